@@ -23,4 +23,7 @@ static inline void sr_lua_insert(lua_State *L, int i) { lua_insert(L, i); }
 static inline void sr_lua_replace(lua_State *L, int i) { lua_replace(L, i); }
 static inline void *sr_lua_getextraspace(lua_State *L) { return lua_getextraspace(L); }
 static inline lua_Integer sr_lua_maxinteger(void) { return LUA_MAXINTEGER; }
+static inline int sr_lua_gc_collect(lua_State *L) { return lua_gc(L, LUA_GCCOLLECT); }
+static inline int sr_lua_gc_countbytes(lua_State *L) { return lua_gc(L, LUA_GCCOUNT) * 1024 + lua_gc(L, LUA_GCCOUNTB); }
+static inline int sr_lua_ok(void) { return LUA_OK; }
 #endif

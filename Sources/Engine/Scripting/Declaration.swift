@@ -1,0 +1,84 @@
+/// A validated declaration: what a script file returned, as plain data plus the paths of its
+/// functions (handlers). The functions themselves stay inside each VM.
+public struct Declaration: Sendable, Hashable {
+    /// The script's kind.
+    public let kind: ScriptKind
+    /// The declared id.
+    public let id: String
+    /// Path of the file relative to the scripts folder, e.g. `activities/spring_gala.lua`.
+    public let path: String
+    /// Every non-function field, validated.
+    public let data: LuaTable
+    /// Paths of the function fields, e.g. `on.gift`, `on_end`.
+    public let handlers: [String]
+
+    /// The script's address.
+    public var address: ScriptAddress { ScriptAddress(kind, id) }
+    /// The declared title, if any.
+    public var title: String? { data.fields["title"]?.string }
+}
+
+extension DeclarationSchemas {
+    /// Checks that span fields (references between states, ordered times); nil when fine.
+    static func crossCheck(_ kind: ScriptKind, _ d: LuaTable) -> String? {
+        switch kind {
+        case .activity, .task:
+            if let s = d.fields["starts_at"]?.string.flatMap(Timestamps.millis),
+                let e = d.fields["ends_at"]?.string.flatMap(Timestamps.millis), e <= s
+            {
+                return "ends_at must be after starts_at"
+            }
+            if kind == .task, d.fields["stages"]?.table?.array.isEmpty == true { return "stages: at least one stage" }
+            if kind == .task, let stages = d.fields["stages"]?.table?.array {
+                let goals = stages.compactMap { $0["goal"].integer }
+                if zip(goals, goals.dropFirst()).contains(where: { $0 >= $1 }) { return "stages: goals must increase" }
+            }
+            return nil
+        case .queueGate:
+            for (name, p) in d.fields["params"]?.table?.fields ?? [:] {
+                if let lo = p["min"].integer, let hi = p["max"].integer, lo > hi { return "params.\(name): min > max" }
+            }
+            return nil
+        case .orderMachine: return orderMachineCheck(d)
+        case .giftStep, .settlementPolicy: return nil
+        }
+    }
+
+    private static func orderMachineCheck(_ d: LuaTable) -> String? {
+        let states = d.fields["states"]?.table?.fields ?? [:]
+        let transitions = d.fields["transitions"]?.table?.fields ?? [:]
+        guard let initial = d.fields["initial"]?.string, states[initial] != nil else {
+            return "initial: not one of the states"
+        }
+        for (name, t) in transitions.sorted(by: { $0.key < $1.key }) {
+            guard let to = t["to"].string, states[to] != nil else { return "transitions.\(name).to: unknown state" }
+            for from in t["from"].table?.array ?? [] where states[from.string ?? ""] == nil {
+                return "transitions.\(name).from: unknown state '\(from.string ?? "")'"
+            }
+        }
+        for (state, t) in d.fields["timeouts"]?.table?.fields ?? [:] {
+            guard states[state] != nil else { return "timeouts.\(state): unknown state" }
+            guard let fire = t["fire"].string, transitions[fire] != nil else { return "timeouts.\(state).fire: unknown transition" }
+        }
+        return nil
+    }
+
+    /// The constructors (`activity{}`, `task{}`, ...), as host functions.
+    static var constructors: [HostFunction] {
+        ScriptKind.allCases.map { kind in
+            let schema = schema(for: kind)
+            return HostFunction(
+                kind.constructor, scope: .global, parameters: [.init("declaration", schema.name)],
+                returns: [schema.name], summary: "Declares a \(kind.folder) script; the file must return it."
+            ) { call in
+                var validator = SchemaValidator(stack: call.stack)
+                let data = try validator.record(call.stackIndex(1), schema, path: kind.constructor)
+                if let problem = crossCheck(kind, data) {
+                    throw ScriptArgumentError(message: "\(kind.constructor): \(problem)")
+                }
+                call.vm.markDeclaration(atStackIndex: call.stackIndex(1), kind: kind, data: data, handlers: validator.functions)
+                call.returnArgument(1)
+            }
+        }
+    }
+}
