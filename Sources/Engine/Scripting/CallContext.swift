@@ -17,7 +17,7 @@ public final class CallContext {
     public private(set) var draws: [Int64] = []
     var random: SeededRandom
     /// Effects one call may ask for; the VM sets it from its limits.
-    var effectsMax: Int = ScriptLimits().effectsPerCallMax
+    var effectsMax: Int = 1_000
 
     /// - Parameters: script: who runs; nowMillis: the clock; seed: the journaled RNG seed;
     ///   reads: host state; config: operator parameters.

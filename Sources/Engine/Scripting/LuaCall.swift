@@ -9,9 +9,9 @@ public struct LuaCall: ~Copyable {
     /// 1 for functions, 2 for methods (argument 1 is `self`).
     let first: Int32
     /// The handler invocation in progress, if any (nil while a file loads).
-    public let context: CallContext?
-    /// The script loading or running, as `path` for messages.
-    public let vm: LuaVM
+    public unowned(unsafe) let context: CallContext?
+    /// The VM running the call (it outlives the call: the call runs inside it).
+    public unowned(unsafe) let vm: LuaVM
     var results: Int32 = 0
 
     /// Number of arguments passed (excluding `self`).

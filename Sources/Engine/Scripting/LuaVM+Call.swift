@@ -4,7 +4,7 @@ import CLuaShim
 extension LuaVM {
     /// Whether the loaded script has a handler at `path` (e.g. `on.gift`).
     public func hasHandler(_ address: ScriptAddress, _ path: String) -> Bool {
-        scripts[address]?.handlerRefs[path] != nil
+        handlerID(address, path) != nil
     }
 
     /// Calls a handler as `handler(ctx, args...)` under the call budget.
@@ -21,30 +21,49 @@ extension LuaVM {
     public func call(
         _ address: ScriptAddress, _ handler: String, args: [LuaValue], context: CallContext, results: Int = 0
     ) throws(ScriptFailure) -> [LuaValue] {
-        guard let script = scripts[address] else {
-            throw ScriptFailure(.noHandler, path: "Scripts", detail: "no \(address) is loaded")
+        guard let index = scriptIndex[address] else {
+            throw ScriptFailure(.noHandler, path: label, detail: "no \(address) is loaded")
         }
-        guard let fn = script.handlerRefs[handler] else {
-            throw ScriptFailure(.noHandler, path: script.displayPath, detail: "\(address) has no handler '\(handler)'")
+        guard let id = handlerID(address, handler) else {
+            throw ScriptFailure(.noHandler, path: scriptList[index].displayPath, detail: "\(address) has no handler '\(handler)'")
         }
+        return try invoke(id, context: context, results: results, nargs: Int32(args.count)) {
+            for a in args { stack.push(a) }
+        }
+    }
+
+    /// The hot path: calls `handler(ctx, event)` with the event written straight into a Lua
+    /// table, no intermediate values. Resolve `id` once per generation.
+    public func call(_ id: HandlerID, event: some LuaEncodable, context: CallContext, results: Int = 0) throws(ScriptFailure) -> [LuaValue] {
+        try invoke(id, context: context, results: results, nargs: 1) {
+            lua_createtable(L, 0, Int32(clamping: event.luaFieldCount))
+            var writer = LuaTableWriter(stack: stack)
+            event.encode(to: &writer)
+        }
+    }
+
+    private func invoke(
+        _ id: HandlerID, context: CallContext, results: Int, nargs: Int32, pushArguments: () -> Void
+    ) throws(ScriptFailure) -> [LuaValue] {
         lua_settop(L, 0)
-        _ = lua_checkstack(L, Int32(args.count) + 4)
-        lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(fn))
+        _ = lua_checkstack(L, nargs + 4)
+        lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(scriptList[id.script].handlerSlots[id.slot]))
         lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(ctxRef))
-        for a in args { stack.push(a) }
+        pushArguments()
         context.effectsMax = limits.effectsPerCallMax
         self.context = context
         let failure = protectedCall(
-            nargs: Int32(args.count) + 1, nresults: Int32(results),
-            instructions: limits.callInstructionsMax, timeout: limits.callTimeout, path: script.displayPath)
+            nargs: nargs + 1, nresults: Int32(results),
+            instructions: limits.callInstructionsMax, timeout: limits.callTimeout, path: scriptList[id.script].displayPath)
         self.context = nil
-        defer { clearScratch(address) }
+        defer { clearScratch(id.script) }
         if let failure { throw failure }
+        guard results > 0 else { return [] }
         var out: [LuaValue] = []
         out.reserveCapacity(results)
         for i in 0..<Int32(results) {
             do { out.append(try stack.value(i + 1)) } catch {
-                throw ScriptFailure(.badResult, path: script.displayPath, detail: "result \(i + 1): \(error.message)")
+                throw ScriptFailure(.badResult, path: scriptList[id.script].displayPath, detail: "result \(i + 1): \(error.message)")
             }
         }
         return out

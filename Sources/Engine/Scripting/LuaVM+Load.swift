@@ -10,6 +10,14 @@ struct LoadedScript {
     let envRef: Int32
     var scratchRef: Int32
     let handlerRefs: [String: Int32]
+    /// Handler references in `declaration.handlers` order, indexed by `HandlerID.slot`.
+    let handlerSlots: [Int32]
+}
+
+/// A handler resolved once per generation: its script's load position and its slot.
+public struct HandlerID: Sendable, Hashable {
+    let script: Int
+    let slot: Int
 }
 
 extension LuaVM {
@@ -45,11 +53,12 @@ extension LuaVM {
         }
         let id = pending.data.fields["id"]?.string ?? ""
         let address = ScriptAddress(kind, id)
-        if let other = scripts[address] {
+        if let other = scriptIndex[address].map({ scriptList[$0] }) {
             throw ScriptFailure(.badResult, path: display, line: 1,
                 detail: "duplicate \(kind.constructor) id '\(id)' (also declared in \(other.displayPath))")
         }
         var handlerRefs: [String: Int32] = [:]
+        var handlerSlots: [Int32] = []
         for path in pending.handlers {
             let name = String(path.dropFirst(kind.constructor.count + 1))
             lua_pushvalue(L, 2)
@@ -57,7 +66,9 @@ extension LuaVM {
                 stack.rawField(-1, String(component))
                 sr_lua_remove(L, -2)
             }
-            handlerRefs[name] = ref()
+            let r = ref()
+            handlerRefs[name] = r
+            handlerSlots.append(r)
         }
         let declaration = Declaration(kind: kind, id: id, path: file.path, data: pending.data, handlers: pending.handlers.map {
             String($0.dropFirst(kind.constructor.count + 1))
@@ -68,16 +79,16 @@ extension LuaVM {
         let envRef = ref()
         lua_pushvalue(L, 4)
         let scratchRef = ref()
-        scripts[address] = LoadedScript(
+        scriptIndex[address] = scriptList.count
+        scriptList.append(LoadedScript(
             declaration: declaration, displayPath: display, declRef: declRef, envRef: envRef,
-            scratchRef: scratchRef, handlerRefs: handlerRefs)
+            scratchRef: scratchRef, handlerRefs: handlerRefs, handlerSlots: handlerSlots))
         return declaration
     }
 
     /// Empties a script's scratch globals after a call, if the call wrote any.
-    func clearScratch(_ address: ScriptAddress) {
-        guard var script = scripts[address] else { return }
-        lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(script.scratchRef))
+    func clearScratch(_ index: Int) {
+        lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(scriptList[index].scratchRef))
         lua_pushnil(L)
         let dirty = lua_next(L, -2) != 0
         lua_settop(L, 0)
@@ -85,12 +96,17 @@ extension LuaVM {
         lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(helpersRef))
         stack.rawField(-1, "reset")
         sr_lua_remove(L, 1)
-        lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(script.envRef))
-        if protectedCall(nargs: 1, nresults: 1, instructions: 0, timeout: .zero, path: script.displayPath) == nil {
-            unref(script.scratchRef)
-            script.scratchRef = ref()
-            scripts[address] = script
+        lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(scriptList[index].envRef))
+        if protectedCall(nargs: 1, nresults: 1, instructions: 0, timeout: .zero, path: scriptList[index].displayPath) == nil {
+            unref(scriptList[index].scratchRef)
+            scriptList[index].scratchRef = ref()
         }
         lua_settop(L, 0)
+    }
+
+    /// The id of a handler (e.g. `on.gift`) of a loaded script, valid in every VM of the generation.
+    public func handlerID(_ address: ScriptAddress, _ path: String) -> HandlerID? {
+        guard let i = scriptIndex[address], let slot = scriptList[i].declaration.handlers.firstIndex(of: path) else { return nil }
+        return HandlerID(script: i, slot: slot)
     }
 }

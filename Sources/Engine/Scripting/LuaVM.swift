@@ -20,7 +20,14 @@ public final class LuaVM: @unchecked Sendable {
     var libraries: [String: ScriptFile] = [:]
     /// Prefix of chunk names, so errors read `Scripts/activities/x.lua:3: ...`.
     var label = "Scripts"
-    var scripts: [ScriptAddress: LoadedScript] = [:]
+    /// Scripts in load order (the same order in every VM of a generation, so a `HandlerID`
+    /// resolved once serves every VM).
+    var scriptList: [LoadedScript] = []
+    var scriptIndex: [ScriptAddress: Int] = [:]
+    /// Bindings by index, split out of `api` so a dispatch touches only what it needs.
+    let bodies: [@Sendable (inout LuaCall) throws -> Void]
+    let bindingNames: [String]
+    let bindingFirstArgument: [Int32]
     var pendingDeclarations: [Int64: (kind: ScriptKind, data: LuaTable, handlers: [String])] = [:]
     private var nextMark: Int64 = 0
     var helpersRef: Int32 = 0
@@ -44,6 +51,12 @@ public final class LuaVM: @unchecked Sendable {
         L = state
         self.api = api
         self.limits = limits
+        bodies = api.functions.map(\.body)
+        bindingNames = api.functions.map(\.qualifiedName)
+        bindingFirstArgument = api.functions.map { f in
+            if case .method = f.scope { return 2 }
+            return 1
+        }
         budget.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
         try installSandbox()
     }
@@ -63,7 +76,7 @@ public final class LuaVM: @unchecked Sendable {
 
     /// Arms the budget for one call and runs `nargs` arguments under `sr_pcall`.
     /// Returns nil on success, else the failure (kills take precedence over the Lua message).
-    func protectedCall(nargs: Int32, nresults: Int32, instructions: Int64, timeout: Duration, path: String) -> ScriptFailure? {
+    func protectedCall(nargs: Int32, nresults: Int32, instructions: Int64, timeout: Duration, path: @autoclosure () -> String) -> ScriptFailure? {
         sr_arm(L, instructions, timeout.nanoseconds)
         let status = sr_pcall(L, nargs, nresults)
         let killed = budget.pointee.killed
@@ -87,27 +100,27 @@ public final class LuaVM: @unchecked Sendable {
             wasMemoryKilled = true
             _ = sr_lua_gc_collect(L)
         }
-        return ScriptFailure(reason, luaMessage: message, fallbackPath: path)
+        return ScriptFailure(reason, luaMessage: message, fallbackPath: path())
     }
 
     /// Called by the C trampoline for binding `index`; returns a result count or a status.
     func dispatch(_ state: OpaquePointer, _ index: Int) -> Int32 {
-        guard index >= 0, index < api.functions.count else {
+        guard index >= 0, index < bodies.count else {
             stack.push("unknown host function")
             return Int32(SR_DISPATCH_ERROR.rawValue)
         }
-        let f = api.functions[index]
-        let first: Int32 = if case .method = f.scope { 2 } else { 1 }
-        var call = LuaCall(stack: LuaStack(L: state), function: f.qualifiedName, first: first, context: context, vm: self)
+        var call = LuaCall(
+            stack: LuaStack(L: state), function: bindingNames[index], first: bindingFirstArgument[index],
+            context: context, vm: self)
         do {
-            try f.body(&call)
+            try bodies[index](&call)
             return call.results
         } catch let e as ScriptArgumentError {
             stack.push(e.message)
         } catch let e as any ShowrunnerError {
-            stack.push("\(f.qualifiedName): \(e.message)")
+            stack.push("\(bindingNames[index]): \(e.message)")
         } catch {
-            stack.push("\(f.qualifiedName): \(error)")
+            stack.push("\(bindingNames[index]): \(error)")
         }
         return Int32(SR_DISPATCH_ERROR.rawValue)
     }

@@ -10,12 +10,19 @@ public final class ScriptGeneration: Sendable {
     /// Every declaration, sorted by kind and id.
     public let declarations: [Declaration]
     let pool: VMPool
+    private let handlerIDs: [ScriptAddress: [String: HandlerID]]
 
-    private init(hash: String, files: [ScriptFile], declarations: [Declaration], pool: VMPool) {
+    private init(hash: String, files: [ScriptFile], declarations: [Declaration], pool: VMPool, handlerIDs: [ScriptAddress: [String: HandlerID]]) {
         self.hash = hash
         self.files = files
         self.declarations = declarations
         self.pool = pool
+        self.handlerIDs = handlerIDs
+    }
+
+    /// The id of a handler, valid in every VM of this generation; nil when not declared.
+    public func handler(_ address: ScriptAddress, _ path: String) -> HandlerID? {
+        handlerIDs[address]?[path]
     }
 
     /// The content hash of a set of files.
@@ -48,8 +55,12 @@ public final class ScriptGeneration: Sendable {
             return .failure(GenerationRejected(problems: problems))
         }
         guard problems.isEmpty else { return .failure(GenerationRejected(problems: problems)) }
-        let declarations = first.scripts.values.map(\.declaration).sorted {
+        let declarations = first.scriptList.map(\.declaration).sorted {
             ($0.kind.rawValue, $0.id) < ($1.kind.rawValue, $1.id)
+        }
+        var handlerIDs: [ScriptAddress: [String: HandlerID]] = [:]
+        for d in declarations {
+            for h in d.handlers { handlerIDs[d.address, default: [:]][h] = first.handlerID(d.address, h) }
         }
         var vms = [first]
         let factory: @Sendable () throws -> LuaVM = {
@@ -61,7 +72,7 @@ public final class ScriptGeneration: Sendable {
             vms.append(vm)
         }
         let pool = VMPool(vms: vms, limits: limits, factory: factory)
-        return .success(ScriptGeneration(hash: hash(of: files), files: files, declarations: declarations, pool: pool))
+        return .success(ScriptGeneration(hash: hash(of: files), files: files, declarations: declarations, pool: pool, handlerIDs: handlerIDs))
     }
 
     private static func makeVM(

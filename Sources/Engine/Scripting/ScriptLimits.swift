@@ -31,14 +31,14 @@ public struct ScriptLimits: Sendable, Equatable {
 
 /// Cores available to this process.
 public enum ProcessInfoCores {
-    /// At least 1.
-    public static var count: Int {
+    /// At least 1 (read once: `sysconf` reads files under /sys).
+    public static let count: Int = {
         #if canImport(Glibc)
             return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
             return 2
         #endif
-    }
+    }()
 }
 
 #if canImport(Glibc)

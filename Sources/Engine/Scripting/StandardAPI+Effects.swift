@@ -1,10 +1,10 @@
 extension HostAPI {
-    /// Longest memo, notice or event type a script may send.
+    /// Longest memo, notice or event type a script may send, in UTF-8 bytes.
     static let effectTextMax = 500
 
     static func text(_ call: borrowing LuaCall, _ n: Int, max: Int = effectTextMax) throws(ScriptArgumentError) -> String {
         let s = try call.string(n)
-        guard s.count <= max else { throw call.argumentError(n, "longer than \(max) characters") }
+        guard s.utf8.count <= max else { throw call.argumentError(n, "longer than \(max) bytes") }
         return s
     }
 

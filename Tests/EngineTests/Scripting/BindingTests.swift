@@ -17,7 +17,7 @@ struct BindingTests {
             ("ctx.random(0)", "bad argument #1 to 'random' (must be at least 1)"),
             ("ctx.broadcast('room', 'text')", "bad argument #2 to 'broadcast' (table expected, got string)"),
             ("ctx.emit('t', { f = print })", "bad argument #2 to 'emit' (function values cannot leave a script)"),
-            ("ctx.notify('u', string.rep('x', 501))", "bad argument #2 to 'notify' (longer than 500 characters)"),
+            ("ctx.notify('u', string.rep('x', 501))", "bad argument #2 to 'notify' (longer than 500 bytes)"),
         ])
     func badArguments(_ statement: String, _ expected: String) async throws {
         let (ctx, result) = try await runGiftHandler(statement)
