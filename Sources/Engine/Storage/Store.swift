@@ -35,12 +35,13 @@ public final class Store: Sendable {
         config.maximumReaderCount = configuration.readersMax
         let timeout = configuration.busyTimeout.components
         config.busyMode = .timeout(Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18)
-        let synchronous = configuration.synchronous.rawValue
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-        }
         do {
             pool = try DatabasePool(path: configuration.path, configuration: config)
+            // Only the writer's level matters, and GRDB sets NORMAL on it when it enables WAL,
+            // after `prepareDatabase` has run: so set ours afterwards, on the writer itself.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(configuration.synchronous.rawValue)")
+            }
         } catch {
             throw StorageError.openFailed(path: configuration.path, reason: "\(error)")
         }
