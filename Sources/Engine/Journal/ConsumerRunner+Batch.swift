@@ -1,0 +1,103 @@
+import GRDB
+
+extension ConsumerRunner {
+    /// Longest error text kept in the failure and parking tables.
+    static let errorTextBytesMax = 2000
+
+    /// Applies one batch for `consumer` inside the caller's transaction and advances its
+    /// cursor past the successes (and past entries parked here). Stops at the first failure.
+    func process(_ consumer: any JournalConsumer, in db: Database) throws -> DrainReport {
+        let start = try Self.cursor(of: consumer.name, in: db)
+        let entries = try Journal.read(db, after: start, limit: batchSize, types: consumer.types)
+        let failing = try Set(Int64.fetchAll(
+            db, sql: "SELECT offset FROM consumer_failures WHERE consumer = ?", arguments: [consumer.name]))
+        var report = DrainReport()
+        var position = start
+        var blocked = false
+        for entry in entries {
+            do {
+                try db.inSavepoint {
+                    try consumer.apply(entry, in: db)
+                    return .commit
+                }
+                if failing.contains(entry.offset) { try clearFailure(consumer.name, entry.offset, in: db) }
+                report.applied += 1
+                position = entry.offset
+            } catch let error where error is any FatalConsumerError {
+                throw error
+            } catch {
+                let attempts = try recordFailure(consumer.name, entry.offset, error, in: db)
+                guard attempts >= maxAttempts else {
+                    logger.warning("journal consumer failed", metadata: [
+                        "consumer": "\(consumer.name)", "offset": "\(entry.offset)",
+                        "attempts": "\(attempts)", "error": "\(error)",
+                    ])
+                    report.failed += 1
+                    blocked = true
+                    break
+                }
+                try park(consumer.name, entry, error, attempts: attempts, in: db)
+                report.parked += 1
+                position = entry.offset
+            }
+        }
+        // A short, unblocked batch read everything there is: skip the entries of other types too.
+        if !blocked && entries.count < batchSize {
+            position = max(position, try Journal.latestOffset(db))
+        } else {
+            report.caughtUp = false
+        }
+        if position != start {
+            try db.execute(
+                sql: """
+                    INSERT INTO consumer_cursors (name, offset) VALUES (?, ?)
+                    ON CONFLICT (name) DO UPDATE SET offset = excluded.offset
+                    """,
+                arguments: [consumer.name, position])
+        }
+        return report
+    }
+
+    /// The consumer's cursor: the offset of the last entry it is done with (0 for none).
+    static func cursor(of name: String, in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT offset FROM consumer_cursors WHERE name = ?", arguments: [name]) ?? 0
+    }
+
+    /// Counts a failed attempt and returns the attempts so far.
+    private func recordFailure(_ name: String, _ offset: Int64, _ error: any Error, in db: Database) throws -> Int {
+        try db.execute(
+            sql: """
+                INSERT INTO consumer_failures (consumer, offset, attempts, last_error) VALUES (?, ?, 1, ?)
+                ON CONFLICT (consumer, offset) DO UPDATE SET
+                    attempts = attempts + 1, last_error = excluded.last_error
+                """,
+            arguments: [name, offset, Self.text(of: error)])
+        return try Int.fetchOne(
+            db, sql: "SELECT attempts FROM consumer_failures WHERE consumer = ? AND offset = ?",
+            arguments: [name, offset]) ?? 1
+    }
+
+    private func clearFailure(_ name: String, _ offset: Int64, in db: Database) throws {
+        try db.execute(
+            sql: "DELETE FROM consumer_failures WHERE consumer = ? AND offset = ?", arguments: [name, offset])
+    }
+
+    /// Moves a failing entry to `parked_events`.
+    private func park(_ name: String, _ entry: JournalEntry, _ error: any Error, attempts: Int, in db: Database) throws {
+        try clearFailure(name, entry.offset, in: db)
+        try db.execute(
+            sql: """
+                INSERT INTO parked_events (consumer, offset, type, error, attempts, parked_at, status)
+                VALUES (?, ?, ?, ?, ?, ?, 'parked')
+                """,
+            arguments: [name, entry.offset, entry.type, Self.text(of: error), attempts, clock.nowMillis()])
+        logger.error("journal entry parked", metadata: [
+            "consumer": "\(name)", "offset": "\(entry.offset)", "type": "\(entry.type)",
+            "attempts": "\(attempts)", "error": "\(error)",
+        ])
+    }
+
+    static func text(of error: any Error) -> String {
+        String(String(describing: error).utf8.prefix(errorTextBytesMax)) ?? "unprintable error"
+    }
+}

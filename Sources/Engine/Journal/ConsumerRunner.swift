@@ -1,0 +1,128 @@
+import GRDB
+import Logging
+import ServiceLifecycle
+
+/// Runs journal consumers: each reads the journal after its durable cursor and applies
+/// entries in one write transaction that also advances the cursor, so effects happen exactly
+/// once while delivery is at least once. A failing entry is retried; after `maxAttempts`
+/// failures it is parked and the consumer moves past it, so a poison event neither blocks the
+/// consumer forever nor disappears.
+public final class ConsumerRunner: Service, Sendable {
+    /// The store holding the journal, the cursors and the consumers' state.
+    public let store: Store
+    /// The consumers, by unique name.
+    public let consumers: [any JournalConsumer]
+    /// Failed attempts after which an entry is parked.
+    public let maxAttempts: Int
+    /// Most entries per consumer per transaction.
+    public let batchSize: Int
+    /// Longest sleep between passes when no commit wakes the runner.
+    public let pollInterval: Duration
+    let clock: any WallClock
+    let logger: Logger
+
+    /// Creates a runner.
+    /// - Parameters:
+    ///   - store: the database.
+    ///   - consumers: consumers with unique, non-empty names.
+    ///   - maxAttempts: failures before parking, at least 1 (5 by default).
+    ///   - batchSize: entries per transaction, 1...`Journal.readLimitMax` (256 by default).
+    ///   - pollInterval: fallback polling period (1 s by default).
+    ///   - clock: timestamps of parked and resolved events.
+    ///   - logger: failures, parks and retries.
+    public init(
+        store: Store, consumers: [any JournalConsumer], maxAttempts: Int = 5, batchSize: Int = 256,
+        pollInterval: Duration = .seconds(1), clock: any WallClock = SystemWallClock(), logger: Logger
+    ) {
+        precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
+        precondition((1...Journal.readLimitMax).contains(batchSize), "batchSize out of range")
+        let names = consumers.map(\.name)
+        precondition(!names.contains(""), "consumer names must not be empty")
+        precondition(Set(names).count == names.count, "consumer names must be unique")
+        self.store = store
+        self.consumers = consumers
+        self.maxAttempts = maxAttempts
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Applies new entries as they are committed until graceful shutdown. A pass that is
+    /// blocked only by failing entries waits `pollInterval` before retrying them.
+    /// - Throws: nothing in practice; errors of a pass are logged and retried.
+    public func run() async throws {
+        logger.info("journal consumers running", metadata: ["consumers": "\(consumers.map(\.name))"])
+        await cancelWhenGracefulShutdown { [self] in
+            while !Task.isCancelled {
+                let seen = store.signal.generation
+                var report = DrainReport()
+                do {
+                    report = try await drainOnce()
+                } catch {
+                    logger.error("journal consumer pass failed", metadata: ["error": "\(error)"])
+                    report.caughtUp = false
+                }
+                if report.caughtUp {
+                    _ = await store.signal.wait(after: seen, timeout: pollInterval)
+                } else if report.applied == 0 && report.parked == 0 {
+                    try? await Task.sleep(for: pollInterval)
+                }
+            }
+        }
+        logger.info("journal consumers stopped")
+    }
+
+    /// Runs passes until every consumer has reached the end of the journal; failing entries
+    /// are retried at once, so a poison entry ends up parked within `maxAttempts` passes.
+    /// - Returns: the sum of every pass.
+    /// - Throws: a `FatalConsumerError` or a storage error; committed passes stay committed.
+    @discardableResult
+    public func drain() async throws -> DrainReport {
+        var total = DrainReport()
+        while true {
+            let report = try await drainOnce()
+            total.add(report)
+            if report.caughtUp { return total }
+        }
+    }
+
+    /// One batch for every consumer, consumers in parallel (their transactions share a group
+    /// commit), each consumer in its own transaction.
+    /// - Returns: what the pass did.
+    /// - Throws: the first consumer's fatal or storage error, after every consumer finished.
+    @discardableResult
+    public func drainOnce() async throws -> DrainReport {
+        try await withThrowingTaskGroup(of: DrainReport.self) { group in
+            for consumer in consumers {
+                group.addTask { [self] in
+                    try await store.write { [self] db in try process(consumer, in: db) }
+                }
+            }
+            var total = DrainReport()
+            var firstError: (any Error)?
+            while let next = await group.nextResult() {
+                switch next {
+                case .success(let report): total.add(report)
+                case .failure(let error): firstError = firstError ?? error
+                }
+            }
+            if let firstError { throw firstError }
+            return total
+        }
+    }
+
+    /// Per consumer: the latest journal offset minus the consumer's cursor, for metrics.
+    /// - Throws: database errors.
+    public func lag() async throws -> [String: Int64] {
+        let names = consumers.map(\.name)
+        return try await store.read { db in
+            let latest = try Journal.latestOffset(db)
+            var lag: [String: Int64] = [:]
+            for name in names {
+                lag[name] = latest - (try Self.cursor(of: name, in: db))
+            }
+            return lag
+        }
+    }
+}

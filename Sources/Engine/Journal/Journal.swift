@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+
+/// The append-only log of facts. Every function takes the caller's `Database`, so a fact is
+/// written in the same transaction as the state change it records and commits with it.
+public enum Journal {
+    /// Longest accepted entry type, in bytes.
+    public static let typeBytesMax = 64
+    /// Largest accepted payload, in bytes of JSON text.
+    public static let payloadBytesMax = 64 * 1024
+    /// Longest accepted idempotency key, in bytes.
+    public static let idempotencyKeyBytesMax = 256
+    /// Most entries returned by one `read`.
+    public static let readLimitMax = 10_000
+
+    /// Appends a fact whose payload is `payload` encoded as JSON (keys sorted).
+    /// - Parameters: see `append(_:type:payloadJSON:idempotencyKey:at:)`.
+    /// - Throws: `JournalError` for a bad type, payload or key; database errors.
+    public static func append(
+        _ db: Database, type: String, payload: some Encodable,
+        idempotencyKey: String? = nil, at ms: Int64
+    ) throws -> JournalEntry {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do {
+            data = try encoder.encode(payload)
+        } catch {
+            throw JournalError.invalidPayload(reason: "\(error)")
+        }
+        return try insert(db, type: type, json: String(decoding: data, as: UTF8.self), key: idempotencyKey, at: ms)
+    }
+
+    /// Appends a fact whose payload is already JSON text.
+    ///
+    /// With an `idempotencyKey` that is already in the journal, nothing is written and the
+    /// existing entry is returned unchanged, whatever its type and payload: retrying a request
+    /// yields the original fact. Callers that must detect a reused key with another body compare
+    /// the returned entry with what they meant to append.
+    /// - Parameters:
+    ///   - db: the caller's database, inside its write transaction.
+    ///   - type: what happened, 1...`typeBytesMax` bytes.
+    ///   - payloadJSON: valid JSON text of at most `payloadBytesMax` bytes.
+    ///   - idempotencyKey: optional key, 1...`idempotencyKeyBytesMax` bytes.
+    ///   - ms: the fact's time in milliseconds since the Unix epoch.
+    /// - Returns: the new entry, or the existing one for a known key.
+    /// - Throws: `JournalError` for a bad type, payload or key; database errors.
+    public static func append(
+        _ db: Database, type: String, payloadJSON: String,
+        idempotencyKey: String? = nil, at ms: Int64
+    ) throws -> JournalEntry {
+        let data = Data(payloadJSON.utf8)
+        guard data.count <= payloadBytesMax else {
+            throw JournalError.payloadTooLarge(bytes: data.count, max: payloadBytesMax)
+        }
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw JournalError.invalidPayload(reason: "not valid JSON")
+        }
+        return try insert(db, type: type, json: payloadJSON, key: idempotencyKey, at: ms)
+    }
+
+    private static func insert(
+        _ db: Database, type: String, json: String, key: String?, at ms: Int64
+    ) throws -> JournalEntry {
+        guard !type.isEmpty, type.utf8.count <= typeBytesMax else { throw JournalError.invalidType(type) }
+        guard json.utf8.count <= payloadBytesMax else {
+            throw JournalError.payloadTooLarge(bytes: json.utf8.count, max: payloadBytesMax)
+        }
+        if let key {
+            guard !key.isEmpty, key.utf8.count <= idempotencyKeyBytesMax else {
+                throw JournalError.invalidIdempotencyKey
+            }
+            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM journal WHERE idempotency_key = ?", arguments: [key]) {
+                return JournalEntry(row: existing)
+            }
+        }
+        try db.execute(
+            sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES (?, ?, ?, ?)",
+            arguments: [type, json, ms, key])
+        return JournalEntry(offset: db.lastInsertedRowID, type: type, payload: json, createdAt: ms, idempotencyKey: key)
+    }
+}

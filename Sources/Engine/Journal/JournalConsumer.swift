@@ -1,0 +1,27 @@
+import GRDB
+
+/// Something that turns journal facts into state: a leaderboard, a task tracker, a settlement
+/// accrual. A `ConsumerRunner` feeds it entries in order after its durable cursor.
+///
+/// `apply` runs inside the runner's write transaction, in a savepoint of its own, and the
+/// cursor advances in that same transaction: effects written through `db` happen exactly once
+/// even though an entry may be delivered again after a crash. Effects outside the database
+/// (sockets, caches) are at least once and must tolerate repeats.
+public protocol JournalConsumer: Sendable {
+    /// Unique, stable name: the key of its cursor. Renaming it replays the whole journal.
+    var name: String { get }
+    /// The entry types it wants; `nil` for every type.
+    var types: Set<String>? { get }
+    /// Applies one entry's effects through `db`.
+    ///
+    /// Throwing rolls back this entry's effects and counts a failed attempt; after
+    /// `maxAttempts` failures the entry is parked and the consumer moves on. Throw a
+    /// `FatalConsumerError` instead to abandon the whole batch without counting an attempt.
+    /// - Throws: any error, as above.
+    func apply(_ entry: JournalEntry, in db: Database) throws
+}
+
+/// An error that means "stop everything, this is not the entry's fault" (a broken invariant,
+/// a dependency down): the runner rolls back the whole batch, leaves the cursor where it was
+/// and counts no attempt, as if the process had crashed before committing.
+public protocol FatalConsumerError: Error {}

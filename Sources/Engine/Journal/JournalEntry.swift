@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+
+/// One fact of the append-only journal.
+public struct JournalEntry: Sendable, Codable, Equatable {
+    /// Position in the journal: strictly increasing, never reused, never 0.
+    public var offset: Int64
+    /// What happened, e.g. `room_created`.
+    public var type: String
+    /// The fact's details as JSON text.
+    public var payload: String
+    /// When it was appended, in milliseconds since the Unix epoch.
+    public var createdAt: Int64
+    /// The key that made the append idempotent, if one was given.
+    public var idempotencyKey: String?
+
+    /// Creates an entry value; entries are normally made by `Journal.append`.
+    public init(offset: Int64, type: String, payload: String, createdAt: Int64, idempotencyKey: String?) {
+        self.offset = offset
+        self.type = type
+        self.payload = payload
+        self.createdAt = createdAt
+        self.idempotencyKey = idempotencyKey
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case offset, type, payload
+        case createdAt = "created_at"
+        case idempotencyKey = "idempotency_key"
+    }
+
+    /// Decodes the JSON payload.
+    /// - Parameter type: the payload's type.
+    /// - Throws: `JournalError.invalidPayload` when the JSON does not match `type`.
+    public func decodePayload<T: Decodable>(as type: T.Type = T.self) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(payload.utf8))
+        } catch {
+            throw JournalError.invalidPayload(reason: "offset \(offset): \(error)")
+        }
+    }
+
+    /// Reads an entry from a `journal` row.
+    init(row: Row) {
+        self.init(
+            offset: row["offset"],
+            type: row["type"],
+            payload: row["payload"],
+            createdAt: row["created_at"],
+            idempotencyKey: row["idempotency_key"]
+        )
+    }
+}

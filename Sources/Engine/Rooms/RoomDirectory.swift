@@ -1,0 +1,62 @@
+import GRDB
+
+/// The rooms of the platform, over the store.
+public struct RoomDirectory: Sendable {
+    /// Journal type of the fact appended when a room is created.
+    public static let roomCreatedType = "room_created"
+    /// Most rooms returned by one `list`.
+    public static let listLimitMax = 500
+
+    let store: Store
+    let clock: any WallClock
+
+    /// Creates a directory.
+    /// - Parameters: store: the database; clock: creation timestamps.
+    public init(store: Store, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Creates a room and appends a `room_created` fact (payload: the room) in one transaction.
+    /// - Parameter new: the validated fields.
+    /// - Returns: the stored room.
+    /// - Throws: `RoomError.invalid` for a bad field, `RoomError.alreadyExists` for a taken id.
+    public func create(_ new: NewRoom) async throws -> Room {
+        try RoomRules.check(new)
+        let room = Room(
+            id: new.id, streamerID: new.streamerID, title: new.title,
+            category: new.category, createdAt: clock.nowMillis())
+        return try await store.write { db in
+            let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?)", arguments: [room.id])
+            guard taken != true else { throw RoomError.alreadyExists(id: room.id) }
+            try db.execute(
+                sql: "INSERT INTO rooms (id, streamer_id, title, category, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [room.id, room.streamerID, room.title, room.category, room.createdAt])
+            _ = try Journal.append(db, type: Self.roomCreatedType, payload: room, at: room.createdAt)
+            return room
+        }
+    }
+
+    /// The room with this id.
+    /// - Throws: `RoomError.notFound`.
+    public func room(id: String) async throws -> Room {
+        let room = try await store.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM rooms WHERE id = ?", arguments: [id]).map(Room.init(row:))
+        }
+        guard let room else { throw RoomError.notFound(id: id) }
+        return room
+    }
+
+    /// Rooms, newest first (ties by id).
+    /// - Parameter limit: most rooms, 1...`listLimitMax` (100 by default).
+    /// - Throws: `RoomError.invalidLimit`.
+    public func list(limit: Int = 100) async throws -> [Room] {
+        guard (1...Self.listLimitMax).contains(limit) else {
+            throw RoomError.invalidLimit(limit, max: Self.listLimitMax)
+        }
+        return try await store.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM rooms ORDER BY created_at DESC, id LIMIT ?", arguments: [limit])
+                .map(Room.init(row:))
+        }
+    }
+}

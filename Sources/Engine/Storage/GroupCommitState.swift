@@ -1,0 +1,33 @@
+import GRDB
+
+/// One operation waiting for a group commit. The leader runs `body`; a follower's
+/// `continuation` receives its outcome after COMMIT, or `.lead` when it is handed leadership.
+struct PendingWrite: Sendable {
+    let body: @Sendable (Database) throws -> any Sendable
+    let continuation: CheckedContinuation<WriteTicket, any Error>?
+}
+
+/// What a suspended writer is woken with.
+enum WriteTicket: Sendable {
+    /// Become the leader: commit a batch starting with your own operation.
+    case lead
+    /// Your operation committed and returned this value.
+    case done(any Sendable)
+}
+
+/// The writers' queue, behind the store's mutex. `flushing` is true while some task leads, so
+/// exactly one batch is in flight at a time.
+struct GroupCommitState: Sendable {
+    var pending: [PendingWrite] = []
+    var flushing = false
+    var stats = StoreStats()
+
+    /// Removes and returns up to `count` oldest pending writes.
+    mutating func take(_ count: Int) -> [PendingWrite] {
+        let n = min(count, pending.count)
+        guard n > 0 else { return [] }
+        let batch = Array(pending.prefix(n))
+        pending.removeFirst(n)
+        return batch
+    }
+}

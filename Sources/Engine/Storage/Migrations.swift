@@ -1,0 +1,77 @@
+import GRDB
+
+/// The database schema as named, append-only SQL migrations.
+///
+/// Never edit or reorder a migration once it has shipped: add a new one at the end. The SQL
+/// names tables and columns only, never Swift types, so renaming code never changes the schema.
+public enum Migrations {
+    /// Every migration, in the order it is applied.
+    public static let all: [(name: String, sql: String)] = [
+        ("v1_journal", v1Journal),
+        ("v1_consumers", v1Consumers),
+        ("v1_rooms", v1Rooms),
+    ]
+
+    /// A migrator that applies `all`.
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in all {
+            migrator.registerMigration(migration.name) { db in
+                try db.execute(sql: migration.sql)
+            }
+        }
+        return migrator
+    }
+
+    static let v1Journal = """
+        CREATE TABLE journal (
+            offset INTEGER PRIMARY KEY AUTOINCREMENT,
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            idempotency_key TEXT UNIQUE
+        );
+        CREATE INDEX journal_type_offset ON journal(type, offset);
+        """
+
+    static let v1Consumers = """
+        CREATE TABLE consumer_cursors (
+            name TEXT PRIMARY KEY,
+            offset INTEGER NOT NULL
+        );
+        CREATE TABLE consumer_failures (
+            consumer TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_error TEXT NOT NULL,
+            PRIMARY KEY (consumer, offset)
+        );
+        CREATE TABLE parked_events (
+            id INTEGER PRIMARY KEY,
+            consumer TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            error TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            parked_at INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'parked' CHECK (status IN ('parked', 'resolved')),
+            resolved_at INTEGER
+        );
+        CREATE INDEX parked_events_status ON parked_events(status, id);
+        """
+
+    static let v1Rooms = """
+        CREATE TABLE rooms (
+            id TEXT PRIMARY KEY,
+            streamer_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            category TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX rooms_created ON rooms(created_at, id);
+        CREATE TABLE profiles (
+            user_id TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL
+        );
+        """
+}

@@ -1,0 +1,113 @@
+import GRDB
+
+extension Store {
+    /// Runs `op` in a group commit: concurrent callers' operations share one `BEGIN IMMEDIATE`
+    /// transaction (up to `batchMax`), each inside its own savepoint.
+    ///
+    /// The first caller while no batch is in flight leads: it commits its own operation with
+    /// everything queued, then hands leadership to the oldest waiting caller, so batches follow
+    /// one another without a background task and no leader works for others forever. The
+    /// database work is not cancellable: once queued, an operation runs.
+    ///
+    /// - Parameter op: the operation; it must not manage transactions (savepoints are fine).
+    /// - Returns: `op`'s result, only after COMMIT has returned (durable per `synchronous`).
+    /// - Throws: `op`'s own error, which rolls back `op` alone while the rest of the batch
+    ///   commits; or `StorageError.commitFailed` when the transaction as a whole failed.
+    public func write<T: Sendable>(_ op: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let body: @Sendable (Database) throws -> any Sendable = { db in try op(db) }
+        let ticket = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<WriteTicket, any Error>) in
+            let leads = queue.withLock { state -> Bool in
+                if state.flushing {
+                    state.pending.append(PendingWrite(body: body, continuation: continuation))
+                    return false
+                }
+                state.flushing = true
+                return true
+            }
+            if leads { continuation.resume(returning: .lead) }
+        }
+        let value: any Sendable
+        switch ticket {
+        case .done(let result): value = result
+        case .lead: value = try await lead(with: body)
+        }
+        guard let typed = value as? T else { preconditionFailure("group commit result has the wrong type") }
+        return typed
+    }
+
+    /// Commits one batch that starts with the leader's operation, then hands leadership on.
+    private func lead(with first: @escaping @Sendable (Database) throws -> any Sendable) async throws -> any Sendable {
+        let batchMax = configuration.batchMax
+        let batch = [PendingWrite(body: first, continuation: nil)] + queue.withLock { $0.take(batchMax - 1) }
+        let outcomes = await commit(batch)
+        let successor = queue.withLock { state -> PendingWrite? in
+            guard !state.pending.isEmpty else {
+                state.flushing = false
+                return nil
+            }
+            return state.pending.removeFirst()
+        }
+        successor?.continuation?.resume(returning: .lead)
+        for (write, outcome) in zip(batch.dropFirst(), outcomes.dropFirst()) {
+            write.continuation?.resume(with: outcome.map(WriteTicket.done))
+        }
+        return try outcomes[0].get()
+    }
+
+    /// Runs a batch on the writer connection and waits for its COMMIT.
+    private func commit(_ batch: [PendingWrite]) async -> [Result<any Sendable, any Error>] {
+        let (outcomes, committed) = await withCheckedContinuation { continuation in
+            pool.asyncWriteWithoutTransaction { db in
+                continuation.resume(returning: Self.run(batch, in: db))
+            }
+        }
+        record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } })
+        return outcomes
+    }
+
+    /// One `BEGIN IMMEDIATE` transaction, one savepoint per operation.
+    private static func run(
+        _ batch: [PendingWrite], in db: Database
+    ) -> (outcomes: [Result<any Sendable, any Error>], committed: Bool) {
+        var outcomes: [Result<any Sendable, any Error>] = []
+        outcomes.reserveCapacity(batch.count)
+        do {
+            try db.inTransaction(.immediate) {
+                for write in batch {
+                    var value: (any Sendable)?
+                    do {
+                        try db.inSavepoint {
+                            value = try write.body(db)
+                            return .commit
+                        }
+                        outcomes.append(.success(value!))
+                    } catch {
+                        outcomes.append(.failure(error))
+                    }
+                }
+                return .commit
+            }
+            return (outcomes, true)
+        } catch {
+            let failure = StorageError.commitFailed(reason: "\(error)")
+            return (batch.map { _ in .failure(failure) }, false)
+        }
+    }
+
+    /// Updates the counters and wakes journal consumers after a commit.
+    func record(committed: Bool, ops: Int) {
+        queue.withLock { state in
+            if committed {
+                state.stats.commits += 1
+                state.stats.ops += ops
+            } else {
+                state.stats.failedCommits += 1
+            }
+        }
+        if committed {
+            signal.poke()
+        } else {
+            logger.error("group commit failed", metadata: ["ops": "\(ops)"])
+        }
+    }
+}

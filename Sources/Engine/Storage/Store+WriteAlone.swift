@@ -1,0 +1,42 @@
+import GRDB
+
+extension Store {
+    /// Runs `op` in a transaction of its own, one commit per call: the baseline that group
+    /// commit is measured against, and the tool for work that must not share a transaction.
+    /// - Parameter op: the operation; it must not manage transactions (savepoints are fine).
+    /// - Returns: `op`'s result once committed.
+    /// - Throws: `op`'s error (nothing is committed), or `StorageError.commitFailed`.
+    public func writeAlone<T: Sendable>(_ op: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let outcome: (result: Result<T, any Error>, committed: Bool) = await withCheckedContinuation { continuation in
+            pool.asyncWriteWithoutTransaction { db in
+                var value: T?
+                var opError: (any Error)?
+                do {
+                    try db.inTransaction(.immediate) {
+                        do {
+                            value = try op(db)
+                            return .commit
+                        } catch {
+                            opError = error
+                            return .rollback
+                        }
+                    }
+                    if let opError {
+                        continuation.resume(returning: (.failure(opError), true))
+                    } else {
+                        continuation.resume(returning: (.success(value!), true))
+                    }
+                } catch {
+                    let failure = StorageError.commitFailed(reason: "\(error)")
+                    continuation.resume(returning: (.failure(failure), false))
+                }
+            }
+        }
+        if case .success = outcome.result {
+            record(committed: true, ops: 1)
+        } else if !outcome.committed {
+            record(committed: false, ops: 1)
+        }
+        return try outcome.result.get()
+    }
+}

@@ -1,0 +1,84 @@
+import GRDB
+import Logging
+import Synchronization
+
+/// The SQLite database of one engine: a WAL-mode `DatabasePool`, migrated on open, with a group
+/// commit writer (`write`) that folds concurrent writes into one durable transaction.
+///
+/// Reads run concurrently on reader connections and see the last committed state. Writes are
+/// operations `(Database) throws -> T` run inside a transaction the store owns: an operation
+/// must not begin, commit or roll back transactions itself (savepoints are fine).
+public final class Store: Sendable {
+    /// The configuration the store was opened with.
+    public let configuration: StoreConfiguration
+    /// Poked after every successful commit, so journal consumers wake without polling.
+    public let signal: JournalSignal
+
+    let pool: DatabasePool
+    let logger: Logger
+    let queue = Mutex(GroupCommitState())
+
+    /// Opens (creating if needed) and migrates the database at `configuration.path`.
+    /// - Parameters:
+    ///   - configuration: path, durability and batching.
+    ///   - logger: receives commit failures.
+    /// - Throws: `StorageError.openFailed` or `StorageError.migrationFailed`.
+    public init(
+        _ configuration: StoreConfiguration,
+        logger: Logger = Logger(label: "showrunner.storage")
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.signal = JournalSignal()
+        var config = Configuration()
+        config.label = "showrunner"
+        config.maximumReaderCount = configuration.readersMax
+        let timeout = configuration.busyTimeout.components
+        config.busyMode = .timeout(Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18)
+        do {
+            pool = try DatabasePool(path: configuration.path, configuration: config)
+            // Only the writer's level matters, and GRDB sets NORMAL on it when it enables WAL,
+            // after `prepareDatabase` has run: so set ours afterwards, on the writer itself.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(configuration.synchronous.rawValue)")
+            }
+        } catch {
+            throw StorageError.openFailed(path: configuration.path, reason: "\(error)")
+        }
+        do {
+            try Migrations.migrator().migrate(pool)
+        } catch {
+            throw StorageError.migrationFailed(reason: "\(error)")
+        }
+    }
+
+    /// Runs `body` on a reader connection, against the last committed state.
+    /// - Throws: the error thrown by `body`, or a database error.
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    /// Commits and operations counted since the store opened, for metrics.
+    public var stats: StoreStats {
+        queue.withLock { $0.stats }
+    }
+
+    /// Closes every connection. Writes still in flight fail; the store is unusable afterwards.
+    /// - Throws: a database error if a connection cannot close.
+    public func close() throws {
+        try pool.close()
+    }
+}
+
+/// Counters of the write path, readable for metrics.
+public struct StoreStats: Sendable, Equatable {
+    /// Transactions that committed.
+    public var commits: Int = 0
+    /// Operations that committed (each successful `write` or `writeAlone`).
+    public var ops: Int = 0
+    /// Transactions whose `BEGIN` or `COMMIT` failed.
+    public var failedCommits: Int = 0
+
+    /// Creates zeroed counters.
+    public init() {}
+}

@@ -1,0 +1,46 @@
+/// How a `Store` opens and writes its SQLite database.
+public struct StoreConfiguration: Sendable {
+    /// SQLite's `PRAGMA synchronous` level: how hard a commit waits for the disk.
+    public enum Synchronous: String, Sendable, CaseIterable {
+        /// Every commit is fsynced: durable across power loss. The default.
+        case full = "FULL"
+        /// WAL is fsynced at checkpoints only: a power cut may lose the last commits.
+        case normal = "NORMAL"
+        /// No fsync at all: for benchmarks and throwaway data.
+        case off = "OFF"
+    }
+
+    /// Path of the database file; its `-wal` and `-shm` siblings live next to it.
+    public var path: String
+    /// The durability level applied to every connection.
+    public var synchronous: Synchronous
+    /// Most operations grouped into one commit by `Store.write`.
+    public var batchMax: Int
+    /// How long a connection waits for a lock held by another process before failing.
+    public var busyTimeout: Duration
+    /// Most concurrent reader connections in the pool.
+    public var readersMax: Int
+
+    /// Creates a configuration.
+    /// - Parameters:
+    ///   - path: database file path.
+    ///   - synchronous: durability level, `.full` by default.
+    ///   - batchMax: most operations per group commit, at least 1 (1,024 by default).
+    ///   - busyTimeout: lock wait before a "database is locked" error (5 s by default).
+    ///   - readersMax: most reader connections, at least 1 (4 by default).
+    public init(
+        path: String,
+        synchronous: Synchronous = .full,
+        batchMax: Int = 1024,
+        busyTimeout: Duration = .seconds(5),
+        readersMax: Int = 4
+    ) {
+        precondition(batchMax >= 1, "batchMax must be at least 1")
+        precondition(readersMax >= 1, "readersMax must be at least 1")
+        self.path = path
+        self.synchronous = synchronous
+        self.batchMax = batchMax
+        self.busyTimeout = busyTimeout
+        self.readersMax = readersMax
+    }
+}

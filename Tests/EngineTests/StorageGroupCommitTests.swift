@@ -1,0 +1,76 @@
+import EngineTesting
+import GRDB
+import Testing
+@testable import Engine
+
+@Suite struct StorageGroupCommitTests {
+    @Test(arguments: [(StoreConfiguration.Synchronous.off, 0), (.normal, 1), (.full, 2)])
+    func opensInWALModeWithConfiguredSynchronous(_ level: StoreConfiguration.Synchronous, expected: Int) async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore(synchronous: level)
+            let mode = try await store.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+            let sync = try await store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            #expect(mode == "wal")
+            #expect(sync == expected)
+        }
+    }
+
+    @Test func migrationsAreAppliedOnceByName() async throws {
+        try await TemporaryDatabase.with { tmp in
+            _ = try tmp.openStore()
+            let store = try tmp.openStore()
+            let names = try await store.read { db in
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+            }
+            #expect(names == Migrations.all.map(\.name))
+        }
+    }
+
+    @Test func concurrentWritersEachGetTheirOwnDurableOffset() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            let entries = try await withThrowingTaskGroup(of: JournalEntry.self) { group in
+                for i in 0..<64 {
+                    group.addTask {
+                        try await store.write { db in try Journal.append(db, type: "test", payload: Counter(i: i), at: 1) }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(entries.map(\.offset)).count == 64)
+            #expect(store.stats.ops == 64)
+            #expect(store.stats.commits <= 64)
+            try store.close()
+
+            let reopened = try tmp.openStore()
+            let stored = try await reopened.read { db in try Journal.read(db, after: 0, limit: 100) }
+            #expect(stored.count == 64)
+            #expect(Set(stored.map(\.offset)) == Set(entries.map(\.offset)))
+            #expect(Set(try stored.map { try $0.decodePayload(as: Counter.self).i }) == Set(0..<64))
+        }
+    }
+
+    @Test func queuedWritesShareOneCommit() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            let ops = (0..<64).map { i in
+                { @Sendable (db: Database) throws -> Int64 in try Journal.append(db, type: "t", payload: Counter(i: i), at: 1).offset }
+            }
+            let results = await submitBehindBlocker(store, queued: 63, ops)
+            let offsets = try results.map { try $0.get() }
+            #expect(Set(offsets).count == 64)
+            #expect(store.stats == { var s = StoreStats(); s.commits = 2; s.ops = 64; return s }())
+        }
+    }
+
+    @Test func batchMaxBoundsABatch() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore(batchMax: 4)
+            let ops = (0..<9).map { i in { @Sendable (db: Database) throws -> Int in i } }
+            let results = await submitBehindBlocker(store, queued: 8, ops)
+            #expect(try results.map { try $0.get() } == Array(0..<9))
+            // One batch for the blocker, then 8 queued writes in batches of at most 4.
+            #expect(store.stats.commits == 3)
+        }
+    }
+}
