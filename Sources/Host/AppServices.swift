@@ -1,0 +1,39 @@
+import Engine
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// The collaborators the application is built from. `serve` makes the real ones; tests
+/// inject their own (a fresh metrics registry, a fixed clock, extra route areas).
+struct AppServices: Sendable {
+    /// Verifies bearer tokens.
+    var signer: TokenSigner
+    /// Registry rendered by `GET /metrics`.
+    var metricsRegistry: PrometheusCollectorRegistry
+    /// Factory the host's own metrics are created from. Passed explicitly rather than taken
+    /// from the global `MetricsSystem`, which may be bootstrapped only once per process.
+    var metricsFactory: any MetricsFactory
+    /// Root logger of the application.
+    var logger: Logger
+    /// The clock tokens are checked against.
+    var now: @Sendable () -> Date = { Date() }
+    /// Route groups for engine areas (rooms, scripts, journal...), added after the built-in ones.
+    var routeAreas: [any RouteArea] = []
+    /// Long-lived engine services (store, scripts runtime, journal consumer runner). They join
+    /// the application's `ServiceGroup` and shut down gracefully with it.
+    var lifecycleServices: [any Service] = []
+
+    /// Services with a fresh, private Prometheus registry: what tests and `serve` start from.
+    /// - Parameters: signer: token verifier; logger: root logger.
+    static func standard(signer: TokenSigner, logger: Logger) -> AppServices {
+        let registry = PrometheusCollectorRegistry()
+        return AppServices(
+            signer: signer,
+            metricsRegistry: registry,
+            metricsFactory: PrometheusMetricsFactory(registry: registry),
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Engine
+import Hummingbird
+import Logging
+import Metrics
+
+/// `showrunner serve`: runs the HTTP API until SIGTERM or SIGINT, then shuts down gracefully.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API and the engine services."
+    )
+
+    @Option(help: "Interface to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port to listen on (0 picks a free port).")
+    var port = 8080
+
+    @Option(help: "SQLite database file.")
+    var db = "showrunner.sqlite"
+
+    @Option(help: "Folder of Lua scripts.")
+    var scripts = "Scripts"
+
+    @Flag(help: "Reload scripts when their files change (staging only).")
+    var watch = false
+
+    @Option(help: "Largest accepted request body, in bytes.")
+    var bodyBytesMax = AppConfig.requestBodyBytesMaxDefault
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    @OptionGroup var secretOptions: SecretOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard bodyBytesMax > 0 else { throw ValidationError("--body-bytes-max must be positive") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "showrunner")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let (signer, isDevelopmentDefault) = try secretOptions.makeSigner()
+        if isDevelopmentDefault {
+            logger.warning(
+                "using the public development token secret: anyone can mint tokens for this server",
+                metadata: ["fix": "pass --secret or set \(SecretOptions.environmentVariable)"]
+            )
+        }
+        // The one process-wide metrics bootstrap. Tests never call `run`, so they never bootstrap.
+        let services = AppServices.standard(signer: signer, logger: logger)
+        MetricsSystem.bootstrap(services.metricsFactory)
+
+        // Engine parts plug in here once they exist: open the store at `config.databasePath`,
+        // load the scripts runtime from `config.scriptsPath` (watching if `config.watchScripts`),
+        // start the journal consumer runner; append each to `services.lifecycleServices` and
+        // their route areas (rooms, scripts, journal) to `services.routeAreas`.
+        let app = buildApplication(config, services: services)
+        try await app.runService()
+    }
+
+    /// The application configuration these flags describe.
+    var config: AppConfig {
+        AppConfig(
+            hostname: host,
+            port: port,
+            databasePath: db,
+            scriptsPath: scripts,
+            watchScripts: watch,
+            requestBodyBytesMax: bodyBytesMax
+        )
+    }
+}

@@ -1,0 +1,86 @@
+import Engine
+import Foundation
+import Hummingbird
+
+/// A request body type decoded strictly: besides `Decodable`, it names every top-level key
+/// it accepts, so a misspelt or unsupported field is an error instead of silently ignored.
+/// ```swift
+/// struct SendGift: StrictDecodable {
+///     static let allowedKeys: Set<String> = ["gift_id", "count"]
+///     let giftID: String
+///     let count: Int
+///     enum CodingKeys: String, CodingKey { case giftID = "gift_id", count }
+/// }
+/// let command = try await request.decodeStrict(as: SendGift.self, context: context)
+/// ```
+protocol StrictDecodable: Decodable {
+    /// Every top-level JSON key the type accepts (usually its `CodingKeys` raw values).
+    static var allowedKeys: Set<String> { get }
+}
+
+extension Request {
+    /// Reads the body (at most `context.requestBodyBytesMax` bytes) and decodes it strictly.
+    /// - Throws: `RequestError` 413 `payload_too_large`, 400 `malformed_json` (not a JSON
+    ///   object), 400 `unknown_field` (names the field), 400 `invalid_field` (missing, null or
+    ///   wrongly typed field; names its path).
+    func decodeStrict<T: StrictDecodable>(as type: T.Type, context: AppRequestContext) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.requestBodyBytesMax)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw RequestError.payloadTooLarge(bodyBytesMax: context.requestBodyBytesMax)
+        }
+        return try StrictJSON.decode(type, from: Data(buffer.readableBytesView))
+    }
+}
+
+/// The strict decoding steps, separate from HTTP so they are easy to test and reuse.
+enum StrictJSON {
+    /// Decodes `data` as `T`, refusing malformed JSON, non-objects, unknown and invalid fields.
+    /// - Throws: `RequestError` `malformed_json`, `unknown_field` or `invalid_field`.
+    static func decode<T: StrictDecodable>(_ type: T.Type, from data: Data) throws(RequestError) -> T {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw RequestError("malformed_json", .badRequest, "request body is not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw RequestError("malformed_json", .badRequest, "request body must be a JSON object")
+        }
+        if let unknown = Set(fields.keys).subtracting(T.allowedKeys).sorted().first {
+            throw RequestError("unknown_field", .badRequest, "unknown field '\(unknown)'")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw RequestError("invalid_field", .badRequest, describe(error))
+        } catch {
+            throw RequestError("invalid_field", .badRequest, "invalid request body")
+        }
+    }
+
+    /// A client-facing sentence naming the field a `DecodingError` is about.
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context):
+            "missing field '\(path(context.codingPath + [key]))'"
+        case .valueNotFound(_, let context):
+            "field '\(path(context.codingPath))' must not be null"
+        case .typeMismatch(let type, let context):
+            "field '\(path(context.codingPath))' must be of type \(type)"
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // The syntax was already checked, so this is Foundation refusing a number that does
+            // not fit the field's type; it does not say which field.
+            "invalid field: a number is out of range or not an integer where one is required"
+        case .dataCorrupted(let context):
+            "invalid field '\(path(context.codingPath))': \(context.debugDescription)"
+        @unknown default:
+            "invalid request body"
+        }
+    }
+
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import Engine
+
+/// The `showrunner` executable: serve the API, issue tokens; later also `scripts`, `demo`
+/// and `reconcile`, each a subcommand in `CLI/`.
+@main
+struct ShowrunnerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "showrunner",
+        abstract: "Live-operations engine for livestreaming platforms.",
+        version: Showrunner.version,
+        subcommands: [ServeCommand.self, TokenCommand.self]
+    )
+}

@@ -1,0 +1,49 @@
+import Engine
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Host
+
+@Suite struct HealthRoutesTests {
+    struct Health: Decodable, Equatable {
+        let status: String
+        let version: String
+    }
+
+    @Test func healthzReportsVersion() async throws {
+        try await TestHost().test { client in
+            try await client.execute(uri: "/healthz", method: .get) { response throws in
+                #expect(response.status == .ok)
+                #expect(try response.json(Health.self) == Health(status: "ok", version: Showrunner.version))
+            }
+        }
+    }
+
+    @Test func metricsCountRequestsByRouteAndStatus() async throws {
+        try await TestHost().test { client in
+            try await client.execute(uri: "/healthz", method: .get)
+            try await client.execute(uri: "/no/such/route", method: .get)
+            try await client.execute(uri: "/metrics", method: .get) { response throws in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+                let text = response.text
+                #expect(text.contains(#"showrunner_http_requests{method="GET",route="/healthz",status="200"} 1"#))
+                #expect(text.contains(#"showrunner_http_requests{method="GET",route="NotFound",status="404"} 1"#))
+                #expect(text.contains("showrunner_http_request_duration_bucket"))
+            }
+        }
+    }
+
+    @Test func unknownRouteIsJSON404() async throws {
+        try await TestHost().test { client in
+            try await client.execute(uri: "/nope", method: .get) { response throws in
+                #expect(response.status == .notFound)
+                #expect(try response.json(ErrorBody.self).error == "not_found")
+            }
+            try await client.execute(uri: "/healthz", method: .delete) { response throws in
+                #expect(response.status == .notFound)
+                #expect(try response.json(ErrorBody.self).error == "not_found")
+            }
+        }
+    }
+}
