@@ -27,7 +27,7 @@ func buildRouter(_ config: AppConfig, services: AppServices) -> Router<AppReques
     router.add(middleware: ErrorMiddleware<AppRequestContext>())
     router.add(middleware: BodyLimitMiddleware(bodyBytesMax: config.requestBodyBytesMax))
 
-    let routes = AppRoutes(router: router, signer: services.signer, now: services.now)
+    let routes = AppRoutes(router: router, signer: services.signer, now: services.now, onPrincipal: services.onPrincipal)
     let builtIn: [any RouteArea] = [
         HealthRoutes(registry: services.metricsRegistry),
         SessionRoutes(),

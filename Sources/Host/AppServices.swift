@@ -19,6 +19,8 @@ struct AppServices: Sendable {
     var logger: Logger
     /// The clock tokens are checked against.
     var now: @Sendable () -> Date = { Date() }
+    /// Called with every authenticated caller (the engine creates profiles on first use).
+    var onPrincipal: (@Sendable (Principal) async throws -> Void)? = nil
     /// Route groups for engine areas (rooms, scripts, journal...), added after the built-in ones.
     var routeAreas: [any RouteArea] = []
     /// Long-lived engine services (store, scripts runtime, journal consumer runner). They join

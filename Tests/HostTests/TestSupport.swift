@@ -14,7 +14,7 @@ let testNow = Date(timeIntervalSince1970: 1_700_000_000)
 /// An application wired like `serve`, with a private metrics registry and a fixed clock.
 struct TestHost {
     let config: AppConfig
-    let services: AppServices
+    var services: AppServices
     let signer: TokenSigner
 
     init(bodyBytesMax: Int = AppConfig.requestBodyBytesMaxDefault, areas: [any RouteArea] = []) throws {

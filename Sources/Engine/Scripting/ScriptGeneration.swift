@@ -108,6 +108,8 @@ public final class ScriptGeneration: Sendable {
 public struct GenerationRejected: ShowrunnerError {
     /// Each problem, as `path:line: message`.
     public let problems: [ScriptProblem]
+    /// - Parameter problems: at least one problem.
+    public init(problems: [ScriptProblem]) { self.problems = problems }
     public var code: String { "scripts_invalid" }
     public var kind: ErrorKind { .unprocessable }
     public var message: String { problems.map(\.description).joined(separator: "\n") }

@@ -65,7 +65,11 @@ extension ScriptRuntime {
             switch result {
             case .success(let g):
                 s.current = g
-                if isRollback { s.activations.removeLast() } else { s.activations.append(g.hash) }
+                if isRollback {
+                    s.activations.removeLast()
+                } else if s.activations.last != g.hash {
+                    s.activations.append(g.hash)
+                }
                 if s.activations.count > Self.activationsMax { s.activations.removeFirst() }
                 report = ReloadReport(ok: true, trigger: trigger, generation: g.hash, previous: previous, problems: [],
                     atMillis: clock(), durationMillis: elapsed)

@@ -13,7 +13,7 @@ public final class ScriptRuntime: Sendable {
     public let directory: String
     let api: HostAPI
     let limits: ScriptLimits
-    let archive: any GenerationArchive
+    public let archive: any GenerationArchive
     let logger: Logger
     let clock: @Sendable () -> Int64
 

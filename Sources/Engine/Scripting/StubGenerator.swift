@@ -68,7 +68,7 @@ public enum StubGenerator {
         ] + globals + [
             " },",
             "}",
-            "exclude_files = { \"types/\" }",
+            "exclude_files = { \"types/*.lua\" }",
             "max_line_length = 140",
             "",
         ]).joined(separator: "\n")

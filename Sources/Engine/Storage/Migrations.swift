@@ -10,6 +10,7 @@ public enum Migrations {
         ("v1_journal", v1Journal),
         ("v1_consumers", v1Consumers),
         ("v1_rooms", v1Rooms),
+        ("v2_script_generations", v2ScriptGenerations),
     ]
 
     /// A migrator that applies `all`.
@@ -73,5 +74,15 @@ public enum Migrations {
             user_id TEXT PRIMARY KEY,
             created_at INTEGER NOT NULL
         );
+        """
+
+    static let v2ScriptGenerations = """
+        CREATE TABLE script_generations (
+            hash TEXT PRIMARY KEY,
+            saved_at INTEGER NOT NULL,
+            file_count INTEGER NOT NULL,
+            files TEXT NOT NULL
+        );
+        CREATE INDEX script_generations_saved ON script_generations(saved_at);
         """
 }

@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Reload scripts when their files change (staging only).")
     var watch = false
 
+    @Option(help: "SQLite durability: full (default), normal or off.")
+    var synchronous: StoreConfiguration.Synchronous = .full
+
     @Option(help: "Largest accepted request body, in bytes.")
     var bodyBytesMax = AppConfig.requestBodyBytesMaxDefault
 
@@ -51,13 +54,20 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         // The one process-wide metrics bootstrap. Tests never call `run`, so they never bootstrap.
-        let services = AppServices.standard(signer: signer, logger: logger)
+        var services = AppServices.standard(signer: signer, logger: logger)
         MetricsSystem.bootstrap(services.metricsFactory)
 
-        // Engine parts plug in here once they exist: open the store at `config.databasePath`,
-        // load the scripts runtime from `config.scriptsPath` (watching if `config.watchScripts`),
-        // start the journal consumer runner; append each to `services.lifecycleServices` and
-        // their route areas (rooms, scripts, journal) to `services.routeAreas`.
+        let engine = try EngineParts.open(databasePath: db, scriptsPath: scripts, synchronous: synchronous, logger: logger)
+        do {
+            try await engine.loadScripts()
+        } catch let rejected as GenerationRejected {
+            for problem in rejected.problems { logger.critical("\(problem)") }
+            throw ExitCode(65)
+        }
+        let profiles = engine.profiles
+        services.onPrincipal = { principal in try await profiles.ensure(userID: principal.userID) }
+        services.routeAreas += engine.routeAreas
+        services.lifecycleServices += engine.services(watchScripts: watch)
         let app = buildApplication(config, services: services)
         try await app.runService()
     }
@@ -73,4 +83,11 @@ struct ServeCommand: AsyncParsableCommand {
             requestBodyBytesMax: bodyBytesMax
         )
     }
+}
+
+extension StoreConfiguration.Synchronous: ExpressibleByArgument {
+    /// `full`, `normal` or `off`, any case.
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+    public var defaultValueDescription: String { rawValue.lowercased() }
+    public static var allValueStrings: [String] { allCases.map { $0.rawValue.lowercased() } }
 }

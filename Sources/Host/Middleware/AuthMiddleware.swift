@@ -12,6 +12,8 @@ struct AuthMiddleware: RouterMiddleware {
     let signer: TokenSigner
     /// The clock expiry is checked against.
     let now: @Sendable () -> Date
+    /// Called with every verified caller (creates the profile row on first use).
+    var onPrincipal: (@Sendable (Principal) async throws -> Void)? = nil
 
     func handle(
         _ request: Request,
@@ -20,7 +22,9 @@ struct AuthMiddleware: RouterMiddleware {
     ) async throws -> Response {
         let token = try Self.token(in: request)
         var context = context
-        context.principal = try signer.verify(token, now: now())
+        let principal = try signer.verify(token, now: now())
+        context.principal = principal
+        try await onPrincipal?(principal)
         return try await next(request, context)
     }
 

@@ -30,9 +30,13 @@ struct AppRoutes {
     let staff: RouterGroup<AppRequestContext>
 
     /// - Parameters: router: the root router; signer: verifies tokens; now: the token clock.
-    init(router: Router<AppRequestContext>, signer: TokenSigner, now: @escaping @Sendable () -> Date) {
+    init(
+        router: Router<AppRequestContext>, signer: TokenSigner, now: @escaping @Sendable () -> Date,
+        onPrincipal: (@Sendable (Principal) async throws -> Void)? = nil
+    ) {
         self.root = router
-        self.authenticated = router.group("v1").add(middleware: AuthMiddleware(signer: signer, now: now))
+        self.authenticated = router.group("v1").add(
+            middleware: AuthMiddleware(signer: signer, now: now, onPrincipal: onPrincipal))
         self.staff = self.authenticated.group("admin").add(middleware: RoleMiddleware(anyOf: Role.staff))
     }
 }

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Logging
+
+/// `showrunner demo seed --db FILE`: fills a working demo (rooms, streamers, viewers) and prints
+/// how to connect. Safe to run again: what exists is kept.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Demo data.", subcommands: [DemoSeedCommand.self])
+}
+
+struct DemoSeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "seed", abstract: "Create demo rooms, streamers and viewers.")
+
+    @Option(help: "SQLite database file.") var db = "showrunner.sqlite"
+    @Option(help: "Port the server will listen on (for the printed examples).") var port = 8080
+    @OptionGroup var secretOptions: SecretOptions
+
+    func run() async throws {
+        let store = try Store(StoreConfiguration(path: db), logger: Logger(label: "showrunner.demo"))
+        let seeded = try await DemoData.seed(store: store)
+        let (signer, _) = try secretOptions.makeSigner()
+        func token(_ user: String, _ role: Role) throws -> String { try signer.issue(userID: user, role: role, ttl: .seconds(7 * 86_400)) }
+        print("demo data in \(db): \(seeded.roomsCreated) rooms created, \(seeded.rooms.count) rooms in total")
+        print("")
+        print("tokens (valid 7 days):")
+        for (user, role) in DemoData.people { print("  \(user) (\(role.rawValue)): \(try token(user, role))") }
+        print("")
+        let op = try token("ops-1", .operator)
+        print("try:")
+        print("  curl -s localhost:\(port)/healthz")
+        print("  curl -s -H 'Authorization: Bearer \(try token("viewer-1", .viewer))' localhost:\(port)/v1/rooms/lobby")
+        print("  curl -s -H 'Authorization: Bearer \(op)' localhost:\(port)/v1/admin/scripts")
+    }
+}
+
+/// The demo's rooms and people. Each later domain adds its catalog here.
+enum DemoData {
+    static let rooms = [
+        NewRoom(id: "lobby", streamerID: "streamer-ava", title: "Ava's lobby", category: "chat"),
+        NewRoom(id: "music-1", streamerID: "streamer-bo", title: "Late night piano", category: "music"),
+        NewRoom(id: "games-1", streamerID: "streamer-cy", title: "Ranked climb", category: "games"),
+    ]
+    static let people: [(String, Role)] = [
+        ("viewer-1", .viewer), ("viewer-2", .viewer), ("viewer-3", .viewer),
+        ("streamer-ava", .streamer), ("streamer-bo", .streamer), ("streamer-cy", .streamer),
+        ("ops-1", .operator),
+    ]
+
+    /// Creates what is missing; returns how many rooms were new and every room.
+    static func seed(store: Store) async throws -> (roomsCreated: Int, rooms: [Room]) {
+        let directory = RoomDirectory(store: store)
+        var created = 0
+        for room in rooms {
+            do {
+                _ = try await directory.create(room)
+                created += 1
+            } catch RoomError.alreadyExists { continue }
+        }
+        let profiles = Profiles(store: store)
+        for (user, _) in people { _ = try await profiles.ensure(userID: user) }
+        return (created, try await directory.list(limit: 100))
+    }
+}

@@ -1,0 +1,46 @@
+import Engine
+import EngineTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+@testable import Host
+
+/// A host wired like `serve` with a real engine on a temporary database and scripts folder.
+struct EngineHost {
+    let database: TemporaryDatabase
+    let folder: ScriptFolder
+    let engine: EngineParts
+    let host: TestHost
+
+    init(scripts: [String: String] = ["activities/probe.lua": ScriptSamples.activity("return 1")]) async throws {
+        database = try TemporaryDatabase()
+        folder = try ScriptFolder(scripts)
+        engine = try EngineParts.open(
+            databasePath: database.path, scriptsPath: folder.path, synchronous: .normal, logger: .quiet())
+        try await engine.loadScripts()
+        var host = try TestHost(areas: engine.routeAreas)
+        let profiles = engine.profiles
+        host.onPrincipal = { principal in try await profiles.ensure(userID: principal.userID) }
+        self.host = host
+    }
+
+    func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        defer { folder.remove() }
+        return try await host.test(body)
+    }
+
+    func token(_ role: Role, user: String = "alice") throws -> String { try host.token(role, user: user) }
+}
+
+extension TestHost {
+    /// Sets the callback run for every authenticated caller.
+    var onPrincipal: (@Sendable (Principal) async throws -> Void)? {
+        get { services.onPrincipal }
+        set { services.onPrincipal = newValue }
+    }
+}
+
+/// A JSON body.
+func jsonBody(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
