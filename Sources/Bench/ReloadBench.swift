@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Logging
 import Synchronization
 
 /// Benchmark 2 of the foundation: reloading a generation of many files while calls run.
@@ -27,7 +28,9 @@ struct ReloadBench: AsyncParsableCommand {
             }
         }
         try write(version: 0)
-        let runtime = ScriptRuntime(directory: root.path)
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let runtime = ScriptRuntime(directory: root.path, logger: logger)
         guard await runtime.reload(trigger: "start").ok else { throw ValidationError("generation rejected") }
         let stop = StopFlag()
         var swaps: [Double] = []

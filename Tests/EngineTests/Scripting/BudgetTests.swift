@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import EngineTesting
 import Foundation
 import Testing
@@ -112,8 +112,8 @@ struct BudgetTests {
         limits.vmWaitTimeout = .milliseconds(50)
         let files = [ScriptFile(path: "activities/probe.lua", text: ScriptSamples.activity("return 1"))]
         let g = try ScriptGeneration.compile(files, api: .standard, limits: limits, vmCount: 1).get()
-        let holder = Task { try await g.withVM { _ in Thread.sleep(forTimeInterval: 0.4) } }
-        try await Task.sleep(for: .milliseconds(100))
+        // Hold the only VM (as a long call would), then ask for another.
+        let held = try await g.pool.acquire(path: "test")
         do {
             _ = try await g.withVM { _ in 0 }
             Issue.record("expected an overload")
@@ -121,7 +121,8 @@ struct BudgetTests {
             #expect(f.reason == .overloaded)
             #expect(f.kind == .unavailable)
         }
-        _ = await holder.result
+        g.pool.release(held)
+        #expect(try await g.withVM { _ in 1 } == 1)
     }
 }
 

@@ -1,0 +1,31 @@
+# Showrunner: `make run` starts the server on the embedded default; `make test` runs every test.
+SYSTEM_PACKAGES := liblua5.4-dev libsqlite3-dev libssl-dev lua-check pkg-config
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+DB ?= showrunner.sqlite
+PORT ?= 8080
+BIN := .build/debug/showrunner
+
+.PHONY: deps build run test check-scripts bench
+
+deps:
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+		($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES))
+
+build: deps
+	swift build --build-tests
+
+run: deps
+	swift build --product showrunner
+	$(BIN) demo seed --db $(DB) --port $(PORT)
+	$(BIN) serve --db $(DB) --port $(PORT) --scripts Scripts
+
+check-scripts: build
+	$(BIN) scripts check Scripts
+	$(BIN) scripts stubs --check --out Scripts
+	cd Scripts && luacheck --no-color .
+
+test: check-scripts
+	swift test --skip-build
+
+bench: deps
+	bash benchmarks/run.sh
