@@ -9,6 +9,7 @@ struct RuntimeBench: AsyncParsableCommand {
     @Option(help: "Calls per measurement.") var calls = 1_000_000
     @Option(help: "Measurements (the best of each side is reported).") var rounds = 5
     @Option(help: "Calls handed to a VM per checkout in the batched mode.") var batch = 256
+    @Flag(help: "Run only the batched runtime path (for profiling).") var batchedOnly = false
 
     static let handler = "function(ctx, gift) ctx.grant(gift.sender_id, \"coins\", gift.value_coins * gift.count, \"bench\") end"
 
@@ -24,14 +25,19 @@ struct RuntimeBench: AsyncParsableCommand {
         func event(_ i: Int) -> BenchGift { BenchGift(count: Int64(i & 7) + 1) }
         var best = (raw: Double.infinity, perCall: Double.infinity, batched: Double.infinity)
         for _ in 0..<rounds {
-            best.raw = min(best.raw, seconds { precondition(raw.run(count: calls) == calls) })
-            best.perCall = min(best.perCall, try await seconds {
+            if batchedOnly {
+                best.raw = 1
+                best.perCall = 1
+            } else {
+                best.raw = min(best.raw, seconds { precondition(raw.run(count: calls) == calls) })
+            }
+            if !batchedOnly { best.perCall = min(best.perCall, try await seconds {
                 for i in 0..<calls {
                     let ctx = CallContext(script: address, nowMillis: 0, seed: UInt64(i))
                     _ = try await generation.withVM { vm in try vm.call(handler, event: event(i), context: ctx) }
                     precondition(ctx.effects.count == 1)
                 }
-            })
+            }) }
             best.batched = min(best.batched, try await seconds {
                 var i = 0
                 while i < calls {

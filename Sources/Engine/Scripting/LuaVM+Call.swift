@@ -54,7 +54,7 @@ extension LuaVM {
         self.context = context
         let failure = protectedCall(
             nargs: nargs + 1, nresults: Int32(results),
-            instructions: limits.callInstructionsMax, timeout: limits.callTimeout, path: scriptList[id.script].displayPath)
+            instructions: limits.callInstructionsMax, timeoutNanos: callTimeoutNanos, path: scriptList[id.script].displayPath)
         self.context = nil
         defer { clearScratch(id.script) }
         if let failure { throw failure }

@@ -37,7 +37,7 @@ extension LuaVM {
         stack.push(file.text)
         stack.push("@" + display)
         if let failure = protectedCall(
-            nargs: 2, nresults: 4, instructions: limits.loadInstructionsMax, timeout: limits.loadTimeout, path: display)
+            nargs: 2, nresults: 4, instructions: limits.loadInstructionsMax, timeoutNanos: loadTimeoutNanos, path: display)
         {
             throw failure
         }
@@ -97,7 +97,7 @@ extension LuaVM {
         stack.rawField(-1, "reset")
         sr_lua_remove(L, 1)
         lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(scriptList[index].envRef))
-        if protectedCall(nargs: 1, nresults: 1, instructions: 0, timeout: .zero, path: scriptList[index].displayPath) == nil {
+        if protectedCall(nargs: 1, nresults: 1, instructions: 0, timeoutNanos: 0, path: scriptList[index].displayPath) == nil {
             unref(scriptList[index].scratchRef)
             scriptList[index].scratchRef = ref()
         }

@@ -59,7 +59,7 @@ extension LuaVM {
         }
         lua_pushvalue(L, globals)
         lua_pushvalue(L, internals)
-        if let failure = protectedCall(nargs: 2, nresults: 1, instructions: 0, timeout: .zero, path: "sandbox") {
+        if let failure = protectedCall(nargs: 2, nresults: 1, instructions: 0, timeoutNanos: 0, path: "sandbox") {
             throw failure
         }
         helpersRef = ref()

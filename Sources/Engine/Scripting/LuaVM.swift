@@ -28,6 +28,9 @@ public final class LuaVM: @unchecked Sendable {
     let bodies: [@Sendable (inout LuaCall) throws -> Void]
     let bindingNames: [String]
     let bindingFirstArgument: [Int32]
+    /// `limits.callTimeout` in nanoseconds, computed once (Duration's components cost a 128-bit division).
+    let callTimeoutNanos: Int64
+    let loadTimeoutNanos: Int64
     var pendingDeclarations: [Int64: (kind: ScriptKind, data: LuaTable, handlers: [String])] = [:]
     private var nextMark: Int64 = 0
     var helpersRef: Int32 = 0
@@ -51,6 +54,8 @@ public final class LuaVM: @unchecked Sendable {
         L = state
         self.api = api
         self.limits = limits
+        callTimeoutNanos = limits.callTimeout.nanoseconds
+        loadTimeoutNanos = limits.loadTimeout.nanoseconds
         bodies = api.functions.map(\.body)
         bindingNames = api.functions.map(\.qualifiedName)
         bindingFirstArgument = api.functions.map { f in
@@ -76,8 +81,8 @@ public final class LuaVM: @unchecked Sendable {
 
     /// Arms the budget for one call and runs `nargs` arguments under `sr_pcall`.
     /// Returns nil on success, else the failure (kills take precedence over the Lua message).
-    func protectedCall(nargs: Int32, nresults: Int32, instructions: Int64, timeout: Duration, path: @autoclosure () -> String) -> ScriptFailure? {
-        sr_arm(L, instructions, timeout.nanoseconds)
+    func protectedCall(nargs: Int32, nresults: Int32, instructions: Int64, timeoutNanos: Int64, path: @autoclosure () -> String) -> ScriptFailure? {
+        sr_arm(L, instructions, timeoutNanos)
         let status = sr_pcall(L, nargs, nresults)
         let killed = budget.pointee.killed
         if killed == Int32(SR_KILL_NONE.rawValue), status == sr_lua_ok() { return nil }

@@ -11,6 +11,7 @@ public enum Migrations {
         ("v1_consumers", v1Consumers),
         ("v1_rooms", v1Rooms),
         ("v2_script_generations", v2ScriptGenerations),
+        ("v2_gifts", v2Gifts),
     ]
 
     /// A migrator that applies `all`.
@@ -84,5 +85,21 @@ public enum Migrations {
             files TEXT NOT NULL
         );
         CREATE INDEX script_generations_saved ON script_generations(saved_at);
+        """
+
+    static let v2Gifts = """
+        CREATE TABLE gifts (
+            id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE gift_versions (
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (id, version)
+        );
         """
 }
