@@ -11,6 +11,7 @@ struct EngineParts: Sendable {
     let rooms: RoomDirectory
     let profiles: ProfileRegistrar
     let consumers: ConsumerRunner
+    let gifts: GiftCatalog
     let logger: Logger
 
     /// Opens the database (migrating it) and prepares the scripts runtime; does not load scripts.
@@ -25,7 +26,8 @@ struct EngineParts: Sendable {
         let consumers = ConsumerRunner(store: store, consumers: [], logger: logger)
         return EngineParts(
             store: store, scripts: scripts, rooms: RoomDirectory(store: store),
-            profiles: ProfileRegistrar(profiles: Profiles(store: store)), consumers: consumers, logger: logger)
+            profiles: ProfileRegistrar(profiles: Profiles(store: store)), consumers: consumers,
+            gifts: GiftCatalog(store: store), logger: logger)
     }
 
     /// Loads the scripts folder; a server does not start on a broken one.
@@ -37,7 +39,10 @@ struct EngineParts: Sendable {
 
     /// The HTTP areas of the engine.
     var routeAreas: [any RouteArea] {
-        [ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms), JournalRoutes(consumers: consumers)]
+        [
+            ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms), JournalRoutes(consumers: consumers),
+            GiftRoutes(catalog: gifts, rooms: rooms),
+        ]
     }
 
     /// Long-lived services to run in the application's service group.
