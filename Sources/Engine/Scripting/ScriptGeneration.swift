@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One complete, validated set of scripts, named by the hash of its sources, with its own VMs.
 /// Calls that began on a generation finish on it even after a newer one replaces it.
@@ -10,9 +11,16 @@ public final class ScriptGeneration: Sendable {
     /// Every declaration, sorted by kind and id.
     public let declarations: [Declaration]
     let pool: VMPool
+    /// The VM for calls made inside a store transaction (gift validation, journal consumers).
+    /// Those run one at a time on the store's writer, so one VM serves them without waiting.
+    private let transactionVM: Mutex<LuaVM>
     private let handlerIDs: [ScriptAddress: [String: HandlerID]]
 
-    private init(hash: String, files: [ScriptFile], declarations: [Declaration], pool: VMPool, handlerIDs: [ScriptAddress: [String: HandlerID]]) {
+    private init(
+        hash: String, files: [ScriptFile], declarations: [Declaration], pool: VMPool, transactionVM: LuaVM,
+        handlerIDs: [ScriptAddress: [String: HandlerID]]
+    ) {
+        self.transactionVM = Mutex(transactionVM)
         self.hash = hash
         self.files = files
         self.declarations = declarations
@@ -72,7 +80,14 @@ public final class ScriptGeneration: Sendable {
             vms.append(vm)
         }
         let pool = VMPool(vms: vms, limits: limits, factory: factory)
-        return .success(ScriptGeneration(hash: hash(of: files), files: files, declarations: declarations, pool: pool, handlerIDs: handlerIDs))
+        let transactionVM: LuaVM
+        do { transactionVM = try factory() } catch {
+            let problem = (error as? ScriptFailure).map(ScriptProblem.init) ?? ScriptProblem(path: label, line: nil, message: "\(error)")
+            return .failure(GenerationRejected(problems: [problem]))
+        }
+        return .success(ScriptGeneration(
+            hash: hash(of: files), files: files, declarations: declarations, pool: pool,
+            transactionVM: transactionVM, handlerIDs: handlerIDs))
     }
 
     private static func makeVM(
@@ -94,6 +109,19 @@ public final class ScriptGeneration: Sendable {
     public func declaration(_ address: ScriptAddress) -> Declaration? {
         declarations.first { $0.address == address }
     }
+
+    /// Runs `body` synchronously with the transaction VM: for script calls made inside a store
+    /// transaction (on the writer), where waiting for a pooled VM would stall every commit.
+    public func withTransactionVM<T>(_ body: (LuaVM) throws -> T) rethrows -> T {
+        try transactionVM.withLock { vm in
+            defer {
+                if vm.wasMemoryKilled, let fresh = try? factoryForReplacement() { vm = fresh }
+            }
+            return try body(vm)
+        }
+    }
+
+    private func factoryForReplacement() throws -> LuaVM { try pool.makeVM() }
 
     /// Runs `body` with one VM of this generation: hand it a batch of calls, not one.
     /// - Throws: `ScriptFailure(.overloaded)` when no VM is free in time, or what `body` throws.

@@ -21,6 +21,9 @@ final class VMPool: Sendable {
         waitersMax = limits.vmWaitersMax
     }
 
+    /// A fresh VM of the same generation (to replace one killed for memory).
+    func makeVM() throws -> LuaVM { try factory() }
+
     /// Takes a free VM, waiting up to the pool's bound.
     func acquire(path: String) async throws(ScriptFailure) -> LuaVM {
         let (vm, waiterID): (LuaVM?, UInt64?) = state.withLock { s in
