@@ -10,6 +10,7 @@ public enum Migrations {
         ("v1_journal", v1Journal),
         ("v1_consumers", v1Consumers),
         ("v1_rooms", v1Rooms),
+        ("v2_ledger", v2Ledger),
     ]
 
     /// A migrator that applies `all`.
