@@ -54,12 +54,12 @@ extension LedgerPropertyRun {
         let request = TransferRequest(id: nextID("hold"), debit: .user(user, "coins"), credit: .system(.partnerClearing, "coins"),
                                       asset: "coins", amount: amount(1...300), code: "order")
         // Timeouts end 5 ms off the 10 ms clock grid, so no step lands on an exact deadline.
-        return .pending(request, timeoutMillis: 10 * amount(0...6) + 5)
+        return .pending(request, timeoutMillis: 10 * amount(0...30) + 5)
     }
 
     mutating func post() -> LedgerOperation {
         let target = pendingIDs.randomElement(using: &rng) ?? "missing"
-        let posted: Int64? = Bool.random(using: &rng) ? nil : amount(1...350)
+        let posted: Int64? = Bool.random(using: &rng) ? nil : amount(1...320)
         return .post(id: nextID("post"), pendingID: Int.random(in: 0..<10, using: &rng) == 0 ? "missing" : target, amount: posted)
     }
 
