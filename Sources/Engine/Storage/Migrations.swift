@@ -12,6 +12,8 @@ public enum Migrations {
         ("v1_rooms", v1Rooms),
         ("v2_script_generations", v2ScriptGenerations),
         ("v2_gifts", v2Gifts),
+        ("v2_ledger", v2Ledger),
+        ("v3_gift_sends", v3GiftSends),
     ]
 
     /// A migrator that applies `all`.
@@ -100,6 +102,33 @@ public enum Migrations {
             body TEXT NOT NULL,
             updated_at INTEGER NOT NULL,
             PRIMARY KEY (id, version)
+        );
+        """
+
+    static let v3GiftSends = """
+        CREATE TABLE gift_sends (
+            sender_id TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            body_hash TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+            outcome TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (sender_id, idempotency_key)
+        );
+        CREATE TABLE gift_combos (
+            sender_id TEXT NOT NULL,
+            room_id TEXT NOT NULL,
+            gift_id TEXT NOT NULL,
+            combo INTEGER NOT NULL,
+            last_at INTEGER NOT NULL,
+            PRIMARY KEY (sender_id, room_id, gift_id)
+        );
+        CREATE TABLE gift_refunds (
+            gift_offset INTEGER PRIMARY KEY,
+            reason TEXT NOT NULL,
+            by_user TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            created_at INTEGER NOT NULL
         );
         """
 }

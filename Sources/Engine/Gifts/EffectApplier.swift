@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+/// Applies the effects a script asked for, inside the caller's transaction: grants through the
+/// ledger from the promotions account (idempotent by `origin`), notices, room broadcasts and
+/// custom facts as journal entries (the outbox that the room bus and others read).
+public struct EffectApplier: Sendable {
+    /// Journal types of the facts effects become.
+    public static let noticeType = "notice"
+    public static let roomEventType = "room_event"
+    /// Prefix of script-emitted fact types, so a script cannot forge a `gift` or `topup`.
+    public static let customTypePrefix = "script."
+
+    let ledger: Ledger
+
+    /// Applies every effect of `ctx`; `origin` makes the transfer ids unique and repeatable.
+    /// - Throws: `LedgerError` (unknown asset, overflow), `ScriptFailure` for an effect this
+    ///   context cannot apply; the caller's transaction then rolls back whole.
+    public func apply(_ ctx: CallContext, origin: String, in db: Database, at now: Int64) throws {
+        for (i, effect) in ctx.effects.enumerated() {
+            switch effect {
+            case .grant(let user, let asset, let amount, let memo):
+                _ = try ledger.apply(db, [TransferRequest(
+                    id: "\(origin):\(i)", debit: .system(.promotions, asset), credit: .user(user, asset),
+                    asset: asset, amount: amount, code: "grant", memo: String(memo.utf8.prefix(TransferRequest.memoBytesMax)) ?? "")], now: now)
+            case .notify(let user, let text):
+                _ = try Journal.append(db, type: Self.noticeType, payload: ["user_id": user, "text": text, "origin": origin], idempotencyKey: nil, at: now)
+            case .broadcast(let room, let event):
+                let json = String(decoding: try JSONEncoder().encode(EffectPayload(room: room, event: event)), as: UTF8.self)
+                _ = try Journal.append(db, type: Self.roomEventType, payloadJSON: json, idempotencyKey: nil, at: now)
+            case .emit(let type, let payload):
+                let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+                _ = try Journal.append(db, type: Self.customTypePrefix + type, payloadJSON: json, idempotencyKey: nil, at: now)
+            case .progress:
+                throw ScriptFailure(.badResult, path: "Scripts", detail: "ctx.progress is only for tasks (\(ctx.script))")
+            }
+        }
+    }
+}
+
+struct EffectPayload: Encodable {
+    let room: String
+    let event: LuaValue
+}

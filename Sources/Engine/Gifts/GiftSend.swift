@@ -1,0 +1,80 @@
+import Foundation
+
+/// A viewer's request to send a gift (`POST /v1/rooms/{room}/gifts`).
+public struct GiftSendRequest: Sendable, Hashable, Codable {
+    public var roomID: String
+    public var senderID: String
+    public var giftID: String
+    public var count: Int64
+    /// The client's idempotency key, unique per sender: 1–128 printable ASCII bytes.
+    public var idempotencyKey: String
+
+    public init(roomID: String, senderID: String, giftID: String, count: Int64, idempotencyKey: String) {
+        self.roomID = roomID
+        self.senderID = senderID
+        self.giftID = giftID
+        self.count = count
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// Hash of what the key is bound to: a reuse with another body is a conflict.
+    var bodyHash: String {
+        SHA256.hex(Array("\(roomID)\u{0}\(giftID)\u{0}\(count)".utf8))
+    }
+}
+
+/// What a durable gift send returns, and the payload of its `gift` journal fact.
+public struct GiftReceipt: Sendable, Hashable, Codable {
+    public var sendID: String
+    public var roomID: String
+    public var senderID: String
+    public var streamerID: String
+    public var giftID: String
+    public var giftVersion: Int64
+    public var count: Int64
+    /// Price of one gift after the validate steps (never above the catalog price).
+    public var priceCoins: Int64
+    public var totalCoins: Int64
+    public var streamerRevenue: Int64
+    public var guildShare: Int64
+    public var platformFee: Int64
+    /// Consecutive sends of this gift by this viewer in this room within the combo window.
+    public var combo: Int64
+    /// The sender's coins after the send.
+    public var balanceCoins: Int64
+    public var transferIDs: [String]
+    /// Ledger time of the send, microseconds.
+    public var ledgerTime: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case count, combo
+        case sendID = "send_id"
+        case roomID = "room_id"
+        case senderID = "sender_id"
+        case streamerID = "streamer_id"
+        case giftID = "gift_id"
+        case giftVersion = "gift_version"
+        case priceCoins = "price_coins"
+        case totalCoins = "total_coins"
+        case streamerRevenue = "streamer_revenue"
+        case guildShare = "guild_share"
+        case platformFee = "platform_fee"
+        case balanceCoins = "balance_coins"
+        case transferIDs = "transfer_ids"
+        case ledgerTime = "ledger_time"
+    }
+}
+
+/// A refusal recorded under an idempotency key, returned again for every retry with that key.
+public struct RecordedFailure: ShowrunnerError, Codable {
+    public let code: String
+    public let kindName: String
+    public let message: String
+    public var kind: ErrorKind { ErrorKind(rawValue: kindName) ?? .unprocessable }
+
+    init(_ error: any ShowrunnerError) {
+        code = error.code
+        kindName = error.kind.rawValue
+        message = error.message
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// Sends gifts: one transaction holds the checks, the `validate` steps of `Scripts/gifts/`, the
+/// linked ledger chain and the `gift` journal fact; the caller's answer comes after the commit
+/// is durable. Everything after (combo effects, ticket exchange, lucky gifts, the room event)
+/// runs from the journal (`GiftStepsConsumer`).
+public struct GiftSender: Sendable {
+    /// Journal type of a durable gift.
+    public static let giftType = "gift"
+
+    let store: Store
+    let ledger: Ledger
+    let rooms: RoomDirectory
+    let scripts: ScriptRuntime
+    let clock: any WallClock
+
+    /// - Parameters: the store, ledger, rooms and scripts of the engine; clock: send times.
+    public init(store: Store, ledger: Ledger, rooms: RoomDirectory, scripts: ScriptRuntime, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.ledger = ledger
+        self.rooms = rooms
+        self.scripts = scripts
+        self.clock = clock
+    }
+
+    /// Sends a gift. The same key with the same body returns the first receipt (or the first
+    /// refusal); the same key with another body is `idempotency_conflict`.
+    /// - Throws: `GiftError`, `RoomError.notFound`, `LedgerError` (insufficient funds...),
+    ///   `RecordedFailure` (a replayed refusal), `ScriptFailure` (a broken gift step).
+    public func send(_ r: GiftSendRequest) async throws -> GiftReceipt {
+        guard (1...TransferRequest.idBytesMax - 40).contains(r.idempotencyKey.utf8.count),
+            r.idempotencyKey.utf8.allSatisfy({ $0 > 32 && $0 < 127 })
+        else { throw GiftError.invalid(field: "idempotency_key", "1-88 printable ASCII characters without spaces") }
+        guard r.count >= 1 else { throw GiftError.invalidCount(r.count, max: GiftRules.countMaxLimit) }
+        let room = try await rooms.room(id: r.roomID)
+        guard room.streamerID != r.senderID else { throw GiftError.giftToSelf }
+        let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, now: clock.nowMillis())
+        let outcome: Result<GiftReceipt, RecordedFailure> = try await store.write { db in
+            if let prior = try GiftSends.prior(db, r) { return prior }
+            var receipt: GiftReceipt?
+            do {
+                try db.inSavepoint {
+                    receipt = try plan.perform(db)
+                    return .commit
+                }
+            } catch let e as any ShowrunnerError where !(e is ScriptFailure) {
+                let failure = RecordedFailure(e)
+                try GiftSends.record(db, r, .failure(failure), at: plan.now)
+                return .failure(failure)
+            }
+            let done = receipt!
+            try GiftSends.record(db, r, .success(done), at: plan.now)
+            return .success(done)
+        }
+        return try outcome.get()
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+
+/// The gift chain's steps in a generation, in their declared order.
+enum GiftSteps {
+    /// Steps with `handler` that apply to `giftID` (a step without `gifts` applies to all).
+    static func ordered(_ generation: ScriptGeneration, handler: String, giftID: String) -> [Declaration] {
+        generation.declarations
+            .filter { $0.kind == .giftStep && $0.handlers.contains(handler) }
+            .filter { d in
+                guard let list = d.data.fields["gifts"]?.table?.array else { return true }
+                return list.contains(.string(giftID))
+            }
+            .sorted { ($0.data.fields["order"]?.integer ?? 0, $0.id) < ($1.data.fields["order"]?.integer ?? 0, $1.id) }
+    }
+}
+
+/// Per-sender idempotency records of gift sends.
+enum GiftSends {
+    /// The earlier outcome for this sender and key, if any.
+    /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
+    static func prior(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?",
+            arguments: [r.senderID, r.idempotencyKey]) else { return nil }
+        guard row["body_hash"] as String == r.bodyHash else {
+            throw LedgerError(.idempotencyConflict, "idempotency key '\(r.idempotencyKey)' was used for another gift send")
+        }
+        let json: String = row["outcome"]
+        if row["status"] as String == "ok" { return .success(try JSONDecoder().decode(GiftReceipt.self, from: Data(json.utf8))) }
+        return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(json.utf8)))
+    }
+
+    static func record(_ db: Database, _ r: GiftSendRequest, _ outcome: Result<GiftReceipt, RecordedFailure>, at now: Int64) throws {
+        let (status, json): (String, Data) = switch outcome {
+        case .success(let receipt): ("ok", try JSONEncoder().encode(receipt))
+        case .failure(let failure): ("failed", try JSONEncoder().encode(failure))
+        }
+        try db.execute(
+            sql: "INSERT INTO gift_sends (sender_id, idempotency_key, body_hash, status, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [r.senderID, r.idempotencyKey, r.bodyHash, status, String(decoding: json, as: UTF8.self), now])
+    }
+}
+
+/// Combo counting: consecutive sends of one gift by one viewer in one room within the window.
+enum GiftCombos {
+    static func next(_ db: Database, _ r: GiftSendRequest, windowSeconds: Int64, now: Int64) throws -> Int64 {
+        guard windowSeconds > 0 else { return 1 }
+        let row = try Row.fetchOne(db, sql: "SELECT combo, last_at FROM gift_combos WHERE sender_id = ? AND room_id = ? AND gift_id = ?",
+            arguments: [r.senderID, r.roomID, r.giftID])
+        var combo: Int64 = 1
+        if let row, now - (row["last_at"] as Int64) <= windowSeconds * 1000 { combo = (row["combo"] as Int64) + 1 }
+        try db.execute(
+            sql: """
+                INSERT INTO gift_combos (sender_id, room_id, gift_id, combo, last_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(sender_id, room_id, gift_id) DO UPDATE SET combo = excluded.combo, last_at = excluded.last_at
+                """,
+            arguments: [r.senderID, r.roomID, r.giftID, combo, now])
+        return combo
+    }
+}

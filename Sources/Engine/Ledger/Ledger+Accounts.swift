@@ -1,0 +1,73 @@
+import GRDB
+
+/// An account row as read inside the write transaction.
+struct AccountState {
+    let id: AccountID
+    var balance: Int64
+    var pendingDebits: Int64
+
+    /// Balance minus reservations: what a debit may take.
+    var available: Int64 { balance - pendingDebits }
+}
+
+extension Ledger {
+    /// The account row, created with a zero balance on first use.
+    func account(_ db: Database, _ id: AccountID, _ step: Step) throws -> AccountState {
+        try db.execute(
+            sql: """
+                INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
+                VALUES (?, ?, ?, ?, 0, 0, ?) ON CONFLICT (id) DO NOTHING
+                """,
+            arguments: [id.description, id.asset, id.ownerKind, id.ownerName, step.nowMillis])
+        let row = try Row.fetchOne(
+            db, sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?", arguments: [id.description])!
+        return AccountState(id: id, balance: row["balance"], pendingDebits: row["pending_debits"])
+    }
+
+    /// Moves `amount` between two accounts, checking the debit's available balance (unless it
+    /// is a system account) and both balances for overflow, against the rows as they are now.
+    func move(_ db: Database, _ amount: Int64, from debit: AccountID, to credit: AccountID, _ step: Step) throws {
+        precondition(amount > 0 && debit != credit, "move needs a positive amount between two accounts")
+        let from = try account(db, debit, step)
+        let to = try account(db, credit, step)
+        if !debit.mayGoNegative, from.available < amount {
+            throw LedgerError.insufficientFunds(debit, available: from.available, amount: amount)
+        }
+        let (debited, underflow) = from.balance.subtractingReportingOverflow(amount)
+        guard !underflow else { throw LedgerError.amountOverflow(debit) }
+        let (credited, overflow) = to.balance.addingReportingOverflow(amount)
+        guard !overflow else { throw LedgerError.amountOverflow(credit) }
+        try save(db, from, balance: debited, pendingDebits: from.pendingDebits)
+        try save(db, to, balance: credited, pendingDebits: to.pendingDebits)
+    }
+
+    /// Adds `amount` to the account's reservations, checking its available balance.
+    func reserve(_ db: Database, _ amount: Int64, on id: AccountID, _ step: Step) throws {
+        let state = try account(db, id, step)
+        if !id.mayGoNegative, state.available < amount {
+            throw LedgerError.insufficientFunds(id, available: state.available, amount: amount)
+        }
+        let (reserved, overflow) = state.pendingDebits.addingReportingOverflow(amount)
+        guard !overflow else { throw LedgerError.amountOverflow(id) }
+        try save(db, state, balance: state.balance, pendingDebits: reserved)
+    }
+
+    /// Takes `amount` off the account's reservations (a pending transfer closed).
+    func release(_ db: Database, _ amount: Int64, on id: AccountID, _ step: Step) throws {
+        let state = try account(db, id, step)
+        precondition(state.pendingDebits >= amount, "released more than was reserved on \(id)")
+        try save(db, state, balance: state.balance, pendingDebits: state.pendingDebits - amount)
+    }
+
+    /// Writes new totals, only over the exact row that was read and checked.
+    private func save(_ db: Database, _ old: AccountState, balance: Int64, pendingDebits: Int64) throws {
+        try db.execute(
+            sql: """
+                UPDATE ledger_accounts SET balance = ?, pending_debits = ?
+                WHERE id = ? AND balance = ? AND pending_debits = ?
+                """,
+            arguments: [balance, pendingDebits, old.id.description, old.balance, old.pendingDebits])
+        precondition(db.changesCount == 1, "account \(old.id) changed between its check and its write")
+        precondition(old.id.mayGoNegative || balance - pendingDebits >= 0, "account \(old.id) would go negative")
+    }
+}

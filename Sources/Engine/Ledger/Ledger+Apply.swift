@@ -1,0 +1,92 @@
+import GRDB
+
+extension Ledger {
+    /// Applies plain transfers as one linked chain inside the caller's transaction.
+    /// - Parameters: see `apply(_:operations:now:)`.
+    /// - Returns: the transfers written (or the originals, for a retried chain).
+    /// - Throws: `LedgerError`; database errors.
+    public func apply(_ db: Database, _ chain: [TransferRequest], now nowMillis: Int64) throws -> [Transfer] {
+        try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis)
+    }
+
+    /// Applies a linked chain inside the caller's write transaction: all operations or none.
+    ///
+    /// Idempotency: the chain's body is hashed and bound to every key in it. A chain whose keys
+    /// all committed with this body returns the original transfers unchanged; one whose keys all
+    /// failed with this body throws the original error again; any other reuse of a key throws
+    /// `idempotency_conflict`. A chain that fails on ledger state (funds, pending state, overflow,
+    /// reversal) records its keys as failed in the caller's transaction, outside the chain's own
+    /// savepoint: the record commits only if the caller's transaction does, so a caller that
+    /// wants it kept catches the error inside its write (as `run` does).
+    ///
+    /// - Parameters:
+    ///   - db: the caller's database, inside a write transaction.
+    ///   - chain: the operations, applied in order.
+    ///   - nowMillis: wall time in milliseconds; ledger time is the larger of it (in
+    ///     microseconds) and the last ledger time plus one.
+    /// - Returns: one transfer per operation, in order.
+    /// - Throws: `LedgerError`; database errors.
+    public func apply(_ db: Database, operations chain: [LedgerOperation], now nowMillis: Int64) throws -> [Transfer] {
+        try validate(chain)
+        let hash = LedgerOperation.bodyHash(chain)
+        if let replayed = try replay(db, chain, hash: hash) {
+            return try replayed.get()
+        }
+        try expireTouched(db, by: chain, nowMillis: nowMillis)
+        do {
+            var transfers: [Transfer] = []
+            try db.inSavepoint {
+                let step = Step(batch: chain[0].id, hash: hash, nowMillis: nowMillis)
+                transfers = try chain.map { try execute(db, $0, step) }
+                return .commit
+            }
+            return transfers
+        } catch let error as LedgerError where error.reason.isRecorded {
+            for operation in chain {
+                try db.execute(
+                    sql: "INSERT INTO ledger_failures (id, code, message, body_hash, at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [operation.id, error.code, error.message, hash, nowMillis])
+            }
+            throw error
+        }
+    }
+
+    /// The outcome of an earlier chain with the same keys, or nil when every key is new.
+    /// - Throws: `idempotency_conflict` when a key was used with another body or chain.
+    private func replay(_ db: Database, _ chain: [LedgerOperation], hash: String) throws -> Result<[Transfer], LedgerError>? {
+        var transfers: [Transfer] = []
+        var failure: LedgerError?
+        var fresh = 0
+        for operation in chain {
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_transfers WHERE id = ?", arguments: [operation.id]) {
+                let stored: String = row["body_hash"]
+                guard stored == hash else { throw LedgerError.idempotencyConflict(operation.id) }
+                transfers.append(Transfer(row: row))
+            } else if let row = try Row.fetchOne(
+                db, sql: "SELECT code, message, body_hash FROM ledger_failures WHERE id = ?", arguments: [operation.id]) {
+                let stored: String = row["body_hash"]
+                guard stored == hash, let reason = LedgerError.Reason(rawValue: row["code"]) else {
+                    throw LedgerError.idempotencyConflict(operation.id)
+                }
+                failure = LedgerError(reason, row["message"])
+            } else {
+                fresh += 1
+            }
+        }
+        if fresh == chain.count { return nil }
+        // The hash binds every key of one chain, so a partial match means the keys were reused.
+        if let failure, transfers.isEmpty, fresh == 0 { return .failure(failure) }
+        guard transfers.count == chain.count else { throw LedgerError.idempotencyConflict(chain[0].id) }
+        return .success(transfers)
+    }
+}
+
+/// What every operation of one chain shares.
+struct Step {
+    /// The first operation's id, stored as `linked_batch`.
+    let batch: String
+    /// The chain's body hash, stored with every row.
+    let hash: String
+    /// Wall time of the request, in milliseconds.
+    let nowMillis: Int64
+}

@@ -1,0 +1,72 @@
+import GRDB
+
+/// The columns of a transfer row before the ledger stamps it with `seq` and `ts`.
+struct NewRow {
+    var id: String
+    var debit: AccountID
+    var credit: AccountID
+    var asset: String
+    var amount: Int64
+    var code: String
+    var memo: String
+    var kind: Transfer.Kind
+    var pendingID: String?
+    var reverses: String?
+    /// For a pending row: how long until it expires.
+    var timeoutMillis: Int64?
+
+    init(request: TransferRequest, kind: Transfer.Kind) {
+        id = request.id
+        debit = request.debit
+        credit = request.credit
+        asset = request.asset
+        amount = request.amount
+        code = request.code
+        memo = request.memo
+        self.kind = kind
+    }
+
+    /// A row about `pending` (a post, void or expire), or copying a transfer's accounts.
+    init(closing pending: Transfer, id: String, kind: Transfer.Kind, amount: Int64) {
+        self.id = id
+        debit = pending.debit
+        credit = pending.credit
+        asset = pending.asset
+        self.amount = amount
+        code = pending.code
+        memo = pending.memo
+        self.kind = kind
+        pendingID = pending.id
+    }
+}
+
+extension Ledger {
+    /// The ledger time the next row would get: the larger of the wall time in microseconds and
+    /// the last row's time plus one.
+    func ledgerNow(_ db: Database, nowMillis: Int64) throws -> Int64 {
+        let (micros, overflow) = nowMillis.multipliedReportingOverflow(by: 1000)
+        precondition(!overflow && micros >= 0, "wall time out of range")
+        let last = try Int64.fetchOne(db, sql: "SELECT ts FROM ledger_transfers ORDER BY seq DESC LIMIT 1")
+        guard let last else { return micros }
+        return max(micros, last + 1)
+    }
+
+    /// Appends a row to the history; history is never updated or deleted.
+    func insert(_ db: Database, _ row: NewRow, _ step: Step) throws -> Transfer {
+        let ts = try ledgerNow(db, nowMillis: step.nowMillis)
+        // Validation bounds the timeout, so this stays far inside Int64.
+        let expiresAt = row.timeoutMillis.map { ts + $0 * 1000 }
+        let stored = try Row.fetchOne(
+            db,
+            sql: """
+                INSERT INTO ledger_transfers (id, debit_account, credit_account, asset, amount, code, memo, ts, kind,
+                    pending_id, reverses, linked_batch, body_hash, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *
+                """,
+            arguments: [
+                row.id, row.debit.description, row.credit.description, row.asset, row.amount, row.code, row.memo, ts,
+                row.kind.rawValue, row.pendingID, row.reverses, step.batch, step.hash, expiresAt,
+            ])
+        return Transfer(row: stored!)
+    }
+}

@@ -1,0 +1,62 @@
+import GRDB
+
+extension Ledger {
+    /// A user's posted balance of every asset, 0 for assets never used.
+    /// - Throws: `invalid_account` for a malformed user id; storage errors.
+    public func balances(user: String) async throws -> [String: Int64] {
+        try AccountID.user(user, "coins").validateOwner()
+        return try await store.read { db in try balances(db, user: user) }
+    }
+
+    /// A user's posted balances inside the caller's transaction (see `balances(user:)`).
+    public func balances(_ db: Database, user: String) throws -> [String: Int64] {
+        var result = Dictionary(uniqueKeysWithValues: configuration.assets.map { ($0, Int64(0)) })
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT asset, balance FROM ledger_accounts WHERE owner_kind = 'user' AND owner = ?", arguments: [user])
+        for row in rows {
+            let asset: String = row["asset"]
+            let balance: Int64 = row["balance"]
+            result[asset] = balance
+        }
+        return result
+    }
+
+    /// An account's posted balance (0 for an account never used).
+    /// - Throws: `invalid_account`, `unknown_asset`; storage errors.
+    public func balance(_ account: AccountID) async throws -> Int64 {
+        try check(account)
+        return try await store.read { db in try balance(db, account) }
+    }
+
+    /// An account's posted balance inside the caller's transaction.
+    public func balance(_ db: Database, _ account: AccountID) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT balance FROM ledger_accounts WHERE id = ?", arguments: [account.description]) ?? 0
+    }
+
+    /// What a debit may take now: the balance minus reservations not yet due on the ledger's clock.
+    /// - Throws: `invalid_account`, `unknown_asset`; storage errors.
+    public func available(_ account: AccountID) async throws -> Int64 {
+        try check(account)
+        let nowMillis = clock.nowMillis()
+        return try await store.read { db in try available(db, account, now: nowMillis) }
+    }
+
+    /// The available balance inside the caller's transaction (see `available(_:)`).
+    public func available(_ db: Database, _ account: AccountID, now nowMillis: Int64) throws -> Int64 {
+        let key = account.description
+        let row = try Row.fetchOne(db, sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?", arguments: [key])
+        guard let row else { return 0 }
+        let due = try Int64.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(amount), 0) FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ?",
+            arguments: [key, ledgerNow(db, nowMillis: nowMillis)]) ?? 0
+        let balance: Int64 = row["balance"]
+        let pending: Int64 = row["pending_debits"]
+        return balance - (pending - due)
+    }
+
+    /// Checks an account id against the rules and the configured assets.
+    func check(_ account: AccountID) throws {
+        try account.validateOwner()
+        guard configuration.knows(account.asset) else { throw LedgerError.unknownAsset(account.asset) }
+    }
+}

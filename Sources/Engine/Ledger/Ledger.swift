@@ -1,0 +1,84 @@
+import GRDB
+
+/// The double-entry ledger over the store: accounts per owner and asset, an immutable history
+/// of transfers, idempotency keys, two-phase transfers and reversals.
+///
+/// Every mutation is a chain of `LedgerOperation`s applied all-or-nothing by `apply`, inside the
+/// caller's transaction, so a domain operation (a gift) commits its transfers and its journal
+/// fact together. The balance check and the write happen against the account row inside that
+/// transaction; the store's single writer and `BEGIN IMMEDIATE` make it one atomic step.
+///
+/// The ledger does not journal: callers append their own domain facts, using the returned
+/// transfers (ids, `ts`).
+public struct Ledger: Sendable {
+    /// Most transfers returned by one history page.
+    public static let pageLimitMax = 200
+
+    /// The database.
+    public let store: Store
+    /// Assets and limits.
+    public let configuration: LedgerConfiguration
+    let clock: any WallClock
+
+    /// Creates a ledger.
+    /// - Parameters:
+    ///   - store: the database, migrated.
+    ///   - configuration: assets and limits (the built-ins by default).
+    ///   - clock: the wall clock behind ledger time and expiry.
+    public init(store: Store, configuration: LedgerConfiguration = .standard, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// Applies plain transfers as one linked chain in a transaction of its own (group committed).
+    /// - Parameter chain: the transfers, applied in order, all or nothing.
+    /// - Returns: the written (or, for a retried key, the original) transfers, after commit.
+    /// - Throws: `LedgerError`; `StorageError.commitFailed`.
+    public func transfer(_ chain: [TransferRequest]) async throws -> [Transfer] {
+        try await run(chain.map(LedgerOperation.transfer))
+    }
+
+    /// Applies any operations as one linked chain in a transaction of its own.
+    ///
+    /// Unlike a caller that lets `apply`'s error escape its write, this commits the record of a
+    /// failed chain, so its keys stay failed.
+    /// - Parameter chain: the operations, applied in order, all or nothing.
+    /// - Returns: the transfers written, after commit.
+    /// - Throws: `LedgerError`; `StorageError.commitFailed`.
+    public func run(_ chain: [LedgerOperation]) async throws -> [Transfer] {
+        let outcome = try await store.write { db -> Result<[Transfer], LedgerError> in
+            do {
+                return .success(try apply(db, operations: chain, now: clock.nowMillis()))
+            } catch let error as LedgerError {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Reserves money in a transaction of its own: see `LedgerOperation.pending`.
+    /// - Returns: the `pending` transfer. - Throws: `LedgerError`; storage errors.
+    public func pending(_ request: TransferRequest, timeoutMillis: Int64) async throws -> Transfer {
+        try await run([.pending(request, timeoutMillis: timeoutMillis)])[0]
+    }
+
+    /// Posts `amount` (all when nil) of a pending transfer in a transaction of its own.
+    /// - Returns: the `post` transfer. - Throws: `LedgerError`; storage errors.
+    public func post(id: String, pendingID: String, amount: Int64? = nil) async throws -> Transfer {
+        try await run([.post(id: id, pendingID: pendingID, amount: amount)])[0]
+    }
+
+    /// Voids a pending transfer in a transaction of its own.
+    /// - Returns: the `void` transfer. - Throws: `LedgerError`; storage errors.
+    public func void(id: String, pendingID: String) async throws -> Transfer {
+        try await run([.void(id: id, pendingID: pendingID)])[0]
+    }
+
+    /// Reverses a posted transfer in a transaction of its own.
+    /// - Parameters: transferID: the transfer to reverse; reason: the memo; id: the new key.
+    /// - Returns: the reversing transfer. - Throws: `LedgerError`; storage errors.
+    public func reverse(_ transferID: String, reason: String, id: String) async throws -> Transfer {
+        try await run([.reverse(id: id, transferID: transferID, reason: reason)])[0]
+    }
+}

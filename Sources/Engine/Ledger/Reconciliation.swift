@@ -1,0 +1,81 @@
+import GRDB
+
+/// Checks every ledger invariant against the stored history; backs `showrunner reconcile`.
+///
+/// It replays the whole history in `seq` order, with 128-bit sums so no intermediate total can
+/// overflow, and compares the result with the stored accounts and open reservations:
+/// - per asset, debits equal credits, and the stored balances sum to zero;
+/// - no user or guild account is negative, nor has more reserved than it holds;
+/// - every stored balance equals its transfers' credits minus debits, and every stored
+///   reservation total equals its open pending transfers;
+/// - every reversal points to an earlier transfer that moved money, mirrors it, and is the only one;
+/// - every post, void and expire closes one open pending transfer (a post at most its amount);
+/// - ledger time strictly increases with `seq`.
+public struct Reconciliation: Sendable {
+    /// Creates a checker.
+    public init() {}
+
+    /// Runs every check inside the caller's (read) transaction.
+    /// - Returns: the report; `isClean` when every invariant holds.
+    /// - Throws: database errors.
+    public func check(_ db: Database) throws -> ReconciliationReport {
+        var replay = HistoryReplay()
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM ledger_transfers ORDER BY seq")
+        while let row = try cursor.next() {
+            replay.read(Transfer(row: row))
+        }
+        var report = replay.report
+        for asset in replay.unbalancedAssets {
+            report.add("unbalanced_asset", "debits of \(asset) do not equal its credits")
+        }
+        try compareAccounts(db, replay, &report)
+        try compareOpenPending(db, replay, &report)
+        return report
+    }
+
+    /// Stored accounts against the replayed balances and reservations.
+    private func compareAccounts(_ db: Database, _ replay: HistoryReplay, _ report: inout ReconciliationReport) throws {
+        var sums: [String: Int128] = [:]
+        var seen = Set<String>()
+        let rows = try Row.fetchAll(db, sql: "SELECT id, asset, owner_kind, balance, pending_debits FROM ledger_accounts")
+        for row in rows {
+            let id: String = row["id"]
+            let balance: Int64 = row["balance"]
+            let reserved: Int64 = row["pending_debits"]
+            let asset: String = row["asset"]
+            let ownerKind: String = row["owner_kind"]
+            seen.insert(id)
+            sums[asset, default: 0] += Int128(balance)
+            report.accounts += 1
+            if replay.balances[id, default: 0] != Int128(balance) {
+                report.add("balance_mismatch", "\(id) stores \(balance), its transfers give \(replay.balances[id, default: 0])")
+            }
+            if replay.reserved[id, default: 0] != Int128(reserved) {
+                report.add("pending_mismatch", "\(id) reserves \(reserved), its open pendings hold \(replay.reserved[id, default: 0])")
+            }
+            if ownerKind != "system", balance < 0 || Int128(balance) - Int128(reserved) < 0 {
+                report.add("negative_balance", "\(id) has balance \(balance) with \(reserved) reserved")
+            }
+        }
+        for id in Set(replay.balances.keys).union(replay.reserved.keys).subtracting(seen).sorted() {
+            report.add("missing_account", "\(id) appears in transfers but has no account row")
+        }
+        for (asset, sum) in sums.sorted(by: { $0.key < $1.key }) where sum != 0 {
+            report.add("unbalanced_asset", "balances of \(asset) sum to \(sum), not 0")
+        }
+    }
+
+    /// The open-pending table against the pending transfers the history leaves open.
+    private func compareOpenPending(_ db: Database, _ replay: HistoryReplay, _ report: inout ReconciliationReport) throws {
+        var stored: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, amount FROM ledger_pending_open") {
+            stored[row["id"]] = row["amount"]
+        }
+        let open = replay.openPending.mapValues(\.amount)
+        for id in Set(stored.keys).union(open.keys).sorted() where stored[id] != open[id] {
+            let table = stored[id].map { "\($0)" } ?? "nothing"
+            let history = open[id].map { "\($0)" } ?? "nothing"
+            report.add("open_pending_mismatch", "pending \(id): the table holds \(table), the history \(history)")
+        }
+    }
+}

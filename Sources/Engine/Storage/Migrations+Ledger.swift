@@ -1,0 +1,51 @@
+extension Migrations {
+    /// The double-entry ledger: accounts with their balances, the immutable transfer history,
+    /// open pending transfers, and idempotency keys whose chain failed.
+    static let v2Ledger = """
+        CREATE TABLE ledger_accounts (
+            id TEXT PRIMARY KEY,
+            asset TEXT NOT NULL,
+            owner_kind TEXT NOT NULL CHECK (owner_kind IN ('user', 'guild', 'system')),
+            owner TEXT NOT NULL,
+            balance INTEGER NOT NULL DEFAULT 0,
+            pending_debits INTEGER NOT NULL DEFAULT 0 CHECK (pending_debits >= 0),
+            created_at INTEGER NOT NULL,
+            CHECK (owner_kind = 'system' OR balance - pending_debits >= 0)
+        );
+        CREATE INDEX ledger_accounts_owner ON ledger_accounts(owner_kind, owner);
+        CREATE TABLE ledger_transfers (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            debit_account TEXT NOT NULL,
+            credit_account TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            code TEXT NOT NULL,
+            memo TEXT NOT NULL,
+            ts INTEGER NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('posted', 'pending', 'post', 'void', 'expire')),
+            pending_id TEXT UNIQUE,
+            reverses TEXT UNIQUE,
+            linked_batch TEXT,
+            body_hash TEXT NOT NULL,
+            expires_at INTEGER
+        );
+        CREATE INDEX ledger_transfers_debit ON ledger_transfers(debit_account, seq);
+        CREATE INDEX ledger_transfers_credit ON ledger_transfers(credit_account, seq);
+        CREATE TABLE ledger_pending_open (
+            id TEXT PRIMARY KEY,
+            debit_account TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX ledger_pending_open_expiry ON ledger_pending_open(expires_at);
+        CREATE INDEX ledger_pending_open_debit ON ledger_pending_open(debit_account, expires_at);
+        CREATE TABLE ledger_failures (
+            id TEXT PRIMARY KEY,
+            code TEXT NOT NULL,
+            message TEXT NOT NULL,
+            body_hash TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        """
+}
