@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+
+/// Coins bought through a payment provider. The provider calls back with a body signed by
+/// HMAC-SHA256 over `"<timestamp>.<body>"`; the credit is idempotent by the provider's order id
+/// and journaled (`topup`) in the same transaction.
+public struct TopUps: Sendable {
+    /// Journal type of a credited top-up.
+    public static let topupType = "topup"
+    /// How far a callback's timestamp may be from now, either way.
+    public static let timestampSkewSecondsMax: Int64 = 300
+    /// Largest single top-up, in coins.
+    public static let amountCoinsMax: Int64 = 100_000_000
+
+    let store: Store
+    let ledger: Ledger
+    let secret: [UInt8]
+    let clock: any WallClock
+
+    /// - Parameters: secret: shared with the provider, at least 32 bytes.
+    public init(store: Store, ledger: Ledger, secret: String, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.ledger = ledger
+        self.secret = Array(secret.utf8)
+        self.clock = clock
+    }
+
+    /// The signature a provider sends for `body` at `timestamp` (hex).
+    public func signature(body: [UInt8], timestamp: String) -> String {
+        Hex.encode(HMACSHA256.mac(key: secret, message: Array(timestamp.utf8) + [UInt8(ascii: ".")] + body))
+    }
+
+    /// Checks the signature and the timestamp's freshness.
+    /// - Throws: `PaymentError` (401) for a missing, stale or wrong signature.
+    public func verify(body: [UInt8], timestamp: String?, signature given: String?) throws(PaymentError) {
+        guard let timestamp, let given, !given.isEmpty else { throw .missingSignature }
+        guard let seconds = Int64(timestamp) else { throw .staleTimestamp }
+        guard abs(clock.nowMillis() / 1000 - seconds) <= Self.timestampSkewSecondsMax else { throw .staleTimestamp }
+        let expected = Array(signature(body: body, timestamp: timestamp).utf8)
+        guard HMACSHA256.constantTimeEqual(expected, Array(given.lowercased().utf8)) else { throw .badSignature }
+    }
+
+    /// Credits a verified callback. A replay with the same body returns the first result; the
+    /// same order id with another body is `idempotency_conflict`.
+    public func credit(_ c: PaymentCallback) async throws -> TopUpReceipt {
+        guard !c.orderID.isEmpty, c.orderID.utf8.count <= 100 else { throw PaymentError.invalid("order_id", "1-100 bytes") }
+        guard Principal.isValidUserID(c.userID) else { throw PaymentError.invalid("user_id", "not a user id") }
+        guard (1...Self.amountCoinsMax).contains(c.amountCoins) else { throw PaymentError.invalid("amount_coins", "1...\(Self.amountCoinsMax)") }
+        let now = clock.nowMillis()
+        let ledger = self.ledger
+        return try await store.write { db in
+            let transfers = try ledger.apply(db, [TransferRequest(
+                id: "topup:\(c.orderID)", debit: .system(.paymentClearing, "coins"), credit: .user(c.userID, "coins"),
+                asset: "coins", amount: c.amountCoins, code: "topup", memo: "order \(c.orderID)")], now: now)
+            _ = try Journal.append(db, type: Self.topupType, payload: c, idempotencyKey: "topup:\(c.orderID)", at: now)
+            let balance = try ledger.balance(db, .user(c.userID, "coins"))
+            return TopUpReceipt(orderID: c.orderID, userID: c.userID, amountCoins: c.amountCoins, balanceCoins: balance,
+                transferID: transfers[0].id)
+        }
+    }
+}
+
+/// A provider's callback body.
+public struct PaymentCallback: Sendable, Codable, Equatable {
+    public var orderID: String
+    public var userID: String
+    public var amountCoins: Int64
+    public init(orderID: String, userID: String, amountCoins: Int64) {
+        self.orderID = orderID
+        self.userID = userID
+        self.amountCoins = amountCoins
+    }
+    /// The JSON keys a callback carries.
+    public static let keys: Set<String> = ["order_id", "user_id", "amount_coins"]
+    enum CodingKeys: String, CodingKey {
+        case orderID = "order_id"
+        case userID = "user_id"
+        case amountCoins = "amount_coins"
+    }
+}
+
+/// The answer to a credited callback.
+public struct TopUpReceipt: Sendable, Codable, Equatable {
+    public var orderID: String
+    public var userID: String
+    public var amountCoins: Int64
+    public var balanceCoins: Int64
+    public var transferID: String
+}
+
+/// Refused payment callbacks.
+public enum PaymentError: ShowrunnerError {
+    case missingSignature, staleTimestamp, badSignature
+    case invalid(String, String)
+
+    public var code: String {
+        switch self {
+        case .missingSignature: "missing_signature"
+        case .staleTimestamp: "stale_timestamp"
+        case .badSignature: "bad_signature"
+        case .invalid(let field, _): "invalid_\(field)"
+        }
+    }
+    public var kind: ErrorKind {
+        if case .invalid = self { return .badRequest }
+        return .unauthorized
+    }
+    public var message: String {
+        switch self {
+        case .missingSignature: "X-Signature and X-Timestamp headers are required"
+        case .staleTimestamp: "timestamp is missing, malformed or more than \(TopUps.timestampSkewSecondsMax)s from now"
+        case .badSignature: "signature does not match the body"
+        case .invalid(let field, let why): "\(field): \(why)"
+        }
+    }
+}
