@@ -10,6 +10,7 @@ public enum Migrations {
         ("v1_journal", v1Journal),
         ("v1_consumers", v1Consumers),
         ("v1_rooms", v1Rooms),
+        ("v3_moderation", v3Moderation),
     ]
 
     /// A migrator that applies `all`.
@@ -73,5 +74,25 @@ public enum Migrations {
             user_id TEXT PRIMARY KEY,
             created_at INTEGER NOT NULL
         );
+        """
+
+    static let v3Moderation = """
+        CREATE TABLE room_mutes (
+            room_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            until_ms INTEGER NOT NULL,
+            muted_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (room_id, user_id)
+        );
+        CREATE TABLE moderation_words (
+            id INTEGER PRIMARY KEY,
+            word TEXT NOT NULL,
+            category TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('block', 'mask', 'score')),
+            score INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX journal_danmaku_room ON journal(json_extract(payload, '$.room'), offset)
+            WHERE type = 'danmaku';
         """
 }
