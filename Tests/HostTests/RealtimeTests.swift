@@ -38,7 +38,7 @@ struct RealtimeTests {
             #expect(b.danmaku == expected)
             let offsets = a.all("danmaku").compactMap(\.offset)
             #expect(offsets == offsets.sorted() && Set(offsets).count == 4)
-            #expect(a.all("enter").contains { $0.data?.user_id == "bob" })
+            #expect(a.all("enter").contains { $0.data?.user_id == "bob" }, "\(a.types())")
             #expect(a.all("hello").first?.room == "r1")
         }
     }

@@ -50,6 +50,12 @@ final class RealtimeConnection: Sendable {
     func push(_ buffer: ByteBuffer, droppable: Bool) {
         eventLoop.preconditionInEventLoop()
         guard !state.value.closing else { return }
+        if state.value.outbox.count >= limits.outboxCountMax
+            || state.value.outbox.bytes + buffer.readableBytes > limits.outboxBytesMax {
+            // A burst larger than the outbox: hand what the socket takes to the kernel first, so
+            // only a client that really stopped reading overflows.
+            flush()
+        }
         switch state.value.outbox.push(buffer, droppable: droppable) {
         case .queued(let dropped):
             if dropped > 0 { onDrop(dropped) }
@@ -62,12 +68,13 @@ final class RealtimeConnection: Sendable {
     func flush() {
         eventLoop.preconditionInEventLoop()
         guard !state.value.closing else { return }
-        var wrote = false
-        while channel.isWritable, let buffer = state.value.outbox.pop() {
-            channel.write(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
-            wrote = true
+        // Write while the channel takes it, flush once; repeat while the flush made room.
+        while channel.isWritable, !state.value.outbox.isEmpty {
+            while channel.isWritable, let buffer = state.value.outbox.pop() {
+                channel.write(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
+            }
+            channel.flush()
         }
-        if wrote { channel.flush() }
     }
 
     /// Sends frames to this connection alone, from any thread.
