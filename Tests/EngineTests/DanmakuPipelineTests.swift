@@ -56,7 +56,7 @@ struct DanmakuPipelineTests {
     @Test func userRateLimitRefillsAndRoomCapDrops() async throws {
         var limits = DanmakuLimits()
         limits.userBurst = 2
-        limits.roomBurst = 3
+        limits.roomBurst = 2
         limits.roomPerSecond = 1
         let f = try await Fixture(limits: limits)
         #expect(await f.send("1") == nil)
