@@ -10,6 +10,7 @@ import Logging
 func buildApplication(_ config: AppConfig, services: AppServices) -> some ApplicationProtocol {
     Application(
         router: buildRouter(config, services: services),
+        server: services.httpServer,
         configuration: .init(
             address: .hostname(config.hostname, port: config.port),
             serverName: "showrunner/\(Showrunner.version)"

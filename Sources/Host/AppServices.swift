@@ -1,5 +1,7 @@
 import Engine
 import Foundation
+import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import Prometheus
@@ -26,6 +28,9 @@ struct AppServices: Sendable {
     /// Long-lived engine services (store, scripts runtime, journal consumer runner). They join
     /// the application's `ServiceGroup` and shut down gracefully with it.
     var lifecycleServices: [any Service] = []
+    /// The HTTP server: plain HTTP/1 unless realtime rooms install their WebSocket upgrade
+    /// (`Realtime.httpServer`).
+    var httpServer: HTTPServerBuilder = .http1()
 
     /// Services with a fresh, private Prometheus registry: what tests and `serve` start from.
     /// - Parameters: signer: token verifier; logger: root logger.

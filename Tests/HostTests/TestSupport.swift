@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTesting
 import Logging
 import Testing
@@ -17,11 +18,15 @@ struct TestHost {
     var services: AppServices
     let signer: TokenSigner
 
-    init(bodyBytesMax: Int = AppConfig.requestBodyBytesMaxDefault, areas: [any RouteArea] = []) throws {
+    init(
+        bodyBytesMax: Int = AppConfig.requestBodyBytesMaxDefault, areas: [any RouteArea] = [],
+        httpServer: HTTPServerBuilder = .http1()
+    ) throws {
         signer = try TokenSigner(secret: testSecret)
         var services = AppServices.standard(signer: signer, logger: Logger(label: "test"))
         services.now = { testNow }
         services.routeAreas = areas
+        services.httpServer = httpServer
         self.services = services
         self.config = AppConfig(port: 0, requestBodyBytesMax: bodyBytesMax)
     }

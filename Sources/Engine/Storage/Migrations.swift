@@ -14,6 +14,7 @@ public enum Migrations {
         ("v2_gifts", v2Gifts),
         ("v2_ledger", v2Ledger),
         ("v3_gift_sends", v3GiftSends),
+        ("v3_moderation", v3Moderation),
     ]
 
     /// A migrator that applies `all`.
@@ -130,5 +131,25 @@ public enum Migrations {
             outcome TEXT NOT NULL,
             created_at INTEGER NOT NULL
         );
+        """
+
+    static let v3Moderation = """
+        CREATE TABLE room_mutes (
+            room_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            until_ms INTEGER NOT NULL,
+            muted_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (room_id, user_id)
+        );
+        CREATE TABLE moderation_words (
+            id INTEGER PRIMARY KEY,
+            word TEXT NOT NULL,
+            category TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('block', 'mask', 'score')),
+            score INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX journal_danmaku_room ON journal(json_extract(payload, '$.room'), offset)
+            WHERE type = 'danmaku';
         """
 }

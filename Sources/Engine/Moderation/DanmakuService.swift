@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import Logging
+import Metrics
+
+/// The danmaku pipeline: validate → mute → rate limits → keyword filter → journal (group
+/// commit) → publish on the room bus. Each step refuses with a `DanmakuRejection`.
+public final class DanmakuService: Sendable {
+    /// Journal type of an accepted danmaku.
+    public static let journalType = "danmaku"
+    /// Journal type of a danmaku held for review.
+    public static let reviewJournalType = "danmaku_review"
+    /// Counter of refused danmaku, by `reason`.
+    public static let droppedLabel = "showrunner.danmaku.dropped"
+    /// Counter of accepted danmaku.
+    public static let acceptedLabel = "showrunner.danmaku.accepted"
+
+    /// The limits in force.
+    public let limits: DanmakuLimits
+    /// Where accepted danmaku are published.
+    public let bus: RoomBus
+    /// The word list.
+    public let filter: KeywordFilter
+    /// The mutes.
+    public let mutes: Mutes
+    let store: Store
+    let clock: any WallClock
+    let rate: DanmakuRateLimiter
+    let metrics: any MetricsFactory
+
+    /// - Parameters: store (journal); bus; filter; mutes; limits; clock; metrics factory.
+    public init(
+        store: Store, bus: RoomBus, filter: KeywordFilter, mutes: Mutes, limits: DanmakuLimits = .init(),
+        clock: any WallClock = SystemWallClock(), metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
+        self.store = store
+        self.bus = bus
+        self.filter = filter
+        self.mutes = mutes
+        self.limits = limits
+        self.clock = clock
+        self.rate = DanmakuRateLimiter(limits: limits)
+        self.metrics = metrics
+    }
+
+    /// Runs `draft` from `userID` (nil: anonymous) through the pipeline into `room`.
+    /// - Returns: the accepted danmaku, already journaled and published.
+    /// - Throws: `DanmakuRejection` (also counted in `showrunner.danmaku.dropped`).
+    public func send(_ draft: DanmakuDraft, room: String, userID: String?) async throws(DanmakuRejection) -> Danmaku {
+        do {
+            let danmaku = try await accept(draft, room: room, userID: userID)
+            Counter(label: Self.acceptedLabel, factory: metrics).increment()
+            return danmaku
+        } catch {
+            Counter(label: Self.droppedLabel, dimensions: [("reason", error.rawValue)], factory: metrics).increment()
+            throw error
+        }
+    }
+
+    private func accept(_ draft: DanmakuDraft, room: String, userID: String?) async throws(DanmakuRejection) -> Danmaku {
+        guard let userID else { throw .notAllowed }
+        try check(draft)
+        let now = clock.nowMillis()
+        if mutes.isMuted(room: room, userID: userID, now: now) { throw .muted }
+        if let refused = rate.admit(user: userID, room: room, now: now) { throw refused }
+        let verdict = filter.check(draft.text)
+        if verdict.blockedCategory != nil { throw .blockedWord }
+        let held = verdict.score >= limits.reviewScoreThreshold
+        var danmaku = Danmaku(
+            id: 0, room: room, userID: userID, text: verdict.text, mode: draft.mode,
+            color: draft.color, score: verdict.score, at: now)
+        let type = held ? Self.reviewJournalType : Self.journalType
+        do {
+            let pending = danmaku
+            danmaku.id = try await store.write { db in
+                try Journal.append(db, type: type, payload: pending, at: now).offset
+            }
+        } catch {
+            throw .unavailable
+        }
+        if held { throw .heldForReview }
+        guard let event = try? RoomEvent(.danmaku, payload: danmaku) else { throw .invalid }
+        bus.publish(room: room, event: event)
+        return danmaku
+    }
+
+    private func check(_ draft: DanmakuDraft) throws(DanmakuRejection) {
+        guard draft.text.contains(where: { !$0.isWhitespace }) else { throw .empty }
+        guard draft.text.count <= limits.textLengthMax else { throw .tooLong }
+        guard !draft.text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalid
+        }
+        guard DanmakuDraft.isValidColor(draft.color) else { throw .invalid }
+    }
+}

@@ -1,0 +1,56 @@
+import Engine
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Metrics
+import ServiceLifecycle
+
+/// Everything `serve` adds for rooms in real time, built in one call:
+/// ```swift
+/// let realtime = try await Realtime.make(store: store, rooms: RoomDirectory(store: store),
+///                                        signer: signer, now: services.now, metrics: services.metricsFactory)
+/// services.routeAreas.append(realtime.routes)
+/// services.lifecycleServices += realtime.services
+/// services.httpServer = realtime.httpServer
+/// ```
+struct Realtime: Sendable {
+    /// The room bus other domains publish to.
+    let bus: RoomBus
+    /// The danmaku pipeline.
+    let danmaku: DanmakuService
+    /// Connections by room.
+    let hub: RealtimeHub
+    /// HTTP routes: danmaku log, mutes, word list, broadcasts, notices, and the plain-GET
+    /// diagnosis of the WebSocket URL.
+    let routes: RealtimeRoutes
+    /// The HTTP/1 server with WebSocket upgrade on `/v1/rooms/{room}/ws`.
+    let httpServer: HTTPServerBuilder
+    /// Long-lived parts: the heartbeat sweep.
+    let services: [any Service]
+
+    /// Wires the realtime parts over `store`; loads the stored word list and mutes.
+    /// - Throws: database errors.
+    static func make(
+        store: Store, rooms: RoomDirectory, signer: TokenSigner, now: @escaping @Sendable () -> Date,
+        metrics: any MetricsFactory, bus: RoomBus = RoomBus(), limits: RealtimeLimits = .init(),
+        danmakuLimits: DanmakuLimits = .init(), clock: any WallClock = SystemWallClock(),
+        privileges: any EntryPrivilegeProvider = NoEntryPrivileges()
+    ) async throws -> Realtime {
+        let filter = try await KeywordFilter.load(from: store)
+        let mutes = try await Mutes(store: store, now: clock.nowMillis())
+        let danmaku = DanmakuService(
+            store: store, bus: bus, filter: filter, mutes: mutes, limits: danmakuLimits, clock: clock, metrics: metrics)
+        let hub = RealtimeHub(bus: bus, limits: limits, metrics: metrics)
+        let resolver = RoomResolver.ids(rooms)
+        let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
+        let session = RealtimeSession(hub: hub, danmaku: danmaku, privileges: privileges)
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            ws: .init(maxFrameSize: limits.transportFrameBytesMax, autoPing: .disabled, closeTimeout: limits.closeGrace))
+        return Realtime(
+            bus: bus, danmaku: danmaku, hub: hub,
+            routes: RealtimeRoutes(bus: bus, danmaku: danmaku, resolver: resolver, upgrade: upgrade, store: store),
+            httpServer: .http1WebSocketUpgrade(configuration: configuration, shouldUpgrade: upgrade.shouldUpgrade(session: session)),
+            services: [RealtimeSweeper(hub: hub)])
+    }
+}

@@ -1,0 +1,108 @@
+import Engine
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// One WebSocket member of a room. Server frames are written straight to the channel on its
+/// event loop (many writes, one flush), from a bounded `Outbox` drained while the socket is
+/// writable. Everything but `lastSeen` and `id` is confined to `eventLoop`.
+final class RealtimeConnection: Sendable {
+    private struct State: Sendable {
+        var outbox: Outbox
+        var closing = false
+    }
+
+    /// Process-unique id.
+    let id: Int
+    /// The room id (resolved).
+    let room: String
+    /// The caller, `nil` for an anonymous watcher.
+    let principal: Principal?
+    let channel: any Channel
+    let eventLoop: any EventLoop
+    let limits: RealtimeLimits
+    /// Monotonic milliseconds of the last frame received, read by the sweep.
+    let lastSeen: Atomic<Int64>
+    /// Counts frames this connection lost to the drop-oldest policy.
+    let onDrop: @Sendable (Int) -> Void
+    private let state: NIOLoopBoundBox<State>
+
+    init(id: Int, room: String, principal: Principal?, channel: any Channel, limits: RealtimeLimits,
+         onDrop: @escaping @Sendable (Int) -> Void) {
+        self.id = id
+        self.room = room
+        self.principal = principal
+        self.channel = channel
+        self.eventLoop = channel.eventLoop
+        self.limits = limits
+        self.onDrop = onDrop
+        self.lastSeen = Atomic(Self.monotonicMillis())
+        let outbox = Outbox(countMax: limits.outboxCountMax, bytesMax: limits.outboxBytesMax)
+        self.state = .makeBoxSendingValue(State(outbox: outbox), eventLoop: channel.eventLoop)
+    }
+
+    /// Milliseconds of a monotonic clock.
+    static func monotonicMillis() -> Int64 {
+        Int64(NIODeadline.now().uptimeNanoseconds / 1_000_000)
+    }
+
+    /// Queues `buffer` (on the loop). Call `flush()` after a batch. An overflow closes with 4001.
+    func push(_ buffer: ByteBuffer, droppable: Bool) {
+        eventLoop.preconditionInEventLoop()
+        guard !state.value.closing else { return }
+        if state.value.outbox.count >= limits.outboxCountMax
+            || state.value.outbox.bytes + buffer.readableBytes > limits.outboxBytesMax {
+            // A burst larger than the outbox: hand what the socket takes to the kernel first, so
+            // only a client that really stopped reading overflows.
+            flush()
+        }
+        switch state.value.outbox.push(buffer, droppable: droppable) {
+        case .queued(let dropped):
+            if dropped > 0 { onDrop(dropped) }
+        case .overflow:
+            closeOnLoop(code: RealtimeLimits.closeSlowConsumer, reason: "slow consumer")
+        }
+    }
+
+    /// Writes queued frames while the socket takes them, then flushes once (on the loop).
+    func flush() {
+        eventLoop.preconditionInEventLoop()
+        guard !state.value.closing else { return }
+        // Write while the channel takes it, flush once; repeat while the flush made room.
+        while channel.isWritable, !state.value.outbox.isEmpty {
+            while channel.isWritable, let buffer = state.value.outbox.pop() {
+                channel.write(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
+            }
+            channel.flush()
+        }
+    }
+
+    /// Sends frames to this connection alone, from any thread.
+    func send(_ buffers: [ByteBuffer]) {
+        eventLoop.execute { [self] in
+            for buffer in buffers { push(buffer, droppable: false) }
+            flush()
+        }
+    }
+
+    /// Closes with `code`, from any thread: pending frames are discarded, a close frame is sent,
+    /// and the socket is cut after `closeGrace` if the peer has not closed it by then.
+    func close(code: Int, reason: String) {
+        eventLoop.execute { [self] in closeOnLoop(code: code, reason: reason) }
+    }
+
+    private func closeOnLoop(code: Int, reason: String) {
+        guard !state.value.closing else { return }
+        state.value.closing = true
+        state.value.outbox.removeAll()
+        var data = channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        data.write(webSocketErrorCode: WebSocketErrorCode(codeNumber: code))
+        data.writeString(reason)
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data), promise: nil)
+        let channel = self.channel
+        eventLoop.scheduleTask(in: .init(limits.closeGrace)) { channel.close(promise: nil) }
+    }
+
+    /// Whether the connection is closing (on the loop).
+    var isClosing: Bool { state.value.closing }
+}

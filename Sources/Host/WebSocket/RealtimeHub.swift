@@ -1,0 +1,93 @@
+import Engine
+import Metrics
+import NIOCore
+import Synchronization
+
+/// All realtime connections of this process, by room. Owns one `RoomFanout` per room with
+/// members (subscribed to the bus while the room has any) and the registry the sweep walks.
+final class RealtimeHub: Sendable {
+    /// Counter of frames dropped for slow clients (drop-oldest policy).
+    static let droppedLabel = "showrunner.realtime.dropped"
+    /// Gauge of open connections.
+    static let connectionsLabel = "showrunner.realtime.connections"
+
+    private struct Room: Sendable {
+        let fanout: RoomFanout
+        let subscription: RoomSubscription
+    }
+
+    private struct State: Sendable {
+        var rooms: [String: Room] = [:]
+        var connections: [Int: RealtimeConnection] = [:]
+        var nextID = 0
+    }
+
+    let bus: RoomBus
+    let limits: RealtimeLimits
+    let metrics: any MetricsFactory
+    private let state = Mutex(State())
+
+    init(bus: RoomBus, limits: RealtimeLimits, metrics: any MetricsFactory) {
+        self.bus = bus
+        self.limits = limits
+        self.metrics = metrics
+    }
+
+    /// A new connection object for `channel` (not yet joined).
+    func makeConnection(room: String, principal: Principal?, channel: any Channel) -> RealtimeConnection {
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        let dropped = Counter(label: Self.droppedLabel, factory: metrics)
+        return RealtimeConnection(id: id, room: room, principal: principal, channel: channel, limits: limits) {
+            dropped.increment(by: $0)
+        }
+    }
+
+    /// Joins `connection` to its room: it gets `hello`, then (given `cursor`) the missed events
+    /// or `resume_failed`, then every later event, with neither gap nor duplicate.
+    func join(_ connection: RealtimeConnection, from cursor: RoomPosition?) {
+        let count = state.withLock { state -> Int in
+            state.connections[connection.id] = connection
+            let room = state.rooms[connection.room] ?? {
+                let fanout = RoomFanout(room: connection.room)
+                let (subscription, _) = bus.subscribe(room: connection.room, subscriber: fanout) { _ in () }
+                return Room(fanout: fanout, subscription: subscription)
+            }()
+            state.rooms[connection.room] = room
+            bus.join(room: connection.room, from: cursor) { join in
+                _ = room.fanout.add(connection) { online in
+                    [ServerFrame.hello(room: connection.room, position: join.position, online: online,
+                                       principal: connection.principal)]
+                        + (join.resume.map(ServerFrame.resume) ?? [])
+                }
+            }
+            return state.connections.count
+        }
+        Gauge(label: Self.connectionsLabel, factory: metrics).record(count)
+    }
+
+    /// Removes `connection`; the room unsubscribes from the bus when its last member leaves.
+    func leave(_ connection: RealtimeConnection) {
+        let count = state.withLock { state -> Int in
+            guard state.connections.removeValue(forKey: connection.id) != nil else { return state.connections.count }
+            if let room = state.rooms[connection.room], room.fanout.remove(connection) == 0 {
+                room.subscription.cancel()
+                state.rooms[connection.room] = nil
+            }
+            return state.connections.count
+        }
+        Gauge(label: Self.connectionsLabel, factory: metrics).record(count)
+    }
+
+    /// Members of `room` connected to this process.
+    func online(room: String) -> Int {
+        state.withLock { $0.rooms[room]?.fanout.count ?? 0 }
+    }
+
+    /// Every open connection, for the sweep.
+    func connections() -> [RealtimeConnection] {
+        state.withLock { Array($0.connections.values) }
+    }
+}

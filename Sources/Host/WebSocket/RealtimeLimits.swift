@@ -1,0 +1,34 @@
+/// The limits of the realtime endpoint, each named and configurable.
+///
+/// Close codes (documented in docs/protocol.md):
+/// - `1008` policy violation: `invalidFramesMax` bad client frames (oversize, bad UTF-8/JSON);
+/// - `4001` slow consumer: the outbound queue overflowed with frames that may not be dropped;
+/// - `4002` idle timeout: nothing received for `idleTimeout`.
+struct RealtimeLimits: Sendable {
+    /// Close code for a client that cannot keep up.
+    static let closeSlowConsumer = 4001
+    /// Close code for a client that stayed silent too long.
+    static let closeIdle = 4002
+    /// Close code for repeated bad frames (RFC 6455 policy violation).
+    static let closePolicy = 1008
+
+    /// Largest client message we accept, in bytes; larger ones get an `error` frame.
+    var frameBytesMax = 4 * 1024
+    /// Hard transport limit (bigger frames close the socket with 1009 before we see them).
+    var transportFrameBytesMax = 64 * 1024
+    /// Bad client frames tolerated before closing with 1008.
+    var invalidFramesMax = 5
+    /// Most frames waiting for one connection.
+    var outboxCountMax = 512
+    /// Most bytes waiting for one connection.
+    var outboxBytesMax = 512 * 1024
+    /// A connection that sends nothing (not even `ping`) for this long is closed with 4002.
+    var idleTimeout: Duration = .seconds(60)
+    /// How often the one sweep over all connections runs.
+    var sweepInterval: Duration = .seconds(5)
+    /// How long a closing connection may take to receive its close frame before the socket is cut.
+    var closeGrace: Duration = .seconds(2)
+
+    /// The defaults.
+    init() {}
+}

@@ -1,0 +1,92 @@
+import Engine
+import EngineTesting
+import Testing
+
+@Suite("Danmaku pipeline")
+struct DanmakuPipelineTests {
+    struct Fixture {
+        let database: TemporaryDatabase
+        let service: DanmakuService
+        let clock: ManualClock
+        let sink = FrameSink()
+
+        init(limits: DanmakuLimits = .init(), rules: [KeywordRule] = []) async throws {
+            database = try TemporaryDatabase()
+            let store = try database.openStore(synchronous: .off)
+            clock = ManualClock()
+            let bus = RoomBus(clock: clock)
+            _ = bus.subscribe(room: "r1", subscriber: sink) { $0 }
+            let mutes = try await Mutes(store: store, now: clock.nowMillis())
+            service = DanmakuService(store: store, bus: bus, filter: KeywordFilter(rules: rules), mutes: mutes,
+                                     limits: limits, clock: clock)
+        }
+
+        func send(_ text: String, user: String? = "u1") async -> DanmakuRejection? {
+            do {
+                _ = try await service.send(DanmakuDraft(text: text), room: "r1", userID: user)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
+    @Test func acceptedDanmakuIsJournaledThenPublishedAndLogged() async throws {
+        let f = try await Fixture()
+        #expect(await f.send("hello") == nil)
+        #expect(await f.send("world", user: "u2") == nil)
+        #expect(f.sink.frames.withLock { $0.map(\.type) } == [.danmaku, .danmaku])
+        let log = try await f.service.log(room: "r1", since: 0, limit: 10)
+        #expect(log.map(\.text) == ["hello", "world"])
+        #expect(try await f.service.log(room: "r1", since: log[0].id, limit: 10).map(\.userID) == ["u2"])
+        #expect(try await f.service.log(room: "other", since: 0, limit: 10).isEmpty)
+    }
+
+    @Test func validationAndAnonymous() async throws {
+        var limits = DanmakuLimits()
+        limits.textLengthMax = 5
+        let f = try await Fixture(limits: limits)
+        #expect(await f.send("hi", user: nil) == .notAllowed)
+        #expect(await f.send("   ") == .empty)
+        #expect(await f.send("123456") == .tooLong)
+        #expect(await f.send("12345") == nil)
+        #expect(await f.send("a\u{7}b") == .invalid)
+    }
+
+    @Test func userRateLimitRefillsAndRoomCapDrops() async throws {
+        var limits = DanmakuLimits()
+        limits.userBurst = 2
+        limits.roomBurst = 2
+        limits.roomPerSecond = 1
+        let f = try await Fixture(limits: limits)
+        #expect(await f.send("1") == nil)
+        #expect(await f.send("2") == nil)
+        #expect(await f.send("3") == .rateLimited)
+        f.clock.advance(byMillis: 1000)
+        #expect(await f.send("4") == nil)
+        #expect(await f.send("5", user: "u2") == .roomBusy)
+        #expect(f.sink.frames.withLock { $0.count } == 3)
+    }
+
+    @Test func muteExpires() async throws {
+        let f = try await Fixture()
+        try await f.service.mute(room: "r1", userID: "u1", seconds: 60, by: "streamer")
+        #expect(await f.send("hi") == .muted)
+        #expect(await f.send("hi", user: "u2") == nil)
+        f.clock.advance(byMillis: 60_001)
+        #expect(await f.send("hi again") == nil)
+        await #expect(throws: ModerationError.self) { try await f.service.mute(room: "r1", userID: "u1", seconds: 0, by: "s") }
+    }
+
+    @Test func filterBlocksMasksAndHoldsForReview() async throws {
+        let f = try await Fixture(rules: [
+            .init(word: "spam", category: "ads", action: .block),
+            .init(word: "darn", category: "mild", action: .mask),
+            .init(word: "meh", category: "tone", action: .score, score: 10),
+        ])
+        #expect(await f.send("spam here") == .blockedWord)
+        #expect(await f.send("meh", user: "u2") == .heldForReview)
+        #expect(await f.send("darn it", user: "u3") == nil)
+        #expect(try await f.service.log(room: "r1", since: 0, limit: 10).map(\.text) == ["**** it"])
+    }
+}

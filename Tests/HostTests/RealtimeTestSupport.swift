@@ -1,0 +1,117 @@
+import Engine
+import EngineTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import HummingbirdWSTesting
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+@testable import Host
+
+/// A live application with realtime rooms `r1` (streamer `s1`) and `r2` on a temporary database.
+struct RealtimeHost {
+    let host: TestHost
+    let database: TemporaryDatabase
+    let realtime: Realtime
+
+    init(limits: RealtimeLimits = .init(), danmaku: DanmakuLimits = .init(), history: RoomBusConfiguration = .init()) async throws {
+        database = try TemporaryDatabase()
+        let store = try database.openStore(synchronous: .off)
+        let rooms = RoomDirectory(store: store)
+        for id in ["r1", "r2"] {
+            _ = try await rooms.create(NewRoom(id: id, streamerID: "s1", title: "Room \(id)", category: "music"))
+        }
+        let base = try TestHost()
+        realtime = try await Realtime.make(
+            store: store, rooms: rooms, signer: base.signer, now: { testNow }, metrics: base.services.metricsFactory,
+            bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku)
+        host = try TestHost(areas: [realtime.routes], httpServer: realtime.httpServer)
+    }
+
+    /// Runs `body` against the live server.
+    func live<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        try await buildApplication(host.config, services: host.services).test(.live, body)
+    }
+
+    func token(_ user: String, _ role: Role = .viewer) throws -> String { try host.token(role, user: user) }
+}
+
+/// A server frame as the tests read it.
+struct Frame: Decodable, Sendable {
+    struct Data: Decodable, Sendable {
+        let text: String?
+        let user_id: String?
+    }
+    let type: String
+    let room: String?
+    let epoch: String?
+    let offset: Int64?
+    let online: Int?
+    let code: String?
+    let reason: String?
+    let data: Data?
+}
+
+/// Text frames a test client received, shared with the test body.
+final class Inbox: Sendable {
+    let frames = Mutex<[Frame]>([])
+
+    func append(_ text: String) {
+        guard let frame = try? JSONDecoder().decode(Frame.self, from: Foundation.Data(text.utf8)) else {
+            Issue.record("undecodable frame: \(text)")
+            return
+        }
+        frames.withLock { $0.append(frame) }
+    }
+
+    func types() -> [String] { frames.withLock { $0.map(\.type) } }
+
+    /// The frames of `type`.
+    func all(_ type: String) -> [Frame] { frames.withLock { $0.filter { $0.type == type } } }
+
+    /// Texts of the danmaku received, in order.
+    var danmaku: [String] { all("danmaku").compactMap { $0.data?.text } }
+
+    /// Waits until `predicate` holds (up to 5 s).
+    func wait(_ what: String = "", until predicate: @Sendable (Inbox) -> Bool) async throws {
+        for _ in 0..<500 {
+            if predicate(self) { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("timed out waiting for \(what): got \(types())")
+    }
+
+    /// Reads every text message into the inbox until the connection closes.
+    func read(_ inbound: WebSocketInboundStream) async throws {
+        for try await message in inbound.messages(maxSize: 1 << 20) {
+            if case .text(let text) = message { append(text) }
+        }
+    }
+}
+
+extension TestClientProtocol {
+    /// Connects, reads into `inbox` in the background, runs `body`, then closes and drains.
+    /// - Returns: the close frame that ended the connection.
+    @discardableResult
+    func session(
+        _ path: String, inbox: Inbox, _ body: @escaping @Sendable (WebSocketOutboundWriter) async throws -> Void
+    ) async throws -> WebSocketCloseFrame? {
+        try await ws(path) { inbound, outbound, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await inbox.read(inbound) }
+                try await inbox.wait("hello") { !$0.all("hello").isEmpty }
+                try await body(outbound)
+                try await outbound.close(.normalClosure, reason: nil)
+                try await group.waitForAll()
+            }
+        }
+    }
+}
+
+/// A danmaku client frame.
+func danmakuFrame(_ text: String) -> WebSocketOutboundWriter.OutboundFrame {
+    .text(#"{"type":"danmaku","text":"\#(text)"}"#)
+}
