@@ -18,6 +18,9 @@ struct GiftPlan: Sendable {
         }
         let price = try validatedPrice(db, gift)
         let total = price * r.count  // ≤ priceCoinsMax × countMaxLimit: no overflow
+        let payer = AccountID.user(r.senderID, "coins")
+        let available = try ledger.available(db, payer, now: now)
+        guard available >= total else { throw LedgerError.insufficientFunds(payer, available: available, amount: total) }
         let combo = try GiftCombos.next(db, r, windowSeconds: gift.comboWindowSeconds, now: now)
         let split = gift.split.amounts(of: total)
         let transfers = try ledger.apply(db, chain(split: split), now: now)

@@ -31,6 +31,9 @@ struct DemoSeedCommand: AsyncParsableCommand {
         print("  curl -s localhost:\(port)/healthz")
         print("  curl -s -H 'Authorization: Bearer \(try token("viewer-1", .viewer))' localhost:\(port)/v1/rooms/lobby")
         print("  curl -s -H 'Authorization: Bearer \(op)' localhost:\(port)/v1/admin/scripts")
+        let v = try token("viewer-1", .viewer)
+        print("  curl -s -H 'Authorization: Bearer \(v)' localhost:\(port)/v1/wallet")
+        print("  curl -s -H 'Authorization: Bearer \(v)' -d '{\"gift_id\":\"rose\",\"count\":3,\"idempotency_key\":\"k1\"}' localhost:\(port)/v1/rooms/lobby/gifts")
     }
 }
 
@@ -40,6 +43,12 @@ enum DemoData {
         NewRoom(id: "lobby", streamerID: "streamer-ava", title: "Ava's lobby", category: "chat"),
         NewRoom(id: "music-1", streamerID: "streamer-bo", title: "Late night piano", category: "music"),
         NewRoom(id: "games-1", streamerID: "streamer-cy", title: "Ranked climb", category: "games"),
+    ]
+    static let gifts: [(String, GiftEdit)] = [
+        ("rose", GiftEdit(name: "Rose", priceCoins: 1)),
+        ("ticket-box", GiftEdit(name: "Ticket box", priceCoins: 100, effectAsset: "tickets")),
+        ("lucky-star", GiftEdit(name: "Lucky star", priceCoins: 10, comboWindowSeconds: 10)),
+        ("rocket", GiftEdit(name: "Rocket", priceCoins: 5_000, comboWindowSeconds: 30)),
     ]
     static let people: [(String, Role)] = [
         ("viewer-1", .viewer), ("viewer-2", .viewer), ("viewer-3", .viewer),
@@ -59,6 +68,14 @@ enum DemoData {
         }
         let profiles = Profiles(store: store)
         for (user, _) in people { _ = try await profiles.ensure(userID: user) }
+        let catalog = GiftCatalog(store: store)
+        for (id, edit) in gifts where (try? await catalog.gift(id: id)) == nil { _ = try await catalog.put(id: id, edit) }
+        let ledger = Ledger(store: store)
+        for (user, role) in people where role == .viewer {
+            _ = try await ledger.transfer([TransferRequest(
+                id: "demo-coins:\(user)", debit: .system(.promotions, "coins"), credit: .user(user, "coins"),
+                asset: "coins", amount: 10_000, code: "demo", memo: "demo coins")])
+        }
         return (created, try await directory.list(limit: 100))
     }
 }

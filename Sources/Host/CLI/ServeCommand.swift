@@ -36,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel = "info"
 
     @OptionGroup var secretOptions: SecretOptions
+    @OptionGroup var paymentOptions: PaymentOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -57,7 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
         var services = AppServices.standard(signer: signer, logger: logger)
         MetricsSystem.bootstrap(services.metricsFactory)
 
-        let engine = try EngineParts.open(databasePath: db, scriptsPath: scripts, synchronous: synchronous, logger: logger)
+        let (paymentSecret, paymentDefault) = paymentOptions.resolve()
+        if paymentDefault {
+            logger.warning("using the public development payment secret", metadata: ["fix": "pass --payment-secret or set \(PaymentOptions.environmentVariable)"])
+        }
+        let engine = try EngineParts.open(
+            databasePath: db, scriptsPath: scripts, synchronous: synchronous, paymentSecret: paymentSecret, logger: logger)
         do {
             try await engine.loadScripts()
         } catch let rejected as GenerationRejected {
@@ -68,6 +74,12 @@ struct ServeCommand: AsyncParsableCommand {
         services.onPrincipal = { principal in try await profiles.ensure(userID: principal.userID) }
         services.routeAreas += engine.routeAreas
         services.lifecycleServices += engine.services(watchScripts: watch)
+        let realtime = try await Realtime.make(
+            store: engine.store, rooms: engine.rooms, signer: signer, now: services.now,
+            metrics: services.metricsFactory, bus: engine.bus)
+        services.routeAreas.append(realtime.routes)
+        services.lifecycleServices += realtime.services
+        services.httpServer = realtime.httpServer
         let app = buildApplication(config, services: services)
         try await app.runService()
     }

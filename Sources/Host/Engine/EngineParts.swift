@@ -3,31 +3,45 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// The engine a server runs: the store, the scripts, the rooms, the journal consumers. Built
-/// once by `serve` (and by tests), then handed to the route areas and the service group.
+/// The engine a server runs: the store, the scripts, the rooms, the money, the journal
+/// consumers. Built once by `serve` (and by tests), then handed to the route areas and the
+/// service group.
 struct EngineParts: Sendable {
     let store: Store
     let scripts: ScriptRuntime
     let rooms: RoomDirectory
     let profiles: ProfileRegistrar
-    let consumers: ConsumerRunner
+    let ledger: Ledger
     let gifts: GiftCatalog
+    let giftSender: GiftSender
+    let giftRefunds: GiftRefunds
+    let topUps: TopUps
+    let bus: RoomBus
+    let consumers: ConsumerRunner
     let logger: Logger
 
-    /// Opens the database (migrating it) and prepares the scripts runtime; does not load scripts.
+    /// Opens the database (migrating it) and prepares every part; does not load scripts.
     static func open(
         databasePath: String, scriptsPath: String, synchronous: StoreConfiguration.Synchronous = .full,
-        limits: ScriptLimits = ScriptLimits(), logger: Logger
+        limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret, logger: Logger
     ) throws -> EngineParts {
         let store = try Store(StoreConfiguration(path: databasePath, synchronous: synchronous), logger: logger)
         let scripts = ScriptRuntime(
             directory: scriptsPath, api: .standard, limits: limits,
             archive: StoreGenerationArchive(store: store), logger: logger)
-        let consumers = ConsumerRunner(store: store, consumers: [], logger: logger)
+        let rooms = RoomDirectory(store: store)
+        let ledger = Ledger(store: store)
+        let bus = RoomBus()
+        let consumers = ConsumerRunner(
+            store: store,
+            consumers: [GiftStepsConsumer(scripts: scripts, ledger: ledger), RoomEventsConsumer(bus: bus)],
+            pollInterval: .milliseconds(200), logger: logger)
         return EngineParts(
-            store: store, scripts: scripts, rooms: RoomDirectory(store: store),
-            profiles: ProfileRegistrar(profiles: Profiles(store: store)), consumers: consumers,
-            gifts: GiftCatalog(store: store), logger: logger)
+            store: store, scripts: scripts, rooms: rooms, profiles: ProfileRegistrar(profiles: Profiles(store: store)),
+            ledger: ledger, gifts: GiftCatalog(store: store),
+            giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts),
+            giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts),
+            topUps: TopUps(store: store, ledger: ledger, secret: paymentSecret), bus: bus, consumers: consumers, logger: logger)
     }
 
     /// Loads the scripts folder; a server does not start on a broken one.
@@ -41,7 +55,8 @@ struct EngineParts: Sendable {
     var routeAreas: [any RouteArea] {
         [
             ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms), JournalRoutes(consumers: consumers),
-            GiftRoutes(catalog: gifts, rooms: rooms),
+            GiftRoutes(catalog: gifts, rooms: rooms), WalletRoutes(ledger: ledger), PaymentRoutes(topUps: topUps),
+            AdminWalletRoutes(store: store, ledger: ledger), GiftSendRoutes(sender: giftSender, refunds: giftRefunds),
         ]
     }
 

@@ -1,0 +1,29 @@
+import Foundation
+import GRDB
+
+/// Delivers journaled room events to the room bus: every durable gift (as a `gift` event) and
+/// every `ctx.broadcast` from a script (an outbox entry, as a `notice`). Publishing happens
+/// inside the consumer's transaction, so a crash between publish and commit republishes: the
+/// bus sees each event at least once, never zero times.
+public struct RoomEventsConsumer: JournalConsumer {
+    public let name = "room-events"
+    public let types: Set<String>? = [GiftSender.giftType, EffectApplier.roomEventType]
+    let bus: RoomBus
+
+    /// - Parameter bus: where rooms' subscribers listen.
+    public init(bus: RoomBus) { self.bus = bus }
+
+    public func apply(_ entry: JournalEntry, in db: Database) throws {
+        switch entry.type {
+        case GiftSender.giftType:
+            let receipt = try entry.decodePayload(as: GiftReceipt.self)
+            _ = bus.publish(room: receipt.roomID, event: try RoomEvent(.gift, json: Array(entry.payload.utf8)))
+        default:
+            struct Outbox: Decodable {
+                let room: String
+            }
+            let outbox = try entry.decodePayload(as: Outbox.self)
+            _ = bus.publish(room: outbox.room, event: try RoomEvent(.notice, json: Array(entry.payload.utf8)))
+        }
+    }
+}

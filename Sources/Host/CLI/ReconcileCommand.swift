@@ -1,0 +1,38 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Logging
+
+/// `showrunner reconcile [--db FILE] [--repair]`: checks every money invariant, that gifts and
+/// transfers match, and that journal consumers are caught up; prints a report and exits 1 on a
+/// violation. `--repair` first lets the consumers apply every missing effect (each exactly once).
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reconcile", abstract: "Check the ledger, gifts and consumers.")
+
+    @Option(help: "SQLite database file.") var db = "showrunner.sqlite"
+    @Option(help: "Scripts folder (after_commit steps run during --repair).") var scripts = "Scripts"
+    @Flag(help: "Apply missing consumer effects before checking.") var repair = false
+
+    func run() async throws {
+        var logger = Logger(label: "showrunner.reconcile")
+        logger.logLevel = .warning
+        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no database at \(db)") }
+        let engine = try EngineParts.open(databasePath: db, scriptsPath: scripts, logger: logger)
+        if repair {
+            try await engine.loadScripts()
+            let report = try await engine.consumers.drain()
+            print("repair: consumers drained (\(report))")
+        }
+        let (ledger, gifts) = try await engine.store.read { db in
+            (try Reconciliation().check(db), try GiftReconciliation.check(db))
+        }
+        let lag = try await engine.consumers.lag().filter { $0.value > 0 }
+        print("ledger: \(ledger.transfers) transfers, \(ledger.accounts) accounts, \(ledger.violations.count) violations")
+        for v in ledger.violations { print("  \(v)") }
+        print("gifts: \(gifts.count) violations")
+        for g in gifts { print("  \(g)") }
+        print("consumers: " + (lag.isEmpty ? "caught up" : lag.sorted { $0.key < $1.key }.map { "\($0.key) behind by \($0.value)" }.joined(separator: ", ")))
+        if !ledger.isClean || !gifts.isEmpty || !lag.isEmpty { throw ExitCode(1) }
+        print("ok")
+    }
+}
