@@ -1,0 +1,88 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Synchronization
+
+/// The money benchmark: durable gifts per second over HTTP with 64 concurrent senders against
+/// a Redis peer (`appendonly yes`, `appendfsync always`) doing the same operation as one
+/// EVALSHA, driven by the same load generator in the same run.
+struct GiftBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "gifts", abstract: "Durable gifts/s over HTTP vs a Redis EVALSHA peer.")
+
+    @Option(help: "The showrunner executable (release build).") var server = ".build/release/showrunner"
+    @Option(help: "Concurrent senders.") var senders = 64
+    @Option(help: "Seconds per measurement.") var seconds = 10.0
+    @Option(help: "Scripts folder the server loads.") var scripts = "Scripts"
+
+    func run() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let redis = try RedisPeer.start(in: work, port: 16_379)
+        defer { redis.stop() }
+        let showrunner = try ShowrunnerPeer.start(executable: server, scripts: scripts, in: work, port: 18_080, senders: senders)
+        defer { showrunner.stop() }
+        print("| peer | pattern | gifts/s | p50 ms | p99 ms | errors |")
+        print("|---|---|---:|---:|---:|---:|")
+        var rows: [(String, String, LoadResult)] = []
+        for hot in [false, true] {
+            let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
+            let s = try Load.run(workers: senders, seconds: seconds) { w in try showrunner.sender(worker: w, hot: hot) }
+            let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
+            for (name, result) in [("showrunner (HTTP, SQLite FULL)", s), ("redis EVALSHA (AOF always)", r)] {
+                print("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) |")
+            }
+            rows.append((pattern, "ratio", LoadResult(rate: s.rate / r.rate, p50: s.p50 / r.p50, p99: s.p99 / r.p99, errors: 0)))
+        }
+        print("")
+        for (pattern, _, ratio) in rows {
+            print("\(pattern): showrunner/redis gifts/s = \(String(format: "%.2f", ratio.rate))x, p99 = \(String(format: "%.2f", ratio.p99))x redis's")
+        }
+    }
+}
+
+struct LoadResult {
+    let rate: Double
+    let p50: Double
+    let p99: Double
+    let errors: Int
+}
+
+/// One thread per worker; each makes a request function, then calls it until time runs out.
+enum Load {
+    static func run(workers: Int, seconds: Double, make: @escaping @Sendable (Int) throws -> () throws -> Bool) throws -> LoadResult {
+        let totals = Mutex((latencies: [Double](), errors: 0, ok: 0))
+        let group = DispatchGroup()
+        let deadline = Date().addingTimeInterval(seconds)
+        let start = Date()
+        for w in 0..<workers {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                var mine: [Double] = []
+                var failed = 0
+                var done = 0
+                if let call = try? make(w) {
+                    while Date() < deadline {
+                        let t0 = DispatchTime.now().uptimeNanoseconds
+                        if (try? call()) == true { done += 1 } else { failed += 1 }
+                        mine.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                    }
+                } else {
+                    failed += 1
+                }
+                totals.withLock { t in
+                    t.latencies += mine
+                    t.errors += failed
+                    t.ok += done
+                }
+            }
+        }
+        group.wait()
+        let elapsed = Date().timeIntervalSince(start)
+        let (unsorted, errors, ok) = totals.withLock { ($0.latencies, $0.errors, $0.ok) }
+        let latencies = unsorted.sorted()
+        func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        return LoadResult(rate: Double(ok) / elapsed, p50: pct(0.5), p99: pct(0.99), errors: errors)
+    }
+}

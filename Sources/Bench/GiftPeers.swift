@@ -1,0 +1,129 @@
+import Engine
+import Foundation
+
+/// redis-server in a scratch folder, with the gift operation loaded as a script.
+final class RedisPeer: @unchecked Sendable {
+    let process: Process
+    let port: UInt16
+    let sha: String
+
+    static let script = """
+        local bal = tonumber(redis.call('HGET', KEYS[1], 'coins') or '0')
+        local total = tonumber(ARGV[1])
+        if bal < total then return redis.error_reply('insufficient_funds') end
+        redis.call('HINCRBY', KEYS[1], 'coins', -total)
+        redis.call('HINCRBY', KEYS[2], 'revenue', ARGV[2])
+        redis.call('HINCRBY', KEYS[3], 'coins', ARGV[3])
+        redis.call('HINCRBY', KEYS[4], 'coins', ARGV[4])
+        redis.call('XADD', KEYS[5], '*', 'gift', ARGV[6])
+        redis.call('ZINCRBY', KEYS[6], total, ARGV[5])
+        return bal - total
+        """
+
+    static func start(in dir: URL, port: UInt16) throws -> RedisPeer {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        p.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--dir", dir.path, "--appendonly", "yes",
+                       "--appendfsync", "always", "--save", "", "--daemonize", "no", "--loglevel", "warning"]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        let s = try BlockingSocket(port: port)
+        try s.write(resp(["SCRIPT", "LOAD", script]))
+        let reply = String(decoding: try s.read(until: respReplyLength), as: UTF8.self)
+        let sha = reply.split(separator: "\r\n")[1]
+        for w in 0..<1_000 {
+            try s.write(resp(["HSET", "wallet:v\(w)", "coins", "1000000000"]))
+            _ = try s.read(until: respReplyLength)
+        }
+        return RedisPeer(process: p, port: port, sha: String(sha))
+    }
+
+    init(process: Process, port: UInt16, sha: String) {
+        self.process = process
+        self.port = port
+        self.sha = sha
+    }
+
+    func sender(worker w: Int, hot: Bool) throws -> () throws -> Bool {
+        let s = try BlockingSocket(port: port)
+        var i = 0
+        return { [sha] in
+            i += 1
+            let streamer = hot ? "s0" : "s\(i % 16)"
+            try s.write(resp(["EVALSHA", sha, "6", "wallet:v\(w)", "wallet:\(streamer)", "guild:g1", "platform:fees",
+                              "room:\(streamer):gifts", "board:\(streamer)", "10", "5", "1", "4", "v\(w)", "rose x1"]))
+            let reply = try s.read(until: respReplyLength)
+            return reply.first == UInt8(ascii: ":")
+        }
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// A `showrunner serve` child process with rooms, a gift and funded senders.
+final class ShowrunnerPeer: @unchecked Sendable {
+    let process: Process
+    let port: UInt16
+    let signer: TokenSigner
+    static let secret = "bench-secret-bench-secret-bench-secret"
+
+    static func start(executable: String, scripts: String, in dir: URL, port: UInt16, senders: Int) throws -> ShowrunnerPeer {
+        let db = dir.appendingPathComponent("bench.sqlite").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = ["serve", "--db", db, "--port", "\(port)", "--scripts", scripts, "--secret", secret, "--log-level", "error"]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        Thread.sleep(forTimeInterval: 2)
+        let peer = ShowrunnerPeer(process: p, port: port, signer: try TokenSigner(secret: secret))
+        try peer.seed(senders: senders)
+        return peer
+    }
+
+    init(process: Process, port: UInt16, signer: TokenSigner) {
+        self.process = process
+        self.port = port
+        self.signer = signer
+    }
+
+    func post(_ s: BlockingSocket, _ path: String, token: String, body: String, method: String = "POST") throws -> Int {
+        try s.write(Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
+        let reply = try s.read(until: httpResponseLength)
+        return Int(String(decoding: reply[9..<12], as: UTF8.self)) ?? 0
+    }
+
+    func seed(senders: Int) throws {
+        let op = try signer.issue(userID: "bench-op", role: .admin, ttl: .seconds(3600))
+        let s = try BlockingSocket(port: port)
+        for r in 0..<16 {
+            _ = try post(s, "/v1/admin/rooms", token: op, body: #"{"id":"r\#(r)","streamer_id":"s\#(r)","title":"Bench","category":"chat"}"#)
+        }
+        _ = try post(s, "/v1/admin/gifts/rose", token: op, body: #"{"name":"Rose","price_coins":10}"#, method: "PUT")
+        for w in 0..<senders {
+            let code = try post(s, "/v1/admin/wallets/v\(w)/grants", token: op,
+                body: #"{"asset":"coins","amount":1000000000,"reason":"bench","idempotency_key":"bench-\#(w)"}"#)
+            guard code == 201 else { throw BenchError("seeding v\(w) failed with \(code)") }
+        }
+    }
+
+    func sender(worker w: Int, hot: Bool) throws -> () throws -> Bool {
+        let s = try BlockingSocket(port: port)
+        let token = try signer.issue(userID: "v\(w)", role: .viewer, ttl: .seconds(3600))
+        var i = 0
+        return { [self] in
+            i += 1
+            let room = hot ? "r0" : "r\(i % 16)"
+            let key = "\(hot ? "h" : "u")-\(w)-\(i)"
+            return try post(s, "/v1/rooms/\(room)/gifts", token: token, body: #"{"gift_id":"rose","count":1,"idempotency_key":"\#(key)"}"#) == 200
+        }
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
