@@ -55,7 +55,6 @@ public final class ConsumerRunner: Service, Sendable {
         logger.info("journal consumers running", metadata: ["consumers": "\(consumers.map(\.name))"])
         await cancelWhenGracefulShutdown { [self] in
             while !Task.isCancelled {
-                let seen = store.signal.generation
                 var report = DrainReport()
                 do {
                     report = try await drainOnce()
@@ -64,6 +63,10 @@ public final class ConsumerRunner: Service, Sendable {
                     report.caughtUp = false
                 }
                 if report.caughtUp {
+                    // Snapshot after the pass: the pass's own commit pokes the signal, and
+                    // waiting on an older generation would spin. An entry committed between the
+                    // pass and this line is picked up within `pollInterval`.
+                    let seen = store.signal.generation
                     _ = await store.signal.wait(after: seen, timeout: pollInterval)
                 } else if report.applied == 0 && report.parked == 0 {
                     try? await Task.sleep(for: pollInterval)

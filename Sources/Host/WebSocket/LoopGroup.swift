@@ -3,8 +3,10 @@ import Synchronization
 
 /// The members of one room that live on one event loop. Room frames, joins and leaves are
 /// queued in order and applied in one hop onto the loop: a broadcast costs one hop per loop,
-/// not one per connection, and every event that piled up meanwhile goes out in the same
-/// flush per connection.
+/// not one per connection. Frames are kept once, in a `RoomBacklog`; each member writes from
+/// its own cursor while its socket is writable (many writes, one flush), so a member that keeps
+/// reading loses nothing of a burst larger than its own allowance, and a member that stops
+/// reading holds no copy of its own.
 final class LoopGroup: Sendable {
     enum Item: Sendable {
         case frame(ByteBuffer, droppable: Bool)
@@ -17,14 +19,24 @@ final class LoopGroup: Sendable {
         var scheduled = false
     }
 
-    let eventLoop: any EventLoop
-    private let pending = Mutex(Pending())
-    private let members: NIOLoopBoundBox<[Int: RealtimeConnection]>
-
-    init(eventLoop: any EventLoop) {
-        self.eventLoop = eventLoop
-        self.members = .makeBoxSendingValue([:], eventLoop: eventLoop)
+    private struct Local: Sendable {
+        var backlog = RoomBacklog()
+        var members: [Int: RealtimeConnection] = [:]
     }
+
+    let eventLoop: any EventLoop
+    let limits: RealtimeLimits
+    private let pending = Mutex(Pending())
+    private let local: NIOLoopBoundBox<Local>
+
+    init(eventLoop: any EventLoop, limits: RealtimeLimits) {
+        self.eventLoop = eventLoop
+        self.limits = limits
+        self.local = .makeBoxSendingValue(Local(), eventLoop: eventLoop)
+    }
+
+    /// The backlog (on the loop).
+    var backlog: RoomBacklog { local.value.backlog }
 
     /// Queues `item`; schedules one drain on the loop if none is pending. Never blocks.
     func enqueue(_ item: Item) {
@@ -38,26 +50,51 @@ final class LoopGroup: Sendable {
         }
     }
 
+    /// Forgets `connection` (on the loop): it no longer holds frames back.
+    func detach(_ connection: RealtimeConnection) {
+        local.value.members[connection.id] = nil
+    }
+
+    /// Drops the frames every member has written (on the loop).
+    func trim() {
+        let slowest = local.value.members.values.map(\.cursor).min() ?? local.value.backlog.head
+        local.value.backlog.trim(to: slowest)
+    }
+
     private func drain() {
         let items = pending.withLock { pending in
             pending.scheduled = false
             return pending.items.removeAllAndReturn()
         }
-        var touched: [Int: RealtimeConnection] = [:]
+        var touched: [RealtimeConnection] = []
         for item in items {
             switch item {
             case .frame(let buffer, let droppable):
-                for member in members.value.values { member.push(buffer, droppable: droppable) }
+                local.value.backlog.append(buffer, droppable: droppable)
             case .join(let connection, let greeting):
-                members.value[connection.id] = connection
-                for buffer in greeting { connection.push(buffer, droppable: false) }
-                touched[connection.id] = connection
+                local.value.members[connection.id] = connection
+                connection.attach(to: self, cursor: local.value.backlog.head, greeting: greeting)
+                touched.append(connection)
             case .leave(let connection):
-                members.value[connection.id] = nil
+                detach(connection)
             }
         }
-        for member in members.value.values { member.flush() }
-        for (id, connection) in touched where members.value[id] == nil { connection.flush() }
+        for member in Array(local.value.members.values) { member.flush() }
+        for connection in touched where local.value.members[connection.id] == nil { connection.flush() }
+        enforceBound()
+        trim()
+    }
+
+    /// While the backlog is over its bounds, closes the members still at its oldest frame.
+    private func enforceBound() {
+        while local.value.backlog.isFull(limits: limits) {
+            let oldest = local.value.backlog.base
+            for member in Array(local.value.members.values) where member.cursor <= oldest {
+                member.closeSlow()
+            }
+            trim()
+            if local.value.backlog.base == oldest { return }
+        }
     }
 }
 

@@ -4,12 +4,23 @@ import NIOWebSocket
 import Synchronization
 
 /// One WebSocket member of a room. Server frames are written straight to the channel on its
-/// event loop (many writes, one flush), from a bounded `Outbox` drained while the socket is
-/// writable. Everything but `lastSeen` and `id` is confined to `eventLoop`.
+/// event loop (many writes, one flush) while the socket is writable: first its own frames
+/// (hello, pong, errors) from a bounded `Outbox`, then room frames from its loop group's shared
+/// backlog, at its cursor. Everything but `lastSeen` and `id` is confined to `eventLoop`.
 final class RealtimeConnection: Sendable {
-    private struct State: Sendable {
+    struct State: Sendable {
         var outbox: Outbox
         var closing = false
+        /// Set while `flush` runs; a nested call asks it to go round again instead.
+        var flushing = false
+        var again = false
+        /// The room frames' source, from the join on.
+        var group: LoopGroup?
+        /// Sequence number of the next room frame to write.
+        var cursor = 0
+        /// Room frames handed to the channel so far, and that count at the last sweep.
+        var written = 0
+        var sweptWritten = 0
     }
 
     /// Process-unique id.
@@ -25,10 +36,12 @@ final class RealtimeConnection: Sendable {
     let lastSeen: Atomic<Int64>
     /// Counts frames this connection lost to the drop-oldest policy.
     let onDrop: @Sendable (Int) -> Void
-    private let state: NIOLoopBoundBox<State>
+    /// Told the close code when the server closes this connection.
+    let onClose: @Sendable (Int) -> Void
+    let state: NIOLoopBoundBox<State>
 
     init(id: Int, room: String, principal: Principal?, channel: any Channel, limits: RealtimeLimits,
-         onDrop: @escaping @Sendable (Int) -> Void) {
+         onDrop: @escaping @Sendable (Int) -> Void, onClose: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.id = id
         self.room = room
         self.principal = principal
@@ -36,6 +49,7 @@ final class RealtimeConnection: Sendable {
         self.eventLoop = channel.eventLoop
         self.limits = limits
         self.onDrop = onDrop
+        self.onClose = onClose
         self.lastSeen = Atomic(Self.monotonicMillis())
         let outbox = Outbox(countMax: limits.outboxCountMax, bytesMax: limits.outboxBytesMax)
         self.state = .makeBoxSendingValue(State(outbox: outbox), eventLoop: channel.eventLoop)
@@ -64,17 +78,28 @@ final class RealtimeConnection: Sendable {
         }
     }
 
-    /// Writes queued frames while the socket takes them, then flushes once (on the loop).
+    /// Writes this connection's own frames, then room frames from its cursor, while the socket
+    /// takes them, flushing once per round (on the loop). Reentrant calls (a flush that makes the
+    /// channel writable again) only ask for one more round.
     func flush() {
         eventLoop.preconditionInEventLoop()
         guard !state.value.closing else { return }
-        // Write while the channel takes it, flush once; repeat while the flush made room.
-        while channel.isWritable, !state.value.outbox.isEmpty {
+        guard !state.value.flushing else {
+            state.value.again = true
+            return
+        }
+        state.value.flushing = true
+        defer { state.value.flushing = false }
+        repeat {
+            state.value.again = false
+            var wrote = false
             while channel.isWritable, let buffer = state.value.outbox.pop() {
                 channel.write(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
+                wrote = true
             }
-            channel.flush()
-        }
+            if state.value.outbox.isEmpty { wrote = writeRoomFrames() || wrote }
+            if wrote { channel.flush() }
+        } while state.value.again && !state.value.closing
     }
 
     /// Sends frames to this connection alone, from any thread.
@@ -91,10 +116,13 @@ final class RealtimeConnection: Sendable {
         eventLoop.execute { [self] in closeOnLoop(code: code, reason: reason) }
     }
 
-    private func closeOnLoop(code: Int, reason: String) {
+    func closeOnLoop(code: Int, reason: String) {
         guard !state.value.closing else { return }
         state.value.closing = true
         state.value.outbox.removeAll()
+        state.value.group?.detach(self)
+        state.value.group = nil
+        onClose(code)
         var data = channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         data.write(webSocketErrorCode: WebSocketErrorCode(codeNumber: code))
         data.writeString(reason)

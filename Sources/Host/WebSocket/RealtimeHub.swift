@@ -8,6 +8,8 @@ import Synchronization
 final class RealtimeHub: Sendable {
     /// Counter of frames dropped for slow clients (drop-oldest policy).
     static let droppedLabel = "showrunner.realtime.dropped"
+    /// Counter of connections closed as slow consumers (4001).
+    static let slowLabel = "showrunner.realtime.slow_closed"
     /// Gauge of open connections.
     static let connectionsLabel = "showrunner.realtime.connections"
 
@@ -26,6 +28,8 @@ final class RealtimeHub: Sendable {
     let limits: RealtimeLimits
     let metrics: any MetricsFactory
     private let state = Mutex(State())
+    /// Connections closed as slow consumers since start.
+    let slowClosed = Atomic<Int>(0)
 
     init(bus: RoomBus, limits: RealtimeLimits, metrics: any MetricsFactory) {
         self.bus = bus
@@ -40,9 +44,15 @@ final class RealtimeHub: Sendable {
             return state.nextID
         }
         let dropped = Counter(label: Self.droppedLabel, factory: metrics)
-        return RealtimeConnection(id: id, room: room, principal: principal, channel: channel, limits: limits) {
-            dropped.increment(by: $0)
-        }
+        let slow = Counter(label: Self.slowLabel, factory: metrics)
+        return RealtimeConnection(
+            id: id, room: room, principal: principal, channel: channel, limits: limits,
+            onDrop: { dropped.increment(by: $0) },
+            onClose: { [self] code in
+                guard code == RealtimeLimits.closeSlowConsumer else { return }
+                slowClosed.add(1, ordering: .relaxed)
+                slow.increment()
+            })
     }
 
     /// Joins `connection` to its room: it gets `hello`, then (given `cursor`) the missed events
@@ -51,7 +61,7 @@ final class RealtimeHub: Sendable {
         let count = state.withLock { state -> Int in
             state.connections[connection.id] = connection
             let room = state.rooms[connection.room] ?? {
-                let fanout = RoomFanout(room: connection.room)
+                let fanout = RoomFanout(room: connection.room, limits: limits)
                 let (subscription, _) = bus.subscribe(room: connection.room, subscriber: fanout) { _ in () }
                 return Room(fanout: fanout, subscription: subscription)
             }()
@@ -84,6 +94,11 @@ final class RealtimeHub: Sendable {
     /// Members of `room` connected to this process.
     func online(room: String) -> Int {
         state.withLock { $0.rooms[room]?.fanout.count ?? 0 }
+    }
+
+    /// Every loop group of every room, for the sweep.
+    func loopGroups() -> [LoopGroup] {
+        state.withLock { $0.rooms.values.flatMap { $0.fanout.groups } }
     }
 
     /// Every open connection, for the sweep.

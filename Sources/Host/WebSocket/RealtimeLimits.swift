@@ -18,10 +18,17 @@ struct RealtimeLimits: Sendable {
     var transportFrameBytesMax = 64 * 1024
     /// Bad client frames tolerated before closing with 1008.
     var invalidFramesMax = 5
-    /// Most frames waiting for one connection.
+    /// Most frames one connection may lag behind its room (and most of its own frames waiting);
+    /// beyond it, droppable frames are skipped oldest-first, and a connection that stays beyond
+    /// it without writing anything from one sweep to the next is closed with 4001.
     var outboxCountMax = 512
-    /// Most bytes waiting for one connection.
+    /// Most bytes one connection may lag behind its room, as `outboxCountMax`.
     var outboxBytesMax = 512 * 1024
+    /// Most room frames kept once per room and event loop for members that have not written
+    /// them yet; members still at the oldest frame when it overflows are closed with 4001.
+    var backlogCountMax = 8_192
+    /// Most bytes of that backlog.
+    var backlogBytesMax = 32 * 1024 * 1024
     /// A connection that sends nothing (not even `ping`) for this long is closed with 4002.
     var idleTimeout: Duration = .seconds(60)
     /// How often the one sweep over all connections runs.

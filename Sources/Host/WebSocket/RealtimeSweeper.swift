@@ -1,7 +1,8 @@
 import ServiceLifecycle
 
 /// The one heartbeat sweep over every connection (not a timer per connection): closes those
-/// silent for longer than `idleTimeout` with 4002, and nudges outboxes that wait for writability.
+/// silent for longer than `idleTimeout` with 4002, closes with 4001 those stuck behind their room
+/// (see `RealtimeConnection.sweepCheck`), and trims each room's shared backlog.
 struct RealtimeSweeper: Service {
     let hub: RealtimeHub
 
@@ -16,8 +17,11 @@ struct RealtimeSweeper: Service {
                 connection.close(code: RealtimeLimits.closeIdle, reason: "idle timeout")
                 closed += 1
             } else {
-                connection.eventLoop.execute { connection.flush() }
+                connection.eventLoop.execute { connection.sweepCheck() }
             }
+        }
+        for group in hub.loopGroups() {
+            group.eventLoop.execute { group.trim() }
         }
         return closed
     }

@@ -11,11 +11,16 @@ final class RoomFanout: RoomSubscriber {
     }
 
     let room: String
+    let limits: RealtimeLimits
     private let state = Mutex(State())
 
-    init(room: String) {
+    init(room: String, limits: RealtimeLimits) {
         self.room = room
+        self.limits = limits
     }
+
+    /// The loop groups, for the sweep.
+    var groups: [LoopGroup] { state.withLock { Array($0.groups.values) } }
 
     /// Members currently joined.
     var count: Int { state.withLock { $0.count } }
@@ -33,7 +38,7 @@ final class RoomFanout: RoomSubscriber {
     func add(_ connection: RealtimeConnection, greeting: (Int) -> [ByteBuffer]) -> Int {
         let (group, count) = state.withLock { state in
             let key = ObjectIdentifier(connection.eventLoop)
-            let group = state.groups[key] ?? LoopGroup(eventLoop: connection.eventLoop)
+            let group = state.groups[key] ?? LoopGroup(eventLoop: connection.eventLoop, limits: limits)
             state.groups[key] = group
             state.count += 1
             return (group, state.count)
