@@ -8,8 +8,8 @@
 ---@field starts_at? string ISO 8601 with offset; absent: always on
 ---@field ends_at? string
 ---@field leaderboards? table<string, LeaderboardDeclaration>
----@field chests? any chest declarations
----@field wheels? any wheel declarations
+---@field chests? table<string, ChestDeclaration> chests opened by ctx.chest progress
+---@field wheels? table<string, WheelDeclaration> wheels spun by viewers for a cost
 ---@field config? any operator parameters readable with ctx.config
 ---@field on? table<string, fun(ctx: Ctx, ...: any): any> event handlers
 ---@field on_end? fun(ctx: Ctx, ...: any): any runs once when the window closes
@@ -20,6 +20,21 @@
 ---@field reset? "never"|"daily"|"weekly"|"monthly"|"window" period (default never)
 ---@field title? string
 ---@field members_max? integer most members kept
+
+---@class ChestDeclaration
+---@field threshold integer progress that opens one chest
+---@field rewards WeightedReward[] weighted; one is paid per chest
+---@field title? string
+
+---@class WeightedReward
+---@field weight integer relative odds
+---@field reward any[] { "coins", 10 } | { "badge", name } | { "item", name, n }
+
+---@class WheelDeclaration
+---@field cost integer price of one spin
+---@field asset? string what a spin costs (default coins)
+---@field rewards WeightedReward[] weighted; one is paid per spin
+---@field title? string
 
 ---@class TaskDeclaration
 ---@field id string unique within the kind
@@ -180,3 +195,57 @@ function Ctx.emit(type, payload) end
 ---Logs a line with the script's name.
 ---@param ... any
 function Ctx.log(...) end
+
+---One of the activity's declared leaderboards, in the current period or a named past one.
+---@param name string
+---@param period string?
+---@return Leaderboard
+function Ctx.leaderboard(name, period) end
+
+---Advances owner toward a declared chest; returns the rewards of each chest it opened ({} if none).
+---@param name string
+---@param owner string
+---@param n integer
+---@return table
+function Ctx.chest(name, owner, n) end
+
+---@class Leaderboard
+local Leaderboard = {}
+
+---Adds n (may be negative) to member's score; returns their row.
+---@param member string
+---@param n integer
+---@return LeaderboardRow?
+function Leaderboard:add(member, n) end
+
+---Sets member's score to n; returns their row.
+---@param member string
+---@param n integer
+---@return LeaderboardRow?
+function Leaderboard:set(member, n) end
+
+---Keeps the better of member's score and n; returns their row.
+---@param member string
+---@param n integer
+---@return LeaderboardRow?
+function Leaderboard:best(member, n) end
+
+---The first n rows (n at most 100), best first.
+---@param n integer
+---@return LeaderboardRow[]
+function Leaderboard:top(n) end
+
+---The member's row ({ rank, member, score, reached_at }), or nil.
+---@param member string
+---@return LeaderboardRow?
+function Leaderboard:rank(member) end
+
+---Up to n rows above the member, the member, and up to n below (n at most 50).
+---@param member string
+---@param n integer
+---@return LeaderboardRow[]
+function Leaderboard:around(member, n) end
+
+---Members on the board.
+---@return integer
+function Leaderboard:count() end

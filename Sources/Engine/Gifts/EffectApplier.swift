@@ -16,7 +16,11 @@ public struct EffectApplier: Sendable {
     /// Applies every effect of `ctx`; `origin` makes the transfer ids unique and repeatable.
     /// - Throws: `LedgerError` (unknown asset, overflow), `ScriptFailure` for an effect this
     ///   context cannot apply; the caller's transaction then rolls back whole.
-    public func apply(_ ctx: CallContext, origin: String, in db: Database, at now: Int64) throws {
+    /// `progress` receives `ctx.progress` requests (tasks); without it they are an error.
+    public func apply(
+        _ ctx: CallContext, origin: String, in db: Database, at now: Int64,
+        progress: ((String, Int64) throws -> Void)? = nil
+    ) throws {
         for (i, effect) in ctx.effects.enumerated() {
             switch effect {
             case .grant(let user, let asset, let amount, let memo):
@@ -31,7 +35,11 @@ public struct EffectApplier: Sendable {
             case .emit(let type, let payload):
                 let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
                 _ = try Journal.append(db, type: Self.customTypePrefix + type, payloadJSON: json, idempotencyKey: nil, at: now)
-            case .progress:
+            case .progress(let user, let amount):
+                if let progress {
+                    try progress(user, amount)
+                    continue
+                }
                 throw ScriptFailure(.badResult, path: "Scripts", detail: "ctx.progress is only for tasks (\(ctx.script))")
             }
         }

@@ -33,7 +33,19 @@ extension ConsumerRunner {
     public func retry(parkedID: Int64) async throws -> RetryOutcome {
         let byName = Dictionary(uniqueKeysWithValues: consumers.map { ($0.name, $0) })
         let now = clock.nowMillis()
-        let outcome = try await store.write { db -> RetryOutcome in
+        let outcome: RetryOutcome
+        do {
+            outcome = try await retryWrite(parkedID, byName, now)
+        } catch {
+            byName.values.forEach { $0.settled(committed: false) }
+            throw error
+        }
+        logger.notice("parked journal entry retried", metadata: ["id": "\(parkedID)", "outcome": "\(outcome)"])
+        return outcome
+    }
+
+    private func retryWrite(_ parkedID: Int64, _ byName: [String: any JournalConsumer], _ now: Int64) async throws -> RetryOutcome {
+        try await store.write { db -> RetryOutcome in
             let row = try Row.fetchOne(db, sql: "SELECT * FROM parked_events WHERE id = ?", arguments: [parkedID])
             guard let row else { throw JournalError.parkedEventNotFound(id: parkedID) }
             let event = ParkedEvent(row: row)
@@ -60,8 +72,6 @@ extension ConsumerRunner {
                 arguments: [now, parkedID])
             return .resolved(try Self.parkedEvent(parkedID, in: db))
         }
-        logger.notice("parked journal entry retried", metadata: ["id": "\(parkedID)", "outcome": "\(outcome)"])
-        return outcome
     }
 
     private static func parkedEvent(_ id: Int64, in db: Database) throws -> ParkedEvent {

@@ -99,7 +99,14 @@ public final class ConsumerRunner: Service, Sendable {
         try await withThrowingTaskGroup(of: DrainReport.self) { group in
             for consumer in consumers {
                 group.addTask { [self] in
-                    try await store.write { [self] db in try process(consumer, in: db) }
+                    do {
+                        let report = try await store.write { [self] db in try process(consumer, in: db) }
+                        consumer.settled(committed: true)
+                        return report
+                    } catch {
+                        consumer.settled(committed: false)
+                        throw error
+                    }
                 }
             }
             var total = DrainReport()

@@ -19,6 +19,16 @@ public protocol JournalConsumer: Sendable {
     /// `FatalConsumerError` instead to abandon the whole batch without counting an attempt.
     /// - Throws: any error, as above.
     func apply(_ entry: JournalEntry, in db: Database) throws
+
+    /// Called after each batch write of this consumer with whether it committed (and with
+    /// `false` when a retry of a parked entry failed as a whole). Consumers that keep state in
+    /// memory beside the database (leaderboards) rebuild it after a failed write. The default
+    /// does nothing.
+    func settled(committed: Bool)
+}
+
+extension JournalConsumer {
+    public func settled(committed: Bool) {}
 }
 
 /// An error that means "stop everything, this is not the entry's fault" (a broken invariant,

@@ -9,6 +9,8 @@ public final class CallContext {
     public let reads: (any ScriptReads)?
     /// Operator parameters readable with `ctx.config(key)`.
     public let config: LuaTable
+    /// The calling activity's leaderboards and chests; nil outside activities.
+    public var boards: (any ScriptBoards)?
     /// Effects requested, in order.
     public private(set) var effects: [ScriptEffect] = []
     /// Lines logged with `ctx.log` / `print`.
@@ -66,6 +68,26 @@ public enum ScriptEffect: Sendable, Hashable {
 public protocol ScriptReads {
     /// A user's balance of an asset.
     func balance(user: String, asset: String) throws -> Int64
+}
+
+/// What `ctx.leaderboard(name)` and `ctx.chest(...)` reach: the calling activity's boards,
+/// changed at once (inside the handler's transaction, undone if the handler fails) so a handler
+/// reads its own writes.
+public protocol ScriptBoards: AnyObject {
+    /// Throws unless the activity declares `board`; `period` (optional) names a past period.
+    func check(_ board: String, period: String?) throws -> Void
+    /// Applies `op` (`add`, `set`, `best`) and returns the member's row afterwards (or nil).
+    func mutate(_ board: String, period: String?, member: String, op: String, value: Int64) throws -> LuaValue
+    /// The first `n` rows.
+    func top(_ board: String, period: String?, n: Int) throws -> [LuaValue]
+    /// The member's row, or nil.
+    func rank(_ board: String, period: String?, member: String) throws -> LuaValue
+    /// Rows around the member.
+    func around(_ board: String, period: String?, member: String, n: Int) throws -> [LuaValue]
+    /// Members on the board.
+    func count(_ board: String, period: String?) throws -> Int
+    /// Advances `owner`'s progress toward the chest; returns the rewards of every chest opened.
+    func chest(_ name: String, owner: String, amount: Int64) throws -> [LuaValue]
 }
 
 /// SplitMix64: small, fast, and the same sequence for the same seed on every platform.

@@ -29,6 +29,7 @@ extension DeclarationSchemas {
                 return "ends_at must be after starts_at"
             }
             if kind == .task, d.fields["stages"]?.table?.array.isEmpty == true { return "stages: at least one stage" }
+            if let problem = rewardsCheck(d) { return problem }
             if kind == .task, let stages = d.fields["stages"]?.table?.array {
                 let goals = stages.compactMap { $0["goal"].integer }
                 if zip(goals, goals.dropFirst()).contains(where: { $0 >= $1 }) { return "stages: goals must increase" }

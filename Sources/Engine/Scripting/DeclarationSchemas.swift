@@ -4,7 +4,7 @@ public enum DeclarationSchemas {
     /// Journal events a handler in `on = { ... }` may subscribe to.
     public static let events = [
         "gift", "danmaku", "enter", "follow", "topup", "task_completed",
-        "privilege_bought", "queue_joined", "order_changed", "tick",
+        "privilege_bought", "queue_joined", "order_changed", "tick", "watch",
     ]
 
     static let handlers = FieldSpec.map(.function, keys: events)
@@ -37,8 +37,8 @@ public enum DeclarationSchemas {
         .init("starts_at", .timestamp, "ISO 8601 with offset; absent: always on"),
         .init("ends_at", .timestamp),
         .init("leaderboards", .map(.record(leaderboard), maxCount: 64)),
-        .init("chests", .any, "chest declarations"),
-        .init("wheels", .any, "wheel declarations"),
+        .init("chests", .map(.record(chest), maxCount: 32), "chests opened by ctx.chest progress"),
+        .init("wheels", .map(.record(wheel), maxCount: 32), "wheels spun by viewers for a cost"),
         .init("config", .any, "operator parameters readable with ctx.config"),
         .init("on", handlers, "event handlers"),
         .init("on_end", .function, "runs once when the window closes"),

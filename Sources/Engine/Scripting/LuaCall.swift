@@ -101,3 +101,26 @@ extension LuaCall {
         results += 1
     }
 }
+
+extension LuaCall {
+    /// Returns a new object of a method type: a table of `fields` whose methods are the host
+    /// functions declared with scope `.method(type)`.
+    public mutating func returnObject(_ type: String, fields: [String: LuaValue]) {
+        _ = lua_checkstack(stack.L, 4)
+        lua_createtable(stack.L, 0, Int32(fields.count))
+        for (k, v) in fields.sorted(by: { $0.key < $1.key }) {
+            stack.push(v)
+            lua_setfield(stack.L, -2, k)
+        }
+        luaL_setmetatable(stack.L, "showrunner.\(type)")
+        results += 1
+    }
+
+    /// A string field of `self` (argument 1 of a method), or nil.
+    public func selfString(_ key: String) -> String? {
+        guard first == 2, lua_type(stack.L, 1) == LUA_TTABLE else { return nil }
+        lua_getfield(stack.L, 1, key)
+        defer { sr_lua_pop(stack.L, 1) }
+        return stack.string(-1)
+    }
+}

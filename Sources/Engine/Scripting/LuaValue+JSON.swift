@@ -36,3 +36,29 @@ struct JSONKey: CodingKey {
     init?(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { return nil }
 }
+
+/// JSON into script values (journal payloads handed to handlers): integers stay integers,
+/// arrays become sequences, objects become tables with string keys, null becomes nil.
+extension LuaValue: Decodable {
+    public init(from decoder: any Decoder) throws {
+        if let c = try? decoder.container(keyedBy: JSONKey.self) {
+            var fields: [String: LuaValue] = [:]
+            for key in c.allKeys {
+                let v = try c.decode(LuaValue.self, forKey: key)
+                if v != .nil { fields[key.stringValue] = v }
+            }
+            self = .table(LuaTable(fields: fields))
+            return
+        }
+        if var c = try? decoder.unkeyedContainer() {
+            var array: [LuaValue] = []
+            while !c.isAtEnd { array.append(try c.decode(LuaValue.self)) }
+            self = .table(LuaTable(array: array))
+            return
+        }
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .nil } else if let b = try? c.decode(Bool.self) { self = .boolean(b) } else if let i = try? c.decode(Int64.self) {
+            self = .integer(i)
+        } else if let d = try? c.decode(Double.self) { self = .number(d) } else { self = .string(try c.decode(String.self)) }
+    }
+}

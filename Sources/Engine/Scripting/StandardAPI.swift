@@ -7,6 +7,7 @@ extension HostAPI {
         api.add(internals)
         api.add(contextReads)
         api.add(contextEffects)
+        api.add(contextBoards)
         return api
     }
 

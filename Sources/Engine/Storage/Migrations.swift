@@ -15,6 +15,7 @@ public enum Migrations {
         ("v2_ledger", v2Ledger),
         ("v3_gift_sends", v3GiftSends),
         ("v3_moderation", v3Moderation),
+        ("v4_live_operations", v4LiveOperations),
     ]
 
     /// A migrator that applies `all`.

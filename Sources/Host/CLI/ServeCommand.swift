@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "SQLite durability: full (default), normal or off.")
     var synchronous: StoreConfiguration.Synchronous = .full
 
+    @Option(help: "Operations time zone: where days, weeks and months of leaderboards and tasks begin (e.g. Asia/Shanghai).")
+    var timeZone = "UTC"
+
     @Option(help: "Largest accepted request body, in bytes.")
     var bodyBytesMax = AppConfig.requestBodyBytesMaxDefault
 
@@ -40,6 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard OperationsCalendar(identifier: timeZone) != nil else { throw ValidationError("unknown --time-zone '\(timeZone)'") }
         guard bodyBytesMax > 0 else { throw ValidationError("--body-bytes-max must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
@@ -63,7 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("using the public development payment secret", metadata: ["fix": "pass --payment-secret or set \(PaymentOptions.environmentVariable)"])
         }
         let engine = try EngineParts.open(
-            databasePath: db, scriptsPath: scripts, synchronous: synchronous, paymentSecret: paymentSecret, logger: logger)
+            databasePath: db, scriptsPath: scripts, synchronous: synchronous, paymentSecret: paymentSecret,
+            calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), logger: logger)
         do {
             try await engine.loadScripts()
         } catch let rejected as GenerationRejected {

@@ -18,12 +18,16 @@ struct EngineParts: Sendable {
     let topUps: TopUps
     let bus: RoomBus
     let consumers: ConsumerRunner
+    let activities: Activities
+    let tasks: Tasks
+    let clock: any WallClock
     let logger: Logger
 
     /// Opens the database (migrating it) and prepares every part; does not load scripts.
     static func open(
         databasePath: String, scriptsPath: String, synchronous: StoreConfiguration.Synchronous = .full,
-        limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret, logger: Logger
+        limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret,
+        calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock(), logger: Logger
     ) throws -> EngineParts {
         let store = try Store(StoreConfiguration(path: databasePath, synchronous: synchronous), logger: logger)
         let scripts = ScriptRuntime(
@@ -32,16 +36,22 @@ struct EngineParts: Sendable {
         let rooms = RoomDirectory(store: store)
         let ledger = Ledger(store: store)
         let bus = RoomBus()
+        let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: calendar, logger: logger)
+        let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: calendar, clock: clock, logger: logger)
         let consumers = ConsumerRunner(
             store: store,
-            consumers: [GiftStepsConsumer(scripts: scripts, ledger: ledger), RoomEventsConsumer(bus: bus)],
+            consumers: [
+                GiftStepsConsumer(scripts: scripts, ledger: ledger), RoomEventsConsumer(bus: bus),
+                ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks),
+            ],
             pollInterval: .milliseconds(200), logger: logger)
         return EngineParts(
             store: store, scripts: scripts, rooms: rooms, profiles: ProfileRegistrar(profiles: Profiles(store: store)),
             ledger: ledger, gifts: GiftCatalog(store: store),
             giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts),
             giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts),
-            topUps: TopUps(store: store, ledger: ledger, secret: paymentSecret), bus: bus, consumers: consumers, logger: logger)
+            topUps: TopUps(store: store, ledger: ledger, secret: paymentSecret), bus: bus, consumers: consumers,
+            activities: activities, tasks: tasks, clock: clock, logger: logger)
     }
 
     /// Loads the scripts folder; a server does not start on a broken one.
@@ -49,6 +59,7 @@ struct EngineParts: Sendable {
     func loadScripts() async throws {
         let report = await scripts.reload(trigger: "start")
         guard report.ok else { throw GenerationRejected(problems: report.problems) }
+        try await activities.load()
     }
 
     /// The HTTP areas of the engine.
@@ -57,12 +68,15 @@ struct EngineParts: Sendable {
             ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms), JournalRoutes(consumers: consumers),
             GiftRoutes(catalog: gifts, rooms: rooms), WalletRoutes(ledger: ledger), PaymentRoutes(topUps: topUps),
             AdminWalletRoutes(store: store, ledger: ledger), GiftSendRoutes(sender: giftSender, refunds: giftRefunds),
+            LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock),
         ]
     }
 
     /// Long-lived services to run in the application's service group.
     func services(watchScripts: Bool) -> [any Service] {
-        var list: [any Service] = [consumers, JournalLagReporter(consumers: consumers, logger: logger)]
+        var list: [any Service] = [
+            consumers, JournalLagReporter(consumers: consumers, logger: logger), Ticker(store: store, clock: clock, logger: logger),
+        ]
         if watchScripts { list.append(ScriptWatcher(runtime: scripts)) }
         return list
     }

@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import Synchronization
+
+/// Scripted activities: their handlers run from the journal (through `ActivityConsumer`),
+/// their leaderboards live in `Leaderboards`, their chests and wheels pay from the promotions
+/// account. Also what the routes read: live activities, published odds, board pages, spins.
+public final class Activities: Sendable {
+    /// Journal fact types.
+    public static let tickType = "tick"
+    public static let chestOpenedType = "chest_opened"
+    public static let wheelSpunType = "wheel_spun"
+    public static let periodClosedType = "leaderboard_period_closed"
+    public static let activityEndedType = "activity_ended"
+    /// Journal types handlers may subscribe to (`on = { gift = ... }`), by handler event name.
+    public static let handledTypes: Set<String> = Set(DeclarationSchemas.events)
+
+    let store: Store
+    let scripts: ScriptRuntime
+    let ledger: Ledger
+    /// Every board of every activity.
+    public let leaderboards: Leaderboards
+    /// Where days, weeks and months begin.
+    public let calendar: OperationsCalendar
+    let effects: EffectApplier
+    let payer: RewardPayer
+    let logger: Logger
+    private let cache = Mutex<(hash: String, list: [ActivityDefinition])?>(nil)
+
+    /// - Parameters: store, scripts, ledger: the engine; leaderboards: the book (shared with
+    ///   routes); calendar: the operations time zone.
+    public init(
+        store: Store, scripts: ScriptRuntime, ledger: Ledger, leaderboards: Leaderboards = Leaderboards(),
+        calendar: OperationsCalendar = OperationsCalendar(), logger: Logger = Logger(label: "showrunner.activities")
+    ) {
+        self.store = store
+        self.scripts = scripts
+        self.ledger = ledger
+        self.leaderboards = leaderboards
+        self.calendar = calendar
+        self.effects = EffectApplier(ledger: ledger)
+        self.payer = RewardPayer(ledger: ledger)
+        self.logger = logger
+    }
+
+    /// Rebuilds the leaderboards from the store; call once before the consumers start.
+    public func load() async throws {
+        let book = leaderboards
+        try await store.read { db in try book.load(db) }
+    }
+
+    /// The activities of the running generation (parsed once per generation).
+    public func definitions() -> [ActivityDefinition] {
+        definitions(scripts.current)
+    }
+
+    func definitions(_ generation: ScriptGeneration?) -> [ActivityDefinition] {
+        guard let generation else { return [] }
+        if let hit = cache.withLock({ $0 }), hit.hash == generation.hash { return hit.list }
+        let list = ActivityDefinition.all(generation)
+        cache.withLock { $0 = (generation.hash, list) }
+        return list
+    }
+
+    /// One activity by id.
+    /// - Throws: `RequestError` `activity_not_found` (404).
+    public func definition(_ id: String) throws -> ActivityDefinition {
+        guard let d = definitions().first(where: { $0.id == id }) else {
+            throw RequestError("activity_not_found", .notFound, "no activity '\(id)'")
+        }
+        return d
+    }
+
+    // MARK: from the journal
+
+    /// Applies one journal entry to every activity that handles it (inside the consumer's
+    /// transaction), and on `tick` closes due periods and ends due activities.
+    func apply(_ entry: JournalEntry, in db: Database) throws {
+        try leaderboards.reloadIfDirty(db)
+        let generation = scripts.current
+        let defs = definitions(generation)
+        guard let generation, !defs.isEmpty else { return }
+        let now = entry.createdAt
+        let handler = "on.\(entry.type)"
+        if entry.type == Self.tickType {
+            for def in defs { try closePeriods(def, generation, entry, in: db) }
+        }
+        var event: LuaValue?
+        for def in defs where def.handlers.contains(handler) && def.isLive(at: now) {
+            if event == nil { event = try Self.event(entry) }
+            try run(def, generation, handler, args: [event!], entry: entry, in: db)
+        }
+        if entry.type == Self.tickType {
+            for def in defs { try endIfDue(def, generation, entry, in: db) }
+        }
+    }
+
+    /// The table a handler receives for a journal entry.
+    static func event(_ entry: JournalEntry) throws -> LuaValue {
+        if entry.type == GiftSender.giftType { return try entry.decodePayload(as: GiftReceipt.self).luaValue }
+        let v = try entry.decodePayload(as: LuaValue.self)
+        return v.table == nil ? .table(LuaTable(fields: ["value": v])) : v
+    }
+
+    /// Runs one handler of one activity; its effects commit with the caller's transaction, or
+    /// none of them do.
+    func run(
+        _ def: ActivityDefinition, _ generation: ScriptGeneration, _ handler: String, args: [LuaValue], entry: JournalEntry,
+        in db: Database, periods: [String: String] = [:]
+    ) throws {
+        let address = ScriptAddress(.activity, def.id)
+        let origin = "activity:\(def.id):\(entry.offset):\(handler)"
+        let ctx = CallContext(
+            script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: origin),
+            reads: LedgerReads(db: db, ledger: ledger), config: def.config)
+        let boards = ActivityBoards(
+            db: db, book: leaderboards, activity: def, calendar: calendar, now: entry.createdAt, payer: payer, origin: origin,
+            random: { [unowned ctx] n in ctx.draw(n) })
+        boards.periodOverride = periods
+        ctx.boards = boards
+        do {
+            _ = try generation.withTransactionVM { vm in try vm.call(address, handler, args: args, context: ctx) }
+            try effects.apply(ctx, origin: origin, in: db, at: entry.createdAt)
+            for o in boards.opened { _ = try Journal.append(db, type: Self.chestOpenedType, payload: o, at: entry.createdAt) }
+        } catch {
+            leaderboards.rollback(boards.undo)
+            Counter(label: "showrunner.activities.handler_errors", dimensions: [("activity", def.id)]).increment()
+            logger.warning("activity handler failed", metadata: [
+                "activity": "\(def.id)", "handler": "\(handler)", "offset": "\(entry.offset)", "error": "\(error)",
+            ])
+            throw error
+        }
+    }
+
+    /// Closes every calendar period of `def`'s boards that is over, running `on_period_end`
+    /// once for each (the close and the rewards commit together).
+    func closePeriods(_ def: ActivityDefinition, _ generation: ScriptGeneration, _ entry: JournalEntry, in db: Database) throws {
+        for (name, spec) in def.boards.sorted(by: { $0.key < $1.key }) where [.daily, .weekly, .monthly].contains(spec.reset) {
+            let current = calendar.key(spec.reset, at: entry.createdAt)
+            for period in leaderboards.openPeriods(scope: def.id, board: name, except: current) where period < current {
+                try closePeriod(def, generation, board: name, period: period, entry: entry, in: db)
+            }
+        }
+    }
+
+    private func closePeriod(
+        _ def: ActivityDefinition, _ generation: ScriptGeneration, board: String, period: String, entry: JournalEntry, in db: Database
+    ) throws {
+        let key = BoardKey(scope: def.id, board: board, period: period)
+        var undo = BoardUndo()
+        try leaderboards.close(db, key, at: entry.createdAt, undo: &undo)
+        do {
+            if def.handlers.contains("on_period_end") {
+                let info = LuaValue.table(LuaTable(fields: ["board": .string(board), "period": .string(period)]))
+                try run(def, generation, "on_period_end", args: [info], entry: entry, in: db, periods: [board: period])
+            }
+            _ = try Journal.append(
+                db, type: Self.periodClosedType, payload: ["activity": def.id, "board": board, "period": period],
+                idempotencyKey: "period:\(def.id):\(board):\(period)", at: entry.createdAt)
+        } catch {
+            leaderboards.rollback(undo)
+            throw error
+        }
+    }
+
+    /// Ends `def` once its window is over: freezes every board, closes the last periods (with
+    /// their `on_period_end`), runs `on_end`, records the run; all in one transaction.
+    func endIfDue(_ def: ActivityDefinition, _ generation: ScriptGeneration, _ entry: JournalEntry, in db: Database) throws {
+        guard let end = def.endsAt, entry.createdAt >= end else { return }
+        guard try Int64.fetchOne(db, sql: "SELECT ended_at FROM activity_runs WHERE activity = ?", arguments: [def.id]) == nil else { return }
+        var last: [String: String] = [:]
+        for (name, spec) in def.boards { last[name] = calendar.key(spec.reset, at: end - 1) }
+        for (name, spec) in def.boards.sorted(by: { $0.key < $1.key }) where spec.reset != .never {
+            for period in leaderboards.openPeriods(scope: def.id, board: name, except: "") {
+                try closePeriod(def, generation, board: name, period: period, entry: entry, in: db)
+            }
+        }
+        if def.handlers.contains("on_end") {
+            try run(def, generation, "on_end", args: [], entry: entry, in: db, periods: last)
+        }
+        var undo = BoardUndo()
+        for (name, spec) in def.boards where spec.reset == .never {
+            try leaderboards.close(db, BoardKey(scope: def.id, board: name, period: calendar.key(.never, at: end)), at: entry.createdAt, undo: &undo)
+        }
+        try db.execute(
+            sql: "INSERT INTO activity_runs (activity, ended_at, journal_offset) VALUES (?, ?, ?)",
+            arguments: [def.id, entry.createdAt, entry.offset])
+        _ = try Journal.append(
+            db, type: Self.activityEndedType, payload: ["activity": def.id], idempotencyKey: "activity_ended:\(def.id)", at: entry.createdAt)
+    }
+}
+
+/// Runs activity handlers from the journal with a durable cursor: every effect of one entry
+/// commits with the cursor, so a crash replays the entry and nothing applies twice.
+public struct ActivityConsumer: JournalConsumer {
+    public let name = "activities"
+    public let types: Set<String>? = Activities.handledTypes
+    let activities: Activities
+
+    /// - Parameter activities: the engine.
+    public init(activities: Activities) { self.activities = activities }
+
+    public func apply(_ entry: JournalEntry, in db: Database) throws {
+        try activities.apply(entry, in: db)
+    }
+
+    public func settled(committed: Bool) {
+        if !committed { activities.leaderboards.markDirty() }
+    }
+}

@@ -1,0 +1,122 @@
+import GRDB
+
+/// `ctx.leaderboard` and `ctx.chest` for one handler call of one activity: changes go to the
+/// database (inside the handler's savepoint) and to memory at once, recorded for undo.
+final class ActivityBoards: ScriptBoards {
+    let db: Database
+    let book: Leaderboards
+    let activity: ActivityDefinition
+    let calendar: OperationsCalendar
+    let now: Int64
+    let payer: RewardPayer
+    let origin: String
+    let random: (Int64) -> Int64
+    /// Board → period that reads and writes default to (on_period_end reads the closed period).
+    var periodOverride: [String: String] = [:]
+    var undo = BoardUndo()
+    /// Chests opened in this call, journaled by the caller.
+    var opened: [ChestOpening] = []
+
+    init(
+        db: Database, book: Leaderboards, activity: ActivityDefinition, calendar: OperationsCalendar, now: Int64,
+        payer: RewardPayer, origin: String, random: @escaping (Int64) -> Int64
+    ) {
+        self.db = db
+        self.book = book
+        self.activity = activity
+        self.calendar = calendar
+        self.now = now
+        self.payer = payer
+        self.origin = origin
+        self.random = random
+    }
+
+    func spec(_ board: String) throws -> BoardSpec {
+        guard let spec = activity.boards[board] else {
+            let known = activity.boards.keys.sorted().joined(separator: ", ")
+            throw ScriptArgumentError(message: "unknown leaderboard '\(board)' (\(activity.id) declares: \(known.isEmpty ? "none" : known))")
+        }
+        return spec
+    }
+
+    func key(_ board: String, _ period: String?) throws -> BoardKey {
+        let spec = try spec(board)
+        let p = period ?? periodOverride[board] ?? calendar.key(spec.reset, at: now)
+        return BoardKey(scope: activity.id, board: board, period: p)
+    }
+
+    func check(_ board: String, period: String?) throws {
+        _ = try key(board, period)
+    }
+
+    func mutate(_ board: String, period: String?, member: String, op: String, value: Int64) throws -> LuaValue {
+        guard let op = BoardOp(rawValue: op) else { throw ScriptArgumentError(message: "unknown leaderboard operation '\(op)'") }
+        let key = try key(board, period)
+        let entry = try book.apply(db, key, spec: try spec(board), member: member, op: op, value: value, at: now, undo: &undo)
+        guard entry != nil else { return .nil }
+        return book.standing(key, member)?.luaValue ?? .nil
+    }
+
+    func top(_ board: String, period: String?, n: Int) throws -> [LuaValue] {
+        book.top(try key(board, period), n).map(\.luaValue)
+    }
+
+    func rank(_ board: String, period: String?, member: String) throws -> LuaValue {
+        book.standing(try key(board, period), member)?.luaValue ?? .nil
+    }
+
+    func around(_ board: String, period: String?, member: String, n: Int) throws -> [LuaValue] {
+        book.around(try key(board, period), member, n).map(\.luaValue)
+    }
+
+    func count(_ board: String, period: String?) throws -> Int {
+        book.count(try key(board, period))
+    }
+
+    func chest(_ name: String, owner: String, amount: Int64) throws -> [LuaValue] {
+        guard let chest = activity.chests[name] else {
+            let known = activity.chests.keys.sorted().joined(separator: ", ")
+            throw ScriptArgumentError(message: "unknown chest '\(name)' (\(activity.id) declares: \(known.isEmpty ? "none" : known))")
+        }
+        let row = try Row.fetchOne(
+            db, sql: "SELECT progress, opened FROM chest_progress WHERE activity = ? AND chest = ? AND owner = ?",
+            arguments: [activity.id, name, owner])
+        let before: Int64 = row?["progress"] ?? 0
+        let openedBefore: Int64 = row?["opened"] ?? 0
+        let (after, overflow) = before.addingReportingOverflow(amount)
+        guard !overflow else { throw ScriptArgumentError(message: "chest '\(name)': progress would overflow") }
+        let openedAfter = after / chest.threshold
+        // At most 100 chests open in one call, so one huge amount cannot stall the consumer.
+        let opening = min(openedAfter - openedBefore, 100)
+        try db.execute(
+            sql: """
+                INSERT INTO chest_progress (activity, chest, owner, progress, opened) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (activity, chest, owner) DO UPDATE SET progress = excluded.progress, opened = excluded.opened
+                """,
+            arguments: [activity.id, name, owner, after, openedBefore + opening])
+        guard opening > 0 else { return [] }
+        let total = chest.rewards.reduce(0) { $0 + $1.weight }
+        var out: [LuaValue] = []
+        for i in 0..<opening {
+            let draw = random(total)
+            guard let picked = WeightedReward.pick(chest.rewards, draw: draw) else { continue }
+            let number = openedBefore + i + 1
+            try payer.pay(
+                db, user: owner, rewards: [picked.reward], origin: "chest:\(activity.id):\(name):\(owner):\(number)",
+                memo: "\(activity.id) chest \(name)", at: now)
+            opened.append(ChestOpening(activity: activity.id, chest: name, owner: owner, number: number, draw: draw, reward: picked.reward))
+            out.append(picked.reward.luaValue)
+        }
+        return out
+    }
+}
+
+/// A chest opened: journaled as `chest_opened` with the draw, so a replay can be checked.
+public struct ChestOpening: Sendable, Hashable, Encodable {
+    public let activity: String
+    public let chest: String
+    public let owner: String
+    public let number: Int64
+    public let draw: Int64
+    public let reward: Reward
+}

@@ -1,0 +1,47 @@
+import Logging
+import ServiceLifecycle
+
+/// Appends a `tick` fact once a minute (idempotent by the minute, so restarts and several
+/// hosts never double a tick). Ticks drive `on.tick` handlers, leaderboard period closes and
+/// activity ends from the journal, so a replay sees the same ticks at the same offsets.
+public struct Ticker: Service {
+    let store: Store
+    let clock: any WallClock
+    let interval: Duration
+    let logger: Logger
+
+    /// - Parameters: store: where ticks go; clock: the engine clock; interval: how often to look
+    ///   (a tick is appended once per new minute).
+    public init(store: Store, clock: any WallClock = SystemWallClock(), interval: Duration = .seconds(5), logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Appends the tick of the current minute unless it is already in the journal.
+    @discardableResult
+    public static func tick(_ store: Store, at now: Int64) async throws -> JournalEntry {
+        let minute = now / 60_000
+        return try await store.write { db in
+            try Journal.append(
+                db, type: Activities.tickType, payload: ["minute": minute, "at": now], idempotencyKey: "tick:\(minute)", at: now)
+        }
+    }
+
+    public func run() async throws {
+        var last: Int64 = -1
+        while !Task.isCancelledOrShuttingDown {
+            let now = clock.nowMillis()
+            if now / 60_000 != last {
+                do {
+                    try await Self.tick(store, at: now)
+                    last = now / 60_000
+                } catch {
+                    logger.warning("tick not appended", metadata: ["error": "\(error)"])
+                }
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,327 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Names one ranked set: an activity's board in one period.
+public struct BoardKey: Sendable, Hashable, CustomStringConvertible {
+    /// The activity (or other owner) id.
+    public let scope: String
+    /// The board's name within the activity.
+    public let board: String
+    /// The period key (`all`, `window`, `2027-01-20`, `2027-W03`, `2027-01`).
+    public let period: String
+    /// - Parameters: scope: the owner; board: its name; period: the period key.
+    public init(scope: String, board: String, period: String) {
+        self.scope = scope
+        self.board = board
+        self.period = period
+    }
+    public var description: String { "\(scope)/\(board)@\(period)" }
+}
+
+/// How a board ranks and how big it may grow.
+public struct BoardSpec: Sendable, Hashable {
+    /// Ranking direction.
+    public var order: RankOrder
+    /// When the board starts over.
+    public var reset: ResetPeriod
+    /// Most members kept; past it, the last-ranked member is dropped to make room for a better one.
+    public var membersMax: Int
+    /// Default for `membersMax`.
+    public static let membersMaxDefault = 1_000_000
+    /// - Parameters: order: direction; reset: period; membersMax: size bound.
+    public init(order: RankOrder = .desc, reset: ResetPeriod = .never, membersMax: Int = BoardSpec.membersMaxDefault) {
+        self.order = order
+        self.reset = reset
+        self.membersMax = membersMax
+    }
+}
+
+/// A change a handler asks of a board.
+public enum BoardOp: String, Sendable, Hashable {
+    /// Adds to the score (negative allowed); overflow is an error.
+    case add
+    /// Replaces the score.
+    case set
+    /// Keeps the better of the current and the new score (higher for `desc`, lower for `asc`).
+    case best
+}
+
+/// A refused board operation.
+public struct LeaderboardError: ShowrunnerError, Equatable {
+    public let code: String
+    public let kind: ErrorKind
+    public let message: String
+    init(_ code: String, _ kind: ErrorKind = .badRequest, _ message: String) {
+        self.code = code
+        self.kind = kind
+        self.message = message
+    }
+    static func overflow(_ key: BoardKey, _ member: String) -> LeaderboardError {
+        LeaderboardError("score_overflow", .unprocessable, "score of '\(member)' on \(key) would overflow Int64")
+    }
+    static func frozen(_ key: BoardKey) -> LeaderboardError {
+        LeaderboardError("period_closed", .conflict, "\(key) is closed and frozen")
+    }
+}
+
+/// What changed, so a failed handler can be undone in memory when its transaction rolls back.
+public struct BoardUndo: Sendable {
+    /// (board, member, previous entry); a nil member records that the board was closed.
+    fileprivate var steps: [(BoardKey, String?, RankedEntry?)] = []
+    /// An empty log.
+    public init() {}
+    /// Whether nothing was changed.
+    public var isEmpty: Bool { steps.isEmpty }
+}
+
+/// Every leaderboard: ranked sets in memory, each row persisted in the store in the same
+/// transaction as the handler that changed it, and rebuilt from the store at start, so a rank
+/// never drifts from the stored scores.
+///
+/// Writes happen on the store's writer (inside a journal consumer's transaction): each change
+/// goes to the database and to memory at once, and is recorded in a `BoardUndo` so the caller
+/// can put memory back if the transaction rolls back. Readers take the lock briefly and may see
+/// a batch a few milliseconds before its commit is durable.
+public final class Leaderboards: Sendable {
+    /// Largest page `top`, `range` and `around` return.
+    public static let pageMax = 100
+
+    /// Touched only under `boards`' lock (hence unchecked).
+    final class Board: @unchecked Sendable {
+        let set: RankedSet
+        var nextSeq: Int64 = 1
+        var closed = false
+        init(order: RankOrder) { set = RankedSet(order: order) }
+    }
+
+    private let boards = Mutex<[BoardKey: Board]>([:])
+    private let dirty = Atomic<Bool>(false)
+
+    /// An empty book; call `load` to rebuild it from the store.
+    public init() {}
+
+    /// Marks memory as possibly ahead of the database (a write that changed boards did not
+    /// commit); the next `reloadIfDirty` rebuilds it.
+    public func markDirty() { dirty.store(true, ordering: .relaxed) }
+
+    /// Rebuilds from `db` if a failed write left memory ahead of it. Call on the writer, inside
+    /// the transaction, before changing boards.
+    public func reloadIfDirty(_ db: Database) throws {
+        guard dirty.load(ordering: .relaxed) else { return }
+        try load(db)
+        dirty.store(false, ordering: .relaxed)
+    }
+
+    /// Rebuilds every board from the store (at start).
+    public func load(_ db: Database) throws {
+        var loaded: [BoardKey: Board] = [:]
+        let orders = try Row.fetchAll(db, sql: "SELECT scope, board, period, ord, closed_at FROM leaderboard_periods")
+        for row in orders {
+            let key = BoardKey(scope: row["scope"], board: row["board"], period: row["period"])
+            let b = Board(order: RankOrder(rawValue: row["ord"]) ?? .desc)
+            b.closed = (row["closed_at"] as Int64?) != nil
+            loaded[key] = b
+        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT scope, board, period, member, score, reached_at, seq FROM leaderboard_scores")
+        while let row = try rows.next() {
+            let key = BoardKey(scope: row["scope"], board: row["board"], period: row["period"])
+            guard let b = loaded[key] else { continue }
+            let e = RankedEntry(member: row["member"], score: row["score"], reachedAt: row["reached_at"], seq: row["seq"])
+            b.set.upsert(e)
+            b.nextSeq = max(b.nextSeq, e.seq + 1)
+        }
+        boards.withLock { $0 = loaded }
+    }
+
+    /// Applies `op` to `member` on `key`, in the database and in memory.
+    /// - Returns: the member's entry afterwards (nil when a full board did not keep them).
+    /// - Throws: `LeaderboardError` for overflow or a closed period; database errors.
+    @discardableResult
+    public func apply(
+        _ db: Database, _ key: BoardKey, spec: BoardSpec, member: String, op: BoardOp, value: Int64, at now: Int64,
+        undo: inout BoardUndo
+    ) throws -> RankedEntry? {
+        let (previous, seq, isNewBoard, evict) = try boards.withLock { all throws(LeaderboardError) -> (RankedEntry?, Int64, Bool, RankedEntry?) in
+            var isNew = false
+            let b: Board
+            if let existing = all[key] { b = existing } else {
+                b = Board(order: spec.order)
+                all[key] = b
+                isNew = true
+            }
+            guard !b.closed else { throw .frozen(key) }
+            let previous = b.set.entry(member)
+            var evict: RankedEntry?
+            if previous == nil, b.set.count >= spec.membersMax { evict = b.set.range(fromRank: b.set.count, count: 1).first }
+            let seq = b.nextSeq
+            b.nextSeq += 1
+            return (previous, seq, isNew, evict)
+        }
+        let old = previous?.score ?? 0
+        let score: Int64
+        switch op {
+        case .add:
+            let (v, overflow) = old.addingReportingOverflow(value)
+            guard !overflow else { throw LeaderboardError.overflow(key, member) }
+            score = v
+        case .set: score = value
+        case .best:
+            guard let previous else { score = value; break }
+            let better = spec.order == .desc ? value > previous.score : value < previous.score
+            if !better { return previous }
+            score = value
+        }
+        if let previous, previous.score == score { return previous }
+        let entry = RankedEntry(member: member, score: score, reachedAt: now, seq: seq)
+        if let evict {
+            // A full board keeps a newcomer only if they would rank above the last member.
+            let probe = RankedSet(order: spec.order)
+            probe.upsert(evict)
+            probe.upsert(entry)
+            guard probe.rank(member) == 1 else { return nil }
+        }
+        if isNewBoard {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO leaderboard_periods (scope, board, period, ord, opened_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [key.scope, key.board, key.period, spec.order.rawValue, now])
+        }
+        if let evict {
+            try db.execute(
+                sql: "DELETE FROM leaderboard_scores WHERE scope = ? AND board = ? AND period = ? AND member = ?",
+                arguments: [key.scope, key.board, key.period, evict.member])
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO leaderboard_scores (scope, board, period, member, score, reached_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (scope, board, period, member) DO UPDATE SET
+                    score = excluded.score, reached_at = excluded.reached_at, seq = excluded.seq
+                """,
+            arguments: [key.scope, key.board, key.period, member, score, now, seq])
+        boards.withLock { all in
+            guard let b = all[key] else { return }
+            if let evict {
+                b.set.remove(evict.member)
+                undo.steps.append((key, evict.member, evict))
+            }
+            b.set.upsert(entry)
+            undo.steps.append((key, member, previous))
+        }
+        return entry
+    }
+
+    /// Puts memory back as it was before the changes in `undo` (newest first).
+    public func rollback(_ undo: BoardUndo) {
+        guard !undo.isEmpty else { return }
+        boards.withLock { all in
+            for (key, member, previous) in undo.steps.reversed() {
+                guard let b = all[key] else { continue }
+                guard let member else {
+                    b.closed = false
+                    continue
+                }
+                if let previous { b.set.upsert(previous) } else { b.set.remove(member) }
+            }
+        }
+    }
+
+    /// Freezes a period: no more changes; stays readable.
+    public func close(_ db: Database, _ key: BoardKey, at now: Int64, undo: inout BoardUndo) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO leaderboard_periods (scope, board, period, ord, opened_at, closed_at) VALUES (?, ?, ?, 'desc', ?, ?)
+                ON CONFLICT (scope, board, period) DO UPDATE SET closed_at = excluded.closed_at
+                """,
+            arguments: [key.scope, key.board, key.period, now, now])
+        boards.withLock { all in
+            if let b = all[key] { b.closed = true } else {
+                let b = Board(order: .desc)
+                b.closed = true
+                all[key] = b
+            }
+        }
+        undo.steps.append((key, nil, nil))
+    }
+
+    /// Periods of a scope's board that are still open, other than `current`.
+    public func openPeriods(scope: String, board: String, except current: String) -> [String] {
+        boards.withLock { all in
+            all.compactMap { k, b in k.scope == scope && k.board == board && k.period != current && !b.closed ? k.period : nil }.sorted()
+        }
+    }
+
+    /// Every period a board has (open or closed), oldest key first.
+    public func periods(scope: String, board: String) -> [String] {
+        boards.withLock { all in all.keys.filter { $0.scope == scope && $0.board == board }.map(\.period).sorted() }
+    }
+
+    // MARK: reads
+
+    /// The first `n` (at most `pageMax`).
+    public func top(_ key: BoardKey, _ n: Int) -> [RankedRow] {
+        boards.withLock { all in
+            guard let b = all[key] else { return [] }
+            return rows(b.set.top(min(n, Self.pageMax)), firstRank: 1)
+        }
+    }
+
+    /// `n` above and below `member`, with the member.
+    public func around(_ key: BoardKey, _ member: String, _ n: Int) -> [RankedRow] {
+        boards.withLock { all in
+            guard let b = all[key], let r = b.set.rank(member) else { return [] }
+            let n = min(max(n, 0), Self.pageMax / 2)
+            return rows(b.set.around(member, n), firstRank: max(1, r - n))
+        }
+    }
+
+    /// A member's standing.
+    public func standing(_ key: BoardKey, _ member: String) -> RankedRow? {
+        boards.withLock { all in
+            guard let b = all[key], let e = b.set.entry(member), let r = b.set.rank(member) else { return nil }
+            return RankedRow(rank: r, entry: e)
+        }
+    }
+
+    /// Members on the board.
+    public func count(_ key: BoardKey) -> Int {
+        boards.withLock { $0[key]?.set.count ?? 0 }
+    }
+
+    /// Whether the period is frozen.
+    public func isClosed(_ key: BoardKey) -> Bool {
+        boards.withLock { $0[key]?.closed ?? false }
+    }
+
+    private func rows(_ entries: [RankedEntry], firstRank: Int) -> [RankedRow] {
+        entries.enumerated().map { RankedRow(rank: firstRank + $0.offset, entry: $0.element) }
+    }
+}
+
+/// An entry with its rank, as handlers and routes see it.
+public struct RankedRow: Sendable, Hashable, Encodable {
+    /// 1-based rank (distinct: ties are broken by who reached the score first).
+    public let rank: Int
+    public let entry: RankedEntry
+    /// - Parameters: rank: position; entry: the standing.
+    public init(rank: Int, entry: RankedEntry) {
+        self.rank = rank
+        self.entry = entry
+    }
+
+    enum CodingKeys: String, CodingKey { case rank, member, score, reachedAt = "reached_at" }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rank, forKey: .rank)
+        try c.encode(entry.member, forKey: .member)
+        try c.encode(entry.score, forKey: .score)
+        try c.encode(entry.reachedAt, forKey: .reachedAt)
+    }
+
+    /// As a Lua table: `{ rank, member, score, reached_at }`.
+    public var luaValue: LuaValue {
+        .table(LuaTable(fields: [
+            "rank": .integer(Int64(rank)), "member": .string(entry.member), "score": .integer(entry.score),
+            "reached_at": .integer(entry.reachedAt),
+        ]))
+    }
+}

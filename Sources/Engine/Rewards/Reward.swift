@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+
+/// Something a task stage, a chest, a wheel or a prize pays: a ledger asset, a badge or an item.
+///
+/// Scripts write rewards as short lists: `{ "coins", 10 }` (any ledger asset and a positive
+/// amount), `{ "badge", "generous" }`, `{ "item", "rose-voucher", 3 }` (count optional, default 1).
+public enum Reward: Sendable, Hashable, Encodable {
+    case asset(String, Int64)
+    case badge(String)
+    case item(String, Int64)
+
+    /// Parses the script form; nil with a reason when malformed.
+    public static func parse(_ value: LuaValue) -> Result<Reward, RewardError> {
+        guard let list = value.table?.array, let kind = list.first?.string else {
+            return .failure(RewardError("a reward is { kind, amount_or_name }, e.g. { \"coins\", 10 }"))
+        }
+        switch kind {
+        case "badge":
+            guard list.count == 2, let name = list[1].string, Self.isName(name) else {
+                return .failure(RewardError("{ \"badge\", name }: name must be 1...64 of a-z 0-9 _ -"))
+            }
+            return .success(.badge(name))
+        case "item":
+            guard (2...3).contains(list.count), let name = list[1].string, Self.isName(name) else {
+                return .failure(RewardError("{ \"item\", name, count? }: name must be 1...64 of a-z 0-9 _ -"))
+            }
+            let n = list.count == 3 ? list[2].integer : 1
+            guard let n, n > 0 else { return .failure(RewardError("{ \"item\", name, count }: count must be a positive integer")) }
+            return .success(.item(name, n))
+        default:
+            guard list.count == 2, let amount = list[1].integer, amount > 0 else {
+                return .failure(RewardError("{ \"\(kind)\", amount }: amount must be a positive integer"))
+            }
+            return .success(.asset(kind, amount))
+        }
+    }
+
+    static func isName(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.count <= 64 && s.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, asset, amount, name, count }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .asset(let asset, let amount):
+            try c.encode("asset", forKey: .kind)
+            try c.encode(asset, forKey: .asset)
+            try c.encode(amount, forKey: .amount)
+        case .badge(let name):
+            try c.encode("badge", forKey: .kind)
+            try c.encode(name, forKey: .name)
+        case .item(let name, let count):
+            try c.encode("item", forKey: .kind)
+            try c.encode(name, forKey: .name)
+            try c.encode(count, forKey: .count)
+        }
+    }
+
+    /// As the script form.
+    public var luaValue: LuaValue {
+        switch self {
+        case .asset(let a, let n): .table(LuaTable(array: [.string(a), .integer(n)]))
+        case .badge(let b): .table(LuaTable(array: [.string("badge"), .string(b)]))
+        case .item(let i, let n): .table(LuaTable(array: [.string("item"), .string(i), .integer(n)]))
+        }
+    }
+}
+
+/// A malformed reward.
+public struct RewardError: ShowrunnerError, Equatable {
+    public let code = "invalid_reward"
+    public let kind = ErrorKind.unprocessable
+    public let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// A reward with its weight, for chests and wheels.
+public struct WeightedReward: Sendable, Hashable, Encodable {
+    public let reward: Reward
+    public let weight: Int64
+
+    /// Picks by a uniform draw in 1...total weight.
+    static func pick(_ list: [WeightedReward], draw: Int64) -> WeightedReward? {
+        var left = draw
+        for r in list {
+            if left <= r.weight { return r }
+            left -= r.weight
+        }
+        return nil
+    }
+
+    /// Parses `{ { weight = 70, reward = { "coins", 10 } }, ... }`.
+    static func parseList(_ value: LuaValue?) -> Result<[WeightedReward], RewardError> {
+        guard let rows = value?.table?.array, !rows.isEmpty else { return .failure(RewardError("rewards: at least one")) }
+        var out: [WeightedReward] = []
+        for (i, row) in rows.enumerated() {
+            guard let w = row["weight"].integer, w > 0, w <= 1_000_000_000 else {
+                return .failure(RewardError("rewards[\(i + 1)].weight must be 1...1000000000"))
+            }
+            switch Reward.parse(row["reward"]) {
+            case .success(let r): out.append(WeightedReward(reward: r, weight: w))
+            case .failure(let e): return .failure(RewardError("rewards[\(i + 1)].reward: \(e.message)"))
+            }
+        }
+        return .success(out)
+    }
+}
+
+/// Pays rewards inside the caller's transaction, idempotently by `origin`: assets through the
+/// ledger from the promotions account, badges and items into the inventory.
+public struct RewardPayer: Sendable {
+    let ledger: Ledger
+
+    /// - Parameter ledger: where asset rewards go.
+    public init(ledger: Ledger) { self.ledger = ledger }
+
+    /// Pays every reward; `origin` must be unique per payment (`task:<id>:<user>:<period>:<stage>`).
+    /// - Throws: `LedgerError` (unknown asset, overflow) and the transaction rolls back whole.
+    public func pay(_ db: Database, user: String, rewards: [Reward], origin: String, memo: String, at now: Int64) throws {
+        for (i, reward) in rewards.enumerated() {
+            let id = "\(origin):\(i)"
+            switch reward {
+            case .asset(let asset, let amount):
+                _ = try ledger.apply(db, [TransferRequest(
+                    id: id, debit: .system(.promotions, asset), credit: .user(user, asset), asset: asset, amount: amount,
+                    code: "reward", memo: String(memo.utf8.prefix(TransferRequest.memoBytesMax)) ?? "")], now: now)
+            case .badge(let name):
+                guard try record(db, id, user, "badge", name, 1, now) else { continue }
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO inventory_badges (user_id, badge, granted_at, origin) VALUES (?, ?, ?, ?)",
+                    arguments: [user, name, now, id])
+            case .item(let name, let count):
+                guard try record(db, id, user, "item", name, count, now) else { continue }
+                try db.execute(
+                    sql: """
+                        INSERT INTO inventory_items (user_id, item, count) VALUES (?, ?, ?)
+                        ON CONFLICT (user_id, item) DO UPDATE SET count = count + excluded.count
+                        """,
+                    arguments: [user, name, count])
+            }
+        }
+    }
+
+    /// Records an inventory grant once; false when `origin` was already paid.
+    private func record(_ db: Database, _ origin: String, _ user: String, _ kind: String, _ name: String, _ n: Int64, _ now: Int64) throws -> Bool {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO inventory_grants (origin, user_id, kind, name, amount, granted_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [origin, user, kind, name, n, now])
+        return db.changesCount > 0
+    }
+
+    /// A user's badges and items.
+    public static func inventory(_ db: Database, user: String) throws -> Inventory {
+        let badges = try String.fetchAll(db, sql: "SELECT badge FROM inventory_badges WHERE user_id = ? ORDER BY badge", arguments: [user])
+        var items: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT item, count FROM inventory_items WHERE user_id = ?", arguments: [user]) {
+            items[row["item"]] = row["count"]
+        }
+        return Inventory(badges: badges, items: items)
+    }
+}
+
+/// What a user holds besides ledger balances.
+public struct Inventory: Sendable, Encodable, Equatable {
+    public let badges: [String]
+    public let items: [String: Int64]
+}

@@ -1,0 +1,295 @@
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import Synchronization
+
+/// A task as the host runs it: the plain data of its `task { ... }` declaration.
+public struct TaskDefinition: Sendable, Hashable {
+    /// One stage: reaching `goal` makes its rewards claimable.
+    public struct Stage: Sendable, Hashable, Encodable {
+        public let stage: Int
+        public let goal: Int64
+        public let title: String?
+        public let rewards: [Reward]
+    }
+    public let id: String
+    public let title: String?
+    public let repeats: ResetPeriod
+    public let stages: [Stage]
+    public let startsAt: Int64?
+    public let endsAt: Int64?
+    public let handlers: Set<String>
+    public let path: String
+
+    /// The last stage's goal: progress stops counting there.
+    public var finalGoal: Int64 { stages.last?.goal ?? 0 }
+
+    /// Whether `millis` is inside the window.
+    public func isLive(at millis: Int64) -> Bool {
+        if let s = startsAt, millis < s { return false }
+        if let e = endsAt, millis >= e { return false }
+        return true
+    }
+
+    /// The declaration's data; nil when it is not a task.
+    public init?(_ d: Declaration) {
+        guard d.kind == .task else { return nil }
+        id = d.id
+        title = d.title
+        path = d.path
+        repeats = ResetPeriod(rawValue: d.data.fields["repeats"]?.string ?? "once") ?? .once
+        stages = (d.data.fields["stages"]?.table?.array ?? []).enumerated().map { i, s in
+            Stage(
+                stage: i + 1, goal: s["goal"].integer ?? 1, title: s["title"].string,
+                rewards: (s["rewards"].table?.array ?? []).compactMap { try? Reward.parse($0).get() })
+        }
+        startsAt = d.data.fields["starts_at"]?.string.flatMap(Timestamps.millis)
+        endsAt = d.data.fields["ends_at"]?.string.flatMap(Timestamps.millis)
+        handlers = Set(d.handlers)
+    }
+}
+
+/// Refusals of task claims.
+public struct TaskError: ShowrunnerError, Equatable {
+    public let code: String
+    public let kind: ErrorKind
+    public let message: String
+    init(_ code: String, _ kind: ErrorKind, _ message: String) {
+        self.code = code
+        self.kind = kind
+        self.message = message
+    }
+}
+
+/// Scripted tasks: progress from handlers run over the journal (`TaskConsumer`), stages
+/// claimed by their users, rewards paid once.
+public final class Tasks: Sendable {
+    /// Journal facts.
+    public static let completedType = "task_completed"
+    public static let claimedType = "task_claimed"
+
+    let store: Store
+    let scripts: ScriptRuntime
+    let ledger: Ledger
+    /// Where days and weeks begin.
+    public let calendar: OperationsCalendar
+    let clock: any WallClock
+    let effects: EffectApplier
+    let payer: RewardPayer
+    let logger: Logger
+    private let cache = Mutex<(hash: String, list: [TaskDefinition])?>(nil)
+
+    /// - Parameters: the engine's parts; calendar: the operations time zone; clock: claim time.
+    public init(
+        store: Store, scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(),
+        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "showrunner.tasks")
+    ) {
+        self.store = store
+        self.scripts = scripts
+        self.ledger = ledger
+        self.calendar = calendar
+        self.clock = clock
+        self.effects = EffectApplier(ledger: ledger)
+        self.payer = RewardPayer(ledger: ledger)
+        self.logger = logger
+    }
+
+    /// The tasks of the running generation.
+    public func definitions() -> [TaskDefinition] { definitions(scripts.current) }
+
+    func definitions(_ generation: ScriptGeneration?) -> [TaskDefinition] {
+        guard let generation else { return [] }
+        if let hit = cache.withLock({ $0 }), hit.hash == generation.hash { return hit.list }
+        let list = (generation.declarations).compactMap(TaskDefinition.init)
+        cache.withLock { $0 = (generation.hash, list) }
+        return list
+    }
+
+    /// One task by id.
+    /// - Throws: `TaskError` `task_not_found` (404).
+    public func definition(_ id: String) throws -> TaskDefinition {
+        guard let d = definitions().first(where: { $0.id == id }) else {
+            throw TaskError("task_not_found", .notFound, "no task '\(id)'")
+        }
+        return d
+    }
+
+    // MARK: from the journal
+
+    func apply(_ entry: JournalEntry, in db: Database) throws {
+        let generation = scripts.current
+        let defs = definitions(generation)
+        guard let generation else { return }
+        let handler = "on.\(entry.type)"
+        var event: LuaValue?
+        for def in defs where def.handlers.contains(handler) && def.isLive(at: entry.createdAt) {
+            if event == nil { event = try Activities.event(entry) }
+            let address = ScriptAddress(.task, def.id)
+            let origin = "task:\(def.id):\(entry.offset)"
+            let ctx = CallContext(
+                script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: origin),
+                reads: LedgerReads(db: db, ledger: ledger))
+            do {
+                _ = try generation.withTransactionVM { vm in try vm.call(address, handler, args: [event!], context: ctx) }
+                try effects.apply(ctx, origin: origin, in: db, at: entry.createdAt) { user, n in
+                    try self.advance(def, user: user, by: n, in: db, at: entry.createdAt)
+                }
+            } catch {
+                Counter(label: "showrunner.tasks.handler_errors", dimensions: [("task", def.id)]).increment()
+                logger.warning("task handler failed", metadata: [
+                    "task": "\(def.id)", "offset": "\(entry.offset)", "error": "\(error)",
+                ])
+                throw error
+            }
+        }
+    }
+
+    /// Adds `n` to the user's progress in the current period (capped at the final goal) and
+    /// journals `task_completed` for every stage it reaches.
+    func advance(_ def: TaskDefinition, user: String, by n: Int64, in db: Database, at now: Int64) throws {
+        let period = calendar.key(def.repeats, at: now)
+        let before = try Int64.fetchOne(
+            db, sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?",
+            arguments: [def.id, user, period]) ?? 0
+        guard before < def.finalGoal else { return }
+        let (sum, overflow) = before.addingReportingOverflow(n)
+        let after = overflow ? def.finalGoal : min(sum, def.finalGoal)
+        try db.execute(
+            sql: """
+                INSERT INTO task_progress (task, user_id, period, progress, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (task, user_id, period) DO UPDATE SET progress = excluded.progress, updated_at = excluded.updated_at
+                """,
+            arguments: [def.id, user, period, after, now])
+        for stage in def.stages where before < stage.goal && stage.goal <= after {
+            _ = try Journal.append(
+                db, type: Self.completedType,
+                payload: TaskCompleted(taskID: def.id, userID: user, stage: stage.stage, goal: stage.goal, period: period),
+                idempotencyKey: "task_completed:\(def.id):\(user):\(period):\(stage.stage)", at: now)
+        }
+    }
+
+    // MARK: users
+
+    /// The caller's tasks that are live now, with progress and what can be claimed.
+    public func list(user: String) async throws -> [TaskStatus] {
+        let now = clock.nowMillis()
+        let defs = definitions().filter { $0.isLive(at: now) }
+        let calendar = self.calendar
+        return try await store.read { db in
+            try defs.map { def in try Self.status(def, user: user, period: calendar.key(def.repeats, at: now), in: db) }
+        }
+    }
+
+    static func status(_ def: TaskDefinition, user: String, period: String, in db: Database) throws -> TaskStatus {
+        let progress = try Int64.fetchOne(
+            db, sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?",
+            arguments: [def.id, user, period]) ?? 0
+        let claimed = Set(try Int.fetchAll(
+            db, sql: "SELECT stage FROM task_claims WHERE task = ? AND user_id = ? AND period = ?", arguments: [def.id, user, period]))
+        let stages = def.stages.map { s in
+            TaskStatus.StageStatus(
+                stage: s.stage, goal: s.goal, title: s.title, rewards: s.rewards,
+                state: claimed.contains(s.stage) ? "claimed" : progress >= s.goal ? "claimable" : "in_progress")
+        }
+        return TaskStatus(
+            id: def.id, title: def.title, repeats: def.repeats.rawValue, period: period, progress: progress, stages: stages)
+    }
+
+    /// Pays a reached stage once.
+    /// - Throws: `TaskError`: `task_not_found` (404), `invalid_stage` (400), `stage_not_reached`
+    ///   and `already_claimed` (409), `task_not_live` (409); ledger errors (unknown asset).
+    public func claim(user: String, taskID: String, stage: Int) async throws -> TaskClaim {
+        let def = try definition(taskID)
+        guard (1...max(def.stages.count, 1)).contains(stage), stage <= def.stages.count else {
+            throw TaskError("invalid_stage", .badRequest, "stage must be 1...\(def.stages.count), got \(stage)")
+        }
+        let now = clock.nowMillis()
+        guard def.isLive(at: now) else { throw TaskError("task_not_live", .conflict, "task '\(taskID)' is not live") }
+        let period = calendar.key(def.repeats, at: now)
+        let s = def.stages[stage - 1]
+        let payer = self.payer
+        let ledger = self.ledger
+        return try await store.write { db in
+            let progress = try Int64.fetchOne(
+                db, sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?",
+                arguments: [def.id, user, period]) ?? 0
+            if try Int64.fetchOne(
+                db, sql: "SELECT claimed_at FROM task_claims WHERE task = ? AND user_id = ? AND period = ? AND stage = ?",
+                arguments: [def.id, user, period, stage]) != nil
+            {
+                throw TaskError("already_claimed", .conflict, "stage \(stage) of '\(def.id)' was already claimed for \(period)")
+            }
+            guard progress >= s.goal else {
+                throw TaskError("stage_not_reached", .conflict, "stage \(stage) of '\(def.id)' needs \(s.goal), progress is \(progress)")
+            }
+            let rewardsJSON = String(decoding: try JSONEncoder().encode(s.rewards), as: UTF8.self)
+            try db.execute(
+                sql: "INSERT INTO task_claims (task, user_id, period, stage, claimed_at, rewards) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [def.id, user, period, stage, now, rewardsJSON])
+            try payer.pay(
+                db, user: user, rewards: s.rewards, origin: "task:\(def.id):\(user):\(period):\(stage)",
+                memo: "task \(def.id) stage \(stage)", at: now)
+            _ = try Journal.append(
+                db, type: Self.claimedType,
+                payload: TaskCompleted(taskID: def.id, userID: user, stage: stage, goal: s.goal, period: period), at: now)
+            return TaskClaim(
+                task: def.id, stage: stage, period: period, rewards: s.rewards, balances: try ledger.balances(db, user: user))
+        }
+    }
+}
+
+/// The `task_completed` (and `task_claimed`) fact.
+public struct TaskCompleted: Sendable, Codable, Hashable {
+    public let taskID: String
+    public let userID: String
+    public let stage: Int
+    public let goal: Int64
+    public let period: String
+    enum CodingKeys: String, CodingKey {
+        case stage, goal, period
+        case taskID = "task_id"
+        case userID = "user_id"
+    }
+}
+
+/// A user's view of one task.
+public struct TaskStatus: Sendable, Encodable, Equatable {
+    public struct StageStatus: Sendable, Encodable, Equatable {
+        public let stage: Int
+        public let goal: Int64
+        public let title: String?
+        public let rewards: [Reward]
+        /// `in_progress`, `claimable` or `claimed`.
+        public let state: String
+    }
+    public let id: String
+    public let title: String?
+    public let repeats: String
+    public let period: String
+    public let progress: Int64
+    public let stages: [StageStatus]
+}
+
+/// A paid claim.
+public struct TaskClaim: Sendable, Encodable, Equatable {
+    public let task: String
+    public let stage: Int
+    public let period: String
+    public let rewards: [Reward]
+    public let balances: [String: Int64]
+}
+
+/// Runs task handlers from the journal with a durable cursor.
+public struct TaskConsumer: JournalConsumer {
+    public let name = "tasks"
+    public let types: Set<String>? = Activities.handledTypes
+    let tasks: Tasks
+
+    /// - Parameter tasks: the engine.
+    public init(tasks: Tasks) { self.tasks = tasks }
+
+    public func apply(_ entry: JournalEntry, in db: Database) throws {
+        try tasks.apply(entry, in: db)
+    }
+}
