@@ -410,3 +410,69 @@ struct TaskTests {
         #expect(progress == 1000)
     }
 }
+
+@Suite("What-if replay")
+struct ReplayTests {
+    static let live = """
+        return activity { id = "gala", leaderboards = { givers = {} },
+          on = { gift = function(ctx, g) ctx.leaderboard("givers"):add(g.sender_id, g.value_coins) end } }
+        """
+    static let candidate = """
+        return activity { id = "gala", leaderboards = { givers = {} },
+          on = { gift = function(ctx, g)
+            ctx.leaderboard("givers"):add(g.sender_id, g.value_coins * 2)
+            if g.value_coins >= 50 then ctx.grant(g.sender_id, "tickets", 1, "big giver") end
+          end } }
+        """
+    static let task = """
+        return task { id = "t", stages = { { goal = 2 } }, on = { gift = function(ctx, g) ctx.progress(g.sender_id, 1) end } }
+        """
+
+    @Test("a candidate runs over the window in a scratch copy; the live database is untouched")
+    func replay() async throws {
+        let e = try await EngineHost(scripts: ["activities/gala.lua": Self.live], clock: ManualClock(nowMillis: LiveOps.day1))
+        try await LiveOps.gift(e, from: "v1", to: "s1", coins: 10, at: LiveOps.day1 - LiveOps.hour)
+        try await LiveOps.gift(e, from: "v1", to: "s1", coins: 60, at: LiveOps.day1 + 1000)
+        try await LiveOps.gift(e, from: "v2", to: "s1", coins: 40, at: LiveOps.day1 + 2000)
+        try await LiveOps.gift(e, from: "v2", to: "s1", coins: 40, at: LiveOps.day1 + 3000)
+        try await LiveOps.gift(e, from: "v3", to: "s1", coins: 99, at: LiveOps.day1 + LiveOps.day + 1)
+        try await LiveOps.settle(e)
+        let candidate = try ScriptFolder(["activities/gala.lua": Self.candidate, "tasks/t.lua": Self.task])
+        defer { candidate.remove() }
+        func snapshot() async throws -> [Int] {
+            try await e.engine.store.read { db in
+                try ["journal", "leaderboard_scores", "ledger_transfers", "consumer_cursors"].map {
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1
+                }
+            }
+        }
+        let before = try await snapshot()
+        let outcome = try await WhatIfReplay.run(
+            .init(databasePath: e.database.path, scriptsPath: candidate.path, from: LiveOps.day1, to: LiveOps.day1 + LiveOps.day),
+            logger: .quiet())
+        #expect(try await snapshot() == before)
+        #expect(outcome.entries == 3)
+        let c = try #require(outcome.candidate.boards.first { $0.board == "givers" })
+        #expect(c.rows.map(\.entry.member) == ["v2", "v1"])
+        #expect(c.rows.map(\.entry.score) == [160, 120])
+        let l = try #require(outcome.live.boards.first { $0.board == "givers" })
+        #expect(l.rows.map(\.entry.member) == ["v3", "v2", "v1"])
+        #expect(outcome.candidate.rewards.map { "\($0.user) \($0.asset) \($0.amount)" } == ["v1 tickets 1"])
+        #expect(outcome.live.rewards.isEmpty)
+        #expect(outcome.candidate.completions.map { "\($0.task) \($0.stage) \($0.users)" } == ["t 1 1"])
+        #expect(outcome.errors.isEmpty)
+        let text = ReplayCommand.text(outcome, from: "a", to: "b")
+        #expect(text.contains("gala/givers@all"))
+        #expect(text.contains("v1 tickets: 1 / 0  (+1)"))
+
+        // A broken candidate is refused with its problems; a bad window is an error.
+        let broken = try ScriptFolder(["activities/gala.lua": "return activity { id = 1 }"])
+        defer { broken.remove() }
+        await #expect(throws: GenerationRejected.self) {
+            _ = try await WhatIfReplay.run(.init(databasePath: e.database.path, scriptsPath: broken.path, from: 0, to: 1), logger: .quiet())
+        }
+        await #expect(throws: RequestError.self) {
+            _ = try await WhatIfReplay.run(.init(databasePath: e.database.path, scriptsPath: candidate.path, from: 1, to: 1), logger: .quiet())
+        }
+    }
+}
