@@ -476,3 +476,39 @@ struct ReplayTests {
         }
     }
 }
+
+@Suite("Live feeds")
+struct LiveFeedTests {
+    @Test("changed boards reach the event's room once per flush, latest value wins")
+    func leaderboardFeed() async throws {
+        let e = try await EngineHost(scripts: ["activities/gala.lua": ActivityTests.board], clock: ManualClock(nowMillis: LiveOps.day1))
+        for i in 0..<20 { try await LiveOps.gift(e, from: "v\(i % 3)", to: "s1", coins: 10, at: LiveOps.day1 + Int64(i)) }
+        try await LiveOps.settle(e)
+        let before = e.engine.bus.position(room: "r1").offset
+        // Three boards changed by twenty gifts in one room: three events, then nothing new.
+        #expect(e.engine.activities.feed.flush(book: e.engine.activities.leaderboards, bus: e.engine.bus) == 3)
+        #expect(e.engine.activities.feed.flush(book: e.engine.activities.leaderboards, bus: e.engine.bus) == 0)
+        #expect(e.engine.bus.position(room: "r1").offset - before == 3)
+    }
+
+    @Test("watch minutes are journaled once per viewer per minute and advance watch tasks")
+    func watchMinutes() async throws {
+        let task = """
+            return task { id = "watch", repeats = "daily", stages = { { goal = 2 } },
+              on = { watch = function(ctx, w) ctx.progress(w.user_id, w.minutes) end } }
+            """
+        let e = try await EngineHost(scripts: ["tasks/watch.lua": task], clock: ManualClock(nowMillis: LiveOps.day1 + LiveOps.hour))
+        let store = e.engine.store
+        let t0 = LiveOps.day1 + 60_000
+        #expect(try await WatchMeter.record(store: store, previous: [:], current: ["u1": "r1"], at: t0) == 0)
+        #expect(try await WatchMeter.record(store: store, previous: ["u1": "r1", "u2": "r1"], current: ["u1": "r1", "u3": "r2"], at: t0 + 60_000) == 1)
+        #expect(try await WatchMeter.record(store: store, previous: ["u1": "r1"], current: ["u1": "r1"], at: t0 + 61_000) == 1)
+        #expect(try await WatchMeter.record(store: store, previous: ["u1": "r1"], current: ["u1": "r2"], at: t0 + 120_000) == 1)
+        let facts = try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE type = 'watch'") }
+        #expect(facts == 2)
+        try await LiveOps.settle(e)
+        let status = try await e.engine.tasks.list(user: "u1")
+        #expect(status.first?.progress == 2)
+        #expect(status.first?.stages.first?.state == "claimable")
+    }
+}

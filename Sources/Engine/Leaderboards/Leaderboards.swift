@@ -73,6 +73,8 @@ public struct BoardUndo: Sendable {
     public init() {}
     /// Whether nothing was changed.
     public var isEmpty: Bool { steps.isEmpty }
+    /// The boards whose scores changed.
+    public var changedBoards: Set<BoardKey> { Set(steps.compactMap { $0.1 == nil ? nil : $0.0 }) }
 }
 
 /// Every leaderboard: ranked sets in memory, each row persisted in the store in the same
