@@ -193,13 +193,13 @@ public final class Leaderboards: Sendable {
                 sql: "DELETE FROM leaderboard_scores WHERE scope = ? AND board = ? AND period = ? AND member = ?",
                 arguments: [key.scope, key.board, key.period, evict.member])
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO leaderboard_scores (scope, board, period, member, score, reached_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scope, board, period, member) DO UPDATE SET
                     score = excluded.score, reached_at = excluded.reached_at, seq = excluded.seq
-                """,
-            arguments: [key.scope, key.board, key.period, member, score, now, seq])
+                """
+        ).execute(arguments: [key.scope, key.board, key.period, member, score, now, seq])
         boards.withLock { all in
             guard let b = all[key] else { return }
             if let evict {

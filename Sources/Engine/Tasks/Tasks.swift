@@ -150,17 +150,17 @@ public final class Tasks: Sendable {
     func advance(_ def: TaskDefinition, user: String, by n: Int64, in db: Database, at now: Int64) throws {
         let period = calendar.key(def.repeats, at: now)
         let before = try Int64.fetchOne(
-            db, sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?",
+            db.cachedStatement(sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?"),
             arguments: [def.id, user, period]) ?? 0
         guard before < def.finalGoal else { return }
         let (sum, overflow) = before.addingReportingOverflow(n)
         let after = overflow ? def.finalGoal : min(sum, def.finalGoal)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO task_progress (task, user_id, period, progress, updated_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (task, user_id, period) DO UPDATE SET progress = excluded.progress, updated_at = excluded.updated_at
-                """,
-            arguments: [def.id, user, period, after, now])
+                """
+        ).execute(arguments: [def.id, user, period, after, now])
         for stage in def.stages where before < stage.goal && stage.goal <= after {
             _ = try Journal.append(
                 db, type: Self.completedType,
