@@ -216,4 +216,8 @@ public struct ActivityConsumer: JournalConsumer {
     public func settled(committed: Bool) {
         if !committed { activities.leaderboards.markDirty() }
     }
+
+    public func finishBatch(in db: Database) throws {
+        try activities.leaderboards.flush(db)
+    }
 }

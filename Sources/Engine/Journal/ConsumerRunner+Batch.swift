@@ -47,6 +47,7 @@ extension ConsumerRunner {
         } else {
             report.caughtUp = false
         }
+        try consumer.finishBatch(in: db)
         if position != start {
             try db.execute(
                 sql: """
