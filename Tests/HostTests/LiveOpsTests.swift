@@ -388,6 +388,25 @@ struct TaskTests {
         #expect(try await LiveOps.grants(e, user: "v1", asset: "tickets") == 100)
     }
 
+    @Test("a failing task handler leaves no progress; the rest of the batch keeps theirs")
+    func failingHandler() async throws {
+        let script = """
+            return task { id = "p", stages = { { goal = 1000 } }, on = { gift = function(ctx, g)
+              ctx.progress(g.sender_id, g.value_coins)
+              if g.value_coins == 13 then error("unlucky") end
+            end } }
+            """
+        let e = try await EngineHost(scripts: ["tasks/p.lua": script], clock: ManualClock(nowMillis: LiveOps.day1))
+        try await LiveOps.gift(e, from: "v1", to: "s1", coins: 5, at: LiveOps.day1 + 1)
+        try await LiveOps.gift(e, from: "v1", to: "s1", coins: 13, at: LiveOps.day1 + 2)
+        try await LiveOps.gift(e, from: "v1", to: "s1", coins: 7, at: LiveOps.day1 + 3)
+        for _ in 0..<10 { _ = try await e.engine.consumers.drain() }
+        let progress = try await e.engine.store.read { db in try Int64.fetchOne(db, sql: "SELECT progress FROM task_progress") }
+        #expect(progress == 12)
+        let parked = try await e.engine.consumers.parked()
+        #expect(parked.count == 1 && parked[0].error.contains("tasks/p.lua:3") && parked[0].error.contains("unlucky"))
+    }
+
     @Test("each stage reached journals task_completed once, which other scripts can handle")
     func completions() async throws {
         let watcher = """
