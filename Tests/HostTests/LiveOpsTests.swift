@@ -107,6 +107,23 @@ struct ActivityTests {
         }
     }
 
+    @Test("a full board keeps the best members_max: a newcomer below the last is not kept, one above evicts the last")
+    func membersMax() async throws {
+        let script = """
+            return activity { id = "small", leaderboards = { b = { members_max = 3 } },
+              on = { gift = function(ctx, g) ctx.leaderboard("b"):add(g.sender_id, g.value_coins) end } }
+            """
+        let e = try await EngineHost(scripts: ["activities/small.lua": script], clock: ManualClock(nowMillis: LiveOps.day1))
+        for (i, (user, coins)) in [("a", 30), ("b", 20), ("c", 10), ("d", 5), ("e", 25), ("c", 100)].enumerated() {
+            try await LiveOps.gift(e, from: user, to: "s1", coins: Int64(coins), at: LiveOps.day1 + Int64(i))
+        }
+        try await LiveOps.settle(e)
+        let key = BoardKey(scope: "small", board: "b", period: "all")
+        #expect(e.engine.activities.leaderboards.top(key, 10).map(\.entry.member) == ["c", "a", "e"])
+        let stored = try await e.engine.store.read { db in try String.fetchAll(db, sql: "SELECT member FROM leaderboard_scores ORDER BY member") }
+        #expect(stored == ["a", "c", "e"])
+    }
+
     @Test("boards are rebuilt from the store at start with the same ranks")
     func rebuild() async throws {
         let clock = ManualClock(nowMillis: LiveOps.day1 + LiveOps.hour)
