@@ -111,7 +111,9 @@ public final class Activities: Sendable {
         in db: Database, periods: [String: String] = [:]
     ) throws {
         let address = ScriptAddress(.activity, def.id)
-        let origin = "activity:\(def.id):\(entry.offset):\(handler)"
+        var origin = "activity:\(def.id):\(entry.offset):\(handler)"
+        // One tick may close several periods: each on_period_end pays (and draws) under its own origin.
+        if handler == "on_period_end", let (board, period) = periods.first { origin += ":\(board):\(period)" }
         let ctx = CallContext(
             script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: origin),
             reads: LedgerReads(db: db, ledger: ledger), config: def.config)
@@ -203,7 +205,21 @@ public struct ActivityConsumer: JournalConsumer {
     public init(activities: Activities) { self.activities = activities }
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
-        try activities.apply(entry, in: db)
+        var failure: (any Error)?
+        try db.inSavepoint {
+            do {
+                try activities.apply(entry, in: db)
+                return .commit
+            } catch {
+                failure = error
+                return .rollback
+            }
+        }
+        guard let failure else { return }
+        // A failing handler undid its own board changes in memory, but not those of the
+        // activities before it for this entry, which the store has just rolled back: rebuild.
+        try activities.leaderboards.load(db)
+        throw failure
     }
 
     public func settled(committed: Bool) {
