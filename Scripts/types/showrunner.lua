@@ -111,6 +111,13 @@
 ---@field guild? fun(ctx: Ctx, ...: any): any monthly result for one guild
 ---@field config? any
 
+---One member's standing on a leaderboard.
+---@class LeaderboardRow
+---@field rank integer 1-based; distinct (ties go to who reached the score first)
+---@field member string
+---@field score integer
+---@field reached_at integer ms since the epoch when the score was reached
+
 ---Declares a activities script; the file must return it.
 ---@param declaration ActivityDeclaration
 ---@return ActivityDeclaration

@@ -24,7 +24,11 @@ struct RealtimeSlowConsumerTests {
         #expect(outbox.push(ByteBuffer(string: "more"), droppable: false) == .overflow)
     }
 
-    @Test(.disabled("flaky under the full parallel suite on 2 cores: the reading client stalls at ~900 of 2,000 gifts; passes alone. Open in issue 4."))
+    /// The sweep judges a client slow when it is past the backlog bound and wrote nothing since
+    /// the previous sweep. Sweeping every 100 ms (as this test once did) also closed the
+    /// *reading* client whenever the test process was starved of CPU for 100 ms on a loaded
+    /// 2-core machine; production sweeps every few seconds, so this test sweeps once a second.
+    @Test
     func aClientThatStopsReadingIsClosedAndDoesNotSlowOthers() async throws {
         var limits = RealtimeLimits()
         limits.outboxCountMax = 64
@@ -58,7 +62,7 @@ struct RealtimeSlowConsumerTests {
                     // The one sweep (the test host runs no lifecycle services).
                     while !release.isSet {
                         RealtimeSweeper(hub: rt.realtime.hub).sweep()
-                        try await Task.sleep(for: .milliseconds(100))
+                        try await Task.sleep(for: .seconds(1))
                     }
                     return nil
                 }

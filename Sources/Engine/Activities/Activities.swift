@@ -27,14 +27,18 @@ public final class Activities: Sendable {
     let effects: EffectApplier
     let payer: RewardPayer
     let logger: Logger
+    /// Where changed boards are marked for the rooms' live `leaderboard` events.
+    public let feed: LeaderboardFeed
     private let cache = Mutex<(hash: String, list: [ActivityDefinition])?>(nil)
 
     /// - Parameters: store, scripts, ledger: the engine; leaderboards: the book (shared with
     ///   routes); calendar: the operations time zone.
     public init(
         store: Store, scripts: ScriptRuntime, ledger: Ledger, leaderboards: Leaderboards = Leaderboards(),
-        calendar: OperationsCalendar = OperationsCalendar(), logger: Logger = Logger(label: "showrunner.activities")
+        calendar: OperationsCalendar = OperationsCalendar(), feed: LeaderboardFeed = LeaderboardFeed(),
+        logger: Logger = Logger(label: "showrunner.activities")
     ) {
+        self.feed = feed
         self.store = store
         self.scripts = scripts
         self.ledger = ledger
@@ -126,6 +130,9 @@ public final class Activities: Sendable {
             _ = try generation.withTransactionVM { vm in try vm.call(address, handler, args: args, context: ctx) }
             try effects.apply(ctx, origin: origin, in: db, at: entry.createdAt)
             for o in boards.opened { _ = try Journal.append(db, type: Self.chestOpenedType, payload: o, at: entry.createdAt) }
+            if let room = args.first?["room_id"].string ?? args.first?["room"].string {
+                feed.mark(room: room, keys: boards.undo.changedBoards)
+            }
         } catch {
             leaderboards.rollback(boards.undo)
             Counter(label: "showrunner.activities.handler_errors", dimensions: [("activity", def.id)]).increment()
@@ -224,5 +231,9 @@ public struct ActivityConsumer: JournalConsumer {
 
     public func settled(committed: Bool) {
         if !committed { activities.leaderboards.markDirty() }
+    }
+
+    public func finishBatch(in db: Database) throws {
+        try activities.leaderboards.flush(db)
     }
 }

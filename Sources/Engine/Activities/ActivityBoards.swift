@@ -79,7 +79,7 @@ final class ActivityBoards: ScriptBoards {
             throw ScriptArgumentError(message: "unknown chest '\(name)' (\(activity.id) declares: \(known.isEmpty ? "none" : known))")
         }
         let row = try Row.fetchOne(
-            db, sql: "SELECT progress, opened FROM chest_progress WHERE activity = ? AND chest = ? AND owner = ?",
+            db.cachedStatement(sql: "SELECT progress, opened FROM chest_progress WHERE activity = ? AND chest = ? AND owner = ?"),
             arguments: [activity.id, name, owner])
         let before: Int64 = row?["progress"] ?? 0
         let openedBefore: Int64 = row?["opened"] ?? 0
@@ -88,12 +88,12 @@ final class ActivityBoards: ScriptBoards {
         let openedAfter = after / chest.threshold
         // At most 100 chests open in one call, so one huge amount cannot stall the consumer.
         let opening = min(openedAfter - openedBefore, 100)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO chest_progress (activity, chest, owner, progress, opened) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (activity, chest, owner) DO UPDATE SET progress = excluded.progress, opened = excluded.opened
-                """,
-            arguments: [activity.id, name, owner, after, openedBefore + opening])
+                """
+        ).execute(arguments: [activity.id, name, owner, after, openedBefore + opening])
         guard opening > 0 else { return [] }
         let total = chest.rewards.reduce(0) { $0 + $1.weight }
         var out: [LuaValue] = []

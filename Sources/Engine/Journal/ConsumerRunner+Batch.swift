@@ -50,6 +50,7 @@ extension ConsumerRunner {
         } else {
             report.caughtUp = false
         }
+        try consumer.finishBatch(in: db)
         // Facts this batch appended may concern any consumer (activities read the tasks'
         // `task_completed`): another pass is needed, so `drain` does not stop before them.
         if try Journal.latestOffset(db) > latest { report.caughtUp = false }

@@ -57,6 +57,7 @@ extension ConsumerRunner {
             do {
                 try db.inSavepoint {
                     try consumer.apply(entry, in: db)
+                    try consumer.finishBatch(in: db)
                     return .commit
                 }
             } catch let error where error is any FatalConsumerError {

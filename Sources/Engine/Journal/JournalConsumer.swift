@@ -25,10 +25,16 @@ public protocol JournalConsumer: Sendable {
     /// memory beside the database (leaderboards) rebuild it after a failed write. The default
     /// does nothing.
     func settled(committed: Bool)
+
+    /// Called once at the end of each batch, inside its transaction, after the last `apply`:
+    /// where a consumer that coalesces its writes (one row per hot key per batch rather than
+    /// one per entry) flushes them. The default does nothing.
+    func finishBatch(in db: Database) throws
 }
 
 extension JournalConsumer {
     public func settled(committed: Bool) {}
+    public func finishBatch(in db: Database) throws {}
 }
 
 /// An error that means "stop everything, this is not the entry's fault" (a broken invariant,

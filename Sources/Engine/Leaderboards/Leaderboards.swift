@@ -73,6 +73,8 @@ public struct BoardUndo: Sendable {
     public init() {}
     /// Whether nothing was changed.
     public var isEmpty: Bool { steps.isEmpty }
+    /// The boards whose scores changed.
+    public var changedBoards: Set<BoardKey> { Set(steps.compactMap { $0.1 == nil ? nil : $0.0 }) }
 }
 
 /// Every leaderboard: ranked sets in memory, each row persisted in the store in the same
@@ -95,7 +97,14 @@ public final class Leaderboards: Sendable {
         init(order: RankOrder) { set = RankedSet(order: order) }
     }
 
+    struct Pending: Hashable {
+        let key: BoardKey
+        let member: String
+    }
+
     private let boards = Mutex<[BoardKey: Board]>([:])
+    /// Members changed in memory since the last `flush`. Lock order: `boards`, then this.
+    private let unflushed = Mutex<Set<Pending>>([])
     private let dirty = Atomic<Bool>(false)
 
     /// An empty book; call `load` to rebuild it from the store.
@@ -103,7 +112,10 @@ public final class Leaderboards: Sendable {
 
     /// Marks memory as possibly ahead of the database (a write that changed boards did not
     /// commit); the next `reloadIfDirty` rebuilds it.
-    public func markDirty() { dirty.store(true, ordering: .relaxed) }
+    public func markDirty() {
+        unflushed.withLock { $0.removeAll() }
+        dirty.store(true, ordering: .relaxed)
+    }
 
     /// Rebuilds from `db` if a failed write left memory ahead of it. Call on the writer, inside
     /// the transaction, before changing boards.
@@ -186,28 +198,45 @@ public final class Leaderboards: Sendable {
                 sql: "INSERT OR IGNORE INTO leaderboard_periods (scope, board, period, ord, opened_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [key.scope, key.board, key.period, spec.order.rawValue, now])
         }
-        if let evict {
-            try db.execute(
-                sql: "DELETE FROM leaderboard_scores WHERE scope = ? AND board = ? AND period = ? AND member = ?",
-                arguments: [key.scope, key.board, key.period, evict.member])
-        }
-        try db.execute(
-            sql: """
-                INSERT INTO leaderboard_scores (scope, board, period, member, score, reached_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (scope, board, period, member) DO UPDATE SET
-                    score = excluded.score, reached_at = excluded.reached_at, seq = excluded.seq
-                """,
-            arguments: [key.scope, key.board, key.period, member, score, now, seq])
         boards.withLock { all in
+            unflushed.withLock { _ = $0.insert(Pending(key: key, member: member)) }
             guard let b = all[key] else { return }
             if let evict {
                 b.set.remove(evict.member)
                 undo.steps.append((key, evict.member, evict))
+                unflushed.withLock { _ = $0.insert(Pending(key: key, member: evict.member)) }
             }
             b.set.upsert(entry)
             undo.steps.append((key, member, previous))
         }
         return entry
+    }
+
+    /// Writes every member changed since the last flush: the current in-memory entry, or a
+    /// delete when it is gone (undone or evicted). Call inside the transaction that made the
+    /// changes, at its end: a hot member costs one row write per batch, not one per event.
+    public func flush(_ db: Database) throws {
+        let rows = boards.withLock { all -> [(Pending, RankedEntry?)] in
+            unflushed.withLock { set in
+                defer { set.removeAll(keepingCapacity: true) }
+                return set.map { p in (p, all[p.key]?.set.entry(p.member)) }
+            }
+        }
+        guard !rows.isEmpty else { return }
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO leaderboard_scores (scope, board, period, member, score, reached_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (scope, board, period, member) DO UPDATE SET
+                score = excluded.score, reached_at = excluded.reached_at, seq = excluded.seq
+            """)
+        let delete = try db.cachedStatement(
+            sql: "DELETE FROM leaderboard_scores WHERE scope = ? AND board = ? AND period = ? AND member = ?")
+        for (p, entry) in rows {
+            if let e = entry {
+                try upsert.execute(arguments: [p.key.scope, p.key.board, p.key.period, p.member, e.score, e.reachedAt, e.seq])
+            } else {
+                try delete.execute(arguments: [p.key.scope, p.key.board, p.key.period, p.member])
+            }
+        }
     }
 
     /// Puts memory back as it was before the changes in `undo` (newest first).
@@ -221,6 +250,7 @@ public final class Leaderboards: Sendable {
                     continue
                 }
                 if let previous { b.set.upsert(previous) } else { b.set.remove(member) }
+                unflushed.withLock { _ = $0.insert(Pending(key: key, member: member)) }
             }
         }
     }

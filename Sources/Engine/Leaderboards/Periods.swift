@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How often a leaderboard or a task starts over.
 public enum ResetPeriod: String, Sendable, Hashable, CaseIterable {
@@ -22,9 +23,20 @@ public enum ResetPeriod: String, Sendable, Hashable, CaseIterable {
 public struct OperationsCalendar: Sendable, Hashable {
     /// The configured zone, e.g. `Asia/Shanghai`.
     public let timeZone: TimeZone
+    /// The last period computed per kind: events arrive in time order, so nearly every lookup
+    /// is a hit and costs two comparisons instead of a Foundation calendar computation.
+    private let recent = Recent()
+
+    final class Recent: Sendable {
+        struct Hit { let start: Int64; let end: Int64; let key: String }
+        let hits = Mutex<[ResetPeriod: Hit]>([:])
+    }
 
     /// - Parameter timeZone: where days begin (UTC by default).
     public init(timeZone: TimeZone = TimeZone(identifier: "UTC")!) { self.timeZone = timeZone }
+
+    public static func == (a: OperationsCalendar, b: OperationsCalendar) -> Bool { a.timeZone == b.timeZone }
+    public func hash(into h: inout Hasher) { h.combine(timeZone) }
 
     /// A calendar by zone identifier (`Asia/Shanghai`, `UTC`, `+08:00` style offsets are not
     /// accepted: name the zone so daylight saving rules apply).
@@ -47,6 +59,20 @@ public struct OperationsCalendar: Sendable, Hashable {
         case .once: return "once"
         case .daily, .weekly, .monthly: break
         }
+        if let hit = recent.hits.withLock({ $0[period] }), hit.start <= millis, millis < hit.end { return hit.key }
+        let key = computeKey(period, at: millis)
+        let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+        let component: Calendar.Component = period == .daily ? .day : period == .weekly ? .weekOfYear : .month
+        if let interval = gregorian.dateInterval(of: component, for: date) {
+            let hit = Recent.Hit(
+                start: Int64((interval.start.timeIntervalSince1970 * 1000).rounded()),
+                end: Int64((interval.end.timeIntervalSince1970 * 1000).rounded()), key: key)
+            recent.hits.withLock { $0[period] = hit }
+        }
+        return key
+    }
+
+    private func computeKey(_ period: ResetPeriod, at millis: Int64) -> String {
         let date = Date(timeIntervalSince1970: Double(millis) / 1000)
         let c = gregorian.dateComponents([.year, .month, .day, .yearForWeekOfYear, .weekOfYear], from: date)
         switch period {

@@ -96,9 +96,9 @@ enum Durations {
     }
 }
 
-enum Timestamps {
+public enum Timestamps {
     /// Milliseconds since the epoch for an ISO 8601 time with an explicit offset.
-    static func millis(_ text: String) -> Int64? {
+    public static func millis(_ text: String) -> Int64? {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         if let d = f.date(from: text) { return Int64(d.timeIntervalSince1970 * 1000) }

@@ -32,6 +32,7 @@ public enum StubGenerator {
             }
             out.append("")
         }
+        out += valueClasses
         for f in api.functions where f.scope == .global { out += function(f, prefix: "") }
         out += ["---The `ctx` every handler receives first.", "---@class Ctx", "local Ctx = {}", ""]
         for f in api.functions where f.scope == .ctx { out += function(f, prefix: "Ctx.") }
@@ -43,6 +44,17 @@ public enum StubGenerator {
     }
 
     static let handlerType = "fun(ctx: Ctx, ...: any): any"
+
+    /// Plain tables the host hands to scripts.
+    static let valueClasses = [
+        "---One member's standing on a leaderboard.",
+        "---@class LeaderboardRow",
+        "---@field rank integer 1-based; distinct (ties go to who reached the score first)",
+        "---@field member string",
+        "---@field score integer",
+        "---@field reached_at integer ms since the epoch when the score was reached",
+        "",
+    ]
 
     /// What the stubs show of a function: a host function's signature, or that of a function the
     /// test prelude defines in Lua.

@@ -80,6 +80,16 @@ public final class Tasks: Sendable {
     let logger: Logger
     private let cache = Mutex<(hash: String, list: [TaskDefinition])?>(nil)
 
+    struct ProgressKey: Hashable {
+        let task: String
+        let user: String
+        let period: String
+    }
+    /// Progress changed in the consumer's current batch, written once per key at the batch's
+    /// end (`flush`), so a busy viewer costs one row write per batch. Only the store's writer
+    /// touches it.
+    private let batch = Mutex<[ProgressKey: (value: Int64, at: Int64)]>([:])
+
     /// - Parameters: the engine's parts; calendar: the operations time zone; clock: claim time.
     public init(
         store: Store, scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(),
@@ -123,6 +133,11 @@ public final class Tasks: Sendable {
         guard let generation else { return }
         let handler = "on.\(entry.type)"
         var event: LuaValue?
+        var undo: [(ProgressKey, (value: Int64, at: Int64)?)] = []
+        defer {
+            // Undo this entry's progress if it failed (`undo` is emptied on success).
+            if !undo.isEmpty { batch.withLock { b in for (k, old) in undo.reversed() { b[k] = old } } }
+        }
         for def in defs where def.handlers.contains(handler) && def.isLive(at: entry.createdAt) {
             if event == nil { event = try Activities.event(entry) }
             let address = ScriptAddress(.task, def.id)
@@ -133,7 +148,7 @@ public final class Tasks: Sendable {
             do {
                 _ = try generation.withTransactionVM { vm in try vm.call(address, handler, args: [event!], context: ctx) }
                 try effects.apply(ctx, origin: origin, in: db, at: entry.createdAt) { user, n in
-                    try self.advance(def, user: user, by: n, in: db, at: entry.createdAt)
+                    try self.advance(def, user: user, by: n, in: db, at: entry.createdAt, undo: &undo)
                 }
             } catch {
                 Counter(label: "showrunner.tasks.handler_errors", dimensions: [("task", def.id)]).increment()
@@ -143,24 +158,44 @@ public final class Tasks: Sendable {
                 throw error
             }
         }
+        undo.removeAll()
     }
+
+    /// Writes the batch's progress; call at the end of the consumer's batch, inside its transaction.
+    func flush(_ db: Database) throws {
+        let rows = batch.withLock { b in
+            defer { b.removeAll(keepingCapacity: true) }
+            return b
+        }
+        guard !rows.isEmpty else { return }
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO task_progress (task, user_id, period, progress, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (task, user_id, period) DO UPDATE SET progress = excluded.progress, updated_at = excluded.updated_at
+                """)
+        for (k, v) in rows { try upsert.execute(arguments: [k.task, k.user, k.period, v.value, v.at]) }
+    }
+
+    /// Forgets unwritten progress (the batch that made it did not commit).
+    func discardBatch() { batch.withLock { $0.removeAll() } }
 
     /// Adds `n` to the user's progress in the current period (capped at the final goal) and
     /// journals `task_completed` for every stage it reaches.
-    func advance(_ def: TaskDefinition, user: String, by n: Int64, in db: Database, at now: Int64) throws {
+    func advance(
+        _ def: TaskDefinition, user: String, by n: Int64, in db: Database, at now: Int64,
+        undo: inout [(ProgressKey, (value: Int64, at: Int64)?)]
+    ) throws {
         let period = calendar.key(def.repeats, at: now)
-        let before = try Int64.fetchOne(
-            db, sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?",
+        let key = ProgressKey(task: def.id, user: user, period: period)
+        let pending = batch.withLock { $0[key] }
+        let before = try pending?.value ?? Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?"),
             arguments: [def.id, user, period]) ?? 0
         guard before < def.finalGoal else { return }
         let (sum, overflow) = before.addingReportingOverflow(n)
         let after = overflow ? def.finalGoal : min(sum, def.finalGoal)
-        try db.execute(
-            sql: """
-                INSERT INTO task_progress (task, user_id, period, progress, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (task, user_id, period) DO UPDATE SET progress = excluded.progress, updated_at = excluded.updated_at
-                """,
-            arguments: [def.id, user, period, after, now])
+        undo.append((key, pending))
+        batch.withLock { $0[key] = (after, now) }
         for stage in def.stages where before < stage.goal && stage.goal <= after {
             _ = try Journal.append(
                 db, type: Self.completedType,
@@ -291,5 +326,13 @@ public struct TaskConsumer: JournalConsumer {
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
         try tasks.apply(entry, in: db)
+    }
+
+    public func finishBatch(in db: Database) throws {
+        try tasks.flush(db)
+    }
+
+    public func settled(committed: Bool) {
+        if !committed { tasks.discardBatch() }
     }
 }

@@ -76,6 +76,7 @@ struct EngineParts: Sendable {
     func services(watchScripts: Bool) -> [any Service] {
         var list: [any Service] = [
             consumers, JournalLagReporter(consumers: consumers, logger: logger), Ticker(store: store, clock: clock, logger: logger),
+            LeaderboardFeedService(feed: activities.feed, book: activities.leaderboards, bus: bus),
         ]
         if watchScripts { list.append(ScriptWatcher(runtime: scripts)) }
         return list

@@ -1,3 +1,4 @@
+import Logging
 import Engine
 import Foundation
 import Hummingbird
@@ -51,6 +52,9 @@ struct Realtime: Sendable {
             bus: bus, danmaku: danmaku, hub: hub,
             routes: RealtimeRoutes(bus: bus, danmaku: danmaku, resolver: resolver, upgrade: upgrade, store: store),
             httpServer: .http1WebSocketUpgrade(configuration: configuration, shouldUpgrade: upgrade.shouldUpgrade(session: session)),
-            services: [RealtimeSweeper(hub: hub)])
+            services: [
+                RealtimeSweeper(hub: hub),
+                WatchMeter(hub: hub, store: store, clock: clock, interval: .seconds(60), logger: Logger(label: "showrunner.watch")),
+            ])
     }
 }
