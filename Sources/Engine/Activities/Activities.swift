@@ -30,6 +30,9 @@ public final class Activities: Sendable {
     /// Where changed boards are marked for the rooms' live `leaderboard` events.
     public let feed: LeaderboardFeed
     private let cache = Mutex<(hash: String, list: [ActivityDefinition])?>(nil)
+    /// Board changes of the entry being applied (on the store's writer only), undone together
+    /// when a later part of the entry fails and the store rolls the whole entry back.
+    private let entryUndo = Mutex<[BoardUndo]>([])
 
     /// - Parameters: store, scripts, ledger: the engine; leaderboards: the book (shared with
     ///   routes); calendar: the operations time zone.
@@ -82,6 +85,22 @@ public final class Activities: Sendable {
     /// Applies one journal entry to every activity that handles it (inside the consumer's
     /// transaction), and on `tick` closes due periods and ends due activities.
     func apply(_ entry: JournalEntry, in db: Database) throws {
+        entryUndo.withLock { $0.removeAll() }
+        do {
+            try applyEntry(entry, in: db)
+        } catch {
+            // The store rolls the whole entry back: so must memory, for every activity that got
+            // as far as changing boards before the failure.
+            let done = entryUndo.withLock { list in
+                defer { list.removeAll() }
+                return list
+            }
+            for undo in done.reversed() { leaderboards.rollback(undo) }
+            throw error
+        }
+    }
+
+    private func applyEntry(_ entry: JournalEntry, in db: Database) throws {
         try leaderboards.reloadIfDirty(db)
         let generation = scripts.current
         let defs = definitions(generation)
@@ -133,6 +152,7 @@ public final class Activities: Sendable {
             if let room = args.first?["room_id"].string ?? args.first?["room"].string {
                 feed.mark(room: room, keys: boards.undo.changedBoards)
             }
+            entryUndo.withLock { $0.append(boards.undo) }
         } catch {
             leaderboards.rollback(boards.undo)
             Counter(label: "showrunner.activities.handler_errors", dimensions: [("activity", def.id)]).increment()
@@ -168,6 +188,7 @@ public final class Activities: Sendable {
             _ = try Journal.append(
                 db, type: Self.periodClosedType, payload: ["activity": def.id, "board": board, "period": period],
                 idempotencyKey: "period:\(def.id):\(board):\(period)", at: entry.createdAt)
+            entryUndo.withLock { $0.append(undo) }
         } catch {
             leaderboards.rollback(undo)
             throw error
@@ -193,6 +214,7 @@ public final class Activities: Sendable {
         for (name, spec) in def.boards where spec.reset == .never {
             try leaderboards.close(db, BoardKey(scope: def.id, board: name, period: calendar.key(.never, at: end)), at: entry.createdAt, undo: &undo)
         }
+        entryUndo.withLock { $0.append(undo) }
         try db.execute(
             sql: "INSERT INTO activity_runs (activity, ended_at, journal_offset) VALUES (?, ?, ?)",
             arguments: [def.id, entry.createdAt, entry.offset])
@@ -212,21 +234,7 @@ public struct ActivityConsumer: JournalConsumer {
     public init(activities: Activities) { self.activities = activities }
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
-        var failure: (any Error)?
-        try db.inSavepoint {
-            do {
-                try activities.apply(entry, in: db)
-                return .commit
-            } catch {
-                failure = error
-                return .rollback
-            }
-        }
-        guard let failure else { return }
-        // A failing handler undid its own board changes in memory, but not those of the
-        // activities before it for this entry, which the store has just rolled back: rebuild.
-        try activities.leaderboards.load(db)
-        throw failure
+        try activities.apply(entry, in: db)
     }
 
     public func settled(committed: Bool) {
