@@ -16,10 +16,12 @@ struct RealtimeHost {
     let host: TestHost
     let database: TemporaryDatabase
     let realtime: Realtime
+    let store: Store
 
     init(limits: RealtimeLimits = .init(), danmaku: DanmakuLimits = .init(), history: RoomBusConfiguration = .init()) async throws {
         database = try TemporaryDatabase()
         let store = try database.openStore(synchronous: .off)
+        self.store = store
         let rooms = RoomDirectory(store: store)
         for id in ["r1", "r2"] {
             _ = try await rooms.create(NewRoom(id: id, streamerID: "s1", title: "Room \(id)", category: "music"))

@@ -42,6 +42,11 @@ struct RealtimeTests {
             #expect(a.all("enter").contains { $0.data?.user_id == "bob" } || b.all("enter").contains { $0.data?.user_id == "alice" })
             #expect(a.all("hello").first?.room == "r1")
         }
+        // Each signed-in entry is also a journal fact for activity and task handlers.
+        let enters = try await rt.store.read { db in
+            try String.fetchAll(db, sql: "SELECT json_extract(payload, '$.user_id') FROM journal WHERE type = 'enter' ORDER BY 1")
+        }
+        #expect(enters == ["alice", "bob"])
     }
 
     @Test func resumeReturnsExactlyTheMissedEventsThenFailsBeyondHistory() async throws {

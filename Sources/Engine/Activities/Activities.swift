@@ -30,9 +30,6 @@ public final class Activities: Sendable {
     /// Where changed boards are marked for the rooms' live `leaderboard` events.
     public let feed: LeaderboardFeed
     private let cache = Mutex<(hash: String, list: [ActivityDefinition])?>(nil)
-    /// Board changes of the entry being applied (on the store's writer only), undone together
-    /// when a later part of the entry fails and the store rolls the whole entry back.
-    private let entryUndo = Mutex<[BoardUndo]>([])
 
     /// - Parameters: store, scripts, ledger: the engine; leaderboards: the book (shared with
     ///   routes); calendar: the operations time zone.
@@ -85,38 +82,30 @@ public final class Activities: Sendable {
     /// Applies one journal entry to every activity that handles it (inside the consumer's
     /// transaction), and on `tick` closes due periods and ends due activities.
     func apply(_ entry: JournalEntry, in db: Database) throws {
-        entryUndo.withLock { $0.removeAll() }
-        do {
-            try applyEntry(entry, in: db)
-        } catch {
-            // The store rolls the whole entry back: so must memory, for every activity that got
-            // as far as changing boards before the failure.
-            let done = entryUndo.withLock { list in
-                defer { list.removeAll() }
-                return list
-            }
-            for undo in done.reversed() { leaderboards.rollback(undo) }
-            throw error
-        }
-    }
-
-    private func applyEntry(_ entry: JournalEntry, in db: Database) throws {
         try leaderboards.reloadIfDirty(db)
         let generation = scripts.current
         let defs = definitions(generation)
         guard let generation, !defs.isEmpty else { return }
         let now = entry.createdAt
         let handler = "on.\(entry.type)"
-        if entry.type == Self.tickType {
-            for def in defs { try closePeriods(def, generation, entry, in: db) }
-        }
-        var event: LuaValue?
-        for def in defs where def.handlers.contains(handler) && def.isLive(at: now) {
-            if event == nil { event = try Self.event(entry) }
-            try run(def, generation, handler, args: [event!], entry: entry, in: db)
-        }
-        if entry.type == Self.tickType {
-            for def in defs { try endIfDue(def, generation, entry, in: db) }
+        // Memory changes made for this entry (board scores, closed periods): if any step fails,
+        // the store rolls the whole entry back, and so must memory.
+        var done = BoardUndo()
+        do {
+            if entry.type == Self.tickType {
+                for def in defs { try closePeriods(def, generation, entry, in: db, undo: &done) }
+            }
+            var event: LuaValue?
+            for def in defs where def.handlers.contains(handler) && def.isLive(at: now) {
+                if event == nil { event = try Self.event(entry) }
+                done.append(contentsOf: try run(def, generation, handler, args: [event!], entry: entry, in: db))
+            }
+            if entry.type == Self.tickType {
+                for def in defs { try endIfDue(def, generation, entry, in: db, undo: &done) }
+            }
+        } catch {
+            leaderboards.rollback(done)
+            throw error
         }
     }
 
@@ -132,7 +121,7 @@ public final class Activities: Sendable {
     func run(
         _ def: ActivityDefinition, _ generation: ScriptGeneration, _ handler: String, args: [LuaValue], entry: JournalEntry,
         in db: Database, periods: [String: String] = [:]
-    ) throws {
+    ) throws -> BoardUndo {
         let address = ScriptAddress(.activity, def.id)
         var origin = "activity:\(def.id):\(entry.offset):\(handler)"
         // One tick may close several periods: each on_period_end pays (and draws) under its own origin.
@@ -152,7 +141,6 @@ public final class Activities: Sendable {
             if let room = args.first?["room_id"].string ?? args.first?["room"].string {
                 feed.mark(room: room, keys: boards.undo.changedBoards)
             }
-            entryUndo.withLock { $0.append(boards.undo) }
         } catch {
             leaderboards.rollback(boards.undo)
             Counter(label: "showrunner.activities.handler_errors", dimensions: [("activity", def.id)]).increment()
@@ -161,60 +149,64 @@ public final class Activities: Sendable {
             ])
             throw error
         }
+        return boards.undo
     }
 
     /// Closes every calendar period of `def`'s boards that is over, running `on_period_end`
     /// once for each (the close and the rewards commit together).
-    func closePeriods(_ def: ActivityDefinition, _ generation: ScriptGeneration, _ entry: JournalEntry, in db: Database) throws {
+    func closePeriods(
+        _ def: ActivityDefinition, _ generation: ScriptGeneration, _ entry: JournalEntry, in db: Database, undo: inout BoardUndo
+    ) throws {
         for (name, spec) in def.boards.sorted(by: { $0.key < $1.key }) where [.daily, .weekly, .monthly].contains(spec.reset) {
             let current = calendar.key(spec.reset, at: entry.createdAt)
             for period in leaderboards.openPeriods(scope: def.id, board: name, except: current) where period < current {
-                try closePeriod(def, generation, board: name, period: period, entry: entry, in: db)
+                undo.append(contentsOf: try closePeriod(def, generation, board: name, period: period, entry: entry, in: db))
             }
         }
     }
 
     private func closePeriod(
         _ def: ActivityDefinition, _ generation: ScriptGeneration, board: String, period: String, entry: JournalEntry, in db: Database
-    ) throws {
+    ) throws -> BoardUndo {
         let key = BoardKey(scope: def.id, board: board, period: period)
         var undo = BoardUndo()
         try leaderboards.close(db, key, at: entry.createdAt, undo: &undo)
         do {
             if def.handlers.contains("on_period_end") {
                 let info = LuaValue.table(LuaTable(fields: ["board": .string(board), "period": .string(period)]))
-                try run(def, generation, "on_period_end", args: [info], entry: entry, in: db, periods: [board: period])
+                let changed = try run(def, generation, "on_period_end", args: [info], entry: entry, in: db, periods: [board: period])
+                undo.append(contentsOf: changed)
             }
             _ = try Journal.append(
                 db, type: Self.periodClosedType, payload: ["activity": def.id, "board": board, "period": period],
                 idempotencyKey: "period:\(def.id):\(board):\(period)", at: entry.createdAt)
-            entryUndo.withLock { $0.append(undo) }
         } catch {
             leaderboards.rollback(undo)
             throw error
         }
+        return undo
     }
 
     /// Ends `def` once its window is over: freezes every board, closes the last periods (with
     /// their `on_period_end`), runs `on_end`, records the run; all in one transaction.
-    func endIfDue(_ def: ActivityDefinition, _ generation: ScriptGeneration, _ entry: JournalEntry, in db: Database) throws {
+    func endIfDue(
+        _ def: ActivityDefinition, _ generation: ScriptGeneration, _ entry: JournalEntry, in db: Database, undo: inout BoardUndo
+    ) throws {
         guard let end = def.endsAt, entry.createdAt >= end else { return }
         guard try Int64.fetchOne(db, sql: "SELECT ended_at FROM activity_runs WHERE activity = ?", arguments: [def.id]) == nil else { return }
         var last: [String: String] = [:]
         for (name, spec) in def.boards { last[name] = calendar.key(spec.reset, at: end - 1) }
         for (name, spec) in def.boards.sorted(by: { $0.key < $1.key }) where spec.reset != .never {
             for period in leaderboards.openPeriods(scope: def.id, board: name, except: "") {
-                try closePeriod(def, generation, board: name, period: period, entry: entry, in: db)
+                undo.append(contentsOf: try closePeriod(def, generation, board: name, period: period, entry: entry, in: db))
             }
         }
         if def.handlers.contains("on_end") {
-            try run(def, generation, "on_end", args: [], entry: entry, in: db, periods: last)
+            undo.append(contentsOf: try run(def, generation, "on_end", args: [], entry: entry, in: db, periods: last))
         }
-        var undo = BoardUndo()
         for (name, spec) in def.boards where spec.reset == .never {
             try leaderboards.close(db, BoardKey(scope: def.id, board: name, period: calendar.key(.never, at: end)), at: entry.createdAt, undo: &undo)
         }
-        entryUndo.withLock { $0.append(undo) }
         try db.execute(
             sql: "INSERT INTO activity_runs (activity, ended_at, journal_offset) VALUES (?, ?, ?)",
             arguments: [def.id, entry.createdAt, entry.offset])

@@ -73,6 +73,8 @@ public struct BoardUndo: Sendable {
     public init() {}
     /// Whether nothing was changed.
     public var isEmpty: Bool { steps.isEmpty }
+    /// Appends another log's steps (newer than these).
+    public mutating func append(contentsOf other: BoardUndo) { steps += other.steps }
     /// The boards whose scores changed.
     public var changedBoards: Set<BoardKey> { Set(steps.compactMap { $0.1 == nil ? nil : $0.0 }) }
 }

@@ -45,7 +45,7 @@ struct Realtime: Sendable {
         let hub = RealtimeHub(bus: bus, limits: limits, metrics: metrics)
         let resolver = RoomResolver.ids(rooms)
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
-        let session = RealtimeSession(hub: hub, danmaku: danmaku, privileges: privileges)
+        let session = RealtimeSession(hub: hub, danmaku: danmaku, privileges: privileges, store: store, clock: clock)
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
             ws: .init(maxFrameSize: limits.transportFrameBytesMax, autoPing: .disabled, closeTimeout: limits.closeGrace))
         return Realtime(

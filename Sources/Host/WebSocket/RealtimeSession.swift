@@ -9,6 +9,25 @@ struct RealtimeSession: Sendable {
     let hub: RealtimeHub
     let danmaku: DanmakuService
     let privileges: any EntryPrivilegeProvider
+    /// Where `enter` facts are journaled for activity and task handlers.
+    let store: Store
+    let clock: any WallClock
+
+    struct EnterFact: Encodable {
+        let user_id: String
+        let room_id: String
+    }
+
+    /// Journals `enter` for a signed-in viewer, at most once per viewer, room and minute (a
+    /// reconnect loop does not flood the journal). Best effort: a failed write loses one fact
+    /// for scripts, never the connection.
+    static func journalEnter(store: Store, user: String, room: String, at now: Int64) async throws {
+        try await store.write { db in
+            _ = try Journal.append(
+                db, type: "enter", payload: EnterFact(user_id: user, room_id: room),
+                idempotencyKey: "enter:\(user):\(room):\(now / 60_000)", at: now)
+        }
+    }
 
     func run(
         connection: RealtimeConnection, cursor: RoomPosition?,
@@ -21,6 +40,11 @@ struct RealtimeSession: Sendable {
             let shown = await privileges.privileges(userID: principal.userID, room: connection.room)
             if let event = try? RoomEvent(.enter, payload: EnterEvent(userID: principal.userID, privileges: shown)) {
                 hub.bus.publish(room: connection.room, event: event)
+            }
+            do {
+                try await Self.journalEnter(store: store, user: principal.userID, room: connection.room, at: clock.nowMillis())
+            } catch {
+                logger.warning("enter not journaled", metadata: ["error": "\(error)"])
             }
         }
         var violations = 0
