@@ -21,6 +21,7 @@ run: deps
 
 check-scripts: build
 	$(BIN) scripts check Scripts
+	$(BIN) scripts test Scripts
 	$(BIN) scripts stubs --check --out Scripts
 	cd Scripts && luacheck --no-color .
 

@@ -37,5 +37,28 @@ stds.showrunner = {
   "xpcall",
  },
 }
+stds.showrunner_test = {
+ read_globals = {
+  "activity_detail",
+  "balance",
+  "claim",
+  "expect_eq",
+  "expect_error",
+  "expect_false",
+  "expect_ne",
+  "expect_true",
+  "fail",
+  "grant",
+  "inventory",
+  "journal",
+  "leaderboard",
+  "spin",
+  "task",
+  "test",
+  clock = { fields = { "advance", "now", "set" } },
+  events = { fields = { "danmaku", "emit", "gift", "tick", "watch" } },
+ },
+}
+files["**/*_test.lua"] = { std = "showrunner+showrunner_test" }
 exclude_files = { "types/*.lua" }
 max_line_length = 140

@@ -45,3 +45,43 @@ import Testing
         }
     }
 }
+
+/// A consumer that appends a `b` fact for every `a` it applies, and records what it applied.
+private struct EchoConsumer: JournalConsumer {
+    let name: String
+    let types: Set<String>?
+
+    func apply(_ entry: JournalEntry, in db: Database) throws {
+        if entry.type == "a" { _ = try Journal.append(db, type: "b", payload: ["from": entry.offset], at: 1) }
+        try db.execute(sql: "INSERT INTO test_effects (consumer, offset) VALUES (?, ?)", arguments: [name, entry.offset])
+    }
+}
+
+@Suite struct JournalConsumerAppendTests {
+    @Test func aConsumerAppliesTheFactsItAppendsItself() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore(synchronous: .off)
+            try await store.seed(1, type: "a")
+            let runner = ConsumerRunner(store: store, consumers: [EchoConsumer(name: "echo", types: ["a", "b"])], logger: .quiet())
+            try await runner.drain()
+            // The `b` fact (offset 2) was appended inside the batch that applied offset 1.
+            #expect(try await store.effects(of: "echo") == [1, 2])
+            #expect(try await runner.lag() == ["echo": 0])
+        }
+    }
+
+    @Test(arguments: 0..<8)
+    func drainWaitsForFactsAnotherConsumerAppended(_ round: Int) async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore(synchronous: .off)
+            try await store.seed(1, type: "a")
+            let listener = ScriptedConsumer(name: "listener", types: ["b"])
+            let echo = EchoConsumer(name: "echo", types: ["a"])
+            // Both orders, since consumers of one pass commit in either order.
+            let consumers: [any JournalConsumer] = round % 2 == 0 ? [listener, echo] : [echo, listener]
+            let runner = ConsumerRunner(store: store, consumers: consumers, logger: .quiet())
+            try await runner.drain()
+            #expect(try await store.effects(of: "listener") == [2])
+        }
+    }
+}

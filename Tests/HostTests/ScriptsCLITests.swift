@@ -16,7 +16,23 @@ struct ScriptsCLITests {
         await #expect(throws: ExitCode(1)) { try await ScriptsCheckCommand.parse([folder.path]).run() }
     }
 
-    @Test("stubs writes both files, --check passes when fresh and fails when stale")
+    @Test("test exits 0 when every case passes, 1 on a failure, 65 when the scripts do not load")
+    func test() async throws {
+        let folder = try ScriptFolder([
+            "activities/ok.lua": "return activity { id = 'ok' }",
+            "activities/ok_test.lua": "test('passes', function() expect_eq(1, 1) end)",
+        ])
+        defer { folder.remove() }
+        try await ScriptsTestCommand.parse([folder.path]).run()
+        try await ScriptsTestCommand.parse([folder.path, "--time-zone", "Asia/Shanghai", "--filter", "pass"]).run()
+        await #expect(throws: ValidationError.self) { try await ScriptsTestCommand.parse([folder.path, "--time-zone", "Mars/Base"]).run() }
+        try folder.write(["activities/ok_test.lua": "test('fails', function() expect_eq(1, 2) end)"])
+        await #expect(throws: ExitCode(1)) { try await ScriptsTestCommand.parse([folder.path]).run() }
+        try folder.write(["activities/broken.lua": "return 42"])
+        await #expect(throws: ExitCode(65)) { try await ScriptsTestCommand.parse([folder.path]).run() }
+    }
+
+    @Test("stubs writes every file, --check passes when fresh and fails when stale")
     func stubs() async throws {
         let folder = try ScriptFolder([:])
         defer { folder.remove() }
@@ -29,6 +45,10 @@ struct ScriptsCLITests {
         let rc = try String(contentsOfFile: folder.path + "/.luacheckrc", encoding: .utf8)
         #expect(rc.contains("\"order_machine\","))
         #expect(!rc.contains("\"os\""))
+        #expect(rc.contains("\"expect_eq\",") && rc.contains("files[\"**/*_test.lua\"]"))
+        let tests = try String(contentsOfFile: folder.path + "/types/showrunner_test.lua", encoding: .utf8)
+        #expect(tests.contains("function expect_eq(actual, expected, message) end"))
+        #expect(tests.contains("function events.gift(gift) end"))
         try await ScriptsStubsCommand.parse(["--out", folder.path, "--check"]).run()
         try folder.write([".luacheckrc": "-- edited by hand"])
         await #expect(throws: ExitCode(1)) { try await ScriptsStubsCommand.parse(["--out", folder.path, "--check"]).run() }
@@ -39,6 +59,10 @@ struct ScriptsCLITests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let meta = try String(contentsOf: root.appendingPathComponent("Scripts/types/showrunner.lua"), encoding: .utf8)
         #expect(meta == StubGenerator.luaLS(.standard))
+        let tests = try String(contentsOf: root.appendingPathComponent("Scripts/types/showrunner_test.lua"), encoding: .utf8)
+        #expect(tests == StubGenerator.luaLSTests(.scriptTests))
+        let rc = try String(contentsOf: root.appendingPathComponent("Scripts/.luacheckrc"), encoding: .utf8)
+        #expect(rc == StubGenerator.luacheck(.standard))
     }
 
     @Test("demo seed is repeatable")

@@ -123,7 +123,9 @@ public final class Activities: Sendable {
         in db: Database, periods: [String: String] = [:]
     ) throws -> BoardUndo {
         let address = ScriptAddress(.activity, def.id)
-        let origin = "activity:\(def.id):\(entry.offset):\(handler)"
+        var origin = "activity:\(def.id):\(entry.offset):\(handler)"
+        // One tick may close several periods: each on_period_end pays (and draws) under its own origin.
+        if handler == "on_period_end", let (board, period) = periods.first { origin += ":\(board):\(period)" }
         let ctx = CallContext(
             script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: origin),
             reads: LedgerReads(db: db, ledger: ledger), config: def.config)

@@ -8,6 +8,9 @@ extension ConsumerRunner {
     /// cursor past the successes (and past entries parked here). Stops at the first failure.
     func process(_ consumer: any JournalConsumer, in db: Database) throws -> DrainReport {
         let start = try Self.cursor(of: consumer.name, in: db)
+        // The end of the journal before this batch: facts the batch itself appends (a task's own
+        // `task_completed`) come after it, so the cursor never skips them.
+        let latest = try Journal.latestOffset(db)
         let entries = try Journal.read(db, after: start, limit: batchSize, types: consumer.types)
         let failing = try Set(Int64.fetchAll(
             db, sql: "SELECT offset FROM consumer_failures WHERE consumer = ?", arguments: [consumer.name]))
@@ -41,13 +44,16 @@ extension ConsumerRunner {
                 position = entry.offset
             }
         }
-        // A short, unblocked batch read everything there is: skip the entries of other types too.
+        // A short, unblocked batch read everything there was: skip the entries of other types too.
         if !blocked && entries.count < batchSize {
-            position = max(position, try Journal.latestOffset(db))
+            position = max(position, latest)
         } else {
             report.caughtUp = false
         }
         try consumer.finishBatch(in: db)
+        // Facts this batch appended may concern any consumer (activities read the tasks'
+        // `task_completed`): another pass is needed, so `drain` does not stop before them.
+        if try Journal.latestOffset(db) > latest { report.caughtUp = false }
         if position != start {
             try db.execute(
                 sql: """

@@ -9,6 +9,8 @@ public struct HostFunction: Sendable {
         case ctx
         /// A method of an object type returned by another function (`board:add(...)`).
         case method(String)
+        /// A field of a global table of that name (`clock.set(...)`), for APIs grouped by topic.
+        case table(String)
         /// Used by the sandbox itself (e.g. `require`'s loader); never visible to scripts.
         case `internal`
     }
@@ -53,8 +55,11 @@ public struct HostFunction: Sendable {
         self.body = body
     }
 
-    /// The name used in error messages, as Lua's own libraries do: `grant`, `add`.
-    var qualifiedName: String { name }
+    /// The name used in error messages, as Lua's own libraries do: `grant`, `add`, `clock.set`.
+    var qualifiedName: String {
+        if case .table(let table) = scope { return "\(table).\(name)" }
+        return name
+    }
 }
 
 /// The functions a runtime binds into every VM, grouped by scope.
@@ -79,6 +84,13 @@ public struct HostAPI: Sendable {
     var methodTypes: [String] {
         var seen: [String] = []
         for f in functions { if case .method(let t) = f.scope, !seen.contains(t) { seen.append(t) } }
+        return seen
+    }
+
+    /// Names of the global tables that group functions (scope `.table`), in first-use order.
+    var tableNames: [String] {
+        var seen: [String] = []
+        for f in functions { if case .table(let t) = f.scope, !seen.contains(t) { seen.append(t) } }
         return seen
     }
 }

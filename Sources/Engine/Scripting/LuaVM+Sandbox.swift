@@ -23,6 +23,13 @@ extension LuaVM {
         lua_createtable(L, 0, 4)
         let internals = lua_gettop(L)
         var methodTables: [String: Int32] = [:]
+        var groupTables: [String: Int32] = [:]
+        for name in api.tableNames {
+            lua_createtable(L, 0, 8)
+            lua_pushvalue(L, -1)
+            lua_setfield(L, globals, name)
+            groupTables[name] = lua_gettop(L)
+        }
         for type in api.methodTypes {
             _ = luaL_newmetatable(L, "showrunner.\(type)")
             lua_createtable(L, 0, 8)
@@ -38,6 +45,7 @@ extension LuaVM {
             case .ctx: target = ctx
             case .internal: target = internals
             case .method(let type): target = methodTables[type]!
+            case .table(let name): target = groupTables[name]!
             }
             stack.push(f.name)
             sr_pushbinding(L, lua_Integer(i))

@@ -36,6 +36,11 @@ public final class LuaVM: @unchecked Sendable {
     var helpersRef: Int32 = 0
     var ctxRef: Int32 = 0
     var marksRef: Int32 = 0
+    /// Script test VMs only: the test prelude's runner and the test file's environment.
+    var testRefs = (runner: Int32(0), env: Int32(0))
+    /// Script test VMs only: the session driving the VM, which the test API reaches through
+    /// `call.vm` (production VMs leave it nil).
+    var testSession: AnyObject?
 
     private static let dispatchInstalled: Void = sr_set_dispatch(luaDispatch)
 

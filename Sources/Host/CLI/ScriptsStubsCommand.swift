@@ -3,8 +3,9 @@ import Engine
 import Foundation
 
 /// `showrunner scripts stubs [--out DIR] [--check]`: writes the LuaLS annotations
-/// (`DIR/types/showrunner.lua`) and the luacheck configuration (`DIR/.luacheckrc`) from the
-/// host's binding registry. With `--check`, writes nothing and fails when they are stale.
+/// (`DIR/types/showrunner.lua`, and `DIR/types/showrunner_test.lua` for script tests) and the
+/// luacheck configuration (`DIR/.luacheckrc`) from the host's binding registry. With `--check`,
+/// writes nothing and fails when they are stale.
 struct ScriptsStubsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stubs", abstract: "Generate LuaLS stubs and luacheck globals.")
 
@@ -15,6 +16,7 @@ struct ScriptsStubsCommand: AsyncParsableCommand {
         let api = HostAPI.standard
         let files = [
             ("types/showrunner.lua", StubGenerator.luaLS(api)),
+            ("types/showrunner_test.lua", StubGenerator.luaLSTests(.scriptTests)),
             (".luacheckrc", StubGenerator.luacheck(api)),
         ]
         var stale: [String] = []

@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+/// The engine one script test case runs on: a temporary SQLite file, the ledger, activities,
+/// tasks and the gift steps, fed by a `ConsumerRunner` from the journal as in a server, with
+/// the generation under test and a fake clock. Fake events are real journal facts; each call
+/// that appends one runs the consumers until they are caught up, so its effects are visible
+/// when it returns.
+final class ScriptTestEngine: Sendable {
+    let folder: URL
+    let store: Store
+    let ledger: Ledger
+    let scripts: ScriptRuntime
+    let activities: Activities
+    let tasks: Tasks
+    let consumers: ConsumerRunner
+    let clock: ScriptTestClock
+    let calendar: OperationsCalendar
+    /// Numbers for fake send ids and grants, and the last parked event already reported.
+    private let counters = Mutex((serial: Int64(0), parkedSeen: Int64(0)))
+
+    private init(
+        folder: URL, store: Store, ledger: Ledger, scripts: ScriptRuntime, activities: Activities, tasks: Tasks,
+        consumers: ConsumerRunner, clock: ScriptTestClock, calendar: OperationsCalendar
+    ) {
+        self.folder = folder
+        self.store = store
+        self.ledger = ledger
+        self.scripts = scripts
+        self.activities = activities
+        self.tasks = tasks
+        self.consumers = consumers
+        self.clock = clock
+        self.calendar = calendar
+    }
+
+    /// A fresh engine running `files` (the generation under test, already checked).
+    /// - Parameters: files: the scripts; directory: the scripts folder (its name labels paths);
+    ///   limits: the generation's budgets (the production ones); calendar: the operations time
+    ///   zone; clock: the case's fake clock; logger: engine logs.
+    /// - Throws: `StorageError`, `GenerationRejected`.
+    static func open(
+        files: [ScriptFile], directory: String, limits: ScriptLimits, calendar: OperationsCalendar, clock: ScriptTestClock,
+        logger: Logger
+    ) async throws -> ScriptTestEngine {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("showrunner-script-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            // Throwaway data: no fsync.
+            let store = try Store(
+                StoreConfiguration(path: folder.appendingPathComponent("engine.sqlite").path, synchronous: .off), logger: logger)
+            var limits = limits
+            limits.vmCount = 1
+            let scripts = ScriptRuntime(directory: directory, api: .standard, limits: limits, logger: logger, clock: { clock.nowMillis() })
+            let report = await scripts.activate(files, trigger: "test")
+            guard report.ok else { throw GenerationRejected(problems: report.problems) }
+            let ledger = Ledger(store: store, clock: clock)
+            let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: calendar, logger: logger)
+            try await activities.load()
+            let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: calendar, clock: clock, logger: logger)
+            // One attempt: a failing handler is parked at once and reported to the test.
+            let consumers = ConsumerRunner(
+                store: store,
+                consumers: [
+                    GiftStepsConsumer(scripts: scripts, ledger: ledger), ActivityConsumer(activities: activities),
+                    TaskConsumer(tasks: tasks),
+                ],
+                maxAttempts: 1, clock: clock, logger: logger)
+            return ScriptTestEngine(
+                folder: folder, store: store, ledger: ledger, scripts: scripts, activities: activities, tasks: tasks,
+                consumers: consumers, clock: clock, calendar: calendar)
+        } catch {
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+    }
+
+    /// Closes the store and deletes its files.
+    func close() {
+        try? store.close()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A number unique within this engine, for fake ids.
+    func serial() -> Int64 {
+        counters.withLock { c in
+            c.serial += 1
+            return c.serial
+        }
+    }
+
+    // MARK: facts
+
+    /// Appends a fact at the clock's time, then settles the consumers.
+    /// - Returns: the entries parked on the way (handlers that failed).
+    func append(type: String, payload: some Encodable & Sendable, idempotencyKey: String? = nil) async throws -> [ParkedEvent] {
+        let now = clock.nowMillis()
+        _ = try await store.write { db in try Journal.append(db, type: type, payload: payload, idempotencyKey: idempotencyKey, at: now) }
+        return try await settle()
+    }
+
+    /// Appends the tick of the clock's minute (once per minute, as the server's ticker), then settles.
+    func tick() async throws -> [ParkedEvent] {
+        try await Ticker.tick(store, at: clock.nowMillis())
+        return try await settle()
+    }
+
+    /// Runs the consumers until every one is caught up.
+    /// - Returns: the entries parked since the last call (handlers that failed).
+    /// - Throws: `RequestError` `consumers_behind` when a consumer is still behind afterwards
+    ///   (an engine bug: `drain` must not stop early); storage errors.
+    func settle() async throws -> [ParkedEvent] {
+        try await consumers.drain()
+        let behind = try await consumers.lag().filter { $0.value != 0 }
+        guard behind.isEmpty else {
+            throw RequestError("consumers_behind", .internalFailure, "journal consumers still behind after draining: \(behind)")
+        }
+        let seen = counters.withLock { $0.parkedSeen }
+        let parked = try await store.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM parked_events WHERE id > ? ORDER BY id", arguments: [seen]).map(ParkedEvent.init(row:))
+        }
+        if let last = parked.last { counters.withLock { $0.parkedSeen = last.id } }
+        return parked
+    }
+}
