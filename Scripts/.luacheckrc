@@ -13,6 +13,7 @@ stds.showrunner = {
   "ipairs",
   "load",
   "math",
+  "moderation_rule",
   "next",
   "order_machine",
   "pairs",

@@ -111,6 +111,14 @@
 ---@field guild? fun(ctx: Ctx, ...: any): any monthly result for one guild
 ---@field config? any
 
+---@class ModerationRuleDeclaration
+---@field id string unique within the kind
+---@field title? string shown to operators and viewers
+---@field description? string
+---@field order integer position among the rules
+---@field config? any
+---@field check fun(ctx: Ctx, ...: any): any check(ctx, danmaku): true to pass, false and a reason to block, or { text = ... } to rewrite
+
 ---One member's standing on a leaderboard.
 ---@class LeaderboardRow
 ---@field rank integer 1-based; distinct (ties go to who reached the score first)
@@ -147,6 +155,11 @@ function order_machine(declaration) end
 ---@param declaration SettlementPolicyDeclaration
 ---@return SettlementPolicyDeclaration
 function settlement_policy(declaration) end
+
+---Declares a moderation script; the file must return it.
+---@param declaration ModerationRuleDeclaration
+---@return ModerationRuleDeclaration
+function moderation_rule(declaration) end
 
 ---The `ctx` every handler receives first.
 ---@class Ctx

@@ -10,7 +10,7 @@ struct DanmakuPipelineTests {
         let clock: ManualClock
         let sink = FrameSink()
 
-        init(limits: DanmakuLimits = .init(), rules: [KeywordRule] = []) async throws {
+        init(limits: DanmakuLimits = .init(), rules: [KeywordRule] = [], scripts: ScriptRuntime? = nil) async throws {
             database = try TemporaryDatabase()
             let store = try database.openStore(synchronous: .off)
             clock = ManualClock()
@@ -18,7 +18,7 @@ struct DanmakuPipelineTests {
             _ = bus.subscribe(room: "r1", subscriber: sink) { $0 }
             let mutes = try await Mutes(store: store, now: clock.nowMillis())
             service = DanmakuService(store: store, bus: bus, filter: KeywordFilter(rules: rules), mutes: mutes,
-                                     limits: limits, clock: clock)
+                                     limits: limits, clock: clock, rules: scripts.map { ModerationRules(scripts: $0) })
         }
 
         func send(_ text: String, user: String? = "u1") async -> DanmakuRejection? {
@@ -40,6 +40,38 @@ struct DanmakuPipelineTests {
         #expect(log.map(\.text) == ["hello", "world"])
         #expect(try await f.service.log(room: "r1", since: log[0].id, limit: 10).map(\.userID) == ["u2"])
         #expect(try await f.service.log(room: "other", since: 0, limit: 10).isEmpty)
+    }
+
+    @Test func moderationRulesBlockRewriteAndAreSkippedWhenBroken() async throws {
+        let folder = try ScriptFolder([
+            "moderation/spam.lua": """
+                return moderation_rule { id = "spam", order = 1, check = function(ctx, d)
+                  if d.text:find("buy now", 1, true) then return false, "advertising" end
+                  return true
+                end }
+                """,
+            "moderation/shout.lua": """
+                return moderation_rule { id = "shout", order = 2, check = function(ctx, d)
+                  if d.text == "hello" then return { text = "HELLO" } end
+                  if d.text == "empty me" then return { text = "  " } end
+                end }
+                """,
+            "moderation/broken.lua": """
+                return moderation_rule { id = "broken", order = 3, check = function(ctx, d)
+                  if d.text == "boom" then error("rule bug") end
+                end }
+                """,
+        ])
+        defer { folder.remove() }
+        let scripts = ScriptRuntime(directory: folder.path, api: .standard, limits: ScriptLimits())
+        #expect(await scripts.reload(trigger: "test").ok)
+        let f = try await Fixture(scripts: scripts)
+        #expect(await f.send("cheap coins, buy now") == .refusedByRule)
+        #expect(await f.send("hello") == nil)
+        #expect(await f.send("empty me") == nil)
+        #expect(await f.send("boom") == nil)
+        let log = try await f.service.log(room: "r1", since: 0, limit: 10)
+        #expect(log.map(\.text) == ["HELLO", "empty me", "boom"])
     }
 
     @Test func validationAndAnonymous() async throws {

@@ -47,4 +47,6 @@ public enum DanmakuRejection: String, Error, Sendable, Equatable, CaseIterable {
     case heldForReview = "held_for_review"
     /// The journal could not be written; nothing was broadcast.
     case unavailable
+    /// A moderation rule (`Scripts/moderation/*.lua`) blocked it.
+    case refusedByRule = "refused_by_rule"
 }

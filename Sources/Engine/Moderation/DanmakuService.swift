@@ -27,12 +27,17 @@ public final class DanmakuService: Sendable {
     let clock: any WallClock
     let rate: DanmakuRateLimiter
     let metrics: any MetricsFactory
+    /// The script hook (`Scripts/moderation/*.lua`), if the host runs scripts.
+    let rules: ModerationRules?
 
-    /// - Parameters: store (journal); bus; filter; mutes; limits; clock; metrics factory.
+    /// - Parameters: store (journal); bus; filter; mutes; limits; clock; metrics factory; rules:
+    ///   the moderation scripts.
     public init(
         store: Store, bus: RoomBus, filter: KeywordFilter, mutes: Mutes, limits: DanmakuLimits = .init(),
-        clock: any WallClock = SystemWallClock(), metrics: any MetricsFactory = MetricsSystem.factory
+        clock: any WallClock = SystemWallClock(), metrics: any MetricsFactory = MetricsSystem.factory,
+        rules: ModerationRules? = nil
     ) {
+        self.rules = rules
         self.store = store
         self.bus = bus
         self.filter = filter
@@ -69,6 +74,12 @@ public final class DanmakuService: Sendable {
         var danmaku = Danmaku(
             id: 0, room: room, userID: userID, text: verdict.text, mode: draft.mode,
             color: draft.color, score: verdict.score, at: now)
+        if let rules {
+            switch await rules.check(danmaku, limits: limits) {
+            case .block: throw .refusedByRule
+            case .pass(let text): danmaku.text = text
+            }
+        }
         let type = held ? Self.reviewJournalType : Self.journalType
         do {
             let pending = danmaku

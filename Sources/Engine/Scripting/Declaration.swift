@@ -41,7 +41,7 @@ extension DeclarationSchemas {
             }
             return nil
         case .orderMachine: return orderMachineCheck(d)
-        case .giftStep, .settlementPolicy: return nil
+        case .giftStep, .settlementPolicy, .moderation: return nil
         }
     }
 

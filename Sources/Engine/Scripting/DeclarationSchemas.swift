@@ -23,6 +23,7 @@ public enum DeclarationSchemas {
         case .queueGate: queueGate
         case .orderMachine: orderMachine
         case .settlementPolicy: settlementPolicy
+        case .moderation: moderationRule
         }
     }
 
@@ -107,6 +108,13 @@ public enum DeclarationSchemas {
         .init("transitions", .map(.record(orderTransition), maxCount: 128), required: true),
         .init("timeouts", .map(.record(orderTimeout), maxCount: 64)),
         .init("on_transition", .function),
+    ])
+
+    static let moderationRule = RecordSpec("ModerationRuleDeclaration", common + [
+        .init("order", .integer(min: 0, max: 1_000_000), required: true, "position among the rules"),
+        .init("config", .any),
+        .init("check", .function, required: true,
+            "check(ctx, danmaku): true to pass, false and a reason to block, or { text = ... } to rewrite"),
     ])
 
     static let settlementPolicy = RecordSpec("SettlementPolicyDeclaration", common + [

@@ -1,6 +1,6 @@
 /// The kinds of script, one folder each under `Scripts/`, each with its constructor.
 public enum ScriptKind: String, Sendable, CaseIterable, Codable {
-    case activity, task, giftStep, queueGate, orderMachine, settlementPolicy
+    case activity, task, giftStep, queueGate, orderMachine, settlementPolicy, moderation
 
     /// The folder under `Scripts/` holding this kind.
     public var folder: String {
@@ -11,6 +11,7 @@ public enum ScriptKind: String, Sendable, CaseIterable, Codable {
         case .queueGate: "queues"
         case .orderMachine: "orders"
         case .settlementPolicy: "settlement"
+        case .moderation: "moderation"
         }
     }
 
@@ -23,6 +24,7 @@ public enum ScriptKind: String, Sendable, CaseIterable, Codable {
         case .queueGate: "queue_gate"
         case .orderMachine: "order_machine"
         case .settlementPolicy: "settlement_policy"
+        case .moderation: "moderation_rule"
         }
     }
 

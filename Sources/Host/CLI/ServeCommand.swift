@@ -81,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         services.lifecycleServices += engine.services(watchScripts: watch)
         let realtime = try await Realtime.make(
             store: engine.store, rooms: engine.rooms, signer: signer, now: services.now,
-            metrics: services.metricsFactory, bus: engine.bus)
+            metrics: services.metricsFactory, bus: engine.bus, scripts: engine.scripts)
         services.routeAreas.append(realtime.routes)
         services.lifecycleServices += realtime.services
         services.httpServer = realtime.httpServer

@@ -36,12 +36,13 @@ struct Realtime: Sendable {
         store: Store, rooms: RoomDirectory, signer: TokenSigner, now: @escaping @Sendable () -> Date,
         metrics: any MetricsFactory, bus: RoomBus = RoomBus(), limits: RealtimeLimits = .init(),
         danmakuLimits: DanmakuLimits = .init(), clock: any WallClock = SystemWallClock(),
-        privileges: any EntryPrivilegeProvider = NoEntryPrivileges()
+        privileges: any EntryPrivilegeProvider = NoEntryPrivileges(), scripts: ScriptRuntime? = nil
     ) async throws -> Realtime {
         let filter = try await KeywordFilter.load(from: store)
         let mutes = try await Mutes(store: store, now: clock.nowMillis())
         let danmaku = DanmakuService(
-            store: store, bus: bus, filter: filter, mutes: mutes, limits: danmakuLimits, clock: clock, metrics: metrics)
+            store: store, bus: bus, filter: filter, mutes: mutes, limits: danmakuLimits, clock: clock, metrics: metrics,
+            rules: scripts.map { ModerationRules(scripts: $0) })
         let hub = RealtimeHub(bus: bus, limits: limits, metrics: metrics)
         let resolver = RoomResolver.ids(rooms)
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
