@@ -14,11 +14,15 @@ struct EngineHost {
     let engine: EngineParts
     let host: TestHost
 
-    init(scripts: [String: String] = ["activities/probe.lua": ScriptSamples.activity("return 1")]) async throws {
+    init(
+        scripts: [String: String] = ["activities/probe.lua": ScriptSamples.activity("return 1")],
+        ledgerConfiguration: LedgerConfiguration = .standard, clock: any WallClock = SystemWallClock()
+    ) async throws {
         database = try TemporaryDatabase()
         folder = try ScriptFolder(scripts)
         engine = try EngineParts.open(
-            databasePath: database.path, scriptsPath: folder.path, synchronous: .normal, logger: .quiet())
+            databasePath: database.path, scriptsPath: folder.path, synchronous: .normal,
+            ledgerConfiguration: ledgerConfiguration, clock: clock, logger: .quiet())
         try await engine.loadScripts()
         var host = try TestHost(areas: engine.routeAreas)
         let profiles = engine.profiles
