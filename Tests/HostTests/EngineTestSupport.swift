@@ -16,12 +16,13 @@ struct EngineHost {
 
     init(
         scripts: [String: String] = ["activities/probe.lua": ScriptSamples.activity("return 1")],
-        clock: any WallClock = SystemWallClock()
+        ledgerConfiguration: LedgerConfiguration = .standard, clock: any WallClock = SystemWallClock()
     ) async throws {
         database = try TemporaryDatabase()
         folder = try ScriptFolder(scripts)
         engine = try EngineParts.open(
-            databasePath: database.path, scriptsPath: folder.path, synchronous: .normal, clock: clock, logger: .quiet())
+            databasePath: database.path, scriptsPath: folder.path, synchronous: .normal,
+            ledgerConfiguration: ledgerConfiguration, clock: clock, logger: .quiet())
         try await engine.loadScripts()
         var host = try TestHost(areas: engine.routeAreas)
         let profiles = engine.profiles

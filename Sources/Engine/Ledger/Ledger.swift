@@ -18,7 +18,9 @@ public struct Ledger: Sendable {
     public let store: Store
     /// Assets and limits.
     public let configuration: LedgerConfiguration
-    let clock: any WallClock
+    /// The wall clock behind ledger time and expiry; callers that stamp facts next to ledger
+    /// transfers read it too, so one injected clock pins both.
+    public let clock: any WallClock
 
     /// Creates a ledger.
     /// - Parameters:

@@ -4,6 +4,8 @@ public struct LedgerConfiguration: Sendable {
     public static let builtInAssets = ["coins", "tickets", "revenue"]
     /// Longest asset id, in bytes.
     public static let assetBytesMax = 32
+    /// Most assets an operator may declare beyond the built-ins.
+    public static let declaredAssetsMax = 64
 
     /// Every asset: the built-ins first, then the declared ones in the order given.
     public let assets: [String]
@@ -14,16 +16,20 @@ public struct LedgerConfiguration: Sendable {
 
     /// Creates a configuration.
     /// - Parameters:
-    ///   - declaredAssets: operator assets beyond the built-ins, each `^[a-z][a-z0-9_]{0,31}$`.
+    ///   - declaredAssets: operator assets beyond the built-ins, each `^[a-z][a-z0-9_]{0,31}$`,
+    ///     at most `declaredAssetsMax`.
     ///   - chainMax: most operations per chain, at least 1 (64 by default).
     ///   - pendingTimeoutMillisMax: longest pending timeout (30 days by default).
-    /// - Throws: `LedgerError` `invalid_asset` for a malformed or repeated asset id.
+    /// - Throws: `LedgerError` `invalid_asset` for a malformed or repeated asset id, or too many.
     public init(
         declaredAssets: [String] = [], chainMax: Int = 64,
         pendingTimeoutMillisMax: Int64 = 30 * 24 * 3600 * 1000
     ) throws {
         precondition(chainMax >= 1, "chainMax must be at least 1")
         precondition(pendingTimeoutMillisMax >= 1, "pendingTimeoutMillisMax must be at least 1")
+        guard declaredAssets.count <= Self.declaredAssetsMax else {
+            throw LedgerError(.invalidAsset, "at most \(Self.declaredAssetsMax) assets may be declared, not \(declaredAssets.count)")
+        }
         var assets = Self.builtInAssets
         for asset in declaredAssets {
             guard Self.isWellFormed(asset) else {

@@ -12,12 +12,14 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "SQLite database file.") var db = "showrunner.sqlite"
     @Option(help: "Scripts folder (after_commit steps run during --repair).") var scripts = "Scripts"
     @Flag(help: "Apply missing consumer effects before checking.") var repair = false
+    @OptionGroup var assetOptions: AssetOptions
 
     func run() async throws {
         var logger = Logger(label: "showrunner.reconcile")
         logger.logLevel = .warning
         guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no database at \(db)") }
-        let engine = try EngineParts.open(databasePath: db, scriptsPath: scripts, logger: logger)
+        let engine = try EngineParts.open(
+            databasePath: db, scriptsPath: scripts, ledgerConfiguration: try assetOptions.configuration(), logger: logger)
         if repair {
             try await engine.loadScripts()
             let report = try await engine.consumers.drain()

@@ -38,14 +38,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: "Milliseconds between sweeps that expire due pending transfers.")
+    var pendingExpiryIntervalMs: Int64 = 1000
+
     @OptionGroup var secretOptions: SecretOptions
     @OptionGroup var paymentOptions: PaymentOptions
+    @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard OperationsCalendar(identifier: timeZone) != nil else { throw ValidationError("unknown --time-zone '\(timeZone)'") }
         guard bodyBytesMax > 0 else { throw ValidationError("--body-bytes-max must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+        guard (1...3_600_000).contains(pendingExpiryIntervalMs) else {
+            throw ValidationError("--pending-expiry-interval-ms must be 1...3600000")
+        }
+        _ = try assetOptions.configuration()
     }
 
     func run() async throws {
@@ -68,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let engine = try EngineParts.open(
             databasePath: db, scriptsPath: scripts, synchronous: synchronous, paymentSecret: paymentSecret,
+            ledgerConfiguration: try assetOptions.configuration(),
             calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), logger: logger)
         do {
             try await engine.loadScripts()
@@ -78,7 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
         let profiles = engine.profiles
         services.onPrincipal = { principal in try await profiles.ensure(userID: principal.userID) }
         services.routeAreas += engine.routeAreas
-        services.lifecycleServices += engine.services(watchScripts: watch)
+        services.lifecycleServices += engine.services(
+            watchScripts: watch, pendingExpiryInterval: .milliseconds(pendingExpiryIntervalMs))
         let realtime = try await Realtime.make(
             store: engine.store, rooms: engine.rooms, signer: signer, now: services.now,
             metrics: services.metricsFactory, bus: engine.bus, scripts: engine.scripts)

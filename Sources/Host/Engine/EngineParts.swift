@@ -24,17 +24,21 @@ struct EngineParts: Sendable {
     let logger: Logger
 
     /// Opens the database (migrating it) and prepares every part; does not load scripts.
+    /// `ledgerConfiguration` carries the operator's declared assets; `clock` is the money's wall
+    /// clock (ledger time and expiry, sends, refunds, top-ups, operator grants, rooms, gift
+    /// edits), so tests pin time with one clock.
     static func open(
         databasePath: String, scriptsPath: String, synchronous: StoreConfiguration.Synchronous = .full,
         limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret,
-        calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock(), logger: Logger
+        ledgerConfiguration: LedgerConfiguration = .standard, calendar: OperationsCalendar = OperationsCalendar(),
+        clock: any WallClock = SystemWallClock(), logger: Logger
     ) throws -> EngineParts {
         let store = try Store(StoreConfiguration(path: databasePath, synchronous: synchronous), logger: logger)
         let scripts = ScriptRuntime(
             directory: scriptsPath, api: .standard, limits: limits,
             archive: StoreGenerationArchive(store: store), logger: logger)
-        let rooms = RoomDirectory(store: store)
-        let ledger = Ledger(store: store)
+        let rooms = RoomDirectory(store: store, clock: clock)
+        let ledger = Ledger(store: store, configuration: ledgerConfiguration, clock: clock)
         let bus = RoomBus()
         let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: calendar, logger: logger)
         let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: calendar, clock: clock, logger: logger)
@@ -47,10 +51,10 @@ struct EngineParts: Sendable {
             pollInterval: .milliseconds(200), logger: logger)
         return EngineParts(
             store: store, scripts: scripts, rooms: rooms, profiles: ProfileRegistrar(profiles: Profiles(store: store)),
-            ledger: ledger, gifts: GiftCatalog(store: store),
-            giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts),
-            giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts),
-            topUps: TopUps(store: store, ledger: ledger, secret: paymentSecret), bus: bus, consumers: consumers,
+            ledger: ledger, gifts: GiftCatalog(store: store, clock: clock, assets: Set(ledgerConfiguration.assets)),
+            giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts, clock: clock),
+            giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock),
+            topUps: TopUps(store: store, ledger: ledger, secret: paymentSecret, clock: clock), bus: bus, consumers: consumers,
             activities: activities, tasks: tasks, clock: clock, logger: logger)
     }
 
@@ -73,11 +77,12 @@ struct EngineParts: Sendable {
     }
 
     /// Long-lived services to run in the application's service group.
-    func services(watchScripts: Bool) -> [any Service] {
+    func services(watchScripts: Bool, pendingExpiryInterval: Duration = PendingExpiry.intervalDefault) -> [any Service] {
         var list: [any Service] = [
             consumers, JournalLagReporter(consumers: consumers, logger: logger), Ticker(store: store, clock: clock, logger: logger),
             LeaderboardFeedService(feed: activities.feed, book: activities.leaderboards, bus: bus),
         ]
+        list.append(PendingExpiry(ledger: ledger, interval: pendingExpiryInterval, logger: logger))
         if watchScripts { list.append(ScriptWatcher(runtime: scripts)) }
         return list
     }

@@ -60,10 +60,10 @@ struct AdminWalletRoutes: RouteArea {
         }
     }
 
-    /// Runs a ledger change and its audit fact in one transaction.
+    /// Runs a ledger change and its audit fact in one transaction, stamped by the ledger's clock.
     func journaled(_ type: String, key: String, by: String, reason: String,
                    _ change: @escaping @Sendable (Database, Int64) throws -> Transfer) async throws -> Transfer {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = ledger.clock.nowMillis()
         return try await store.write { db in
             let transfer = try change(db, now)
             _ = try Journal.append(db, type: type, payload: AuditFact(by: by, reason: reason, transfer: transfer), idempotencyKey: key, at: now)

@@ -1,0 +1,99 @@
+import GRDB
+import Testing
+@testable import Engine
+
+/// What the committed state must show after every step.
+extension MoneyCrashRun {
+    struct Snapshot: Sendable {
+        var violations: [String] = []
+        var balances: [String: Int64] = [:]
+        var transfers: [String: Int64] = [:]
+        var giftFacts: [String: Int] = [:]
+        var topUpFacts: [String: Int] = [:]
+        var refundRows: Set<Int64> = []
+        var cursor: Int64 = 0
+        var parked = 0
+    }
+
+    func snapshot() async throws -> Snapshot {
+        try await engine.store.read { db in
+            var s = Snapshot()
+            s.violations = try Reconciliation().check(db).violations.map(\.description) + GiftReconciliation.check(db)
+            for row in try Row.fetchAll(db, sql: "SELECT id, balance FROM ledger_accounts WHERE owner_kind = 'user'") {
+                s.balances[row["id"]] = row["balance"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, amount FROM ledger_transfers") { s.transfers[row["id"]] = row["amount"] }
+            for row in try Row.fetchAll(db, sql: "SELECT type, idempotency_key FROM journal WHERE type IN ('gift', 'topup')") {
+                let key: String = row["idempotency_key"]
+                if row["type"] as String == "gift" { s.giftFacts[key, default: 0] += 1 } else { s.topUpFacts[key, default: 0] += 1 }
+            }
+            s.refundRows = Set(try Int64.fetchAll(db, sql: "SELECT gift_offset FROM gift_refunds"))
+            s.cursor = try ConsumerRunner.cursor(of: "gift-steps", in: db)
+            s.parked = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parked_events") ?? 0
+            return s
+        }
+    }
+
+    /// Every invariant, every acknowledged request exactly once, nothing of an unacknowledged
+    /// one, and every after_commit effect exactly once up to the consumer's cursor.
+    func verify(_ context: String) async throws {
+        let s = try await snapshot()
+        #expect(s.violations == [], "\(context)")
+        #expect(s.parked == 0, "\(context): parked events")
+        let tickets = model.tickets(cursor: s.cursor)
+        for viewer in MoneyModel.viewers {
+            #expect(s.balances["user:\(viewer):coins", default: 0] == model.coins[viewer, default: 0], "\(context): coins of \(viewer)")
+            #expect(s.balances["user:\(viewer):tickets", default: 0] == tickets[viewer, default: 0], "\(context): tickets of \(viewer)")
+        }
+        for streamer in MoneyModel.streamers.values {
+            #expect(s.balances["user:\(streamer):revenue", default: 0] == model.revenue[streamer, default: 0], "\(context): revenue of \(streamer)")
+        }
+        let (chains, reversals) = s.grouped()
+        for gift in model.gifts {
+            let key = "gift:\(gift.receipt.senderID):\(gift.receipt.sendID)"
+            #expect(s.giftFacts[key] == 1, "\(context): fact of \(key)")
+            #expect(chains[key] == Set(gift.receipt.transferIDs), "\(context): transfers of \(key)")
+            // The after_commit grant exists exactly when the consumer's cursor has passed the fact.
+            #expect((s.transfers[MoneyModel.grant(gift.offset)] != nil) == (gift.offset <= s.cursor), "\(context): grant of \(key)")
+            let refund = model.refunds[gift.offset]
+            #expect(s.refundRows.contains(gift.offset) == (refund != nil), "\(context): refund row of \(key)")
+            #expect(reversals[gift.offset, default: []] == Set(refund?.reversed ?? []), "\(context): reversals of \(key)")
+        }
+        for (key, r) in model.sends where model.offsets[key] == nil {
+            let chain = "gift:\(r.request.senderID):\(r.request.idempotencyKey)"
+            #expect(s.giftFacts[chain] == nil && chains[chain] == nil, "\(context): refused \(key) left a fact or moved money")
+        }
+        for (key, r) in model.lostSends {
+            let chain = "gift:\(r.senderID):\(r.idempotencyKey)"
+            #expect(s.giftFacts[chain] == nil && chains[chain] == nil, "\(context): unacknowledged \(key) left a fact or moved money")
+        }
+        for order in model.topUps.keys {
+            #expect(s.topUpFacts["topup:\(order)"] == 1 && s.transfers["topup:\(order)"] != nil, "\(context): top-up \(order)")
+        }
+        for order in model.lostTopUps.keys {
+            #expect(s.topUpFacts["topup:\(order)"] == nil && s.transfers["topup:\(order)"] == nil, "\(context): unacknowledged top-up \(order)")
+        }
+        for offset in model.lostRefunds {
+            #expect(!s.refundRows.contains(offset), "\(context): unacknowledged refund of \(offset)")
+        }
+        #expect(s.giftFacts.count == model.gifts.count, "\(context): gift facts nobody acknowledged")
+        #expect(s.topUpFacts.count == model.topUps.count, "\(context): top-up facts nobody acknowledged")
+    }
+}
+
+extension MoneyCrashRun.Snapshot {
+    /// Gift chain transfers by `gift:<sender>:<key>`, and refund reversals by gift offset.
+    func grouped() -> (chains: [String: Set<String>], reversals: [Int64: Set<String>]) {
+        var chains: [String: Set<String>] = [:]
+        var reversals: [Int64: Set<String>] = [:]
+        for id in transfers.keys {
+            let parts = id.split(separator: ":", maxSplits: 3)
+            if id.hasPrefix("gift:v"), parts.count == 4 {
+                chains[parts[0...2].joined(separator: ":"), default: []].insert(id)
+            } else if id.hasPrefix("refund:"), let offset = Int64(parts[1]) {
+                reversals[offset, default: []].insert(id)
+            }
+        }
+        return (chains, reversals)
+    }
+}

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Engine
+import EngineTesting
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Host
+
+@Suite("Declared assets, the engine clock, pending expiry wiring")
+struct DeclaredAssetsTests {
+    struct Balances: Decodable { let balances: [String: Int64] }
+    struct Granted: Decodable { let id: String; let asset: String; let amount: Int64; let ts: Int64 }
+
+    func grant(_ asset: String, _ amount: Int64, key: String) -> ByteBuffer {
+        jsonBody(#"{"asset":"\#(asset)","amount":\#(amount),"reason":"event prize","idempotency_key":"\#(key)"}"#)
+    }
+
+    @Test("an operator grants a declared asset and the wallet shows it; an undeclared one is a 400 JSON error")
+    func grantDeclaredAsset() async throws {
+        let e = try await EngineHost(ledgerConfiguration: try LedgerConfiguration(declaredAssets: ["gold", "stars"]))
+        let op = try e.token(.operator, user: "ops")
+        let viewer = try e.token(.viewer, user: "v5")
+        try await e.test { client in
+            let granted = try await client.execute(uri: "/v1/admin/wallets/v5/grants", method: .post, headers: bearer(op), body: grant("gold", 7, key: "g1"))
+            #expect(granted.status == .created)
+            let transfer = try granted.json(Granted.self)
+            #expect(transfer.asset == "gold" && transfer.amount == 7)
+            let wallet = try await client.execute(uri: "/v1/wallet", method: .get, headers: bearer(viewer)).json(Balances.self)
+            #expect(wallet.balances == ["coins": 0, "tickets": 0, "revenue": 0, "gold": 7, "stars": 0])
+            let undeclared = try await client.execute(uri: "/v1/admin/wallets/v5/grants", method: .post, headers: bearer(op), body: grant("silver", 7, key: "g2"))
+            #expect(undeclared.status == .badRequest)
+            let body = try undeclared.json(ErrorBody.self)
+            #expect(body.error == "unknown_asset" && body.message.contains("silver"))
+            let malformed = try await client.execute(uri: "/v1/admin/wallets/v5/grants", method: .post, headers: bearer(op), body: grant("Gold", 7, key: "g3"))
+            #expect(malformed.status == .badRequest)
+            #expect(try malformed.json(ErrorBody.self).error == "unknown_asset")
+            let gift = try await client.execute(uri: "/v1/admin/gifts/nugget", method: .put, headers: bearer(op),
+                body: jsonBody(#"{"name":"Nugget","price_coins":5,"effect_asset":"gold"}"#))
+            #expect(gift.status == .ok)
+            let badGift = try await client.execute(uri: "/v1/admin/gifts/ingot", method: .put, headers: bearer(op),
+                body: jsonBody(#"{"name":"Ingot","price_coins":5,"effect_asset":"silver"}"#))
+            #expect(badGift.status == .badRequest)
+            #expect(try badGift.json(ErrorBody.self).message.contains("silver"))
+        }
+        #expect(try await e.engine.ledger.balances(user: "v5") == ["coins": 0, "tickets": 0, "revenue": 0, "gold": 7, "stars": 0])
+        let clean = try await e.engine.store.read { db in try Reconciliation().check(db).isClean }
+        #expect(clean)
+    }
+
+    @Test("without the declaration the same asset is refused, and a gift step's grant of it is too")
+    func builtInsOnly() async throws {
+        let e = try await EngineHost()
+        let op = try e.token(.operator, user: "ops")
+        try await e.test { client in
+            let r = try await client.execute(uri: "/v1/admin/wallets/v5/grants", method: .post, headers: bearer(op), body: grant("gold", 7, key: "g1"))
+            #expect(r.status == .badRequest)
+            #expect(try r.json(ErrorBody.self).error == "unknown_asset")
+        }
+        #expect(try await e.engine.ledger.balances(user: "v5")["gold"] == nil)
+    }
+
+    @Test("after_commit steps may grant a declared asset")
+    func stepGrantsDeclaredAsset() async throws {
+        let e = try await EngineHost(
+            scripts: ["gifts/gold.lua": "return gift_step { id = 'gold', order = 1, after_commit = function(ctx, g) ctx.grant(g.sender_id, 'gold', g.count, 'gold rush') end }"],
+            ledgerConfiguration: try LedgerConfiguration(declaredAssets: ["gold"]))
+        defer { e.folder.remove() }
+        _ = try await e.engine.rooms.create(NewRoom(id: "r1", streamerID: "s1", title: "Room", category: "chat"))
+        _ = try await e.engine.gifts.put(id: "rose", GiftEdit(name: "Rose", priceCoins: 10))
+        _ = try await e.engine.ledger.transfer([TransferRequest(id: "seed", debit: .system(.promotions, "coins"),
+            credit: .user("v1", "coins"), asset: "coins", amount: 100, code: "seed")])
+        _ = try await e.engine.giftSender.send(GiftSendRequest(roomID: "r1", senderID: "v1", giftID: "rose", count: 3, idempotencyKey: "k"))
+        let report = try await e.engine.consumers.drain()
+        #expect(report.parked == 0)
+        #expect(try await e.engine.ledger.balances(user: "v1")["gold"] == 3)
+    }
+
+    @Test("grants and their audit facts are stamped by the engine's clock")
+    func grantsUseTheEngineClock() async throws {
+        let clock = ManualClock(nowMillis: 1_800_000_000_000)
+        let e = try await EngineHost(clock: clock)
+        let op = try e.token(.operator, user: "ops")
+        try await e.test { client in
+            let first = try await client.execute(uri: "/v1/admin/wallets/v5/grants", method: .post, headers: bearer(op), body: grant("tickets", 1, key: "a")).json(Granted.self)
+            #expect(first.ts == 1_800_000_000_000 * 1000)
+            clock.advance(byMillis: 60_000)
+            let second = try await client.execute(uri: "/v1/admin/wallets/v5/grants", method: .post, headers: bearer(op), body: grant("tickets", 1, key: "b")).json(Granted.self)
+            #expect(second.ts == 1_800_000_060_000 * 1000)
+            let reversal = try await client.execute(uri: "/v1/admin/transfers/\(second.id)/reversals", method: .post, headers: bearer(op),
+                body: jsonBody(#"{"reason":"typo","idempotency_key":"r"}"#)).json(Granted.self)
+            #expect(reversal.ts == 1_800_000_060_000 * 1000 + 1)
+        }
+        let stamps = try await e.engine.store.read { db in
+            try Int64.fetchAll(db, sql: "SELECT created_at FROM journal WHERE type IN ('admin_grant', 'admin_reversal') ORDER BY offset")
+        }
+        #expect(stamps == [1_800_000_000_000, 1_800_000_060_000, 1_800_000_060_000])
+    }
+
+    @Test("serve runs the pending expiry among its services, at the configured interval")
+    func servicesIncludePendingExpiry() async throws {
+        let e = try await EngineHost()
+        defer { e.folder.remove() }
+        let expiry = e.engine.services(watchScripts: false).compactMap { $0 as? PendingExpiry }
+        #expect(expiry.count == 1 && expiry.first?.interval == .seconds(1))
+        let tuned = e.engine.services(watchScripts: false, pendingExpiryInterval: .milliseconds(250)).compactMap { $0 as? PendingExpiry }
+        #expect(tuned.first?.interval == .milliseconds(250))
+        let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--pending-expiry-interval-ms", "250"]) as? ServeCommand)
+        #expect(serve.pendingExpiryIntervalMs == 250)
+        for bad in ["0", "-5", "3600001"] {
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--pending-expiry-interval-ms", bad]) }
+        }
+    }
+}
+
+@Suite("--asset and SHOWRUNNER_ASSETS")
+struct AssetOptionsTests {
+    @Test func flagsDeclareAssetsInOrderAndOverrideTheEnvironment() throws {
+        let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--asset", "gold", "--asset", "gems"]) as? ServeCommand)
+        let env = ["SHOWRUNNER_ASSETS": "stars"]
+        #expect(try serve.assetOptions.configuration(environment: env).assets == ["coins", "tickets", "revenue", "gold", "gems"])
+        let bare = try AssetOptions.parse([])
+        #expect(try bare.configuration(environment: ["SHOWRUNNER_ASSETS": "gold, gems,"]).assets == ["coins", "tickets", "revenue", "gold", "gems"])
+        #expect(try bare.configuration(environment: [:]).assets == LedgerConfiguration.builtInAssets)
+        let reconcile = try #require(try ShowrunnerCommand.parseAsRoot(["reconcile", "--asset", "gold"]) as? ReconcileCommand)
+        #expect(reconcile.assetOptions.declared(environment: [:]) == ["gold"])
+    }
+
+    @Test(
+        "a bad asset stops serve before it starts, with a message naming it",
+        arguments: [
+            (["--asset", "Gold!"], "asset id 'Gold!' must match ^[a-z][a-z0-9_]{0,31}$"),
+            (["--asset", "gold", "--asset", "gold"], "asset 'gold' is declared twice or is built in"),
+            (["--asset", "coins"], "asset 'coins' is declared twice or is built in"),
+            (["--asset", ""], "asset id '' must match"),
+            (["--asset", String(repeating: "a", count: 33)], "must match ^[a-z][a-z0-9_]{0,31}$"),
+        ])
+    func badFlags(_ flags: [String], _ message: String) throws {
+        do {
+            _ = try ShowrunnerCommand.parseAsRoot(["serve"] + flags)
+            Issue.record("serve accepted \(flags)")
+        } catch {
+            let text = ShowrunnerCommand.message(for: error)
+            #expect(text.hasPrefix("--asset: ") && text.contains(message), "\(text)")
+        }
+    }
+
+    @Test func badEnvironmentNamesTheVariable() throws {
+        let bare = try AssetOptions.parse([])
+        #expect {
+            try bare.configuration(environment: ["SHOWRUNNER_ASSETS": "gold,Bad Asset"])
+        } throws: { error in
+            ShowrunnerCommand.message(for: error).hasPrefix("$SHOWRUNNER_ASSETS: asset id 'Bad Asset' must match")
+        }
+        let many = (0...LedgerConfiguration.declaredAssetsMax).map { "a\($0)" }.joined(separator: ",")
+        #expect {
+            try bare.configuration(environment: ["SHOWRUNNER_ASSETS": many])
+        } throws: { error in
+            ShowrunnerCommand.message(for: error).contains("at most \(LedgerConfiguration.declaredAssetsMax) assets")
+        }
+    }
+}
