@@ -29,7 +29,7 @@ public final class Activities: Sendable {
     let logger: Logger
     /// Where changed boards are marked for the rooms' live `leaderboard` events.
     public let feed: LeaderboardFeed
-    private let cache = Mutex<(hash: String, list: [ActivityDefinition])?>(nil)
+    private let cache = GenerationCache { ActivityDefinition.all($0) }
 
     /// - Parameters: store, scripts, ledger: the engine; leaderboards: the book (shared with
     ///   routes); calendar: the operations time zone.
@@ -61,11 +61,7 @@ public final class Activities: Sendable {
     }
 
     func definitions(_ generation: ScriptGeneration?) -> [ActivityDefinition] {
-        guard let generation else { return [] }
-        if let hit = cache.withLock({ $0 }), hit.hash == generation.hash { return hit.list }
-        let list = ActivityDefinition.all(generation)
-        cache.withLock { $0 = (generation.hash, list) }
-        return list
+        generation.map(cache.value(for:)) ?? []
     }
 
     /// One activity by id.

@@ -20,8 +20,9 @@ public struct ActivityDefinition: Sendable, Hashable {
 
     public let id: String
     public let title: String?
-    public let startsAt: Int64?
-    public let endsAt: Int64?
+    public let window: ScheduleWindow
+    public var startsAt: Int64? { window.startsAt }
+    public var endsAt: Int64? { window.endsAt }
     public let boards: [String: BoardSpec]
     public let chests: [String: Chest]
     public let wheels: [String: Wheel]
@@ -30,11 +31,7 @@ public struct ActivityDefinition: Sendable, Hashable {
     public let path: String
 
     /// Whether `millis` is inside the window.
-    public func isLive(at millis: Int64) -> Bool {
-        if let s = startsAt, millis < s { return false }
-        if let e = endsAt, millis >= e { return false }
-        return true
-    }
+    public func isLive(at millis: Int64) -> Bool { window.contains(millis) }
 
     /// The declaration's data; nil when it is not an activity.
     public init?(_ d: Declaration) {
@@ -42,8 +39,7 @@ public struct ActivityDefinition: Sendable, Hashable {
         id = d.id
         title = d.title
         path = d.path
-        startsAt = d.data.fields["starts_at"]?.string.flatMap(Timestamps.millis)
-        endsAt = d.data.fields["ends_at"]?.string.flatMap(Timestamps.millis)
+        window = ScheduleWindow(d.data)
         var boards: [String: BoardSpec] = [:]
         for (name, b) in d.data.fields["leaderboards"]?.table?.fields ?? [:] {
             boards[name] = BoardSpec(

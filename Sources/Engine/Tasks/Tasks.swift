@@ -17,8 +17,7 @@ public struct TaskDefinition: Sendable, Hashable {
     public let title: String?
     public let repeats: ResetPeriod
     public let stages: [Stage]
-    public let startsAt: Int64?
-    public let endsAt: Int64?
+    public let window: ScheduleWindow
     public let handlers: Set<String>
     public let path: String
 
@@ -26,11 +25,7 @@ public struct TaskDefinition: Sendable, Hashable {
     public var finalGoal: Int64 { stages.last?.goal ?? 0 }
 
     /// Whether `millis` is inside the window.
-    public func isLive(at millis: Int64) -> Bool {
-        if let s = startsAt, millis < s { return false }
-        if let e = endsAt, millis >= e { return false }
-        return true
-    }
+    public func isLive(at millis: Int64) -> Bool { window.contains(millis) }
 
     /// The declaration's data; nil when it is not a task.
     public init?(_ d: Declaration) {
@@ -44,8 +39,7 @@ public struct TaskDefinition: Sendable, Hashable {
                 stage: i + 1, goal: s["goal"].integer ?? 1, title: s["title"].string,
                 rewards: (s["rewards"].table?.array ?? []).compactMap { try? Reward.parse($0).get() })
         }
-        startsAt = d.data.fields["starts_at"]?.string.flatMap(Timestamps.millis)
-        endsAt = d.data.fields["ends_at"]?.string.flatMap(Timestamps.millis)
+        window = ScheduleWindow(d.data)
         handlers = Set(d.handlers)
     }
 }
@@ -78,7 +72,7 @@ public final class Tasks: Sendable {
     let effects: EffectApplier
     let payer: RewardPayer
     let logger: Logger
-    private let cache = Mutex<(hash: String, list: [TaskDefinition])?>(nil)
+    private let cache = GenerationCache { $0.declarations.compactMap(TaskDefinition.init) }
 
     struct ProgressKey: Hashable {
         let task: String
@@ -109,11 +103,7 @@ public final class Tasks: Sendable {
     public func definitions() -> [TaskDefinition] { definitions(scripts.current) }
 
     func definitions(_ generation: ScriptGeneration?) -> [TaskDefinition] {
-        guard let generation else { return [] }
-        if let hit = cache.withLock({ $0 }), hit.hash == generation.hash { return hit.list }
-        let list = (generation.declarations).compactMap(TaskDefinition.init)
-        cache.withLock { $0 = (generation.hash, list) }
-        return list
+        generation.map(cache.value(for:)) ?? []
     }
 
     /// One task by id.
