@@ -7,5 +7,5 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "showrunner-bench",
         abstract: "Showrunner benchmarks, measured against a peer in the same run.",
-        subcommands: [RuntimeBench.self, ReloadBench.self, JournalBench.self, FanoutBench.self, GiftBench.self, WSFanoutBench.self])
+        subcommands: [RuntimeBench.self, ReloadBench.self, JournalBench.self, FanoutBench.self, GiftBench.self, WSFanoutBench.self, LeaderboardBench.self])
 }
