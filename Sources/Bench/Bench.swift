@@ -7,5 +7,8 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "showrunner-bench",
         abstract: "Showrunner benchmarks, measured against a peer in the same run.",
-        subcommands: [RuntimeBench.self, ReloadBench.self, JournalBench.self, FanoutBench.self, GiftBench.self, WSFanoutBench.self, LiveOpsBench.self])
+        subcommands: [
+            RuntimeBench.self, ReloadBench.self, JournalBench.self, FanoutBench.self, GiftBench.self, WSFanoutBench.self,
+            LiveOpsBench.self, LeaderboardBench.self,
+        ])
 }
