@@ -38,6 +38,25 @@ enum Child {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Asks `process` to stop (SIGTERM), waits up to `grace`, then kills it (SIGKILL).
+    ///
+    /// Never `waitUntilExit`: called from an async command it can wait forever for a
+    /// termination the run loop never sees, which hung the gift benchmark after its last
+    /// measurement (and lost the table with it).
+    static func stop(_ process: Process, grace: Double = 5) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Prints a line at once: children write to the same stdout, and a buffered table is
+    /// lost if the harness is killed.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     /// Waits (up to 30 s) until something listens on 127.0.0.1:`port`.
     static func waitForPort(_ port: Int) throws {
         for _ in 0..<300 {

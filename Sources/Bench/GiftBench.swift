@@ -22,21 +22,22 @@ struct GiftBench: ParsableCommand {
         defer { redis.stop() }
         let showrunner = try ShowrunnerPeer.start(executable: server, scripts: scripts, in: work, port: 18_080, senders: senders)
         defer { showrunner.stop() }
-        print("| peer | pattern | gifts/s | p50 ms | p99 ms | errors |")
-        print("|---|---|---:|---:|---:|---:|")
+        Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds)")
+        Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors |")
+        Child.say("|---|---|---:|---:|---:|---:|")
         var rows: [(String, String, LoadResult)] = []
         for hot in [false, true] {
             let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
             let s = try Load.run(workers: senders, seconds: seconds) { w in try showrunner.sender(worker: w, hot: hot) }
             let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
             for (name, result) in [("showrunner (HTTP, SQLite FULL)", s), ("redis EVALSHA (AOF always)", r)] {
-                print("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) |")
+                Child.say("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) |")
             }
             rows.append((pattern, "ratio", LoadResult(rate: s.rate / r.rate, p50: s.p50 / r.p50, p99: s.p99 / r.p99, errors: 0)))
         }
-        print("")
+        Child.say("")
         for (pattern, _, ratio) in rows {
-            print("\(pattern): showrunner/redis gifts/s = \(String(format: "%.2f", ratio.rate))x, p99 = \(String(format: "%.2f", ratio.p99))x redis's")
+            Child.say("\(pattern): showrunner/redis gifts/s = \(String(format: "%.2f", ratio.rate))x, p99 = \(String(format: "%.2f", ratio.p99))x redis's")
         }
     }
 }

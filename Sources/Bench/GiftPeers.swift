@@ -27,7 +27,7 @@ final class RedisPeer: @unchecked Sendable {
                        "--appendfsync", "always", "--save", "", "--daemonize", "no", "--loglevel", "warning"]
         p.standardOutput = FileHandle.nullDevice
         try p.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        try Child.waitForPort(Int(port))
         let s = try BlockingSocket(port: port)
         try s.write(resp(["SCRIPT", "LOAD", script]))
         let reply = String(decoding: try s.read(until: respReplyLength), as: UTF8.self)
@@ -58,10 +58,7 @@ final class RedisPeer: @unchecked Sendable {
         }
     }
 
-    func stop() {
-        process.terminate()
-        process.waitUntilExit()
-    }
+    func stop() { Child.stop(process) }
 }
 
 /// A `showrunner serve` child process with rooms, a gift and funded senders.
@@ -78,7 +75,7 @@ final class ShowrunnerPeer: @unchecked Sendable {
         p.arguments = ["serve", "--db", db, "--port", "\(port)", "--scripts", scripts, "--secret", secret, "--log-level", "error"]
         p.standardOutput = FileHandle.nullDevice
         try p.run()
-        Thread.sleep(forTimeInterval: 2)
+        try Child.waitForPort(Int(port))
         let peer = ShowrunnerPeer(process: p, port: port, signer: try TokenSigner(secret: secret))
         try peer.seed(senders: senders)
         return peer
@@ -122,8 +119,5 @@ final class ShowrunnerPeer: @unchecked Sendable {
         }
     }
 
-    func stop() {
-        process.terminate()
-        process.waitUntilExit()
-    }
+    func stop() { Child.stop(process) }
 }
