@@ -64,7 +64,7 @@ public struct GiftCatalog: Sendable {
 
     /// The gift inside a transaction (the send path reads it with the same snapshot it writes in).
     static func gift(id: String, in db: Database) throws -> Gift? {
-        try String.fetchOne(db, sql: "SELECT body FROM gifts WHERE id = ?", arguments: [id]).map(decode)
+        try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM gifts WHERE id = ?"), arguments: [id]).map(decode)
     }
 
     static func decode(_ body: String) throws -> Gift {

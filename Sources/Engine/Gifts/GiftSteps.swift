@@ -20,7 +20,7 @@ enum GiftSends {
     /// The earlier outcome for this sender and key, if any.
     /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
     static func prior(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?"),
             arguments: [r.senderID, r.idempotencyKey]) else { return nil }
         guard row["body_hash"] as String == r.bodyHash else {
             throw LedgerError(.idempotencyConflict, "idempotency key '\(r.idempotencyKey)' was used for another gift send")
@@ -35,9 +35,9 @@ enum GiftSends {
         case .success(let receipt): ("ok", try JSONEncoder().encode(receipt))
         case .failure(let failure): ("failed", try JSONEncoder().encode(failure))
         }
-        try db.execute(
-            sql: "INSERT INTO gift_sends (sender_id, idempotency_key, body_hash, status, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [r.senderID, r.idempotencyKey, r.bodyHash, status, String(decoding: json, as: UTF8.self), now])
+        try db.cachedStatement(
+            sql: "INSERT INTO gift_sends (sender_id, idempotency_key, body_hash, status, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [r.senderID, r.idempotencyKey, r.bodyHash, status, String(decoding: json, as: UTF8.self), now])
     }
 }
 
@@ -45,16 +45,16 @@ enum GiftSends {
 enum GiftCombos {
     static func next(_ db: Database, _ r: GiftSendRequest, windowSeconds: Int64, now: Int64) throws -> Int64 {
         guard windowSeconds > 0 else { return 1 }
-        let row = try Row.fetchOne(db, sql: "SELECT combo, last_at FROM gift_combos WHERE sender_id = ? AND room_id = ? AND gift_id = ?",
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT combo, last_at FROM gift_combos WHERE sender_id = ? AND room_id = ? AND gift_id = ?"),
             arguments: [r.senderID, r.roomID, r.giftID])
         var combo: Int64 = 1
         if let row, now - (row["last_at"] as Int64) <= windowSeconds * 1000 { combo = (row["combo"] as Int64) + 1 }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO gift_combos (sender_id, room_id, gift_id, combo, last_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(sender_id, room_id, gift_id) DO UPDATE SET combo = excluded.combo, last_at = excluded.last_at
-                """,
-            arguments: [r.senderID, r.roomID, r.giftID, combo, now])
+                """
+        ).execute(arguments: [r.senderID, r.roomID, r.giftID, combo, now])
         return combo
     }
 }

@@ -10,7 +10,7 @@ extension ConsumerRunner {
         let start = try Self.cursor(of: consumer.name, in: db)
         let entries = try Journal.read(db, after: start, limit: batchSize, types: consumer.types)
         let failing = try Set(Int64.fetchAll(
-            db, sql: "SELECT offset FROM consumer_failures WHERE consumer = ?", arguments: [consumer.name]))
+            db.cachedStatement(sql: "SELECT offset FROM consumer_failures WHERE consumer = ?"), arguments: [consumer.name]))
         var report = DrainReport()
         var position = start
         var blocked = false
@@ -48,19 +48,19 @@ extension ConsumerRunner {
             report.caughtUp = false
         }
         if position != start {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO consumer_cursors (name, offset) VALUES (?, ?)
                     ON CONFLICT (name) DO UPDATE SET offset = excluded.offset
-                    """,
-                arguments: [consumer.name, position])
+                    """
+            ).execute(arguments: [consumer.name, position])
         }
         return report
     }
 
     /// The consumer's cursor: the offset of the last entry it is done with (0 for none).
     static func cursor(of name: String, in db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT offset FROM consumer_cursors WHERE name = ?", arguments: [name]) ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT offset FROM consumer_cursors WHERE name = ?"), arguments: [name]) ?? 0
     }
 
     /// Counts a failed attempt and returns the attempts so far.

@@ -72,13 +72,13 @@ public enum Journal {
             guard !key.isEmpty, key.utf8.count <= idempotencyKeyBytesMax else {
                 throw JournalError.invalidIdempotencyKey
             }
-            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM journal WHERE idempotency_key = ?", arguments: [key]) {
+            if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM journal WHERE idempotency_key = ?"), arguments: [key]) {
                 return JournalEntry(row: existing)
             }
         }
-        try db.execute(
-            sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES (?, ?, ?, ?)",
-            arguments: [type, json, ms, key])
+        try db.cachedStatement(
+            sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [type, json, ms, key])
         return JournalEntry(offset: db.lastInsertedRowID, type: type, payload: json, createdAt: ms, idempotencyKey: key)
     }
 }

@@ -13,14 +13,14 @@ struct AccountState {
 extension Ledger {
     /// The account row, created with a zero balance on first use.
     func account(_ db: Database, _ id: AccountID, _ step: Step) throws -> AccountState {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
                 VALUES (?, ?, ?, ?, 0, 0, ?) ON CONFLICT (id) DO NOTHING
-                """,
-            arguments: [id.description, id.asset, id.ownerKind, id.ownerName, step.nowMillis])
+                """
+        ).execute(arguments: [id.description, id.asset, id.ownerKind, id.ownerName, step.nowMillis])
         let row = try Row.fetchOne(
-            db, sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?", arguments: [id.description])!
+            db.cachedStatement(sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?"), arguments: [id.description])!
         return AccountState(id: id, balance: row["balance"], pendingDebits: row["pending_debits"])
     }
 
@@ -61,12 +61,12 @@ extension Ledger {
 
     /// Writes new totals, only over the exact row that was read and checked.
     private func save(_ db: Database, _ old: AccountState, balance: Int64, pendingDebits: Int64) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE ledger_accounts SET balance = ?, pending_debits = ?
                 WHERE id = ? AND balance = ? AND pending_debits = ?
-                """,
-            arguments: [balance, pendingDebits, old.id.description, old.balance, old.pendingDebits])
+                """
+        ).execute(arguments: [balance, pendingDebits, old.id.description, old.balance, old.pendingDebits])
         precondition(db.changesCount == 1, "account \(old.id) changed between its check and its write")
         precondition(old.id.mayGoNegative || balance - pendingDebits >= 0, "account \(old.id) would go negative")
     }

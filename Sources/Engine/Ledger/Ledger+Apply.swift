@@ -43,9 +43,9 @@ extension Ledger {
             return transfers
         } catch let error as LedgerError where error.reason.isRecorded {
             for operation in chain {
-                try db.execute(
-                    sql: "INSERT INTO ledger_failures (id, code, message, body_hash, at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [operation.id, error.code, error.message, hash, nowMillis])
+                try db.cachedStatement(
+                    sql: "INSERT INTO ledger_failures (id, code, message, body_hash, at) VALUES (?, ?, ?, ?, ?)"
+                ).execute(arguments: [operation.id, error.code, error.message, hash, nowMillis])
             }
             throw error
         }
@@ -58,12 +58,12 @@ extension Ledger {
         var failure: LedgerError?
         var fresh = 0
         for operation in chain {
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_transfers WHERE id = ?", arguments: [operation.id]) {
+            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [operation.id]) {
                 let stored: String = row["body_hash"]
                 guard stored == hash else { throw LedgerError.idempotencyConflict(operation.id) }
                 transfers.append(Transfer(row: row))
             } else if let row = try Row.fetchOne(
-                db, sql: "SELECT code, message, body_hash FROM ledger_failures WHERE id = ?", arguments: [operation.id]) {
+                db.cachedStatement(sql: "SELECT code, message, body_hash FROM ledger_failures WHERE id = ?"), arguments: [operation.id]) {
                 let stored: String = row["body_hash"]
                 guard stored == hash, let reason = LedgerError.Reason(rawValue: row["code"]) else {
                     throw LedgerError.idempotencyConflict(operation.id)

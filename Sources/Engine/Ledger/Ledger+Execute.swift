@@ -13,9 +13,9 @@ extension Ledger {
             var row = NewRow(request: request, kind: .pending)
             row.timeoutMillis = timeoutMillis
             let transfer = try insert(db, row, step)
-            try db.execute(
-                sql: "INSERT INTO ledger_pending_open (id, debit_account, amount, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [transfer.id, transfer.debit.description, transfer.amount, transfer.expiresAt])
+            try db.cachedStatement(
+                sql: "INSERT INTO ledger_pending_open (id, debit_account, amount, expires_at) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [transfer.id, transfer.debit.description, transfer.amount, transfer.expiresAt])
             return transfer
         case .post(let id, let pendingID, let amount):
             let pending = try openPending(db, pendingID, step)
@@ -39,7 +39,7 @@ extension Ledger {
         if kind == .post {
             try move(db, amount, from: pending.debit, to: pending.credit, step)
         }
-        try db.execute(sql: "DELETE FROM ledger_pending_open WHERE id = ?", arguments: [pending.id])
+        try db.cachedStatement(sql: "DELETE FROM ledger_pending_open WHERE id = ?").execute(arguments: [pending.id])
         var row = NewRow(closing: pending, id: id, kind: kind, amount: amount)
         if kind == .expire { row.code = "expire" }
         return try insert(db, row, step)
@@ -48,13 +48,13 @@ extension Ledger {
     /// The pending transfer `pendingID`, if it is still open and unexpired.
     /// - Throws: `pending_not_found`, `pending_already_closed`, `pending_expired`.
     private func openPending(_ db: Database, _ pendingID: String, _ step: Step) throws -> Transfer {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_transfers WHERE id = ?", arguments: [pendingID]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [pendingID]) else {
             throw LedgerError.pendingNotFound(pendingID)
         }
         let pending = Transfer(row: row)
         guard pending.kind == .pending else { throw LedgerError.pendingNotFound(pendingID) }
         let closedBy = try String.fetchOne(
-            db, sql: "SELECT kind FROM ledger_transfers WHERE pending_id = ?", arguments: [pendingID])
+            db.cachedStatement(sql: "SELECT kind FROM ledger_transfers WHERE pending_id = ?"), arguments: [pendingID])
         if closedBy == Transfer.Kind.expire.rawValue { throw LedgerError.pendingExpired(pendingID) }
         if closedBy != nil { throw LedgerError.pendingAlreadyClosed(pendingID) }
         // Lazy expiry ran before the chain, but ledger time moves on while the chain writes.
@@ -67,13 +67,13 @@ extension Ledger {
     /// Writes a transfer moving the original's amount back.
     /// - Throws: `transfer_not_found`, `transfer_not_reversible`, `already_reversed`, funds errors.
     private func reverse(_ db: Database, _ transferID: String, id: String, reason: String, _ step: Step) throws -> Transfer {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_transfers WHERE id = ?", arguments: [transferID]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [transferID]) else {
             throw LedgerError.transferNotFound(transferID)
         }
         let original = Transfer(row: row)
         guard original.kind == .posted || original.kind == .post else { throw LedgerError.transferNotReversible(transferID) }
         let reversed = try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM ledger_transfers WHERE reverses = ?)", arguments: [transferID])
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM ledger_transfers WHERE reverses = ?)"), arguments: [transferID])
         guard reversed != true else { throw LedgerError.alreadyReversed(transferID) }
         try move(db, original.amount, from: original.credit, to: original.debit, step)
         var reversal = NewRow(closing: original, id: id, kind: .posted, amount: original.amount)

@@ -23,7 +23,7 @@ extension Ledger {
     public func expirePending(_ db: Database, now nowMillis: Int64, limit: Int = Ledger.expireBatchMax) throws -> [Transfer] {
         precondition(limit >= 1, "limit must be at least 1")
         let ids = try String.fetchAll(
-            db, sql: "SELECT id FROM ledger_pending_open WHERE expires_at <= ? ORDER BY expires_at, id LIMIT ?",
+            db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE expires_at <= ? ORDER BY expires_at, id LIMIT ?"),
             arguments: [ledgerNow(db, nowMillis: nowMillis), limit])
         return try expire(db, ids, nowMillis: nowMillis)
     }
@@ -41,7 +41,7 @@ extension Ledger {
             case .post(_, let pendingID, _), .void(_, let pendingID): pendingIDs.append(pendingID)
             case .reverse(_, let transferID, _):
                 let credit = try String.fetchOne(
-                    db, sql: "SELECT credit_account FROM ledger_transfers WHERE id = ?", arguments: [transferID])
+                    db.cachedStatement(sql: "SELECT credit_account FROM ledger_transfers WHERE id = ?"), arguments: [transferID])
                 if let credit { debits.append(credit) }
             }
         }
@@ -49,11 +49,11 @@ extension Ledger {
         var due: [String] = []
         for id in pendingIDs {
             due += try String.fetchAll(
-                db, sql: "SELECT id FROM ledger_pending_open WHERE id = ? AND expires_at <= ?", arguments: [id, now])
+                db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE id = ? AND expires_at <= ?"), arguments: [id, now])
         }
         for account in Set(debits) {
             due += try String.fetchAll(
-                db, sql: "SELECT id FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ? ORDER BY expires_at, id",
+                db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ? ORDER BY expires_at, id"),
                 arguments: [account, now])
         }
         var seen = Set<String>()
@@ -63,7 +63,7 @@ extension Ledger {
     /// Writes one `expire` row per pending id, releasing each reservation.
     private func expire(_ db: Database, _ ids: [String], nowMillis: Int64) throws -> [Transfer] {
         try ids.map { id in
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_transfers WHERE id = ?", arguments: [id])!
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [id])!
             let pending = Transfer(row: row)
             let step = Step(batch: "~expire:" + id, hash: "", nowMillis: nowMillis)
             return try close(db, pending, id: "~expire:" + id, kind: .expire, amount: pending.amount, step)

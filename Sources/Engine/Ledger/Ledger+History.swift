@@ -46,7 +46,7 @@ extension Ledger {
     func ledgerNow(_ db: Database, nowMillis: Int64) throws -> Int64 {
         let (micros, overflow) = nowMillis.multipliedReportingOverflow(by: 1000)
         precondition(!overflow && micros >= 0, "wall time out of range")
-        let last = try Int64.fetchOne(db, sql: "SELECT ts FROM ledger_transfers ORDER BY seq DESC LIMIT 1")
+        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT ts FROM ledger_transfers ORDER BY seq DESC LIMIT 1"))
         guard let last else { return micros }
         return max(micros, last + 1)
     }
@@ -57,12 +57,11 @@ extension Ledger {
         // Validation bounds the timeout, so this stays far inside Int64.
         let expiresAt = row.timeoutMillis.map { ts + $0 * 1000 }
         let stored = try Row.fetchOne(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 INSERT INTO ledger_transfers (id, debit_account, credit_account, asset, amount, code, memo, ts, kind,
                     pending_id, reverses, linked_batch, body_hash, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *
-                """,
+                """),
             arguments: [
                 row.id, row.debit.description, row.credit.description, row.asset, row.amount, row.code, row.memo, ts,
                 row.kind.rawValue, row.pendingID, row.reverses, step.batch, step.hash, expiresAt,

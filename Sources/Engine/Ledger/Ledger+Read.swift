@@ -12,7 +12,7 @@ extension Ledger {
     public func balances(_ db: Database, user: String) throws -> [String: Int64] {
         var result = Dictionary(uniqueKeysWithValues: configuration.assets.map { ($0, Int64(0)) })
         let rows = try Row.fetchAll(
-            db, sql: "SELECT asset, balance FROM ledger_accounts WHERE owner_kind = 'user' AND owner = ?", arguments: [user])
+            db.cachedStatement(sql: "SELECT asset, balance FROM ledger_accounts WHERE owner_kind = 'user' AND owner = ?"), arguments: [user])
         for row in rows {
             let asset: String = row["asset"]
             let balance: Int64 = row["balance"]
@@ -30,7 +30,7 @@ extension Ledger {
 
     /// An account's posted balance inside the caller's transaction.
     public func balance(_ db: Database, _ account: AccountID) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT balance FROM ledger_accounts WHERE id = ?", arguments: [account.description]) ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM ledger_accounts WHERE id = ?"), arguments: [account.description]) ?? 0
     }
 
     /// What a debit may take now: the balance minus reservations not yet due on the ledger's clock.
@@ -44,10 +44,10 @@ extension Ledger {
     /// The available balance inside the caller's transaction (see `available(_:)`).
     public func available(_ db: Database, _ account: AccountID, now nowMillis: Int64) throws -> Int64 {
         let key = account.description
-        let row = try Row.fetchOne(db, sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?", arguments: [key])
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?"), arguments: [key])
         guard let row else { return 0 }
         let due = try Int64.fetchOne(
-            db, sql: "SELECT COALESCE(SUM(amount), 0) FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ?",
+            db.cachedStatement(sql: "SELECT COALESCE(SUM(amount), 0) FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ?"),
             arguments: [key, ledgerNow(db, nowMillis: nowMillis)]) ?? 0
         let balance: Int64 = row["balance"]
         let pending: Int64 = row["pending_debits"]

@@ -10,6 +10,10 @@ import GRDB
 ///
 /// The ledger does not journal: callers append their own domain facts, using the returned
 /// transfers (ids, `ts`).
+///
+/// Its statements run through `db.cachedStatement`: a gift runs some forty of them on the one
+/// writer connection, and compiling each anew (parser and GRDB's authorizer) was about a
+/// third of the writer's time per gift.
 public struct Ledger: Sendable {
     /// Most transfers returned by one history page.
     public static let pageLimitMax = 200

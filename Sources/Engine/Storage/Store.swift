@@ -41,6 +41,9 @@ public final class Store: Sendable {
             // after `prepareDatabase` has run: so set ours afterwards, on the writer itself.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(configuration.synchronous.rawValue)")
+                // A group commit nests a savepoint per operation; their statement journals
+                // outgrow SQLite's in-memory spill size and went to temporary files.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
         } catch {
             throw StorageError.openFailed(path: configuration.path, reason: "\(error)")
