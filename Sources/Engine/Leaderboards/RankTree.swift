@@ -194,6 +194,7 @@ struct RankTree: ~Copyable {
         let base = Int(leaf) * leafCapacity
         let n = Int(leafCounts[Int(leaf)])
         let slot = key.tie.slot
+        guard n > 0 else { return nil }
         let at = leafSlots.withUnsafeBufferPointer { buffer in
             let slots = buffer.baseAddress! + base
             var i = 0
@@ -209,7 +210,8 @@ struct RankTree: ~Copyable {
     /// next (each a trip to memory on a large board), and its branches mispredict besides.
     @inline(__always)
     static func firstNotBelow(_ primary: Int64, in array: [Int64], from start: Int, count n: Int) -> Int {
-        array.withUnsafeBufferPointer { buffer in
+        guard n > 0 else { return start }
+        return array.withUnsafeBufferPointer { buffer in
             let values = buffer.baseAddress! + start
             var below = 0
             var i = 0
