@@ -110,7 +110,8 @@ extension RankTree {
     mutating func moveKeys(from source: Int, to target: Int, count n: Int) {
         guard n > 0, source != target else { return }
         Self.move(&leafPrimaries, from: source, to: target, count: n)
-        Self.move(&leafTies, from: source, to: target, count: n)
+        Self.move(&leafTimes, from: source, to: target, count: n)
+        Self.move(&leafSlots, from: source, to: target, count: n)
     }
 
     mutating func moveChildren(from source: Int, to target: Int, count n: Int) {
@@ -137,6 +138,12 @@ extension RankTree {
     private static func move(_ array: inout [RankTie], from source: Int, to target: Int, count n: Int) {
         precondition(source >= 0 && target >= 0 && max(source, target) + n <= array.count)
         let stride = MemoryLayout<RankTie>.stride
+        array.withUnsafeMutableBytes { memmove(in: $0, from: source, to: target, count: n, stride: stride) }
+    }
+
+    private static func move(_ array: inout [RankTime], from source: Int, to target: Int, count n: Int) {
+        precondition(source >= 0 && target >= 0 && max(source, target) + n <= array.count)
+        let stride = MemoryLayout<RankTime>.stride
         array.withUnsafeMutableBytes { memmove(in: $0, from: source, to: target, count: n, stride: stride) }
     }
 

@@ -27,10 +27,9 @@ extension RankTree {
     }
 
     private mutating func remove(_ key: RankKey, fromLeaf leaf: Int32) -> Bool {
-        let at = lowerBound(key, in: leaf)
+        guard let at = index(of: key, in: leaf) else { return false }
         let n = Int(leafCounts[Int(leaf)])
         let base = Int(leaf) * leafCapacity
-        guard at < n, leafKey(base + at) == key else { return false }
         moveKeys(from: base + at + 1, to: base + at, count: n - at - 1)
         leafCounts[Int(leaf)] = Int32(n - 1)
         return true

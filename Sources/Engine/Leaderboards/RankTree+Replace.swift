@@ -18,9 +18,8 @@ extension RankTree {
             node = innerChildren[base + i]
         }
         let base = Int(node) * leafCapacity
-        let at = lowerBound(old, in: node)
         let staysHere = (low.map { !(new < $0) } ?? true) && (high.map { new < $0 } ?? true)
-        guard staysHere, at < Int(leafCounts[Int(node)]), leafKey(base + at) == old else {
+        guard staysHere, let at = index(of: old, in: node) else {
             remove(old)
             return insert(new)
         }

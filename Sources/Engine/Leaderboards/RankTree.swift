@@ -17,6 +17,14 @@ struct RankTie: Equatable, BitwiseCopyable {
     }
 }
 
+/// A leaf's copy of a tie without the slot, which leaves keep in an array of their own.
+struct RankTime: Equatable, BitwiseCopyable {
+    var reachedAt: Int64
+    var seq: Int64
+
+    static let zero = RankTime(reachedAt: 0, seq: 0)
+}
+
 /// The sort key of one entry inside a `RankTree`.
 struct RankKey: Equatable, BitwiseCopyable {
     /// The score, bit-inverted on descending boards (`~x` reverses the order of every `Int64`
@@ -33,12 +41,13 @@ struct RankKey: Equatable, BitwiseCopyable {
 /// A counted B+tree of distinct `RankKey`s: O(log n) insert, remove, replace, rank and select.
 ///
 /// Nodes are not objects. Leaf `l` owns positions `l * leafCapacity ..< l * leafCapacity +
-/// leafCounts[l]` of `leafPrimaries` and `leafTies`; inner node `x` owns `innerSizes[x]`
-/// positions from `x * innerCapacity` of `innerChildren`, `innerCounts` (each child's subtree
-/// size), `sepPrimaries` and `sepTies` (the separator at position `i >= 1` is a lower bound of
-/// child `i` and above every key of child `i - 1`; position 0 is unused). Primaries sit apart
-/// from ties so a binary search reads 8 bytes per probe and touches few cache lines; ties are
-/// read only when primaries are equal. Freed nodes go to free lists and are reused, so an
+/// leafCounts[l]` of `leafPrimaries`, `leafTimes` and `leafSlots`; inner node `x` owns
+/// `innerSizes[x]` positions from `x * innerCapacity` of `innerChildren`, `innerCounts` (each
+/// child's subtree size), `sepPrimaries` and `sepTies` (the separator at position `i >= 1` is a
+/// lower bound of child `i` and above every key of child `i - 1`; position 0 is unused). On a
+/// large board every node visited is a trip to memory, so the parts of a key live apart: a
+/// search scans a node's primaries (a few cache lines, loaded together), reads times only
+/// among equal primaries, and finds an existing key by scanning its leaf's slots. Freed nodes go to free lists and are reused, so an
 /// operation allocates nothing once the arrays have grown and moves no reference counts. All
 /// leaves sit at depth `height`, chained left to right through `leafNext`. Noncopyable: its
 /// owner's single access covers a whole operation and nothing ever copies the arrays (not
@@ -48,7 +57,8 @@ struct RankTree: ~Copyable {
     let innerCapacity: Int
 
     var leafPrimaries: [Int64] = []
-    var leafTies: [RankTie] = []
+    var leafTimes: [RankTime] = []
+    var leafSlots: [Int32] = []
     var leafCounts: [Int32] = []
     var leafNext: [Int32] = []
     var freeLeaves: [Int32] = []
@@ -87,11 +97,15 @@ struct RankTree: ~Copyable {
 
     // MARK: Keys at flat positions
 
-    @inline(__always) func leafKey(_ i: Int) -> RankKey { RankKey(primary: leafPrimaries[i], tie: leafTies[i]) }
+    @inline(__always) func leafKey(_ i: Int) -> RankKey {
+        let time = leafTimes[i]
+        return RankKey(primary: leafPrimaries[i], tie: RankTie(reachedAt: time.reachedAt, seq: time.seq, slot: leafSlots[i]))
+    }
 
     @inline(__always) mutating func setLeafKey(_ i: Int, _ key: RankKey) {
         leafPrimaries[i] = key.primary
-        leafTies[i] = key.tie
+        leafTimes[i] = RankTime(reachedAt: key.tie.reachedAt, seq: key.tie.seq)
+        leafSlots[i] = key.tie.slot
     }
 
     @inline(__always) func separator(_ i: Int) -> RankKey { RankKey(primary: sepPrimaries[i], tie: sepTies[i]) }
@@ -111,7 +125,8 @@ struct RankTree: ~Copyable {
         }
         let leaf = Int32(leafCounts.count)
         leafPrimaries.append(contentsOf: Array(repeating: 0, count: leafCapacity))
-        leafTies.append(contentsOf: Array(repeating: .zero, count: leafCapacity))
+        leafTimes.append(contentsOf: Array(repeating: .zero, count: leafCapacity))
+        leafSlots.append(contentsOf: Array(repeating: 0, count: leafCapacity))
         leafCounts.append(0)
         leafNext.append(-1)
         return leaf
@@ -166,26 +181,46 @@ struct RankTree: ~Copyable {
             var hi = base + n
             while at < hi {
                 let mid = (at + hi) >> 1
-                if leafPrimaries[mid] == key.primary && leafTies[mid] < key.tie { at = mid + 1 } else { hi = mid }
+                if leafPrimaries[mid] == key.primary && leafKey(mid).tie < key.tie { at = mid + 1 } else { hi = mid }
             }
         }
         return at - base
     }
 
+    /// Where `key`, which the caller believes present, sits in `leaf`: found by its slot (unique
+    /// in the tree), then checked whole. - Returns: nil when absent.
+    @inline(__always)
+    func index(of key: RankKey, in leaf: Int32) -> Int? {
+        let base = Int(leaf) * leafCapacity
+        let n = Int(leafCounts[Int(leaf)])
+        let slot = key.tie.slot
+        guard n > 0 else { return nil }
+        let at = leafSlots.withUnsafeBufferPointer { buffer in
+            let slots = buffer.baseAddress! + base
+            var i = 0
+            while i < n, slots[i] != slot { i &+= 1 }
+            return i
+        }
+        return at < n && leafKey(base + at) == key ? at : nil
+    }
+
     /// The first index in `array[start ..< start + n]` (sorted) holding `primary` or more, else
-    /// `start + n`. Branch-free halving: the loop runs a fixed log2(n) times and each step is a
-    /// conditional move, where a branching binary search mispredicts every other probe.
+    /// `start + n`, by counting the smaller ones. A whole node is a few cache lines; counting
+    /// loads them all at once, where a binary search waits for one line before it asks for the
+    /// next (each a trip to memory on a large board), and its branches mispredict besides.
     @inline(__always)
     static func firstNotBelow(_ primary: Int64, in array: [Int64], from start: Int, count n: Int) -> Int {
         guard n > 0 else { return start }
-        var at = start
-        var length = n
-        while length > 1 {
-            let half = length >> 1
-            at = array[at + half] < primary ? at + half : at
-            length -= half
+        return array.withUnsafeBufferPointer { buffer in
+            let values = buffer.baseAddress! + start
+            var below = 0
+            var i = 0
+            while i < n {
+                below &+= values[i] < primary ? 1 : 0
+                i &+= 1
+            }
+            return start + below
         }
-        return array[at] < primary ? at + 1 : at
     }
 
     /// The keys before child `i` of inner node `node`.
@@ -206,9 +241,7 @@ struct RankTree: ~Copyable {
             before += countBefore(child: i, of: node)
             node = innerChildren[Int(node) * innerCapacity + i]
         }
-        let at = lowerBound(key, in: node)
-        guard at < Int(leafCounts[Int(node)]), leafKey(Int(node) * leafCapacity + at) == key else { return nil }
-        return before + at
+        return index(of: key, in: node).map { before + $0 }
     }
 
     /// Calls `body` with up to `limit` keys in order, from 0-based `position`.
