@@ -18,7 +18,10 @@ import Testing
 
             let report = try await runner.drain()
             #expect(report.parked == 1 && report.applied == 2)
-            #expect(consumer.script.calls(at: 3) == 3)
+            // The first pass applies the batch under one savepoint, rolls it back at 3 and
+            // applies it again entry by entry: 1 and 2 ran twice but count once.
+            #expect(consumer.script.calls(at: 1) == 2 && consumer.script.calls(at: 2) == 2)
+            #expect(consumer.script.calls(at: 3) == 4)
             #expect(try await store.effects(of: "board") == [1, 2, 4, 5])
             #expect(try await runner.lag() == ["board": 0])
             let failures = try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consumer_failures") }

@@ -232,6 +232,32 @@ struct ActivityTests {
         #expect(rows == 1)
     }
 
+    @Test("a batch rolled back for a failing entry applies the others once; a board it made survives a restart")
+    func batchRolledBack() async throws {
+        let bomb = """
+            return activity { id = "z-bomb", on = { gift = function(_, g) if g.value_coins == 13 then error("boom") end end } }
+            """
+        let clock = ManualClock(nowMillis: LiveOps.day1 + LiveOps.hour)
+        let e = try await EngineHost(scripts: ["activities/gala.lua": Self.board, "activities/z_bomb.lua": bomb], clock: clock)
+        // One batch: the first gift makes the day's board, the second fails, the third is fine.
+        for (i, coins) in [5, 13, 7].enumerated() {
+            try await LiveOps.gift(e, from: "v\(i)", to: "s1", coins: Int64(coins), at: LiveOps.day1 + LiveOps.hour + Int64(i))
+        }
+        for _ in 0..<10 { _ = try await e.engine.consumers.drain() }
+        let parked = try await e.engine.consumers.parked()
+        #expect(parked.map(\.consumer) == ["activities"] && parked[0].error.contains("boom"))
+        let daily = BoardKey(scope: "gala", board: "daily", period: "2027-01-20")
+        let rows = e.engine.activities.leaderboards.top(daily, 10).map { "\($0.entry.member)=\($0.entry.score)" }
+        #expect(rows == ["v2=7", "v0=5"])
+        let periods = try await e.engine.store.read { db in
+            try String.fetchAll(db, sql: "SELECT board FROM leaderboard_periods WHERE scope = 'gala' ORDER BY board")
+        }
+        #expect(periods == ["daily", "givers", "low"])
+        let reopened = try EngineParts.open(databasePath: e.database.path, scriptsPath: e.folder.path, synchronous: .normal, logger: .quiet())
+        try await reopened.loadScripts()
+        #expect(reopened.activities.leaderboards.top(daily, 10).map { "\($0.entry.member)=\($0.entry.score)" } == rows)
+    }
+
     static let chestAndWheel = """
         return activity {
           id = "fun",

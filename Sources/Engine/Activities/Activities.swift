@@ -30,6 +30,9 @@ public final class Activities: Sendable {
     /// Where changed boards are marked for the rooms' live `leaderboard` events.
     public let feed: LeaderboardFeed
     private let cache = GenerationCache { ActivityDefinition.all($0) }
+    /// Memory changes of the consumer's current batch, so the whole batch can be undone when
+    /// the runner rolls it back. Only the store's writer touches it.
+    private let batchUndo = Mutex(BoardUndo())
 
     /// - Parameters: store, scripts, ledger: the engine; leaderboards: the book (shared with
     ///   routes); calendar: the operations time zone.
@@ -103,6 +106,24 @@ public final class Activities: Sendable {
             leaderboards.rollback(done)
             throw error
         }
+        if !done.isEmpty { batchUndo.withLock { $0.append(contentsOf: done) } }
+    }
+
+    /// Puts memory back to the start of the consumer's batch (the runner rolled it back).
+    func rollbackBatch() {
+        leaderboards.rollback(batchUndo.withLock { u in
+            defer { u.removeAll() }
+            return u
+        })
+    }
+
+    /// Drops the batch's undo log (the batch committed, or memory is rebuilt from the store).
+    func forgetBatch() { batchUndo.withLock { $0.removeAll() } }
+
+    /// Ends the consumer's batch: writes its board rows; its memory changes are kept.
+    func finishBatch(_ db: Database) throws {
+        batchUndo.withLock { $0.removeAll() }
+        try leaderboards.flush(db)
     }
 
     /// The table a handler receives for a journal entry.
@@ -226,10 +247,15 @@ public struct ActivityConsumer: JournalConsumer {
     }
 
     public func settled(committed: Bool) {
+        activities.forgetBatch()
         if !committed { activities.leaderboards.markDirty() }
     }
 
     public func finishBatch(in db: Database) throws {
-        try activities.leaderboards.flush(db)
+        try activities.finishBatch(db)
+    }
+
+    public func batchRolledBack() {
+        activities.rollbackBatch()
     }
 }

@@ -13,6 +13,10 @@ public struct RoomEventsConsumer: JournalConsumer {
     /// - Parameter bus: where rooms' subscribers listen.
     public init(bus: RoomBus) { self.bus = bus }
 
+    /// Publishing cannot be undone: each entry gets its own savepoint, so a failing entry
+    /// never makes the runner apply (publish) the entries before it again.
+    public var replaysBatchOnFailure: Bool { false }
+
     public func apply(_ entry: JournalEntry, in db: Database) throws {
         switch entry.type {
         case GiftSender.giftType:

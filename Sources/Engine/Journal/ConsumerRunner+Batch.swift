@@ -17,6 +17,64 @@ extension ConsumerRunner {
         var report = DrainReport()
         var position = start
         var blocked = false
+        // The common case: nothing failing, so the whole batch goes under one savepoint. Only
+        // when an entry fails is the batch rolled back and applied entry by entry below.
+        if consumer.replaysBatchOnFailure, failing.isEmpty, let last = entries.last, try applyAll(consumer, entries, in: db) {
+            report.applied = entries.count
+            position = last.offset
+        } else {
+            try applyEachEntry(consumer, entries, failing: failing, report: &report, position: &position, blocked: &blocked, in: db)
+        }
+        // A short, unblocked batch read everything there was: skip the entries of other types too.
+        if !blocked && entries.count < batchSize {
+            position = max(position, latest)
+        } else {
+            report.caughtUp = false
+        }
+        try consumer.finishBatch(in: db)
+        // Facts this batch appended may concern any consumer (activities read the tasks'
+        // `task_completed`): another pass is needed, so `drain` does not stop before them.
+        if try Journal.latestOffset(db) > latest { report.caughtUp = false }
+        if position != start {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO consumer_cursors (name, offset) VALUES (?, ?)
+                    ON CONFLICT (name) DO UPDATE SET offset = excluded.offset
+                    """
+            ).execute(arguments: [consumer.name, position])
+        }
+        return report
+    }
+
+    /// Applies every entry under one savepoint.
+    /// - Returns: true when all succeeded; false when one failed, after rolling the savepoint
+    ///   back and telling the consumer (`batchRolledBack`).
+    /// - Throws: a `FatalConsumerError` or a storage error.
+    private func applyAll(_ consumer: any JournalConsumer, _ entries: [JournalEntry], in db: Database) throws -> Bool {
+        var failed = false
+        try db.inSavepoint {
+            for entry in entries {
+                do {
+                    try consumer.apply(entry, in: db)
+                } catch let error where error is any FatalConsumerError {
+                    throw error
+                } catch {
+                    failed = true
+                    return .rollback
+                }
+            }
+            return .commit
+        }
+        if failed { consumer.batchRolledBack() }
+        return !failed
+    }
+
+    /// Applies entries one by one, each in its own savepoint, until one fails: counts the
+    /// failure (stopping there) or parks the entry after `maxAttempts` (going on).
+    private func applyEachEntry(
+        _ consumer: any JournalConsumer, _ entries: [JournalEntry], failing: Set<Int64>, report: inout DrainReport,
+        position: inout Int64, blocked: inout Bool, in db: Database
+    ) throws {
         for entry in entries {
             do {
                 try db.inSavepoint {
@@ -44,25 +102,6 @@ extension ConsumerRunner {
                 position = entry.offset
             }
         }
-        // A short, unblocked batch read everything there was: skip the entries of other types too.
-        if !blocked && entries.count < batchSize {
-            position = max(position, latest)
-        } else {
-            report.caughtUp = false
-        }
-        try consumer.finishBatch(in: db)
-        // Facts this batch appended may concern any consumer (activities read the tasks'
-        // `task_completed`): another pass is needed, so `drain` does not stop before them.
-        if try Journal.latestOffset(db) > latest { report.caughtUp = false }
-        if position != start {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO consumer_cursors (name, offset) VALUES (?, ?)
-                    ON CONFLICT (name) DO UPDATE SET offset = excluded.offset
-                    """
-            ).execute(arguments: [consumer.name, position])
-        }
-        return report
     }
 
     /// The consumer's cursor: the offset of the last entry it is done with (0 for none).

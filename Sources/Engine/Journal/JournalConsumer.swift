@@ -3,8 +3,9 @@ import GRDB
 /// Something that turns journal facts into state: a leaderboard, a task tracker, a settlement
 /// accrual. A `ConsumerRunner` feeds it entries in order after its durable cursor.
 ///
-/// `apply` runs inside the runner's write transaction, in a savepoint of its own, and the
-/// cursor advances in that same transaction: effects written through `db` happen exactly once
+/// `apply` runs inside the runner's write transaction (under one savepoint per batch, or one
+/// per entry after a failure; see `replaysBatchOnFailure`), and the cursor advances in that
+/// same transaction: effects written through `db` happen exactly once
 /// even though an entry may be delivered again after a crash. Effects outside the database
 /// (sockets, caches) are at least once and must tolerate repeats.
 public protocol JournalConsumer: Sendable {
@@ -30,11 +31,26 @@ public protocol JournalConsumer: Sendable {
     /// where a consumer that coalesces its writes (one row per hot key per batch rather than
     /// one per entry) flushes them. The default does nothing.
     func finishBatch(in db: Database) throws
+
+    /// Whether the runner may apply a whole batch under one savepoint: when an entry fails,
+    /// it rolls the batch back (calling `batchRolledBack`) and applies it again entry by entry,
+    /// each in its own savepoint, to find and count the failing one. A consumer whose `apply`
+    /// has effects outside the database that must not repeat (pushing to sockets) says false,
+    /// and each of its entries always gets its own savepoint. The default is true.
+    var replaysBatchOnFailure: Bool { get }
+
+    /// Called when the runner rolled back the store's side of every `apply` since the batch
+    /// began (an entry failed under the batch's single savepoint), before it applies the batch
+    /// again entry by entry: memory kept beside the store must go back to the batch's start.
+    /// The default does nothing.
+    func batchRolledBack()
 }
 
 extension JournalConsumer {
     public func settled(committed: Bool) {}
     public func finishBatch(in db: Database) throws {}
+    public var replaysBatchOnFailure: Bool { true }
+    public func batchRolledBack() {}
 }
 
 /// An error that means "stop everything, this is not the entry's fault" (a broken invariant,

@@ -67,16 +67,27 @@ public struct LeaderboardError: ShowrunnerError, Equatable {
 
 /// What changed, so a failed handler can be undone in memory when its transaction rolls back.
 public struct BoardUndo: Sendable {
-    /// (board, member, previous entry); a nil member records that the board was closed.
-    fileprivate var steps: [(BoardKey, String?, RankedEntry?)] = []
+    fileprivate enum Step: Sendable {
+        /// A member's entry changed; `previous` is what it was (nil: it was not on the board).
+        case member(BoardKey, String, previous: RankedEntry?)
+        /// The board was closed.
+        case closed(BoardKey)
+        /// The board was made (its period row was inserted in the same transaction).
+        case created(BoardKey)
+    }
+    fileprivate var steps: [Step] = []
     /// An empty log.
     public init() {}
     /// Whether nothing was changed.
     public var isEmpty: Bool { steps.isEmpty }
     /// Appends another log's steps (newer than these).
     public mutating func append(contentsOf other: BoardUndo) { steps += other.steps }
+    /// Forgets every step (the changes committed).
+    public mutating func removeAll() { steps.removeAll(keepingCapacity: true) }
     /// The boards whose scores changed.
-    public var changedBoards: Set<BoardKey> { Set(steps.compactMap { $0.1 == nil ? nil : $0.0 }) }
+    public var changedBoards: Set<BoardKey> {
+        Set(steps.compactMap { if case .member(let key, _, _) = $0 { key } else { nil } })
+    }
 }
 
 /// Every leaderboard: ranked sets in memory, each row persisted in the store in the same
@@ -203,13 +214,14 @@ public final class Leaderboards: Sendable {
         boards.withLock { all in
             unflushed.withLock { _ = $0.insert(Pending(key: key, member: member)) }
             guard let b = all[key] else { return }
+            if isNewBoard { undo.steps.append(.created(key)) }
             if let evict {
                 b.set.remove(evict.member)
-                undo.steps.append((key, evict.member, evict))
+                undo.steps.append(.member(key, evict.member, previous: evict))
                 unflushed.withLock { _ = $0.insert(Pending(key: key, member: evict.member)) }
             }
             b.set.upsert(entry)
-            undo.steps.append((key, member, previous))
+            undo.steps.append(.member(key, member, previous: previous))
         }
         return entry
     }
@@ -245,14 +257,20 @@ public final class Leaderboards: Sendable {
     public func rollback(_ undo: BoardUndo) {
         guard !undo.isEmpty else { return }
         boards.withLock { all in
-            for (key, member, previous) in undo.steps.reversed() {
-                guard let b = all[key] else { continue }
-                guard let member else {
-                    b.closed = false
-                    continue
+            for step in undo.steps.reversed() {
+                switch step {
+                case .member(let key, let member, let previous):
+                    guard let b = all[key] else { continue }
+                    if let previous { b.set.upsert(previous) } else { b.set.remove(member) }
+                    unflushed.withLock { _ = $0.insert(Pending(key: key, member: member)) }
+                case .closed(let key):
+                    all[key]?.closed = false
+                case .created(let key):
+                    // Its period row is rolled back with the transaction: so is the board, and
+                    // the next change makes both again.
+                    all[key] = nil
+                    unflushed.withLock { set in set = set.filter { $0.key != key } }
                 }
-                if let previous { b.set.upsert(previous) } else { b.set.remove(member) }
-                unflushed.withLock { _ = $0.insert(Pending(key: key, member: member)) }
             }
         }
     }
@@ -265,14 +283,18 @@ public final class Leaderboards: Sendable {
                 ON CONFLICT (scope, board, period) DO UPDATE SET closed_at = excluded.closed_at
                 """,
             arguments: [key.scope, key.board, key.period, now, now])
-        boards.withLock { all in
-            if let b = all[key] { b.closed = true } else {
-                let b = Board(order: .desc)
+        let created = boards.withLock { all in
+            if let b = all[key] {
                 b.closed = true
-                all[key] = b
+                return false
             }
+            let b = Board(order: .desc)
+            b.closed = true
+            all[key] = b
+            return true
         }
-        undo.steps.append((key, nil, nil))
+        if created { undo.steps.append(.created(key)) }
+        undo.steps.append(.closed(key))
     }
 
     /// Periods of a scope's board that are still open, other than `current`.

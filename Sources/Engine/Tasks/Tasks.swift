@@ -325,4 +325,9 @@ public struct TaskConsumer: JournalConsumer {
     public func settled(committed: Bool) {
         if !committed { tasks.discardBatch() }
     }
+
+    /// Progress is written only at the batch's end: the rolled-back batch's is simply dropped.
+    public func batchRolledBack() {
+        tasks.discardBatch()
+    }
 }
