@@ -21,12 +21,13 @@ struct LiveOpsBench: AsyncParsableCommand {
     @Option(help: "synchronous: full, normal or off.") var synchronous = "full"
     @Option(help: "Time of the gifts, inside the shipped activities' windows.") var at = "2027-01-21T12:00:00+08:00"
 
-    /// Decodes the gift and does nothing else: the ceiling of reading and committing.
+    /// Parses the gift (as handlers get it) and does nothing else: the ceiling of reading and
+    /// committing.
     struct DecodeOnly: JournalConsumer {
         let name: String
         let types: Set<String>? = ["gift"]
         func apply(_ entry: JournalEntry, in db: GRDB.Database) throws {
-            _ = try entry.decodePayload(as: GiftReceipt.self)
+            _ = try LuaValue(json: entry.payload)
         }
     }
 
@@ -59,8 +60,9 @@ struct LiveOpsBench: AsyncParsableCommand {
         let report = await runtime.reload(trigger: "bench")
         guard report.ok else { throw ValidationError("scripts do not load: \(report.problems)") }
         let ledger = Ledger(store: store)
-        let activities = Activities(store: store, scripts: runtime, ledger: ledger, logger: logger)
-        let tasks = Tasks(store: store, scripts: runtime, ledger: ledger, logger: logger)
+        let handlerEvents = HandlerEvents()
+        let activities = Activities(store: store, scripts: runtime, ledger: ledger, events: handlerEvents, logger: logger)
+        let tasks = Tasks(store: store, scripts: runtime, ledger: ledger, events: handlerEvents, logger: logger)
         try await fill(store, time: time)
         let consumers: [any JournalConsumer] = scripted
             ? [ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks)]

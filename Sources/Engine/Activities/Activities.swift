@@ -30,17 +30,20 @@ public final class Activities: Sendable {
     /// Where changed boards are marked for the rooms' live `leaderboard` events.
     public let feed: LeaderboardFeed
     private let cache = GenerationCache { ActivityDefinition.all($0) }
+    /// Handler tables of journal facts, shared with the tasks consumer.
+    let events: HandlerEvents
     /// Memory changes of the consumer's current batch, so the whole batch can be undone when
     /// the runner rolls it back. Only the store's writer touches it.
     private let batchUndo = Mutex(BoardUndo())
 
     /// - Parameters: store, scripts, ledger: the engine; leaderboards: the book (shared with
-    ///   routes); calendar: the operations time zone.
+    ///   routes); calendar: the operations time zone; events: handler tables (share one with `Tasks`).
     public init(
         store: Store, scripts: ScriptRuntime, ledger: Ledger, leaderboards: Leaderboards = Leaderboards(),
         calendar: OperationsCalendar = OperationsCalendar(), feed: LeaderboardFeed = LeaderboardFeed(),
-        logger: Logger = Logger(label: "showrunner.activities")
+        events: HandlerEvents = HandlerEvents(), logger: Logger = Logger(label: "showrunner.activities")
     ) {
+        self.events = events
         self.feed = feed
         self.store = store
         self.scripts = scripts
@@ -96,7 +99,7 @@ public final class Activities: Sendable {
             }
             var event: LuaValue?
             for def in defs where def.handlers.contains(handler) && def.isLive(at: now) {
-                if event == nil { event = try Self.event(entry) }
+                if event == nil { event = try events.event(entry) }
                 done.append(contentsOf: try run(def, generation, handler, args: [event!], entry: entry, in: db))
             }
             if entry.type == Self.tickType {
@@ -126,12 +129,6 @@ public final class Activities: Sendable {
         try leaderboards.flush(db)
     }
 
-    /// The table a handler receives for a journal entry.
-    static func event(_ entry: JournalEntry) throws -> LuaValue {
-        if entry.type == GiftSender.giftType { return try entry.decodePayload(as: GiftReceipt.self).luaValue }
-        let v = try entry.decodePayload(as: LuaValue.self)
-        return v.table == nil ? .table(LuaTable(fields: ["value": v])) : v
-    }
 
     /// Runs one handler of one activity; its effects commit with the caller's transaction, or
     /// none of them do.

@@ -109,8 +109,9 @@ public enum WhatIfReplay {
         let report = await scripts.reload(trigger: "replay")
         guard report.ok, let generation = scripts.current else { throw GenerationRejected(problems: report.problems) }
         let ledger = Ledger(store: store)
-        let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: options.calendar, logger: logger)
-        let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: options.calendar, logger: logger)
+        let events = HandlerEvents()
+        let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: options.calendar, events: events, logger: logger)
+        let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: options.calendar, events: events, logger: logger)
 
         let (window, seqBefore) = try await store.write { db in try prepare(db, options) }
         try await activities.load()

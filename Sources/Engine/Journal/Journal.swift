@@ -61,6 +61,12 @@ public enum Journal {
         return try insert(db, type: type, json: payloadJSON, key: idempotencyKey, at: ms)
     }
 
+    /// Appends a fact whose JSON the host built itself (`JSONText`), skipping the validation
+    /// `append(payloadJSON:)` does for text from outside.
+    static func append(_ db: Database, type: String, hostJSON: String, idempotencyKey: String?, at ms: Int64) throws -> JournalEntry {
+        try insert(db, type: type, json: hostJSON, key: idempotencyKey, at: ms)
+    }
+
     private static func insert(
         _ db: Database, type: String, json: String, key: String?, at ms: Int64
     ) throws -> JournalEntry {

@@ -57,9 +57,10 @@ final class ScriptTestEngine: Sendable {
             let report = await scripts.activate(files, trigger: "test")
             guard report.ok else { throw GenerationRejected(problems: report.problems) }
             let ledger = Ledger(store: store, clock: clock)
-            let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: calendar, logger: logger)
+            let events = HandlerEvents()
+            let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: calendar, events: events, logger: logger)
             try await activities.load()
-            let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: calendar, clock: clock, logger: logger)
+            let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: calendar, clock: clock, events: events, logger: logger)
             // One attempt: a failing handler is parked at once and reported to the test.
             let consumers = ConsumerRunner(
                 store: store,

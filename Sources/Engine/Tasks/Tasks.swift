@@ -73,6 +73,8 @@ public final class Tasks: Sendable {
     let payer: RewardPayer
     let logger: Logger
     private let cache = GenerationCache { $0.declarations.compactMap(TaskDefinition.init) }
+    /// Handler tables of journal facts, shared with the activities consumer.
+    let events: HandlerEvents
 
     struct ProgressKey: Hashable {
         let task: String
@@ -84,11 +86,14 @@ public final class Tasks: Sendable {
     /// touches it.
     private let batch = Mutex<[ProgressKey: (value: Int64, at: Int64)]>([:])
 
-    /// - Parameters: the engine's parts; calendar: the operations time zone; clock: claim time.
+    /// - Parameters: the engine's parts; calendar: the operations time zone; clock: claim time;
+    ///   events: handler tables (share one with `Activities`).
     public init(
         store: Store, scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(),
-        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "showrunner.tasks")
+        clock: any WallClock = SystemWallClock(), events: HandlerEvents = HandlerEvents(),
+        logger: Logger = Logger(label: "showrunner.tasks")
     ) {
+        self.events = events
         self.store = store
         self.scripts = scripts
         self.ledger = ledger
@@ -129,7 +134,7 @@ public final class Tasks: Sendable {
             if !undo.isEmpty { batch.withLock { b in for (k, old) in undo.reversed() { b[k] = old } } }
         }
         for def in defs where def.handlers.contains(handler) && def.isLive(at: entry.createdAt) {
-            if event == nil { event = try Activities.event(entry) }
+            if event == nil { event = try events.event(entry) }
             let address = ScriptAddress(.task, def.id)
             let origin = "task:\(def.id):\(entry.offset)"
             let ctx = CallContext(
@@ -189,7 +194,7 @@ public final class Tasks: Sendable {
         for stage in def.stages where before < stage.goal && stage.goal <= after {
             _ = try Journal.append(
                 db, type: Self.completedType,
-                payload: TaskCompleted(taskID: def.id, userID: user, stage: stage.stage, goal: stage.goal, period: period),
+                hostJSON: TaskCompleted(taskID: def.id, userID: user, stage: stage.stage, goal: stage.goal, period: period).json,
                 idempotencyKey: "task_completed:\(def.id):\(user):\(period):\(stage.stage)", at: now)
         }
     }
@@ -275,6 +280,11 @@ public struct TaskCompleted: Sendable, Codable, Hashable {
         case stage, goal, period
         case taskID = "task_id"
         case userID = "user_id"
+    }
+
+    /// The fact's JSON, as `JSONEncoder` with sorted keys would write it.
+    var json: String {
+        "{\"goal\":\(goal),\"period\":\(JSONText.quoted(period)),\"stage\":\(stage),\"task_id\":\(JSONText.quoted(taskID)),\"user_id\":\(JSONText.quoted(userID))}"
     }
 }
 

@@ -40,8 +40,9 @@ struct EngineParts: Sendable {
         let rooms = RoomDirectory(store: store, clock: clock)
         let ledger = Ledger(store: store, configuration: ledgerConfiguration, clock: clock)
         let bus = RoomBus()
-        let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: calendar, logger: logger)
-        let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: calendar, clock: clock, logger: logger)
+        let events = HandlerEvents()
+        let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: calendar, events: events, logger: logger)
+        let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: calendar, clock: clock, events: events, logger: logger)
         let consumers = ConsumerRunner(
             store: store,
             consumers: [

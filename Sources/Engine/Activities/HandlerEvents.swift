@@ -1,0 +1,51 @@
+import Synchronization
+
+/// The tables activity and task handlers receive for journal facts, parsed once per fact for
+/// every consumer that hands it to scripts: the activities and tasks consumers read the same
+/// gifts, one batch after the other, and parsing was the largest single cost of a gift there.
+public final class HandlerEvents: Sendable {
+    /// Facts kept; past it the cache starts over (two consumers' batches fit many times).
+    public static let capacity = 8_192
+    private let cache = Mutex<[Int64: LuaValue]>([:])
+
+    /// An empty cache; share one between the consumers of one store.
+    public init() {}
+
+    /// The handler's table for `entry`.
+    /// - Throws: `JournalError.invalidPayload` when the payload is not what its type promises.
+    func event(_ entry: JournalEntry) throws -> LuaValue {
+        if let hit = cache.withLock({ $0[entry.offset] }) { return hit }
+        let value = try Self.parse(entry)
+        cache.withLock { c in
+            if c.count >= Self.capacity { c.removeAll(keepingCapacity: true) }
+            c[entry.offset] = value
+        }
+        return value
+    }
+
+    /// Fields of a gift fact that handlers see, besides `value_coins` (the gift's total).
+    static let giftFields = ["send_id", "room_id", "sender_id", "streamer_id", "gift_id", "count", "price_coins", "total_coins", "combo"]
+
+    /// The table for `entry`: a gift's documented fields (with `value_coins`), any other
+    /// fact's JSON object as is, and a payload that is not an object as `{ value = ... }`.
+    static func parse(_ entry: JournalEntry) throws -> LuaValue {
+        let v: LuaValue
+        do {
+            v = try LuaValue(json: entry.payload)
+        } catch {
+            throw JournalError.invalidPayload(reason: "offset \(entry.offset): \(error)")
+        }
+        guard entry.type == GiftSender.giftType else {
+            return v.table == nil ? .table(LuaTable(fields: ["value": v])) : v
+        }
+        guard let all = v.table?.fields else { throw JournalError.invalidPayload(reason: "offset \(entry.offset): a gift is an object") }
+        var fields: [String: LuaValue] = [:]
+        fields.reserveCapacity(giftFields.count + 1)
+        for name in giftFields {
+            guard let f = all[name] else { throw JournalError.invalidPayload(reason: "offset \(entry.offset): gift without '\(name)'") }
+            fields[name] = f
+        }
+        fields["value_coins"] = fields["total_coins"]
+        return .table(LuaTable(fields: fields))
+    }
+}

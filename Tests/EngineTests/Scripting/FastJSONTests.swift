@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import Engine
+
+@Suite("LuaValue(json:): journal payloads into handler tables")
+struct FastJSONTests {
+    /// The reference: the `Decodable` conformance through `JSONDecoder`.
+    static func reference(_ text: String) throws -> LuaValue {
+        try JSONDecoder().decode(LuaValue.self, from: Data(text.utf8))
+    }
+
+    @Test("means what the Decodable conformance means", arguments: [
+        #"{"send_id":"b1","count":3,"price_coins":10,"transfer_ids":["t1","t2"],"ledger_time":1800403200000000}"#,
+        #"{"a":null,"b":[1,null,"x"],"c":{"d":{"e":[]}},"f":{}}"#,
+        #"{"t":true,"f":false,"neg":-42,"zero":0,"big":9223372036854775807,"small":-9223372036854775808}"#,
+        #"{"pi":3.25,"negexp":-2.5E-3}"#,
+        #"{"esc":"a\"b\\c\/d\b\f\n\r\t","u":"\u00e9\u4e2d","pair":"\ud83d\ude00","raw":"中文 é 😀"}"#,
+        #"  [ 1 , 2 , { "k" : "v" } ]  "#,
+        #""just a string""#,
+        "17",
+    ])
+    func matchesTheReference(_ text: String) throws {
+        #expect(try LuaValue(json: text) == (try Self.reference(text)))
+    }
+
+    @Test("integers stay integers; past Int64 a number is a double")
+    func numbers() throws {
+        #expect(try LuaValue(json: "9223372036854775807") == .integer(.max))
+        #expect(try LuaValue(json: "-9223372036854775808") == .integer(.min))
+        #expect(try LuaValue(json: "9223372036854775808") == .number(9_223_372_036_854_775_808))
+        #expect(try LuaValue(json: "-0") == .integer(0))
+        #expect(try LuaValue(json: "2.0") == .number(2))
+        #expect(try LuaValue(json: "2.0").integer == 2)
+        // JSONDecoder reads 1e3 as the integer 1000; here it is the float, equal to it in Lua.
+        #expect(try LuaValue(json: "1e3") == .number(1000) && (try LuaValue(json: "1e3").integer) == 1000)
+    }
+
+    @Test("malformed text is an error with the byte offset", arguments: [
+        ("", 0), ("{", 1), (#"{"a":1,}"#, 7), (#"{"a" 1}"#, 5), ("[1 2]", 3), ("01", 2), ("1.", 2), ("1e", 2), ("-", 1),
+        (#""abc"#, 4), ("\"a\u{01}\"", 2), (#""\ud800""#, 7), (#""\udc00x""#, 7), (#""\x""#, 3), ("tru", 0), ("nul", 0),
+        ("[1] 2", 4), ("{\"a\":1}}", 7), ("1e999", 5),
+    ] as [(String, Int)])
+    func malformed(_ text: String, offset: Int) {
+        #expect(throws: JSONParseError.self) { try LuaValue(json: text) }
+        do {
+            _ = try LuaValue(json: text)
+        } catch {
+            #expect(error.offset == offset, "\(text): \(error)")
+        }
+    }
+
+    @Test("nesting is bounded")
+    func depth() throws {
+        let ok = String(repeating: "[", count: LuaValue.jsonDepthMax) + String(repeating: "]", count: LuaValue.jsonDepthMax)
+        #expect(try LuaValue(json: ok).table != nil)
+        let deep = String(repeating: "[", count: LuaValue.jsonDepthMax + 1) + String(repeating: "]", count: LuaValue.jsonDepthMax + 1)
+        #expect(throws: JSONParseError.self) { try LuaValue(json: deep) }
+    }
+
+    @Test("a gift fact becomes its documented fields with value_coins; a bad one is an invalid payload")
+    func giftEvents() throws {
+        let json = """
+            {"send_id":"s","room_id":"r","sender_id":"v","streamer_id":"m","gift_id":"rose","gift_version":1,"count":2,\
+            "price_coins":5,"total_coins":10,"streamer_revenue":5,"guild_share":0,"platform_fee":5,"combo":1,\
+            "balance_coins":90,"transfer_ids":["a"],"ledger_time":7}
+            """
+        let entry = JournalEntry(offset: 9, type: "gift", payload: json, createdAt: 1, idempotencyKey: nil)
+        let event = try HandlerEvents.parse(entry)
+        #expect(event["value_coins"] == 10 && event["total_coins"] == 10 && event["sender_id"] == "v")
+        #expect(Set(event.table?.fields.keys ?? [:].keys) == Set(HandlerEvents.giftFields + ["value_coins"]))
+        let cache = HandlerEvents()
+        #expect(try cache.event(entry) == event)
+        #expect(try cache.event(entry) == event)
+
+        let missing = JournalEntry(offset: 10, type: "gift", payload: #"{"send_id":"s"}"#, createdAt: 1, idempotencyKey: nil)
+        #expect(throws: JournalError.self) { try HandlerEvents.parse(missing) }
+        let broken = JournalEntry(offset: 11, type: "tick", payload: "{", createdAt: 1, idempotencyKey: nil)
+        #expect(throws: JournalError.self) { try HandlerEvents.parse(broken) }
+        let scalar = JournalEntry(offset: 12, type: "tick", payload: "5", createdAt: 1, idempotencyKey: nil)
+        #expect(try HandlerEvents.parse(scalar) == ["value": 5])
+    }
+}
+
+@Suite("JSONText: hand-written fact JSON")
+struct JSONTextTests {
+    @Test("a task_completed fact is byte for byte what JSONEncoder writes", arguments: [
+        "plain", "quote\" back\\slash /slash", "ctl \u{01}\u{1F}\n\r\t\u{08}\u{0C}", "中文 é 😀", "",
+    ])
+    func matchesJSONEncoder(_ user: String) throws {
+        let fact = TaskCompleted(taskID: "gift-levels", userID: user, stage: 3, goal: 60, period: "2027-W03")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(fact.json == String(decoding: try encoder.encode(fact), as: UTF8.self))
+        #expect(try JSONDecoder().decode(TaskCompleted.self, from: Data(fact.json.utf8)) == fact)
+    }
+}
