@@ -81,8 +81,8 @@ final class ActivityBoards: ScriptBoards {
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT progress, opened FROM chest_progress WHERE activity = ? AND chest = ? AND owner = ?"),
             arguments: [activity.id, name, owner])
-        let before: Int64 = row?["progress"] ?? 0
-        let openedBefore: Int64 = row?["opened"] ?? 0
+        let before: Int64 = row?[0] ?? 0
+        let openedBefore: Int64 = row?[1] ?? 0
         let (after, overflow) = before.addingReportingOverflow(amount)
         guard !overflow else { throw ScriptArgumentError(message: "chest '\(name)': progress would overflow") }
         let openedAfter = after / chest.threshold

@@ -12,7 +12,7 @@ extension Journal {
         _ db: Database, after offset: Int64, limit: Int, types: Set<String>? = nil
     ) throws -> [JournalEntry] {
         guard (1...readLimitMax).contains(limit) else { throw JournalError.invalidLimit(limit, max: readLimitMax) }
-        var sql = "SELECT * FROM journal WHERE offset > ?"
+        var sql = "SELECT \(JournalEntry.columns) FROM journal WHERE offset > ?"
         var arguments: StatementArguments = [offset]
         if let types {
             if types.isEmpty { return [] }
@@ -21,7 +21,13 @@ extension Journal {
         }
         sql += " ORDER BY offset LIMIT ?"
         arguments += [limit]
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(JournalEntry.init(row:))
+        // A consumer asks the same question every batch: prepare it once per connection, and
+        // read columns by position.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        var entries: [JournalEntry] = []
+        entries.reserveCapacity(min(limit, 1024))
+        while let row = try rows.next() { entries.append(JournalEntry(columns: row)) }
+        return entries
     }
 
     /// The entry at `offset`, if any.

@@ -61,10 +61,17 @@ public enum Journal {
         return try insert(db, type: type, json: payloadJSON, key: idempotencyKey, at: ms)
     }
 
-    /// Appends a fact whose JSON the host built itself (`JSONText`), skipping the validation
-    /// `append(payloadJSON:)` does for text from outside.
-    static func append(_ db: Database, type: String, hostJSON: String, idempotencyKey: String?, at ms: Int64) throws -> JournalEntry {
-        try insert(db, type: type, json: hostJSON, key: idempotencyKey, at: ms)
+    /// Appends a fact whose JSON the host built itself (`JSONText`) once per key: one statement,
+    /// without the validation `append(payloadJSON:)` does for text from outside, and without
+    /// reading back an existing entry.
+    /// - Returns: whether it was appended (false: the key was already in the journal).
+    @discardableResult
+    static func appendOnce(_ db: Database, type: String, hostJSON: String, idempotencyKey key: String, at ms: Int64) throws -> Bool {
+        try db.cachedStatement(sql: """
+            INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES (?, ?, ?, ?)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """).execute(arguments: [type, hostJSON, ms, key])
+        return db.changesCount > 0
     }
 
     private static func insert(

@@ -40,6 +40,14 @@ public struct JournalEntry: Sendable, Codable, Equatable {
         }
     }
 
+    /// The columns `init(columns:)` reads, in its order.
+    static let columns = "offset, type, payload, created_at, idempotency_key"
+
+    /// Reads an entry from a row of `columns`, by position.
+    init(columns row: Row) {
+        self.init(offset: row[0], type: row[1], payload: row[2], createdAt: row[3], idempotencyKey: row[4])
+    }
+
     /// Reads an entry from a `journal` row.
     init(row: Row) {
         self.init(

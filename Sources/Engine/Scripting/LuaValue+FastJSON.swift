@@ -83,6 +83,7 @@ private struct FastJSONReader {
         guard depth <= LuaValue.jsonDepthMax else { throw fail("nested deeper than \(LuaValue.jsonDepthMax)") }
         index += 1
         var fields: [String: LuaValue] = [:]
+        fields.reserveCapacity(16)
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1

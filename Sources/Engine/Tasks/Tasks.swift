@@ -192,7 +192,7 @@ public final class Tasks: Sendable {
         undo.append((key, pending))
         batch.withLock { $0[key] = (after, now) }
         for stage in def.stages where before < stage.goal && stage.goal <= after {
-            _ = try Journal.append(
+            try Journal.appendOnce(
                 db, type: Self.completedType,
                 hostJSON: TaskCompleted(taskID: def.id, userID: user, stage: stage.stage, goal: stage.goal, period: period).json,
                 idempotencyKey: "task_completed:\(def.id):\(user):\(period):\(stage.stage)", at: now)
