@@ -185,6 +185,12 @@ function Ctx.config(key) end
 ---@return integer
 function Ctx.balance(user, asset) end
 
+---Whether viewer follows streamer now.
+---@param viewer string
+---@param streamer string
+---@return boolean
+function Ctx.follows(viewer, streamer) end
+
 ---Grants an asset to a user from the promotions account (applied if the handler succeeds).
 ---@param user string
 ---@param asset string

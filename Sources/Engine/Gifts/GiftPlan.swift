@@ -99,4 +99,5 @@ struct LedgerReads: ScriptReads {
     let db: Database
     let ledger: Ledger
     func balance(user: String, asset: String) throws -> Int64 { try ledger.balance(db, .user(user, asset)) }
+    func follows(viewer: String, streamer: String) throws -> Bool { try Follows.isFollowing(db, viewer: viewer, streamer: streamer) }
 }

@@ -68,6 +68,8 @@ public enum ScriptEffect: Sendable, Hashable {
 public protocol ScriptReads {
     /// A user's balance of an asset.
     func balance(user: String, asset: String) throws -> Int64
+    /// Whether `viewer` follows `streamer` now.
+    func follows(viewer: String, streamer: String) throws -> Bool
 }
 
 /// What `ctx.leaderboard(name)` and `ctx.chest(...)` reach: the calling activity's boards,

@@ -73,5 +73,16 @@ extension HostAPI {
             guard let reads = try requireContext(call).reads else { throw ScriptArgumentError(message: "ctx.balance: no ledger in this context") }
             call.return(.integer(try reads.balance(user: user, asset: asset)))
         },
+        HostFunction(
+            "follows", scope: .ctx, parameters: [.init("viewer", "string"), .init("streamer", "string")],
+            returns: ["boolean"], summary: "Whether viewer follows streamer now."
+        ) { call in
+            let viewer = try call.string(1)
+            let streamer = try call.string(2)
+            guard let reads = try requireContext(call).reads else { throw ScriptArgumentError(message: "ctx.follows: no store in this context") }
+            do { call.return(.boolean(try reads.follows(viewer: viewer, streamer: streamer))) } catch let e as ScriptArgumentError { throw e } catch {
+                throw ScriptArgumentError(message: "ctx.follows: \(error)")
+            }
+        },
     ]
 }

@@ -80,4 +80,18 @@ extension Migrations {
             PRIMARY KEY (user_id, idempotency_key)
         ) WITHOUT ROWID;
         """
+
+    /// Who follows which streamer: one row per pair, kept after an unfollow (`active = 0`) so
+    /// a later follow knows it is not the first.
+    static let v5Follows = """
+        CREATE TABLE follows (
+            viewer_id TEXT NOT NULL,
+            streamer_id TEXT NOT NULL,
+            active INTEGER NOT NULL,
+            followed_at INTEGER NOT NULL,
+            first_followed_at INTEGER NOT NULL,
+            PRIMARY KEY (viewer_id, streamer_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX follows_by_streamer ON follows (streamer_id, active);
+        """
 }

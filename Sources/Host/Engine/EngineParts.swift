@@ -70,7 +70,7 @@ struct EngineParts: Sendable {
     /// The HTTP areas of the engine.
     var routeAreas: [any RouteArea] {
         [
-            ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms), JournalRoutes(consumers: consumers),
+            ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms, follows: Follows(store: store, clock: clock)), JournalRoutes(consumers: consumers),
             GiftRoutes(catalog: gifts, rooms: rooms), WalletRoutes(ledger: ledger), PaymentRoutes(topUps: topUps),
             AdminWalletRoutes(store: store, ledger: ledger), GiftSendRoutes(sender: giftSender, refunds: giftRefunds),
             LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock),

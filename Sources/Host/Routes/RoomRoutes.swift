@@ -1,9 +1,11 @@
 import Engine
 import Hummingbird
 
-/// `POST /v1/admin/rooms` (operators) and `GET /v1/rooms/{room}` (anyone signed in).
+/// `POST /v1/admin/rooms` (operators), `GET /v1/rooms/{room}` (anyone signed in), and
+/// following the room's streamer: `GET`, `POST`, `DELETE /v1/rooms/{room}/follow`.
 struct RoomRoutes: RouteArea {
     let rooms: RoomDirectory
+    let follows: Follows
 
     struct CreateRoom: StrictDecodable {
         static let allowedKeys: Set<String> = ["id", "streamer_id", "title", "category"]
@@ -26,6 +28,22 @@ struct RoomRoutes: RouteArea {
         routes.authenticated.get("rooms/:room") { _, context in
             let id = try context.parameters.require("room")
             return try JSONBody.response(try await rooms.room(id: id))
+        }
+        let resolver = RoomResolver.ids(rooms)
+        routes.authenticated.get("rooms/:room/follow") { _, context in
+            let me = try context.requirePrincipal()
+            let room = try await resolver.resolve(try context.parameters.require("room"))
+            return try JSONBody.response(try await follows.state(viewer: me.userID, room: room))
+        }
+        routes.authenticated.post("rooms/:room/follow") { _, context in
+            let me = try context.requirePrincipal()
+            let room = try await resolver.resolve(try context.parameters.require("room"))
+            return try JSONBody.response(try await follows.follow(viewer: me.userID, room: room))
+        }
+        routes.authenticated.delete("rooms/:room/follow") { _, context in
+            let me = try context.requirePrincipal()
+            let room = try await resolver.resolve(try context.parameters.require("room"))
+            return try JSONBody.response(try await follows.unfollow(viewer: me.userID, room: room))
         }
     }
 }
