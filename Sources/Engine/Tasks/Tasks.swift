@@ -85,6 +85,12 @@ public final class Tasks: Sendable {
     /// end (`flush`), so a busy viewer costs one row write per batch. Only the store's writer
     /// touches it.
     private let batch = Mutex<[ProgressKey: (value: Int64, at: Int64)]>([:])
+    /// Progress as the store holds it, for keys read or written lately, so a viewer's next gift
+    /// does not read their row again. Filled from reads and from `flush`; emptied when a write
+    /// did not commit (`discardCommitted`) and when it grows past `progressCacheMax`.
+    private let stored = Mutex<[ProgressKey: Int64]>([:])
+    /// Most progress rows kept in memory.
+    static let progressCacheMax = 200_000
 
     /// - Parameters: the engine's parts; calendar: the operations time zone; clock: claim time;
     ///   events: handler tables (share one with `Activities`).
@@ -156,6 +162,27 @@ public final class Tasks: Sendable {
         undo.removeAll()
     }
 
+    /// The key's progress in the store (0 without a row), from memory when it was read or
+    /// written lately.
+    private func storedProgress(_ key: ProgressKey, in db: Database) throws -> Int64 {
+        if let hit = stored.withLock({ $0[key] }) { return hit }
+        let value = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?"),
+            arguments: [key.task, key.user, key.period]) ?? 0
+        remember([(key, value)])
+        return value
+    }
+
+    private func remember(_ rows: some Sequence<(ProgressKey, Int64)>) {
+        stored.withLock { cache in
+            if cache.count >= Self.progressCacheMax { cache.removeAll(keepingCapacity: true) }
+            for (k, v) in rows { cache[k] = v }
+        }
+    }
+
+    /// Forgets the remembered progress: a write that may have changed it did not commit.
+    func discardStored() { stored.withLock { $0.removeAll() } }
+
     /// Writes the batch's progress; call at the end of the consumer's batch, inside its transaction.
     func flush(_ db: Database) throws {
         let rows = batch.withLock { b in
@@ -163,6 +190,9 @@ public final class Tasks: Sendable {
             return b
         }
         guard !rows.isEmpty else { return }
+        // Remembered now; if this transaction does not commit, `settled(committed: false)`
+        // forgets everything remembered.
+        remember(rows.lazy.map { ($0.key, $0.value.value) })
         let upsert = try db.cachedStatement(
             sql: """
                 INSERT INTO task_progress (task, user_id, period, progress, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -183,9 +213,7 @@ public final class Tasks: Sendable {
         let period = calendar.key(def.repeats, at: now)
         let key = ProgressKey(task: def.id, user: user, period: period)
         let pending = batch.withLock { $0[key] }
-        let before = try pending?.value ?? Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?"),
-            arguments: [def.id, user, period]) ?? 0
+        let before = try pending?.value ?? storedProgress(key, in: db)
         guard before < def.finalGoal else { return }
         let (sum, overflow) = before.addingReportingOverflow(n)
         let after = overflow ? def.finalGoal : min(sum, def.finalGoal)
@@ -333,7 +361,10 @@ public struct TaskConsumer: JournalConsumer {
     }
 
     public func settled(committed: Bool) {
-        if !committed { tasks.discardBatch() }
+        if !committed {
+            tasks.discardBatch()
+            tasks.discardStored()
+        }
     }
 
     /// Progress is written only at the batch's end: the rolled-back batch's is simply dropped.
