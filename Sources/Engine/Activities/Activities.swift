@@ -148,6 +148,7 @@ public final class Activities: Sendable {
             random: { [unowned ctx] n in ctx.draw(n) })
         boards.periodOverride = periods
         ctx.boards = boards
+        defer { ctx.emitLogs(to: logger, origin: origin) }
         do {
             _ = try generation.withTransactionVM { vm in try vm.call(address, handler, args: args, context: ctx) }
             try effects.apply(ctx, origin: origin, in: db, at: entry.createdAt)

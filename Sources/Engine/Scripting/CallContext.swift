@@ -1,3 +1,5 @@
+import Logging
+
 /// What one handler call may read and the effects it asks for. Effects are applied by the host,
 /// all in one transaction, only when the handler returns without error.
 public final class CallContext {
@@ -45,6 +47,14 @@ public final class CallContext {
     /// Records a log line (bounded: later lines are dropped past 100).
     public func log(_ line: String) {
         if logs.count < 100 { logs.append(String(line.prefix(1_000))) }
+    }
+
+    /// Writes the lines logged with `ctx.log` / `print` during the call to `logger` (info),
+    /// tagged with the script and `origin`, whether the call succeeded or not.
+    public func emitLogs(to logger: Logger, origin: String) {
+        for line in logs {
+            logger.info("script log", metadata: ["script": "\(script)", "origin": "\(origin)", "line": "\(line)"])
+        }
     }
 
     /// A uniform draw in 1...n, recorded.

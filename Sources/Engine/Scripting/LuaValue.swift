@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value that crosses between Swift and Lua. Integers stay `Int64` end to end: an id or an
 /// amount never passes through a floating-point number.
 public enum LuaValue: Sendable, Hashable {
@@ -39,6 +41,19 @@ public enum LuaValue: Sendable, Hashable {
     public var table: LuaTable? {
         if case .table(let t) = self { return t }
         return nil
+    }
+
+    /// How `print` and `ctx.log` write the value: as Lua's `tostring` would for plain values
+    /// (`7`, `2.5`, `true`, `nil`), and `table` for a table.
+    public var logText: String {
+        switch self {
+        case .nil: "nil"
+        case .boolean(let b): b ? "true" : "false"
+        case .integer(let i): String(i)
+        case .number(let d): d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : String(format: "%.14g", d)
+        case .string(let s): s
+        case .table: "table"
+        }
     }
 
     /// Field access on a table value; `nil` for anything else.

@@ -60,9 +60,7 @@ extension HostAPI {
         },
         HostFunction("log", scope: .ctx, parameters: [.init("...", "any")], summary: "Logs a line with the script's name.") { call in
             var parts: [String] = []
-            for i in 0..<call.count {
-                if let s = try? call.string(i + 1) { parts.append(s) } else { parts.append("\(try call.value(i + 1))") }
-            }
+            for i in 0..<call.count { parts.append(try call.value(i + 1).logText) }
             try requireContext(call).log(parts.joined(separator: " "))
         },
     ]

@@ -30,17 +30,7 @@ extension HostAPI {
         },
         HostFunction("print", scope: .internal, summary: "logs its arguments") { call in
             var parts: [String] = []
-            for i in 1...max(call.count, 1) where i <= call.count {
-                let v = try call.value(i)
-                switch v {
-                case .string(let s): parts.append(s)
-                case .integer(let n): parts.append(String(n))
-                case .number(let d): parts.append(String(d))
-                case .boolean(let b): parts.append(String(b))
-                case .nil: parts.append("nil")
-                case .table: parts.append("table")
-                }
-            }
+            for i in 1...max(call.count, 1) where i <= call.count { parts.append(try call.value(i).logText) }
             call.context?.log(parts.joined(separator: "\t"))
         },
     ]

@@ -146,6 +146,7 @@ public final class Tasks: Sendable {
             let ctx = CallContext(
                 script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: origin),
                 reads: LedgerReads(db: db, ledger: ledger))
+            defer { ctx.emitLogs(to: logger, origin: origin) }
             do {
                 _ = try generation.withTransactionVM { vm in try vm.call(address, handler, args: [event!], context: ctx) }
                 try effects.apply(ctx, origin: origin, in: db, at: entry.createdAt) { user, n in
