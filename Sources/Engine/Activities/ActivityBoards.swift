@@ -49,20 +49,20 @@ final class ActivityBoards: ScriptBoards {
         _ = try key(board, period)
     }
 
-    func mutate(_ board: String, period: String?, member: String, op: String, value: Int64) throws -> LuaValue {
+    func mutate(_ board: String, period: String?, member: String, op: String, value: Int64) throws -> RankedRow? {
         guard let op = BoardOp(rawValue: op) else { throw ScriptArgumentError(message: "unknown leaderboard operation '\(op)'") }
         let key = try key(board, period)
         let entry = try book.apply(db, key, spec: try spec(board), member: member, op: op, value: value, at: now, undo: &undo)
-        guard entry != nil else { return .nil }
-        return book.standing(key, member)?.luaValue ?? .nil
+        guard entry != nil else { return nil }
+        return book.standing(key, member)
     }
 
     func top(_ board: String, period: String?, n: Int) throws -> [LuaValue] {
         book.top(try key(board, period), n).map(\.luaValue)
     }
 
-    func rank(_ board: String, period: String?, member: String) throws -> LuaValue {
-        book.standing(try key(board, period), member)?.luaValue ?? .nil
+    func rank(_ board: String, period: String?, member: String) throws -> RankedRow? {
+        book.standing(try key(board, period), member)
     }
 
     func around(_ board: String, period: String?, member: String, n: Int) throws -> [LuaValue] {

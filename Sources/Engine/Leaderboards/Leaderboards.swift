@@ -352,7 +352,7 @@ public final class Leaderboards: Sendable {
 }
 
 /// An entry with its rank, as handlers and routes see it.
-public struct RankedRow: Sendable, Hashable, Encodable {
+public struct RankedRow: Sendable, Hashable, Encodable, LuaEncodable {
     /// 1-based rank (distinct: ties are broken by who reached the score first).
     public let rank: Int
     public let entry: RankedEntry
@@ -369,6 +369,15 @@ public struct RankedRow: Sendable, Hashable, Encodable {
         try c.encode(entry.member, forKey: .member)
         try c.encode(entry.score, forKey: .score)
         try c.encode(entry.reachedAt, forKey: .reachedAt)
+    }
+
+    public var luaFieldCount: Int { 4 }
+    /// Writes `{ rank, member, score, reached_at }` straight into the table.
+    public func encode(to table: inout LuaTableWriter) {
+        table.set("rank", Int64(rank))
+        table.set("member", entry.member)
+        table.set("score", entry.score)
+        table.set("reached_at", entry.reachedAt)
     }
 
     /// As a Lua table: `{ rank, member, score, reached_at }`.

@@ -89,11 +89,11 @@ public protocol ScriptBoards: AnyObject {
     /// Throws unless the activity declares `board`; `period` (optional) names a past period.
     func check(_ board: String, period: String?) throws -> Void
     /// Applies `op` (`add`, `set`, `best`) and returns the member's row afterwards (or nil).
-    func mutate(_ board: String, period: String?, member: String, op: String, value: Int64) throws -> LuaValue
+    func mutate(_ board: String, period: String?, member: String, op: String, value: Int64) throws -> RankedRow?
     /// The first `n` rows.
     func top(_ board: String, period: String?, n: Int) throws -> [LuaValue]
     /// The member's row, or nil.
-    func rank(_ board: String, period: String?, member: String) throws -> LuaValue
+    func rank(_ board: String, period: String?, member: String) throws -> RankedRow?
     /// Rows around the member.
     func around(_ board: String, period: String?, member: String, n: Int) throws -> [LuaValue]
     /// Members on the board.

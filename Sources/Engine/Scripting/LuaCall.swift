@@ -83,6 +83,20 @@ public struct LuaCall: ~Copyable {
         stack.push(value)
         results += 1
     }
+
+    /// Returns a new table written field by field from `value` (no intermediate `LuaValue`),
+    /// or nil.
+    public mutating func returnTable(_ value: (some LuaEncodable)?) {
+        _ = lua_checkstack(stack.L, 3)
+        if let value {
+            lua_createtable(stack.L, 0, Int32(clamping: value.luaFieldCount))
+            var writer = LuaTableWriter(stack: stack)
+            value.encode(to: &writer)
+        } else {
+            lua_pushnil(stack.L)
+        }
+        results += 1
+    }
 }
 
 /// A bad argument or a refused request from a host function; raised as a Lua error at the
@@ -108,7 +122,8 @@ extension LuaCall {
     public mutating func returnObject(_ type: String, fields: [String: LuaValue]) {
         _ = lua_checkstack(stack.L, 4)
         lua_createtable(stack.L, 0, Int32(fields.count))
-        for (k, v) in fields.sorted(by: { $0.key < $1.key }) {
+        // Sorted so a table's layout (and `pairs` order) is the same in every process.
+        for (k, v) in fields.count < 2 ? Array(fields) : fields.sorted(by: { $0.key < $1.key }) {
             stack.push(v)
             lua_setfield(stack.L, -2, k)
         }

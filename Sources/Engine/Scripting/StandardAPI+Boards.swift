@@ -32,7 +32,7 @@ extension HostAPI {
             guard !member.isEmpty, member.utf8.count <= 128 else { throw call.argumentError(1, "member must be 1...128 bytes") }
             let n = try call.integer(2)
             let row = try board(call) { b, name, period in try b.mutate(name, period: period, member: member, op: op, value: n) }
-            call.return(row)
+            call.returnTable(row)
         }
     }
 
@@ -79,7 +79,7 @@ extension HostAPI {
         HostFunction("rank", scope: .method("Leaderboard"), parameters: [.init("member", "string")], returns: ["LeaderboardRow?"],
             summary: "The member's row ({ rank, member, score, reached_at }), or nil.") { call in
             let member = try call.string(1)
-            call.return(try board(call) { b, name, period in try b.rank(name, period: period, member: member) })
+            call.returnTable(try board(call) { b, name, period in try b.rank(name, period: period, member: member) })
         },
         HostFunction("around", scope: .method("Leaderboard"), parameters: [.init("member", "string"), .init("n", "integer")],
             returns: ["LeaderboardRow[]"], summary: "Up to n rows above the member, the member, and up to n below (n at most 50).") { call in

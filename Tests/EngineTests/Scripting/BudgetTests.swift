@@ -70,7 +70,14 @@ struct BudgetTests {
         let (_, result) = try await runGiftHandler("""
             local ok = pcall(function() local t = {} for i = 1, 1e9 do t[i] = {i} end end)
             return ok
-            """, limits: { var l = Self.tight; l.callInstructionsMax = 0; return l }())
+            """, limits: { () -> ScriptLimits in
+                // Only memory may stop it: no instruction budget, and a deadline far beyond
+                // what filling 8 MiB takes on a loaded machine.
+                var l = Self.tight
+                l.callInstructionsMax = 0
+                l.callTimeout = .seconds(60)
+                return l
+            }())
         #expect(result.failure?.reason == .memory)
     }
 
