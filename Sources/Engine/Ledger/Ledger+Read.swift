@@ -64,11 +64,12 @@ extension Ledger {
         let key = account.description
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?"), arguments: [key])
         guard let row else { return 0 }
+        let pending: Int64 = row["pending_debits"]
+        guard pending > 0 else { return row["balance"] }
         let due = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT COALESCE(SUM(amount), 0) FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ?"),
             arguments: [key, ledgerNow(db, nowMillis: nowMillis)]) ?? 0
         let balance: Int64 = row["balance"]
-        let pending: Int64 = row["pending_debits"]
         return balance - (pending - due)
     }
 
