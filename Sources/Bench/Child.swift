@@ -49,6 +49,31 @@ enum Child {
         let deadline = Date().addingTimeInterval(grace)
         while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        reap(process, within: grace)
+    }
+
+    /// Stops a redis-server child: `SHUTDOWN NOSAVE` over `socket` (or a new connection to
+    /// `port`), then, if it is still alive after `grace`, SIGTERM and SIGKILL (`stop`).
+    ///
+    /// SIGTERM alone is not enough: a child started from one of Swift's concurrency threads
+    /// inherits their signal mask, which blocks SIGTERM, and the server stays up after the run.
+    static func stopRedis(_ process: Process, port: UInt16, socket: BlockingSocket? = nil, grace: Double = 5) {
+        guard process.isRunning else { return }
+        if let connection = socket ?? (try? BlockingSocket(port: port)) {
+            // The server closes the connection as it exits: there is no reply to wait for.
+            try? connection.write(RESPBuffer.command(["SHUTDOWN", "NOSAVE"]))
+        }
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        stop(process, grace: 1)
+        reap(process, within: 5)
+    }
+
+    /// Waits (at most `seconds`, never with `waitUntilExit`) until Foundation has seen the
+    /// child exit, so no zombie outlives the harness's bookkeeping.
+    static func reap(_ process: Process, within seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
     }
 
     /// Prints a line at once: children write to the same stdout, and a buffered table is

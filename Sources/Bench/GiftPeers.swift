@@ -27,16 +27,23 @@ final class RedisPeer: @unchecked Sendable {
                        "--appendfsync", "always", "--save", "", "--daemonize", "no", "--loglevel", "warning"]
         p.standardOutput = FileHandle.nullDevice
         try p.run()
-        try Child.waitForPort(Int(port))
-        let s = try BlockingSocket(port: port)
-        try s.write(resp(["SCRIPT", "LOAD", script]))
-        let reply = String(decoding: try s.read(until: respReplyLength), as: UTF8.self)
-        let sha = reply.split(separator: "\r\n")[1]
-        for w in 0..<1_000 {
-            try s.write(resp(["HSET", "wallet:v\(w)", "coins", "1000000000"]))
-            _ = try s.read(until: respReplyLength)
+        do {
+            try Child.waitForPort(Int(port))
+            let s = try BlockingSocket(port: port)
+            try s.write(resp(["SCRIPT", "LOAD", script]))
+            let reply = String(decoding: try s.read(until: respReplyLength), as: UTF8.self)
+            let parts = reply.split(separator: "\r\n")
+            guard parts.count >= 2, reply.hasPrefix("$") else { throw BenchError("SCRIPT LOAD answered \(reply.prefix(200))") }
+            for w in 0..<1_000 {
+                try s.write(resp(["HSET", "wallet:v\(w)", "coins", "1000000000"]))
+                _ = try s.read(until: respReplyLength)
+            }
+            return RedisPeer(process: p, port: port, sha: String(parts[1]))
+        } catch {
+            // A half-started peer must not outlive the run.
+            Child.stopRedis(p, port: port, grace: 1)
+            throw error
         }
-        return RedisPeer(process: p, port: port, sha: String(sha))
     }
 
     init(process: Process, port: UInt16, sha: String) {
@@ -58,7 +65,8 @@ final class RedisPeer: @unchecked Sendable {
         }
     }
 
-    func stop() { Child.stop(process) }
+    /// Shuts redis-server down (`SHUTDOWN NOSAVE`), killing it if it is still alive after 5 s.
+    func stop() { Child.stopRedis(process, port: port) }
 }
 
 /// A `showrunner serve` child process with rooms, a gift and funded senders.

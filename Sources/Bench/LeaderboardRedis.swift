@@ -9,6 +9,7 @@ import Foundation
 final class LeaderboardRedis {
     let process: Process
     let version: String
+    let port: UInt16
     private let socket: BlockingSocket
 
     /// The redis-server executable: `explicit` when given, else the first on PATH.
@@ -38,31 +39,24 @@ final class LeaderboardRedis {
             try Child.waitForPort(Int(port))
             let version = (try? Child.output(path, ["--version"]))?.split(separator: " ").first { $0.hasPrefix("v=") }
             return LeaderboardRedis(process: process, version: "redis " + (version.map { String($0.dropFirst(2)) } ?? "?"),
-                                    socket: try BlockingSocket(port: port))
+                                    port: port, socket: try BlockingSocket(port: port))
         } catch {
-            reap(process, after: 0)
+            Child.stopRedis(process, port: port, grace: 1)
             throw error
         }
     }
 
-    private init(process: Process, version: String, socket: BlockingSocket) {
+    private init(process: Process, version: String, port: UInt16, socket: BlockingSocket) {
         self.process = process
         self.version = version
+        self.port = port
         self.socket = socket
     }
 
-    /// Asks Redis to exit, and kills it if it has not within 5 s. Not SIGTERM: a child started
-    /// from one of Swift's concurrency threads inherits their signal mask, which blocks SIGTERM.
+    /// Asks Redis to exit (`SHUTDOWN NOSAVE`), and kills it if it has not within 5 s (see
+    /// `Child.stopRedis`); never waits on `waitUntilExit`, which can hang an async command.
     func stop() {
-        try? socket.write(RESPBuffer.command(["SHUTDOWN", "NOSAVE"]))
-        Self.reap(process, after: 5)
-    }
-
-    private static func reap(_ process: Process, after seconds: Double) {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        Child.stopRedis(process, port: port, socket: socket)
     }
 
     /// Preloads the board (ZADD, 1,000 members a command, 16 commands a round trip), then runs

@@ -111,14 +111,14 @@ struct MoneyModel {
     }
 
     /// Tickets each viewer must hold when the gift-steps cursor is at `cursor`: one grant per
-    /// gift at or before it, minus grants a refund reversed.
+    /// gift at or before it, except for refunded gifts, whose grant the refund reversed (steps
+    /// ran first) or the consumer skipped (refund first); only a grant the refund left for
+    /// manual handling stays.
     func tickets(cursor: Int64) -> [String: Int64] {
         var tickets: [String: Int64] = [:]
         for gift in gifts where gift.offset <= cursor {
+            if let refund = refunds[gift.offset], !refund.manual.contains(Self.grant(gift.offset)) { continue }
             tickets[gift.receipt.senderID, default: 0] += gift.receipt.count
-            if refunds[gift.offset]?.reversed.contains(Self.grantReversal(gift.offset)) == true {
-                tickets[gift.receipt.senderID, default: 0] -= gift.receipt.count
-            }
         }
         return tickets
     }

@@ -14,7 +14,7 @@ struct PaymentsAndWalletTests {
         return [HTTPField.Name("X-Timestamp")!: String(ts), HTTPField.Name("X-Signature")!: sig]
     }
 
-    @Test("a signed callback credits once; replays return the first result; another body for the order is 409")
+    @Test("a signed callback credits once; replays return the first result even after the balance moved; another body is 409")
     func topUp() async throws {
         let e = try await moneyHost(coins: [:])
         let body = #"{"order_id":"o1","user_id":"v9","amount_coins":250}"#
@@ -24,11 +24,23 @@ struct PaymentsAndWalletTests {
             #expect(first.text.contains(#""balance_coins":250"#))
             let replay = try await client.execute(uri: "/v1/payments/callback", method: .post, headers: signed(e, body), body: jsonBody(body))
             #expect(replay.text == first.text)
+            // The balance moves on (another top-up, a gift); a replay still answers as the first time.
+            let second = #"{"order_id":"o2","user_id":"v9","amount_coins":40}"#
+            let credited = try await client.execute(uri: "/v1/payments/callback", method: .post, headers: signed(e, second), body: jsonBody(second))
+            #expect(credited.text.contains(#""balance_coins":290"#))
+            let gift = try await client.execute(uri: "/v1/rooms/r1/gifts", method: .post, headers: bearer(try e.token(.viewer, user: "v9")),
+                body: send(count: 3, key: "after-topup"))
+            #expect(gift.status == .ok)
+            let late = try await client.execute(uri: "/v1/payments/callback", method: .post, headers: signed(e, body), body: jsonBody(body))
+            #expect(late.status == .ok)
+            #expect(late.text == first.text)
+            let lateSecond = try await client.execute(uri: "/v1/payments/callback", method: .post, headers: signed(e, second), body: jsonBody(second))
+            #expect(lateSecond.text == credited.text)
             let other = #"{"order_id":"o1","user_id":"v9","amount_coins":999}"#
             let conflict = try await client.execute(uri: "/v1/payments/callback", method: .post, headers: signed(e, other), body: jsonBody(other))
             #expect(conflict.status == .conflict)
         }
-        #expect(try await e.engine.ledger.balances(user: "v9")["coins"] == 250)
+        #expect(try await e.engine.ledger.balances(user: "v9")["coins"] == 260)
     }
 
     @Test(

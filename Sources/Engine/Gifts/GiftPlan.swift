@@ -23,7 +23,8 @@ struct GiftPlan: Sendable {
         guard available >= total else { throw LedgerError.insufficientFunds(payer, available: available, amount: total) }
         let combo = try GiftCombos.next(db, r, windowSeconds: gift.comboWindowSeconds, now: now)
         let split = gift.split.amounts(of: total)
-        let transfers = try ledger.apply(db, chain(split: split), now: now)
+        // `GiftSender` found this send's key unused, and the chain's ids live in its namespace.
+        let transfers = try ledger.apply(db, newKeys: chain(split: split), now: now)
         let balance = try ledger.balance(db, .user(r.senderID, "coins"))
         let receipt = GiftReceipt(
             sendID: r.idempotencyKey, roomID: room.id, senderID: r.senderID, streamerID: room.streamerID,

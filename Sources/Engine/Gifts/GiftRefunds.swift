@@ -4,6 +4,11 @@ import GRDB
 /// Operator refunds of durable gifts: the gift's whole ledger chain is reversed (all or
 /// nothing), then what its `after_commit` steps granted is reversed for steps that declare
 /// `on_refund` (returning anything but `false`); everything else is listed for manual handling.
+///
+/// The steps run later, from the journal (`GiftStepsConsumer`), so a refund may come first.
+/// Then there is nothing to reverse yet, and the consumer skips every step of the refunded gift
+/// when it gets there (recording a `gift_steps_skipped` fact): either order leaves the viewer
+/// with none of the gift's effects, without manual work.
 public struct GiftRefunds: Sendable {
     /// Journal type of a refund.
     public static let refundedType = "gift_refunded"
@@ -31,9 +36,7 @@ public struct GiftRefunds: Sendable {
             guard let entry = try Journal.entry(db, at: offset), entry.type == GiftSender.giftType else {
                 throw GiftRefundError.notAGift(offset)
             }
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM gift_refunds WHERE gift_offset = ?)", arguments: [offset]) == true {
-                throw GiftRefundError.alreadyRefunded(offset)
-            }
+            if try Self.isRefunded(db, offset: offset) { throw GiftRefundError.alreadyRefunded(offset) }
             let receipt = try entry.decodePayload(as: GiftReceipt.self)
             let reversals = try ledger.apply(db, operations: receipt.transferIDs.reversed().map {
                 .reverse(id: "refund:\(offset):\($0)", transferID: $0, reason: reason)
@@ -57,6 +60,12 @@ public struct GiftRefunds: Sendable {
             _ = try Journal.append(db, type: Self.refundedType, payloadJSON: json, idempotencyKey: "gift_refunded:\(offset)", at: now)
             return refund
         }
+    }
+
+    /// Whether the gift at journal `offset` was refunded (in the caller's transaction).
+    static func isRefunded(_ db: Database, offset: Int64) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM gift_refunds WHERE gift_offset = ?)"),
+            arguments: [offset]) == true
     }
 
     /// Whether the step that made `grant` declares `on_refund` and does not return `false`.

@@ -43,18 +43,17 @@ enum GiftSends {
 
 /// Combo counting: consecutive sends of one gift by one viewer in one room within the window.
 enum GiftCombos {
+    /// Counts this send into its streak and returns the streak's length, in one upsert.
     static func next(_ db: Database, _ r: GiftSendRequest, windowSeconds: Int64, now: Int64) throws -> Int64 {
         guard windowSeconds > 0 else { return 1 }
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT combo, last_at FROM gift_combos WHERE sender_id = ? AND room_id = ? AND gift_id = ?"),
-            arguments: [r.senderID, r.roomID, r.giftID])
-        var combo: Int64 = 1
-        if let row, now - (row["last_at"] as Int64) <= windowSeconds * 1000 { combo = (row["combo"] as Int64) + 1 }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO gift_combos (sender_id, room_id, gift_id, combo, last_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(sender_id, room_id, gift_id) DO UPDATE SET combo = excluded.combo, last_at = excluded.last_at
-                """
-        ).execute(arguments: [r.senderID, r.roomID, r.giftID, combo, now])
-        return combo
+        let combo = try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                INSERT INTO gift_combos (sender_id, room_id, gift_id, combo, last_at) VALUES (?1, ?2, ?3, 1, ?4)
+                ON CONFLICT(sender_id, room_id, gift_id) DO UPDATE
+                SET combo = CASE WHEN ?4 - last_at <= ?5 THEN combo + 1 ELSE 1 END, last_at = ?4
+                RETURNING combo
+                """),
+            arguments: [r.senderID, r.roomID, r.giftID, now, windowSeconds * 1000])
+        return combo ?? 1
     }
 }

@@ -5,7 +5,16 @@ import GRDB
 /// a crash replays from the cursor and each step's effects apply exactly once (they commit with
 /// the cursor). Randomness is seeded from the journal offset and the step id, so a replay draws
 /// the same.
+///
+/// A gift an operator refunded before its steps ran gets none of them: no tickets, no lucky
+/// refund, no announcement. Granting effects to a refunded gift only to take them back (or to
+/// list them for manual handling when a step declares no `on_refund`) would leave finance with
+/// work and a window where the viewer holds them; so the refund and the steps commute. The skip
+/// is recorded as a `gift_steps_skipped` fact naming the gift and the steps not run.
 public struct GiftStepsConsumer: JournalConsumer {
+    /// Journal type of the record that a refunded gift's steps were not run.
+    public static let skippedType = "gift_steps_skipped"
+
     public let name = "gift-steps"
     public let types: Set<String>? = [GiftSender.giftType]
     let scripts: ScriptRuntime
@@ -21,13 +30,47 @@ public struct GiftStepsConsumer: JournalConsumer {
         guard let generation = scripts.current else { return }
         let receipt = try entry.decodePayload(as: GiftReceipt.self)
         let event = receipt.luaValue
-        for step in GiftSteps.ordered(generation, handler: "after_commit", giftID: receipt.giftID) {
+        let steps = GiftSteps.ordered(generation, handler: "after_commit", giftID: receipt.giftID)
+        if try GiftRefunds.isRefunded(db, offset: entry.offset) {
+            guard !steps.isEmpty else { return }
+            let skipped = GiftStepsSkipped(giftOffset: entry.offset, sendID: receipt.sendID, steps: steps.map(\.id), reason: "refunded")
+            _ = try Journal.append(db, type: Self.skippedType, payload: skipped,
+                idempotencyKey: "\(Self.skippedType):\(entry.offset)", at: entry.createdAt)
+            return
+        }
+        for step in steps {
             let ctx = CallContext(
                 script: step.address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: step.id),
                 reads: LedgerReads(db: db, ledger: effects.ledger), config: step.data.fields["config"]?.table ?? LuaTable())
             _ = try generation.withTransactionVM { vm in try vm.call(step.address, "after_commit", args: [event], context: ctx) }
             try effects.apply(ctx, origin: "gift:\(entry.offset):\(step.id)", in: db, at: entry.createdAt)
         }
+    }
+}
+
+/// The `gift_steps_skipped` fact: the `after_commit` steps a refunded gift did not get.
+public struct GiftStepsSkipped: Sendable, Codable, Equatable {
+    /// Journal offset of the gift.
+    public var giftOffset: Int64
+    /// The send's id.
+    public var sendID: String
+    /// Ids of the steps not run, in their declared order.
+    public var steps: [String]
+    /// Why: `refunded`.
+    public var reason: String
+
+    /// Creates the fact.
+    public init(giftOffset: Int64, sendID: String, steps: [String], reason: String) {
+        self.giftOffset = giftOffset
+        self.sendID = sendID
+        self.steps = steps
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case giftOffset = "gift_offset"
+        case sendID = "send_id"
+        case steps, reason
     }
 }
 

@@ -26,18 +26,44 @@ extension Ledger {
 
     /// Moves `amount` between two accounts, checking the debit's available balance (unless it
     /// is a system account) and both balances for overflow, against the rows as they are now.
+    /// The debit is checked (and refused) before the credit is touched.
     func move(_ db: Database, _ amount: Int64, from debit: AccountID, to credit: AccountID, _ step: Step) throws {
         precondition(amount > 0 && debit != credit, "move needs a positive amount between two accounts")
-        let from = try account(db, debit, step)
-        let to = try account(db, credit, step)
-        if !debit.mayGoNegative, from.available < amount {
-            throw LedgerError.insufficientFunds(debit, available: from.available, amount: amount)
+        try withdraw(db, amount, from: debit, step)
+        try deposit(db, amount, to: credit, step)
+    }
+
+    /// Takes `amount` off an account's balance. The common case is one statement: the UPDATE
+    /// checks the available balance and the Int64 range in its WHERE, so it changes the row only
+    /// when the move is allowed. When it changes nothing (no row yet, or a refusal), the row is
+    /// read (created on first use) and checked in Swift, for the exact error.
+    private func withdraw(_ db: Database, _ amount: Int64, from id: AccountID, _ step: Step) throws {
+        let changed = try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                UPDATE ledger_accounts SET balance = balance - ?1
+                WHERE id = ?2 AND balance >= ?3 AND (?4 OR balance - pending_debits >= ?1) RETURNING balance
+                """),
+            arguments: [amount, id.description, Int64.min + amount, id.mayGoNegative])
+        if changed != nil { return }
+        let from = try account(db, id, step)
+        if !id.mayGoNegative, from.available < amount {
+            throw LedgerError.insufficientFunds(id, available: from.available, amount: amount)
         }
         let (debited, underflow) = from.balance.subtractingReportingOverflow(amount)
-        guard !underflow else { throw LedgerError.amountOverflow(debit) }
-        let (credited, overflow) = to.balance.addingReportingOverflow(amount)
-        guard !overflow else { throw LedgerError.amountOverflow(credit) }
+        guard !underflow else { throw LedgerError.amountOverflow(id) }
         try save(db, from, balance: debited, pendingDebits: from.pendingDebits)
+    }
+
+    /// Adds `amount` to an account's balance: one guarded UPDATE when the row exists and stays
+    /// in range, else the row is read (created on first use) and checked, as in `withdraw`.
+    private func deposit(_ db: Database, _ amount: Int64, to id: AccountID, _ step: Step) throws {
+        let changed = try Int64.fetchOne(
+            db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = balance + ?1 WHERE id = ?2 AND balance <= ?3 RETURNING balance"),
+            arguments: [amount, id.description, Int64.max - amount])
+        if changed != nil { return }
+        let to = try account(db, id, step)
+        let (credited, overflow) = to.balance.addingReportingOverflow(amount)
+        guard !overflow else { throw LedgerError.amountOverflow(id) }
         try save(db, to, balance: credited, pendingDebits: to.pendingDebits)
     }
 

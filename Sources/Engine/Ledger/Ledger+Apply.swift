@@ -9,6 +9,18 @@ extension Ledger {
         try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis)
     }
 
+    /// Applies plain transfers whose keys the caller knows are new: it skips the idempotency
+    /// lookups (two per transfer), and is otherwise `apply(_:_:now:)`.
+    ///
+    /// Only for callers that own a namespace of keys and keep their own record of each use in
+    /// the same transaction (a gift send: `gift:<sender>:<key>:...`, found new in `gift_sends`).
+    /// Should a key exist after all, the history's unique id refuses the insert (a database
+    /// error, rolling the caller back): nothing is applied twice.
+    /// - Throws: `LedgerError`; database errors.
+    public func apply(_ db: Database, newKeys chain: [TransferRequest], now nowMillis: Int64) throws -> [Transfer] {
+        try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis, keysAreNew: true)
+    }
+
     /// Applies a linked chain inside the caller's write transaction: all operations or none.
     ///
     /// Idempotency: the chain's body is hashed and bound to every key in it. A chain whose keys
@@ -27,9 +39,13 @@ extension Ledger {
     /// - Returns: one transfer per operation, in order.
     /// - Throws: `LedgerError`; database errors.
     public func apply(_ db: Database, operations chain: [LedgerOperation], now nowMillis: Int64) throws -> [Transfer] {
+        try apply(db, operations: chain, now: nowMillis, keysAreNew: false)
+    }
+
+    private func apply(_ db: Database, operations chain: [LedgerOperation], now nowMillis: Int64, keysAreNew: Bool) throws -> [Transfer] {
         try validate(chain)
         let hash = LedgerOperation.bodyHash(chain)
-        if let replayed = try replay(db, chain, hash: hash) {
+        if !keysAreNew, let replayed = try replay(db, chain, hash: hash) {
             return try replayed.get()
         }
         try expireTouched(db, by: chain, nowMillis: nowMillis)
@@ -82,11 +98,20 @@ extension Ledger {
 }
 
 /// What every operation of one chain shares.
-struct Step {
+final class Step {
     /// The first operation's id, stored as `linked_batch`.
     let batch: String
     /// The chain's body hash, stored with every row.
     let hash: String
     /// Wall time of the request, in milliseconds.
     let nowMillis: Int64
+    /// Ledger time of the last row this chain wrote: the next row's time follows from it
+    /// without reading the history again (the chain is the only writer while it runs).
+    var lastTs: Int64?
+
+    init(batch: String, hash: String, nowMillis: Int64) {
+        self.batch = batch
+        self.hash = hash
+        self.nowMillis = nowMillis
+    }
 }

@@ -33,6 +33,8 @@ extension Ledger {
     /// reservations never block a debit and an expired pending reports `pending_expired`.
     /// This runs outside the chain's savepoint: an expiry stands even if the chain fails.
     func expireTouched(_ db: Database, by chain: [LedgerOperation], nowMillis: Int64) throws {
+        let earliest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(expires_at) FROM ledger_pending_open"))
+        guard let earliest, earliest <= (try ledgerNow(db, nowMillis: nowMillis)) else { return }
         var pendingIDs: [String] = []
         var debits: [String] = []
         for operation in chain {

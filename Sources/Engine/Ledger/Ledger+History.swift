@@ -53,7 +53,13 @@ extension Ledger {
 
     /// Appends a row to the history; history is never updated or deleted.
     func insert(_ db: Database, _ row: NewRow, _ step: Step) throws -> Transfer {
-        let ts = try ledgerNow(db, nowMillis: step.nowMillis)
+        let ts: Int64
+        if let last = step.lastTs {
+            ts = max(step.nowMillis * 1000, last + 1)
+        } else {
+            ts = try ledgerNow(db, nowMillis: step.nowMillis)
+        }
+        step.lastTs = ts
         // Validation bounds the timeout, so this stays far inside Int64.
         let expiresAt = row.timeoutMillis.map { ts + $0 * 1000 }
         let stored = try Row.fetchOne(

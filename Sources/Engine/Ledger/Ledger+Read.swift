@@ -33,6 +33,24 @@ extension Ledger {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM ledger_accounts WHERE id = ?"), arguments: [account.description]) ?? 0
     }
 
+    /// An account's posted balance right after the history row `seq`, rebuilt from the immutable
+    /// history (posted and post rows move money; pending, void and expire rows do not). It reads
+    /// every row of the account up to `seq`, so it answers replays, not every request.
+    public func balance(_ db: Database, _ account: AccountID, through seq: Int64) throws -> Int64 {
+        let key = account.description
+        return try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT COALESCE(SUM(CASE WHEN credit_account = ? THEN amount ELSE -amount END), 0) FROM ledger_transfers
+                WHERE (credit_account = ? OR debit_account = ?) AND seq <= ? AND kind IN ('posted', 'post')
+                """),
+            arguments: [key, key, key, seq]) ?? 0
+    }
+
+    /// Whether a transfer with this idempotency key is in the history.
+    public func transferExists(_ db: Database, id: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM ledger_transfers WHERE id = ?)"), arguments: [id]) ?? false
+    }
+
     /// What a debit may take now: the balance minus reservations not yet due on the ledger's clock.
     /// - Throws: `invalid_account`, `unknown_asset`; storage errors.
     public func available(_ account: AccountID) async throws -> Int64 {
@@ -46,11 +64,12 @@ extension Ledger {
         let key = account.description
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?"), arguments: [key])
         guard let row else { return 0 }
+        let pending: Int64 = row["pending_debits"]
+        guard pending > 0 else { return row["balance"] }
         let due = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT COALESCE(SUM(amount), 0) FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ?"),
             arguments: [key, ledgerNow(db, nowMillis: nowMillis)]) ?? 0
         let balance: Int64 = row["balance"]
-        let pending: Int64 = row["pending_debits"]
         return balance - (pending - due)
     }
 

@@ -40,20 +40,27 @@ public struct TopUps: Sendable {
         guard HMACSHA256.constantTimeEqual(expected, Array(given.lowercased().utf8)) else { throw .badSignature }
     }
 
-    /// Credits a verified callback. A replay with the same body returns the first result; the
-    /// same order id with another body is `idempotency_conflict`.
+    /// Credits a verified callback. A replay with the same body returns the first result, byte
+    /// for byte: its `balance_coins` is the balance right after the first credit, rebuilt from the
+    /// immutable history, not the balance now. The same order id with another body is
+    /// `idempotency_conflict`.
     public func credit(_ c: PaymentCallback) async throws -> TopUpReceipt {
         guard !c.orderID.isEmpty, c.orderID.utf8.count <= 100 else { throw PaymentError.invalid("order_id", "1-100 bytes") }
         guard Principal.isValidUserID(c.userID) else { throw PaymentError.invalid("user_id", "not a user id") }
         guard (1...Self.amountCoinsMax).contains(c.amountCoins) else { throw PaymentError.invalid("amount_coins", "1...\(Self.amountCoinsMax)") }
         let now = clock.nowMillis()
         let ledger = self.ledger
+        let id = "topup:\(c.orderID)"
         return try await store.write { db in
+            let replay = try ledger.transferExists(db, id: id)
             let transfers = try ledger.apply(db, [TransferRequest(
-                id: "topup:\(c.orderID)", debit: .system(.paymentClearing, "coins"), credit: .user(c.userID, "coins"),
+                id: id, debit: .system(.paymentClearing, "coins"), credit: .user(c.userID, "coins"),
                 asset: "coins", amount: c.amountCoins, code: "topup", memo: "order \(c.orderID)")], now: now)
-            _ = try Journal.append(db, type: Self.topupType, payload: c, idempotencyKey: "topup:\(c.orderID)", at: now)
-            let balance = try ledger.balance(db, .user(c.userID, "coins"))
+            _ = try Journal.append(db, type: Self.topupType, payload: c, idempotencyKey: id, at: now)
+            // A replayed chain returned the original transfer (same body hash): answer as of it.
+            let balance = replay
+                ? try ledger.balance(db, .user(c.userID, "coins"), through: transfers[0].seq)
+                : try ledger.balance(db, .user(c.userID, "coins"))
             return TopUpReceipt(orderID: c.orderID, userID: c.userID, amountCoins: c.amountCoins, balanceCoins: balance,
                 transferID: transfers[0].id)
         }

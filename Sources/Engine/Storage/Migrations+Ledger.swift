@@ -48,4 +48,38 @@ extension Migrations {
             at INTEGER NOT NULL
         );
         """
+
+    /// The history's `pending_id` and `reverses` stay unique, but only where set: as column
+    /// constraints they indexed a NULL for every plain transfer (all but a few rows), two
+    /// index writes per row that no query reads. SQLite cannot change a column constraint in
+    /// place, so the table is copied (same rows, same `seq`, same AUTOINCREMENT counter).
+    static let v5LedgerPartialUnique = """
+        CREATE TABLE ledger_transfers_v5 (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            debit_account TEXT NOT NULL,
+            credit_account TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            code TEXT NOT NULL,
+            memo TEXT NOT NULL,
+            ts INTEGER NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('posted', 'pending', 'post', 'void', 'expire')),
+            pending_id TEXT,
+            reverses TEXT,
+            linked_batch TEXT,
+            body_hash TEXT NOT NULL,
+            expires_at INTEGER
+        );
+        INSERT INTO ledger_transfers_v5 (seq, id, debit_account, credit_account, asset, amount, code, memo, ts, kind,
+            pending_id, reverses, linked_batch, body_hash, expires_at)
+        SELECT seq, id, debit_account, credit_account, asset, amount, code, memo, ts, kind,
+            pending_id, reverses, linked_batch, body_hash, expires_at FROM ledger_transfers ORDER BY seq;
+        DROP TABLE ledger_transfers;
+        ALTER TABLE ledger_transfers_v5 RENAME TO ledger_transfers;
+        CREATE UNIQUE INDEX ledger_transfers_pending ON ledger_transfers(pending_id) WHERE pending_id IS NOT NULL;
+        CREATE UNIQUE INDEX ledger_transfers_reverses ON ledger_transfers(reverses) WHERE reverses IS NOT NULL;
+        CREATE INDEX ledger_transfers_debit ON ledger_transfers(debit_account, seq);
+        CREATE INDEX ledger_transfers_credit ON ledger_transfers(credit_account, seq);
+        """
 }

@@ -16,6 +16,7 @@ public enum Migrations {
         ("v3_gift_sends", v3GiftSends),
         ("v3_moderation", v3Moderation),
         ("v4_live_operations", v4LiveOperations),
+        ("v5_ledger_partial_unique", v5LedgerPartialUnique),
         ("v5_follows", v5Follows),
     ]
 
