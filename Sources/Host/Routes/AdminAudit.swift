@@ -8,6 +8,17 @@ struct AdminAudit: Sendable {
     let store: Store
     let ledger: Ledger
 
+    /// The body of an operator change that only needs why and a key: a reversal, a void.
+    struct ReasonBody: StrictDecodable {
+        static let allowedKeys: Set<String> = ["reason", "idempotency_key"]
+        let reason: String
+        let idempotencyKey: String
+        enum CodingKeys: String, CodingKey {
+            case reason
+            case idempotencyKey = "idempotency_key"
+        }
+    }
+
     /// The journal payload of an operator change.
     struct Fact: Codable {
         let by: String

@@ -38,17 +38,6 @@ struct AdminPendingRoutes: RouteArea {
         }
     }
 
-    /// `POST /v1/admin/pending-transfers/:id/void`.
-    struct VoidBody: StrictDecodable {
-        static let allowedKeys: Set<String> = ["reason", "idempotency_key"]
-        let reason: String
-        let idempotencyKey: String
-        enum CodingKeys: String, CodingKey {
-            case reason
-            case idempotencyKey = "idempotency_key"
-        }
-    }
-
     func addRoutes(to routes: AppRoutes) {
         routes.staff.post("pending-transfers") { request, context in
             let me = try context.requirePrincipal()
@@ -73,7 +62,7 @@ struct AdminPendingRoutes: RouteArea {
         routes.staff.post("pending-transfers/:id/void") { request, context in
             let me = try context.requirePrincipal()
             let pendingID = try context.parameters.require("id")
-            let v = try await request.decodeStrict(as: VoidBody.self, context: context)
+            let v = try await request.decodeStrict(as: AdminAudit.ReasonBody.self, context: context)
             try AdminAudit.checkReason(v.reason)
             let operation = LedgerOperation.void(id: try AdminAudit.ledgerID("admin-void", key: v.idempotencyKey), pendingID: pendingID)
             return try await respond("admin_void", operation, by: me.userID, reason: v.reason)

@@ -19,16 +19,6 @@ struct AdminWalletRoutes: RouteArea {
         }
     }
 
-    struct Reversal: StrictDecodable {
-        static let allowedKeys: Set<String> = ["reason", "idempotency_key"]
-        let reason: String
-        let idempotencyKey: String
-        enum CodingKeys: String, CodingKey {
-            case reason
-            case idempotencyKey = "idempotency_key"
-        }
-    }
-
     func addRoutes(to routes: AppRoutes) {
         routes.staff.post("wallets/:user/grants") { request, context in
             let me = try context.requirePrincipal()
@@ -44,7 +34,7 @@ struct AdminWalletRoutes: RouteArea {
         routes.staff.post("transfers/:id/reversals") { request, context in
             let me = try context.requirePrincipal()
             let original = try context.parameters.require("id")
-            let r = try await request.decodeStrict(as: Reversal.self, context: context)
+            let r = try await request.decodeStrict(as: AdminAudit.ReasonBody.self, context: context)
             try AdminAudit.checkReason(r.reason)
             let id = try AdminAudit.ledgerID("admin-reversal", key: r.idempotencyKey)
             return try JSONBody.response(try await audit.journaled("admin_reversal", key: id, by: me.userID, reason: r.reason) { db, now in
