@@ -18,7 +18,9 @@ enum Child {
     /// Runs to the end. - Throws: `Failed` on a non-zero exit.
     static func run(_ path: String, _ arguments: [String]) throws {
         let process = try start(path, arguments)
-        process.waitUntilExit()
+        // Polls rather than `waitUntilExit` (see `stop`): from an async command that can wait
+        // forever for an exit the run loop never sees (it hung ws-fanout after nchan.sh start).
+        while process.isRunning { Thread.sleep(forTimeInterval: 0.02) }
         guard process.terminationStatus == 0 else {
             throw Failed(description: "\(path) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
         }

@@ -34,7 +34,7 @@ struct WSFanoutBench: AsyncParsableCommand {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let serve = try Child.start("/usr/bin/taskset", ["-c", "\(serverCore)", server, "serve", "--port", "\(port)",
             "--db", directory.appendingPathComponent("bench.sqlite").path, "--synchronous", "off", "--log-level", "error"])
-        defer { serve.terminate(); serve.waitUntilExit() }
+        defer { Child.stop(serve) }
         try Child.waitForPort(port)
         let ws = "ws://127.0.0.1:\(port)/v1/rooms/bench/ws"
         for count in subscribers.split(separator: ",") {
@@ -46,7 +46,7 @@ struct WSFanoutBench: AsyncParsableCommand {
         if ceiling {
             let writer = try Child.start("/usr/bin/taskset", ["-c", "\(serverCore)", tools.appendingPathComponent("wsceil").path,
                 "--port", "8092"])
-            defer { writer.terminate(); writer.waitUntilExit() }
+            defer { Child.stop(writer) }
             try Child.waitForPort(8092)
             for count in subscribers.split(separator: ",") {
                 try load(["fanout", "--target", "ceiling", "--ws", "ws://127.0.0.1:8092/sub/bench", "--http", "127.0.0.1:8092",

@@ -196,6 +196,10 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--per-message")) per_message = 1;
         else { fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
     }
+    /* A parent may hand down a blocked SIGTERM (the Swift harness does): unblock, so stop works. */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_IGN);
     int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
     setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
