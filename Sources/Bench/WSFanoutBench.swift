@@ -22,6 +22,7 @@ struct WSFanoutBench: AsyncParsableCommand {
     @Option(help: "Cores for the load client (taskset list).") var clientCores = "1"
     @Option(help: "TCP port for showrunner.") var port = 8090
     @Option(help: "Subscriber client: c (wssub) or picows.") var subscriberClient = "c"
+    @Option(help: "The server's --coalesce-ms (its default when not given).") var coalesceMs: Int?
     @Flag(help: "Also run the same load against nginx + nchan.") var nchan = false
     @Flag(help: "Also run the same load against the raw-socket C writer (wsceil).") var ceiling = false
 
@@ -33,7 +34,8 @@ struct WSFanoutBench: AsyncParsableCommand {
         let token = try Child.output(server, ["token", "issue", "--user", "bench-ops", "--role", "operator", "--ttl", "7200"])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let serve = try Child.start("/usr/bin/taskset", ["-c", "\(serverCore)", server, "serve", "--port", "\(port)",
-            "--db", directory.appendingPathComponent("bench.sqlite").path, "--synchronous", "off", "--log-level", "error"])
+            "--db", directory.appendingPathComponent("bench.sqlite").path, "--synchronous", "off", "--log-level", "error"]
+            + (coalesceMs.map { ["--coalesce-ms", "\($0)"] } ?? []))
         defer { Child.stop(serve) }
         try Child.waitForPort(port)
         let ws = "ws://127.0.0.1:\(port)/v1/rooms/bench/ws"

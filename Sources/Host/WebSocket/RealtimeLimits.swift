@@ -35,7 +35,10 @@ struct RealtimeLimits: Sendable {
     /// Room frames that arrive within this interval of a loop's last delivery wait for the
     /// next one and go out together, one write per member; an event after a quiet interval goes
     /// out at once. Bounds the system calls per member to one per interval at any event rate.
-    var coalesceInterval: Duration = .milliseconds(10)
+    /// (`serve --coalesce-ms`; 0 writes every event at once.)
+    var coalesceInterval: Duration = .milliseconds(RealtimeLimits.coalesceMillisDefault)
+    /// Default of `coalesceInterval`, in milliseconds.
+    static let coalesceMillisDefault: Int64 = 10
     /// A connection that sends nothing (not even `ping`) for this long is closed with 4002.
     var idleTimeout: Duration = .seconds(60)
     /// How often the one sweep over all connections runs.
