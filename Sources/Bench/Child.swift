@@ -18,9 +18,24 @@ enum Child {
     /// Runs to the end. - Throws: `Failed` on a non-zero exit.
     static func run(_ path: String, _ arguments: [String]) throws {
         let process = try start(path, arguments)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failed(description: "\(path) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        // Reaps the child itself rather than `waitUntilExit` or `isRunning` (see `stop`): from an
+        // async command neither ever saw `nchan.sh start` exit, and ws-fanout hung on a zombie.
+        var status: Int32 = 0
+        var code: Int32 = 0
+        while true {
+            let reaped = waitpid(process.processIdentifier, &status, WNOHANG)
+            if reaped == process.processIdentifier {
+                code = (status >> 8) & 0xff
+                break
+            }
+            if reaped == -1, !process.isRunning {
+                code = process.terminationStatus
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        guard code == 0 else {
+            throw Failed(description: "\(path) \(arguments.joined(separator: " ")) exited \(code)")
         }
     }
 

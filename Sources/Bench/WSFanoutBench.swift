@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 
 /// WebSocket fan-out over loopback: starts the real server (`showrunner serve`, release build)
-/// as a child process pinned to one core, and drives it with the picows load client
-/// (benchmarks/realtime/wsload.py) pinned to the other: N subscribers in one room, notices
-/// published over HTTP at rising rates; then idle memory per connection. With `--nchan`, the
-/// same load against nginx + nchan (benchmarks/realtime/nchan.sh) in the same run.
-/// Setup: benchmarks/realtime/setup.sh.
+/// as a child process pinned to one core, and drives it with the load client
+/// (benchmarks/realtime/wsload.py: the publisher, and the C subscriber `wssub` or picows)
+/// pinned to the other: N subscribers in one room, notices published over HTTP at rising rates;
+/// then idle memory per connection. With `--nchan`, the same load against nginx + nchan
+/// (benchmarks/realtime/nchan.sh) in the same run; with `--ceiling`, against the raw-socket C
+/// writer (benchmarks/realtime/wsceil). Setup: benchmarks/realtime/setup.sh.
 struct WSFanoutBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ws-fanout", abstract: "WebSocket fan-out: delivered/s, latency, loss; idle memory per connection.")
@@ -20,7 +21,10 @@ struct WSFanoutBench: AsyncParsableCommand {
     @Option(help: "Core for the server; the client gets the others.") var serverCore = 0
     @Option(help: "Cores for the load client (taskset list).") var clientCores = "1"
     @Option(help: "TCP port for showrunner.") var port = 8090
+    @Option(help: "Subscriber client: c (wssub) or picows.") var subscriberClient = "c"
+    @Option(help: "The server's --coalesce-ms (its default when not given).") var coalesceMs: Int?
     @Flag(help: "Also run the same load against nginx + nchan.") var nchan = false
+    @Flag(help: "Also run the same load against the raw-socket C writer (wsceil).") var ceiling = false
 
     func run() async throws {
         say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount)")
@@ -30,8 +34,9 @@ struct WSFanoutBench: AsyncParsableCommand {
         let token = try Child.output(server, ["token", "issue", "--user", "bench-ops", "--role", "operator", "--ttl", "7200"])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let serve = try Child.start("/usr/bin/taskset", ["-c", "\(serverCore)", server, "serve", "--port", "\(port)",
-            "--db", directory.appendingPathComponent("bench.sqlite").path, "--synchronous", "off", "--log-level", "error"])
-        defer { serve.terminate(); serve.waitUntilExit() }
+            "--db", directory.appendingPathComponent("bench.sqlite").path, "--synchronous", "off", "--log-level", "error"]
+            + (coalesceMs.map { ["--coalesce-ms", "\($0)"] } ?? []))
+        defer { Child.stop(serve) }
         try Child.waitForPort(port)
         let ws = "ws://127.0.0.1:\(port)/v1/rooms/bench/ws"
         for count in subscribers.split(separator: ",") {
@@ -39,8 +44,19 @@ struct WSFanoutBench: AsyncParsableCommand {
         }
         if idle > 0 { try load(["idle", "--ws", ws, "--http", "127.0.0.1:\(port)", "--token", token, "--subscribers", "\(idle)",
                   "--server-pid", "\(serve.processIdentifier)"]) }
+        let tools = URL(fileURLWithPath: client).deletingLastPathComponent()
+        if ceiling {
+            let writer = try Child.start("/usr/bin/taskset", ["-c", "\(serverCore)", tools.appendingPathComponent("wsceil").path,
+                "--port", "8092"])
+            defer { Child.stop(writer) }
+            try Child.waitForPort(8092)
+            for count in subscribers.split(separator: ",") {
+                try load(["fanout", "--target", "ceiling", "--ws", "ws://127.0.0.1:8092/sub/bench", "--http", "127.0.0.1:8092",
+                          "--subscribers", String(count)])
+            }
+        }
         guard nchan else { return }
-        let script = URL(fileURLWithPath: client).deletingLastPathComponent().appendingPathComponent("nchan.sh").path
+        let script = tools.appendingPathComponent("nchan.sh").path
         try Child.run("/bin/bash", [script, "start", "\(serverCore)"])
         defer { try? Child.run("/bin/bash", [script, "stop"]) }
         let nchanWS = "ws://127.0.0.1:8091/sub/bench"
@@ -55,7 +71,7 @@ struct WSFanoutBench: AsyncParsableCommand {
     /// Runs the load client on the client cores, echoing its table.
     private func load(_ arguments: [String]) throws {
         let procs = max(1, clientCores.split(separator: ",").count)
-        let all = arguments + ["--rates", rates, "--seconds", "\(seconds)", "--procs", "\(procs)"]
+        let all = arguments + ["--rates", rates, "--seconds", "\(seconds)", "--procs", "\(procs)", "--client", subscriberClient]
         say("\n$ taskset -c \(clientCores) python3 \(client) \(all.map { $0.count > 60 ? "…" : $0 }.joined(separator: " "))")
         try Child.run("/usr/bin/taskset", ["-c", clientCores, "python3", client] + all)
     }

@@ -37,6 +37,16 @@ import Testing
         #expect(!serve.config.watchScripts && serve.config.requestBodyBytesMax == 64 * 1024)
     }
 
+    @Test func serveCoalesceMillisHasDefaultAndBounds() throws {
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve"]) as? ServeCommand)
+        #expect(plain.coalesceMs == RealtimeLimits.coalesceMillisDefault)
+        let set = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--coalesce-ms", "0"]) as? ServeCommand)
+        #expect(set.coalesceMs == 0)
+        for bad in ["-1", "1001"] {
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--coalesce-ms", bad]) }
+        }
+    }
+
     @Test func tokenIssueParses() throws {
         let command = try ShowrunnerCommand.parseAsRoot(["token", "issue", "--user", "u1", "--role", "admin", "--ttl", "60"])
         let issue = try #require(command as? IssueTokenCommand)

@@ -6,8 +6,13 @@ publisher POSTs events at rising rates, each carrying "t=<monotonic ns> s=<step>
 reports delivered events/s, p50/p99 publish-to-receive latency and loss for clients that stayed
 connected. The same client drives showrunner (notices) and nginx + nchan (raw messages).
 idle: opens N connections and reports the server's RSS growth per connection.
+
+--client picows (default) holds the subscribers in Python processes; --client c runs the C
+subscriber (wssub, built by setup.sh) instead, which reads over a million frames a second on one
+core, so the client is not the ceiling; the publisher is this script either way.
 """
-import argparse, asyncio, json, multiprocessing as mp, os, socket, sys, time
+import argparse, asyncio, json, multiprocessing as mp, os, socket, subprocess, sys, time
+from urllib.parse import urlparse
 from picows import ws_connect, WSListener, WSMsgType
 
 class Sub(WSListener):
@@ -76,10 +81,17 @@ class Publisher:
         self.pool = [await asyncio.open_connection(self.host, self.port) for _ in range(self.conns)]
 
     async def post(self, index, body):
-        reader, writer = self.pool[index % self.conns]
-        writer.write((f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\n{self.headers}"
-                      f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body)
-        head = await reader.readuntil(b"\r\n\r\n")
+        request = (f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\n{self.headers}"
+                   f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+        try:
+            reader, writer = self.pool[index % self.conns]
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            # The server ended the keep-alive connection (nginx: keepalive_requests): reopen, resend.
+            self.pool[index % self.conns] = reader, writer = await asyncio.open_connection(self.host, self.port)
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
         length = next((int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")), 0)
         if length:
             await reader.readexactly(length)
@@ -123,8 +135,52 @@ def create_room(a):
         await pub.post(0, body)
     asyncio.run(go())
 
+class CSubs:
+    """The C subscriber processes (wssub), one per --procs, driven over stdin/stdout."""
+    def __init__(self, a, per):
+        url = urlparse(a.ws)
+        binary = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wssub")
+        ping = "20" if a.target == "showrunner" else "0"
+        self.procs = [subprocess.Popen([binary, "--host", url.hostname, "--port", str(url.port), "--path", url.path,
+                                        "--conns", str(n), "--ping", ping],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for n in per]
+
+    def ready(self):
+        return sum(int(p.stdout.readline().split()[1]) for p in self.procs)
+
+    def status(self):
+        for p in self.procs:
+            p.stdin.write("status\n"); p.stdin.flush()
+        return sum(int(p.stdout.readline().split()[1]) for p in self.procs)
+
+    def done(self):
+        for p in self.procs:
+            p.stdin.write("done\n"); p.stdin.flush()
+        results = [json.loads(p.stdout.readline()) for p in self.procs]
+        for p in self.procs:
+            p.wait()
+        return results
+
+def hist_pct(hists, unit_us, p):
+    """Percentile (ms) of merged [[bucket, count], ...] histograms."""
+    merged = {}
+    for h in hists:
+        for b, n in h:
+            merged[b] = merged.get(b, 0) + n
+    total = sum(merged.values())
+    if not total:
+        return float("nan")
+    rank, seen = int(total * p), 0
+    for b in sorted(merged):
+        seen += merged[b]
+        if seen > rank:
+            return (b + 0.5) * unit_us / 1000
+    return float("nan")
+
 def fanout(a):
     per = [a.subscribers // a.procs + (1 if i < a.subscribers % a.procs else 0) for i in range(a.procs)]
+    if a.client == "c":
+        return fanout_c(a, per)
     done, pipes, procs, readies = mp.Event(), [], [], []
     for n in per:
         ready, (rx, tx) = mp.Event(), mp.Pipe(False)
@@ -135,7 +191,7 @@ def fanout(a):
             sys.exit("subscribers did not connect in 120 s")
     time.sleep(1)
     host, port = a.http.split(":")
-    if a.target == "nchan":
+    if a.target != "showrunner":
         pub = Publisher(host, int(port), f"/pub?id={a.room}", "")
         body_of = lambda t, s: f"t={t} s={s}".encode()
     else:
@@ -159,6 +215,51 @@ def fanout(a):
         print(f"| {a.target} | {a.subscribers} | {rate} | {ok} | {got / elapsed:,.0f} | {pct(lat, .5):.1f} "
               f"| {pct(lat, .99):.1f} | {max(loss, 0)} | {closed}{' ' + str(codes) if codes else ''} |")
 
+def make_publisher(a):
+    host, port = a.http.split(":")
+    if a.target != "showrunner":
+        return Publisher(host, int(port), f"/pub?id={a.room}", ""), lambda t, s: f"t={t} s={s}".encode()
+    pub = Publisher(host, int(port), f"/v1/admin/rooms/{a.room}/notices", f"Authorization: Bearer {a.token}\r\n")
+    return pub, lambda t, s: json.dumps({"text": f"t={t} s={s}"}).encode()
+
+def fanout_c(a, per):
+    subs = CSubs(a, per)
+    opened = subs.ready()
+    print(f"({opened} of {a.subscribers} subscribers connected)", flush=True)
+    time.sleep(1)
+    pub, body_of = make_publisher(a)
+    rates = [int(r) for r in a.rates.split(",")]
+    sent = asyncio.run(publish_steps(pub, rates, a.seconds, body_of))
+    time.sleep(0.5)
+    results = subs.done()
+    closed = sum(r["closed"] for r in results)
+    codes = sorted({c for r in results for c in r["codes"]})
+    unit = results[0]["hist_us"]
+    print("| target | subscribers | rate/s | published | delivered/s | p50 ms | p99 ms | loss | closed |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for step, rate in enumerate(rates):
+        ok, elapsed = sent[step]
+        got = sum(r["counts"].get(str(step), 0) for r in results)
+        hists = [r["hist"].get(str(step), []) for r in results]
+        loss = ok * (a.subscribers - closed) - got
+        print(f"| {a.target} | {a.subscribers} | {rate} | {ok} | {got / elapsed:,.0f} | {hist_pct(hists, unit, .5):.1f} "
+              f"| {hist_pct(hists, unit, .99):.1f} | {max(loss, 0)} | {closed}{' ' + str(codes) if codes else ''} |", flush=True)
+
+def idle_c(a, per):
+    before = rss_kib(a.server_pid)
+    start = time.monotonic()
+    subs = CSubs(a, per)
+    subs.ready()
+    connecting = time.monotonic() - start
+    time.sleep(3)
+    after = rss_kib(a.server_pid)
+    opened = subs.status()
+    subs.done()
+    print(f"(connected in {connecting:.0f} s; {opened} still open when RSS was read)")
+    print("| target | connections | RSS before KiB | RSS after KiB | KiB per connection |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| {a.target} | {opened} | {before} | {after} | {(after - before) / max(opened, 1):.2f} |", flush=True)
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         return next(int(l.split()[1]) for l in f if l.startswith("VmRSS"))
@@ -174,8 +275,10 @@ async def idle_conns(url, n, ready, done, target, measured):
         await asyncio.sleep(0.2)
 
 def idle(a):
-    before = rss_kib(a.server_pid)
     per = [a.subscribers // a.procs + (1 if i < a.subscribers % a.procs else 0) for i in range(a.procs)]
+    if a.client == "c":
+        return idle_c(a, per)
+    before = rss_kib(a.server_pid)
     done, measured, pipes, procs = mp.Event(), mp.Event(), [], []
     start = time.monotonic()
     for n in per:
@@ -199,7 +302,8 @@ def idle(a):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["fanout", "idle"])
-    ap.add_argument("--target", default="showrunner", choices=["showrunner", "nchan"])
+    ap.add_argument("--target", default="showrunner", choices=["showrunner", "nchan", "ceiling"])
+    ap.add_argument("--client", default="picows", choices=["picows", "c"])
     ap.add_argument("--ws", required=True)
     ap.add_argument("--http", default="127.0.0.1:8080")
     ap.add_argument("--room", default="bench")

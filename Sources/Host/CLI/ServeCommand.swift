@@ -41,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between sweeps that expire due pending transfers.")
     var pendingExpiryIntervalMs: Int64 = 1000
 
+    @Option(help: "Milliseconds within which room events are gathered into one write per WebSocket connection.")
+    var coalesceMs: Int64 = RealtimeLimits.coalesceMillisDefault
+
     @OptionGroup var secretOptions: SecretOptions
     @OptionGroup var paymentOptions: PaymentOptions
     @OptionGroup var assetOptions: AssetOptions
@@ -50,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard OperationsCalendar(identifier: timeZone) != nil else { throw ValidationError("unknown --time-zone '\(timeZone)'") }
         guard bodyBytesMax > 0 else { throw ValidationError("--body-bytes-max must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+        guard (0...1000).contains(coalesceMs) else { throw ValidationError("--coalesce-ms must be 0...1000") }
         guard (1...3_600_000).contains(pendingExpiryIntervalMs) else {
             throw ValidationError("--pending-expiry-interval-ms must be 1...3600000")
         }
@@ -89,9 +93,11 @@ struct ServeCommand: AsyncParsableCommand {
         services.routeAreas += engine.routeAreas
         services.lifecycleServices += engine.services(
             watchScripts: watch, pendingExpiryInterval: .milliseconds(pendingExpiryIntervalMs))
+        var limits = RealtimeLimits()
+        limits.coalesceInterval = .milliseconds(coalesceMs)
         let realtime = try await Realtime.make(
             store: engine.store, rooms: engine.rooms, signer: signer, now: services.now,
-            metrics: services.metricsFactory, bus: engine.bus, scripts: engine.scripts)
+            metrics: services.metricsFactory, bus: engine.bus, limits: limits, scripts: engine.scripts)
         services.routeAreas.append(realtime.routes)
         services.lifecycleServices += realtime.services
         services.httpServer = realtime.httpServer

@@ -7,6 +7,11 @@ import Synchronization
 /// its own cursor while its socket is writable (many writes, one flush), so a member that keeps
 /// reading loses nothing of a burst larger than its own allowance, and a member that stops
 /// reading holds no copy of its own.
+///
+/// Coalescing: a drain runs at once when the previous one is at least `coalesceInterval` old,
+/// else at that age; so at low rates an event goes out immediately, and at high rates each
+/// member gets one write (one system call) per interval carrying every frame that arrived in it,
+/// as one buffer built once per loop.
 final class LoopGroup: Sendable {
     enum Item: Sendable {
         case frame(ByteBuffer, droppable: Bool)
@@ -14,14 +19,24 @@ final class LoopGroup: Sendable {
         case leave(RealtimeConnection)
     }
 
+    /// The frames one drain appended, as one buffer: sequence numbers `start..<end`.
+    struct Batch: Sendable {
+        let start: Int
+        let end: Int
+        let buffer: ByteBuffer
+    }
+
     private struct Pending: Sendable {
         var items: [Item] = []
         var scheduled = false
+        var lastDrain = NIODeadline.uptimeNanoseconds(0)
     }
 
     private struct Local: Sendable {
         var backlog = RoomBacklog()
         var members: [Int: RealtimeConnection] = [:]
+        var batch: Batch?
+        var batches = 0
     }
 
     let eventLoop: any EventLoop
@@ -38,15 +53,25 @@ final class LoopGroup: Sendable {
     /// The backlog (on the loop).
     var backlog: RoomBacklog { local.value.backlog }
 
+    /// The frames the running drain appended (on the loop, during a drain only).
+    var batch: Batch? { local.value.batch }
+
+    /// Drains that delivered room frames so far (on the loop): each is one write per member.
+    var batches: Int { local.value.batches }
+
     /// Queues `item`; schedules one drain on the loop if none is pending. Never blocks.
     func enqueue(_ item: Item) {
-        let schedule = pending.withLock { pending in
+        let due: NIODeadline? = pending.withLock { pending in
             pending.items.append(item)
-            defer { pending.scheduled = true }
-            return !pending.scheduled
+            guard !pending.scheduled else { return nil }
+            pending.scheduled = true
+            return pending.lastDrain + TimeAmount(limits.coalesceInterval)
         }
-        if schedule {
+        guard let due else { return }
+        if due <= .now() {
             eventLoop.execute { [self] in drain() }
+        } else {
+            eventLoop.scheduleTask(deadline: due) { [self] in drain() }
         }
     }
 
@@ -57,16 +82,20 @@ final class LoopGroup: Sendable {
 
     /// Drops the frames every member has written (on the loop).
     func trim() {
-        let slowest = local.value.members.values.map(\.cursor).min() ?? local.value.backlog.head
+        var slowest = local.value.backlog.head
+        for member in local.value.members.values { slowest = min(slowest, member.cursor) }
         local.value.backlog.trim(to: slowest)
     }
 
     private func drain() {
         let items = pending.withLock { pending in
             pending.scheduled = false
+            pending.lastDrain = .now()
             return pending.items.removeAllAndReturn()
         }
-        var touched: [RealtimeConnection] = []
+        var joined: [RealtimeConnection] = []
+        let first = local.value.backlog.head
+        var left = false
         for item in items {
             switch item {
             case .frame(let buffer, let droppable):
@@ -74,15 +103,28 @@ final class LoopGroup: Sendable {
             case .join(let connection, let greeting):
                 local.value.members[connection.id] = connection
                 connection.attach(to: self, cursor: local.value.backlog.head, greeting: greeting)
-                touched.append(connection)
+                joined.append(connection)
             case .leave(let connection):
                 detach(connection)
+                left = true
             }
         }
-        for member in Array(local.value.members.values) { member.flush() }
-        for connection in touched where local.value.members[connection.id] == nil { connection.flush() }
-        enforceBound()
-        trim()
+        let end = local.value.backlog.head
+        if end > first {
+            local.value.batches += 1
+            local.value.batch = Batch(start: first, end: end, buffer: local.value.backlog.joined(first..<end))
+            for member in local.value.members.values { member.flush() }
+            local.value.batch = nil
+        }
+        // Joiners already flushed above unless nothing was appended; those that left in the
+        // same drain still get their greeting.
+        for connection in joined where end == first || local.value.members[connection.id] == nil {
+            connection.flush()
+        }
+        if end > first {
+            enforceBound()
+        }
+        if end > first || left { trim() }
     }
 
     /// While the backlog is over its bounds, closes the members still at its oldest frame.

@@ -21,7 +21,8 @@ struct Outbox: Sendable {
 
     let countMax: Int
     let bytesMax: Int
-    private(set) var entries = CircularBuffer<Entry>()
+    /// Starts with room for one: most connections only ever hold their `hello` here.
+    private(set) var entries = CircularBuffer<Entry>(initialCapacity: 1)
     private(set) var bytes = 0
 
     init(countMax: Int, bytesMax: Int) {

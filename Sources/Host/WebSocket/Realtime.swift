@@ -3,7 +3,6 @@ import Engine
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import HummingbirdWebSocket
 import Metrics
 import ServiceLifecycle
 
@@ -27,7 +26,7 @@ struct Realtime: Sendable {
     let routes: RealtimeRoutes
     /// The HTTP/1 server with WebSocket upgrade on `/v1/rooms/{room}/ws`.
     let httpServer: HTTPServerBuilder
-    /// Long-lived parts: the heartbeat sweep.
+    /// Long-lived parts: the heartbeat sweep (which also closes every connection on shutdown).
     let services: [any Service]
 
     /// Wires the realtime parts over `store`; loads the stored word list and mutes.
@@ -47,12 +46,12 @@ struct Realtime: Sendable {
         let resolver = RoomResolver.ids(rooms)
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
         let session = RealtimeSession(hub: hub, danmaku: danmaku, privileges: privileges, store: store, clock: clock)
-        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
-            ws: .init(maxFrameSize: limits.transportFrameBytesMax, autoPing: .disabled, closeTimeout: limits.closeGrace))
         return Realtime(
             bus: bus, danmaku: danmaku, hub: hub,
             routes: RealtimeRoutes(bus: bus, danmaku: danmaku, resolver: resolver, upgrade: upgrade, store: store),
-            httpServer: .http1WebSocketUpgrade(configuration: configuration, shouldUpgrade: upgrade.shouldUpgrade(session: session)),
+            httpServer: HTTPServerBuilder { responder in
+                RealtimeChannel(responder: responder, limits: limits, upgrade: upgrade, session: session)
+            },
             services: [
                 RealtimeSweeper(hub: hub),
                 WatchMeter(hub: hub, store: store, clock: clock, interval: .seconds(60), logger: Logger(label: "showrunner.watch")),

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOWebSocket
 
 extension RealtimeConnection {
     /// Sequence number of the next room frame this member writes (on the loop).
@@ -15,10 +14,19 @@ extension RealtimeConnection {
 
     /// Writes room frames from the cursor while the channel is writable, skipping droppable ones
     /// (oldest first) while this member is further behind than `outboxCountMax`/`outboxBytesMax`.
+    /// A member that is exactly at the start of the group's current batch (what one drain added)
+    /// takes the whole batch in one write.
     /// - Returns: whether anything was written.
     func writeRoomFrames() -> Bool {
         guard let group = state.value.group else { return false }
         var wrote = false, dropped = 0
+        if let batch = group.batch, batch.start == state.value.cursor, batch.end == group.backlog.head,
+           !state.value.closing, channel.isWritable, !group.backlog.isOver(batch.start, limits: limits) {
+            state.value.cursor = batch.end
+            state.value.written += batch.end - batch.start
+            writeWire(batch.buffer)
+            return true
+        }
         while !state.value.closing, state.value.cursor < group.backlog.head {
             let cursor = state.value.cursor
             let entry = group.backlog.entry(cursor)
@@ -30,7 +38,7 @@ extension RealtimeConnection {
             guard channel.isWritable else { break }
             state.value.cursor += 1
             state.value.written += 1
-            channel.write(WebSocketFrame(fin: true, opcode: .text, data: entry.buffer), promise: nil)
+            writeWire(entry.buffer)
             wrote = true
         }
         if dropped > 0 { onDrop(dropped) }

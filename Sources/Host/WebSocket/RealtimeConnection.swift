@@ -3,10 +3,11 @@ import NIOCore
 import NIOWebSocket
 import Synchronization
 
-/// One WebSocket member of a room. Server frames are written straight to the channel on its
-/// event loop (many writes, one flush) while the socket is writable: first its own frames
-/// (hello, pong, errors) from a bounded `Outbox`, then room frames from its loop group's shared
-/// backlog, at its cursor. Everything but `lastSeen` and `id` is confined to `eventLoop`.
+/// One WebSocket member of a room. Server frames are written as wire bytes (`WireFrame`) through
+/// the first handler of its pipeline, on its event loop (many writes, one flush) while the socket
+/// is writable: first its own frames (hello, pong, errors) from a bounded `Outbox`, then room
+/// frames from its loop group's shared backlog, at its cursor; all a drain's new room frames go
+/// out as one buffer. Everything but `lastSeen` and `id` is confined to `eventLoop`.
 final class RealtimeConnection: Sendable {
     struct State: Sendable {
         var outbox: Outbox
@@ -21,6 +22,8 @@ final class RealtimeConnection: Sendable {
         /// Room frames handed to the channel so far, and that count at the last sweep.
         var written = 0
         var sweptWritten = 0
+        /// The context of the pipeline's first handler: writes through it reach the socket directly.
+        var wire: NIOLoopBound<ChannelHandlerContext>?
     }
 
     /// Process-unique id.
@@ -60,6 +63,25 @@ final class RealtimeConnection: Sendable {
         Int64(NIODeadline.now().uptimeNanoseconds / 1_000_000)
     }
 
+    /// Binds the first handler's context (on the loop, when the handler is added).
+    func bind(_ context: ChannelHandlerContext) {
+        state.value.wire = NIOLoopBound(context, eventLoop: eventLoop)
+    }
+
+    /// Forgets the context (on the loop, when the handler is removed as the channel closes).
+    func unbind() {
+        state.value.wire = nil
+    }
+
+    /// Hands wire bytes to the socket (on the loop); `flushWire()` sends them.
+    func writeWire(_ buffer: ByteBuffer) {
+        state.value.wire?.value.write(NIOAny(buffer), promise: nil)
+    }
+
+    func flushWire() {
+        state.value.wire?.value.flush()
+    }
+
     /// Queues `buffer` (on the loop). Call `flush()` after a batch. An overflow closes with 4001.
     func push(_ buffer: ByteBuffer, droppable: Bool) {
         eventLoop.preconditionInEventLoop()
@@ -94,11 +116,11 @@ final class RealtimeConnection: Sendable {
             state.value.again = false
             var wrote = false
             while channel.isWritable, let buffer = state.value.outbox.pop() {
-                channel.write(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
+                writeWire(WireFrame.text(buffer))
                 wrote = true
             }
             if state.value.outbox.isEmpty { wrote = writeRoomFrames() || wrote }
-            if wrote { channel.flush() }
+            if wrote { flushWire() }
         } while state.value.again && !state.value.closing
     }
 
@@ -129,6 +151,25 @@ final class RealtimeConnection: Sendable {
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data), promise: nil)
         let channel = self.channel
         eventLoop.scheduleTask(in: .init(limits.closeGrace)) { channel.close(promise: nil) }
+    }
+
+    /// The client sent a close frame (on the loop). If the server closed first, this is the
+    /// answer: the socket is closed now. Otherwise the close is answered with the client's code
+    /// and the socket closed once that is written.
+    func peerClosed(_ data: ByteBuffer) {
+        guard !state.value.closing else {
+            channel.close(promise: nil)
+            return
+        }
+        state.value.closing = true
+        state.value.outbox.removeAll()
+        state.value.group?.detach(self)
+        state.value.group = nil
+        let code = data.getSlice(at: data.readerIndex, length: min(2, data.readableBytes)) ?? ByteBuffer()
+        let channel = self.channel
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: code)).whenComplete { _ in
+            channel.close(promise: nil)
+        }
     }
 
     /// Whether the connection is closing (on the loop).

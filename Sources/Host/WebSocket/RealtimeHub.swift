@@ -1,4 +1,5 @@
 import Engine
+import Logging
 import Metrics
 import NIOCore
 import Synchronization
@@ -27,6 +28,9 @@ final class RealtimeHub: Sendable {
     let bus: RoomBus
     let limits: RealtimeLimits
     let metrics: any MetricsFactory
+    let logger = Logger(label: "showrunner.realtime")
+    private let dropped: Counter
+    private let slow: Counter
     private let state = Mutex(State())
     /// Connections closed as slow consumers since start.
     let slowClosed = Atomic<Int>(0)
@@ -35,6 +39,8 @@ final class RealtimeHub: Sendable {
         self.bus = bus
         self.limits = limits
         self.metrics = metrics
+        self.dropped = Counter(label: Self.droppedLabel, factory: metrics)
+        self.slow = Counter(label: Self.slowLabel, factory: metrics)
     }
 
     /// A new connection object for `channel` (not yet joined).
@@ -43,8 +49,7 @@ final class RealtimeHub: Sendable {
             state.nextID += 1
             return state.nextID
         }
-        let dropped = Counter(label: Self.droppedLabel, factory: metrics)
-        let slow = Counter(label: Self.slowLabel, factory: metrics)
+        let (dropped, slow) = (self.dropped, self.slow)
         return RealtimeConnection(
             id: id, room: room, principal: principal, channel: channel, limits: limits,
             onDrop: { dropped.increment(by: $0) },

@@ -3,12 +3,15 @@
 /// Close codes (documented in docs/protocol.md):
 /// - `1008` policy violation: `invalidFramesMax` bad client frames (oversize, bad UTF-8/JSON);
 /// - `4001` slow consumer: the outbound queue overflowed with frames that may not be dropped;
-/// - `4002` idle timeout: nothing received for `idleTimeout`.
+/// - `4002` idle timeout: nothing received for `idleTimeout`;
+/// - `1001` going away: the server is shutting down.
 struct RealtimeLimits: Sendable {
     /// Close code for a client that cannot keep up.
     static let closeSlowConsumer = 4001
     /// Close code for a client that stayed silent too long.
     static let closeIdle = 4002
+    /// Close code for a server shutting down (RFC 6455 going away).
+    static let closeGoingAway = 1001
     /// Close code for repeated bad frames (RFC 6455 policy violation).
     static let closePolicy = 1008
 
@@ -29,6 +32,13 @@ struct RealtimeLimits: Sendable {
     var backlogCountMax = 8_192
     /// Most bytes of that backlog.
     var backlogBytesMax = 32 * 1024 * 1024
+    /// Room frames that arrive within this interval of a loop's last delivery wait for the
+    /// next one and go out together, one write per member; an event after a quiet interval goes
+    /// out at once. Bounds the system calls per member to one per interval at any event rate.
+    /// (`serve --coalesce-ms`; 0 writes every event at once.)
+    var coalesceInterval: Duration = .milliseconds(RealtimeLimits.coalesceMillisDefault)
+    /// Default of `coalesceInterval`, in milliseconds.
+    static let coalesceMillisDefault: Int64 = 10
     /// A connection that sends nothing (not even `ping`) for this long is closed with 4002.
     var idleTimeout: Duration = .seconds(60)
     /// How often the one sweep over all connections runs.

@@ -1,10 +1,8 @@
 import Engine
-import HummingbirdWebSocket
-import Logging
 import NIOCore
 
-/// Runs one WebSocket connection: join (hello, resume), `enter`, then the read loop until the
-/// client leaves or breaks the rules; leaving always unregisters.
+/// What one realtime connection does, apart from moving bytes (`RealtimeHandler`): join
+/// (hello, resume) and `enter`, then each client message; leaving is `RealtimeHub.leave`.
 struct RealtimeSession: Sendable {
     let hub: RealtimeHub
     let danmaku: DanmakuService
@@ -18,6 +16,16 @@ struct RealtimeSession: Sendable {
         let room_id: String
     }
 
+    /// What a message asks of the connection.
+    enum Outcome {
+        /// Answered (or nothing to answer).
+        case handled
+        /// A bad frame: answered with `error`, counts as a violation.
+        case refused(ClientFrame.Refusal)
+        /// A danmaku to send (`send(_:connection:)`, which waits for the journal).
+        case danmaku(DanmakuDraft)
+    }
+
     /// Journals `enter` for a signed-in viewer, at most once per viewer, room and minute (a
     /// reconnect loop does not flood the journal). Best effort: a failed write loses one fact
     /// for scripts, never the connection.
@@ -29,14 +37,21 @@ struct RealtimeSession: Sendable {
         }
     }
 
-    func run(
-        connection: RealtimeConnection, cursor: RoomPosition?,
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger
-    ) async throws {
-        try await connection.channel.pipeline.addHandler(WritabilityHandler(connection: connection), position: .first)
+    /// Runs an upgraded channel (on its loop): a connection object and its two handlers.
+    /// - Throws: pipeline errors (the channel is closing).
+    func start(channel: any Channel, admission: RealtimeUpgrade.Admission) throws {
+        let connection = hub.makeConnection(room: admission.room.id, principal: admission.principal, channel: channel)
+        try channel.pipeline.syncOperations.addHandler(WritabilityHandler(connection: connection), position: .first)
+        try channel.pipeline.syncOperations.addHandler(
+            RealtimeHandler(connection: connection, session: self, cursor: admission.cursor))
+    }
+
+    /// Joins the room (hello, resume), then announces a signed-in viewer: `enter` to the room,
+    /// and to the journal.
+    func open(_ connection: RealtimeConnection, from cursor: RoomPosition?) {
         hub.join(connection, from: cursor)
-        defer { hub.leave(connection) }
-        if let principal = connection.principal {
+        guard let principal = connection.principal else { return }
+        Task { [self] in
             let shown = await privileges.privileges(userID: principal.userID, room: connection.room)
             if let event = try? RoomEvent(.enter, payload: EnterEvent(userID: principal.userID, privileges: shown)) {
                 hub.bus.publish(room: connection.room, event: event)
@@ -44,59 +59,18 @@ struct RealtimeSession: Sendable {
             do {
                 try await Self.journalEnter(store: store, user: principal.userID, room: connection.room, at: clock.nowMillis())
             } catch {
-                logger.warning("enter not journaled", metadata: ["error": "\(error)"])
-            }
-        }
-        var violations = 0
-        var iterator = inbound.makeAsyncIterator()
-        while let message = try await nextMessage(&iterator, connection: connection) {
-            let refusal: ClientFrame.Refusal?
-            switch message {
-            case .failure(let error): refusal = error
-            case .success(let bytes): refusal = await handle(bytes, connection: connection)
-            }
-            guard let refusal else { continue }
-            connection.send([ServerFrame.error(refusal.code, refusal.message)])
-            violations += 1
-            if violations >= hub.limits.invalidFramesMax {
-                try await outbound.close(.policyViolation, reason: "too many invalid frames")
-                return
+                hub.logger.warning("enter not journaled", metadata: ["error": "\(error)"])
             }
         }
     }
 
-    /// The next whole message, assembled from fragments, or a refusal for one that is too large
-    /// or binary. `nil` when the client has gone.
-    private func nextMessage(
-        _ iterator: inout WebSocketInboundStream.AsyncIterator, connection: RealtimeConnection
-    ) async throws -> Result<[UInt8], ClientFrame.Refusal>? {
-        var bytes: [UInt8] = []
-        var refusal: ClientFrame.Refusal?
-        while let frame = try await iterator.next() {
-            connection.lastSeen.store(RealtimeConnection.monotonicMillis(), ordering: .relaxed)
-            if frame.opcode == .binary {
-                refusal = ClientFrame.Refusal(code: "invalid_frame", message: "binary frames are not accepted")
-            }
-            if refusal == nil {
-                bytes += frame.data.readableBytesView
-                if bytes.count > hub.limits.frameBytesMax {
-                    refusal = ClientFrame.Refusal(code: "frame_too_large", message: "frames are limited to \(hub.limits.frameBytesMax) bytes")
-                    bytes = []
-                }
-            }
-            if frame.fin { return refusal.map { .failure($0) } ?? .success(bytes) }
-        }
-        return nil
-    }
-
-    /// Handles one parsed message; returns a refusal for a bad frame (a rejected danmaku is
-    /// answered here and is not a violation).
-    private func handle(_ bytes: [UInt8], connection: RealtimeConnection) async -> ClientFrame.Refusal? {
+    /// Handles one whole client message (on the loop).
+    func handle(_ bytes: [UInt8], connection: RealtimeConnection) -> Outcome {
         let frame: ClientFrame
         do {
             frame = try ClientFrame.parse(bytes)
         } catch {
-            return error
+            return .refused(error)
         }
         switch frame {
         case .ping:
@@ -105,12 +79,17 @@ struct RealtimeSession: Sendable {
         case .since(let cursor):
             connection.send(ServerFrame.resume(hub.bus.since(room: connection.room, cursor: cursor)))
         case .danmaku(let draft):
-            do {
-                _ = try await danmaku.send(draft, room: connection.room, userID: connection.principal?.userID)
-            } catch {
-                connection.send([ServerFrame.error(error.rawValue, "danmaku refused: \(error.rawValue)")])
-            }
+            return .danmaku(draft)
         }
-        return nil
+        return .handled
+    }
+
+    /// Sends a danmaku; a refusal is answered to the sender alone (not a violation).
+    func send(_ draft: DanmakuDraft, connection: RealtimeConnection) async {
+        do {
+            _ = try await danmaku.send(draft, room: connection.room, userID: connection.principal?.userID)
+        } catch {
+            connection.send([ServerFrame.error(error.rawValue, "danmaku refused: \(error.rawValue)")])
+        }
     }
 }

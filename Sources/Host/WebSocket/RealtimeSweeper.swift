@@ -2,7 +2,9 @@ import ServiceLifecycle
 
 /// The one heartbeat sweep over every connection (not a timer per connection): closes those
 /// silent for longer than `idleTimeout` with 4002, closes with 4001 those stuck behind their room
-/// (see `RealtimeConnection.sweepCheck`), and trims each room's shared backlog.
+/// (see `RealtimeConnection.sweepCheck`), and trims each room's shared backlog. On graceful
+/// shutdown it closes every connection with 1001 (going away): upgraded connections have no task
+/// the HTTP server would wait for.
 struct RealtimeSweeper: Service {
     let hub: RealtimeHub
 
@@ -37,6 +39,9 @@ struct RealtimeSweeper: Service {
                 }
                 sweep()
             }
+        }
+        for connection in hub.connections() {
+            connection.close(code: RealtimeLimits.closeGoingAway, reason: "server shutting down")
         }
     }
 }

@@ -2,14 +2,15 @@ import Engine
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// Decides WebSocket upgrades of `GET /v1/rooms/{room}/ws`: the token (header or `?token=`;
 /// none means an anonymous watcher), the room (through the one `RoomResolver`) and the resume
 /// cursor (`?epoch=&offset=`) are all checked *before* upgrading. A refused upgrade is answered
-/// `400` by the framework; a plain `GET` on the same URL explains why (see `RealtimeRoutes`).
+/// `400` (`RealtimeChannel`); a plain `GET` on the same URL explains why (see `RealtimeRoutes`).
 struct RealtimeUpgrade: Sendable {
     /// The checked request: who, which room, from where.
     struct Admission: Sendable {
@@ -50,29 +51,15 @@ struct RealtimeUpgrade: Sendable {
         return RoomPosition(epoch: epoch, offset: value)
     }
 
-    /// The `shouldUpgrade` function of the HTTP server.
-    func shouldUpgrade(
-        session: RealtimeSession
-    ) -> @Sendable (HTTPRequest, any Channel, Logger) async throws -> ShouldUpgradeResult<
-        WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
-    > {
-        { head, channel, logger in
-            let request = Request(head: head, body: .init(buffer: ByteBuffer()))
-            guard let segment = Self.roomSegment(ofPath: request.uri.path) else { return .dontUpgrade }
-            let admission: Admission
-            do {
-                admission = try await admit(request, segment: segment)
-            } catch {
-                logger.debug("realtime upgrade refused", metadata: ["error": "\(error)"])
-                return .dontUpgrade
-            }
-            return .upgrade([:]) { inbound, outbound, context in
-                let connection = session.hub.makeConnection(
-                    room: admission.room.id, principal: admission.principal, channel: channel)
-                try await session.run(
-                    connection: connection, cursor: admission.cursor,
-                    inbound: inbound, outbound: outbound, logger: context.logger)
-            }
+    /// The admission of an upgrade request, or nil to refuse it (another path, or any check failed).
+    func admit(_ head: HTTPRequestHead, logger: Logger) async -> Admission? {
+        do {
+            let request = Request(head: try HTTPRequest(head, secure: false, splitCookie: false), body: .init(buffer: ByteBuffer()))
+            guard let segment = Self.roomSegment(ofPath: request.uri.path) else { return nil }
+            return try await admit(request, segment: segment)
+        } catch {
+            logger.debug("realtime upgrade refused", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 }

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// The room frames one `LoopGroup` holds for its members, once: every member keeps a cursor
+/// The room frames (wire bytes, see `WireFrame`) one `LoopGroup` holds for its members, once: every member keeps a cursor
 /// (a sequence number) into it instead of a private copy, so a burst costs its size once per
 /// loop, not once per connection. Trimmed to the slowest member's cursor; bounded by
 /// `RealtimeLimits.backlogCountMax`/`backlogBytesMax` (members still at the oldest frame when it
@@ -34,6 +34,15 @@ struct RoomBacklog: Sendable {
 
     /// The frame numbered `sequence` (base ≤ sequence < head).
     func entry(_ sequence: Int) -> Entry { entries[start + sequence - base] }
+
+    /// The frames `range` (within base..<head) as one buffer: the buffer itself for one frame.
+    func joined(_ range: Range<Int>) -> ByteBuffer {
+        if range.count == 1 { return entry(range.lowerBound).buffer }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(position(range.upperBound) - position(range.lowerBound))
+        for sequence in range { buffer.writeImmutableBuffer(entry(sequence).buffer) }
+        return buffer
+    }
 
     /// Bytes appended before frame `sequence`.
     func position(_ sequence: Int) -> Int {

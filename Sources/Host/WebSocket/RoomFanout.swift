@@ -2,8 +2,8 @@ import Engine
 import NIOCore
 import Synchronization
 
-/// The host's one subscriber per room: converts each frame to a `ByteBuffer` once and hands
-/// it to the room's loop groups, so every member writes the very same bytes.
+/// The host's one subscriber per room: frames each event for the wire once (`WireFrame`) and
+/// hands it to the room's loop groups, so every member writes the very same bytes.
 final class RoomFanout: RoomSubscriber {
     private struct State: Sendable {
         var groups: [ObjectIdentifier: LoopGroup] = [:]
@@ -26,7 +26,7 @@ final class RoomFanout: RoomSubscriber {
     var count: Int { state.withLock { $0.count } }
 
     func receive(_ frame: RoomFrame) {
-        let buffer = ByteBuffer(bytes: frame.bytes)
+        let buffer = WireFrame.text(frame.bytes)
         let groups = state.withLock { Array($0.groups.values) }
         for group in groups {
             group.enqueue(.frame(buffer, droppable: frame.type.isDroppable))
