@@ -22,6 +22,11 @@ struct LuaStack {
     }
 
     func push(_ s: String) {
+        // Native strings are contiguous UTF-8 already: push their bytes without a copy.
+        let pushed: Void? = s.utf8.withContiguousStorageIfAvailable { buf in
+            buf.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
+        }
+        guard pushed == nil else { return }
         var s = s
         s.withUTF8 { buf in
             buf.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
