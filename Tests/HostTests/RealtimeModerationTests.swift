@@ -86,6 +86,27 @@ struct RealtimeModerationTests {
         }
     }
 
+    @Test func fragmentedMessagesAreJoinedAndBinaryFramesRefused() async throws {
+        let rt = try await RealtimeHost()
+        try await rt.live { client in
+            let inbox = Inbox()
+            let close = try await client.session("/v1/rooms/r1/ws?token=\(try rt.token("fay"))", inbox: inbox) { out in
+                // One message in three frames: text (not final), continuation, final continuation.
+                try await out.write(.custom(WebSocketFrame(fin: false, opcode: .text, data: ByteBuffer(string: #"{"ty"#))))
+                try await out.write(.custom(WebSocketFrame(fin: false, opcode: .continuation, data: ByteBuffer(string: #"pe":"pi"#))))
+                try await out.write(.custom(WebSocketFrame(fin: true, opcode: .continuation, data: ByteBuffer(string: #"ng"}"#))))
+                try await inbox.wait("pong") { !$0.all("pong").isEmpty }
+                try await out.write(.binary(ByteBuffer(bytes: [0x7B, 0x7D])))
+                try await inbox.wait("error") { !$0.all("error").isEmpty }
+                // Still served after one violation.
+                try await out.write(.text(#"{"type":"ping"}"#))
+                try await inbox.wait("second pong") { $0.all("pong").count == 2 }
+            }
+            #expect(inbox.all("error").compactMap(\.code) == ["invalid_frame"])
+            #expect(close?.closeCode == .normalClosure)
+        }
+    }
+
     @Test func broadcastReachesEveryRoomAndNoticeOnlyOne() async throws {
         let rt = try await RealtimeHost()
         let op = try rt.token("op", .operator)
