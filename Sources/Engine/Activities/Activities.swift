@@ -153,7 +153,7 @@ public final class Activities: Sendable {
             _ = try generation.withTransactionVM { vm in try vm.call(address, handler, args: args, context: ctx) }
             try effects.apply(ctx, origin: origin, in: db, at: entry.createdAt)
             for o in boards.opened { _ = try Journal.append(db, type: Self.chestOpenedType, payload: o, at: entry.createdAt) }
-            if let room = args.first?["room_id"].string ?? args.first?["room"].string {
+            if !boards.undo.isEmpty, let room = args.first?["room_id"].string ?? args.first?["room"].string {
                 feed.mark(room: room, keys: boards.undo.changedBoards)
             }
         } catch {
