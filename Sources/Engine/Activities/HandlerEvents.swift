@@ -4,12 +4,21 @@ import Synchronization
 /// every consumer that hands it to scripts: the activities and tasks consumers read the same
 /// gifts, one batch after the other, and parsing was the largest single cost of a gift there.
 public final class HandlerEvents: Sendable {
-    /// Facts kept; past it the cache starts over (two consumers' batches fit many times).
-    public static let capacity = 8_192
+    /// Facts kept by default; past it the cache starts over (two consumers' batches fit many times).
+    public static let defaultCapacity = 8_192
+    /// Facts kept.
+    public let capacity: Int
     private let cache = Mutex<[Int64: LuaValue]>([:])
 
     /// An empty cache; share one between the consumers of one store.
-    public init() {}
+    /// - Parameter capacity: facts kept, at least 1.
+    public init(capacity: Int = HandlerEvents.defaultCapacity) {
+        precondition(capacity >= 1, "capacity must be at least 1")
+        self.capacity = capacity
+    }
+
+    /// Facts held now (at most `capacity`).
+    var count: Int { cache.withLock { $0.count } }
 
     /// The handler's table for `entry`.
     /// - Throws: `JournalError.invalidPayload` when the payload is not what its type promises.
@@ -17,13 +26,14 @@ public final class HandlerEvents: Sendable {
         if let hit = cache.withLock({ $0[entry.offset] }) { return hit }
         let value = try Self.parse(entry)
         cache.withLock { c in
-            if c.count >= Self.capacity { c.removeAll(keepingCapacity: true) }
+            if c.count >= capacity { c.removeAll(keepingCapacity: true) }
             c[entry.offset] = value
         }
         return value
     }
 
-    /// Fields of a gift fact that handlers see, besides `value_coins` (the gift's total).
+    /// Fields of a gift fact that handlers see, besides `value_coins` (the gift's total): the
+    /// same table `GiftReceipt.luaValue` gives gift steps (a test holds the two together).
     static let giftFields = ["send_id", "room_id", "sender_id", "streamer_id", "gift_id", "count", "price_coins", "total_coins", "combo"]
 
     /// The table for `entry`: a gift's documented fields (with `value_coins`), any other

@@ -89,16 +89,21 @@ public final class Tasks: Sendable {
     /// does not read their row again. Filled from reads and from `flush`; emptied when a write
     /// did not commit (`discardCommitted`) and when it grows past `progressCacheMax`.
     private let stored = Mutex<[ProgressKey: Int64]>([:])
+    /// Most progress rows kept in memory by default.
+    public static let defaultProgressCacheMax = 200_000
     /// Most progress rows kept in memory.
-    static let progressCacheMax = 200_000
+    let progressCacheMax: Int
 
     /// - Parameters: the engine's parts; calendar: the operations time zone; clock: claim time;
-    ///   events: handler tables (share one with `Activities`).
+    ///   events: handler tables (share one with `Activities`); progressCacheMax: progress rows kept
+    ///   in memory (at least 1).
     public init(
         store: Store, scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(),
         clock: any WallClock = SystemWallClock(), events: HandlerEvents = HandlerEvents(),
-        logger: Logger = Logger(label: "showrunner.tasks")
+        progressCacheMax: Int = Tasks.defaultProgressCacheMax, logger: Logger = Logger(label: "showrunner.tasks")
     ) {
+        precondition(progressCacheMax >= 1, "progressCacheMax must be at least 1")
+        self.progressCacheMax = progressCacheMax
         self.events = events
         self.store = store
         self.scripts = scripts
@@ -176,7 +181,7 @@ public final class Tasks: Sendable {
 
     private func remember(_ rows: some Sequence<(ProgressKey, Int64)>) {
         stored.withLock { cache in
-            if cache.count >= Self.progressCacheMax { cache.removeAll(keepingCapacity: true) }
+            if cache.count >= progressCacheMax { cache.removeAll(keepingCapacity: true) }
             for (k, v) in rows { cache[k] = v }
         }
     }

@@ -68,9 +68,19 @@ struct FastJSONTests {
         let event = try HandlerEvents.parse(entry)
         #expect(event["value_coins"] == 10 && event["total_coins"] == 10 && event["sender_id"] == "v")
         #expect(Set(event.table?.fields.keys ?? [:].keys) == Set(HandlerEvents.giftFields + ["value_coins"]))
+        // The gift steps build their table from the decoded receipt: both shapes must stay one.
+        #expect(event == (try entry.decodePayload(as: GiftReceipt.self)).luaValue)
         let cache = HandlerEvents()
         #expect(try cache.event(entry) == event)
         #expect(try cache.event(entry) == event)
+
+        // At its capacity the cache starts over; every answer stays the fact's own.
+        let small = HandlerEvents(capacity: 2)
+        for offset in Int64(1)...5 {
+            let e = JournalEntry(offset: offset, type: "tick", payload: #"{"n":\#(offset)}"#, createdAt: 1, idempotencyKey: nil)
+            #expect(try small.event(e) == ["n": .integer(offset)])
+            #expect(small.count <= 2)
+        }
 
         let missing = JournalEntry(offset: 10, type: "gift", payload: #"{"send_id":"s"}"#, createdAt: 1, idempotencyKey: nil)
         #expect(throws: JournalError.self) { try HandlerEvents.parse(missing) }
