@@ -17,6 +17,7 @@ struct WSFanoutBench: AsyncParsableCommand {
     @Option(help: "Subscriber counts, comma-separated.") var subscribers = "1000,10000"
     @Option(help: "Publish rates (events/s), comma-separated.") var rates = "50,100,200,500"
     @Option(help: "Seconds per rate.") var seconds = 5.0
+    @Option(help: "Publisher keep-alive connections, one request in flight on each.") var pubConns = 8
     @Option(help: "Idle connections to open for the memory figure (0: skip).") var idle = 19_000
     @Option(help: "Core for the server; the client gets the others.") var serverCore = 0
     @Option(help: "Cores for the load client (taskset list).") var clientCores = "1"
@@ -71,7 +72,7 @@ struct WSFanoutBench: AsyncParsableCommand {
     /// Runs the load client on the client cores, echoing its table.
     private func load(_ arguments: [String]) throws {
         let procs = max(1, clientCores.split(separator: ",").count)
-        let all = arguments + ["--rates", rates, "--seconds", "\(seconds)", "--procs", "\(procs)", "--client", subscriberClient]
+        let all = arguments + ["--rates", rates, "--seconds", "\(seconds)", "--pub-conns", "\(pubConns)", "--procs", "\(procs)", "--client", subscriberClient]
         say("\n$ taskset -c \(clientCores) python3 \(client) \(all.map { $0.count > 60 ? "…" : $0 }.joined(separator: " "))")
         try Child.run("/usr/bin/taskset", ["-c", clientCores, "python3", client] + all)
     }

@@ -115,6 +115,22 @@ private func flip(_ text: String, at offset: Int) -> String {
         #expect(verifyCode(signer, token, at: now + 61) == "token_expired")
     }
 
+    @Test func aRememberedTokenIsStillCheckedForExpiryAndBelongsToItsSigner() throws {
+        let token = try signer.issue(userID: "alice", role: .viewer, ttl: .seconds(60), now: now)
+        #expect(verifyCode(signer, token) == nil)   // now remembered
+        #expect(verifyCode(signer, token, at: now + 60) == "token_expired")
+        let other = try TokenSigner(secret: String(repeating: "t", count: 32))
+        #expect(verifyCode(other, token) == "bad_signature")
+        // Past the memory's bound it starts again; every token still verifies.
+        let tokens = try (0...TokenSigner.verifiedCacheMax).map {
+            try signer.issue(userID: "u\($0)", role: .viewer, ttl: .seconds(60), now: now)
+        }
+        for (index, token) in tokens.enumerated() {
+            #expect(try signer.verify(token, now: now).userID == "u\(index)")
+        }
+        #expect(verifyCode(signer, token) == nil)
+    }
+
     @Test func issueRefusesBadInput() {
         #expect(throws: AuthError.invalidUser("")) { try signer.issue(userID: "", role: .viewer, ttl: .seconds(1)) }
         #expect(throws: AuthError.invalidUser("a/b")) { try signer.issue(userID: "a/b", role: .viewer, ttl: .seconds(1)) }

@@ -192,10 +192,11 @@ def fanout(a):
     time.sleep(1)
     host, port = a.http.split(":")
     if a.target != "showrunner":
-        pub = Publisher(host, int(port), f"/pub?id={a.room}", "")
+        pub = Publisher(host, int(port), f"/pub?id={a.room}", "", conns=a.pub_conns)
         body_of = lambda t, s: f"t={t} s={s}".encode()
     else:
-        pub = Publisher(host, int(port), f"/v1/admin/rooms/{a.room}/notices", f"Authorization: Bearer {a.token}\r\n")
+        pub = Publisher(host, int(port), f"/v1/admin/rooms/{a.room}/notices", f"Authorization: Bearer {a.token}\r\n",
+                        conns=a.pub_conns)
         body_of = lambda t, s: json.dumps({"text": f"t={t} s={s}"}).encode()
     rates = [int(r) for r in a.rates.split(",")]
     sent = asyncio.run(publish_steps(pub, rates, a.seconds, body_of))
@@ -218,8 +219,9 @@ def fanout(a):
 def make_publisher(a):
     host, port = a.http.split(":")
     if a.target != "showrunner":
-        return Publisher(host, int(port), f"/pub?id={a.room}", ""), lambda t, s: f"t={t} s={s}".encode()
-    pub = Publisher(host, int(port), f"/v1/admin/rooms/{a.room}/notices", f"Authorization: Bearer {a.token}\r\n")
+        return Publisher(host, int(port), f"/pub?id={a.room}", "", conns=a.pub_conns), lambda t, s: f"t={t} s={s}".encode()
+    pub = Publisher(host, int(port), f"/v1/admin/rooms/{a.room}/notices", f"Authorization: Bearer {a.token}\r\n",
+                    conns=a.pub_conns)
     return pub, lambda t, s: json.dumps({"text": f"t={t} s={s}"}).encode()
 
 def fanout_c(a, per):
@@ -312,6 +314,8 @@ if __name__ == "__main__":
     ap.add_argument("--procs", type=int, default=1)
     ap.add_argument("--rates", default="100,500,1000,2000")
     ap.add_argument("--seconds", type=float, default=5)
+    ap.add_argument("--pub-conns", type=int, default=8,
+                    help="publisher keep-alive connections, one request in flight on each")
     ap.add_argument("--sample-every", type=int, default=10)
     ap.add_argument("--server-pid", type=int, default=0)
     a = ap.parse_args()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Issues and verifies bearer tokens: `base64url(JSON {"sub","role","exp"}) + "." + base64url(HMAC)`.
 ///
@@ -13,7 +14,14 @@ public struct TokenSigner: Sendable {
     /// Longest lifetime `issue` grants: one year.
     public static let ttlSecondsMax: Int64 = 366 * 24 * 60 * 60
 
+    /// Most verified tokens remembered; when full the memory starts again empty.
+    public static let verifiedCacheMax = 10_000
+
     private let secret: [UInt8]
+    /// Tokens whose MAC and payload already checked out, with what they speak for: a client's
+    /// next request with the same token skips the HMAC and the JSON (expiry is still checked
+    /// against `now` every time). Only successes are kept, so a bad token costs full price.
+    private let verified = VerifiedTokens()
 
     /// - Parameter secret: the signing key, at least `secretBytesMin` bytes.
     /// - Throws: `AuthError.secretTooShort` when the key is shorter.
@@ -49,6 +57,10 @@ public struct TokenSigner: Sendable {
     public func verify(_ token: String, now: Date = Date()) throws(AuthError) -> Principal {
         guard !token.isEmpty else { throw AuthError.missingToken }
         guard token.utf8.count <= Self.tokenBytesMax else { throw AuthError.malformedToken("too long") }
+        if let principal = verified.principal(for: token) {
+            guard now < principal.expiresAt else { throw AuthError.tokenExpired }
+            return principal
+        }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw AuthError.malformedToken("expected payload.signature")
@@ -60,6 +72,7 @@ public struct TokenSigner: Sendable {
         guard HMACSHA256.constantTimeEqual(signature, expected) else { throw AuthError.badSignature }
         let principal = try Self.principal(fromPayload: payload)
         guard now < principal.expiresAt else { throw AuthError.tokenExpired }
+        verified.remember(token, principal)
         return principal
     }
 
@@ -88,4 +101,20 @@ struct TokenClaims: Codable {
     let sub: String
     let role: String
     let exp: Int64
+}
+
+/// The verified-token memory of one signer (bounded by `TokenSigner.verifiedCacheMax`).
+private final class VerifiedTokens: Sendable {
+    private let entries = Mutex<[String: Principal]>([:])
+
+    func principal(for token: String) -> Principal? {
+        entries.withLock { $0[token] }
+    }
+
+    func remember(_ token: String, _ principal: Principal) {
+        entries.withLock { entries in
+            if entries.count >= TokenSigner.verifiedCacheMax { entries.removeAll(keepingCapacity: true) }
+            entries[token] = principal
+        }
+    }
 }

@@ -11,7 +11,12 @@ import Synchronization
 /// Coalescing: a drain runs at once when the previous one is at least `coalesceInterval` old,
 /// else at that age; so at low rates an event goes out immediately, and at high rates each
 /// member gets one write (one system call) per interval carrying every frame that arrived in it,
-/// as one buffer built once per loop.
+/// as one buffer built once per loop. Drains are also spaced by `drainSpacingFactor` times the
+/// last drain's own duration, up to `drainSpacingMax`: a loop whose drain takes longer than its
+/// share (many members, many bytes) writes less often and more per write, so it keeps time to
+/// read requests and the room's publishers are not starved by its own writes. The cap keeps
+/// the feedback (longer spacing, more bytes per drain, longer drains) from growing latency
+/// without bound.
 final class LoopGroup: Sendable {
     enum Item: Sendable {
         case frame(ByteBuffer, droppable: Bool)
@@ -30,6 +35,9 @@ final class LoopGroup: Sendable {
         var items: [Item] = []
         var scheduled = false
         var lastDrain = NIODeadline.uptimeNanoseconds(0)
+        /// Least time between the starts of two drains: the interval, or a multiple of the
+        /// last drain's duration when that is longer.
+        var spacing = TimeAmount.zero
     }
 
     private struct Local: Sendable {
@@ -65,7 +73,7 @@ final class LoopGroup: Sendable {
             pending.items.append(item)
             guard !pending.scheduled else { return nil }
             pending.scheduled = true
-            return pending.lastDrain + TimeAmount(limits.coalesceInterval)
+            return pending.lastDrain + pending.spacing
         }
         guard let due else { return }
         if due <= .now() {
@@ -88,10 +96,17 @@ final class LoopGroup: Sendable {
     }
 
     private func drain() {
+        let started = NIODeadline.now()
         let items = pending.withLock { pending in
             pending.scheduled = false
-            pending.lastDrain = .now()
+            pending.lastDrain = started
             return pending.items.removeAllAndReturn()
+        }
+        defer {
+            let interval = TimeAmount(limits.coalesceInterval)
+            let spacing = interval == .zero ? .zero
+                : min(max(interval, (NIODeadline.now() - started) * limits.drainSpacingFactor), TimeAmount(limits.drainSpacingMax))
+            pending.withLock { $0.spacing = spacing }
         }
         var joined: [RealtimeConnection] = []
         let first = local.value.backlog.head
