@@ -11,12 +11,11 @@ import Synchronization
 /// Coalescing: a drain runs at once when the previous one is at least `coalesceInterval` old,
 /// else at that age; so at low rates an event goes out immediately, and at high rates each
 /// member gets one write (one system call) per interval carrying every frame that arrived in it,
-/// as one buffer built once per loop. Drains are also spaced by `drainSpacingFactor` times the
-/// last drain's own duration, up to `drainSpacingMax`: a loop whose drain takes longer than its
-/// share (many members, many bytes) writes less often and more per write, so it keeps time to
-/// read requests and the room's publishers are not starved by its own writes. The cap keeps
-/// the feedback (longer spacing, more bytes per drain, longer drains) from growing latency
-/// without bound.
+/// as one buffer built once per loop. After a drain that took longer than that, the loop rests
+/// as long as the drain took (at most `drainRestMax`) before the next: a loop with many members
+/// writes less often and more per write, and keeps time to read requests, so the room's
+/// publishers are not starved by its own writes. The cap keeps the feedback (longer spacing, more
+/// bytes per drain, longer drains) from growing latency without bound.
 final class LoopGroup: Sendable {
     enum Item: Sendable {
         case frame(ByteBuffer, droppable: Bool)
@@ -104,8 +103,8 @@ final class LoopGroup: Sendable {
         }
         defer {
             let interval = TimeAmount(limits.coalesceInterval)
-            let spacing = interval == .zero ? .zero
-                : min(max(interval, (NIODeadline.now() - started) * limits.drainSpacingFactor), TimeAmount(limits.drainSpacingMax))
+            let took = NIODeadline.now() - started
+            let spacing = interval == .zero ? .zero : max(interval, took + min(took, TimeAmount(limits.drainRestMax)))
             pending.withLock { $0.spacing = spacing }
         }
         var joined: [RealtimeConnection] = []

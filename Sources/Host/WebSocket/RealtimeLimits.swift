@@ -37,12 +37,11 @@ struct RealtimeLimits: Sendable {
     /// out at once. Bounds the system calls per member to one per interval at any event rate.
     /// (`serve --coalesce-ms`; 0 writes every event at once.)
     var coalesceInterval: Duration = .milliseconds(RealtimeLimits.coalesceMillisDefault)
-    /// Under load, drains are spaced at least this many times the last drain's duration, so a
-    /// loop spends at most about 1/factor of its time writing room frames and keeps the rest for
-    /// reading (publishers, danmaku, pings). Only with a non-zero `coalesceInterval`.
-    var drainSpacingFactor = 2
-    /// Most time between the starts of two drains that `drainSpacingFactor` may ask for.
-    var drainSpacingMax: Duration = .milliseconds(50)
+    /// After a drain, a loop waits as long as that drain took, up to this, before the next one:
+    /// under load it spends about half its time writing room frames and keeps the rest for
+    /// reading (publishers, danmaku, pings), and each write carries more frames. Only with a
+    /// non-zero `coalesceInterval`.
+    var drainRestMax: Duration = .milliseconds(50)
     /// Default of `coalesceInterval`, in milliseconds.
     static let coalesceMillisDefault: Int64 = 10
     /// A connection that sends nothing (not even `ping`) for this long is closed with 4002.
