@@ -16,6 +16,7 @@ func buildApplication(_ config: AppConfig, services: AppServices) -> some Applic
             serverName: "showrunner/\(Showrunner.version)"
         ),
         services: services.lifecycleServices,
+        eventLoopGroupProvider: services.eventLoopGroup.map { .shared($0) } ?? .singleton,
         logger: services.logger
     )
 }

@@ -1,3 +1,4 @@
+import NIOCore
 import Engine
 import Foundation
 import Hummingbird
@@ -31,6 +32,8 @@ struct AppServices: Sendable {
     /// The HTTP server: plain HTTP/1 unless realtime rooms install their WebSocket upgrade
     /// (`Realtime.httpServer`).
     var httpServer: HTTPServerBuilder = .http1()
+    /// The event loops the HTTP and WebSocket connections run on (NIO's shared group when nil).
+    var eventLoopGroup: (any EventLoopGroup)?
 
     /// Services with a fresh, private Prometheus registry: what tests and `serve` start from.
     /// - Parameters: signer: token verifier; logger: root logger.

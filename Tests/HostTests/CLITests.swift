@@ -47,6 +47,16 @@ import Testing
         }
     }
 
+    @Test func serveEventLoopsIsOptionalAndBounded() throws {
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve"]) as? ServeCommand)
+        #expect(plain.eventLoops == nil)
+        let set = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--event-loops", "1"]) as? ServeCommand)
+        #expect(set.eventLoops == 1)
+        for bad in ["0", "257", "-1", "two"] {
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--event-loops", bad]) }
+        }
+    }
+
     @Test func tokenIssueParses() throws {
         let command = try ShowrunnerCommand.parseAsRoot(["token", "issue", "--user", "u1", "--role", "admin", "--ttl", "60"])
         let issue = try #require(command as? IssueTokenCommand)

@@ -1,3 +1,4 @@
+import NIOPosix
 import ArgumentParser
 import Engine
 import Hummingbird
@@ -44,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds within which room events are gathered into one write per WebSocket connection.")
     var coalesceMs: Int64 = RealtimeLimits.coalesceMillisDefault
 
+    @Option(help: "Event loop threads for HTTP and WebSocket connections (default: one per core of the machine, also when the process is pinned to fewer: a second loop keeps reading requests while the first writes a fan-out).")
+    var eventLoops: Int?
+
     @OptionGroup var secretOptions: SecretOptions
     @OptionGroup var paymentOptions: PaymentOptions
     @OptionGroup var assetOptions: AssetOptions
@@ -54,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard bodyBytesMax > 0 else { throw ValidationError("--body-bytes-max must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
         guard (0...1000).contains(coalesceMs) else { throw ValidationError("--coalesce-ms must be 0...1000") }
+        if let eventLoops, !(1...256).contains(eventLoops) { throw ValidationError("--event-loops must be 1...256") }
         guard (1...3_600_000).contains(pendingExpiryIntervalMs) else {
             throw ValidationError("--pending-expiry-interval-ms must be 1...3600000")
         }
@@ -101,8 +106,16 @@ struct ServeCommand: AsyncParsableCommand {
         services.routeAreas.append(realtime.routes)
         services.lifecycleServices += realtime.services
         services.httpServer = realtime.httpServer
+        let loops = eventLoops.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
+        services.eventLoopGroup = loops
         let app = buildApplication(config, services: services)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            try? await loops?.shutdownGracefully()
+            throw error
+        }
+        try await loops?.shutdownGracefully()
     }
 
     /// The application configuration these flags describe.
