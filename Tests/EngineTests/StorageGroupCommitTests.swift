@@ -1,5 +1,6 @@
 import EngineTesting
 import GRDB
+import MetricsTestKit
 import Testing
 @testable import Engine
 
@@ -47,6 +48,27 @@ import Testing
             #expect(stored.count == 64)
             #expect(Set(stored.map(\.offset)) == Set(entries.map(\.offset)))
             #expect(Set(try stored.map { try $0.decodePayload(as: Counter.self).i }) == Set(0..<64))
+        }
+    }
+
+    @Test func commitsAndOperationsAreCountedInMetrics() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let metrics = TestMetrics()
+            let store = try Store(tmp.configuration(), metrics: metrics)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<32 {
+                    group.addTask { _ = try await store.write { db in try Journal.append(db, type: "test", payload: Counter(i: i), at: 1) } }
+                }
+                try await group.waitForAll()
+            }
+            // A failing operation is not counted; its batch still commits.
+            await #expect(throws: (any Error).self) { try await store.write { _ in throw StorageError.commitFailed(reason: "op") } }
+            let commits = try metrics.expectCounter("showrunner.store.commits").totalValue
+            #expect(try metrics.expectCounter("showrunner.store.ops").totalValue == 32)
+            #expect(commits == Int64(store.stats.commits) && commits >= 2 && commits <= 33)
+            let batches = try metrics.expectRecorder("showrunner.store.batch_ops").values
+            #expect(batches.count == Int(commits) && batches.reduce(0, +) == 32 && batches.last == 0)
+            try store.close()
         }
     }
 

@@ -105,6 +105,9 @@ extension Store {
             }
         }
         if committed {
+            commitMetrics.commits.increment()
+            commitMetrics.ops.increment(by: ops)
+            commitMetrics.batchOps.record(ops)
             signal.poke()
         } else {
             logger.error("group commit failed", metadata: ["ops": "\(ops)"])

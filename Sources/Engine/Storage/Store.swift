@@ -1,5 +1,6 @@
 import GRDB
 import Logging
+import Metrics
 import Synchronization
 
 /// The SQLite database of one engine: a WAL-mode `DatabasePool`, migrated on open, with a group
@@ -17,6 +18,10 @@ public final class Store: Sendable {
     let pool: DatabasePool
     let logger: Logger
     let queue = Mutex(GroupCommitState())
+    /// `showrunner.store.commits`, `showrunner.store.ops` (counters) and
+    /// `showrunner.store.batch_ops` (operations per committed transaction, a histogram): how well
+    /// the group commit is batching.
+    let commitMetrics: CommitMetrics
 
     /// Opens (creating if needed) and migrates the database at `configuration.path`.
     /// - Parameters:
@@ -25,10 +30,12 @@ public final class Store: Sendable {
     /// - Throws: `StorageError.openFailed` or `StorageError.migrationFailed`.
     public init(
         _ configuration: StoreConfiguration,
-        logger: Logger = Logger(label: "showrunner.storage")
+        logger: Logger = Logger(label: "showrunner.storage"),
+        metrics: any MetricsFactory = MetricsSystem.factory
     ) throws {
         self.configuration = configuration
         self.logger = logger
+        self.commitMetrics = CommitMetrics(factory: metrics)
         self.signal = JournalSignal()
         var config = Configuration()
         config.label = "showrunner"
@@ -84,4 +91,17 @@ public struct StoreStats: Sendable, Equatable {
 
     /// Creates zeroed counters.
     public init() {}
+}
+
+/// The group commit's metrics.
+struct CommitMetrics: Sendable {
+    let commits: Counter
+    let ops: Counter
+    let batchOps: Recorder
+
+    init(factory: any MetricsFactory) {
+        commits = Counter(label: "showrunner.store.commits", factory: factory)
+        ops = Counter(label: "showrunner.store.ops", factory: factory)
+        batchOps = Recorder(label: "showrunner.store.batch_ops", factory: factory)
+    }
 }
