@@ -177,7 +177,7 @@ public final class Activities: Sendable {
             script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, prefix: prefix, suffix: suffix),
             reads: LedgerReads(db: db, ledger: ledger), config: def.config)
         let boards = ActivityBoards(
-            db: db, book: leaderboards, activity: def, calendar: calendar, now: entry.createdAt, payer: payer, chests: chests,
+            db: db, book: leaderboards, activity: def, calendar: calendar, now: entry.createdAt, chests: chests,
             random: { [unowned ctx] n in ctx.draw(n) })
         boards.periodOverride = periods
         ctx.boards = boards
@@ -185,6 +185,13 @@ public final class Activities: Sendable {
         do {
             _ = try generation.withTransactionVM { vm in
                 if let id { try vm.call(id, args: args, context: ctx) } else { try vm.call(address, handler, args: args, context: ctx) }
+            }
+            // Chest rewards first, as when they were paid inside ctx.chest. A failure throws out of
+            // the consumer's entry, which is rolled back whole: no savepoint of their own needed.
+            for o in boards.opened {
+                try payer.pay(
+                    db, user: o.owner, rewards: [o.reward], origin: "chest:\(o.activity):\(o.chest):\(o.owner):\(o.number)",
+                    memo: "\(o.activity) chest \(o.chest)", at: entry.createdAt, callerRollsBack: true)
             }
             try effects.apply(ctx, origin: origin(), in: db, at: entry.createdAt)
             for o in boards.opened { _ = try Journal.append(db, type: Self.chestOpenedType, payload: o, at: entry.createdAt) }

@@ -8,25 +8,23 @@ final class ActivityBoards: ScriptBoards {
     let activity: ActivityDefinition
     let calendar: OperationsCalendar
     let now: Int64
-    let payer: RewardPayer
     let chests: ChestProgress
     let random: (Int64) -> Int64
     /// Board → period that reads and writes default to (on_period_end reads the closed period).
     var periodOverride: [String: String] = [:]
     var undo = BoardUndo()
-    /// Chests opened in this call, journaled by the caller.
+    /// Chests opened in this call, paid and journaled by the caller.
     var opened: [ChestOpening] = []
 
     init(
         db: Database, book: Leaderboards, activity: ActivityDefinition, calendar: OperationsCalendar, now: Int64,
-        payer: RewardPayer, chests: ChestProgress, random: @escaping (Int64) -> Int64
+        chests: ChestProgress, random: @escaping (Int64) -> Int64
     ) {
         self.db = db
         self.book = book
         self.activity = activity
         self.calendar = calendar
         self.now = now
-        self.payer = payer
         self.chests = chests
         self.random = random
     }
@@ -94,9 +92,8 @@ final class ActivityBoards: ScriptBoards {
             let draw = random(total)
             guard let picked = WeightedReward.pick(chest.rewards, draw: draw) else { continue }
             let number = openedBefore + i + 1
-            try payer.pay(
-                db, user: owner, rewards: [picked.reward], origin: "chest:\(activity.id):\(name):\(owner):\(number)",
-                memo: "\(activity.id) chest \(name)", at: now)
+            // Paid by the caller once the handler returns (`Activities.run`), where a failure
+            // can only roll the whole entry back: a script's pcall never sees half a payment.
             opened.append(ChestOpening(activity: activity.id, chest: name, owner: owner, number: number, draw: draw, reward: picked.reward))
             out.append(picked.reward.luaValue)
         }

@@ -144,4 +144,33 @@ struct LiveOpsConsumerTests {
         ])
         #expect(report.ok, "\(report.results.map(\.line))")
     }
+
+    @Test("a chest opened by a handler that then fails pays nothing and journals nothing")
+    func chestRewardOnlyWithTheHandler() async throws {
+        let report = try await run([
+            "activities/chest.lua": """
+                return activity {
+                  id = "chest",
+                  chests = { gold = { threshold = 10, rewards = { { weight = 1, reward = { "tickets", 3 } } } } },
+                  on = { gift = function(ctx, g)
+                    local opened = ctx.chest("gold", g.sender_id, g.value_coins)
+                    if g.gift_id == "bomb" then error("after " .. #opened .. " chest") end
+                  end },
+                }
+                """,
+            "activities/chest_test.lua": """
+                test("the reward comes with the handler's success", function()
+                  expect_error(function()
+                    events.gift{ sender_id = "v", streamer_id = "s", gift_id = "bomb", price_coins = 10 }
+                  end, "after 1 chest")
+                  expect_eq(balance("v", "tickets"), 0)
+                  expect_eq(#journal("chest_opened"), 0)
+                  events.gift{ sender_id = "v", streamer_id = "s", price_coins = 10 }
+                  expect_eq(balance("v", "tickets"), 3)
+                  expect_eq(#journal("chest_opened"), 1)
+                end)
+                """,
+        ])
+        #expect(report.ok, "\(report.results.map(\.line))")
+    }
 }
