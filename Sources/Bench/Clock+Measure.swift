@@ -23,3 +23,11 @@ func grouped(_ v: Double) -> String {
     f.maximumFractionDigits = 0
     return f.string(from: NSNumber(value: v)) ?? "\(v)"
 }
+
+/// CPU seconds this process has used so far, on every thread: beside wall time, what a run
+/// cost when other work shares the cores.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}

@@ -40,10 +40,10 @@ struct LiveOpsBench: AsyncParsableCommand {
         logger.logLevel = .error
         let baseline = try await measure(sync: sync, time: time, logger: logger, scripted: false)
         let scripted = try await measure(sync: sync, time: time, logger: logger, scripted: true)
-        print("| consumers (\(events) gifts, \(senders) senders, \(streamers) streamers, batch \(batch), synchronous=\(synchronous)) | events/s | commits |")
-        print("|---|---:|---:|")
-        print("| decode only (ceiling) | \(Int(baseline.rate)) | \(baseline.commits) |")
-        print("| activities + tasks on \(scripts) | \(Int(scripted.rate)) | \(scripted.commits) |")
+        print("| consumers (\(events) gifts, \(senders) senders, \(streamers) streamers, batch \(batch), synchronous=\(synchronous)) | events/s | CPU µs per event | commits |")
+        print("|---|---:|---:|---:|")
+        print("| decode only (ceiling) | \(Int(baseline.rate)) | \(String(format: "%.1f", baseline.cpuMicros)) | \(baseline.commits) |")
+        print("| activities + tasks on \(scripts) | \(Int(scripted.rate)) | \(String(format: "%.1f", scripted.cpuMicros)) | \(scripted.commits) |")
         print("")
         print("scripted / ceiling: \(String(format: "%.2f", scripted.rate / baseline.rate)); goal 50,000 events/s: \(scripted.rate >= 50_000 ? "met" : "not met")")
         print("effects: \(scripted.summary)")
@@ -51,7 +51,7 @@ struct LiveOpsBench: AsyncParsableCommand {
 
     private func measure(
         sync: StoreConfiguration.Synchronous, time: Int64, logger: Logger, scripted: Bool
-    ) async throws -> (rate: Double, commits: Int, summary: String) {
+    ) async throws -> (rate: Double, cpuMicros: Double, commits: Int, summary: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-liveops-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -70,7 +70,9 @@ struct LiveOpsBench: AsyncParsableCommand {
         let runner = ConsumerRunner(store: store, consumers: consumers, batchSize: batch, logger: logger)
         let commitsBefore = store.stats.commits
         let start = ContinuousClock.now
+        let cpuStart = processCPUSeconds()
         _ = try await runner.drain()
+        let cpu = processCPUSeconds() - cpuStart
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let lag = try await runner.lag()
@@ -86,7 +88,7 @@ struct LiveOpsBench: AsyncParsableCommand {
         }
         let commits = store.stats.commits - commitsBefore
         try store.close()
-        return (Double(events) / seconds, commits, summary)
+        return (Double(events) / seconds, cpu / Double(events) * 1e6, commits, summary)
     }
 
     /// Appends the gift facts, 5,000 per transaction.

@@ -30,6 +30,12 @@ public final class Activities: Sendable {
     /// Where changed boards are marked for the rooms' live `leaderboard` events.
     public let feed: LeaderboardFeed
     private let cache = GenerationCache { ActivityDefinition.all($0) }
+    /// Which activities handle each journal type, per generation.
+    private let routes = GenerationCache { g in
+        HandlerRoutes(g, definitions: ActivityDefinition.all(g), address: { ScriptAddress(.activity, $0.id) }, handlers: \.handlers)
+    }
+    /// Chest progress, written once per changed owner per batch.
+    let chests = ChestProgress()
     /// Handler tables of journal facts, shared with the tasks consumer.
     let events: HandlerEvents
     /// Memory changes of the consumer's current batch, so the whole batch can be undone when
@@ -85,31 +91,43 @@ public final class Activities: Sendable {
     /// transaction), and on `tick` closes due periods and ends due activities.
     func apply(_ entry: JournalEntry, in db: Database) throws {
         try leaderboards.reloadIfDirty(db)
-        let generation = scripts.current
+        guard let generation = scripts.current else { return }
+        let isTick = entry.type == Self.tickType
+        let handlers = routes.value(for: generation).routes(entry.type)
+        guard isTick || !handlers.isEmpty else { return }
         let defs = definitions(generation)
-        guard let generation, !defs.isEmpty else { return }
+        guard !defs.isEmpty else { return }
         let now = entry.createdAt
-        let handler = "on.\(entry.type)"
-        // Memory changes made for this entry (board scores, closed periods): if any step fails,
-        // the store rolls the whole entry back, and so must memory.
+        // Memory changes made for this entry (board scores, chest progress, closed periods): if
+        // any step fails, the store rolls the whole entry back, and so must memory.
         var done = BoardUndo()
+        let chestMark = chests.mark()
         do {
-            if entry.type == Self.tickType {
+            if isTick {
                 for def in defs { try closePeriods(def, generation, entry, in: db, undo: &done) }
             }
             var event: LuaValue?
-            for def in defs where def.handlers.contains(handler) && def.isLive(at: now) {
+            for route in handlers where route.definition.isLive(at: now) {
                 if event == nil { event = try events.event(entry) }
-                done.append(contentsOf: try run(def, generation, handler, args: [event!], entry: entry, in: db))
+                done.append(contentsOf: try run(
+                    route.definition, generation, "on.\(entry.type)", id: route.handler, args: [event!], entry: entry, in: db))
             }
-            if entry.type == Self.tickType {
+            if isTick {
                 for def in defs { try endIfDue(def, generation, entry, in: db, undo: &done) }
             }
         } catch {
             leaderboards.rollback(done)
+            chests.rollback(to: chestMark)
             throw error
         }
         if !done.isEmpty { batchUndo.withLock { $0.append(contentsOf: done) } }
+    }
+
+    /// The journal types the consumer reads now: those a live generation's activities handle,
+    /// and `tick`.
+    func consumedTypes() -> Set<String> {
+        guard let generation = scripts.current else { return [Self.tickType] }
+        return routes.value(for: generation).types.union([Self.tickType])
     }
 
     /// Puts memory back to the start of the consumer's batch (the runner rolled it back).
@@ -118,40 +136,64 @@ public final class Activities: Sendable {
             defer { u.removeAll() }
             return u
         })
+        chests.rollback(to: 0)
     }
 
     /// Drops the batch's undo log (the batch committed, or memory is rebuilt from the store).
-    func forgetBatch() { batchUndo.withLock { $0.removeAll() } }
+    func forgetBatch() {
+        batchUndo.withLock { $0.removeAll() }
+        chests.forgetUndo()
+    }
 
-    /// Ends the consumer's batch: writes its board rows; its memory changes are kept.
+    /// Ends the consumer's batch: writes its board rows and chest progress; its memory
+    /// changes are kept.
     func finishBatch(_ db: Database) throws {
         batchUndo.withLock { $0.removeAll() }
         try leaderboards.flush(db)
+        try chests.flush(db)
+        chests.forgetUndo()
     }
 
+    /// Forgets memory that may be ahead of the store (a batch write did not commit).
+    func discardUncommitted() {
+        leaderboards.markDirty()
+        chests.discard()
+    }
 
     /// Runs one handler of one activity; its effects commit with the caller's transaction, or
-    /// none of them do.
+    /// none of them do. `id` is the handler resolved for the generation, when the caller has it.
     func run(
-        _ def: ActivityDefinition, _ generation: ScriptGeneration, _ handler: String, args: [LuaValue], entry: JournalEntry,
-        in db: Database, periods: [String: String] = [:]
+        _ def: ActivityDefinition, _ generation: ScriptGeneration, _ handler: String, id: HandlerID? = nil, args: [LuaValue],
+        entry: JournalEntry, in db: Database, periods: [String: String] = [:]
     ) throws -> BoardUndo {
         let address = ScriptAddress(.activity, def.id)
-        var origin = "activity:\(def.id):\(entry.offset):\(handler)"
+        var suffix = ":\(handler)"
         // One tick may close several periods: each on_period_end pays (and draws) under its own origin.
-        if handler == "on_period_end", let (board, period) = periods.first { origin += ":\(board):\(period)" }
+        if handler == "on_period_end", let (board, period) = periods.first { suffix += ":\(board):\(period)" }
+        let prefix = "activity:\(def.id):"
+        // The origin names the call in transfer ids and logs; it is spelled out only when needed.
+        func origin() -> String { prefix + String(entry.offset) + suffix }
         let ctx = CallContext(
-            script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: origin),
+            script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, prefix: prefix, suffix: suffix),
             reads: LedgerReads(db: db, ledger: ledger), config: def.config)
         let boards = ActivityBoards(
-            db: db, book: leaderboards, activity: def, calendar: calendar, now: entry.createdAt, payer: payer, origin: origin,
+            db: db, book: leaderboards, activity: def, calendar: calendar, now: entry.createdAt, chests: chests,
             random: { [unowned ctx] n in ctx.draw(n) })
         boards.periodOverride = periods
         ctx.boards = boards
-        defer { ctx.emitLogs(to: logger, origin: origin) }
+        defer { if !ctx.logs.isEmpty { ctx.emitLogs(to: logger, origin: origin()) } }
         do {
-            _ = try generation.withTransactionVM { vm in try vm.call(address, handler, args: args, context: ctx) }
-            try effects.apply(ctx, origin: origin, in: db, at: entry.createdAt)
+            _ = try generation.withTransactionVM { vm in
+                if let id { try vm.call(id, args: args, context: ctx) } else { try vm.call(address, handler, args: args, context: ctx) }
+            }
+            // Chest rewards first, as when they were paid inside ctx.chest. A failure throws out of
+            // the consumer's entry, which is rolled back whole: no savepoint of their own needed.
+            for o in boards.opened {
+                try payer.pay(
+                    db, user: o.owner, rewards: [o.reward], origin: "chest:\(o.activity):\(o.chest):\(o.owner):\(o.number)",
+                    memo: "\(o.activity) chest \(o.chest)", at: entry.createdAt, callerRollsBack: true)
+            }
+            try effects.apply(ctx, origin: origin(), in: db, at: entry.createdAt)
             for o in boards.opened { _ = try Journal.append(db, type: Self.chestOpenedType, payload: o, at: entry.createdAt) }
             if !boards.undo.isEmpty, let room = args.first?["room_id"].string ?? args.first?["room"].string {
                 feed.mark(room: room, keys: boards.undo.changedBoards)
@@ -234,7 +276,10 @@ public final class Activities: Sendable {
 /// commits with the cursor, so a crash replays the entry and nothing applies twice.
 public struct ActivityConsumer: JournalConsumer {
     public let name = "activities"
-    public let types: Set<String>? = Activities.handledTypes
+    /// The types the running generation's activities handle, and `tick` (periods close and
+    /// activities end on it): a fact nothing handles is not read at all (a reload takes effect
+    /// from the next batch).
+    public var types: Set<String>? { activities.consumedTypes() }
     let activities: Activities
 
     /// - Parameter activities: the engine.
@@ -246,7 +291,7 @@ public struct ActivityConsumer: JournalConsumer {
 
     public func settled(committed: Bool) {
         activities.forgetBatch()
-        if !committed { activities.leaderboards.markDirty() }
+        if !committed { activities.discardUncommitted() }
     }
 
     public func finishBatch(in db: Database) throws {

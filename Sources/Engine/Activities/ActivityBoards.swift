@@ -1,33 +1,31 @@
 import GRDB
 
-/// `ctx.leaderboard` and `ctx.chest` for one handler call of one activity: changes go to the
-/// database (inside the handler's savepoint) and to memory at once, recorded for undo.
+/// `ctx.leaderboard` and `ctx.chest` for one handler call of one activity: changes go to
+/// memory at once, recorded for undo, and reach the database inside the consumer's batch.
 final class ActivityBoards: ScriptBoards {
     let db: Database
     let book: Leaderboards
     let activity: ActivityDefinition
     let calendar: OperationsCalendar
     let now: Int64
-    let payer: RewardPayer
-    let origin: String
+    let chests: ChestProgress
     let random: (Int64) -> Int64
     /// Board → period that reads and writes default to (on_period_end reads the closed period).
     var periodOverride: [String: String] = [:]
     var undo = BoardUndo()
-    /// Chests opened in this call, journaled by the caller.
+    /// Chests opened in this call, paid and journaled by the caller.
     var opened: [ChestOpening] = []
 
     init(
         db: Database, book: Leaderboards, activity: ActivityDefinition, calendar: OperationsCalendar, now: Int64,
-        payer: RewardPayer, origin: String, random: @escaping (Int64) -> Int64
+        chests: ChestProgress, random: @escaping (Int64) -> Int64
     ) {
         self.db = db
         self.book = book
         self.activity = activity
         self.calendar = calendar
         self.now = now
-        self.payer = payer
-        self.origin = origin
+        self.chests = chests
         self.random = random
     }
 
@@ -78,22 +76,15 @@ final class ActivityBoards: ScriptBoards {
             let known = activity.chests.keys.sorted().joined(separator: ", ")
             throw ScriptArgumentError(message: "unknown chest '\(name)' (\(activity.id) declares: \(known.isEmpty ? "none" : known))")
         }
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT progress, opened FROM chest_progress WHERE activity = ? AND chest = ? AND owner = ?"),
-            arguments: [activity.id, name, owner])
-        let before: Int64 = row?[0] ?? 0
-        let openedBefore: Int64 = row?[1] ?? 0
-        let (after, overflow) = before.addingReportingOverflow(amount)
+        let key = ChestProgress.Key(activity: activity.id, chest: name, owner: owner)
+        let before = try chests.value(key, in: db)
+        let (after, overflow) = before.progress.addingReportingOverflow(amount)
         guard !overflow else { throw ScriptArgumentError(message: "chest '\(name)': progress would overflow") }
+        let openedBefore = before.opened
         let openedAfter = after / chest.threshold
         // At most 100 chests open in one call, so one huge amount cannot stall the consumer.
         let opening = min(openedAfter - openedBefore, 100)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO chest_progress (activity, chest, owner, progress, opened) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (activity, chest, owner) DO UPDATE SET progress = excluded.progress, opened = excluded.opened
-                """
-        ).execute(arguments: [activity.id, name, owner, after, openedBefore + opening])
+        chests.set(key, to: ChestProgress.Value(progress: after, opened: openedBefore + opening), before: before)
         guard opening > 0 else { return [] }
         let total = chest.rewards.reduce(0) { $0 + $1.weight }
         var out: [LuaValue] = []
@@ -101,9 +92,8 @@ final class ActivityBoards: ScriptBoards {
             let draw = random(total)
             guard let picked = WeightedReward.pick(chest.rewards, draw: draw) else { continue }
             let number = openedBefore + i + 1
-            try payer.pay(
-                db, user: owner, rewards: [picked.reward], origin: "chest:\(activity.id):\(name):\(owner):\(number)",
-                memo: "\(activity.id) chest \(name)", at: now)
+            // Paid by the caller once the handler returns (`Activities.run`), where a failure
+            // can only roll the whole entry back: a script's pcall never sees half a payment.
             opened.append(ChestOpening(activity: activity.id, chest: name, owner: owner, number: number, draw: draw, reward: picked.reward))
             out.append(picked.reward.luaValue)
         }

@@ -13,22 +13,31 @@ public struct EffectApplier: Sendable {
 
     let ledger: Ledger
 
-    /// Applies every effect of `ctx`; `origin` makes the transfer ids unique and repeatable.
+    /// Applies every effect of `ctx`; `origin` makes the transfer ids unique and repeatable (it
+    /// is built only when an effect needs it: a handler that only advances progress never does).
     /// - Throws: `LedgerError` (unknown asset, overflow), `ScriptFailure` for an effect this
     ///   context cannot apply; the caller's transaction then rolls back whole.
     /// `progress` receives `ctx.progress` requests (tasks); without it they are an error.
     public func apply(
-        _ ctx: CallContext, origin: String, in db: Database, at now: Int64,
+        _ ctx: CallContext, origin makeOrigin: @autoclosure () -> String, in db: Database, at now: Int64,
         progress: ((String, Int64) throws -> Void)? = nil
     ) throws {
+        guard !ctx.effects.isEmpty else { return }
+        var built: String?
+        func origin() -> String {
+            if let built { return built }
+            let o = makeOrigin()
+            built = o
+            return o
+        }
         for (i, effect) in ctx.effects.enumerated() {
             switch effect {
             case .grant(let user, let asset, let amount, let memo):
                 _ = try ledger.apply(db, [TransferRequest(
-                    id: "\(origin):\(i)", debit: .system(.promotions, asset), credit: .user(user, asset),
+                    id: "\(origin()):\(i)", debit: .system(.promotions, asset), credit: .user(user, asset),
                     asset: asset, amount: amount, code: "grant", memo: String(memo.utf8.prefix(TransferRequest.memoBytesMax)) ?? "")], now: now)
             case .notify(let user, let text):
-                _ = try Journal.append(db, type: Self.noticeType, payload: ["user_id": user, "text": text, "origin": origin], idempotencyKey: nil, at: now)
+                _ = try Journal.append(db, type: Self.noticeType, payload: ["user_id": user, "text": text, "origin": origin()], idempotencyKey: nil, at: now)
             case .broadcast(let room, let event):
                 let json = String(decoding: try JSONEncoder().encode(EffectPayload(room: room, event: event)), as: UTF8.self)
                 _ = try Journal.append(db, type: Self.roomEventType, payloadJSON: json, idempotencyKey: nil, at: now)

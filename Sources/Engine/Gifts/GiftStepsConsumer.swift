@@ -82,6 +82,17 @@ public enum Seeds {
         for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h ^ UInt64(bitPattern: offset) &* 0x9E37_79B9_7F4A_7C15
     }
+
+    /// The seed of the name `prefix + String(offset) + suffix`, without building that name
+    /// (a handler call's origin is only spelled out when an effect or a log needs it).
+    public static func seed(offset: Int64, prefix: String, suffix: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in prefix.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        // A decimal offset is a small string: no allocation.
+        for b in String(offset).utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in suffix.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h ^ UInt64(bitPattern: offset) &* 0x9E37_79B9_7F4A_7C15
+    }
 }
 
 extension GiftReceipt {

@@ -61,17 +61,32 @@ public enum Journal {
         return try insert(db, type: type, json: payloadJSON, key: idempotencyKey, at: ms)
     }
 
-    /// Appends a fact whose JSON the host built itself (`JSONText`) once per key: one statement,
-    /// without the validation `append(payloadJSON:)` does for text from outside, and without
-    /// reading back an existing entry.
-    /// - Returns: whether it was appended (false: the key was already in the journal).
+    /// Rows per statement in `appendOnce(_:type:facts:)` (4 parameters each).
+    static let appendRowsPerStatement = 64
+
+    /// Appends host-built facts of one type (`JSONText`), each once per idempotency key, in
+    /// order, up to `appendRowsPerStatement` rows per statement: what a consumer that
+    /// derives many facts writes at the end of its batch.
+    /// - Returns: how many were appended (a key already in the journal appends nothing).
     @discardableResult
-    static func appendOnce(_ db: Database, type: String, hostJSON: String, idempotencyKey key: String, at ms: Int64) throws -> Bool {
-        try db.cachedStatement(sql: """
-            INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES (?, ?, ?, ?)
-            ON CONFLICT (idempotency_key) DO NOTHING
-            """).execute(arguments: [type, hostJSON, ms, key])
-        return db.changesCount > 0
+    static func appendOnce(_ db: Database, type: String, facts: [(hostJSON: String, idempotencyKey: String, at: Int64)]) throws -> Int {
+        var appended = 0
+        var start = 0
+        while start < facts.count {
+            let chunk = facts[start..<min(start + appendRowsPerStatement, facts.count)]
+            let values = repeatElement("(?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES \(values)
+                ON CONFLICT (idempotency_key) DO NOTHING
+                """)
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            arguments.reserveCapacity(chunk.count * 4)
+            for f in chunk { arguments += [type, f.hostJSON, f.at, f.idempotencyKey] }
+            try statement.execute(arguments: StatementArguments(arguments))
+            appended += db.changesCount
+            start += chunk.count
+        }
+        return appended
     }
 
     private static func insert(

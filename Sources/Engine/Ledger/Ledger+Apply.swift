@@ -21,6 +21,18 @@ extension Ledger {
         try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis, keysAreNew: true)
     }
 
+    /// Applies plain transfers as `apply(_:_:now:)` does, but without the chain's own
+    /// savepoint: for a caller inside a savepoint of its own that is rolled back whenever this
+    /// throws (a journal consumer's entry, where no script can catch the error). A nested
+    /// savepoint makes SQLite walk the in-memory statement journal that the enclosing ones
+    /// have filled (a consumer batch's worth) when it is released, and buys nothing when the
+    /// caller undoes everything anyway. On a refusal the chain may be half written, with its
+    /// failure recorded: both go when the caller rolls back.
+    /// - Throws: `LedgerError`; database errors.
+    public func apply(_ db: Database, _ chain: [TransferRequest], now nowMillis: Int64, callerRollsBack: Bool) throws -> [Transfer] {
+        try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis, keysAreNew: false, ownSavepoint: !callerRollsBack)
+    }
+
     /// Applies a linked chain inside the caller's write transaction: all operations or none.
     ///
     /// Idempotency: the chain's body is hashed and bound to every key in it. A chain whose keys
@@ -42,7 +54,9 @@ extension Ledger {
         try apply(db, operations: chain, now: nowMillis, keysAreNew: false)
     }
 
-    private func apply(_ db: Database, operations chain: [LedgerOperation], now nowMillis: Int64, keysAreNew: Bool) throws -> [Transfer] {
+    private func apply(
+        _ db: Database, operations chain: [LedgerOperation], now nowMillis: Int64, keysAreNew: Bool, ownSavepoint: Bool = true
+    ) throws -> [Transfer] {
         try validate(chain)
         let hash = LedgerOperation.bodyHash(chain)
         if !keysAreNew, let replayed = try replay(db, chain, hash: hash) {
@@ -50,9 +64,10 @@ extension Ledger {
         }
         try expireTouched(db, by: chain, nowMillis: nowMillis)
         do {
+            let step = Step(batch: chain[0].id, hash: hash, nowMillis: nowMillis)
+            guard ownSavepoint else { return try chain.map { try execute(db, $0, step) } }
             var transfers: [Transfer] = []
             try db.inSavepoint {
-                let step = Step(batch: chain[0].id, hash: hash, nowMillis: nowMillis)
                 transfers = try chain.map { try execute(db, $0, step) }
                 return .commit
             }

@@ -117,15 +117,20 @@ public struct RewardPayer: Sendable {
     public init(ledger: Ledger) { self.ledger = ledger }
 
     /// Pays every reward; `origin` must be unique per payment (`task:<id>:<user>:<period>:<stage>`).
+    /// `callerRollsBack`: the caller's savepoint is rolled back whenever this throws, so asset
+    /// transfers need no savepoint of their own (see `Ledger.apply(_:_:now:callerRollsBack:)`).
     /// - Throws: `LedgerError` (unknown asset, overflow) and the transaction rolls back whole.
-    public func pay(_ db: Database, user: String, rewards: [Reward], origin: String, memo: String, at now: Int64) throws {
+    public func pay(
+        _ db: Database, user: String, rewards: [Reward], origin: String, memo: String, at now: Int64, callerRollsBack: Bool = false
+    ) throws {
         for (i, reward) in rewards.enumerated() {
             let id = "\(origin):\(i)"
             switch reward {
             case .asset(let asset, let amount):
                 _ = try ledger.apply(db, [TransferRequest(
                     id: id, debit: .system(.promotions, asset), credit: .user(user, asset), asset: asset, amount: amount,
-                    code: "reward", memo: String(memo.utf8.prefix(TransferRequest.memoBytesMax)) ?? "")], now: now)
+                    code: "reward", memo: String(memo.utf8.prefix(TransferRequest.memoBytesMax)) ?? "")], now: now,
+                    callerRollsBack: callerRollsBack)
             case .badge(let name):
                 guard try record(db, id, user, "badge", name, 1, now) else { continue }
                 try db.execute(

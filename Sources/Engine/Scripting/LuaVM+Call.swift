@@ -32,6 +32,14 @@ extension LuaVM {
         }
     }
 
+    /// Calls a handler resolved once per generation (`ScriptGeneration.handler`) as
+    /// `handler(ctx, args...)` under the call budget; see `call(_:_:args:context:results:)`.
+    public func call(_ id: HandlerID, args: [LuaValue], context: CallContext, results: Int = 0) throws(ScriptFailure) -> [LuaValue] {
+        try invoke(id, context: context, results: results, nargs: Int32(args.count)) {
+            for a in args { stack.push(a) }
+        }
+    }
+
     /// The hot path: calls `handler(ctx, event)` with the event written straight into a Lua
     /// table, no intermediate values. Resolve `id` once per generation.
     public func call(_ id: HandlerID, event: some LuaEncodable, context: CallContext, results: Int = 0) throws(ScriptFailure) -> [LuaValue] {

@@ -51,6 +51,8 @@ public final class Store: Sendable {
                 // A group commit nests a savepoint per operation; their statement journals
                 // outgrow SQLite's in-memory spill size and went to temporary files.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                // A negative size is in KiB.
+                try db.execute(sql: "PRAGMA cache_size = -\(configuration.writerCacheBytes / 1024)")
             }
         } catch {
             throw StorageError.openFailed(path: configuration.path, reason: "\(error)")

@@ -20,6 +20,10 @@ public struct StoreConfiguration: Sendable {
     public var busyTimeout: Duration
     /// Most concurrent reader connections in the pool.
     public var readersMax: Int
+    /// Page cache of the writer connection, in bytes (SQLite's `PRAGMA cache_size`): the
+    /// journal's and the consumers' indexes are written at random places, and pages that miss
+    /// the cache are read again from the file.
+    public var writerCacheBytes: Int
 
     /// Creates a configuration.
     /// - Parameters:
@@ -28,19 +32,23 @@ public struct StoreConfiguration: Sendable {
     ///   - batchMax: most operations per group commit, at least 1 (1,024 by default).
     ///   - busyTimeout: lock wait before a "database is locked" error (5 s by default).
     ///   - readersMax: most reader connections, at least 1 (4 by default).
+    ///   - writerCacheBytes: the writer's page cache, at least 64 KiB (64 MiB by default).
     public init(
         path: String,
         synchronous: Synchronous = .full,
         batchMax: Int = 1024,
         busyTimeout: Duration = .seconds(5),
-        readersMax: Int = 4
+        readersMax: Int = 4,
+        writerCacheBytes: Int = 64 << 20
     ) {
         precondition(batchMax >= 1, "batchMax must be at least 1")
         precondition(readersMax >= 1, "readersMax must be at least 1")
+        precondition(writerCacheBytes >= 64 << 10, "writerCacheBytes must be at least 64 KiB")
         self.path = path
         self.synchronous = synchronous
         self.batchMax = batchMax
         self.busyTimeout = busyTimeout
         self.readersMax = readersMax
+        self.writerCacheBytes = writerCacheBytes
     }
 }

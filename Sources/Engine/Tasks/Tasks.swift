@@ -73,6 +73,11 @@ public final class Tasks: Sendable {
     let payer: RewardPayer
     let logger: Logger
     private let cache = GenerationCache { $0.declarations.compactMap(TaskDefinition.init) }
+    /// Which tasks handle each journal type, per generation.
+    private let routes = GenerationCache { g in
+        HandlerRoutes(
+            g, definitions: g.declarations.compactMap(TaskDefinition.init), address: { ScriptAddress(.task, $0.id) }, handlers: \.handlers)
+    }
     /// Handler tables of journal facts, shared with the activities consumer.
     let events: HandlerEvents
 
@@ -85,6 +90,9 @@ public final class Tasks: Sendable {
     /// end (`flush`), so a busy viewer costs one row write per batch. Only the store's writer
     /// touches it.
     private let batch = Mutex<[ProgressKey: (value: Int64, at: Int64)]>([:])
+    /// `task_completed` facts reached in the consumer's current batch, in order: appended at
+    /// its end (`flush`), many rows per statement. Only the store's writer touches it.
+    private let completions = Mutex<[(hostJSON: String, idempotencyKey: String, at: Int64)]>([])
     /// Progress as the store holds it, for keys read or written lately, so a viewer's next gift
     /// does not read their row again. Filled from reads and from `flush`; emptied when a write
     /// did not commit (`discardCommitted`) and when it grows past `progressCacheMax`.
@@ -134,27 +142,33 @@ public final class Tasks: Sendable {
     // MARK: from the journal
 
     func apply(_ entry: JournalEntry, in db: Database) throws {
-        let generation = scripts.current
-        let defs = definitions(generation)
-        guard let generation else { return }
-        let handler = "on.\(entry.type)"
+        guard let generation = scripts.current else { return }
+        let handlers = routes.value(for: generation).routes(entry.type)
+        guard !handlers.isEmpty else { return }
         var event: LuaValue?
         var undo: [(ProgressKey, (value: Int64, at: Int64)?)] = []
+        let completionsMark = completions.withLock { $0.count }
         defer {
-            // Undo this entry's progress if it failed (`undo` is emptied on success).
-            if !undo.isEmpty { batch.withLock { b in for (k, old) in undo.reversed() { b[k] = old } } }
+            // Undo this entry's progress, and the completions it reached, if it failed (`undo`
+            // is emptied on success; only progress reaches a stage).
+            if !undo.isEmpty {
+                batch.withLock { b in for (k, old) in undo.reversed() { b[k] = old } }
+                completions.withLock { $0.removeSubrange(completionsMark...) }
+            }
         }
-        for def in defs where def.handlers.contains(handler) && def.isLive(at: entry.createdAt) {
+        for route in handlers where route.definition.isLive(at: entry.createdAt) {
+            let def = route.definition
             if event == nil { event = try events.event(entry) }
-            let address = ScriptAddress(.task, def.id)
-            let origin = "task:\(def.id):\(entry.offset)"
+            let prefix = "task:\(def.id):"
+            // The origin names the call in transfer ids and logs; progress never needs it.
+            func origin() -> String { prefix + String(entry.offset) }
             let ctx = CallContext(
-                script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: origin),
+                script: route.address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, prefix: prefix, suffix: ""),
                 reads: LedgerReads(db: db, ledger: ledger))
-            defer { ctx.emitLogs(to: logger, origin: origin) }
+            defer { if !ctx.logs.isEmpty { ctx.emitLogs(to: logger, origin: origin()) } }
             do {
-                _ = try generation.withTransactionVM { vm in try vm.call(address, handler, args: [event!], context: ctx) }
-                try effects.apply(ctx, origin: origin, in: db, at: entry.createdAt) { user, n in
+                _ = try generation.withTransactionVM { vm in try vm.call(route.handler, args: [event!], context: ctx) }
+                try effects.apply(ctx, origin: origin(), in: db, at: entry.createdAt) { user, n in
                     try self.advance(def, user: user, by: n, in: db, at: entry.createdAt, undo: &undo)
                 }
             } catch {
@@ -166,6 +180,12 @@ public final class Tasks: Sendable {
             }
         }
         undo.removeAll()
+    }
+
+    /// The journal types the consumer reads now: those the running generation's tasks handle.
+    func consumedTypes() -> Set<String> {
+        guard let generation = scripts.current else { return [] }
+        return routes.value(for: generation).types
     }
 
     /// The key's progress in the store (0 without a row), from memory when it was read or
@@ -189,8 +209,14 @@ public final class Tasks: Sendable {
     /// Forgets the remembered progress: a write that may have changed it did not commit.
     func discardStored() { stored.withLock { $0.removeAll() } }
 
-    /// Writes the batch's progress; call at the end of the consumer's batch, inside its transaction.
+    /// Writes the batch's completions and progress; call at the end of the consumer's batch,
+    /// inside its transaction.
     func flush(_ db: Database) throws {
+        let reached = completions.withLock { c in
+            defer { c.removeAll(keepingCapacity: true) }
+            return c
+        }
+        try Journal.appendOnce(db, type: Self.completedType, facts: reached)
         let rows = batch.withLock { b in
             defer { b.removeAll(keepingCapacity: true) }
             return b
@@ -207,11 +233,14 @@ public final class Tasks: Sendable {
         for (k, v) in rows { try upsert.execute(arguments: [k.task, k.user, k.period, v.value, v.at]) }
     }
 
-    /// Forgets unwritten progress (the batch that made it did not commit).
-    func discardBatch() { batch.withLock { $0.removeAll() } }
+    /// Forgets unwritten progress and completions (the batch that made them did not commit).
+    func discardBatch() {
+        batch.withLock { $0.removeAll() }
+        completions.withLock { $0.removeAll() }
+    }
 
     /// Adds `n` to the user's progress in the current period (capped at the final goal) and
-    /// journals `task_completed` for every stage it reaches.
+    /// records `task_completed` for every stage it reaches (journaled by `flush`).
     func advance(
         _ def: TaskDefinition, user: String, by n: Int64, in db: Database, at now: Int64,
         undo: inout [(ProgressKey, (value: Int64, at: Int64)?)]
@@ -225,11 +254,14 @@ public final class Tasks: Sendable {
         let after = overflow ? def.finalGoal : min(sum, def.finalGoal)
         undo.append((key, pending))
         batch.withLock { $0[key] = (after, now) }
-        for stage in def.stages where before < stage.goal && stage.goal <= after {
-            try Journal.appendOnce(
-                db, type: Self.completedType,
-                hostJSON: TaskCompleted(taskID: def.id, userID: user, stage: stage.stage, goal: stage.goal, period: period).json,
-                idempotencyKey: "task_completed:\(def.id):\(user):\(period):\(stage.stage)", at: now)
+        let reached = def.stages.filter { before < $0.goal && $0.goal <= after }
+        guard !reached.isEmpty else { return }
+        completions.withLock { c in
+            for stage in reached {
+                c.append((
+                    TaskCompleted(taskID: def.id, userID: user, stage: stage.stage, goal: stage.goal, period: period).json,
+                    "task_completed:\(def.id):\(user):\(period):\(stage.stage)", now))
+            }
         }
     }
 
@@ -352,7 +384,10 @@ public struct TaskClaim: Sendable, Encodable, Equatable {
 /// Runs task handlers from the journal with a durable cursor.
 public struct TaskConsumer: JournalConsumer {
     public let name = "tasks"
-    public let types: Set<String>? = Activities.handledTypes
+    /// The types the running generation's tasks handle: a fact nothing handles (the tasks'
+    /// own `task_completed`, unless a task counts them) is not read at all (a reload takes
+    /// effect from the next batch).
+    public var types: Set<String>? { tasks.consumedTypes() }
     let tasks: Tasks
 
     /// - Parameter tasks: the engine.

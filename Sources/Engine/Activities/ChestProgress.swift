@@ -1,0 +1,114 @@
+import GRDB
+import Synchronization
+
+/// Chest progress as `ctx.chest` changes it: read from the store once per owner, changed in
+/// memory, and written once per changed owner at the end of the consumer's batch, as board
+/// scores are (a viewer who sends ten gifts in a batch costs one row write, not ten reads and
+/// ten writes). Every change is logged so a failed entry, or a rolled-back batch, puts memory
+/// back. Only the store's writer touches it.
+final class ChestProgress: Sendable {
+    struct Key: Hashable, Sendable {
+        let activity: String
+        let chest: String
+        let owner: String
+    }
+    /// A chest's row: progress so far and chests opened so far.
+    struct Value: Hashable, Sendable {
+        var progress: Int64
+        var opened: Int64
+    }
+
+    private struct State {
+        /// The store's rows as the running batch left them (rows read lately or changed).
+        var known: [Key: Value] = [:]
+        /// Keys changed since the last `flush`.
+        var unflushed: Set<Key> = []
+        /// Changes since the batch began, oldest first: the key and its value before.
+        var undo: [(Key, Value)] = []
+    }
+
+    /// Rows kept in memory by default.
+    static let defaultKnownMax = 200_000
+    /// Rows kept in memory; past it, rows not waiting for a flush are forgotten.
+    let knownMax: Int
+    private let state = Mutex(State())
+
+    /// - Parameter knownMax: rows kept in memory, at least 1.
+    init(knownMax: Int = ChestProgress.defaultKnownMax) {
+        precondition(knownMax >= 1, "knownMax must be at least 1")
+        self.knownMax = knownMax
+    }
+
+    /// Rows held in memory now.
+    var count: Int { state.withLock { $0.known.count } }
+
+    /// The row for `key` (zeros when the store has none).
+    func value(_ key: Key, in db: Database) throws -> Value {
+        if let hit = state.withLock({ $0.known[key] }) { return hit }
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT progress, opened FROM chest_progress WHERE activity = ? AND chest = ? AND owner = ?"),
+            arguments: [key.activity, key.chest, key.owner])
+        let value = Value(progress: row?[0] ?? 0, opened: row?[1] ?? 0)
+        state.withLock { s in
+            if s.known.count >= knownMax {
+                let keep = s.unflushed
+                s.known = s.known.filter { keep.contains($0.key) }
+            }
+            s.known[key] = value
+        }
+        return value
+    }
+
+    /// Sets the row for `key` (read first with `value`), logging its value before.
+    func set(_ key: Key, to value: Value, before: Value) {
+        state.withLock { s in
+            s.known[key] = value
+            s.unflushed.insert(key)
+            s.undo.append((key, before))
+        }
+    }
+
+    /// The position in the change log, to roll back to (`rollback(to:)`).
+    func mark() -> Int { state.withLock { $0.undo.count } }
+
+    /// Undoes every change made after `mark`, newest first.
+    func rollback(to mark: Int) {
+        state.withLock { s in
+            guard s.undo.count > mark else { return }
+            for (key, before) in s.undo[mark...].reversed() {
+                s.known[key] = before
+                // Written again at the flush: the value the store holds, so harmless.
+                s.unflushed.insert(key)
+            }
+            s.undo.removeSubrange(mark...)
+        }
+    }
+
+    /// Forgets the change log (the batch ended; its changes stay in memory).
+    func forgetUndo() { state.withLock { $0.undo.removeAll(keepingCapacity: true) } }
+
+    /// Forgets everything (a write did not commit: memory may be ahead of the store).
+    func discard() {
+        state.withLock { s in
+            s.known.removeAll()
+            s.unflushed.removeAll()
+            s.undo.removeAll()
+        }
+    }
+
+    /// Writes every row changed since the last flush; call at the end of the consumer's
+    /// batch, inside its transaction.
+    func flush(_ db: Database) throws {
+        let rows = state.withLock { s -> [(Key, Value)] in
+            defer { s.unflushed.removeAll(keepingCapacity: true) }
+            return s.unflushed.compactMap { k in s.known[k].map { (k, $0) } }
+        }
+        guard !rows.isEmpty else { return }
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO chest_progress (activity, chest, owner, progress, opened) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (activity, chest, owner) DO UPDATE SET progress = excluded.progress, opened = excluded.opened
+                """)
+        for (k, v) in rows { try upsert.execute(arguments: [k.activity, k.chest, k.owner, v.progress, v.opened]) }
+    }
+}

@@ -1,0 +1,36 @@
+/// For each journal type, the declarations of one kind that handle it (`on.<type>`), in
+/// declaration order, with their handler ids: built once per generation, so a journal entry
+/// finds its handlers with one lookup instead of a set probe and a script lookup per script.
+struct HandlerRoutes<Definition: Sendable>: Sendable {
+    /// One handler of one declaration.
+    struct Route: Sendable {
+        let definition: Definition
+        let address: ScriptAddress
+        let handler: HandlerID
+    }
+
+    private let byType: [String: [Route]]
+    /// The journal types some declaration handles.
+    let types: Set<String>
+
+    /// - Parameters: generation: where the handlers live; definitions: the kind's declarations
+    ///   in the order they run; address: each one's script; handlers: each one's handler paths.
+    init(
+        _ generation: ScriptGeneration, definitions: [Definition], address: (Definition) -> ScriptAddress,
+        handlers: (Definition) -> Set<String>
+    ) {
+        var byType: [String: [Route]] = [:]
+        for type in DeclarationSchemas.events {
+            let path = "on.\(type)"
+            for d in definitions where handlers(d).contains(path) {
+                guard let id = generation.handler(address(d), path) else { continue }
+                byType[type, default: []].append(Route(definition: d, address: address(d), handler: id))
+            }
+        }
+        self.byType = byType
+        types = Set(byType.keys)
+    }
+
+    /// The handlers of entries of `type` (none for a type no script handles).
+    func routes(_ type: String) -> [Route] { byType[type] ?? [] }
+}
