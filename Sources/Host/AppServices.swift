@@ -1,7 +1,7 @@
-import NIOCore
 import Engine
 import Foundation
 import Hummingbird
+import NIOCore
 import HummingbirdCore
 import Logging
 import Metrics

@@ -28,6 +28,19 @@ struct RealtimeFanoutTests {
         _ = try channel.finish()
     }
 
+    @Test func drainsAreSpacedByTheIntervalOrADrainAndItsRest() {
+        var limits = RealtimeLimits()  // 10 ms interval, rest at most 50 ms
+        let ms = { (n: Int64) in TimeAmount.milliseconds(n) }
+        #expect(LoopGroup.spacing(after: ms(0), limits: limits) == ms(10))
+        #expect(LoopGroup.spacing(after: ms(5), limits: limits) == ms(10))
+        #expect(LoopGroup.spacing(after: ms(20), limits: limits) == ms(40))
+        #expect(LoopGroup.spacing(after: ms(50), limits: limits) == ms(100))
+        // Past the cap the rest stays 50 ms: a long drain is followed at its end plus 50 ms.
+        #expect(LoopGroup.spacing(after: ms(80), limits: limits) == ms(130))
+        limits.coalesceInterval = .zero
+        #expect(LoopGroup.spacing(after: ms(80), limits: limits) == .zero)
+    }
+
     @Test func backlogJoinsFramesInOrder() {
         var backlog = RoomBacklog()
         for text in ["a", "bb", "ccc"] { backlog.append(WireFrame.text(Array(text.utf8)), droppable: true) }

@@ -98,15 +98,7 @@ private struct FastJSONReader {
             index += 1
             let v = try value(depth: depth)
             if v != .nil { fields[key] = v }
-            skipSpace()
-            guard index < bytes.count else { throw fail("unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-            index += 1
-            return .table(LuaTable(fields: fields))
+            if try !more(closing: "}") { return .table(LuaTable(fields: fields)) }
         }
     }
 
@@ -121,16 +113,19 @@ private struct FastJSONReader {
         }
         while true {
             items.append(try value(depth: depth))
-            skipSpace()
-            guard index < bytes.count else { throw fail("unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
-            index += 1
-            return .table(LuaTable(array: items))
+            if try !more(closing: "]") { return .table(LuaTable(array: items)) }
         }
+    }
+
+    /// After a member: consumes `,` (true: another follows) or `closing` (false: the container
+    /// ended); anything else is an error.
+    private mutating func more(closing: Unicode.Scalar) throws(JSONParseError) -> Bool {
+        skipSpace()
+        guard index < bytes.count else { throw fail("unexpected end") }
+        let byte = bytes[index]
+        guard byte == UInt8(ascii: ",") || byte == UInt8(ascii: closing) else { throw fail("expected ',' or '\(closing)'") }
+        index += 1
+        return byte == UInt8(ascii: ",")
     }
 
     mutating func string() throws(JSONParseError) -> String {

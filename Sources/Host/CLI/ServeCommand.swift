@@ -1,9 +1,9 @@
-import NIOPosix
 import ArgumentParser
 import Engine
 import Hummingbird
 import Logging
 import Metrics
+import NIOPosix
 
 /// `showrunner serve`: runs the HTTP API until SIGTERM or SIGINT, then shuts down gracefully.
 struct ServeCommand: AsyncParsableCommand {

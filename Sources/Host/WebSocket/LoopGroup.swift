@@ -34,8 +34,7 @@ final class LoopGroup: Sendable {
         var items: [Item] = []
         var scheduled = false
         var lastDrain = NIODeadline.uptimeNanoseconds(0)
-        /// Least time between the starts of two drains: the interval, or a multiple of the
-        /// last drain's duration when that is longer.
+        /// Least time between the starts of two drains (`LoopGroup.spacing`), from the last one.
         var spacing = TimeAmount.zero
     }
 
@@ -87,6 +86,15 @@ final class LoopGroup: Sendable {
         local.value.members[connection.id] = nil
     }
 
+    /// Least time from the start of a drain that took `took` to the start of the next: the
+    /// coalescing interval, or the drain plus a rest as long as it (at most `drainRestMax`) when
+    /// that is longer; zero when coalescing is off.
+    static func spacing(after took: TimeAmount, limits: RealtimeLimits) -> TimeAmount {
+        let interval = TimeAmount(limits.coalesceInterval)
+        guard interval > .zero else { return .zero }
+        return max(interval, took + min(took, TimeAmount(limits.drainRestMax)))
+    }
+
     /// Drops the frames every member has written (on the loop).
     func trim() {
         var slowest = local.value.backlog.head
@@ -102,9 +110,7 @@ final class LoopGroup: Sendable {
             return pending.items.removeAllAndReturn()
         }
         defer {
-            let interval = TimeAmount(limits.coalesceInterval)
-            let took = NIODeadline.now() - started
-            let spacing = interval == .zero ? .zero : max(interval, took + min(took, TimeAmount(limits.drainRestMax)))
+            let spacing = Self.spacing(after: NIODeadline.now() - started, limits: limits)
             pending.withLock { $0.spacing = spacing }
         }
         var joined: [RealtimeConnection] = []
