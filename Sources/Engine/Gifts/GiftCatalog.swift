@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The gift catalog, versioned: every edit writes a new version (kept in `gift_versions`) and a
 /// `gift_updated` journal fact in the same transaction.
@@ -63,9 +64,25 @@ public struct GiftCatalog: Sendable {
     }
 
     /// The gift inside a transaction (the send path reads it with the same snapshot it writes in).
+    /// The stored body is read every time; decoding it is skipped while it is the body last
+    /// decoded for this id (`decoded`), so an edit is seen at once however it was written.
     static func gift(id: String, in db: Database) throws -> Gift? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM gifts WHERE id = ?"), arguments: [id]).map(decode)
+        guard let body = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM gifts WHERE id = ?"), arguments: [id]) else {
+            return nil
+        }
+        if let known = decoded.withLock({ $0[id] }), known.body == body { return known.gift }
+        let gift = try decode(body)
+        decoded.withLock { cache in
+            if cache.count >= decodedMax { cache.removeAll(keepingCapacity: true) }
+            cache[id] = (body, gift)
+        }
+        return gift
     }
+
+    /// Most gifts kept decoded (a catalog is tens to hundreds of gifts; past this the cache
+    /// starts over).
+    static let decodedMax = 4096
+    private static let decoded = Mutex<[String: (body: String, gift: Gift)]>([:])
 
     static func decode(_ body: String) throws -> Gift {
         try JSONDecoder().decode(Gift.self, from: Data(body.utf8))

@@ -31,7 +31,8 @@ struct GiftPlan: Sendable {
             giftID: gift.id, giftVersion: gift.version, count: r.count, priceCoins: price, totalCoins: total,
             streamerRevenue: split.streamer, guildShare: split.guild, platformFee: split.platform, combo: combo,
             balanceCoins: balance, transferIDs: transfers.map(\.id), ledgerTime: transfers.last?.ts ?? now * 1000)
-        _ = try Journal.append(db, type: GiftSender.giftType, payload: receipt, idempotencyKey: "gift:\(r.senderID):\(r.idempotencyKey)", at: now)
+        // `GiftSender` found this send's key unused, so the fact's key is new too.
+        _ = try Journal.append(db, type: GiftSender.giftType, hostJSON: receipt.jsonText, newKey: "gift:\(r.senderID):\(r.idempotencyKey)", at: now)
         return receipt
     }
 

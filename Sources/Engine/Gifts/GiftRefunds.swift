@@ -37,7 +37,7 @@ public struct GiftRefunds: Sendable {
                 throw GiftRefundError.notAGift(offset)
             }
             if try Self.isRefunded(db, offset: offset) { throw GiftRefundError.alreadyRefunded(offset) }
-            let receipt = try entry.decodePayload(as: GiftReceipt.self)
+            let receipt = try entry.giftReceipt()
             let reversals = try ledger.apply(db, operations: receipt.transferIDs.reversed().map {
                 .reverse(id: "refund:\(offset):\($0)", transferID: $0, reason: reason)
             }, now: now)

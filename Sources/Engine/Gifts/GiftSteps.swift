@@ -26,18 +26,18 @@ enum GiftSends {
             throw LedgerError(.idempotencyConflict, "idempotency key '\(r.idempotencyKey)' was used for another gift send")
         }
         let json: String = row["outcome"]
-        if row["status"] as String == "ok" { return .success(try JSONDecoder().decode(GiftReceipt.self, from: Data(json.utf8))) }
+        if row["status"] as String == "ok" { return .success(try GiftReceipt(jsonText: json)) }
         return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(json.utf8)))
     }
 
     static func record(_ db: Database, _ r: GiftSendRequest, _ outcome: Result<GiftReceipt, RecordedFailure>, at now: Int64) throws {
-        let (status, json): (String, Data) = switch outcome {
-        case .success(let receipt): ("ok", try JSONEncoder().encode(receipt))
-        case .failure(let failure): ("failed", try JSONEncoder().encode(failure))
+        let (status, json): (String, String) = switch outcome {
+        case .success(let receipt): ("ok", receipt.jsonText)
+        case .failure(let failure): ("failed", String(decoding: try JSONEncoder().encode(failure), as: UTF8.self))
         }
         try db.cachedStatement(
             sql: "INSERT INTO gift_sends (sender_id, idempotency_key, body_hash, status, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [r.senderID, r.idempotencyKey, r.bodyHash, status, String(decoding: json, as: UTF8.self), now])
+        ).execute(arguments: [r.senderID, r.idempotencyKey, r.bodyHash, status, json, now])
     }
 }
 

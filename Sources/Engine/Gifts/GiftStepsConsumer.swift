@@ -28,7 +28,7 @@ public struct GiftStepsConsumer: JournalConsumer {
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
         guard let generation = scripts.current else { return }
-        let receipt = try entry.decodePayload(as: GiftReceipt.self)
+        let receipt = try entry.giftReceipt()
         let event = receipt.luaValue
         let steps = GiftSteps.ordered(generation, handler: "after_commit", giftID: receipt.giftID)
         if try GiftRefunds.isRefunded(db, offset: entry.offset) {

@@ -20,7 +20,7 @@ public struct RoomEventsConsumer: JournalConsumer {
     public func apply(_ entry: JournalEntry, in db: Database) throws {
         switch entry.type {
         case GiftSender.giftType:
-            let receipt = try entry.decodePayload(as: GiftReceipt.self)
+            let receipt = try entry.giftReceipt()
             _ = bus.publish(room: receipt.roomID, event: try RoomEvent(.gift, json: Array(entry.payload.utf8)))
         default:
             struct Outbox: Decodable {

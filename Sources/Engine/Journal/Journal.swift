@@ -89,6 +89,19 @@ public enum Journal {
         return appended
     }
 
+    /// Appends a fact whose JSON the host wrote itself (`GiftReceipt.jsonText`), under a key
+    /// the caller found unused in the same transaction: no re-parse, no lookup. Should the key
+    /// exist after all, the unique index refuses the insert (a database error that rolls the
+    /// caller back), so nothing is journaled twice.
+    static func append(_ db: Database, type: String, hostJSON: String, newKey: String, at ms: Int64) throws -> JournalEntry {
+        guard hostJSON.utf8.count <= payloadBytesMax else {
+            throw JournalError.payloadTooLarge(bytes: hostJSON.utf8.count, max: payloadBytesMax)
+        }
+        try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [type, hostJSON, ms, newKey])
+        return JournalEntry(offset: db.lastInsertedRowID, type: type, payload: hostJSON, createdAt: ms, idempotencyKey: newKey)
+    }
+
     private static func insert(
         _ db: Database, type: String, json: String, key: String?, at ms: Int64
     ) throws -> JournalEntry {

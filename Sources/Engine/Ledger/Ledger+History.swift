@@ -62,16 +62,20 @@ extension Ledger {
         step.lastTs = ts
         // Validation bounds the timeout, so this stays far inside Int64.
         let expiresAt = row.timeoutMillis.map { ts + $0 * 1000 }
-        let stored = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                INSERT INTO ledger_transfers (id, debit_account, credit_account, asset, amount, code, memo, ts, kind,
-                    pending_id, reverses, linked_batch, body_hash, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *
-                """),
-            arguments: [
-                row.id, row.debit.description, row.credit.description, row.asset, row.amount, row.code, row.memo, ts,
-                row.kind.rawValue, row.pendingID, row.reverses, step.batch, step.hash, expiresAt,
-            ])
-        return Transfer(row: stored!)
+        // A plain INSERT: the row is built from what was written (decoding it back through
+        // `RETURNING *` and named-column lookups cost more than the insert itself).
+        try db.cachedStatement(sql: """
+            INSERT INTO ledger_transfers (id, debit_account, credit_account, asset, amount, code, memo, ts, kind,
+                pending_id, reverses, linked_batch, body_hash, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).execute(arguments: [
+            row.id, row.debit.description, row.credit.description, row.asset, row.amount, row.code, row.memo, ts,
+            row.kind.rawValue, row.pendingID, row.reverses, step.batch, step.hash, expiresAt,
+        ])
+        return Transfer(
+            seq: db.lastInsertedRowID, id: row.id, debit: row.debit, credit: row.credit, asset: row.asset, amount: row.amount,
+            code: row.code, memo: row.memo, ts: ts, kind: row.kind, pendingID: row.pendingID, reverses: row.reverses,
+            linkedBatch: step.batch, expiresAt: expiresAt)
     }
 }

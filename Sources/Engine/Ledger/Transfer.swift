@@ -45,6 +45,26 @@ public struct Transfer: Sendable, Hashable, Codable {
     /// For `pending`: the ledger time (microseconds) at which it expires.
     public let expiresAt: Int64?
 
+    init(
+        seq: Int64, id: String, debit: AccountID, credit: AccountID, asset: String, amount: Int64, code: String, memo: String,
+        ts: Int64, kind: Kind, pendingID: String?, reverses: String?, linkedBatch: String?, expiresAt: Int64?
+    ) {
+        self.seq = seq
+        self.id = id
+        self.debit = debit
+        self.credit = credit
+        self.asset = asset
+        self.amount = amount
+        self.code = code
+        self.memo = memo
+        self.ts = ts
+        self.kind = kind
+        self.pendingID = pendingID
+        self.reverses = reverses
+        self.linkedBatch = linkedBatch
+        self.expiresAt = expiresAt
+    }
+
     init(row: Row) {
         seq = row["seq"]
         id = row["id"]

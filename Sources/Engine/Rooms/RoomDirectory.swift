@@ -1,4 +1,5 @@
 import GRDB
+import Synchronization
 
 /// The rooms of the platform, over the store.
 public struct RoomDirectory: Sendable {
@@ -7,8 +8,18 @@ public struct RoomDirectory: Sendable {
     /// Most rooms returned by one `list`.
     public static let listLimitMax = 500
 
+    /// Most rooms `room(id:)` keeps in memory; past this the cache starts over.
+    public static let knownMax = 100_000
+
     let store: Store
     let clock: any WallClock
+    /// Rooms read before. A room is never changed or removed once created, so a room found
+    /// stays true; ids not found are not remembered (the room may be created next).
+    private let known = Known()
+
+    private final class Known: Sendable {
+        let rooms = Mutex<[String: Room]>([:])
+    }
 
     /// Creates a directory.
     /// - Parameters: store: the database; clock: creation timestamps.
@@ -40,10 +51,15 @@ public struct RoomDirectory: Sendable {
     /// The room with this id.
     /// - Throws: `RoomError.notFound`.
     public func room(id: String) async throws -> Room {
+        if let room = known.rooms.withLock({ $0[id] }) { return room }
         let room = try await store.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM rooms WHERE id = ?", arguments: [id]).map(Room.init(row:))
         }
         guard let room else { throw RoomError.notFound(id: id) }
+        known.rooms.withLock { rooms in
+            if rooms.count >= Self.knownMax { rooms.removeAll(keepingCapacity: true) }
+            rooms[id] = room
+        }
         return room
     }
 

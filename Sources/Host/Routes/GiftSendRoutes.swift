@@ -30,7 +30,7 @@ struct GiftSendRoutes: RouteArea {
             let s = try await request.decodeStrict(as: Send.self, context: context)
             let receipt = try await sender.send(GiftSendRequest(
                 roomID: room, senderID: me.userID, giftID: s.giftID, count: s.count, idempotencyKey: s.idempotencyKey))
-            return try JSONBody.response(receipt)
+            return JSONBody.response(jsonText: receipt.jsonText)
         }
         routes.staff.post("gift-sends/:offset/refund") { request, context in
             let me = try context.requirePrincipal()

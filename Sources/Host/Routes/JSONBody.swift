@@ -17,4 +17,11 @@ enum JSONBody {
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    /// A response carrying JSON text the engine wrote itself (`GiftReceipt.jsonText`).
+    static func response(jsonText: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: jsonText)))
+    }
 }
