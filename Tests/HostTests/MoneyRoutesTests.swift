@@ -1,6 +1,7 @@
 import Engine
 import EngineTesting
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -89,6 +90,30 @@ struct GiftSendRoutesTests {
             let fresh = try await client.execute(uri: "/v1/rooms/r1/gifts", method: .post, headers: bearer(v), body: send("box", key: "k2"))
             #expect(fresh.status == .ok)
         }
+    }
+
+    @Test("a refusal only the chain can find (the streamer's revenue at its Int64 limit) rolls the send back whole, unrecorded")
+    func chainRefusalRollsBack() async throws {
+        let e = try await moneyHost(coins: ["v1": 100])
+        _ = try await e.engine.ledger.transfer([TransferRequest(id: "full", debit: .system(.revenueIssuance, "revenue"),
+            credit: .user("s1", "revenue"), asset: "revenue", amount: Int64.max - 4, code: "seed")])
+        let v = try e.token(.viewer, user: "v1")
+        try await e.test { client in
+            for _ in 0..<2 {
+                let r = try await client.execute(uri: "/v1/rooms/r1/gifts", method: .post, headers: bearer(v), body: send(key: "edge"))
+                #expect(r.status.code >= 400 && r.status.code < 500)
+                #expect(try r.json(ErrorBody.self).error == "amount_overflow")
+            }
+        }
+        #expect(try await e.engine.ledger.balances(user: "v1")["coins"] == 100)
+        #expect(try await e.engine.ledger.balances(user: "s1")["revenue"] == Int64.max - 4)
+        let (sends, combos, gifts) = try await e.engine.store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gift_sends") ?? -1,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gift_combos") ?? -1,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE type = 'gift'") ?? -1)
+        }
+        #expect(sends == 0 && combos == 0 && gifts == 0)
+        e.folder.remove()
     }
 
     @Test("200 concurrent gifts from a wallet that affords 100: exactly 100 succeed")

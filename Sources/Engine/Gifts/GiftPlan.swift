@@ -9,7 +9,17 @@ struct GiftPlan: Sendable {
     let ledger: Ledger
     let now: Int64
 
-    func perform(_ db: Database) throws -> GiftReceipt {
+    /// What the checks found, for `write`.
+    struct Checked {
+        let gift: Gift
+        let price: Int64
+        let total: Int64
+    }
+
+    /// Every check of the send, reading only: the gift, the count, the room's offer, the
+    /// `validate` steps and the sender's available coins. A refusal thrown here is recorded
+    /// under the send's key by `GiftSender`; nothing has been written yet.
+    func check(_ db: Database) throws -> Checked {
         let r = request
         guard let gift = try GiftCatalog.gift(id: r.giftID, in: db) else { throw GiftError.notFound(id: r.giftID) }
         guard r.count <= gift.countMax else { throw GiftError.invalidCount(r.count, max: gift.countMax) }
@@ -21,14 +31,24 @@ struct GiftPlan: Sendable {
         let payer = AccountID.user(r.senderID, "coins")
         let available = try ledger.available(db, payer, now: now)
         guard available >= total else { throw LedgerError.insufficientFunds(payer, available: available, amount: total) }
+        return Checked(gift: gift, price: price, total: total)
+    }
+
+    /// Writes the checked send: the combo count, the linked chain and the `gift` fact. An error
+    /// here (a ledger refusal the checks could not foresee, such as a receiving account at its
+    /// Int64 limit) is not recorded: it rolls the caller's operation back whole.
+    func write(_ db: Database, _ checked: Checked) throws -> GiftReceipt {
+        let r = request
+        let gift = checked.gift
         let combo = try GiftCombos.next(db, r, windowSeconds: gift.comboWindowSeconds, now: now)
-        let split = gift.split.amounts(of: total)
-        // `GiftSender` found this send's key unused, and the chain's ids live in its namespace.
-        let transfers = try ledger.apply(db, newKeys: chain(split: split), now: now)
+        let split = gift.split.amounts(of: checked.total)
+        // `GiftSender` found this send's key unused, and the chain's ids live in its namespace;
+        // the caller's operation is rolled back whole if the chain fails.
+        let transfers = try ledger.apply(db, newKeys: chain(split: split), now: now, callerRollsBack: true)
         let balance = try ledger.balance(db, .user(r.senderID, "coins"))
         let receipt = GiftReceipt(
             sendID: r.idempotencyKey, roomID: room.id, senderID: r.senderID, streamerID: room.streamerID,
-            giftID: gift.id, giftVersion: gift.version, count: r.count, priceCoins: price, totalCoins: total,
+            giftID: gift.id, giftVersion: gift.version, count: r.count, priceCoins: checked.price, totalCoins: checked.total,
             streamerRevenue: split.streamer, guildShare: split.guild, platformFee: split.platform, combo: combo,
             balanceCoins: balance, transferIDs: transfers.map(\.id), ledgerTime: transfers.last?.ts ?? now * 1000)
         // `GiftSender` found this send's key unused, so the fact's key is new too.

@@ -38,20 +38,19 @@ public struct GiftSender: Sendable {
         let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, now: clock.nowMillis())
         let outcome: Result<GiftReceipt, RecordedFailure> = try await store.write { db in
             if let prior = try GiftSends.prior(db, r) { return prior }
-            var receipt: GiftReceipt?
+            let checked: GiftPlan.Checked
             do {
-                try db.inSavepoint {
-                    receipt = try plan.perform(db)
-                    return .commit
-                }
+                checked = try plan.check(db)
             } catch let e as any ShowrunnerError where !(e is ScriptFailure) {
                 let failure = RecordedFailure(e)
                 try GiftSends.record(db, r, .failure(failure), at: plan.now)
                 return .failure(failure)
             }
-            let done = receipt!
-            try GiftSends.record(db, r, .success(done), at: plan.now)
-            return .success(done)
+            // The group commit runs this operation in a savepoint of its own, so a failing
+            // write leaves nothing behind.
+            let receipt = try plan.write(db, checked)
+            try GiftSends.record(db, r, .success(receipt), at: plan.now)
+            return .success(receipt)
         }
         return try outcome.get()
     }

@@ -51,22 +51,24 @@ extension ConsumerRunner {
     ///   back and telling the consumer (`batchRolledBack`).
     /// - Throws: a `FatalConsumerError` or a storage error.
     private func applyAll(_ consumer: any JournalConsumer, _ entries: [JournalEntry], in db: Database) throws -> Bool {
-        var failed = false
-        try db.inSavepoint {
-            for entry in entries {
-                do {
-                    try consumer.apply(entry, in: db)
-                } catch let error where error is any FatalConsumerError {
-                    throw error
-                } catch {
-                    failed = true
-                    return .rollback
+        struct EntryFailed: Error {}
+        do {
+            try db.withSavepoint {
+                for entry in entries {
+                    do {
+                        try consumer.apply(entry, in: db)
+                    } catch let error where error is any FatalConsumerError {
+                        throw error
+                    } catch {
+                        throw EntryFailed()
+                    }
                 }
             }
-            return .commit
+        } catch is EntryFailed {
+            consumer.batchRolledBack()
+            return false
         }
-        if failed { consumer.batchRolledBack() }
-        return !failed
+        return true
     }
 
     /// Applies entries one by one, each in its own savepoint, until one fails: counts the
@@ -77,10 +79,7 @@ extension ConsumerRunner {
     ) throws {
         for entry in entries {
             do {
-                try db.inSavepoint {
-                    try consumer.apply(entry, in: db)
-                    return .commit
-                }
+                try db.withSavepoint { try consumer.apply(entry, in: db) }
                 if failing.contains(entry.offset) { try clearFailure(consumer.name, entry.offset, in: db) }
                 report.applied += 1
                 position = entry.offset

@@ -40,6 +40,6 @@ extension Journal {
     /// The offset of the newest entry, or 0 when the journal is empty.
     /// - Throws: database errors.
     public static func latestOffset(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(offset) FROM journal") ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(offset) FROM journal")) ?? 0
     }
 }

@@ -21,6 +21,14 @@ extension Ledger {
         try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis, keysAreNew: true)
     }
 
+    /// Applies plain transfers whose keys the caller knows are new (`apply(_:newKeys:now:)`)
+    /// without the chain's own savepoint, for a caller whose operation is rolled back whole
+    /// whenever this throws (`apply(_:_:now:callerRollsBack:)`).
+    /// - Throws: `LedgerError`; database errors.
+    public func apply(_ db: Database, newKeys chain: [TransferRequest], now nowMillis: Int64, callerRollsBack: Bool) throws -> [Transfer] {
+        try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis, keysAreNew: true, ownSavepoint: !callerRollsBack)
+    }
+
     /// Applies plain transfers as `apply(_:_:now:)` does, but without the chain's own
     /// savepoint: for a caller inside a savepoint of its own that is rolled back whenever this
     /// throws (a journal consumer's entry, where no script can catch the error). A nested
@@ -66,12 +74,7 @@ extension Ledger {
         do {
             let step = Step(batch: chain[0].id, hash: hash, nowMillis: nowMillis)
             guard ownSavepoint else { return try chain.map { try execute(db, $0, step) } }
-            var transfers: [Transfer] = []
-            try db.inSavepoint {
-                transfers = try chain.map { try execute(db, $0, step) }
-                return .commit
-            }
-            return transfers
+            return try db.withSavepoint { try chain.map { try execute(db, $0, step) } }
         } catch let error as LedgerError where error.reason.isRecorded {
             for operation in chain {
                 try db.cachedStatement(

@@ -74,13 +74,8 @@ extension Store {
         do {
             try db.inTransaction(.immediate) {
                 for write in batch {
-                    var value: (any Sendable)?
                     do {
-                        try db.inSavepoint {
-                            value = try write.body(db)
-                            return .commit
-                        }
-                        outcomes.append(.success(value!))
+                        outcomes.append(.success(try db.withSavepoint { try write.body(db) }))
                     } catch {
                         outcomes.append(.failure(error))
                     }
