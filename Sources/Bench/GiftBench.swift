@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Logging
 import Synchronization
 
 /// The money benchmark: durable gifts per second over HTTP with 64 concurrent senders against
@@ -13,6 +14,7 @@ struct GiftBench: ParsableCommand {
     @Option(help: "Concurrent senders.") var senders = 64
     @Option(help: "Seconds per measurement.") var seconds = 10.0
     @Option(help: "Scripts folder the server loads.") var scripts = "Scripts"
+    @Option(help: "Gifts for the SQL floor (benchmarks/money/gift_sql_floor.py on a fresh store; 0 skips it).") var sqlFloor = 20_000
 
     func run() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-\(UUID().uuidString)")
@@ -23,17 +25,36 @@ struct GiftBench: ParsableCommand {
         let showrunner = try ShowrunnerPeer.start(executable: server, scripts: scripts, in: work, port: 18_080, senders: senders)
         defer { showrunner.stop() }
         Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds)")
-        Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors |")
-        Child.say("|---|---|---:|---:|---:|---:|")
+        Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | server CPU µs/gift | ops/commit |")
+        Child.say("|---|---|---:|---:|---:|---:|---:|---:|")
         var rows: [(String, String, LoadResult)] = []
+        var batches: [Double] = []
         for hot in [false, true] {
             let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
+            let before = try showrunner.storeCounters()
+            let sCPU = processCPUSeconds(pid: showrunner.process.processIdentifier)
             let s = try Load.run(workers: senders, seconds: seconds) { w in try showrunner.sender(worker: w, hot: hot) }
+            let sMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - sCPU) * 1e6 / max(1, s.rate * seconds)
+            let after = try showrunner.storeCounters()
+            let perCommit = (after.ops - before.ops) / max(1, after.commits - before.commits)
+            batches.append(perCommit)
+            let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
             let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
-            for (name, result) in [("showrunner (HTTP, SQLite FULL)", s), ("redis EVALSHA (AOF always)", r)] {
-                Child.say("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) |")
+            let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
+            for (name, result, micros, batch) in [("showrunner (HTTP, SQLite FULL)", s, sMicros, String(format: "%.1f", perCommit)), ("redis EVALSHA (AOF always)", r, rMicros, "")] {
+                Child.say("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) | \(Int(micros)) | \(batch) |")
             }
             rows.append((pattern, "ratio", LoadResult(rate: s.rate / r.rate, p50: s.p50 / r.p50, p99: s.p99 / r.p99, errors: 0)))
+        }
+        if sqlFloor > 0 {
+            let path = work.appendingPathComponent("floor.sqlite").path
+            _ = try Store(StoreConfiguration(path: path), logger: Logger(label: "bench"))
+            let python = Process()
+            python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            python.arguments = ["python3", "benchmarks/money/gift_sql_floor.py", path, "--gifts", "\(sqlFloor)",
+                                "--batch", "\(max(1, Int(batches.reduce(0, +) / Double(max(1, batches.count)))))", "--senders", "\(senders)"]
+            try python.run()
+            python.waitUntilExit()
         }
         Child.say("")
         for (pattern, _, ratio) in rows {

@@ -127,5 +127,19 @@ final class ShowrunnerPeer: @unchecked Sendable {
         }
     }
 
+    /// The store's commit and operation counters from `/metrics`.
+    func storeCounters() throws -> (commits: Double, ops: Double) {
+        let s = try BlockingSocket(port: port)
+        try s.write(Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+        let text = String(decoding: try s.read(until: httpResponseLength), as: UTF8.self)
+        func value(_ name: String) -> Double {
+            for line in text.split(separator: "\n") where line.hasPrefix(name + " ") || line.hasPrefix(name + "{") {
+                return Double(line.split(separator: " ").last ?? "") ?? 0
+            }
+            return 0
+        }
+        return (value("showrunner_store_commits"), value("showrunner_store_ops"))
+    }
+
     func stop() { Child.stop(process) }
 }
