@@ -16,6 +16,7 @@ p.add_argument("--gifts", type=int, default=20000)
 p.add_argument("--batch", type=int, default=33)
 p.add_argument("--senders", type=int, default=64)
 p.add_argument("--streamers", type=int, default=16)
+p.add_argument("--by-statement", action="store_true", help="also print the time per gift of each statement type")
 a = p.parse_args()
 
 db = sqlite3.connect(a.db, isolation_level=None)
@@ -40,6 +41,24 @@ payload = ('{"balance_coins":999999990,"combo":1,"count":1,"gift_id":"rose","gif
 body_hash = "ab" * 32
 INSERT = ("INSERT INTO ledger_transfers (id, debit_account, credit_account, asset, amount, code, memo, ts, kind, "
           "pending_id, reverses, linked_batch, body_hash, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+timings = {}
+if a.by_statement:
+    connection = db
+
+    class Timed:
+        """Times each statement (execute and fetch) by its first words."""
+        def execute(self, sql, args=()):
+            t = time.perf_counter()
+            cursor = connection.execute(sql, args)
+            rows = cursor.fetchall()
+            timings[sql[:40]] = timings.get(sql[:40], 0.0) + time.perf_counter() - t
+            return Rows(rows)
+
+    class Rows:
+        def __init__(self, rows): self.rows = rows
+        def fetchone(self): return self.rows[0] if self.rows else None
+
+    db = Timed()
 ts = now * 1000
 cpu0, wall0 = time.process_time(), time.time()
 i = 0
@@ -77,3 +96,5 @@ while i < a.gifts:
 cpu, wall = time.process_time() - cpu0, time.time() - wall0
 print(f"sql floor: {a.gifts / wall:.0f} gifts/s, {cpu / a.gifts * 1e6:.0f} µs CPU per gift "
       f"({a.gifts} gifts, {a.batch} per commit, synchronous=FULL)")
+for sql, seconds in sorted(timings.items(), key=lambda kv: -kv[1]):
+    print(f"  {seconds / a.gifts * 1e6:7.1f} µs per gift  {sql}")
