@@ -44,42 +44,17 @@ public struct Transfer: Sendable, Hashable, Codable {
     public let linkedBatch: String?
     /// For `pending`: the ledger time (microseconds) at which it expires.
     public let expiresAt: Int64?
+}
 
-    init(
-        seq: Int64, id: String, debit: AccountID, credit: AccountID, asset: String, amount: Int64, code: String, memo: String,
-        ts: Int64, kind: Kind, pendingID: String?, reverses: String?, linkedBatch: String?, expiresAt: Int64?
-    ) {
-        self.seq = seq
-        self.id = id
-        self.debit = debit
-        self.credit = credit
-        self.asset = asset
-        self.amount = amount
-        self.code = code
-        self.memo = memo
-        self.ts = ts
-        self.kind = kind
-        self.pendingID = pendingID
-        self.reverses = reverses
-        self.linkedBatch = linkedBatch
-        self.expiresAt = expiresAt
-    }
-
+extension Transfer {
+    /// Reads a `ledger_transfers` row. (In an extension, so the struct keeps its memberwise
+    /// initializer, which the ledger uses for the rows it writes.)
     init(row: Row) {
-        seq = row["seq"]
-        id = row["id"]
-        // The ledger wrote these columns from validated ids.
-        debit = try! AccountID(parsing: row["debit_account"])
-        credit = try! AccountID(parsing: row["credit_account"])
-        asset = row["asset"]
-        amount = row["amount"]
-        code = row["code"]
-        memo = row["memo"]
-        ts = row["ts"]
-        kind = Kind(rawValue: row["kind"])!
-        pendingID = row["pending_id"]
-        reverses = row["reverses"]
-        linkedBatch = row["linked_batch"]
-        expiresAt = row["expires_at"]
+        // The ledger wrote the account columns from validated ids.
+        self.init(
+            seq: row["seq"], id: row["id"], debit: try! AccountID(parsing: row["debit_account"]),
+            credit: try! AccountID(parsing: row["credit_account"]), asset: row["asset"], amount: row["amount"],
+            code: row["code"], memo: row["memo"], ts: row["ts"], kind: Kind(rawValue: row["kind"])!,
+            pendingID: row["pending_id"], reverses: row["reverses"], linkedBatch: row["linked_batch"], expiresAt: row["expires_at"])
     }
 }
