@@ -52,7 +52,7 @@ struct GiftPlan: Sendable {
             streamerRevenue: split.streamer, guildShare: split.guild, platformFee: split.platform, combo: combo,
             balanceCoins: balance, transferIDs: transfers.map(\.id), ledgerTime: transfers.last?.ts ?? now * 1000)
         // `GiftSender` found this send's key unused, so the fact's key is new too.
-        _ = try Journal.append(db, type: GiftSender.giftType, hostJSON: receipt.jsonText, newKey: "gift:\(r.senderID):\(r.idempotencyKey)", at: now)
+        _ = try Journal.append(db, type: GiftSender.giftType, hostJSON: receipt.jsonText, newKey: GiftSends.factKey(r), at: now)
         return receipt
     }
 
@@ -60,7 +60,7 @@ struct GiftPlan: Sendable {
     /// part paid out as revenue), and revenue issued to the streamer and the guild pool.
     func chain(split: (streamer: Int64, guild: Int64, platform: Int64)) -> [TransferRequest] {
         let r = request
-        let key = "gift:\(r.senderID):\(r.idempotencyKey)"
+        let key = GiftSends.factKey(r)
         let memo = "\(r.count)x \(r.giftID) in \(room.id)"
         var chain: [TransferRequest] = []
         if split.streamer + split.guild > 0 {

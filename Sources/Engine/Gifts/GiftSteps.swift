@@ -20,19 +20,32 @@ enum GiftSends {
     /// The earlier outcome for this sender and key, if any.
     /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
     static func prior(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?"),
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT body_hash, status, outcome FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?"),
             arguments: [r.senderID, r.idempotencyKey]) else { return nil }
-        guard row["body_hash"] as String == r.bodyHash else {
+        guard row[0] as String == r.bodyHash else {
             throw LedgerError(.idempotencyConflict, "idempotency key '\(r.idempotencyKey)' was used for another gift send")
         }
-        let json: String = row["outcome"]
-        if row["status"] as String == "ok" { return .success(try GiftReceipt(jsonText: json)) }
-        return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(json.utf8)))
+        let json: String = row[2]
+        guard row[1] as String == "ok" else { return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(json.utf8))) }
+        if !json.isEmpty { return .success(try GiftReceipt(jsonText: json)) }
+        // A success keeps no copy of its receipt: it is the `gift` fact written with it.
+        guard let fact = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT payload FROM journal WHERE idempotency_key = ?"), arguments: [factKey(r)]) else {
+            preconditionFailure("gift send \(r.senderID)/\(r.idempotencyKey) recorded without its gift fact")
+        }
+        return .success(try GiftReceipt(jsonText: fact))
     }
 
+    /// The idempotency key of a send's `gift` fact.
+    static func factKey(_ r: GiftSendRequest) -> String { "gift:\(r.senderID):\(r.idempotencyKey)" }
+
+    /// Records the outcome under the send's key. A refusal keeps its error; a success keeps
+    /// nothing more (its receipt is the `gift` fact, committed in the same transaction), so a
+    /// send writes its receipt once.
     static func record(_ db: Database, _ r: GiftSendRequest, _ outcome: Result<GiftReceipt, RecordedFailure>, at now: Int64) throws {
         let (status, json): (String, String) = switch outcome {
-        case .success(let receipt): ("ok", receipt.jsonText)
+        case .success: ("ok", "")
         case .failure(let failure): ("failed", String(decoding: try JSONEncoder().encode(failure), as: UTF8.self))
         }
         try db.cachedStatement(
