@@ -67,7 +67,7 @@ public struct GiftCatalog: Sendable {
     /// The stored body is read every time; decoding it is skipped while it is the body last
     /// decoded for this id (`decoded`), so an edit is seen at once however it was written.
     static func gift(id: String, in db: Database) throws -> Gift? {
-        guard let body = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM gifts WHERE id = ?"), arguments: [id]) else {
+        guard let body = try db.cachedStatement(sql: "SELECT body FROM gifts WHERE id = ?").firstRowRaw(.text(id), read: { rawText($0, 0) }) else {
             return nil
         }
         if let known = decoded.withLock({ $0[id] }), known.body == body { return known.gift }

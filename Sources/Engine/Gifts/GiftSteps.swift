@@ -20,14 +20,14 @@ enum GiftSends {
     /// The earlier outcome for this sender and key, if any.
     /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
     static func prior(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT body_hash, status, outcome FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?"),
-            arguments: [r.senderID, r.idempotencyKey]) else { return nil }
-        guard row[0] as String == r.bodyHash else {
+        guard let row = try db.cachedStatement(sql: "SELECT body_hash, status, outcome FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?")
+            .firstRowRaw(.text(r.senderID), .text(r.idempotencyKey), read: { (hash: rawText($0, 0), status: rawText($0, 1), outcome: rawText($0, 2)) })
+        else { return nil }
+        guard row.hash == r.bodyHash else {
             throw LedgerError(.idempotencyConflict, "idempotency key '\(r.idempotencyKey)' was used for another gift send")
         }
-        let json: String = row[2]
-        guard row[1] as String == "ok" else { return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(json.utf8))) }
+        let json = row.outcome
+        guard row.status == "ok" else { return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(json.utf8))) }
         if !json.isEmpty { return .success(try GiftReceipt(jsonText: json)) }
         // A success keeps no copy of its receipt: it is the `gift` fact written with it.
         guard let fact = try String.fetchOne(
@@ -50,7 +50,7 @@ enum GiftSends {
         }
         try db.cachedStatement(
             sql: "INSERT INTO gift_sends (sender_id, idempotency_key, body_hash, status, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [r.senderID, r.idempotencyKey, r.bodyHash, status, json, now])
+        ).runRaw(.text(r.senderID), .text(r.idempotencyKey), .text(r.bodyHash), .text(status), .text(json), .int(now))
     }
 }
 

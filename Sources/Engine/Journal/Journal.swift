@@ -98,7 +98,7 @@ public enum Journal {
             throw JournalError.payloadTooLarge(bytes: hostJSON.utf8.count, max: payloadBytesMax)
         }
         try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [type, hostJSON, ms, newKey])
+            .runRaw(.text(type), .text(hostJSON), .int(ms), .text(newKey))
         return JournalEntry(offset: db.lastInsertedRowID, type: type, payload: hostJSON, createdAt: ms, idempotencyKey: newKey)
     }
 

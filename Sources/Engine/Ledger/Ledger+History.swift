@@ -46,7 +46,7 @@ extension Ledger {
     func ledgerNow(_ db: Database, nowMillis: Int64) throws -> Int64 {
         let (micros, overflow) = nowMillis.multipliedReportingOverflow(by: 1000)
         precondition(!overflow && micros >= 0, "wall time out of range")
-        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT ts FROM ledger_transfers ORDER BY seq DESC LIMIT 1"))
+        let last = try db.cachedStatement(sql: "SELECT ts FROM ledger_transfers ORDER BY seq DESC LIMIT 1").firstRowRaw { rawInt($0, 0) } ?? nil
         guard let last else { return micros }
         return max(micros, last + 1)
     }
@@ -69,10 +69,10 @@ extension Ledger {
                 pending_id, reverses, linked_batch, body_hash, expires_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
-        ).execute(arguments: [
-            row.id, row.debit.description, row.credit.description, row.asset, row.amount, row.code, row.memo, ts,
-            row.kind.rawValue, row.pendingID, row.reverses, step.batch, step.hash, expiresAt,
-        ])
+        ).runRaw(
+            .text(row.id), .text(row.debit.description), .text(row.credit.description), .text(row.asset), .int(row.amount),
+            .text(row.code), .text(row.memo), .int(ts), .text(row.kind.rawValue), .text(row.pendingID), .text(row.reverses),
+            .text(step.batch), .text(step.hash), .int(expiresAt))
         return Transfer(
             seq: db.lastInsertedRowID, id: row.id, debit: row.debit, credit: row.credit, asset: row.asset, amount: row.amount,
             code: row.code, memo: row.memo, ts: ts, kind: row.kind, pendingID: row.pendingID, reverses: row.reverses,

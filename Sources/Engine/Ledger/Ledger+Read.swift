@@ -30,7 +30,8 @@ extension Ledger {
 
     /// An account's posted balance inside the caller's transaction.
     public func balance(_ db: Database, _ account: AccountID) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM ledger_accounts WHERE id = ?"), arguments: [account.description]) ?? 0
+        try db.cachedStatement(sql: "SELECT balance FROM ledger_accounts WHERE id = ?")
+            .firstRowRaw(.text(account.description)) { rawInt($0, 0) ?? 0 } ?? 0
     }
 
     /// An account's posted balance right after the history row `seq`, rebuilt from the immutable
@@ -62,15 +63,15 @@ extension Ledger {
     /// The available balance inside the caller's transaction (see `available(_:)`).
     public func available(_ db: Database, _ account: AccountID, now nowMillis: Int64) throws -> Int64 {
         let key = account.description
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?"), arguments: [key])
+        let row = try db.cachedStatement(sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?")
+            .firstRowRaw(.text(key)) { (balance: rawInt($0, 0) ?? 0, pending: rawInt($0, 1) ?? 0) }
         guard let row else { return 0 }
-        let pending: Int64 = row["pending_debits"]
-        guard pending > 0 else { return row["balance"] }
+        let pending = row.pending
+        guard pending > 0 else { return row.balance }
         let due = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT COALESCE(SUM(amount), 0) FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ?"),
             arguments: [key, ledgerNow(db, nowMillis: nowMillis)]) ?? 0
-        let balance: Int64 = row["balance"]
-        return balance - (pending - due)
+        return row.balance - (pending - due)
     }
 
     /// Checks an account id against the rules and the configured assets.
