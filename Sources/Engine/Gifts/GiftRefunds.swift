@@ -64,8 +64,7 @@ public struct GiftRefunds: Sendable {
 
     /// Whether the gift at journal `offset` was refunded (in the caller's transaction).
     static func isRefunded(_ db: Database, offset: Int64) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM gift_refunds WHERE gift_offset = ?)"),
-            arguments: [offset]) == true
+        try db.cachedStatement(sql: "SELECT 1 FROM gift_refunds WHERE gift_offset = ?").firstRowRaw(.int(offset), read: { _ in true }) ?? false
     }
 
     /// Whether the step that made `grant` declares `on_refund` and does not return `false`.
