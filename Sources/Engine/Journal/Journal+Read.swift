@@ -13,21 +13,20 @@ extension Journal {
     ) throws -> [JournalEntry] {
         guard (1...readLimitMax).contains(limit) else { throw JournalError.invalidLimit(limit, max: readLimitMax) }
         var sql = "SELECT \(JournalEntry.columns) FROM journal WHERE offset > ?"
-        var arguments: StatementArguments = [offset]
+        var arguments: [RawValue] = [.int(offset)]
         if let types {
             if types.isEmpty { return [] }
             sql += " AND type IN (\(databaseQuestionMarks(count: types.count)))"
-            arguments += StatementArguments(types.sorted())
+            arguments += types.sorted().map(RawValue.text)
         }
         sql += " ORDER BY offset LIMIT ?"
-        arguments += [limit]
+        arguments.append(.int(Int64(limit)))
         // A consumer asks the same question every batch: prepare it once per connection, and
-        // read columns by position.
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
-        var entries: [JournalEntry] = []
-        entries.reserveCapacity(min(limit, 1024))
-        while let row = try rows.next() { entries.append(JournalEntry(columns: row)) }
-        return entries
+        // read columns by position, straight from SQLite.
+        return try db.cachedStatement(sql: sql).allRowsRaw(arguments, capacity: min(limit, 1024)) { row in
+            JournalEntry(offset: rawInt(row, 0) ?? 0, type: rawText(row, 1), payload: rawText(row, 2),
+                createdAt: rawInt(row, 3) ?? 0, idempotencyKey: rawOptionalText(row, 4))
+        }
     }
 
     /// The entry at `offset`, if any.

@@ -57,6 +57,25 @@ extension Statement {
         }
     }
 
+    /// Binds `values` by position and reads every row with `read`: `firstRowRaw` for a
+    /// `SELECT` of many rows (a consumer's batch of journal entries).
+    /// - Throws: `DatabaseError` with SQLite's code and message.
+    func allRowsRaw<T>(_ values: [RawValue], capacity: Int = 0, read: (OpaquePointer) -> T) throws -> [T] {
+        let handle = sqliteStatement
+        bindRaw(values)
+        defer { sqlite3_reset(handle) }
+        var rows: [T] = []
+        rows.reserveCapacity(capacity)
+        while true {
+            let code = sqlite3_step(handle)
+            switch code {
+            case SQLITE_ROW: rows.append(read(handle))
+            case SQLITE_DONE: return rows
+            default: throw rawError(code)
+            }
+        }
+    }
+
     private func bindRaw(_ values: [RawValue]) {
         let handle = sqliteStatement
         sqlite3_reset(handle)
@@ -83,6 +102,11 @@ extension Statement {
 func rawText(_ handle: OpaquePointer, _ index: Int32) -> String {
     guard let bytes = sqlite3_column_text(handle, index) else { return "" }
     return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
+}
+
+/// Column `index` of the current row as text, or nil for NULL.
+func rawOptionalText(_ handle: OpaquePointer, _ index: Int32) -> String? {
+    sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : rawText(handle, index)
 }
 
 /// Column `index` of the current row as an integer, or nil for NULL.
