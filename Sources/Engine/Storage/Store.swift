@@ -22,6 +22,8 @@ public final class Store: Sendable {
     /// `showrunner.store.batch_ops` (operations per committed transaction, a histogram): how well
     /// the group commit is batching.
     let commitMetrics: CommitMetrics
+    /// Background checkpoints, when `configuration.checkpointInterval` is set.
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) and migrates the database at `configuration.path`.
     /// - Parameters:
@@ -53,6 +55,10 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
                 // A negative size is in KiB.
                 try db.execute(sql: "PRAGMA cache_size = -\(configuration.writerCacheBytes / 1024)")
+                if configuration.checkpointInterval != nil {
+                    // `WALCheckpointer` does it; the writer only steps in if that falls behind.
+                    try db.execute(sql: "PRAGMA wal_autocheckpoint = \(StoreConfiguration.walPagesMax)")
+                }
             }
         } catch {
             throw StorageError.openFailed(path: configuration.path, reason: "\(error)")
@@ -62,7 +68,16 @@ public final class Store: Sendable {
         } catch {
             throw StorageError.migrationFailed(reason: "\(error)")
         }
+        do {
+            checkpointer = try configuration.checkpointInterval.map {
+                try WALCheckpointer(path: configuration.path, interval: $0, synchronous: configuration.synchronous, logger: logger)
+            }
+        } catch {
+            throw StorageError.openFailed(path: configuration.path, reason: "\(error)")
+        }
     }
+
+    deinit { checkpointer?.stop() }
 
     /// Runs `body` on a reader connection, against the last committed state.
     /// - Throws: the error thrown by `body`, or a database error.
@@ -78,6 +93,7 @@ public final class Store: Sendable {
     /// Closes every connection. Writes still in flight fail; the store is unusable afterwards.
     /// - Throws: a database error if a connection cannot close.
     public func close() throws {
+        checkpointer?.stop()
         try pool.close()
     }
 }

@@ -24,6 +24,14 @@ public struct StoreConfiguration: Sendable {
     /// journal's and the consumers' indexes are written at random places, and pages that miss
     /// the cache are read again from the file.
     public var writerCacheBytes: Int
+    /// How often a connection of its own copies committed WAL frames into the database file
+    /// (a passive checkpoint), so the group-commit writer does not do it inside a commit; nil
+    /// leaves checkpoints to the writer (SQLite's default, every 1,000 WAL pages). With it on,
+    /// the writer still checkpoints past `walPagesMax`, should the background fall behind
+    /// (a reader holding an old snapshot).
+    public var checkpointInterval: Duration?
+    /// WAL pages past which the writer checkpoints itself while `checkpointInterval` is set.
+    public static let walPagesMax = 10_000
 
     /// Creates a configuration.
     /// - Parameters:
@@ -33,22 +41,27 @@ public struct StoreConfiguration: Sendable {
     ///   - busyTimeout: lock wait before a "database is locked" error (5 s by default).
     ///   - readersMax: most reader connections, at least 1 (4 by default).
     ///   - writerCacheBytes: the writer's page cache, at least 64 KiB (64 MiB by default).
+    ///   - checkpointInterval: background checkpoints, 1 ms–60 s (200 ms by default), or nil.
     public init(
         path: String,
         synchronous: Synchronous = .full,
         batchMax: Int = 1024,
         busyTimeout: Duration = .seconds(5),
         readersMax: Int = 4,
-        writerCacheBytes: Int = 64 << 20
+        writerCacheBytes: Int = 64 << 20,
+        checkpointInterval: Duration? = .milliseconds(200)
     ) {
         precondition(batchMax >= 1, "batchMax must be at least 1")
         precondition(readersMax >= 1, "readersMax must be at least 1")
         precondition(writerCacheBytes >= 64 << 10, "writerCacheBytes must be at least 64 KiB")
+        precondition(checkpointInterval.map { $0 >= .milliseconds(1) && $0 <= .seconds(60) } ?? true,
+            "checkpointInterval must be 1 ms to 60 s")
         self.path = path
         self.synchronous = synchronous
         self.batchMax = batchMax
         self.busyTimeout = busyTimeout
         self.readersMax = readersMax
         self.writerCacheBytes = writerCacheBytes
+        self.checkpointInterval = checkpointInterval
     }
 }
