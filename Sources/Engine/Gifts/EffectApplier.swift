@@ -39,11 +39,10 @@ public struct EffectApplier: Sendable {
             case .notify(let user, let text):
                 _ = try Journal.append(db, type: Self.noticeType, payload: ["user_id": user, "text": text, "origin": origin()], idempotencyKey: nil, at: now)
             case .broadcast(let room, let event):
-                let json = String(decoding: try JSONEncoder().encode(EffectPayload(room: room, event: event)), as: UTF8.self)
-                _ = try Journal.append(db, type: Self.roomEventType, payloadJSON: json, idempotencyKey: nil, at: now)
+                // Keys sorted, so the same effect journals the same bytes on every run.
+                _ = try Journal.append(db, type: Self.roomEventType, payload: EffectPayload(room: room, event: event), idempotencyKey: nil, at: now)
             case .emit(let type, let payload):
-                let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
-                _ = try Journal.append(db, type: Self.customTypePrefix + type, payloadJSON: json, idempotencyKey: nil, at: now)
+                _ = try Journal.append(db, type: Self.customTypePrefix + type, payload: payload, idempotencyKey: nil, at: now)
             case .progress(let user, let amount):
                 if let progress {
                     try progress(user, amount)
