@@ -109,6 +109,6 @@ final class ChestProgress: Sendable {
                 INSERT INTO chest_progress (activity, chest, owner, progress, opened) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (activity, chest, owner) DO UPDATE SET progress = excluded.progress, opened = excluded.opened
                 """)
-        for (k, v) in rows { try upsert.execute(arguments: [k.activity, k.chest, k.owner, v.progress, v.opened]) }
+        for (k, v) in rows { try upsert.runRaw(.text(k.activity), .text(k.chest), .text(k.owner), .int(v.progress), .int(v.opened)) }
     }
 }

@@ -79,10 +79,10 @@ public enum Journal {
                 INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES \(values)
                 ON CONFLICT (idempotency_key) DO NOTHING
                 """)
-            var arguments: [(any DatabaseValueConvertible)?] = []
+            var arguments: [RawValue] = []
             arguments.reserveCapacity(chunk.count * 4)
-            for f in chunk { arguments += [type, f.hostJSON, f.at, f.idempotencyKey] }
-            try statement.execute(arguments: StatementArguments(arguments))
+            for f in chunk { arguments += [.text(type), .text(f.hostJSON), .int(f.at), .text(f.idempotencyKey)] }
+            try statement.runRaw(arguments)
             appended += db.changesCount
             start += chunk.count
         }

@@ -246,9 +246,9 @@ public final class Leaderboards: Sendable {
             sql: "DELETE FROM leaderboard_scores WHERE scope = ? AND board = ? AND period = ? AND member = ?")
         for (p, entry) in rows {
             if let e = entry {
-                try upsert.execute(arguments: [p.key.scope, p.key.board, p.key.period, p.member, e.score, e.reachedAt, e.seq])
+                try upsert.runRaw(.text(p.key.scope), .text(p.key.board), .text(p.key.period), .text(p.member), .int(e.score), .int(e.reachedAt), .int(e.seq))
             } else {
-                try delete.execute(arguments: [p.key.scope, p.key.board, p.key.period, p.member])
+                try delete.runRaw(.text(p.key.scope), .text(p.key.board), .text(p.key.period), .text(p.member))
             }
         }
     }

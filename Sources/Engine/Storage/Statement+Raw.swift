@@ -24,6 +24,12 @@ extension Statement {
     /// - Throws: `DatabaseError` with SQLite's code and message (a constraint, a full disk).
     @discardableResult
     func runRaw(_ values: RawValue...) throws -> Int64? {
+        try runRaw(values)
+    }
+
+    /// `runRaw(_:)` with the values in an array (a multi-row insert).
+    @discardableResult
+    func runRaw(_ values: [RawValue]) throws -> Int64? {
         let handle = sqliteStatement
         bindRaw(values)
         defer { sqlite3_reset(handle) }

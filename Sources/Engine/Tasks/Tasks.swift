@@ -192,9 +192,8 @@ public final class Tasks: Sendable {
     /// written lately.
     private func storedProgress(_ key: ProgressKey, in db: Database) throws -> Int64 {
         if let hit = stored.withLock({ $0[key] }) { return hit }
-        let value = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?"),
-            arguments: [key.task, key.user, key.period]) ?? 0
+        let value = try db.cachedStatement(sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?")
+            .firstRowRaw(.text(key.task), .text(key.user), .text(key.period), read: { rawInt($0, 0) ?? 0 }) ?? 0
         remember([(key, value)])
         return value
     }
@@ -230,7 +229,7 @@ public final class Tasks: Sendable {
                 INSERT INTO task_progress (task, user_id, period, progress, updated_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (task, user_id, period) DO UPDATE SET progress = excluded.progress, updated_at = excluded.updated_at
                 """)
-        for (k, v) in rows { try upsert.execute(arguments: [k.task, k.user, k.period, v.value, v.at]) }
+        for (k, v) in rows { try upsert.runRaw(.text(k.task), .text(k.user), .text(k.period), .int(v.value), .int(v.at)) }
     }
 
     /// Forgets unwritten progress and completions (the batch that made them did not commit).
