@@ -68,12 +68,9 @@ public final class Store: Sendable {
         } catch {
             throw StorageError.migrationFailed(reason: "\(error)")
         }
-        do {
-            checkpointer = try configuration.checkpointInterval.map {
-                try WALCheckpointer(path: configuration.path, interval: $0, synchronous: configuration.synchronous, logger: logger)
-            }
-        } catch {
-            throw StorageError.openFailed(path: configuration.path, reason: "\(error)")
+        checkpointer = configuration.checkpointInterval.map {
+            WALCheckpointer(path: configuration.path, interval: $0, synchronous: configuration.synchronous,
+                busyTimeout: configuration.busyTimeout, logger: logger)
         }
     }
 

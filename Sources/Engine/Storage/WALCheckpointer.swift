@@ -9,33 +9,39 @@ import Logging
 final class WALCheckpointer: Sendable {
     private let task: Task<Void, Never>
 
-    /// Opens the connection and starts the loop.
-    /// - Throws: a database error if the connection cannot open.
-    init(path: String, interval: Duration, synchronous: StoreConfiguration.Synchronous, logger: Logger) throws {
+    /// Starts the loop; its connection opens on the first round (and again after a failure,
+    /// which is logged: checkpoints then fall to the writer, past `walPagesMax`).
+    init(path: String, interval: Duration, synchronous: StoreConfiguration.Synchronous, busyTimeout: Duration, logger: Logger) {
         var config = Configuration()
         config.label = "showrunner.checkpoint"
+        let timeout = busyTimeout.components
+        config.busyMode = .timeout(Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18)
         config.prepareDatabase { db in
             // The checkpoint syncs the database file at this connection's level.
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
         }
-        let connection = try DatabaseQueue(path: path, configuration: config)
         task = Task.detached {
+            var connection: DatabaseQueue?
             while !Task.isCancelled {
                 do {
                     try await Task.sleep(for: interval)
-                    try await connection.writeWithoutTransaction { db in
+                    if connection == nil { connection = try DatabaseQueue(path: path, configuration: config) }
+                    try await connection?.writeWithoutTransaction { db in
                         try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
                     }
                 } catch is CancellationError {
-                    return
+                    break
                 } catch {
                     logger.warning("background WAL checkpoint failed", metadata: ["error": "\(error)"])
+                    try? connection?.close()
+                    connection = nil
                 }
             }
+            try? connection?.close()
         }
     }
 
-    /// Stops the loop (a checkpoint in progress finishes).
+    /// Stops the loop: a checkpoint in progress finishes, then the connection closes.
     func stop() { task.cancel() }
 
     deinit { task.cancel() }
