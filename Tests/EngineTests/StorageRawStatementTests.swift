@@ -1,0 +1,38 @@
+import EngineTesting
+import GRDB
+import Testing
+@testable import Engine
+
+@Suite("Statements bound and stepped through SQLite directly")
+struct StorageRawStatementTests {
+    @Test("values bind by position, RETURNING answers, reads see NULLs, and a constraint error leaves the statement reusable")
+    func roundTrip() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            try await store.write { db in
+                try db.execute(sql: "CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, note TEXT)")
+                let insert = try db.cachedStatement(sql: "INSERT INTO t (k, n, note) VALUES (?, ?, ?) RETURNING n * 2")
+                #expect(try insert.runRaw(.text("a"), .int(21), .text("ünï 礼物")) == 42)
+                #expect(try insert.runRaw(.text("b"), .int(-5), .null) == -10)
+                #expect {
+                    try insert.runRaw(.text("a"), .int(1), .null)
+                } throws: { error in
+                    (error as? DatabaseError)?.resultCode == .SQLITE_CONSTRAINT
+                }
+                // Reset after the failure: the same statement runs again.
+                #expect(try insert.runRaw(.text("c"), .int(3), .text(nil)) == 6)
+                let one = try db.cachedStatement(sql: "SELECT n, note FROM t WHERE k = ?")
+                let a = try one.firstRowRaw(.text("a")) { (rawInt($0, 0), rawOptionalText($0, 1)) }
+                #expect(a?.0 == 21 && a?.1 == "ünï 礼物")
+                let c = try one.firstRowRaw(.text("c")) { (rawInt($0, 0), rawOptionalText($0, 1)) }
+                #expect(c?.0 == 3 && c?.1 == nil)
+                #expect(try one.firstRowRaw(.text("missing")) { _ in true } == nil)
+                let all = try db.cachedStatement(sql: "SELECT k FROM t ORDER BY k").allRowsRaw([]) { rawText($0, 0) }
+                #expect(all == ["a", "b", "c"])
+                // GRDB reads the same rows the same way.
+                #expect(try Int64.fetchOne(db, sql: "SELECT n FROM t WHERE k = 'b'") == -5)
+                #expect(try String?.fetchOne(db, sql: "SELECT note FROM t WHERE k = 'a'") == "ünï 礼物")
+            }
+        }
+    }
+}
