@@ -30,18 +30,22 @@ public struct Ticker: Service {
     }
 
     public func run() async throws {
-        var last: Int64 = -1
-        while !Task.isCancelledOrShuttingDown {
-            let now = clock.nowMillis()
-            if now / 60_000 != last {
-                do {
-                    try await Self.tick(store, at: now)
-                    last = now / 60_000
-                } catch {
-                    logger.warning("tick not appended", metadata: ["error": "\(error)"])
+        // A graceful shutdown cancels the sleep, so the service group is not kept waiting
+        // for the rest of an interval.
+        await cancelWhenGracefulShutdown { [self] in
+            var last: Int64 = -1
+            while !Task.isCancelled {
+                let now = clock.nowMillis()
+                if now / 60_000 != last {
+                    do {
+                        try await Self.tick(store, at: now)
+                        last = now / 60_000
+                    } catch {
+                        logger.warning("tick not appended", metadata: ["error": "\(error)"])
+                    }
                 }
+                do { try await Task.sleep(for: interval) } catch { return }
             }
-            try? await Task.sleep(for: interval)
         }
     }
 }

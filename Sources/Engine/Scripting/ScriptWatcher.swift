@@ -14,19 +14,18 @@ public struct ScriptWatcher: Service {
     }
 
     public func run() async throws {
-        var seen = ScriptSources.fingerprint(directory: runtime.directory)
-        while !Task.isCancelledOrShuttingDown {
-            try? await Task.sleep(for: interval)
-            let now = ScriptSources.fingerprint(directory: runtime.directory)
-            if now != seen {
-                seen = now
-                await runtime.reload(trigger: "watch")
+        let initial = ScriptSources.fingerprint(directory: runtime.directory)
+        // A graceful shutdown cancels the sleep, so the service group is not kept waiting.
+        await cancelWhenGracefulShutdown { [self] in
+            var seen = initial
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                let now = ScriptSources.fingerprint(directory: runtime.directory)
+                if now != seen {
+                    seen = now
+                    await runtime.reload(trigger: "watch")
+                }
             }
         }
     }
-}
-
-extension Task where Success == Never, Failure == Never {
-    /// Whether the current task was cancelled or its service group is shutting down.
-    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 }

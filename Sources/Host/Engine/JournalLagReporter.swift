@@ -11,15 +11,18 @@ struct JournalLagReporter: Service {
     var interval: Duration = .seconds(5)
 
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                for (name, lag) in try await consumers.lag() {
-                    Gauge(label: "showrunner.journal.lag", dimensions: [("consumer", name)]).record(lag)
+        // A graceful shutdown cancels the sleep, so the service group is not kept waiting.
+        await cancelWhenGracefulShutdown { [self] in
+            while !Task.isCancelled {
+                do {
+                    for (name, lag) in try await consumers.lag() {
+                        Gauge(label: "showrunner.journal.lag", dimensions: [("consumer", name)]).record(lag)
+                    }
+                } catch {
+                    logger.warning("journal lag unavailable", metadata: ["error": "\(error)"])
                 }
-            } catch {
-                logger.warning("journal lag unavailable", metadata: ["error": "\(error)"])
+                do { try await Task.sleep(for: interval) } catch { return }
             }
-            try? await Task.sleep(for: interval)
         }
     }
 }
