@@ -20,7 +20,7 @@ final class WALCheckpointer: Sendable {
     }
 
     private let shared = Shared()
-    private let task: Mutex<Task<Void, Never>?> = Mutex(nil)
+    private let task: Task<Void, Never>
 
     /// Starts the loop; its connection opens on the first round (and again after a failure,
     /// which is logged: checkpoints then fall to the writer, past `walPagesMax`).
@@ -33,7 +33,7 @@ final class WALCheckpointer: Sendable {
             // The checkpoint syncs the database file at this connection's level.
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
         }
-        let loop = Task.detached { [shared] in
+        task = Task.detached { [shared] in
             while !Task.isCancelled {
                 do {
                     try await Task.sleep(for: interval)
@@ -49,7 +49,6 @@ final class WALCheckpointer: Sendable {
                 }
             }
         }
-        task.withLock { $0 = loop }
     }
 
     /// The open connection, opening it if needed; nil once stopped. It opens under the lock,
@@ -68,7 +67,7 @@ final class WALCheckpointer: Sendable {
     /// progress), so the database's other connections can close it for good, and another
     /// process or store can open it, the moment the store's `close` returns.
     func stop() {
-        task.withLock { $0?.cancel() }
+        task.cancel()
         let connection = shared.state.withLock { s in
             s.stopped = true
             defer { s.connection = nil }
