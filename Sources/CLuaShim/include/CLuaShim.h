@@ -35,6 +35,10 @@ typedef struct sr_budget {
     int killed;              /* enum sr_kill */
     char kill_message[384];  /* "file:line: ... budget exceeded" */
     void *owner;             /* the Swift VM object (unretained) */
+    size_t block_max;        /* the largest single block this VM has held (sets the hook interval) */
+    size_t grown_since_check;/* bytes allocated since the allocator last read the clock */
+    int rearm;               /* 1 when the hook interval must shrink (a larger block appeared) */
+    int where_pending;       /* 1 when a kill was recorded where no location was known */
 } sr_budget;
 
 typedef int (*sr_dispatch_fn)(lua_State *L, void *owner, lua_Integer binding);
@@ -56,6 +60,26 @@ int sr_loadtext(lua_State *L, const char *buf, size_t size, const char *chunknam
 
 /* Pushes a C closure of sr_trampoline with the binding id as its upvalue. */
 void sr_pushbinding(lua_State *L, lua_Integer binding);
+
+/* Charges `units` of work that a library function does in C (a loop over a table, a pattern
+   matcher's steps) against the running call's instruction budget, and checks its deadline. Past
+   either, the call is killed exactly as the hook kills it and the error is raised here, so it must
+   be called only from a C function that Lua called. Host code (in_host) is never charged. */
+void sr_charge(lua_State *L, long long units);
+
+/* A lua_CFunction for the sandbox's pcall, xpcall and coroutine wrappers: returns its arguments
+   unchanged, unless the running call has been killed, in which case it raises the kill again. A
+   script can therefore never catch a budget kill, however many pcalls or coroutines it nests. */
+int sr_passkill(lua_State *L);
+
+/* A lua_CFunction: `where(level)` returns "path:line:" of the first script frame at or above
+   `level` that is not the sandbox's own code ("" when there is none). */
+int sr_where(lua_State *L);
+
+/* The instructions between two hook calls for a VM whose largest block is `block_max` bytes: the
+   configured interval while blocks stay under 64 KiB, then shorter in proportion, so that the work
+   one interval can do on long strings (comparing, hashing) stays near interval x 64 KiB bytes. */
+int sr_hook_interval(const sr_budget *budget);
 
 /* Monotonic clock in nanoseconds. */
 long long sr_now_ns(void);
