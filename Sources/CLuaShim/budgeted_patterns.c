@@ -13,11 +13,18 @@ static size_t pm_start(lua_Integer pos, size_t len) {
     return len + (size_t)pos + 1;
 }
 
-/* Has the pattern none of the characters that make find use the matcher? */
+/* Has the pattern none of the characters that make find use the matcher ("^$*+?.([%-")? */
 static int pm_is_plain(lua_State *L, const char *p, size_t lp) {
-    static const char specials[] = "^$*+?.([%-";
     size_t i = 0;
-    while (i < lp && memchr(specials, p[i], sizeof specials - 1) == NULL) i++;
+    for (; i < lp; i++) {
+        switch (p[i]) {
+        case '^': case '$': case '*': case '+': case '?': case '.': case '(': case '[': case '%': case '-':
+            goto done;
+        default:
+            break;
+        }
+    }
+done:
     sr_pay(L, sr_bytes_units(i, SR_SCAN_BYTES_PER_UNIT));
     return i == lp;
 }
