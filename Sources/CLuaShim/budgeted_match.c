@@ -93,10 +93,14 @@ static inline int pm_single(pm_state *ms, const char *s, const char *p, const ch
 static const char *pm_balance(pm_state *ms, const char *s, const char *p) {
     if (p >= ms->pattern_end - 1) luaL_error(ms->L, "malformed pattern (missing arguments to '%%b')");
     if (s >= ms->subject_end || *s != *p) return NULL;
-    const char *start = s, *found = NULL;
+    const char *found = NULL, *paid = s; /* the bytes before `paid` are charged */
     char open = p[0], close = p[1];
     int depth = 1;
     while (++s < ms->subject_end) {
+        if (s - paid >= PM_SCAN_BLOCK_BYTES) { /* a long run is charged as it is scanned */
+            PM_STEP(ms, sr_bytes_units(PM_SCAN_BLOCK_BYTES, SR_SCAN_BYTES_PER_UNIT));
+            paid += PM_SCAN_BLOCK_BYTES;
+        }
         if (*s == close) {
             if (--depth == 0) {
                 found = s + 1;
@@ -106,7 +110,7 @@ static const char *pm_balance(pm_state *ms, const char *s, const char *p) {
             depth++;
         }
     }
-    PM_STEP(ms, sr_bytes_units((size_t)(s - start), SR_SCAN_BYTES_PER_UNIT));
+    PM_STEP(ms, sr_bytes_units((size_t)(s - paid), SR_SCAN_BYTES_PER_UNIT));
     return found;
 }
 
@@ -199,6 +203,7 @@ const char *sr_pm_match(pm_state *ms, const char *s, const char *p) {
             p += 2;
             if (*p != '[') luaL_error(ms->L, "missing '[' after '%%f' in pattern");
             const char *ep = pm_item_end(ms, p);
+            PM_STEP(ms, 2 * sr_bytes_units((size_t)(ep - p), SR_SCAN_BYTES_PER_UNIT)); /* two set tests */
             int before = s == ms->subject ? 0 : (unsigned char)s[-1];
             int at = s < ms->subject_end ? (unsigned char)*s : 0;
             if (pm_in_set(before, p, ep - 1) || !pm_in_set(at, p, ep - 1)) {

@@ -9,6 +9,8 @@
 #define PM_CAP_OPEN (-1)
 #define PM_CAP_POSITION (-2)
 #define PM_CREDIT_UNITS SR_SPEND_CLOCK_UNITS
+/* A %b scan is charged every this many bytes. */
+#define PM_SCAN_BLOCK_BYTES 4096
 
 typedef struct pm_state {
     const char *subject;      /* the whole subject (for position captures and '%f') */
