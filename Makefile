@@ -16,8 +16,8 @@ build: deps
 
 run: deps
 	swift build --product showrunner
-	$(BIN) demo seed --db $(DB) --port $(PORT)
-	$(BIN) serve --db $(DB) --port $(PORT) --scripts Scripts
+	$(BIN) demo seed --dev --db $(DB) --port $(PORT)
+	$(BIN) serve --dev --db $(DB) --port $(PORT) --scripts Scripts
 
 check-scripts: build
 	$(BIN) scripts check Scripts

@@ -65,6 +65,28 @@ struct PaymentsAndWalletTests {
         #expect(try await e.engine.ledger.balances(user: "v9")["coins"] == 0)
     }
 
+    /// An extreme `X-Timestamp` once overflowed the freshness check and aborted the process
+    /// before the signature was looked at. Every malformed or far timestamp is 401, nothing moves.
+    @Test("extreme or malformed timestamps are 401 stale_timestamp, never a crash",
+          arguments: ["-9223372036854775808", "9223372036854775807", "-9223372036854775807", "99999999999999999999",
+                      "-1", "+1700000000", " 1700000000", "1700000000.0", "1e9", "0x10", "１２３", "000000000000001"])
+    func extremeTimestamps(_ timestamp: String) async throws {
+        let e = try await moneyHost(coins: [:])
+        let body = #"{"order_id":"o1","user_id":"v9","amount_coins":250}"#
+        var headers = signed(e, body)
+        headers[HTTPField.Name("X-Timestamp")!] = timestamp
+        headers[HTTPField.Name("X-Signature")!] = e.engine.topUps.signature(body: Array(body.utf8), timestamp: timestamp)
+        let sentHeaders = headers
+        try await e.test { client in
+            let r = try await client.execute(uri: "/v1/payments/callback", method: .post, headers: sentHeaders, body: jsonBody(body))
+            #expect(r.status == .unauthorized)
+            #expect(try r.json(ErrorBody.self).error == "stale_timestamp")
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+        }
+        #expect(try await e.engine.ledger.balances(user: "v9")["coins"] == 0)
+    }
+
     @Test("wallet history pages with a cursor; limits are checked")
     func walletHistory() async throws {
         let e = try await moneyHost(coins: ["v1": 1_000])

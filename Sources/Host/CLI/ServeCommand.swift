@@ -63,26 +63,29 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--pending-expiry-interval-ms must be 1...3600000")
         }
         _ = try assetOptions.configuration()
+        // Secrets are checked here, so a server without them never starts listening.
+        _ = try secretOptions.makeSigner()
+        _ = try paymentOptions.resolve(dev: secretOptions.dev)
     }
 
     func run() async throws {
         var logger = Logger(label: "showrunner")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let (signer, isDevelopmentDefault) = try secretOptions.makeSigner()
-        if isDevelopmentDefault {
+        let (signer, tokenDefault) = try secretOptions.makeSigner()
+        let (paymentSecret, paymentDefault) = try paymentOptions.resolve(dev: secretOptions.dev)
+        if secretOptions.dev {
             logger.warning(
-                "using the public development token secret: anyone can mint tokens for this server",
-                metadata: ["fix": "pass --secret or set \(SecretOptions.environmentVariable)"]
-            )
+                "DEVELOPMENT MODE (--dev): never expose this server",
+                metadata: [
+                    "public_token_secret": "\(tokenDefault)", "public_payment_secret": "\(paymentDefault)",
+                    "meaning": "with a public secret anyone can mint tokens or coins",
+                ])
         }
         // The one process-wide metrics bootstrap. Tests never call `run`, so they never bootstrap.
         var services = AppServices.standard(signer: signer, logger: logger)
+        services.developmentMode = secretOptions.dev
         MetricsSystem.bootstrap(services.metricsFactory)
 
-        let (paymentSecret, paymentDefault) = paymentOptions.resolve()
-        if paymentDefault {
-            logger.warning("using the public development payment secret", metadata: ["fix": "pass --payment-secret or set \(PaymentOptions.environmentVariable)"])
-        }
         let engine = try EngineParts.open(
             databasePath: db, scriptsPath: scripts, synchronous: synchronous, paymentSecret: paymentSecret,
             ledgerConfiguration: try assetOptions.configuration(),
