@@ -1,4 +1,7 @@
 import Foundation
+import HummingbirdWSClient
+import HummingbirdWSTesting
+import NIOWebSocket
 import HummingbirdTesting
 import Testing
 @testable import Host
@@ -166,5 +169,47 @@ final class RawClient: @unchecked Sendable {  // one test task uses it at a time
             }
         }
         return (received, clock.now - start)
+    }
+}
+
+/// WebSocket connections whose client goes silent (stops sending, pings included) are closed by
+/// the heartbeat sweep with 4002, and the socket is gone after the close grace even if the client
+/// never answers the close frame.
+@Suite("WebSocket silence")
+struct WebSocketSilenceTests {
+    @Test("a silent WebSocket client is closed with 4002 by the sweep")
+    func silentClientClosed() async throws {
+        var limits = RealtimeLimits()
+        limits.idleTimeout = .milliseconds(300)
+        limits.closeGrace = .milliseconds(200)
+        let rt = try await RealtimeHost(limits: limits)
+        let sweeper = RealtimeSweeper(hub: rt.realtime.hub)
+        try await rt.live { client in
+            let inbox = Inbox()
+            try await withThrowingTaskGroup(of: WebSocketCloseFrame?.self) { group in
+                group.addTask {
+                    try await client.ws("/v1/rooms/r1/ws") { inbound, _, _ in
+                        try await inbox.read(inbound)
+                    }
+                }
+                group.addTask {
+                    for _ in 0..<40 {
+                        sweeper.sweep()
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    return nil
+                }
+                let clock = ContinuousClock()
+                let start = clock.now
+                var closes: [WebSocketCloseFrame?] = []
+                while let close = try await group.next() {
+                    closes.append(close)
+                    if close != nil { break }
+                }
+                group.cancelAll()
+                #expect(closes.contains { $0?.closeCode == .unknown(UInt16(RealtimeLimits.closeIdle)) })
+                #expect(clock.now - start < .seconds(3))
+            }
+        }
     }
 }
