@@ -72,8 +72,8 @@ struct EngineParts: Sendable {
         [
             ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms, follows: Follows(store: store, clock: clock)), JournalRoutes(consumers: consumers),
             GiftRoutes(catalog: gifts, rooms: rooms), WalletRoutes(ledger: ledger), PaymentRoutes(topUps: topUps),
-            AdminWalletRoutes(audit: AdminAudit(store: store, ledger: ledger)),
-            AdminPendingRoutes(audit: AdminAudit(store: store, ledger: ledger)),
+            AdminWalletRoutes(ledger: ledger),
+            AdminPendingRoutes(ledger: ledger),
             GiftSendRoutes(sender: giftSender, refunds: giftRefunds),
             LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock),
         ]
