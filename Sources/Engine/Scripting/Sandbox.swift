@@ -54,7 +54,11 @@ G.setmetatable = function(t, mt)
   if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
     error("setmetatable: __gc finalizers are not allowed in scripts (they run outside every budget)", 2)
   end
-  return setmetatable(t, mt)
+  -- Called through pcall so that Lua's own refusals (a protected metatable, a bad argument)
+  -- name the script's line, not this wrapper's.
+  local ok, result = raw_pcall(setmetatable, t, mt)
+  if not ok then error(result, 2) end
+  return result
 end
 
 G.string.dump = nil
