@@ -249,20 +249,8 @@ private struct Reader {
     }
 
     mutating func hex4() throws(StrictJSONError) -> UInt32 {
-        guard at + 4 <= bytes.count else { throw malformed("short \\u escape") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = bytes[at]
-            let d: UInt32
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
-            default: throw malformed("invalid \\u escape")
-            }
-            v = v << 4 | d
-            at += 1
-        }
+        guard let v = Hex.value4(bytes, at: at) else { throw malformed("invalid \\u escape") }
+        at += 4
         return v
     }
 

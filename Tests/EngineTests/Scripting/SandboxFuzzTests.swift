@@ -92,19 +92,11 @@ struct SandboxFuzzer {
         case tableMove, tableInsertLen, tableSort, tableConcat, unpackRange, utf8Scan
     }
 
-    var state: UInt64
+    var random: SeededRandom
 
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func below(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
 
     /// One to three statements, nesting further constructs up to depth 3.
     mutating func block(depth: Int) -> String {
