@@ -50,6 +50,7 @@ struct GiftCatalogRoutesTests {
             (#"{"name":"Rose","price_coins":100000001}"#, "invalid_price_coins"),
             (#"{"name":"Rose","price_coins":10,"split":{"streamer_bp":5000,"guild_bp":1000,"platform_bp":3999}}"#, "invalid_split"),
             (#"{"name":"Rose","price_coins":10,"split":{"streamer_bp":11000,"guild_bp":-1000,"platform_bp":0}}"#, "invalid_split"),
+            (#"{"name":"Rose","price_coins":10,"split":{"streamer_bp":9223372036854775807,"guild_bp":1,"platform_bp":0}}"#, "invalid_split"),
             (#"{"name":"Rose","price_coins":10,"effect_asset":"gold"}"#, "invalid_effect_asset"),
             (#"{"name":"Rose","price_coins":10,"count_max":0}"#, "invalid_count_max"),
             (#"{"name":"Rose","price_coins":10,"rooms":["a"],"categories":["b"]}"#, "invalid_rooms"),
