@@ -168,6 +168,18 @@ void sr_charge(lua_State *L, long long units) {
     raise_kill(L, 1);
 }
 
+void sr_spend(lua_State *L, long long units) {
+    sr_budget *b = budget_of(L);
+    if (b->in_host) return;
+    if (units > 0) {
+        b->instr_left -= units;
+        b->spent_since_check += units;
+    }
+    if (b->instr_left > 0 && b->spent_since_check < SR_SPEND_CLOCK_UNITS && !b->killed) return;
+    b->spent_since_check = 0;
+    sr_charge(L, 0);
+}
+
 int sr_passkill(lua_State *L) {
     sr_budget *b = budget_of(L);
     if (b->killed && !b->in_host) return raise_kill(L, 1);
@@ -203,6 +215,7 @@ void sr_arm(lua_State *L, long long instructions, long long timeout_ns) {
     b->killed = SR_KILL_NONE;
     b->where_pending = 0;
     b->grown_since_check = 0;
+    b->spent_since_check = 0;
     b->kill_message[0] = 0;
 }
 

@@ -39,6 +39,7 @@ typedef struct sr_budget {
     size_t grown_since_check;/* bytes allocated since the allocator last read the clock */
     int rearm;               /* 1 when the hook interval must shrink (a larger block appeared) */
     int where_pending;       /* 1 when a kill was recorded where no location was known */
+    long long spent_since_check; /* units sr_spend has counted since it last read the clock */
 } sr_budget;
 
 typedef int (*sr_dispatch_fn)(lua_State *L, void *owner, lua_Integer binding);
@@ -66,6 +67,20 @@ void sr_pushbinding(lua_State *L, lua_Integer binding);
    either, the call is killed exactly as the hook kills it and the error is raised here, so it must
    be called only from a C function that Lua called. Host code (in_host) is never charged. */
 void sr_charge(lua_State *L, long long units);
+
+/* sr_charge for frequent small amounts: counts `units` at once, but reads the clock only after
+   SR_SPEND_CLOCK_UNITS units have been spent since the last reading (and kills at once when the
+   instruction budget is gone). The budgeted library functions charge through it. */
+void sr_spend(lua_State *L, long long units);
+#define SR_SPEND_CLOCK_UNITS 1024
+
+/* Replaces the C functions of the already opened `string`, `table` and `utf8` libraries (and
+   `tonumber`, `load` and the string metatable's arithmetic metamethods, when present) by
+   versions that charge their work to the running call's budget: our own step-counted pattern
+   matcher for find, match, gmatch and gsub, and charged loops or wrappers for the rest (see
+   budgeted_*.c). The state must come from sr_newstate. Call once, before the sandbox freezes the
+   library tables. */
+void sr_install_budgeted_libs(lua_State *L);
 
 /* A lua_CFunction for the sandbox's pcall, xpcall and coroutine wrappers: returns its arguments
    unchanged, unless the running call has been killed, in which case it raises the kill again. A
