@@ -12,6 +12,9 @@ extension LuaVM {
             luaL_requiref(L, name, open, 1)
             sr_lua_pop(L, 1)
         }
+        // string, table and utf8 functions (and tonumber, load, the string metamethods) that
+        // charge the work they do in C to the call's budgets; before the bootstrap freezes them.
+        sr_install_budgeted_libs(L)
         // Drop the loaded-modules table luaL_requiref filled: scripts get our `require` only.
         lua_pushnil(L)
         lua_setfield(L, sr_lua_registryindex(), LUA_LOADED_TABLE)
