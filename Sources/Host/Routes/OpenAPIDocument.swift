@@ -23,10 +23,17 @@ info:
     (anonymous watchers allowed).
 
     Errors: every failure is JSON `{"error": code, "message": text}` (schema `Error`); the codes each
-    route can answer are listed in its description. Malformed JSON (`malformed_json`), an unknown
-    field (`unknown_field`) and a missing, null or mistyped field (`invalid_field`) are 400 on every
-    route with a body; a body over the server's `--body-bytes-max` (64 KiB by default) is 413
-    `payload_too_large`. A path that matches no route is 404 `not_found`.
+    route can answer are listed in its description. A path that matches no route is 404
+    `not_found`. When the server holds as many connections as it may (`serve
+    --connections-max`), a new connection is answered 503 `too_many_connections` and closed,
+    whatever the route.
+
+    Request bodies are read strictly, and each refusal is 400 on every route with a body: text
+    that is not one JSON object in exact RFC 8259 syntax, or nested deeper than 32
+    (`malformed_json`); a key twice in one object (`duplicate_field`); a top-level field the route
+    does not take (`unknown_field`); a missing, null or mistyped field, a number with a fraction or
+    an exponent or outside Int64, or text holding U+0000-U+001F or U+007F (`invalid_field`). A
+    body over the server's `--body-bytes-max` (64 KiB by default) is 413 `payload_too_large`.
 
     Lengths: where a description says bytes, the server counts UTF-8 bytes; `maxLength` counts
     characters, so for non-ASCII text the byte limit is the one that applies.
@@ -550,8 +557,8 @@ paths:
         - name: X-Timestamp
           in: header
           required: true
-          description: Unix time of signing, in whole seconds.
-          schema: {type: string, pattern: '^[0-9]{1,19}$'}
+          description: Unix time of signing, in whole seconds (1-12 digits).
+          schema: {type: string, pattern: '^[0-9]{1,12}$'}
           example: '1700000000'
         - name: X-Signature
           in: header
@@ -1116,11 +1123,12 @@ components:
         report: {$ref: '#/components/schemas/ReloadReport'}
     Health:
       type: object
-      description: More fields may be added.
-      required: [status, version]
+      additionalProperties: false
+      required: [status, version, mode]
       properties:
         status: {type: string, const: ok}
         version: {type: string}
+        mode: {type: string, enum: [production, development], description: '`development` when started with `--dev` (public secrets).'}
     Role:
       type: string
       enum: [viewer, streamer, operator, admin, partner]
@@ -1158,7 +1166,7 @@ components:
       type: string
       minLength: 1
       maxLength: 200
-      pattern: '[^ \t]'
+      pattern: '^[^\x00-\x1F\x7F]*[^\x00-\x1F\x7F\s][^\x00-\x1F\x7F]*$'
       description: Why, for the audit trail - 1-200 bytes, not only spaces.
     Room:
       type: object
@@ -1232,8 +1240,8 @@ components:
       additionalProperties: false
       required: [word, category, action, score]
       properties:
-        word: {type: string, minLength: 1, maxLength: 32, pattern: '[^ \t]', description: '1-32 characters, not blank; matched case-insensitively.'}
-        category: {type: string, minLength: 1, maxLength: 32}
+        word: {type: string, minLength: 1, maxLength: 32, pattern: '^[^\x00-\x1F\x7F]*[^\x00-\x1F\x7F\s][^\x00-\x1F\x7F]*$', description: '1-32 characters, not blank; matched case-insensitively.'}
+        category: {type: string, minLength: 1, maxLength: 32, pattern: '^[^\x00-\x1F\x7F]*$'}
         action: {type: string, enum: [block, mask, score]}
         score: {type: integer, minimum: 0, maximum: 1000}
     WordList:
@@ -1250,7 +1258,7 @@ components:
       additionalProperties: false
       required: [text]
       properties:
-        text: {type: string, minLength: 1, maxLength: 500, pattern: '\S', description: '1-500 characters, not blank.'}
+        text: {type: string, minLength: 1, maxLength: 500, pattern: '^[^\x00-\x1F\x7F]*[^\x00-\x1F\x7F\s][^\x00-\x1F\x7F]*$', description: '1-500 characters, not blank.'}
     Delivered:
       type: object
       additionalProperties: false
@@ -1309,7 +1317,7 @@ components:
       description: Optional fields may also be null, which means the default. `rooms` and `categories` exclude each other.
       not: {required: [rooms, categories]}
       properties:
-        name: {type: string, minLength: 1, maxLength: 40, pattern: '[^ \t]', description: 1-40 characters once spaces are trimmed.}
+        name: {type: string, minLength: 1, maxLength: 40, pattern: '^[^\x00-\x1F\x7F]*[^\x00-\x1F\x7F\s][^\x00-\x1F\x7F]*$', description: 1-40 characters once spaces are trimmed.}
         price_coins: {type: integer, format: int64, minimum: 1, maximum: 100000000}
         split:
           oneOf:
@@ -1324,13 +1332,13 @@ components:
           type: [array, 'null']
           minItems: 1
           maxItems: 1000
-          items: {type: string, minLength: 1, maxLength: 64}
+          items: {type: string, minLength: 1, maxLength: 64, pattern: '^[^\x00-\x1F\x7F]*$'}
           description: Offer only in these rooms (1-64 bytes each); exclusive with `categories`.
         categories:
           type: [array, 'null']
           minItems: 1
           maxItems: 1000
-          items: {type: string, minLength: 1, maxLength: 64}
+          items: {type: string, minLength: 1, maxLength: 64, pattern: '^[^\x00-\x1F\x7F]*$'}
           description: Offer only in rooms of these categories (1-64 bytes each); exclusive with `rooms`.
         count_max: {type: [integer, 'null'], format: int64, minimum: 1, maximum: 100000}
         enabled_from: {type: [integer, 'null'], format: int64, description: Offered from (ms since the epoch).}
@@ -1342,7 +1350,7 @@ components:
       additionalProperties: false
       required: [gift_id, count, idempotency_key]
       properties:
-        gift_id: {type: string, examples: [rose]}
+        gift_id: {type: string, pattern: '^[^\x00-\x1F\x7F]*$', examples: [rose]}
         count: {type: integer, format: int64, minimum: 1, maximum: 100000, description: 1 to the gift's `count_max`.}
         idempotency_key: {type: string, pattern: '^[\x21-\x7E]{1,88}$', description: '1-88 bytes of printable ASCII without spaces, unique per sender.'}
       examples:
@@ -1376,7 +1384,7 @@ components:
       additionalProperties: false
       required: [reason]
       properties:
-        reason: {type: string, minLength: 1, maxLength: 200, description: 1-200 bytes.}
+        reason: {type: string, minLength: 1, maxLength: 200, pattern: '^[^\x00-\x1F\x7F]*$', description: 1-200 bytes.}
     GiftRefund:
       type: object
       additionalProperties: false
@@ -1603,7 +1611,7 @@ components:
       type: object
       additionalProperties: false
       properties:
-        generation: {type: [string, 'null'], description: A kept generation's hash; the previous generation when absent or null.}
+        generation: {type: [string, 'null'], pattern: '^[^\x00-\x1F\x7F]*$', description: A kept generation's hash; the previous generation when absent or null.}
     RankedRow:
       type: object
       additionalProperties: false
@@ -1731,7 +1739,7 @@ components:
       additionalProperties: false
       required: [idempotency_key]
       properties:
-        idempotency_key: {type: string, minLength: 1, maxLength: 64, description: 1-64 bytes.}
+        idempotency_key: {type: string, minLength: 1, maxLength: 64, pattern: '^[^\x00-\x1F\x7F]*$', description: 1-64 bytes.}
     RewardRecord:
       type: object
       additionalProperties: false
