@@ -46,13 +46,15 @@ struct PaymentsAndWalletTests {
     @Test(
         "bad callbacks are refused and credit nothing",
         arguments: [("signature", 401, "bad_signature"), ("stale", 401, "stale_timestamp"), ("missing", 401, "missing_signature"),
-                    ("amount", 400, "invalid_amount_coins"), ("user", 400, "invalid_user_id"), ("field", 400, "unknown_field")])
+                    ("amount", 400, "invalid_amount_coins"), ("user", 400, "invalid_user_id"), ("field", 400, "unknown_field"),
+                    ("order", 400, "invalid_order_id")])
     func badCallbacks(_ kind: String, _ status: Int, _ code: String) async throws {
         let e = try await moneyHost(coins: [:])
         var body = #"{"order_id":"o1","user_id":"v9","amount_coins":250}"#
         if kind == "amount" { body = #"{"order_id":"o1","user_id":"v9","amount_coins":0}"# }
         if kind == "user" { body = #"{"order_id":"o1","user_id":"bad user","amount_coins":5}"# }
         if kind == "field" { body = #"{"order_id":"o1","user_id":"v9","amount_coins":5,"bonus":1}"# }
+        if kind == "order" { body = #"{"order_id":"o 1","user_id":"v9","amount_coins":5}"# }
         var headers = signed(e, body, at: kind == "stale" ? Int64(Date().timeIntervalSince1970) - 301 : Int64(Date().timeIntervalSince1970))
         if kind == "signature" { headers[HTTPField.Name("X-Signature")!] = String(repeating: "0", count: 64) }
         if kind == "missing" { headers = [:] }

@@ -57,7 +57,11 @@ public struct TopUps: Sendable {
     /// immutable history, not the balance now. The same order id with another body is
     /// `idempotency_conflict`.
     public func credit(_ c: PaymentCallback) async throws -> TopUpReceipt {
-        guard !c.orderID.isEmpty, c.orderID.utf8.count <= 100 else { throw PaymentError.invalid("order_id", "1-100 bytes") }
+        // The order id names the ledger transfer (`topup:<order_id>`), whose ids are printable ASCII:
+        // checked here so that other text is `invalid_order_id`, not the ledger's key error.
+        guard (1...100).contains(c.orderID.utf8.count), c.orderID.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw PaymentError.invalid("order_id", "1-100 bytes of printable ASCII without spaces")
+        }
         guard Principal.isValidUserID(c.userID) else { throw PaymentError.invalid("user_id", "not a user id") }
         guard (1...Self.amountCoinsMax).contains(c.amountCoins) else { throw PaymentError.invalid("amount_coins", "1...\(Self.amountCoinsMax)") }
         let now = clock.nowMillis()

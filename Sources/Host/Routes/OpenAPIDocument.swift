@@ -549,8 +549,7 @@ paths:
         JSON. Idempotent by `order_id`: a replay answers the first body exactly (the balance as of
         that credit); another body for the same order is 409.
         Errors: 401 `missing_signature`, `stale_timestamp`, `bad_signature`; 400 `invalid_order_id`,
-        `invalid_idempotency_key` (an order id that is not printable ASCII), `invalid_user_id`,
-        `invalid_amount_coins` and the body errors; 409 `idempotency_conflict`;
+        `invalid_user_id`, `invalid_amount_coins` and the body errors; 409 `idempotency_conflict`;
         422 `amount_overflow`.
       security: []
       parameters:
@@ -1458,7 +1457,7 @@ components:
         order_id:
           type: string
           pattern: '^[\x21-\x7E]{1,100}$'
-          description: The provider's order id, 1-100 bytes of printable ASCII without spaces (it names the ledger transfer `topup:<order_id>`; other text is 400 `invalid_order_id`, or `invalid_idempotency_key` for non-ASCII or spaces).
+          description: The provider's order id, 1-100 bytes of printable ASCII without spaces (it names the ledger transfer `topup:<order_id>`); other text is 400 `invalid_order_id`.
         user_id: {$ref: '#/components/schemas/UserID'}
         amount_coins: {type: integer, format: int64, minimum: 1, maximum: 100000000}
     TopUpReceipt:
