@@ -58,6 +58,8 @@ struct GiftCatalogRoutesTests {
             (#"{"name":"Rose","price_coins":10,"enabled_from":10,"enabled_until":5}"#, "invalid_enabled_until"),
             (#"{"name":"Rose","price_coins":10,"combo_window_seconds":3601}"#, "invalid_combo_window_seconds"),
             (#"{"name":"Rose","price_coins":10,"colour":"red"}"#, "unknown_field"),
+            (#"{"name":"Rose","price_coins":10,"split":{"streamer_bp":5000,"guild_bp":1000,"platform_bp":4000,"bonus_bp":1}}"#, "unknown_field"),
+            (#"{"name":"Rose","price_coins":10,"split":{"streamer_bp":5000,"guild_bp":1000,"platform_bp":4000,"streamer_bp":6000}}"#, "duplicate_field"),
             (#"{"name":"Rose"}"#, "invalid_field"),
             (#"{"name":"Rose","price_coins":"ten"}"#, "invalid_field"),
             (#"not json"#, "malformed_json"),

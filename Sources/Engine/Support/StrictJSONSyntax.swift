@@ -15,14 +15,17 @@ public enum StrictJSONSyntax {
     public static let depthMax = 32
 
     /// Checks `bytes` as one JSON object under the rules above.
-    /// - Returns: the object's top-level keys (for a check of unknown fields).
+    /// - Parameter nested: the keys allowed in nested objects, by path: `split` for the object
+    ///   at the top-level key `split`, `words.*` for each object in the array `words`. An object
+    ///   at a listed path with any other key is refused (`unknown_field`, naming it).
+    /// - Returns: the object's top-level keys (for the caller's check of unknown fields).
     /// - Throws: `StrictJSONError` with code `malformed_json` (also when the value is not an
-    ///   object), `duplicate_field` or `invalid_field`.
+    ///   object), `duplicate_field`, `invalid_field` or `unknown_field`.
     @discardableResult
-    public static func validateObject(_ bytes: some Collection<UInt8>) throws(StrictJSONError) -> Set<String> {
+    public static func validateObject(_ bytes: some Collection<UInt8>, nested: [String: Set<String>] = [:]) throws(StrictJSONError) -> Set<String> {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(StrictJSONError) -> Set<String> in
-            var reader = Reader(bytes: buffer)
+            var reader = Reader(bytes: buffer, nested: nested)
             reader.skipSpace()
             guard !reader.atEnd else { throw reader.malformed("the body is empty") }
             guard reader.peek == UInt8(ascii: "{") else {
@@ -43,6 +46,7 @@ public struct StrictJSONError: Error, Equatable, Sendable {
         case malformed = "malformed_json"
         case duplicate = "duplicate_field"
         case invalid = "invalid_field"
+        case unknown = "unknown_field"
     }
     public let kind: Kind
     public let message: String
@@ -63,10 +67,27 @@ private struct Reader {
     }
 
     let bytes: UnsafeBufferPointer<UInt8>
+    let nested: [String: Set<String>]
     var at = 0
     var path: [Step] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>, nested: [String: Set<String>]) {
+        self.bytes = bytes
+        self.nested = nested
+    }
+
+    /// Refuses a key of a nested object that `nested` does not allow at this path.
+    func checkNested(_ keys: Set<String>) throws(StrictJSONError) {
+        guard !nested.isEmpty, !path.isEmpty else { return }
+        let pattern = path.map { step -> String in
+            switch step {
+            case .key(let k): k
+            case .index: "*"
+            }
+        }.joined(separator: ".")
+        guard let allowed = nested[pattern], let unknown = keys.subtracting(allowed).sorted().first else { return }
+        throw StrictJSONError(.unknown, "unknown field '\(field(unknown))'")
+    }
 
     var atEnd: Bool { at >= bytes.count }
     var peek: UInt8? { at < bytes.count ? bytes[at] : nil }
@@ -120,6 +141,7 @@ private struct Reader {
         var keys = Set<String>()
         if peek == UInt8(ascii: "}") {
             at += 1
+            try checkNested(keys)
             return keys
         }
         while true {
@@ -138,7 +160,10 @@ private struct Reader {
             skipSpace()
             guard let c = peek else { throw malformed("unexpected end") }
             at += 1
-            if c == UInt8(ascii: "}") { return keys }
+            if c == UInt8(ascii: "}") {
+                try checkNested(keys)
+                return keys
+            }
             guard c == UInt8(ascii: ",") else { throw malformed("expected ',' or '}'") }
         }
     }

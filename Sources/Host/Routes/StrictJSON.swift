@@ -16,6 +16,13 @@ import Hummingbird
 protocol StrictDecodable: Decodable {
     /// Every top-level JSON key the type accepts (usually its `CodingKeys` raw values).
     static var allowedKeys: Set<String> { get }
+    /// The keys accepted in nested objects, by path (`split`, `words.*`); see
+    /// `StrictJSONSyntax.validateObject(_:nested:)`. None by default.
+    static var nestedAllowedKeys: [String: Set<String>] { get }
+}
+
+extension StrictDecodable {
+    static var nestedAllowedKeys: [String: Set<String>] { [:] }
 }
 
 extension Request {
@@ -43,7 +50,7 @@ enum StrictJSON {
     static func decode<T: StrictDecodable>(_ type: T.Type, from data: Data) throws(RequestError) -> T {
         let keys: Set<String>
         do {
-            keys = try StrictJSONSyntax.validateObject(data)
+            keys = try StrictJSONSyntax.validateObject(data, nested: T.nestedAllowedKeys)
         } catch {
             throw RequestError(error.code, .badRequest, error.message)
         }
