@@ -171,9 +171,9 @@ static int str_rep(lua_State *L) {
     }
     if (l + lsep < l || l + lsep > (size_t)INT_MAX / (size_t)n) return luaL_error(L, "resulting string too large");
     size_t total = (size_t)n * l + (size_t)(n - 1) * lsep;
-    sr_pay(L, sr_bytes_units(total, SR_COPY_BYTES_PER_UNIT));
     luaL_Buffer b;
-    char *out = luaL_buffinitsize(L, &b, total);
+    char *out = luaL_buffinitsize(L, &b, total); /* first, so a result too big is a memory kill */
+    sr_pay(L, sr_bytes_units(total, SR_COPY_BYTES_PER_UNIT));
     memcpy(out, s, l);
     size_t filled = l;
     if (n > 1) { /* one period "s..sep", then copies of what is there, doubling */

@@ -121,30 +121,39 @@ static int tb_move(lua_State *L) {
     return 1;
 }
 
-static void tb_add_field(lua_State *L, luaL_Buffer *b, lua_Integer i, size_t lsep) {
+static void tb_add_field(lua_State *L, luaL_Buffer *b, lua_Integer i) {
     lua_geti(L, 1, i);
     if (!lua_isstring(L, -1))
         luaL_error(L, "invalid value (%s) at index %I in table for 'concat'", luaL_typename(L, -1), (LUAI_UACINT)i);
-    sr_pay(L, sr_bytes_units(sr_strlen_at(L, -1) + lsep, SR_COPY_BYTES_PER_UNIT));
     luaL_addvalue(b);
+}
+
+/* Pays for the bytes appended to b since the last payment (*paid_bytes). */
+static void tb_pay_bytes(lua_State *L, luaL_Buffer *b, size_t *paid_bytes) {
+    sr_pay(L, sr_bytes_units(luaL_bufflen(b) - *paid_bytes, SR_COPY_BYTES_PER_UNIT));
+    *paid_bytes = luaL_bufflen(b);
 }
 
 static int tb_concat(lua_State *L) {
     luaL_Buffer b;
     lua_Integer last = tb_length(L, 1, TB_READ);
-    size_t lsep;
+    size_t lsep, paid_bytes = 0;
     const char *sep = luaL_optlstring(L, 2, "", &lsep);
     lua_Integer i = luaL_optinteger(L, 3, 1);
     last = luaL_optinteger(L, 4, last);
     luaL_buffinit(L, &b);
     lua_Unsigned paid = 0;
     for (; i < last; i++) {
-        if (paid == 0) paid = tb_prepay(L, (lua_Unsigned)last - (lua_Unsigned)i);
+        if (paid == 0) { /* elements ahead, bytes copied so far (the allocator watches the rest) */
+            paid = tb_prepay(L, (lua_Unsigned)last - (lua_Unsigned)i);
+            tb_pay_bytes(L, &b, &paid_bytes);
+        }
         paid--;
-        tb_add_field(L, &b, i, lsep);
+        tb_add_field(L, &b, i);
         luaL_addlstring(&b, sep, lsep);
     }
-    if (i == last) tb_add_field(L, &b, i, 0);
+    if (i == last) tb_add_field(L, &b, i);
+    tb_pay_bytes(L, &b, &paid_bytes);
     luaL_pushresult(&b);
     return 1;
 }
