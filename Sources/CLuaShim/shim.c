@@ -219,8 +219,19 @@ void sr_arm(lua_State *L, long long instructions, long long timeout_ns) {
     b->kill_message[0] = 0;
 }
 
-/* Message handler: keeps string errors (they carry file:line already); names other values
-   without running their metamethods (a script's __tostring must not run outside its budget). */
+/* Whether a message starts with a position, "path:line:". */
+static int has_position(const char *m) {
+    const char *colon = strchr(m, ':');
+    if (colon == NULL || colon == m || memchr(m, '\n', (size_t)(colon - m)) != NULL) return 0;
+    const char *p = colon + 1;
+    if (*p < '0' || *p > '9') return 0;
+    while (*p >= '0' && *p <= '9') p++;
+    return *p == ':';
+}
+
+/* Message handler: keeps string errors that carry file:line already, and names the script line
+   for the rest (`error("x", 0)`, error objects); never runs an error object's metamethods (a
+   script's __tostring must not run outside its budget). */
 static int sr_msgh(lua_State *L) {
     sr_budget *b = budget_of(L);
     if (b->killed) {
@@ -228,8 +239,15 @@ static int sr_msgh(lua_State *L) {
         lua_pushstring(L, b->kill_message);
         return 1;
     }
-    if (lua_type(L, 1) == LUA_TSTRING) return 1;
-    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    char where[256];
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        const char *m = lua_tostring(L, 1);
+        if (has_position(m) || !script_where(L, 1, where, sizeof where)) return 1;
+        lua_pushfstring(L, "%s %s", where, m);
+        return 1;
+    }
+    if (!script_where(L, 1, where, sizeof where)) where[0] = 0;
+    lua_pushfstring(L, "%s%s(error object is a %s value)", where, where[0] ? " " : "", luaL_typename(L, 1));
     return 1;
 }
 

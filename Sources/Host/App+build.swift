@@ -31,8 +31,9 @@ func buildRouter(_ config: AppConfig, services: AppServices) -> Router<AppReques
 
     let routes = AppRoutes(router: router, signer: services.signer, now: services.now, onPrincipal: services.onPrincipal)
     let builtIn: [any RouteArea] = [
-        HealthRoutes(registry: services.metricsRegistry),
+        HealthRoutes(registry: services.metricsRegistry, developmentMode: services.developmentMode),
         SessionRoutes(),
+        OpenAPIRoutes(),
     ]
     // Routes for rooms, scripts and journal plug in here: each area is a `RouteArea` passed in
     // `services.routeAreas` (see Routes/RouteArea.swift), built by `serve` from its engine parts.

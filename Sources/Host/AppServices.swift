@@ -32,6 +32,8 @@ struct AppServices: Sendable {
     /// The HTTP server: plain HTTP/1 unless realtime rooms install their WebSocket upgrade
     /// (`Realtime.httpServer`).
     var httpServer: HTTPServerBuilder = .http1()
+    /// Whether `serve --dev` started the server (public secrets allowed); `/healthz` says so.
+    var developmentMode = false
     /// The event loops the HTTP and WebSocket connections run on (NIO's shared group when nil).
     var eventLoopGroup: (any EventLoopGroup)?
 

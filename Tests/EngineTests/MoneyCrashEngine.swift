@@ -4,8 +4,9 @@ import Synchronization
 @testable import Engine
 
 /// The money parts of an engine over one database file, opened (and reopened after a crash)
-/// as a server opens them: store, scripts, ledger, gift sender and refunds, top-ups, and the
-/// gift-steps consumer behind a runner with small batches.
+/// as a server opens them (`EngineParts.open`): store, scripts, ledger, gift sender and refunds,
+/// top-ups, and the gift-steps consumer behind a fault injector and a runner with small batches.
+/// `steps` shares the injector's plan, so arming it arms the consumer the runner drives.
 struct MoneyEngine: Sendable {
     /// An after_commit step granting one ticket per gift (reversible on refund), and a
     /// validate step refusing sends of seven.
@@ -32,22 +33,22 @@ struct MoneyEngine: Sendable {
 
     /// Opens the database at `path` and loads `scriptsPath`.
     static func open(path: String, scriptsPath: String, clock: ManualClock) async throws -> MoneyEngine {
-        let store = try Store(StoreConfiguration(path: path, synchronous: .off), logger: .quiet())
-        let scripts = ScriptRuntime(
-            directory: scriptsPath, archive: StoreGenerationArchive(store: store), logger: .quiet(),
-            clock: { clock.nowMillis() })
-        let loaded = await scripts.reload(trigger: "open")
+        // The server's wiring, with the gift-steps consumer only, behind a fault injector.
+        var options = EngineOptions(databasePath: path, scriptsPath: scriptsPath)
+        options.synchronous = .off
+        options.paymentSecret = paymentSecret
+        options.clock = clock
+        options.consumers = .giftSteps
+        options.consumerBatchSize = 2
+        let plan = FaultyConsumer.Plan()
+        options.wrapConsumer = { FaultyConsumer(inner: $0, plan: plan) }
+        let engine = try EngineParts.open(options, logger: .quiet())
+        let loaded = await engine.scripts.reload(trigger: "open")
         precondition(loaded.ok, "test scripts must load: \(loaded.problems)")
-        let ledger = Ledger(store: store, clock: clock)
-        let rooms = RoomDirectory(store: store, clock: clock)
-        let steps = FaultyConsumer(inner: GiftStepsConsumer(scripts: scripts, ledger: ledger))
         return MoneyEngine(
-            store: store, ledger: ledger,
-            sender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts, clock: clock),
-            refunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock),
-            topUps: TopUps(store: store, ledger: ledger, secret: paymentSecret, clock: clock),
-            steps: steps,
-            runner: ConsumerRunner(store: store, consumers: [steps], batchSize: 2, clock: clock, logger: .quiet()))
+            store: engine.store, ledger: engine.ledger, sender: engine.giftSender, refunds: engine.giftRefunds,
+            topUps: engine.topUps, steps: FaultyConsumer(inner: GiftStepsConsumer(scripts: engine.scripts, ledger: engine.ledger), plan: plan),
+            runner: engine.consumers)
     }
 
     /// Two rooms with their streamers, two gifts, and a table whose deferred foreign key lets
@@ -87,8 +88,8 @@ struct FaultyConsumer: JournalConsumer {
         let countdown = Mutex<Int?>(nil)
     }
 
-    let inner: GiftStepsConsumer
-    let plan = Plan()
+    let inner: any JournalConsumer
+    let plan: Plan
     var name: String { inner.name }
     var types: Set<String>? { inner.types }
 

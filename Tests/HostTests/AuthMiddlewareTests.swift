@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -33,6 +33,47 @@ import Testing
                 let expected = WhoAmI(user_id: "bob-7", role: "streamer", expires_at: 1_700_003_600)
                 #expect(try response.json(WhoAmI.self) == expected)
             }
+        }
+    }
+
+    /// A validly signed token whose `exp` is near the `Int64` edges once aborted the process in
+    /// `/v1/whoami` (a claim went through a `Double` and back). Now it answers exactly.
+    @Test(arguments: [Int64.max, Int64.max - 1, Int64.max - 511, 9_223_372_036_854_775_000, (1 << 53) + 1] as [Int64])
+    func extremeExpiryAnswersExactly(exp: Int64) async throws {
+        let host = try TestHost()
+        let token = host.signer.sign(payload: Array(#"{"exp":\#(exp),"role":"viewer","sub":"edge"}"#.utf8))
+        try await host.test { client in
+            try await client.execute(uri: "/v1/whoami", method: .get, headers: bearer(token)) { response throws in
+                #expect(response.status == .ok)
+                #expect(try response.json(WhoAmI.self) == WhoAmI(user_id: "edge", role: "viewer", expires_at: exp))
+            }
+        }
+    }
+
+    @Test func expiryAtOrBelowTheInt64FloorIsExpired() async throws {
+        let host = try TestHost()
+        try await host.test { client in
+            for exp in [Int64.min, Int64.min + 1, -1, 0, 1_700_000_000] {
+                let token = host.signer.sign(payload: Array(#"{"exp":\#(exp),"role":"viewer","sub":"edge"}"#.utf8))
+                try await client.execute(uri: "/v1/whoami", method: .get, headers: bearer(token)) { response throws in
+                    #expect(response.status == .unauthorized)
+                    #expect(try response.json(ErrorBody.self).error == "token_expired")
+                }
+            }
+            for exp in ["9223372036854775808", "1e300", "1.5", "\"1\"", "null"] {
+                let token = host.signer.sign(payload: Array(#"{"exp":\#(exp),"role":"viewer","sub":"edge"}"#.utf8))
+                try await client.execute(uri: "/v1/whoami", method: .get, headers: bearer(token)) { response throws in
+                    #expect(response.status == .unauthorized, "\(exp)")
+                    #expect(try response.json(ErrorBody.self).error == "malformed_token", "\(exp)")
+                }
+            }
+        }
+    }
+
+    @Test func issuingPastTheInt64EdgeIsRefused() throws {
+        let host = try TestHost()
+        #expect(throws: AuthError.self) {
+            try host.signer.issue(userID: "a", role: .viewer, ttl: .seconds(3600), now: Date(timeIntervalSince1970: 9.3e18))
         }
     }
 

@@ -4,13 +4,54 @@ import Testing
 @testable import Host
 
 @Suite struct CLITests {
-    @Test func secretComesFromFlagThenEnvironmentThenDefault() throws {
+    static let strong = String(repeating: "s", count: 32)
+
+    @Test func secretComesFromFlagThenEnvironmentThenDefaultOnlyWithDev() throws {
         let flagged = try SecretOptions.parse(["--secret", "from-flag"])
-        #expect(flagged.resolve(environment: ["SHOWRUNNER_SECRET": "from-env"]) == ("from-flag", false))
+        #expect(try flagged.resolve(environment: ["SHOWRUNNER_SECRET": "from-env"]) == ("from-flag", false))
         let bare = try SecretOptions.parse([])
-        #expect(bare.resolve(environment: ["SHOWRUNNER_SECRET": "from-env"]) == ("from-env", false))
-        #expect(bare.resolve(environment: [:]) == (SecretOptions.developmentSecret, true))
-        #expect(try bare.makeSigner(environment: [:]).isDevelopmentDefault)
+        #expect(try bare.resolve(environment: ["SHOWRUNNER_SECRET": "from-env"]) == ("from-env", false))
+        #expect(throws: ValidationError.self) { try bare.resolve(environment: [:]) }
+        #expect(throws: ValidationError.self) { try bare.resolve(environment: ["SHOWRUNNER_SECRET": ""]) }
+        let dev = try SecretOptions.parse(["--dev"])
+        #expect(try dev.resolve(environment: [:]) == (SecretOptions.developmentSecret, true))
+        #expect(try dev.makeSigner(environment: [:]).isDevelopmentDefault)
+        // --dev never lowers the bar for a secret that is given.
+        let short = try SecretOptions.parse(["--dev", "--secret", String(repeating: "s", count: 31)])
+        #expect(throws: ValidationError.self) { try short.makeSigner(environment: [:]) }
+        #expect(try SecretOptions.parse(["--secret", Self.strong]).makeSigner(environment: [:]).isDevelopmentDefault == false)
+    }
+
+    @Test func paymentSecretIsRequiredAndLongUnlessDev() throws {
+        let bare = try PaymentOptions.parse([])
+        #expect(throws: ValidationError.self) { try bare.resolve(dev: false, environment: [:]) }
+        #expect(try bare.resolve(dev: true, environment: [:]) == (PaymentOptions.developmentSecret, true))
+        #expect(PaymentOptions.developmentSecret.utf8.count >= TopUps.secretBytesMin)
+        for length in [1, 31] {
+            let secret = String(repeating: "p", count: length)
+            #expect(throws: ValidationError.self) { try bare.resolve(dev: true, environment: ["SHOWRUNNER_PAYMENT_SECRET": secret]) }
+            let flagged = try PaymentOptions.parse(["--payment-secret", secret])
+            #expect(throws: ValidationError.self) { try flagged.resolve(dev: false, environment: [:]) }
+        }
+        let env = try bare.resolve(dev: false, environment: ["SHOWRUNNER_PAYMENT_SECRET": Self.strong])
+        #expect(env == (Self.strong, false))
+    }
+
+    @Test func serveRefusesToStartWithoutSecretsUnlessDev() throws {
+        #expect(throws: (any Error).self) {
+            try ShowrunnerCommand.parseAsRoot(["serve", "--secret", Self.strong])
+        }
+        #expect(throws: (any Error).self) {
+            try ShowrunnerCommand.parseAsRoot(["serve", "--payment-secret", Self.strong])
+        }
+        #expect(throws: (any Error).self) {
+            try ShowrunnerCommand.parseAsRoot(["serve", "--secret", Self.strong, "--payment-secret", "x"])
+        }
+        let real = try #require(
+            try ShowrunnerCommand.parseAsRoot(["serve", "--secret", Self.strong, "--payment-secret", Self.strong]) as? ServeCommand)
+        #expect(!real.secretOptions.dev)
+        let dev = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
+        #expect(dev.secretOptions.dev)
     }
 
     @Test func shortSecretIsAValidationError() throws {
@@ -21,7 +62,7 @@ import Testing
     @Test func serveParsesItsFlags() throws {
         let command = try ShowrunnerCommand.parseAsRoot([
             "serve", "--host", "0.0.0.0", "--port", "9000", "--db", "x.sqlite",
-            "--scripts", "S", "--watch", "--body-bytes-max", "1024",
+            "--scripts", "S", "--watch", "--body-bytes-max", "1024", "--dev",
         ])
         let serve = try #require(command as? ServeCommand)
         let config = serve.config
@@ -31,29 +72,29 @@ import Testing
     }
 
     @Test func serveDefaultsMatchTheDocumentedOnes() throws {
-        let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve"]) as? ServeCommand)
+        let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
         #expect(serve.config.hostname == "127.0.0.1" && serve.config.port == 8080)
         #expect(serve.config.databasePath == "showrunner.sqlite" && serve.config.scriptsPath == "Scripts")
         #expect(!serve.config.watchScripts && serve.config.requestBodyBytesMax == 64 * 1024)
     }
 
     @Test func serveCoalesceMillisHasDefaultAndBounds() throws {
-        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve"]) as? ServeCommand)
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
         #expect(plain.coalesceMs == RealtimeLimits.coalesceMillisDefault)
-        let set = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--coalesce-ms", "0"]) as? ServeCommand)
+        let set = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--coalesce-ms", "0", "--dev"]) as? ServeCommand)
         #expect(set.coalesceMs == 0)
         for bad in ["-1", "1001"] {
-            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--coalesce-ms", bad]) }
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--coalesce-ms", bad, "--dev"]) }
         }
     }
 
     @Test func serveEventLoopsIsOptionalAndBounded() throws {
-        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve"]) as? ServeCommand)
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
         #expect(plain.eventLoops == nil)
-        let set = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--event-loops", "1"]) as? ServeCommand)
+        let set = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--event-loops", "1", "--dev"]) as? ServeCommand)
         #expect(set.eventLoops == 1)
         for bad in ["0", "257", "-1", "two"] {
-            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--event-loops", bad]) }
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--event-loops", bad, "--dev"]) }
         }
     }
 

@@ -106,10 +106,10 @@ struct DeclaredAssetsTests {
         #expect(expiry.count == 1 && expiry.first?.interval == .seconds(1))
         let tuned = e.engine.services(watchScripts: false, pendingExpiryInterval: .milliseconds(250)).compactMap { $0 as? PendingExpiry }
         #expect(tuned.first?.interval == .milliseconds(250))
-        let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--pending-expiry-interval-ms", "250"]) as? ServeCommand)
+        let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--pending-expiry-interval-ms", "250"]) as? ServeCommand)
         #expect(serve.pendingExpiryIntervalMs == 250)
         for bad in ["0", "-5", "3600001"] {
-            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--pending-expiry-interval-ms", bad]) }
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--pending-expiry-interval-ms", bad]) }
         }
     }
 }
@@ -117,7 +117,7 @@ struct DeclaredAssetsTests {
 @Suite("--asset and SHOWRUNNER_ASSETS")
 struct AssetOptionsTests {
     @Test func flagsDeclareAssetsInOrderAndOverrideTheEnvironment() throws {
-        let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--asset", "gold", "--asset", "gems"]) as? ServeCommand)
+        let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--asset", "gold", "--asset", "gems"]) as? ServeCommand)
         let env = ["SHOWRUNNER_ASSETS": "stars"]
         #expect(try serve.assetOptions.configuration(environment: env).assets == ["coins", "tickets", "revenue", "gold", "gems"])
         let bare = try AssetOptions.parse([])
@@ -138,7 +138,7 @@ struct AssetOptionsTests {
         ])
     func badFlags(_ flags: [String], _ message: String) throws {
         do {
-            _ = try ShowrunnerCommand.parseAsRoot(["serve"] + flags)
+            _ = try ShowrunnerCommand.parseAsRoot(["serve", "--dev"] + flags)
             Issue.record("serve accepted \(flags)")
         } catch {
             let text = ShowrunnerCommand.message(for: error)

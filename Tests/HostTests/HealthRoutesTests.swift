@@ -8,13 +8,24 @@ import Testing
     struct Health: Decodable, Equatable {
         let status: String
         let version: String
+        let mode: String
     }
 
     @Test func healthzReportsVersion() async throws {
         try await TestHost().test { client in
             try await client.execute(uri: "/healthz", method: .get) { response throws in
                 #expect(response.status == .ok)
-                #expect(try response.json(Health.self) == Health(status: "ok", version: Showrunner.version))
+                #expect(try response.json(Health.self) == Health(status: "ok", version: Showrunner.version, mode: "production"))
+            }
+        }
+    }
+
+    @Test func healthzNamesDevelopmentMode() async throws {
+        var host = try TestHost()
+        host.services.developmentMode = true
+        try await host.test { client in
+            try await client.execute(uri: "/healthz", method: .get) { response throws in
+                #expect(try response.json(Health.self) == Health(status: "ok", version: Showrunner.version, mode: "development"))
             }
         }
     }

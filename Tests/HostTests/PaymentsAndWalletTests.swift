@@ -46,13 +46,15 @@ struct PaymentsAndWalletTests {
     @Test(
         "bad callbacks are refused and credit nothing",
         arguments: [("signature", 401, "bad_signature"), ("stale", 401, "stale_timestamp"), ("missing", 401, "missing_signature"),
-                    ("amount", 400, "invalid_amount_coins"), ("user", 400, "invalid_user_id"), ("field", 400, "unknown_field")])
+                    ("amount", 400, "invalid_amount_coins"), ("user", 400, "invalid_user_id"), ("field", 400, "unknown_field"),
+                    ("order", 400, "invalid_order_id")])
     func badCallbacks(_ kind: String, _ status: Int, _ code: String) async throws {
         let e = try await moneyHost(coins: [:])
         var body = #"{"order_id":"o1","user_id":"v9","amount_coins":250}"#
         if kind == "amount" { body = #"{"order_id":"o1","user_id":"v9","amount_coins":0}"# }
         if kind == "user" { body = #"{"order_id":"o1","user_id":"bad user","amount_coins":5}"# }
         if kind == "field" { body = #"{"order_id":"o1","user_id":"v9","amount_coins":5,"bonus":1}"# }
+        if kind == "order" { body = #"{"order_id":"o 1","user_id":"v9","amount_coins":5}"# }
         var headers = signed(e, body, at: kind == "stale" ? Int64(Date().timeIntervalSince1970) - 301 : Int64(Date().timeIntervalSince1970))
         if kind == "signature" { headers[HTTPField.Name("X-Signature")!] = String(repeating: "0", count: 64) }
         if kind == "missing" { headers = [:] }
@@ -61,6 +63,28 @@ struct PaymentsAndWalletTests {
             let r = try await client.execute(uri: "/v1/payments/callback", method: .post, headers: sentHeaders, body: jsonBody(sentBody))
             #expect(r.status.code == status)
             #expect(try r.json(ErrorBody.self).error == code)
+        }
+        #expect(try await e.engine.ledger.balances(user: "v9")["coins"] == 0)
+    }
+
+    /// An extreme `X-Timestamp` once overflowed the freshness check and aborted the process
+    /// before the signature was looked at. Every malformed or far timestamp is 401, nothing moves.
+    @Test("extreme or malformed timestamps are 401 stale_timestamp, never a crash",
+          arguments: ["-9223372036854775808", "9223372036854775807", "-9223372036854775807", "99999999999999999999",
+                      "-1", "+1700000000", " 1700000000", "1700000000.0", "1e9", "0x10", "１２３", "000000000000001"])
+    func extremeTimestamps(_ timestamp: String) async throws {
+        let e = try await moneyHost(coins: [:])
+        let body = #"{"order_id":"o1","user_id":"v9","amount_coins":250}"#
+        var headers = signed(e, body)
+        headers[HTTPField.Name("X-Timestamp")!] = timestamp
+        headers[HTTPField.Name("X-Signature")!] = e.engine.topUps.signature(body: Array(body.utf8), timestamp: timestamp)
+        let sentHeaders = headers
+        try await e.test { client in
+            let r = try await client.execute(uri: "/v1/payments/callback", method: .post, headers: sentHeaders, body: jsonBody(body))
+            #expect(r.status == .unauthorized)
+            #expect(try r.json(ErrorBody.self).error == "stale_timestamp")
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
         }
         #expect(try await e.engine.ledger.balances(user: "v9")["coins"] == 0)
     }

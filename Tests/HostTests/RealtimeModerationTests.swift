@@ -23,6 +23,13 @@ struct RealtimeModerationTests {
             try await client.execute(uri: "/v1/admin/moderation/words", method: .put, headers: bearer(op), body: json(words)) {
                 #expect($0.status == .ok)
             }
+            // An unknown key inside a rule is refused like one at the top, naming its path.
+            let sloppy = #"{"words":[{"word":"spam","category":"ads","action":"block","score":0,"weight":9}]}"#
+            try await client.execute(uri: "/v1/admin/moderation/words", method: .put, headers: bearer(op), body: json(sloppy)) {
+                #expect($0.status == .badRequest)
+                #expect(String(buffer: $0.body).contains(#""error":"unknown_field""#))
+                #expect(String(buffer: $0.body).contains("words.0.weight"))
+            }
             let anonymous = Inbox()
             try await client.session("/v1/rooms/r1/ws", inbox: anonymous) { out in
                 try await out.write(danmakuFrame("hi"))

@@ -18,7 +18,10 @@ struct RealtimeHost {
     let realtime: Realtime
     let store: Store
 
-    init(limits: RealtimeLimits = .init(), danmaku: DanmakuLimits = .init(), history: RoomBusConfiguration = .init()) async throws {
+    init(
+        limits: RealtimeLimits = .init(), danmaku: DanmakuLimits = .init(), history: RoomBusConfiguration = .init(),
+        connections: ConnectionLimits = .init()
+    ) async throws {
         database = try TemporaryDatabase()
         let store = try database.openStore(synchronous: .off)
         self.store = store
@@ -29,7 +32,7 @@ struct RealtimeHost {
         let base = try TestHost()
         realtime = try await Realtime.make(
             store: store, rooms: rooms, signer: base.signer, now: { testNow }, metrics: base.services.metricsFactory,
-            bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku)
+            bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku, connections: connections)
         host = try TestHost(areas: [realtime.routes], httpServer: realtime.httpServer)
     }
 

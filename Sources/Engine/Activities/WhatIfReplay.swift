@@ -104,19 +104,22 @@ public enum WhatIfReplay {
         let scratchPath = scratchDir.appendingPathComponent("scratch.sqlite").path
         try live.backup(to: try DatabaseQueue(path: scratchPath))
 
-        let store = try Store(StoreConfiguration(path: scratchPath, synchronous: .off), logger: logger)
-        let scripts = ScriptRuntime(directory: options.scriptsPath, api: .standard, limits: ScriptLimits(), logger: logger)
+        // The server's wiring (`EngineParts.open`) on the scratch copy, with only the live-ops
+        // consumers, one attempt per event, and the candidate scripts.
+        var engineOptions = EngineOptions(databasePath: scratchPath, scriptsPath: options.scriptsPath)
+        engineOptions.synchronous = .off
+        engineOptions.calendar = options.calendar
+        engineOptions.archivesGenerations = false
+        engineOptions.consumers = .liveOps
+        engineOptions.consumerAttemptsMax = 1
+        let engine = try EngineParts.open(engineOptions, logger: logger)
+        let (store, scripts, activities) = (engine.store, engine.scripts, engine.activities)
         let report = await scripts.reload(trigger: "replay")
         guard report.ok, let generation = scripts.current else { throw GenerationRejected(problems: report.problems) }
-        let ledger = Ledger(store: store)
-        let events = HandlerEvents()
-        let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: options.calendar, events: events, logger: logger)
-        let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: options.calendar, events: events, logger: logger)
 
         let (window, seqBefore) = try await store.write { db in try prepare(db, options) }
         try await activities.load()
-        let runner = ConsumerRunner(
-            store: store, consumers: [ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks)], maxAttempts: 1, logger: logger)
+        let runner = engine.consumers
         _ = try await runner.drain()
 
         let ids = Set(activities.definitions().map(\.id))

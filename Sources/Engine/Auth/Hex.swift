@@ -29,12 +29,27 @@ public enum Hex {
         return out
     }
 
-    private static func nibble(_ character: UInt8) -> UInt8? {
+    /// The value of one hex digit (either case), or nil.
+    static func nibble(_ character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
         case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
         default: nil
         }
+    }
+
+    /// Reads four hex digits (a JSON `\uXXXX` escape) at `index` of `bytes`.
+    /// - Returns: the value, or nil when fewer than four bytes remain or one is not a hex digit.
+    static func value4(_ bytes: some RandomAccessCollection<UInt8>, at index: Int) -> UInt32? {
+        guard index >= 0, index + 4 <= bytes.count else { return nil }
+        var v: UInt32 = 0
+        var i = bytes.index(bytes.startIndex, offsetBy: index)
+        for _ in 0..<4 {
+            guard let d = nibble(bytes[i]) else { return nil }
+            v = v << 4 | UInt32(d)
+            i = bytes.index(after: i)
+        }
+        return v
     }
 }

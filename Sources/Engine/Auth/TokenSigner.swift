@@ -43,7 +43,9 @@ public struct TokenSigner: Sendable {
         guard Principal.isValidUserID(userID) else { throw AuthError.invalidUser(userID) }
         let ttlSeconds = ttl.components.seconds
         guard ttlSeconds >= 1, ttlSeconds <= Self.ttlSecondsMax else { throw AuthError.invalidTTL }
-        let claims = TokenClaims(sub: userID, role: role.rawValue, exp: Int64(now.timeIntervalSince1970.rounded(.down)) + ttlSeconds)
+        let (exp, overflow) = Principal.seconds(now).addingReportingOverflow(ttlSeconds)
+        guard !overflow else { throw AuthError.invalidTTL }
+        let claims = TokenClaims(sub: userID, role: role.rawValue, exp: exp)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // Encoding three plain fields cannot fail; a failure here is a broken Foundation.
@@ -58,7 +60,7 @@ public struct TokenSigner: Sendable {
         guard !token.isEmpty else { throw AuthError.missingToken }
         guard token.utf8.count <= Self.tokenBytesMax else { throw AuthError.malformedToken("too long") }
         if let principal = verified.principal(for: token) {
-            guard now < principal.expiresAt else { throw AuthError.tokenExpired }
+            guard principal.isValid(at: now) else { throw AuthError.tokenExpired }
             return principal
         }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
@@ -71,7 +73,7 @@ public struct TokenSigner: Sendable {
         let expected = HMACSHA256.mac(key: secret, message: Array(parts[0].utf8))
         guard HMACSHA256.constantTimeEqual(signature, expected) else { throw AuthError.badSignature }
         let principal = try Self.principal(fromPayload: payload)
-        guard now < principal.expiresAt else { throw AuthError.tokenExpired }
+        guard principal.isValid(at: now) else { throw AuthError.tokenExpired }
         verified.remember(token, principal)
         return principal
     }
@@ -92,7 +94,7 @@ public struct TokenSigner: Sendable {
         }
         guard let role = Role(rawValue: claims.role) else { throw AuthError.malformedToken("unknown role") }
         guard Principal.isValidUserID(claims.sub) else { throw AuthError.malformedToken("invalid user id") }
-        return Principal(userID: claims.sub, role: role, expiresAt: Date(timeIntervalSince1970: TimeInterval(claims.exp)))
+        return Principal(userID: claims.sub, role: role, expiresAtSeconds: claims.exp)
     }
 }
 

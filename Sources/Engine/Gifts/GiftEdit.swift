@@ -72,7 +72,9 @@ public enum GiftRules {
         guard e.priceCoins > 0, e.priceCoins <= priceCoinsMax else { throw .invalid(field: "price_coins", "1...\(priceCoinsMax)") }
         let split = e.split ?? .standard
         let parts = [split.streamerBasisPoints, split.guildBasisPoints, split.platformBasisPoints]
-        guard parts.allSatisfy({ $0 >= 0 }), parts.reduce(0, +) == 10_000 else {
+        // Each part is bounded before the sum, which cannot overflow then (a part near Int64.max
+        // trapped the server).
+        guard parts.allSatisfy({ (0...10_000).contains($0) }), parts.reduce(0, +) == 10_000 else {
             throw .invalid(field: "split", "basis points must be non-negative and sum to 10000")
         }
         if let asset = e.effectAsset, !assets.contains(asset) {

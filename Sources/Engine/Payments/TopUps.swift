@@ -9,6 +9,10 @@ public struct TopUps: Sendable {
     public static let topupType = "topup"
     /// How far a callback's timestamp may be from now, either way.
     public static let timestampSkewSecondsMax: Int64 = 300
+    /// Shortest accepted callback secret, in bytes (anyone who knows it can mint coins).
+    public static let secretBytesMin = 32
+    /// Longest accepted `X-Timestamp` header, in bytes (whole seconds since 1970, digits only).
+    static let timestampBytesMax = 12
     /// Largest single top-up, in coins.
     public static let amountCoinsMax: Int64 = 100_000_000
 
@@ -17,7 +21,8 @@ public struct TopUps: Sendable {
     let secret: [UInt8]
     let clock: any WallClock
 
-    /// - Parameters: secret: shared with the provider, at least 32 bytes.
+    /// - Parameters: secret: shared with the provider, at least `secretBytesMin` bytes (the
+    ///   command line refuses shorter ones before the engine starts).
     public init(store: Store, ledger: Ledger, secret: String, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.ledger = ledger
@@ -34,8 +39,15 @@ public struct TopUps: Sendable {
     /// - Throws: `PaymentError` (401) for a missing, stale or wrong signature.
     public func verify(body: [UInt8], timestamp: String?, signature given: String?) throws(PaymentError) {
         guard let timestamp, let given, !given.isEmpty else { throw .missingSignature }
-        guard let seconds = Int64(timestamp) else { throw .staleTimestamp }
-        guard abs(clock.nowMillis() / 1000 - seconds) <= Self.timestampSkewSecondsMax else { throw .staleTimestamp }
+        let digits = timestamp.utf8
+        guard (1...Self.timestampBytesMax).contains(digits.count),
+            digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            let seconds = Int64(timestamp)
+        else { throw .staleTimestamp }
+        // Both sides are bounded (12 digits; the clock's seconds), so the difference cannot
+        // overflow; it is still taken with overflow reported rather than trapping.
+        let (skew, overflow) = (clock.nowMillis() / 1000).subtractingReportingOverflow(seconds)
+        guard !overflow, skew.magnitude <= Self.timestampSkewSecondsMax.magnitude else { throw .staleTimestamp }
         let expected = Array(signature(body: body, timestamp: timestamp).utf8)
         guard HMACSHA256.constantTimeEqual(expected, Array(given.lowercased().utf8)) else { throw .badSignature }
     }
@@ -45,7 +57,11 @@ public struct TopUps: Sendable {
     /// immutable history, not the balance now. The same order id with another body is
     /// `idempotency_conflict`.
     public func credit(_ c: PaymentCallback) async throws -> TopUpReceipt {
-        guard !c.orderID.isEmpty, c.orderID.utf8.count <= 100 else { throw PaymentError.invalid("order_id", "1-100 bytes") }
+        // The order id names the ledger transfer (`topup:<order_id>`), whose ids are printable ASCII:
+        // checked here so that other text is `invalid_order_id`, not the ledger's key error.
+        guard (1...100).contains(c.orderID.utf8.count), c.orderID.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw PaymentError.invalid("order_id", "1-100 bytes of printable ASCII without spaces")
+        }
         guard Principal.isValidUserID(c.userID) else { throw PaymentError.invalid("user_id", "not a user id") }
         guard (1...Self.amountCoinsMax).contains(c.amountCoins) else { throw PaymentError.invalid("amount_coins", "1...\(Self.amountCoinsMax)") }
         let now = clock.nowMillis()

@@ -157,6 +157,12 @@ public struct RewardPayer: Sendable {
     }
 
     /// A user's badges and items.
+    /// The badges and items `user` holds, read from `store`.
+    /// - Throws: storage errors.
+    public static func inventory(in store: Store, user: String) async throws -> Inventory {
+        try await store.read { db in try inventory(db, user: user) }
+    }
+
     public static func inventory(_ db: Database, user: String) throws -> Inventory {
         let badges = try String.fetchAll(db, sql: "SELECT badge FROM inventory_badges WHERE user_id = ? ORDER BY badge", arguments: [user])
         var items: [String: Int64] = [:]

@@ -3,8 +3,8 @@ import GRDB
 import Logging
 import Synchronization
 
-/// The engine one script test case runs on: a temporary SQLite file, the ledger, activities,
-/// tasks and the gift steps, fed by a `ConsumerRunner` from the journal as in a server, with
+/// The engine one script test case runs on: the server's engine (`EngineParts.open`) on a
+/// temporary SQLite file, fed by its `ConsumerRunner` from the journal as in a server, with
 /// the generation under test and a fake clock. Fake events are real journal facts; each call
 /// that appends one runs the consumers until they are caught up, so its effects are visible
 /// when it returns.
@@ -48,30 +48,22 @@ final class ScriptTestEngine: Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("showrunner-script-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         do {
-            // Throwaway data: no fsync.
-            let store = try Store(
-                StoreConfiguration(path: folder.appendingPathComponent("engine.sqlite").path, synchronous: .off), logger: logger)
-            var limits = limits
-            limits.vmCount = 1
-            let scripts = ScriptRuntime(directory: directory, api: .standard, limits: limits, logger: logger, clock: { clock.nowMillis() })
-            let report = await scripts.activate(files, trigger: "test")
-            guard report.ok else { throw GenerationRejected(problems: report.problems) }
-            let ledger = Ledger(store: store, clock: clock)
-            let events = HandlerEvents()
-            let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: calendar, events: events, logger: logger)
-            try await activities.load()
-            let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: calendar, clock: clock, events: events, logger: logger)
-            // One attempt: a failing handler is parked at once and reported to the test.
-            let consumers = ConsumerRunner(
-                store: store,
-                consumers: [
-                    GiftStepsConsumer(scripts: scripts, ledger: ledger), ActivityConsumer(activities: activities),
-                    TaskConsumer(tasks: tasks),
-                ],
-                maxAttempts: 1, clock: clock, logger: logger)
+            // The server's wiring (`EngineParts.open`) on throwaway data: no fsync, one VM, the
+            // case's fake clock, and one attempt per event so a failing handler is parked at once
+            // and reported to the test.
+            var options = EngineOptions(databasePath: folder.appendingPathComponent("engine.sqlite").path, scriptsPath: directory)
+            options.synchronous = .off
+            options.limits = limits
+            options.limits.vmCount = 1
+            options.calendar = calendar
+            options.clock = clock
+            options.archivesGenerations = false
+            options.consumerAttemptsMax = 1
+            let engine = try EngineParts.open(options, logger: logger)
+            try await engine.activate(files, trigger: "test")
             return ScriptTestEngine(
-                folder: folder, store: store, ledger: ledger, scripts: scripts, activities: activities, tasks: tasks,
-                consumers: consumers, clock: clock, calendar: calendar)
+                folder: folder, store: engine.store, ledger: engine.ledger, scripts: engine.scripts, activities: engine.activities,
+                tasks: engine.tasks, consumers: engine.consumers, clock: clock, calendar: calendar)
         } catch {
             try? FileManager.default.removeItem(at: folder)
             throw error

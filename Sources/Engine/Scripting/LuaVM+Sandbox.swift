@@ -54,6 +54,12 @@ extension LuaVM {
             sr_pushbinding(L, lua_Integer(i))
             lua_rawset(L, target)
         }
+        // C functions of the sandbox itself: `pass` re-raises a budget kill that a script's pcall,
+        // xpcall or coroutine caught; `where` names the script line that called `load`.
+        lua_pushcclosure(L, sr_passkill, 0)
+        lua_setfield(L, internals, "pass")
+        lua_pushcclosure(L, sr_where, 0)
+        lua_setfield(L, internals, "where")
         lua_pushvalue(L, ctx)
         ctxRef = ref()
 

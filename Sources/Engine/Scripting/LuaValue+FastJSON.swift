@@ -190,19 +190,8 @@ private struct FastJSONReader {
 
     mutating func hex4() throws(JSONParseError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw fail("unexpected end") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let b = bytes[index]
-            let d: UInt32
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(b - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(b - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(b - UInt8(ascii: "A") + 10)
-            default: throw fail("bad \\u escape")
-            }
-            v = v << 4 | d
-            index += 1
-        }
+        guard let v = Hex.value4(bytes, at: index) else { throw fail("bad \\u escape") }
+        index += 4
         return v
     }
 

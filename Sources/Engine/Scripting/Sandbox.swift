@@ -7,6 +7,13 @@
 /// writes go to a per-script `scratch` table that the host empties after every call, so a global
 /// written during a call does not survive it. Reads fall through scratch → globals → the base.
 /// The base and the library tables are read-only; `rawset` refuses them; metatables are locked.
+///
+/// Budgets: `setmetatable` refuses a metatable with a `__gc` field, because Lua runs finalizers
+/// with hooks off (outside every budget, and again when a VM closes). `pcall`, `xpcall`,
+/// `coroutine.resume`, `coroutine.close` and `coroutine.wrap` pass their results through
+/// `internal.pass`, which raises a budget kill again in the caller, so no nesting of protected
+/// calls or coroutines can catch one. `load` names its chunk after the script line that called it,
+/// so an error inside a loaded chunk still names the operator's file.
 enum Sandbox {
     static let bootstrap = #"""
 local G, internal = ...
@@ -27,6 +34,31 @@ local function readonly(t, name)
   })
   frozen[proxy] = true
   return proxy
+end
+
+local pass, where = internal.pass, internal.where
+local raw_pcall, raw_xpcall, rawget = pcall, xpcall, rawget
+G.pcall = function(...) return pass(raw_pcall(...)) end
+G.xpcall = function(...) return pass(raw_xpcall(...)) end
+do
+  local co = G.coroutine
+  local resume, close, wrap = co.resume, co.close, co.wrap
+  co.resume = function(...) return pass(resume(...)) end
+  co.close = function(...) return pass(close(...)) end
+  co.wrap = function(f)
+    local step = wrap(f)
+    return function(...) return pass(step(...)) end
+  end
+end
+G.setmetatable = function(t, mt)
+  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+    error("setmetatable: __gc finalizers are not allowed in scripts (they run outside every budget)", 2)
+  end
+  -- Called through pcall so that Lua's own refusals (a protected metatable, a bad argument)
+  -- name the script's line, not this wrapper's.
+  local ok, result = raw_pcall(setmetatable, t, mt)
+  if not ok then error(result, 2) end
+  return result
 end
 
 G.string.dump = nil
@@ -67,7 +99,11 @@ G.load = function(chunk, name, mode, env)
   if type(chunk) ~= "string" then error("load: only source text is accepted", 2) end
   if mode ~= nil and mode ~= "t" then error("load: binary chunks are not allowed", 2) end
   if env == nil then env = new_env() end
-  return load(chunk, name, "t", env)
+  local at = where(2)
+  if at == "" then at = "?:" end
+  local label = "load"
+  if type(name) == "string" and string_match(name, "^[%w_%.%-]+$") and #name <= 64 then label = "load " .. name end
+  return load(chunk, "=" .. at .. " " .. label, "t", env)
 end
 
 local loaded, loading = {}, {}

@@ -25,9 +25,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             let report = try await engine.consumers.drain()
             print("repair: consumers drained (\(report))")
         }
-        let (ledger, gifts) = try await engine.store.read { db in
-            (try Reconciliation().check(db), try GiftReconciliation.check(db))
-        }
+        let (ledger, gifts) = try await engine.ledger.reconcile()
         let lag = try await engine.consumers.lag().filter { $0.value > 0 }
         print("ledger: \(ledger.transfers) transfers, \(ledger.accounts) accounts, \(ledger.violations.count) violations")
         for v in ledger.violations { print("  \(v)") }

@@ -48,6 +48,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads for HTTP and WebSocket connections (default: one per core of the machine, also when the process is pinned to fewer: a second loop keeps reading requests while the first writes a fan-out).")
     var eventLoops: Int?
 
+    @Option(help: "Seconds a new connection has to send its request line and headers.")
+    var headerTimeoutSeconds: Int64 = 30
+
+    @Option(help: "Seconds a request has to send its body once its headers are in.")
+    var bodyTimeoutSeconds: Int64 = 30
+
+    @Option(help: "Seconds an idle keep-alive connection is kept for its next request.")
+    var idleTimeoutSeconds: Int64 = 75
+
+    @Option(help: "Open connections (HTTP and WebSocket) at most; more are refused with 503. Lowered at start to what the process's file-descriptor limit allows, less \(ConnectionLimits.descriptorsReserved) kept for the store.")
+    var connectionsMax = ConnectionLimits().connectionsMax
+
     @OptionGroup var secretOptions: SecretOptions
     @OptionGroup var paymentOptions: PaymentOptions
     @OptionGroup var assetOptions: AssetOptions
@@ -59,30 +71,38 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
         guard (0...1000).contains(coalesceMs) else { throw ValidationError("--coalesce-ms must be 0...1000") }
         if let eventLoops, !(1...256).contains(eventLoops) { throw ValidationError("--event-loops must be 1...256") }
+        for (flag, value) in [("--header-timeout-seconds", headerTimeoutSeconds), ("--body-timeout-seconds", bodyTimeoutSeconds),
+                              ("--idle-timeout-seconds", idleTimeoutSeconds)] where !(1...3_600).contains(value) {
+            throw ValidationError("\(flag) must be 1...3600")
+        }
+        guard (1...1_000_000).contains(connectionsMax) else { throw ValidationError("--connections-max must be 1...1000000") }
         guard (1...3_600_000).contains(pendingExpiryIntervalMs) else {
             throw ValidationError("--pending-expiry-interval-ms must be 1...3600000")
         }
         _ = try assetOptions.configuration()
+        // Secrets are checked here, so a server without them never starts listening.
+        _ = try secretOptions.makeSigner()
+        _ = try paymentOptions.resolve(dev: secretOptions.dev)
     }
 
     func run() async throws {
         var logger = Logger(label: "showrunner")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let (signer, isDevelopmentDefault) = try secretOptions.makeSigner()
-        if isDevelopmentDefault {
+        let (signer, tokenDefault) = try secretOptions.makeSigner()
+        let (paymentSecret, paymentDefault) = try paymentOptions.resolve(dev: secretOptions.dev)
+        if secretOptions.dev {
             logger.warning(
-                "using the public development token secret: anyone can mint tokens for this server",
-                metadata: ["fix": "pass --secret or set \(SecretOptions.environmentVariable)"]
-            )
+                "DEVELOPMENT MODE (--dev): never expose this server",
+                metadata: [
+                    "public_token_secret": "\(tokenDefault)", "public_payment_secret": "\(paymentDefault)",
+                    "meaning": "with a public secret anyone can mint tokens or coins",
+                ])
         }
         // The one process-wide metrics bootstrap. Tests never call `run`, so they never bootstrap.
         var services = AppServices.standard(signer: signer, logger: logger)
+        services.developmentMode = secretOptions.dev
         MetricsSystem.bootstrap(services.metricsFactory)
 
-        let (paymentSecret, paymentDefault) = paymentOptions.resolve()
-        if paymentDefault {
-            logger.warning("using the public development payment secret", metadata: ["fix": "pass --payment-secret or set \(PaymentOptions.environmentVariable)"])
-        }
         let engine = try EngineParts.open(
             databasePath: db, scriptsPath: scripts, synchronous: synchronous, paymentSecret: paymentSecret,
             ledgerConfiguration: try assetOptions.configuration(),
@@ -100,9 +120,11 @@ struct ServeCommand: AsyncParsableCommand {
             watchScripts: watch, pendingExpiryInterval: .milliseconds(pendingExpiryIntervalMs))
         var limits = RealtimeLimits()
         limits.coalesceInterval = .milliseconds(coalesceMs)
+        let connections = try connectionLimits(logger: logger)
         let realtime = try await Realtime.make(
             store: engine.store, rooms: engine.rooms, signer: signer, now: services.now,
-            metrics: services.metricsFactory, bus: engine.bus, limits: limits, scripts: engine.scripts)
+            metrics: services.metricsFactory, bus: engine.bus, limits: limits, scripts: engine.scripts,
+            connections: connections)
         services.routeAreas.append(realtime.routes)
         services.lifecycleServices += realtime.services
         services.httpServer = realtime.httpServer
@@ -116,6 +138,29 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await loops?.shutdownGracefully()
+    }
+
+    /// The connection limits these flags describe, with the cap lowered to what the process's
+    /// file-descriptor limit allows (after raising the soft limit to the hard one).
+    /// - Throws: `ValidationError` when the descriptor limit leaves no room for connections.
+    func connectionLimits(logger: Logger) throws -> ConnectionLimits {
+        var limits = ConnectionLimits()
+        limits.headerTimeout = .seconds(headerTimeoutSeconds)
+        limits.bodyTimeout = .seconds(bodyTimeoutSeconds)
+        limits.idleTimeout = .seconds(idleTimeoutSeconds)
+        let descriptors = DescriptorLimit.raiseToHard()
+        let room = descriptors - ConnectionLimits.descriptorsReserved
+        guard room >= 1 else {
+            throw ValidationError("the file-descriptor limit (\(descriptors)) leaves no room for connections; raise it (ulimit -n)")
+        }
+        limits.connectionsMax = min(connectionsMax, room)
+        if limits.connectionsMax < connectionsMax {
+            logger.warning("connection cap lowered to fit the file-descriptor limit", metadata: [
+                "connections_max": "\(limits.connectionsMax)", "descriptors": "\(descriptors)",
+                "reserved": "\(ConnectionLimits.descriptorsReserved)",
+            ])
+        }
+        return limits
     }
 
     /// The application configuration these flags describe.

@@ -1,13 +1,9 @@
 import Engine
 import Foundation
-import GRDB
 
-/// The audit trail of operator money changes: each ledger change commits with a journal fact
-/// saying who did it and why.
-struct AdminAudit: Sendable {
-    let store: Store
-    let ledger: Ledger
-
+/// The HTTP side of operator money changes: their bodies, keys and reasons. The change and its
+/// audit fact (who and why) commit together in the engine (`Ledger.audited`).
+enum AdminAudit {
     /// The body of an operator change that only needs why and a key: a reversal, a void.
     struct ReasonBody: StrictDecodable {
         static let allowedKeys: Set<String> = ["reason", "idempotency_key"]
@@ -17,36 +13,6 @@ struct AdminAudit: Sendable {
             case reason
             case idempotencyKey = "idempotency_key"
         }
-    }
-
-    /// The journal payload of an operator change.
-    struct Fact: Codable {
-        let by: String
-        let reason: String
-        let transfer: Transfer
-    }
-
-    /// Runs a ledger change and its audit fact in one transaction, stamped by the ledger's clock.
-    ///
-    /// A change refused on ledger state (funds, a closed or expired pending transfer...) still
-    /// commits the ledger's record of the failed key, so a retry with the same key fails the
-    /// same way instead of acting later; nothing else is written for it.
-    /// - Parameters: type: the fact's journal type; key: the ledger id, also the fact's key.
-    /// - Throws: `LedgerError`, `RequestError`, storage errors.
-    func journaled(_ type: String, key: String, by: String, reason: String,
-                   _ change: @escaping @Sendable (Database, Int64) throws -> Transfer) async throws -> Transfer {
-        let now = ledger.clock.nowMillis()
-        let outcome = try await store.write { db -> Result<Transfer, LedgerError> in
-            let transfer: Transfer
-            do {
-                transfer = try change(db, now)
-            } catch let error as LedgerError {
-                return .failure(error)
-            }
-            _ = try Journal.append(db, type: type, payload: Fact(by: by, reason: reason, transfer: transfer), idempotencyKey: key, at: now)
-            return .success(transfer)
-        }
-        return try outcome.get()
     }
 
     /// Longest key an operator may give: the ledger id is a prefix (`admin-grant:`...) and the key.

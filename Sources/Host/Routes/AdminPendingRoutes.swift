@@ -6,8 +6,7 @@ import Hummingbird
 /// change is journaled with who did it and why, and idempotent by key: the same key and body
 /// answer the first result (or the first refusal), another body is `idempotency_conflict`.
 struct AdminPendingRoutes: RouteArea {
-    let audit: AdminAudit
-    var ledger: Ledger { audit.ledger }
+    let ledger: Ledger
 
     /// `POST /v1/admin/pending-transfers`.
     struct Create: StrictDecodable {
@@ -71,10 +70,7 @@ struct AdminPendingRoutes: RouteArea {
 
     /// Applies one operation with its audit fact; 201 with the transfer written (or replayed).
     private func respond(_ type: String, _ operation: LedgerOperation, by: String, reason: String) async throws -> Response {
-        let ledger = self.ledger
-        let transfer = try await audit.journaled(type, key: operation.id, by: by, reason: reason) { db, now in
-            try ledger.apply(db, operations: [operation], now: now)[0]
-        }
+        let transfer = try await ledger.audited(operation, type: type, by: by, reason: reason)
         return try JSONBody.response(transfer, status: .created)
     }
 }

@@ -4,8 +4,7 @@ import Hummingbird
 
 /// Operator grants and reversals, each journaled with who did it and why (the audit trail).
 struct AdminWalletRoutes: RouteArea {
-    let audit: AdminAudit
-    var ledger: Ledger { audit.ledger }
+    let ledger: Ledger
 
     struct Grant: StrictDecodable {
         static let allowedKeys: Set<String> = ["asset", "amount", "reason", "idempotency_key"]
@@ -27,9 +26,8 @@ struct AdminWalletRoutes: RouteArea {
             try AdminAudit.checkReason(g.reason)
             let request = TransferRequest(id: try AdminAudit.ledgerID("admin-grant", key: g.idempotencyKey), debit: .system(.promotions, g.asset),
                 credit: .user(user, g.asset), asset: g.asset, amount: g.amount, code: "admin_grant", memo: g.reason)
-            return try JSONBody.response(try await audit.journaled("admin_grant", key: request.id, by: me.userID, reason: g.reason) { db, now in
-                try ledger.apply(db, [request], now: now)[0]
-            }, status: .created)
+            return try JSONBody.response(
+                try await ledger.audited(.transfer(request), type: "admin_grant", by: me.userID, reason: g.reason), status: .created)
         }
         routes.staff.post("transfers/:id/reversals") { request, context in
             let me = try context.requirePrincipal()
@@ -37,9 +35,9 @@ struct AdminWalletRoutes: RouteArea {
             let r = try await request.decodeStrict(as: AdminAudit.ReasonBody.self, context: context)
             try AdminAudit.checkReason(r.reason)
             let id = try AdminAudit.ledgerID("admin-reversal", key: r.idempotencyKey)
-            return try JSONBody.response(try await audit.journaled("admin_reversal", key: id, by: me.userID, reason: r.reason) { db, now in
-                try ledger.apply(db, operations: [.reverse(id: id, transferID: original, reason: r.reason)], now: now)[0]
-            }, status: .created)
+            let reversal = LedgerOperation.reverse(id: id, transferID: original, reason: r.reason)
+            return try JSONBody.response(
+                try await ledger.audited(reversal, type: "admin_reversal", by: me.userID, reason: r.reason), status: .created)
         }
     }
 }

@@ -28,4 +28,5 @@ struct GiftRoutes: RouteArea {
 
 extension GiftEdit: StrictDecodable {
     static var allowedKeys: Set<String> { keys }
+    static var nestedAllowedKeys: [String: Set<String>] { ["split": ["streamer_bp", "guild_bp", "platform_bp"]] }
 }

@@ -67,7 +67,7 @@ struct LiveOpsRoutes: RouteArea {
         }
         routes.authenticated.get("inventory") { _, context in
             let me = try context.requirePrincipal()
-            return try JSONBody.response(try await store.read { db in try RewardPayer.inventory(db, user: me.userID) })
+            return try JSONBody.response(try await RewardPayer.inventory(in: store, user: me.userID))
         }
     }
 }

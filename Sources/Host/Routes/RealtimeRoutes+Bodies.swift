@@ -21,6 +21,7 @@ struct MuteBody: StrictDecodable {
 /// Body of `GET|PUT /v1/admin/moderation/words`.
 struct WordList: StrictDecodable, ResponseEncodable {
     static let allowedKeys: Set<String> = ["words"]
+    static let nestedAllowedKeys: [String: Set<String>] = ["words.*": ["word", "category", "action", "score"]]
     let words: [KeywordRule]
 }
 

@@ -28,7 +28,7 @@ struct SessionRoutes: RouteArea {
             return WhoAmI(
                 userID: principal.userID,
                 role: principal.role,
-                expiresAt: Int64(principal.expiresAt.timeIntervalSince1970)
+                expiresAt: principal.expiresAtSeconds
             )
         }
         routes.staff.get("ping") { _, context in

@@ -16,6 +16,13 @@ import Hummingbird
 protocol StrictDecodable: Decodable {
     /// Every top-level JSON key the type accepts (usually its `CodingKeys` raw values).
     static var allowedKeys: Set<String> { get }
+    /// The keys accepted in nested objects, by path (`split`, `words.*`); see
+    /// `StrictJSONSyntax.validateObject(_:nested:)`. None by default.
+    static var nestedAllowedKeys: [String: Set<String>] { get }
+}
+
+extension StrictDecodable {
+    static var nestedAllowedKeys: [String: Set<String>] { [:] }
 }
 
 extension Request {
@@ -37,18 +44,17 @@ extension Request {
 /// The strict decoding steps, separate from HTTP so they are easy to test and reuse.
 enum StrictJSON {
     /// Decodes `data` as `T`, refusing malformed JSON, non-objects, unknown and invalid fields.
-    /// - Throws: `RequestError` `malformed_json`, `unknown_field` or `invalid_field`.
+    /// The text is first checked by `StrictJSONSyntax` (exact syntax, no duplicate keys, integers
+    /// only, no control characters), so Foundation's decoder only ever sees text it reads exactly.
+    /// - Throws: `RequestError` `malformed_json`, `duplicate_field`, `unknown_field` or `invalid_field`.
     static func decode<T: StrictDecodable>(_ type: T.Type, from data: Data) throws(RequestError) -> T {
-        let object: Any
+        let keys: Set<String>
         do {
-            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            keys = try StrictJSONSyntax.validateObject(data, nested: T.nestedAllowedKeys)
         } catch {
-            throw RequestError("malformed_json", .badRequest, "request body is not valid JSON")
+            throw RequestError(error.code, .badRequest, error.message)
         }
-        guard let fields = object as? [String: Any] else {
-            throw RequestError("malformed_json", .badRequest, "request body must be a JSON object")
-        }
-        if let unknown = Set(fields.keys).subtracting(T.allowedKeys).sorted().first {
+        if let unknown = keys.subtracting(T.allowedKeys).sorted().first {
             throw RequestError("unknown_field", .badRequest, "unknown field '\(unknown)'")
         }
         do {

@@ -26,6 +26,11 @@ enum ClientFrame: Equatable {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw Refusal(code: "invalid_utf8", message: "frame is not valid UTF-8")
         }
+        do {
+            try StrictJSONSyntax.validateObject(bytes)
+        } catch {
+            throw Refusal(code: error.kind == .malformed ? "invalid_json" : "invalid_frame", message: error.message)
+        }
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
             throw Refusal(code: "invalid_json", message: "frame must be a JSON object")
         }

@@ -35,7 +35,8 @@ struct Realtime: Sendable {
         store: Store, rooms: RoomDirectory, signer: TokenSigner, now: @escaping @Sendable () -> Date,
         metrics: any MetricsFactory, bus: RoomBus = RoomBus(), limits: RealtimeLimits = .init(),
         danmakuLimits: DanmakuLimits = .init(), clock: any WallClock = SystemWallClock(),
-        privileges: any EntryPrivilegeProvider = NoEntryPrivileges(), scripts: ScriptRuntime? = nil
+        privileges: any EntryPrivilegeProvider = NoEntryPrivileges(), scripts: ScriptRuntime? = nil,
+        connections: ConnectionLimits = .init()
     ) async throws -> Realtime {
         let filter = try await KeywordFilter.load(from: store)
         let mutes = try await Mutes(store: store, now: clock.nowMillis())
@@ -46,11 +47,19 @@ struct Realtime: Sendable {
         let resolver = RoomResolver.ids(rooms)
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
         let session = RealtimeSession(hub: hub, danmaku: danmaku, privileges: privileges, store: store, clock: clock)
+        let refused = Counter(label: "showrunner.http.connections_refused", factory: metrics)
+        let gate = ConnectionGate(connectionsMax: connections.connectionsMax, onRefuse: { refused.increment() })
+        let timeouts = Dictionary(uniqueKeysWithValues: [ConnectionDeadlineHandler.Phase.header, .body, .idle].map { phase in
+            (phase, Counter(label: "showrunner.http.timeouts", dimensions: [("phase", phase.rawValue)], factory: metrics))
+        })
+        Gauge(label: "showrunner.http.connections_max", factory: metrics).record(connections.connectionsMax)
         return Realtime(
             bus: bus, danmaku: danmaku, hub: hub,
             routes: RealtimeRoutes(bus: bus, danmaku: danmaku, resolver: resolver, upgrade: upgrade, store: store),
             httpServer: HTTPServerBuilder { responder in
-                RealtimeChannel(responder: responder, limits: limits, upgrade: upgrade, session: session)
+                RealtimeChannel(
+                    responder: responder, limits: limits, connections: connections, gate: gate,
+                    onTimeout: { phase in timeouts[phase]?.increment() }, upgrade: upgrade, session: session)
             },
             services: [
                 RealtimeSweeper(hub: hub),

@@ -27,23 +27,43 @@ struct RealtimeChannel: ServerChildChannel, HTTPChannelHandler {
         let channel: any Channel
     }
 
+    /// A connection refused by the gate: it gets the 503 and no HTTP pipeline.
+    struct Refused: Error {}
+
+    /// Name of the deadline handler in the pipeline (removed on upgrade).
+    static let deadlinesName = "showrunner.deadlines"
+
     let responder: HTTPChannelHandler.Responder
     let http1: HTTP1Channel.Configuration
     let limits: RealtimeLimits
+    let connections: ConnectionLimits
+    let gate: ConnectionGate
+    let onTimeout: @Sendable (ConnectionDeadlineHandler.Phase) -> Void
     let upgrade: RealtimeUpgrade
     let session: RealtimeSession
 
     init(responder: @escaping HTTPChannelHandler.Responder, http1: HTTP1Channel.Configuration = .init(),
-         limits: RealtimeLimits, upgrade: RealtimeUpgrade, session: RealtimeSession) {
+         limits: RealtimeLimits, connections: ConnectionLimits, gate: ConnectionGate,
+         onTimeout: @escaping @Sendable (ConnectionDeadlineHandler.Phase) -> Void = { _ in },
+         upgrade: RealtimeUpgrade, session: RealtimeSession) {
         self.responder = Self.upgradeResponder(responder)
         self.http1 = http1
         self.limits = limits
+        self.connections = connections
+        self.gate = gate
+        self.onTimeout = onTimeout
         self.upgrade = upgrade
         self.session = session
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
+        guard gate.admit(channel) else {
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(RefusalHandler())
+                return Value(upgradeResult: channel.eventLoop.makeFailedFuture(Refused()), channel: channel)
+            }
+        }
+        return channel.eventLoop.makeCompletedFuture {
             let attempted = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
             let admitted = NIOLoopBoundBox<RealtimeUpgrade.Admission?>(nil, eventLoop: channel.eventLoop)
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
@@ -60,6 +80,7 @@ struct RealtimeChannel: ServerChildChannel, HTTPChannelHandler {
                 upgradePipelineHandler: { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
                         guard let admission = admitted.value else { preconditionFailure("upgraded without an admission") }
+                        channel.pipeline.syncOperations.removeHandler(name: Self.deadlinesName, promise: nil)
                         try session.start(channel: channel, admission: admission)
                         return UpgradeResult.websocket
                     }
@@ -84,6 +105,10 @@ struct RealtimeChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.decoderConfiguration.maxHeaderListSize = http1.httpDecoder.maxHeaderListSize
             configuration.decoderConfiguration.maxHeaderFieldCount = http1.httpDecoder.maxHeaderFieldCount
             let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try channel.pipeline.syncOperations.addHandler(
+                ConnectionDeadlineHandler(limits: connections, onTimeout: onTimeout), name: Self.deadlinesName,
+                position: .after(decoder))
             return Value(upgradeResult: negotiated, channel: channel)
         }
     }
@@ -101,6 +126,8 @@ struct RealtimeChannel: ServerChildChannel, HTTPChannelHandler {
                     try await outbound.write(contentsOf: [.head(head), .end(nil)])
                 }
             }
+        } catch is Refused {
+            return
         } catch {
             logger.debug("connection ended during upgrade", metadata: ["error": "\(error)"])
         }

@@ -11,7 +11,7 @@ struct RealtimeSession: Sendable {
     let store: Store
     let clock: any WallClock
 
-    struct EnterFact: Encodable {
+    struct EnterFact: Encodable, Sendable {
         let user_id: String
         let room_id: String
     }
@@ -30,11 +30,9 @@ struct RealtimeSession: Sendable {
     /// reconnect loop does not flood the journal). Best effort: a failed write loses one fact
     /// for scripts, never the connection.
     static func journalEnter(store: Store, user: String, room: String, at now: Int64) async throws {
-        try await store.write { db in
-            _ = try Journal.append(
-                db, type: "enter", payload: EnterFact(user_id: user, room_id: room),
-                idempotencyKey: "enter:\(user):\(room):\(now / 60_000)", at: now)
-        }
+        try await Journal.record(
+            [NewFact(type: "enter", payload: EnterFact(user_id: user, room_id: room), idempotencyKey: "enter:\(user):\(room):\(now / 60_000)")],
+            in: store, at: now)
     }
 
     /// Runs an upgraded channel (on its loop): a connection object and its two handlers.

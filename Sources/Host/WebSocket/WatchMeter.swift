@@ -14,7 +14,7 @@ struct WatchMeter: Service {
     let interval: Duration
     let logger: Logger
 
-    struct Fact: Encodable {
+    struct Fact: Encodable, Sendable {
         let user_id: String
         let room_id: String
         let minutes: Int
@@ -37,13 +37,10 @@ struct WatchMeter: Service {
         let minute = now / 60_000
         let users = current.keys.filter { previous[$0] != nil }.sorted()
         guard !users.isEmpty else { return 0 }
-        try await store.write { db in
-            for user in users {
-                _ = try Journal.append(
-                    db, type: type, payload: Fact(user_id: user, room_id: current[user]!, minutes: 1),
-                    idempotencyKey: "watch:\(user):\(minute)", at: now)
-            }
-        }
+        try await Journal.record(
+            users.map { user in
+                NewFact(type: type, payload: Fact(user_id: user, room_id: current[user]!, minutes: 1), idempotencyKey: "watch:\(user):\(minute)")
+            }, in: store, at: now)
         return users.count
     }
 

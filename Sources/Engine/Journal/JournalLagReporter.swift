@@ -1,16 +1,22 @@
-import Engine
 import Logging
 import Metrics
 import ServiceLifecycle
 
 /// Publishes each consumer's journal lag (entries behind the head) as a gauge,
 /// `showrunner.journal.lag{consumer}`, every `interval`.
-struct JournalLagReporter: Service {
+public struct JournalLagReporter: Service {
     let consumers: ConsumerRunner
     let logger: Logger
     var interval: Duration = .seconds(5)
 
-    func run() async throws {
+    /// - Parameters: consumers: the runner whose lag is reported; logger; interval: between reports.
+    public init(consumers: ConsumerRunner, logger: Logger, interval: Duration = .seconds(5)) {
+        self.consumers = consumers
+        self.logger = logger
+        self.interval = interval
+    }
+
+    public func run() async throws {
         // A graceful shutdown cancels the sleep, so the service group is not kept waiting.
         await cancelWhenGracefulShutdown { [self] in
             while !Task.isCancelled {

@@ -1,0 +1,46 @@
+import Foundation
+
+/// What `EngineParts.open` builds an engine from. The server takes the defaults with its flags;
+/// script tests, what-if replay and crash tests change what they need (a throwaway store, a fake
+/// clock, one attempt per event, which consumers run) and otherwise get the server's wiring.
+public struct EngineOptions: Sendable {
+    /// Which journal consumers the engine runs.
+    public enum Consumers: Sendable {
+        /// Gift steps, room events, activities and tasks: what a server runs.
+        case all
+        /// Activities and tasks only (what-if replay recomputes live operations, nothing else).
+        case liveOps
+        /// Gift steps only (the money crash tests).
+        case giftSteps
+    }
+
+    public var databasePath: String
+    public var scriptsPath: String
+    public var synchronous: StoreConfiguration.Synchronous = .full
+    public var limits = ScriptLimits()
+    /// The payment callback secret (the command line checks its length).
+    public var paymentSecret = "showrunner-development-payment-secret-not-for-production"
+    public var ledgerConfiguration: LedgerConfiguration = .standard
+    public var calendar = OperationsCalendar()
+    /// The money's and the scripts' wall clock (ledger time and expiry, sends, refunds,
+    /// top-ups, rooms, gift edits, `ctx.now`), so tests pin time with one clock.
+    public var clock: any WallClock = SystemWallClock()
+    /// Whether script generations are archived in the store (for rollback across restarts).
+    public var archivesGenerations = true
+    public var consumers = Consumers.all
+    /// Wraps each consumer before it is handed to the runner (crash tests inject faults).
+    public var wrapConsumer: (@Sendable (any JournalConsumer) -> any JournalConsumer)?
+    /// Attempts before an event is parked (nil: the runner's default).
+    public var consumerAttemptsMax: Int?
+    /// Entries a consumer batch reads at most (nil: the runner's default).
+    public var consumerBatchSize: Int?
+    /// How often idle consumers look for new entries.
+    public var consumerPollInterval: Duration = .milliseconds(200)
+
+    /// - Parameters: databasePath: the SQLite file (created and migrated if needed);
+    ///   scriptsPath: the scripts folder.
+    public init(databasePath: String, scriptsPath: String) {
+        self.databasePath = databasePath
+        self.scriptsPath = scriptsPath
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The engine: the store, the scripts, the rooms, the money, the journal consumers, wired in
+/// this one place. `serve`, `reconcile`, script tests, what-if replay and the crash tests all
+/// build it here (`open`), so they run the same parts the same way; the host adds its routes.
+public struct EngineParts: Sendable {
+    public let store: Store
+    public let scripts: ScriptRuntime
+    public let rooms: RoomDirectory
+    public let profiles: ProfileRegistrar
+    public let ledger: Ledger
+    public let gifts: GiftCatalog
+    public let giftSender: GiftSender
+    public let giftRefunds: GiftRefunds
+    public let topUps: TopUps
+    public let follows: Follows
+    public let bus: RoomBus
+    public let consumers: ConsumerRunner
+    public let activities: Activities
+    public let tasks: Tasks
+    public let clock: any WallClock
+    public let logger: Logger
+
+    /// Opens the database (migrating it) and prepares every part; does not load scripts.
+    /// - Throws: storage errors.
+    public static func open(_ o: EngineOptions, logger: Logger) throws -> EngineParts {
+        let store = try Store(StoreConfiguration(path: o.databasePath, synchronous: o.synchronous), logger: logger)
+        let clock = o.clock
+        let scripts = ScriptRuntime(
+            directory: o.scriptsPath, api: .standard, limits: o.limits,
+            archive: o.archivesGenerations ? StoreGenerationArchive(store: store) : MemoryGenerationArchive(), logger: logger,
+            clock: { clock.nowMillis() })
+        let rooms = RoomDirectory(store: store, clock: clock)
+        let ledger = Ledger(store: store, configuration: o.ledgerConfiguration, clock: clock)
+        let bus = RoomBus()
+        let events = HandlerEvents()
+        let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: o.calendar, events: events, logger: logger)
+        let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: o.calendar, clock: clock, events: events, logger: logger)
+        var consumers: [any JournalConsumer]
+        switch o.consumers {
+        case .all:
+            consumers = [
+                GiftStepsConsumer(scripts: scripts, ledger: ledger), RoomEventsConsumer(bus: bus),
+                ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks),
+            ]
+        case .liveOps: consumers = [ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks)]
+        case .giftSteps: consumers = [GiftStepsConsumer(scripts: scripts, ledger: ledger)]
+        }
+        if let wrap = o.wrapConsumer { consumers = consumers.map(wrap) }
+        let runner = ConsumerRunner(
+            store: store, consumers: consumers, maxAttempts: o.consumerAttemptsMax ?? 5, batchSize: o.consumerBatchSize ?? 256,
+            pollInterval: o.consumerPollInterval, clock: clock, logger: logger)
+        return EngineParts(
+            store: store, scripts: scripts, rooms: rooms, profiles: ProfileRegistrar(profiles: Profiles(store: store)),
+            ledger: ledger, gifts: GiftCatalog(store: store, clock: clock, assets: Set(o.ledgerConfiguration.assets)),
+            giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts, clock: clock),
+            giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock),
+            topUps: TopUps(store: store, ledger: ledger, secret: o.paymentSecret, clock: clock),
+            follows: Follows(store: store, clock: clock), bus: bus, consumers: runner,
+            activities: activities, tasks: tasks, clock: clock, logger: logger)
+    }
+
+    /// Loads the scripts folder, then the activities it declares; a server does not start on a
+    /// broken folder.
+    /// - Throws: `GenerationRejected` with every problem.
+    public func loadScripts() async throws {
+        let report = await scripts.reload(trigger: "start")
+        guard report.ok else { throw GenerationRejected(problems: report.problems) }
+        try await activities.load()
+    }
+
+    /// Activates `files` as the scripts (script tests hand them over without a folder), then
+    /// loads the activities they declare.
+    /// - Throws: `GenerationRejected` with every problem.
+    public func activate(_ files: [ScriptFile], trigger: String) async throws {
+        let report = await scripts.activate(files, trigger: trigger)
+        guard report.ok else { throw GenerationRejected(problems: report.problems) }
+        try await activities.load()
+    }
+
+    /// Long-lived services to run in the application's service group.
+    public func services(watchScripts: Bool, pendingExpiryInterval: Duration = PendingExpiry.intervalDefault) -> [any Service] {
+        var list: [any Service] = [
+            consumers, JournalLagReporter(consumers: consumers, logger: logger), Ticker(store: store, clock: clock, logger: logger),
+            LeaderboardFeedService(feed: activities.feed, book: activities.leaderboards, bus: bus),
+        ]
+        list.append(PendingExpiry(ledger: ledger, interval: pendingExpiryInterval, logger: logger))
+        if watchScripts { list.append(ScriptWatcher(runtime: scripts)) }
+        return list
+    }
+}

@@ -1,0 +1,1832 @@
+// Generated from docs/openapi.yaml by `make openapi`: edit the YAML, then run it.
+// OpenAPITests fails while this copy differs from the YAML.
+
+/// The OpenAPI document served at `GET /openapi.yaml`.
+enum OpenAPIDocument {
+    /// docs/openapi.yaml, byte for byte.
+    static let text = #"""
+openapi: 3.1.0
+info:
+  title: Showrunner HTTP API
+  version: 0.1.0
+  summary: Live operations of a livestreaming platform - rooms, money, gifts, activities, tasks, realtime.
+  description: |
+    Every HTTP route of `showrunner serve`. The WebSocket protocol spoken after the upgrade of
+    `GET /v1/rooms/{room}/ws` is described in `docs/protocol.md`.
+
+    Authentication: `/v1/...` routes take a bearer token (`Authorization: Bearer <token>`, minted by
+    `showrunner token issue`); any role may call them unless a route says otherwise.
+    `/v1/admin/...` routes need the `operator` or `admin` role: another role is 403 `forbidden`.
+    A missing, malformed, tampered or expired token is 401 (`missing_token`, `malformed_token`,
+    `bad_signature`, `token_expired`) with `WWW-Authenticate: Bearer`. Public routes: `/healthz`,
+    `/metrics`, `/openapi.yaml`, the payment callback (HMAC-signed instead) and the WebSocket URL
+    (anonymous watchers allowed).
+
+    Errors: every failure is JSON `{"error": code, "message": text}` (schema `Error`); the codes each
+    route can answer are listed in its description. A path that matches no route is 404
+    `not_found`. When the server holds as many connections as it may (`serve
+    --connections-max`), a new connection is answered 503 `too_many_connections` and closed,
+    whatever the route.
+
+    Request bodies are read strictly, and each refusal is 400 on every route with a body: text
+    that is not one JSON object in exact RFC 8259 syntax, or nested deeper than 32
+    (`malformed_json`); a key twice in one object (`duplicate_field`); a top-level field the route
+    does not take (`unknown_field`); a missing, null or mistyped field, a number with a fraction or
+    an exponent or outside Int64, or text holding U+0000-U+001F or U+007F (`invalid_field`). A
+    body over the server's `--body-bytes-max` (64 KiB by default) is 413 `payload_too_large`.
+
+    Lengths: where a description says bytes, the server counts UTF-8 bytes; `maxLength` counts
+    characters, so for non-ASCII text the byte limit is the one that applies.
+
+    Examples use the demo data of `showrunner demo seed` (rooms `lobby`, `music-1`, `games-1`;
+    gifts `rose`, `ticket-box`, `lucky-star`, `rocket`; users `viewer-1`..`viewer-3`,
+    `streamer-ava`, `streamer-bo`, `streamer-cy`, `ops-1`) and the bundled `Scripts/`
+    (activities `lucky-wheel`, `spring-gala`, `treasure-chest`; tasks `daily-gifts`,
+    `daily-danmaku`, `daily-watch`, `gift-levels`, `newbie-gifts`).
+servers:
+  - url: /
+security:
+  - bearerAuth: []
+tags:
+  - name: service
+  - name: session
+  - name: rooms
+  - name: realtime
+  - name: gifts
+  - name: wallet
+  - name: payments
+  - name: admin money
+  - name: journal
+  - name: scripts
+  - name: live ops
+paths:
+  /healthz:
+    get:
+      operationId: health
+      tags: [service]
+      summary: Liveness and version.
+      security: []
+      responses:
+        '200':
+          description: The server is up.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Health'}
+  /metrics:
+    get:
+      operationId: metrics
+      tags: [service]
+      summary: Prometheus metrics (text exposition format 0.0.4).
+      security: []
+      responses:
+        '200':
+          description: Counters, gauges and histograms of the process.
+          content:
+            text/plain:
+              schema: {type: string}
+  /openapi.yaml:
+    get:
+      operationId: openapi
+      tags: [service]
+      summary: This document.
+      security: []
+      responses:
+        '200':
+          description: The OpenAPI document the server was built with.
+          content:
+            application/yaml:
+              schema: {type: string}
+  /v1/whoami:
+    get:
+      operationId: whoami
+      tags: [session]
+      summary: Who the token speaks for.
+      responses:
+        '200':
+          description: The caller.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/WhoAmI'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/admin/ping:
+    get:
+      operationId: adminPing
+      tags: [session]
+      summary: Proves the role check (operator, admin).
+      responses:
+        '200':
+          description: The caller is staff.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pong'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/rooms:
+    post:
+      operationId: createRoom
+      tags: [rooms]
+      summary: Create a room (operator, admin).
+      description: |
+        Errors: 400 `invalid_room_id`, `invalid_streamer_id`, `invalid_title`, `invalid_category`
+        and the body errors; 409 `room_exists`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateRoom'}
+      responses:
+        '201':
+          description: The room created.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Room'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/rooms/{room}:
+    get:
+      operationId: getRoom
+      tags: [rooms]
+      summary: One room.
+      description: 'Errors: 404 `room_not_found`.'
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      responses:
+        '200':
+          description: The room.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Room'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/rooms/{room}/follow:
+    get:
+      operationId: getFollow
+      tags: [rooms]
+      summary: Whether the caller follows the room's streamer, and the streamer's follower count.
+      description: 'Errors: 404 `room_not_found`.'
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      responses:
+        '200':
+          description: The follow state.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/FollowState'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+    post:
+      operationId: follow
+      tags: [rooms]
+      summary: Follow the room's streamer (no change when already following); journals `follow`.
+      description: |
+        Errors: 404 `room_not_found`; 409 `cannot_follow_self` (the caller is the streamer),
+        `too_many_follows` (5,000 per viewer).
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      responses:
+        '200':
+          description: The follow state after following.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/FollowState'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+    delete:
+      operationId: unfollow
+      tags: [rooms]
+      summary: Stop following the room's streamer (no change when not following).
+      description: 'Errors: 404 `room_not_found`.'
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      responses:
+        '200':
+          description: The follow state after unfollowing.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/FollowState'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/rooms/{room}/ws:
+    get:
+      operationId: roomWebSocket
+      tags: [realtime]
+      summary: The room's WebSocket (see docs/protocol.md).
+      description: |
+        With `Connection: Upgrade` and `Upgrade: websocket` the connection switches protocols (101)
+        when the token, the room and the cursor check out; otherwise the upgrade is refused with a
+        bare 400 (no body). A plain GET runs the same checks and says why: 401 for a bad token
+        (`malformed_token`, `bad_signature`, `token_expired`), 404 `room_not_found`, 400
+        `invalid_cursor`, or 400 `upgrade_required` when everything is fine. No token at all is an
+        anonymous watcher, which may watch but never send.
+      security:
+        - {}
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/Room'
+        - name: token
+          in: query
+          description: The bearer token, for browsers that cannot set headers on an upgrade. The `Authorization` header wins when both are given.
+          schema: {type: string}
+        - name: epoch
+          in: query
+          description: Resume cursor - the epoch last seen. Give both `epoch` and `offset`, or neither.
+          schema: {type: string}
+        - name: offset
+          in: query
+          description: Resume cursor - the last offset seen in `epoch`.
+          schema: {type: integer, format: int64, minimum: 0}
+      responses:
+        '101':
+          description: Switched to the WebSocket protocol.
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/rooms/{room}/danmaku:
+    get:
+      operationId: danmakuLog
+      tags: [realtime]
+      summary: The room's durable danmaku log, oldest first after `since`.
+      description: 'Errors: 404 `room_not_found`; 400 `invalid_since`, `invalid_limit`.'
+      parameters:
+        - $ref: '#/components/parameters/Room'
+        - name: since
+          in: query
+          description: Journal offset to read after (the `next` of the previous page).
+          schema: {type: integer, format: int64, minimum: 0, default: 0}
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 500, default: 100}
+      responses:
+        '200':
+          description: A page of the log.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/DanmakuPage'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/rooms/{room}/mutes:
+    post:
+      operationId: muteUser
+      tags: [realtime]
+      summary: Mute a user in the room (the room's streamer, operator, admin).
+      description: |
+        Errors: 404 `room_not_found`; 403 `forbidden` when the caller is neither the room's
+        streamer nor staff; 400 `invalid_user_id`, `invalid_mute_duration` and the body errors.
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/MuteRequest'}
+      responses:
+        '204':
+          description: Muted.
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/moderation/words:
+    get:
+      operationId: getWords
+      tags: [realtime]
+      summary: The keyword list of the danmaku filter (operator, admin).
+      responses:
+        '200':
+          description: The list in force.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/WordList'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+    put:
+      operationId: putWords
+      tags: [realtime]
+      summary: Replace the keyword list, stored and swapped in atomically (operator, admin).
+      description: 'Errors: 400 `invalid_word_list` and the body errors.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/WordList'}
+      responses:
+        '200':
+          description: The list now in force.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/WordList'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/broadcasts:
+    post:
+      operationId: broadcast
+      tags: [realtime]
+      summary: Publish a `broadcast` event to every room (operator, admin).
+      description: 'Errors: 400 `invalid_text` and the body errors.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/TextBody'}
+      responses:
+        '200':
+          description: How many rooms it was published to.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Delivered'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/rooms/{room}/notices:
+    post:
+      operationId: notice
+      tags: [realtime]
+      summary: Publish a `notice` event to one room (operator, admin).
+      description: 'Errors: 404 `room_not_found`; 400 `invalid_text` and the body errors.'
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/TextBody'}
+      responses:
+        '200':
+          description: Published to the room.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Delivered'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/gifts:
+    get:
+      operationId: listGifts
+      tags: [gifts]
+      summary: The whole gift catalog, cheapest first (operator, admin).
+      responses:
+        '200':
+          description: Every gift.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GiftList'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/gifts/{id}:
+    put:
+      operationId: putGift
+      tags: [gifts]
+      summary: Create or replace a gift; each edit is a new version (operator, admin).
+      description: |
+        Fields left out take their defaults: split 5000/1000/4000, no effect asset, no combo,
+        offered in every room, `count_max` 9999, no time window.
+        Errors: 400 `invalid_id`, `invalid_name`, `invalid_price_coins`, `invalid_split` (basis
+        points non-negative, summing to 10000), `invalid_effect_asset` (not a known asset),
+        `invalid_combo_window_seconds`, `invalid_count_max`, `invalid_rooms` (also when both
+        `rooms` and `categories` are given), `invalid_categories`, `invalid_enabled_until` (not
+        after `enabled_from`) and the body errors.
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: Gift id.
+          schema: {type: string, pattern: '^[a-z0-9][a-z0-9_-]{0,63}$'}
+          example: rose
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/GiftEdit'}
+      responses:
+        '200':
+          description: The gift as stored, with its new version.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Gift'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/rooms/{room}/gifts:
+    get:
+      operationId: roomGifts
+      tags: [gifts]
+      summary: The gifts offered in the room now, cheapest first.
+      description: 'Errors: 404 `room_not_found`.'
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      responses:
+        '200':
+          description: The offered gifts.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GiftList'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+    post:
+      operationId: sendGift
+      tags: [gifts]
+      summary: Send a gift to the room's streamer, paid in coins.
+      description: |
+        Answers after the commit is durable. Idempotent per sender by `idempotency_key`: the same
+        key and body answer the first receipt or the first refusal found by the checks; another
+        body is 409.
+        Errors: 400 `invalid_idempotency_key`, `invalid_count` (below 1 or above the gift's
+        `count_max`), `gift_to_self` and the body errors; 404 `room_not_found`, `gift_not_found`;
+        409 `idempotency_conflict`; 422 `gift_not_offered`, `gift_refused` (a gift step said no),
+        `insufficient_funds`, `amount_overflow`.
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/GiftSend'}
+      responses:
+        '200':
+          description: The receipt.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GiftReceipt'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/gift-sends/{offset}/refund:
+    post:
+      operationId: refundGift
+      tags: [gifts]
+      summary: Refund a sent gift, named by the journal offset of its `gift` fact (operator, admin).
+      description: |
+        Reverses the gift's transfers and the step grants that agree (`on_refund`); lists the rest
+        under `manual`.
+        Errors: 400 `invalid_path` (not an integer), `invalid_reason` and the body errors; 404
+        `gift_not_found`; 409 `already_refunded`, `already_reversed`; 422 `insufficient_funds`
+        (the receiver spent it), `amount_overflow`.
+      parameters:
+        - name: offset
+          in: path
+          required: true
+          description: Journal offset of the gift send.
+          schema: {type: integer, format: int64}
+          example: 1
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/RefundRequest'}
+      responses:
+        '200':
+          description: What the refund did.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GiftRefund'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/wallet:
+    get:
+      operationId: wallet
+      tags: [wallet]
+      summary: The caller's balances by asset.
+      responses:
+        '200':
+          description: Balances in minor units.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Balances'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/wallet/transfers:
+    get:
+      operationId: walletTransfers
+      tags: [wallet]
+      summary: The caller's transfer history, newest first, paginated.
+      description: 'Errors: 400 `invalid_query` (limit not an integer), `invalid_limit`, `invalid_cursor`.'
+      parameters:
+        - name: cursor
+          in: query
+          description: The `next_cursor` of the previous page (an empty one is 400 `invalid_cursor`).
+          schema: {type: string, minLength: 1}
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 200, default: 50}
+      responses:
+        '200':
+          description: A page of transfers.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/TransferPage'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/payments/callback:
+    post:
+      operationId: paymentCallback
+      tags: [payments]
+      summary: A payment provider's signed notice that coins were bought (public, HMAC-signed).
+      description: |
+        No bearer token: the signature is the authentication. `X-Signature` is the hex
+        HMAC-SHA256, keyed with the payment secret (`--payment-secret`,
+        `SHOWRUNNER_PAYMENT_SECRET`), of `"<X-Timestamp>.<raw body>"`; `X-Timestamp` must be
+        within 300 s of the server's clock. The signature is checked before the body is read as
+        JSON. Idempotent by `order_id`: a replay answers the first body exactly (the balance as of
+        that credit); another body for the same order is 409.
+        Errors: 401 `missing_signature`, `stale_timestamp`, `bad_signature`; 400 `invalid_order_id`,
+        `invalid_user_id`, `invalid_amount_coins` and the body errors; 409 `idempotency_conflict`;
+        422 `amount_overflow`.
+      security: []
+      parameters:
+        - name: X-Timestamp
+          in: header
+          required: true
+          description: Unix time of signing, in whole seconds (1-12 digits).
+          schema: {type: string, pattern: '^[0-9]{1,12}$'}
+          example: '1700000000'
+        - name: X-Signature
+          in: header
+          required: true
+          description: Hex HMAC-SHA256 of `"<X-Timestamp>.<raw body>"` (either case).
+          schema: {type: string, pattern: '^[0-9a-fA-F]{64}$'}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/PaymentCallback'}
+      responses:
+        '200':
+          description: Credited (or the replay of the first credit).
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/TopUpReceipt'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/wallets/{user}/grants:
+    post:
+      operationId: grant
+      tags: [admin money]
+      summary: Grant an asset to a user from the promotions account, journaled (operator, admin).
+      description: |
+        Idempotent by `idempotency_key` (ledger id `admin-grant:<key>`): the same key and body
+        answer the first result, including a first refusal on ledger state.
+        Errors: 400 `invalid_reason`, `invalid_idempotency_key`, `invalid_account` (the user id),
+        `unknown_asset`, `invalid_amount` and the body errors; 409 `idempotency_conflict`; 422
+        `amount_overflow`.
+      parameters:
+        - name: user
+          in: path
+          required: true
+          description: User id, 1-64 of `[A-Za-z0-9_-]`.
+          schema: {type: string}
+          example: viewer-1
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Grant'}
+      responses:
+        '201':
+          description: The transfer (or the first one, replayed).
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Transfer'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/transfers/{id}/reversals:
+    post:
+      operationId: reverseTransfer
+      tags: [admin money]
+      summary: Reverse a transfer, journaled (operator, admin).
+      description: |
+        Idempotent by `idempotency_key` (ledger id `admin-reversal:<key>`).
+        Errors: 400 `invalid_reason`, `invalid_idempotency_key`, `invalid_memo` and the body
+        errors; 404 `transfer_not_found`; 409 `idempotency_conflict`, `already_reversed`; 422
+        `transfer_not_reversible`, `insufficient_funds`, `amount_overflow`.
+      parameters:
+        - $ref: '#/components/parameters/TransferID'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/ReasonBody'}
+      responses:
+        '201':
+          description: The reversal transfer.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Transfer'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/pending-transfers:
+    post:
+      operationId: createPending
+      tags: [admin money]
+      summary: Reserve an amount on the debit account until posted, voided or expired (operator, admin).
+      description: |
+        The transfer's id is `admin-pending:<idempotency_key>`.
+        Errors: 400 `invalid_reason`, `invalid_idempotency_key`, `invalid_account`,
+        `unknown_asset`, `invalid_amount`, `same_account`, `invalid_timeout` and the body errors;
+        409 `idempotency_conflict`; 422 `insufficient_funds`, `amount_overflow`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/PendingCreate'}
+      responses:
+        '201':
+          description: The `pending` transfer.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Transfer'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/pending-transfers/{id}:
+    get:
+      operationId: getPending
+      tags: [admin money]
+      summary: Where a pending transfer stands (operator, admin).
+      description: 'Errors: 400 `invalid_idempotency_key`; 404 `pending_not_found`.'
+      parameters:
+        - $ref: '#/components/parameters/TransferID'
+      responses:
+        '200':
+          description: The pending transfer and what closed it.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PendingStatus'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/admin/pending-transfers/{id}/post:
+    post:
+      operationId: postPending
+      tags: [admin money]
+      summary: Move up to the reserved amount (all when `amount` is left out) and release the rest (operator, admin).
+      description: |
+        Errors: 400 `invalid_reason`, `invalid_idempotency_key`, `invalid_amount` and the body
+        errors; 404 `pending_not_found`; 409 `idempotency_conflict`, `pending_already_closed`,
+        `pending_expired`; 422 `post_exceeds_pending`, `amount_overflow`.
+      parameters:
+        - $ref: '#/components/parameters/TransferID'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/PendingPost'}
+      responses:
+        '201':
+          description: The `post` transfer.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Transfer'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/pending-transfers/{id}/void:
+    post:
+      operationId: voidPending
+      tags: [admin money]
+      summary: Release a reservation (operator, admin).
+      description: |
+        Errors: 400 `invalid_reason`, `invalid_idempotency_key` and the body errors; 404
+        `pending_not_found`; 409 `idempotency_conflict`, `pending_already_closed`,
+        `pending_expired`.
+      parameters:
+        - $ref: '#/components/parameters/TransferID'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/ReasonBody'}
+      responses:
+        '201':
+          description: The `void` transfer.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Transfer'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/journal/parked:
+    get:
+      operationId: parkedEvents
+      tags: [journal]
+      summary: Journal events a consumer gave up on (dead letters) (operator, admin).
+      description: 'Errors: 400 `invalid_query` (status or limit).'
+      parameters:
+        - name: status
+          in: query
+          schema: {type: string, enum: [parked, resolved, all], default: parked}
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 500, default: 100}
+      responses:
+        '200':
+          description: The events.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ParkedList'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/journal/parked/{id}/retry:
+    post:
+      operationId: retryParked
+      tags: [journal]
+      summary: Re-apply one parked event (operator, admin).
+      description: |
+        Errors: 400 `invalid_path` (not an integer); 404 `parked_event_not_found`; 409
+        `parked_event_already_resolved` (an `Error`), or the event failed again (a `Retried` with
+        `resolved: false`); 422 `unknown_consumer`.
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {type: integer, format: int64}
+          example: 1
+      responses:
+        '200':
+          description: Applied; the event is resolved.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Retried'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409':
+          description: Already resolved, or failed again.
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - {$ref: '#/components/schemas/Retried'}
+                  - {$ref: '#/components/schemas/Error'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/journal/lag:
+    get:
+      operationId: journalLag
+      tags: [journal]
+      summary: How many journal entries each consumer is behind (operator, admin).
+      responses:
+        '200':
+          description: Lag by consumer.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Lag'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/scripts:
+    get:
+      operationId: scripts
+      tags: [scripts]
+      summary: The generation serving, its files and declarations, the last reload, kept generations (operator, admin).
+      responses:
+        '200':
+          description: The scripts overview.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ScriptsOverview'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/scripts/reload:
+    post:
+      operationId: reloadScripts
+      tags: [scripts]
+      summary: Reload the scripts folder (operator, admin).
+      description: On any problem the old generation keeps serving and the answer is 422 `scripts_invalid` with every problem.
+      responses:
+        '200':
+          description: The new generation serves.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ReloadReport'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '422': {$ref: '#/components/responses/ScriptsInvalid'}
+  /v1/admin/scripts/rollback:
+    post:
+      operationId: rollbackScripts
+      tags: [scripts]
+      summary: Go back to the previous generation, or to a kept one by hash (operator, admin).
+      description: |
+        An empty body means the previous generation.
+        Errors: 400 the body errors; 404 `unknown_generation`; 409 `no_previous_generation`; 422
+        `scripts_invalid`.
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Rollback'}
+      responses:
+        '200':
+          description: The generation now serving.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ReloadReport'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/ScriptsInvalid'}
+  /v1/activities:
+    get:
+      operationId: activities
+      tags: [live ops]
+      summary: Live activities, with the caller's standing on each board.
+      responses:
+        '200':
+          description: The live activities.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ActivityList'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/activities/{id}:
+    get:
+      operationId: activity
+      tags: [live ops]
+      summary: An activity's window, boards and the published odds of its chests and wheels.
+      description: 'Errors: 404 `activity_not_found`.'
+      parameters:
+        - $ref: '#/components/parameters/Activity'
+      responses:
+        '200':
+          description: The activity.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ActivityDetail'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/activities/{id}/leaderboards/{board}:
+    get:
+      operationId: leaderboard
+      tags: [live ops]
+      summary: A page of a board - the top, or around a member; closed periods stay readable.
+      description: 'Errors: 404 `activity_not_found`, `leaderboard_not_found`; 400 `invalid_query` (limit not an integer), `invalid_limit`.'
+      parameters:
+        - $ref: '#/components/parameters/Activity'
+        - name: board
+          in: path
+          required: true
+          schema: {type: string}
+          example: chatters
+        - name: period
+          in: query
+          description: The period key (e.g. `2027-01-20` for a daily board); the current one when empty or absent.
+          schema: {type: string}
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 100, default: 10}
+        - name: around
+          in: query
+          description: A member to center the page on (empty or absent - the top).
+          schema: {type: string}
+      responses:
+        '200':
+          description: The page.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/LeaderboardPage'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/activities/{id}/wheels/{wheel}/spin:
+    post:
+      operationId: spinWheel
+      tags: [live ops]
+      summary: Spin a wheel - its cost and reward move in one transaction.
+      description: |
+        Same key and wheel answer the first outcome.
+        Errors: 404 `activity_not_found`, `wheel_not_found`; 400 `invalid_idempotency_key` and the
+        body errors; 409 `idempotency_conflict` (key used for another wheel), `activity_not_live`,
+        `wheel_empty`; 422 `insufficient_funds`, `amount_overflow`.
+      parameters:
+        - $ref: '#/components/parameters/Activity'
+        - name: wheel
+          in: path
+          required: true
+          schema: {type: string}
+          example: classic
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/SpinRequest'}
+      responses:
+        '200':
+          description: The draw, the reward and the caller's balances.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Spin'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/tasks:
+    get:
+      operationId: tasks
+      tags: [live ops]
+      summary: The caller's progress and stage states on every task.
+      responses:
+        '200':
+          description: The tasks.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/TaskList'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/tasks/{id}/claim:
+    post:
+      operationId: claimTask
+      tags: [live ops]
+      summary: Claim a reached stage's rewards, once per period.
+      description: |
+        Errors: 404 `task_not_found`; 400 `invalid_stage` and the body errors; 409
+        `task_not_live`, `stage_not_reached`, `already_claimed`; 422 `amount_overflow`.
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {type: string}
+          example: daily-gifts
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/ClaimRequest'}
+      responses:
+        '200':
+          description: The rewards paid and the caller's balances.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/TaskClaim'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/inventory:
+    get:
+      operationId: inventory
+      tags: [live ops]
+      summary: The caller's badges and items.
+      responses:
+        '200':
+          description: The inventory.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Inventory'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+components:
+  securitySchemes:
+    bearerAuth:
+      type: http
+      scheme: bearer
+      bearerFormat: showrunner token
+      description: |
+        `base64url(JSON {"sub","role","exp"}) + "." + base64url(HMAC-SHA256)`, minted by
+        `showrunner token issue --user ID --role viewer|streamer|operator|admin|partner`. The
+        `token` query parameter is accepted as well (the header wins).
+  parameters:
+    Room:
+      name: room
+      in: path
+      required: true
+      description: Room id, `^[a-z0-9][a-z0-9_-]{0,63}$`; anything else is 404 `room_not_found`.
+      schema: {type: string}
+      example: lobby
+    Activity:
+      name: id
+      in: path
+      required: true
+      description: Activity id, as declared in `Scripts/activities/`.
+      schema: {type: string}
+      example: lucky-wheel
+    TransferID:
+      name: id
+      in: path
+      required: true
+      description: A ledger transfer id, 1-128 bytes of printable ASCII without spaces (e.g. `admin-pending:k1`).
+      schema: {type: string}
+      example: 'demo-coins:viewer-1'
+  responses:
+    BadRequest:
+      description: The request is malformed or a field is invalid; the codes are in the route's description.
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    Unauthorized:
+      description: Missing, malformed, tampered or expired credentials.
+      headers:
+        WWW-Authenticate:
+          schema: {type: string}
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    Forbidden:
+      description: The caller's role may not do this (`forbidden`).
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    NotFound:
+      description: Nothing has this id, or no route has this path (`not_found`).
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    Conflict:
+      description: The state forbids it, or an idempotency key was used with another body.
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    PayloadTooLarge:
+      description: The body is over the server's limit (`payload_too_large`).
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    Unprocessable:
+      description: Well-formed, but refused on the current state (funds, limits, a script's verdict).
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    ScriptsInvalid:
+      description: The scripts were refused (`scripts_invalid`) and the old generation keeps serving.
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/ScriptsInvalid'}
+  schemas:
+    Error:
+      type: object
+      additionalProperties: false
+      required: [error, message]
+      properties:
+        error:
+          type: string
+          pattern: '^[a-z][a-z0-9_]*$'
+          description: Stable machine code, e.g. `room_not_found`.
+        message:
+          type: string
+          description: A sentence for people.
+    ScriptsInvalid:
+      type: object
+      additionalProperties: false
+      required: [error, message, report]
+      properties:
+        error: {type: string, const: scripts_invalid}
+        message: {type: string, description: 'Every problem, one `path:line: message` per line.'}
+        report: {$ref: '#/components/schemas/ReloadReport'}
+    Health:
+      type: object
+      additionalProperties: false
+      required: [status, version, mode]
+      properties:
+        status: {type: string, const: ok}
+        version: {type: string}
+        mode: {type: string, enum: [production, development], description: '`development` when started with `--dev` (public secrets).'}
+    Role:
+      type: string
+      enum: [viewer, streamer, operator, admin, partner]
+    WhoAmI:
+      type: object
+      additionalProperties: false
+      required: [user_id, role, expires_at]
+      properties:
+        user_id: {type: string}
+        role: {$ref: '#/components/schemas/Role'}
+        expires_at: {type: integer, format: int64, description: 'The token''s `exp`: whole seconds since 1970.'}
+    Pong:
+      type: object
+      additionalProperties: false
+      required: [pong, role]
+      properties:
+        pong: {type: boolean, const: true}
+        role: {$ref: '#/components/schemas/Role'}
+    Millis:
+      type: integer
+      format: int64
+      description: Milliseconds since the Unix epoch.
+    UserID:
+      type: string
+      pattern: '^[A-Za-z0-9_-]{1,64}$'
+    AssetID:
+      type: string
+      pattern: '^[a-z][a-z0-9_]{0,31}$'
+      description: '`coins`, `tickets`, `revenue`, or an asset the server declares (`--asset`); another is 400 `unknown_asset`.'
+    IdempotencyKey:
+      type: string
+      pattern: '^[\x21-\x7E]{1,100}$'
+      description: 1-100 bytes of printable ASCII without spaces.
+    Reason:
+      type: string
+      minLength: 1
+      maxLength: 200
+      pattern: '^[^\x00-\x1F\x7F]*[^\x00-\x1F\x7F\s][^\x00-\x1F\x7F]*$'
+      description: Why, for the audit trail - 1-200 bytes, not only spaces.
+    Room:
+      type: object
+      additionalProperties: false
+      required: [id, streamer_id, title, category, created_at]
+      properties:
+        id: {type: string}
+        streamer_id: {type: string}
+        title: {type: string}
+        category: {type: string}
+        created_at: {$ref: '#/components/schemas/Millis'}
+    CreateRoom:
+      type: object
+      additionalProperties: false
+      required: [id, streamer_id, title, category]
+      properties:
+        id: {type: string, pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', examples: [new-room]}
+        streamer_id: {$ref: '#/components/schemas/UserID'}
+        title:
+          type: string
+          minLength: 1
+          maxLength: 100
+          pattern: '^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$'
+          description: 1-100 characters, not blank, no control characters.
+        category:
+          type: string
+          minLength: 1
+          maxLength: 40
+          pattern: '^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$'
+          description: 1-40 characters, not blank, no control characters.
+    FollowState:
+      type: object
+      additionalProperties: false
+      required: [streamer_id, following, followers]
+      properties:
+        streamer_id: {type: string}
+        following: {type: boolean}
+        since: {$ref: '#/components/schemas/Millis'}
+        followers: {type: integer, minimum: 0}
+    Danmaku:
+      type: object
+      additionalProperties: false
+      required: [id, room, user_id, text, mode, color, score, at]
+      properties:
+        id: {type: integer, format: int64, description: Journal offset - the durable id and the log cursor.}
+        room: {type: string}
+        user_id: {type: string}
+        text: {type: string}
+        mode: {type: string, enum: [scroll, top, bottom]}
+        color: {type: string, pattern: '^#[0-9A-Fa-f]{6}$'}
+        score: {type: integer}
+        at: {$ref: '#/components/schemas/Millis'}
+    DanmakuPage:
+      type: object
+      additionalProperties: false
+      required: [items, next]
+      properties:
+        items:
+          type: array
+          items: {$ref: '#/components/schemas/Danmaku'}
+        next: {type: integer, format: int64, minimum: 0, description: The `since` of the next page.}
+    MuteRequest:
+      type: object
+      additionalProperties: false
+      required: [user_id, seconds]
+      properties:
+        user_id: {$ref: '#/components/schemas/UserID'}
+        seconds: {type: integer, minimum: 1, maximum: 2592000}
+    KeywordRule:
+      type: object
+      additionalProperties: false
+      required: [word, category, action, score]
+      properties:
+        word: {type: string, minLength: 1, maxLength: 32, pattern: '^[^\x00-\x1F\x7F]*[^\x00-\x1F\x7F\s][^\x00-\x1F\x7F]*$', description: '1-32 characters, not blank; matched case-insensitively.'}
+        category: {type: string, minLength: 1, maxLength: 32, pattern: '^[^\x00-\x1F\x7F]*$'}
+        action: {type: string, enum: [block, mask, score]}
+        score: {type: integer, minimum: 0, maximum: 1000}
+    WordList:
+      type: object
+      additionalProperties: false
+      required: [words]
+      properties:
+        words:
+          type: array
+          maxItems: 50000
+          items: {$ref: '#/components/schemas/KeywordRule'}
+    TextBody:
+      type: object
+      additionalProperties: false
+      required: [text]
+      properties:
+        text: {type: string, minLength: 1, maxLength: 500, pattern: '^[^\x00-\x1F\x7F]*[^\x00-\x1F\x7F\s][^\x00-\x1F\x7F]*$', description: '1-500 characters, not blank.'}
+    Delivered:
+      type: object
+      additionalProperties: false
+      required: [rooms]
+      properties:
+        rooms: {type: integer, minimum: 0}
+    GiftSplit:
+      type: object
+      additionalProperties: false
+      required: [streamer_bp, guild_bp, platform_bp]
+      description: Shares in basis points, non-negative, summing to 10000.
+      properties:
+        streamer_bp: {type: integer, format: int64, minimum: 0, maximum: 10000}
+        guild_bp: {type: integer, format: int64, minimum: 0, maximum: 10000}
+        platform_bp: {type: integer, format: int64, minimum: 0, maximum: 10000}
+      examples:
+        - {streamer_bp: 5000, guild_bp: 1000, platform_bp: 4000}
+    GiftScope:
+      type: object
+      additionalProperties: false
+      required: [kind, values]
+      properties:
+        kind: {type: string, enum: [all, rooms, categories]}
+        values:
+          type: array
+          items: {type: string}
+    Gift:
+      type: object
+      additionalProperties: false
+      required: [id, version, name, price_coins, split, combo_window_seconds, scope, count_max, updated_at]
+      properties:
+        id: {type: string}
+        version: {type: integer, format: int64, minimum: 1}
+        name: {type: string}
+        price_coins: {type: integer, format: int64, minimum: 1}
+        split: {$ref: '#/components/schemas/GiftSplit'}
+        effect_asset: {type: string}
+        combo_window_seconds: {type: integer, format: int64, minimum: 0}
+        scope: {$ref: '#/components/schemas/GiftScope'}
+        count_max: {type: integer, format: int64, minimum: 1}
+        enabled_from: {$ref: '#/components/schemas/Millis'}
+        enabled_until: {$ref: '#/components/schemas/Millis'}
+        updated_at: {$ref: '#/components/schemas/Millis'}
+    GiftList:
+      type: object
+      additionalProperties: false
+      required: [gifts]
+      properties:
+        gifts:
+          type: array
+          items: {$ref: '#/components/schemas/Gift'}
+    GiftEdit:
+      type: object
+      additionalProperties: false
+      required: [name, price_coins]
+      description: Optional fields may also be null, which means the default. `rooms` and `categories` exclude each other.
+      not: {required: [rooms, categories]}
+      properties:
+        name: {type: string, minLength: 1, maxLength: 40, pattern: '^[^\x00-\x1F\x7F]*[^\x00-\x1F\x7F\s][^\x00-\x1F\x7F]*$', description: 1-40 characters once spaces are trimmed.}
+        price_coins: {type: integer, format: int64, minimum: 1, maximum: 100000000}
+        split:
+          oneOf:
+            - {$ref: '#/components/schemas/GiftSplit'}
+            - {type: 'null'}
+        effect_asset:
+          oneOf:
+            - {$ref: '#/components/schemas/AssetID'}
+            - {type: 'null'}
+        combo_window_seconds: {type: [integer, 'null'], format: int64, minimum: 0, maximum: 3600}
+        rooms:
+          type: [array, 'null']
+          minItems: 1
+          maxItems: 1000
+          items: {type: string, minLength: 1, maxLength: 64, pattern: '^[^\x00-\x1F\x7F]*$'}
+          description: Offer only in these rooms (1-64 bytes each); exclusive with `categories`.
+        categories:
+          type: [array, 'null']
+          minItems: 1
+          maxItems: 1000
+          items: {type: string, minLength: 1, maxLength: 64, pattern: '^[^\x00-\x1F\x7F]*$'}
+          description: Offer only in rooms of these categories (1-64 bytes each); exclusive with `rooms`.
+        count_max: {type: [integer, 'null'], format: int64, minimum: 1, maximum: 100000}
+        enabled_from: {type: [integer, 'null'], format: int64, description: Offered from (ms since the epoch).}
+        enabled_until: {type: [integer, 'null'], format: int64, description: 'Offered until (ms, exclusive); after `enabled_from`.'}
+      examples:
+        - {name: Rose, price_coins: 1}
+    GiftSend:
+      type: object
+      additionalProperties: false
+      required: [gift_id, count, idempotency_key]
+      properties:
+        gift_id: {type: string, pattern: '^[^\x00-\x1F\x7F]*$', examples: [rose]}
+        count: {type: integer, format: int64, minimum: 1, maximum: 100000, description: 1 to the gift's `count_max`.}
+        idempotency_key: {type: string, pattern: '^[\x21-\x7E]{1,88}$', description: '1-88 bytes of printable ASCII without spaces, unique per sender.'}
+      examples:
+        - {gift_id: rose, count: 1, idempotency_key: k1}
+    GiftReceipt:
+      type: object
+      additionalProperties: false
+      required: [send_id, room_id, sender_id, streamer_id, gift_id, gift_version, count, price_coins, total_coins,
+                 streamer_revenue, guild_share, platform_fee, combo, balance_coins, transfer_ids, ledger_time]
+      properties:
+        send_id: {type: string}
+        room_id: {type: string}
+        sender_id: {type: string}
+        streamer_id: {type: string}
+        gift_id: {type: string}
+        gift_version: {type: integer, format: int64}
+        count: {type: integer, format: int64}
+        price_coins: {type: integer, format: int64}
+        total_coins: {type: integer, format: int64}
+        streamer_revenue: {type: integer, format: int64}
+        guild_share: {type: integer, format: int64}
+        platform_fee: {type: integer, format: int64}
+        combo: {type: integer, format: int64}
+        balance_coins: {type: integer, format: int64}
+        transfer_ids:
+          type: array
+          items: {type: string}
+        ledger_time: {type: integer, format: int64, description: Ledger time in microseconds.}
+    RefundRequest:
+      type: object
+      additionalProperties: false
+      required: [reason]
+      properties:
+        reason: {type: string, minLength: 1, maxLength: 200, pattern: '^[^\x00-\x1F\x7F]*$', description: 1-200 bytes.}
+    GiftRefund:
+      type: object
+      additionalProperties: false
+      required: [gift_offset, send_id, reason, by, reversed, manual]
+      properties:
+        gift_offset: {type: integer, format: int64}
+        send_id: {type: string}
+        reason: {type: string}
+        by: {type: string}
+        reversed:
+          type: array
+          items: {type: string}
+          description: Reversal transfers written.
+        manual:
+          type: array
+          items: {type: string}
+          description: Step grants left for manual handling.
+    Balances:
+      type: object
+      additionalProperties: false
+      required: [balances]
+      properties:
+        balances:
+          type: object
+          additionalProperties: {type: integer, format: int64}
+    AccountID:
+      type: string
+      pattern: '^((user|guild):[A-Za-z0-9_-]{1,64}|system:(payment_clearing|promotions|platform_fees|guild_shares|partner_clearing|gift_clearing|revenue_issuance)):[a-z][a-z0-9_]{0,31}$'
+      description: '`user:<id>:<asset>`, `guild:<id>:<asset>` or `system:<name>:<asset>`.'
+    Transfer:
+      type: object
+      additionalProperties: false
+      required: [seq, id, debit, credit, asset, amount, code, memo, ts, kind]
+      properties:
+        seq: {type: integer, format: int64}
+        id: {type: string}
+        debit: {type: string}
+        credit: {type: string}
+        asset: {type: string}
+        amount: {type: integer, format: int64, minimum: 1}
+        code: {type: string}
+        memo: {type: string}
+        ts: {type: integer, format: int64, description: Ledger time in microseconds.}
+        kind: {type: string, enum: [posted, pending, post, void, expire]}
+        pending_id: {type: string}
+        reverses: {type: string}
+        linked_batch: {type: string}
+        expires_at: {type: integer, format: int64, description: For `pending` - the ledger time (microseconds) it expires at.}
+    TransferPage:
+      type: object
+      additionalProperties: false
+      required: [transfers]
+      properties:
+        transfers:
+          type: array
+          items: {$ref: '#/components/schemas/Transfer'}
+        next_cursor: {type: string, description: Absent on the last page.}
+    PendingStatus:
+      type: object
+      additionalProperties: false
+      required: [pending, state]
+      properties:
+        pending: {$ref: '#/components/schemas/Transfer'}
+        state: {type: string, enum: [open, posted, voided, expired]}
+        closed_by: {$ref: '#/components/schemas/Transfer'}
+    PaymentCallback:
+      type: object
+      additionalProperties: false
+      required: [order_id, user_id, amount_coins]
+      properties:
+        order_id:
+          type: string
+          pattern: '^[\x21-\x7E]{1,100}$'
+          description: The provider's order id, 1-100 bytes of printable ASCII without spaces (it names the ledger transfer `topup:<order_id>`); other text is 400 `invalid_order_id`.
+        user_id: {$ref: '#/components/schemas/UserID'}
+        amount_coins: {type: integer, format: int64, minimum: 1, maximum: 100000000}
+    TopUpReceipt:
+      type: object
+      additionalProperties: false
+      required: [order_id, user_id, amount_coins, balance_coins, transfer_id]
+      properties:
+        order_id: {type: string}
+        user_id: {type: string}
+        amount_coins: {type: integer, format: int64}
+        balance_coins: {type: integer, format: int64}
+        transfer_id: {type: string}
+    Grant:
+      type: object
+      additionalProperties: false
+      required: [asset, amount, reason, idempotency_key]
+      properties:
+        asset: {$ref: '#/components/schemas/AssetID'}
+        amount: {type: integer, format: int64, minimum: 1}
+        reason: {$ref: '#/components/schemas/Reason'}
+        idempotency_key: {$ref: '#/components/schemas/IdempotencyKey'}
+      examples:
+        - {asset: coins, amount: 100, reason: goodwill, idempotency_key: grant-1}
+    ReasonBody:
+      type: object
+      additionalProperties: false
+      required: [reason, idempotency_key]
+      properties:
+        reason: {$ref: '#/components/schemas/Reason'}
+        idempotency_key: {$ref: '#/components/schemas/IdempotencyKey'}
+    PendingCreate:
+      type: object
+      additionalProperties: false
+      required: [debit, credit, asset, amount, timeout_millis, reason, idempotency_key]
+      properties:
+        debit: {$ref: '#/components/schemas/AccountID'}
+        credit: {$ref: '#/components/schemas/AccountID'}
+        asset: {$ref: '#/components/schemas/AssetID'}
+        amount: {type: integer, format: int64, minimum: 1}
+        timeout_millis: {type: integer, format: int64, minimum: 1, maximum: 2592000000}
+        reason: {$ref: '#/components/schemas/Reason'}
+        idempotency_key: {$ref: '#/components/schemas/IdempotencyKey'}
+      examples:
+        - {debit: 'user:viewer-1:coins', credit: 'system:promotions:coins', asset: coins, amount: 10,
+           timeout_millis: 60000, reason: hold, idempotency_key: hold-1}
+    PendingPost:
+      type: object
+      additionalProperties: false
+      required: [reason, idempotency_key]
+      properties:
+        amount: {type: [integer, 'null'], format: int64, minimum: 1, description: At most the reserved amount; all of it when absent or null.}
+        reason: {$ref: '#/components/schemas/Reason'}
+        idempotency_key: {$ref: '#/components/schemas/IdempotencyKey'}
+    ParkedEvent:
+      type: object
+      additionalProperties: false
+      required: [id, consumer, offset, type, error, attempts, parked_at, status]
+      properties:
+        id: {type: integer, format: int64}
+        consumer: {type: string}
+        offset: {type: integer, format: int64}
+        type: {type: string}
+        error: {type: string}
+        attempts: {type: integer}
+        parked_at: {$ref: '#/components/schemas/Millis'}
+        status: {type: string, enum: [parked, resolved]}
+        resolved_at: {$ref: '#/components/schemas/Millis'}
+    ParkedList:
+      type: object
+      additionalProperties: false
+      required: [parked]
+      properties:
+        parked:
+          type: array
+          items: {$ref: '#/components/schemas/ParkedEvent'}
+    Retried:
+      type: object
+      additionalProperties: false
+      required: [resolved, event]
+      properties:
+        resolved: {type: boolean}
+        event: {$ref: '#/components/schemas/ParkedEvent'}
+    Lag:
+      type: object
+      additionalProperties: false
+      required: [lag]
+      properties:
+        lag:
+          type: object
+          additionalProperties: {type: integer, format: int64}
+    ScriptProblem:
+      type: object
+      additionalProperties: false
+      required: [path, message]
+      properties:
+        path: {type: string}
+        line: {type: integer}
+        message: {type: string}
+    ReloadReport:
+      type: object
+      additionalProperties: false
+      required: [ok, trigger, problems, at_millis, duration_millis]
+      properties:
+        ok: {type: boolean}
+        trigger: {type: string, description: '`start`, `api`, `watch`, `cli` or `rollback`.'}
+        generation: {type: string, description: Hash of the generation serving after it.}
+        previous: {type: string, description: Hash serving before.}
+        problems:
+          type: array
+          items: {$ref: '#/components/schemas/ScriptProblem'}
+        at_millis: {$ref: '#/components/schemas/Millis'}
+        duration_millis: {type: integer, format: int64, minimum: 0}
+    GenerationRecord:
+      type: object
+      additionalProperties: false
+      required: [hash, saved_at_millis, file_count]
+      properties:
+        hash: {type: string}
+        saved_at_millis: {$ref: '#/components/schemas/Millis'}
+        file_count: {type: integer, minimum: 0}
+    Declaration:
+      type: object
+      additionalProperties: false
+      required: [kind, id, path, handlers]
+      properties:
+        kind: {type: string}
+        id: {type: string}
+        title: {type: string}
+        path: {type: string}
+        handlers:
+          type: array
+          items: {type: string}
+    ScriptsOverview:
+      type: object
+      additionalProperties: false
+      required: [files, declarations, history]
+      properties:
+        generation: {type: string}
+        files:
+          type: array
+          items: {type: string}
+        declarations:
+          type: array
+          items: {$ref: '#/components/schemas/Declaration'}
+        last_reload: {$ref: '#/components/schemas/ReloadReport'}
+        history:
+          type: array
+          items: {$ref: '#/components/schemas/GenerationRecord'}
+    Rollback:
+      type: object
+      additionalProperties: false
+      properties:
+        generation: {type: [string, 'null'], pattern: '^[^\x00-\x1F\x7F]*$', description: A kept generation's hash; the previous generation when absent or null.}
+    RankedRow:
+      type: object
+      additionalProperties: false
+      required: [rank, member, score, reached_at]
+      properties:
+        rank: {type: integer, minimum: 1}
+        member: {type: string}
+        score: {type: integer, format: int64}
+        reached_at: {$ref: '#/components/schemas/Millis'}
+    ActivitySummary:
+      type: object
+      additionalProperties: false
+      required: [id, standing]
+      properties:
+        id: {type: string}
+        title: {type: string}
+        starts_at: {$ref: '#/components/schemas/Millis'}
+        ends_at: {$ref: '#/components/schemas/Millis'}
+        standing:
+          type: object
+          description: The caller's standing on each board in its current period (absent when not ranked).
+          additionalProperties: {$ref: '#/components/schemas/RankedRow'}
+    ActivityList:
+      type: object
+      additionalProperties: false
+      required: [activities]
+      properties:
+        activities:
+          type: array
+          items: {$ref: '#/components/schemas/ActivitySummary'}
+    Reward:
+      oneOf:
+        - type: object
+          additionalProperties: false
+          required: [kind, asset, amount]
+          properties:
+            kind: {type: string, const: asset}
+            asset: {type: string}
+            amount: {type: integer, format: int64, minimum: 1}
+        - type: object
+          additionalProperties: false
+          required: [kind, name]
+          properties:
+            kind: {type: string, const: badge}
+            name: {type: string}
+        - type: object
+          additionalProperties: false
+          required: [kind, name, count]
+          properties:
+            kind: {type: string, const: item}
+            name: {type: string}
+            count: {type: integer, format: int64, minimum: 1}
+    Odds:
+      type: object
+      additionalProperties: false
+      required: [reward, weight, probability]
+      properties:
+        reward: {$ref: '#/components/schemas/Reward'}
+        weight: {type: integer, format: int64, minimum: 1}
+        probability: {type: number, minimum: 0, maximum: 1, description: 'weight / total, rounded to 6 places.'}
+    ActivityDetail:
+      type: object
+      additionalProperties: false
+      required: [id, live, leaderboards, chests, wheels]
+      properties:
+        id: {type: string}
+        title: {type: string}
+        starts_at: {$ref: '#/components/schemas/Millis'}
+        ends_at: {$ref: '#/components/schemas/Millis'}
+        live: {type: boolean}
+        leaderboards:
+          type: object
+          additionalProperties:
+            type: object
+            additionalProperties: false
+            required: [order, reset, period, periods, members]
+            properties:
+              order: {type: string}
+              reset: {type: string}
+              period: {type: string}
+              periods:
+                type: array
+                items: {type: string}
+              members: {type: integer, minimum: 0}
+        chests:
+          type: object
+          additionalProperties:
+            type: object
+            additionalProperties: false
+            required: [threshold, rewards]
+            properties:
+              title: {type: string}
+              threshold: {type: integer, format: int64}
+              rewards:
+                type: array
+                items: {$ref: '#/components/schemas/Odds'}
+        wheels:
+          type: object
+          additionalProperties:
+            type: object
+            additionalProperties: false
+            required: [asset, cost, rewards]
+            properties:
+              title: {type: string}
+              asset: {type: string}
+              cost: {type: integer, format: int64, minimum: 0}
+              rewards:
+                type: array
+                items: {$ref: '#/components/schemas/Odds'}
+    LeaderboardPage:
+      type: object
+      additionalProperties: false
+      required: [activity, board, period, closed, members, rows]
+      properties:
+        activity: {type: string}
+        board: {type: string}
+        period: {type: string}
+        closed: {type: boolean}
+        members: {type: integer, minimum: 0}
+        rows:
+          type: array
+          items: {$ref: '#/components/schemas/RankedRow'}
+    SpinRequest:
+      type: object
+      additionalProperties: false
+      required: [idempotency_key]
+      properties:
+        idempotency_key: {type: string, minLength: 1, maxLength: 64, pattern: '^[^\x00-\x1F\x7F]*$', description: 1-64 bytes.}
+    RewardRecord:
+      type: object
+      additionalProperties: false
+      required: [kind, name, amount]
+      properties:
+        kind: {type: string, enum: [asset, badge, item]}
+        name: {type: string}
+        amount: {type: integer, format: int64}
+    Spin:
+      type: object
+      additionalProperties: false
+      required: [activity, wheel, draw, reward, cost, asset, balances]
+      properties:
+        activity: {type: string}
+        wheel: {type: string}
+        draw: {type: integer, format: int64, minimum: 1}
+        reward: {$ref: '#/components/schemas/RewardRecord'}
+        cost: {type: integer, format: int64}
+        asset: {type: string}
+        balances:
+          type: object
+          additionalProperties: {type: integer, format: int64}
+    StageStatus:
+      type: object
+      additionalProperties: false
+      required: [stage, goal, rewards, state]
+      properties:
+        stage: {type: integer, minimum: 1}
+        goal: {type: integer, format: int64}
+        title: {type: string}
+        rewards:
+          type: array
+          items: {$ref: '#/components/schemas/Reward'}
+        state: {type: string, enum: [in_progress, claimable, claimed]}
+    TaskStatus:
+      type: object
+      additionalProperties: false
+      required: [id, repeats, period, progress, stages]
+      properties:
+        id: {type: string}
+        title: {type: string}
+        repeats: {type: string}
+        period: {type: string}
+        progress: {type: integer, format: int64}
+        stages:
+          type: array
+          items: {$ref: '#/components/schemas/StageStatus'}
+    TaskList:
+      type: object
+      additionalProperties: false
+      required: [tasks]
+      properties:
+        tasks:
+          type: array
+          items: {$ref: '#/components/schemas/TaskStatus'}
+    ClaimRequest:
+      type: object
+      additionalProperties: false
+      required: [stage]
+      properties:
+        stage: {type: integer, minimum: 1, description: 1 to the task's number of stages.}
+      examples:
+        - {stage: 1}
+    TaskClaim:
+      type: object
+      additionalProperties: false
+      required: [task, stage, period, rewards, balances]
+      properties:
+        task: {type: string}
+        stage: {type: integer}
+        period: {type: string}
+        rewards:
+          type: array
+          items: {$ref: '#/components/schemas/Reward'}
+        balances:
+          type: object
+          additionalProperties: {type: integer, format: int64}
+    Inventory:
+      type: object
+      additionalProperties: false
+      required: [badges, items]
+      properties:
+        badges:
+          type: array
+          items: {type: string}
+        items:
+          type: object
+          additionalProperties: {type: integer, format: int64}
+
+"""#
+}
