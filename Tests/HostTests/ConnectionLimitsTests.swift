@@ -13,6 +13,8 @@ import Testing
 /// Slow and idle clients against a live server: each is closed by its deadline, and past the
 /// connection cap new clients get a JSON 503 while `/healthz` keeps answering for the admitted.
 /// Before these limits, about 1,250 silent connections exhausted a 1,024-descriptor process.
+/// Upper bounds are loose (seconds against deadlines of a few hundred milliseconds): they tell a
+/// connection that is closed from one that is held, on a machine as loaded as CI's test run.
 @Suite("Connection limits", .serialized)
 struct ConnectionLimitsTests {
     static var short: ConnectionLimits {
@@ -29,9 +31,9 @@ struct ConnectionLimitsTests {
         try await host.live { client in
             let port = try #require(client.port)
             let socket = try RawClient(port: port)
-            let (bytes, elapsed) = socket.readUntilClosed(limit: .seconds(5))
+            let (bytes, elapsed) = await socket.closed(limit: .seconds(15))
             #expect(bytes.isEmpty)
-            #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(3), "\(elapsed)")
+            #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(12), "\(elapsed)")
         }
     }
 
@@ -41,8 +43,8 @@ struct ConnectionLimitsTests {
         try await host.live { client in
             let socket = try RawClient(port: try #require(client.port))
             socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
-            let (_, elapsed) = socket.readUntilClosed(limit: .seconds(5))
-            #expect(elapsed < .seconds(3), "\(elapsed)")
+            let (_, elapsed) = await socket.closed(limit: .seconds(15))
+            #expect(elapsed < .seconds(12), "\(elapsed)")
         }
     }
 
@@ -62,9 +64,9 @@ struct ConnectionLimitsTests {
                 try await Task.sleep(for: .milliseconds(50))
                 if clock.now - start > .seconds(3) { break }
             }
-            let (_, _) = socket.readUntilClosed(limit: .seconds(3))
+            let (_, _) = await socket.closed(limit: .seconds(5))
             #expect(closed || clock.now - start < .seconds(4))
-            #expect(clock.now - start < .seconds(5))
+            #expect(clock.now - start < .seconds(12))
         }
     }
 
@@ -74,8 +76,8 @@ struct ConnectionLimitsTests {
         try await host.live { client in
             let socket = try RawClient(port: try #require(client.port))
             socket.send("POST /v1/rooms/r1/danmaku HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"te")
-            let (_, elapsed) = socket.readUntilClosed(limit: .seconds(5))
-            #expect(elapsed < .seconds(3), "\(elapsed)")
+            let (_, elapsed) = await socket.closed(limit: .seconds(15))
+            #expect(elapsed < .seconds(12), "\(elapsed)")
         }
     }
 
@@ -85,11 +87,11 @@ struct ConnectionLimitsTests {
         try await host.live { client in
             let socket = try RawClient(port: try #require(client.port))
             socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            let (bytes, elapsed) = socket.readUntilClosed(limit: .seconds(5))
+            let (bytes, elapsed) = await socket.closed(limit: .seconds(15))
             let text = String(decoding: bytes, as: UTF8.self)
             #expect(text.hasPrefix("HTTP/1.1 200"))
             #expect(text.contains(#""status":"ok""#))
-            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(3), "\(elapsed)")
+            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(12), "\(elapsed)")
         }
     }
 
@@ -105,7 +107,7 @@ struct ConnectionLimitsTests {
             for _ in 0..<3 {
                 let refused = try RawClient(port: port)
                 refused.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-                let (bytes, _) = refused.readUntilClosed(limit: .seconds(5))
+                let (bytes, _) = await refused.closed(limit: .seconds(15))
                 let text = String(decoding: bytes, as: UTF8.self)
                 #expect(text.hasPrefix("HTTP/1.1 503"), "\(text)")
                 #expect(text.contains(#""error":"too_many_connections""#))
@@ -115,7 +117,7 @@ struct ConnectionLimitsTests {
             try await Task.sleep(for: .milliseconds(200))
             let served = try RawClient(port: port)
             served.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            let (bytes, _) = served.readUntilClosed(limit: .seconds(5))
+            let (bytes, _) = await served.closed(limit: .seconds(15))
             #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
             _ = held
         }
@@ -153,6 +155,14 @@ final class RawClient: @unchecked Sendable {  // one test task uses it at a time
 
     @discardableResult
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+
+    /// `readUntilClosed` on a dispatch thread, so the blocking reads never hold one of the few
+    /// threads of Swift's cooperative pool (which the server's handlers run on, in-process).
+    func closed(limit: Duration) async -> ([UInt8], Duration) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.readUntilClosed(limit: limit)) }
+        }
+    }
 
     /// Reads until the peer closes or `limit` passes; returns what arrived and how long it took.
     func readUntilClosed(limit: Duration) -> ([UInt8], Duration) {
@@ -193,7 +203,7 @@ struct WebSocketSilenceTests {
                     }
                 }
                 group.addTask {
-                    for _ in 0..<40 {
+                    for _ in 0..<100 {
                         sweeper.sweep()
                         try await Task.sleep(for: .milliseconds(100))
                     }
@@ -208,7 +218,7 @@ struct WebSocketSilenceTests {
                 }
                 group.cancelAll()
                 #expect(closes.contains { $0?.closeCode == .unknown(UInt16(RealtimeLimits.closeIdle)) })
-                #expect(clock.now - start < .seconds(3))
+                #expect(clock.now - start < .seconds(10))
             }
         }
     }
