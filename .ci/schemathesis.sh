@@ -17,6 +17,14 @@ BUDGET="${SCHEMATHESIS_SECONDS:-200}"
 
 log() { printf '== schemathesis: %s\n' "$*"; }
 
+# What the script itself runs besides the server: curl for /healthz, Python with venv for schemathesis.
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+if ! command -v curl >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    log "installing curl and python3-venv"
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq curl python3 python3-venv
+fi
+
 if ! "$VENV/bin/st" --version 2>/dev/null | grep -q "$ST_VERSION"; then
     log "installing schemathesis $ST_VERSION into $VENV"
     rm -rf "$VENV"

@@ -88,6 +88,22 @@ import Testing
         }
     }
 
+    @Test func serveConnectionLimitsHaveDefaultsAndBounds() throws {
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
+        #expect(plain.headerTimeoutSeconds == 30 && plain.bodyTimeoutSeconds == 30 && plain.idleTimeoutSeconds == 75)
+        #expect(plain.connectionsMax == 20_000)
+        for flag in ["--header-timeout-seconds", "--body-timeout-seconds", "--idle-timeout-seconds"] {
+            for good in ["1", "3600"] { #expect(throws: Never.self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", flag, good]) } }
+            for bad in ["0", "3601", "-1", "x"] {
+                #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", flag, bad]) }
+            }
+        }
+        for good in ["1", "1000000"] { #expect(throws: Never.self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--connections-max", good]) } }
+        for bad in ["0", "1000001", "-5"] {
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--connections-max", bad]) }
+        }
+    }
+
     @Test func serveEventLoopsIsOptionalAndBounded() throws {
         let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
         #expect(plain.eventLoops == nil)

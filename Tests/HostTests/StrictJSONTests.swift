@@ -93,6 +93,15 @@ struct EchoArea: RouteArea {
         #expect(text.contains(bad.mentions), "\(text)")
     }
 
+    @Test func nestingAtTheDepthLimitIsAcceptedOneMoreIsRefused() throws {
+        // The body object is level 1; `deep` holds depthMax - 1 more levels, then one too many.
+        func body(_ levels: Int) -> [UInt8] {
+            Array((#"{"deep":"# + String(repeating: "[", count: levels) + String(repeating: "]", count: levels) + "}").utf8)
+        }
+        #expect(throws: Never.self) { try StrictJSONSyntax.validateObject(body(StrictJSONSyntax.depthMax - 1)) }
+        #expect(throws: StrictJSONError.self) { try StrictJSONSyntax.validateObject(body(StrictJSONSyntax.depthMax)) }
+    }
+
     @Test func bodyAtTheLimitIsAccepted() async throws {
         let json = #"{"name":"rose","count":3}"#
         let padded = json + String(repeating: " ", count: Self.bodyBytesMax - json.utf8.count)

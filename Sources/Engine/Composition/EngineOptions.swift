@@ -19,7 +19,7 @@ public struct EngineOptions: Sendable {
     public var synchronous: StoreConfiguration.Synchronous = .full
     public var limits = ScriptLimits()
     /// The payment callback secret (the command line checks its length).
-    public var paymentSecret = "showrunner-development-payment-secret-not-for-production"
+    public var paymentSecret = TopUps.developmentSecret
     public var ledgerConfiguration: LedgerConfiguration = .standard
     public var calendar = OperationsCalendar()
     /// The money's and the scripts' wall clock (ledger time and expiry, sends, refunds,

@@ -11,6 +11,9 @@ public struct TopUps: Sendable {
     public static let timestampSkewSecondsMax: Int64 = 300
     /// Shortest accepted callback secret, in bytes (anyone who knows it can mint coins).
     public static let secretBytesMin = 32
+    /// The public development secret: what `serve --dev` and engines opened for tests use.
+    /// Never where money matters.
+    public static let developmentSecret = "showrunner-development-payment-secret-not-for-production"
     /// Longest accepted `X-Timestamp` header, in bytes (whole seconds since 1970, digits only).
     static let timestampBytesMax = 12
     /// Largest single top-up, in coins.

@@ -8,7 +8,7 @@ import Foundation
 struct PaymentOptions: ParsableArguments {
     static let environmentVariable = "SHOWRUNNER_PAYMENT_SECRET"
     /// Public development default, used only with `--dev`.
-    static let developmentSecret = "showrunner-development-payment-secret-not-for-production"
+    static let developmentSecret = TopUps.developmentSecret
 
     @Option(help: "HMAC secret of payment callbacks, at least \(TopUps.secretBytesMin) bytes (default: $\(PaymentOptions.environmentVariable)).")
     var paymentSecret: String?

@@ -8,7 +8,6 @@ import Synchronization
 final class ConnectionGate: Sendable {
     let connectionsMax: Int
     private let open = Atomic<Int>(0)
-    private let refused = Atomic<Int>(0)
     private let onRefuse: @Sendable () -> Void
 
     init(connectionsMax: Int, onRefuse: @escaping @Sendable () -> Void = {}) {
@@ -17,18 +16,12 @@ final class ConnectionGate: Sendable {
         self.onRefuse = onRefuse
     }
 
-    /// Connections open now.
-    var openCount: Int { open.load(ordering: .relaxed) }
-    /// Connections refused since start.
-    var refusedCount: Int { refused.load(ordering: .relaxed) }
-
     /// Admits `channel` if there is room (it is counted until it closes), else refuses it.
     /// - Returns: whether the channel was admitted.
     func admit(_ channel: any Channel) -> Bool {
         let (now, _) = open.add(1, ordering: .relaxed)
         if now > connectionsMax {
             open.subtract(1, ordering: .relaxed)
-            refused.add(1, ordering: .relaxed)
             onRefuse()
             return false
         }
