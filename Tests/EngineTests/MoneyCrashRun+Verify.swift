@@ -23,6 +23,13 @@ extension MoneyCrashRun {
                 s.balances[row["id"]] = row["balance"]
             }
             for row in try Row.fetchAll(db, sql: "SELECT id, amount FROM ledger_transfers") { s.transfers[row["id"]] = row["amount"] }
+            // A gift's legs live in its journal row.
+            for row in try Row.fetchAll(db, sql: "SELECT offset, payload FROM journal WHERE payer IS NOT NULL") {
+                for leg in GiftLegs.transfers(of: try GiftReceipt(jsonText: row["payload"]), offset: row["offset"]) {
+                    #expect(s.transfers[leg.id] == nil, "leg \(leg.id) stored twice")
+                    s.transfers[leg.id] = leg.amount
+                }
+            }
             for row in try Row.fetchAll(db, sql: "SELECT type, idempotency_key FROM journal WHERE type IN ('gift', 'topup')") {
                 let key: String = row["idempotency_key"]
                 if row["type"] as String == "gift" { s.giftFacts[key, default: 0] += 1 } else { s.topUpFacts[key, default: 0] += 1 }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The work of one gift send inside its transaction.
+/// The work of one gift send inside its group commit.
 struct GiftPlan: Sendable {
     let request: GiftSendRequest
     let room: Room
@@ -17,80 +17,69 @@ struct GiftPlan: Sendable {
     }
 
     /// Every check of the send, reading only: the gift, the count, the room's offer, the
-    /// `validate` steps and the sender's available coins. A refusal thrown here is recorded
-    /// under the send's key by `GiftSender`; nothing has been written yet.
-    func check(_ db: Database) throws -> Checked {
+    /// `validate` steps and the sender's available coins (as this batch has them). A refusal
+    /// thrown here is recorded under the send's key by `GiftSender`; nothing has been written,
+    /// except that due reservations on the sender's coins expire first (an expiry stands on its
+    /// own, as in a ledger chain).
+    func check(_ db: Database, _ batch: WriteBatch) throws -> Checked {
         let r = request
         guard let gift = try GiftCatalog.gift(id: r.giftID, in: db) else { throw GiftError.notFound(id: r.giftID) }
         guard r.count <= gift.countMax else { throw GiftError.invalidCount(r.count, max: gift.countMax) }
         guard gift.isOffered(roomID: room.id, category: room.category, nowMillis: now) else {
             throw GiftError.notOffered(giftID: gift.id, roomID: room.id)
         }
-        let price = try validatedPrice(db, gift)
-        let total = price * r.count  // ≤ priceCoinsMax × countMaxLimit: no overflow
         let payer = AccountID.user(r.senderID, "coins")
-        let available = try ledger.available(db, payer, now: now)
+        var accounts = batch.overlay(AccountOverlay.self) { AccountOverlay(createdAt: now) }
+        if try accounts.entry(db, payer).pendingDebits > 0 {
+            // Reservations may be due: expire them in SQL, over rows the overlay has written.
+            try batch.flush(db)
+            try ledger.expireDue(db, debiting: payer, nowMillis: now)
+            accounts = batch.overlay(AccountOverlay.self) { AccountOverlay(createdAt: now) }
+        }
+        let price = try validatedPrice(db, gift, accounts)
+        let total = price * r.count  // ≤ priceCoinsMax × countMaxLimit: no overflow
+        let available = try accounts.entry(db, payer).available
         guard available >= total else { throw LedgerError.insufficientFunds(payer, available: available, amount: total) }
         return Checked(gift: gift, price: price, total: total)
     }
 
-    /// Writes the checked send: the combo count, the linked chain and the `gift` fact. An error
-    /// here (a ledger refusal the checks could not foresee, such as a receiving account at its
-    /// Int64 limit) is not recorded: it rolls the caller's operation back whole.
-    func write(_ db: Database, _ checked: Checked) throws -> GiftReceipt {
+    /// Writes the checked send: its one journal row (the `gift` fact, which carries the legs),
+    /// then the balances and the combo streak in the batch's overlays. Every leg is checked
+    /// before the row is written, so an error here (a receiving account at its Int64 limit,
+    /// which the checks could not foresee) leaves nothing behind and is not recorded.
+    func write(_ db: Database, _ batch: WriteBatch, _ checked: Checked) throws -> GiftReceipt {
         let r = request
         let gift = checked.gift
-        let combo = try GiftCombos.next(db, r, windowSeconds: gift.comboWindowSeconds, now: now)
+        let accounts = batch.overlay(AccountOverlay.self) { AccountOverlay(createdAt: now) }
+        let combos = batch.overlay(GiftCombos.self) { GiftCombos() }
+        let combo = try combos.peek(db, r, windowSeconds: gift.comboWindowSeconds, now: now)
         let split = gift.split.amounts(of: checked.total)
-        // `GiftSender` found this send's key unused, and the chain's ids live in its namespace;
-        // the caller's operation is rolled back whole if the chain fails.
-        let transfers = try ledger.apply(db, newKeys: chain(split: split), now: now, callerRollsBack: true)
-        let balance = try ledger.balance(db, .user(r.senderID, "coins"))
-        let receipt = GiftReceipt(
+        var receipt = GiftReceipt(
             sendID: r.idempotencyKey, roomID: room.id, senderID: r.senderID, streamerID: room.streamerID,
             giftID: gift.id, giftVersion: gift.version, count: r.count, priceCoins: checked.price, totalCoins: checked.total,
             streamerRevenue: split.streamer, guildShare: split.guild, platformFee: split.platform, combo: combo,
-            balanceCoins: balance, transferIDs: transfers.map(\.id), ledgerTime: transfers.last?.ts ?? now * 1000)
+            balanceCoins: 0, transferIDs: [], ledgerTime: 0)
+        let legs = GiftLegs.of(receipt)
+        let balances = try accounts.check(db, legs)
+        receipt.transferIDs = legs.map(\.id)
+        receipt.balanceCoins = balances[.user(r.senderID, "coins")] ?? 0
+        receipt.ledgerTime = try ledger.store.ledgerClock.next(db, nowMillis: now)
         // `GiftSender` found this send's key unused, so the fact's key is new too.
-        _ = try Journal.append(db, type: GiftSender.giftType, hostJSON: receipt.jsonText, newKey: GiftSends.factKey(r), at: now)
+        try Journal.appendGift(db, receipt, key: GiftSends.factKey(r), payer: GiftLegs.payer(receipt), payee: GiftLegs.payee(receipt), at: now)
+        accounts.apply(balances)
+        combos.count(r, combo: combo, windowSeconds: gift.comboWindowSeconds, now: now)
         return receipt
-    }
-
-    /// The linked chain: the viewer's coins to the platform (its fee) and to gift clearing (the
-    /// part paid out as revenue), and revenue issued to the streamer and the guild pool.
-    func chain(split: (streamer: Int64, guild: Int64, platform: Int64)) -> [TransferRequest] {
-        let r = request
-        let key = GiftSends.factKey(r)
-        let memo = "\(r.count)x \(r.giftID) in \(room.id)"
-        var chain: [TransferRequest] = []
-        if split.streamer + split.guild > 0 {
-            chain.append(TransferRequest(id: "\(key):paid", debit: .user(r.senderID, "coins"), credit: .system(.giftClearing, "coins"),
-                asset: "coins", amount: split.streamer + split.guild, code: "gift", memo: memo))
-        }
-        if split.platform > 0 {
-            chain.append(TransferRequest(id: "\(key):fee", debit: .user(r.senderID, "coins"), credit: .system(.platformFees, "coins"),
-                asset: "coins", amount: split.platform, code: "gift_fee", memo: memo))
-        }
-        if split.streamer > 0 {
-            chain.append(TransferRequest(id: "\(key):revenue", debit: .system(.revenueIssuance, "revenue"),
-                credit: .user(room.streamerID, "revenue"), asset: "revenue", amount: split.streamer, code: "gift_revenue", memo: memo))
-        }
-        if split.guild > 0 {
-            chain.append(TransferRequest(id: "\(key):guild", debit: .system(.revenueIssuance, "revenue"),
-                credit: .system(.guildShares, "revenue"), asset: "revenue", amount: split.guild, code: "gift_guild", memo: memo))
-        }
-        return chain
     }
 
     /// Runs the `validate` steps in their declared order; a step may refuse, or lower the price
     /// (the host keeps it within 1...catalog price).
-    func validatedPrice(_ db: Database, _ gift: Gift) throws -> Int64 {
+    func validatedPrice(_ db: Database, _ gift: Gift, _ accounts: AccountOverlay) throws -> Int64 {
         guard let generation else { return gift.priceCoins }
         var price = gift.priceCoins
         for step in GiftSteps.ordered(generation, handler: "validate", giftID: gift.id) {
             let event = event(gift, price: price)
             let ctx = CallContext(script: step.address, nowMillis: now, seed: UInt64(bitPattern: now),
-                reads: LedgerReads(db: db, ledger: ledger), config: step.data.fields["config"]?.table ?? LuaTable())
+                reads: BatchReads(db: db, accounts: accounts), config: step.data.fields["config"]?.table ?? LuaTable())
             let out = try generation.withTransactionVM { vm in try vm.call(step.address, "validate", args: [event], context: ctx, results: 2) }
             switch out[0] {
             case .nil, .boolean(true): continue
@@ -114,6 +103,14 @@ struct GiftPlan: Sendable {
             "price_coins": .integer(price), "value_coins": .integer(price * request.count),
         ]))
     }
+}
+
+/// `ctx.balance` inside a group commit, over the balances as the batch has them.
+struct BatchReads: ScriptReads {
+    let db: Database
+    let accounts: AccountOverlay
+    func balance(user: String, asset: String) throws -> Int64 { try accounts.entry(db, .user(user, asset)).balance }
+    func follows(viewer: String, streamer: String) throws -> Bool { try Follows.isFollowing(db, viewer: viewer, streamer: streamer) }
 }
 
 /// `ctx.balance` inside a transaction, over the ledger.

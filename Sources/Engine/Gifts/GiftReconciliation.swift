@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
 
-/// Cross-checks between gifts and the ledger: every `gift` fact has its transfers, and every
+/// Cross-checks between gifts and the ledger: every `gift` fact carries its legs (the fact names
+/// its payer and payee as its receipt does, its transfer ids are its legs' ids, and the split adds
+/// up), or, for gifts sent before the legs moved into the journal, has its transfers; and every
 /// gift transfer belongs to a `gift` fact.
 public enum GiftReconciliation {
     /// Ledger codes written only by gift sends.
@@ -11,13 +13,37 @@ public enum GiftReconciliation {
     public static func check(_ db: Database) throws -> [String] {
         var problems: [String] = []
         var claimed = Set<String>()
-        let rows = try Row.fetchAll(db, sql: "SELECT offset, payload FROM journal WHERE type = ? ORDER BY offset", arguments: [GiftSender.giftType])
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT offset, payload, payer, payee FROM journal WHERE type = ? ORDER BY offset", arguments: [GiftSender.giftType])
         let existing = Set(try String.fetchAll(
             db, sql: "SELECT id FROM ledger_transfers WHERE code IN (\(giftCodes.map { _ in "?" }.joined(separator: ",")))",
             arguments: StatementArguments(giftCodes)))
         for row in rows {
             let offset: Int64 = row["offset"]
-            let receipt = try JSONDecoder().decode(GiftReceipt.self, from: Data((row["payload"] as String).utf8))
+            let receipt: GiftReceipt
+            do {
+                receipt = try GiftReceipt(jsonText: row["payload"])
+            } catch {
+                problems.append("gift at offset \(offset) is not a receipt: \(error)")
+                continue
+            }
+            if let payer = row["payer"] as String? {
+                let payee = row["payee"] as String?
+                if payer != GiftLegs.payer(receipt) || payee != GiftLegs.payee(receipt) {
+                    problems.append("gift at offset \(offset) names payer \(payer) and payee \(payee ?? "none"), its receipt another")
+                }
+                if receipt.transferIDs != GiftLegs.of(receipt).map(\.id) {
+                    problems.append("gift at offset \(offset) lists transfer ids \(receipt.transferIDs), not its legs")
+                }
+                let (paid, overflow) = receipt.streamerRevenue.addingReportingOverflow(receipt.guildShare)
+                let (total, overflow2) = paid.addingReportingOverflow(receipt.platformFee)
+                let (priced, overflow3) = receipt.priceCoins.multipliedReportingOverflow(by: receipt.count)
+                if overflow || overflow2 || overflow3 || total != receipt.totalCoins || priced != receipt.totalCoins
+                    || min(receipt.streamerRevenue, receipt.guildShare, receipt.platformFee) < 0 {
+                    problems.append("gift at offset \(offset) splits \(receipt.totalCoins) coins into parts that do not add up")
+                }
+                continue
+            }
             for id in receipt.transferIDs {
                 claimed.insert(id)
                 if !existing.contains(id) { problems.append("gift at offset \(offset) names transfer \(id), which does not exist") }

@@ -1,10 +1,13 @@
 import Foundation
 import GRDB
 
-/// Sends gifts: one transaction holds the checks, the `validate` steps of `Scripts/gifts/`, the
-/// linked ledger chain and the `gift` journal fact; the caller's answer comes after the commit
-/// is durable. Everything after (combo effects, ticket exchange, lucky gifts, the room event)
-/// runs from the journal (`GiftStepsConsumer`).
+/// Sends gifts. A send is one operation of the store's group commit: the checks and the
+/// `validate` steps of `Scripts/gifts/` read the balances as the batch has them, and the send
+/// writes one row, its `gift` journal fact, which is the receipt and carries the legs
+/// (`GiftLegs`). The balances it moves and its combo streak stay in the batch's overlays and
+/// are written once per commit. The caller's answer comes after the commit is durable.
+/// Everything after (combo effects, ticket exchange, lucky gifts, the room event) runs from the
+/// journal (`GiftStepsConsumer`).
 public struct GiftSender: Sendable {
     /// Journal type of a durable gift.
     public static let giftType = "gift"
@@ -36,21 +39,19 @@ public struct GiftSender: Sendable {
         let room = try await rooms.room(id: r.roomID)
         guard room.streamerID != r.senderID else { throw GiftError.giftToSelf }
         let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, now: clock.nowMillis())
-        let outcome: Result<GiftReceipt, RecordedFailure> = try await store.write { db in
+        let outcome: Result<GiftReceipt, RecordedFailure> = try await store.writeBatched { db, batch in
             if let prior = try GiftSends.prior(db, r) { return prior }
             let checked: GiftPlan.Checked
             do {
-                checked = try plan.check(db)
+                checked = try plan.check(db, batch)
             } catch let e as any ShowrunnerError where !(e is ScriptFailure) {
                 let failure = RecordedFailure(e)
-                try GiftSends.record(db, r, .failure(failure), at: plan.now)
+                try GiftSends.recordRefusal(db, r, failure, at: plan.now)
                 return .failure(failure)
             }
-            // The group commit runs this operation in a savepoint of its own, so a failing
-            // write leaves nothing behind.
-            let receipt = try plan.write(db, checked)
-            try GiftSends.record(db, r, .success(receipt), at: plan.now)
-            return .success(receipt)
+            // No savepoint: `write` checks every leg before its one INSERT, and changes the
+            // overlays only after it, so a failing write leaves nothing behind.
+            return .success(try plan.write(db, batch, checked))
         }
         return try outcome.get()
     }

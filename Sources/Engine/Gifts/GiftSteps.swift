@@ -15,58 +15,97 @@ enum GiftSteps {
     }
 }
 
-/// Per-sender idempotency records of gift sends.
+/// Per-sender idempotency records of gift sends. A success is its `gift` journal fact, keyed
+/// `gift:<sender>:<key>`; a refusal is a `gift_sends` row holding the error. (Successes before
+/// the legs moved into the journal also have a `gift_sends` row, with an empty outcome.)
 enum GiftSends {
     /// The earlier outcome for this sender and key, if any.
     /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
     static func prior(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
+        if let fact = try db.cachedStatement(sql: "SELECT payload FROM journal WHERE idempotency_key = ?")
+            .firstRowRaw(.text(factKey(r)), read: { rawText($0, 0) }) {
+            let receipt = try GiftReceipt(jsonText: fact)
+            guard receipt.roomID == r.roomID, receipt.giftID == r.giftID, receipt.count == r.count else { throw conflict(r) }
+            return .success(receipt)
+        }
         guard let row = try db.cachedStatement(sql: "SELECT body_hash, status, outcome FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?")
             .firstRowRaw(.text(r.senderID), .text(r.idempotencyKey), read: { (hash: rawText($0, 0), status: rawText($0, 1), outcome: rawText($0, 2)) })
         else { return nil }
-        guard row.hash == r.bodyHash else {
-            throw LedgerError(.idempotencyConflict, "idempotency key '\(r.idempotencyKey)' was used for another gift send")
-        }
-        let json = row.outcome
-        guard row.status == "ok" else { return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(json.utf8))) }
-        if !json.isEmpty { return .success(try GiftReceipt(jsonText: json)) }
-        // A success keeps no copy of its receipt: it is the `gift` fact written with it.
-        guard let fact = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT payload FROM journal WHERE idempotency_key = ?"), arguments: [factKey(r)]) else {
-            preconditionFailure("gift send \(r.senderID)/\(r.idempotencyKey) recorded without its gift fact")
-        }
-        return .success(try GiftReceipt(jsonText: fact))
+        guard row.hash == r.bodyHash else { throw conflict(r) }
+        guard row.status == "ok" else { return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(row.outcome.utf8))) }
+        preconditionFailure("gift send \(r.senderID)/\(r.idempotencyKey) recorded without its gift fact")
+    }
+
+    private static func conflict(_ r: GiftSendRequest) -> LedgerError {
+        LedgerError(.idempotencyConflict, "idempotency key '\(r.idempotencyKey)' was used for another gift send")
     }
 
     /// The idempotency key of a send's `gift` fact.
     static func factKey(_ r: GiftSendRequest) -> String { "gift:\(r.senderID):\(r.idempotencyKey)" }
 
-    /// Records the outcome under the send's key. A refusal keeps its error; a success keeps
-    /// nothing more (its receipt is the `gift` fact, committed in the same transaction), so a
-    /// send writes its receipt once.
-    static func record(_ db: Database, _ r: GiftSendRequest, _ outcome: Result<GiftReceipt, RecordedFailure>, at now: Int64) throws {
-        let (status, json): (String, String) = switch outcome {
-        case .success: ("ok", "")
-        case .failure(let failure): ("failed", String(decoding: try JSONEncoder().encode(failure), as: UTF8.self))
-        }
+    /// Records a refusal under the send's key, returned again for every retry.
+    static func recordRefusal(_ db: Database, _ r: GiftSendRequest, _ failure: RecordedFailure, at now: Int64) throws {
+        let json = String(decoding: try JSONEncoder().encode(failure), as: UTF8.self)
         try db.cachedStatement(
             sql: "INSERT INTO gift_sends (sender_id, idempotency_key, body_hash, status, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-        ).runRaw(.text(r.senderID), .text(r.idempotencyKey), .text(r.bodyHash), .text(status), .text(json), .int(now))
+        ).runRaw(.text(r.senderID), .text(r.idempotencyKey), .text(r.bodyHash), .text("failed"), .text(json), .int(now))
     }
 }
 
 /// Combo counting: consecutive sends of one gift by one viewer in one room within the window.
-enum GiftCombos {
-    /// Counts this send into its streak and returns the streak's length, in one upsert.
-    static func next(_ db: Database, _ r: GiftSendRequest, windowSeconds: Int64, now: Int64) throws -> Int64 {
+/// The streaks a batch of sends touches are held in memory for the batch (`BatchOverlay`) and
+/// written once each when it flushes.
+final class GiftCombos: BatchOverlay {
+    struct Key: Hashable {
+        let sender: String
+        let room: String
+        let gift: String
+    }
+
+    struct Streak {
+        var combo: Int64
+        var lastAt: Int64
+        var changed = false
+    }
+
+    private var streaks: [Key: Streak?] = [:]
+    private var changedOrder: [Key] = []
+
+    /// What this send's streak would be, without counting it (`count` does).
+    func peek(_ db: Database, _ r: GiftSendRequest, windowSeconds: Int64, now: Int64) throws -> Int64 {
         guard windowSeconds > 0 else { return 1 }
-        let combo = try Int64.fetchOne(
-            db.cachedStatement(sql: """
-                INSERT INTO gift_combos (sender_id, room_id, gift_id, combo, last_at) VALUES (?1, ?2, ?3, 1, ?4)
-                ON CONFLICT(sender_id, room_id, gift_id) DO UPDATE
-                SET combo = CASE WHEN ?4 - last_at <= ?5 THEN combo + 1 ELSE 1 END, last_at = ?4
-                RETURNING combo
-                """),
-            arguments: [r.senderID, r.roomID, r.giftID, now, windowSeconds * 1000])
-        return combo ?? 1
+        let key = Key(sender: r.senderID, room: r.roomID, gift: r.giftID)
+        let streak = try load(db, key)
+        guard let streak, now - streak.lastAt <= windowSeconds * 1000 else { return 1 }
+        return streak.combo + 1
+    }
+
+    /// Counts this send into its streak as `peek` found it.
+    func count(_ r: GiftSendRequest, combo: Int64, windowSeconds: Int64, now: Int64) {
+        guard windowSeconds > 0 else { return }
+        let key = Key(sender: r.senderID, room: r.roomID, gift: r.giftID)
+        if streaks[key]??.changed != true { changedOrder.append(key) }
+        streaks[key] = Streak(combo: combo, lastAt: now, changed: true)
+    }
+
+    private func load(_ db: Database, _ key: Key) throws -> Streak? {
+        if let known = streaks[key] { return known }
+        let row = try db.cachedStatement(sql: "SELECT combo, last_at FROM gift_combos WHERE sender_id = ? AND room_id = ? AND gift_id = ?")
+            .firstRowRaw(.text(key.sender), .text(key.room), .text(key.gift)) { Streak(combo: rawInt($0, 0) ?? 0, lastAt: rawInt($0, 1) ?? 0) }
+        streaks[key] = .some(row)
+        return row
+    }
+
+    func flush(_ db: Database) throws {
+        for key in changedOrder {
+            guard let streak = streaks[key] ?? nil else { continue }
+            try db.cachedStatement(sql: """
+                INSERT INTO gift_combos (sender_id, room_id, gift_id, combo, last_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                ON CONFLICT(sender_id, room_id, gift_id) DO UPDATE SET combo = ?4, last_at = ?5
+                """
+            ).runRaw(.text(key.sender), .text(key.room), .text(key.gift), .int(streak.combo), .int(streak.lastAt))
+        }
+        streaks.removeAll(keepingCapacity: true)
+        changedOrder.removeAll(keepingCapacity: true)
     }
 }

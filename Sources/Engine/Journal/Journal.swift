@@ -102,6 +102,18 @@ public enum Journal {
         return JournalEntry(offset: db.lastInsertedRowID, type: type, payload: hostJSON, createdAt: ms, idempotencyKey: newKey)
     }
 
+    /// Appends a `gift` fact, which carries the gift's legs (`GiftLegs`), under a key the
+    /// caller found unused (as `append(_:type:hostJSON:newKey:at:)`), naming the accounts that
+    /// paid and were paid for the per-account history.
+    static func appendGift(_ db: Database, _ receipt: GiftReceipt, key: String, payer: String, payee: String?, at ms: Int64) throws {
+        let json = receipt.jsonText
+        guard json.utf8.count <= payloadBytesMax else {
+            throw JournalError.payloadTooLarge(bytes: json.utf8.count, max: payloadBytesMax)
+        }
+        try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, idempotency_key, payer, payee) VALUES ('gift', ?, ?, ?, ?, ?)")
+            .runRaw(.text(json), .int(ms), .text(key), .text(payer), .text(payee))
+    }
+
     private static func insert(
         _ db: Database, type: String, json: String, key: String?, at ms: Int64
     ) throws -> JournalEntry {

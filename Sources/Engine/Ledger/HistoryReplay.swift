@@ -12,10 +12,13 @@ struct HistoryReplay {
     private var credits: [String: Int128] = [:]
     private var lastTs: Int64?
 
-    mutating func read(_ transfer: Transfer) {
+    /// Folds one row. A gift's legs share their journal row's ledger time: `sameRow` is true for
+    /// every leg after the first.
+    mutating func read(_ transfer: Transfer, sameRow: Bool = false) {
         report.transfers += 1
-        if let lastTs, transfer.ts <= lastTs {
-            report.add("timestamp_order", "transfer \(transfer.seq) has ts \(transfer.ts), not after \(lastTs)")
+        if let lastTs, sameRow ? transfer.ts != lastTs : transfer.ts <= lastTs {
+            let position = transfer.journalOffset.map { "gift leg \(transfer.id) at journal offset \($0)" } ?? "transfer \(transfer.seq)"
+            report.add("timestamp_order", "\(position) has ts \(transfer.ts), not after \(lastTs)")
         }
         lastTs = transfer.ts
         if transfer.debit.asset != transfer.asset || transfer.credit.asset != transfer.asset {

@@ -123,10 +123,6 @@ final class Step {
     let hash: String
     /// Wall time of the request, in milliseconds.
     let nowMillis: Int64
-    /// Ledger time of the last row this chain wrote: the next row's time follows from it
-    /// without reading the history again (the chain is the only writer while it runs).
-    var lastTs: Int64?
-
     init(batch: String, hash: String, nowMillis: Int64) {
         self.batch = batch
         self.hash = hash

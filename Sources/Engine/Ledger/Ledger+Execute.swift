@@ -67,10 +67,7 @@ extension Ledger {
     /// Writes a transfer moving the original's amount back.
     /// - Throws: `transfer_not_found`, `transfer_not_reversible`, `already_reversed`, funds errors.
     private func reverse(_ db: Database, _ transferID: String, id: String, reason: String, _ step: Step) throws -> Transfer {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [transferID]) else {
-            throw LedgerError.transferNotFound(transferID)
-        }
-        let original = Transfer(row: row)
+        guard let original = try movedTransfer(db, id: transferID) else { throw LedgerError.transferNotFound(transferID) }
         guard original.kind == .posted || original.kind == .post else { throw LedgerError.transferNotReversible(transferID) }
         let reversed = try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM ledger_transfers WHERE reverses = ?)"), arguments: [transferID])
@@ -84,5 +81,19 @@ extension Ledger {
         reversal.memo = reason
         reversal.reverses = transferID
         return try insert(db, reversal, step)
+    }
+
+    /// A transfer row, or a gift's leg (which lives in the gift's journal row, `GiftLegs`).
+    func movedTransfer(_ db: Database, id: String) throws -> Transfer? {
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [id]) {
+            return Transfer(row: row)
+        }
+        // A leg's id is its gift's journal key and the leg's name: `gift:<sender>:<key>:<leg>`.
+        guard id.hasPrefix("gift:"), let colon = id.lastIndex(of: ":") else { return nil }
+        let factKey = String(id[..<colon])
+        guard let fact = try db.cachedStatement(sql: "SELECT offset, payload FROM journal WHERE idempotency_key = ? AND payer IS NOT NULL")
+            .firstRowRaw(.text(factKey), read: { (offset: rawInt($0, 0) ?? 0, payload: rawText($0, 1)) })
+        else { return nil }
+        return GiftLegs.transfers(of: try GiftReceipt(jsonText: fact.payload), offset: fact.offset).first { $0.id == id }
     }
 }

@@ -42,9 +42,7 @@ extension Ledger {
             case .transfer(let request), .pending(let request, _): debits.append(request.debit.description)
             case .post(_, let pendingID, _), .void(_, let pendingID): pendingIDs.append(pendingID)
             case .reverse(_, let transferID, _):
-                let credit = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT credit_account FROM ledger_transfers WHERE id = ?"), arguments: [transferID])
-                if let credit { debits.append(credit) }
+                if let original = try movedTransfer(db, id: transferID) { debits.append(original.credit.description) }
             }
         }
         let now = try ledgerNow(db, nowMillis: nowMillis)
@@ -60,6 +58,15 @@ extension Ledger {
         }
         var seen = Set<String>()
         _ = try expire(db, due.filter { seen.insert($0).inserted }, nowMillis: nowMillis)
+    }
+
+    /// Lazy expiry for one account about to be debited outside a chain (a gift, whose legs are
+    /// checked against the batch's overlay): expires its due pending transfers.
+    func expireDue(_ db: Database, debiting account: AccountID, nowMillis: Int64) throws {
+        let due = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ? ORDER BY expires_at, id"),
+            arguments: [account.description, ledgerNow(db, nowMillis: nowMillis)])
+        _ = try expire(db, due, nowMillis: nowMillis)
     }
 
     /// Writes one `expire` row per pending id, releasing each reservation.

@@ -42,24 +42,14 @@ struct NewRow {
 
 extension Ledger {
     /// The ledger time the next row would get: the larger of the wall time in microseconds and
-    /// the last row's time plus one.
+    /// the last row's time plus one (`LedgerClock`).
     func ledgerNow(_ db: Database, nowMillis: Int64) throws -> Int64 {
-        let (micros, overflow) = nowMillis.multipliedReportingOverflow(by: 1000)
-        precondition(!overflow && micros >= 0, "wall time out of range")
-        let last = try db.cachedStatement(sql: "SELECT ts FROM ledger_transfers ORDER BY seq DESC LIMIT 1").firstRowRaw { rawInt($0, 0) } ?? nil
-        guard let last else { return micros }
-        return max(micros, last + 1)
+        try store.ledgerClock.peek(db, nowMillis: nowMillis)
     }
 
     /// Appends a row to the history; history is never updated or deleted.
     func insert(_ db: Database, _ row: NewRow, _ step: Step) throws -> Transfer {
-        let ts: Int64
-        if let last = step.lastTs {
-            ts = max(step.nowMillis * 1000, last + 1)
-        } else {
-            ts = try ledgerNow(db, nowMillis: step.nowMillis)
-        }
-        step.lastTs = ts
+        let ts = try store.ledgerClock.next(db, nowMillis: step.nowMillis)
         // Validation bounds the timeout, so this stays far inside Int64.
         let expiresAt = row.timeoutMillis.map { ts + $0 * 1000 }
         // A plain INSERT: the row is built from what was written (decoding it back through

@@ -35,16 +35,33 @@ extension Ledger {
     }
 
     /// An account's posted balance right after the history row `seq`, rebuilt from the immutable
-    /// history (posted and post rows move money; pending, void and expire rows do not). It reads
-    /// every row of the account up to `seq`, so it answers replays, not every request.
+    /// history (posted and post rows move money; pending, void and expire rows do not) and the
+    /// legs of the gifts before it (`GiftLegs`). It reads every row of the account up to `seq`,
+    /// so it answers replays, not every request.
     public func balance(_ db: Database, _ account: AccountID, through seq: Int64) throws -> Int64 {
         let key = account.description
-        return try Int64.fetchOne(
+        var total = Int128(try Int64.fetchOne(
             db.cachedStatement(sql: """
                 SELECT COALESCE(SUM(CASE WHEN credit_account = ? THEN amount ELSE -amount END), 0) FROM ledger_transfers
                 WHERE (credit_account = ? OR debit_account = ?) AND seq <= ? AND kind IN ('posted', 'post')
                 """),
-            arguments: [key, key, key, seq]) ?? 0
+            arguments: [key, key, key, seq]) ?? 0)
+        if let gifts = HistoryGifts(account: account),
+            let ts = try Int64.fetchOne(db.cachedStatement(sql: "SELECT ts FROM ledger_transfers WHERE seq = ?"), arguments: [seq]) {
+            // Gift rows follow ledger time in offset order: stop at the first after the transfer.
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT offset, payload FROM journal WHERE \(gifts.condition) AND payer IS NOT NULL ORDER BY offset",
+                arguments: StatementArguments(gifts.keys))
+            while let row = try rows.next() {
+                let receipt = try GiftReceipt(jsonText: row["payload"])
+                guard receipt.ledgerTime < ts else { break }
+                for leg in GiftLegs.of(receipt) {
+                    if leg.credit == account { total += Int128(leg.amount) }
+                    if leg.debit == account { total -= Int128(leg.amount) }
+                }
+            }
+        }
+        return Int64(total)
     }
 
     /// Whether a transfer with this idempotency key is in the history.

@@ -20,9 +20,20 @@ public struct Reconciliation: Sendable {
     /// - Throws: database errors.
     public func check(_ db: Database) throws -> ReconciliationReport {
         var replay = HistoryReplay()
-        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM ledger_transfers ORDER BY seq")
-        while let row = try cursor.next() {
-            replay.read(Transfer(row: row))
+        // Two histories in ledger-time order: transfer rows by `seq`, gift rows (whose legs
+        // live in the journal, `GiftLegs`) by offset. One clock stamps both.
+        let transfers = try Row.fetchCursor(db, sql: "SELECT * FROM ledger_transfers ORDER BY seq")
+        let gifts = try Row.fetchCursor(db, sql: "SELECT offset, payload FROM journal WHERE payer IS NOT NULL ORDER BY offset")
+        var nextTransfer = try transfers.next().map(Transfer.init(row:))
+        var nextGift = try gifts.next().map(Self.legs(of:))
+        while nextTransfer != nil || nextGift != nil {
+            if let gift = nextGift, nextTransfer.map({ $0.ts > gift.ts }) ?? true {
+                for (i, leg) in gift.legs.enumerated() { replay.read(leg, sameRow: i > 0) }
+                nextGift = try gifts.next().map(Self.legs(of:))
+            } else if let transfer = nextTransfer {
+                replay.read(transfer)
+                nextTransfer = try transfers.next().map(Transfer.init(row:))
+            }
         }
         var report = replay.report
         for asset in replay.unbalancedAssets {
@@ -31,6 +42,13 @@ public struct Reconciliation: Sendable {
         try compareAccounts(db, replay, &report)
         try compareOpenPending(db, replay, &report)
         return report
+    }
+
+    /// A gift row's ledger time and legs. A payload that is not a receipt yields no legs, and is
+    /// `GiftReconciliation`'s to report.
+    private static func legs(of row: Row) -> (ts: Int64, legs: [Transfer]) {
+        guard let receipt = try? GiftReceipt(jsonText: row["payload"]) else { return (Int64.min, []) }
+        return (receipt.ledgerTime, GiftLegs.transfers(of: receipt, offset: row["offset"]))
     }
 
     /// Stored accounts against the replayed balances and reservations.

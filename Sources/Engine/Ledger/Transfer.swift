@@ -44,6 +44,9 @@ public struct Transfer: Sendable, Hashable, Codable {
     public let linkedBatch: String?
     /// For `pending`: the ledger time (microseconds) at which it expires.
     public let expiresAt: Int64?
+    /// For a gift's leg, which lives in the gift's journal row rather than in the transfer
+    /// history (`GiftLegs`): that row's offset. Such a leg has `seq` 0.
+    public var journalOffset: Int64? = nil
 }
 
 extension Transfer {

@@ -6,18 +6,27 @@ public struct TransferPage: Sendable, Hashable, Codable {
     public let nextCursor: String?
 
     /// Encodes a position in the history as an opaque cursor.
-    static func cursor(before seq: Int64) -> String {
-        Base64URL.encode(Array("ledger:\(seq)".utf8))
+    static func cursor(_ position: HistoryPosition) -> String {
+        Base64URL.encode(Array("ledger:\(position.seq):\(position.offset):\(position.leg)".utf8))
     }
 
-    /// The `seq` a cursor points before.
+    /// The position a cursor points before. A cursor from before gifts kept their legs in the
+    /// journal (`ledger:<seq>`) still reads: it starts the gifts at the newest.
     /// - Throws: `LedgerError` `invalid_cursor`.
-    static func seq(fromCursor cursor: String) throws -> Int64 {
+    static func position(fromCursor cursor: String) throws -> HistoryPosition {
         guard let bytes = Base64URL.decode(cursor) else { throw LedgerError.invalidCursor }
         let text = String(decoding: bytes, as: UTF8.self)
-        guard text.hasPrefix("ledger:"), let seq = Int64(text.dropFirst(7)), seq > 0 else {
-            throw LedgerError.invalidCursor
+        guard text.hasPrefix("ledger:") else { throw LedgerError.invalidCursor }
+        let parts = text.dropFirst(7).split(separator: ":", omittingEmptySubsequences: false)
+        guard let seq = Int64(parts[0]), seq > 0 else { throw LedgerError.invalidCursor }
+        switch parts.count {
+        case 1: return HistoryPosition(seq: seq, offset: .max, leg: 0)
+        case 3:
+            guard let offset = Int64(parts[1]), offset > 0, let leg = Int(parts[2]), (0...4).contains(leg) else {
+                throw LedgerError.invalidCursor
+            }
+            return HistoryPosition(seq: seq, offset: offset, leg: leg)
+        default: throw LedgerError.invalidCursor
         }
-        return seq
     }
 }

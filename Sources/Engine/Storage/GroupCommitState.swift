@@ -3,8 +3,16 @@ import GRDB
 /// One operation waiting for a group commit. The leader runs `body`; a follower's
 /// `continuation` receives its outcome after COMMIT, or `.lead` when it is handed leadership.
 struct PendingWrite: Sendable {
-    let body: @Sendable (Database) throws -> any Sendable
+    let body: WriteBody
     let continuation: CheckedContinuation<WriteTicket, any Error>?
+}
+
+/// An operation of a group commit.
+enum WriteBody: Sendable {
+    /// Runs in a savepoint of its own, after the batch's overlays are flushed.
+    case plain(@Sendable (Database) throws -> any Sendable)
+    /// Runs without a savepoint, with the batch's overlays (`Store.writeBatched`).
+    case batched(@Sendable (Database, WriteBatch) throws -> any Sendable)
 }
 
 /// What a suspended writer is woken with.

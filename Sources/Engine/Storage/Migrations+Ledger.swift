@@ -82,4 +82,14 @@ extension Migrations {
         CREATE INDEX ledger_transfers_debit ON ledger_transfers(debit_account, seq);
         CREATE INDEX ledger_transfers_credit ON ledger_transfers(credit_account, seq);
         """
+
+    /// A gift is one journal row that carries its legs (`GiftLegs`): the row names the account
+    /// that paid and the one paid, indexed for per-account history. Both are NULL for every
+    /// other fact, and the partial indexes skip those rows.
+    static let v6GiftLegs = """
+        ALTER TABLE journal ADD COLUMN payer TEXT;
+        ALTER TABLE journal ADD COLUMN payee TEXT;
+        CREATE INDEX journal_payer ON journal(payer, offset) WHERE payer IS NOT NULL;
+        CREATE INDEX journal_payee ON journal(payee, offset) WHERE payee IS NOT NULL;
+        """
 }

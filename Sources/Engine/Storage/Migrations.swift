@@ -18,6 +18,7 @@ public enum Migrations {
         ("v4_live_operations", v4LiveOperations),
         ("v5_ledger_partial_unique", v5LedgerPartialUnique),
         ("v5_follows", v5Follows),
+        ("v6_gift_legs", v6GiftLegs),
     ]
 
     /// A migrator that applies `all`.

@@ -14,7 +14,23 @@ extension Store {
     /// - Throws: `op`'s own error, which rolls back `op` alone while the rest of the batch
     ///   commits; or `StorageError.commitFailed` when the transaction as a whole failed.
     public func write<T: Sendable>(_ op: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let body: @Sendable (Database) throws -> any Sendable = { db in try op(db) }
+        try await enqueue(.plain { db in try op(db) })
+    }
+
+    /// Runs `op` in a group commit as `write` does, but without a savepoint of its own and with
+    /// the batch's overlays (`WriteBatch`): for operations that keep their changes in an overlay
+    /// and write at most one row of their own (a gift send).
+    ///
+    /// - Parameter op: the operation. When it throws it must have changed nothing, neither in the
+    ///   database nor in an overlay: there is no savepoint to roll it back.
+    /// - Returns: `op`'s result, only after COMMIT has returned.
+    /// - Throws: `op`'s error, or `StorageError.commitFailed` when the transaction as a whole
+    ///   failed (including an overlay's flush).
+    public func writeBatched<T: Sendable>(_ op: @escaping @Sendable (Database, WriteBatch) throws -> T) async throws -> T {
+        try await enqueue(.batched { db, batch in try op(db, batch) })
+    }
+
+    private func enqueue<T: Sendable>(_ body: WriteBody) async throws -> T {
         let ticket = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<WriteTicket, any Error>) in
             let leads = queue.withLock { state -> Bool in
                 if state.flushing {
@@ -36,7 +52,7 @@ extension Store {
     }
 
     /// Commits one batch that starts with the leader's operation, then hands leadership on.
-    private func lead(with first: @escaping @Sendable (Database) throws -> any Sendable) async throws -> any Sendable {
+    private func lead(with first: WriteBody) async throws -> any Sendable {
         let batchMax = configuration.batchMax
         let batch = [PendingWrite(body: first, continuation: nil)] + queue.withLock { $0.take(batchMax - 1) }
         let outcomes = await commit(batch)
@@ -65,21 +81,34 @@ extension Store {
         return outcomes
     }
 
-    /// One `BEGIN IMMEDIATE` transaction, one savepoint per operation.
+    /// One `BEGIN IMMEDIATE` transaction, one savepoint per plain operation; the overlays of
+    /// batched operations are flushed before each plain operation and before COMMIT.
     private static func run(
         _ batch: [PendingWrite], in db: Database
     ) -> (outcomes: [Result<any Sendable, any Error>], committed: Bool) {
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
         do {
+            let overlays = WriteBatch()
             try db.inTransaction(.immediate) {
                 for write in batch {
-                    do {
-                        outcomes.append(.success(try db.withSavepoint { try write.body(db) }))
-                    } catch {
-                        outcomes.append(.failure(error))
+                    switch write.body {
+                    case .plain(let body):
+                        try overlays.flush(db)
+                        do {
+                            outcomes.append(.success(try db.withSavepoint { try body(db) }))
+                        } catch {
+                            outcomes.append(.failure(error))
+                        }
+                    case .batched(let body):
+                        do {
+                            outcomes.append(.success(try body(db, overlays)))
+                        } catch {
+                            outcomes.append(.failure(error))
+                        }
                     }
                 }
+                try overlays.flush(db)
                 return .commit
             }
             return (outcomes, true)

@@ -15,6 +15,9 @@ public final class Store: Sendable {
     /// Poked after every successful commit, so journal consumers wake without polling.
     public let signal: JournalSignal
 
+    /// The ledger's clock, which the one writer keeps in memory (`LedgerClock`).
+    public let ledgerClock = LedgerClock()
+
     let pool: DatabasePool
     let logger: Logger
     let queue = Mutex(GroupCommitState())
