@@ -8,7 +8,7 @@ struct Bench: AsyncParsableCommand {
         commandName: "showrunner-bench",
         abstract: "Showrunner benchmarks, measured against a peer in the same run.",
         subcommands: [
-            RuntimeBench.self, ReloadBench.self, JournalBench.self, FanoutBench.self, GiftBench.self, WSFanoutBench.self,
+            RuntimeBench.self, ReloadBench.self, JournalBench.self, FanoutBench.self, GiftBench.self, GiftEngineBench.self, WSFanoutBench.self,
             LiveOpsBench.self, LeaderboardBench.self, IngestBench.self,
         ])
 }

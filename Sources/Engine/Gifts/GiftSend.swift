@@ -42,6 +42,7 @@ public struct GiftReceipt: Sendable, Hashable, Codable {
     public var combo: Int64
     /// The sender's coins after the send.
     public var balanceCoins: Int64
+    /// The ids of the gift's legs (`GiftLegs`), which this receipt's journal row carries.
     public var transferIDs: [String]
     /// Ledger time of the send, microseconds.
     public var ledgerTime: Int64

@@ -11,7 +11,8 @@ public struct TransferPage: Sendable, Hashable, Codable {
     }
 
     /// The position a cursor points before. A cursor from before gifts kept their legs in the
-    /// journal (`ledger:<seq>`) still reads: it starts the gifts at the newest.
+    /// journal (`ledger:<seq>`) still reads: every gift leg is newer than what it points
+    /// before, so its pages hold transfer rows only.
     /// - Throws: `LedgerError` `invalid_cursor`.
     static func position(fromCursor cursor: String) throws -> HistoryPosition {
         guard let bytes = Base64URL.decode(cursor) else { throw LedgerError.invalidCursor }
@@ -20,7 +21,7 @@ public struct TransferPage: Sendable, Hashable, Codable {
         let parts = text.dropFirst(7).split(separator: ":", omittingEmptySubsequences: false)
         guard let seq = Int64(parts[0]), seq > 0 else { throw LedgerError.invalidCursor }
         switch parts.count {
-        case 1: return HistoryPosition(seq: seq, offset: .max, leg: 0)
+        case 1: return HistoryPosition(seq: seq, offset: 0, leg: 0)
         case 3:
             guard let offset = Int64(parts[1]), offset > 0, let leg = Int(parts[2]), (0...4).contains(leg) else {
                 throw LedgerError.invalidCursor

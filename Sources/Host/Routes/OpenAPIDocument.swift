@@ -1376,6 +1376,7 @@ components:
         balance_coins: {type: integer, format: int64}
         transfer_ids:
           type: array
+          description: The ids of the gift's legs (`gift:<sender>:<key>:paid|fee|revenue|guild`), which the gift's journal row carries; history pages list them and reversals take them.
           items: {type: string}
         ledger_time: {type: integer, format: int64, description: Ledger time in microseconds.}
     RefundRequest:
@@ -1418,7 +1419,7 @@ components:
       additionalProperties: false
       required: [seq, id, debit, credit, asset, amount, code, memo, ts, kind]
       properties:
-        seq: {type: integer, format: int64}
+        seq: {type: integer, format: int64, minimum: 0}
         id: {type: string}
         debit: {type: string}
         credit: {type: string}
@@ -1432,6 +1433,7 @@ components:
         reverses: {type: string}
         linked_batch: {type: string}
         expires_at: {type: integer, format: int64, description: For `pending` - the ledger time (microseconds) it expires at.}
+        journal_offset: {type: integer, format: int64, description: 'For a gift''s leg, which lives in the gift''s journal row rather than in the transfer history - that row''s offset; such a leg has `seq` 0.'}
     TransferPage:
       type: object
       additionalProperties: false

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Logging
+import Synchronization
+
+/// The money benchmark without HTTP: durable gift sends called in-process on the engine (the
+/// same store, `synchronous=FULL`, the bundled scripts' `validate` steps, the same group commit
+/// and overlays), against the same Redis peer as `gifts` in the same run. Journal consumers do
+/// not run: this measures the send path, as Redis's EVALSHA is.
+struct GiftEngineBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gifts-engine", abstract: "Durable in-process gift sends/s vs a Redis EVALSHA peer.")
+
+    @Option(help: "Concurrent senders.") var senders = 64
+    @Option(help: "Seconds per measurement.") var seconds = 10.0
+    @Option(help: "Scripts folder the engine loads.") var scripts = "Scripts"
+
+    func run() async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-engine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let engine = try EngineParts.open(
+            EngineOptions(databasePath: work.appendingPathComponent("bench.sqlite").path, scriptsPath: scripts), logger: logger)
+        try await engine.loadScripts()
+        try await seed(engine)
+        let redis = try RedisPeer.start(in: work, port: 16_381)
+        defer { redis.stop() }
+        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds)")
+        print("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | CPU µs/gift | ops/commit |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        var ratios: [String] = []
+        for hot in [false, true] {
+            let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
+            let before = engine.store.stats
+            let cpu = processCPUSeconds()
+            let s = try await sends(engine, hot: hot)
+            let sMicros = (processCPUSeconds() - cpu) * 1e6 / max(1, s.rate * seconds)
+            let after = engine.store.stats
+            let perCommit = Double(after.ops - before.ops) / Double(max(1, after.commits - before.commits))
+            let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
+            let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
+            let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
+            print("| showrunner engine (in-process, SQLite FULL) | \(pattern) | \(grouped(s.rate)) | \(String(format: "%.2f", s.p50)) | \(String(format: "%.2f", s.p99)) | \(s.errors) | \(Int(sMicros)) | \(String(format: "%.1f", perCommit)) |")
+            print("| redis EVALSHA (AOF always) | \(pattern) | \(grouped(r.rate)) | \(String(format: "%.2f", r.p50)) | \(String(format: "%.2f", r.p99)) | \(r.errors) | \(Int(rMicros)) | |")
+            ratios.append("\(pattern): engine/redis gifts/s = \(String(format: "%.2f", s.rate / r.rate))x, p99 = \(String(format: "%.2f", s.p99 / r.p99))x redis's")
+        }
+        let report = try await engine.store.read { db in try Reconciliation().check(db) }
+        print("")
+        ratios.forEach { print($0) }
+        print("reconcile after the run: \(report.isClean ? "clean" : "\(report.violations.count) violations")")
+        try engine.store.close()
+    }
+
+    private func seed(_ engine: EngineParts) async throws {
+        for r in 0..<16 {
+            _ = try await engine.rooms.create(NewRoom(id: "r\(r)", streamerID: "s\(r)", title: "Bench", category: "chat"))
+        }
+        _ = try await engine.gifts.put(id: "rose", GiftEdit(name: "Rose", priceCoins: 10))
+        for w in 0..<senders {
+            _ = try await engine.ledger.transfer([TransferRequest(id: "bench-\(w)", debit: .system(.promotions, "coins"),
+                credit: .user("v\(w)", "coins"), asset: "coins", amount: 1_000_000_000, code: "grant")])
+        }
+    }
+
+    /// `senders` tasks sending until time runs out.
+    private func sends(_ engine: EngineParts, hot: Bool) async throws -> LoadResult {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        let start = ContinuousClock.now
+        let sender = engine.giftSender
+        let results = await withTaskGroup(of: (latencies: [Double], errors: Int).self) { group in
+            for w in 0..<senders {
+                group.addTask {
+                    var latencies: [Double] = []
+                    var errors = 0
+                    var i = 0
+                    while ContinuousClock.now < deadline {
+                        i += 1
+                        let room = hot ? "r0" : "r\(i % 16)"
+                        let t0 = ContinuousClock.now
+                        do {
+                            _ = try await sender.send(GiftSendRequest(
+                                roomID: room, senderID: "v\(w)", giftID: "rose", count: 1, idempotencyKey: "\(hot ? "h" : "u")-\(w)-\(i)"))
+                        } catch {
+                            errors += 1
+                        }
+                        let d = (ContinuousClock.now - t0).components
+                        latencies.append(Double(d.seconds) * 1e3 + Double(d.attoseconds) / 1e15)
+                    }
+                    return (latencies, errors)
+                }
+            }
+            var all: (latencies: [Double], errors: Int) = ([], 0)
+            for await r in group { all = (all.latencies + r.latencies, all.errors + r.errors) }
+            return all
+        }
+        let elapsed = (ContinuousClock.now - start).components
+        let secondsTaken = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let latencies = results.latencies.sorted()
+        func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        return LoadResult(rate: Double(latencies.count - results.errors) / secondsTaken, p50: pct(0.5), p99: pct(0.99), errors: results.errors)
+    }
+}
