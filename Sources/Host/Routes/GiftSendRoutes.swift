@@ -6,7 +6,8 @@ struct GiftSendRoutes: RouteArea {
     let sender: GiftSender
     let refunds: GiftRefunds
 
-    struct Send: StrictDecodable {
+    /// Read in the strict reader's one pass (`FlatStrictDecodable`).
+    struct Send: FlatStrictDecodable {
         static let allowedKeys: Set<String> = ["gift_id", "count", "idempotency_key"]
         let giftID: String
         let count: Int64
@@ -15,6 +16,12 @@ struct GiftSendRoutes: RouteArea {
             case count
             case giftID = "gift_id"
             case idempotencyKey = "idempotency_key"
+        }
+
+        init(fields: FlatFields) throws(RequestError) {
+            giftID = try fields.string("gift_id")
+            count = try fields.integer("count")
+            idempotencyKey = try fields.string("idempotency_key")
         }
     }
 
