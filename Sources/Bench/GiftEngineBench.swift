@@ -15,6 +15,7 @@ struct GiftEngineBench: AsyncParsableCommand {
     @Option(help: "Concurrent senders.") var senders = 64
     @Option(help: "Seconds per measurement.") var seconds = 10.0
     @Option(help: "Scripts folder the engine loads.") var scripts = "Scripts"
+    @Flag(help: "Measure the engine alone, uniform pattern only, without the Redis peer (for profiling).") var engineOnly = false
 
     func run() async throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-engine-\(UUID().uuidString)")
@@ -26,12 +27,21 @@ struct GiftEngineBench: AsyncParsableCommand {
             EngineOptions(databasePath: work.appendingPathComponent("bench.sqlite").path, scriptsPath: scripts), logger: logger)
         try await engine.loadScripts()
         try await seed(engine)
+        if engineOnly {
+            let before = engine.store.stats
+            let s = try await sends(engine, hot: false)
+            let after = engine.store.stats
+            let writerMicros = Double(after.opsNanos - before.opsNanos) / 1e3 / Double(max(1, after.ops - before.ops))
+            print("engine alone, uniform: \(grouped(s.rate)) gifts/s, p99 \(String(format: "%.2f", s.p99)) ms, errors \(s.errors), writer \(String(format: "%.1f", writerMicros)) µs per send, \(String(format: "%.1f", Double(after.ops - before.ops) / Double(max(1, after.commits - before.commits)))) per commit")
+            return
+        }
         let redis = try RedisPeer.start(in: work, port: 16_381)
         defer { redis.stop() }
         print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds)")
         print("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | CPU µs/gift | ops/commit |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         var ratios: [String] = []
+        var writer: [String] = []
         for hot in [false, true] {
             let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
             let before = engine.store.stats
@@ -40,6 +50,9 @@ struct GiftEngineBench: AsyncParsableCommand {
             let sMicros = (processCPUSeconds() - cpu) * 1e6 / max(1, s.rate * seconds)
             let after = engine.store.stats
             let perCommit = Double(after.ops - before.ops) / Double(max(1, after.commits - before.commits))
+            let writerMicros = Double(after.opsNanos - before.opsNanos) / 1e3 / Double(max(1, after.ops - before.ops))
+            let commitMillis = Double(after.commitNanos - before.commitNanos) / 1e6 / Double(max(1, after.commits - before.commits))
+            writer.append("\(hot ? "hot" : "uniform"): writer \(String(format: "%.1f", writerMicros)) µs per send in the transaction, COMMIT \(String(format: "%.2f", commitMillis)) ms")
             let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
             let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
             let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
@@ -50,6 +63,7 @@ struct GiftEngineBench: AsyncParsableCommand {
         let report = try await engine.store.read { db in try Reconciliation().check(db) }
         print("")
         ratios.forEach { print($0) }
+        writer.forEach { print($0) }
         print("reconcile after the run: \(report.isClean ? "clean" : "\(report.violations.count) violations")")
         try engine.store.close()
     }

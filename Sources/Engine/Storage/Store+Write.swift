@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 
 extension Store {
@@ -72,22 +73,26 @@ extension Store {
 
     /// Runs a batch on the writer connection and waits for its COMMIT.
     private func commit(_ batch: [PendingWrite]) async -> [Result<any Sendable, any Error>] {
-        let (outcomes, committed) = await withCheckedContinuation { continuation in
+        let (outcomes, committed, opsNanos, commitNanos) = await withCheckedContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in
                 continuation.resume(returning: Self.run(batch, in: db))
             }
         }
-        record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } })
+        record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
+            opsNanos: opsNanos, commitNanos: commitNanos)
         return outcomes
     }
 
     /// One `BEGIN IMMEDIATE` transaction, one savepoint per plain operation; the overlays of
-    /// batched operations are flushed before each plain operation and before COMMIT.
+    /// batched operations are flushed before each plain operation and before COMMIT. Also
+    /// returns how long the operations (with the flushes) and the COMMIT took, in nanoseconds.
     private static func run(
         _ batch: [PendingWrite], in db: Database
-    ) -> (outcomes: [Result<any Sendable, any Error>], committed: Bool) {
+    ) -> (outcomes: [Result<any Sendable, any Error>], committed: Bool, opsNanos: UInt64, commitNanos: UInt64) {
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var opsDone = start
         do {
             let overlays = WriteBatch()
             try db.inTransaction(.immediate) {
@@ -109,21 +114,25 @@ extension Store {
                     }
                 }
                 try overlays.flush(db)
+                opsDone = DispatchTime.now().uptimeNanoseconds
                 return .commit
             }
-            return (outcomes, true)
+            let end = DispatchTime.now().uptimeNanoseconds
+            return (outcomes, true, opsDone - start, end - opsDone)
         } catch {
             let failure = StorageError.commitFailed(reason: "\(error)")
-            return (batch.map { _ in .failure(failure) }, false)
+            return (batch.map { _ in .failure(failure) }, false, 0, 0)
         }
     }
 
     /// Updates the counters and wakes journal consumers after a commit.
-    func record(committed: Bool, ops: Int) {
+    func record(committed: Bool, ops: Int, opsNanos: UInt64 = 0, commitNanos: UInt64 = 0) {
         queue.withLock { state in
             if committed {
                 state.stats.commits += 1
                 state.stats.ops += ops
+                state.stats.opsNanos += opsNanos
+                state.stats.commitNanos += commitNanos
             } else {
                 state.stats.failedCommits += 1
             }

@@ -106,6 +106,11 @@ public struct StoreStats: Sendable, Equatable {
     public var ops: Int = 0
     /// Transactions whose `BEGIN` or `COMMIT` failed.
     public var failedCommits: Int = 0
+    /// Time the writer spent running committed batches' operations (with their overlays'
+    /// flushes), and in their `COMMIT` (the WAL write and `fsync`), in nanoseconds: the writer's
+    /// own cost per operation, apart from the durability wait.
+    public var opsNanos: UInt64 = 0
+    public var commitNanos: UInt64 = 0
 
     /// Creates zeroed counters.
     public init() {}
