@@ -80,7 +80,7 @@ final class ShowrunnerPeer: @unchecked Sendable {
         let db = dir.appendingPathComponent("bench.sqlite").path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = ["serve", "--db", db, "--port", "\(port)", "--scripts", scripts, "--secret", secret, "--log-level", "error"]
+        p.arguments = ["serve", "--db", db, "--port", "\(port)", "--scripts", scripts, "--secret", secret, "--payment-secret", secret, "--log-level", "error"]
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         try Child.waitForPort(Int(port))

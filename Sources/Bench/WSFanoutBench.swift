@@ -32,9 +32,9 @@ struct WSFanoutBench: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ws-fanout-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let token = try Child.output(server, ["token", "issue", "--user", "bench-ops", "--role", "operator", "--ttl", "7200"])
+        let token = try Child.output(server, ["token", "issue", "--dev", "--user", "bench-ops", "--role", "operator", "--ttl", "7200"])
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let serve = try Child.start("/usr/bin/taskset", ["-c", "\(serverCore)", server, "serve", "--port", "\(port)",
+        let serve = try Child.start("/usr/bin/taskset", ["-c", "\(serverCore)", server, "serve", "--dev", "--port", "\(port)",
             "--db", directory.appendingPathComponent("bench.sqlite").path, "--synchronous", "off", "--log-level", "error"]
             + (coalesceMs.map { ["--coalesce-ms", "\($0)"] } ?? []))
         defer { Child.stop(serve) }

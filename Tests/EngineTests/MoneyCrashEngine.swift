@@ -81,7 +81,7 @@ struct MoneyEngine: Sendable {
     }
 }
 
-/// The gift-steps consumer, told to fail fatally (as a crash would) after applying its n-th
+/// A consumer, told to fail fatally (as a crash would) after applying its n-th
 /// entry from now: the entry's effects are written, then the whole batch must roll back.
 struct FaultyConsumer: JournalConsumer {
     final class Plan: Sendable {
@@ -95,6 +95,13 @@ struct FaultyConsumer: JournalConsumer {
 
     /// Crash after the `n`-th entry applied from now (nil: never).
     func crash(after n: Int?) { plan.countdown.withLock { $0 = n } }
+
+    // Everything else is the inner consumer's: a wrapper that took the protocol's defaults
+    // would never flush a consumer's batch state (the live-ops consumers keep theirs in memory).
+    var replaysBatchOnFailure: Bool { inner.replaysBatchOnFailure }
+    func settled(committed: Bool) { inner.settled(committed: committed) }
+    func finishBatch(in db: Database) throws { try inner.finishBatch(in: db) }
+    func batchRolledBack() { inner.batchRolledBack() }
 
     func apply(_ entry: JournalEntry, in db: Database) throws {
         try inner.apply(entry, in: db)

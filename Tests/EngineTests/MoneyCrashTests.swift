@@ -1,17 +1,26 @@
+import Foundation
 import Testing
 @testable import Engine
 
+/// Seeds and steps come from `SHOWRUNNER_MONEY_CRASH_SEEDS` (comma-separated) and
+/// `SHOWRUNNER_MONEY_CRASH_STEPS`, for soak runs.
 @Suite struct MoneyCrashTests {
+    static let environment = ProcessInfo.processInfo.environment
+    static let seeds: [UInt64] = environment["SHOWRUNNER_MONEY_CRASH_SEEDS"].map {
+        $0.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+    } ?? [3, 99, 2_024]
+    static let steps = environment["SHOWRUNNER_MONEY_CRASH_STEPS"].flatMap(Int.init) ?? 300
+
     /// Top-ups, gift sends (refused ones and reused keys too), refunds, group commits shared by
     /// concurrent requests and a consumer pass, and crashes: a batch that dies before COMMIT,
     /// a restart between consumer batches, a consumer batch that fails fatally midway, one
     /// lost with its connection. After every step: the ledger reconciles, every acknowledged
     /// request is there once, every unacknowledged one left nothing, and after_commit effects
     /// are applied exactly up to the consumer's cursor (all of them once it has caught up).
-    @Test(arguments: [3, 99, 2_024] as [UInt64])
+    @Test(arguments: seeds)
     func randomHistoriesWithCrashesLoseNothingAcknowledgedAndApplyNothingTwice(seed: UInt64) async throws {
         var run = try await MoneyCrashRun(seed: seed)
-        for index in 0..<300 {
+        for index in 0..<Self.steps {
             let action = try await run.step()
             try await run.verify("seed \(seed) step \(index) (\(action))")
         }

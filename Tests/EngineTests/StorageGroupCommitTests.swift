@@ -81,7 +81,9 @@ import Testing
             let results = await submitBehindBlocker(store, queued: 63, ops)
             let offsets = try results.map { try $0.get() }
             #expect(Set(offsets).count == 64)
-            #expect(store.stats == { var s = StoreStats(); s.commits = 2; s.ops = 64; return s }())
+            let stats = store.stats
+            #expect(stats.commits == 2 && stats.ops == 64 && stats.failedCommits == 0)
+            #expect(stats.opsNanos > 0 && stats.commitNanos > 0)
         }
     }
 

@@ -133,26 +133,22 @@ public struct RewardPayer: Sendable {
                     callerRollsBack: callerRollsBack)
             case .badge(let name):
                 guard try record(db, id, user, "badge", name, 1, now) else { continue }
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO inventory_badges (user_id, badge, granted_at, origin) VALUES (?, ?, ?, ?)",
-                    arguments: [user, name, now, id])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO inventory_badges (user_id, badge, granted_at, origin) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [user, name, now, id])
             case .item(let name, let count):
                 guard try record(db, id, user, "item", name, count, now) else { continue }
-                try db.execute(
-                    sql: """
-                        INSERT INTO inventory_items (user_id, item, count) VALUES (?, ?, ?)
-                        ON CONFLICT (user_id, item) DO UPDATE SET count = count + excluded.count
-                        """,
-                    arguments: [user, name, count])
+                try db.cachedStatement(sql: """
+                    INSERT INTO inventory_items (user_id, item, count) VALUES (?, ?, ?)
+                    ON CONFLICT (user_id, item) DO UPDATE SET count = count + excluded.count
+                    """).execute(arguments: [user, name, count])
             }
         }
     }
 
     /// Records an inventory grant once; false when `origin` was already paid.
     private func record(_ db: Database, _ origin: String, _ user: String, _ kind: String, _ name: String, _ n: Int64, _ now: Int64) throws -> Bool {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO inventory_grants (origin, user_id, kind, name, amount, granted_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [origin, user, kind, name, n, now])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO inventory_grants (origin, user_id, kind, name, amount, granted_at) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [origin, user, kind, name, n, now])
         return db.changesCount > 0
     }
 

@@ -18,9 +18,11 @@ struct GiftSendRoutes: RouteArea {
             case idempotencyKey = "idempotency_key"
         }
 
+        /// Read in `CodingKeys` order, so a body missing several fields names the same one
+        /// first as the decoder did.
         init(fields: FlatFields) throws(RequestError) {
-            giftID = try fields.string("gift_id")
             count = try fields.integer("count")
+            giftID = try fields.string("gift_id")
             idempotencyKey = try fields.string("idempotency_key")
         }
     }

@@ -1,0 +1,200 @@
+import EngineTesting
+import Foundation
+import GRDB
+import Testing
+@testable import Engine
+
+/// The live-ops consumers (activities and tasks on the shipped `Scripts/`) keep boards, chest
+/// and task progress in memory and write them with their cursor at the end of each batch (their
+/// checkpoint). A run killed at random points (inside a batch, between batches, with a batch
+/// applied but never committed) and restarted must end in exactly the state of a run that
+/// never crashed: the same board rows and in-memory standings, progress, chests, derived facts,
+/// reward transfers and inventory.
+///
+/// Memory that a rolled-back batch leaves ahead of the store, or a wrapper that drops a
+/// consumer's end-of-batch write, shows here as a difference.
+///
+/// Seeds and the journal's size come from `SHOWRUNNER_LIVEOPS_CRASH_SEEDS` (comma-separated)
+/// and `SHOWRUNNER_LIVEOPS_CRASH_GIFTS`, for soak runs.
+@Suite struct LiveOpsCrashTests {
+    static let environment = ProcessInfo.processInfo.environment
+    static let seeds: [UInt64] = environment["SHOWRUNNER_LIVEOPS_CRASH_SEEDS"].map {
+        $0.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+    } ?? [5, 77]
+    static let gifts = environment["SHOWRUNNER_LIVEOPS_CRASH_GIFTS"].flatMap(Int.init) ?? 500
+    /// Inside the shipped activities' windows (as `showrunner-bench liveops`).
+    static let start = Timestamps.millis("2027-01-21T12:00:00+08:00")!
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Scripts").path
+
+    /// The live-ops engine over one file, its two consumers behind one fault plan.
+    struct LiveOpsEngine {
+        let parts: EngineParts
+        let plan: FaultyConsumer.Plan
+
+        static func open(path: String) async throws -> LiveOpsEngine {
+            var options = EngineOptions(databasePath: path, scriptsPath: LiveOpsCrashTests.scripts)
+            options.synchronous = .off
+            options.clock = ManualClock(nowMillis: LiveOpsCrashTests.start + 2 * 86_400_000)
+            options.consumers = .liveOps
+            options.consumerBatchSize = 13
+            let plan = FaultyConsumer.Plan()
+            options.wrapConsumer = { FaultyConsumer(inner: $0, plan: plan) }
+            let parts = try EngineParts.open(options, logger: .quiet())
+            try await parts.loadScripts()
+            try await parts.activities.load()
+            return LiveOpsEngine(parts: parts, plan: plan)
+        }
+    }
+
+    /// What a run leaves, in a form two runs can be compared in.
+    struct State: Equatable {
+        var tables: [String: [String]] = [:]
+        var facts: [String] = []
+        var transfers: [String] = []
+        var standings: [String] = []
+        var cursors: [String] = []
+    }
+
+    /// Gift facts from many senders to a few streamers, and a tick a day later that closes the
+    /// daily boards (their `on_period_end` pays rewards).
+    static func fill(_ path: String) async throws {
+        let store = try Store(StoreConfiguration(path: path, synchronous: .off), logger: .quiet())
+        var random = Engine.SeededRandom(seed: 11)
+        var payloads: [(String, Int64)] = []
+        for i in 0..<gifts {
+            let sender = "u\(random.next(upTo: 60))", streamer = "s\(random.next(upTo: 6))"
+            let count = random.next(upTo: 3) + 1, price = [1, 10, 52, 100][Int(random.next(upTo: 4))]
+            payloads.append(("""
+                {"send_id":"b\(i)","room_id":"room-\(streamer)","sender_id":"\(sender)","streamer_id":"\(streamer)",\
+                "gift_id":"rose","gift_version":1,"count":\(count),"price_coins":\(price),"total_coins":\(Int64(price) * count),\
+                "streamer_revenue":0,"guild_share":0,"platform_fee":0,"combo":1,"balance_coins":0,"transfer_ids":[],"ledger_time":0}
+                """, start + Int64(i) * 1_000))
+        }
+        let journal = payloads
+        try await store.write { db in
+            for (payload, at) in journal { _ = try Journal.append(db, type: "gift", payloadJSON: payload, at: at) }
+            let tick = start + 86_400_000
+            _ = try Journal.append(db, type: "tick", payload: ["minute": tick / 60_000, "at": tick], idempotencyKey: "tick:\(tick / 60_000)", at: tick)
+        }
+        try store.close()
+    }
+
+    static func state(_ e: LiveOpsEngine) async throws -> State {
+        var state = try await e.parts.store.read { db in
+            var s = State()
+            for (table, order) in [
+                ("leaderboard_scores", "scope, board, period, member"), ("leaderboard_periods", "scope, board, period"),
+                ("task_progress", "task, user_id, period"), ("chest_progress", "activity, chest, owner"),
+                ("inventory_badges", "user_id, badge"), ("inventory_items", "user_id, item"), ("inventory_grants", "origin"),
+                ("ledger_accounts", "id"),
+            ] {
+                s.tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)").map { row in
+                    row.columnNames.filter { $0 != "created_at" }.map { "\($0)=\(row[$0] as DatabaseValue)" }.joined(separator: " ")
+                }
+            }
+            // Derived facts and transfers: what they are, not where the interleaving of the two
+            // consumers' commits put them.
+            s.facts = try Row.fetchAll(db, sql: "SELECT type, payload, created_at, idempotency_key FROM journal WHERE type NOT IN ('gift', 'tick')")
+                .map { "\($0["type"] as String) \($0["payload"] as String) \($0["created_at"] as Int64) \($0["idempotency_key"] as String? ?? "-")" }
+                .sorted()
+            s.transfers = try Row.fetchAll(db, sql: "SELECT id, debit_account, credit_account, amount, code, memo, kind FROM ledger_transfers")
+                .map { row in row.columnNames.map { "\(row[$0] as DatabaseValue)" }.joined(separator: " ") }.sorted()
+            s.cursors = try Row.fetchAll(db, sql: "SELECT name, offset FROM consumer_cursors ORDER BY name").map { "\($0["name"] as String)=\($0["offset"] as Int64)" }
+            return s
+        }
+        let book = e.parts.activities.leaderboards
+        for key in try await e.parts.store.read({ db in
+            try Row.fetchAll(db, sql: "SELECT scope, board, period FROM leaderboard_periods ORDER BY scope, board, period")
+                .map { BoardKey(scope: $0["scope"], board: $0["board"], period: $0["period"]) }
+        }) {
+            state.standings.append("\(key): " + book.top(key, 50).map { "\($0.entry.member)=\($0.entry.score)" }.joined(separator: ","))
+        }
+        return state
+    }
+
+    static func copy(_ from: String, to: String) throws {
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: from + suffix) {
+            try FileManager.default.copyItem(atPath: from + suffix, toPath: to + suffix)
+        }
+    }
+
+    @Test("killed anywhere and restarted, the live-ops consumers end exactly where an uncrashed run ends", arguments: seeds)
+    func crashesChangeNothing(seed: UInt64) async throws {
+        let base = try TemporaryDatabase()
+        let crashed = try TemporaryDatabase()
+        try await Self.fill(base.path)
+        try Self.copy(base.path, to: crashed.path)
+
+        let reference = try await LiveOpsEngine.open(path: base.path)
+        let report = try await reference.parts.consumers.drain()
+        #expect(report.parked == 0 && report.failed == 0, "\(report)")
+        let expected = try await Self.state(reference)
+        try reference.parts.store.close()
+        // The run did something worth comparing.
+        #expect((expected.tables["leaderboard_scores"]?.count ?? 0) > 50 && (expected.tables["task_progress"]?.count ?? 0) > 100)
+        #expect(expected.facts.count > 50 && !expected.transfers.isEmpty, "facts \(expected.facts.count), transfers \(expected.transfers.count)")
+
+        var rng = Engine.SeededRandom(seed: seed)
+        var engine = try await LiveOpsEngine.open(path: crashed.path)
+        var crashes = (inside: 0, survived: 0, abandoned: 0, between: 0)
+        for _ in 0..<400 {
+            let caughtUp = try await engine.parts.store.read { db in
+                try ConsumerRunner.cursor(of: "activities", in: db) == Journal.latestOffset(db)
+                    && ConsumerRunner.cursor(of: "tasks", in: db) == Journal.latestOffset(db)
+            }
+            if caughtUp { break }
+            switch rng.next(upTo: 4) {
+            case 0:
+                // Fails fatally after applying some entries of a batch: memory and store roll back.
+                engine.plan.countdown.withLock { $0 = Int(rng.next(upTo: 12)) + 1 }
+                do { _ = try await engine.parts.consumers.drainOnce() } catch is SimulatedCrash {}
+                engine.plan.countdown.withLock { $0 = nil }
+                // Half the time the process dies with it; else it goes on with the memory the
+                // rollback restored.
+                if rng.next(upTo: 2) == 0 {
+                    try engine.parts.store.close()
+                    engine = try await LiveOpsEngine.open(path: crashed.path)
+                } else {
+                    crashes.survived += 1
+                }
+                crashes.inside += 1
+            case 1:
+                // Applies a batch of each consumer on a raw connection and dies before COMMIT.
+                let runner = engine.parts.consumers
+                let consumers = [ActivityConsumer(activities: engine.parts.activities) as any JournalConsumer, TaskConsumer(tasks: engine.parts.tasks)]
+                try engine.parts.store.close()
+                var config = Configuration()
+                config.allowsUnsafeTransactions = true
+                let dying = try DatabaseQueue(path: crashed.path, configuration: config)
+                try dying.inDatabase { db in
+                    try db.beginTransaction(.immediate)
+                    for consumer in consumers { _ = try runner.process(consumer, in: db) }
+                }
+                try dying.close()
+                engine = try await LiveOpsEngine.open(path: crashed.path)
+                crashes.abandoned += 1
+            case 2:
+                // A clean restart between batches.
+                _ = try await engine.parts.consumers.drainOnce()
+                try engine.parts.store.close()
+                engine = try await LiveOpsEngine.open(path: crashed.path)
+                crashes.between += 1
+            default:
+                _ = try await engine.parts.consumers.drainOnce()
+            }
+        }
+        let final = try await engine.parts.consumers.drain()
+        #expect(final.parked == 0 && final.failed == 0, "\(final)")
+        let got = try await Self.state(engine)
+        try engine.parts.store.close()
+        #expect(crashes.inside >= 3 && crashes.survived >= 1 && crashes.abandoned >= 3 && crashes.between >= 3, "\(crashes)")
+        #expect(got.cursors == expected.cursors)
+        for (table, rows) in expected.tables {
+            #expect(got.tables[table] == rows, "seed \(seed): \(table) differs")
+        }
+        #expect(got.facts == expected.facts, "seed \(seed): derived facts differ")
+        #expect(got.transfers == expected.transfers, "seed \(seed): reward transfers differ")
+        #expect(got.standings == expected.standings, "seed \(seed): in-memory standings differ")
+    }
+}
