@@ -4,7 +4,8 @@
 # command is printed before its output. Run it with nothing else on the machine.
 #
 # Usage: benchmarks/run.sh [NAME...]      (no NAME: all of them, in the order below)
-#   gifts        durable gifts over HTTP vs Redis EVALSHA, and the SQL floor of a gift
+#   gifts        durable gifts over HTTP vs Redis EVALSHA
+#   gifts-engine durable gift sends in process (no HTTP) vs the same Redis EVALSHA
 #   ws-fanout    WebSocket fan-out vs nginx + nchan and the raw C writer, 1,000 and 10,000 subscribers
 #   liveops      gift events through the activity and task consumers on Scripts/
 #   facts-floor  the derived task_completed facts alone through SQLite (the live-ops floor)
@@ -21,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(gifts ws-fanout liveops facts-floor leaderboard runtime reload journal ingest fanout)
+all=(gifts gifts-engine ws-fanout liveops facts-floor leaderboard runtime reload journal ingest fanout)
 SCRATCH=.build-release
 BENCH=$SCRATCH/release/showrunner-bench
 SERVER=$SCRATCH/release/showrunner
@@ -69,8 +70,8 @@ need() {
 }
 
 # Peers and tools, only for the benchmarks asked for.
-if wants gifts facts-floor ws-fanout && ! command -v python3 >/dev/null; then need /usr/bin/python3 python3; fi
-if wants gifts leaderboard && ! [ -x /usr/bin/redis-server ]; then
+if wants facts-floor ws-fanout && ! command -v python3 >/dev/null; then need /usr/bin/python3 python3; fi
+if wants gifts gifts-engine leaderboard && ! [ -x /usr/bin/redis-server ]; then
   need /usr/bin/redis-server redis-server
   # The package may start its own service; the benchmarks start theirs.
   $SUDO systemctl disable --now redis-server 2>/dev/null || $SUDO service redis-server stop 2>/dev/null || true
@@ -118,6 +119,7 @@ facts_floor() {
 run() {
   case "$1" in
     gifts) show "$BENCH" gifts --server "$SERVER" --senders 64 --seconds 10 ;;
+    gifts-engine) show "$BENCH" gifts-engine --senders 64 --seconds 10 ;;
     ws-fanout)
       # picows for the publisher; builds the C subscriber (wssub) and the C writer (wsceil).
       show bash benchmarks/realtime/setup.sh

@@ -14,7 +14,7 @@ struct GiftBench: ParsableCommand {
     @Option(help: "Concurrent senders.") var senders = 64
     @Option(help: "Seconds per measurement.") var seconds = 10.0
     @Option(help: "Scripts folder the server loads.") var scripts = "Scripts"
-    @Option(help: "Gifts for the SQL floor (benchmarks/money/gift_sql_floor.py on a fresh store; 0 skips it).") var sqlFloor = 20_000
+    @Option(help: "Gifts for the SQL floor of the statements a send ran before a gift became one journal row (benchmarks/money/gift_sql_floor.py; 0, the default, skips it).") var sqlFloor = 0
 
     func run() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-\(UUID().uuidString)")

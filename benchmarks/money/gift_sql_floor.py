@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""The SQL floor of a gift send: the statements one durable gift runs in the store (the same
-SQL, the same order, one group-commit transaction per --batch gifts with a savepoint per gift,
-WAL, synchronous=FULL), issued through SQLite's C library from Python's sqlite3 module with
-nothing else around them: no HTTP, no Swift, no scripts. Whatever the server does per gift
-costs at least this. `showrunner-bench gifts --sql-floor` runs it on a freshly migrated store
-in the same run as the HTTP benchmark and Redis.
+"""The SQL floor of a gift send: the statements durable gifts run in the store (the same SQL,
+the same order, one group-commit transaction per --batch gifts, WAL, synchronous=FULL), issued
+through SQLite's C library from Python's sqlite3 module with nothing else around them: no HTTP,
+no Swift, no scripts. Whatever the server does per gift costs at least this.
+`showrunner-bench gifts --sql-floor N` runs it on a freshly migrated store in the same run as
+the HTTP benchmark and Redis.
 
-usage: gift_sql_floor.py DB [--gifts N] [--batch N] [--senders N] [--streamers N]
+--shape legs (the default) is a send today: two idempotency lookups, the catalog row, the
+payer's balance once per commit, one journal row carrying the legs, and every touched balance
+written once per commit, no savepoint. --shape chain is a send before the legs moved into the
+journal: a savepoint per gift, four ledger transfer rows, an update per leg, the gift_sends row.
+
+usage: gift_sql_floor.py DB [--gifts N] [--batch N] [--senders N] [--streamers N] [--shape legs|chain]
 """
 import argparse, sqlite3, time
 
@@ -17,6 +22,7 @@ p.add_argument("--batch", type=int, default=33)
 p.add_argument("--senders", type=int, default=64)
 p.add_argument("--streamers", type=int, default=16)
 p.add_argument("--by-statement", action="store_true", help="also print the time per gift of each statement type")
+p.add_argument("--shape", choices=["legs", "chain"], default="legs")
 a = p.parse_args()
 
 db = sqlite3.connect(a.db, isolation_level=None)
@@ -62,6 +68,29 @@ if a.by_statement:
 ts = now * 1000
 cpu0, wall0 = time.process_time(), time.time()
 i = 0
+while i < a.gifts and a.shape == "legs":
+    db.execute("BEGIN IMMEDIATE")
+    balances = {}
+    for _ in range(min(a.batch, a.gifts - i)):
+        i += 1
+        w, s, key = i % a.senders, i % a.streamers, f"u-{i % a.senders}-{i}"
+        payer, payee = f"user:v{w}:coins", f"user:s{s}:revenue"
+        db.execute("SELECT payload FROM journal WHERE idempotency_key = ?", (f"gift:v{w}:{key}",)).fetchone()
+        db.execute("SELECT body_hash, status, outcome FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?", (f"v{w}", key)).fetchone()
+        db.execute("SELECT body FROM gifts WHERE id = ?", ("rose",)).fetchone()
+        for account in (payer, payee, "system:gift_clearing:coins", "system:platform_fees:coins", "system:revenue_issuance:revenue"):
+            if account not in balances:
+                balances[account] = db.execute("SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?", (account,)).fetchone()[0]
+        balances[payer] -= 10
+        balances[payee] += 5
+        balances["system:gift_clearing:coins"] += 5
+        balances["system:platform_fees:coins"] += 5
+        balances["system:revenue_issuance:revenue"] -= 5
+        db.execute("INSERT INTO journal (type, payload, created_at, idempotency_key, payer, payee) VALUES ('gift', ?, ?, ?, ?, ?)",
+                   (payload, now, f"gift:v{w}:{key}", payer, payee))
+    for account, balance in balances.items():
+        db.execute("UPDATE ledger_accounts SET balance = ? WHERE id = ?", (balance, account))
+    db.execute("COMMIT")
 while i < a.gifts:
     db.execute("BEGIN IMMEDIATE")
     for _ in range(min(a.batch, a.gifts - i)):
@@ -95,6 +124,6 @@ while i < a.gifts:
     db.execute("COMMIT")
 cpu, wall = time.process_time() - cpu0, time.time() - wall0
 print(f"sql floor: {a.gifts / wall:.0f} gifts/s, {cpu / a.gifts * 1e6:.0f} µs CPU per gift "
-      f"({a.gifts} gifts, {a.batch} per commit, synchronous=FULL)")
+      f"({a.gifts} gifts, {a.batch} per commit, synchronous=FULL, shape {a.shape})")
 for sql, seconds in sorted(timings.items(), key=lambda kv: -kv[1]):
     print(f"  {seconds / a.gifts * 1e6:7.1f} µs per gift  {sql}")
