@@ -46,6 +46,14 @@ struct GiftBench: ParsableCommand {
             }
             rows.append((pattern, "ratio", LoadResult(rate: s.rate / r.rate, p50: s.p50 / r.p50, p99: s.p99 / r.p99, errors: 0)))
         }
+        // The HTTP floor in the same run: a request that touches neither auth nor the store.
+        let hCPU = processCPUSeconds(pid: showrunner.process.processIdentifier)
+        let h = try Load.run(workers: senders, seconds: seconds) { w in
+            let s = try BlockingSocket(port: showrunner.port)
+            return { try showrunner.post(s, "/healthz", token: "-", body: "", method: "GET") == 200 }
+        }
+        let hMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - hCPU) * 1e6 / max(1, h.rate * seconds)
+        Child.say("| showrunner GET /healthz (HTTP floor) | - | \(grouped(h.rate)) | \(String(format: "%.2f", h.p50)) | \(String(format: "%.2f", h.p99)) | \(h.errors) | \(Int(hMicros)) | |")
         if sqlFloor > 0 {
             let path = work.appendingPathComponent("floor.sqlite").path
             _ = try Store(StoreConfiguration(path: path), logger: Logger(label: "bench"))
