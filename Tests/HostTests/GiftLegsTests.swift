@@ -111,6 +111,29 @@ struct GiftLegsTests {
             == ["gift:v1:g4:revenue", "gift:v1:g3:revenue", "gift:v1:g2:revenue", "gift:v1:g1:revenue"])
     }
 
+    @Test("a viewer who also streams: the gifts they sent and the gifts they received merge into one history at every page size")
+    func senderAndStreamerHistory() async throws {
+        let e = try await host()
+        defer { e.folder.remove() }
+        _ = try await e.engine.rooms.create(NewRoom(id: "r2", streamerID: "v1", title: "V1's room", category: "chat"))
+        _ = try await e.engine.ledger.transfer([TransferRequest(id: "seed:v2", debit: .system(.promotions, "coins"),
+            credit: .user("v2", "coins"), asset: "coins", amount: 1_000, code: "seed")])
+        for i in 0..<5 {
+            _ = try await gift(e, key: "out\(i)")
+            _ = try await e.engine.giftSender.send(GiftSendRequest(roomID: "r2", senderID: "v2", giftID: "rose", count: 1, idempotencyKey: "in\(i)"))
+            if i == 2 { _ = try await gift(e, key: "extra") }
+        }
+        let ledger = e.engine.ledger
+        let whole = try await ledger.transfers(user: "v1", limit: 200).transfers
+        #expect(whole.filter { $0.code == "gift_revenue" }.count == 5)
+        #expect(whole.filter { $0.code == "gift_fee" }.count == 6)
+        #expect(zip(whole, whole.dropFirst()).allSatisfy { ($0.ts, $0.journalOffset ?? 0) >= ($1.ts, $1.journalOffset ?? 0) })
+        for limit in 1...8 {
+            let paged = try await pages(limit: limit) { try await ledger.transfers(user: "v1", cursor: $0, limit: limit) }
+            #expect(paged == whole, "limit \(limit)")
+        }
+    }
+
     @Test("a cursor from before the legs moved still reads; a malformed one is invalid_cursor", arguments: [
         "ledger:1:2", "ledger:1:0:0", "ledger:1:5:5", "ledger:0:1:1", "ledger:x", "ledger:1:1:1:1", "ledger:1::1",
         "ledger:1:9223372036854775808:0", "other:1", "ledger:",

@@ -26,8 +26,7 @@ extension Ledger {
         let before = try Self.pageStart(cursor: cursor, limit: limit)
         let keys = configuration.assets.map { AccountID.user(user, $0).description }
         let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
-        let gifts = HistoryGifts(
-            condition: "(payer = ? OR payee = ?)", keys: [AccountID.user(user, "coins").description, AccountID.user(user, "revenue").description])
+        let gifts = HistoryGifts(user: user)
         return try await store.read { db in
             try Self.page(
                 db, where: "(debit_account IN (\(marks)) OR credit_account IN (\(marks)))", keys + keys, gifts: gifts,
@@ -72,9 +71,27 @@ extension Ledger {
     }
 
     /// The legs touching the account, newest first, from gift rows before the position: at
-    /// least `atLeast` of them when there are that many.
+    /// least `atLeast` of them when there are that many. Each stream of rows (a user's payer rows,
+    /// their payee rows) is read in offset order through its own index and the streams are
+    /// merged here, so a page reads about `atLeast` rows of each, however long the history.
     private static func giftLegs(
         _ db: Database, _ gifts: HistoryGifts, touches: (Transfer) -> Bool, before: HistoryPosition, atLeast: Int
+    ) throws -> [(index: Int, transfer: Transfer)] {
+        var merged: [(index: Int, transfer: Transfer)] = []
+        for stream in gifts.streams {
+            merged += try streamLegs(db, stream, touches: touches, before: before, atLeast: atLeast)
+        }
+        guard gifts.streams.count > 1 else { return merged }
+        // Newest first; a row found in two streams (never, as nobody gifts to themselves) once.
+        merged.sort { ($0.transfer.journalOffset ?? 0, $0.index) > ($1.transfer.journalOffset ?? 0, $1.index) }
+        var seen = Set<[Int64]>()
+        merged = merged.filter { seen.insert([$0.transfer.journalOffset ?? 0, Int64($0.index)]).inserted }
+        // Past `atLeast`, a stream that was cut short may be missing rows: keep what is certain.
+        return Array(merged.prefix(atLeast))
+    }
+
+    private static func streamLegs(
+        _ db: Database, _ stream: HistoryGifts.Stream, touches: (Transfer) -> Bool, before: HistoryPosition, atLeast: Int
     ) throws -> [(index: Int, transfer: Transfer)] {
         var legs: [(index: Int, transfer: Transfer)] = []
         var upTo = before.offset
@@ -82,10 +99,10 @@ extension Ledger {
         while legs.count < atLeast {
             let rows = try Row.fetchAll(
                 db, sql: """
-                    SELECT offset, payload FROM journal WHERE \(gifts.condition) AND payer IS NOT NULL AND offset \(inclusive ? "<=" : "<") ?
+                    SELECT offset, payload FROM journal WHERE \(stream.condition) AND payer IS NOT NULL AND offset \(inclusive ? "<=" : "<") ?
                     ORDER BY offset DESC LIMIT ?
                     """,
-                arguments: StatementArguments(gifts.keys) + [upTo, atLeast])
+                arguments: StatementArguments(stream.keys) + [upTo, atLeast])
             for row in rows {
                 let offset: Int64 = row["offset"]
                 let receipt = try GiftReceipt(jsonText: row["payload"])
@@ -112,24 +129,36 @@ struct HistoryPosition: Equatable {
     static let newest = HistoryPosition(seq: .max, offset: .max, leg: 0)
 }
 
-/// Which gift rows an account's history reads.
+/// Which gift rows an account's history reads: one or more streams, each a condition served by
+/// an index in offset order.
 struct HistoryGifts: Sendable {
-    let condition: String
-    let keys: [String]
+    struct Stream: Sendable {
+        let condition: String
+        let keys: [String]
+    }
 
-    init(condition: String, keys: [String]) {
-        self.condition = condition
-        self.keys = keys
+    let streams: [Stream]
+
+    init(streams: [Stream]) {
+        self.streams = streams
+    }
+
+    /// A user's gift rows: those they paid (coins) and those that paid them (revenue).
+    init(user: String) {
+        self.init(streams: [
+            Stream(condition: "payer = ?", keys: [AccountID.user(user, "coins").description]),
+            Stream(condition: "payee = ?", keys: [AccountID.user(user, "revenue").description]),
+        ])
     }
 
     /// The gift rows whose legs may touch `account`; nil when no gift leg touches it.
     init?(account: AccountID) {
         let key = account.description
         switch account.owner {
-        case .user where account.asset == "coins": self.init(condition: "payer = ?", keys: [key])
-        case .user where account.asset == "revenue": self.init(condition: "payee = ?", keys: [key])
+        case .user where account.asset == "coins": self.init(streams: [Stream(condition: "payer = ?", keys: [key])])
+        case .user where account.asset == "revenue": self.init(streams: [Stream(condition: "payee = ?", keys: [key])])
         case .system(.giftClearing), .system(.platformFees), .system(.revenueIssuance), .system(.guildShares):
-            self.init(condition: "payer IS NOT NULL", keys: [])
+            self.init(streams: [Stream(condition: "payer IS NOT NULL", keys: [])])
         default: return nil
         }
     }

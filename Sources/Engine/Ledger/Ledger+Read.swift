@@ -49,9 +49,11 @@ extension Ledger {
         if let gifts = HistoryGifts(account: account),
             let ts = try Int64.fetchOne(db.cachedStatement(sql: "SELECT ts FROM ledger_transfers WHERE seq = ?"), arguments: [seq]) {
             // Gift rows follow ledger time in offset order: stop at the first after the transfer.
+            // An account's gifts are one stream (`HistoryGifts(account:)`).
+            let stream = gifts.streams[0]
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT offset, payload FROM journal WHERE \(gifts.condition) AND payer IS NOT NULL ORDER BY offset",
-                arguments: StatementArguments(gifts.keys))
+                db, sql: "SELECT offset, payload FROM journal WHERE \(stream.condition) AND payer IS NOT NULL ORDER BY offset",
+                arguments: StatementArguments(stream.keys))
             while let row = try rows.next() {
                 let receipt = try GiftReceipt(jsonText: row["payload"])
                 guard receipt.ledgerTime < ts else { break }
