@@ -76,6 +76,17 @@ struct LoadResult {
     let p50: Double
     let p99: Double
     let errors: Int
+
+    init(rate: Double, p50: Double, p99: Double, errors: Int) {
+        (self.rate, self.p50, self.p99, self.errors) = (rate, p50, p99, errors)
+    }
+
+    /// A run's rate and percentiles from its request latencies (ms, in any order).
+    init(ok: Int, errors: Int, latencies unsorted: [Double], seconds: Double) {
+        let latencies = unsorted.sorted()
+        func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        self.init(rate: Double(ok) / seconds, p50: pct(0.5), p99: pct(0.99), errors: errors)
+    }
 }
 
 /// One thread per worker; each makes a request function, then calls it until time runs out.
@@ -111,8 +122,6 @@ enum Load {
         group.wait()
         let elapsed = Date().timeIntervalSince(start)
         let (unsorted, errors, ok) = totals.withLock { ($0.latencies, $0.errors, $0.ok) }
-        let latencies = unsorted.sorted()
-        func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        return LoadResult(rate: Double(ok) / elapsed, p50: pct(0.5), p99: pct(0.99), errors: errors)
+        return LoadResult(ok: ok, errors: errors, latencies: unsorted, seconds: elapsed)
     }
 }

@@ -112,8 +112,6 @@ struct GiftEngineBench: AsyncParsableCommand {
         }
         let elapsed = (ContinuousClock.now - start).components
         let secondsTaken = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        let latencies = results.latencies.sorted()
-        func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        return LoadResult(rate: Double(latencies.count - results.errors) / secondsTaken, p50: pct(0.5), p99: pct(0.99), errors: results.errors)
+        return LoadResult(ok: results.latencies.count - results.errors, errors: results.errors, latencies: results.latencies, seconds: secondsTaken)
     }
 }

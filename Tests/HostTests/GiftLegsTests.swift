@@ -144,6 +144,14 @@ struct GiftLegsTests {
         _ = try await gift(e, key: "g1")
         let old = Base64URL.encode(Array("ledger:2".utf8))
         #expect(try await e.engine.ledger.transfers(user: "v1", cursor: old, limit: 10).transfers.map(\.id) == ["seed:v1"])
+        // The edge of a leg position: GiftLegs.countMax is the last one accepted (every leg of
+        // the row at that offset comes before it).
+        let offset = try #require(try await e.engine.store.read { db in
+            try Int64.fetchOne(db, sql: "SELECT offset FROM journal WHERE idempotency_key = 'gift:v1:g1'")
+        })
+        let edge = Base64URL.encode(Array("ledger:9:\(offset):\(GiftLegs.countMax)".utf8))
+        #expect(try await e.engine.ledger.transfers(user: "v1", cursor: edge, limit: 10).transfers.map(\.id)
+            == ["gift:v1:g1:fee", "gift:v1:g1:paid", "seed:v1"])
         await #expect(throws: LedgerError.self) {
             _ = try await e.engine.ledger.transfers(user: "v1", cursor: Base64URL.encode(Array(text.utf8)), limit: 10)
         }

@@ -7,6 +7,10 @@
 /// Gifts sent before the legs moved into the journal have these as transfer rows with the same
 /// ids; `GiftLegs.inJournal` tells the two apart.
 public enum GiftLegs {
+    /// Most legs a gift has (paid, fee, revenue, guild): a history cursor's leg position is
+    /// 0...`countMax`.
+    public static let countMax = 4
+
     /// The legs of a gift, in order; a leg with a zero amount is left out.
     public static func of(_ r: GiftReceipt) -> [TransferRequest] {
         let key = "gift:\(r.senderID):\(r.sendID)"

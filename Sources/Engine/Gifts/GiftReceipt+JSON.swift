@@ -1,5 +1,5 @@
-/// A receipt's JSON written and read by hand: every gift send writes it twice (the `gift` fact
-/// and the send's record), every consumer of `gift` facts reads it, and on that path
+/// A receipt's JSON written and read by hand: every gift send writes it once (the `gift` fact,
+/// its only row), every consumer of `gift` facts and every history page reads it, and on that path
 /// `JSONEncoder`/`JSONDecoder` cost more than the ledger's statements. The text is what
 /// `JSONEncoder` with sorted keys and unescaped slashes writes, so facts written before and
 /// after read the same.

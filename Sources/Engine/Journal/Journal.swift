@@ -89,22 +89,11 @@ public enum Journal {
         return appended
     }
 
-    /// Appends a fact whose JSON the host wrote itself (`GiftReceipt.jsonText`), under a key
-    /// the caller found unused in the same transaction: no re-parse, no lookup. Should the key
-    /// exist after all, the unique index refuses the insert (a database error that rolls the
-    /// caller back), so nothing is journaled twice.
-    static func append(_ db: Database, type: String, hostJSON: String, newKey: String, at ms: Int64) throws -> JournalEntry {
-        guard hostJSON.utf8.count <= payloadBytesMax else {
-            throw JournalError.payloadTooLarge(bytes: hostJSON.utf8.count, max: payloadBytesMax)
-        }
-        try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES (?, ?, ?, ?)")
-            .runRaw(.text(type), .text(hostJSON), .int(ms), .text(newKey))
-        return JournalEntry(offset: db.lastInsertedRowID, type: type, payload: hostJSON, createdAt: ms, idempotencyKey: newKey)
-    }
-
-    /// Appends a `gift` fact, which carries the gift's legs (`GiftLegs`), under a key the
-    /// caller found unused (as `append(_:type:hostJSON:newKey:at:)`), naming the accounts that
-    /// paid and were paid for the per-account history.
+    /// Appends a `gift` fact, which carries the gift's legs (`GiftLegs`), naming the accounts
+    /// that paid and were paid for the per-account history. The JSON is the host's own
+    /// (`GiftReceipt.jsonText`): no re-parse. The caller found the key unused in the same
+    /// transaction, so there is no lookup; should it exist after all, the unique index refuses
+    /// the insert (a database error, before any overlay changed), and nothing is journaled twice.
     static func appendGift(_ db: Database, _ receipt: GiftReceipt, key: String, payer: String, payee: String?, at ms: Int64) throws {
         let json = receipt.jsonText
         guard json.utf8.count <= payloadBytesMax else {

@@ -9,26 +9,6 @@ extension Ledger {
         try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis)
     }
 
-    /// Applies plain transfers whose keys the caller knows are new: it skips the idempotency
-    /// lookups (two per transfer), and is otherwise `apply(_:_:now:)`.
-    ///
-    /// Only for callers that own a namespace of keys and keep their own record of each use in
-    /// the same transaction (a gift send: `gift:<sender>:<key>:...`, found new in `gift_sends`).
-    /// Should a key exist after all, the history's unique id refuses the insert (a database
-    /// error, rolling the caller back): nothing is applied twice.
-    /// - Throws: `LedgerError`; database errors.
-    public func apply(_ db: Database, newKeys chain: [TransferRequest], now nowMillis: Int64) throws -> [Transfer] {
-        try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis, keysAreNew: true)
-    }
-
-    /// Applies plain transfers whose keys the caller knows are new (`apply(_:newKeys:now:)`)
-    /// without the chain's own savepoint, for a caller whose operation is rolled back whole
-    /// whenever this throws (`apply(_:_:now:callerRollsBack:)`).
-    /// - Throws: `LedgerError`; database errors.
-    public func apply(_ db: Database, newKeys chain: [TransferRequest], now nowMillis: Int64, callerRollsBack: Bool) throws -> [Transfer] {
-        try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis, keysAreNew: true, ownSavepoint: !callerRollsBack)
-    }
-
     /// Applies plain transfers as `apply(_:_:now:)` does, but without the chain's own
     /// savepoint: for a caller inside a savepoint of its own that is rolled back whenever this
     /// throws (a journal consumer's entry, where no script can catch the error). A nested
@@ -38,7 +18,7 @@ extension Ledger {
     /// failure recorded: both go when the caller rolls back.
     /// - Throws: `LedgerError`; database errors.
     public func apply(_ db: Database, _ chain: [TransferRequest], now nowMillis: Int64, callerRollsBack: Bool) throws -> [Transfer] {
-        try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis, keysAreNew: false, ownSavepoint: !callerRollsBack)
+        try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis, ownSavepoint: !callerRollsBack)
     }
 
     /// Applies a linked chain inside the caller's write transaction: all operations or none.
@@ -59,15 +39,15 @@ extension Ledger {
     /// - Returns: one transfer per operation, in order.
     /// - Throws: `LedgerError`; database errors.
     public func apply(_ db: Database, operations chain: [LedgerOperation], now nowMillis: Int64) throws -> [Transfer] {
-        try apply(db, operations: chain, now: nowMillis, keysAreNew: false)
+        try apply(db, operations: chain, now: nowMillis, ownSavepoint: true)
     }
 
     private func apply(
-        _ db: Database, operations chain: [LedgerOperation], now nowMillis: Int64, keysAreNew: Bool, ownSavepoint: Bool = true
+        _ db: Database, operations chain: [LedgerOperation], now nowMillis: Int64, ownSavepoint: Bool
     ) throws -> [Transfer] {
         try validate(chain)
         let hash = LedgerOperation.bodyHash(chain)
-        if !keysAreNew, let replayed = try replay(db, chain, hash: hash) {
+        if let replayed = try replay(db, chain, hash: hash) {
             return try replayed.get()
         }
         try expireTouched(db, by: chain, nowMillis: nowMillis)

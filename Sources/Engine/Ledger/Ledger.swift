@@ -15,9 +15,9 @@ import GRDB
 /// authorizer) was about a third of the writer's time per gift. It also keeps their number
 /// down, for the one writer connection runs them all: an account changes in one guarded
 /// `UPDATE ... RETURNING` (read and checked in Swift only when that refuses or finds no row),
-/// a chain reads the ledger time once, lazy expiry looks no further when nothing is due, and a
-/// caller that owns its keys skips the idempotency lookups (`apply(_:newKeys:now:)`). A gift's
-/// four transfers take about a dozen statements, the whole send about twenty-five.
+/// the ledger clock is kept in memory (`LedgerClock`), and lazy expiry looks no further when
+/// nothing is due. Gifts write no transfer rows: a gift's legs live in its journal row
+/// (`GiftLegs`), its balances in the batch's overlay (`AccountOverlay`).
 public struct Ledger: Sendable {
     /// Most transfers returned by one history page.
     public static let pageLimitMax = 200

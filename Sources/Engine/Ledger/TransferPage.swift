@@ -23,7 +23,7 @@ public struct TransferPage: Sendable, Hashable, Codable {
         switch parts.count {
         case 1: return HistoryPosition(seq: seq, offset: 0, leg: 0)
         case 3:
-            guard let offset = Int64(parts[1]), offset > 0, let leg = Int(parts[2]), (0...4).contains(leg) else {
+            guard let offset = Int64(parts[1]), offset > 0, let leg = Int(parts[2]), (0...GiftLegs.countMax).contains(leg) else {
                 throw LedgerError.invalidCursor
             }
             return HistoryPosition(seq: seq, offset: offset, leg: leg)

@@ -44,7 +44,4 @@ public final class WriteBatch {
         order.removeAll(keepingCapacity: true)
         for overlay in flushing { try overlay.flush(db) }
     }
-
-    /// Whether any overlay holds state.
-    var isEmpty: Bool { order.isEmpty }
 }

@@ -23,9 +23,24 @@ public enum StrictJSONSyntax {
     ///   object), `duplicate_field`, `invalid_field` or `unknown_field`.
     @discardableResult
     public static func validateObject(_ bytes: some Collection<UInt8>, nested: [String: Set<String>] = [:]) throws(StrictJSONError) -> Set<String> {
+        try readObject(bytes, nested: nested, keepingValues: false).keys
+    }
+
+    /// Checks `bytes` as `validateObject` does and returns the top-level object's values: the
+    /// one pass a hot route needs, with no second decoder (a gift send's body).
+    /// - Throws: as `validateObject`.
+    public static func parseFlatObject(_ bytes: some Collection<UInt8>) throws(StrictJSONError) -> [String: StrictJSONValue] {
+        try readObject(bytes, nested: [:], keepingValues: true).values
+    }
+
+    /// The one reader behind both: the object's keys, and its values when asked for.
+    private static func readObject(
+        _ bytes: some Collection<UInt8>, nested: [String: Set<String>], keepingValues: Bool
+    ) throws(StrictJSONError) -> (keys: Set<String>, values: [String: StrictJSONValue]) {
         let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { (buffer) throws(StrictJSONError) -> Set<String> in
+        return try array.withUnsafeBufferPointer { (buffer) throws(StrictJSONError) -> (keys: Set<String>, values: [String: StrictJSONValue]) in
             var reader = Reader(bytes: buffer, nested: nested)
+            if keepingValues { reader.topLevel = [:] }
             reader.skipSpace()
             guard !reader.atEnd else { throw reader.malformed("the body is empty") }
             guard reader.peek == UInt8(ascii: "{") else {
@@ -34,29 +49,7 @@ public enum StrictJSONSyntax {
             let keys = try reader.object(depth: 1)
             reader.skipSpace()
             guard reader.atEnd else { throw reader.malformed("unexpected text after the JSON value") }
-            return keys
-        }
-    }
-}
-
-extension StrictJSONSyntax {
-    /// Checks `bytes` as `validateObject` does and returns the top-level object's values: the
-    /// one pass a hot route needs, with no second decoder (a gift send's body).
-    /// - Throws: as `validateObject`.
-    public static func parseFlatObject(_ bytes: some Collection<UInt8>) throws(StrictJSONError) -> [String: StrictJSONValue] {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { (buffer) throws(StrictJSONError) -> [String: StrictJSONValue] in
-            var reader = Reader(bytes: buffer, nested: [:])
-            reader.topLevel = [:]
-            reader.skipSpace()
-            guard !reader.atEnd else { throw reader.malformed("the body is empty") }
-            guard reader.peek == UInt8(ascii: "{") else {
-                throw StrictJSONError(.malformed, "request body must be a JSON object")
-            }
-            _ = try reader.object(depth: 1)
-            reader.skipSpace()
-            guard reader.atEnd else { throw reader.malformed("unexpected text after the JSON value") }
-            return reader.topLevel ?? [:]
+            return (keys, reader.topLevel ?? [:])
         }
     }
 }
