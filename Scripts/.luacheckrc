@@ -49,6 +49,7 @@ stds.showrunner_test = {
   "expect_ne",
   "expect_true",
   "fail",
+  "fan_medal",
   "grant",
   "inventory",
   "journal",

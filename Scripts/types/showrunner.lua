@@ -235,6 +235,36 @@ function Ctx.leaderboard(name, period) end
 ---@return table
 function Ctx.chest(name, owner, n) end
 
+---viewer's fan medal of streamer (today: points earned this operations day), or nil.
+---@param viewer string
+---@param streamer string
+---@return { level: integer, points: integer, today: integer }?
+function Ctx.fan_medal(viewer, streamer) end
+
+---The guard viewer holds for streamer now (rank 1 = lowest tier), or nil.
+---@param viewer string
+---@param streamer string
+---@return { tier: string, rank: integer, product: string, expires_at: integer }?
+function Ctx.guard(viewer, streamer) end
+
+---The tier of VIP line `line` (a product id) that user holds now, or nil.
+---@param user string
+---@param line string
+---@return { tier: string, rank: integer, expires_at: integer }?
+function Ctx.vip(user, line) end
+
+---Every privilege user holds now (kind: vip, guard or vehicle).
+---@param user string
+---@return { product: string, kind: string, tier: string, rank: integer, streamer_id: string?, expires_at: integer }[]
+function Ctx.privileges(user) end
+
+---Adds intimacy points to viewer's fan medal of streamer (created on the first point), at most daily_cap a day per streamer; levels[i] is the points level i needs (ascending). Applied when the handler succeeds.
+---@param viewer string
+---@param streamer string
+---@param points integer
+---@param rule { daily_cap: integer, levels: integer[] }
+function Ctx.fan_points(viewer, streamer, points, rule) end
+
 ---@class Leaderboard
 local Leaderboard = {}
 

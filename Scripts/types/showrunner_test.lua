@@ -81,6 +81,12 @@ function claim(user, task, stage) end
 ---@return string?
 function spin(user, activity, wheel, key) end
 
+---A viewer's fan medal of a streamer, as ctx.fan_medal reads it at the fake clock, or nil.
+---@param viewer string
+---@param streamer string
+---@return { level: integer, points: integer, today: integer }?
+function fan_medal(viewer, streamer) end
+
 ---A user's badges and items.
 ---@param user string
 ---@return { badges: string[], items: table<string, integer> }

@@ -56,7 +56,7 @@ public final class Activities: Sendable {
         self.ledger = ledger
         self.leaderboards = leaderboards
         self.calendar = calendar
-        self.effects = EffectApplier(ledger: ledger)
+        self.effects = EffectApplier(ledger: ledger, calendar: calendar)
         self.payer = RewardPayer(ledger: ledger)
         self.logger = logger
     }
@@ -175,7 +175,7 @@ public final class Activities: Sendable {
         func origin() -> String { prefix + String(entry.offset) + suffix }
         let ctx = CallContext(
             script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, prefix: prefix, suffix: suffix),
-            reads: LedgerReads(db: db, ledger: ledger), config: def.config)
+            reads: LedgerReads(db: db, ledger: ledger, calendar: calendar), config: def.config)
         let boards = ActivityBoards(
             db: db, book: leaderboards, activity: def, calendar: calendar, now: entry.createdAt, chests: chests,
             random: { [unowned ctx] n in ctx.draw(n) })

@@ -20,6 +20,8 @@ public struct EngineParts: Sendable {
     public let consumers: ConsumerRunner
     public let activities: Activities
     public let tasks: Tasks
+    public let privileges: Privileges
+    public let fanMedals: FanMedals
     public let clock: any WallClock
     public let logger: Logger
 
@@ -42,16 +44,17 @@ public struct EngineParts: Sendable {
         switch o.consumers {
         case .all:
             consumers = [
-                GiftStepsConsumer(scripts: scripts, ledger: ledger), RoomEventsConsumer(bus: bus),
+                GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar), RoomEventsConsumer(bus: bus),
                 ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks),
             ]
         case .liveOps: consumers = [ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks)]
-        case .giftSteps: consumers = [GiftStepsConsumer(scripts: scripts, ledger: ledger)]
+        case .giftSteps: consumers = [GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar)]
         }
         if let wrap = o.wrapConsumer { consumers = consumers.map(wrap) }
         let runner = ConsumerRunner(
             store: store, consumers: consumers, maxAttempts: o.consumerAttemptsMax ?? 5, batchSize: o.consumerBatchSize ?? 256,
             pollInterval: o.consumerPollInterval, clock: clock, logger: logger)
+        let privileges = Privileges(store: store, ledger: ledger, clock: clock)
         return EngineParts(
             store: store, scripts: scripts, rooms: rooms, profiles: ProfileRegistrar(profiles: Profiles(store: store)),
             ledger: ledger, gifts: GiftCatalog(store: store, clock: clock, assets: Set(o.ledgerConfiguration.assets)),
@@ -59,7 +62,9 @@ public struct EngineParts: Sendable {
             giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock),
             topUps: TopUps(store: store, ledger: ledger, secret: o.paymentSecret, clock: clock),
             follows: Follows(store: store, clock: clock), bus: bus, consumers: runner,
-            activities: activities, tasks: tasks, clock: clock, logger: logger)
+            activities: activities, tasks: tasks, privileges: privileges,
+            fanMedals: FanMedals(store: store, calendar: o.calendar, clock: clock, onChange: { privileges.invalidateShown(user: $0) }),
+            clock: clock, logger: logger)
     }
 
     /// Loads the scripts folder, then the activities it declares; a server does not start on a
@@ -87,6 +92,7 @@ public struct EngineParts: Sendable {
             LeaderboardFeedService(feed: activities.feed, book: activities.leaderboards, bus: bus),
         ]
         list.append(PendingExpiry(ledger: ledger, interval: pendingExpiryInterval, logger: logger))
+        list.append(PrivilegeExpiry(privileges: privileges, interval: pendingExpiryInterval, logger: logger))
         if watchScripts { list.append(ScriptWatcher(runtime: scripts)) }
         return list
     }

@@ -12,6 +12,14 @@ public struct EffectApplier: Sendable {
     public static let customTypePrefix = "script."
 
     let ledger: Ledger
+    /// Where a day starts (fan medals' daily cap).
+    let calendar: OperationsCalendar
+
+    /// - Parameters: ledger: where grants go; calendar: the operations day.
+    public init(ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar()) {
+        self.ledger = ledger
+        self.calendar = calendar
+    }
 
     /// Applies every effect of `ctx`; `origin` makes the transfer ids unique and repeatable (it
     /// is built only when an effect needs it: a handler that only advances progress never does).
@@ -43,6 +51,8 @@ public struct EffectApplier: Sendable {
                 _ = try Journal.append(db, type: Self.roomEventType, payload: EffectPayload(room: room, event: event), idempotencyKey: nil, at: now)
             case .emit(let type, let payload):
                 _ = try Journal.append(db, type: Self.customTypePrefix + type, payload: payload, idempotencyKey: nil, at: now)
+            case .fanPoints(let viewer, let streamer, let points, let rule):
+                _ = try FanMedals.add(db, viewer: viewer, streamer: streamer, points: points, rule: rule, day: calendar.key(.daily, at: now), now: now)
             case .progress(let user, let amount):
                 if let progress {
                     try progress(user, amount)

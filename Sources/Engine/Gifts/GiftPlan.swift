@@ -106,17 +106,19 @@ struct GiftPlan: Sendable {
 }
 
 /// `ctx.balance` inside a group commit, over the balances as the batch has them.
-struct BatchReads: ScriptReads {
+struct BatchReads: StoreScriptReads {
     let db: Database
     let accounts: AccountOverlay
+    var calendar = OperationsCalendar()
     func balance(user: String, asset: String) throws -> Int64 { try accounts.entry(db, .user(user, asset)).balance }
     func follows(viewer: String, streamer: String) throws -> Bool { try Follows.isFollowing(db, viewer: viewer, streamer: streamer) }
 }
 
 /// `ctx.balance` inside a transaction, over the ledger.
-struct LedgerReads: ScriptReads {
+struct LedgerReads: StoreScriptReads {
     let db: Database
     let ledger: Ledger
+    var calendar = OperationsCalendar()
     func balance(user: String, asset: String) throws -> Int64 { try ledger.balance(db, .user(user, asset)) }
     func follows(viewer: String, streamer: String) throws -> Bool { try Follows.isFollowing(db, viewer: viewer, streamer: streamer) }
 }

@@ -20,10 +20,11 @@ public struct GiftStepsConsumer: JournalConsumer {
     let scripts: ScriptRuntime
     let effects: EffectApplier
 
-    /// - Parameters: scripts: the running generation; ledger: where grants go.
-    public init(scripts: ScriptRuntime, ledger: Ledger) {
+    /// - Parameters: scripts: the running generation; ledger: where grants go; calendar: the
+    ///   operations day (fan medals' daily cap).
+    public init(scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar()) {
         self.scripts = scripts
-        self.effects = EffectApplier(ledger: ledger)
+        self.effects = EffectApplier(ledger: ledger, calendar: calendar)
     }
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
@@ -41,7 +42,7 @@ public struct GiftStepsConsumer: JournalConsumer {
         for step in steps {
             let ctx = CallContext(
                 script: step.address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: step.id),
-                reads: LedgerReads(db: db, ledger: effects.ledger), config: step.data.fields["config"]?.table ?? LuaTable())
+                reads: LedgerReads(db: db, ledger: effects.ledger, calendar: effects.calendar), config: step.data.fields["config"]?.table ?? LuaTable())
             _ = try generation.withTransactionVM { vm in try vm.call(step.address, "after_commit", args: [event], context: ctx) }
             try effects.apply(ctx, origin: "gift:\(entry.offset):\(step.id)", in: db, at: entry.createdAt)
         }

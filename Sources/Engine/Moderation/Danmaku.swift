@@ -51,9 +51,11 @@ public struct Danmaku: Sendable, Codable, Equatable {
     public var score: Int
     /// Acceptance time, milliseconds since the Unix epoch.
     public var at: Int64
+    /// What the sender shows (badge, worn medal, guard, VIP); absent when nothing.
+    public var shows: EntryPrivileges?
 
     enum CodingKeys: String, CodingKey {
-        case id, room, text, mode, color, score, at
+        case id, room, text, mode, color, score, at, shows
         case userID = "user_id"
     }
 }

@@ -29,15 +29,18 @@ public final class DanmakuService: Sendable {
     let metrics: any MetricsFactory
     /// The script hook (`Scripts/moderation/*.lua`), if the host runs scripts.
     let rules: ModerationRules?
+    /// What senders show next to their danmaku (badge, worn medal, guard, VIP), if known.
+    let shows: (any EntryPrivilegeProvider)?
 
     /// - Parameters: store (journal); bus; filter; mutes; limits; clock; metrics factory; rules:
     ///   the moderation scripts.
     public init(
         store: Store, bus: RoomBus, filter: KeywordFilter, mutes: Mutes, limits: DanmakuLimits = .init(),
         clock: any WallClock = SystemWallClock(), metrics: any MetricsFactory = MetricsSystem.factory,
-        rules: ModerationRules? = nil
+        rules: ModerationRules? = nil, shows: (any EntryPrivilegeProvider)? = nil
     ) {
         self.rules = rules
+        self.shows = shows
         self.store = store
         self.bus = bus
         self.filter = filter
@@ -79,6 +82,10 @@ public final class DanmakuService: Sendable {
             case .block: throw .refusedByRule
             case .pass(let text): danmaku.text = text
             }
+        }
+        if let shows {
+            let shown = await shows.privileges(userID: userID, room: room)
+            if !shown.isEmpty { danmaku.shows = shown }
         }
         let type = held ? Self.reviewJournalType : Self.journalType
         do {

@@ -80,6 +80,15 @@ extension ScriptTestAPI {
             }
         },
         HostFunction(
+            "fan_medal", scope: .global, parameters: [.init("viewer", "string"), .init("streamer", "string")],
+            returns: ["{ level: integer, points: integer, today: integer }?"],
+            summary: "A viewer's fan medal of a streamer, as ctx.fan_medal reads it at the fake clock, or nil."
+        ) { call in
+            let viewer = try call.string(1)
+            let streamer = try call.string(2)
+            call.return(try session(call).perform(call.function) { engine in try await engine.fanMedal(viewer: viewer, streamer: streamer) })
+        },
+        HostFunction(
             "inventory", scope: .global, parameters: [.init("user", "string")],
             returns: ["{ badges: string[], items: table<string, integer> }"], summary: "A user's badges and items."
         ) { call in

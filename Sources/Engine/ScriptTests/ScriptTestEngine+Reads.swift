@@ -66,6 +66,12 @@ extension ScriptTestEngine {
     }
 
     /// A user's badges and items, `{ badges = { ... }, items = { name = count } }`.
+    func fanMedal(viewer: String, streamer: String) async throws -> LuaValue {
+        let day = calendar.key(.daily, at: clock.nowMillis())
+        guard let m = try await store.read({ db in try FanMedals.medal(db, viewer: viewer, streamer: streamer, day: day) }) else { return .nil }
+        return .table(LuaTable(fields: ["level": .integer(m.level), "points": .integer(m.points), "today": .integer(m.todayPoints)]))
+    }
+
     func inventory(user: String) async throws -> LuaValue {
         let inv = try await store.read { db in try RewardPayer.inventory(db, user: user) }
         return .table(LuaTable(fields: [

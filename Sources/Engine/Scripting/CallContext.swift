@@ -72,6 +72,8 @@ public enum ScriptEffect: Sendable, Hashable {
     case notify(user: String, text: String)
     case broadcast(room: String, event: LuaValue)
     case emit(type: String, payload: LuaValue)
+    /// Intimacy points toward `viewer`'s fan medal of `streamer`, under `rule`'s daily cap and levels.
+    case fanPoints(viewer: String, streamer: String, points: Int64, rule: FanMedals.Rule)
 }
 
 /// Host state a script may read through `ctx`. Domains implement it over the store.
@@ -80,6 +82,14 @@ public protocol ScriptReads {
     func balance(user: String, asset: String) throws -> Int64
     /// Whether `viewer` follows `streamer` now.
     func follows(viewer: String, streamer: String) throws -> Bool
+    /// `viewer`'s fan medal of `streamer` (`{ level, points, today }`), or nil.
+    func fanMedal(viewer: String, streamer: String, now: Int64) throws -> LuaValue
+    /// The guard `viewer` holds for `streamer` now (`{ tier, rank, product, expires_at }`), or nil.
+    func guardHeld(viewer: String, streamer: String, now: Int64) throws -> LuaValue
+    /// The tier of VIP line `line` that `user` holds now (`{ tier, rank, expires_at }`), or nil.
+    func vip(user: String, line: String, now: Int64) throws -> LuaValue
+    /// Every privilege `user` holds now, highest priority first.
+    func privileges(user: String, now: Int64) throws -> LuaValue
 }
 
 /// What `ctx.leaderboard(name)` and `ctx.chest(...)` reach: the calling activity's boards,

@@ -8,6 +8,7 @@ extension HostAPI {
         api.add(contextReads)
         api.add(contextEffects)
         api.add(contextBoards)
+        api.add(contextPrivileges)
         return api
     }
 

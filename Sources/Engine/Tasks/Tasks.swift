@@ -118,7 +118,7 @@ public final class Tasks: Sendable {
         self.ledger = ledger
         self.calendar = calendar
         self.clock = clock
-        self.effects = EffectApplier(ledger: ledger)
+        self.effects = EffectApplier(ledger: ledger, calendar: calendar)
         self.payer = RewardPayer(ledger: ledger)
         self.logger = logger
     }
@@ -164,7 +164,7 @@ public final class Tasks: Sendable {
             func origin() -> String { prefix + String(entry.offset) }
             let ctx = CallContext(
                 script: route.address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, prefix: prefix, suffix: ""),
-                reads: LedgerReads(db: db, ledger: ledger))
+                reads: LedgerReads(db: db, ledger: ledger, calendar: calendar))
             defer { if !ctx.logs.isEmpty { ctx.emitLogs(to: logger, origin: origin()) } }
             do {
                 _ = try generation.withTransactionVM { vm in try vm.call(route.handler, args: [event!], context: ctx) }

@@ -123,7 +123,8 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = try connectionLimits(logger: logger)
         let realtime = try await Realtime.make(
             store: engine.store, rooms: engine.rooms, signer: signer, now: services.now,
-            metrics: services.metricsFactory, bus: engine.bus, limits: limits, scripts: engine.scripts,
+            metrics: services.metricsFactory, bus: engine.bus, limits: limits, clock: engine.clock,
+            privileges: PrivilegeShowcase(privileges: engine.privileges, rooms: engine.rooms), scripts: engine.scripts,
             connections: connections)
         services.routeAreas.append(realtime.routes)
         services.lifecycleServices += realtime.services

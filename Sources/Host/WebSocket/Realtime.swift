@@ -42,7 +42,7 @@ struct Realtime: Sendable {
         let mutes = try await Mutes(store: store, now: clock.nowMillis())
         let danmaku = DanmakuService(
             store: store, bus: bus, filter: filter, mutes: mutes, limits: danmakuLimits, clock: clock, metrics: metrics,
-            rules: scripts.map { ModerationRules(scripts: $0) })
+            rules: scripts.map { ModerationRules(scripts: $0) }, shows: privileges)
         let hub = RealtimeHub(bus: bus, limits: limits, metrics: metrics)
         let resolver = RoomResolver.ids(rooms)
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)

@@ -54,6 +54,12 @@ struct RealtimeSession: Sendable {
             if let event = try? RoomEvent(.enter, payload: EnterEvent(userID: principal.userID, privileges: shown)) {
                 hub.bus.publish(room: connection.room, event: event)
             }
+            // A guard's arrival is announced to the room as well.
+            if let tier = shown.guardTier,
+                let notice = try? RoomEvent(.notice, payload: GuardArrival(userID: principal.userID, guardTier: tier))
+            {
+                hub.bus.publish(room: connection.room, event: notice)
+            }
             do {
                 try await Self.journalEnter(store: store, user: principal.userID, room: connection.room, at: clock.nowMillis())
             } catch {
@@ -89,5 +95,26 @@ struct RealtimeSession: Sendable {
         } catch {
             connection.send([ServerFrame.error(error.rawValue, "danmaku refused: \(error.rawValue)")])
         }
+    }
+}
+
+/// The `notice` published when a guard enters their streamer's room.
+struct GuardArrival: Encodable {
+    let userID: String
+    let guardTier: String
+    var text: String { "\(guardTier) \(userID) has arrived" }
+
+    enum CodingKeys: String, CodingKey {
+        case text, kind
+        case userID = "user_id"
+        case guardTier = "guard"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(text, forKey: .text)
+        try c.encode("guard_arrival", forKey: .kind)
+        try c.encode(userID, forKey: .userID)
+        try c.encode(guardTier, forKey: .guardTier)
     }
 }

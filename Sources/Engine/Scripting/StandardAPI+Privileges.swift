@@ -1,0 +1,86 @@
+extension HostAPI {
+    /// Reads a `ctx` privilege read's string argument: a user id (1...128 bytes).
+    static func userArgument(_ call: borrowing LuaCall, _ n: Int) throws(ScriptArgumentError) -> String {
+        let s = try call.string(n)
+        guard !s.isEmpty, s.utf8.count <= 128 else { throw call.argumentError(n, "must be 1...128 bytes") }
+        return s
+    }
+
+    /// Runs a privilege read against the handler's store, its errors as the script's.
+    static func privilegeRead(_ call: borrowing LuaCall, _ read: (any ScriptReads, Int64) throws -> LuaValue) throws(ScriptArgumentError) -> LuaValue {
+        let ctx = try requireContext(call)
+        guard let reads = ctx.reads else { throw ScriptArgumentError(message: "ctx.\(call.function): no store in this context") }
+        do { return try read(reads, ctx.nowMillis) } catch let e as ScriptArgumentError { throw e } catch {
+            throw ScriptArgumentError(message: "ctx.\(call.function): \(error)")
+        }
+    }
+
+    static let contextPrivileges: [HostFunction] = [
+        HostFunction(
+            "fan_medal", scope: .ctx, parameters: [.init("viewer", "string"), .init("streamer", "string")],
+            returns: ["{ level: integer, points: integer, today: integer }?"],
+            summary: "viewer's fan medal of streamer (today: points earned this operations day), or nil."
+        ) { call in
+            let viewer = try userArgument(call, 1)
+            let streamer = try userArgument(call, 2)
+            call.return(try privilegeRead(call) { reads, now in try reads.fanMedal(viewer: viewer, streamer: streamer, now: now) })
+        },
+        HostFunction(
+            "guard", scope: .ctx, parameters: [.init("viewer", "string"), .init("streamer", "string")],
+            returns: ["{ tier: string, rank: integer, product: string, expires_at: integer }?"],
+            summary: "The guard viewer holds for streamer now (rank 1 = lowest tier), or nil."
+        ) { call in
+            let viewer = try userArgument(call, 1)
+            let streamer = try userArgument(call, 2)
+            call.return(try privilegeRead(call) { reads, now in try reads.guardHeld(viewer: viewer, streamer: streamer, now: now) })
+        },
+        HostFunction(
+            "vip", scope: .ctx, parameters: [.init("user", "string"), .init("line", "string")],
+            returns: ["{ tier: string, rank: integer, expires_at: integer }?"],
+            summary: "The tier of VIP line `line` (a product id) that user holds now, or nil."
+        ) { call in
+            let user = try userArgument(call, 1)
+            let line = try userArgument(call, 2)
+            call.return(try privilegeRead(call) { reads, now in try reads.vip(user: user, line: line, now: now) })
+        },
+        HostFunction(
+            "privileges", scope: .ctx, parameters: [.init("user", "string")],
+            returns: ["{ product: string, kind: string, tier: string, rank: integer, streamer_id: string?, expires_at: integer }[]"],
+            summary: "Every privilege user holds now (kind: vip, guard or vehicle)."
+        ) { call in
+            let user = try userArgument(call, 1)
+            call.return(try privilegeRead(call) { reads, now in try reads.privileges(user: user, now: now) })
+        },
+        HostFunction(
+            "fan_points", scope: .ctx,
+            parameters: [.init("viewer", "string"), .init("streamer", "string"), .init("points", "integer"),
+                .init("rule", "{ daily_cap: integer, levels: integer[] }")],
+            summary: "Adds intimacy points to viewer's fan medal of streamer (created on the first point), at most daily_cap "
+                + "a day per streamer; levels[i] is the points level i needs (ascending). Applied when the handler succeeds."
+        ) { call in
+            let viewer = try userArgument(call, 1)
+            let streamer = try userArgument(call, 2)
+            guard viewer != streamer else { throw call.argumentError(2, "a streamer has no medal of themselves") }
+            let points = try call.integer(3)
+            guard (1...FanMedals.pointsMax).contains(points) else { throw call.argumentError(3, "points must be 1...\(FanMedals.pointsMax)") }
+            let rule = try call.table(4)
+            guard let cap = rule.fields["daily_cap"]?.integer, (1...FanMedals.pointsMax).contains(cap) else {
+                throw call.argumentError(4, "rule.daily_cap must be an integer 1...\(FanMedals.pointsMax)")
+            }
+            guard let list = rule.fields["levels"]?.table, list.fields.isEmpty, (1...FanMedals.levelsMax).contains(list.array.count) else {
+                throw call.argumentError(4, "rule.levels must be a list of 1...\(FanMedals.levelsMax) integers")
+            }
+            var levels: [Int64] = []
+            for v in list.array {
+                guard let n = v.integer, (1...FanMedals.pointsMax).contains(n), n > (levels.last ?? 0) else {
+                    throw call.argumentError(4, "rule.levels must be ascending integers 1...\(FanMedals.pointsMax)")
+                }
+                levels.append(n)
+            }
+            guard rule.fields.keys.allSatisfy({ $0 == "daily_cap" || $0 == "levels" }), rule.array.isEmpty else {
+                throw call.argumentError(4, "rule has only daily_cap and levels")
+            }
+            try requireContext(call).add(.fanPoints(viewer: viewer, streamer: streamer, points: points, rule: FanMedals.Rule(dailyCap: cap, levels: levels)))
+        },
+    ]
+}
