@@ -357,3 +357,66 @@ enum ScriptPaths {
     static let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Scripts").path
 }
+
+@Suite("Privileges in rooms")
+struct PrivilegeRoomTests {
+    @Test("a guard's entry carries what they show and is announced; their danmaku carry the badge; others show nothing")
+    func enterAndDanmaku() async throws {
+        let rt = try await RealtimeHost(privileges: { store, rooms in
+            let ledger = Ledger(store: store, configuration: .standard)
+            let privileges = Privileges(store: store, ledger: ledger)
+            _ = try await privileges.put(id: "guard", try JSONDecoder().decode(PrivilegeProductEdit.self, from: Data(PrivilegeSamples.guardProduct.utf8)))
+            _ = try await ledger.transfer([TransferRequest(id: "seed", debit: .system(.promotions, "coins"), credit: .user("alice", "coins"),
+                asset: "coins", amount: 5_000, code: "seed")])
+            _ = try await privileges.purchase(buyer: "alice", PurchaseRequest(product: "guard", tier: "captain", days: 30, streamerID: "s1", idempotencyKey: "k"))
+            return PrivilegeShowcase(privileges: privileges, rooms: rooms)
+        })
+        let ta = try rt.token("alice")
+        let tb = try rt.token("bob")
+        let watcher = Inbox()
+        let alice = Inbox()
+        _ = try await rt.live { client in
+            try await client.session("/v1/rooms/r1/ws?token=\(tb)", inbox: watcher) { out in
+                try await client.session("/v1/rooms/r1/ws?token=\(ta)", inbox: alice) { aout in
+                    try await aout.write(danmakuFrame("hi"))
+                    try await watcher.wait("alice's danmaku") { $0.danmaku == ["hi"] }
+                }
+                try await out.write(danmakuFrame("yo"))
+                try await watcher.wait("bob's danmaku") { $0.danmaku == ["hi", "yo"] }
+            }
+        }
+        let enter = watcher.all("enter").first { $0.data?.user_id == "alice" }
+        #expect(enter?.data?.privileges == Frame.Shown(badge: "captain", guard: "captain"))
+        let notice = watcher.all("notice").first { $0.data?.kind == "guard_arrival" }
+        #expect(notice?.data?.user_id == "alice" && notice?.data?.text == "captain alice has arrived")
+        let said = watcher.all("danmaku")
+        #expect(said.first?.data?.shows == Frame.Shown(badge: "captain", guard: "captain"))
+        #expect(said.last?.data?.shows == nil)
+    }
+
+    @Test("leaderboard pages carry what ranked members show")
+    func leaderboardPage() async throws {
+        let board = """
+            return activity {
+              id = "buyers", leaderboards = { spend = { order = "desc" } },
+              on = { privilege_bought = function(ctx, p) ctx.leaderboard("spend"):add(p.buyer_id, p.charged_coins) end },
+            }
+            """
+        let (e, _) = try await PrivilegeSamples.host(scripts: ["activities/buyers.lua": board])
+        _ = try await e.engine.privileges.purchase(buyer: "v1", PurchaseRequest(product: "vip", tier: "gold", days: 30, idempotencyKey: "a"))
+        _ = try await e.engine.privileges.purchase(buyer: "v2", PurchaseRequest(product: "car", tier: "sedan", days: 7, idempotencyKey: "a"))
+        for _ in 0..<4 { _ = try await e.engine.consumers.drain() }
+        let v = try e.token(.viewer, user: "v1")
+        struct Page: Decodable {
+            struct Row: Decodable { let member: String }
+            let rows: [Row]
+            let shows: [String: PrivilegeTests.Shows]
+        }
+        try await e.test { client in
+            let page = try await client.execute(uri: "/v1/activities/buyers/leaderboards/spend", method: .get, headers: bearer(v)).json(Page.self)
+            #expect(page.rows.map(\.member) == ["v1", "v2"])
+            #expect(page.shows["v1"] == PrivilegeTests.Shows(badge: "vip-gold", entry_effect: "gold-rain", vip: 2, vip_line: "vip", vip_tier: "gold"))
+            #expect(page.shows["v2"] == PrivilegeTests.Shows(vehicle: "sedan"))
+        }
+    }
+}

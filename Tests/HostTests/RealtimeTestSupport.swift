@@ -20,7 +20,7 @@ struct RealtimeHost {
 
     init(
         limits: RealtimeLimits = .init(), danmaku: DanmakuLimits = .init(), history: RoomBusConfiguration = .init(),
-        connections: ConnectionLimits = .init()
+        connections: ConnectionLimits = .init(), privileges: ((Store, RoomDirectory) async throws -> any EntryPrivilegeProvider)? = nil
     ) async throws {
         database = try TemporaryDatabase()
         let store = try database.openStore(synchronous: .off)
@@ -30,9 +30,10 @@ struct RealtimeHost {
             _ = try await rooms.create(NewRoom(id: id, streamerID: "s1", title: "Room \(id)", category: "music"))
         }
         let base = try TestHost()
+        let shows: any EntryPrivilegeProvider = try await privileges?(store, rooms) ?? NoEntryPrivileges()
         realtime = try await Realtime.make(
             store: store, rooms: rooms, signer: base.signer, now: { testNow }, metrics: base.services.metricsFactory,
-            bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku, connections: connections)
+            bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku, privileges: shows, connections: connections)
         host = try TestHost(areas: [realtime.routes], httpServer: realtime.httpServer)
     }
 
@@ -49,6 +50,16 @@ struct Frame: Decodable, Sendable {
     struct Data: Decodable, Sendable {
         let text: String?
         let user_id: String?
+        let kind: String?
+        let privileges: Shown?
+        let shows: Shown?
+    }
+    /// What a user shows, as `enter` and `danmaku` frames carry it.
+    struct Shown: Decodable, Sendable, Equatable {
+        var badge: String?
+        var entry_effect: String?
+        var `guard`: String?
+        var vip: Int?
     }
     let type: String
     let room: String?

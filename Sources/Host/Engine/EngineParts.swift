@@ -28,7 +28,7 @@ extension EngineParts {
             AdminWalletRoutes(ledger: ledger),
             AdminPendingRoutes(ledger: ledger),
             GiftSendRoutes(sender: giftSender, refunds: giftRefunds),
-            LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock),
+            LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock, privileges: privileges),
             PrivilegeRoutes(privileges: privileges, medals: fanMedals),
         ]
     }

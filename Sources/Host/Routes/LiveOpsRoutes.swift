@@ -9,6 +9,20 @@ struct LiveOpsRoutes: RouteArea {
     let tasks: Tasks
     let store: Store
     let clock: any WallClock
+    /// What members show next to their rank (badges, worn medals, VIP).
+    let privileges: Privileges
+
+    /// A board page with what each member shows (only members that show something).
+    struct ShownPage: Encodable {
+        let page: Activities.Page
+        let shows: [String: EntryPrivileges]
+        enum CodingKeys: String, CodingKey { case shows }
+        func encode(to encoder: any Encoder) throws {
+            try page.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(shows, forKey: .shows)
+        }
+    }
 
     struct Spin: StrictDecodable {
         static let allowedKeys: Set<String> = ["idempotency_key"]
@@ -44,8 +58,13 @@ struct LiveOpsRoutes: RouteArea {
             }
             let period = q.get("period").flatMap { $0.isEmpty ? nil : $0 }
             let around = q.get("around").flatMap { $0.isEmpty ? nil : $0 }
-            return try JSONBody.response(try activities.page(
-                id, board: board, period: period, limit: limit, around: around, now: clock.nowMillis()))
+            let page = try activities.page(id, board: board, period: period, limit: limit, around: around, now: clock.nowMillis())
+            var shows: [String: EntryPrivileges] = [:]
+            for row in page.rows where shows[row.entry.member] == nil {
+                let shown = await privileges.shown(user: row.entry.member, streamer: nil)
+                if !shown.isEmpty { shows[row.entry.member] = shown }
+            }
+            return try JSONBody.response(ShownPage(page: page, shows: shows))
         }
         routes.authenticated.post("activities/:id/wheels/:wheel/spin") { request, context in
             let me = try context.requirePrincipal()
