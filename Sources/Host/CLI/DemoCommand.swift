@@ -56,6 +56,26 @@ enum DemoData {
         ("ops-1", .operator),
     ]
 
+    /// A VIP line, a guard with three tiers (half to the streamer) and a vehicle.
+    static let privilegeProducts: [(String, PrivilegeProductEdit)] = {
+        typealias T = PrivilegeProduct.Tier
+        typealias P = PrivilegeProduct.Price
+        return [
+            ("vip", PrivilegeProductEdit(kind: .vip, title: "VIP", priority: 10, tiers: [
+                T(id: "silver", title: "Silver", prices: [P(days: 30, coins: 300), P(days: 90, coins: 810)], badge: "vip-silver"),
+                T(id: "gold", title: "Gold", prices: [P(days: 30, coins: 900)], badge: "vip-gold", entryEffect: "gold-rain"),
+            ])),
+            ("guard", PrivilegeProductEdit(kind: .guard, title: "Guard", priority: 100, streamerShareBP: 5_000, tiers: [
+                T(id: "captain", title: "Captain", prices: [P(days: 30, coins: 1_980)], badge: "captain"),
+                T(id: "admiral", title: "Admiral", prices: [P(days: 30, coins: 19_980)], badge: "admiral", entryEffect: "admiral-fleet"),
+                T(id: "governor", title: "Governor", prices: [P(days: 30, coins: 199_800)], badge: "governor", entryEffect: "governor-dragon"),
+            ])),
+            ("car", PrivilegeProductEdit(kind: .vehicle, title: "Cars", priority: 5, tiers: [
+                T(id: "sedan", title: "Sedan", prices: [P(days: 7, coins: 70), P(days: 30, coins: 250)], vehicle: "sedan"),
+            ])),
+        ]
+    }()
+
     /// Creates what is missing; returns how many rooms were new and every room.
     static func seed(store: Store) async throws -> (roomsCreated: Int, rooms: [Room]) {
         let directory = RoomDirectory(store: store)
@@ -71,6 +91,8 @@ enum DemoData {
         let catalog = GiftCatalog(store: store)
         for (id, edit) in gifts where (try? await catalog.gift(id: id)) == nil { _ = try await catalog.put(id: id, edit) }
         let ledger = Ledger(store: store)
+        let privileges = Privileges(store: store, ledger: ledger)
+        for (id, edit) in privilegeProducts where (try? await privileges.product(id: id)) == nil { _ = try await privileges.put(id: id, edit) }
         for (user, role) in people where role == .viewer {
             _ = try await ledger.transfer([TransferRequest(
                 id: "demo-coins:\(user)", debit: .system(.promotions, "coins"), credit: .user(user, "coins"),

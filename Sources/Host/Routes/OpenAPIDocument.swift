@@ -59,6 +59,7 @@ tags:
   - name: journal
   - name: scripts
   - name: live ops
+  - name: privileges
 paths:
   /healthz:
     get:
@@ -1023,6 +1024,234 @@ paths:
             application/json:
               schema: {$ref: '#/components/schemas/Inventory'}
         '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/admin/privileges/products:
+    get:
+      operationId: listPrivilegeProductsAdmin
+      tags: [privileges]
+      summary: Every privilege product (operator, admin).
+      responses:
+        '200':
+          description: The products, by id.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PrivilegeProducts'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/privileges/products/{id}:
+    get:
+      operationId: getPrivilegeProduct
+      tags: [privileges]
+      summary: One privilege product (operator, admin).
+      description: 'Errors: 404 `product_not_found`.'
+      parameters:
+        - $ref: '#/components/parameters/Product'
+      responses:
+        '200':
+          description: The product.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PrivilegeProduct'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+    put:
+      operationId: putPrivilegeProduct
+      tags: [privileges]
+      summary: Create or replace a VIP line, a guard or a vehicle product (operator, admin).
+      description: |
+        Tiers are ordered from the lowest; a higher tier includes what the lower ones give. Each
+        tier sells one or more durations (`prices`: days and coins). A tier's daily rate is its
+        cheapest coins per day; rates may not fall as tiers rise. `priority` decides what shows
+        first when a user holds several privileges. Guards pay the streamer
+        `streamer_share_bp` basis points of what the buyer pays, as revenue. Each edit is a new
+        version; a product's kind never changes.
+        Errors: 400 `invalid_product` (names the field: id, title, priority 0-1000000,
+        `streamer_share_bp` 0-10000 and only for guards, 1-20 tiers with distinct ids, 1-10 prices
+        each with days 1-3650 and coins 1-10000000000, `vehicle` on every vehicle tier and only
+        there, falling daily rates) and the body errors (`unknown_field` also inside tiers and
+        prices); 409 `kind_immutable`.
+      parameters:
+        - $ref: '#/components/parameters/Product'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/PrivilegeProductEdit'}
+      responses:
+        '200':
+          description: The product as stored, with its version.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PrivilegeProduct'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/privileges/products:
+    get:
+      operationId: listPrivilegeProducts
+      tags: [privileges]
+      summary: The privilege catalog, as buyers see it.
+      responses:
+        '200':
+          description: The products, by id.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PrivilegeProducts'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/privileges/purchases:
+    post:
+      operationId: buyPrivilege
+      tags: [privileges]
+      summary: Buy, renew or upgrade a privilege, paid in coins; journals `privilege_bought`.
+      description: |
+        Nothing held (or it ended): the tier runs from now for `days` days. The same tier active:
+        the end moves `days` later (renewal). A higher tier than the active one: it runs from now
+        for `days` days (upgrade), and the unused time of the lower tier is credited at that
+        tier's daily rate, pro rata to the millisecond, rounded down; the upgrade must last at
+        least as long as that unused time. A holding ends no more than 3660 days ahead. Guards
+        take `streamer_id` and pay that streamer's share as revenue. The money moves in the same
+        transaction as the grant. Idempotent per buyer by `idempotency_key`: the same key and
+        body answer the first result byte for byte; another body is 409.
+        Errors: 400 `invalid_product`, `invalid_tier`, `invalid_days` (1-3650), `unknown_duration`
+        (the tier does not sell that many days), `invalid_streamer_id` (missing for a guard, given
+        for another kind, or not a user id), `invalid_idempotency_key` and the body errors; 404
+        `product_not_found`, `tier_not_found`; 409 `idempotency_conflict`, `lower_tier_active`,
+        `upgrade_too_short`, `privilege_too_long`, `cannot_guard_self`; 422 `insufficient_funds`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/PurchaseRequest'}
+      responses:
+        '200':
+          description: The purchase.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PrivilegePurchase'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/users/{id}/privileges:
+    get:
+      operationId: userPrivileges
+      tags: [privileges]
+      summary: A user's active privileges (expiry exact to the millisecond) and what they show.
+      description: |
+        `shows` is decided by the one resolver every surface uses (enter events, danmaku,
+        leaderboard pages): the badge and entry effect of the highest-priority privilege that has
+        one, the vehicle, the top VIP line's tier, the guard tier held for `streamer_id` (guards
+        show only in that streamer's rooms), and the worn fan medal. `me` is the caller.
+        Errors: 400 `invalid_user_id`, `invalid_streamer_id`.
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: A user id, or `me`.
+          schema: {$ref: '#/components/schemas/UserID'}
+          example: viewer-1
+        - name: streamer_id
+          in: query
+          description: Show as in this streamer's rooms (their guards show); absent - outside any room.
+          schema: {$ref: '#/components/schemas/UserID'}
+      responses:
+        '200':
+          description: The holdings, highest priority first.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Holdings'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/users/me/medals:
+    get:
+      operationId: myMedals
+      tags: [privileges]
+      summary: The caller's fan medals, most points first.
+      description: 'Errors: 400 `invalid_query` (limit not an integer or outside 1-200).'
+      parameters:
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 200, default: 50}
+      responses:
+        '200':
+          description: The medals.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/FanMedals'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/users/me/medal:
+    put:
+      operationId: wearMedal
+      tags: [privileges]
+      summary: Wear the caller's medal of a streamer (taking off any other).
+      description: 'Errors: 400 `invalid_streamer_id` and the body errors; 404 `medal_not_found`.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [streamer_id]
+              properties:
+                streamer_id: {$ref: '#/components/schemas/UserID'}
+      responses:
+        '200':
+          description: The medal, now worn.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/FanMedal'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+    delete:
+      operationId: takeOffMedal
+      tags: [privileges]
+      summary: Wear no medal.
+      responses:
+        '200':
+          description: Whether a medal was worn.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [worn]
+                properties:
+                  worn: {type: boolean}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/streamers/{id}/fans/{viewer}:
+    get:
+      operationId: fanMedal
+      tags: [privileges]
+      summary: A viewer's fan medal of a streamer.
+      description: 'Errors: 400 `invalid_streamer_id`, `invalid_viewer_id`; 404 `medal_not_found`.'
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {$ref: '#/components/schemas/UserID'}
+          example: streamer-ava
+        - name: viewer
+          in: path
+          required: true
+          schema: {$ref: '#/components/schemas/UserID'}
+          example: viewer-1
+      responses:
+        '200':
+          description: The medal.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/FanMedal'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
 components:
   securitySchemes:
     bearerAuth:
@@ -1048,6 +1277,13 @@ components:
       description: Activity id, as declared in `Scripts/activities/`.
       schema: {type: string}
       example: lucky-wheel
+    Product:
+      name: id
+      in: path
+      required: true
+      description: Privilege product id, 1-64 characters of a-z, 0-9, '-' and '_' (another id is 400 `invalid_product` on PUT, 404 on GET).
+      schema: {type: string}
+      example: vip
     TransferID:
       name: id
       in: path
@@ -1218,6 +1454,7 @@ components:
         color: {type: string, pattern: '^#[0-9A-Fa-f]{6}$'}
         score: {type: integer}
         at: {$ref: '#/components/schemas/Millis'}
+        shows: {$ref: '#/components/schemas/Shows'}
     DanmakuPage:
       type: object
       additionalProperties: false
@@ -1725,7 +1962,7 @@ components:
     LeaderboardPage:
       type: object
       additionalProperties: false
-      required: [activity, board, period, closed, members, rows]
+      required: [activity, board, period, closed, members, rows, shows]
       properties:
         activity: {type: string}
         board: {type: string}
@@ -1735,6 +1972,10 @@ components:
         rows:
           type: array
           items: {$ref: '#/components/schemas/RankedRow'}
+        shows:
+          type: object
+          description: What ranked members show, by member (only members that show something).
+          additionalProperties: {$ref: '#/components/schemas/Shows'}
     SpinRequest:
       type: object
       additionalProperties: false
@@ -1829,6 +2070,177 @@ components:
         items:
           type: object
           additionalProperties: {type: integer, format: int64}
+    PrivilegePrice:
+      type: object
+      additionalProperties: false
+      required: [days, coins]
+      properties:
+        days: {type: integer, minimum: 1, maximum: 3650}
+        coins: {type: integer, format: int64, minimum: 1, maximum: 10000000000}
+    PrivilegeTier:
+      type: object
+      additionalProperties: false
+      required: [id, title, prices]
+      properties:
+        id: {type: string, pattern: '^[a-z0-9_-]{1,64}$'}
+        title: {type: string, minLength: 1, maxLength: 100}
+        prices:
+          type: array
+          minItems: 1
+          maxItems: 10
+          items: {$ref: '#/components/schemas/PrivilegePrice'}
+        badge: {type: string, pattern: '^[a-z0-9_-]{1,64}$', description: The badge a holder shows.}
+        entry_effect: {type: string, pattern: '^[a-z0-9_-]{1,64}$', description: The effect a holder's arrival plays.}
+        vehicle: {type: string, pattern: '^[a-z0-9_-]{1,64}$', description: Vehicles only - the animation.}
+    PrivilegeKind:
+      type: string
+      enum: [vip, guard, vehicle]
+    PrivilegeProductEdit:
+      type: object
+      additionalProperties: false
+      required: [kind, title, priority, tiers]
+      properties:
+        kind: {$ref: '#/components/schemas/PrivilegeKind'}
+        title: {type: string, minLength: 1, maxLength: 100}
+        priority: {type: integer, minimum: 0, maximum: 1000000}
+        streamer_share_bp: {type: integer, minimum: 0, maximum: 10000, description: Guards only.}
+        tiers:
+          type: array
+          minItems: 1
+          maxItems: 20
+          items: {$ref: '#/components/schemas/PrivilegeTier'}
+      examples:
+        - kind: vip
+          title: VIP
+          priority: 10
+          tiers:
+            - {id: silver, title: Silver, badge: vip-silver, prices: [{days: 30, coins: 300}, {days: 90, coins: 810}]}
+            - {id: gold, title: Gold, badge: vip-gold, entry_effect: gold-rain, prices: [{days: 30, coins: 900}]}
+    PrivilegeProduct:
+      type: object
+      additionalProperties: false
+      required: [id, kind, title, priority, tiers, version]
+      properties:
+        id: {type: string}
+        kind: {$ref: '#/components/schemas/PrivilegeKind'}
+        title: {type: string}
+        priority: {type: integer}
+        streamer_share_bp: {type: integer}
+        tiers:
+          type: array
+          items: {$ref: '#/components/schemas/PrivilegeTier'}
+        version: {type: integer, minimum: 1}
+    PrivilegeProducts:
+      type: object
+      additionalProperties: false
+      required: [products]
+      properties:
+        products:
+          type: array
+          items: {$ref: '#/components/schemas/PrivilegeProduct'}
+    PurchaseRequest:
+      type: object
+      additionalProperties: false
+      required: [product, tier, days, idempotency_key]
+      properties:
+        product: {type: string, pattern: '^[a-z0-9_-]{1,64}$'}
+        tier: {type: string, pattern: '^[a-z0-9_-]{1,64}$'}
+        days: {type: integer, minimum: 1, maximum: 3650}
+        streamer_id: {$ref: '#/components/schemas/UserID'}
+        idempotency_key: {$ref: '#/components/schemas/IdempotencyKey'}
+      examples:
+        - {product: guard, tier: captain, days: 30, streamer_id: streamer-ava, idempotency_key: guard-1}
+    PrivilegePurchase:
+      type: object
+      additionalProperties: false
+      required: [purchase_id, buyer_id, product, kind, tier, tier_rank, days, action, price_coins, credit_coins,
+        charged_coins, streamer_share_coins, starts_at, expires_at, balance_coins, at]
+      properties:
+        purchase_id: {type: string, description: '`privilege:<buyer>:<idempotency_key>`; its ledger transfers'' ids start with it.'}
+        buyer_id: {type: string}
+        product: {type: string}
+        kind: {$ref: '#/components/schemas/PrivilegeKind'}
+        tier: {type: string}
+        tier_rank: {type: integer, minimum: 1, description: 1 for the lowest tier.}
+        days: {type: integer}
+        streamer_id: {type: string}
+        action: {type: string, enum: [new, renewal, upgrade]}
+        price_coins: {type: integer, format: int64}
+        credit_coins: {type: integer, format: int64, description: The unused lower tier's worth (upgrades).}
+        charged_coins: {type: integer, format: int64}
+        streamer_share_coins: {type: integer, format: int64}
+        starts_at: {$ref: '#/components/schemas/Millis'}
+        expires_at: {$ref: '#/components/schemas/Millis'}
+        balance_coins: {type: integer, format: int64, description: The buyer's coins right after the purchase.}
+        at: {$ref: '#/components/schemas/Millis'}
+    Shows:
+      type: object
+      additionalProperties: false
+      description: What a user shows; a field is absent when nothing shows.
+      properties:
+        badge: {type: string}
+        entry_effect: {type: string}
+        vehicle: {type: string}
+        guard: {type: string, description: The guard tier held for this room's streamer.}
+        vip: {type: integer, description: The tier's rank in the highest-priority VIP line held.}
+        vip_line: {type: string}
+        vip_tier: {type: string}
+        medal:
+          type: object
+          additionalProperties: false
+          required: [streamer_id, level]
+          properties:
+            streamer_id: {type: string}
+            level: {type: integer}
+    HeldPrivilege:
+      type: object
+      additionalProperties: false
+      required: [product, kind, line, priority, tier, tier_rank, tier_title, started_at, expires_at]
+      properties:
+        product: {type: string}
+        kind: {$ref: '#/components/schemas/PrivilegeKind'}
+        line: {type: string, description: The product's title.}
+        priority: {type: integer}
+        tier: {type: string}
+        tier_rank: {type: integer}
+        tier_title: {type: string}
+        streamer_id: {type: string}
+        started_at: {$ref: '#/components/schemas/Millis'}
+        expires_at: {$ref: '#/components/schemas/Millis'}
+        badge: {type: string}
+        entry_effect: {type: string}
+        vehicle: {type: string}
+    Holdings:
+      type: object
+      additionalProperties: false
+      required: [user_id, privileges, shows]
+      properties:
+        user_id: {type: string}
+        privileges:
+          type: array
+          items: {$ref: '#/components/schemas/HeldPrivilege'}
+        shows: {$ref: '#/components/schemas/Shows'}
+    FanMedal:
+      type: object
+      additionalProperties: false
+      required: [viewer_id, streamer_id, level, points, today_points, first_at, updated_at, worn]
+      properties:
+        viewer_id: {type: string}
+        streamer_id: {type: string}
+        level: {type: integer, minimum: 0}
+        points: {type: integer, format: int64, minimum: 0}
+        today_points: {type: integer, format: int64, minimum: 0, description: Earned this operations day (what the daily cap counts).}
+        first_at: {$ref: '#/components/schemas/Millis'}
+        updated_at: {$ref: '#/components/schemas/Millis'}
+        worn: {type: boolean}
+    FanMedals:
+      type: object
+      additionalProperties: false
+      required: [medals]
+      properties:
+        medals:
+          type: array
+          items: {$ref: '#/components/schemas/FanMedal'}
 
 """#
 }

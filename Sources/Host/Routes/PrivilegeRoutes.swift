@@ -81,7 +81,8 @@ struct PrivilegeRoutes: RouteArea {
             return try JSONBody.response(TakenOff(worn: try await medals.takeOff(viewer: me.userID)))
         }
         routes.authenticated.get("users/:id/privileges") { request, context in
-            let user = try Self.userID(try context.parameters.require("id"), field: "user_id")
+            let id = try context.parameters.require("id")
+            let user = id == "me" ? try context.requirePrincipal().userID : try Self.userID(id, field: "user_id")
             var streamer: String?
             if let s = request.uri.queryParameters.get("streamer_id") { streamer = try Self.userID(String(s), field: "streamer_id") }
             let held = try await privileges.held(user: user)
