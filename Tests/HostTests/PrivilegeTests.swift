@@ -250,6 +250,15 @@ struct PrivilegeTests {
         #expect(try await e.engine.ledger.balance(.system(.platformFees, "coins")) == 990)
         let shown = await PrivilegeShowcase(privileges: e.engine.privileges, rooms: e.engine.rooms).privileges(userID: "v1", room: "r1")
         #expect(shown.guardTier == "captain")
+        // A higher tier includes what the lower ones give: the admiral has no badge of its own
+        // and shows the captain's, with its own entry effect; the governor inherits both.
+        let up = try await e.engine.privileges.purchase(buyer: "v1", PurchaseRequest(product: "guard", tier: "admiral", days: 30, streamerID: "s1", idempotencyKey: "up"))
+        #expect(up.action == .upgrade)
+        let admiral = await e.engine.privileges.shown(user: "v1", streamer: "s1")
+        #expect(admiral.badge == "captain" && admiral.entryEffect == "admiral-fleet" && admiral.guardTier == "admiral")
+        let product = try await e.engine.privileges.product(id: "guard")
+        #expect(product.shows(rank: 3) == ("captain", "admiral-fleet", nil) && product.shows(rank: 0) == (nil, nil, nil))
+        #expect(product.shows(rank: 4) == (nil, nil, nil))
     }
 
     @Test("one resolver: badge and entry effect by product priority across lines; VIP from the top line")

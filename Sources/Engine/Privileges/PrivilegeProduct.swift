@@ -96,6 +96,15 @@ public struct PrivilegeProduct: Sendable, Codable, Equatable {
         return (tiers[i], Int64(i + 1))
     }
 
+    /// What the tier of `rank` shows: a higher tier includes what the lower ones give, so each of
+    /// badge, entry effect and vehicle is the tier's own or else the nearest lower tier's.
+    /// Rank 0 (a tier an edit removed) shows nothing.
+    public func shows(rank: Int64) -> (badge: String?, entryEffect: String?, vehicle: String?) {
+        guard rank >= 1, rank <= Int64(tiers.count) else { return (nil, nil, nil) }
+        let upTo = tiers[..<Int(rank)].reversed()
+        return (upTo.lazy.compactMap(\.badge).first, upTo.lazy.compactMap(\.entryEffect).first, upTo.lazy.compactMap(\.vehicle).first)
+    }
+
     /// Checks every limit and rule; the first problem is the error.
     /// - Throws: `RequestError` 400 `invalid_product` naming the field.
     public func validate() throws(RequestError) {

@@ -292,11 +292,12 @@ public final class Privileges: Sendable {
             let scope: String = row[1]
             let tierID: String = row[2]
             let product = catalog[productID]
-            let tier = product?.tier(tierID)?.tier
+            let tier = product?.tier(tierID)
+            let shows = product.map { $0.shows(rank: tier?.rank ?? 0) }
             return HeldPrivilege(
                 product: productID, kind: product?.kind ?? .vip, line: product?.title ?? productID, priority: product?.priority ?? 0,
-                tier: tierID, tierRank: row[3], tierTitle: tier?.title ?? tierID, streamerID: scope.isEmpty ? nil : scope,
-                startedAt: row[4], expiresAt: row[5], badge: tier?.badge, entryEffect: tier?.entryEffect, vehicle: tier?.vehicle)
+                tier: tierID, tierRank: row[3], tierTitle: tier?.tier.title ?? tierID, streamerID: scope.isEmpty ? nil : scope,
+                startedAt: row[4], expiresAt: row[5], badge: shows?.badge, entryEffect: shows?.entryEffect, vehicle: shows?.vehicle)
         }.sorted(by: HeldPrivilege.showsBefore)
     }
 
