@@ -40,7 +40,7 @@ info:
 
     Examples use the demo data of `showrunner demo seed` (rooms `lobby`, `music-1`, `games-1`;
     gifts `rose`, `ticket-box`, `lucky-star`, `rocket`; users `viewer-1`..`viewer-3`,
-    `streamer-ava`, `streamer-bo`, `streamer-cy`, `ops-1`) and the bundled `Scripts/`
+    `streamer-ava`, `streamer-bo`, `streamer-cy`, `ops-1`; privilege products `vip`, `guard`, `car`) and the bundled `Scripts/`
     (activities `lucky-wheel`, `spring-gala`, `treasure-chest`; tasks `daily-gifts`,
     `daily-danmaku`, `daily-watch`, `gift-levels`, `newbie-gifts`).
 servers:
