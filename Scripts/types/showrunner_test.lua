@@ -81,6 +81,35 @@ function claim(user, task, stage) end
 ---@return string?
 function spin(user, activity, wheel, key) end
 
+---Runs a queue gate template for a viewer at a streamer's queue: true, or false and the reason. Params are checked as PUT /v1/rooms/{room}/queue checks them (a bad one is an error).
+---@param template string
+---@param viewer string
+---@param streamer string
+---@param params table
+---@return boolean
+---@return string?
+function gate(template, viewer, streamer, params) end
+
+---The viewer follows the streamer (journals `follow` and runs the consumers, as the route does).
+---@param viewer string
+---@param streamer string
+function follow(viewer, streamer) end
+
+---Creates or replaces a privilege product, as PUT /v1/admin/privileges/products/{id} does ({ kind, title, priority, streamer_share_bp?, tiers = { { id, title, prices = { { days, coins } } } } }).
+---@param id string
+---@param product table
+function privilege_product(id, product) end
+
+---Buys a privilege as the user would (coins from their balance; a guard for streamer): true, or false and the refusal's code (insufficient_funds, lower_tier_active, ...).
+---@param user string
+---@param product string
+---@param tier string
+---@param days integer
+---@param streamer string?
+---@return boolean
+---@return string?
+function buy_privilege(user, product, tier, days, streamer) end
+
 ---A viewer's fan medal of a streamer, as ctx.fan_medal reads it at the fake clock, or nil.
 ---@param viewer string
 ---@param streamer string

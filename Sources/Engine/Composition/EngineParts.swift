@@ -22,6 +22,7 @@ public struct EngineParts: Sendable {
     public let tasks: Tasks
     public let privileges: Privileges
     public let fanMedals: FanMedals
+    public let queueGates: QueueGates
     public let clock: any WallClock
     public let logger: Logger
 
@@ -64,6 +65,7 @@ public struct EngineParts: Sendable {
             follows: Follows(store: store, clock: clock), bus: bus, consumers: runner,
             activities: activities, tasks: tasks, privileges: privileges,
             fanMedals: FanMedals(store: store, calendar: o.calendar, clock: clock, onChange: { privileges.invalidateShown(user: $0) }),
+            queueGates: QueueGates(scripts: scripts, ledger: ledger, calendar: o.calendar),
             clock: clock, logger: logger)
     }
 

@@ -80,6 +80,70 @@ extension ScriptTestAPI {
             }
         },
         HostFunction(
+            "gate", scope: .global,
+            parameters: [.init("template", "string"), .init("viewer", "string"), .init("streamer", "string"), .init("params", "table")],
+            returns: ["boolean", "string?"],
+            summary: "Runs a queue gate template for a viewer at a streamer's queue: true, or false and the reason. "
+                + "Params are checked as PUT /v1/rooms/{room}/queue checks them (a bad one is an error)."
+        ) { call in
+            let template = try call.string(1)
+            let viewer = try call.string(2)
+            let streamer = try call.string(3)
+            let params = try call.table(4)
+            let verdict = try session(call).perform(call.function) { engine in
+                try await engine.gate(template: template, viewer: viewer, streamer: streamer, params: params)
+            }
+            switch verdict {
+            case .admitted: call.return(true)
+            case .refused(let reason):
+                call.return(false)
+                call.return(.string(reason))
+            }
+        },
+        HostFunction(
+            "follow", scope: .global, parameters: [.init("viewer", "string"), .init("streamer", "string")],
+            summary: "The viewer follows the streamer (journals `follow` and runs the consumers, as the route does)."
+        ) { call in
+            let viewer = try call.string(1)
+            let streamer = try call.string(2)
+            let parked = try session(call).perform(call.function) { engine in try await engine.follow(viewer: viewer, streamer: streamer) }
+            try check(parked, call.function)
+        },
+        HostFunction(
+            "privilege_product", scope: .global, parameters: [.init("id", "string"), .init("product", "table")],
+            summary: "Creates or replaces a privilege product, as PUT /v1/admin/privileges/products/{id} does "
+                + "({ kind, title, priority, streamer_share_bp?, tiers = { { id, title, prices = { { days, coins } } } } })."
+        ) { call in
+            let id = try call.string(1)
+            let product = try call.table(2)
+            try session(call).perform(call.function) { engine in try await engine.privilegeProduct(id: id, product) }
+        },
+        HostFunction(
+            "buy_privilege", scope: .global,
+            parameters: [.init("user", "string"), .init("product", "string"), .init("tier", "string"), .init("days", "integer"),
+                .init("streamer", "string?")],
+            returns: ["boolean", "string?"],
+            summary: "Buys a privilege as the user would (coins from their balance; a guard for streamer): true, "
+                + "or false and the refusal's code (insufficient_funds, lower_tier_active, ...)."
+        ) { call in
+            let user = try call.string(1)
+            let product = try call.string(2)
+            let tier = try call.string(3)
+            let days = try call.integer(4)
+            let streamer = try call.optionalString(5)
+            let s = try session(call)
+            do {
+                let parked = try s.perform(call.function) { engine in
+                    try await engine.buyPrivilege(user: user, product: product, tier: tier, days: days, streamer: streamer)
+                }
+                try check(parked, call.function)
+                call.return(true)
+            } catch let refusal as any ShowrunnerError {
+                call.return(false)
+                call.return(.string(refusal.code))
+            }
+        },
+        HostFunction(
             "fan_medal", scope: .global, parameters: [.init("viewer", "string"), .init("streamer", "string")],
             returns: ["{ level: integer, points: integer, today: integer }?"],
             summary: "A viewer's fan medal of a streamer, as ctx.fan_medal reads it at the fake clock, or nil."

@@ -66,6 +66,42 @@ extension ScriptTestEngine {
     }
 
     /// A user's badges and items, `{ badges = { ... }, items = { name = count } }`.
+    /// Creates or replaces a privilege product from its table.
+    func privilegeProduct(id: String, _ product: LuaTable) async throws {
+        let json = try JSONEncoder().encode(LuaValue.table(product))
+        let edit: PrivilegeProductEdit
+        do {
+            edit = try JSONDecoder().decode(PrivilegeProductEdit.self, from: json)
+        } catch {
+            throw RequestError("invalid_product", .badRequest, "not a product: \(error)")
+        }
+        _ = try await Privileges(store: store, ledger: ledger, clock: clock).put(id: id, edit)
+    }
+
+    /// Buys a privilege for `user` with a fresh idempotency key, then the consumers catch up.
+    func buyPrivilege(user: String, product: String, tier: String, days: Int64, streamer: String?) async throws -> [ParkedEvent] {
+        let key = "test-\(serial())"
+        _ = try await Privileges(store: store, ledger: ledger, clock: clock).purchase(
+            buyer: user, PurchaseRequest(product: product, tier: tier, days: days, streamerID: streamer, idempotencyKey: key))
+        return try await settle()
+    }
+
+    /// Runs a queue gate as an apply would (params validated first).
+    func gate(template: String, viewer: String, streamer: String, params: LuaTable) async throws -> QueueGates.Verdict {
+        let gates = QueueGates(scripts: scripts, ledger: ledger, calendar: calendar)
+        let checked = try gates.validate(template: template, params: params.fields)
+        let now = clock.nowMillis()
+        let who = LuaValue.table(LuaTable(fields: ["id": .string(viewer)]))
+        return try await store.read { db in gates.check(db, template: template, params: checked, viewer: who, streamer: streamer, now: now) }
+    }
+
+    /// `viewer` follows `streamer` in a room of theirs, then the consumers catch up.
+    func follow(viewer: String, streamer: String) async throws -> [ParkedEvent] {
+        let room = Room(id: "room-1", streamerID: streamer, title: "Room", category: "test", createdAt: 0)
+        _ = try await Follows(store: store, clock: clock).follow(viewer: viewer, room: room)
+        return try await settle()
+    }
+
     func fanMedal(viewer: String, streamer: String) async throws -> LuaValue {
         let day = calendar.key(.daily, at: clock.nowMillis())
         guard let m = try await store.read({ db in try FanMedals.medal(db, viewer: viewer, streamer: streamer, day: day) }) else { return .nil }

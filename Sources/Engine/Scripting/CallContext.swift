@@ -13,6 +13,8 @@ public final class CallContext {
     public let config: LuaTable
     /// The calling activity's leaderboards and chests; nil outside activities.
     public var boards: (any ScriptBoards)?
+    /// Plain values set on `ctx` for this call only (`ctx.streamer_id` in a queue gate).
+    public var fields: [String: LuaValue] = [:]
     /// Effects requested, in order.
     public private(set) var effects: [ScriptEffect] = []
     /// Lines logged with `ctx.log` / `print`.

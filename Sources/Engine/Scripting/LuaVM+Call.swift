@@ -50,6 +50,24 @@ extension LuaVM {
         }
     }
 
+    /// Sets (or with `clear`, removes) the call's plain fields on the `ctx` table at `index`.
+    private func setContextFields(_ fields: [String: LuaValue], clear: Bool, at index: Int32) {
+        _ = lua_checkstack(L, 3)
+        for (key, value) in fields {
+            stack.push(key)
+            if clear { lua_pushnil(L) } else { stack.push(value) }
+            lua_rawset(L, index)
+        }
+    }
+
+    /// Removes the call's plain fields from `ctx`, so no later call sees them.
+    private func clearContextFields(_ fields: [String: LuaValue]) {
+        _ = lua_checkstack(L, 4)
+        lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(ctxRef))
+        setContextFields(fields, clear: true, at: lua_gettop(L))
+        lua_settop(L, -2)
+    }
+
     private func invoke(
         _ id: HandlerID, context: CallContext, results: Int, nargs: Int32, pushArguments: () -> Void
     ) throws(ScriptFailure) -> [LuaValue] {
@@ -57,6 +75,8 @@ extension LuaVM {
         _ = lua_checkstack(L, nargs + 4)
         lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(scriptList[id.script].handlerSlots[id.slot]))
         lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(ctxRef))
+        if !context.fields.isEmpty { setContextFields(context.fields, clear: false, at: 2) }
+        defer { if !context.fields.isEmpty { clearContextFields(context.fields) } }
         pushArguments()
         context.effectsMax = limits.effectsPerCallMax
         self.context = context

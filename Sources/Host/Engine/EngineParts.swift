@@ -30,6 +30,7 @@ extension EngineParts {
             GiftSendRoutes(sender: giftSender, refunds: giftRefunds),
             LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock, privileges: privileges),
             PrivilegeRoutes(privileges: privileges, medals: fanMedals),
+            QueueRoutes(gates: queueGates),
         ]
     }
 }

@@ -60,6 +60,7 @@ tags:
   - name: scripts
   - name: live ops
   - name: privileges
+  - name: queues
 paths:
   /healthz:
     get:
@@ -1225,6 +1226,45 @@ paths:
                 required: [worn]
                 properties:
                   worn: {type: boolean}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/queues/gates:
+    get:
+      operationId: queueGates
+      tags: [queues]
+      summary: The entry-gate templates (`Scripts/queues/`) and their typed parameters, for a streamer's tool.
+      responses:
+        '200':
+          description: The templates, by id.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [gates]
+                properties:
+                  gates:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [id, params]
+                      properties:
+                        id: {type: string}
+                        title: {type: string}
+                        description: {type: string}
+                        params:
+                          type: array
+                          items:
+                            type: object
+                            additionalProperties: false
+                            required: [name, type]
+                            properties:
+                              name: {type: string}
+                              type: {type: string, enum: [integer, string, boolean]}
+                              min: {type: integer}
+                              max: {type: integer}
+                              default: {description: The value used when the streamer gives none.}
+                              title: {type: string}
         '401': {$ref: '#/components/responses/Unauthorized'}
   /v1/streamers/{id}/fans/{viewer}:
     get:
