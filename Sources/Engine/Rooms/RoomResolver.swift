@@ -11,11 +11,6 @@ public struct RoomResolver: Sendable {
         self.resolve = resolve
     }
 
-    /// Room ids only: the segment is looked up as an id in `directory`.
-    public static func ids(_ directory: RoomDirectory) -> RoomResolver {
-        RoomResolver { segment in try await room(id: segment, directory) }
-    }
-
     /// Vanity numbers, then ids. A segment with the shape of a number (`RoomNumberRules`:
     /// 3-9 digits, no leading zero) is looked up in the number table first; when no room holds
     /// that number, it is read as a room id, so a room whose id is all digits stays reachable
