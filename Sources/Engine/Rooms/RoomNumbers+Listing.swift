@@ -36,7 +36,8 @@ extension RoomNumbers {
                         ON CONFLICT (number) DO UPDATE SET price_coins = excluded.price_coins, listed_at = excluded.listed_at
                         """,
                     arguments: [number, priceCoins, now])
-                _ = try Journal.append(db, type: Self.listedType, payload: ListingFact(number: number, priceCoins: priceCoins, by: operatorID), at: now)
+                let fact = ListingFact(number: number, priceCoins: priceCoins, by: operatorID)
+                _ = try Journal.append(db, type: Self.listedType, payload: fact, at: now)
             }
             return try Self.row(db, number, now: now, coolDown: coolDownMillis)
         }
@@ -48,7 +49,9 @@ extension RoomNumbers {
         try RoomNumberRules.check(number)
         let now = clock.nowMillis()
         return try await store.write { [self] db in
-            try db.execute(sql: "UPDATE room_numbers SET price_coins = NULL, listed_at = NULL WHERE number = ? AND price_coins IS NOT NULL", arguments: [number])
+            try db.execute(
+                sql: "UPDATE room_numbers SET price_coins = NULL, listed_at = NULL WHERE number = ? AND price_coins IS NOT NULL",
+                arguments: [number])
             guard db.changesCount > 0 else { throw RoomNumberError.notListed(number: number) }
             _ = try Journal.append(db, type: Self.unlistedType, payload: ListingFact(number: number, priceCoins: nil, by: operatorID), at: now)
             return try Self.row(db, number, now: now, coolDown: coolDownMillis)

@@ -64,7 +64,9 @@ public struct RoomNumbers: Sendable {
         try RoomNumberRules.check(number)
         let now = clock.nowMillis()
         return try await store.write { [self] db in
-            if case .held = try checkAssignable(db, number, to: room, now: now) { return try Self.row(db, number, now: now, coolDown: coolDownMillis) }
+            if case .held = try checkAssignable(db, number, to: room, now: now) {
+                return try Self.row(db, number, now: now, coolDown: coolDownMillis)
+            }
             _ = try release(db, roomID: room.id, by: operatorID, via: "replaced", now: now)
             try Self.writeAssignment(
                 db, RoomNumberAssignment(
