@@ -177,6 +177,31 @@ struct RoomNumberTests {
         }
     }
 
+    @Test("the cool-down is an engine option, counted on the engine's clock")
+    func coolDownOption() async throws {
+        let database = try TemporaryDatabase()
+        let folder = try ScriptFolder([:])
+        defer { folder.remove() }
+        let clock = ManualClock()
+        var options = EngineOptions(databasePath: database.path, scriptsPath: folder.path)
+        options.clock = clock
+        options.roomNumberCoolDownMillis = 10
+        let engine = try EngineParts.open(options, logger: .quiet())
+        #expect(engine.numbers.coolDownMillis == 10)
+        let r1 = try await engine.rooms.create(NewRoom(id: "r1", streamerID: "s1", title: "One", category: "c"))
+        let r2 = try await engine.rooms.create(NewRoom(id: "r2", streamerID: "s2", title: "Two", category: "c"))
+        _ = try await engine.numbers.assign("123", to: r1, by: "ops")
+        let release = try await engine.numbers.release(room: r1, by: "ops")
+        #expect(release.freesAt == clock.nowMillis() + 10)
+        clock.advance(byMillis: 9)
+        await #expect(throws: RoomNumberError.coolingDown(number: "123", freesAt: release.freesAt)) {
+            try await engine.numbers.assign("123", to: r2, by: "ops")
+        }
+        clock.advance(byMillis: 1)
+        #expect(try await engine.numbers.assign("123", to: r2, by: "ops").roomID == "r2")
+        #expect(try await engine.resolver.resolve("123").id == "r2")
+    }
+
     struct NumberList: Decodable { let numbers: [NumberState]; let next: String? }
 
     /// One request of the route loop.
