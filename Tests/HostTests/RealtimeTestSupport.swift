@@ -17,6 +17,8 @@ struct RealtimeHost {
     let database: TemporaryDatabase
     let realtime: Realtime
     let store: Store
+    /// Vanity numbers over the same store (a test assigns one, then connects with it).
+    let numbers: RoomNumbers
 
     init(
         limits: RealtimeLimits = .init(), danmaku: DanmakuLimits = .init(), history: RoomBusConfiguration = .init(),
@@ -29,10 +31,11 @@ struct RealtimeHost {
         for id in ["r1", "r2"] {
             _ = try await rooms.create(NewRoom(id: id, streamerID: "s1", title: "Room \(id)", category: "music"))
         }
+        numbers = RoomNumbers(store: store, ledger: Ledger(store: store))
         let base = try TestHost()
         let shows: any EntryPrivilegeProvider = try await privileges?(store, rooms) ?? NoEntryPrivileges()
         realtime = try await Realtime.make(
-            store: store, rooms: rooms, signer: base.signer, now: { testNow }, metrics: base.services.metricsFactory,
+            store: store, resolver: .idsAndNumbers(rooms, numbers), signer: base.signer, now: { testNow }, metrics: base.services.metricsFactory,
             bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku, privileges: shows, connections: connections)
         host = try TestHost(areas: [realtime.routes], httpServer: realtime.httpServer)
     }

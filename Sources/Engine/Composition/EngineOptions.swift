@@ -25,6 +25,9 @@ public struct EngineOptions: Sendable {
     /// The money's and the scripts' wall clock (ledger time and expiry, sends, refunds,
     /// top-ups, rooms, gift edits, `ctx.now`), so tests pin time with one clock.
     public var clock: any WallClock = SystemWallClock()
+    /// How long a released vanity room number waits before any room may get it again, in
+    /// milliseconds on `clock` (30 days by default; 0...`RoomNumbers.coolDownMillisMax`).
+    public var roomNumberCoolDownMillis = RoomNumbers.coolDownMillisDefault
     /// Whether script generations are archived in the store (for rollback across restarts).
     public var archivesGenerations = true
     public var consumers = Consumers.all

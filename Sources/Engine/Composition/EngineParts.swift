@@ -9,6 +9,10 @@ public struct EngineParts: Sendable {
     public let store: Store
     public let scripts: ScriptRuntime
     public let rooms: RoomDirectory
+    /// Vanity room numbers.
+    public let numbers: RoomNumbers
+    /// What every route taking `{room}` resolves it with: numbers, then ids.
+    public let resolver: RoomResolver
     public let profiles: ProfileRegistrar
     public let ledger: Ledger
     public let gifts: GiftCatalog
@@ -37,6 +41,7 @@ public struct EngineParts: Sendable {
             clock: { clock.nowMillis() })
         let rooms = RoomDirectory(store: store, clock: clock)
         let ledger = Ledger(store: store, configuration: o.ledgerConfiguration, clock: clock)
+        let numbers = RoomNumbers(store: store, ledger: ledger, clock: clock, coolDownMillis: o.roomNumberCoolDownMillis)
         let bus = RoomBus()
         let events = HandlerEvents()
         let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: o.calendar, events: events, logger: logger)
@@ -57,7 +62,8 @@ public struct EngineParts: Sendable {
             pollInterval: o.consumerPollInterval, clock: clock, logger: logger)
         let privileges = Privileges(store: store, ledger: ledger, clock: clock)
         return EngineParts(
-            store: store, scripts: scripts, rooms: rooms, profiles: ProfileRegistrar(profiles: Profiles(store: store)),
+            store: store, scripts: scripts, rooms: rooms, numbers: numbers,
+            resolver: .idsAndNumbers(rooms, numbers), profiles: ProfileRegistrar(profiles: Profiles(store: store)),
             ledger: ledger, gifts: GiftCatalog(store: store, clock: clock, assets: Set(o.ledgerConfiguration.assets)),
             giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts, clock: clock),
             giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock),

@@ -31,7 +31,8 @@ public struct RoomDirectory: Sendable {
     /// Creates a room and appends a `room_created` fact (payload: the room) in one transaction.
     /// - Parameter new: the validated fields.
     /// - Returns: the stored room.
-    /// - Throws: `RoomError.invalid` for a bad field, `RoomError.alreadyExists` for a taken id.
+    /// - Throws: `RoomError.invalid` for a bad field, `RoomError.alreadyExists` for a taken id,
+    ///   `RoomNumberError.taken` for an id that is a number another room holds.
     public func create(_ new: NewRoom) async throws -> Room {
         try RoomRules.check(new)
         let room = Room(
@@ -40,6 +41,12 @@ public struct RoomDirectory: Sendable {
         return try await store.write { db in
             let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?)", arguments: [room.id])
             guard taken != true else { throw RoomError.alreadyExists(id: room.id) }
+            // An all-digit id must not be a number another room holds: the resolver reads such
+            // a segment as the number first (`RoomResolver.idsAndNumbers`).
+            if RoomNumberRules.isNumber(room.id),
+                let holder = try String.fetchOne(db, sql: "SELECT room_id FROM room_numbers WHERE number = ?", arguments: [room.id]) {
+                throw RoomNumberError.taken(number: room.id, roomID: holder)
+            }
             try db.execute(
                 sql: "INSERT INTO rooms (id, streamer_id, title, category, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [room.id, room.streamerID, room.title, room.category, room.createdAt])

@@ -20,6 +20,7 @@ public enum Migrations {
         ("v5_follows", v5Follows),
         ("v6_gift_legs", v6GiftLegs),
         ("v7_privileges", v7Privileges),
+        ("v7_room_numbers", v7RoomNumbers),
     ]
 
     /// A migrator that applies `all`.

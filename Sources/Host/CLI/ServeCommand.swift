@@ -122,7 +122,7 @@ struct ServeCommand: AsyncParsableCommand {
         limits.coalesceInterval = .milliseconds(coalesceMs)
         let connections = try connectionLimits(logger: logger)
         let realtime = try await Realtime.make(
-            store: engine.store, rooms: engine.rooms, signer: signer, now: services.now,
+            store: engine.store, resolver: engine.resolver, signer: signer, now: services.now,
             metrics: services.metricsFactory, bus: engine.bus, limits: limits, clock: engine.clock,
             privileges: PrivilegeShowcase(privileges: engine.privileges, rooms: engine.rooms), scripts: engine.scripts,
             connections: connections)

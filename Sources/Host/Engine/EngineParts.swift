@@ -23,12 +23,14 @@ extension EngineParts {
     /// The HTTP areas of the engine.
     var routeAreas: [any RouteArea] {
         [
-            ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms, follows: follows), JournalRoutes(consumers: consumers),
-            GiftRoutes(catalog: gifts, rooms: rooms), WalletRoutes(ledger: ledger), PaymentRoutes(topUps: topUps),
+            ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms, numbers: numbers, resolver: resolver, follows: follows),
+            JournalRoutes(consumers: consumers),
+            GiftRoutes(catalog: gifts, resolver: resolver), WalletRoutes(ledger: ledger), PaymentRoutes(topUps: topUps),
             AdminWalletRoutes(ledger: ledger),
             AdminPendingRoutes(ledger: ledger),
-            GiftSendRoutes(sender: giftSender, refunds: giftRefunds),
+            GiftSendRoutes(sender: giftSender, resolver: resolver, refunds: giftRefunds),
             LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock, privileges: privileges),
+            RoomNumberRoutes(numbers: numbers, resolver: resolver),
             PrivilegeRoutes(privileges: privileges, medals: fanMedals),
             QueueRoutes(gates: queueGates),
         ]

@@ -1,10 +1,10 @@
 import Engine
 import Hummingbird
 
-/// The gift catalog over HTTP: operators edit, everyone lists what a room offers.
+/// The gift catalog over HTTP: operators edit, everyone lists what a room (id or number) offers.
 struct GiftRoutes: RouteArea {
     let catalog: GiftCatalog
-    let rooms: RoomDirectory
+    let resolver: RoomResolver
 
     struct GiftList: Encodable {
         let gifts: [Gift]
@@ -20,7 +20,7 @@ struct GiftRoutes: RouteArea {
             try JSONBody.response(GiftList(gifts: try await catalog.all()))
         }
         routes.authenticated.get("rooms/:room/gifts") { _, context in
-            let room = try await rooms.room(id: try context.parameters.require("room"))
+            let room = try await resolver.resolve(try context.parameters.require("room"))
             return try JSONBody.response(GiftList(gifts: try await catalog.offered(in: room)))
         }
     }

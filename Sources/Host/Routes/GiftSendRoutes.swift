@@ -4,6 +4,7 @@ import Hummingbird
 /// Sending gifts (viewers) and refunding them (operators).
 struct GiftSendRoutes: RouteArea {
     let sender: GiftSender
+    let resolver: RoomResolver
     let refunds: GiftRefunds
 
     /// Read in the strict reader's one pass (`FlatStrictDecodable`).
@@ -35,10 +36,10 @@ struct GiftSendRoutes: RouteArea {
     func addRoutes(to routes: AppRoutes) {
         routes.authenticated.post("rooms/:room/gifts") { request, context in
             let me = try context.requirePrincipal()
-            let room = try context.parameters.require("room")
+            let room = try await resolver.resolve(try context.parameters.require("room"))
             let s = try await request.decodeStrict(as: Send.self, context: context)
             let receipt = try await sender.send(GiftSendRequest(
-                roomID: room, senderID: me.userID, giftID: s.giftID, count: s.count, idempotencyKey: s.idempotencyKey))
+                roomID: room.id, senderID: me.userID, giftID: s.giftID, count: s.count, idempotencyKey: s.idempotencyKey))
             return JSONBody.response(jsonText: receipt.jsonText)
         }
         routes.staff.post("gift-sends/:offset/refund") { request, context in

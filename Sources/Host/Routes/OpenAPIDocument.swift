@@ -130,7 +130,8 @@ paths:
       summary: Create a room (operator, admin).
       description: |
         Errors: 400 `invalid_room_id`, `invalid_streamer_id`, `invalid_title`, `invalid_category`
-        and the body errors; 409 `room_exists`.
+        and the body errors; 409 `room_exists`, `number_taken` (the id is a vanity number another
+        room holds).
       requestBody:
         required: true
         content:
@@ -151,7 +152,7 @@ paths:
     get:
       operationId: getRoom
       tags: [rooms]
-      summary: One room.
+      summary: One room, with its vanity number (null when it has none).
       description: 'Errors: 404 `room_not_found`.'
       parameters:
         - $ref: '#/components/parameters/Room'
@@ -163,6 +164,160 @@ paths:
               schema: {$ref: '#/components/schemas/Room'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '404': {$ref: '#/components/responses/NotFound'}
+  /v1/admin/rooms/{room}/number:
+    put:
+      operationId: assignRoomNumber
+      tags: [rooms]
+      summary: Give the room a vanity number (operator, admin); journals `room_number_assigned`.
+      description: |
+        Assigning a room the number it holds changes nothing. A room holding another number has it
+        released first (journaled `room_number_released`, its cool-down starts). A listing of the
+        number ends. A released number cools down (30 days by default) for every room, the one
+        that released it included; at the end of the cool-down it is free.
+        Errors: 400 `invalid_number` and the body errors; 404 `room_not_found`; 409 `number_taken`
+        (another room holds it, or has it as its id), `number_cooling_down` (the message gives when
+        it frees, in ms since the epoch).
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/AssignRoomNumber'}
+      responses:
+        '200':
+          description: The number, held by the room.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/RoomNumber'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+    delete:
+      operationId: releaseRoomNumber
+      tags: [rooms]
+      summary: Release the room's vanity number (operator, admin); journals `room_number_released`.
+      description: 'Its cool-down starts now. Errors: 404 `room_not_found`, `room_number_not_found` (the room holds none).'
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      responses:
+        '200':
+          description: The release.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/RoomNumberRelease'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/admin/room-numbers:
+    get:
+      operationId: listRoomNumbers
+      tags: [rooms]
+      summary: Every vanity number held, cooling down or listed for sale, in numeric order (operator, admin).
+      description: 'Errors: 400 `invalid_limit`, `invalid_after`.'
+      parameters:
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 500, default: 100}
+        - name: after
+          in: query
+          description: The last number of the previous page (its `next`).
+          schema: {type: string}
+      responses:
+        '200':
+          description: A page of numbers.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/RoomNumberList'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/room-numbers/{number}:
+    put:
+      operationId: listRoomNumberForSale
+      tags: [rooms]
+      summary: List a vanity number for sale at a price, or change its price (operator, admin); journals `room_number_listed`.
+      description: |
+        A number cooling down may be listed; it can be bought when the cool-down ends. The same
+        price again changes nothing.
+        Errors: 400 `invalid_number`, `invalid_price_coins` and the body errors; 409 `number_taken`
+        (a room holds it, or has it as its id).
+      parameters:
+        - $ref: '#/components/parameters/Number'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/RoomNumberListing'}
+      responses:
+        '200':
+          description: The number, listed.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/RoomNumber'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+    delete:
+      operationId: unlistRoomNumber
+      tags: [rooms]
+      summary: Withdraw a number's listing (operator, admin); journals `room_number_unlisted`.
+      description: 'Errors: 400 `invalid_number`; 404 `number_not_listed`.'
+      parameters:
+        - $ref: '#/components/parameters/Number'
+      responses:
+        '200':
+          description: The number, no longer for sale.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/RoomNumber'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/rooms/{room}/number:
+    post:
+      operationId: buyRoomNumber
+      tags: [rooms]
+      summary: The room's streamer buys a listed vanity number for the room, paid in coins.
+      description: |
+        The price moves from the streamer's coins to `system:platform_fees:coins` in the same
+        transaction as the assignment (journaled `room_number_assigned` with the price and the
+        transfer) and the release of the room's old number. Of two buyers of one number at once
+        exactly one wins; the other gets 409 `number_taken` and pays nothing. Idempotent per buyer
+        by `idempotency_key`: the same key and body (room and number) answer the first outcome,
+        the receipt or the refusal; another body is 409 `idempotency_conflict`. A refusal moves
+        nothing.
+        Errors: 400 `invalid_number`, `invalid_idempotency_key` (1-48 bytes of printable ASCII
+        without spaces) and the body errors; 403 `not_room_streamer`; 404 `room_not_found`; 409
+        `number_taken`, `number_cooling_down`, `number_not_for_sale`, `idempotency_conflict`; 422
+        `insufficient_funds`.
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/BuyRoomNumber'}
+      responses:
+        '200':
+          description: The receipt.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/RoomNumberPurchase'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
   /v1/rooms/{room}/follow:
     get:
       operationId: getFollow
@@ -1307,9 +1462,21 @@ components:
       name: room
       in: path
       required: true
-      description: Room id, `^[a-z0-9][a-z0-9_-]{0,63}$`; anything else is 404 `room_not_found`.
+      description: |
+        Room id, `^[a-z0-9][a-z0-9_-]{0,63}$`, or the room's vanity number (3-9 digits, no leading
+        zero, e.g. `888`). A segment shaped like a number is looked up as a number first, then as an
+        id, so a room whose id is all digits stays reachable by it (a number equal to another room's
+        id is never assigned). Answers always name the room by its id. Anything else is 404
+        `room_not_found`.
       schema: {type: string}
       example: lobby
+    Number:
+      name: number
+      in: path
+      required: true
+      description: A vanity room number - 3-9 decimal digits, no leading zero; anything else is 400 `invalid_number`.
+      schema: {type: string}
+      example: '888'
     Activity:
       name: id
       in: path
@@ -1453,6 +1620,9 @@ components:
         title: {type: string}
         category: {type: string}
         created_at: {$ref: '#/components/schemas/Millis'}
+        number:
+          type: [string, 'null']
+          description: The room's vanity number (`GET /v1/rooms/{room}` only; null when none).
     CreateRoom:
       type: object
       additionalProperties: false
@@ -1472,6 +1642,76 @@ components:
           maxLength: 40
           pattern: '^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$'
           description: 1-40 characters, not blank, no control characters.
+    RoomNumberText:
+      type: string
+      pattern: '^[1-9][0-9]{2,8}$'
+      description: A vanity room number - 3-9 decimal digits, no leading zero, as a string.
+      examples: ['888']
+    AssignRoomNumber:
+      type: object
+      additionalProperties: false
+      required: [number]
+      properties:
+        number: {$ref: '#/components/schemas/RoomNumberText'}
+    RoomNumberListing:
+      type: object
+      additionalProperties: false
+      required: [price_coins]
+      properties:
+        price_coins: {type: integer, format: int64, minimum: 1, maximum: 100000000}
+    BuyRoomNumber:
+      type: object
+      additionalProperties: false
+      required: [number, idempotency_key]
+      properties:
+        number: {$ref: '#/components/schemas/RoomNumberText'}
+        idempotency_key: {type: string, pattern: '^[\x21-\x7E]{1,48}$', description: 1-48 bytes of printable ASCII without spaces.}
+    RoomNumber:
+      type: object
+      additionalProperties: false
+      required: [number]
+      properties:
+        number: {$ref: '#/components/schemas/RoomNumberText'}
+        room_id: {type: string, description: The room holding it (absent when free).}
+        assigned_at: {$ref: '#/components/schemas/Millis'}
+        frees_at:
+          $ref: '#/components/schemas/Millis'
+          description: While it cools down after a release - when it may be assigned again.
+        price_coins: {type: integer, format: int64, minimum: 1, description: The price while listed for sale.}
+    RoomNumberList:
+      type: object
+      additionalProperties: false
+      required: [numbers, next]
+      properties:
+        numbers:
+          type: array
+          items: {$ref: '#/components/schemas/RoomNumber'}
+        next:
+          type: [string, 'null']
+          description: The `after` of the next page; null on the last one.
+    RoomNumberRelease:
+      type: object
+      additionalProperties: false
+      required: [number, room_id, by, via, released_at, frees_at]
+      properties:
+        number: {$ref: '#/components/schemas/RoomNumberText'}
+        room_id: {type: string}
+        by: {type: string, description: Who released it.}
+        via: {type: string, enum: [operator, replaced]}
+        released_at: {$ref: '#/components/schemas/Millis'}
+        frees_at: {$ref: '#/components/schemas/Millis'}
+    RoomNumberPurchase:
+      type: object
+      additionalProperties: false
+      required: [number, room_id, buyer_id, price_coins, transfer_id, assigned_at]
+      properties:
+        number: {$ref: '#/components/schemas/RoomNumberText'}
+        room_id: {type: string}
+        buyer_id: {type: string}
+        price_coins: {type: integer, format: int64, minimum: 1}
+        transfer_id: {type: string, description: 'The ledger transfer, `room-number:<buyer>:<key>`.'}
+        assigned_at: {$ref: '#/components/schemas/Millis'}
+        replaced: {type: string, description: The number the room held before, released by the purchase.}
     FollowState:
       type: object
       additionalProperties: false

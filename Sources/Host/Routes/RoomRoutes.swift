@@ -1,11 +1,26 @@
 import Engine
 import Hummingbird
 
-/// `POST /v1/admin/rooms` (operators), `GET /v1/rooms/{room}` (anyone signed in), and
-/// following the room's streamer: `GET`, `POST`, `DELETE /v1/rooms/{room}/follow`.
+/// `POST /v1/admin/rooms` (operators), `GET /v1/rooms/{room}` (anyone signed in; with the
+/// room's vanity number), and following the room's streamer: `GET`, `POST`, `DELETE
+/// /v1/rooms/{room}/follow`. `{room}` is a room id or a vanity number (`RoomResolver`).
 struct RoomRoutes: RouteArea {
     let rooms: RoomDirectory
+    let numbers: RoomNumbers
+    let resolver: RoomResolver
     let follows: Follows
+
+    /// A room as `GET /v1/rooms/{room}` shows it: its fields and its number (null when none).
+    struct RoomWithNumber: Encodable {
+        let room: Room
+        let number: String?
+        func encode(to encoder: any Encoder) throws {
+            try room.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(number, forKey: .number)
+        }
+        enum Key: String, CodingKey { case number }
+    }
 
     struct CreateRoom: StrictDecodable {
         static let allowedKeys: Set<String> = ["id", "streamer_id", "title", "category"]
@@ -26,10 +41,9 @@ struct RoomRoutes: RouteArea {
             return try JSONBody.response(room, status: .created)
         }
         routes.authenticated.get("rooms/:room") { _, context in
-            let id = try context.parameters.require("room")
-            return try JSONBody.response(try await rooms.room(id: id))
+            let room = try await resolver.resolve(try context.parameters.require("room"))
+            return try JSONBody.response(RoomWithNumber(room: room, number: try await numbers.number(ofRoom: room.id)))
         }
-        let resolver = RoomResolver.ids(rooms)
         routes.authenticated.get("rooms/:room/follow") { _, context in
             let me = try context.requirePrincipal()
             let room = try await resolver.resolve(try context.parameters.require("room"))

@@ -8,7 +8,7 @@ import ServiceLifecycle
 
 /// Everything `serve` adds for rooms in real time, built in one call:
 /// ```swift
-/// let realtime = try await Realtime.make(store: store, rooms: RoomDirectory(store: store),
+/// let realtime = try await Realtime.make(store: store, resolver: engine.resolver,
 ///                                        signer: signer, now: services.now, metrics: services.metricsFactory)
 /// services.routeAreas.append(realtime.routes)
 /// services.lifecycleServices += realtime.services
@@ -29,10 +29,11 @@ struct Realtime: Sendable {
     /// Long-lived parts: the heartbeat sweep (which also closes every connection on shutdown).
     let services: [any Service]
 
-    /// Wires the realtime parts over `store`; loads the stored word list and mutes.
+    /// Wires the realtime parts over `store`; loads the stored word list and mutes. `resolver`
+    /// turns `{room}` (an id or a vanity number) into the room, on the socket path and every route.
     /// - Throws: database errors.
     static func make(
-        store: Store, rooms: RoomDirectory, signer: TokenSigner, now: @escaping @Sendable () -> Date,
+        store: Store, resolver: RoomResolver, signer: TokenSigner, now: @escaping @Sendable () -> Date,
         metrics: any MetricsFactory, bus: RoomBus = RoomBus(), limits: RealtimeLimits = .init(),
         danmakuLimits: DanmakuLimits = .init(), clock: any WallClock = SystemWallClock(),
         privileges: any EntryPrivilegeProvider = NoEntryPrivileges(), scripts: ScriptRuntime? = nil,
@@ -44,7 +45,6 @@ struct Realtime: Sendable {
             store: store, bus: bus, filter: filter, mutes: mutes, limits: danmakuLimits, clock: clock, metrics: metrics,
             rules: scripts.map { ModerationRules(scripts: $0) }, shows: privileges)
         let hub = RealtimeHub(bus: bus, limits: limits, metrics: metrics)
-        let resolver = RoomResolver.ids(rooms)
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
         let session = RealtimeSession(hub: hub, danmaku: danmaku, privileges: privileges, store: store, clock: clock)
         let refused = Counter(label: "showrunner.http.connections_refused", factory: metrics)
