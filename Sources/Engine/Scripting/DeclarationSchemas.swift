@@ -4,7 +4,7 @@ public enum DeclarationSchemas {
     /// Journal events a handler in `on = { ... }` may subscribe to.
     public static let events = [
         "gift", "danmaku", "enter", "follow", "topup", "task_completed",
-        "privilege_bought", "privilege_expired", "queue_joined", "order_changed", "tick", "watch",
+        "privilege_bought", "privilege_expired", "queue_joined", "queue_left", "order_changed", "tick", "watch",
     ]
 
     static let handlers = FieldSpec.map(.function, keys: events)

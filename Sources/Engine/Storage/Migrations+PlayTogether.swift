@@ -1,0 +1,56 @@
+extension Migrations {
+    /// Streamer queues: settings, live members, each membership's lifecycle, the append-only
+    /// facts they are rebuilt from, and viewers' game accounts.
+    static let v8PlayTogether = """
+        CREATE TABLE queues (
+            room_id TEXT PRIMARY KEY,
+            streamer_id TEXT NOT NULL,
+            open INTEGER NOT NULL,
+            game TEXT NOT NULL,
+            waiting_capacity INTEGER NOT NULL,
+            game_capacity INTEGER NOT NULL,
+            gate TEXT,
+            version INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE queue_members (
+            room_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            queue TEXT NOT NULL CHECK (queue IN ('waiting', 'game')),
+            joined_at INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            membership INTEGER NOT NULL,
+            PRIMARY KEY (room_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX queue_members_order ON queue_members(room_id, queue, joined_at, seq);
+        CREATE TABLE queue_memberships (
+            id INTEGER PRIMARY KEY,
+            room_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('waiting', 'playing', 'left', 'removed', 'played')),
+            joined_at INTEGER NOT NULL,
+            game_at INTEGER,
+            ended_at INTEGER,
+            end_reason TEXT
+        );
+        CREATE INDEX queue_memberships_user ON queue_memberships(user_id, room_id);
+        CREATE TABLE queue_facts (
+            seq INTEGER PRIMARY KEY,
+            room_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('enter_waiting', 'leave_waiting', 'enter_game', 'leave_game')),
+            actor TEXT NOT NULL,
+            reason TEXT,
+            at INTEGER NOT NULL,
+            membership INTEGER NOT NULL
+        );
+        CREATE INDEX queue_facts_room ON queue_facts(room_id, seq);
+        CREATE TABLE game_accounts (
+            user_id TEXT NOT NULL,
+            game TEXT NOT NULL,
+            account TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (user_id, game)
+        ) WITHOUT ROWID;
+        """
+}
