@@ -19,6 +19,7 @@ public enum Migrations {
         ("v5_ledger_partial_unique", v5LedgerPartialUnique),
         ("v5_follows", v5Follows),
         ("v6_gift_legs", v6GiftLegs),
+        ("v7_partners", v7Partners),
     ]
 
     /// A migrator that applies `all`.

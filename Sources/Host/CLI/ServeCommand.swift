@@ -124,7 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
         let realtime = try await Realtime.make(
             store: engine.store, rooms: engine.rooms, signer: signer, now: services.now,
             metrics: services.metricsFactory, bus: engine.bus, limits: limits, scripts: engine.scripts,
-            connections: connections)
+            connections: connections, users: engine.users)
         services.routeAreas.append(realtime.routes)
         services.lifecycleServices += realtime.services
         services.httpServer = realtime.httpServer

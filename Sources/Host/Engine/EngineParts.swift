@@ -29,6 +29,7 @@ extension EngineParts {
             AdminPendingRoutes(ledger: ledger),
             GiftSendRoutes(sender: giftSender, refunds: giftRefunds),
             LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock),
+            PartnerRoutes(partners: partners), AdminPartnerRoutes(partners: partners.registry),
         ]
     }
 }
