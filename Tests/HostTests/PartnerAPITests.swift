@@ -122,6 +122,22 @@ struct PartnerAPITests {
         #expect(try await p.coins() == (900, 100))
     }
 
+    @Test("an order takes at most 100 refunds; the next is 422 too_many_refunds")
+    func refundCount() async throws {
+        let p = try await PartnerHost()
+        let orders = p.engine.engine.partners.orders
+        _ = try await orders.debit(partner: PartnerHost.partner, orderID: "o1", userID: "v1", amountCoins: 500, memo: nil)
+        for i in 0..<PartnerOrders.refundsPerOrderMax {
+            _ = try await orders.refund(partner: PartnerHost.partner, orderID: "o1", refundID: "r\(i)", amountCoins: 1)
+        }
+        try await p.test { client in
+            let r = try await p.call(client, .post, "/v1/partner/orders/o1/refunds", body: refundBody("one-more", amount: 1))
+            #expect(r.status == .unprocessableContent)
+            #expect(try r.json(ErrorBody.self).error == "too_many_refunds")
+        }
+        #expect(try await p.coins() == (600, 400))
+    }
+
     /// Every way a request can fail authentication: each is 401 JSON and moves nothing.
     @Test("signature failures are 401 JSON with nothing moved", arguments: [
         ("missing X-Partner-Id", "missing_signature"), ("missing X-Timestamp", "missing_signature"),

@@ -17,6 +17,8 @@ struct RealtimeHost {
     let database: TemporaryDatabase
     let realtime: Realtime
     let store: Store
+    /// Events for one user's sockets, attached to the hub.
+    let users = UserBus()
 
     init(
         limits: RealtimeLimits = .init(), danmaku: DanmakuLimits = .init(), history: RoomBusConfiguration = .init(),
@@ -32,7 +34,8 @@ struct RealtimeHost {
         let base = try TestHost()
         realtime = try await Realtime.make(
             store: store, rooms: rooms, signer: base.signer, now: { testNow }, metrics: base.services.metricsFactory,
-            bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku, connections: connections)
+            bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku, connections: connections,
+            users: users)
         host = try TestHost(areas: [realtime.routes], httpServer: realtime.httpServer)
     }
 

@@ -21,6 +21,8 @@ public enum PartnerError: ShowrunnerError, Equatable {
     case orderNotFound(String)
     /// The refund would take back more than the order debited.
     case refundExceedsDebit(remainingCoins: Int64, askedCoins: Int64)
+    /// The order already has `PartnerOrders.refundsPerOrderMax` refunds.
+    case tooManyRefunds(max: Int)
     /// A partner with this id is already registered.
     case partnerExists(String)
     /// The statement's day holds more rows than one answer may carry.
@@ -37,6 +39,7 @@ public enum PartnerError: ShowrunnerError, Equatable {
         case .idempotencyConflict: "idempotency_conflict"
         case .orderNotFound: "order_not_found"
         case .refundExceedsDebit: "refund_exceeds_debit"
+        case .tooManyRefunds: "too_many_refunds"
         case .partnerExists: "partner_exists"
         case .statementTooLarge: "statement_too_large"
         }
@@ -48,7 +51,7 @@ public enum PartnerError: ShowrunnerError, Equatable {
         case .nonceReused, .idempotencyConflict, .partnerExists: .conflict
         case .invalid: .badRequest
         case .orderNotFound: .notFound
-        case .refundExceedsDebit, .statementTooLarge: .unprocessable
+        case .refundExceedsDebit, .tooManyRefunds, .statementTooLarge: .unprocessable
         }
     }
 
@@ -65,6 +68,7 @@ public enum PartnerError: ShowrunnerError, Equatable {
         case .orderNotFound(let id): "no order '\(id)' for this partner"
         case .refundExceedsDebit(let remaining, let asked):
             "a refund of \(asked) coins exceeds the \(remaining) coins of the order not yet refunded"
+        case .tooManyRefunds(let max): "an order has at most \(max) refunds"
         case .partnerExists(let id): "partner '\(id)' is already registered"
         case .statementTooLarge(let rowsMax): "the day holds more than \(rowsMax) rows"
         }

@@ -73,7 +73,7 @@ public struct PartnerOrders: Sendable {
     /// Gives back `amountCoins` of the order `orderID` to its user; all or part, never more in
     /// total than the order debited.
     /// - Throws: `PartnerError` `.invalid` (400), `.orderNotFound` (404), `.idempotencyConflict`
-    ///   (409), `.refundExceedsDebit` (422).
+    ///   (409), `.refundExceedsDebit`, `.tooManyRefunds` (422).
     public func refund(partner: String, orderID: String, refundID: String, amountCoins: Int64) async throws -> PartnerRefund {
         guard Partners.isValidKey(orderID) else { throw PartnerError.invalid("partner_order_id", Self.keyRule) }
         guard Partners.isValidKey(refundID) else { throw PartnerError.invalid("refund_id", Self.keyRule) }
@@ -89,9 +89,10 @@ public struct PartnerOrders: Sendable {
             }
             let refunded = try Self.total(refunds.map(\.amountCoins))
             let (after, overflow) = refunded.addingReportingOverflow(amountCoins)
-            guard !overflow, after <= order.amountCoins, refunds.count < Self.refundsPerOrderMax else {
+            guard !overflow, after <= order.amountCoins else {
                 throw PartnerError.refundExceedsDebit(remainingCoins: order.amountCoins - refunded, askedCoins: amountCoins)
             }
+            guard refunds.count < Self.refundsPerOrderMax else { throw PartnerError.tooManyRefunds(max: Self.refundsPerOrderMax) }
             let transferID = "partner-refund:\(partner):\(refundID)"
             _ = try ledger.apply(db, [TransferRequest(
                 id: transferID, debit: .system(.partnerClearing, "coins"), credit: .user(order.userID, "coins"),

@@ -1136,7 +1136,7 @@ paths:
         refunds of an order never sum to more than its debit (at most 100 refunds an order).
         Errors: the signature errors (401, 409 `nonce_reused`); 400 `invalid_partner_order_id`,
         `invalid_refund_id`, `invalid_amount_coins` and the body errors; 404 `order_not_found`;
-        409 `idempotency_conflict`; 422 `refund_exceeds_debit`.
+        409 `idempotency_conflict`; 422 `refund_exceeds_debit`, `too_many_refunds`.
       security: []
       parameters:
         - {$ref: '#/components/parameters/PartnerOrderID'}
