@@ -1215,8 +1215,8 @@ paths:
         - name: date
           in: path
           required: true
-          description: The day, `YYYY-MM-DD`.
-          schema: {type: string}
+          description: The day, `YYYY-MM-DD` (a day that does not exist is 400 `invalid_date`).
+          schema: {type: string, pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'}
           example: '2026-12-03'
         - {$ref: '#/components/parameters/PartnerID'}
         - {$ref: '#/components/parameters/PartnerTimestamp'}
@@ -1270,7 +1270,7 @@ components:
       in: path
       required: true
       description: The partner's order id, 1-64 bytes of `[A-Za-z0-9._:-]`; other text is 400 `invalid_partner_order_id`.
-      schema: {type: string}
+      schema: {type: string, pattern: '^[A-Za-z0-9._:-]{1,64}$'}
       example: game-order-1
     PartnerID:
       name: X-Partner-Id
@@ -1310,6 +1310,7 @@ components:
         raw body bytes (empty for a GET). A missing or empty signing header is 401
         `missing_signature`; an unknown partner or a wrong signature is 401 `bad_signature`.
       schema: {type: string}
+      example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
   responses:
     BadRequest:
       description: The request is malformed or a field is invalid; the codes are in the route's description.
@@ -2136,6 +2137,8 @@ components:
         user_id: {$ref: '#/components/schemas/UserID'}
         amount_coins: {type: integer, format: int64, minimum: 1, maximum: 100000000}
         memo: {type: string, maxLength: 200, description: 'At most 200 bytes on one line.'}
+      examples:
+        - {partner_order_id: game-order-1, user_id: viewer-1, amount_coins: 10, memo: round 1}
     PartnerDebit:
       type: object
       additionalProperties: false
@@ -2155,6 +2158,8 @@ components:
       properties:
         refund_id: {$ref: '#/components/schemas/PartnerKey'}
         amount_coins: {type: integer, format: int64, minimum: 1, maximum: 100000000}
+      examples:
+        - {refund_id: game-refund-1, amount_coins: 5}
     PartnerRefund:
       type: object
       additionalProperties: false
