@@ -205,6 +205,20 @@ struct PartnerAPITests {
         #expect(try await p.coins() == (980, 20))
     }
 
+    @Test("the query string is part of the signed target, byte for byte as sent")
+    func querySigned() async throws {
+        let p = try await PartnerHost()
+        try await p.test { client in
+            let path = "/v1/partner/orders/o1?trace=a%20b"
+            let signed = try await client.execute(uri: path, method: .get, headers: p.headers(.get, path))
+            #expect(signed.status == .notFound)
+            #expect(try signed.json(ErrorBody.self).error == "order_not_found")
+            let decoded = try await client.execute(uri: path, method: .get, headers: p.headers(.get, "/v1/partner/orders/o1?trace=a b"))
+            #expect(decoded.status == .unauthorized)
+            #expect(try decoded.json(ErrorBody.self).error == "bad_signature")
+        }
+    }
+
     @Test("a nonce used again within the window is 409 nonce_reused with nothing moved; old nonces are pruned")
     func reusedNonce() async throws {
         let p = try await PartnerHost()
