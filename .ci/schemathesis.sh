@@ -65,6 +65,13 @@ for _ in $(seq 1 100); do
 done
 healthy || { cat "$WORK/server.log"; log "the server does not answer /healthz"; exit 1; }
 
+# A partner whose secret the hooks sign half the partner API's cases with.
+SHOWRUNNER_PARTNER_SECRET="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+export SHOWRUNNER_PARTNER_SECRET
+ops_token="$("$BIN" token issue --user ops-1 --role operator --ttl 600)"
+curl -sf -o /dev/null -X POST "$BASE/v1/admin/partners" -H "Authorization: Bearer $ops_token" -H 'Content-Type: application/json' \
+    -d "{\"id\":\"partner-1\",\"secret\":\"$SHOWRUNNER_PARTNER_SECRET\"}" || { log "could not register the partner"; exit 1; }
+
 # One run per role, each with a demo user of that role; staff roles get the larger share, since
 # the /v1/admin routes answer other roles 403 at once.
 ROLES=(viewer:viewer-1:2 streamer:streamer-ava:2 partner:partner-1:1 operator:ops-1:3 admin:admin-1:3)

@@ -9,6 +9,9 @@ struct ShowrunnerCommand: AsyncParsableCommand {
         commandName: "showrunner",
         abstract: "Live-operations engine for livestreaming platforms.",
         version: Showrunner.version,
-        subcommands: [ServeCommand.self, TokenCommand.self, ScriptsCommand.self, DemoCommand.self, ReconcileCommand.self, ReplayCommand.self]
+        subcommands: [
+            ServeCommand.self, TokenCommand.self, ScriptsCommand.self, DemoCommand.self, ReconcileCommand.self, ReplayCommand.self,
+            PartnersCommand.self,
+        ]
     )
 }

@@ -19,6 +19,8 @@ struct RealtimeHost {
     let store: Store
     /// Vanity numbers over the same store (a test assigns one, then connects with it).
     let numbers: RoomNumbers
+    /// Events for one user's sockets, attached to the hub.
+    let users = UserBus()
 
     init(
         limits: RealtimeLimits = .init(), danmaku: DanmakuLimits = .init(), history: RoomBusConfiguration = .init(),
@@ -36,7 +38,8 @@ struct RealtimeHost {
         let shows: any EntryPrivilegeProvider = try await privileges?(store, rooms) ?? NoEntryPrivileges()
         realtime = try await Realtime.make(
             store: store, resolver: .idsAndNumbers(rooms, numbers), signer: base.signer, now: { testNow }, metrics: base.services.metricsFactory,
-            bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku, privileges: shows, connections: connections)
+            bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku, privileges: shows, connections: connections,
+            users: users)
         host = try TestHost(areas: [realtime.routes], httpServer: realtime.httpServer)
     }
 

@@ -21,6 +21,10 @@ public struct EngineParts: Sendable {
     public let topUps: TopUps
     public let follows: Follows
     public let bus: RoomBus
+    /// Events for one user's sockets (the realtime host attaches to it).
+    public let users: UserBus
+    /// The signed partner API: partners, orders, statements, messages.
+    public let partners: PartnerAPI
     public let consumers: ConsumerRunner
     public let activities: Activities
     public let tasks: Tasks
@@ -43,6 +47,7 @@ public struct EngineParts: Sendable {
         let ledger = Ledger(store: store, configuration: o.ledgerConfiguration, clock: clock)
         let numbers = RoomNumbers(store: store, ledger: ledger, clock: clock, coolDownMillis: o.roomNumberCoolDownMillis)
         let bus = RoomBus()
+        let users = UserBus()
         let events = HandlerEvents()
         let activities = Activities(store: store, scripts: scripts, ledger: ledger, calendar: o.calendar, events: events, logger: logger)
         let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, calendar: o.calendar, clock: clock, events: events, logger: logger)
@@ -68,7 +73,9 @@ public struct EngineParts: Sendable {
             giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts, clock: clock),
             giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock),
             topUps: TopUps(store: store, ledger: ledger, secret: o.paymentSecret, clock: clock),
-            follows: Follows(store: store, clock: clock), bus: bus, consumers: runner,
+            follows: Follows(store: store, clock: clock), bus: bus, users: users,
+            partners: PartnerAPI(store: store, ledger: ledger, rooms: rooms, bus: bus, users: users, calendar: o.calendar, clock: clock),
+            consumers: runner,
             activities: activities, tasks: tasks, privileges: privileges,
             fanMedals: FanMedals(store: store, calendar: o.calendar, clock: clock, onChange: { privileges.invalidateShown(user: $0) }),
             queueGates: QueueGates(scripts: scripts, ledger: ledger, calendar: o.calendar),

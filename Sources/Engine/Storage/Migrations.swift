@@ -21,6 +21,7 @@ public enum Migrations {
         ("v6_gift_legs", v6GiftLegs),
         ("v7_privileges", v7Privileges),
         ("v7_room_numbers", v7RoomNumbers),
+        ("v7_partners", v7Partners),
         ("v8_play_together", v8PlayTogether),
     ]
 

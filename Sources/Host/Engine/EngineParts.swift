@@ -33,6 +33,7 @@ extension EngineParts {
             RoomNumberRoutes(numbers: numbers, resolver: resolver),
             PrivilegeRoutes(privileges: privileges, medals: fanMedals),
             QueueRoutes(gates: queueGates),
+            PartnerRoutes(partners: partners), AdminPartnerRoutes(partners: partners.registry),
         ]
     }
 }

@@ -19,8 +19,8 @@ info:
     `/v1/admin/...` routes need the `operator` or `admin` role: another role is 403 `forbidden`.
     A missing, malformed, tampered or expired token is 401 (`missing_token`, `malformed_token`,
     `bad_signature`, `token_expired`) with `WWW-Authenticate: Bearer`. Public routes: `/healthz`,
-    `/metrics`, `/openapi.yaml`, the payment callback (HMAC-signed instead) and the WebSocket URL
-    (anonymous watchers allowed).
+    `/metrics`, `/openapi.yaml`, the payment callback and the partner API `/v1/partner/...`
+    (HMAC-signed instead) and the WebSocket URL (anonymous watchers allowed).
 
     Errors: every failure is JSON `{"error": code, "message": text}` (schema `Error`); the codes each
     route can answer are listed in its description. A path that matches no route is 404
@@ -61,6 +61,7 @@ tags:
   - name: live ops
   - name: privileges
   - name: queues
+  - name: partners
 paths:
   /healthz:
     get:
@@ -1447,6 +1448,215 @@ paths:
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '404': {$ref: '#/components/responses/NotFound'}
+  /v1/admin/partners:
+    post:
+      operationId: registerPartner
+      tags: [partners]
+      summary: Register a partner of the signed partner API (operator, admin).
+      description: |
+        Answers the partner with its `secret`, this once: the given one, or 32 random bytes as
+        64 hex characters when none is given. Listing never shows secrets.
+        Errors: 400 `invalid_id`, `invalid_secret`, `invalid_name` and the body errors; 409
+        `partner_exists`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/RegisterPartner'}
+      responses:
+        '201':
+          description: The partner and its secret.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/RegisteredPartner'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+    get:
+      operationId: listPartners
+      tags: [partners]
+      summary: Every registered partner, by id, without secrets (operator, admin).
+      responses:
+        '200':
+          description: The partners.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PartnerList'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/partner/orders:
+    post:
+      operationId: partnerDebit
+      tags: [partners]
+      summary: Debit a user's coins for a partner's game order (public, partner-signed).
+      description: |
+        Moves `amount_coins` from the user's coins to `system:partner_clearing:coins` through the
+        ledger, with the order row and a `partner_debit` journal fact in the same transaction.
+        `partner_order_id` is the idempotency key per partner: the same key and body answer the
+        first result exactly; another body is 409 `idempotency_conflict`. A refusal (insufficient
+        funds) records nothing. Signing: see the `PartnerSignature` parameter.
+        Errors: the signature errors (401, 409 `nonce_reused`); 400 `invalid_partner_order_id`,
+        `invalid_user_id`, `invalid_amount_coins`, `invalid_memo` and the body errors; 409
+        `idempotency_conflict`; 422 `insufficient_funds`.
+      security: []
+      parameters:
+        - {$ref: '#/components/parameters/PartnerID'}
+        - {$ref: '#/components/parameters/PartnerTimestamp'}
+        - {$ref: '#/components/parameters/PartnerNonce'}
+        - {$ref: '#/components/parameters/PartnerSignature'}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/PartnerDebitRequest'}
+      responses:
+        '200':
+          description: Debited (or the replay of the first debit).
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PartnerDebit'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/partner/orders/{partner_order_id}:
+    get:
+      operationId: partnerOrder
+      tags: [partners]
+      summary: A partner's order, its refunds and its state (public, partner-signed).
+      description: |
+        Errors: the signature errors (401, 409 `nonce_reused`); 400 `invalid_partner_order_id`;
+        404 `order_not_found`.
+      security: []
+      parameters:
+        - {$ref: '#/components/parameters/PartnerOrderID'}
+        - {$ref: '#/components/parameters/PartnerID'}
+        - {$ref: '#/components/parameters/PartnerTimestamp'}
+        - {$ref: '#/components/parameters/PartnerNonce'}
+        - {$ref: '#/components/parameters/PartnerSignature'}
+      responses:
+        '200':
+          description: The order.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PartnerOrder'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/partner/orders/{partner_order_id}/refunds:
+    post:
+      operationId: partnerRefund
+      tags: [partners]
+      summary: Refund all or part of a partner's order to its user (public, partner-signed).
+      description: |
+        Moves `amount_coins` from `system:partner_clearing:coins` back to the order's user, with a
+        `partner_refund` journal fact. Idempotent by `refund_id` per partner: the same id and body
+        answer the first result; another body (or order) is 409 `idempotency_conflict`. The
+        refunds of an order never sum to more than its debit (at most 100 refunds an order).
+        Errors: the signature errors (401, 409 `nonce_reused`); 400 `invalid_partner_order_id`,
+        `invalid_refund_id`, `invalid_amount_coins` and the body errors; 404 `order_not_found`;
+        409 `idempotency_conflict`; 422 `refund_exceeds_debit`, `too_many_refunds`.
+      security: []
+      parameters:
+        - {$ref: '#/components/parameters/PartnerOrderID'}
+        - {$ref: '#/components/parameters/PartnerID'}
+        - {$ref: '#/components/parameters/PartnerTimestamp'}
+        - {$ref: '#/components/parameters/PartnerNonce'}
+        - {$ref: '#/components/parameters/PartnerSignature'}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/PartnerRefundRequest'}
+      responses:
+        '200':
+          description: Refunded (or the replay of the first refund with this id).
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PartnerRefund'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/partner/messages:
+    post:
+      operationId: partnerMessage
+      tags: [partners]
+      summary: A partner's system message to a user's or a room's sockets (public, partner-signed).
+      description: |
+        Journaled as `partner_message`, then delivered at most once as a `notice` frame
+        (`data: {text, partner_id}`): to every socket of `to_user` in this process (the frame
+        carries `user_id` instead of a room position), or to the room's stream for `to_room`.
+        Errors: the signature errors (401, 409 `nonce_reused`); 400 `invalid_recipient` (not
+        exactly one of `to_user` and `to_room`), `invalid_to_user`, `invalid_text` and the body
+        errors; 404 `room_not_found`.
+      security: []
+      parameters:
+        - {$ref: '#/components/parameters/PartnerID'}
+        - {$ref: '#/components/parameters/PartnerTimestamp'}
+        - {$ref: '#/components/parameters/PartnerNonce'}
+        - {$ref: '#/components/parameters/PartnerSignature'}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/PartnerMessageRequest'}
+      responses:
+        '200':
+          description: Journaled and delivered.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/PartnerMessage'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/partner/statements/{date}:
+    get:
+      operationId: partnerStatement
+      tags: [partners]
+      summary: A partner's debits and refunds of one day, as CSV (public, partner-signed).
+      description: |
+        The day is a calendar day of the server's operations time zone (`serve --time-zone`, UTC
+        by default). `text/csv`, lines ending in `\n`, header
+        `kind,partner_order_id,refund_id,user_id,debit_coins,refund_coins,at_ms`; one row per
+        debit (`kind` `debit`, `refund_id` empty, `refund_coins` 0) and per refund (`kind`
+        `refund`, `debit_coins` 0) in time order, `at_ms` in milliseconds since 1970; then
+        `total,,,,<sum of debit_coins>,<sum of refund_coins>,`. `showrunner partners reconcile`
+        reads the same columns.
+        Errors: the signature errors (401, 409 `nonce_reused`); 400 `invalid_date`; 422
+        `statement_too_large` (over 100,000 rows).
+      security: []
+      parameters:
+        - name: date
+          in: path
+          required: true
+          description: The day, `YYYY-MM-DD` (a day that does not exist is 400 `invalid_date`).
+          schema: {type: string, pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'}
+          example: '2026-12-03'
+        - {$ref: '#/components/parameters/PartnerID'}
+        - {$ref: '#/components/parameters/PartnerTimestamp'}
+        - {$ref: '#/components/parameters/PartnerNonce'}
+        - {$ref: '#/components/parameters/PartnerSignature'}
+      responses:
+        '200':
+          description: The statement.
+          content:
+            text/csv:
+              schema: {type: string}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
 components:
   securitySchemes:
     bearerAuth:
@@ -1498,6 +1708,52 @@ components:
       description: A ledger transfer id, 1-128 bytes of printable ASCII without spaces (e.g. `admin-pending:k1`).
       schema: {type: string}
       example: 'demo-coins:viewer-1'
+    PartnerOrderID:
+      name: partner_order_id
+      in: path
+      required: true
+      description: The partner's order id, 1-64 bytes of `[A-Za-z0-9._:-]`; other text is 400 `invalid_partner_order_id`.
+      schema: {type: string, pattern: '^[A-Za-z0-9._:-]{1,64}$'}
+      example: game-order-1
+    PartnerID:
+      name: X-Partner-Id
+      in: header
+      required: true
+      description: The partner's id, as registered (`POST /v1/admin/partners`).
+      schema: {type: string}
+      example: minigames
+    PartnerTimestamp:
+      name: X-Timestamp
+      in: header
+      required: true
+      description: |
+        Unix time of signing in whole seconds, 1-12 digits only; more than 300 s from the
+        server's clock, either way, is 401 `stale_timestamp`.
+      schema: {type: string}
+      example: '1700000000'
+    PartnerNonce:
+      name: X-Nonce
+      in: header
+      required: true
+      description: |
+        1-64 bytes of printable ASCII without spaces (else 401 `invalid_nonce`), new for this
+        partner: one already used within the 300 s window is 409 `nonce_reused`. A nonce is
+        spent once the signature is verified, whatever the request then answers.
+      schema: {type: string}
+      example: 6f1c2a9e
+    PartnerSignature:
+      name: X-Signature
+      in: header
+      required: true
+      description: |
+        Hex HMAC-SHA256 (64 characters, either case), keyed with the partner's secret, of the
+        canonical string `METHOD + "\n" + PATH_WITH_QUERY + "\n" + TIMESTAMP + "\n" + NONCE + "\n" + BODY`:
+        the method in capitals (`POST`), the request target exactly as sent (path and `?query`,
+        not decoded, e.g. `/v1/partner/orders`), the `X-Timestamp` and `X-Nonce` values, and the
+        raw body bytes (empty for a GET). A missing or empty signing header is 401
+        `missing_signature`; an unknown partner or a wrong signature is 401 `bad_signature`.
+      schema: {type: string}
+      example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
   responses:
     BadRequest:
       description: The request is malformed or a field is invalid; the codes are in the route's description.
@@ -2521,6 +2777,131 @@ components:
         medals:
           type: array
           items: {$ref: '#/components/schemas/FanMedal'}
+    RegisterPartner:
+      type: object
+      additionalProperties: false
+      required: [id]
+      properties:
+        id: {type: string, pattern: '^[A-Za-z0-9_-]{1,32}$'}
+        secret:
+          type: string
+          pattern: '^[\x21-\x7E]{32,256}$'
+          description: 32-256 bytes of printable ASCII without spaces; generated when absent.
+        name: {type: string, minLength: 1, maxLength: 100, description: 'One line; the id when absent.'}
+      examples:
+        - {id: minigames, name: Mini games}
+    Partner:
+      type: object
+      additionalProperties: false
+      required: [id, name, created_by, created_at]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        created_by: {type: string}
+        created_at: {$ref: '#/components/schemas/Millis'}
+    RegisteredPartner:
+      type: object
+      additionalProperties: false
+      required: [id, name, created_by, created_at, secret]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        created_by: {type: string}
+        created_at: {$ref: '#/components/schemas/Millis'}
+        secret: {type: string, description: The signing secret; shown this once.}
+    PartnerList:
+      type: object
+      additionalProperties: false
+      required: [partners]
+      properties:
+        partners:
+          type: array
+          items: {$ref: '#/components/schemas/Partner'}
+    PartnerKey:
+      type: string
+      pattern: '^[A-Za-z0-9._:-]{1,64}$'
+    PartnerDebitRequest:
+      type: object
+      additionalProperties: false
+      required: [partner_order_id, user_id, amount_coins]
+      properties:
+        partner_order_id: {$ref: '#/components/schemas/PartnerKey'}
+        user_id: {$ref: '#/components/schemas/UserID'}
+        amount_coins: {type: integer, format: int64, minimum: 1, maximum: 100000000}
+        memo: {type: string, maxLength: 200, description: 'At most 200 bytes on one line.'}
+      examples:
+        - {partner_order_id: game-order-1, user_id: viewer-1, amount_coins: 10, memo: round 1}
+    PartnerDebit:
+      type: object
+      additionalProperties: false
+      required: [partner_id, partner_order_id, user_id, amount_coins, memo, transfer_id, debited_at]
+      properties:
+        partner_id: {type: string}
+        partner_order_id: {type: string}
+        user_id: {type: string}
+        amount_coins: {type: integer, format: int64}
+        memo: {type: string}
+        transfer_id: {type: string, description: 'The ledger transfer, `partner:<partner>:<order>`.'}
+        debited_at: {$ref: '#/components/schemas/Millis'}
+    PartnerRefundRequest:
+      type: object
+      additionalProperties: false
+      required: [refund_id, amount_coins]
+      properties:
+        refund_id: {$ref: '#/components/schemas/PartnerKey'}
+        amount_coins: {type: integer, format: int64, minimum: 1, maximum: 100000000}
+      examples:
+        - {refund_id: game-refund-1, amount_coins: 5}
+    PartnerRefund:
+      type: object
+      additionalProperties: false
+      required: [partner_id, refund_id, partner_order_id, user_id, amount_coins, transfer_id, refunded_at]
+      properties:
+        partner_id: {type: string}
+        refund_id: {type: string}
+        partner_order_id: {type: string}
+        user_id: {type: string}
+        amount_coins: {type: integer, format: int64}
+        transfer_id: {type: string, description: 'The ledger transfer, `partner-refund:<partner>:<refund>`.'}
+        refunded_at: {$ref: '#/components/schemas/Millis'}
+    PartnerOrder:
+      type: object
+      additionalProperties: false
+      required: [partner_order_id, user_id, memo, debited_coins, refunded_coins, state, transfer_id, debited_at, refunds]
+      properties:
+        partner_order_id: {type: string}
+        user_id: {type: string}
+        memo: {type: string}
+        debited_coins: {type: integer, format: int64}
+        refunded_coins: {type: integer, format: int64}
+        state: {type: string, enum: [debited, partially_refunded, refunded]}
+        transfer_id: {type: string}
+        debited_at: {$ref: '#/components/schemas/Millis'}
+        refunds:
+          type: array
+          items: {$ref: '#/components/schemas/PartnerRefund'}
+    PartnerMessageRequest:
+      type: object
+      additionalProperties: false
+      required: [text]
+      properties:
+        to_user: {$ref: '#/components/schemas/UserID'}
+        to_room: {type: string, description: A room id.}
+        text: {type: string, minLength: 1, maxLength: 500}
+      examples:
+        - {to_room: lobby, text: 'Tournament starts in 5 minutes'}
+    PartnerMessage:
+      type: object
+      additionalProperties: false
+      required: [id, partner_id, text, sent_at]
+      properties:
+        id: {type: integer, format: int64, description: The journal offset of the `partner_message` fact.}
+        partner_id: {type: string}
+        to_user: {type: string}
+        to_room: {type: string}
+        text: {type: string}
+        sent_at: {$ref: '#/components/schemas/Millis'}
+        sockets_reached: {type: integer, description: 'For `to_user`: sockets of the user reached now.'}
 
 """#
 }

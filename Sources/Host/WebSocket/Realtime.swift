@@ -37,7 +37,7 @@ struct Realtime: Sendable {
         metrics: any MetricsFactory, bus: RoomBus = RoomBus(), limits: RealtimeLimits = .init(),
         danmakuLimits: DanmakuLimits = .init(), clock: any WallClock = SystemWallClock(),
         privileges: any EntryPrivilegeProvider = NoEntryPrivileges(), scripts: ScriptRuntime? = nil,
-        connections: ConnectionLimits = .init()
+        connections: ConnectionLimits = .init(), users: UserBus? = nil
     ) async throws -> Realtime {
         let filter = try await KeywordFilter.load(from: store)
         let mutes = try await Mutes(store: store, now: clock.nowMillis())
@@ -45,6 +45,7 @@ struct Realtime: Sendable {
             store: store, bus: bus, filter: filter, mutes: mutes, limits: danmakuLimits, clock: clock, metrics: metrics,
             rules: scripts.map { ModerationRules(scripts: $0) }, shows: privileges)
         let hub = RealtimeHub(bus: bus, limits: limits, metrics: metrics)
+        users?.attach(hub)
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
         let session = RealtimeSession(hub: hub, danmaku: danmaku, privileges: privileges, store: store, clock: clock)
         let refused = Counter(label: "showrunner.http.connections_refused", factory: metrics)

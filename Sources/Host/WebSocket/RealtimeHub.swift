@@ -6,7 +6,7 @@ import Synchronization
 
 /// All realtime connections of this process, by room. Owns one `RoomFanout` per room with
 /// members (subscribed to the bus while the room has any) and the registry the sweep walks.
-final class RealtimeHub: Sendable {
+final class RealtimeHub: UserSubscriber {
     /// Counter of frames dropped for slow clients (drop-oldest policy).
     static let droppedLabel = "showrunner.realtime.dropped"
     /// Counter of connections closed as slow consumers (4001).
@@ -104,6 +104,15 @@ final class RealtimeHub: Sendable {
     /// Every loop group of every room, for the sweep.
     func loopGroups() -> [LoopGroup] {
         state.withLock { $0.rooms.values.flatMap { $0.fanout.groups } }
+    }
+
+    /// Sends `frame` to every connection of `userID` alone (a message from the `UserBus`).
+    /// - Returns: how many connections it was sent to.
+    func deliver(userID: String, frame: [UInt8]) -> Int {
+        let targets = state.withLock { $0.connections.values.filter { $0.principal?.userID == userID } }
+        let buffer = ByteBuffer(bytes: frame)
+        for connection in targets { connection.send([buffer]) }
+        return targets.count
     }
 
     /// Every open connection, for the sweep.

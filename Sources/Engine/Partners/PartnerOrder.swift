@@ -1,0 +1,57 @@
+/// A partner's debit of a user's coins: the answer of `POST /v1/partner/orders` (the same for a replay).
+public struct PartnerDebit: Sendable, Codable, Equatable {
+    public let partnerID: String
+    public let partnerOrderID: String
+    public let userID: String
+    public let amountCoins: Int64
+    public let memo: String
+    public let transferID: String
+    public let debitedAt: Int64
+}
+
+/// A refund of (part of) a partner's order: the answer of a refund request (the same for a replay).
+public struct PartnerRefund: Sendable, Codable, Equatable {
+    public let partnerID: String
+    public let refundID: String
+    public let partnerOrderID: String
+    public let userID: String
+    public let amountCoins: Int64
+    public let transferID: String
+    public let refundedAt: Int64
+}
+
+/// An order as `GET /v1/partner/orders/{partner_order_id}` shows it.
+public struct PartnerOrder: Sendable, Codable, Equatable {
+    /// Where an order stands.
+    public enum State: String, Sendable, Codable {
+        /// Debited, nothing refunded.
+        case debited
+        /// Some but not all coins refunded.
+        case partiallyRefunded = "partially_refunded"
+        /// Every debited coin refunded.
+        case refunded
+    }
+
+    public let partnerOrderID: String
+    public let userID: String
+    public let memo: String
+    public let debitedCoins: Int64
+    public let refundedCoins: Int64
+    public let state: State
+    public let transferID: String
+    public let debitedAt: Int64
+    public let refunds: [PartnerRefund]
+
+    init(debit: PartnerDebit, refunds: [PartnerRefund]) throws(PartnerError) {
+        let refunded = try PartnerOrders.total(refunds.map(\.amountCoins))
+        partnerOrderID = debit.partnerOrderID
+        userID = debit.userID
+        memo = debit.memo
+        debitedCoins = debit.amountCoins
+        refundedCoins = refunded
+        state = refunded == 0 ? .debited : refunded < debit.amountCoins ? .partiallyRefunded : .refunded
+        transferID = debit.transferID
+        debitedAt = debit.debitedAt
+        self.refunds = refunds
+    }
+}

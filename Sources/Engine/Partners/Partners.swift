@@ -1,0 +1,105 @@
+import GRDB
+
+/// The partners an operator registered for the signed partner API (mini-games): each has an id
+/// and a shared secret that signs its requests (`PartnerSignature`). The secret is stored as
+/// given, since verifying a MAC needs it; it is returned once, when the partner is registered,
+/// and never listed.
+public struct Partners: Sendable {
+    /// Journal type of a registration (without the secret).
+    public static let registeredType = "partner_registered"
+    /// Longest partner id, in bytes (`[A-Za-z0-9_-]`).
+    public static let idBytesMax = 32
+    /// Shortest and longest accepted secret, in bytes of printable ASCII.
+    public static let secretBytesMin = 32
+    public static let secretBytesMax = 256
+    /// Longest display name, in characters.
+    public static let nameLengthMax = 100
+    /// Random bytes in a generated secret (hex encoded: twice as many characters).
+    static let generatedSecretBytes = 32
+
+    let store: Store
+    let clock: any WallClock
+
+    /// - Parameters: store: the database; clock: registration times and the signature window.
+    public init(store: Store, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// A registered partner as listed (no secret).
+    public struct Partner: Sendable, Codable, Equatable {
+        public let id: String
+        public let name: String
+        public let createdBy: String
+        public let createdAt: Int64
+    }
+
+    /// A new registration's answer: the partner and its secret, shown this once.
+    public struct Registration: Sendable, Codable, Equatable {
+        public let partner: Partner
+        public let secret: String
+    }
+
+    /// Registers a partner; generates a secret of `generatedSecretBytes` random bytes when none is given.
+    /// - Throws: `PartnerError.invalid` (id, secret, name), `.partnerExists` (409).
+    public func register(id: String, secret given: String?, name: String?, by operatorID: String) async throws -> Registration {
+        guard Self.isValidPartnerID(id) else { throw PartnerError.invalid("id", "1...\(Self.idBytesMax) bytes of A-Z a-z 0-9 _ -") }
+        if let given {
+            guard (Self.secretBytesMin...Self.secretBytesMax).contains(given.utf8.count), given.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw PartnerError.invalid("secret", "\(Self.secretBytesMin)...\(Self.secretBytesMax) bytes of printable ASCII without spaces")
+            }
+        }
+        let name = name ?? id
+        guard (1...Self.nameLengthMax).contains(name.count), !name.contains(where: { $0.isNewline }) else {
+            throw PartnerError.invalid("name", "1...\(Self.nameLengthMax) characters on one line")
+        }
+        let secret = given ?? Self.generateSecret()
+        let now = clock.nowMillis()
+        return try await store.write { db in
+            guard try Int64.fetchOne(db, sql: "SELECT 1 FROM partners WHERE id = ?", arguments: [id]) == nil else {
+                throw PartnerError.partnerExists(id)
+            }
+            try db.execute(
+                sql: "INSERT INTO partners (id, name, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, name, secret, operatorID, now])
+            let partner = Partner(id: id, name: name, createdBy: operatorID, createdAt: now)
+            _ = try Journal.append(db, type: Self.registeredType, payloadJSON: try PartnerJSON.text(partner), at: now)
+            return Registration(partner: partner, secret: secret)
+        }
+    }
+
+    /// Every registered partner, by id.
+    public func list() async throws -> [Partner] {
+        try await store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, created_by, created_at FROM partners ORDER BY id").map {
+                Partner(id: $0[0], name: $0[1], createdBy: $0[2], createdAt: $0[3])
+            }
+        }
+    }
+
+    /// Whether `id` can name a partner: 1...`idBytesMax` bytes of `[A-Za-z0-9_-]`.
+    public static func isValidPartnerID(_ id: String) -> Bool {
+        (1...idBytesMax).contains(id.utf8.count) && id.utf8.allSatisfy(isIDByte)
+    }
+
+    /// Whether `key` can be an order or refund id: 1...`PartnerOrders.keyBytesMax` bytes of
+    /// `[A-Za-z0-9._:-]` (so it needs no quoting in a statement's CSV).
+    public static func isValidKey(_ key: String) -> Bool {
+        (1...PartnerOrders.keyBytesMax).contains(key.utf8.count)
+            && key.utf8.allSatisfy { isIDByte($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") }
+    }
+
+    private static func isIDByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "_"), UInt8(ascii: "-"):
+            true
+        default: false
+        }
+    }
+
+    static func generateSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode((0..<generatedSecretBytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+}
