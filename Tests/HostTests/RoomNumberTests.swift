@@ -212,7 +212,9 @@ struct RoomNumberTests {
         var body: String? = nil
         let status: HTTPResponse.Status
         /// The route as the router names it.
-        var route: String { "\(method.rawValue) \(path.replacingOccurrences(of: "/4321", with: "/{room}"))" }
+        var route: String {
+            "\(method.rawValue) \(path.replacingOccurrences(of: "/4321", with: "/{room}").replacingOccurrences(of: "/members/v1", with: "/members/{user}"))"
+        }
     }
 
     @Test("every route that takes {room} takes the vanity number and answers with the room's id")
@@ -236,6 +238,17 @@ struct RoomNumberTests {
             Call(method: .post, path: "/v1/rooms/4321/mutes", token: s, body: #"{"user_id":"v2","seconds":60}"#, status: .noContent),
             Call(method: .post, path: "/v1/admin/rooms/4321/notices", token: ops, body: #"{"text":"hello"}"#, status: .ok),
             Call(method: .post, path: "/v1/rooms/4321/number", token: s, body: #"{"number":"4321","idempotency_key":"b1"}"#, status: .conflict),
+            Call(method: .post, path: "/v1/rooms/4321/live", token: s, body: #"{"on":true,"game":"chess"}"#, status: .ok),
+            Call(method: .get, path: "/v1/rooms/4321/live", token: v, status: .ok),
+            Call(method: .put, path: "/v1/rooms/4321/queue", token: s,
+                body: #"{"open":true,"game":"chess","waiting_capacity":10,"game_capacity":2}"#, status: .ok),
+            Call(method: .get, path: "/v1/rooms/4321/queue", token: v, status: .ok),
+            Call(method: .post, path: "/v1/rooms/4321/queue/apply", token: v, status: .ok),
+            Call(method: .delete, path: "/v1/rooms/4321/queue/me", token: v, status: .ok),
+            Call(method: .post, path: "/v1/rooms/4321/queue/apply", token: v, status: .ok),
+            Call(method: .post, path: "/v1/rooms/4321/queue/members/v1/promote", token: s, status: .ok),
+            Call(method: .delete, path: "/v1/rooms/4321/queue/members/v1", token: s, status: .ok),
+            Call(method: .post, path: "/v1/rooms/4321/queue/clear", token: s, status: .ok),
             Call(method: .delete, path: "/v1/admin/rooms/4321/number", token: ops, status: .ok),
         ]
         #expect(Set(calls.map(\.route)) == h.roomRoutes)

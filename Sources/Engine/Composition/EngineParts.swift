@@ -31,6 +31,8 @@ public struct EngineParts: Sendable {
     public let privileges: Privileges
     public let fanMedals: FanMedals
     public let queueGates: QueueGates
+    public let queues: Queues
+    public let liveSessions: LiveSessions
     public let clock: any WallClock
     public let logger: Logger
 
@@ -66,6 +68,7 @@ public struct EngineParts: Sendable {
             store: store, consumers: consumers, maxAttempts: o.consumerAttemptsMax ?? 5, batchSize: o.consumerBatchSize ?? 256,
             pollInterval: o.consumerPollInterval, clock: clock, logger: logger)
         let privileges = Privileges(store: store, ledger: ledger, clock: clock)
+        let gates = QueueGates(scripts: scripts, ledger: ledger, calendar: o.calendar)
         return EngineParts(
             store: store, scripts: scripts, rooms: rooms, numbers: numbers,
             resolver: .idsAndNumbers(rooms, numbers), profiles: ProfileRegistrar(profiles: Profiles(store: store)),
@@ -78,7 +81,8 @@ public struct EngineParts: Sendable {
             consumers: runner,
             activities: activities, tasks: tasks, privileges: privileges,
             fanMedals: FanMedals(store: store, calendar: o.calendar, clock: clock, onChange: { privileges.invalidateShown(user: $0) }),
-            queueGates: QueueGates(scripts: scripts, ledger: ledger, calendar: o.calendar),
+            queueGates: gates, queues: Queues(store: store, gates: gates, privileges: privileges, bus: bus, clock: clock),
+            liveSessions: LiveSessions(store: store, clock: clock),
             clock: clock, logger: logger)
     }
 

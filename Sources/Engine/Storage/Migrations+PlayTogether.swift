@@ -2,6 +2,16 @@ extension Migrations {
     /// Streamer queues: settings, live members, each membership's lifecycle, the append-only
     /// facts they are rebuilt from, and viewers' game accounts.
     static let v8PlayTogether = """
+        CREATE TABLE live_sessions (
+            id INTEGER PRIMARY KEY,
+            room_id TEXT NOT NULL,
+            streamer_id TEXT NOT NULL,
+            game TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER
+        );
+        CREATE UNIQUE INDEX live_sessions_open ON live_sessions(room_id) WHERE ended_at IS NULL;
+        CREATE INDEX live_sessions_streamer ON live_sessions(streamer_id, started_at);
         CREATE TABLE queues (
             room_id TEXT PRIMARY KEY,
             streamer_id TEXT NOT NULL,

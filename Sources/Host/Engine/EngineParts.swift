@@ -32,7 +32,7 @@ extension EngineParts {
             LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock, privileges: privileges),
             RoomNumberRoutes(numbers: numbers, resolver: resolver),
             PrivilegeRoutes(privileges: privileges, medals: fanMedals),
-            QueueRoutes(gates: queueGates),
+            QueueRoutes(gates: queueGates, queues: queues, live: liveSessions, resolver: resolver),
             PartnerRoutes(partners: partners), AdminPartnerRoutes(partners: partners.registry),
         ]
     }

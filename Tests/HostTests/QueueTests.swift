@@ -1,0 +1,196 @@
+import Engine
+import EngineTesting
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Host
+
+@Suite("Play together queues")
+struct QueueTests {
+    struct Member: Decodable, Equatable { let user_id: String; let game_account: String? }
+    struct View: Decodable {
+        let room_id: String
+        let open: Bool
+        let waiting: [Member]
+        let game_queue: [Member]
+        let version: Int64
+    }
+    struct ErrorBody: Decodable, Equatable { let error: String; let message: String }
+    struct LiveState: Decodable { let live: Bool; let session: Session?; struct Session: Decodable { let game: String; let ended_at: Int64? } }
+
+    static let settings = #"{"open":true,"game":"chess","waiting_capacity":3,"game_capacity":1}"#
+
+    func host() async throws -> EngineHost {
+        let e = try await EngineHost(scripts: [
+            "activities/probe.lua": ScriptSamples.activity("return 1"),
+            "lib/gates.lua": try String(contentsOfFile: ScriptPaths.shipped + "/lib/gates.lua", encoding: .utf8),
+            "queues/follower.lua": try String(contentsOfFile: ScriptPaths.shipped + "/queues/follower.lua", encoding: .utf8),
+            "queues/fan_medal.lua": try String(contentsOfFile: ScriptPaths.shipped + "/queues/fan_medal.lua", encoding: .utf8),
+        ])
+        _ = try await e.engine.rooms.create(NewRoom(id: "r1", streamerID: "s1", title: "Room", category: "games"))
+        return e
+    }
+
+    @Test("settings: the streamer or an operator; bad capacities 400; unknown gates and params 422; others 403")
+    func settings() async throws {
+        let e = try await host()
+        let s = try e.token(.streamer, user: "s1")
+        let other = try e.token(.streamer, user: "s2")
+        let ops = try e.token(.operator, user: "ops")
+        let bad: [(String, HTTPResponse.Status, String)] = [
+            (#"{"open":true,"game":"chess","waiting_capacity":0,"game_capacity":1}"#, .badRequest, "invalid_waiting_capacity"),
+            (#"{"open":true,"game":"chess","waiting_capacity":501,"game_capacity":1}"#, .badRequest, "invalid_waiting_capacity"),
+            (#"{"open":true,"game":"chess","waiting_capacity":3,"game_capacity":51}"#, .badRequest, "invalid_game_capacity"),
+            (#"{"open":true,"game":"","waiting_capacity":3,"game_capacity":1}"#, .badRequest, "invalid_game"),
+            (#"{"open":true,"game":"chess","waiting_capacity":3,"game_capacity":1,"gate":{"template":"nope","params":{}}}"#, .unprocessableContent, "unknown_gate"),
+            (#"{"open":true,"game":"chess","waiting_capacity":3,"game_capacity":1,"gate":{"template":"fan-medal","params":{"level":99}}}"#, .unprocessableContent, "invalid_gate_params"),
+            (#"{"open":true,"game":"chess","waiting_capacity":3,"game_capacity":1,"gate":{"template":"fan-medal","params":{"level":[1]}}}"#, .badRequest, "invalid_field"),
+            (#"{"open":true,"game":"chess","waiting_capacity":3,"game_capacity":1,"gate":{"template":"fan-medal","rule":1}}"#, .badRequest, "unknown_field"),
+            (#"{"open":true,"game":"chess","waiting_capacity":3}"#, .badRequest, "invalid_field"),
+        ]
+        try await e.test { client in
+            for (body, status, code) in bad {
+                let r = try await client.execute(uri: "/v1/rooms/r1/queue", method: .put, headers: bearer(s), body: jsonBody(body))
+                #expect(r.status == status, "\(body)")
+                #expect(try r.json(ErrorBody.self).error == code, "\(body)")
+            }
+            let denied = try await client.execute(uri: "/v1/rooms/r1/queue", method: .put, headers: bearer(other), body: jsonBody(Self.settings))
+            #expect(denied.status == .forbidden)
+            let none = try await client.execute(uri: "/v1/rooms/r1/queue", method: .get, headers: bearer(s))
+            #expect(none.status == .notFound)
+            #expect(try none.json(ErrorBody.self).error == "queue_not_found")
+            let byOps = try await client.execute(uri: "/v1/rooms/r1/queue", method: .put, headers: bearer(ops), body: jsonBody(Self.settings))
+            #expect(byOps.status == .ok)
+            let mine = try await client.execute(uri: "/v1/rooms/r1/queue", method: .put, headers: bearer(s), body: jsonBody(Self.settings)).json(View.self)
+            #expect(mine.version == 2 && mine.open)
+        }
+    }
+
+    @Test("apply, every refusal as JSON, leave, promote, remove, clear; facts, memberships and journal agree")
+    func lifecycle() async throws {
+        let e = try await host()
+        let s = try e.token(.streamer, user: "s1")
+        let v = try (1...5).map { try e.token(.viewer, user: "v\($0)") }
+        @Sendable func apply(_ client: any TestClientProtocol, _ i: Int) async throws -> TestResponse {
+            try await client.execute(uri: "/v1/rooms/r1/queue/apply", method: .post, headers: bearer(v[i - 1]))
+        }
+        try await e.test { client in
+            let noQueue = try await apply(client, 1)
+            #expect(noQueue.status == .notFound)
+            let gated = #"{"open":false,"game":"chess","waiting_capacity":3,"game_capacity":1,"gate":{"template":"follower","params":{}}}"#
+            _ = try await client.execute(uri: "/v1/rooms/r1/queue", method: .put, headers: bearer(s), body: jsonBody(gated))
+            let closed = try await apply(client, 1)
+            #expect(closed.status == .conflict)
+            #expect(try closed.json(ErrorBody.self).error == "queue_closed")
+            _ = try await client.execute(uri: "/v1/rooms/r1/queue", method: .put, headers: bearer(s), body: jsonBody(gated.replacingOccurrences(of: "false", with: "true")))
+            let refused = try await apply(client, 1)
+            #expect(refused.status == .forbidden)
+            #expect(try refused.json(ErrorBody.self) == .init(error: "gate_refused", message: "follow the streamer to join"))
+            for i in 1...4 { _ = try await client.execute(uri: "/v1/rooms/r1/follow", method: .post, headers: bearer(v[i - 1])) }
+            for i in 1...3 { #expect(try await apply(client, i).status == .ok) }
+            let twice = try await apply(client, 1)
+            #expect(twice.status == .conflict)
+            #expect(try twice.json(ErrorBody.self).error == "already_queued")
+            let full = try await apply(client, 4)
+            #expect(full.status == .conflict)
+            #expect(try full.json(ErrorBody.self).error == "queue_full")
+            let own = try await client.execute(uri: "/v1/rooms/r1/queue/apply", method: .post, headers: bearer(s))
+            #expect(own.status == .conflict)
+            #expect(try own.json(ErrorBody.self).error == "own_queue")
+            let notMine = try await client.execute(uri: "/v1/rooms/r1/queue/members/v2/promote", method: .post, headers: bearer(v[0]))
+            #expect(notMine.status == .forbidden)
+            let promoted = try await client.execute(uri: "/v1/rooms/r1/queue/members/v2/promote", method: .post, headers: bearer(s)).json(View.self)
+            #expect(promoted.waiting.map(\.user_id) == ["v1", "v3"] && promoted.game_queue.map(\.user_id) == ["v2"])
+            let gameFull = try await client.execute(uri: "/v1/rooms/r1/queue/members/v1/promote", method: .post, headers: bearer(s))
+            #expect(gameFull.status == .conflict)
+            #expect(try gameFull.json(ErrorBody.self).error == "game_full")
+            let left = try await client.execute(uri: "/v1/rooms/r1/queue/me", method: .delete, headers: bearer(v[0])).json(View.self)
+            #expect(left.waiting.map(\.user_id) == ["v3"])
+            let notQueued = try await client.execute(uri: "/v1/rooms/r1/queue/me", method: .delete, headers: bearer(v[0]))
+            #expect(notQueued.status == .notFound)
+            let badReason = try await client.execute(uri: "/v1/rooms/r1/queue/members/v3", method: .delete, headers: bearer(s), body: jsonBody(#"{"reason":""}"#))
+            #expect(badReason.status == .badRequest)
+            let removed = try await client.execute(uri: "/v1/rooms/r1/queue/members/v3", method: .delete, headers: bearer(s), body: jsonBody(#"{"reason":"afk"}"#)).json(View.self)
+            #expect(removed.waiting.isEmpty && removed.game_queue.map(\.user_id) == ["v2"])
+            #expect(try await apply(client, 4).status == .ok)
+            let cleared = try await client.execute(uri: "/v1/rooms/r1/queue/clear", method: .post, headers: bearer(s)).json(View.self)
+            #expect(cleared.waiting.isEmpty && cleared.game_queue.isEmpty && !cleared.open)
+        }
+        let (facts, states, journal) = try await e.engine.store.read { db in
+            (try Row.fetchAll(db, sql: "SELECT user_id, action, actor, reason FROM queue_facts ORDER BY seq").map {
+                "\($0[0] as String) \($0[1] as String) \($0[2] as String) \(($0[3] as String?) ?? "-")"
+            },
+             try Row.fetchAll(db, sql: "SELECT user_id, state FROM queue_memberships ORDER BY id").map { "\($0[0] as String) \($0[1] as String)" },
+             try String.fetchAll(db, sql: "SELECT type FROM journal WHERE type LIKE 'queue_%' ORDER BY offset"))
+        }
+        #expect(facts == [
+            "v1 enter_waiting v1 -", "v2 enter_waiting v2 -", "v3 enter_waiting v3 -",
+            "v2 leave_waiting s1 promoted", "v2 enter_game s1 -", "v1 leave_waiting v1 -", "v3 leave_waiting s1 afk",
+            "v4 enter_waiting v4 -", "v4 leave_waiting s1 cleared", "v2 leave_game s1 cleared",
+        ])
+        #expect(states == ["v1 left", "v2 removed", "v3 removed", "v4 removed"])
+        #expect(journal == ["queue_joined", "queue_joined", "queue_joined", "queue_left", "queue_left", "queue_joined", "queue_left", "queue_left"])
+    }
+
+    @Test("the streamer sees game accounts, viewers do not; live sessions start and end once, journaled")
+    func accountsAndLive() async throws {
+        let e = try await host()
+        let s = try e.token(.streamer, user: "s1")
+        let v = try e.token(.viewer, user: "v1")
+        try await e.test { client in
+            _ = try await client.execute(uri: "/v1/rooms/r1/queue", method: .put, headers: bearer(s), body: jsonBody(Self.settings))
+            let bound = try await client.execute(uri: "/v1/users/me/game-accounts/chess", method: .put, headers: bearer(v), body: jsonBody(#"{"account":"knight#42"}"#))
+            #expect(bound.status == .ok)
+            let badAccount = try await client.execute(uri: "/v1/users/me/game-accounts/chess", method: .put, headers: bearer(v), body: jsonBody(#"{"account":""}"#))
+            #expect(badAccount.status == .badRequest)
+            _ = try await client.execute(uri: "/v1/rooms/r1/queue/apply", method: .post, headers: bearer(v))
+            let asStreamer = try await client.execute(uri: "/v1/rooms/r1/queue", method: .get, headers: bearer(s)).json(View.self)
+            #expect(asStreamer.waiting == [Member(user_id: "v1", game_account: "knight#42")])
+            let asViewer = try await client.execute(uri: "/v1/rooms/r1/queue", method: .get, headers: bearer(v)).json(View.self)
+            #expect(asViewer.waiting == [Member(user_id: "v1", game_account: nil)])
+
+            let denied = try await client.execute(uri: "/v1/rooms/r1/live", method: .post, headers: bearer(v), body: jsonBody(#"{"on":true,"game":"chess"}"#))
+            #expect(denied.status == .forbidden)
+            let noGame = try await client.execute(uri: "/v1/rooms/r1/live", method: .post, headers: bearer(s), body: jsonBody(#"{"on":true}"#))
+            #expect(noGame.status == .badRequest)
+            for _ in 0..<2 {
+                let on = try await client.execute(uri: "/v1/rooms/r1/live", method: .post, headers: bearer(s), body: jsonBody(#"{"on":true,"game":"chess"}"#)).json(LiveState.self)
+                #expect(on.live && on.session?.game == "chess")
+            }
+            for _ in 0..<2 {
+                let off = try await client.execute(uri: "/v1/rooms/r1/live", method: .post, headers: bearer(s), body: jsonBody(#"{"on":false}"#)).json(LiveState.self)
+                #expect(!off.live && off.session == nil)
+            }
+            let state = try await client.execute(uri: "/v1/rooms/r1/live", method: .get, headers: bearer(v)).json(LiveState.self)
+            #expect(!state.live)
+        }
+        let types = try await e.engine.store.read { db in try String.fetchAll(db, sql: "SELECT type FROM journal WHERE type LIKE 'live_%' ORDER BY offset") }
+        #expect(types == ["live_started", "live_ended"])
+    }
+
+    @Test("1,000 concurrent applies to 3 seats: exactly 3 members, no duplicates, the rest queue_full")
+    func concurrentApplies() async throws {
+        let e = try await host()
+        let room = try await e.engine.rooms.room(id: "r1")
+        let owner = Principal(userID: "s1", role: .streamer, expiresAt: .distantFuture)
+        _ = try await e.engine.queues.configure(room, by: owner, QueueSettings(open: true, game: "chess", waitingCapacity: 3, gameCapacity: 1))
+        let codes = try await withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<1_000 {
+                group.addTask {
+                    do {
+                        _ = try await e.engine.queues.apply(room, viewer: "v\(i % 500)")
+                        return "ok"
+                    } catch let error as RequestError { return error.code }
+                }
+            }
+            return try await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+        }
+        #expect(codes["ok"] == 3)
+        #expect(codes.values.reduce(0, +) == 1_000 && Set(codes.keys).isSubset(of: ["ok", "queue_full", "already_queued"]))
+        let view = try await e.engine.queues.view(room, streamerView: true)
+        #expect(view.waiting.count == 3 && Set(view.waiting.map(\.userID)).count == 3)
+        e.folder.remove()
+    }
+}
