@@ -97,7 +97,8 @@ public struct QueueView: Sendable, Codable, Equatable {
     public var gate: GateChoice?
     public var waiting: [QueueMember]
     public var playing: [QueueMember]
-    /// One more on every change; a `queue` frame carries it, so a client can order frames.
+    /// One more on every change (settings and lists); a `queue` frame carries it, so a client
+    /// can tell a newer frame from an older one.
     public var version: Int64
 
     enum CodingKeys: String, CodingKey {

@@ -28,15 +28,22 @@ public struct Queues: Sendable {
     let privileges: Privileges
     let bus: RoomBus
     let clock: any WallClock
+    /// Called at named points inside each change's transaction; a throw there aborts the change
+    /// half-way, as a crash would (the crash tests' hook; nil in production).
+    let faults: (@Sendable (String) throws -> Void)?
 
     /// - Parameters: gates: runs entry gates; privileges: what members show; bus: where `queue`
-    ///   frames go.
-    public init(store: Store, gates: QueueGates, privileges: Privileges, bus: RoomBus, clock: any WallClock = SystemWallClock()) {
+    ///   frames go; faults: the crash tests' hook.
+    public init(
+        store: Store, gates: QueueGates, privileges: Privileges, bus: RoomBus, clock: any WallClock = SystemWallClock(),
+        faults: (@Sendable (String) throws -> Void)? = nil
+    ) {
         self.store = store
         self.gates = gates
         self.privileges = privileges
         self.bus = bus
         self.clock = clock
+        self.faults = faults
     }
 
     /// Refuses anyone but the room's streamer and staff.
@@ -96,6 +103,7 @@ public struct Queues: Sendable {
     public func apply(_ room: Room, viewer: String) async throws -> QueueView {
         let now = clock.nowMillis()
         let gates = self.gates
+        let faults = self.faults
         try await store.write { db in
             guard let q = try Self.settings(db, room) else { throw Self.noQueue(room) }
             guard q.open else { throw RequestError("queue_closed", .conflict, "the queue of '\(room.id)' is closed") }
@@ -116,11 +124,13 @@ public struct Queues: Sendable {
                 }
             }
             let membership = try Self.record(db, room, user: viewer, action: "enter_waiting", actor: viewer, reason: nil, membership: nil, now: now)
+            try faults?("apply")
             try db.execute(
                 sql: "INSERT INTO queue_members (room_id, user_id, queue, joined_at, seq, membership) VALUES (?, ?, 'waiting', ?, ?, ?)",
                 arguments: [room.id, viewer, now, membership.seq, membership.id])
             _ = try Journal.append(db, type: Self.joinedType, payload: QueueChange(
                 roomID: room.id, streamerID: room.streamerID, userID: viewer, queue: "waiting", actor: viewer, reason: nil, at: now), at: now)
+            try Self.bump(db, room, now: now)
         }
         return try await changed(room)
     }
@@ -132,6 +142,7 @@ public struct Queues: Sendable {
         if actor.userID != user { try Self.requireManager(room, actor) }
         let reason = try Self.checkReason(reason)
         let now = clock.nowMillis()
+        let faults = self.faults
         try await store.write { db in
             guard try Self.settings(db, room) != nil else { throw Self.noQueue(room) }
             guard let at = try Self.member(db, room, user) else {
@@ -139,6 +150,8 @@ public struct Queues: Sendable {
             }
             try Self.remove(db, room, user: user, from: at, actor: actor.userID, reason: reason,
                 end: actor.userID == user ? "left" : "removed", now: now)
+            try faults?("leave")
+            try Self.bump(db, room, now: now)
         }
         return try await changed(room)
     }
@@ -148,6 +161,7 @@ public struct Queues: Sendable {
     public func promote(_ room: Room, user: String, by actor: Principal) async throws -> QueueView {
         try Self.requireManager(room, actor)
         let now = clock.nowMillis()
+        let faults = self.faults
         try await store.write { db in
             guard let q = try Self.settings(db, room) else { throw Self.noQueue(room) }
             guard let at = try Self.member(db, room, user), at.queue == "waiting" else {
@@ -157,11 +171,13 @@ public struct Queues: Sendable {
                 throw RequestError("game_full", .conflict, "the game list of '\(room.id)' is full (\(q.gameCapacity))")
             }
             _ = try Self.record(db, room, user: user, action: "leave_waiting", actor: actor.userID, reason: "promoted", membership: at.membership, now: now)
+            try faults?("promote")
             let entered = try Self.record(db, room, user: user, action: "enter_game", actor: actor.userID, reason: nil, membership: at.membership, now: now)
             try db.execute(
                 sql: "UPDATE queue_members SET queue = 'game', joined_at = ?, seq = ? WHERE room_id = ? AND user_id = ?",
                 arguments: [now, entered.seq, room.id, user])
             try db.execute(sql: "UPDATE queue_memberships SET state = 'playing', game_at = ? WHERE id = ?", arguments: [now, at.membership])
+            try Self.bump(db, room, now: now)
         }
         return try await changed(room)
     }
@@ -172,10 +188,12 @@ public struct Queues: Sendable {
         try Self.requireManager(room, actor)
         let reason = try Self.checkReason(reason)
         let now = clock.nowMillis()
+        let faults = self.faults
         try await store.write { db in
             guard try Self.settings(db, room) != nil else { throw Self.noQueue(room) }
             for at in try Self.members(db, room) {
                 try Self.remove(db, room, user: at.user, from: at, actor: actor.userID, reason: reason ?? "cleared", end: "removed", now: now)
+                try faults?("clear")
             }
             try db.execute(sql: "UPDATE queues SET open = 0, version = version + 1, updated_at = ? WHERE room_id = ?", arguments: [now, room.id])
         }
@@ -284,6 +302,11 @@ public struct Queues: Sendable {
 
     static func gameAccount(_ db: Database, _ user: String, _ game: String) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT account FROM game_accounts WHERE user_id = ? AND game = ?"), arguments: [user, game])
+    }
+
+    /// One more version: every change of a queue, its lists included.
+    static func bump(_ db: Database, _ room: Room, now: Int64) throws {
+        try db.execute(sql: "UPDATE queues SET version = version + 1, updated_at = ? WHERE room_id = ?", arguments: [now, room.id])
     }
 
     static func checkReason(_ reason: String?) throws(RequestError) -> String? {

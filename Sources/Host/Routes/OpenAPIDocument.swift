@@ -1383,6 +1383,268 @@ paths:
                 properties:
                   worn: {type: boolean}
         '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/rooms/{room}/live:
+    get:
+      operationId: liveState
+      tags: [queues]
+      summary: Whether the room is live, and its open session.
+      description: 'Errors: 404 `room_not_found`.'
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      responses:
+        '200':
+          description: The state.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/LiveState'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+    post:
+      operationId: setLive
+      tags: [queues]
+      summary: The room's streamer (or an operator) starts or ends a live session; journals `live_started` / `live_ended`.
+      description: |
+        Starting while live, or ending while not, changes nothing. Errors: 400 `invalid_game`
+        (starting needs a game of 1-40 bytes) and the body errors; 403 `not_room_streamer`; 404
+        `room_not_found`.
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [on]
+              properties:
+                'on': {type: boolean}
+                game: {type: string, minLength: 1, maxLength: 40}
+      responses:
+        '200':
+          description: The state after the change.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/LiveState'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/rooms/{room}/queue:
+    get:
+      operationId: getQueue
+      tags: [queues]
+      summary: The room's queue - settings, the waiting list and the game list in join order.
+      description: |
+        Members carry what they show (badge, medal, guard); the room's streamer and operators
+        also see each member's account for the queue's game. Errors: 404 `room_not_found`,
+        `queue_not_found`.
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      responses:
+        '200':
+          description: The queue.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/QueueView'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+    put:
+      operationId: putQueue
+      tags: [queues]
+      summary: Create or change the room's queue (the room's streamer or an operator).
+      description: |
+        `gate` picks a template of `GET /v1/queues/gates` and fills its parameters, checked
+        against the template's declared types and bounds. Lowering a capacity keeps the members
+        already in. Every change is pushed to the room as a `queue` frame.
+        Errors: 400 `invalid_game`, `invalid_waiting_capacity` (1-500), `invalid_game_capacity`
+        (1-50) and the body errors; 403 `not_room_streamer`; 404 `room_not_found`; 422
+        `unknown_gate`, `invalid_gate_params` (names the parameter).
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/QueueSettings'}
+      responses:
+        '200':
+          description: The queue.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/QueueView'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/rooms/{room}/queue/apply:
+    post:
+      operationId: applyToQueue
+      tags: [queues]
+      summary: Join the waiting list, through the queue's gate; journals `queue_joined`.
+      description: |
+        Errors: 403 `gate_refused` (the gate's reason is the message); 404 `room_not_found`,
+        `queue_not_found`; 409 `queue_closed`, `queue_full`, `already_queued` (in either list),
+        `own_queue`.
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      responses:
+        '200':
+          description: The queue with the caller in it.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/QueueView'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+  /v1/rooms/{room}/queue/me:
+    delete:
+      operationId: leaveQueue
+      tags: [queues]
+      summary: Leave whichever list the caller is in; journals `queue_left`.
+      description: 'Errors: 404 `room_not_found`, `queue_not_found`, `not_queued`.'
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      responses:
+        '200':
+          description: The queue without the caller.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/QueueView'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/rooms/{room}/queue/members/{user}:
+    delete:
+      operationId: removeFromQueue
+      tags: [queues]
+      summary: The streamer (or an operator) removes a member from either list, with a reason.
+      description: |
+        The body may be empty. Errors: 400 `invalid_user_id`, `invalid_reason` and the body
+        errors; 403 `not_room_streamer`; 404 `room_not_found`, `queue_not_found`, `not_queued`.
+      parameters:
+        - $ref: '#/components/parameters/Room'
+        - name: user
+          in: path
+          required: true
+          schema: {$ref: '#/components/schemas/UserID'}
+          example: viewer-1
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              properties:
+                reason: {$ref: '#/components/schemas/Reason'}
+      responses:
+        '200':
+          description: The queue.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/QueueView'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/rooms/{room}/queue/members/{user}/promote:
+    post:
+      operationId: promoteInQueue
+      tags: [queues]
+      summary: The streamer (or an operator) moves a member from the waiting list to the game list.
+      description: |
+        Errors: 400 `invalid_user_id`; 403 `not_room_streamer`; 404 `room_not_found`,
+        `queue_not_found`, `not_waiting`; 409 `game_full`.
+      parameters:
+        - $ref: '#/components/parameters/Room'
+        - name: user
+          in: path
+          required: true
+          schema: {$ref: '#/components/schemas/UserID'}
+          example: viewer-1
+      responses:
+        '200':
+          description: The queue.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/QueueView'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+  /v1/rooms/{room}/queue/clear:
+    post:
+      operationId: clearQueue
+      tags: [queues]
+      summary: The streamer (or an operator) empties both lists and closes the queue.
+      description: |
+        The body may be empty. Errors: 400 `invalid_reason` and the body errors; 403
+        `not_room_streamer`; 404 `room_not_found`, `queue_not_found`.
+      parameters:
+        - $ref: '#/components/parameters/Room'
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              properties:
+                reason: {$ref: '#/components/schemas/Reason'}
+      responses:
+        '200':
+          description: The emptied, closed queue.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/QueueView'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/users/me/game-accounts/{game}:
+    put:
+      operationId: bindGameAccount
+      tags: [queues]
+      summary: Bind the caller's account for a game (one per game), shown to streamers whose queue plays it.
+      description: 'Errors: 400 `invalid_game`, `invalid_account` (1-64 bytes) and the body errors.'
+      parameters:
+        - name: game
+          in: path
+          required: true
+          schema: {type: string}
+          example: chess
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [account]
+              properties:
+                account: {type: string, minLength: 1, maxLength: 64}
+      responses:
+        '200':
+          description: The binding.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [game, account]
+                properties:
+                  game: {type: string}
+                  account: {type: string}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
   /v1/queues/gates:
     get:
       operationId: queueGates
@@ -2902,6 +3164,76 @@ components:
         text: {type: string}
         sent_at: {$ref: '#/components/schemas/Millis'}
         sockets_reached: {type: integer, description: 'For `to_user`: sockets of the user reached now.'}
+    LiveSession:
+      type: object
+      additionalProperties: false
+      required: [id, room_id, streamer_id, game, started_at]
+      properties:
+        id: {type: integer}
+        room_id: {type: string}
+        streamer_id: {type: string}
+        game: {type: string}
+        started_at: {$ref: '#/components/schemas/Millis'}
+        ended_at: {$ref: '#/components/schemas/Millis'}
+    LiveState:
+      type: object
+      additionalProperties: false
+      required: [room_id, live]
+      properties:
+        room_id: {type: string}
+        live: {type: boolean}
+        session: {$ref: '#/components/schemas/LiveSession'}
+    GateChoice:
+      type: object
+      additionalProperties: false
+      required: [template, params]
+      properties:
+        template: {type: string}
+        params:
+          type: object
+          additionalProperties:
+            oneOf: [{type: integer}, {type: string}, {type: boolean}]
+    QueueSettings:
+      type: object
+      additionalProperties: false
+      required: [open, game, waiting_capacity, game_capacity]
+      properties:
+        open: {type: boolean}
+        game: {type: string, minLength: 1, maxLength: 40}
+        waiting_capacity: {type: integer, minimum: 1, maximum: 500}
+        game_capacity: {type: integer, minimum: 1, maximum: 50}
+        gate: {$ref: '#/components/schemas/GateChoice'}
+      examples:
+        - {open: true, game: chess, waiting_capacity: 20, game_capacity: 4, gate: {template: fan-medal, params: {level: 3}}}
+    QueueMember:
+      type: object
+      additionalProperties: false
+      required: [user_id, joined_at, seq]
+      properties:
+        user_id: {type: string}
+        joined_at: {$ref: '#/components/schemas/Millis'}
+        seq: {type: integer}
+        shows: {$ref: '#/components/schemas/Shows'}
+        game_account: {type: string, description: Only in the streamer's and operators' view.}
+    QueueView:
+      type: object
+      additionalProperties: false
+      required: [room_id, streamer_id, open, game, waiting_capacity, game_capacity, waiting, game_queue, version]
+      properties:
+        room_id: {type: string}
+        streamer_id: {type: string}
+        open: {type: boolean}
+        game: {type: string}
+        waiting_capacity: {type: integer}
+        game_capacity: {type: integer}
+        gate: {$ref: '#/components/schemas/GateChoice'}
+        waiting:
+          type: array
+          items: {$ref: '#/components/schemas/QueueMember'}
+        game_queue:
+          type: array
+          items: {$ref: '#/components/schemas/QueueMember'}
+        version: {type: integer, description: 'One more on every change, settings and lists: a client keeps the frame with the highest.'}
 
 """#
 }
