@@ -194,3 +194,56 @@ struct QueueTests {
         e.folder.remove()
     }
 }
+
+@Suite("Play together recommendations")
+struct RecommendationTests {
+    struct Entry: Decodable { let room_id: String; let tier: Int64; let played_before: Bool; let seats_missing: Int64 }
+    struct Answer: Decodable { let generated_at: Int64; let age_ms: Int64; let streamers: [Entry] }
+
+    @Test("live open queues in tiers by average viewers; played-before first, then seats missing; game and gate filters; the list's age")
+    func recommended() async throws {
+        let clock = ManualClock()
+        let e = try await EngineHost(scripts: [
+            "activities/probe.lua": ScriptSamples.activity("return 1"),
+            "lib/gates.lua": try String(contentsOfFile: ScriptPaths.shipped + "/lib/gates.lua", encoding: .utf8),
+            "queues/follower.lua": try String(contentsOfFile: ScriptPaths.shipped + "/queues/follower.lua", encoding: .utf8),
+        ], clock: clock)
+        let v = try e.token(.viewer, user: "v1")
+        await #expect(throws: RequestError.self) { try await e.engine.recommendations.recommend(viewer: "v1", game: nil, limit: 5, passing: false) }
+        var rooms: [String: Room] = [:]
+        for i in 1...5 {
+            let room = try await e.engine.rooms.create(NewRoom(id: "r\(i)", streamerID: "s\(i)", title: "Room", category: "games"))
+            rooms[room.id] = room
+            let owner = Principal(userID: "s\(i)", role: .streamer, expiresAt: .distantFuture)
+            let gate = i == 3 ? GateChoice(template: "follower") : nil
+            _ = try await e.engine.queues.configure(room, by: owner, QueueSettings(
+                open: true, game: i == 5 ? "go" : "chess", waitingCapacity: 10, gameCapacity: Int64(i == 1 ? 2 : 4), gate: gate))
+            if i != 4 { _ = try await e.engine.liveSessions.set(room, by: owner, on: true, game: "chess") }
+        }
+        // v1 played with s1 before.
+        let s1 = Principal(userID: "s1", role: .streamer, expiresAt: .distantFuture)
+        _ = try await e.engine.queues.apply(rooms["r1"]!, viewer: "v1")
+        _ = try await e.engine.queues.promote(rooms["r1"]!, user: "v1", by: s1)
+        _ = try await e.engine.queues.leave(rooms["r1"]!, user: "v1", by: s1, reason: "game over")
+        let audience: [String: Int64] = ["r1": 5, "r2": 150, "r3": 50, "r5": 3]
+        try await e.engine.liveSessions.sample { audience[$0] ?? 0 }
+        try await e.engine.recommendations.refresh()
+        let built = clock.nowMillis()
+        clock.advance(byMillis: 1_500)
+        try await e.test { client in
+            let all = try await client.execute(uri: "/v1/queues/recommended", method: .get, headers: bearer(v)).json(Answer.self)
+            #expect(all.streamers.map(\.room_id) == ["r2", "r3", "r1", "r5"])
+            #expect(all.streamers.map(\.tier) == [2, 1, 0, 0])
+            #expect(all.streamers[2].played_before && all.streamers[2].seats_missing == 2 && all.streamers[3].seats_missing == 4)
+            #expect(all.generated_at == built && all.age_ms == 1_500)
+            let chess = try await client.execute(uri: "/v1/queues/recommended?game=go", method: .get, headers: bearer(v)).json(Answer.self)
+            #expect(chess.streamers.map(\.room_id) == ["r5"])
+            let passing = try await client.execute(uri: "/v1/queues/recommended?passing=true&limit=2", method: .get, headers: bearer(v)).json(Answer.self)
+            #expect(passing.streamers.map(\.room_id) == ["r2", "r1"], "r3's follower gate refuses v1")
+            for bad in ["limit=0", "limit=51", "limit=x", "passing=yes"] {
+                let r = try await client.execute(uri: "/v1/queues/recommended?\(bad)", method: .get, headers: bearer(v))
+                #expect(r.status == .badRequest, "\(bad)")
+            }
+        }
+    }
+}

@@ -33,6 +33,7 @@ public struct EngineParts: Sendable {
     public let queueGates: QueueGates
     public let queues: Queues
     public let liveSessions: LiveSessions
+    public let recommendations: Recommendations
     public let clock: any WallClock
     public let logger: Logger
 
@@ -82,7 +83,7 @@ public struct EngineParts: Sendable {
             activities: activities, tasks: tasks, privileges: privileges,
             fanMedals: FanMedals(store: store, calendar: o.calendar, clock: clock, onChange: { privileges.invalidateShown(user: $0) }),
             queueGates: gates, queues: Queues(store: store, gates: gates, privileges: privileges, bus: bus, clock: clock),
-            liveSessions: LiveSessions(store: store, clock: clock),
+            liveSessions: LiveSessions(store: store, clock: clock), recommendations: Recommendations(store: store, gates: gates, clock: clock),
             clock: clock, logger: logger)
     }
 
@@ -112,6 +113,7 @@ public struct EngineParts: Sendable {
         ]
         list.append(PendingExpiry(ledger: ledger, interval: pendingExpiryInterval, logger: logger))
         list.append(PrivilegeExpiry(privileges: privileges, interval: pendingExpiryInterval, logger: logger))
+        list.append(PlayTogetherRefresh(sessions: liveSessions, recommendations: recommendations, bus: bus, logger: logger))
         if watchScripts { list.append(ScriptWatcher(runtime: scripts)) }
         return list
     }

@@ -82,6 +82,23 @@ public struct LiveSessions: Sendable {
         return State(roomID: room.id, live: session != nil, session: session)
     }
 
+    /// Records each open session's concurrent viewers now (`viewers(room)`).
+    public func sample(viewers: @Sendable (String) -> Int64) async throws {
+        let now = clock.nowMillis()
+        let rooms = try await store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, room_id FROM live_sessions WHERE ended_at IS NULL").map { ($0[0] as Int64, $0[1] as String) }
+        }
+        guard !rooms.isEmpty else { return }
+        let counts = rooms.map { (id: $0.0, viewers: max(0, viewers($0.1))) }
+        try await store.write { db in
+            for c in counts {
+                try db.execute(
+                    sql: "INSERT INTO live_samples (session_id, at, viewers) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [c.id, now, c.viewers])
+            }
+        }
+    }
+
     static func open(_ db: Database, roomID: String) throws -> Session? {
         try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, room_id, streamer_id, game, started_at FROM live_sessions WHERE room_id = ? AND ended_at IS NULL"),

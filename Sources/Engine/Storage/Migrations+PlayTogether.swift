@@ -12,6 +12,12 @@ extension Migrations {
         );
         CREATE UNIQUE INDEX live_sessions_open ON live_sessions(room_id) WHERE ended_at IS NULL;
         CREATE INDEX live_sessions_streamer ON live_sessions(streamer_id, started_at);
+        CREATE TABLE live_samples (
+            session_id INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            viewers INTEGER NOT NULL CHECK (viewers >= 0),
+            PRIMARY KEY (session_id, at)
+        ) WITHOUT ROWID;
         CREATE TABLE queues (
             room_id TEXT PRIMARY KEY,
             streamer_id TEXT NOT NULL,

@@ -32,7 +32,7 @@ extension EngineParts {
             LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock, privileges: privileges),
             RoomNumberRoutes(numbers: numbers, resolver: resolver),
             PrivilegeRoutes(privileges: privileges, medals: fanMedals),
-            QueueRoutes(gates: queueGates, queues: queues, live: liveSessions, resolver: resolver),
+            QueueRoutes(gates: queueGates, queues: queues, live: liveSessions, resolver: resolver, recommendations: recommendations),
             PartnerRoutes(partners: partners), AdminPartnerRoutes(partners: partners.registry),
         ]
     }

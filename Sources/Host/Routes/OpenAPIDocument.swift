@@ -1645,6 +1645,64 @@ paths:
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/queues/recommended:
+    get:
+      operationId: recommendedQueues
+      tags: [queues]
+      summary: Live streamers with open queues to play with, refreshed every minute.
+      description: |
+        Streamers fall in tiers by their session's average concurrent viewers (sampled each
+        minute; tier 0 under 10, 1 under 100, 2 under 1000, 3 above), higher tiers first; within a
+        tier, streamers the caller played with before come first, then the most game seats
+        missing, then the most waiting places free. `age_ms` says how old the list is.
+        Errors: 400 `invalid_query` (limit outside 1-50 or not an integer, passing not true or
+        false); 503 `recommendations_not_ready` (before the first refresh after a start).
+      parameters:
+        - name: game
+          in: query
+          description: Only queues of this game.
+          schema: {type: string}
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 50, default: 20}
+        - name: passing
+          in: query
+          description: Only queues whose gate lets the caller in now.
+          schema: {type: string, enum: ['true', 'false'], default: 'false'}
+      responses:
+        '200':
+          description: The recommendations.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [generated_at, age_ms, streamers]
+                properties:
+                  generated_at: {$ref: '#/components/schemas/Millis'}
+                  age_ms: {type: integer, minimum: 0}
+                  streamers:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [room_id, streamer_id, game, average_viewers, tier, seats_missing, waiting_free, played_before]
+                      properties:
+                        room_id: {type: string}
+                        streamer_id: {type: string}
+                        game: {type: string}
+                        average_viewers: {type: integer}
+                        tier: {type: integer, minimum: 0, maximum: 3}
+                        seats_missing: {type: integer}
+                        waiting_free: {type: integer}
+                        played_before: {type: boolean}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '503':
+          description: The first list is being built.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
   /v1/queues/gates:
     get:
       operationId: queueGates

@@ -16,6 +16,7 @@ struct QueueRoutes: RouteArea {
     let queues: Queues
     let live: LiveSessions
     let resolver: RoomResolver
+    let recommendations: Recommendations
 
     struct Templates: Encodable {
         let gates: [QueueGates.Template]
@@ -57,6 +58,22 @@ struct QueueRoutes: RouteArea {
     func addRoutes(to routes: AppRoutes) {
         routes.authenticated.get("queues/gates") { _, _ in
             try JSONBody.response(Templates(gates: gates.templates()))
+        }
+        routes.authenticated.get("queues/recommended") { request, context in
+            let me = try context.requirePrincipal()
+            let q = request.uri.queryParameters
+            var limit = 20
+            if let text = q.get("limit") {
+                guard let n = Int(text) else { throw RequestError("invalid_query", .badRequest, "limit must be an integer") }
+                limit = n
+            }
+            var passing = false
+            if let text = q.get("passing") {
+                guard text == "true" || text == "false" else { throw RequestError("invalid_query", .badRequest, "passing must be true or false") }
+                passing = text == "true"
+            }
+            let game = q.get("game").flatMap { $0.isEmpty ? nil : String($0) }
+            return try JSONBody.response(try await recommendations.recommend(viewer: me.userID, game: game, limit: limit, passing: passing))
         }
         routes.authenticated.get("rooms/:room/live") { _, context in
             let room = try await resolver.resolve(try context.parameters.require("room"))
