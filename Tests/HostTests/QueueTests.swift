@@ -165,9 +165,13 @@ struct QueueTests {
             }
             let state = try await client.execute(uri: "/v1/rooms/r1/live", method: .get, headers: bearer(v)).json(LiveState.self)
             #expect(!state.live)
+            struct RoomLive: Decodable { let live: Bool }
+            #expect(try await client.execute(uri: "/v1/rooms/r1", method: .get, headers: bearer(v)).json(RoomLive.self).live == false)
+            _ = try await client.execute(uri: "/v1/rooms/r1/live", method: .post, headers: bearer(s), body: jsonBody(#"{"on":true,"game":"go"}"#))
+            #expect(try await client.execute(uri: "/v1/rooms/r1", method: .get, headers: bearer(v)).json(RoomLive.self).live == true)
         }
         let types = try await e.engine.store.read { db in try String.fetchAll(db, sql: "SELECT type FROM journal WHERE type LIKE 'live_%' ORDER BY offset") }
-        #expect(types == ["live_started", "live_ended"])
+        #expect(types == ["live_started", "live_ended", "live_started"])
     }
 
     @Test("1,000 concurrent applies to 3 seats: exactly 3 members, no duplicates, the rest queue_full")

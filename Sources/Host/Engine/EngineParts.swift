@@ -23,7 +23,7 @@ extension EngineParts {
     /// The HTTP areas of the engine.
     var routeAreas: [any RouteArea] {
         [
-            ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms, numbers: numbers, resolver: resolver, follows: follows),
+            ScriptRoutes(scripts: scripts), RoomRoutes(rooms: rooms, numbers: numbers, resolver: resolver, follows: follows, live: liveSessions),
             JournalRoutes(consumers: consumers),
             GiftRoutes(catalog: gifts, resolver: resolver), WalletRoutes(ledger: ledger), PaymentRoutes(topUps: topUps),
             AdminWalletRoutes(ledger: ledger),

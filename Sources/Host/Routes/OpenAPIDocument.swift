@@ -2199,6 +2199,7 @@ components:
         number:
           type: [string, 'null']
           description: The room's vanity number (`GET /v1/rooms/{room}` only; null when none).
+        live: {type: boolean, description: 'Whether the room is live now (`GET /v1/rooms/{room}` only).'}
     CreateRoom:
       type: object
       additionalProperties: false

@@ -9,17 +9,20 @@ struct RoomRoutes: RouteArea {
     let numbers: RoomNumbers
     let resolver: RoomResolver
     let follows: Follows
+    let live: LiveSessions
 
     /// A room as `GET /v1/rooms/{room}` shows it: its fields and its number (null when none).
     struct RoomWithNumber: Encodable {
         let room: Room
         let number: String?
+        let live: Bool
         func encode(to encoder: any Encoder) throws {
             try room.encode(to: encoder)
             var container = encoder.container(keyedBy: Key.self)
             try container.encode(number, forKey: .number)
+            try container.encode(live, forKey: .live)
         }
-        enum Key: String, CodingKey { case number }
+        enum Key: String, CodingKey { case number, live }
     }
 
     struct CreateRoom: StrictDecodable {
@@ -42,7 +45,8 @@ struct RoomRoutes: RouteArea {
         }
         routes.authenticated.get("rooms/:room") { _, context in
             let room = try await resolver.resolve(try context.parameters.require("room"))
-            return try JSONBody.response(RoomWithNumber(room: room, number: try await numbers.number(ofRoom: room.id)))
+            return try JSONBody.response(RoomWithNumber(
+                room: room, number: try await numbers.number(ofRoom: room.id), live: try await live.state(room).live))
         }
         routes.authenticated.get("rooms/:room/follow") { _, context in
             let me = try context.requirePrincipal()
