@@ -174,6 +174,29 @@ struct QueueTests {
         #expect(types == ["live_started", "live_ended", "live_started"])
     }
 
+    @Test("every change is pushed to the room as a queue frame with both lists and a growing version")
+    func frames() async throws {
+        let e = try await host()
+        let room = try await e.engine.rooms.room(id: "r1")
+        let owner = Principal(userID: "s1", role: .streamer, expiresAt: .distantFuture)
+        let start = e.engine.bus.position(room: "r1")
+        _ = try await e.engine.queues.configure(room, by: owner, QueueSettings(open: true, game: "chess", waitingCapacity: 3, gameCapacity: 1))
+        _ = try await e.engine.queues.apply(room, viewer: "v1")
+        _ = try await e.engine.queues.promote(room, user: "v1", by: owner)
+        guard case .events(let frames) = e.engine.bus.since(room: "r1", cursor: start) else {
+            Issue.record("no frames")
+            return
+        }
+        #expect(frames.map(\.type) == [.queue, .queue, .queue])
+        struct Data: Decodable { let version: Int64; let waiting: [Member]; let game_queue: [Member] }
+        struct Frame: Decodable { let data: Data }
+        let decoded = try frames.map { try JSONDecoder().decode(Frame.self, from: Foundation.Data($0.bytes)).data }
+        #expect(decoded.map(\.version) == [1, 2, 3])
+        #expect(decoded[1].waiting.map(\.user_id) == ["v1"] && decoded[2].game_queue.map(\.user_id) == ["v1"])
+        #expect(decoded.allSatisfy { $0.waiting.allSatisfy { $0.game_account == nil } })
+        e.folder.remove()
+    }
+
     @Test("1,000 concurrent applies to 3 seats: exactly 3 members, no duplicates, the rest queue_full")
     func concurrentApplies() async throws {
         let e = try await host()
