@@ -108,4 +108,8 @@ int sr_raw_pcall(lua_State *L, int nargs, int nresults);
 int sr_bench_grant(lua_State *L);
 long long sr_bench_grant_count(void);
 
+/* Benchmark peer: a plain C `fan_medal(viewer, streamer)` answering a constant medal
+   `{ level = 5, points = 300, today = 10 }`. */
+int sr_bench_fan_medal(lua_State *L);
+
 #endif

@@ -130,3 +130,61 @@ public struct QueueChange: Sendable, Codable, Equatable {
         case userID = "user_id"
     }
 }
+
+/// What a change answers and pushes to the room as a `queue` frame: bounded whatever the
+/// queue's size (counts, the head of the waiting list, the whole game list, no per-member
+/// reads), so a change costs the same in a queue of 5 and of 500. The full list with what each
+/// member shows is `GET /v1/rooms/{room}/queue`.
+public struct QueueFrame: Sendable, Codable, Equatable {
+    /// Waiting members a frame lists, from the head.
+    public static let waitingShown: Int64 = 20
+
+    /// A member as frames list them.
+    public struct Member: Sendable, Codable, Equatable {
+        public var userID: String
+        public var joinedAt: Int64
+        public var seq: Int64
+        enum CodingKeys: String, CodingKey {
+            case seq
+            case userID = "user_id"
+            case joinedAt = "joined_at"
+        }
+    }
+
+    /// What changed: `joined`, `left`, `removed`, `promoted`, `cleared`; nil for settings.
+    public struct Change: Sendable, Codable, Equatable {
+        public var action: String
+        public var userID: String?
+        public var queue: String?
+        public var actor: String
+        enum CodingKeys: String, CodingKey {
+            case action, queue, actor
+            case userID = "user_id"
+        }
+    }
+
+    public var roomID: String
+    public var streamerID: String
+    /// One more on every change: keep the frame with the highest.
+    public var version: Int64
+    public var open: Bool
+    public var game: String
+    public var waitingCapacity: Int64
+    public var gameCapacity: Int64
+    public var waitingCount: Int64
+    public var gameCount: Int64
+    public var waiting: [Member]
+    public var playing: [Member]
+    public var change: Change?
+
+    enum CodingKeys: String, CodingKey {
+        case version, open, game, waiting, change
+        case playing = "game_queue"
+        case roomID = "room_id"
+        case streamerID = "streamer_id"
+        case waitingCapacity = "waiting_capacity"
+        case gameCapacity = "game_capacity"
+        case waitingCount = "waiting_count"
+        case gameCount = "game_count"
+    }
+}

@@ -63,7 +63,7 @@ public struct Queues: Sendable {
     /// - Throws: `RequestError` 403 `not_room_streamer`, 400 `invalid_game`,
     ///   `invalid_waiting_capacity`, `invalid_game_capacity`, 422 `unknown_gate`,
     ///   `invalid_gate_params`.
-    public func configure(_ room: Room, by actor: Principal, _ s: QueueSettings) async throws -> QueueView {
+    public func configure(_ room: Room, by actor: Principal, _ s: QueueSettings) async throws -> QueueFrame {
         try Self.requireManager(room, actor)
         guard (1...Self.gameBytesMax).contains(s.game.utf8.count), s.game.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
             throw RequestError("invalid_game", .badRequest, "game: 1-\(Self.gameBytesMax) bytes without control characters")
@@ -81,7 +81,7 @@ public struct Queues: Sendable {
         }
         let gateJSON = try gate.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) }
         let now = clock.nowMillis()
-        try await store.write { db in
+        let frame = try await store.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO queues (room_id, streamer_id, open, game, waiting_capacity, game_capacity, gate, version, updated_at)
@@ -91,8 +91,9 @@ public struct Queues: Sendable {
                         version = version + 1, updated_at = excluded.updated_at
                     """,
                 arguments: [room.id, room.streamerID, s.open, s.game, s.waitingCapacity, s.gameCapacity, gateJSON, now])
+            return try Self.frame(db, room, change: nil)
         }
-        return try await changed(room)
+        return publish(frame)
     }
 
     // MARK: Members
@@ -100,11 +101,11 @@ public struct Queues: Sendable {
     /// `viewer` applies: the gate runs, then they join the waiting list.
     /// - Throws: `RequestError` 404 `queue_not_found`, 409 `queue_closed`, `queue_full`,
     ///   `already_queued`, `own_queue`, 403 `gate_refused` (the gate's reason as the message).
-    public func apply(_ room: Room, viewer: String) async throws -> QueueView {
+    public func apply(_ room: Room, viewer: String) async throws -> QueueFrame {
         let now = clock.nowMillis()
         let gates = self.gates
         let faults = self.faults
-        try await store.write { db in
+        let frame = try await store.write { db in
             guard let q = try Self.settings(db, room) else { throw Self.noQueue(room) }
             guard q.open else { throw RequestError("queue_closed", .conflict, "the queue of '\(room.id)' is closed") }
             guard viewer != room.streamerID else { throw RequestError("own_queue", .conflict, "a streamer does not queue in their own room") }
@@ -131,19 +132,20 @@ public struct Queues: Sendable {
             _ = try Journal.append(db, type: Self.joinedType, payload: QueueChange(
                 roomID: room.id, streamerID: room.streamerID, userID: viewer, queue: "waiting", actor: viewer, reason: nil, at: now), at: now)
             try Self.bump(db, room, now: now)
+            return try Self.frame(db, room, change: .init(action: "joined", userID: viewer, queue: "waiting", actor: viewer))
         }
-        return try await changed(room)
+        return publish(frame)
     }
 
     /// `user` leaves whichever list they are in: by themselves (`actor` is them), or removed by
     /// the streamer or an operator with a reason.
     /// - Throws: `RequestError` 404 `queue_not_found`, `not_queued`; 403 `not_room_streamer`.
-    public func leave(_ room: Room, user: String, by actor: Principal, reason: String?) async throws -> QueueView {
+    public func leave(_ room: Room, user: String, by actor: Principal, reason: String?) async throws -> QueueFrame {
         if actor.userID != user { try Self.requireManager(room, actor) }
         let reason = try Self.checkReason(reason)
         let now = clock.nowMillis()
         let faults = self.faults
-        try await store.write { db in
+        let frame = try await store.write { db in
             guard try Self.settings(db, room) != nil else { throw Self.noQueue(room) }
             guard let at = try Self.member(db, room, user) else {
                 throw RequestError("not_queued", .notFound, "'\(user)' is in no list of '\(room.id)'")
@@ -152,17 +154,18 @@ public struct Queues: Sendable {
                 end: actor.userID == user ? "left" : "removed", now: now)
             try faults?("leave")
             try Self.bump(db, room, now: now)
+            return try Self.frame(db, room, change: .init(action: actor.userID == user ? "left" : "removed", userID: user, queue: at.queue, actor: actor.userID))
         }
-        return try await changed(room)
+        return publish(frame)
     }
 
     /// Moves `user` from the waiting list to the game list.
     /// - Throws: `RequestError` 403, 404 `queue_not_found`, `not_waiting`; 409 `game_full`.
-    public func promote(_ room: Room, user: String, by actor: Principal) async throws -> QueueView {
+    public func promote(_ room: Room, user: String, by actor: Principal) async throws -> QueueFrame {
         try Self.requireManager(room, actor)
         let now = clock.nowMillis()
         let faults = self.faults
-        try await store.write { db in
+        let frame = try await store.write { db in
             guard let q = try Self.settings(db, room) else { throw Self.noQueue(room) }
             guard let at = try Self.member(db, room, user), at.queue == "waiting" else {
                 throw RequestError("not_waiting", .notFound, "'\(user)' is not in the waiting list of '\(room.id)'")
@@ -178,26 +181,28 @@ public struct Queues: Sendable {
                 arguments: [now, entered.seq, room.id, user])
             try db.execute(sql: "UPDATE queue_memberships SET state = 'playing', game_at = ? WHERE id = ?", arguments: [now, at.membership])
             try Self.bump(db, room, now: now)
+            return try Self.frame(db, room, change: .init(action: "promoted", userID: user, queue: "game", actor: actor.userID))
         }
-        return try await changed(room)
+        return publish(frame)
     }
 
     /// Empties both lists (every member removed with `reason`) and closes the queue.
     /// - Throws: `RequestError` 403, 404 `queue_not_found`.
-    public func clear(_ room: Room, by actor: Principal, reason: String?) async throws -> QueueView {
+    public func clear(_ room: Room, by actor: Principal, reason: String?) async throws -> QueueFrame {
         try Self.requireManager(room, actor)
         let reason = try Self.checkReason(reason)
         let now = clock.nowMillis()
         let faults = self.faults
-        try await store.write { db in
+        let frame = try await store.write { db in
             guard try Self.settings(db, room) != nil else { throw Self.noQueue(room) }
             for at in try Self.members(db, room) {
                 try Self.remove(db, room, user: at.user, from: at, actor: actor.userID, reason: reason ?? "cleared", end: "removed", now: now)
                 try faults?("clear")
             }
             try db.execute(sql: "UPDATE queues SET open = 0, version = version + 1, updated_at = ? WHERE room_id = ?", arguments: [now, room.id])
+            return try Self.frame(db, room, change: .init(action: "cleared", userID: nil, queue: nil, actor: actor.userID))
         }
-        return try await changed(room)
+        return publish(frame)
     }
 
     /// The queue of `room`; game accounts only when `streamerView`.
@@ -225,11 +230,27 @@ public struct Queues: Sendable {
             gameCapacity: q.gameCapacity, gate: q.gate, waiting: waiting, playing: playing, version: q.version)
     }
 
-    /// Publishes the queue to the room after a change, and answers it.
-    func changed(_ room: Room) async throws -> QueueView {
-        let view = try await view(room, streamerView: false)
-        if let event = try? RoomEvent(.queue, payload: view) { bus.publish(room: room.id, event: event) }
-        return view
+    /// Publishes a change's frame to its room (after the commit), and answers it.
+    func publish(_ frame: QueueFrame) -> QueueFrame {
+        if let event = try? RoomEvent(.queue, payload: frame) { bus.publish(room: frame.roomID, event: event) }
+        return frame
+    }
+
+    /// The queue as a change leaves it, bounded: counts, the first `QueueFrame.waitingShown`
+    /// waiting members and the whole game list, read in the change's transaction.
+    static func frame(_ db: Database, _ room: Room, change: QueueFrame.Change?) throws -> QueueFrame {
+        guard let q = try settings(db, room) else { throw noQueue(room) }
+        func list(_ queue: String, _ limit: Int64) throws -> [QueueFrame.Member] {
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT user_id, joined_at, seq FROM queue_members WHERE room_id = ? AND queue = ? ORDER BY joined_at, seq LIMIT ?"),
+                arguments: [room.id, queue, limit]
+            ).map { QueueFrame.Member(userID: $0[0], joinedAt: $0[1], seq: $0[2]) }
+        }
+        return QueueFrame(
+            roomID: room.id, streamerID: room.streamerID, version: q.version, open: q.open, game: q.game,
+            waitingCapacity: q.waitingCapacity, gameCapacity: q.gameCapacity, waitingCount: try count(db, room, "waiting"),
+            gameCount: try count(db, room, "game"), waiting: try list("waiting", QueueFrame.waitingShown), playing: try list("game", gameCapacityMax),
+            change: change)
     }
 
     // MARK: Game accounts

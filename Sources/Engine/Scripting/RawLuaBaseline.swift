@@ -49,3 +49,53 @@ public final class RawLuaBaseline {
     /// Grants the C peer has counted, process-wide.
     public static var grants: Int64 { Int64(sr_bench_grant_count()) }
 }
+
+/// The gate benchmark's peer: a queue gate's `check(ctx, viewer, params)` called with a bare
+/// `lua_pcall` on a plain state, `ctx.fan_medal` a C function answering a constant medal and
+/// `ctx.streamer_id` a plain field.
+public final class RawGateBaseline {
+    private let L: OpaquePointer
+    private let fnRef: Int32
+    private let ctxRef: Int32
+
+    /// Compiles `chunk`, which must return `function(ctx, viewer, params)`.
+    public init?(chunk: String) {
+        guard let L = luaL_newstate() else { return nil }
+        self.L = L
+        luaL_openlibs(L)
+        let status = chunk.withCString { luaL_loadstring(L, $0) }
+        guard status == sr_lua_ok(), sr_raw_pcall(L, 0, 1) == sr_lua_ok() else {
+            lua_close(L)
+            return nil
+        }
+        fnRef = luaL_ref(L, sr_lua_registryindex())
+        lua_createtable(L, 0, 2)
+        lua_pushcclosure(L, sr_bench_fan_medal, 0)
+        lua_setfield(L, -2, "fan_medal")
+        LuaStack(L: L).setField(-1, "streamer_id", .string("streamer-1"))
+        ctxRef = luaL_ref(L, sr_lua_registryindex())
+    }
+
+    deinit { lua_close(L) }
+
+    /// Calls the gate `count` times with `params.level = level`; returns how many admitted.
+    public func run(count: Int, level: Int64) -> Int {
+        var admitted = 0
+        let stack = LuaStack(L: L)
+        for _ in 0..<count {
+            lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(fnRef))
+            lua_rawgeti(L, sr_lua_registryindex(), lua_Integer(ctxRef))
+            lua_createtable(L, 0, 1)
+            stack.setField(-1, "id", .string("viewer-1"))
+            lua_createtable(L, 0, 1)
+            stack.setField(-1, "level", .integer(level))
+            if sr_raw_pcall(L, 3, 2) == sr_lua_ok() {
+                if lua_toboolean(L, -2) != 0 { admitted += 1 }
+                sr_lua_pop(L, 2)
+            } else {
+                sr_lua_pop(L, 1)
+            }
+        }
+        return admitted
+    }
+}

@@ -1473,7 +1473,7 @@ paths:
           description: The queue.
           content:
             application/json:
-              schema: {$ref: '#/components/schemas/QueueView'}
+              schema: {$ref: '#/components/schemas/QueueFrame'}
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
@@ -1496,7 +1496,7 @@ paths:
           description: The queue with the caller in it.
           content:
             application/json:
-              schema: {$ref: '#/components/schemas/QueueView'}
+              schema: {$ref: '#/components/schemas/QueueFrame'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
         '404': {$ref: '#/components/responses/NotFound'}
@@ -1514,7 +1514,7 @@ paths:
           description: The queue without the caller.
           content:
             application/json:
-              schema: {$ref: '#/components/schemas/QueueView'}
+              schema: {$ref: '#/components/schemas/QueueFrame'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '404': {$ref: '#/components/responses/NotFound'}
   /v1/rooms/{room}/queue/members/{user}:
@@ -1546,7 +1546,7 @@ paths:
           description: The queue.
           content:
             application/json:
-              schema: {$ref: '#/components/schemas/QueueView'}
+              schema: {$ref: '#/components/schemas/QueueFrame'}
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
@@ -1572,7 +1572,7 @@ paths:
           description: The queue.
           content:
             application/json:
-              schema: {$ref: '#/components/schemas/QueueView'}
+              schema: {$ref: '#/components/schemas/QueueFrame'}
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
@@ -1602,7 +1602,7 @@ paths:
           description: The emptied, closed queue.
           content:
             application/json:
-              schema: {$ref: '#/components/schemas/QueueView'}
+              schema: {$ref: '#/components/schemas/QueueFrame'}
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
@@ -3293,6 +3293,48 @@ components:
           type: array
           items: {$ref: '#/components/schemas/QueueMember'}
         version: {type: integer, description: 'One more on every change, settings and lists: a client keeps the frame with the highest.'}
+    QueueFrameMember:
+      type: object
+      additionalProperties: false
+      required: [user_id, joined_at, seq]
+      properties:
+        user_id: {type: string}
+        joined_at: {$ref: '#/components/schemas/Millis'}
+        seq: {type: integer}
+    QueueFrame:
+      type: object
+      additionalProperties: false
+      description: |
+        What a change answers and pushes to the room as a `queue` frame, bounded whatever the
+        queue's size: counts, the first 20 waiting members, the whole game list, and the change.
+      required: [room_id, streamer_id, version, open, game, waiting_capacity, game_capacity, waiting_count, game_count,
+        waiting, game_queue]
+      properties:
+        room_id: {type: string}
+        streamer_id: {type: string}
+        version: {type: integer, description: One more on every change; keep the frame with the highest.}
+        open: {type: boolean}
+        game: {type: string}
+        waiting_capacity: {type: integer}
+        game_capacity: {type: integer}
+        waiting_count: {type: integer, minimum: 0}
+        game_count: {type: integer, minimum: 0}
+        waiting:
+          type: array
+          maxItems: 20
+          items: {$ref: '#/components/schemas/QueueFrameMember'}
+        game_queue:
+          type: array
+          items: {$ref: '#/components/schemas/QueueFrameMember'}
+        change:
+          type: object
+          additionalProperties: false
+          required: [action, actor]
+          properties:
+            action: {type: string, enum: [joined, left, removed, promoted, cleared]}
+            user_id: {type: string}
+            queue: {type: string, enum: [waiting, game]}
+            actor: {type: string}
 
 """#
 }
