@@ -15,6 +15,7 @@
 #   journal      group commit vs one transaction per durable journal append
 #   ingest       danmaku through limits, filter and durable append vs the append alone
 #   fanout       the room bus alone, in process (no sockets)
+#   queues       the fan-medal queue gate through the runtime vs a raw lua_pcall; queue applies per second
 #
 # Peers: gifts and leaderboard start redis-server themselves on loopback and stop it; ws-fanout
 # starts nginx + nchan (benchmarks/realtime/nchan.sh) and the C writer wsceil itself and stops
@@ -22,7 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(gifts gifts-engine ws-fanout liveops facts-floor leaderboard runtime reload journal ingest fanout)
+all=(gifts gifts-engine ws-fanout liveops facts-floor leaderboard runtime reload journal ingest fanout queues)
 SCRATCH=.build-release
 BENCH=$SCRATCH/release/showrunner-bench
 SERVER=$SCRATCH/release/showrunner
@@ -138,6 +139,7 @@ run() {
     reload) echo "\$ $BENCH reload --files 200 --reloads 10 --callers 4 2>/dev/null"
       "$BENCH" reload --files 200 --reloads 10 --callers 4 2>/dev/null ;;
     journal) show "$BENCH" journal --writers 64 --appends 100 --synchronous full ;;
+    queues) show "$BENCH" queues --checks 200000 --rounds 3 --applies 20000 --concurrency 64 ;;
     ingest) show "$BENCH" ingest ;;
     fanout) show "$BENCH" fanout ;;
   esac
