@@ -197,12 +197,35 @@ struct QueueTests {
         e.folder.remove()
     }
 
-    @Test("1,000 concurrent applies to 3 seats: exactly 3 members, no duplicates, the rest queue_full")
+    @Test("anonymous applies are 401; a gate that fails to run refuses with 403 and lets nobody in")
+    func anonymousAndBrokenGate() async throws {
+        let e = try await EngineHost(scripts: [
+            "activities/probe.lua": ScriptSamples.activity("return 1"),
+            "queues/broken.lua": #"return queue_gate { id = "broken", check = function() error("bug") end }"#,
+        ])
+        _ = try await e.engine.rooms.create(NewRoom(id: "r1", streamerID: "s1", title: "Room", category: "games"))
+        let s = try e.token(.streamer, user: "s1")
+        let v = try e.token(.viewer, user: "v1")
+        try await e.test { client in
+            let body = #"{"open":true,"game":"chess","waiting_capacity":3,"game_capacity":1,"gate":{"template":"broken","params":{}}}"#
+            #expect(try await client.execute(uri: "/v1/rooms/r1/queue", method: .put, headers: bearer(s), body: jsonBody(body)).status == .ok)
+            let anonymous = try await client.execute(uri: "/v1/rooms/r1/queue/apply", method: .post)
+            #expect(anonymous.status == .unauthorized)
+            let broken = try await client.execute(uri: "/v1/rooms/r1/queue/apply", method: .post, headers: bearer(v))
+            #expect(broken.status == .forbidden)
+            let error = try broken.json(ErrorBody.self)
+            #expect(error.error == "gate_refused" && error.message.contains("failed to run (script_error)"))
+            let view = try await client.execute(uri: "/v1/rooms/r1/queue", method: .get, headers: bearer(s)).json(View.self)
+            #expect(view.waiting.isEmpty)
+        }
+    }
+
+    @Test("1,000 concurrent applies to 10 seats: exactly 10 members, no duplicates, the rest queue_full")
     func concurrentApplies() async throws {
         let e = try await host()
         let room = try await e.engine.rooms.room(id: "r1")
         let owner = Principal(userID: "s1", role: .streamer, expiresAt: .distantFuture)
-        _ = try await e.engine.queues.configure(room, by: owner, QueueSettings(open: true, game: "chess", waitingCapacity: 3, gameCapacity: 1))
+        _ = try await e.engine.queues.configure(room, by: owner, QueueSettings(open: true, game: "chess", waitingCapacity: 10, gameCapacity: 1))
         let codes = try await withThrowingTaskGroup(of: String.self) { group in
             for i in 0..<1_000 {
                 group.addTask {
@@ -214,10 +237,11 @@ struct QueueTests {
             }
             return try await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
         }
-        #expect(codes["ok"] == 3)
+        #expect(codes["ok"] == 10)
         #expect(codes.values.reduce(0, +) == 1_000 && Set(codes.keys).isSubset(of: ["ok", "queue_full", "already_queued"]))
         let view = try await e.engine.queues.view(room, streamerView: true)
-        #expect(view.waiting.count == 3 && Set(view.waiting.map(\.userID)).count == 3)
+        #expect(view.waiting.count == 10 && Set(view.waiting.map(\.userID)).count == 10)
+        #expect(try await e.engine.store.read { db in try QueueVerifier.differences(db) }.isEmpty)
         e.folder.remove()
     }
 }
