@@ -51,11 +51,7 @@ public struct LiveSessions: Sendable {
     /// - Throws: `RequestError` 403 `not_room_streamer`, 400 `invalid_game` (starting needs one).
     public func set(_ room: Room, by actor: Principal, on: Bool, game: String?) async throws -> State {
         try Queues.requireManager(room, actor)
-        if on {
-            guard let game, (1...Queues.gameBytesMax).contains(game.utf8.count),
-                game.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
-            else { throw RequestError("invalid_game", .badRequest, "game: 1-\(Queues.gameBytesMax) bytes without control characters") }
-        }
+        if on { try Queues.checkGame(game) }
         let now = clock.nowMillis()
         return try await store.write { db in
             let open = try Self.open(db, roomID: room.id)

@@ -65,9 +65,7 @@ public struct Queues: Sendable {
     ///   `invalid_gate_params`.
     public func configure(_ room: Room, by actor: Principal, _ s: QueueSettings) async throws -> QueueFrame {
         try Self.requireManager(room, actor)
-        guard (1...Self.gameBytesMax).contains(s.game.utf8.count), s.game.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
-            throw RequestError("invalid_game", .badRequest, "game: 1-\(Self.gameBytesMax) bytes without control characters")
-        }
+        try Self.checkGame(s.game)
         guard (1...Self.waitingCapacityMax).contains(s.waitingCapacity) else {
             throw RequestError("invalid_waiting_capacity", .badRequest, "waiting_capacity: 1...\(Self.waitingCapacityMax)")
         }
@@ -258,9 +256,7 @@ public struct Queues: Sendable {
     /// Binds `user`'s account for `game` (one per game; binding again replaces it).
     /// - Throws: `RequestError` 400 `invalid_game`, `invalid_account`.
     public func bindGameAccount(user: String, game: String, account: String) async throws {
-        guard (1...Self.gameBytesMax).contains(game.utf8.count), game.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
-            throw RequestError("invalid_game", .badRequest, "game: 1-\(Self.gameBytesMax) bytes without control characters")
-        }
+        try Self.checkGame(game)
         guard (1...64).contains(account.utf8.count), account.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
             throw RequestError("invalid_account", .badRequest, "account: 1-64 bytes without control characters")
         }
@@ -328,6 +324,14 @@ public struct Queues: Sendable {
     /// One more version: every change of a queue, its lists included.
     static func bump(_ db: Database, _ room: Room, now: Int64) throws {
         try db.execute(sql: "UPDATE queues SET version = version + 1, updated_at = ? WHERE room_id = ?", arguments: [now, room.id])
+    }
+
+    /// A game's name: 1-`gameBytesMax` bytes without control characters.
+    /// - Throws: `RequestError` 400 `invalid_game`.
+    static func checkGame(_ game: String?) throws(RequestError) {
+        guard let game, (1...gameBytesMax).contains(game.utf8.count), game.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+            throw RequestError("invalid_game", .badRequest, "game: 1-\(gameBytesMax) bytes without control characters")
+        }
     }
 
     static func checkReason(_ reason: String?) throws(RequestError) -> String? {

@@ -11,15 +11,9 @@ public final class RawLuaBaseline {
 
     /// Compiles `chunk`, which must return the handler function `function(ctx, event)`.
     public init?(chunk: String) {
-        guard let L = luaL_newstate() else { return nil }
+        guard let (L, fnRef) = Self.state(chunk) else { return nil }
         self.L = L
-        luaL_openlibs(L)
-        let status = chunk.withCString { luaL_loadstring(L, $0) }
-        guard status == sr_lua_ok(), sr_raw_pcall(L, 0, 1) == sr_lua_ok() else {
-            lua_close(L)
-            return nil
-        }
-        fnRef = luaL_ref(L, sr_lua_registryindex())
+        self.fnRef = fnRef
         lua_createtable(L, 0, 1)
         lua_pushcclosure(L, sr_bench_grant, 0)
         lua_setfield(L, -2, "grant")
@@ -27,6 +21,18 @@ public final class RawLuaBaseline {
     }
 
     deinit { lua_close(L) }
+
+    /// A plain state with every library, and a reference to the function `chunk` returns.
+    static func state(_ chunk: String) -> (OpaquePointer, Int32)? {
+        guard let L = luaL_newstate() else { return nil }
+        luaL_openlibs(L)
+        let status = chunk.withCString { luaL_loadstring(L, $0) }
+        guard status == sr_lua_ok(), sr_raw_pcall(L, 0, 1) == sr_lua_ok() else {
+            lua_close(L)
+            return nil
+        }
+        return (L, luaL_ref(L, sr_lua_registryindex()))
+    }
 
     /// Calls the handler `count` times with a 5-field event; returns how many calls succeeded.
     public func run(count: Int) -> Int {
@@ -60,15 +66,9 @@ public final class RawGateBaseline {
 
     /// Compiles `chunk`, which must return `function(ctx, viewer, params)`.
     public init?(chunk: String) {
-        guard let L = luaL_newstate() else { return nil }
+        guard let (L, fnRef) = RawLuaBaseline.state(chunk) else { return nil }
         self.L = L
-        luaL_openlibs(L)
-        let status = chunk.withCString { luaL_loadstring(L, $0) }
-        guard status == sr_lua_ok(), sr_raw_pcall(L, 0, 1) == sr_lua_ok() else {
-            lua_close(L)
-            return nil
-        }
-        fnRef = luaL_ref(L, sr_lua_registryindex())
+        self.fnRef = fnRef
         lua_createtable(L, 0, 2)
         lua_pushcclosure(L, sr_bench_fan_medal, 0)
         lua_setfield(L, -2, "fan_medal")
