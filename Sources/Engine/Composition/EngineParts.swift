@@ -34,6 +34,7 @@ public struct EngineParts: Sendable {
     public let queues: Queues
     public let liveSessions: LiveSessions
     public let recommendations: Recommendations
+    public let notifications: Notifications
     public let clock: any WallClock
     public let logger: Logger
 
@@ -59,7 +60,7 @@ public struct EngineParts: Sendable {
         case .all:
             consumers = [
                 GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar), RoomEventsConsumer(bus: bus),
-                ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks),
+                ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks), NotificationsConsumer(users: users),
             ]
         case .liveOps: consumers = [ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks)]
         case .giftSteps: consumers = [GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar)]
@@ -84,6 +85,7 @@ public struct EngineParts: Sendable {
             fanMedals: FanMedals(store: store, calendar: o.calendar, clock: clock, onChange: { privileges.invalidateShown(user: $0) }),
             queueGates: gates, queues: Queues(store: store, gates: gates, privileges: privileges, bus: bus, clock: clock),
             liveSessions: LiveSessions(store: store, clock: clock), recommendations: Recommendations(store: store, gates: gates, clock: clock),
+            notifications: Notifications(store: store),
             clock: clock, logger: logger)
     }
 

@@ -70,3 +70,20 @@ extension Migrations {
         ) WITHOUT ROWID;
         """
 }
+
+extension Migrations {
+    /// Notifications: what `ctx.notify` asked for, per user, with read marks.
+    static let v9Notifications = """
+        CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            journal_offset INTEGER NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            read_at INTEGER
+        );
+        CREATE INDEX notifications_user ON notifications(user_id, id);
+        CREATE INDEX notifications_unread ON notifications(user_id) WHERE read_at IS NULL;
+        """
+}

@@ -23,6 +23,7 @@ public enum Migrations {
         ("v7_room_numbers", v7RoomNumbers),
         ("v7_partners", v7Partners),
         ("v8_play_together", v8PlayTogether),
+        ("v9_notifications", v9Notifications),
     ]
 
     /// A migrator that applies `all`.

@@ -1645,6 +1645,76 @@ paths:
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/notifications:
+    get:
+      operationId: notifications
+      tags: [session]
+      summary: The caller's notifications (what scripts' `ctx.notify` asked for), newest first, with the unread count.
+      description: 'Errors: 400 `invalid_query` (limit outside 1-100 or not an integer), `invalid_cursor`.'
+      parameters:
+        - name: cursor
+          in: query
+          description: The `next_cursor` of an earlier page.
+          schema: {type: string}
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 100, default: 20}
+      responses:
+        '200':
+          description: A page.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [notifications, unread]
+                properties:
+                  notifications:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [id, text, origin, created_at, read]
+                      properties:
+                        id: {type: integer}
+                        text: {type: string}
+                        origin: {type: string}
+                        created_at: {$ref: '#/components/schemas/Millis'}
+                        read: {type: boolean}
+                  next_cursor: {type: string}
+                  unread: {type: integer, minimum: 0}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/notifications/read:
+    post:
+      operationId: readNotifications
+      tags: [session]
+      summary: Mark the caller's notifications read up to an id.
+      description: 'Errors: 400 `invalid_up_to` (below 1) and the body errors.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [up_to]
+              properties:
+                up_to: {type: integer, minimum: 1}
+      responses:
+        '200':
+          description: How many stay unread.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [unread]
+                properties:
+                  unread: {type: integer, minimum: 0}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
   /v1/queues/recommended:
     get:
       operationId: recommendedQueues
