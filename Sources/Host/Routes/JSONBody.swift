@@ -1,5 +1,7 @@
+import Engine
 import Foundation
 import Hummingbird
+import HummingbirdCore
 
 /// JSON responses with snake_case keys for engine values whose Swift names are camelCase.
 enum JSONBody {
@@ -23,5 +25,16 @@ enum JSONBody {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: jsonText)))
+    }
+}
+
+extension FlatDictionary<Substring, Substring> {
+    /// The `limit` query parameter as an integer (`default` when absent); the route checks its
+    /// range.
+    /// - Throws: `RequestError` 400 `invalid_query` when it is not an integer.
+    func limit(default value: Int) throws(RequestError) -> Int {
+        guard let text = get("limit") else { return value }
+        guard let n = Int(text) else { throw RequestError("invalid_query", .badRequest, "limit must be an integer") }
+        return n
     }
 }

@@ -51,11 +51,7 @@ struct LiveOpsRoutes: RouteArea {
             let id = try context.parameters.require("id")
             let board = try context.parameters.require("board")
             let q = request.uri.queryParameters
-            var limit = 10
-            if let text = q.get("limit") {
-                guard let n = Int(text) else { throw RequestError("invalid_query", .badRequest, "limit must be an integer") }
-                limit = n
-            }
+            let limit = try q.limit(default: 10)
             let period = q.get("period").flatMap { $0.isEmpty ? nil : $0 }
             let around = q.get("around").flatMap { $0.isEmpty ? nil : $0 }
             let page = try activities.page(id, board: board, period: period, limit: limit, around: around, now: clock.nowMillis())

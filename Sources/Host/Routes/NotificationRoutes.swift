@@ -21,11 +21,7 @@ struct NotificationRoutes: RouteArea {
         routes.authenticated.get("notifications") { request, context in
             let me = try context.requirePrincipal()
             let q = request.uri.queryParameters
-            var limit = 20
-            if let text = q.get("limit") {
-                guard let n = Int(text) else { throw RequestError("invalid_query", .badRequest, "limit must be an integer") }
-                limit = n
-            }
+            let limit = try q.limit(default: 20)
             let cursor = q.get("cursor").flatMap { $0.isEmpty ? nil : String($0) }
             return try JSONBody.response(try await notifications.page(user: me.userID, cursor: cursor, limit: limit))
         }

@@ -63,11 +63,7 @@ struct PrivilegeRoutes: RouteArea {
         }
         routes.authenticated.get("users/me/medals") { request, context in
             let me = try context.requirePrincipal()
-            var limit = 50
-            if let text = request.uri.queryParameters.get("limit") {
-                guard let n = Int(text) else { throw RequestError("invalid_query", .badRequest, "limit must be an integer") }
-                limit = n
-            }
+            let limit = try request.uri.queryParameters.limit(default: 50)
             return try JSONBody.response(Medals(medals: try await medals.medals(viewer: me.userID, limit: limit)))
         }
         routes.authenticated.put("users/me/medal") { request, context in

@@ -62,11 +62,7 @@ struct QueueRoutes: RouteArea {
         routes.authenticated.get("queues/recommended") { request, context in
             let me = try context.requirePrincipal()
             let q = request.uri.queryParameters
-            var limit = 20
-            if let text = q.get("limit") {
-                guard let n = Int(text) else { throw RequestError("invalid_query", .badRequest, "limit must be an integer") }
-                limit = n
-            }
+            let limit = try q.limit(default: 20)
             var passing = false
             if let text = q.get("passing") {
                 guard text == "true" || text == "false" else { throw RequestError("invalid_query", .badRequest, "passing must be true or false") }

@@ -19,11 +19,7 @@ struct WalletRoutes: RouteArea {
         routes.authenticated.get("wallet/transfers") { request, context in
             let me = try context.requirePrincipal()
             let q = request.uri.queryParameters
-            var limit = 50
-            if let text = q.get("limit") {
-                guard let n = Int(text) else { throw RequestError("invalid_query", .badRequest, "limit must be an integer") }
-                limit = n
-            }
+            let limit = try q.limit(default: 50)
             return try JSONBody.response(try await ledger.transfers(user: me.userID, cursor: q.get("cursor"), limit: limit))
         }
     }
