@@ -298,3 +298,32 @@ struct RecommendationTests {
         }
     }
 }
+
+@Suite("Live viewers")
+struct LiveViewerTests {
+    @Test("each live room's concurrent viewers are sampled from the realtime connections")
+    func sampled() async throws {
+        let rt = try await RealtimeHost()
+        let sessions = LiveSessions(store: rt.store)
+        let room = try await RoomDirectory(store: rt.store).room(id: "r1")
+        _ = try await sessions.set(room, by: Principal(userID: "s1", role: .streamer, expiresAt: .distantFuture), on: true, game: "chess")
+        let refresh = PlayTogetherRefresh(
+            sessions: sessions, recommendations: Recommendations(store: rt.store, gates: QueueGates(
+                scripts: ScriptRuntime(directory: "/nonexistent", api: .standard, limits: ScriptLimits(), logger: .quiet()),
+                ledger: Ledger(store: rt.store), calendar: OperationsCalendar())),
+            presence: rt.presence, logger: .quiet())
+        let a = Inbox()
+        let b = Inbox()
+        _ = try await rt.live { client in
+            try await client.session("/v1/rooms/r1/ws?token=\(try rt.token("alice"))", inbox: a) { _ in
+                try await client.session("/v1/rooms/r1/ws?token=\(try rt.token("bob"))", inbox: b) { _ in
+                    #expect(rt.presence.count(room: "r1") == 2 && rt.presence.count(room: "r2") == 0)
+                    try await refresh.once()
+                }
+            }
+        }
+        #expect(rt.presence.count(room: "r1") == 0)
+        let samples = try await rt.store.read { db in try Int64.fetchAll(db, sql: "SELECT viewers FROM live_samples") }
+        #expect(samples == [2])
+    }
+}

@@ -21,6 +21,8 @@ struct RealtimeHost {
     let numbers: RoomNumbers
     /// Events for one user's sockets, attached to the hub.
     let users = UserBus()
+    /// Connections per room, as the hub counts them.
+    let presence = RoomPresence()
 
     init(
         limits: RealtimeLimits = .init(), danmaku: DanmakuLimits = .init(), history: RoomBusConfiguration = .init(),
@@ -39,7 +41,7 @@ struct RealtimeHost {
         realtime = try await Realtime.make(
             store: store, resolver: .idsAndNumbers(rooms, numbers), signer: base.signer, now: { testNow }, metrics: base.services.metricsFactory,
             bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku, privileges: shows, connections: connections,
-            users: users)
+            users: users, presence: presence)
         host = try TestHost(areas: [realtime.routes], httpServer: realtime.httpServer)
     }
 

@@ -23,6 +23,8 @@ public struct EngineParts: Sendable {
     public let bus: RoomBus
     /// Events for one user's sockets (the realtime host attaches to it).
     public let users: UserBus
+    /// Connections per room, counted by the realtime host once it attaches.
+    public let presence: RoomPresence
     /// The signed partner API: partners, orders, statements, messages.
     public let partners: PartnerAPI
     public let consumers: ConsumerRunner
@@ -78,7 +80,7 @@ public struct EngineParts: Sendable {
             giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts, clock: clock),
             giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock),
             topUps: TopUps(store: store, ledger: ledger, secret: o.paymentSecret, clock: clock),
-            follows: Follows(store: store, clock: clock), bus: bus, users: users,
+            follows: Follows(store: store, clock: clock), bus: bus, users: users, presence: RoomPresence(),
             partners: PartnerAPI(store: store, ledger: ledger, rooms: rooms, bus: bus, users: users, calendar: o.calendar, clock: clock),
             consumers: runner,
             activities: activities, tasks: tasks, privileges: privileges,
@@ -115,7 +117,7 @@ public struct EngineParts: Sendable {
         ]
         list.append(PendingExpiry(ledger: ledger, interval: pendingExpiryInterval, logger: logger))
         list.append(PrivilegeExpiry(privileges: privileges, interval: pendingExpiryInterval, logger: logger))
-        list.append(PlayTogetherRefresh(sessions: liveSessions, recommendations: recommendations, bus: bus, logger: logger))
+        list.append(PlayTogetherRefresh(sessions: liveSessions, recommendations: recommendations, presence: presence, logger: logger))
         if watchScripts { list.append(ScriptWatcher(runtime: scripts)) }
         return list
     }

@@ -151,26 +151,29 @@ public final class Recommendations: Sendable {
     }
 }
 
-/// Every `interval`: samples each live room's concurrent viewers (its subscribers on the bus)
-/// into its session, then rebuilds the recommendations.
+/// Every `interval`: samples each live room's concurrent viewers (the realtime connections
+/// `presence` counts) into its session, then rebuilds the recommendations.
 public struct PlayTogetherRefresh: Service {
     let sessions: LiveSessions
     let recommendations: Recommendations
-    let bus: RoomBus
+    let presence: RoomPresence
     let interval: Duration
     let logger: Logger
 
-    public init(sessions: LiveSessions, recommendations: Recommendations, bus: RoomBus, interval: Duration = .seconds(60), logger: Logger) {
+    public init(
+        sessions: LiveSessions, recommendations: Recommendations, presence: RoomPresence, interval: Duration = .seconds(60), logger: Logger
+    ) {
         self.sessions = sessions
         self.recommendations = recommendations
-        self.bus = bus
+        self.presence = presence
         self.interval = interval
         self.logger = logger
     }
 
     /// One round: sample, then refresh.
     public func once() async throws {
-        try await sessions.sample { room in Int64(bus.subscriberCount(room: room)) }
+        let presence = self.presence
+        try await sessions.sample { room in Int64(presence.count(room: room)) }
         try await recommendations.refresh()
     }
 

@@ -37,7 +37,7 @@ struct Realtime: Sendable {
         metrics: any MetricsFactory, bus: RoomBus = RoomBus(), limits: RealtimeLimits = .init(),
         danmakuLimits: DanmakuLimits = .init(), clock: any WallClock = SystemWallClock(),
         privileges: any EntryPrivilegeProvider = NoEntryPrivileges(), scripts: ScriptRuntime? = nil,
-        connections: ConnectionLimits = .init(), users: UserBus? = nil
+        connections: ConnectionLimits = .init(), users: UserBus? = nil, presence: RoomPresence? = nil
     ) async throws -> Realtime {
         let filter = try await KeywordFilter.load(from: store)
         let mutes = try await Mutes(store: store, now: clock.nowMillis())
@@ -46,6 +46,7 @@ struct Realtime: Sendable {
             rules: scripts.map { ModerationRules(scripts: $0) }, shows: privileges)
         let hub = RealtimeHub(bus: bus, limits: limits, metrics: metrics)
         users?.attach(hub)
+        presence?.attach { [hub] room in hub.online(room: room) }
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
         let session = RealtimeSession(hub: hub, danmaku: danmaku, privileges: privileges, store: store, clock: clock)
         let refused = Counter(label: "showrunner.http.connections_refused", factory: metrics)
