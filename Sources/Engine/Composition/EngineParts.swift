@@ -37,6 +37,7 @@ public struct EngineParts: Sendable {
     public let liveSessions: LiveSessions
     public let recommendations: Recommendations
     public let notifications: Notifications
+    public let goods: GoodsCatalog
     public let clock: any WallClock
     public let logger: Logger
 
@@ -87,7 +88,7 @@ public struct EngineParts: Sendable {
             fanMedals: FanMedals(store: store, calendar: o.calendar, clock: clock, onChange: { privileges.invalidateShown(user: $0) }),
             queueGates: gates, queues: Queues(store: store, gates: gates, privileges: privileges, bus: bus, clock: clock),
             liveSessions: LiveSessions(store: store, clock: clock), recommendations: Recommendations(store: store, gates: gates, clock: clock),
-            notifications: Notifications(store: store),
+            notifications: Notifications(store: store), goods: GoodsCatalog(store: store, clock: clock),
             clock: clock, logger: logger)
     }
 

@@ -87,3 +87,34 @@ extension Migrations {
         CREATE INDEX notifications_unread ON notifications(user_id) WHERE read_at IS NULL;
         """
 }
+
+extension Migrations {
+    /// Streamers' goods (help me play) with their review state, and the review word list.
+    static let v10Goods = """
+        CREATE TABLE goods (
+            id INTEGER PRIMARY KEY,
+            streamer_id TEXT NOT NULL,
+            body TEXT NOT NULL,
+            for_viewer TEXT,
+            offer_expires_at INTEGER,
+            state TEXT NOT NULL CHECK (state IN ('in_review', 'listed', 'rejected', 'delisted')),
+            score INTEGER NOT NULL,
+            matched TEXT NOT NULL,
+            reason TEXT,
+            version INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX goods_streamer ON goods(streamer_id, state, id);
+        CREATE INDEX goods_state ON goods(state, id);
+        CREATE INDEX goods_offers ON goods(for_viewer, state) WHERE for_viewer IS NOT NULL;
+        CREATE TABLE goods_review (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            words TEXT NOT NULL,
+            reject_threshold INTEGER NOT NULL,
+            review_threshold INTEGER NOT NULL,
+            updated_by TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        """
+}

@@ -24,6 +24,7 @@ public enum Migrations {
         ("v7_partners", v7Partners),
         ("v8_play_together", v8PlayTogether),
         ("v9_notifications", v9Notifications),
+        ("v10_goods", v10Goods),
     ]
 
     /// A migrator that applies `all`.

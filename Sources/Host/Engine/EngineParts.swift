@@ -33,7 +33,7 @@ extension EngineParts {
             RoomNumberRoutes(numbers: numbers, resolver: resolver),
             PrivilegeRoutes(privileges: privileges, medals: fanMedals),
             QueueRoutes(gates: queueGates, queues: queues, live: liveSessions, resolver: resolver, recommendations: recommendations),
-            NotificationRoutes(notifications: notifications, clock: clock),
+            NotificationRoutes(notifications: notifications, clock: clock), GoodsRoutes(goods: goods),
             PartnerRoutes(partners: partners), AdminPartnerRoutes(partners: partners.registry),
         ]
     }

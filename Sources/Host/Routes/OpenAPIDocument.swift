@@ -61,6 +61,7 @@ tags:
   - name: live ops
   - name: privileges
   - name: queues
+  - name: orders
   - name: partners
 paths:
   /healthz:
@@ -1644,6 +1645,234 @@ paths:
                   account: {type: string}
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/streamers/me/goods:
+    get:
+      operationId: myGoods
+      tags: [orders]
+      summary: The caller's goods in every state (streamers and staff).
+      description: 'Errors: 403 `not_a_streamer`.'
+      responses:
+        '200':
+          description: The goods, newest first.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GoodsList'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+    post:
+      operationId: createGoods
+      tags: [orders]
+      summary: Create a good; the review lists it, holds it for an operator, or refuses it.
+      description: |
+        The text (title, game, region, details) is scored against the operators' weighted word
+        list: at or above the reject threshold it is refused with the matched terms and nothing is
+        stored; at or above the review threshold it waits (`in_review`); below it is listed. A
+        private offer names `for_viewer` and ends at `offer_expires_at`.
+        Errors: 400 `invalid_title`, `invalid_game`, `invalid_region`, `invalid_details`,
+        `invalid_price_tickets` (1-1000000), `invalid_stock`, `invalid_for_viewer`,
+        `invalid_offer_expires_at` and the body errors; 403 `not_a_streamer`; 409 `too_many_goods`
+        (200 not delisted); 422 `goods_rejected`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/GoodsEdit'}
+      responses:
+        '201':
+          description: The good.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Goods'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/streamers/me/goods/{id}:
+    put:
+      operationId: updateGoods
+      tags: [orders]
+      summary: Replace one of the caller's goods; it is reviewed again (a delisted or rejected good can come back).
+      description: 'Errors: as creating, and 400 `invalid_id`; 404 `goods_not_found` (also another streamer''s).'
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: A goods id (a positive integer; other text is 400 `invalid_id`).
+          schema: {type: string}
+          example: '1'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/GoodsEdit'}
+      responses:
+        '200':
+          description: The good.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Goods'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+    delete:
+      operationId: delistGoods
+      tags: [orders]
+      summary: Take one of the caller's goods off the list.
+      description: 'Errors: 400 `invalid_id`; 403 `not_a_streamer`; 404 `goods_not_found`.'
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: A goods id (a positive integer; other text is 400 `invalid_id`).
+          schema: {type: string}
+          example: '1'
+      responses:
+        '200':
+          description: The delisted good.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Goods'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/streamers/{id}/goods:
+    get:
+      operationId: streamerGoods
+      tags: [orders]
+      summary: A streamer's listed public goods.
+      description: 'Errors: 400 `invalid_streamer_id`.'
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {$ref: '#/components/schemas/UserID'}
+          example: streamer-ava
+      responses:
+        '200':
+          description: The goods, newest first.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GoodsList'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/users/me/offers:
+    get:
+      operationId: myOffers
+      tags: [orders]
+      summary: Private goods offered to the caller, listed and not yet ended.
+      responses:
+        '200':
+          description: The offers.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GoodsList'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/admin/goods/review:
+    get:
+      operationId: goodsReviewQueue
+      tags: [orders]
+      summary: Goods waiting for an operator, oldest first (operator, admin).
+      description: 'Errors: 400 `invalid_query` (limit outside 1-200).'
+      parameters:
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 200, default: 50}
+      responses:
+        '200':
+          description: The goods.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GoodsList'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/goods/{id}/review:
+    post:
+      operationId: decideGoods
+      tags: [orders]
+      summary: Approve (list) or reject a good waiting for review, with a reason (operator, admin).
+      description: 'Errors: 400 `invalid_id`, `invalid_reason` and the body errors; 404 `goods_not_found`; 409 `not_in_review`.'
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: A goods id (a positive integer; other text is 400 `invalid_id`).
+          schema: {type: string}
+          example: '1'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [approve, reason]
+              properties:
+                approve: {type: boolean}
+                reason: {type: string, minLength: 1, maxLength: 200}
+      responses:
+        '200':
+          description: The good.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Goods'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/goods/words:
+    get:
+      operationId: goodsWords
+      tags: [orders]
+      summary: The goods review's word list and thresholds (operator, admin).
+      responses:
+        '200':
+          description: The settings.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GoodsReviewSettings'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+    put:
+      operationId: putGoodsWords
+      tags: [orders]
+      summary: Replace the review's word list and thresholds, then patrol every listed good (operator, admin).
+      description: |
+        Every listed good is scored again; those at or above the reject threshold are delisted
+        and their streamer gets a notification. Errors: 400 `invalid_words` (at most 10000 terms,
+        each once, weights 1-1000), `invalid_thresholds` (1-1000000, review below reject) and
+        the body errors.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/GoodsReviewSettings'}
+      responses:
+        '200':
+          description: What the patrol did.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [rescored, delisted]
+                properties:
+                  rescored: {type: integer, minimum: 0}
+                  delisted:
+                    type: array
+                    items: {type: integer}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
         '413': {$ref: '#/components/responses/PayloadTooLarge'}
   /v1/notifications:
     get:
@@ -3405,6 +3634,63 @@ components:
             user_id: {type: string}
             queue: {type: string, enum: [waiting, game]}
             actor: {type: string}
+    GoodsEdit:
+      type: object
+      additionalProperties: false
+      required: [title, game, region, price_tickets, details]
+      properties:
+        title: {type: string, minLength: 1, maxLength: 100}
+        game: {type: string, minLength: 1, maxLength: 40}
+        region: {type: string, minLength: 1, maxLength: 40}
+        price_tickets: {type: integer, minimum: 1, maximum: 1000000}
+        details: {type: string, maxLength: 2000}
+        stock: {type: integer, minimum: 0, maximum: 1000000}
+        for_viewer: {$ref: '#/components/schemas/UserID'}
+        offer_expires_at: {$ref: '#/components/schemas/Millis'}
+      examples:
+        - {title: Rank boost, game: chess, region: eu, price_tickets: 30, details: Two games together}
+    Goods:
+      type: object
+      additionalProperties: false
+      required: [id, streamer_id, goods, state, score, matched, version, created_at, updated_at]
+      properties:
+        id: {type: integer}
+        streamer_id: {type: string}
+        goods: {$ref: '#/components/schemas/GoodsEdit'}
+        state: {type: string, enum: [in_review, listed, rejected, delisted]}
+        score: {type: integer}
+        matched:
+          type: array
+          items: {type: string}
+        reason: {type: string}
+        version: {type: integer}
+        created_at: {$ref: '#/components/schemas/Millis'}
+        updated_at: {$ref: '#/components/schemas/Millis'}
+    GoodsList:
+      type: object
+      additionalProperties: false
+      required: [goods]
+      properties:
+        goods:
+          type: array
+          items: {$ref: '#/components/schemas/Goods'}
+    GoodsReviewSettings:
+      type: object
+      additionalProperties: false
+      required: [words, reject_threshold, review_threshold]
+      properties:
+        words:
+          type: array
+          maxItems: 10000
+          items:
+            type: object
+            additionalProperties: false
+            required: [word, weight]
+            properties:
+              word: {type: string, minLength: 1, maxLength: 32}
+              weight: {type: integer, minimum: 1, maximum: 1000}
+        reject_threshold: {type: integer, minimum: 1, maximum: 1000000}
+        review_threshold: {type: integer, minimum: 1, maximum: 1000000}
 
 """#
 }
