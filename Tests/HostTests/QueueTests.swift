@@ -220,6 +220,22 @@ struct QueueTests {
         }
     }
 
+    @Test("a frame lists the first 20 waiting members whatever the queue's size, with the counts")
+    func frameBound() async throws {
+        let e = try await host()
+        let room = try await e.engine.rooms.room(id: "r1")
+        let owner = Principal(userID: "s1", role: .streamer, expiresAt: .distantFuture)
+        _ = try await e.engine.queues.configure(room, by: owner, QueueSettings(open: true, game: "chess", waitingCapacity: 30, gameCapacity: 1))
+        var frame: QueueFrame?
+        for i in 1...Int(QueueFrame.waitingShown) + 1 { frame = try await e.engine.queues.apply(room, viewer: "v\(i)") }
+        #expect(frame?.waitingCount == QueueFrame.waitingShown + 1)
+        #expect(frame?.waiting.count == Int(QueueFrame.waitingShown))
+        #expect(frame?.waiting.first?.userID == "v1" && frame?.waiting.last?.userID == "v\(QueueFrame.waitingShown)")
+        let view = try await e.engine.queues.view(room, streamerView: false)
+        #expect(view.waiting.count == Int(QueueFrame.waitingShown) + 1, "the full list is GET's")
+        e.folder.remove()
+    }
+
     @Test("1,000 concurrent applies to 10 seats: exactly 10 members, no duplicates, the rest queue_full")
     func concurrentApplies() async throws {
         let e = try await host()

@@ -7,6 +7,7 @@ struct GiftPlan: Sendable {
     let room: Room
     let generation: ScriptGeneration?
     let ledger: Ledger
+    let calendar: OperationsCalendar
     let now: Int64
 
     /// What the checks found, for `write`.
@@ -79,7 +80,7 @@ struct GiftPlan: Sendable {
         for step in GiftSteps.ordered(generation, handler: "validate", giftID: gift.id) {
             let event = event(gift, price: price)
             let ctx = CallContext(script: step.address, nowMillis: now, seed: UInt64(bitPattern: now),
-                reads: BatchReads(db: db, accounts: accounts), config: step.data.fields["config"]?.table ?? LuaTable())
+                reads: BatchReads(db: db, accounts: accounts, calendar: calendar), config: step.data.fields["config"]?.table ?? LuaTable())
             let out = try generation.withTransactionVM { vm in try vm.call(step.address, "validate", args: [event], context: ctx, results: 2) }
             switch out[0] {
             case .nil, .boolean(true): continue
@@ -109,7 +110,7 @@ struct GiftPlan: Sendable {
 struct BatchReads: StoreScriptReads {
     let db: Database
     let accounts: AccountOverlay
-    var calendar = OperationsCalendar()
+    let calendar: OperationsCalendar
     func balance(user: String, asset: String) throws -> Int64 { try accounts.entry(db, .user(user, asset)).balance }
     func follows(viewer: String, streamer: String) throws -> Bool { try Follows.isFollowing(db, viewer: viewer, streamer: streamer) }
 }
@@ -118,7 +119,7 @@ struct BatchReads: StoreScriptReads {
 struct LedgerReads: StoreScriptReads {
     let db: Database
     let ledger: Ledger
-    var calendar = OperationsCalendar()
+    let calendar: OperationsCalendar
     func balance(user: String, asset: String) throws -> Int64 { try ledger.balance(db, .user(user, asset)) }
     func follows(viewer: String, streamer: String) throws -> Bool { try Follows.isFollowing(db, viewer: viewer, streamer: streamer) }
 }

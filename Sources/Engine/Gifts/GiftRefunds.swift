@@ -17,12 +17,18 @@ public struct GiftRefunds: Sendable {
     let ledger: Ledger
     let scripts: ScriptRuntime
     let clock: any WallClock
+    let calendar: OperationsCalendar
 
-    public init(store: Store, ledger: Ledger, scripts: ScriptRuntime, clock: any WallClock = SystemWallClock()) {
+    /// - Parameters: calendar: the operations day the `on_refund` steps' reads use.
+    public init(
+        store: Store, ledger: Ledger, scripts: ScriptRuntime, clock: any WallClock = SystemWallClock(),
+        calendar: OperationsCalendar = OperationsCalendar()
+    ) {
         self.store = store
         self.ledger = ledger
         self.scripts = scripts
         self.clock = clock
+        self.calendar = calendar
     }
 
     /// Refunds the gift recorded at journal `offset`.
@@ -44,7 +50,7 @@ public struct GiftRefunds: Sendable {
             var manual: [Transfer] = []
             var stepReversals: [Transfer] = []
             for grant in try ledger.transfers(db, idPrefix: "gift:\(offset):") where grant.code == "grant" {
-                guard Self.stepAgrees(grant, receipt, generation, db, ledger, now) else { manual.append(grant); continue }
+                guard Self.stepAgrees(grant, receipt, generation, LedgerReads(db: db, ledger: ledger, calendar: calendar), now) else { manual.append(grant); continue }
                 do {
                     try db.inSavepoint {
                         stepReversals += try ledger.apply(db, operations: [.reverse(id: "refund:\(offset):\(grant.id)", transferID: grant.id, reason: reason)], now: now)
@@ -68,12 +74,12 @@ public struct GiftRefunds: Sendable {
     }
 
     /// Whether the step that made `grant` declares `on_refund` and does not return `false`.
-    static func stepAgrees(_ grant: Transfer, _ receipt: GiftReceipt, _ generation: ScriptGeneration?, _ db: Database, _ ledger: Ledger, _ now: Int64) -> Bool {
+    static func stepAgrees(_ grant: Transfer, _ receipt: GiftReceipt, _ generation: ScriptGeneration?, _ reads: LedgerReads, _ now: Int64) -> Bool {
         let parts = grant.id.split(separator: ":")
         guard parts.count >= 4, let generation else { return false }
         let address = ScriptAddress(.giftStep, String(parts[2]))
         guard generation.declaration(address)?.handlers.contains("on_refund") == true else { return false }
-        let ctx = CallContext(script: address, nowMillis: now, seed: 0, reads: LedgerReads(db: db, ledger: ledger))
+        let ctx = CallContext(script: address, nowMillis: now, seed: 0, reads: reads)
         guard case .user(let userID) = grant.credit.owner else { return false }
         let args: [LuaValue] = [receipt.luaValue, .table(LuaTable(fields: [
             "user_id": .string(userID), "asset": .string(grant.asset), "amount": .integer(grant.amount),

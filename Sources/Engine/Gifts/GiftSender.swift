@@ -17,14 +17,20 @@ public struct GiftSender: Sendable {
     let rooms: RoomDirectory
     let scripts: ScriptRuntime
     let clock: any WallClock
+    let calendar: OperationsCalendar
 
-    /// - Parameters: the store, ledger, rooms and scripts of the engine; clock: send times.
-    public init(store: Store, ledger: Ledger, rooms: RoomDirectory, scripts: ScriptRuntime, clock: any WallClock = SystemWallClock()) {
+    /// - Parameters: the store, ledger, rooms and scripts of the engine; clock: send times;
+    ///   calendar: the operations day the `validate` steps' reads use.
+    public init(
+        store: Store, ledger: Ledger, rooms: RoomDirectory, scripts: ScriptRuntime, clock: any WallClock = SystemWallClock(),
+        calendar: OperationsCalendar = OperationsCalendar()
+    ) {
         self.store = store
         self.ledger = ledger
         self.rooms = rooms
         self.scripts = scripts
         self.clock = clock
+        self.calendar = calendar
     }
 
     /// Sends a gift. The same key with the same body returns the first receipt (or the first
@@ -38,7 +44,7 @@ public struct GiftSender: Sendable {
         guard r.count >= 1 else { throw GiftError.invalidCount(r.count, max: GiftRules.countMaxLimit) }
         let room = try await rooms.room(id: r.roomID)
         guard room.streamerID != r.senderID else { throw GiftError.giftToSelf }
-        let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, now: clock.nowMillis())
+        let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, calendar: calendar, now: clock.nowMillis())
         let outcome: Result<GiftReceipt, RecordedFailure> = try await store.writeBatched { db, batch in
             if let prior = try GiftSends.prior(db, r) { return prior }
             let checked: GiftPlan.Checked

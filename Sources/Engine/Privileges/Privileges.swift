@@ -29,6 +29,8 @@ public final class Privileges: Sendable {
     public static let heldDaysMax: Int64 = 3_660
     /// How long a resolved `shown` stays cached (it never outlives the earliest expiry it saw).
     public static let shownCacheMillis: Int64 = 2_000
+    /// Entries the shown cache holds before it starts over.
+    public static let shownCacheEntriesMax = 100_000
 
     let store: Store
     let ledger: Ledger
@@ -311,7 +313,7 @@ public final class Privileges: Sendable {
             return EntryPrivileges()
         }
         shownCache.withLock { c in
-            if c.count >= 100_000 { c.removeAll(keepingCapacity: true) }
+            if c.count >= Self.shownCacheEntriesMax { c.removeAll(keepingCapacity: true) }
             c[key] = (value, min(until, now + Self.shownCacheMillis))
         }
         return value
