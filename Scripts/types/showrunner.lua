@@ -84,7 +84,8 @@
 ---@field states table<string, OrderState>
 ---@field transitions table<string, OrderTransition>
 ---@field timeouts? table<string, OrderTimeout>
----@field on_transition? fun(ctx: Ctx, ...: any): any
+---@field fee_bp? integer the platform's share of a posted order, in basis points, rounded down (default 0)
+---@field on_transition? fun(ctx: Ctx, ...: any): any on_transition(ctx, order, change): runs in the change's transaction
 
 ---@class OrderState
 ---@field code integer internal code
@@ -217,6 +218,10 @@ function Ctx.broadcast(room, event) end
 ---@param type string
 ---@param payload table
 function Ctx.emit(type, payload) end
+
+---In an order machine's on_transition: sends an `order` frame about this order to its streamer's rooms.
+---@param text string?
+function Ctx.show_order(text) end
 
 ---Logs a line with the script's name.
 ---@param ... any

@@ -28,6 +28,8 @@ public struct EngineOptions: Sendable {
     /// How long a released vanity room number waits before any room may get it again, in
     /// milliseconds on `clock` (30 days by default; 0...`RoomNumbers.coolDownMillisMax`).
     public var roomNumberCoolDownMillis = RoomNumbers.coolDownMillisDefault
+    /// The `order_machine` script new "help me play" orders run on.
+    public var orderMachineID = "help-me-play"
     /// Whether script generations are archived in the store (for rollback across restarts).
     public var archivesGenerations = true
     public var consumers = Consumers.all

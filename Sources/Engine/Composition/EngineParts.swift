@@ -38,6 +38,8 @@ public struct EngineParts: Sendable {
     public let recommendations: Recommendations
     public let notifications: Notifications
     public let goods: GoodsCatalog
+    /// "Help me play" orders, run by the `order_machine` script `EngineOptions.orderMachineID`.
+    public let orders: Orders
     public let clock: any WallClock
     public let logger: Logger
 
@@ -89,6 +91,7 @@ public struct EngineParts: Sendable {
             queueGates: gates, queues: Queues(store: store, gates: gates, privileges: privileges, bus: bus, clock: clock),
             liveSessions: LiveSessions(store: store, clock: clock), recommendations: Recommendations(store: store, gates: gates, clock: clock),
             notifications: Notifications(store: store), goods: GoodsCatalog(store: store, clock: clock),
+            orders: Orders(store: store, ledger: ledger, scripts: scripts, calendar: o.calendar, clock: clock, machineID: o.orderMachineID, logger: logger),
             clock: clock, logger: logger)
     }
 
@@ -118,6 +121,7 @@ public struct EngineParts: Sendable {
         ]
         list.append(PendingExpiry(ledger: ledger, interval: pendingExpiryInterval, logger: logger))
         list.append(PrivilegeExpiry(privileges: privileges, interval: pendingExpiryInterval, logger: logger))
+        list.append(OrderSweeper(orders: orders, interval: pendingExpiryInterval, logger: logger))
         list.append(PlayTogetherRefresh(sessions: liveSessions, recommendations: recommendations, presence: presence, logger: logger))
         if watchScripts { list.append(ScriptWatcher(runtime: scripts)) }
         return list

@@ -25,10 +25,11 @@ public struct EffectApplier: Sendable {
     /// is built only when an effect needs it: a handler that only advances progress never does).
     /// - Throws: `LedgerError` (unknown asset, overflow), `ScriptFailure` for an effect this
     ///   context cannot apply; the caller's transaction then rolls back whole.
-    /// `progress` receives `ctx.progress` requests (tasks); without it they are an error.
+    /// `progress` receives `ctx.progress` requests (tasks) and `orderFrame` `ctx.show_order`
+    /// requests (order machines); without them they are an error.
     public func apply(
         _ ctx: CallContext, origin makeOrigin: @autoclosure () -> String, in db: Database, at now: Int64,
-        progress: ((String, Int64) throws -> Void)? = nil
+        progress: ((String, Int64) throws -> Void)? = nil, orderFrame: ((String?) throws -> Void)? = nil
     ) throws {
         guard !ctx.effects.isEmpty else { return }
         var built: String?
@@ -59,6 +60,11 @@ public struct EffectApplier: Sendable {
                     continue
                 }
                 throw ScriptFailure(.badResult, path: "Scripts", detail: "ctx.progress is only for tasks (\(ctx.script))")
+            case .orderFrame(let text):
+                guard let orderFrame else {
+                    throw ScriptFailure(.badResult, path: "Scripts", detail: "ctx.show_order is only for order machines (\(ctx.script))")
+                }
+                try orderFrame(text)
             }
         }
     }

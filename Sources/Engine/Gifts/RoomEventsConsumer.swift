@@ -2,12 +2,13 @@ import Foundation
 import GRDB
 
 /// Delivers journaled room events to the room bus: every durable gift (as a `gift` event) and
-/// every `ctx.broadcast` from a script (an outbox entry, as a `notice`). Publishing happens
+/// every `ctx.broadcast` from a script (an outbox entry, as a `notice`), and every `order` frame an
+/// order machine asked for (`ctx.show_order`). Publishing happens
 /// inside the consumer's transaction, so a crash between publish and commit republishes: the
 /// bus sees each event at least once, never zero times.
 public struct RoomEventsConsumer: JournalConsumer {
     public let name = "room-events"
-    public let types: Set<String>? = [GiftSender.giftType, EffectApplier.roomEventType]
+    public let types: Set<String>? = [GiftSender.giftType, EffectApplier.roomEventType, Orders.frameType]
     let bus: RoomBus
 
     /// - Parameter bus: where rooms' subscribers listen.
@@ -22,6 +23,12 @@ public struct RoomEventsConsumer: JournalConsumer {
         case GiftSender.giftType:
             let receipt = try entry.giftReceipt()
             _ = bus.publish(room: receipt.roomID, event: try RoomEvent(.gift, json: Array(entry.payload.utf8)))
+        case Orders.frameType:
+            struct Outbox: Decodable {
+                let room: String
+            }
+            let outbox = try entry.decodePayload(as: Outbox.self)
+            _ = bus.publish(room: outbox.room, event: try RoomEvent(.order, json: Array(entry.payload.utf8)))
         default:
             struct Outbox: Decodable {
                 let room: String

@@ -14,4 +14,7 @@ public enum SystemAccount: String, Sendable, Hashable, CaseIterable, Codable {
     case giftClearing = "gift_clearing"
     /// The source of `revenue`: its balance is minus all revenue ever issued.
     case revenueIssuance = "revenue_issuance"
+    /// Tickets paid for "help me play" orders once posted (the ticket side of the revenue they
+    /// became; the platform's fee moves on to `platform_fees`).
+    case orderClearing = "order_clearing"
 }

@@ -76,6 +76,8 @@ public enum ScriptEffect: Sendable, Hashable {
     case emit(type: String, payload: LuaValue)
     /// Intimacy points toward `viewer`'s fan medal of `streamer`, under `rule`'s daily cap and levels.
     case fanPoints(viewer: String, streamer: String, points: Int64, rule: FanMedals.Rule)
+    /// An `order` frame about the changing order to its streamer's rooms, with an optional text.
+    case orderFrame(text: String?)
 }
 
 /// Host state a script may read through `ctx`. Domains implement it over the store.

@@ -48,18 +48,36 @@ extension DeclarationSchemas {
     private static func orderMachineCheck(_ d: LuaTable) -> String? {
         let states = d.fields["states"]?.table?.fields ?? [:]
         let transitions = d.fields["transitions"]?.table?.fields ?? [:]
-        guard let initial = d.fields["initial"]?.string, states[initial] != nil else {
+        guard let initial = d.fields["initial"]?.string, let start = states[initial] else {
             return "initial: not one of the states"
+        }
+        if start["final"] == .boolean(true) { return "initial: a final state cannot start an order" }
+        for (name, s) in states.sorted(by: { $0.key < $1.key }) {
+            let isFinal = s["final"] == .boolean(true)
+            if isFinal, s["settle"].string == nil { return "states.\(name).settle: a final state says post or void" }
+            if !isFinal, s["settle"].string != nil { return "states.\(name).settle: only a final state settles" }
         }
         for (name, t) in transitions.sorted(by: { $0.key < $1.key }) {
             guard let to = t["to"].string, states[to] != nil else { return "transitions.\(name).to: unknown state" }
-            for from in t["from"].table?.array ?? [] where states[from.string ?? ""] == nil {
-                return "transitions.\(name).from: unknown state '\(from.string ?? "")'"
+            let from = t["from"].table?.array ?? []
+            if from.isEmpty { return "transitions.\(name).from: at least one state" }
+            for f in from {
+                guard let state = states[f.string ?? ""] else { return "transitions.\(name).from: unknown state '\(f.string ?? "")'" }
+                if state["final"] == .boolean(true) { return "transitions.\(name).from: '\(f.string ?? "")' is final; final states absorb" }
             }
+            if (t["by"].table?.array ?? []).isEmpty { return "transitions.\(name).by: at least one actor" }
         }
-        for (state, t) in d.fields["timeouts"]?.table?.fields ?? [:] {
-            guard states[state] != nil else { return "timeouts.\(state): unknown state" }
-            guard let fire = t["fire"].string, transitions[fire] != nil else { return "timeouts.\(state).fire: unknown transition" }
+        for (state, t) in (d.fields["timeouts"]?.table?.fields ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let s = states[state] else { return "timeouts.\(state): unknown state" }
+            if s["final"] == .boolean(true) { return "timeouts.\(state): a final state has no timeout" }
+            guard let fire = t["fire"].string, let transition = transitions[fire] else { return "timeouts.\(state).fire: unknown transition" }
+            if !(transition["from"].table?.array ?? []).contains(.string(state)) {
+                return "timeouts.\(state).fire: '\(fire)' does not leave '\(state)'"
+            }
+            if !(transition["by"].table?.array ?? []).contains(.string("system")) {
+                return "timeouts.\(state).fire: '\(fire)' must allow the actor 'system' (timeouts fire as system)"
+            }
+            if let after = t["after"].string.flatMap(Durations.seconds), after > 366 * 86_400 { return "timeouts.\(state).after: at most 366d" }
         }
         return nil
     }

@@ -107,7 +107,9 @@ public enum DeclarationSchemas {
         .init("states", .map(.record(orderState), maxCount: 64), required: true),
         .init("transitions", .map(.record(orderTransition), maxCount: 128), required: true),
         .init("timeouts", .map(.record(orderTimeout), maxCount: 64)),
-        .init("on_transition", .function),
+        .init("fee_bp", .integer(min: 0, max: 10_000),
+            "the platform's share of a posted order, in basis points, rounded down (default 0)"),
+        .init("on_transition", .function, "on_transition(ctx, order, change): runs in the change's transaction"),
     ])
 
     static let moderationRule = RecordSpec("ModerationRuleDeclaration", common + [

@@ -58,6 +58,14 @@ extension HostAPI {
             let payload = try call.table(2)
             try requireContext(call).add(.emit(type: type, payload: .table(payload)))
         },
+        HostFunction(
+            "show_order", scope: .ctx, parameters: [.init("text", "string?")],
+            summary: "In an order machine's on_transition: sends an `order` frame about this order to its streamer's rooms."
+        ) { call in
+            let t = try call.optionalString(1)
+            if let t, t.utf8.count > effectTextMax { throw call.argumentError(1, "longer than \(effectTextMax) bytes") }
+            try requireContext(call).add(.orderFrame(text: t))
+        },
         HostFunction("log", scope: .ctx, parameters: [.init("...", "any")], summary: "Logs a line with the script's name.") { call in
             var parts: [String] = []
             for i in 0..<call.count { parts.append(try call.value(i + 1).logText) }

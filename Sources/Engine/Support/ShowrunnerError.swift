@@ -14,10 +14,13 @@ public protocol ShowrunnerError: Error, Sendable, CustomStringConvertible {
     var kind: ErrorKind { get }
     /// A sentence for people.
     var message: String { get }
+    /// Extra fields for the error body (e.g. an order's current `state` on a conflict); nil for none.
+    var details: [String: String]? { get }
 }
 
 extension ShowrunnerError {
     public var description: String { "\(code): \(message)" }
+    public var details: [String: String]? { nil }
 }
 
 /// A plain error for request validation, used where no domain error type fits better.

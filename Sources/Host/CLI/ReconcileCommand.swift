@@ -4,8 +4,9 @@ import Foundation
 import Logging
 
 /// `showrunner reconcile [--db FILE] [--repair]`: checks every money invariant, that gifts and
-/// transfers match, and that journal consumers are caught up; prints a report and exits 1 on a
-/// violation. `--repair` first lets the consumers apply every missing effect (each exactly once).
+/// transfers match, that every ticket an order held is posted, voided or still held, and that
+/// journal consumers are caught up; prints a report and exits 1 on a violation. `--repair` first
+/// lets the consumers apply every missing effect (each exactly once).
 struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reconcile", abstract: "Check the ledger, gifts and consumers.")
 
@@ -26,13 +27,16 @@ struct ReconcileCommand: AsyncParsableCommand {
             print("repair: consumers drained (\(report))")
         }
         let (ledger, gifts) = try await engine.ledger.reconcile()
+        let orders = try await engine.orders.reconcile()
         let lag = try await engine.consumers.lag().filter { $0.value > 0 }
         print("ledger: \(ledger.transfers) transfers, \(ledger.accounts) accounts, \(ledger.violations.count) violations")
         for v in ledger.violations { print("  \(v)") }
         print("gifts: \(gifts.count) violations")
         for g in gifts { print("  \(g)") }
+        print("orders: \(orders.orders) orders, \(orders.held) tickets held = \(orders.posted) posted + \(orders.voided) voided + \(orders.open) still held, \(orders.violations.count) violations")
+        for o in orders.violations { print("  \(o)") }
         print("consumers: " + (lag.isEmpty ? "caught up" : lag.sorted { $0.key < $1.key }.map { "\($0.key) behind by \($0.value)" }.joined(separator: ", ")))
-        if !ledger.isClean || !gifts.isEmpty || !lag.isEmpty { throw ExitCode(1) }
+        if !ledger.isClean || !gifts.isEmpty || !orders.isClean || !lag.isEmpty { throw ExitCode(1) }
         print("ok")
     }
 }

@@ -10,12 +10,15 @@ struct ErrorResponse: Sendable {
     let code: String
     /// Text for people (`message` in the body).
     let message: String
+    /// Extra fields beside `error` and `message` (never replacing them).
+    var details: [String: String] = [:]
 
     /// Classifies any error; unknown ones become a bare 500 `internal_error`.
     init(_ error: any Error) {
         switch error {
         case let error as any ShowrunnerError:
             self.init(status: Self.status(for: error.kind), code: error.code, message: error.message)
+            details = error.details ?? [:]
         case let error as any HTTPResponseError:
             let text = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             self.init(status: error.status, code: Self.code(for: error.status), message: text)
@@ -35,17 +38,18 @@ struct ErrorResponse: Sendable {
 
     /// The JSON response, with `WWW-Authenticate` on 401 as RFC 6750 asks.
     func response() -> Response {
-        struct Body: Encodable {
-            let error: String
-            let message: String
-        }
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized {
             headers[.wwwAuthenticate] = "Bearer"
         }
-        // Two strings always encode; a failure here would be a broken Foundation.
-        let data = (try? JSONEncoder().encode(Body(error: code, message: message))) ?? Data()
+        // Strings always encode; a failure here would be a broken Foundation.
+        var body = details
+        body["error"] = code
+        body["message"] = message
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(body)) ?? Data()
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
