@@ -478,4 +478,25 @@ struct OrderTests {
             try await b.expectReconciled()
         }
     }
+
+    @Test("a draft is neither reviewed, listed nor orderable until an edit submits it")
+    func drafts() async throws {
+        let b = try await OrderBed()
+        try await b.e.test { client in
+            let body = #"{"title":"Coaching","game":"chess","region":"eu","price_tickets":40,"details":"one hour"}"#
+            struct G: Decodable { let id: Int64; let state: String }
+            let draft = try await client.execute(uri: "/v1/streamers/me/goods?draft=true", method: .post, headers: bearer(try b.s), body: jsonBody(body))
+            #expect(draft.status == .created)
+            let g = try draft.json(G.self)
+            #expect(g.state == "draft")
+            struct L: Decodable { let goods: [G] }
+            #expect(try await client.execute(uri: "/v1/streamers/s1/goods", method: .get, headers: bearer(try b.v1)).json(L.self).goods.isEmpty)
+            let refused = try await b.order(client, goods: g.id)
+            #expect(refused.status == .notFound)
+            #expect(try await client.execute(uri: "/v1/streamers/me/goods?draft=maybe", method: .post, headers: bearer(try b.s), body: jsonBody(body)).status == .badRequest)
+            let submitted = try await client.execute(uri: "/v1/streamers/me/goods/\(g.id)", method: .put, headers: bearer(try b.s), body: jsonBody(body)).json(G.self)
+            #expect(submitted.state == "listed")
+            #expect(try await b.order(client, goods: g.id).status == .created)
+        }
+    }
 }

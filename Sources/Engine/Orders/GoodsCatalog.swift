@@ -119,9 +119,10 @@ public final class GoodsCatalog: Sendable {
 
     // MARK: Streamers
 
-    /// Creates a good: listed, in review, or refused by the review.
+    /// Creates a good: listed, in review, or refused by the review; or, as a `draft`, kept
+    /// unreviewed and unlisted until an edit without `draft` submits it.
     /// - Throws: `RequestError` 400 (fields), 409 `too_many_goods`, 422 `goods_rejected`.
-    public func create(streamer: String, _ edit: GoodsEdit) async throws -> Goods {
+    public func create(streamer: String, _ edit: GoodsEdit, draft: Bool = false) async throws -> Goods {
         let now = clock.nowMillis()
         try edit.validate(streamer: streamer, now: now)
         return try await store.write { db in
@@ -129,7 +130,7 @@ public final class GoodsCatalog: Sendable {
             guard open < Self.perStreamerMax else {
                 throw RequestError("too_many_goods", .conflict, "a streamer has at most \(Self.perStreamerMax) goods that are not delisted")
             }
-            let (state, score, matched) = try self.judge(db, edit)
+            let (state, score, matched) = draft ? (.draft, 0, []) : try self.judge(db, edit)
             try db.execute(
                 sql: """
                     INSERT INTO goods (streamer_id, body, for_viewer, offer_expires_at, state, score, matched, version, created_at, updated_at)
@@ -140,14 +141,15 @@ public final class GoodsCatalog: Sendable {
         }
     }
 
-    /// Replaces a good of `streamer`'s and reviews it again (a delisted or rejected good comes back).
+    /// Replaces a good of `streamer`'s and reviews it again (a delisted or rejected good comes
+    /// back); with `draft`, keeps it (or takes it back) as an unreviewed, unlisted draft.
     /// - Throws: `RequestError` 404 `goods_not_found` (also another streamer's), 400, 422 `goods_rejected`.
-    public func update(streamer: String, id: Int64, _ edit: GoodsEdit) async throws -> Goods {
+    public func update(streamer: String, id: Int64, _ edit: GoodsEdit, draft: Bool = false) async throws -> Goods {
         let now = clock.nowMillis()
         try edit.validate(streamer: streamer, now: now)
         return try await store.write { db in
             guard let g = try Self.one(db, id: id), g.streamerID == streamer else { throw Self.notFound(id) }
-            let (state, score, matched) = try self.judge(db, edit)
+            let (state, score, matched) = draft ? (.draft, 0, []) : try self.judge(db, edit)
             try db.execute(
                 sql: """
                     UPDATE goods SET body = ?, for_viewer = ?, offer_expires_at = ?, state = ?, score = ?, matched = ?, reason = NULL,

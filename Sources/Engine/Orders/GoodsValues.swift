@@ -77,8 +77,10 @@ public struct GoodsEdit: Sendable, Codable, Equatable {
 
 /// A good as stored: the streamer's edit, its review state and score.
 public struct Goods: Sendable, Codable, Equatable {
-    /// Review states: waiting for an operator, listed, refused by an operator, taken off.
+    /// Review states: a draft (not reviewed, not listed), waiting for an operator, listed,
+    /// refused by an operator, taken off.
     public enum State: String, Sendable, Codable {
+        case draft
         case inReview = "in_review"
         case listed, rejected, delisted
     }

@@ -31,11 +31,20 @@ struct GoodsRoutes: RouteArea {
         return id
     }
 
+    /// `?draft=true` keeps a good as an unreviewed draft; `false` or absent submits it.
+    static func draft(_ request: Request) throws -> Bool {
+        switch request.uri.queryParameters.get("draft") {
+        case nil, "false": false
+        case "true": true
+        default: throw RequestError("invalid_query", .badRequest, "draft: true or false")
+        }
+    }
+
     func addRoutes(to routes: AppRoutes) {
         routes.authenticated.post("streamers/me/goods") { request, context in
             let me = try Self.seller(context)
             let body = try await request.decodeStrict(as: GoodsEdit.self, context: context)
-            return try JSONBody.response(try await goods.create(streamer: me, body), status: .created)
+            return try JSONBody.response(try await goods.create(streamer: me, body, draft: try Self.draft(request)), status: .created)
         }
         routes.authenticated.get("streamers/me/goods") { _, context in
             try JSONBody.response(GoodsList(goods: try await goods.mine(streamer: try Self.seller(context))))
@@ -44,7 +53,7 @@ struct GoodsRoutes: RouteArea {
             let me = try Self.seller(context)
             let id = try Self.id(context)
             let body = try await request.decodeStrict(as: GoodsEdit.self, context: context)
-            return try JSONBody.response(try await goods.update(streamer: me, id: id, body))
+            return try JSONBody.response(try await goods.update(streamer: me, id: id, body, draft: try Self.draft(request)))
         }
         routes.authenticated.delete("streamers/me/goods/:id") { _, context in
             let me = try Self.seller(context)

@@ -1668,11 +1668,14 @@ paths:
         The text (title, game, region, details) is scored against the operators' weighted word
         list: at or above the reject threshold it is refused with the matched terms and nothing is
         stored; at or above the review threshold it waits (`in_review`); below it is listed. A
-        private offer names `for_viewer` and ends at `offer_expires_at`.
-        Errors: 400 `invalid_title`, `invalid_game`, `invalid_region`, `invalid_details`,
+        private offer names `for_viewer` and ends at `offer_expires_at`. With `?draft=true` the
+        good is kept as an unreviewed, unlisted `draft` until an edit without it submits it.
+        Errors: 400 `invalid_query` (`draft` not true or false), `invalid_title`, `invalid_game`, `invalid_region`, `invalid_details`,
         `invalid_price_tickets` (1-1000000), `invalid_stock`, `invalid_for_viewer`,
         `invalid_offer_expires_at` and the body errors; 403 `not_a_streamer`; 409 `too_many_goods`
         (200 not delisted); 422 `goods_rejected`.
+      parameters:
+        - {$ref: '#/components/parameters/GoodsDraft'}
       requestBody:
         required: true
         content:
@@ -1694,9 +1697,10 @@ paths:
     put:
       operationId: updateGoods
       tags: [orders]
-      summary: Replace one of the caller's goods; it is reviewed again (a delisted or rejected good can come back).
+      summary: Replace one of the caller's goods; it is reviewed again (a delisted or rejected good can come back), or kept as a draft.
       description: 'Errors: as creating, and 400 `invalid_id`; 404 `goods_not_found` (also another streamer''s).'
       parameters:
+        - {$ref: '#/components/parameters/GoodsDraft'}
         - name: id
           in: path
           required: true
@@ -1874,6 +1878,184 @@ paths:
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
         '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/orders:
+    post:
+      operationId: createOrder
+      tags: [orders]
+      summary: Order a good; its price is held in tickets and the order starts in the machine's initial state.
+      description: |
+        In one transaction: the good is checked (listed, public or a private offer to the caller
+        that has not ended, in stock: the last unit goes to exactly one buyer), the price is held
+        with a pending transfer from the caller's tickets, the order starts in the initial state of
+        the `order_machine` script (`Scripts/orders/`), `order_changed` is journaled and the
+        machine's `on_transition` runs. The same `idempotency_key` and body answer the first
+        result byte for byte. Errors: 400 `invalid_goods_id`, `invalid_idempotency_key` (1-100
+        printable ASCII characters) and the body errors; 404 `goods_not_found` (unknown, not
+        listed, another viewer's private offer, an ended offer); 409 `cannot_order_own_goods`,
+        `out_of_stock`, `idempotency_conflict`; 422 `insufficient_funds` (tickets); 503
+        `orders_unavailable` (no order machine loaded). Nothing is held or written on an error.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewOrder'}
+      responses:
+        '201':
+          description: The order and its first change.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/OrderActionResult'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+        '503': {$ref: '#/components/responses/Unavailable'}
+    get:
+      operationId: myOrders
+      tags: [orders]
+      summary: The caller's orders as viewer (default) or as streamer, oldest first.
+      description: |
+        Due timeouts among the listed orders fire before they are answered. Errors: 400
+        `invalid_query` (`as`, `state`, `limit` 1-200), `invalid_cursor`.
+      parameters:
+        - {name: as, in: query, schema: {type: string, enum: [viewer, streamer]}}
+        - {name: state, in: query, description: A state of the machine., schema: {type: string}}
+        - {$ref: '#/components/parameters/OrderCursor'}
+        - {$ref: '#/components/parameters/OrderLimit'}
+      responses:
+        '200':
+          description: A page of orders.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/OrderPage'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+  /v1/orders/machine:
+    get:
+      operationId: orderMachine
+      tags: [orders]
+      summary: The order machine new orders start on (states, transitions with their actors, timeouts, fee).
+      description: 'Errors: 503 `orders_unavailable`.'
+      responses:
+        '200':
+          description: The machine.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/OrderMachine'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '503': {$ref: '#/components/responses/Unavailable'}
+  /v1/orders/{id}:
+    get:
+      operationId: getOrder
+      tags: [orders]
+      summary: One order, for its viewer, its streamer or staff; a due timeout fires first.
+      description: 'Errors: 400 `invalid_id`; 404 `order_not_found` (also someone else''s).'
+      parameters:
+        - {$ref: '#/components/parameters/OrderID'}
+      responses:
+        '200':
+          description: The order.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Order'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/orders/{id}/actions/{action}:
+    post:
+      operationId: orderAction
+      tags: [orders]
+      summary: Run one of the machine's transitions; the one path for every action.
+      description: |
+        The caller acts as the order's `viewer`, its `streamer`, or (staff) `operator`; anyone
+        else gets 404. In one transaction: any due timeout fires first (as `system`), then the
+        state changes only if it still is one of the transition's expected-from states
+        (compare-and-set), a final state posts the held tickets (less the machine's `fee_bp`,
+        the rest issued to the streamer as revenue) or voids them, `order_changed` is journaled
+        and `on_transition` runs (its notifications and `order` frames). The same
+        `idempotency_key` from the same caller answers the first result. Errors: 400
+        `invalid_id`, `invalid_idempotency_key`, `invalid_reason`, `invalid_to` and the body
+        errors; 403 `actor_not_allowed`; 404 `order_not_found`, `unknown_action`; 409
+        `order_state_conflict` (with the current `state` and `version`), `idempotency_conflict`;
+        422 `insufficient_funds` (a post whose hold lapsed).
+      parameters:
+        - {$ref: '#/components/parameters/OrderID'}
+        - {name: action, in: path, required: true, description: A transition of the order's machine., schema: {type: string}, example: accept}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/OrderActionRequest'}
+      responses:
+        '200':
+          description: The order after the change, and the change.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/OrderActionResult'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/orders:
+    get:
+      operationId: adminOrders
+      tags: [orders]
+      summary: Orders by state, streamer, viewer and age, oldest first (operator, admin).
+      description: |
+        `min_age_seconds` keeps orders created at least that long ago. Errors: 400
+        `invalid_query` (`state`, `min_age_seconds` 0-315360000, `limit` 1-200),
+        `invalid_viewer_id`, `invalid_streamer_id`, `invalid_cursor`.
+      parameters:
+        - {name: state, in: query, schema: {type: string}}
+        - {name: viewer_id, in: query, schema: {type: string}}
+        - {name: streamer_id, in: query, schema: {type: string}}
+        - {name: min_age_seconds, in: query, schema: {type: integer, minimum: 0, maximum: 315360000}}
+        - {$ref: '#/components/parameters/OrderCursor'}
+        - {$ref: '#/components/parameters/OrderLimit'}
+      responses:
+        '200':
+          description: A page of orders.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/OrderPage'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/orders/{id}/force:
+    post:
+      operationId: forceOrder
+      tags: [orders]
+      summary: Move an order to any state of its machine with a reason (operator, admin).
+      description: |
+        From whatever non-final state the order is in; money moves as the target state says; the
+        change is journaled with who (`actor_id`) and why (`reason`, `forced: true`). Errors: 400
+        `invalid_id`, `invalid_to`, `invalid_reason` (required), `invalid_idempotency_key`; 404
+        `order_not_found`, `unknown_state`; 409 `order_final`, `idempotency_conflict`.
+      parameters:
+        - {$ref: '#/components/parameters/OrderID'}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/OrderActionRequest'}
+      responses:
+        '200':
+          description: The order after the change, and the change.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/OrderActionResult'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
   /v1/notifications:
     get:
       operationId: notifications
@@ -2287,6 +2469,28 @@ components:
         `showrunner token issue --user ID --role viewer|streamer|operator|admin|partner`. The
         `token` query parameter is accepted as well (the header wins).
   parameters:
+    GoodsDraft:
+      name: draft
+      in: query
+      description: '`true` keeps the good as an unreviewed, unlisted draft; `false` or absent submits it to the review.'
+      schema: {type: string, enum: ['true', 'false']}
+    OrderID:
+      name: id
+      in: path
+      required: true
+      description: An order id (a positive integer; other text is 400 `invalid_id`).
+      schema: {type: string}
+      example: '1'
+    OrderCursor:
+      name: cursor
+      in: query
+      description: The `next_cursor` of the page before.
+      schema: {type: string}
+    OrderLimit:
+      name: limit
+      in: query
+      description: Orders per page, 1-200 (50 by default).
+      schema: {type: integer, minimum: 1, maximum: 200}
     Room:
       name: room
       in: path
@@ -2412,6 +2616,11 @@ components:
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
+    Unavailable:
+      description: The service cannot answer now (e.g. `orders_unavailable`); try again later.
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
     ScriptsInvalid:
       description: The scripts were refused (`scripts_invalid`) and the old generation keeps serving.
       content:
@@ -2430,6 +2639,12 @@ components:
         message:
           type: string
           description: A sentence for people.
+        state:
+          type: string
+          description: On 409 `order_state_conflict`, the order's current state.
+        version:
+          type: string
+          description: On 409 `order_state_conflict`, the order's current version.
     ScriptsInvalid:
       type: object
       additionalProperties: false
@@ -3649,6 +3864,130 @@ components:
         offer_expires_at: {$ref: '#/components/schemas/Millis'}
       examples:
         - {title: Rank boost, game: chess, region: eu, price_tickets: 30, details: Two games together}
+    NewOrder:
+      type: object
+      additionalProperties: false
+      required: [goods_id, idempotency_key]
+      properties:
+        goods_id: {type: integer, minimum: 1}
+        idempotency_key: {type: string, minLength: 1, maxLength: 100, pattern: '^[!-~]+$'}
+    OrderActionRequest:
+      type: object
+      additionalProperties: false
+      required: [idempotency_key]
+      properties:
+        idempotency_key: {type: string, minLength: 1, maxLength: 100, pattern: '^[!-~]+$'}
+        reason: {type: string, minLength: 1, maxLength: 200, description: 'Why (required for a forced transition).'}
+        to: {type: string, description: 'The target state: for a forced transition only.'}
+    Order:
+      type: object
+      additionalProperties: false
+      required: [id, goods_id, title, viewer_id, streamer_id, price_tickets, machine, generation, state, code, external, final,
+        version, hold_id, hold_expires_at, created_at, updated_at, entered_at]
+      properties:
+        id: {type: integer}
+        goods_id: {type: integer}
+        title: {type: string}
+        viewer_id: {type: string}
+        streamer_id: {type: string}
+        price_tickets: {type: integer, minimum: 1}
+        machine: {type: string, description: The order_machine script's id.}
+        generation: {type: string, description: The script generation the order runs on (kept for its whole life).}
+        state: {type: string}
+        code: {type: integer, description: The state's internal code.}
+        external: {type: string, description: The state's external code.}
+        viewer_text: {type: string}
+        streamer_text: {type: string}
+        final: {type: boolean}
+        settled: {type: string, enum: [post, void]}
+        version: {type: integer, description: One more per change.}
+        hold_id: {type: string, description: The pending transfer holding the price.}
+        hold_expires_at: {$ref: '#/components/schemas/Millis'}
+        due_at: {$ref: '#/components/schemas/Millis'}
+        due_action: {type: string, description: The transition the state's timeout fires, as system.}
+        created_at: {$ref: '#/components/schemas/Millis'}
+        updated_at: {$ref: '#/components/schemas/Millis'}
+        entered_at: {$ref: '#/components/schemas/Millis'}
+    OrderChange:
+      type: object
+      additionalProperties: false
+      required: [order_id, action, actor, actor_id, to, to_code, to_external, final, forced, version, at]
+      properties:
+        order_id: {type: integer}
+        action: {type: string, description: '`create`, a transition''s name, or `force`.'}
+        actor: {type: string, enum: [viewer, streamer, operator, system]}
+        actor_id: {type: string}
+        from: {type: string}
+        to: {type: string}
+        from_code: {type: integer}
+        to_code: {type: integer}
+        to_external: {type: string}
+        final: {type: boolean}
+        settle: {type: string, enum: [post, void]}
+        revenue: {type: integer, description: Tickets issued to the streamer as revenue, on a post.}
+        fee: {type: integer, description: The platform's fee, on a post.}
+        forced: {type: boolean}
+        reason: {type: string}
+        version: {type: integer}
+        at: {$ref: '#/components/schemas/Millis'}
+        hook_error: {type: string, description: 'Why on_transition failed: the change stands, its effects do not.'}
+    OrderActionResult:
+      type: object
+      additionalProperties: false
+      required: [order, change]
+      properties:
+        order: {$ref: '#/components/schemas/Order'}
+        change: {$ref: '#/components/schemas/OrderChange'}
+    OrderPage:
+      type: object
+      additionalProperties: false
+      required: [orders]
+      properties:
+        orders:
+          type: array
+          items: {$ref: '#/components/schemas/Order'}
+        next_cursor: {type: string}
+    OrderMachine:
+      type: object
+      additionalProperties: false
+      required: [id, generation, initial, fee_bp, states, transitions, timeouts]
+      properties:
+        id: {type: string}
+        generation: {type: string}
+        initial: {type: string}
+        fee_bp: {type: integer, minimum: 0, maximum: 10000}
+        states:
+          type: object
+          additionalProperties:
+            type: object
+            additionalProperties: false
+            required: [code, external, final]
+            properties:
+              code: {type: integer}
+              external: {type: string}
+              viewer: {type: string}
+              streamer: {type: string}
+              final: {type: boolean}
+              settle: {type: string, enum: [post, void]}
+        transitions:
+          type: object
+          additionalProperties:
+            type: object
+            additionalProperties: false
+            required: [from, to, by]
+            properties:
+              from: {type: array, items: {type: string}}
+              to: {type: string}
+              by: {type: array, items: {type: string, enum: [viewer, streamer, operator, system]}}
+        timeouts:
+          type: object
+          additionalProperties:
+            type: object
+            additionalProperties: false
+            required: [after_ms, fire]
+            properties:
+              after_ms: {type: integer}
+              fire: {type: string}
     Goods:
       type: object
       additionalProperties: false
@@ -3657,7 +3996,7 @@ components:
         id: {type: integer}
         streamer_id: {type: string}
         goods: {$ref: '#/components/schemas/GoodsEdit'}
-        state: {type: string, enum: [in_review, listed, rejected, delisted]}
+        state: {type: string, enum: [draft, in_review, listed, rejected, delisted]}
         score: {type: integer}
         matched:
           type: array

@@ -36,7 +36,7 @@ struct DeclarationTests {
             "orders/hmp.lua": """
                 return order_machine { id = "help-me-play", initial = "paid",
                   states = { paid = { code = 10, external = "pending" }, done = { code = 40, external = "done", final = true, settle = "post" } },
-                  transitions = { finish = { from = { "paid" }, to = "done", by = { "streamer" } } },
+                  transitions = { finish = { from = { "paid" }, to = "done", by = { "streamer", "system" } } },
                   timeouts = { paid = { after = "24h", fire = "finish" } } }
                 """,
             "gifts/combo.lua": "return gift_step { id = 'combo', order = 10, after_commit = function(ctx, gift) end }",
@@ -86,6 +86,40 @@ struct DeclarationTests {
         #expect(found.contains { $0.hasPrefix("Scripts/activities/f.lua:1: boom") })
         #expect(found.contains { $0.contains("stages: goals must increase") })
         #expect(found.contains { $0.contains("initial: not one of the states") })
+    }
+
+    @Test(
+        "an order machine's references, settlements and timeouts are checked at load",
+        arguments: [
+            ("initial = 'done'", "initial: a final state cannot start an order"),
+            ("states = { paid = { code = 1, external = 'p' }, done = { code = 2, external = 'd', final = true } }",
+                "states.done.settle: a final state says post or void"),
+            ("states = { paid = { code = 1, external = 'p', settle = 'post' }, done = { code = 2, external = 'd', final = true, settle = 'void' } }",
+                "states.paid.settle: only a final state settles"),
+            ("transitions = { go = { from = { 'done' }, to = 'paid', by = { 'viewer' } } }", "transitions.go.from: 'done' is final; final states absorb"),
+            ("transitions = { go = { from = { 'paid' }, to = 'nowhere', by = { 'viewer' } } }", "transitions.go.to: unknown state"),
+            ("transitions = { go = { from = { }, to = 'done', by = { 'viewer' } } }", "transitions.go.from: at least one state"),
+            ("transitions = { go = { from = { 'paid' }, to = 'done', by = { } } }", "transitions.go.by: at least one actor"),
+            ("timeouts = { paid = { after = '1h', fire = 'go' } }", "timeouts.paid.fire: 'go' must allow the actor 'system'"),
+            ("timeouts = { done = { after = '1h', fire = 'go' } }", "timeouts.done: a final state has no timeout"),
+            ("timeouts = { paid = { after = '367d', fire = 'sys' } }", "timeouts.paid.after: at most 366d"),
+            ("timeouts = { paid = { after = '1h', fire = 'back' } }", "timeouts.paid.fire: 'back' does not leave 'paid'"),
+            ("fee_bp = 10001", "order_machine.fee_bp"),
+        ])
+    func orderMachineChecks(_ change: String, _ message: String) {
+        var fields = [
+            "initial": "initial = 'paid'",
+            "states": "states = { paid = { code = 1, external = 'p' }, mid = { code = 3, external = 'm' }, done = { code = 2, external = 'd', final = true, settle = 'post' } }",
+            "transitions": """
+                transitions = { go = { from = { 'paid' }, to = 'done', by = { 'viewer' } }, sys = { from = { 'paid' }, to = 'done', by = { 'system' } },
+                  back = { from = { 'mid' }, to = 'paid', by = { 'system' } } }
+                """,
+        ]
+        let key = String(change.prefix { $0 != " " })
+        fields[key] = change
+        let body = fields.sorted { $0.key < $1.key }.map(\.value).joined(separator: ", ")
+        let found = problems(["orders/o.lua": "return order_machine { id = 'o', \(body) }"])
+        #expect(found.count == 1 && found[0].contains(message), "\(found)")
     }
 
     @Test("scripts check reports problems with the folder as given")
