@@ -34,6 +34,8 @@ struct DemoSeedCommand: AsyncParsableCommand {
         let v = try token("viewer-1", .viewer)
         print("  curl -s -H 'Authorization: Bearer \(v)' localhost:\(port)/v1/wallet")
         print("  curl -s -H 'Authorization: Bearer \(v)' -d '{\"gift_id\":\"rose\",\"count\":3,\"idempotency_key\":\"k1\"}' localhost:\(port)/v1/rooms/lobby/gifts")
+        print("  curl -s -H 'Authorization: Bearer \(v)' localhost:\(port)/v1/streamers/streamer-ava/goods")
+        print("  curl -s -H 'Authorization: Bearer \(v)' -d '{\"goods_id\":1,\"idempotency_key\":\"o1\"}' localhost:\(port)/v1/orders")
     }
 }
 
@@ -97,6 +99,14 @@ enum DemoData {
             _ = try await ledger.transfer([TransferRequest(
                 id: "demo-coins:\(user)", debit: .system(.promotions, "coins"), credit: .user(user, "coins"),
                 asset: "coins", amount: 10_000, code: "demo", memo: "demo coins")])
+            _ = try await ledger.transfer([TransferRequest(
+                id: "demo-tickets:\(user)", debit: .system(.promotions, "tickets"), credit: .user(user, "tickets"),
+                asset: "tickets", amount: 1_000, code: "demo", memo: "demo tickets")])
+        }
+        let goods = GoodsCatalog(store: store)
+        if try await goods.mine(streamer: "streamer-ava").isEmpty {
+            _ = try await goods.create(streamer: "streamer-ava", GoodsEdit(
+                title: "Ranked duo", game: "chess", region: "eu", priceTickets: 300, details: "Two ranked games together", stock: 5))
         }
         return (created, try await directory.list(limit: 100))
     }

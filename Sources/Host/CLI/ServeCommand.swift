@@ -39,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: "The order_machine script (its id) new help-me-play orders run on.")
+    var orderMachine = "help-me-play"
+
     @Option(help: "Milliseconds between sweeps that expire due pending transfers.")
     var pendingExpiryIntervalMs: Int64 = 1000
 
@@ -106,7 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
         let engine = try EngineParts.open(
             databasePath: db, scriptsPath: scripts, synchronous: synchronous, paymentSecret: paymentSecret,
             ledgerConfiguration: try assetOptions.configuration(),
-            calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), logger: logger)
+            calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), orderMachineID: orderMachine, logger: logger)
         do {
             try await engine.loadScripts()
         } catch let rejected as GenerationRejected {

@@ -8,7 +8,7 @@ extension EngineParts {
         databasePath: String, scriptsPath: String, synchronous: StoreConfiguration.Synchronous = .full,
         limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret,
         ledgerConfiguration: LedgerConfiguration = .standard, calendar: OperationsCalendar = OperationsCalendar(),
-        clock: any WallClock = SystemWallClock(), logger: Logger
+        clock: any WallClock = SystemWallClock(), orderMachineID: String = "help-me-play", logger: Logger
     ) throws -> EngineParts {
         var options = EngineOptions(databasePath: databasePath, scriptsPath: scriptsPath)
         options.synchronous = synchronous
@@ -17,6 +17,7 @@ extension EngineParts {
         options.ledgerConfiguration = ledgerConfiguration
         options.calendar = calendar
         options.clock = clock
+        options.orderMachineID = orderMachineID
         return try open(options, logger: logger)
     }
 
