@@ -132,6 +132,32 @@ function journal(type) end
 ---@param amount integer
 function grant(user, asset, amount) end
 
+---Creates a streamer's good ({ title?, game?, region?, price_tickets, details?, stock? }) and answers its id.
+---@param streamer string
+---@param goods table
+---@return integer
+function goods(streamer, goods) end
+
+---The viewer orders a good (its price held in tickets): the order, or false and the refusal's code (insufficient_funds, out_of_stock, goods_not_found, ...).
+---@param viewer string
+---@param goods integer
+---@return table|false
+---@return string?
+function order(viewer, goods) end
+
+---A user runs one of the machine's transitions on an order (its viewer or streamer as such, anyone else as an operator): the order after it, or false and the refusal's code (order_state_conflict, actor_not_allowed, ...).
+---@param order integer
+---@param action string
+---@param user string
+---@return table|false
+---@return string?
+function order_action(order, action, user) end
+
+---An order now, at the fake clock (a due timeout fires first, as on every read).
+---@param order integer
+---@return table
+function order_state(order) end
+
 clock = {}
 
 ---Sets the fake clock: ISO 8601 with an offset ("2027-01-20T10:00:00+08:00") or milliseconds since the epoch.

@@ -15,6 +15,7 @@ final class ScriptTestEngine: Sendable {
     let scripts: ScriptRuntime
     let activities: Activities
     let tasks: Tasks
+    let orders: Orders
     let consumers: ConsumerRunner
     let clock: ScriptTestClock
     let calendar: OperationsCalendar
@@ -22,7 +23,7 @@ final class ScriptTestEngine: Sendable {
     private let counters = Mutex((serial: Int64(0), parkedSeen: Int64(0)))
 
     private init(
-        folder: URL, store: Store, ledger: Ledger, scripts: ScriptRuntime, activities: Activities, tasks: Tasks,
+        folder: URL, store: Store, ledger: Ledger, scripts: ScriptRuntime, activities: Activities, tasks: Tasks, orders: Orders,
         consumers: ConsumerRunner, clock: ScriptTestClock, calendar: OperationsCalendar
     ) {
         self.folder = folder
@@ -31,6 +32,7 @@ final class ScriptTestEngine: Sendable {
         self.scripts = scripts
         self.activities = activities
         self.tasks = tasks
+        self.orders = orders
         self.consumers = consumers
         self.clock = clock
         self.calendar = calendar
@@ -63,7 +65,7 @@ final class ScriptTestEngine: Sendable {
             try await engine.activate(files, trigger: "test")
             return ScriptTestEngine(
                 folder: folder, store: engine.store, ledger: engine.ledger, scripts: engine.scripts, activities: engine.activities,
-                tasks: engine.tasks, consumers: engine.consumers, clock: clock, calendar: calendar)
+                tasks: engine.tasks, orders: engine.orders, consumers: engine.consumers, clock: clock, calendar: calendar)
         } catch {
             try? FileManager.default.removeItem(at: folder)
             throw error
