@@ -91,6 +91,7 @@ struct OrderTests {
         let b = try await OrderBed()
         try await b.e.test { client in
             let goods = try await b.good(client, price: 100, stock: 2)
+            let before = b.e.engine.bus.position(room: "r1")
             let made = try await b.order(client, goods: goods, key: "k1")
             #expect(made.status == .created)
             let created = try made.json(OrderBed.ResultJ.self)
@@ -129,6 +130,12 @@ struct OrderTests {
                 try String.fetchAll(db, sql: "SELECT payload FROM journal WHERE type = 'order_frame' ORDER BY offset")
             }
             #expect(frames.count == 2 && frames.allSatisfy { $0.contains(#""room":"r1""#) && $0.contains(#""order_id":\#(id)"#) })
+            // The room-events consumer published them to the room as `order` frames.
+            guard case .events(let published) = b.e.engine.bus.since(room: "r1", cursor: before) else {
+                Issue.record("the room's history lost the frames")
+                return
+            }
+            #expect(published.filter { $0.type == .order }.count == 2)
             let seen = try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: bearer(try b.s)).json(OrderBed.OrderJ.self)
             #expect(seen == done.order)
             let changes = try await b.changes()
