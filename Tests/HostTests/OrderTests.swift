@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 @testable import Host
 
@@ -92,6 +93,8 @@ struct OrderTests {
         try await b.e.test { client in
             let goods = try await b.good(client, price: 100, stock: 2)
             let before = b.e.engine.bus.position(room: "r1")
+            let sockets = NotificationTests.Sockets()
+            b.e.engine.users.attach(sockets)
             let made = try await b.order(client, goods: goods, key: "k1")
             #expect(made.status == .created)
             let created = try made.json(OrderBed.ResultJ.self)
@@ -136,6 +139,10 @@ struct OrderTests {
                 return
             }
             #expect(published.filter { $0.type == .order }.count == 2)
+            // Every change reached both parties' sockets live (kind "order"), besides the notices.
+            let pushes = sockets.frames.withLock { $0 }.filter { $0.1.contains(#""kind":"order""#) }
+            #expect(pushes.filter { $0.0 == "v1" }.count == 4 && pushes.filter { $0.0 == "s1" }.count == 4)
+            #expect(pushes.last?.1.contains(#""state":"completed""#) == true)
             let seen = try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: bearer(try b.s)).json(OrderBed.OrderJ.self)
             #expect(seen == done.order)
             let changes = try await b.changes()
