@@ -513,4 +513,24 @@ struct OrderTests {
             #expect(try await b.order(client, goods: g.id).status == .created)
         }
     }
+
+    @Test("a viewer has at most the limit of open orders; a final one frees a place")
+    func openLimit() async throws {
+        let b = try await OrderBed(tickets: 1_000)
+        try await b.e.test { client in
+            let goods = try await b.good(client, price: 1)
+            var first: Int64 = 0
+            for i in 0..<OrderLimits.openPerViewerMax {
+                let r = try await b.order(client, goods: goods)
+                #expect(r.status == .created)
+                if i == 0 { first = try r.json(OrderBed.ResultJ.self).order.id }
+            }
+            let over = try await b.order(client, goods: goods)
+            #expect(over.status == .conflict)
+            #expect(try over.json(OrderBed.ErrorJ.self).error == "too_many_open_orders")
+            #expect(try await b.act(client, first, "cancel", token: try b.v1).status == .ok)
+            #expect(try await b.order(client, goods: goods).status == .created)
+            try await b.expectReconciled()
+        }
+    }
 }

@@ -161,6 +161,8 @@ public enum OrderLimits {
     public static let keyBytesMax = 100
     /// Longest reason, in bytes.
     public static let reasonBytesMax = 200
+    /// Open (not final) orders one viewer may have at once.
+    public static let openPerViewerMax = 100
     /// Most orders one page lists.
     public static let pageMax = 200
     /// Timeouts fired in a row on one order (a chain of states whose timeouts have all passed).

@@ -122,7 +122,7 @@ public final class Orders: Sendable {
     /// Orders good `r.goodsID` for `viewer`, holding its price in tickets.
     /// - Throws: `RequestError` 400 (key, id), 404 `goods_not_found` (unknown, not listed, another
     ///   viewer's private offer, an ended offer), 409 `cannot_order_own_goods`, `out_of_stock`,
-    ///   `idempotency_conflict`, 503 `orders_unavailable`; `LedgerError` 422 `insufficient_funds`.
+    ///   `too_many_open_orders` (`OrderLimits.openPerViewerMax`), `idempotency_conflict`, 503 `orders_unavailable`; `LedgerError` 422 `insufficient_funds`.
     ///   Nothing is written on any error.
     public func create(viewer: String, _ r: NewOrder) async throws -> OrderActionResult {
         try OrderLimits.key(r.idempotencyKey)
@@ -150,6 +150,11 @@ public final class Orders: Sendable {
             goods.goods.forViewer == nil || (goods.goods.forViewer == viewer && (goods.goods.offerExpiresAt ?? 0) > now)
         else { throw RequestError("goods_not_found", .notFound, "no goods \(r.goodsID) on offer to you") }
         guard goods.streamerID != viewer else { throw RequestError("cannot_order_own_goods", .conflict, "a streamer cannot order their own goods") }
+        let open = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM orders WHERE viewer_id = ? AND final = 0"), arguments: [viewer]) ?? 0
+        guard open < OrderLimits.openPerViewerMax else {
+            throw RequestError("too_many_open_orders", .conflict, "at most \(OrderLimits.openPerViewerMax) orders may be open at once")
+        }
         if let stock = goods.goods.stock {
             guard stock > 0 else { throw RequestError("out_of_stock", .conflict, "goods \(r.goodsID) are sold out") }
             goods.goods.stock = stock - 1

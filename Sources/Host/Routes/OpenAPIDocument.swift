@@ -1892,7 +1892,7 @@ paths:
         result byte for byte. Errors: 400 `invalid_goods_id`, `invalid_idempotency_key` (1-100
         printable ASCII characters) and the body errors; 404 `goods_not_found` (unknown, not
         listed, another viewer's private offer, an ended offer); 409 `cannot_order_own_goods`,
-        `out_of_stock`, `idempotency_conflict`; 422 `insufficient_funds` (tickets); 503
+        `out_of_stock`, `too_many_open_orders` (100 open at once), `idempotency_conflict`; 422 `insufficient_funds` (tickets); 503
         `orders_unavailable` (no order machine loaded). Nothing is held or written on an error.
       requestBody:
         required: true
