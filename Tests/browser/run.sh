@@ -90,7 +90,7 @@ fi
 
 log "running against $BASE"
 status=0
-(cd "$ROOT/Tests/browser" && SE_OFFLINE=true "$VENV/bin/python" -m pytest -p no:cacheprovider -q "$@") || status=$?
+(cd "$ROOT/Tests/browser" && PYTHONDONTWRITEBYTECODE=1 SE_OFFLINE=true "$VENV/bin/python" -m pytest -p no:cacheprovider -q "$@") || status=$?
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     tail -50 "$WORK/server.log"
     log "the server died"
