@@ -81,8 +81,9 @@ class Browser:
         if not SHOTS:
             return
         self.driver.set_window_size(size[0], size[1])
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.driver.set_window_size(size[0], max(size[1], min(int(height) + 20, 4000)))
+        height, chrome = self.driver.execute_script(
+            "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]")
+        self.driver.set_window_size(size[0], max(size[1], min(int(height) + int(chrome) + 20, 4000)))
         os.makedirs(SHOTS, exist_ok=True)
         self.driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
         self.driver.set_window_size(*WIDE)

@@ -17,6 +17,7 @@ enum ConsoleAssets {
     static let css = #"""
 :root { color-scheme: light dark; --accent: #2563eb; --bad: #b91c1c; --ok: #15803d; --line: #8884; --card: #8881; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 16px/1.45 system-ui, sans-serif; }
 a { color: var(--accent); }
 .skip { position: absolute; left: -999px; top: 0; }
@@ -266,7 +267,7 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
       const d = await api('GET', '/v1/activities/' + encodeURIComponent(a.id));
       const section = el('section', { class: 'card', 'aria-label': 'Activity ' + a.id },
         el('h3', { text: (d.title || d.id) + (d.live ? ' (live)' : ' (not live)') }),
-        el('p', { class: 'muted', text: d.id + ': ' + when(d.starts_at) + ' to ' + when(d.ends_at) }));
+        el('p', { class: 'muted', text: d.id + ': ' + (d.starts_at || d.ends_at ? when(d.starts_at) + ' to ' + when(d.ends_at) : 'no dates, always on') }));
       for (const [name, b] of Object.entries(d.leaderboards)) {
         const id = 'board-' + d.id + '-' + name;
         const select = el('select', { id: id + '-period' });
@@ -313,7 +314,7 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
       const page = await api('GET', base + '/transfers?limit=50');
       const tb = rows($('transfers'));
       for (const t of page.transfers) {
-        tb.append(el('tr', {}, el('td', {}, el('code', { text: t.id })), el('td', { text: t.code }), el('td', { text: t.debit }),
+        tb.append(el('tr', {}, el('td', {}, el('code', { text: t.id })), el('td', { text: t.code + (t.journal_offset ? ' (gift send ' + t.journal_offset + ')' : '') }), el('td', { text: t.debit }),
           el('td', { text: t.credit }), el('td', { text: t.amount + ' ' + t.asset }), el('td', { text: t.memo })));
       }
     }
@@ -424,20 +425,59 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
 
   // ---- Queues ---------------------------------------------------------------------------
   async function queuesPage() {
-    onSubmit('queue-form', async () => {
-      const q = await api('GET', '/v1/rooms/' + encodeURIComponent($('queue-room').value.trim()) + '/queue');
+    async function show() {
+      const room = $('queue-room').value.trim();
+      const base = '/v1/rooms/' + encodeURIComponent(room) + '/queue';
+      const tb = rows($('queue'));
+      let q;
+      try { q = await api('GET', base); } catch (e) {
+        if (e.code !== 'queue_not_found') throw e;
+        $('queue-summary').textContent = 'Room ' + room + ' has no queue: its streamer has not opened one.';
+        $('queue-clear').disabled = true;
+        tb.append(el('tr', {}, el('td', { colspan: 5, text: 'Nobody is queued.' })));
+        return;
+      }
       $('queue-summary').textContent = q.room_id + ' (' + q.streamer_id + '): ' + (q.open ? 'open' : 'closed') + ', game ' + q.game +
         ', waiting ' + q.waiting.length + '/' + q.waiting_capacity + ', in game ' + q.game_queue.length + '/' + q.game_capacity +
         (q.gate ? ', gate ' + q.gate.template : '');
-      const tb = rows($('queue'));
-      q.game_queue.forEach((m, i) => tb.append(el('tr', {}, el('td', { text: i + 1 }), el('td', { text: m.user_id }), el('td', { text: when(m.joined_at) }), el('td', { text: 'in game' }))));
-      q.waiting.forEach((m, i) => tb.append(el('tr', {}, el('td', { text: i + 1 }), el('td', { text: m.user_id }), el('td', { text: when(m.joined_at) }), el('td', { text: 'waiting' }))));
-      if (!q.game_queue.length && !q.waiting.length) tb.append(el('tr', {}, el('td', { colspan: 4, text: 'Nobody is queued.' })));
-    });
+      $('queue-clear').disabled = false;
+      const member = (m, i, where) => {
+        const remove = el('button', { type: 'button', class: 'secondary', 'aria-label': 'Remove ' + m.user_id, text: 'Remove' });
+        remove.addEventListener('click', action(remove, async () => {
+          await api('DELETE', base + '/members/' + encodeURIComponent(m.user_id), { reason: 'removed by an operator' });
+          say('Removed ' + m.user_id + '.', 'ok');
+          await show();
+        }));
+        const cell = el('td', {}, remove);
+        if (where === 'waiting') {
+          const promote = el('button', { type: 'button', class: 'secondary', 'aria-label': 'Promote ' + m.user_id, text: 'Promote' });
+          promote.addEventListener('click', action(promote, async () => {
+            await api('POST', base + '/members/' + encodeURIComponent(m.user_id) + '/promote');
+            say('Promoted ' + m.user_id + '.', 'ok');
+            await show();
+          }));
+          cell.append(' ', promote);
+        }
+        tb.append(el('tr', {}, el('td', { text: i + 1 }), el('td', { text: m.user_id }), el('td', { text: when(m.joined_at) }),
+          el('td', { text: where }), cell));
+      };
+      q.game_queue.forEach((m, i) => member(m, i, 'in game'));
+      q.waiting.forEach((m, i) => member(m, i, 'waiting'));
+      if (!q.game_queue.length && !q.waiting.length) tb.append(el('tr', {}, el('td', { colspan: 5, text: 'Nobody is queued.' })));
+    }
+    onSubmit('queue-form', show);
+    $('queue-clear').addEventListener('click', action($('queue-clear'), async () => {
+      await api('POST', '/v1/rooms/' + encodeURIComponent($('queue-room').value.trim()) + '/queue/clear', { reason: 'cleared by an operator' });
+      say('Cleared.', 'ok');
+      await show();
+    }));
     const gates = await api('GET', '/v1/queues/gates');
     const ul = clear($('gates'));
-    for (const g of gates.gates || []) ul.append(el('li', {}, el('code', { text: g.id || g.template || '' }), ' ' + (g.title || g.description || '')));
-    $('queue-form').requestSubmit();
+    for (const g of gates.gates || []) {
+      ul.append(el('li', {}, el('code', { text: g.id }), ' ' + (g.title || '') +
+        (g.params && g.params.length ? ': ' + g.params.map((p) => p.name + ' (' + p.type + ')').join(', ') : '')));
+    }
+    await show();
   }
 
   // ---- Goods review ---------------------------------------------------------------------
@@ -493,6 +533,7 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
         const t = el('table', { 'data-board': b.activity + '/' + b.board }, el('caption', { text: b.activity + ' / ' + b.board + ' (' + b.period + ')' }),
           el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Rank' }), el('th', { scope: 'col', text: 'Member' }), el('th', { scope: 'col', text: 'Score' }))), el('tbody'));
         for (const r of b.rows) t.tBodies[0].append(el('tr', {}, el('td', { text: r.rank }), el('td', { text: r.member }), el('td', { text: r.score })));
+        if (!b.rows.length) t.tBodies[0].append(el('tr', {}, el('td', { colspan: 3, text: 'Nobody yet.' })));
         box.append(el('div', { class: 'scroll' }, t));
       }
       if (!boards.size) box.append(el('p', { class: 'muted', text: 'No live board yet; updates arrive live.' }));
@@ -555,7 +596,13 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
             boards.set(d.activity + '/' + d.board, { activity: d.activity, board: d.board, period: d.period, rows: d.rows || [] });
             renderBoards();
             break;
-          case 'error': say('The room refused: ' + d.code + (d.message ? ' (' + d.message + ')' : ''), 'error'); break;
+          case 'error': {
+            const code = f.code || d.code;
+            const message = f.message || d.message;
+            if (code === 'held_for_review') say('Your message is held for review (held_for_review): a moderator decides.', 'ok');
+            else say('The room refused: ' + code + (message ? ' (' + message + ')' : ''), 'error');
+            break;
+          }
           case 'resume_failed': say('Some events were missed (' + d.reason + ').', 'error'); break;
           default: break;
         }

@@ -199,7 +199,8 @@ enum ConsoleTemplates {
         <button type="submit">Show</button>
         </form>
         <p id="queue-summary"></p>
-        <div class="scroll"><table id="queue"><thead><tr><th scope="col">Place</th><th scope="col">User</th><th scope="col">Joined</th><th scope="col">Where</th></tr></thead><tbody></tbody></table></div>
+        <div class="row"><button type="button" id="queue-clear" class="secondary" disabled>Clear the queue</button></div>
+        <div class="scroll"><table id="queue"><thead><tr><th scope="col">Place</th><th scope="col">User</th><th scope="col">Joined</th><th scope="col">Where</th><th scope="col">Action</th></tr></thead><tbody></tbody></table></div>
         </section>
         <section class="card" aria-labelledby="gates-heading">
         <h2 id="gates-heading">Queue gates</h2>
