@@ -82,7 +82,11 @@ export SHOWRUNNER_BASE="$BASE" SHOWRUNNER_SCRIPTS="$WORK/scripts"
 SHOWRUNNER_TOKEN_OPS="$("$BIN" token issue --user ops-1 --role operator --ttl 900)"
 SHOWRUNNER_TOKEN_VIEWER1="$("$BIN" token issue --user viewer-1 --role viewer --ttl 900)"
 SHOWRUNNER_TOKEN_VIEWER2="$("$BIN" token issue --user viewer-2 --role viewer --ttl 900)"
-export SHOWRUNNER_TOKEN_OPS SHOWRUNNER_TOKEN_VIEWER1 SHOWRUNNER_TOKEN_VIEWER2
+SHOWRUNNER_TOKEN_VIEWER3="$("$BIN" token issue --user viewer-3 --role viewer --ttl 900)"
+SHOWRUNNER_TOKEN_STREAMER="$("$BIN" token issue --user streamer-ava --role streamer --ttl 900)"
+SHOWRUNNER_TOKEN_STREAMER_BO="$("$BIN" token issue --user streamer-bo --role streamer --ttl 900)"
+export SHOWRUNNER_TOKEN_OPS SHOWRUNNER_TOKEN_VIEWER1 SHOWRUNNER_TOKEN_VIEWER2 SHOWRUNNER_TOKEN_VIEWER3
+export SHOWRUNNER_TOKEN_STREAMER SHOWRUNNER_TOKEN_STREAMER_BO
 if [ -n "${SHOWRUNNER_SCREENSHOTS:-}" ]; then
     SHOWRUNNER_SCREENSHOTS="$(cd "$ROOT" && mkdir -p "$SHOWRUNNER_SCREENSHOTS" && cd "$SHOWRUNNER_SCREENSHOTS" && pwd)"
     export SHOWRUNNER_SCREENSHOTS

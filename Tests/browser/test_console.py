@@ -60,7 +60,8 @@ def test_sign_in_and_every_page_renders(browser):
         wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ready)))
         nav = browser.driver.find_element(By.CSS_SELECTOR, "nav a[aria-current=page]")
         assert nav.get_attribute("href").endswith("/console/" + page)
-        browser.screenshot("console-" + page)
+        if page not in ("queues", "goods"):  # taken with data by test_queue_and_goods_review_pages_act
+            browser.screenshot("console-" + page)
     browser.open("/console/money")
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#parked tbody tr")))
     browser.screenshot("console-money-narrow", NARROW)
@@ -212,6 +213,39 @@ def test_held_danmaku_is_approved_and_delivered_late_marked(browser, second_brow
     item = second_browser.driver.find_element(By.XPATH, "//ol[@id='danmaku']/li[contains(., '%s')]" % stamp)
     assert "reviewed" in item.text
     api("PUT", "/v1/admin/moderation/words", ops, {"words": rules})
+
+
+def test_queue_and_goods_review_pages_act(browser):
+    streamer, ops = token("streamer"), token("ops")
+    status, _ = api("PUT", "/v1/rooms/music-1/queue", token("streamer_bo"),
+                    {"open": True, "game": "chess", "waiting_capacity": 20, "game_capacity": 4})
+    assert status == 200
+    for viewer in ("viewer2", "viewer3"):
+        status, _ = api("POST", "/v1/rooms/music-1/queue/apply", token(viewer))
+        assert status == 200
+    status, _ = api("PUT", "/v1/admin/goods/words", ops,
+                    {"words": [{"word": "boost", "weight": 5}], "review_threshold": 5, "reject_threshold": 50})
+    assert status == 200
+    status, good = api("POST", "/v1/streamers/me/goods", streamer,
+                       {"title": "Rank boost", "game": "chess", "region": "eu", "price_tickets": 30, "details": "Two games together"})
+    assert status in (200, 201) and good["state"] == "in_review"
+
+    sign_in(browser, "/console/queues")
+    room = browser.driver.find_element(By.ID, "queue-room")
+    room.clear()
+    room.send_keys("music-1", Keys.ENTER)
+    wait_text(browser, "queue", "viewer-3")
+    browser.driver.find_element(By.CSS_SELECTOR, "button[aria-label='Promote viewer-2']").click()
+    wait_text(browser, "status", "Promoted viewer-2")
+    wait(browser, lambda d: "in game" in d.find_element(By.XPATH, "//table[@id='queue']//tr[td[text()='viewer-2']]").text)
+    browser.screenshot("console-queues")
+
+    browser.open("/console/goods")
+    wait_text(browser, "goods-queue", "Rank boost")
+    browser.screenshot("console-goods")
+    browser.driver.find_element(By.CSS_SELECTOR, "button[aria-label='Approve goods %d']" % good["id"]).click()
+    wait_text(browser, "status", "Goods %d is now listed" % good["id"])
+    wait_text(browser, "goods-queue", "Nothing is waiting.")
 
 
 def test_anonymous_watcher_cannot_send(browser):
