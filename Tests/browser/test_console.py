@@ -248,6 +248,37 @@ def test_queue_and_goods_review_pages_act(browser):
     wait_text(browser, "goods-queue", "Nothing is waiting.")
 
 
+def test_gift_catalog_edit_and_refund_of_a_gift_send(browser):
+    status, receipt = api("POST", "/v1/rooms/games-1/gifts", token("viewer3"),
+                          {"gift_id": "rose", "count": 20, "idempotency_key": "browser-refund-1"})
+    assert status in (200, 201), receipt
+    sign_in(browser, "/console/money")
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#parked tbody tr")))
+    # Edit a gift through its JSON definition.
+    browser.driver.find_element(By.CSS_SELECTOR, "button[aria-label='Edit ticket-box']").click()
+    body = browser.driver.find_element(By.ID, "gift-body")
+    assert browser.driver.switch_to.active_element == body
+    definition = body.get_attribute("value").replace('"Ticket box"', '"Ticket box deluxe"')
+    body.clear()
+    body.send_keys(definition)
+    browser.driver.find_element(By.CSS_SELECTOR, "#gift-form button[type=submit]").click()
+    wait_text(browser, "status", "Saved gift ticket-box")
+    wait_text(browser, "gifts", "Ticket box deluxe")
+    # The sender's history names the gift send's journal offset; refund it with a reason.
+    user = browser.driver.find_element(By.ID, "wallet-user")
+    user.send_keys("viewer-3", Keys.ENTER)
+    wait_text(browser, "transfers", "(gift send ")
+    text = text_of(browser, "transfers")
+    offset = text.split("(gift send ", 1)[1].split(")", 1)[0]
+    before = int(browser.driver.find_element(By.CSS_SELECTOR, "#balances dd[data-asset=coins]").text)
+    browser.driver.find_element(By.ID, "refund-offset").send_keys(offset)
+    browser.driver.find_element(By.ID, "refund-reason").send_keys("sent by mistake", Keys.ENTER)
+    wait_text(browser, "status", "Refunded gift send " + offset)
+    user.clear()
+    user.send_keys("viewer-3", Keys.ENTER)
+    wait(browser, lambda d: int(d.find_element(By.CSS_SELECTOR, "#balances dd[data-asset=coins]").text) == before + 20)
+
+
 def test_anonymous_watcher_cannot_send(browser):
     browser.open("/rooms/lobby")
     wait_text(browser, "status", "anonymously")
