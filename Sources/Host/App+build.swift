@@ -34,6 +34,7 @@ func buildRouter(_ config: AppConfig, services: AppServices) -> Router<AppReques
         HealthRoutes(registry: services.metricsRegistry, developmentMode: services.developmentMode),
         SessionRoutes(),
         OpenAPIRoutes(),
+        ConsoleRoutes(),
     ]
     // Routes for rooms, scripts and journal plug in here: each area is a `RouteArea` passed in
     // `services.routeAreas` (see Routes/RouteArea.swift), built by `serve` from its engine parts.

@@ -61,6 +61,7 @@ struct Frame: Decodable, Sendable {
         let kind: String?
         let privileges: Shown?
         let shows: Shown?
+        let reviewed: Bool?
     }
     /// What a user shows, as `enter` and `danmaku` frames carry it.
     struct Shown: Decodable, Sendable, Equatable {

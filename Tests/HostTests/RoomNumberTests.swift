@@ -46,7 +46,9 @@ struct NumberHost {
     /// Every registered route whose path takes `{room}`, as `"METHOD /path"`.
     var roomRoutes: Set<String> {
         let router = buildRouter(host.config, services: host.services)
+        // The room page (HTML) hands its segment to the API routes, which resolve numbers.
         return Set(router.routes.map { "\($0.method.rawValue) \($0.path)" }.filter { $0.contains("{room}") })
+            .subtracting(ConsoleRoutes.pagePaths)
     }
 
     /// `(type, payload)` of the journal's room number facts, in order.

@@ -53,9 +53,11 @@ public struct Danmaku: Sendable, Codable, Equatable {
     public var at: Int64
     /// What the sender shows (badge, worn medal, guard, VIP); absent when nothing.
     public var shows: EntryPrivileges?
+    /// True for a message held for review and approved later (delivered late); absent otherwise.
+    public var reviewed: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case id, room, text, mode, color, score, at, shows
+        case id, room, text, mode, color, score, at, shows, reviewed
         case userID = "user_id"
     }
 }

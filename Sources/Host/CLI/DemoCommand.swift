@@ -27,6 +27,11 @@ struct DemoSeedCommand: AsyncParsableCommand {
         for (user, role) in DemoData.people { print("  \(user) (\(role.rawValue)): \(try token(user, role))") }
         print("")
         let op = try token("ops-1", .operator)
+        print("open in a browser:")
+        print("  http://localhost:\(port)/console?token=\(op)")
+        print("  http://localhost:\(port)/rooms/lobby?token=\(try token("viewer-1", .viewer))")
+        print("  http://localhost:\(port)/rooms/lobby?token=\(try token("viewer-2", .viewer))")
+        print("")
         print("try:")
         print("  curl -s localhost:\(port)/healthz")
         print("  curl -s -H 'Authorization: Bearer \(try token("viewer-1", .viewer))' localhost:\(port)/v1/rooms/lobby")

@@ -2,7 +2,8 @@ import Engine
 import Foundation
 import Hummingbird
 
-/// Operator grants and reversals, each journaled with who did it and why (the audit trail).
+/// Operator grants and reversals, each journaled with who did it and why (the audit trail),
+/// and a look at any user's wallet (`GET /v1/admin/wallets/{user}` and `.../transfers`).
 struct AdminWalletRoutes: RouteArea {
     let ledger: Ledger
 
@@ -19,6 +20,15 @@ struct AdminWalletRoutes: RouteArea {
     }
 
     func addRoutes(to routes: AppRoutes) {
+        routes.staff.get("wallets/:user") { _, context in
+            let user = try Self.user(context)
+            return try JSONBody.response(WalletRoutes.Balances(balances: try await ledger.balances(user: user)))
+        }
+        routes.staff.get("wallets/:user/transfers") { request, context in
+            let user = try Self.user(context)
+            let q = request.uri.queryParameters
+            return try JSONBody.response(try await ledger.transfers(user: user, cursor: q.get("cursor"), limit: try q.limit(default: 50)))
+        }
         routes.staff.post("wallets/:user/grants") { request, context in
             let me = try context.requirePrincipal()
             let user = try context.parameters.require("user")
@@ -39,5 +49,14 @@ struct AdminWalletRoutes: RouteArea {
             return try JSONBody.response(
                 try await ledger.audited(reversal, type: "admin_reversal", by: me.userID, reason: r.reason), status: .created)
         }
+    }
+
+    /// The `{user}` path segment, checked as a user id.
+    static func user(_ context: AppRequestContext) throws -> String {
+        let user = try context.parameters.require("user")
+        guard Principal.isValidUserID(user) else {
+            throw RequestError("invalid_user_id", .badRequest, "a user id is 1-64 of [A-Za-z0-9_-]")
+        }
+        return user
     }
 }

@@ -484,6 +484,70 @@ paths:
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
         '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/moderation/review:
+    get:
+      operationId: heldDanmaku
+      tags: [realtime]
+      summary: Danmaku held for review that nobody has decided on, oldest first (operator, admin).
+      description: 'Errors: 400 `invalid_since` (not an integer >= 0), `invalid_query` (limit not an integer), `invalid_limit` (outside 1-500).'
+      parameters:
+        - name: since
+          in: query
+          description: A held id; only later ones are listed (0, the default, from the start).
+          schema: {type: integer, format: int64, minimum: 0, default: 0}
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 500, default: 100}
+      responses:
+        '200':
+          description: A page of held messages.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/HeldDanmakuPage'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/moderation/review/{id}:
+    post:
+      operationId: decideHeldDanmaku
+      tags: [realtime]
+      summary: Approve or reject a held danmaku, with a reason (operator, admin).
+      description: |
+        Approving journals the message as an ordinary `danmaku` marked `reviewed: true` and
+        delivers it to its room (late); rejecting keeps it out. Either way the decision is
+        journaled as `danmaku_review_decision` with who decided and why, once per message.
+        Errors: 400 `invalid_id`, `invalid_reason` (1-200 characters, not blank) and the body
+        errors; 404 `held_danmaku_not_found`; 409 `already_decided`.
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: A held danmaku's id (a positive integer; other text is 400 `invalid_id`).
+          schema: {type: string}
+          example: '1'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [approve, reason]
+              properties:
+                approve: {type: boolean}
+                reason: {type: string, minLength: 1, maxLength: 200}
+      responses:
+        '200':
+          description: The decision.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/DanmakuReviewDecision'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
   /v1/admin/broadcasts:
     post:
       operationId: broadcast
@@ -739,6 +803,57 @@ paths:
         '409': {$ref: '#/components/responses/Conflict'}
         '413': {$ref: '#/components/responses/PayloadTooLarge'}
         '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/wallets/{user}:
+    get:
+      operationId: userWallet
+      tags: [admin money]
+      summary: A user's balances by asset (operator, admin).
+      description: 'Errors: 400 `invalid_user_id`.'
+      parameters:
+        - name: user
+          in: path
+          required: true
+          description: User id, 1-64 of `[A-Za-z0-9_-]`.
+          schema: {type: string}
+          example: viewer-1
+      responses:
+        '200':
+          description: Balances in minor units.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Balances'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/wallets/{user}/transfers:
+    get:
+      operationId: userWalletTransfers
+      tags: [admin money]
+      summary: A user's transfer history, newest first, paginated (operator, admin).
+      description: 'Errors: 400 `invalid_user_id`, `invalid_query` (limit not an integer), `invalid_limit`, `invalid_cursor`.'
+      parameters:
+        - name: user
+          in: path
+          required: true
+          description: User id, 1-64 of `[A-Za-z0-9_-]`.
+          schema: {type: string}
+          example: viewer-1
+        - name: cursor
+          in: query
+          description: The `next_cursor` of the previous page (an empty one is 400 `invalid_cursor`).
+          schema: {type: string, minLength: 1}
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 200, default: 50}
+      responses:
+        '200':
+          description: A page of transfers.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/TransferPage'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
   /v1/admin/wallets/{user}/grants:
     post:
       operationId: grant
@@ -990,6 +1105,36 @@ paths:
               schema: {$ref: '#/components/schemas/ScriptsOverview'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/scripts/source:
+    get:
+      operationId: scriptSource
+      tags: [scripts]
+      summary: The text of one file of the generation serving (operator, admin).
+      description: 'Errors: 400 `invalid_path` (no `path`); 404 `script_file_not_found`.'
+      parameters:
+        - name: path
+          in: query
+          required: true
+          description: A path of the overview's `files`, e.g. `activities/lucky_wheel.lua`.
+          schema: {type: string, minLength: 1}
+          example: activities/lucky_wheel.lua
+      responses:
+        '200':
+          description: The file.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [generation, path, text]
+                properties:
+                  generation: {type: string}
+                  path: {type: string}
+                  text: {type: string}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
   /v1/admin/scripts/reload:
     post:
       operationId: reloadScripts
@@ -2826,6 +2971,40 @@ components:
         score: {type: integer}
         at: {$ref: '#/components/schemas/Millis'}
         shows: {$ref: '#/components/schemas/Shows'}
+        reviewed: {type: boolean, description: 'True for a message held for review and approved later (delivered late).'}
+    HeldDanmaku:
+      type: object
+      additionalProperties: false
+      required: [id, room, user_id, text, score, at]
+      properties:
+        id: {type: integer, format: int64, description: Journal offset of the held message.}
+        room: {type: string}
+        user_id: {type: string}
+        text: {type: string}
+        score: {type: integer}
+        at: {$ref: '#/components/schemas/Millis'}
+    HeldDanmakuPage:
+      type: object
+      additionalProperties: false
+      required: [held, next]
+      properties:
+        held:
+          type: array
+          items: {$ref: '#/components/schemas/HeldDanmaku'}
+        next: {type: integer, format: int64, minimum: 0, description: The `since` of the next page.}
+    DanmakuReviewDecision:
+      type: object
+      additionalProperties: false
+      required: [held_id, room, user_id, approved, decided_by, reason, decided_at]
+      properties:
+        held_id: {type: integer, format: int64}
+        room: {type: string}
+        user_id: {type: string}
+        approved: {type: boolean}
+        decided_by: {type: string}
+        reason: {type: string}
+        decided_at: {$ref: '#/components/schemas/Millis'}
+        delivered_id: {type: integer, format: int64, description: For an approval, the journal offset of the delivered danmaku.}
     DanmakuPage:
       type: object
       additionalProperties: false

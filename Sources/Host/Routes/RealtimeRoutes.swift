@@ -40,6 +40,7 @@ struct RealtimeRoutes: RouteArea {
     }
 
     private func addStaffRoutes(to routes: AppRoutes) {
+        addReviewRoutes(to: routes)
         routes.staff.get("moderation/words") { [danmaku] _, _ in
             WordList(words: danmaku.filter.rules)
         }
@@ -61,7 +62,7 @@ struct RealtimeRoutes: RouteArea {
         }
     }
 
-    private static func integer(_ request: Request, _ name: String, default value: Int64) throws -> Int64 {
+    static func integer(_ request: Request, _ name: String, default value: Int64) throws -> Int64 {
         guard let text = request.uri.queryParameters.get(name) else { return value }
         guard let parsed = Int64(text), parsed >= 0 else {
             throw RequestError("invalid_\(name)", .badRequest, "\(name) must be an integer >= 0")

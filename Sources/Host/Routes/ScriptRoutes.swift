@@ -25,6 +25,13 @@ struct ScriptRoutes: RouteArea {
         let history: [GenerationRecord]
     }
 
+    /// Body of `GET /v1/admin/scripts/source`.
+    struct Source: Encodable {
+        let generation: String
+        let path: String
+        let text: String
+    }
+
     struct Rollback: StrictDecodable {
         static let allowedKeys: Set<String> = ["generation"]
         let generation: String?
@@ -47,6 +54,15 @@ struct ScriptRoutes: RouteArea {
                 lastReload: scripts.lastReload,
                 history: try await scripts.archive.recent(limit: Self.historyMax))
             return try JSONBody.response(overview)
+        }
+        routes.staff.get("scripts/source") { request, _ in
+            guard let path = request.uri.queryParameters.get("path"), !path.isEmpty else {
+                throw RequestError("invalid_path", .badRequest, "name a file of the live generation with ?path=")
+            }
+            guard let g = scripts.current, let file = g.files.first(where: { $0.path == path }) else {
+                throw RequestError("script_file_not_found", .notFound, "the live generation has no file '\(path.prefix(200))'")
+            }
+            return try JSONBody.response(Source(generation: g.hash, path: file.path, text: file.text))
         }
         routes.staff.post("scripts/reload") { _, _ in
             try Self.respond(await scripts.reload(trigger: "api"))

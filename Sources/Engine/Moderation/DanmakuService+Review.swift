@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+
+/// A danmaku held for review (journaled as `danmaku_review`) that nobody has decided on yet.
+public struct HeldDanmaku: Sendable, Codable, Equatable {
+    /// Journal offset of the `danmaku_review` entry: the held message's id.
+    public var id: Int64
+    /// The room.
+    public var room: String
+    /// The sender.
+    public var userID: String
+    /// The text as it would have been broadcast (after masking).
+    public var text: String
+    /// The filter's review score, at or above the review threshold.
+    public var score: Int
+    /// When it was sent, milliseconds since the Unix epoch.
+    public var at: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id, room, text, score, at
+        case userID = "user_id"
+    }
+}
+
+/// An operator's decision on a held danmaku, journaled as `danmaku_review_decision`.
+public struct DanmakuReviewDecision: Sendable, Codable, Equatable {
+    /// The held message (its `danmaku_review` offset).
+    public var heldID: Int64
+    /// The room.
+    public var room: String
+    /// The sender.
+    public var userID: String
+    /// True: delivered to the room (late, marked `reviewed`); false: kept out.
+    public var approved: Bool
+    /// Who decided.
+    public var decidedBy: String
+    /// Why.
+    public var reason: String
+    /// When, milliseconds since the Unix epoch.
+    public var decidedAt: Int64
+    /// For an approval, the journal offset of the delivered `danmaku`.
+    public var deliveredID: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case room, approved, reason
+        case heldID = "held_id"
+        case userID = "user_id"
+        case decidedBy = "decided_by"
+        case decidedAt = "decided_at"
+        case deliveredID = "delivered_id"
+    }
+}
+
+/// Failures of the review queue.
+public enum DanmakuReviewError: ShowrunnerError, Equatable {
+    /// No held danmaku has this id.
+    case notFound(Int64)
+    /// Someone already decided on it.
+    case alreadyDecided(Int64)
+    /// A reason that is blank or too long.
+    case invalidReason(max: Int)
+    /// A list size outside the allowed range.
+    case invalidLimit(Int, max: Int)
+
+    /// Stable machine code.
+    public var code: String {
+        switch self {
+        case .notFound: "held_danmaku_not_found"
+        case .alreadyDecided: "already_decided"
+        case .invalidReason: "invalid_reason"
+        case .invalidLimit: "invalid_limit"
+        }
+    }
+
+    /// The category the host maps to a status.
+    public var kind: ErrorKind {
+        switch self {
+        case .notFound: .notFound
+        case .alreadyDecided: .conflict
+        case .invalidReason, .invalidLimit: .badRequest
+        }
+    }
+
+    /// A sentence for people.
+    public var message: String {
+        switch self {
+        case .notFound(let id): "no danmaku held for review has id \(id)"
+        case .alreadyDecided(let id): "held danmaku \(id) was already decided"
+        case .invalidReason(let max): "a reason is 1-\(max) characters, not blank"
+        case .invalidLimit(let limit, let max): "limit must be 1...\(max), got \(limit)"
+        }
+    }
+}
+
+extension DanmakuService {
+    /// Journal type of a decision on a held danmaku.
+    public static let reviewDecisionJournalType = "danmaku_review_decision"
+    /// Most held danmaku one `held` read returns.
+    public static let heldLimitMax = 500
+    /// Longest reason of a decision, in characters.
+    public static let reviewReasonMax = 200
+
+    /// The journal key that makes a held message's decision unique.
+    static func decisionKey(_ heldID: Int64) -> String { "danmaku-review:\(heldID)" }
+
+    /// Held danmaku nobody has decided on, oldest first, after `since` (a held id; 0 from the start).
+    /// - Throws: `DanmakuReviewError.invalidLimit`; database errors.
+    public func held(since: Int64 = 0, limit: Int) async throws -> [HeldDanmaku] {
+        guard (1...Self.heldLimitMax).contains(limit) else { throw DanmakuReviewError.invalidLimit(limit, max: Self.heldLimitMax) }
+        let entries = try await store.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM journal AS held WHERE held.type = ? AND held.offset > ?
+                    AND NOT EXISTS (SELECT 1 FROM journal AS d WHERE d.idempotency_key = ? || held.offset)
+                    ORDER BY held.offset LIMIT ?
+                    """,
+                arguments: [Self.reviewJournalType, since, "danmaku-review:", limit]
+            ).map(JournalEntry.init(row:))
+        }
+        return try entries.map { entry in
+            let d = try entry.decodePayload(as: Danmaku.self)
+            return HeldDanmaku(id: entry.offset, room: d.room, userID: d.userID, text: d.text, score: d.score, at: d.at)
+        }
+    }
+
+    /// Decides on held danmaku `heldID`: the decision is journaled with who and why; an approval
+    /// also journals the message as an ordinary `danmaku` (marked `reviewed`), in the same
+    /// transaction, and then publishes it to its room. Each held message is decided once.
+    /// - Returns: the decision.
+    /// - Throws: `DanmakuReviewError` (unknown id, already decided, bad reason); database errors.
+    public func decide(heldID: Int64, approve: Bool, by operatorID: String, reason: String) async throws -> DanmakuReviewDecision {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= Self.reviewReasonMax,
+            !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw DanmakuReviewError.invalidReason(max: Self.reviewReasonMax) }
+        let now = clock.nowMillis()
+        let (decision, delivered) = try await store.write { db -> (DanmakuReviewDecision, Danmaku?) in
+            guard let entry = try Journal.entry(db, at: heldID), entry.type == Self.reviewJournalType else {
+                throw DanmakuReviewError.notFound(heldID)
+            }
+            let key = Self.decisionKey(heldID)
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM journal WHERE idempotency_key = ?", arguments: [key]) != nil {
+                throw DanmakuReviewError.alreadyDecided(heldID)
+            }
+            var message = try entry.decodePayload(as: Danmaku.self)
+            var delivered: Danmaku?
+            if approve {
+                message.reviewed = true
+                let pending = message
+                message.id = try Journal.append(db, type: Self.journalType, payload: pending, at: now).offset
+                delivered = message
+            }
+            let decision = DanmakuReviewDecision(
+                heldID: heldID, room: message.room, userID: message.userID, approved: approve, decidedBy: operatorID,
+                reason: reason, decidedAt: now, deliveredID: delivered?.id)
+            _ = try Journal.append(db, type: Self.reviewDecisionJournalType, payload: decision, idempotencyKey: key, at: now)
+            return (decision, delivered)
+        }
+        if let delivered, let event = try? RoomEvent(.danmaku, payload: delivered) {
+            bus.publish(room: delivered.room, event: event)
+        }
+        return decision
+    }
+}
