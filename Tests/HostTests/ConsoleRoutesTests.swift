@@ -39,9 +39,9 @@ struct ConsoleRoutesTests {
             try await client.execute(uri: "/console/scripts", method: .get) {
                 #expect(String(buffer: $0.body).contains(#"<a href="/console/scripts" aria-current="page">Scripts</a>"#))
             }
-            let orders = try await client.execute(uri: "/console/orders", method: .get)
-            #expect(orders.status == .notFound)
-            #expect(try orders.json(ErrorBody.self).error == "page_not_found")
+            let unknown = try await client.execute(uri: "/console/no-such-page", method: .get)
+            #expect(unknown.status == .notFound)
+            #expect(try unknown.json(ErrorBody.self).error == "page_not_found")
         }
     }
 

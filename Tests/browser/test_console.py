@@ -54,7 +54,7 @@ def test_sign_in_and_every_page_renders(browser):
     wait_text(browser, "status", "needs an operator or admin token")
     browser.driver.find_element(By.ID, "token").send_keys(token("ops"), Keys.ENTER)
     wait_text(browser, "who", "ops-1 (operator)")
-    for page, ready in [("liveops", "#activities section"), ("queues", "#queue tbody tr"), ("goods", "#goods-queue tbody tr"),
+    for page, ready in [("liveops", "#activities section"), ("queues", "#queue tbody tr"), ("goods", "#goods-queue tbody tr"), ("orders", "#orders tbody tr"),
                         ("moderation", "#review tbody tr"), ("money", "#parked tbody tr"), ("scripts", "#declarations h3")]:
         browser.open("/console/" + page)
         wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ready)))
@@ -284,3 +284,28 @@ def test_anonymous_watcher_cannot_send(browser):
     wait_text(browser, "status", "anonymously")
     assert not browser.driver.find_element(By.ID, "danmaku-text").is_enabled()
     assert browser.driver.find_element(By.ID, "room-token").is_displayed()
+
+
+def test_orders_page_lists_and_forces(browser):
+    viewer = token("viewer3")
+    status, listed = api("GET", "/v1/streamers/streamer-ava/goods", viewer)
+    assert status == 200
+    good = next(g for g in listed["goods"] if g["goods"]["title"] == "Ranked duo")
+    status, made = api("POST", "/v1/orders", viewer, {"goods_id": good["id"], "idempotency_key": "browser-order"})
+    assert status == 201 and made["order"]["state"] == "paid"
+    order_id = made["order"]["id"]
+
+    sign_in(browser, "/console/orders")
+    wait_text(browser, "orders", "Ranked duo")
+    wait_text(browser, "orders-machine", "help-me-play")
+    streamer = browser.driver.find_element(By.ID, "orders-streamer")
+    streamer.send_keys("streamer-ava", Keys.ENTER)
+    wait_text(browser, "orders", "viewer-3")
+    browser.driver.find_element(By.CSS_SELECTOR, "button[aria-label='Force order %d']" % order_id).click()
+    assert browser.driver.switch_to.active_element == browser.driver.find_element(By.ID, "force-reason")
+    Select(browser.driver.find_element(By.ID, "force-to")).select_by_value("cancelled")
+    browser.driver.find_element(By.ID, "force-reason").send_keys("asked by the viewer on stream", Keys.ENTER)
+    wait_text(browser, "status", "Order %d is now cancelled (void)" % order_id)
+    browser.screenshot("console-orders")
+    status, after = api("GET", "/v1/orders/%d" % order_id, viewer)
+    assert status == 200 and after["state"] == "cancelled" and after["settled"] == "void"

@@ -513,6 +513,53 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
     await settings();
   }
 
+  // ---- Orders ---------------------------------------------------------------------------
+  async function ordersPage() {
+    let cursor = null;
+    function query(after) {
+      const q = new URLSearchParams({ limit: '50' });
+      for (const [id, name] of [['orders-state', 'state'], ['orders-streamer', 'streamer_id'], ['orders-viewer', 'viewer_id'], ['orders-age', 'min_age_seconds']]) {
+        const v = $(id).value.trim();
+        if (v) q.set(name, v);
+      }
+      if (after) q.set('cursor', after);
+      return '/v1/admin/orders?' + q.toString();
+    }
+    async function list(more) {
+      const page = await api('GET', query(more ? cursor : null));
+      const tb = more ? $('orders').tBodies[0] : rows($('orders'));
+      if (!more && !page.orders.length) tb.append(el('tr', {}, el('td', { colspan: 8, text: 'No order matches.' })));
+      for (const o of page.orders) {
+        const pick = el('button', { type: 'button', class: 'secondary', 'aria-label': 'Force order ' + o.id, text: String(o.id) });
+        pick.addEventListener('click', () => { $('force-order').value = o.id; $('force-reason').focus(); });
+        tb.append(el('tr', {}, el('td', {}, o.final ? String(o.id) : pick), el('td', { text: o.title }), el('td', { text: o.viewer_id }),
+          el('td', { text: o.streamer_id }), el('td', { text: o.price_tickets }),
+          el('td', { text: o.state + ' (' + o.external + (o.settled ? ', ' + o.settled : '') + ')' }), el('td', { text: when(o.created_at) }),
+          el('td', { text: o.due_at ? o.due_action + ' at ' + when(o.due_at) : '-' })));
+      }
+      cursor = page.next_cursor || null;
+      $('orders-more').hidden = !cursor;
+    }
+    onSubmit('orders-form', () => list(false));
+    $('orders-more').addEventListener('click', action($('orders-more'), () => list(true)));
+    onSubmit('force-form', async () => {
+      const id = $('force-order').value.trim();
+      const r = await api('POST', '/v1/admin/orders/' + encodeURIComponent(id) + '/force',
+        { to: $('force-to').value, reason: $('force-reason').value, idempotency_key: key() });
+      say('Order ' + r.order.id + ' is now ' + r.order.state + (r.order.settled ? ' (' + r.order.settled + ')' : ''), 'ok');
+      await list(false);
+    });
+    try {
+      const m = await api('GET', '/v1/orders/machine');
+      const select = clear($('force-to'));
+      for (const name of Object.keys(m.states).sort()) select.append(el('option', { value: name, text: name + (m.states[name].final ? ' (final, ' + m.states[name].settle + ')' : '') }));
+      $('orders-machine').textContent = 'New orders run on ' + m.id + ' (generation ' + m.generation.slice(0, 12) + ', fee ' + m.fee_bp / 100 + '%).';
+    } catch (e) {
+      $('orders-machine').textContent = e.message;
+    }
+    await list(false);
+  }
+
   // ---- Room -----------------------------------------------------------------------------
   async function roomPage() {
     const room = document.body.dataset.room;
@@ -651,7 +698,7 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
     }
   }
 
-  const pages = { scripts: scriptsPage, liveops: liveopsPage, money: moneyPage, moderation: moderationPage, queues: queuesPage, goods: goodsPage };
+  const pages = { scripts: scriptsPage, liveops: liveopsPage, money: moneyPage, moderation: moderationPage, queues: queuesPage, goods: goodsPage, orders: ordersPage };
   if (isRoom) roomPage().catch(failed); else startConsole().catch(failed);
 })();
 """#

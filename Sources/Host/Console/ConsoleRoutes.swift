@@ -31,6 +31,7 @@ struct ConsoleRoutes: RouteArea {
         Page(slug: "moderation", label: "Moderation", title: "Moderation"),
         Page(slug: "queues", label: "Queues", title: "Queues"),
         Page(slug: "goods", label: "Goods review", title: "Goods review"),
+        Page(slug: "orders", label: "Orders", title: "Orders"),
     ]
 
     /// Longest room segment the room page accepts (room ids are at most 64 characters).

@@ -5,7 +5,7 @@ enum ConsoleTemplates {
     /// Every template by name.
     static let all: [String: String] = [
         "layout": layout, "home": home, "scripts": scripts, "liveops": liveops, "money": money,
-        "moderation": moderation, "queues": queues, "goods": goods, "room": room,
+        "moderation": moderation, "queues": queues, "goods": goods, "orders": orders, "room": room,
     ]
 
     static let layout = #"""
@@ -63,6 +63,7 @@ enum ConsoleTemplates {
         <li><a href="/console/moderation">Moderation</a>: the word list and danmaku held for review.</li>
         <li><a href="/console/queues">Queues</a>: a room's play-together queue.</li>
         <li><a href="/console/goods">Goods review</a>: goods waiting for a decision, the review's words.</li>
+        <li><a href="/console/orders">Orders</a>: help-me-play orders by state, streamer, viewer and age; forced transitions.</li>
         </ul>
         <p>Viewers watch a room at <code>/rooms/{room}</code>, for example <a href="/rooms/lobby">/rooms/lobby</a>.</p>
         </section>
@@ -222,6 +223,34 @@ enum ConsoleTemplates {
         <label for="goods-words-body">Settings (JSON, <code>{"words": [{"word", "weight"}], "review_threshold", "reject_threshold"}</code>)</label>
         <textarea id="goods-words-body" rows="8" spellcheck="false" required></textarea>
         <button type="submit">Save</button>
+        </form>
+        </section>
+        {{/main}}{{/layout}}
+        """#
+
+    static let orders = #"""
+        {{<layout}}{{$main}}
+        <section class="card" aria-labelledby="orders-heading">
+        <h2 id="orders-heading">Orders</h2>
+        <form id="orders-form" class="row">
+        <label for="orders-state">State</label><input id="orders-state" maxlength="64" spellcheck="false">
+        <label for="orders-streamer">Streamer</label><input id="orders-streamer" maxlength="64" spellcheck="false">
+        <label for="orders-viewer">Viewer</label><input id="orders-viewer" maxlength="64" spellcheck="false">
+        <label for="orders-age">Older than (seconds)</label><input id="orders-age" type="number" min="0" max="315360000">
+        <button type="submit">List</button>
+        </form>
+        <p id="orders-machine" class="hint"></p>
+        <div class="scroll"><table id="orders"><thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Viewer</th><th scope="col">Streamer</th><th scope="col">Tickets</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Timeout</th></tr></thead><tbody></tbody></table></div>
+        <button type="button" id="orders-more" class="secondary" hidden>More</button>
+        </section>
+        <section class="card" aria-labelledby="force-heading">
+        <h2 id="force-heading">Force a transition</h2>
+        <p class="hint">Moves an open order to any state of its machine; the money moves as that state says, and the change is journaled with you and your reason.</p>
+        <form id="force-form" class="row">
+        <label for="force-order">Order id</label><input id="force-order" type="number" min="1" required>
+        <label for="force-to">To state</label><select id="force-to" required></select>
+        <label for="force-reason">Reason</label><input id="force-reason" maxlength="200" required>
+        <button type="submit">Force</button>
         </form>
         </section>
         {{/main}}{{/layout}}
