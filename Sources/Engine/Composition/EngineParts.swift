@@ -120,8 +120,9 @@ public struct EngineParts: Sendable {
             LeaderboardFeedService(feed: activities.feed, book: activities.leaderboards, bus: bus),
         ]
         list.append(PendingExpiry(ledger: ledger, interval: pendingExpiryInterval, logger: logger))
-        list.append(PrivilegeExpiry(privileges: privileges, interval: pendingExpiryInterval, logger: logger))
-        list.append(OrderSweeper(orders: orders, interval: pendingExpiryInterval, logger: logger))
+        let privileges = privileges, orders = orders
+        list.append(PeriodicSweep("privilege expiry", interval: pendingExpiryInterval, logger: logger) { try await privileges.sweepExpired() })
+        list.append(PeriodicSweep("order sweep", interval: pendingExpiryInterval, logger: logger) { try await orders.sweep() })
         list.append(PlayTogetherRefresh(sessions: liveSessions, recommendations: recommendations, presence: presence, logger: logger))
         if watchScripts { list.append(ScriptWatcher(runtime: scripts)) }
         return list

@@ -24,7 +24,7 @@ import Synchronization
 ///   answers the first result; another action under it is 409.
 /// - **Timeouts** are ordinary transitions fired as `system` at `entered_at + after` on the
 ///   injected clock: before any action or read of a due order (so a due timeout always happened
-///   first), and by the sweeper (`sweep`, run every second by `OrderSweeper`).
+///   first), and by the sweeper (`sweep`, run every second by a `PeriodicSweep`).
 /// - **Generations**: an order keeps the machine generation it started on (stored once per
 ///   generation), and its `on_transition` runs on that generation's scripts (compiled again from
 ///   the archive when it is no longer the live one); a reload applies to new orders.

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// A holding is one row per (user, product, scope): the scope is the streamer for a guard and
 /// empty otherwise. It is active while `now < expires_at`, checked on every read; the sweeper
-/// (`PrivilegeExpiry`) journals `privilege_expired` for holdings past their end.
+/// (a `PeriodicSweep` of `sweepExpired`) journals `privilege_expired` for holdings past their end.
 ///
 /// Purchase rules (`purchase`):
 /// - nothing held, or the holding expired: the tier starts now for `days` days (`new`);
