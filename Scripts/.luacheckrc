@@ -58,6 +58,8 @@ stds.showrunner_test = {
   "journal",
   "leaderboard",
   "privilege_product",
+  "settle_guild",
+  "settle_streamer",
   "spin",
   "task",
   "test",

@@ -14,4 +14,7 @@ public enum SystemAccount: String, Sendable, Hashable, CaseIterable, Codable {
     case giftClearing = "gift_clearing"
     /// The source of `revenue`: its balance is minus all revenue ever issued.
     case revenueIssuance = "revenue_issuance"
+    /// The source of settlement payouts (base salaries, bonuses, subsidies, adjustments) and
+    /// the sink of what a statement takes back.
+    case settlementPayouts = "settlement_payouts"
 }

@@ -12,6 +12,7 @@ extension HostAPI {
         api.add(ScriptTestAPI.clock)
         api.add(ScriptTestAPI.events)
         api.add(ScriptTestAPI.reads)
+        api.add(ScriptTestAPI.settlement)
         return api
     }
 }

@@ -25,6 +25,7 @@ public enum Migrations {
         ("v8_play_together", v8PlayTogether),
         ("v9_notifications", v9Notifications),
         ("v10_goods", v10Goods),
+        ("v11_settlement", v11Settlement),
     ]
 
     /// A migrator that applies `all`.

@@ -34,6 +34,7 @@ extension EngineParts {
             PrivilegeRoutes(privileges: privileges, medals: fanMedals),
             QueueRoutes(gates: queueGates, queues: queues, live: liveSessions, resolver: resolver, recommendations: recommendations),
             NotificationRoutes(notifications: notifications, clock: clock), GoodsRoutes(goods: goods),
+            GuildRoutes(guilds: guilds), SettlementRoutes(earnings: earnings, settlement: settlement, scripts: scripts),
             PartnerRoutes(partners: partners), AdminPartnerRoutes(partners: partners.registry),
         ]
     }

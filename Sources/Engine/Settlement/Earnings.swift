@@ -1,0 +1,223 @@
+import Foundation
+import GRDB
+
+/// Where a streamer's or a guild's revenue came from. Each source is fed by journal facts; the
+/// statements and the earnings page list every source, zero or not.
+public enum EarningsSource: String, Sendable, CaseIterable, Codable {
+    /// Gifts (`gift`, less `gift_refunded`): the streamer's revenue and the guild's share.
+    case gifts
+    /// Guards and other privileges paying the streamer a share (`privilege_bought`).
+    case guards
+    /// Paid orders ("help me play"): fed by `order_changed` facts once orders pay revenue.
+    case orders
+    /// Partner games paying streamers: fed once partner orders pay revenue.
+    case partnerGames = "partner_games"
+}
+
+/// The earnings consumer: keeps daily aggregates of revenue per streamer and per guild, by
+/// source, as the journal records it (`earnings_daily`). A gift's guild share counts for the
+/// guild the receipt names; shares without a guild count for the unassigned pool (owner kind
+/// `pool`), so the aggregates of every owner together equal all revenue the ledger issued
+/// (`Earnings.reconcile`).
+public struct EarningsConsumer: JournalConsumer {
+    public let name = "earnings"
+    public let types: Set<String>? = [GiftSender.giftType, GiftRefunds.refundedType, Privileges.boughtType]
+    let calendar: OperationsCalendar
+
+    /// - Parameter calendar: where the days of the aggregates begin.
+    public init(calendar: OperationsCalendar = OperationsCalendar()) { self.calendar = calendar }
+
+    struct Refunded: Decodable {
+        let giftOffset: Int64
+    }
+
+    struct Bought: Decodable {
+        let streamerID: String?
+        let streamerShareCoins: Int64
+        enum CodingKeys: String, CodingKey {
+            case streamerID = "streamer_id"
+            case streamerShareCoins = "streamer_share_coins"
+        }
+    }
+
+    public func apply(_ entry: JournalEntry, in db: Database) throws {
+        let day = calendar.key(.daily, at: entry.createdAt)
+        switch entry.type {
+        case GiftSender.giftType:
+            try Self.addGift(db, try entry.giftReceipt(), day: day, sign: 1)
+        case GiftRefunds.refundedType:
+            let refund = try entry.decodePayload(as: Refunded.self)
+            guard let gift = try Journal.entry(db, at: refund.giftOffset), gift.type == GiftSender.giftType else {
+                throw JournalError.invalidPayload(reason: "offset \(entry.offset): the refunded offset \(refund.giftOffset) is not a gift")
+            }
+            try Self.addGift(db, try gift.giftReceipt(), day: day, sign: -1)
+        case Privileges.boughtType:
+            let bought = try entry.decodePayload(as: Bought.self)
+            if bought.streamerShareCoins > 0, let streamer = bought.streamerID {
+                try Self.add(db, kind: "streamer", owner: streamer, day: day, source: .guards, amount: bought.streamerShareCoins)
+            }
+        default: return
+        }
+    }
+
+    static func addGift(_ db: Database, _ r: GiftReceipt, day: String, sign: Int64) throws {
+        if r.streamerRevenue > 0 {
+            try add(db, kind: "streamer", owner: r.streamerID, day: day, source: .gifts, amount: sign * r.streamerRevenue)
+        }
+        if r.guildShare > 0 {
+            if let guild = r.guildID {
+                try add(db, kind: "guild", owner: guild, day: day, source: .gifts, amount: sign * r.guildShare)
+            } else {
+                try add(db, kind: "pool", owner: SystemAccount.guildShares.rawValue, day: day, source: .gifts, amount: sign * r.guildShare)
+            }
+        }
+    }
+
+    static func add(_ db: Database, kind: String, owner: String, day: String, source: EarningsSource, amount: Int64) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO earnings_daily (owner_kind, owner_id, day, source, amount, facts) VALUES (?, ?, ?, ?, ?, 1)
+            ON CONFLICT (owner_kind, owner_id, day, source) DO UPDATE SET amount = amount + excluded.amount, facts = facts + 1
+            """).execute(arguments: [kind, owner, day, source.rawValue, amount])
+    }
+}
+
+/// One day of a streamer's or a guild's earnings.
+public struct EarningsDay: Sendable, Codable, Equatable {
+    public var day: String
+    /// Revenue by source (every source, zero or not).
+    public var revenue: [String: Int64]
+    public var total: Int64
+    /// Minutes live that day (sessions cut at midnight in the operations calendar).
+    public var liveMinutes: Int64
+    /// The longest continuous live stretch that day, in minutes.
+    public var longestMinutes: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case day, revenue, total
+        case liveMinutes = "live_minutes"
+        case longestMinutes = "longest_minutes"
+    }
+}
+
+/// A streamer's month so far (`GET /v1/streamers/me/earnings?month=`).
+public struct EarningsMonth: Sendable, Codable, Equatable {
+    public var streamerID: String
+    public var month: String
+    public var days: [EarningsDay]
+    public var revenue: [String: Int64]
+    public var total: Int64
+    public var liveMinutes: Int64
+    /// Days whose longest continuous live stretch reached the policy's `valid_day_minutes`.
+    public var validDays: Int64
+    /// The threshold used for `valid_days`, in minutes.
+    public var validDayMinutes: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case month, days, revenue, total
+        case streamerID = "streamer_id"
+        case liveMinutes = "live_minutes"
+        case validDays = "valid_days"
+        case validDayMinutes = "valid_day_minutes"
+    }
+}
+
+/// Reads of the earnings aggregates and the live minutes beside them.
+public struct Earnings: Sendable {
+    let store: Store
+    let calendar: OperationsCalendar
+    let clock: any WallClock
+
+    /// Minutes of continuous live a day needs to be valid when no policy says otherwise.
+    public static let validDayMinutesDefault: Int64 = 60
+
+    /// - Parameters: calendar: where days begin; clock: how far an open live session counts.
+    public init(store: Store, calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.calendar = calendar
+        self.clock = clock
+    }
+
+    /// A streamer's month, day by day.
+    /// - Throws: `RequestError` 400 `invalid_month`.
+    public func month(streamer: String, month: String, validDayMinutes: Int64 = validDayMinutesDefault) async throws -> EarningsMonth {
+        guard let m = SettlementCalendar.month(month) else { throw RequestError("invalid_month", .badRequest, "month: YYYY-MM") }
+        let calendar = self.calendar
+        let now = clock.nowMillis()
+        return try await store.read { db in
+            try Self.month(db, streamer: streamer, m, calendar: calendar, validDayMinutes: validDayMinutes, now: now)
+        }
+    }
+
+    static func month(
+        _ db: Database, streamer: String, _ m: (year: Int, month: Int), calendar: OperationsCalendar, validDayMinutes: Int64, now: Int64
+    ) throws -> EarningsMonth {
+        let days = SettlementCalendar.days(of: m)
+        var revenue: [String: [String: Int64]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT day, source, amount FROM earnings_daily WHERE owner_kind = 'streamer' AND owner_id = ? AND day >= ? AND day <= ?
+            """, arguments: [streamer, days[0], days[days.count - 1]]) {
+            revenue[row[0], default: [:]][row[1]] = row[2]
+        }
+        let live = try LiveMinutes.of(db, streamer: streamer, days: days, calendar: calendar, now: now)
+        var out = EarningsMonth(streamerID: streamer, month: SettlementCalendar.monthOf(day: days[0]), days: [], revenue: Self.zero, total: 0,
+            liveMinutes: 0, validDays: 0, validDayMinutes: validDayMinutes)
+        for day in days {
+            var r = Self.zero
+            for (k, v) in revenue[day] ?? [:] { r[k, default: 0] += v }
+            let total = r.values.reduce(0, +)
+            let minutes = live[day] ?? (0, 0)
+            out.days.append(EarningsDay(day: day, revenue: r, total: total, liveMinutes: minutes.total, longestMinutes: minutes.longest))
+            for (k, v) in r { out.revenue[k, default: 0] += v }
+            out.total += total
+            out.liveMinutes += minutes.total
+            if minutes.longest >= validDayMinutes { out.validDays += 1 }
+        }
+        return out
+    }
+
+    static var zero: [String: Int64] { Dictionary(uniqueKeysWithValues: EarningsSource.allCases.map { ($0.rawValue, Int64(0)) }) }
+
+    /// Checks the aggregates against the ledger: every owner's earnings together equal all
+    /// revenue issued (minus `system:revenue_issuance:revenue`'s balance). Meaningful once the
+    /// consumer is caught up. Returns the differences found (empty: clean).
+    public func reconcile() async throws -> [String] {
+        try await store.read { db in
+            var problems: [String] = []
+            let earned = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount), 0) FROM earnings_daily") ?? 0
+            let issued = -(try Int64.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE owner_kind = 'system' AND owner = ? AND asset = 'revenue'
+                """, arguments: [SystemAccount.revenueIssuance.rawValue]) ?? 0)
+            if earned != issued { problems.append("earnings total \(earned) != revenue issued \(issued)") }
+            return problems
+        }
+    }
+}
+
+/// Live minutes per operations day, from the live sessions (an open session counts up to now).
+enum LiveMinutes {
+    /// `(total, longest)` minutes per day of `days` (sorted, consecutive).
+    static func of(_ db: Database, streamer: String, days: [String], calendar: OperationsCalendar, now: Int64) throws -> [String: (total: Int64, longest: Int64)] {
+        guard let first = days.first, let last = days.last else { return [:] }
+        var out: [String: (total: Int64, longest: Int64)] = [:]
+        let rows = try Row.fetchAll(db, sql: "SELECT started_at, ended_at FROM live_sessions WHERE streamer_id = ? ORDER BY started_at", arguments: [streamer])
+        let end = now
+        for row in rows {
+            var start: Int64 = row[0]
+            let stop: Int64 = row[1] ?? end
+            while start < stop {
+                let day = calendar.key(.daily, at: start)
+                let dayEnd = min(calendar.end(.daily, at: start) ?? stop, stop)
+                if day >= first && day <= last {
+                    let minutes = (dayEnd - start) / 60_000
+                    var v = out[day] ?? (0, 0)
+                    v.total += minutes
+                    v.longest = max(v.longest, minutes)
+                    out[day] = v
+                }
+                if day > last { break }
+                start = dayEnd
+            }
+        }
+        return out
+    }
+}
