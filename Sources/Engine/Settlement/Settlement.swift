@@ -177,6 +177,16 @@ public struct Settlement: Sendable {
         return Inputs(streamers: streamers, guilds: guilds, adjustments: adjustments, guildRevenue: guildRevenue)
     }
 
+    /// Whether the earnings consumer has facts of its types still to apply.
+    static func earningsBehind(_ db: Database) throws -> Bool {
+        let consumer = EarningsConsumer()
+        let types = (consumer.types ?? []).sorted()
+        let marks = Array(repeating: "?", count: types.count).joined(separator: ", ")
+        let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(offset), 0) FROM journal WHERE type IN (\(marks))", arguments: StatementArguments(types)) ?? 0
+        let cursor = try Int64.fetchOne(db, sql: "SELECT offset FROM consumer_cursors WHERE name = ?", arguments: [consumer.name]) ?? 0
+        return last > cursor
+    }
+
     /// The inputs as canonical JSON, and the hash of that JSON with the adjustments and the
     /// policy generation.
     static func hash(_ inputs: some Encodable, adjustments: Int64, generation: String) throws -> (json: String, hash: String) {
@@ -190,7 +200,8 @@ public struct Settlement: Sendable {
     /// before them; the month is then `pending_review`. `progress(done, total)` is called as
     /// owners are settled. A policy that fails stops the run and writes nothing.
     /// - Throws: `RequestError` 400 `invalid_month`, 409 `month_confirmed`, 409
-    ///   `no_settlement_policy`, 422 `too_many_statements`; `ScriptFailure` naming `path:line`.
+    ///   `no_settlement_policy`, 409 `earnings_behind` (drain the consumers first), 422
+    ///   `too_many_statements`; `ScriptFailure` naming `path:line`.
     public func run(
         month: String, generation: ScriptGeneration, by: String, progress: @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> SettlementMonth {
@@ -202,6 +213,9 @@ public struct Settlement: Sendable {
         // Read the inputs (and see that the month is not frozen) in one snapshot.
         let inputs: Inputs = try await store.read { db in
             if try Self.state(db, month).isFrozen { throw Self.frozen(month) }
+            if try Self.earningsBehind(db) {
+                throw RequestError("earnings_behind", .conflict, "the earnings consumer has not caught up with the journal; drain the consumers first")
+            }
             return try self.gather(db, m, validDayMinutes: validDayMinutes, now: now)
         }
         let total = inputs.streamers.count + inputs.guilds.count
