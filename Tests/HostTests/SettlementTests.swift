@@ -232,6 +232,7 @@ struct SettlementTests {
         ("  streamer = function(ctx, m)\n    return { bonus = 1, total = 2 }\n  end,\n}\n", "parts sum to 1"),
         ("  guild = function(ctx, g)\n    return { share = 10, parts = { s1 = 9 } }\n  end,\n}\n", "sum to 9, not its share 10"),
         ("  guild = function(ctx, g)\n    return { share = 1, parts = { nobody = 1 } }\n  end,\n}\n", "not a member"),
+        ("  streamer = function(ctx, m)\n    ctx.notify(m.streamer_id, \"paid\")\n  end,\n}\n", "only returns amounts"),
     ])
     func failingPolicy(body: String, expected: String) async throws {
         let clock = ManualClock()

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Where a streamer's or a guild's revenue came from. Each source is fed by journal facts; the
 /// statements and the earnings page list every source, zero or not.
@@ -18,11 +19,22 @@ public enum EarningsSource: String, Sendable, CaseIterable, Codable {
 /// source, as the journal records it (`earnings_daily`). A gift's guild share counts for the
 /// guild the receipt names; shares without a guild count for the unassigned pool (owner kind
 /// `pool`), so the aggregates of every owner together equal all revenue the ledger issued
-/// (`Earnings.reconcile`).
+/// (`Earnings.reconcile`). A batch's additions are summed in memory per row and written once
+/// per row at the batch's end (`finishBatch`), so a month of facts costs one write per owner,
+/// day and source per batch, not one per fact.
 public struct EarningsConsumer: JournalConsumer {
     public let name = "earnings"
     public let types: Set<String>? = [GiftSender.giftType, GiftRefunds.refundedType, Privileges.boughtType]
     let calendar: OperationsCalendar
+    let pending = Pending()
+
+    /// The batch's sums not yet written: (owner kind, owner, day, source) → (amount, facts).
+    final class Pending: Sendable {
+        struct Key: Hashable {
+            let kind: String, owner: String, day: String, source: EarningsSource
+        }
+        let rows = Mutex<[Key: (amount: Int64, facts: Int64)]>([:])
+    }
 
     /// - Parameter calendar: where the days of the aggregates begin.
     public init(calendar: OperationsCalendar = OperationsCalendar()) { self.calendar = calendar }
@@ -40,44 +52,70 @@ public struct EarningsConsumer: JournalConsumer {
         }
     }
 
+    public func finishBatch(in db: Database) throws {
+        let rows = pending.rows.withLock { rows in
+            defer { rows.removeAll(keepingCapacity: true) }
+            return rows
+        }
+        for (k, v) in rows { try Self.write(db, kind: k.kind, owner: k.owner, day: k.day, source: k.source, amount: v.amount, facts: v.facts) }
+    }
+
+    public func batchRolledBack() { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
+
+    public func settled(committed: Bool) { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
+
     public func apply(_ entry: JournalEntry, in db: Database) throws {
         let day = calendar.key(.daily, at: entry.createdAt)
         switch entry.type {
         case GiftSender.giftType:
-            try Self.addGift(db, try entry.giftReceipt(), day: day, sign: 1)
+            try addGift(try entry.giftReceipt(), day: day, sign: 1)
         case GiftRefunds.refundedType:
             let refund = try entry.decodePayload(as: Refunded.self)
             guard let gift = try Journal.entry(db, at: refund.giftOffset), gift.type == GiftSender.giftType else {
                 throw JournalError.invalidPayload(reason: "offset \(entry.offset): the refunded offset \(refund.giftOffset) is not a gift")
             }
-            try Self.addGift(db, try gift.giftReceipt(), day: day, sign: -1)
+            try addGift(try gift.giftReceipt(), day: day, sign: -1)
         case Privileges.boughtType:
             let bought = try entry.decodePayload(as: Bought.self)
             if bought.streamerShareCoins > 0, let streamer = bought.streamerID {
-                try Self.add(db, kind: "streamer", owner: streamer, day: day, source: .guards, amount: bought.streamerShareCoins)
+                try add(kind: "streamer", owner: streamer, day: day, source: .guards, amount: bought.streamerShareCoins)
             }
         default: return
         }
     }
 
-    static func addGift(_ db: Database, _ r: GiftReceipt, day: String, sign: Int64) throws {
+    func addGift(_ r: GiftReceipt, day: String, sign: Int64) throws {
         if r.streamerRevenue > 0 {
-            try add(db, kind: "streamer", owner: r.streamerID, day: day, source: .gifts, amount: sign * r.streamerRevenue)
+            try add(kind: "streamer", owner: r.streamerID, day: day, source: .gifts, amount: sign * r.streamerRevenue)
         }
         if r.guildShare > 0 {
             if let guild = r.guildID {
-                try add(db, kind: "guild", owner: guild, day: day, source: .gifts, amount: sign * r.guildShare)
+                try add(kind: "guild", owner: guild, day: day, source: .gifts, amount: sign * r.guildShare)
             } else {
-                try add(db, kind: "pool", owner: SystemAccount.guildShares.rawValue, day: day, source: .gifts, amount: sign * r.guildShare)
+                try add(kind: "pool", owner: SystemAccount.guildShares.rawValue, day: day, source: .gifts, amount: sign * r.guildShare)
             }
         }
     }
 
-    static func add(_ db: Database, kind: String, owner: String, day: String, source: EarningsSource, amount: Int64) throws {
+    /// Adds to the batch's sum of a row.
+    /// - Throws: `JournalError.invalidPayload` when the sum would overflow.
+    func add(kind: String, owner: String, day: String, source: EarningsSource, amount: Int64) throws {
+        let ok = pending.rows.withLock { rows in
+            let key = Pending.Key(kind: kind, owner: owner, day: day, source: source)
+            let old = rows[key] ?? (0, 0)
+            let (sum, overflow) = old.amount.addingReportingOverflow(amount)
+            guard !overflow else { return false }
+            rows[key] = (sum, old.facts + 1)
+            return true
+        }
+        guard ok else { throw JournalError.invalidPayload(reason: "earnings of \(kind) \(owner) on \(day) overflow") }
+    }
+
+    static func write(_ db: Database, kind: String, owner: String, day: String, source: EarningsSource, amount: Int64, facts: Int64) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO earnings_daily (owner_kind, owner_id, day, source, amount, facts) VALUES (?, ?, ?, ?, ?, 1)
-            ON CONFLICT (owner_kind, owner_id, day, source) DO UPDATE SET amount = amount + excluded.amount, facts = facts + 1
-            """).execute(arguments: [kind, owner, day, source.rawValue, amount])
+            INSERT INTO earnings_daily (owner_kind, owner_id, day, source, amount, facts) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (owner_kind, owner_id, day, source) DO UPDATE SET amount = amount + excluded.amount, facts = facts + excluded.facts
+            """).execute(arguments: [kind, owner, day, source.rawValue, amount, facts])
     }
 }
 

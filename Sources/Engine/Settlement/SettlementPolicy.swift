@@ -191,7 +191,9 @@ public struct SettlementPolicy {
         guard declaration.handlers.contains("streamer") else {
             return StreamerResult(baseSalary: 0, bonus: 0, revenueShare: month.revenue, subsidy: 0, note: nil)
         }
-        let out = try vm.call(declaration.address, "streamer", args: [month.lua], context: context(now: now), results: 1)
+        let ctx = context(now: now)
+        let out = try vm.call(declaration.address, "streamer", args: [month.lua], context: ctx, results: 1)
+        guard ctx.effects.isEmpty else { throw bad("streamer asked for effects (ctx.grant, ctx.notify, ...): a policy only returns amounts") }
         guard let t = out.first?.table else { throw bad("streamer must return a table { base_salary, bonus, revenue_share, subsidy }") }
         let r = StreamerResult(
             baseSalary: try amount(t, "base_salary", "streamer"), bonus: try amount(t, "bonus", "streamer"),
@@ -206,7 +208,9 @@ public struct SettlementPolicy {
     /// Settles one guild's month.
     public func guild(_ month: GuildMonth, vm: LuaVM, now: Int64) throws(ScriptFailure) -> GuildResult {
         guard declaration.handlers.contains("guild") else { return GuildResult(share: month.revenue, parts: [:], summary: nil) }
-        let out = try vm.call(declaration.address, "guild", args: [month.lua], context: context(now: now), results: 1)
+        let ctx = context(now: now)
+        let out = try vm.call(declaration.address, "guild", args: [month.lua], context: ctx, results: 1)
+        guard ctx.effects.isEmpty else { throw bad("guild asked for effects (ctx.grant, ctx.notify, ...): a policy only returns amounts") }
         guard let t = out.first?.table else { throw bad("guild must return a table { share, parts, summary }") }
         let share = try amount(t, "share", "guild")
         var parts: [String: Int64] = [:]
