@@ -194,6 +194,50 @@ struct SettlementTests {
         await #expect(throws: RequestError.self) { _ = try await settlement.confirm(month: "2026-11", by: "fin") }
     }
 
+    @Test("withdrawals: asked on days 1 and 2 (to the millisecond) as pending transfers, refused from day 3, imported by the run after the window")
+    func withdrawals() async throws {
+        let clock = ManualClock()
+        let e = try await Self.host(clock: clock)
+        defer { e.folder.remove() }
+        try await Self.month(e, clock)
+        let s = e.engine.settlement
+        let generation = try #require(e.engine.scripts.current)
+        func code(_ body: () async throws -> Void) async -> String? {
+            do {
+                try await body()
+                return nil
+            } catch let error as any ShowrunnerError { return error.code } catch { return "\(error)" }
+        }
+        clock.set(millis: Self.ms("2026-10-31T23:59:59Z") + 999)
+        #expect(await code { _ = try await s.requestWithdrawal(streamer: "s1", WithdrawalRequest(amount: 1, idempotencyKey: "early")) }
+            == "withdrawal_window_closed", "the last millisecond before the window")
+        clock.set(millis: Self.ms("2026-11-01T00:00:00Z"))
+        let a = try await s.requestWithdrawal(streamer: "s1", WithdrawalRequest(amount: 1000, idempotencyKey: "a"))
+        #expect(a.month == "2026-10" && a.state == "pending")
+        #expect(try await e.engine.ledger.balance(.user("s1", "revenue")) == 5000, "reserved, not moved")
+        clock.set(millis: Self.ms("2026-11-02T23:59:59Z") + 999)
+        _ = try await s.requestWithdrawal(streamer: "s1", WithdrawalRequest(amount: 500, idempotencyKey: "b"))
+        #expect(await code { _ = try await s.requestWithdrawal(streamer: "s1", WithdrawalRequest(amount: 1_000_000, idempotencyKey: "c")) } == "insufficient_funds")
+        #expect(await code { _ = try await s.requestWithdrawal(streamer: "s1", WithdrawalRequest(amount: 0, idempotencyKey: "d")) } == "invalid_amount")
+        #expect(await code { _ = try await s.requestWithdrawal(streamer: "s1", WithdrawalRequest(amount: 1, idempotencyKey: "has space")) } == "invalid_idempotency_key")
+        // A run inside the window drafts without importing; confirming waits for the window.
+        let drafted = try await s.run(month: "2026-10", generation: generation, by: "fin")
+        #expect(drafted.statements.first { $0.ownerID == "s1" }?.withdrawn == 1500)
+        #expect(await code { _ = try await s.confirm(month: "2026-10", by: "fin") } == "withdrawal_window_open")
+        clock.set(millis: Self.ms("2026-11-03T00:00:00Z"))
+        #expect(await code { _ = try await s.requestWithdrawal(streamer: "s1", WithdrawalRequest(amount: 1, idempotencyKey: "e")) } == "withdrawal_window_closed")
+        #expect(try await s.requestWithdrawal(streamer: "s1", WithdrawalRequest(amount: 1000, idempotencyKey: "a")) == a, "the same key answers the first request")
+        #expect(await code { _ = try await s.requestWithdrawal(streamer: "s1", WithdrawalRequest(amount: 999, idempotencyKey: "a")) } == "idempotency_conflict")
+        // The run after the window imports them: the reservations post.
+        let run = try await s.run(month: "2026-10", generation: generation, by: "fin")
+        #expect(run.statements.first { $0.ownerID == "s1" }?.withdrawn == 1500)
+        #expect(try await s.withdrawals(streamer: "s1").allSatisfy { $0.state == "imported" && $0.importedAt == Self.ms("2026-11-03T00:00:00Z") })
+        #expect(try await e.engine.ledger.balance(.user("s1", "revenue")) == 3500)
+        _ = try await s.confirm(month: "2026-10", by: "fin")
+        #expect(try await e.engine.ledger.balance(.user("s1", "revenue")) == 73_500)
+        #expect(try await Self.clean(e) == [])
+    }
+
     @Test("bad adjustments and months are refused with the field named")
     func badInput() async throws {
         let clock = ManualClock()
@@ -301,6 +345,13 @@ struct SettlementTests {
             let adj = try await client.execute(uri: "/v1/admin/settlement/2026-10/adjustments", method: .post, headers: bearer(admin),
                 body: jsonBody(#"{"owner_kind":"streamer","owner_id":"s1","amount":-3,"reason":"typo"}"#))
             #expect(adj.status == .created && adj.text.contains("\"created_by\":\"fin\""))
+            let w = #"{"amount":1,"idempotency_key":"k"}"#
+            #expect(try await client.execute(uri: "/v1/streamers/me/withdrawals", method: .post, headers: bearer(viewer), body: jsonBody(w)).status == .forbidden)
+            #expect(try await client.execute(uri: "/v1/streamers/me/withdrawals", method: .post, headers: bearer(s1),
+                body: jsonBody(#"{"amount":0,"idempotency_key":"k"}"#)).status == .badRequest)
+            #expect(try await client.execute(uri: "/v1/streamers/me/withdrawals", method: .post, headers: bearer(s1), body: jsonBody(w)).status == .conflict,
+                "the 5th is outside the window")
+            #expect(try await client.execute(uri: "/v1/streamers/me/withdrawals", method: .get, headers: bearer(s1)).text == #"{"withdrawals":[]}"#)
         }
     }
 }

@@ -17,13 +17,21 @@ public struct Settlement: Sendable {
     let ledger: Ledger
     let calendar: OperationsCalendar
     let clock: any WallClock
+    /// Days of a month (from the 1st) in which streamers ask for withdrawals of the month before.
+    public let withdrawalWindowDays: Int
 
-    /// - Parameters: calendar: where days and months begin; clock: the time of writes.
-    public init(store: Store, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock()) {
+    /// - Parameters: calendar: where days and months begin; clock: the time of writes;
+    ///   withdrawalWindowDays: the withdrawal window, days 1...n of a month (1...28).
+    public init(
+        store: Store, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock(),
+        withdrawalWindowDays: Int = Settlement.withdrawalWindowDaysDefault
+    ) {
+        precondition((1...28).contains(withdrawalWindowDays), "withdrawalWindowDays must be 1...28")
         self.store = store
         self.ledger = ledger
         self.calendar = calendar
         self.clock = clock
+        self.withdrawalWindowDays = withdrawalWindowDays
     }
 
     static func parse(_ month: String) throws -> (year: Int, month: Int) {
@@ -57,6 +65,8 @@ public struct Settlement: Sendable {
         var guilds: [GuildMonth]
         var adjustments: [String: Int64]
         var guildRevenue: [String: Int64]
+        /// Withdrawals asked for the month, per streamer.
+        var withdrawn: [String: Int64]
 
         static func key(_ kind: String, _ id: String) -> String { "\(kind):\(id)" }
     }
@@ -118,7 +128,8 @@ public struct Settlement: Sendable {
             """, arguments: [month]) {
             adjustments[Inputs.key(row[0], row[1])] = row[2]
         }
-        var streamerIDs = Set(streamerDays.keys).union(contracts.keys).union(live.keys)
+        let withdrawn = try Self.withdrawn(db, month)
+        var streamerIDs = Set(streamerDays.keys).union(contracts.keys).union(live.keys).union(withdrawn.keys)
         for key in adjustments.keys where key.hasPrefix("streamer:") { streamerIDs.insert(String(key.dropFirst(9))) }
         var guildMembers: [String: [GuildMonth.Member]] = [:]
         var streamers: [StreamerMonth] = []
@@ -174,7 +185,7 @@ public struct Settlement: Sendable {
             }
             guilds.append(GuildMonth(guildID: id, month: month, revenue: revenue, revenueBySource: bySource, members: members))
         }
-        return Inputs(streamers: streamers, guilds: guilds, adjustments: adjustments, guildRevenue: guildRevenue)
+        return Inputs(streamers: streamers, guilds: guilds, adjustments: adjustments, guildRevenue: guildRevenue, withdrawn: withdrawn)
     }
 
     /// Whether the earnings consumer has facts of its types still to apply.
@@ -189,9 +200,9 @@ public struct Settlement: Sendable {
 
     /// The inputs as canonical JSON, and the hash of that JSON with the adjustments and the
     /// policy generation.
-    static func hash(_ inputs: some Encodable, adjustments: Int64, generation: String) throws -> (json: String, hash: String) {
+    static func hash(_ inputs: some Encodable, adjustments: Int64, withdrawn: Int64, generation: String) throws -> (json: String, hash: String) {
         let json = Array(try JSONEncoder.sorted.encode(inputs))
-        return (String(decoding: json, as: UTF8.self), SHA256.hex(json + Array("\u{0}\(adjustments)\u{0}\(generation)".utf8)))
+        return (String(decoding: json, as: UTF8.self), SHA256.hex(json + Array("\u{0}\(adjustments)\u{0}\(withdrawn)\u{0}\(generation)".utf8)))
     }
 
     // MARK: Run
@@ -227,6 +238,8 @@ public struct Settlement: Sendable {
         let monthHash = SHA256.hex(Array(statements.map(\.inputsHash).joined(separator: "\n").utf8))
         try await store.write { db in
             if try Self.state(db, month).isFrozen { throw Self.frozen(month) }
+            // After the withdrawal window the month's requests are imported: their reservations post.
+            if self.windowClosed(for: month, now: now) { try self.importWithdrawals(db, month, now: now) }
             try db.execute(sql: "DELETE FROM settlement_statements WHERE month = ?", arguments: [month])
             let insert = try db.makeStatement(sql: """
                 INSERT INTO settlement_statements (month, owner_kind, owner_id, guild_id, inputs, result, total, inputs_hash, policy_generation)
@@ -254,10 +267,11 @@ public struct Settlement: Sendable {
                 var parts = ["base_salary": r.baseSalary, "bonus": r.bonus, "revenue_share": r.revenueShare, "subsidy": r.subsidy]
                 parts["adjustments"] = adjustments
                 let sum = try Self.checkedSum(parts.values, policy: policy)
-                let h = try Self.hash(s, adjustments: adjustments, generation: generation)
+                let h = try Self.hash(s, adjustments: adjustments, withdrawn: inputs.withdrawn[s.streamerID] ?? 0, generation: generation)
                 out.append((SettlementStatement(
                     month: month, ownerKind: "streamer", ownerID: s.streamerID, guildID: s.guildID, revenue: s.revenue, parts: parts, total: sum,
-                    payout: try Self.checkedSum([sum, -s.revenue], policy: policy), note: r.note, memberParts: nil, inputsHash: h.hash, policyGeneration: generation), h.json))
+                    payout: try Self.checkedSum([sum, -s.revenue], policy: policy), note: r.note, memberParts: nil,
+                    withdrawn: inputs.withdrawn[s.streamerID], inputsHash: h.hash, policyGeneration: generation), h.json))
                 if out.count % 256 == 0 { progress(out.count, total) }
             }
             for g in inputs.guilds {
@@ -265,10 +279,11 @@ public struct Settlement: Sendable {
                 let adjustments = inputs.adjustments[Inputs.key("guild", g.guildID)] ?? 0
                 let parts = ["share": r.share, "adjustments": adjustments]
                 let sum = try Self.checkedSum(parts.values, policy: policy)
-                let h = try Self.hash(g, adjustments: adjustments, generation: generation)
+                let h = try Self.hash(g, adjustments: adjustments, withdrawn: 0, generation: generation)
                 out.append((SettlementStatement(
                     month: month, ownerKind: "guild", ownerID: g.guildID, guildID: g.guildID, revenue: g.revenue, parts: parts, total: sum,
-                    payout: try Self.checkedSum([sum, -g.revenue], policy: policy), note: r.summary, memberParts: r.parts.isEmpty ? nil : r.parts, inputsHash: h.hash,
+                    payout: try Self.checkedSum([sum, -g.revenue], policy: policy), note: r.summary, memberParts: r.parts.isEmpty ? nil : r.parts,
+                    withdrawn: nil, inputsHash: h.hash,
                     policyGeneration: generation), h.json))
                 if out.count % 256 == 0 { progress(out.count, total) }
             }
@@ -317,7 +332,7 @@ public struct Settlement: Sendable {
     /// (from `system:settlement_payouts:revenue` to the owner's revenue account, or back when
     /// negative), all in one transaction.
     /// - Throws: `RequestError` 409 `month_confirmed`, 409 `month_not_reviewed` (no drafts, or
-    ///   an adjustment since the run), `LedgerError` (an account cannot give back what its
+    ///   an adjustment or a withdrawal since the run), 409 `withdrawal_window_open`, `LedgerError` (an account cannot give back what its
     ///   statement takes: nothing is posted).
     public func confirm(month: String, by: String) async throws -> SettlementMonth {
         let m = try Self.parse(month)
@@ -329,6 +344,13 @@ public struct Settlement: Sendable {
             if state.isFrozen { throw Self.frozen(month) }
             guard state == .pendingReview else {
                 throw RequestError("month_not_reviewed", .conflict, "\(month) is \(state.rawValue): run it (showrunner settle run \(month)) first")
+            }
+            guard self.windowClosed(for: month, now: now) else {
+                throw RequestError("withdrawal_window_open", .conflict, "\(month)'s withdrawals are asked until day \(self.withdrawalWindowDays) of the next month")
+            }
+            let unimported = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM settlement_withdrawals WHERE month = ? AND state = 'pending'", arguments: [month]) ?? 0
+            guard unimported == 0 else {
+                throw RequestError("month_not_reviewed", .conflict, "\(month) has \(unimported) withdrawals asked after its run: run it again")
             }
             var current = try Self.read(db, month)
             var chain: [TransferRequest] = []

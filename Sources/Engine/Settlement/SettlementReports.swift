@@ -37,14 +37,14 @@ extension Settlement {
     }
 
     static func render(_ m: SettlementMonth, days: [String], daily: [String: Int64]) -> SettlementReport {
-        var statements = "month,state,streamer_id,guild_id,revenue," + streamerParts.joined(separator: ",") + ",total,payout,inputs_hash,policy_generation\n"
+        var statements = "month,state,streamer_id,guild_id,revenue," + streamerParts.joined(separator: ",") + ",total,payout,withdrawn,inputs_hash,policy_generation\n"
         var guilds = "month,state,guild_id,revenue,share,adjustments,total,payout,members,summary\n"
         var streamerRows = "", guildRows = ""
         for s in m.statements {
             if s.ownerKind == "streamer" {
                 let parts = streamerParts.map { String(s.parts[$0] ?? 0) }
                 statements += ([m.month, m.state.rawValue, csv(s.ownerID), csv(s.guildID ?? ""), String(s.revenue)] + parts
-                    + [String(s.total), String(s.payout), s.inputsHash, s.policyGeneration]).joined(separator: ",") + "\n"
+                    + [String(s.total), String(s.payout), String(s.withdrawn ?? 0), s.inputsHash, s.policyGeneration]).joined(separator: ",") + "\n"
                 streamerRows += "<tr><td>\(html(s.ownerID))</td><td>\(html(s.guildID ?? ""))</td><td>\(s.revenue)</td>"
                     + parts.map { "<td>\($0)</td>" }.joined() + "<td>\(s.total)</td><td>\(s.payout)</td></tr>\n"
             } else {

@@ -37,6 +37,9 @@ public struct SettlementStatement: Sendable, Codable, Equatable {
     public var note: String?
     /// A guild's split of its share over its members.
     public var memberParts: [String: Int64]?
+    /// A streamer's withdrawals asked for this month (in the window of the next month's first
+    /// days); imported (posted) by a run after the window.
+    public var withdrawn: Int64?
     /// SHA-256 of the statement's inputs and the policy generation.
     public var inputsHash: String
     /// The scripts generation (hash) whose policy computed it.
@@ -48,6 +51,7 @@ public struct SettlementStatement: Sendable, Codable, Equatable {
         case ownerID = "owner_id"
         case guildID = "guild_id"
         case memberParts = "member_parts"
+        case withdrawn
         case inputsHash = "inputs_hash"
         case policyGeneration = "policy_generation"
     }

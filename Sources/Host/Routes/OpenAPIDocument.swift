@@ -2466,6 +2466,59 @@ paths:
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/streamers/me/withdrawals:
+    get:
+      operationId: myWithdrawals
+      tags: [settlement]
+      summary: The caller's withdrawals, newest first (at most 100).
+      responses:
+        '200':
+          description: The withdrawals.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [withdrawals]
+                properties:
+                  withdrawals:
+                    type: array
+                    items: {$ref: '#/components/schemas/Withdrawal'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+    post:
+      operationId: requestWithdrawal
+      tags: [settlement]
+      summary: Ask for a withdrawal of available revenue, on days 1-2 of a month, for the month before (streamer).
+      description: |
+        A pending transfer from the caller's revenue to `system:settlement_payouts:revenue`; the
+        month's run after the window imports (posts) it into the statements. The same key with
+        the same amount answers the first request. Errors: 400 `invalid_amount` (1-10^18),
+        `invalid_idempotency_key` (1-64 printable ASCII); 403 `not_a_streamer`; 409
+        `withdrawal_window_closed`, `idempotency_conflict`, `month_confirmed`; 422
+        `insufficient_funds`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [amount, idempotency_key]
+              properties:
+                amount: {type: integer, minimum: 1, maximum: 1000000000000000000}
+                idempotency_key: {type: string, minLength: 1, maxLength: 64}
+      responses:
+        '201':
+          description: The withdrawal.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Withdrawal'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
   /v1/admin/settlement/{month}:
     parameters:
       - $ref: '#/components/parameters/SettlementMonth'
@@ -2599,7 +2652,8 @@ paths:
         `system:settlement_payouts:revenue` and the owner's revenue account, all in one
         transaction. Errors: 403 `admin_only`; 409 `month_confirmed` (already frozen),
         `month_not_reviewed` (not run, or adjusted since), `insufficient_funds` (an account
-        cannot give back what its statement takes: nothing is posted).
+        cannot give back what its statement takes: nothing is posted), `withdrawal_window_open`
+        (the month's withdrawals are still being asked, days 1-2 of the next month).
       responses:
         '200':
           description: The confirmed month.
@@ -2866,6 +2920,7 @@ components:
         member_parts:
           type: object
           additionalProperties: {type: integer}
+        withdrawn: {type: integer, description: A streamer's withdrawals asked for this month.}
         inputs_hash: {type: string}
         policy_generation: {type: string}
     SettlementMonth:
@@ -2880,6 +2935,19 @@ components:
         statements:
           type: array
           items: {$ref: '#/components/schemas/SettlementStatement'}
+    Withdrawal:
+      type: object
+      additionalProperties: false
+      required: [id, streamer_id, month, amount, transfer_id, state, requested_at]
+      properties:
+        id: {type: integer}
+        streamer_id: {type: string}
+        month: {type: string}
+        amount: {type: integer}
+        transfer_id: {type: string}
+        state: {type: string, enum: [pending, imported]}
+        requested_at: {type: integer}
+        imported_at: {type: integer}
     SettlementAdjustment:
       type: object
       additionalProperties: false

@@ -5,11 +5,16 @@ import Hummingbird
 /// (`GET /v1/streamers/me/earnings?month=YYYY-MM`); staff read a month's statements and reports
 /// (`GET /v1/admin/settlement/{month}`, `.../statements.csv`, `.../guilds.csv`, `.../report.html`,
 /// `.../adjustments`); admins adjust and confirm (`POST .../adjustments`, `POST .../confirm`,
-/// `POST .../paid`). Runs are made with `showrunner settle run`.
+/// `POST .../paid`); streamers ask for withdrawals in the window (`POST /v1/streamers/me/withdrawals`).
+/// Runs are made with `showrunner settle run`.
 struct SettlementRoutes: RouteArea {
     let earnings: Earnings
     let settlement: Settlement
     let scripts: ScriptRuntime
+
+    struct Withdrawals: Encodable {
+        let withdrawals: [Withdrawal]
+    }
 
     struct Adjustments: Encodable {
         let adjustments: [SettlementAdjustment]
@@ -38,6 +43,16 @@ struct SettlementRoutes: RouteArea {
             }
             let minutes = scripts.current.flatMap { try? SettlementPolicy($0) }?.validDayMinutes ?? Earnings.validDayMinutesDefault
             return try JSONBody.response(try await earnings.month(streamer: me.userID, month: month, validDayMinutes: minutes))
+        }
+        routes.authenticated.post("streamers/me/withdrawals") { request, context in
+            let me = try context.requirePrincipal()
+            guard me.role == .streamer else { throw RequestError("not_a_streamer", .forbidden, "only streamers withdraw revenue") }
+            let body = try await request.decodeStrict(as: WithdrawalRequest.self, context: context)
+            return try JSONBody.response(try await settlement.requestWithdrawal(streamer: me.userID, body), status: .created)
+        }
+        routes.authenticated.get("streamers/me/withdrawals") { _, context in
+            let me = try context.requirePrincipal()
+            return try JSONBody.response(Withdrawals(withdrawals: try await settlement.withdrawals(streamer: me.userID)))
         }
         routes.staff.get("settlement/:month") { _, context in
             try JSONBody.response(try await settlement.month(try Self.month(context)))
@@ -69,6 +84,10 @@ struct SettlementRoutes: RouteArea {
             return try JSONBody.response(try await settlement.markPaid(month: try Self.month(context), by: me))
         }
     }
+}
+
+extension WithdrawalRequest: StrictDecodable {
+    static var allowedKeys: Set<String> { keys }
 }
 
 extension SettlementAdjustmentRequest: StrictDecodable {
