@@ -116,6 +116,13 @@ struct SettlementTests {
         #expect(try await e.engine.earnings.month(streamer: "s2", month: "2026-10", validDayMinutes: 21).validDays == 0)
         let detail = try await e.engine.guilds.detail(id: "g1")
         #expect(detail.contracts.first { $0.streamerID == "s1" }?.endsOn == "2026-10-16")
+        // Ending a contract clears the gift path's cache: from its end the share goes to the pool.
+        _ = try await e.engine.guilds.end(guild: "g1", streamer: "s3", GuildContractEnd(endsOn: "2026-11-04"))
+        clock.set(millis: Self.ms("2026-11-03T23:59:59Z"))
+        #expect(try await Self.gift(e, room: "r3", count: 1, key: "last-day").guildID == "g1")
+        clock.set(millis: Self.ms("2026-11-04T00:00:00Z"))
+        #expect(try await Self.gift(e, room: "r3", count: 1, key: "after").guildID == nil)
+        #expect(try await Self.clean(e) == [])
     }
 
     @Test("the close: hand-computed statements, an equal re-run, confirm posts payouts, a confirmed month refuses a run, an adjustment lands in the next month")

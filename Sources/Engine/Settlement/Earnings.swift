@@ -85,30 +85,38 @@ public struct EarningsConsumer: JournalConsumer {
     }
 
     func addGift(_ r: GiftReceipt, day: String, sign: Int64) throws {
+        var rows: [(Pending.Key, Int64)] = []
         if r.streamerRevenue > 0 {
-            try add(kind: "streamer", owner: r.streamerID, day: day, source: .gifts, amount: sign * r.streamerRevenue)
+            rows.append((Pending.Key(kind: "streamer", owner: r.streamerID, day: day, source: .gifts), sign * r.streamerRevenue))
         }
         if r.guildShare > 0 {
-            if let guild = r.guildID {
-                try add(kind: "guild", owner: guild, day: day, source: .gifts, amount: sign * r.guildShare)
-            } else {
-                try add(kind: "pool", owner: SystemAccount.guildShares.rawValue, day: day, source: .gifts, amount: sign * r.guildShare)
-            }
+            let key = r.guildID.map { Pending.Key(kind: "guild", owner: $0, day: day, source: .gifts) }
+                ?? Pending.Key(kind: "pool", owner: SystemAccount.guildShares.rawValue, day: day, source: .gifts)
+            rows.append((key, sign * r.guildShare))
         }
+        try add(rows)
     }
 
     /// Adds to the batch's sum of a row.
     /// - Throws: `JournalError.invalidPayload` when the sum would overflow.
     func add(kind: String, owner: String, day: String, source: EarningsSource, amount: Int64) throws {
-        let ok = pending.rows.withLock { rows in
-            let key = Pending.Key(kind: kind, owner: owner, day: day, source: source)
-            let old = rows[key] ?? (0, 0)
-            let (sum, overflow) = old.amount.addingReportingOverflow(amount)
-            guard !overflow else { return false }
-            rows[key] = (sum, old.facts + 1)
-            return true
+        try add([(Pending.Key(kind: kind, owner: owner, day: day, source: source), amount)])
+    }
+
+    /// Adds to several rows' sums, all or none (one entry's rows).
+    func add(_ additions: [(Pending.Key, Int64)]) throws {
+        let overflowing = pending.rows.withLock { rows -> Pending.Key? in
+            var next: [(Pending.Key, (amount: Int64, facts: Int64))] = []
+            for (key, amount) in additions {
+                let old = rows[key] ?? (0, 0)
+                let (sum, overflow) = old.amount.addingReportingOverflow(amount)
+                guard !overflow else { return key }
+                next.append((key, (sum, old.facts + 1)))
+            }
+            for (key, value) in next { rows[key] = value }
+            return nil
         }
-        guard ok else { throw JournalError.invalidPayload(reason: "earnings of \(kind) \(owner) on \(day) overflow") }
+        if let k = overflowing { throw JournalError.invalidPayload(reason: "earnings of \(k.kind) \(k.owner) on \(k.day) overflow") }
     }
 
     static func write(_ db: Database, kind: String, owner: String, day: String, source: EarningsSource, amount: Int64, facts: Int64) throws {

@@ -84,8 +84,14 @@ public struct Settlement: Sendable {
         let month = String(format: "%04d-%02d", m.year, m.month)
         let days = SettlementCalendar.days(of: m)
         let (first, last) = (days[0], days[days.count - 1])
-        // Revenue per owner per day per source: bounded by owners × days × sources, not facts.
-        var streamerDays: [String: [String: [String: Int64]]] = [:]
+        // Per streamer: revenue per day of the month and per source; per guild: per source.
+        // Bounded by owners (a fixed-size record each), not facts.
+        struct Acc {
+            var byDay: [Int64]
+            var bySource: [String: Int64]
+        }
+        let dayIndex = Dictionary(uniqueKeysWithValues: days.enumerated().map { ($0.element, $0.offset) })
+        var streamerDays: [String: Acc] = [:]
         var guildSources: [String: [String: Int64]] = [:]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT owner_kind, owner_id, day, source, amount FROM earnings_daily
@@ -94,7 +100,9 @@ public struct Settlement: Sendable {
         while let row = try rows.next() {
             let kind: String = row[0], owner: String = row[1], day: String = row[2], source: String = row[3], amount: Int64 = row[4]
             if kind == "streamer" {
-                streamerDays[owner, default: [:]][day, default: [:]][source, default: 0] += amount
+                guard let i = dayIndex[day] else { continue }
+                streamerDays[owner, default: Acc(byDay: Array(repeating: 0, count: days.count), bySource: [:])].byDay[i] += amount
+                streamerDays[owner]?.bySource[source, default: 0] += amount
             } else {
                 guildSources[owner, default: [:]][source, default: 0] += amount
             }
@@ -136,9 +144,9 @@ public struct Settlement: Sendable {
         streamers.reserveCapacity(streamerIDs.count)
         let zero = Earnings.zero
         for id in streamerIDs.sorted() {
-            let byDay = streamerDays[id] ?? [:]
+            let acc = streamerDays[id]
             var bySource = zero
-            for (_, sources) in byDay { for (s, v) in sources { bySource[s, default: 0] += v } }
+            for (s, v) in acc?.bySource ?? [:] { bySource[s, default: 0] += v }
             let revenue = bySource.values.reduce(0, +)
             let liveDays = live[id] ?? [:]
             let minutes = liveDays.values.reduce(0) { $0 + $1.total }
@@ -146,9 +154,9 @@ public struct Settlement: Sendable {
             var parts: [StreamerMonth.GuildPart] = []
             var lastContract: GuildContract?
             for c in contracts[id] ?? [] {
-                let covered = days.filter { c.covers($0) }
+                let covered = days.indices.filter { c.covers(days[$0]) }
                 guard !covered.isEmpty else { continue }
-                let rev = covered.reduce(Int64(0)) { sum, day in sum + (byDay[day]?.values.reduce(0, +) ?? 0) }
+                let rev = covered.reduce(Int64(0)) { sum, i in sum + (acc?.byDay[i] ?? 0) }
                 if let i = parts.firstIndex(where: { $0.guildID == c.guildID }) {
                     parts[i].days += Int64(covered.count)
                     parts[i].revenue += rev
