@@ -245,6 +245,27 @@ struct SettlementTests {
         #expect(try await Self.clean(e) == [])
     }
 
+    @Test("a bad fact in the middle of a batch is parked; the batch's other facts count once (the sums kept in memory roll back with it)")
+    func earningsBatchRollback() async throws {
+        let clock = ManualClock(nowMillis: Self.ms("2026-10-05T12:00:00Z"))
+        let e = try await Self.host(clock: clock)
+        defer { e.folder.remove() }
+        _ = try await Self.gift(e, room: "r1", count: 2, key: "a")
+        // A refund naming an offset that is no gift: the earnings consumer cannot apply it.
+        try await e.engine.store.write { db in
+            _ = try Journal.append(db, type: GiftRefunds.refundedType, payloadJSON: #"{"giftOffset":1,"sendID":"x","reason":"r","by":"o","reversed":[],"manual":[]}"#,
+                at: Self.ms("2026-10-05T12:00:01Z"))
+        }
+        _ = try await Self.gift(e, room: "r2", count: 3, key: "b")
+        var parked = 0
+        for _ in 0..<10 { parked += try await e.engine.consumers.drain().parked }
+        #expect(parked == 1)
+        #expect(try await Self.clean(e) == [])
+        let s1 = try await e.engine.earnings.month(streamer: "s1", month: "2026-10")
+        let s2 = try await e.engine.earnings.month(streamer: "s2", month: "2026-10")
+        #expect(s1.total == 1000 && s2.total == 1500)
+    }
+
     @Test("bad adjustments and months are refused with the field named")
     func badInput() async throws {
         let clock = ManualClock()
