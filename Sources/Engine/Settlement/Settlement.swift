@@ -228,6 +228,28 @@ public struct Settlement: Sendable {
         let month = String(format: "%04d-%02d", m.year, m.month)
         let policy = try SettlementPolicy(generation)
         let now = clock.nowMillis()
+        // The month shows `calculating` while the run lasts (a run that stops on a crash leaves it
+        // so: run again); a run that fails puts the state back and writes nothing else.
+        let previous: SettlementState = try await store.write { db in
+            let state = try Self.state(db, month)
+            if state.isFrozen { throw Self.frozen(month) }
+            try Self.setState(db, month, .calculating, by: by, now: now)
+            return state
+        }
+        do {
+            return try await calculate(month: month, m, policy: policy, generation: generation, by: by, now: now, progress: progress)
+        } catch {
+            try? await store.write { db in
+                if try Self.state(db, month) == .calculating { try Self.setState(db, month, previous, by: by, now: now) }
+            }
+            throw error
+        }
+    }
+
+    func calculate(
+        month: String, _ m: (year: Int, month: Int), policy: SettlementPolicy, generation: ScriptGeneration, by: String, now: Int64,
+        progress: @Sendable (Int, Int) -> Void
+    ) async throws -> SettlementMonth {
         let validDayMinutes = policy.validDayMinutes
         // Read the inputs (and see that the month is not frozen) in one snapshot.
         let inputs: Inputs = try await store.read { db in
