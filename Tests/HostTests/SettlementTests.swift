@@ -188,6 +188,14 @@ struct SettlementTests {
             #expect(error.code == "month_confirmed" && error.kind == .conflict)
         }
         #expect(try await Self.clean(e) == [])
+        // A guild balance moved outside settlement is a reconciliation difference.
+        try await e.engine.store.write { db in
+            try db.execute(sql: "UPDATE ledger_accounts SET balance = balance + 1 WHERE id = 'guild:g2:revenue'")
+        }
+        #expect(try await e.engine.earnings.reconcile() == ["guild g2: earnings 500 != revenue balance 501 less settlement payouts 0"])
+        try await e.engine.store.write { db in
+            try db.execute(sql: "UPDATE ledger_accounts SET balance = balance - 1 WHERE id = 'guild:g2:revenue'")
+        }
         // An adjustment to the confirmed month lands in November, referencing October.
         let adj = try await settlement.adjust(month: "2026-10", SettlementAdjustmentRequest(ownerKind: "streamer", ownerID: "s2", amount: 250, reason: "late bonus"), by: "fin")
         #expect(adj.month == "2026-11" && adj.refersToMonth == "2026-10" && adj.createdBy == "fin")

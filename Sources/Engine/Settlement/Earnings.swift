@@ -224,8 +224,9 @@ public struct Earnings: Sendable {
     static var zero: [String: Int64] { Dictionary(uniqueKeysWithValues: EarningsSource.allCases.map { ($0.rawValue, Int64(0)) }) }
 
     /// Checks the aggregates against the ledger: every owner's earnings together equal all
-    /// revenue issued (minus `system:revenue_issuance:revenue`'s balance). Meaningful once the
-    /// consumer is caught up. Returns the differences found (empty: clean).
+    /// revenue issued (minus `system:revenue_issuance:revenue`'s balance), and each guild's equal
+    /// its `guild:<id>:revenue` balance less the settlement payouts posted to it. Meaningful once
+    /// the consumer is caught up. Returns the differences found (empty: clean).
     public func reconcile() async throws -> [String] {
         try await store.read { db in
             var problems: [String] = []
@@ -234,6 +235,19 @@ public struct Earnings: Sendable {
                 SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE owner_kind = 'system' AND owner = ? AND asset = 'revenue'
                 """, arguments: [SystemAccount.revenueIssuance.rawValue]) ?? 0)
             if earned != issued { problems.append("earnings total \(earned) != revenue issued \(issued)") }
+            // Each guild's: its account's balance less what settlement posted to it.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.owner, a.balance,
+                    COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE credit_account = a.id AND code = 'settlement'), 0)
+                  - COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE debit_account = a.id AND code = 'settlement'), 0),
+                    COALESCE((SELECT SUM(amount) FROM earnings_daily WHERE owner_kind = 'guild' AND owner_id = a.owner), 0)
+                FROM ledger_accounts a WHERE a.owner_kind = 'guild' AND a.asset = 'revenue' ORDER BY a.owner
+                """) {
+                let (guild, balance, settled, earnedByGuild): (String, Int64, Int64, Int64) = (row[0], row[1], row[2], row[3])
+                if balance - settled != earnedByGuild {
+                    problems.append("guild \(guild): earnings \(earnedByGuild) != revenue balance \(balance) less settlement payouts \(settled)")
+                }
+            }
             return problems
         }
     }
