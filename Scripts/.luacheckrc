@@ -62,6 +62,8 @@ stds.showrunner_test = {
   "order_action",
   "order_state",
   "privilege_product",
+  "settle_guild",
+  "settle_streamer",
   "spin",
   "task",
   "test",

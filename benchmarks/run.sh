@@ -16,6 +16,7 @@
 #   ingest       danmaku through limits, filter and durable append vs the append alone
 #   fanout       the room bus alone, in process (no sockets)
 #   queues       the fan-medal queue gate through the runtime vs a raw lua_pcall; queue applies per second
+#   settle       closing a month of 10,000,000 gift facts for 50,000 streamers vs sqlite3's aggregate SQL
 #
 # Peers: gifts and leaderboard start redis-server themselves on loopback and stop it; ws-fanout
 # starts nginx + nchan (benchmarks/realtime/nchan.sh) and the C writer wsceil itself and stops
@@ -23,7 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(gifts gifts-engine ws-fanout liveops facts-floor leaderboard runtime reload journal ingest fanout queues)
+all=(gifts gifts-engine ws-fanout liveops facts-floor leaderboard runtime reload journal ingest fanout queues settle)
 SCRATCH=.build-release
 BENCH=$SCRATCH/release/showrunner-bench
 SERVER=$SCRATCH/release/showrunner
@@ -72,6 +73,7 @@ need() {
 
 # Peers and tools, only for the benchmarks asked for.
 if wants facts-floor ws-fanout && ! command -v python3 >/dev/null; then need /usr/bin/python3 python3; fi
+if wants settle && ! command -v sqlite3 >/dev/null; then need /usr/bin/sqlite3 sqlite3; fi
 if wants gifts gifts-engine leaderboard && ! [ -x /usr/bin/redis-server ]; then
   need /usr/bin/redis-server redis-server
   # The package may start its own service; the benchmarks start theirs.
@@ -140,6 +142,7 @@ run() {
       "$BENCH" reload --files 200 --reloads 10 --callers 4 2>/dev/null ;;
     journal) show "$BENCH" journal --writers 64 --appends 100 --synchronous full ;;
     queues) show "$BENCH" queues --checks 200000 --rounds 3 --applies 20000 --concurrency 64 ;;
+    settle) show "$BENCH" settle --facts 10000000 --streamers 50000 ;;
     ingest) show "$BENCH" ingest ;;
     fanout) show "$BENCH" fanout ;;
   esac

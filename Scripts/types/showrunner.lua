@@ -108,8 +108,9 @@
 ---@field id string unique within the kind
 ---@field title? string shown to operators and viewers
 ---@field description? string
----@field streamer? fun(ctx: Ctx, ...: any): any monthly result for one streamer
----@field guild? fun(ctx: Ctx, ...: any): any monthly result for one guild
+---@field streamer? fun(ctx: Ctx, ...: any): any streamer(ctx, month): { base_salary, bonus, revenue_share, subsidy, note } for one streamer's month
+---@field guild? fun(ctx: Ctx, ...: any): any guild(ctx, month): { share, parts = { [streamer_id] = n }, summary } for one guild's month
+---@field valid_day_minutes? integer continuous live minutes that make a valid day (default 60)
 ---@field config? any
 
 ---@class ModerationRuleDeclaration

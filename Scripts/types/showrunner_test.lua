@@ -158,6 +158,16 @@ function order_action(order, action, user) end
 ---@return table
 function order_state(order) end
 
+---Runs the policy's streamer function on a month as the close builds it ({ streamer_id, month, days, minutes, hours, valid_days, revenue_by_source = { gifts, guards, orders, partner_games }, revenue, guild_id, exclusive, base_salary, share_bp, guilds }; missing fields are zero, revenue is the sum of the sources, hours are minutes / 60).
+---@param month table
+---@return { base_salary: integer, bonus: integer, revenue_share: integer, subsidy: integer, total: integer, note: string? }
+function settle_streamer(month) end
+
+---Runs the policy's guild function on a month as the close builds it ({ guild_id, month, revenue, revenue_by_source, members = { { streamer_id, days, revenue, exclusive, share_bp } } }).
+---@param month table
+---@return { share: integer, parts: table, summary: string? }
+function settle_guild(month) end
+
 clock = {}
 
 ---Sets the fake clock: ISO 8601 with an offset ("2027-01-20T10:00:00+08:00") or milliseconds since the epoch.

@@ -9,6 +9,6 @@ struct Bench: AsyncParsableCommand {
         abstract: "Showrunner benchmarks, measured against a peer in the same run.",
         subcommands: [
             RuntimeBench.self, ReloadBench.self, JournalBench.self, FanoutBench.self, GiftBench.self, GiftEngineBench.self, WSFanoutBench.self,
-            LiveOpsBench.self, LeaderboardBench.self, IngestBench.self, QueueBench.self,
+            LiveOpsBench.self, LeaderboardBench.self, IngestBench.self, QueueBench.self, SettleBench.self,
         ])
 }

@@ -11,7 +11,7 @@ struct ShowrunnerCommand: AsyncParsableCommand {
         version: Showrunner.version,
         subcommands: [
             ServeCommand.self, TokenCommand.self, ScriptsCommand.self, DemoCommand.self, ReconcileCommand.self, ReplayCommand.self,
-            PartnersCommand.self, QueuesCommand.self,
+            PartnersCommand.self, QueuesCommand.self, SettleCommand.self,
         ]
     )
 }

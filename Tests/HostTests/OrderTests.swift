@@ -145,6 +145,8 @@ struct OrderTests {
             #expect(pushes.last?.1.contains(#""state":"completed""#) == true)
             let seen = try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: bearer(try b.s)).json(OrderBed.OrderJ.self)
             #expect(seen == done.order)
+            // The earnings consumer counted the order's revenue under `orders`: totals equal the ledger's.
+            #expect(try await b.e.engine.earnings.reconcile().isEmpty)
             let changes = try await b.changes()
             #expect(changes.map(\.change.action) == ["create", "accept", "deliver", "confirm"])
             #expect(changes.allSatisfy { $0.change.hookError == nil })

@@ -40,6 +40,12 @@ public struct EngineParts: Sendable {
     public let goods: GoodsCatalog
     /// "Help me play" orders, run by the `order_machine` script `EngineOptions.orderMachineID`.
     public let orders: Orders
+    /// Guilds and their contracts with streamers.
+    public let guilds: Guilds
+    /// Daily earnings per streamer and guild (fed by `EarningsConsumer`).
+    public let earnings: Earnings
+    /// The monthly close.
+    public let settlement: Settlement
     public let clock: any WallClock
     public let logger: Logger
 
@@ -66,6 +72,7 @@ public struct EngineParts: Sendable {
             consumers = [
                 GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar), RoomEventsConsumer(bus: bus),
                 ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks), NotificationsConsumer(users: users),
+                EarningsConsumer(calendar: o.calendar),
             ]
         case .liveOps: consumers = [ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks)]
         case .giftSteps: consumers = [GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar)]
@@ -76,11 +83,12 @@ public struct EngineParts: Sendable {
             pollInterval: o.consumerPollInterval, clock: clock, logger: logger)
         let privileges = Privileges(store: store, ledger: ledger, clock: clock)
         let gates = QueueGates(scripts: scripts, ledger: ledger, calendar: o.calendar)
+        let guilds = Guilds(store: store, clock: clock, calendar: o.calendar)
         return EngineParts(
             store: store, scripts: scripts, rooms: rooms, numbers: numbers,
             resolver: .idsAndNumbers(rooms, numbers), profiles: ProfileRegistrar(profiles: Profiles(store: store)),
             ledger: ledger, gifts: GiftCatalog(store: store, clock: clock, assets: Set(o.ledgerConfiguration.assets)),
-            giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts, clock: clock, calendar: o.calendar),
+            giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts, clock: clock, calendar: o.calendar, guilds: guilds),
             giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock, calendar: o.calendar),
             topUps: TopUps(store: store, ledger: ledger, secret: o.paymentSecret, clock: clock),
             follows: Follows(store: store, clock: clock), bus: bus, users: users, presence: RoomPresence(),
@@ -92,7 +100,8 @@ public struct EngineParts: Sendable {
             liveSessions: LiveSessions(store: store, clock: clock), recommendations: Recommendations(store: store, gates: gates, clock: clock),
             notifications: Notifications(store: store), goods: GoodsCatalog(store: store, clock: clock),
             orders: Orders(store: store, ledger: ledger, scripts: scripts, calendar: o.calendar, clock: clock, machineID: o.orderMachineID, logger: logger),
-            clock: clock, logger: logger)
+            guilds: guilds, earnings: Earnings(store: store, calendar: o.calendar, clock: clock),
+            settlement: Settlement(store: store, ledger: ledger, calendar: o.calendar, clock: clock), clock: clock, logger: logger)
     }
 
     /// Loads the scripts folder, then the activities it declares; a server does not start on a

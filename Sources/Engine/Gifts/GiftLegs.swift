@@ -3,7 +3,8 @@
 /// A gift send writes one journal row (the `gift` fact, which is also the receipt), not a
 /// transfer row per leg: the receipt's split amounts and accounts are the legs. They are the
 /// chain a gift always was: the viewer's coins to gift clearing (the part paid out as revenue)
-/// and to the platform (its fee), and revenue issued to the streamer and to the guild pool.
+/// and to the platform (its fee), and revenue issued to the streamer and to the streamer's guild of
+/// that day (`GiftReceipt.guildID`; the unassigned pool `system:guild_shares` when there is none).
 /// Gifts sent before the legs moved into the journal have these as transfer rows with the same
 /// ids; `GiftLegs.inJournal` tells the two apart.
 public enum GiftLegs {
@@ -31,7 +32,7 @@ public enum GiftLegs {
         }
         if r.guildShare > 0 {
             legs.append(TransferRequest(id: "\(key):guild", debit: .system(.revenueIssuance, "revenue"),
-                credit: .system(.guildShares, "revenue"), asset: "revenue", amount: r.guildShare, code: "gift_guild", memo: memo))
+                credit: r.guildID.map { .guild($0, "revenue") } ?? .system(.guildShares, "revenue"), asset: "revenue", amount: r.guildShare, code: "gift_guild", memo: memo))
         }
         return legs
     }

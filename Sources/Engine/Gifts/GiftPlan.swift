@@ -9,6 +9,8 @@ struct GiftPlan: Sendable {
     let ledger: Ledger
     let calendar: OperationsCalendar
     let now: Int64
+    /// Whose guild account a guild share credits; nil: the unassigned pool.
+    var guilds: Guilds? = nil
 
     /// What the checks found, for `write`.
     struct Checked {
@@ -60,6 +62,9 @@ struct GiftPlan: Sendable {
             giftID: gift.id, giftVersion: gift.version, count: r.count, priceCoins: checked.price, totalCoins: checked.total,
             streamerRevenue: split.streamer, guildShare: split.guild, platformFee: split.platform, combo: combo,
             balanceCoins: 0, transferIDs: [], ledgerTime: 0)
+        if split.guild > 0, let guilds {
+            receipt.guildID = try guilds.guild(db, streamer: room.streamerID, day: calendar.key(.daily, at: now))
+        }
         let legs = GiftLegs.of(receipt)
         let balances = try accounts.check(db, legs)
         receipt.transferIDs = legs.map(\.id)

@@ -13,6 +13,7 @@ extension GiftReceipt {
         out += ",\"count\":" + String(count)
         out += ",\"gift_id\":" + JSONText.quoted(giftID)
         out += ",\"gift_version\":" + String(giftVersion)
+        if let guildID { out += ",\"guild_id\":" + JSONText.quoted(guildID) }
         out += ",\"guild_share\":" + String(guildShare)
         out += ",\"ledger_time\":" + String(ledgerTime)
         out += ",\"platform_fee\":" + String(platformFee)
@@ -59,6 +60,12 @@ extension GiftReceipt {
         let streamerRevenue = try integer("streamer_revenue"), guildShare = try integer("guild_share")
         let platformFee = try integer("platform_fee"), combo = try integer("combo"), balanceCoins = try integer("balance_coins")
         let ledgerTime = try integer("ledger_time")
+        var guildID: String?
+        switch fields["guild_id"] {
+        case nil, .nil?: guildID = nil
+        case .string(let s)?: guildID = s
+        default: throw JournalError.invalidPayload(reason: "gift receipt: 'guild_id' must be a string")
+        }
         guard case .table(let ids)? = fields["transfer_ids"], ids.fields.isEmpty else {
             throw JournalError.invalidPayload(reason: "gift receipt: 'transfer_ids' must be an array of strings")
         }
@@ -71,7 +78,7 @@ extension GiftReceipt {
         self.init(
             sendID: sendID, roomID: roomID, senderID: senderID, streamerID: streamerID, giftID: giftID, giftVersion: giftVersion,
             count: count, priceCoins: priceCoins, totalCoins: totalCoins, streamerRevenue: streamerRevenue, guildShare: guildShare,
-            platformFee: platformFee, combo: combo, balanceCoins: balanceCoins, transferIDs: transferIDs, ledgerTime: ledgerTime)
+            platformFee: platformFee, combo: combo, balanceCoins: balanceCoins, transferIDs: transferIDs, ledgerTime: ledgerTime, guildID: guildID)
     }
 }
 

@@ -46,6 +46,10 @@ public struct GiftReceipt: Sendable, Hashable, Codable {
     public var transferIDs: [String]
     /// Ledger time of the send, microseconds.
     public var ledgerTime: Int64
+    /// The guild the streamer belonged to on the gift's operations day, whose account the
+    /// guild share credits (`guild:<id>:revenue`); nil: the share went to the unassigned pool
+    /// (`system:guild_shares:revenue`). Absent from the JSON when nil.
+    public var guildID: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case count, combo
@@ -63,6 +67,7 @@ public struct GiftReceipt: Sendable, Hashable, Codable {
         case balanceCoins = "balance_coins"
         case transferIDs = "transfer_ids"
         case ledgerTime = "ledger_time"
+        case guildID = "guild_id"
     }
 }
 

@@ -18,13 +18,16 @@ public struct GiftSender: Sendable {
     let scripts: ScriptRuntime
     let clock: any WallClock
     let calendar: OperationsCalendar
+    let guilds: Guilds?
 
     /// - Parameters: the store, ledger, rooms and scripts of the engine; clock: send times;
-    ///   calendar: the operations day the `validate` steps' reads use.
+    ///   calendar: the operations day the `validate` steps' reads use and guild contracts
+    ///   cover; guilds: whose account a gift's guild share credits (nil: the unassigned pool).
     public init(
         store: Store, ledger: Ledger, rooms: RoomDirectory, scripts: ScriptRuntime, clock: any WallClock = SystemWallClock(),
-        calendar: OperationsCalendar = OperationsCalendar()
+        calendar: OperationsCalendar = OperationsCalendar(), guilds: Guilds? = nil
     ) {
+        self.guilds = guilds
         self.store = store
         self.ledger = ledger
         self.rooms = rooms
@@ -44,7 +47,7 @@ public struct GiftSender: Sendable {
         guard r.count >= 1 else { throw GiftError.invalidCount(r.count, max: GiftRules.countMaxLimit) }
         let room = try await rooms.room(id: r.roomID)
         guard room.streamerID != r.senderID else { throw GiftError.giftToSelf }
-        let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, calendar: calendar, now: clock.nowMillis())
+        let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, calendar: calendar, now: clock.nowMillis(), guilds: guilds)
         let outcome: Result<GiftReceipt, RecordedFailure> = try await store.writeBatched { db, batch in
             if let prior = try GiftSends.prior(db, r) { return prior }
             let checked: GiftPlan.Checked

@@ -159,6 +159,8 @@ struct HistoryGifts: Sendable {
         case .user where account.asset == "revenue": self.init(streams: [Stream(condition: "payee = ?", keys: [key])])
         case .system(.giftClearing), .system(.platformFees), .system(.revenueIssuance), .system(.guildShares):
             self.init(streams: [Stream(condition: "payer IS NOT NULL", keys: [])])
+        case .guild where account.asset == "revenue":
+            self.init(streams: [Stream(condition: "payer IS NOT NULL", keys: [])])
         default: return nil
         }
     }

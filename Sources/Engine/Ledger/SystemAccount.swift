@@ -17,4 +17,7 @@ public enum SystemAccount: String, Sendable, Hashable, CaseIterable, Codable {
     /// Tickets paid for "help me play" orders once posted (the ticket side of the revenue they
     /// became; the platform's fee moves on to `platform_fees`).
     case orderClearing = "order_clearing"
+    /// The source of settlement payouts (base salaries, bonuses, subsidies, adjustments) and
+    /// the sink of what a statement takes back.
+    case settlementPayouts = "settlement_payouts"
 }

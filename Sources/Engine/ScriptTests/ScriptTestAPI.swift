@@ -13,6 +13,7 @@ extension HostAPI {
         api.add(ScriptTestAPI.events)
         api.add(ScriptTestAPI.reads)
         api.add(ScriptTestAPI.orders)
+        api.add(ScriptTestAPI.settlement)
         return api
     }
 }

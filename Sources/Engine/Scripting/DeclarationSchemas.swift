@@ -120,8 +120,9 @@ public enum DeclarationSchemas {
     ])
 
     static let settlementPolicy = RecordSpec("SettlementPolicyDeclaration", common + [
-        .init("streamer", .function, "monthly result for one streamer"),
-        .init("guild", .function, "monthly result for one guild"),
+        .init("streamer", .function, "streamer(ctx, month): { base_salary, bonus, revenue_share, subsidy, note } for one streamer's month"),
+        .init("guild", .function, "guild(ctx, month): { share, parts = { [streamer_id] = n }, summary } for one guild's month"),
+        .init("valid_day_minutes", .integer(min: 1, max: 1_440), "continuous live minutes that make a valid day (default 60)"),
         .init("config", .any),
     ])
 }

@@ -26,6 +26,7 @@ public enum Migrations {
         ("v9_notifications", v9Notifications),
         ("v10_goods", v10Goods),
         ("v11_orders", v11Orders),
+        ("v12_settlement", v12Settlement),
     ]
 
     /// A migrator that applies `all`.

@@ -29,14 +29,18 @@ struct ReconcileCommand: AsyncParsableCommand {
         let (ledger, gifts) = try await engine.ledger.reconcile()
         let orders = try await engine.orders.reconcile()
         let lag = try await engine.consumers.lag().filter { $0.value > 0 }
+        // The earnings aggregates equal the revenue the ledger issued once their consumer is caught up.
+        let earnings = lag["earnings"] == nil ? try await engine.earnings.reconcile() : []
         print("ledger: \(ledger.transfers) transfers, \(ledger.accounts) accounts, \(ledger.violations.count) violations")
         for v in ledger.violations { print("  \(v)") }
         print("gifts: \(gifts.count) violations")
         for g in gifts { print("  \(g)") }
         print("orders: \(orders.orders) orders, \(orders.held) tickets held = \(orders.posted) posted + \(orders.voided) voided + \(orders.open) still held, \(orders.violations.count) violations")
         for o in orders.violations { print("  \(o)") }
+        print("earnings: " + (lag["earnings"] != nil ? "behind" : "\(earnings.count) violations"))
+        for e in earnings { print("  \(e)") }
         print("consumers: " + (lag.isEmpty ? "caught up" : lag.sorted { $0.key < $1.key }.map { "\($0.key) behind by \($0.value)" }.joined(separator: ", ")))
-        if !ledger.isClean || !gifts.isEmpty || !orders.isClean || !lag.isEmpty { throw ExitCode(1) }
+        if !ledger.isClean || !gifts.isEmpty || !orders.isClean || !lag.isEmpty || !earnings.isEmpty { throw ExitCode(1) }
         print("ok")
     }
 }

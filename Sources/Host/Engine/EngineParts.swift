@@ -36,6 +36,7 @@ extension EngineParts {
             QueueRoutes(gates: queueGates, queues: queues, live: liveSessions, resolver: resolver, recommendations: recommendations),
             NotificationRoutes(notifications: notifications, clock: clock), GoodsRoutes(goods: goods),
             OrderRoutes(orders: orders, clock: clock),
+            GuildRoutes(guilds: guilds), SettlementRoutes(earnings: earnings, settlement: settlement, scripts: scripts),
             PartnerRoutes(partners: partners), AdminPartnerRoutes(partners: partners.registry),
         ]
     }

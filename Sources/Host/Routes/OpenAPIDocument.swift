@@ -63,6 +63,7 @@ tags:
   - name: queues
   - name: orders
   - name: partners
+  - name: settlement
 paths:
   /healthz:
     get:
@@ -2603,6 +2604,411 @@ paths:
         '409': {$ref: '#/components/responses/Conflict'}
         '413': {$ref: '#/components/responses/PayloadTooLarge'}
         '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/guilds:
+    get:
+      operationId: guilds
+      tags: [settlement]
+      summary: Every guild, by id (operator, admin).
+      responses:
+        '200':
+          description: The guilds.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [guilds]
+                properties:
+                  guilds:
+                    type: array
+                    items: {$ref: '#/components/schemas/Guild'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+    post:
+      operationId: createGuild
+      tags: [settlement]
+      summary: Create a guild (admin).
+      description: |
+        Errors: 400 `invalid_id` (1-64 of `[A-Za-z0-9_-]`), `invalid_name` (1-100 bytes, no
+        control characters), `invalid_share_bp` (0-10000); 403 `admin_only`; 409 `guild_exists`,
+        `too_many_guilds` (at most 10000).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/GuildEdit'}
+      responses:
+        '201':
+          description: The guild.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Guild'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/guilds/{id}:
+    parameters:
+      - name: id
+        in: path
+        required: true
+        schema: {type: string, pattern: '^[A-Za-z0-9_-]{1,64}$'}
+    get:
+      operationId: guild
+      tags: [settlement]
+      summary: A guild and its contracts, newest first (operator, admin).
+      responses:
+        '200':
+          description: The guild.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GuildDetail'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+    put:
+      operationId: updateGuild
+      tags: [settlement]
+      summary: Rename a guild or change its default share rate (admin).
+      description: 'Errors: as `POST /v1/admin/guilds` (an `id` in the body must be the path''s); 404 `guild_not_found`.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/GuildEdit'}
+      responses:
+        '200':
+          description: The guild.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Guild'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/guilds/{id}/members:
+    parameters:
+      - name: id
+        in: path
+        required: true
+        schema: {type: string, pattern: '^[A-Za-z0-9_-]{1,64}$'}
+    post:
+      operationId: signGuildContract
+      tags: [settlement]
+      summary: Sign a streamer to the guild from a day (admin).
+      description: |
+        A streamer belongs to at most one guild on any day: a running contract (in any guild)
+        that started before `starts_on` ends on that day, so a switch mid-month splits the month
+        by date. Gifts from `starts_on` credit the guild's share to `guild:<id>:revenue`.
+        Errors: 400 `invalid_streamer_id`, `invalid_starts_on` (a real `YYYY-MM-DD`),
+        `invalid_base_salary` (0-10^12), `invalid_share_bp` (0-10000); 403 `admin_only`; 404
+        `guild_not_found`; 409 `contract_overlaps` (a contract starts on or after that day),
+        `too_many_contracts` (500 per streamer).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [streamer_id, starts_on]
+              properties:
+                streamer_id: {type: string}
+                starts_on: {type: string, format: date}
+                exclusive: {type: boolean, default: false}
+                base_salary: {type: integer, minimum: 0, maximum: 1000000000000, default: 0}
+                share_bp: {type: integer, minimum: 0, maximum: 10000, description: 'Default: the guild''s.'}
+      responses:
+        '201':
+          description: The contract.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GuildContract'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/guilds/{id}/members/{streamer}:
+    parameters:
+      - name: id
+        in: path
+        required: true
+        schema: {type: string, pattern: '^[A-Za-z0-9_-]{1,64}$'}
+      - name: streamer
+        in: path
+        required: true
+        schema: {type: string, pattern: '^[A-Za-z0-9_-]{1,64}$'}
+    put:
+      operationId: endGuildContract
+      tags: [settlement]
+      summary: End a streamer's running contract with the guild (admin).
+      description: 'Errors: 400 `invalid_ends_on` (not a day, or not after the start); 403 `admin_only`; 404 `contract_not_found`.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [ends_on]
+              properties:
+                ends_on: {type: string, format: date, description: The first day no longer covered.}
+      responses:
+        '200':
+          description: The ended contract.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GuildContract'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/streamers/me/earnings:
+    get:
+      operationId: myEarnings
+      tags: [settlement]
+      summary: The caller's month so far, day by day (streamer, staff).
+      description: |
+        Revenue by source (gifts, guards, orders, partner_games) from the earnings aggregates,
+        live minutes from the live sessions, and valid days as the loaded settlement policy
+        defines them (`valid_day_minutes` of continuous live). Errors: 400 `invalid_month`;
+        403 `not_a_streamer`.
+      parameters:
+        - name: month
+          in: query
+          required: true
+          schema: {type: string, pattern: '^[0-9]{4}-[0-9]{2}$'}
+      responses:
+        '200':
+          description: The month.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/EarningsMonth'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/streamers/me/withdrawals:
+    get:
+      operationId: myWithdrawals
+      tags: [settlement]
+      summary: The caller's withdrawals, newest first (at most 100).
+      responses:
+        '200':
+          description: The withdrawals.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [withdrawals]
+                properties:
+                  withdrawals:
+                    type: array
+                    items: {$ref: '#/components/schemas/Withdrawal'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+    post:
+      operationId: requestWithdrawal
+      tags: [settlement]
+      summary: Ask for a withdrawal of available revenue, on days 1-2 of a month, for the month before (streamer).
+      description: |
+        A pending transfer from the caller's revenue to `system:settlement_payouts:revenue`; the
+        month's run after the window imports (posts) it into the statements. The same key with
+        the same amount answers the first request. Errors: 400 `invalid_amount` (1-10^18),
+        `invalid_idempotency_key` (1-64 printable ASCII); 403 `not_a_streamer`; 409
+        `withdrawal_window_closed`, `idempotency_conflict`, `month_confirmed`; 422
+        `insufficient_funds`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [amount, idempotency_key]
+              properties:
+                amount: {type: integer, minimum: 1, maximum: 1000000000000000000}
+                idempotency_key: {type: string, minLength: 1, maxLength: 64}
+      responses:
+        '201':
+          description: The withdrawal.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Withdrawal'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '422': {$ref: '#/components/responses/Unprocessable'}
+  /v1/admin/settlement/{month}:
+    parameters:
+      - $ref: '#/components/parameters/SettlementMonth'
+    get:
+      operationId: settlementMonth
+      tags: [settlement]
+      summary: A month's state and statements (operator, admin).
+      description: 'Statements are computed by `showrunner settle run`. Errors: 400 `invalid_month`.'
+      responses:
+        '200':
+          description: The month.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/SettlementMonth'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/settlement/{month}/statements.csv:
+    parameters:
+      - $ref: '#/components/parameters/SettlementMonth'
+    get:
+      operationId: settlementStatementsCSV
+      tags: [settlement]
+      summary: Every streamer's statement as CSV, as `showrunner settle report` writes it (operator, admin).
+      responses:
+        '200':
+          description: The CSV.
+          content:
+            text/csv:
+              schema: {type: string}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/settlement/{month}/guilds.csv:
+    parameters:
+      - $ref: '#/components/parameters/SettlementMonth'
+    get:
+      operationId: settlementGuildsCSV
+      tags: [settlement]
+      summary: The guild summary as CSV (operator, admin).
+      responses:
+        '200':
+          description: The CSV.
+          content:
+            text/csv:
+              schema: {type: string}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/settlement/{month}/report.html:
+    parameters:
+      - $ref: '#/components/parameters/SettlementMonth'
+    get:
+      operationId: settlementReport
+      tags: [settlement]
+      summary: The month as an HTML page with a chart of daily revenue, inline SVG, nothing fetched (operator, admin).
+      responses:
+        '200':
+          description: The page.
+          content:
+            text/html:
+              schema: {type: string}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/settlement/{month}/adjustments:
+    parameters:
+      - $ref: '#/components/parameters/SettlementMonth'
+    get:
+      operationId: settlementAdjustments
+      tags: [settlement]
+      summary: The adjustments counting in a month (operator, admin).
+      responses:
+        '200':
+          description: The adjustments, oldest first.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [adjustments]
+                properties:
+                  adjustments:
+                    type: array
+                    items: {$ref: '#/components/schemas/SettlementAdjustment'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+    post:
+      operationId: adjustSettlement
+      tags: [settlement]
+      summary: Record a finance adjustment with its reason (admin).
+      description: |
+        In a month not yet confirmed the adjustment counts there and the month goes back to
+        `open` (run it again before confirming); in a confirmed or paid month it lands in the
+        next month that is not, with `refers_to_month` naming the original. Errors: 400
+        `invalid_month`, `invalid_owner_kind`, `invalid_owner_id`, `invalid_amount` (non-zero,
+        at most 10^18 either way), `invalid_reason` (1-200 bytes); 403 `admin_only`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [owner_kind, owner_id, amount, reason]
+              properties:
+                owner_kind: {type: string, enum: [streamer, guild]}
+                owner_id: {type: string}
+                amount: {type: integer}
+                reason: {type: string, minLength: 1, maxLength: 200}
+      responses:
+        '201':
+          description: The adjustment.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/SettlementAdjustment'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/settlement/{month}/confirm:
+    parameters:
+      - $ref: '#/components/parameters/SettlementMonth'
+    post:
+      operationId: confirmSettlement
+      tags: [settlement]
+      summary: Freeze a reviewed month and post its payouts through the ledger (admin).
+      description: |
+        Each statement's payout (`total - revenue`) moves between
+        `system:settlement_payouts:revenue` and the owner's revenue account, all in one
+        transaction. Errors: 403 `admin_only`; 409 `month_confirmed` (already frozen),
+        `month_not_reviewed` (not run, or adjusted since), `insufficient_funds` (an account
+        cannot give back what its statement takes: nothing is posted), `withdrawal_window_open`
+        (the month's withdrawals are still being asked, days 1-2 of the next month).
+      responses:
+        '200':
+          description: The confirmed month.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/SettlementMonth'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+  /v1/admin/settlement/{month}/paid:
+    parameters:
+      - $ref: '#/components/parameters/SettlementMonth'
+    post:
+      operationId: markSettlementPaid
+      tags: [settlement]
+      summary: Mark a confirmed month paid (admin).
+      description: 'Errors: 403 `admin_only`; 409 `month_not_confirmed`.'
+      responses:
+        '200':
+          description: The paid month.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/SettlementMonth'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
 components:
   securitySchemes:
     bearerAuth:
@@ -2636,6 +3042,11 @@ components:
       in: query
       description: Orders per page, 1-200 (50 by default).
       schema: {type: integer, minimum: 1, maximum: 200}
+    SettlementMonth:
+      name: month
+      in: path
+      required: true
+      schema: {type: string, pattern: '^[0-9]{4}-[0-9]{2}$'}
     Room:
       name: room
       in: path
@@ -2772,6 +3183,139 @@ components:
         application/json:
           schema: {$ref: '#/components/schemas/ScriptsInvalid'}
   schemas:
+    Guild:
+      type: object
+      additionalProperties: false
+      required: [id, name, share_bp, created_at, updated_at]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        share_bp: {type: integer, minimum: 0, maximum: 10000}
+        created_at: {type: integer}
+        updated_at: {type: integer}
+    GuildEdit:
+      type: object
+      additionalProperties: false
+      required: [name, share_bp]
+      properties:
+        id: {type: string, pattern: '^[A-Za-z0-9_-]{1,64}$', description: Required when creating.}
+        name: {type: string, minLength: 1, maxLength: 100}
+        share_bp: {type: integer, minimum: 0, maximum: 10000}
+    GuildContract:
+      type: object
+      additionalProperties: false
+      required: [id, guild_id, streamer_id, starts_on, exclusive, base_salary, share_bp, created_by, created_at]
+      properties:
+        id: {type: integer}
+        guild_id: {type: string}
+        streamer_id: {type: string}
+        starts_on: {type: string, format: date}
+        ends_on: {type: string, format: date, description: First day not covered; absent while the contract runs.}
+        exclusive: {type: boolean}
+        base_salary: {type: integer, minimum: 0}
+        share_bp: {type: integer, minimum: 0, maximum: 10000}
+        created_by: {type: string}
+        created_at: {type: integer}
+    GuildDetail:
+      type: object
+      additionalProperties: false
+      required: [guild, contracts]
+      properties:
+        guild: {$ref: '#/components/schemas/Guild'}
+        contracts:
+          type: array
+          items: {$ref: '#/components/schemas/GuildContract'}
+    EarningsMonth:
+      type: object
+      additionalProperties: false
+      required: [streamer_id, month, days, revenue, total, live_minutes, valid_days, valid_day_minutes]
+      properties:
+        streamer_id: {type: string}
+        month: {type: string}
+        revenue:
+          type: object
+          description: Revenue by source (gifts, guards, orders, partner_games).
+          additionalProperties: {type: integer}
+        total: {type: integer}
+        live_minutes: {type: integer}
+        valid_days: {type: integer}
+        valid_day_minutes: {type: integer}
+        days:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [day, revenue, total, live_minutes, longest_minutes]
+            properties:
+              day: {type: string, format: date}
+              revenue:
+                type: object
+                additionalProperties: {type: integer}
+              total: {type: integer}
+              live_minutes: {type: integer}
+              longest_minutes: {type: integer}
+    SettlementStatement:
+      type: object
+      additionalProperties: false
+      required: [month, owner_kind, owner_id, revenue, parts, total, payout, inputs_hash, policy_generation]
+      properties:
+        month: {type: string}
+        owner_kind: {type: string, enum: [streamer, guild]}
+        owner_id: {type: string}
+        guild_id: {type: string}
+        revenue: {type: integer, description: Revenue the owner's account already received this month.}
+        parts:
+          type: object
+          description: base_salary, bonus, revenue_share, subsidy (a streamer) or share (a guild), and adjustments.
+          additionalProperties: {type: integer}
+        total: {type: integer}
+        payout: {type: integer, description: What confirming posts, total - revenue.}
+        note: {type: string}
+        member_parts:
+          type: object
+          additionalProperties: {type: integer}
+        withdrawn: {type: integer, description: A streamer's withdrawals asked for this month.}
+        inputs_hash: {type: string}
+        policy_generation: {type: string}
+    SettlementMonth:
+      type: object
+      additionalProperties: false
+      required: [month, state, statements]
+      properties:
+        month: {type: string}
+        state: {type: string, enum: [open, calculating, pending_review, confirmed, paid]}
+        policy_generation: {type: string}
+        inputs_hash: {type: string}
+        statements:
+          type: array
+          items: {$ref: '#/components/schemas/SettlementStatement'}
+    Withdrawal:
+      type: object
+      additionalProperties: false
+      required: [id, streamer_id, month, amount, transfer_id, state, requested_at]
+      properties:
+        id: {type: integer}
+        streamer_id: {type: string}
+        month: {type: string}
+        amount: {type: integer}
+        transfer_id: {type: string}
+        state: {type: string, enum: [pending, imported]}
+        requested_at: {type: integer}
+        imported_at: {type: integer}
+    SettlementAdjustment:
+      type: object
+      additionalProperties: false
+      required: [id, month, owner_kind, owner_id, amount, reason, created_by, created_at]
+      properties:
+        id: {type: integer}
+        month: {type: string}
+        owner_kind: {type: string, enum: [streamer, guild]}
+        owner_id: {type: string}
+        amount: {type: integer}
+        reason: {type: string}
+        created_by: {type: string}
+        refers_to_month: {type: string}
+        created_at: {type: integer}
     Error:
       type: object
       additionalProperties: false
@@ -3199,7 +3743,7 @@ components:
           additionalProperties: {type: integer, format: int64}
     AccountID:
       type: string
-      pattern: '^((user|guild):[A-Za-z0-9_-]{1,64}|system:(payment_clearing|promotions|platform_fees|guild_shares|partner_clearing|gift_clearing|revenue_issuance)):[a-z][a-z0-9_]{0,31}$'
+      pattern: '^((user|guild):[A-Za-z0-9_-]{1,64}|system:(payment_clearing|promotions|platform_fees|guild_shares|partner_clearing|gift_clearing|revenue_issuance|settlement_payouts)):[a-z][a-z0-9_]{0,31}$'
       description: '`user:<id>:<asset>`, `guild:<id>:<asset>` or `system:<name>:<asset>`.'
     Transfer:
       type: object

@@ -1,0 +1,290 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Where a streamer's or a guild's revenue came from. Each source is fed by journal facts; the
+/// statements and the earnings page list every source, zero or not.
+public enum EarningsSource: String, Sendable, CaseIterable, Codable {
+    /// Gifts (`gift`, less `gift_refunded`): the streamer's revenue and the guild's share.
+    case gifts
+    /// Guards and other privileges paying the streamer a share (`privilege_bought`).
+    case guards
+    /// Paid orders ("help me play"): the revenue of every posted `order_changed`.
+    case orders
+    /// Partner games paying streamers: fed once partner orders pay revenue.
+    case partnerGames = "partner_games"
+}
+
+/// The earnings consumer: keeps daily aggregates of revenue per streamer and per guild, by
+/// source, as the journal records it (`earnings_daily`). A gift's guild share counts for the
+/// guild the receipt names; shares without a guild count for the unassigned pool (owner kind
+/// `pool`), so the aggregates of every owner together equal all revenue the ledger issued
+/// (`Earnings.reconcile`). A batch's additions are summed in memory per row and written once
+/// per row at the batch's end (`finishBatch`), so a month of facts costs one write per owner,
+/// day and source per batch, not one per fact.
+public struct EarningsConsumer: JournalConsumer {
+    public let name = "earnings"
+    public let types: Set<String>? = [GiftSender.giftType, GiftRefunds.refundedType, Privileges.boughtType, Orders.changedType]
+    let calendar: OperationsCalendar
+    let pending = Pending()
+
+    /// The batch's sums not yet written: (owner kind, owner, day, source) → (amount, facts).
+    final class Pending: Sendable {
+        struct Key: Hashable {
+            let kind: String, owner: String, day: String, source: EarningsSource
+        }
+        let rows = Mutex<[Key: (amount: Int64, facts: Int64)]>([:])
+    }
+
+    /// - Parameter calendar: where the days of the aggregates begin.
+    public init(calendar: OperationsCalendar = OperationsCalendar()) { self.calendar = calendar }
+
+    struct Refunded: Decodable {
+        let giftOffset: Int64
+    }
+
+    struct Bought: Decodable {
+        let streamerID: String?
+        let streamerShareCoins: Int64
+        enum CodingKeys: String, CodingKey {
+            case streamerID = "streamer_id"
+            case streamerShareCoins = "streamer_share_coins"
+        }
+    }
+
+    public func finishBatch(in db: Database) throws {
+        let rows = pending.rows.withLock { rows in
+            defer { rows.removeAll(keepingCapacity: true) }
+            return rows
+        }
+        for (k, v) in rows { try Self.write(db, kind: k.kind, owner: k.owner, day: k.day, source: k.source, amount: v.amount, facts: v.facts) }
+    }
+
+    public func batchRolledBack() { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
+
+    public func settled(committed: Bool) { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
+
+    public func apply(_ entry: JournalEntry, in db: Database) throws {
+        let day = calendar.key(.daily, at: entry.createdAt)
+        switch entry.type {
+        case GiftSender.giftType:
+            try addGift(try entry.giftReceipt(), day: day, sign: 1)
+        case GiftRefunds.refundedType:
+            let refund = try entry.decodePayload(as: Refunded.self)
+            guard let gift = try Journal.entry(db, at: refund.giftOffset), gift.type == GiftSender.giftType else {
+                throw JournalError.invalidPayload(reason: "offset \(entry.offset): the refunded offset \(refund.giftOffset) is not a gift")
+            }
+            try addGift(try gift.giftReceipt(), day: day, sign: -1)
+        case Privileges.boughtType:
+            let bought = try entry.decodePayload(as: Bought.self)
+            if bought.streamerShareCoins > 0, let streamer = bought.streamerID {
+                try add(kind: "streamer", owner: streamer, day: day, source: .guards, amount: bought.streamerShareCoins)
+            }
+        case Orders.changedType:
+            // A posted order issued its revenue (the price less the fee) to its streamer, on the
+            // day of the change that settled it.
+            let changed = try entry.decodePayload(as: OrderChanged.self)
+            if changed.change.settle == .post, let revenue = changed.change.revenue, revenue > 0 {
+                try add(kind: "streamer", owner: changed.order.streamerID, day: day, source: .orders, amount: revenue)
+            }
+        default: return
+        }
+    }
+
+    func addGift(_ r: GiftReceipt, day: String, sign: Int64) throws {
+        var rows: [(Pending.Key, Int64)] = []
+        if r.streamerRevenue > 0 {
+            rows.append((Pending.Key(kind: "streamer", owner: r.streamerID, day: day, source: .gifts), sign * r.streamerRevenue))
+        }
+        if r.guildShare > 0 {
+            let key = r.guildID.map { Pending.Key(kind: "guild", owner: $0, day: day, source: .gifts) }
+                ?? Pending.Key(kind: "pool", owner: SystemAccount.guildShares.rawValue, day: day, source: .gifts)
+            rows.append((key, sign * r.guildShare))
+        }
+        try add(rows)
+    }
+
+    /// Adds to the batch's sum of a row.
+    /// - Throws: `JournalError.invalidPayload` when the sum would overflow.
+    func add(kind: String, owner: String, day: String, source: EarningsSource, amount: Int64) throws {
+        try add([(Pending.Key(kind: kind, owner: owner, day: day, source: source), amount)])
+    }
+
+    /// Adds to several rows' sums, all or none (one entry's rows).
+    func add(_ additions: [(Pending.Key, Int64)]) throws {
+        let overflowing = pending.rows.withLock { rows -> Pending.Key? in
+            var next: [(Pending.Key, (amount: Int64, facts: Int64))] = []
+            for (key, amount) in additions {
+                let old = rows[key] ?? (0, 0)
+                let (sum, overflow) = old.amount.addingReportingOverflow(amount)
+                guard !overflow else { return key }
+                next.append((key, (sum, old.facts + 1)))
+            }
+            for (key, value) in next { rows[key] = value }
+            return nil
+        }
+        if let k = overflowing { throw JournalError.invalidPayload(reason: "earnings of \(k.kind) \(k.owner) on \(k.day) overflow") }
+    }
+
+    static func write(_ db: Database, kind: String, owner: String, day: String, source: EarningsSource, amount: Int64, facts: Int64) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO earnings_daily (owner_kind, owner_id, day, source, amount, facts) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (owner_kind, owner_id, day, source) DO UPDATE SET amount = amount + excluded.amount, facts = facts + excluded.facts
+            """).execute(arguments: [kind, owner, day, source.rawValue, amount, facts])
+    }
+}
+
+/// One day of a streamer's or a guild's earnings.
+public struct EarningsDay: Sendable, Codable, Equatable {
+    public var day: String
+    /// Revenue by source (every source, zero or not).
+    public var revenue: [String: Int64]
+    public var total: Int64
+    /// Minutes live that day (sessions cut at midnight in the operations calendar).
+    public var liveMinutes: Int64
+    /// The longest continuous live stretch that day, in minutes.
+    public var longestMinutes: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case day, revenue, total
+        case liveMinutes = "live_minutes"
+        case longestMinutes = "longest_minutes"
+    }
+}
+
+/// A streamer's month so far (`GET /v1/streamers/me/earnings?month=`).
+public struct EarningsMonth: Sendable, Codable, Equatable {
+    public var streamerID: String
+    public var month: String
+    public var days: [EarningsDay]
+    public var revenue: [String: Int64]
+    public var total: Int64
+    public var liveMinutes: Int64
+    /// Days whose longest continuous live stretch reached the policy's `valid_day_minutes`.
+    public var validDays: Int64
+    /// The threshold used for `valid_days`, in minutes.
+    public var validDayMinutes: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case month, days, revenue, total
+        case streamerID = "streamer_id"
+        case liveMinutes = "live_minutes"
+        case validDays = "valid_days"
+        case validDayMinutes = "valid_day_minutes"
+    }
+}
+
+/// Reads of the earnings aggregates and the live minutes beside them.
+public struct Earnings: Sendable {
+    let store: Store
+    let calendar: OperationsCalendar
+    let clock: any WallClock
+
+    /// Minutes of continuous live a day needs to be valid when no policy says otherwise.
+    public static let validDayMinutesDefault: Int64 = 60
+
+    /// - Parameters: calendar: where days begin; clock: how far an open live session counts.
+    public init(store: Store, calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.calendar = calendar
+        self.clock = clock
+    }
+
+    /// A streamer's month, day by day.
+    /// - Throws: `RequestError` 400 `invalid_month`.
+    public func month(streamer: String, month: String, validDayMinutes: Int64 = validDayMinutesDefault) async throws -> EarningsMonth {
+        guard let m = SettlementCalendar.month(month) else { throw RequestError("invalid_month", .badRequest, "month: YYYY-MM") }
+        let calendar = self.calendar
+        let now = clock.nowMillis()
+        return try await store.read { db in
+            try Self.month(db, streamer: streamer, m, calendar: calendar, validDayMinutes: validDayMinutes, now: now)
+        }
+    }
+
+    static func month(
+        _ db: Database, streamer: String, _ m: (year: Int, month: Int), calendar: OperationsCalendar, validDayMinutes: Int64, now: Int64
+    ) throws -> EarningsMonth {
+        let days = SettlementCalendar.days(of: m)
+        var revenue: [String: [String: Int64]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT day, source, amount FROM earnings_daily WHERE owner_kind = 'streamer' AND owner_id = ? AND day >= ? AND day <= ?
+            """, arguments: [streamer, days[0], days[days.count - 1]]) {
+            revenue[row[0], default: [:]][row[1]] = row[2]
+        }
+        let live = try LiveMinutes.of(db, streamer: streamer, days: days, calendar: calendar, now: now)
+        var out = EarningsMonth(streamerID: streamer, month: SettlementCalendar.monthOf(day: days[0]), days: [], revenue: Self.zero, total: 0,
+            liveMinutes: 0, validDays: 0, validDayMinutes: validDayMinutes)
+        for day in days {
+            var r = Self.zero
+            for (k, v) in revenue[day] ?? [:] { r[k, default: 0] += v }
+            let total = r.values.reduce(0, +)
+            let minutes = live[day] ?? (0, 0)
+            out.days.append(EarningsDay(day: day, revenue: r, total: total, liveMinutes: minutes.total, longestMinutes: minutes.longest))
+            for (k, v) in r { out.revenue[k, default: 0] += v }
+            out.total += total
+            out.liveMinutes += minutes.total
+            if minutes.longest >= validDayMinutes { out.validDays += 1 }
+        }
+        return out
+    }
+
+    static var zero: [String: Int64] { Dictionary(uniqueKeysWithValues: EarningsSource.allCases.map { ($0.rawValue, Int64(0)) }) }
+
+    /// Checks the aggregates against the ledger: every owner's earnings together equal all
+    /// revenue issued (minus `system:revenue_issuance:revenue`'s balance), and each guild's equal
+    /// its `guild:<id>:revenue` balance less the settlement payouts posted to it. Meaningful once
+    /// the consumer is caught up. Returns the differences found (empty: clean).
+    public func reconcile() async throws -> [String] {
+        try await store.read { db in
+            var problems: [String] = []
+            let earned = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount), 0) FROM earnings_daily") ?? 0
+            let issued = -(try Int64.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE owner_kind = 'system' AND owner = ? AND asset = 'revenue'
+                """, arguments: [SystemAccount.revenueIssuance.rawValue]) ?? 0)
+            if earned != issued { problems.append("earnings total \(earned) != revenue issued \(issued)") }
+            // Each guild's: its account's balance less what settlement posted to it.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.owner, a.balance,
+                    COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE credit_account = a.id AND code = 'settlement'), 0)
+                  - COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE debit_account = a.id AND code = 'settlement'), 0),
+                    COALESCE((SELECT SUM(amount) FROM earnings_daily WHERE owner_kind = 'guild' AND owner_id = a.owner), 0)
+                FROM ledger_accounts a WHERE a.owner_kind = 'guild' AND a.asset = 'revenue' ORDER BY a.owner
+                """) {
+                let (guild, balance, settled, earnedByGuild): (String, Int64, Int64, Int64) = (row[0], row[1], row[2], row[3])
+                if balance - settled != earnedByGuild {
+                    problems.append("guild \(guild): earnings \(earnedByGuild) != revenue balance \(balance) less settlement payouts \(settled)")
+                }
+            }
+            return problems
+        }
+    }
+}
+
+/// Live minutes per operations day, from the live sessions (an open session counts up to now).
+enum LiveMinutes {
+    /// `(total, longest)` minutes per day of `days` (sorted, consecutive).
+    static func of(_ db: Database, streamer: String, days: [String], calendar: OperationsCalendar, now: Int64) throws -> [String: (total: Int64, longest: Int64)] {
+        guard let first = days.first, let last = days.last else { return [:] }
+        var out: [String: (total: Int64, longest: Int64)] = [:]
+        let rows = try Row.fetchAll(db, sql: "SELECT started_at, ended_at FROM live_sessions WHERE streamer_id = ? ORDER BY started_at", arguments: [streamer])
+        let end = now
+        for row in rows {
+            var start: Int64 = row[0]
+            let stop: Int64 = row[1] ?? end
+            while start < stop {
+                let day = calendar.key(.daily, at: start)
+                let dayEnd = min(calendar.end(.daily, at: start) ?? stop, stop)
+                if day >= first && day <= last {
+                    let minutes = (dayEnd - start) / 60_000
+                    var v = out[day] ?? (0, 0)
+                    v.total += minutes
+                    v.longest = max(v.longest, minutes)
+                    out[day] = v
+                }
+                if day > last { break }
+                start = dayEnd
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Guilds and their contracts with streamers. A gift's guild share accrues to the guild the
+/// streamer belongs to on the gift's operations day (`guild(_:streamer:day:)`, read on the gift
+/// path from a cache that every contract change here clears).
+public final class Guilds: Sendable {
+    /// Journal type of a contract change (new, ended, ended by a switch).
+    public static let contractType = "guild_contract"
+    /// Most guilds.
+    public static let guildsMax = 10_000
+    /// Most contracts one streamer may have over time.
+    public static let contractsPerStreamerMax = 500
+    /// Most streamers whose contracts the gift path keeps in memory; past it the cache starts over.
+    public static let cacheEntriesMax = 200_000
+
+    let store: Store
+    let clock: any WallClock
+    let calendar: OperationsCalendar
+    let cache = Mutex<[String: [GuildContract]]>([:])
+
+    /// - Parameters: calendar: where the days of contracts begin.
+    public init(store: Store, clock: any WallClock = SystemWallClock(), calendar: OperationsCalendar = OperationsCalendar()) {
+        self.store = store
+        self.clock = clock
+        self.calendar = calendar
+    }
+
+    // MARK: The gift path
+
+    /// The guild `streamer` belongs to on `day` (`YYYY-MM-DD`), inside the caller's transaction;
+    /// a cache hit costs a dictionary lookup.
+    public func guild(_ db: Database, streamer: String, day: String) throws -> String? {
+        if let contracts = cache.withLock({ $0[streamer] }) { return contracts.first { $0.covers(day) }?.guildID }
+        let contracts = try Self.contracts(db, streamer: streamer)
+        cache.withLock { c in
+            if c.count >= Self.cacheEntriesMax { c.removeAll(keepingCapacity: true) }
+            c[streamer] = contracts
+        }
+        return contracts.first { $0.covers(day) }?.guildID
+    }
+
+    /// Forgets what the cache holds for `streamer` (or everyone).
+    public func invalidate(streamer: String? = nil) {
+        cache.withLock { c in
+            if let streamer { c[streamer] = nil } else { c.removeAll() }
+        }
+    }
+
+    static func contracts(_ db: Database, streamer: String) throws -> [GuildContract] {
+        try GuildContract.fetchAll(db, sql: "SELECT * FROM guild_contracts WHERE streamer_id = ? ORDER BY starts_on", arguments: [streamer])
+    }
+
+    /// Every contract covering some day of `days` (sorted), per streamer, in start order.
+    static func contracts(_ db: Database, from first: String, through last: String) throws -> [String: [GuildContract]] {
+        var out: [String: [GuildContract]] = [:]
+        for c in try GuildContract.fetchAll(db, sql: """
+            SELECT * FROM guild_contracts WHERE starts_on <= ? AND (ends_on IS NULL OR ends_on > ?) ORDER BY streamer_id, starts_on
+            """, arguments: [last, first]) {
+            out[c.streamerID, default: []].append(c)
+        }
+        return out
+    }
+
+    // MARK: Admin
+
+    /// Every guild, by id.
+    public func list() async throws -> [Guild] {
+        try await store.read { db in try Guild.fetchAll(db, sql: "SELECT * FROM guilds ORDER BY id") }
+    }
+
+    /// A guild and its contracts (newest first).
+    /// - Throws: `RequestError` 404 `guild_not_found`.
+    public func detail(id: String) async throws -> GuildDetail {
+        try await store.read { db in
+            guard let guild = try Guild.fetchOne(db, sql: "SELECT * FROM guilds WHERE id = ?", arguments: [id]) else { throw Self.notFound(id) }
+            let contracts = try GuildContract.fetchAll(
+                db, sql: "SELECT * FROM guild_contracts WHERE guild_id = ? ORDER BY starts_on DESC, id DESC", arguments: [id])
+            return GuildDetail(guild: guild, contracts: contracts)
+        }
+    }
+
+    static func notFound(_ id: String) -> RequestError { RequestError("guild_not_found", .notFound, "no guild '\(id)'") }
+
+    /// Creates a guild.
+    /// - Throws: `RequestError` 400 (`invalid_id`, `invalid_name`, `invalid_share_bp`), 409
+    ///   `guild_exists`, 409 `too_many_guilds`.
+    public func create(_ edit: GuildEdit) async throws -> Guild {
+        guard let id = edit.id, Principal.isValidUserID(id) else {
+            throw RequestError("invalid_id", .badRequest, "id: 1-\(Principal.userIDCharactersMax) of [A-Za-z0-9_-]")
+        }
+        try edit.validate()
+        let now = clock.nowMillis()
+        return try await store.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM guilds") ?? 0 < Self.guildsMax else {
+                throw RequestError("too_many_guilds", .conflict, "at most \(Self.guildsMax) guilds")
+            }
+            guard try Guild.fetchOne(db, sql: "SELECT * FROM guilds WHERE id = ?", arguments: [id]) == nil else {
+                throw RequestError("guild_exists", .conflict, "guild '\(id)' exists")
+            }
+            try db.execute(sql: "INSERT INTO guilds (id, name, share_bp, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, edit.name, edit.shareBP, now, now])
+            return Guild(id: id, name: edit.name, shareBP: edit.shareBP, createdAt: now, updatedAt: now)
+        }
+    }
+
+    /// Renames a guild or changes its default share rate.
+    /// - Throws: `RequestError` 400, 404 `guild_not_found`.
+    public func update(id: String, _ edit: GuildEdit) async throws -> Guild {
+        if let other = edit.id, other != id { throw RequestError("invalid_id", .badRequest, "id: the body's id must be the path's") }
+        try edit.validate()
+        let now = clock.nowMillis()
+        return try await store.write { db in
+            try db.execute(sql: "UPDATE guilds SET name = ?, share_bp = ?, updated_at = ? WHERE id = ?", arguments: [edit.name, edit.shareBP, now, id])
+            guard db.changesCount == 1, let guild = try Guild.fetchOne(db, sql: "SELECT * FROM guilds WHERE id = ?", arguments: [id]) else {
+                throw Self.notFound(id)
+            }
+            return guild
+        }
+    }
+
+    /// Signs `streamer` to guild `id` from `startsOn`. A contract of the streamer still running
+    /// on that day (in this guild or another) ends that day.
+    /// - Throws: `RequestError` 400 (a bad field), 404 `guild_not_found`, 409
+    ///   `contract_overlaps` (the streamer has a contract starting on or after `startsOn`),
+    ///   409 `too_many_contracts`.
+    public func sign(guild id: String, _ r: GuildContractRequest, by admin: String) async throws -> GuildContract {
+        guard Principal.isValidUserID(r.streamerID) else { throw RequestError("invalid_streamer_id", .badRequest, "streamer_id: not a user id") }
+        guard SettlementCalendar.isDay(r.startsOn) else { throw RequestError("invalid_starts_on", .badRequest, "starts_on: YYYY-MM-DD") }
+        if let s = r.baseSalary, !(0...GuildContractRequest.baseSalaryMax).contains(s) {
+            throw RequestError("invalid_base_salary", .badRequest, "base_salary: 0...\(GuildContractRequest.baseSalaryMax)")
+        }
+        if let bp = r.shareBP, !(0...10_000).contains(bp) { throw RequestError("invalid_share_bp", .badRequest, "share_bp: 0...10000") }
+        let now = clock.nowMillis()
+        let contract = try await store.write { db in
+            guard let guild = try Guild.fetchOne(db, sql: "SELECT * FROM guilds WHERE id = ?", arguments: [id]) else { throw Self.notFound(id) }
+            let existing = try Self.contracts(db, streamer: r.streamerID)
+            guard existing.count < Self.contractsPerStreamerMax else {
+                throw RequestError("too_many_contracts", .conflict, "a streamer has at most \(Self.contractsPerStreamerMax) contracts")
+            }
+            if let later = existing.first(where: { $0.startsOn >= r.startsOn }) {
+                throw RequestError("contract_overlaps", .conflict, "the streamer has a contract with '\(later.guildID)' from \(later.startsOn)")
+            }
+            for running in existing where running.covers(r.startsOn) {
+                try db.execute(sql: "UPDATE guild_contracts SET ends_on = ? WHERE id = ?", arguments: [r.startsOn, running.id])
+                try Self.journal(db, running, change: "switched", endsOn: r.startsOn, now: now)
+            }
+            try db.execute(sql: """
+                INSERT INTO guild_contracts (guild_id, streamer_id, starts_on, ends_on, exclusive, base_salary, share_bp, created_by, created_at)
+                VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)
+                """, arguments: [id, r.streamerID, r.startsOn, r.exclusive ?? false, r.baseSalary ?? 0, r.shareBP ?? guild.shareBP, admin, now])
+            let c = GuildContract(id: db.lastInsertedRowID, guildID: id, streamerID: r.streamerID, startsOn: r.startsOn, endsOn: nil,
+                exclusive: r.exclusive ?? false, baseSalary: r.baseSalary ?? 0, shareBP: r.shareBP ?? guild.shareBP, createdBy: admin, createdAt: now)
+            try Self.journal(db, c, change: "signed", endsOn: nil, now: now)
+            return c
+        }
+        invalidate(streamer: r.streamerID)
+        return contract
+    }
+
+    /// Ends `streamer`'s running contract with guild `id` on `endsOn` (the first day it no
+    /// longer covers).
+    /// - Throws: `RequestError` 400 `invalid_ends_on` (not a day, or not after the start), 404
+    ///   `contract_not_found` (no running contract with this guild).
+    public func end(guild id: String, streamer: String, _ r: GuildContractEnd) async throws -> GuildContract {
+        guard SettlementCalendar.isDay(r.endsOn) else { throw RequestError("invalid_ends_on", .badRequest, "ends_on: YYYY-MM-DD") }
+        let now = clock.nowMillis()
+        let contract = try await store.write { db in
+            guard var c = try GuildContract.fetchOne(db, sql: """
+                SELECT * FROM guild_contracts WHERE guild_id = ? AND streamer_id = ? AND ends_on IS NULL
+                """, arguments: [id, streamer])
+            else { throw RequestError("contract_not_found", .notFound, "'\(streamer)' has no running contract with '\(id)'") }
+            guard r.endsOn > c.startsOn else { throw RequestError("invalid_ends_on", .badRequest, "ends_on: after starts_on \(c.startsOn)") }
+            try db.execute(sql: "UPDATE guild_contracts SET ends_on = ? WHERE id = ?", arguments: [r.endsOn, c.id])
+            c.endsOn = r.endsOn
+            try Self.journal(db, c, change: "ended", endsOn: r.endsOn, now: now)
+            return c
+        }
+        invalidate(streamer: streamer)
+        return contract
+    }
+
+    struct ContractFact: Encodable {
+        let change: String
+        let contract: GuildContract
+    }
+
+    static func journal(_ db: Database, _ c: GuildContract, change: String, endsOn: String?, now: Int64) throws {
+        var c = c
+        c.endsOn = endsOn
+        _ = try Journal.append(db, type: contractType, payload: ContractFact(change: change, contract: c), idempotencyKey: nil, at: now)
+    }
+}
+
+extension Guild: FetchableRecord {
+    public init(row: Row) throws {
+        self.init(id: row["id"], name: row["name"], shareBP: row["share_bp"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+}
+
+extension GuildContract: FetchableRecord {
+    public init(row: Row) throws {
+        self.init(id: row["id"], guildID: row["guild_id"], streamerID: row["streamer_id"], startsOn: row["starts_on"], endsOn: row["ends_on"],
+            exclusive: row["exclusive"], baseSalary: row["base_salary"], shareBP: row["share_bp"], createdBy: row["created_by"],
+            createdAt: row["created_at"])
+    }
+}
