@@ -18,7 +18,7 @@ NARROW = (390, 844)
 
 
 def token(name):
-    """A token run.sh issued: ops, viewer1, viewer2, viewer3, streamer (ava), streamer_bo."""
+    """A token run.sh issued: ops, admin, viewer1, viewer2, viewer3, streamer (ava), streamer_bo."""
     value = os.environ.get("SHOWRUNNER_TOKEN_" + name.upper())
     if not value:
         pytest.fail("run the browser tests with Tests/browser/run.sh (no token " + name + ")")

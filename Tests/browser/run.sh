@@ -85,8 +85,9 @@ SHOWRUNNER_TOKEN_VIEWER2="$("$BIN" token issue --user viewer-2 --role viewer --t
 SHOWRUNNER_TOKEN_VIEWER3="$("$BIN" token issue --user viewer-3 --role viewer --ttl 900)"
 SHOWRUNNER_TOKEN_STREAMER="$("$BIN" token issue --user streamer-ava --role streamer --ttl 900)"
 SHOWRUNNER_TOKEN_STREAMER_BO="$("$BIN" token issue --user streamer-bo --role streamer --ttl 900)"
+SHOWRUNNER_TOKEN_ADMIN="$("$BIN" token issue --user admin-1 --role admin --ttl 900)"
 export SHOWRUNNER_TOKEN_OPS SHOWRUNNER_TOKEN_VIEWER1 SHOWRUNNER_TOKEN_VIEWER2 SHOWRUNNER_TOKEN_VIEWER3
-export SHOWRUNNER_TOKEN_STREAMER SHOWRUNNER_TOKEN_STREAMER_BO
+export SHOWRUNNER_TOKEN_STREAMER SHOWRUNNER_TOKEN_STREAMER_BO SHOWRUNNER_TOKEN_ADMIN
 if [ -n "${SHOWRUNNER_SCREENSHOTS:-}" ]; then
     SHOWRUNNER_SCREENSHOTS="$(cd "$ROOT" && mkdir -p "$SHOWRUNNER_SCREENSHOTS" && cd "$SHOWRUNNER_SCREENSHOTS" && pwd)"
     export SHOWRUNNER_SCREENSHOTS

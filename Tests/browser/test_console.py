@@ -54,7 +54,7 @@ def test_sign_in_and_every_page_renders(browser):
     wait_text(browser, "status", "needs an operator or admin token")
     browser.driver.find_element(By.ID, "token").send_keys(token("ops"), Keys.ENTER)
     wait_text(browser, "who", "ops-1 (operator)")
-    for page, ready in [("liveops", "#activities section"), ("queues", "#queue tbody tr"), ("goods", "#goods-queue tbody tr"), ("orders", "#orders tbody tr"),
+    for page, ready in [("liveops", "#activities section"), ("queues", "#queue tbody tr"), ("goods", "#goods-queue tbody tr"), ("orders", "#orders tbody tr"), ("settlement", "#guilds tbody tr"),
                         ("moderation", "#review tbody tr"), ("money", "#parked tbody tr"), ("scripts", "#declarations h3")]:
         browser.open("/console/" + page)
         wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ready)))
@@ -309,3 +309,20 @@ def test_orders_page_lists_and_forces(browser):
     browser.screenshot("console-orders")
     status, after = api("GET", "/v1/orders/%d" % order_id, viewer)
     assert status == 200 and after["state"] == "cancelled" and after["settled"] == "void"
+
+
+def test_settlement_page_shows_the_month_and_guilds(browser):
+    status, guild = api("POST", "/v1/admin/guilds", token("admin"), {"id": "browser-guild", "name": "Browser Guild", "share_bp": 1500})
+    assert status in (200, 201), guild
+    status, _ = api("POST", "/v1/admin/guilds", token("ops"), {"id": "ops-guild", "name": "No", "share_bp": 100})
+    assert status == 403
+    sign_in(browser, "/console/settlement")
+    wait_text(browser, "guilds", "Browser Guild")
+    wait_text(browser, "month-summary", "open")
+    assert "15%" in text_of(browser, "guilds")
+    browser.driver.find_element(By.ID, "download-statements").click()
+    wait_text(browser, "status", "Downloaded statements.csv")
+    # Confirming is for admins: the operator's console shows the API's refusal.
+    browser.driver.find_element(By.ID, "month-confirm").click()
+    wait_text(browser, "status", "admin")
+    browser.screenshot("console-settlement")

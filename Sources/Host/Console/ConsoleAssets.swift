@@ -560,6 +560,58 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
     await list(false);
   }
 
+  // ---- Settlement -----------------------------------------------------------------------
+  async function settlementPage() {
+    const now = new Date();
+    $('month').value = now.getFullYear() + '-' + String(now.getMonth() + 1).padStart(2, '0');
+    const base = () => '/v1/admin/settlement/' + encodeURIComponent($('month').value);
+    async function download(suffix, name, type) {
+      const response = await fetch(base() + suffix, { headers: { Authorization: 'Bearer ' + token() } });
+      if (!response.ok) {
+        let body = {};
+        try { body = await response.json(); } catch (e) { body = { message: response.statusText }; }
+        throw Object.assign(new Error(body.message || response.statusText), { code: body.error });
+      }
+      const url = URL.createObjectURL(new Blob([await response.text()], { type }));
+      const a = el('a', { href: url, download: $('month').value + '-' + name });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      say('Downloaded ' + name + '.', 'ok');
+    }
+    async function show() {
+      const m = await api('GET', base());
+      $('month-summary').textContent = m.month + ': ' + m.state + (m.statements.length ? ', ' + m.statements.length + ' statements' : ', not run yet') +
+        (m.policy_generation ? ', policy generation ' + m.policy_generation.slice(0, 12) : '');
+      const tb = rows($('statements'));
+      if (!m.statements.length) tb.append(el('tr', {}, el('td', { colspan: 6, text: 'No statements.' })));
+      for (const st of m.statements) {
+        const parts = Object.entries(st.parts || {}).map(([k, v]) => k + ' ' + v).join(', ');
+        tb.append(el('tr', {}, el('td', { text: st.owner_kind + ' ' + st.owner_id }), el('td', { text: st.guild_id || '-' }), el('td', { text: st.revenue }),
+          el('td', { text: parts }), el('td', { text: st.total }), el('td', { text: st.payout })));
+      }
+    }
+    async function guilds() {
+      const list = await api('GET', '/v1/admin/guilds');
+      const tb = rows($('guilds'));
+      const all = list.guilds || [];
+      if (!all.length) tb.append(el('tr', {}, el('td', { colspan: 4, text: 'No guilds.' })));
+      for (const g of all) tb.append(el('tr', {}, el('td', { text: g.id }), el('td', { text: g.name }), el('td', { text: g.share_bp / 100 + '%' }), el('td', { text: when(g.created_at) })));
+    }
+    onSubmit('month-form', show);
+    $('download-statements').addEventListener('click', action($('download-statements'), () => download('/statements.csv', 'statements.csv', 'text/csv')));
+    $('download-guilds').addEventListener('click', action($('download-guilds'), () => download('/guilds.csv', 'guilds.csv', 'text/csv')));
+    $('download-report').addEventListener('click', action($('download-report'), () => download('/report.html', 'report.html', 'text/html')));
+    $('month-confirm').addEventListener('click', action($('month-confirm'), async () => {
+      const m = await api('POST', base() + '/confirm');
+      say('Month ' + m.month + ' is now ' + m.state + '.', 'ok');
+      await show();
+    }));
+    await show();
+    await guilds();
+  }
+
   // ---- Room -----------------------------------------------------------------------------
   async function roomPage() {
     const room = document.body.dataset.room;
@@ -698,7 +750,7 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
     }
   }
 
-  const pages = { scripts: scriptsPage, liveops: liveopsPage, money: moneyPage, moderation: moderationPage, queues: queuesPage, goods: goodsPage, orders: ordersPage };
+  const pages = { scripts: scriptsPage, liveops: liveopsPage, money: moneyPage, moderation: moderationPage, queues: queuesPage, goods: goodsPage, orders: ordersPage, settlement: settlementPage };
   if (isRoom) roomPage().catch(failed); else startConsole().catch(failed);
 })();
 """#

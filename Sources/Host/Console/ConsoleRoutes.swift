@@ -32,6 +32,7 @@ struct ConsoleRoutes: RouteArea {
         Page(slug: "queues", label: "Queues", title: "Queues"),
         Page(slug: "goods", label: "Goods review", title: "Goods review"),
         Page(slug: "orders", label: "Orders", title: "Orders"),
+        Page(slug: "settlement", label: "Settlement", title: "Settlement"),
     ]
 
     /// Longest room segment the room page accepts (room ids are at most 64 characters).

@@ -5,7 +5,7 @@ enum ConsoleTemplates {
     /// Every template by name.
     static let all: [String: String] = [
         "layout": layout, "home": home, "scripts": scripts, "liveops": liveops, "money": money,
-        "moderation": moderation, "queues": queues, "goods": goods, "orders": orders, "room": room,
+        "moderation": moderation, "queues": queues, "goods": goods, "orders": orders, "settlement": settlement, "room": room,
     ]
 
     static let layout = #"""
@@ -64,6 +64,7 @@ enum ConsoleTemplates {
         <li><a href="/console/queues">Queues</a>: a room's play-together queue.</li>
         <li><a href="/console/goods">Goods review</a>: goods waiting for a decision, the review's words.</li>
         <li><a href="/console/orders">Orders</a>: help-me-play orders by state, streamer, viewer and age; forced transitions.</li>
+        <li><a href="/console/settlement">Settlement</a>: guilds, a month's statements and reports, confirmation (admins).</li>
         </ul>
         <p>Viewers watch a room at <code>/rooms/{room}</code>, for example <a href="/rooms/lobby">/rooms/lobby</a>.</p>
         </section>
@@ -252,6 +253,31 @@ enum ConsoleTemplates {
         <label for="force-reason">Reason</label><input id="force-reason" maxlength="200" required>
         <button type="submit">Force</button>
         </form>
+        </section>
+        {{/main}}{{/layout}}
+        """#
+
+    static let settlement = #"""
+        {{<layout}}{{$main}}
+        <section class="card" aria-labelledby="month-heading">
+        <h2 id="month-heading">Month</h2>
+        <form id="month-form" class="row">
+        <label for="month">Month</label><input id="month" type="month" required>
+        <button type="submit">Show</button>
+        </form>
+        <p id="month-summary"></p>
+        <p class="hint">Statements are drafted with <code>showrunner settle run YYYY-MM</code>; re-running before confirmation gives the same result for the same facts.</p>
+        <div class="row">
+        <button type="button" id="download-statements" class="secondary">Statements (CSV)</button>
+        <button type="button" id="download-guilds" class="secondary">Guilds (CSV)</button>
+        <button type="button" id="download-report" class="secondary">Report (HTML)</button>
+        <button type="button" id="month-confirm">Confirm the month</button>
+        </div>
+        <div class="scroll"><table id="statements"><thead><tr><th scope="col">Owner</th><th scope="col">Guild</th><th scope="col">Revenue</th><th scope="col">Parts</th><th scope="col">Total</th><th scope="col">Payout</th></tr></thead><tbody></tbody></table></div>
+        </section>
+        <section class="card" aria-labelledby="guilds-heading">
+        <h2 id="guilds-heading">Guilds</h2>
+        <div class="scroll"><table id="guilds"><thead><tr><th scope="col">Id</th><th scope="col">Name</th><th scope="col">Share</th><th scope="col">Created</th></tr></thead><tbody></tbody></table></div>
         </section>
         {{/main}}{{/layout}}
         """#
