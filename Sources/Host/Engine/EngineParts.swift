@@ -37,6 +37,9 @@ extension EngineParts {
             NotificationRoutes(notifications: notifications, clock: clock), GoodsRoutes(goods: goods),
             OrderRoutes(orders: orders, clock: clock),
             PartnerRoutes(partners: partners), AdminPartnerRoutes(partners: partners.registry),
+            AdminJobRoutes(jobs: AdminJobs(clock: clock), sources: .init(
+                ledger: ledger, orders: orders, consumers: consumers, scriptsPath: scripts.directory,
+                databasePath: store.configuration.path, calendar: activities.calendar, logger: logger)),
         ]
     }
 }
