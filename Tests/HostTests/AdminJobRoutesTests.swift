@@ -131,9 +131,16 @@ struct AdminJobRoutesTests {
             #expect(started.status == .accepted)
             let done = try await finished(client, op, try started.json(Job.self).id)
             let r = try #require(try done.json(Finished<ReconcileResult>.self).result)
-            #expect(r.clean && r.ledger.violations.isEmpty && r.ledger.transfers == 1 && r.gifts.isEmpty)
+            #expect(r.ledger.violations.isEmpty)
+            #expect(r.ledger.transfers == 1)
+            #expect(r.gifts.isEmpty)
             #expect(r.orders.orders == 0 && r.orders.held == 0)
-            #expect(!r.consumers.isEmpty && r.consumers.allSatisfy { $0.behind >= 0 })
+            // The test host runs no consumer: the seed's journal entry is not consumed yet.
+            #expect(!r.consumers.isEmpty && r.consumers.contains { $0.behind > 0 } && !r.clean)
+            _ = try await e.engine.consumers.drain()
+            let again = try await post(client, op, "/v1/admin/jobs/reconcile", "{}")
+            let after = try #require(try await finished(client, op, try again.json(Job.self).id).json(Finished<ReconcileResult>.self).result)
+            #expect(after.clean && after.consumers.allSatisfy { $0.behind == 0 })
         }
     }
 
