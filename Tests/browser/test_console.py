@@ -348,6 +348,7 @@ def test_reconcile_now_is_clean(browser):
     result = text_of(browser, "reconcile-result")
     assert "transfers" in result and "tickets held" in result and "caught up" in result
     assert browser.driver.find_elements(By.CSS_SELECTOR, "#reconcile-violations li") == []
+    browser.screenshot("console-money-reconcile")
     # The page shows the last result when opened again.
     browser.open("/console/money")
     wait_text(browser, "reconcile-summary", "Clean (finished")

@@ -4329,9 +4329,10 @@ components:
       type: object
       additionalProperties: false
       required: [from, to]
+      description: At most 31 days (`to - from`).
       properties:
-        from: {$ref: '#/components/schemas/Millis'}
-        to: {type: integer, format: int64, description: Window end (exclusive), ms since the Unix epoch.}
+        from: {type: integer, format: int64, minimum: 0, description: Window start, ms since the Unix epoch.}
+        to: {type: integer, format: int64, minimum: 1, description: Window end (exclusive), after `from`.}
     JobList:
       type: object
       additionalProperties: false
