@@ -326,3 +326,46 @@ def test_settlement_page_shows_the_month_and_guilds(browser):
     browser.driver.find_element(By.ID, "month-confirm").click()
     wait_text(browser, "status", "admin")
     browser.screenshot("console-settlement")
+
+
+def test_script_tests_and_what_if_replay_from_the_scripts_page(browser):
+    sign_in(browser, "/console/scripts")
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#declarations h3")))
+    # Keyboard only: the filter field, then Enter submits the form.
+    field = browser.driver.find_element(By.ID, "tests-filter")
+    assert browser.driver.find_element(By.CSS_SELECTOR, "label[for=tests-filter]").text
+    field.send_keys(Keys.ENTER)
+    wait_text(browser, "tests-summary", "passed,", seconds=120)
+    summary = text_of(browser, "tests-summary")
+    assert summary.startswith("OK: ") and " 0 failed" in summary, summary
+    lines = browser.driver.find_elements(By.CSS_SELECTOR, "#tests-results li code")
+    assert lines and all(line.text.startswith("ok ") for line in lines)
+    # The same job over the API: the console ran it, the list has it.
+    status, jobs = api("GET", "/v1/admin/jobs", token("ops"))
+    assert status == 200 and jobs["jobs"][0]["kind"] == "scripts-test" and jobs["jobs"][0]["state"] == "succeeded"
+
+    # What-if replay over the last hour (the form's default window).
+    for name in ("replay-from", "replay-to"):
+        assert browser.driver.find_element(By.ID, name).get_attribute("value")
+        assert browser.driver.find_element(By.CSS_SELECTOR, "label[for=%s]" % name).text
+    browser.driver.find_element(By.ID, "replay-to").send_keys(Keys.ENTER)
+    wait_text(browser, "replay-summary", "Replayed ", seconds=120)
+    assert "journal entries" in text_of(browser, "replay-summary")
+    wait_text(browser, "replay-result", "Leaderboards")
+    browser.screenshot("console-scripts-jobs")
+
+
+def test_reconcile_now_is_clean(browser):
+    sign_in(browser, "/console/money")
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#parked tbody tr")))
+    button = browser.driver.find_element(By.ID, "reconcile")
+    button.send_keys(Keys.ENTER)
+    wait_text(browser, "reconcile-summary", "lean (finished", seconds=60)
+    assert text_of(browser, "reconcile-summary").startswith("Clean"), text_of(browser, "reconcile-summary")
+    result = text_of(browser, "reconcile-result")
+    assert "transfers" in result and "tickets held" in result and "caught up" in result
+    assert browser.driver.find_elements(By.CSS_SELECTOR, "#reconcile-violations li") == []
+    browser.screenshot("console-money-reconcile")
+    # The page shows the last result when opened again.
+    browser.open("/console/money")
+    wait_text(browser, "reconcile-summary", "Clean (finished")

@@ -74,3 +74,45 @@ public struct ScriptTestReport: Sendable, Hashable {
         "\(passed) passed, \(failed) failed (\(files) test file\(files == 1 ? "" : "s"))"
     }
 }
+
+extension ScriptTestResult: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case file, name, status, line, problem, output
+        case durationMillis = "duration_millis"
+    }
+
+    /// `{file, name, status: passed|failed|errored, line, problem?, output, duration_millis}`,
+    /// where `line` is the text `showrunner scripts test` prints for the case.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(name, forKey: .name)
+        let status = switch outcome {
+        case .passed: "passed"
+        case .failed: "failed"
+        case .errored: "errored"
+        }
+        try c.encode(status, forKey: .status)
+        try c.encode(line, forKey: .line)
+        try c.encodeIfPresent(problem, forKey: .problem)
+        try c.encode(output, forKey: .output)
+        try c.encode(durationMillis, forKey: .durationMillis)
+    }
+}
+
+extension ScriptTestReport: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case ok, passed, failed, files, summary, results
+    }
+
+    /// `{ok, passed, failed, files, summary, results}`: the counts, the summary line and every result.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ok, forKey: .ok)
+        try c.encode(passed, forKey: .passed)
+        try c.encode(failed, forKey: .failed)
+        try c.encode(files, forKey: .files)
+        try c.encode(summary, forKey: .summary)
+        try c.encode(results, forKey: .results)
+    }
+}

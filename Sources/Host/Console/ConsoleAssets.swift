@@ -47,6 +47,10 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 .status.error { border-color: var(--bad); color: var(--bad); }
 .status.ok { border-color: var(--ok); color: var(--ok); }
 .problems li { font-family: ui-monospace, monospace; color: var(--bad); }
+.results { list-style: none; padding: 0; }
+.results li.pass code { color: var(--ok); }
+.results li.fail code, p.fail { color: var(--bad); }
+p.ok { color: var(--ok); }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -132,6 +136,30 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
   function onSubmit(id, work) {
     const form = $(id);
     form.addEventListener('submit', action(form.querySelector('button[type=submit]'), work));
+  }
+  // Jobs (/v1/admin/jobs): start one, then read it until it is no longer running.
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  async function waitJob(job, progress) {
+    while (job.state === 'running') {
+      await sleep(500);
+      job = await api('GET', '/v1/admin/jobs/' + encodeURIComponent(job.id));
+      if (progress) progress(job);
+    }
+    return job;
+  }
+  async function runJob(kind, body, progress) {
+    let job;
+    try { job = await api('POST', '/v1/admin/jobs/' + kind, body); } catch (e) {
+      if (e.code === 'job_running') throw new Error('A ' + kind + ' job is already running; wait for it to finish.');
+      throw e;
+    }
+    if (progress) progress(job);
+    return waitJob(job, progress);
+  }
+  function jobFailure(job, list) {
+    const e = job.error || { code: 'job_failed', message: 'failed' };
+    if (list) for (const p of e.problems || []) list.append(el('li', { class: 'fail', text: p.path + (p.line ? ':' + p.line : '') + ': ' + p.message }));
+    return 'Failed: ' + e.code + ': ' + e.message;
   }
 
   // Sign-in: ?token= (then removed from the address bar), or the form, or this tab's storage.
@@ -240,6 +268,75 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
       const path = $('source-path').value;
       const file = await api('GET', '/v1/admin/scripts/source?path=' + encodeURIComponent(path));
       $('source').textContent = file.text;
+    });
+    onSubmit('tests-form', async () => {
+      const filter = $('tests-filter').value.trim();
+      const list = clear($('tests-results'));
+      const show = (job) => { if (job.state === 'running') $('tests-summary').textContent = 'Running the script tests...'; };
+      const job = await runJob('scripts-test', filter ? { filter } : {}, show);
+      if (job.state !== 'succeeded') { $('tests-summary').textContent = jobFailure(job, list); return; }
+      const r = job.result;
+      $('tests-summary').textContent = (r.ok ? 'OK: ' : 'FAILED: ') + r.summary;
+      $('tests-summary').className = r.ok ? 'ok' : 'fail';
+      for (const c of r.results) {
+        const item = el('li', { class: c.status === 'passed' ? 'pass' : 'fail' }, el('code', { text: c.line }));
+        if (c.output.length) item.append(el('pre', { text: c.output.join('\n') }));
+        list.append(item);
+      }
+      if (!r.results.length) list.append(el('li', { text: 'No test case ran.' }));
+    });
+    const local = (ms) => { const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60000); return d.toISOString().slice(0, 19); };
+    const now = Date.now();
+    $('replay-from').value = local(now - 3600000);
+    $('replay-to').value = local(now);
+    onSubmit('replay-form', async () => {
+      const from = new Date($('replay-from').value).getTime();
+      const to = new Date($('replay-to').value).getTime();
+      if (!Number.isFinite(from) || !Number.isFinite(to)) throw new Error('enter both times');
+      const box = clear($('replay-result'));
+      const show = (job) => { if (job.state === 'running') $('replay-summary').textContent = 'Replaying...'; };
+      const job = await runJob('replay', { from, to }, show);
+      if (job.state !== 'succeeded') {
+        const problems = el('ul', { class: 'problems', 'aria-label': 'Replay problems' });
+        box.append(problems);
+        $('replay-summary').textContent = jobFailure(job, problems);
+        return;
+      }
+      const o = job.result;
+      $('replay-summary').textContent = 'Replayed ' + o.entries + ' journal entries from ' + when(o.from) + ' to ' + when(o.to) +
+        ' with generation ' + o.candidate_generation.slice(0, 12) + ': ' + o.errors.length + ' errors.';
+      const key = (b) => b.activity + '/' + b.board + '@' + b.period;
+      const boards = el('table', {}, el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Board' }),
+        el('th', { scope: 'col', text: 'Candidate (top)' }), el('th', { scope: 'col', text: 'Live (top)' }))), el('tbody'));
+      const keys = Array.from(new Set(o.candidate.boards.map(key).concat(o.live.boards.map(key)))).sort();
+      const top = (b) => b ? b.members + ' members' + (b.rows.length ? ': ' + b.rows.slice(0, 3).map((r) => r.member + ' ' + r.score).join(', ') : '') : '-';
+      for (const k of keys) {
+        boards.tBodies[0].append(el('tr', {}, el('td', { text: k }), el('td', { text: top(o.candidate.boards.find((b) => key(b) === k)) }),
+          el('td', { text: top(o.live.boards.find((b) => key(b) === k)) })));
+      }
+      if (!keys.length) boards.tBodies[0].append(el('tr', {}, el('td', { colspan: 3, text: 'No board in the window.' })));
+      const rewards = el('table', {}, el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'User, asset' }),
+        el('th', { scope: 'col', text: 'Candidate' }), el('th', { scope: 'col', text: 'Live' }))), el('tbody'));
+      const rkey = (r) => r.user + ' ' + r.asset;
+      const rkeys = Array.from(new Set(o.candidate.rewards.map(rkey).concat(o.live.rewards.map(rkey)))).sort();
+      const amount = (list, k) => { const r = list.find((x) => rkey(x) === k); return r ? r.amount : 0; };
+      for (const k of rkeys) rewards.tBodies[0].append(el('tr', {}, el('td', { text: k }), el('td', { text: amount(o.candidate.rewards, k) }), el('td', { text: amount(o.live.rewards, k) })));
+      if (!rkeys.length) rewards.tBodies[0].append(el('tr', {}, el('td', { colspan: 3, text: 'No reward in the window.' })));
+      const stages = el('table', {}, el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Task, stage' }),
+        el('th', { scope: 'col', text: 'Candidate users' }), el('th', { scope: 'col', text: 'Live users' }))), el('tbody'));
+      const skey = (c) => c.task + ' ' + c.stage;
+      const skeys = Array.from(new Set(o.candidate.completions.map(skey).concat(o.live.completions.map(skey)))).sort();
+      const users = (list, k) => { const c = list.find((x) => skey(x) === k); return c ? c.users : 0; };
+      for (const k of skeys) stages.tBodies[0].append(el('tr', {}, el('td', { text: k }), el('td', { text: users(o.candidate.completions, k) }), el('td', { text: users(o.live.completions, k) })));
+      if (!skeys.length) stages.tBodies[0].append(el('tr', {}, el('td', { colspan: 3, text: 'No task completion in the window.' })));
+      box.append(el('h3', { text: 'Leaderboards' }), el('div', { class: 'scroll' }, boards),
+        el('h3', { text: 'Rewards paid by activities' }), el('div', { class: 'scroll' }, rewards),
+        el('h3', { text: 'Task completions' }), el('div', { class: 'scroll' }, stages));
+      if (o.errors.length) {
+        const errors = el('ul', { class: 'problems', 'aria-label': 'Candidate errors' });
+        for (const e of o.errors) errors.append(el('li', { text: e }));
+        box.append(el('h3', { text: 'Candidate errors (entries it would have parked)' }), errors);
+      }
     });
     await load();
   }
@@ -382,8 +479,37 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
           el('td', { text: p.error }), el('td', { text: p.attempts }), el('td', {}, retry)));
       }
     }
+    function showReconcile(job) {
+      const dl = clear($('reconcile-result'));
+      const list = clear($('reconcile-violations'));
+      if (job.state === 'running') { $('reconcile-summary').textContent = 'Reconciling...'; return; }
+      if (job.state !== 'succeeded') { $('reconcile-summary').textContent = jobFailure(job, list); return; }
+      const r = job.result;
+      const violations = r.ledger.violations.length + r.gifts.length + r.orders.violations.length;
+      $('reconcile-summary').textContent = (r.clean ? 'Clean' : 'NOT clean') + ' (finished ' + when(job.finished_at) + '): ' + violations + ' violations.';
+      $('reconcile-summary').className = r.clean ? 'ok' : 'fail';
+      const lagging = r.consumers.filter((c) => c.behind > 0);
+      for (const [k, v] of [
+        ['Ledger', r.ledger.transfers + ' transfers, ' + r.ledger.accounts + ' accounts, ' + r.ledger.violations.length + ' violations'],
+        ['Gifts', r.gifts.length + ' violations'],
+        ['Orders', r.orders.orders + ' orders; tickets held ' + r.orders.held + ' = posted ' + r.orders.posted + ' + voided ' + r.orders.voided + ' + still held ' + r.orders.open],
+        ['Consumer lag', lagging.length ? lagging.map((c) => c.consumer + ' behind by ' + c.behind).join(', ') : 'caught up'],
+      ]) dl.append(el('dt', { text: k }), el('dd', { text: v }));
+      for (const v of r.ledger.violations) list.append(el('li', { text: 'ledger: ' + v.code + ': ' + v.detail }));
+      for (const g of r.gifts) list.append(el('li', { text: 'gifts: ' + g }));
+      for (const o of r.orders.violations) list.append(el('li', { text: 'orders: ' + o }));
+    }
+    $('reconcile').addEventListener('click', action($('reconcile'), async () => {
+      showReconcile(await runJob('reconcile', {}, showReconcile));
+    }));
+    async function lastReconcile() {
+      const jobs = await api('GET', '/v1/admin/jobs');
+      const last = jobs.jobs.find((j) => j.kind === 'reconcile');
+      if (last) showReconcile(await waitJob(last, showReconcile));
+    }
     await gifts();
     await journal();
+    await lastReconcile();
   }
 
   // ---- Moderation -----------------------------------------------------------------------

@@ -57,9 +57,9 @@ enum ConsoleTemplates {
         <section class="card" aria-labelledby="pages-heading">
         <h2 id="pages-heading">Pages</h2>
         <ul class="links">
-        <li><a href="/console/scripts">Scripts</a>: the live generation, reload, rollback, sources.</li>
+        <li><a href="/console/scripts">Scripts</a>: the live generation, reload, rollback, sources, script tests, what-if replay.</li>
         <li><a href="/console/liveops">Live ops</a>: activities, their boards, tasks, published odds.</li>
-        <li><a href="/console/money">Money</a>: wallets, grants, reversals, gifts, refunds, the journal's consumers.</li>
+        <li><a href="/console/money">Money</a>: wallets, grants, reversals, gifts, refunds, reconcile, the journal's consumers.</li>
         <li><a href="/console/moderation">Moderation</a>: the word list and danmaku held for review.</li>
         <li><a href="/console/queues">Queues</a>: a room's play-together queue.</li>
         <li><a href="/console/goods">Goods review</a>: goods waiting for a decision, the review's words.</li>
@@ -93,6 +93,28 @@ enum ConsoleTemplates {
         <button type="submit">Show source</button>
         </form>
         <pre id="source" class="source" tabindex="0" aria-label="Source"></pre>
+        </section>
+        <section class="card" aria-labelledby="tests-heading">
+        <h2 id="tests-heading">Script tests</h2>
+        <p class="hint">Runs the <code>*_test.lua</code> files of the folder this server runs on, as <code>showrunner scripts test</code> does.</p>
+        <form id="tests-form" class="row">
+        <label for="tests-filter">Only cases containing</label>
+        <input id="tests-filter" name="filter" maxlength="200" autocomplete="off" placeholder="(all)">
+        <button type="submit" id="run-tests">Run script tests</button>
+        </form>
+        <p id="tests-summary" role="status" aria-live="polite"></p>
+        <ul id="tests-results" class="results" aria-label="Script test results"></ul>
+        </section>
+        <section class="card" aria-labelledby="replay-heading">
+        <h2 id="replay-heading">What-if replay</h2>
+        <p class="hint">Runs the folder's scripts over the journal of a past window in a scratch copy (the live data is only read) and compares what they produce with what the live generation produced. At most 31 days.</p>
+        <form id="replay-form" class="grid">
+        <label for="replay-from">From (local time)</label><input id="replay-from" name="from" type="datetime-local" step="1" required>
+        <label for="replay-to">To (local time, exclusive)</label><input id="replay-to" name="to" type="datetime-local" step="1" required>
+        <span></span><button type="submit" id="run-replay">Run replay</button>
+        </form>
+        <p id="replay-summary" role="status" aria-live="polite"></p>
+        <div id="replay-result"></div>
         </section>
         <section class="card" aria-labelledby="history-heading">
         <h2 id="history-heading">Kept generations</h2>
@@ -160,6 +182,14 @@ enum ConsoleTemplates {
         <label for="refund-reason">Reason</label><input id="refund-reason" name="reason" required maxlength="200">
         <span></span><button type="submit">Refund</button>
         </form>
+        </section>
+        <section class="card" aria-labelledby="reconcile-heading">
+        <h2 id="reconcile-heading">Reconcile</h2>
+        <p class="hint">Checks every money invariant, gifts against their transfers, every ticket orders held, and that the journal's consumers are caught up, as <code>showrunner reconcile</code> does (without repairing).</p>
+        <div class="row"><button type="button" id="reconcile">Reconcile now</button></div>
+        <p id="reconcile-summary" role="status" aria-live="polite">-</p>
+        <dl id="reconcile-result" class="balances"></dl>
+        <ul id="reconcile-violations" class="problems" aria-label="Reconcile violations"></ul>
         </section>
         <section class="card" aria-labelledby="journal-heading">
         <h2 id="journal-heading">Journal consumers</h2>

@@ -38,6 +38,9 @@ extension EngineParts {
             OrderRoutes(orders: orders, clock: clock),
             GuildRoutes(guilds: guilds), SettlementRoutes(earnings: earnings, settlement: settlement, scripts: scripts),
             PartnerRoutes(partners: partners), AdminPartnerRoutes(partners: partners.registry),
+            AdminJobRoutes(jobs: AdminJobs(clock: clock), sources: .init(
+                ledger: ledger, orders: orders, consumers: consumers, scriptsPath: scripts.directory,
+                databasePath: store.configuration.path, calendar: activities.calendar, logger: logger)),
         ]
     }
 }

@@ -64,6 +64,7 @@ tags:
   - name: orders
   - name: partners
   - name: settlement
+  - name: jobs
 paths:
   /healthz:
     get:
@@ -2823,6 +2824,49 @@ paths:
         `invalid_idempotency_key` (1-64 printable ASCII); 403 `not_a_streamer`; 409
         `withdrawal_window_closed`, `idempotency_conflict`, `month_confirmed`; 422
         `insufficient_funds`.
+  /v1/admin/jobs:
+    get:
+      operationId: listJobs
+      tags: [jobs]
+      summary: The last operator jobs, newest first (operator, admin).
+      description: Jobs are kept in memory (the last 20; a restart forgets them).
+      responses:
+        '200':
+          description: Every kept job.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/JobList'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/jobs/{id}:
+    get:
+      operationId: getJob
+      tags: [jobs]
+      summary: One job; read it until its state is no longer `running` (operator, admin).
+      description: 'Errors: 404 `job_not_found` (unknown, or no longer kept).'
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {type: string}
+      responses:
+        '200':
+          description: The job, with its result once it succeeded or its error once it failed.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/admin/jobs/scripts-test:
+    post:
+      operationId: startScriptsTest
+      tags: [jobs]
+      summary: Run the script tests (`*_test.lua`) of the folder the server runs on, as `showrunner scripts test` does (operator, admin).
+      description: |
+        Answers at once with the running job; its result is a `ScriptTestReport`. A folder that
+        does not load fails the job with `scripts_invalid` and the problems.
+        Errors: 400 `invalid_filter` and the body errors; 409 `job_running` (one at a time).
       requestBody:
         required: true
         content:
@@ -2840,6 +2884,13 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Withdrawal'}
+            schema: {$ref: '#/components/schemas/ScriptsTestStart'}
+      responses:
+        '202':
+          description: The job, running.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
@@ -2944,6 +2995,17 @@ paths:
         next month that is not, with `refers_to_month` naming the original. Errors: 400
         `invalid_month`, `invalid_owner_kind`, `invalid_owner_id`, `invalid_amount` (non-zero,
         at most 10^18 either way), `invalid_reason` (1-200 bytes); 403 `admin_only`.
+  /v1/admin/jobs/replay:
+    post:
+      operationId: startReplay
+      tags: [jobs]
+      summary: What-if replay of the server's scripts folder over a recorded window of its database, as `showrunner replay` does (operator, admin).
+      description: |
+        Runs in a scratch copy; the live database is only read. Answers at once with the running
+        job; its result is a `ReplayOutcome`. A folder that does not load fails the job with
+        `scripts_invalid` and the problems.
+        Errors: 400 `invalid_window` (`0 <= from < to`, at most 31 days) and the body errors;
+        409 `job_running` (one at a time).
       requestBody:
         required: true
         content:
@@ -3005,10 +3067,42 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/SettlementMonth'}
+            schema: {$ref: '#/components/schemas/ReplayStart'}
+      responses:
+        '202':
+          description: The job, running.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
         '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/jobs/reconcile:
+    post:
+      operationId: startReconcile
+      tags: [jobs]
+      summary: Check the ledger, gifts, orders' tickets and the journal consumers, as `showrunner reconcile` does (operator, admin).
+      description: |
+        Only checks (no repair). Answers at once with the running job; its result is a
+        `ReconcileResult`. Errors: 400 the body errors; 409 `job_running` (one at a time).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, additionalProperties: false, maxProperties: 0}
+      responses:
+        '202':
+          description: The job, running.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
 components:
   securitySchemes:
     bearerAuth:
@@ -4753,6 +4847,184 @@ components:
               weight: {type: integer, minimum: 1, maximum: 1000}
         reject_threshold: {type: integer, minimum: 1, maximum: 1000000}
         review_threshold: {type: integer, minimum: 1, maximum: 1000000}
+    ScriptsTestStart:
+      type: object
+      additionalProperties: false
+      properties:
+        filter: {type: string, minLength: 1, maxLength: 200, description: Run only the cases whose name or file path contains this text (at most 200 UTF-8 bytes, no control characters).}
+    ReplayStart:
+      type: object
+      additionalProperties: false
+      required: [from, to]
+      description: At most 31 days (`to - from`).
+      properties:
+        from: {type: integer, format: int64, minimum: 0, description: Window start, ms since the Unix epoch.}
+        to: {type: integer, format: int64, minimum: 1, description: Window end (exclusive), after `from`.}
+    JobList:
+      type: object
+      additionalProperties: false
+      required: [jobs]
+      properties:
+        jobs:
+          type: array
+          items: {$ref: '#/components/schemas/Job'}
+    Job:
+      type: object
+      additionalProperties: false
+      required: [id, kind, state, started_at]
+      properties:
+        id: {type: string}
+        kind: {type: string, enum: [scripts-test, replay, reconcile]}
+        state: {type: string, enum: [running, succeeded, failed]}
+        started_at: {$ref: '#/components/schemas/Millis'}
+        finished_at: {$ref: '#/components/schemas/Millis'}
+        result:
+          description: Once it succeeded, by kind.
+          oneOf:
+            - {$ref: '#/components/schemas/ScriptTestReport'}
+            - {$ref: '#/components/schemas/ReplayOutcome'}
+            - {$ref: '#/components/schemas/ReconcileResult'}
+        error: {$ref: '#/components/schemas/JobError'}
+    JobError:
+      type: object
+      additionalProperties: false
+      required: [code, message]
+      properties:
+        code: {type: string, description: '`scripts_invalid` (with the problems), or the error code of what failed.'}
+        message: {type: string}
+        problems:
+          type: array
+          items: {$ref: '#/components/schemas/ScriptProblem'}
+    ScriptTestReport:
+      type: object
+      additionalProperties: false
+      required: [ok, passed, failed, files, summary, results]
+      properties:
+        ok: {type: boolean}
+        passed: {type: integer, minimum: 0}
+        failed: {type: integer, minimum: 0}
+        files: {type: integer, minimum: 0}
+        summary: {type: string, description: '`12 passed, 1 failed (4 test files)`.'}
+        results:
+          type: array
+          items: {$ref: '#/components/schemas/ScriptTestCase'}
+    ScriptTestCase:
+      type: object
+      additionalProperties: false
+      required: [file, name, status, line, output, duration_millis]
+      properties:
+        file: {type: string}
+        name: {type: string}
+        status: {type: string, enum: [passed, failed, errored]}
+        line: {type: string, description: '`ok   <file>: <name>` or `FAIL <path>:<line>: <name>: <message>`.'}
+        problem: {$ref: '#/components/schemas/ScriptProblem'}
+        output:
+          type: array
+          items: {type: string}
+        duration_millis: {type: integer, format: int64, minimum: 0}
+    ReplayOutcome:
+      type: object
+      additionalProperties: false
+      required: [from, to, entries, candidate_generation, candidate, live, errors]
+      properties:
+        from: {$ref: '#/components/schemas/Millis'}
+        to: {$ref: '#/components/schemas/Millis'}
+        entries: {type: integer, minimum: 0, description: Journal entries in the window.}
+        candidate_generation: {type: string}
+        candidate: {$ref: '#/components/schemas/ReplaySide'}
+        live: {$ref: '#/components/schemas/ReplaySide'}
+        errors:
+          type: array
+          description: Handler failures of the candidate (entries it would have parked), first 20.
+          items: {type: string}
+    ReplaySide:
+      type: object
+      additionalProperties: false
+      required: [boards, rewards, completions]
+      properties:
+        boards:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [activity, board, period, members, rows]
+            properties:
+              activity: {type: string}
+              board: {type: string}
+              period: {type: string}
+              members: {type: integer, minimum: 0}
+              rows:
+                type: array
+                items: {$ref: '#/components/schemas/RankedRow'}
+        rewards:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [user, asset, amount, transfers]
+            properties:
+              user: {type: string}
+              asset: {type: string}
+              amount: {type: integer, format: int64}
+              transfers: {type: integer, minimum: 0}
+        completions:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [task, stage, users]
+            properties:
+              task: {type: string}
+              stage: {type: integer}
+              users: {type: integer, minimum: 0}
+    ReconcileResult:
+      type: object
+      additionalProperties: false
+      required: [clean, ledger, gifts, orders, consumers]
+      properties:
+        clean: {type: boolean, description: No violation anywhere and every consumer caught up.}
+        ledger:
+          type: object
+          additionalProperties: false
+          required: [violations, transfers, accounts]
+          properties:
+            violations:
+              type: array
+              items:
+                type: object
+                additionalProperties: false
+                required: [code, detail]
+                properties:
+                  code: {type: string}
+                  detail: {type: string}
+            transfers: {type: integer, minimum: 0}
+            accounts: {type: integer, minimum: 0}
+        gifts:
+          type: array
+          description: Gift sends whose transfers do not match.
+          items: {type: string}
+        orders:
+          type: object
+          additionalProperties: false
+          required: [orders, held, posted, voided, open, violations]
+          properties:
+            orders: {type: integer, minimum: 0}
+            held: {type: integer, format: int64}
+            posted: {type: integer, format: int64}
+            voided: {type: integer, format: int64}
+            open: {type: integer, format: int64}
+            violations:
+              type: array
+              items: {type: string}
+        consumers:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [consumer, behind]
+            properties:
+              consumer: {type: string}
+              behind: {type: integer, format: int64}
 
 """#
 }
