@@ -2824,49 +2824,6 @@ paths:
         `invalid_idempotency_key` (1-64 printable ASCII); 403 `not_a_streamer`; 409
         `withdrawal_window_closed`, `idempotency_conflict`, `month_confirmed`; 422
         `insufficient_funds`.
-  /v1/admin/jobs:
-    get:
-      operationId: listJobs
-      tags: [jobs]
-      summary: The last operator jobs, newest first (operator, admin).
-      description: Jobs are kept in memory (the last 20; a restart forgets them).
-      responses:
-        '200':
-          description: Every kept job.
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/JobList'}
-        '401': {$ref: '#/components/responses/Unauthorized'}
-        '403': {$ref: '#/components/responses/Forbidden'}
-  /v1/admin/jobs/{id}:
-    get:
-      operationId: getJob
-      tags: [jobs]
-      summary: One job; read it until its state is no longer `running` (operator, admin).
-      description: 'Errors: 404 `job_not_found` (unknown, or no longer kept).'
-      parameters:
-        - name: id
-          in: path
-          required: true
-          schema: {type: string}
-      responses:
-        '200':
-          description: The job, with its result once it succeeded or its error once it failed.
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Job'}
-        '401': {$ref: '#/components/responses/Unauthorized'}
-        '403': {$ref: '#/components/responses/Forbidden'}
-        '404': {$ref: '#/components/responses/NotFound'}
-  /v1/admin/jobs/scripts-test:
-    post:
-      operationId: startScriptsTest
-      tags: [jobs]
-      summary: Run the script tests (`*_test.lua`) of the folder the server runs on, as `showrunner scripts test` does (operator, admin).
-      description: |
-        Answers at once with the running job; its result is a `ScriptTestReport`. A folder that
-        does not load fails the job with `scripts_invalid` and the problems.
-        Errors: 400 `invalid_filter` and the body errors; 409 `job_running` (one at a time).
       requestBody:
         required: true
         content:
@@ -2884,13 +2841,6 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Withdrawal'}
-            schema: {$ref: '#/components/schemas/ScriptsTestStart'}
-      responses:
-        '202':
-          description: The job, running.
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Job'}
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Forbidden'}
@@ -2995,17 +2945,6 @@ paths:
         next month that is not, with `refers_to_month` naming the original. Errors: 400
         `invalid_month`, `invalid_owner_kind`, `invalid_owner_id`, `invalid_amount` (non-zero,
         at most 10^18 either way), `invalid_reason` (1-200 bytes); 403 `admin_only`.
-  /v1/admin/jobs/replay:
-    post:
-      operationId: startReplay
-      tags: [jobs]
-      summary: What-if replay of the server's scripts folder over a recorded window of its database, as `showrunner replay` does (operator, admin).
-      description: |
-        Runs in a scratch copy; the live database is only read. Answers at once with the running
-        job; its result is a `ReplayOutcome`. A folder that does not load fails the job with
-        `scripts_invalid` and the problems.
-        Errors: 400 `invalid_window` (`0 <= from < to`, at most 31 days) and the body errors;
-        409 `job_running` (one at a time).
       requestBody:
         required: true
         content:
@@ -3067,6 +3006,84 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/SettlementMonth'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+  /v1/admin/jobs:
+    get:
+      operationId: listJobs
+      tags: [jobs]
+      summary: The last operator jobs, newest first (operator, admin).
+      description: Jobs are kept in memory (the last 20; a restart forgets them).
+      responses:
+        '200':
+          description: Every kept job.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/JobList'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+  /v1/admin/jobs/{id}:
+    get:
+      operationId: getJob
+      tags: [jobs]
+      summary: One job; read it until its state is no longer `running` (operator, admin).
+      description: 'Errors: 404 `job_not_found` (unknown, or no longer kept).'
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {type: string}
+      responses:
+        '200':
+          description: The job, with its result once it succeeded or its error once it failed.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '404': {$ref: '#/components/responses/NotFound'}
+  /v1/admin/jobs/scripts-test:
+    post:
+      operationId: startScriptsTest
+      tags: [jobs]
+      summary: Run the script tests (`*_test.lua`) of the folder the server runs on, as `showrunner scripts test` does (operator, admin).
+      description: |
+        Answers at once with the running job; its result is a `ScriptTestReport`. A folder that
+        does not load fails the job with `scripts_invalid` and the problems.
+        Errors: 400 `invalid_filter` and the body errors; 409 `job_running` (one at a time).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/ScriptsTestStart'}
+      responses:
+        '202':
+          description: The job, running.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/jobs/replay:
+    post:
+      operationId: startReplay
+      tags: [jobs]
+      summary: What-if replay of the server's scripts folder over a recorded window of its database, as `showrunner replay` does (operator, admin).
+      description: |
+        Runs in a scratch copy; the live database is only read. Answers at once with the running
+        job; its result is a `ReplayOutcome`. A folder that does not load fails the job with
+        `scripts_invalid` and the problems.
+        Errors: 400 `invalid_window` (`0 <= from < to`, at most 31 days) and the body errors;
+        409 `job_running` (one at a time).
+      requestBody:
+        required: true
+        content:
+          application/json:
             schema: {$ref: '#/components/schemas/ReplayStart'}
       responses:
         '202':
