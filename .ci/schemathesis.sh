@@ -33,37 +33,9 @@ if ! "$VENV/bin/st" --version 2>/dev/null | grep -q "$ST_VERSION"; then
 fi
 [ -x "$BIN" ] || swift build --product showrunner
 
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+. .ci/live-server.sh
 
-# Real secrets of 32 random bytes (44 base64 characters), as a production server would have.
-SHOWRUNNER_SECRET="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
-SHOWRUNNER_PAYMENT_SECRET="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
-export SHOWRUNNER_SECRET SHOWRUNNER_PAYMENT_SECRET
-
-DB="$WORK/showrunner.sqlite"
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-BASE="http://127.0.0.1:$PORT"
-
-"$BIN" demo seed --db "$DB" > /dev/null
-"$BIN" serve --db "$DB" --scripts Scripts --port "$PORT" --log-level warning > "$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-
-healthy() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/healthz")" = 200 ]; }
-for _ in $(seq 1 100); do
-    healthy && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; log "the server did not start"; exit 1; }
-    sleep 0.2
-done
-healthy || { cat "$WORK/server.log"; log "the server does not answer /healthz"; exit 1; }
+live_server_start Scripts
 
 # A partner whose secret the hooks sign half the partner API's cases with.
 SHOWRUNNER_PARTNER_SECRET="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
@@ -107,7 +79,7 @@ for entry in "${ROLES[@]}"; do
 done
 log "fuzzing took $(( SECONDS - started ))s"
 
-if ! healthy; then
+if ! live_server_healthy; then
     tail -50 "$WORK/server.log"
     log "the server no longer answers /healthz"
     exit 1

@@ -32,20 +32,7 @@ if ! "$VENV/bin/python" -c "import selenium, pytest; assert selenium.__version__
 fi
 [ -x "$BIN" ] || swift build --product showrunner
 
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-SHOWRUNNER_SECRET="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
-SHOWRUNNER_PAYMENT_SECRET="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
-export SHOWRUNNER_SECRET SHOWRUNNER_PAYMENT_SECRET
+. "$ROOT/.ci/live-server.sh"
 
 # The tests edit this copy (a broken file, an added one); Scripts/ is never touched.
 cp -R Scripts "$WORK/scripts"
@@ -63,20 +50,7 @@ return activity {
 }
 LUA
 
-DB="$WORK/showrunner.sqlite"
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-BASE="http://127.0.0.1:$PORT"
-"$BIN" demo seed --db "$DB" > /dev/null
-"$BIN" serve --db "$DB" --scripts "$WORK/scripts" --port "$PORT" --log-level warning > "$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-
-healthy() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/healthz")" = 200 ]; }
-for _ in $(seq 1 100); do
-    healthy && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; log "the server did not start"; exit 1; }
-    sleep 0.2
-done
-healthy || { cat "$WORK/server.log"; log "the server does not answer /healthz"; exit 1; }
+live_server_start "$WORK/scripts"
 
 export SHOWRUNNER_BASE="$BASE" SHOWRUNNER_SCRIPTS="$WORK/scripts"
 SHOWRUNNER_TOKEN_OPS="$("$BIN" token issue --user ops-1 --role operator --ttl 900)"

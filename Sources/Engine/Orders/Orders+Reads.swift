@@ -141,7 +141,7 @@ extension Orders {
         try await store.write { db in
             for id in ids {
                 guard let order = try self.order(db, id: id), !order.final, order.holdExpiresAt <= now + Self.holdRenewalMillis else { continue }
-                let next = Int64(try Int.fetchOne(db, sql: "SELECT holds FROM orders WHERE id = ?", arguments: [id]) ?? 1) + 1
+                let next = (try Int64.fetchOne(db, sql: "SELECT holds FROM orders WHERE id = ?", arguments: [id]) ?? 1) + 1
                 let holdID = "order:\(id):hold:\(next)"
                 let status = try self.ledger.pendingStatus(db, id: order.holdID, now: now)
                 var ops: [LedgerOperation] = []
