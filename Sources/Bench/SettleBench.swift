@@ -19,6 +19,8 @@ struct SettleBench: AsyncParsableCommand {
     @Option(help: "The sqlite3 command line.") var sqlite3 = "/usr/bin/sqlite3"
     @Option(help: "Keep the database (path printed) instead of deleting it.") var keep = false
     @Option(help: "Facts written per generating transaction.") var chunk = 50_000
+    @Option(help: "The earnings consumer's checkpoint interval, ms (how long one transaction reads pages while behind), 0...1000.")
+    var checkpointMs = 1000
 
     static let month = "2026-10"
     static let monthStart: Int64 = 1_790_812_800_000  // 2026-10-01T00:00:00Z
@@ -35,6 +37,7 @@ struct SettleBench: AsyncParsableCommand {
 
     func run() async throws {
         guard facts >= 1, streamers >= 1, chunk >= 1 else { throw ValidationError("facts, streamers and chunk must be at least 1") }
+        guard (0...1000).contains(checkpointMs) else { throw ValidationError("checkpoint-ms: 0...1000") }
         var logger = Logger(label: "bench.settle")
         logger.logLevel = .warning
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-settle-\(UUID().uuidString)")
@@ -54,7 +57,8 @@ struct SettleBench: AsyncParsableCommand {
         }
         let generation = try ScriptGeneration.compile(files, api: .standard, limits: ScriptLimits()).get()
         let rssBefore = peakRSSKiB()
-        let runner = ConsumerRunner(store: store, consumers: [EarningsConsumer()], batchSize: 4096, logger: logger)
+        let runner = ConsumerRunner(
+            store: store, consumers: [EarningsConsumer()], batchSize: 4096, checkpointInterval: .milliseconds(checkpointMs), logger: logger)
         let settlement = Settlement(store: store, ledger: Ledger(store: store))
         var statements = 0
         let consumed = try await seconds { _ = try await runner.drain() }
@@ -78,7 +82,7 @@ struct SettleBench: AsyncParsableCommand {
 
         let engine = consumed + closed
         print("")
-        print("Closing \(Self.month): \(grouped(Double(facts))) gift facts, \(grouped(Double(streamers))) streamers, \(statements) statements")
+        print("Closing \(Self.month): \(grouped(Double(facts))) gift facts, \(grouped(Double(streamers))) streamers, \(statements) statements, checkpoint \(checkpointMs) ms")
         print("| path | seconds | peak RSS MiB | ratio to SQL |")
         print("|---|---:|---:|---:|")
         print("| sqlite3 CLI, aggregate SQL | \(String(format: "%.2f", sqlSeconds)) | \(children.ru_maxrss / 1024) | 1.00 |")

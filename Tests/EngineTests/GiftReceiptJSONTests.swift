@@ -54,4 +54,91 @@ struct GiftReceiptJSONTests {
             return reason.contains(expected)
         }
     }
+
+    /// What a reader made of a text: the receipt, or the error's text.
+    enum Outcome: Equatable {
+        case success(GiftReceipt)
+        case failure(String)
+    }
+
+    /// What the general reader makes of a text.
+    static func general(_ text: String) -> Outcome {
+        do { return .success(try GiftReceipt(checking: text)) } catch { return .failure("\(error)") }
+    }
+
+    /// What `GiftReceipt(jsonText:)` (the one-pass reader, then the general one) makes of it.
+    static func answer(_ text: String) -> Outcome {
+        do { return .success(try GiftReceipt(jsonText: text)) } catch { return .failure("\(error)") }
+    }
+
+    @Test("the one-pass reader reads every ordinary receipt itself, with or without a guild, spaced or not")
+    func fastPathTaken() throws {
+        var withGuild = Self.receipt()
+        withGuild.guildID = "g-7"
+        let pretty = JSONEncoder()
+        pretty.outputFormatting = [.prettyPrinted]
+        for r in [Self.receipt(), Self.receipt(ids: []), withGuild, Self.receipt(room: "quote\"back\\slash 礼物")] {
+            #expect(ReceiptReader.read(r.jsonText) == r)
+            #expect(ReceiptReader.read(String(decoding: try pretty.encode(r), as: UTF8.self)) == r)
+        }
+    }
+
+    @Test("the one-pass reader and the general one agree: duplicates, nulls, unknown and escaped keys, wrong types")
+    func agreesOnOddShapes() {
+        let base = Self.receipt().jsonText
+        let body = String(base.dropFirst().dropLast())
+        let texts = [
+            "{\"extra\":{\"a\":[1,2,{\"b\":null}]}," + body + "}",
+            "{" + body + ",\"count\":7}",
+            "{" + body + ",\"count\":null}",
+            "{" + body + ",\"guild_id\":null}",
+            "{" + body + ",\"guild_id\":\"g\"}",
+            "{" + body + ",\"guild_id\":5}",
+            "{" + body + ",\"transfer_ids\":null}",
+            "{" + body + ",\"transfer_ids\":[\"a\",null]}",
+            "{" + body + ",\"transfer_ids\":[ ]}",
+            "{" + body + ",\"c\\u006funt\":9}",
+            "{" + body + ",\"count\":9.0}",
+            "{" + body + ",\"count\":-0}",
+            "{" + body + ",\"count\":99999999999999999999}",
+            "{" + body + ",\"send_id\":\"x\\u00e9\"}",
+            "{" + body + ",\"send_id\":true}",
+            "{" + body + ",\"\":1}",
+            "{" + body + "} ",
+            "{" + body + "}x",
+            "{" + body + ",}",
+            "{" + body,
+            base.replacingOccurrences(of: "\"combo\":4,", with: ""),
+            base.replacingOccurrences(of: "\"room_id\":\"r1\",", with: ""),
+            " \n" + base + "\t",
+            "[" + base + "]",
+        ]
+        for text in texts {
+            #expect(Self.answer(text) == Self.general(text), "\(text)")
+            if let fast = ReceiptReader.read(text) { #expect(Self.general(text) == .success(fast), "\(text)") }
+        }
+    }
+
+    @Test("cut, doubled and changed bytes anywhere in a receipt: both readers agree on every one")
+    func agreesOnMutations() {
+        var guild = Self.receipt(room: "r/é")
+        guild.guildID = "g1"
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("{}[]\",:\\ 0123456789-.eEtrufalsn".utf8)
+        for receipt in [Self.receipt(), guild] {
+            let bytes = Array(receipt.jsonText.utf8)
+            for i in bytes.indices {
+                var cut = bytes
+                cut.remove(at: i)
+                var doubled = bytes
+                doubled.insert(bytes[i], at: i)
+                var changed = bytes
+                changed[i] = alphabet.randomElement(using: &rng)!
+                for variant in [cut, doubled, changed] {
+                    let text = String(decoding: variant, as: UTF8.self)
+                    #expect(Self.answer(text) == Self.general(text), "\(text)")
+                }
+            }
+        }
+    }
 }

@@ -4,29 +4,57 @@ extension ConsumerRunner {
     /// Longest error text kept in the failure and parking tables.
     static let errorTextBytesMax = 2000
 
+    /// A later page of a wide batch failed under its savepoint: the consumer's memory of the
+    /// earlier pages is gone (`batchRolledBack`), so the whole transaction is abandoned and the
+    /// batch is run again one page wide, where failures are found entry by entry.
+    struct WideBatchFailed: Error {}
+
     /// Applies one batch for `consumer` inside the caller's transaction and advances its
     /// cursor past the successes (and past entries parked here). Stops at the first failure.
-    func process(_ consumer: any JournalConsumer, in db: Database) throws -> DrainReport {
+    /// With `wide`, a consumer that `widensBatches` goes on reading pages while it is behind,
+    /// within `checkpointInterval` and `wideBatchEntriesMax`.
+    /// - Throws: `WideBatchFailed` when a later page of a wide batch failed (run it again
+    ///   narrow); a `FatalConsumerError`; storage errors.
+    func process(_ consumer: any JournalConsumer, in db: Database, wide: Bool = true) throws -> DrainReport {
         let start = try Self.cursor(of: consumer.name, in: db)
         // The end of the journal before this batch: facts the batch itself appends (a task's own
         // `task_completed`) come after it, so the cursor never skips them.
         let latest = try Journal.latestOffset(db)
-        let entries = try Journal.read(db, after: start, limit: batchSize, types: consumer.types)
         let failing = try Set(Int64.fetchAll(
             db.cachedStatement(sql: "SELECT offset FROM consumer_failures WHERE consumer = ?"), arguments: [consumer.name]))
+        let widens = wide && consumer.widensBatches && consumer.replaysBatchOnFailure && failing.isEmpty
+        let began = ContinuousClock.now
         var report = DrainReport()
         var position = start
         var blocked = false
-        // The common case: nothing failing, so the whole batch goes under one savepoint. Only
-        // when an entry fails is the batch rolled back and applied entry by entry below.
-        if consumer.replaysBatchOnFailure, failing.isEmpty, let last = entries.last, try applyAll(consumer, entries, in: db) {
-            report.applied = entries.count
-            position = last.offset
-        } else {
-            try applyEachEntry(consumer, entries, failing: failing, report: &report, position: &position, blocked: &blocked, in: db)
-        }
+        var read = 0
+        var full: Bool
+        repeat {
+            let entries = try Journal.read(db, after: position, limit: batchSize, types: consumer.types)
+            if read > 0 {
+                // A later page of a wide batch: all of it, or the whole transaction again narrow.
+                guard let last = entries.last else {
+                    full = false
+                    break
+                }
+                guard try applyAll(consumer, entries, in: db) else { throw WideBatchFailed() }
+                report.applied += entries.count
+                position = last.offset
+            } else if consumer.replaysBatchOnFailure, failing.isEmpty, let last = entries.last, try applyAll(consumer, entries, in: db) {
+                // The common case: nothing failing, so the whole batch goes under one savepoint.
+                // Only when an entry fails is the batch rolled back and applied entry by entry.
+                report.applied = entries.count
+                position = last.offset
+            } else {
+                try applyEachEntry(consumer, entries, failing: failing, report: &report, position: &position, blocked: &blocked, in: db)
+                full = entries.count == batchSize
+                break
+            }
+            read += entries.count
+            full = entries.count == batchSize
+        } while widens && full && read + batchSize <= wideBatchEntriesMax && ContinuousClock.now - began < checkpointInterval
         // A short, unblocked batch read everything there was: skip the entries of other types too.
-        if !blocked && entries.count < batchSize {
+        if !blocked && !full {
             position = max(position, latest)
         } else {
             report.caughtUp = false

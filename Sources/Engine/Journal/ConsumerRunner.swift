@@ -14,8 +14,16 @@ public final class ConsumerRunner: Service, Sendable {
     public let consumers: [any JournalConsumer]
     /// Failed attempts after which an entry is parked.
     public let maxAttempts: Int
-    /// Most entries per consumer per transaction.
+    /// Most entries per page: one transaction reads one page per consumer, or, for consumers
+    /// that widen their batches, pages while behind, up to `checkpointInterval`.
     public let batchSize: Int
+    /// How long a wide batch goes on reading pages before it commits (`widensBatches`).
+    public let checkpointInterval: Duration
+    /// Most entries in a wide batch: a bound on the memory a consumer sums them in.
+    public let wideBatchEntriesMax: Int
+    /// Longest checkpoint interval accepted: the writer is shared, and a transaction that
+    /// holds it longer stalls every send behind it.
+    public static let checkpointIntervalMax: Duration = .seconds(1)
     /// Longest sleep between passes when no commit wakes the runner.
     public let pollInterval: Duration
     let clock: any WallClock
@@ -27,15 +35,20 @@ public final class ConsumerRunner: Service, Sendable {
     ///   - consumers: consumers with unique, non-empty names.
     ///   - maxAttempts: failures before parking, at least 1 (5 by default).
     ///   - batchSize: entries per transaction, 1...`Journal.readLimitMax` (256 by default).
+    ///   - checkpointInterval: how long a wide batch reads on, 0...`checkpointIntervalMax`
+    ///     (100 ms by default; 0: one page per transaction for every consumer).
+    ///   - wideBatchEntriesMax: most entries in a wide batch, at least `batchSize` (65,536).
     ///   - pollInterval: fallback polling period (1 s by default).
     ///   - clock: timestamps of parked and resolved events.
     ///   - logger: failures, parks and retries.
     public init(
         store: Store, consumers: [any JournalConsumer], maxAttempts: Int = 5, batchSize: Int = 256,
-        pollInterval: Duration = .seconds(1), clock: any WallClock = SystemWallClock(), logger: Logger
+        checkpointInterval: Duration = .milliseconds(100), wideBatchEntriesMax: Int = 65_536, pollInterval: Duration = .seconds(1), clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
         precondition((1...Journal.readLimitMax).contains(batchSize), "batchSize out of range")
+        precondition(checkpointInterval >= .zero && checkpointInterval <= Self.checkpointIntervalMax, "checkpointInterval out of range")
+        precondition(wideBatchEntriesMax >= batchSize, "wideBatchEntriesMax below batchSize")
         let names = consumers.map(\.name)
         precondition(!names.contains(""), "consumer names must not be empty")
         precondition(Set(names).count == names.count, "consumer names must be unique")
@@ -43,6 +56,8 @@ public final class ConsumerRunner: Service, Sendable {
         self.consumers = consumers
         self.maxAttempts = maxAttempts
         self.batchSize = batchSize
+        self.checkpointInterval = checkpointInterval
+        self.wideBatchEntriesMax = wideBatchEntriesMax
         self.pollInterval = pollInterval
         self.clock = clock
         self.logger = logger
@@ -101,6 +116,17 @@ public final class ConsumerRunner: Service, Sendable {
                 group.addTask { [self] in
                     do {
                         let report = try await store.write { [self] db in try process(consumer, in: db) }
+                        consumer.settled(committed: true)
+                        return report
+                    } catch is WideBatchFailed {
+                        // Nothing of the wide batch was written: run it again one page wide.
+                        consumer.settled(committed: false)
+                    } catch {
+                        consumer.settled(committed: false)
+                        throw error
+                    }
+                    do {
+                        let report = try await store.write { [self] db in try process(consumer, in: db, wide: false) }
                         consumer.settled(committed: true)
                         return report
                     } catch {

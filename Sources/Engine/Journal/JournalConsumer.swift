@@ -44,6 +44,14 @@ public protocol JournalConsumer: Sendable {
     /// again entry by entry: memory kept beside the store must go back to the batch's start.
     /// The default does nothing.
     func batchRolledBack()
+
+    /// Whether one transaction may read several pages while the consumer is behind, up to the
+    /// runner's checkpoint interval (`ConsumerRunner.checkpointInterval`) and
+    /// `ConsumerRunner.wideBatchEntriesMax`. For consumers that sum a batch in memory and write
+    /// one row per key at `finishBatch` (earnings): a wider batch folds more entries into each
+    /// row and commits fewer times. Its memory is bounded by the batch, not by the journal. The
+    /// default is false: one page per transaction.
+    var widensBatches: Bool { get }
 }
 
 extension JournalConsumer {
@@ -51,6 +59,7 @@ extension JournalConsumer {
     public func finishBatch(in db: Database) throws {}
     public var replaysBatchOnFailure: Bool { true }
     public func batchRolledBack() {}
+    public var widensBatches: Bool { false }
 }
 
 /// An error that means "stop everything, this is not the entry's fault" (a broken invariant,

@@ -35,7 +35,9 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
-private struct FastJSONReader {
+/// The one-pass reader behind `LuaValue(json:)`, also used by typed readers of hot payloads
+/// (`GiftReceipt(jsonText:)`) that fill their fields without building a table.
+struct FastJSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
@@ -119,7 +121,7 @@ private struct FastJSONReader {
 
     /// After a member: consumes `,` (true: another follows) or `closing` (false: the container
     /// ended); anything else is an error.
-    private mutating func more(closing: Unicode.Scalar) throws(JSONParseError) -> Bool {
+    mutating func more(closing: Unicode.Scalar) throws(JSONParseError) -> Bool {
         skipSpace()
         guard index < bytes.count else { throw fail("unexpected end") }
         let byte = bytes[index]

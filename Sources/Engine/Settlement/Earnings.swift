@@ -62,6 +62,9 @@ public struct EarningsConsumer: JournalConsumer {
 
     public func batchRolledBack() { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
 
+    /// Sums are folded per row in memory, so a wider batch writes fewer rows per fact.
+    public var widensBatches: Bool { true }
+
     public func settled(committed: Bool) { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
@@ -92,35 +95,37 @@ public struct EarningsConsumer: JournalConsumer {
     }
 
     func addGift(_ r: GiftReceipt, day: String, sign: Int64) throws {
-        var rows: [(Pending.Key, Int64)] = []
-        if r.streamerRevenue > 0 {
-            rows.append((Pending.Key(kind: "streamer", owner: r.streamerID, day: day, source: .gifts), sign * r.streamerRevenue))
-        }
-        if r.guildShare > 0 {
-            let key = r.guildID.map { Pending.Key(kind: "guild", owner: $0, day: day, source: .gifts) }
+        let streamer = r.streamerRevenue > 0 ? Pending.Key(kind: "streamer", owner: r.streamerID, day: day, source: .gifts) : nil
+        let guild = r.guildShare > 0
+            ? r.guildID.map { Pending.Key(kind: "guild", owner: $0, day: day, source: .gifts) }
                 ?? Pending.Key(kind: "pool", owner: SystemAccount.guildShares.rawValue, day: day, source: .gifts)
-            rows.append((key, sign * r.guildShare))
-        }
-        try add(rows)
+            : nil
+        try add(streamer, sign * r.streamerRevenue, guild, sign * r.guildShare)
     }
 
     /// Adds to the batch's sum of a row.
     /// - Throws: `JournalError.invalidPayload` when the sum would overflow.
     func add(kind: String, owner: String, day: String, source: EarningsSource, amount: Int64) throws {
-        try add([(Pending.Key(kind: kind, owner: owner, day: day, source: source), amount)])
+        try add(Pending.Key(kind: kind, owner: owner, day: day, source: source), amount, nil, 0)
     }
 
-    /// Adds to several rows' sums, all or none (one entry's rows).
-    func add(_ additions: [(Pending.Key, Int64)]) throws {
+    /// Adds to one or two rows' sums, both or neither (one entry's rows).
+    func add(_ first: Pending.Key?, _ a: Int64, _ second: Pending.Key?, _ b: Int64) throws {
         let overflowing = pending.rows.withLock { rows -> Pending.Key? in
-            var next: [(Pending.Key, (amount: Int64, facts: Int64))] = []
-            for (key, amount) in additions {
-                let old = rows[key] ?? (0, 0)
-                let (sum, overflow) = old.amount.addingReportingOverflow(amount)
-                guard !overflow else { return key }
-                next.append((key, (sum, old.facts + 1)))
+            var x: (amount: Int64, facts: Int64)?
+            if let first {
+                let old = rows[first] ?? (0, 0)
+                let (sum, overflow) = old.amount.addingReportingOverflow(a)
+                guard !overflow else { return first }
+                x = (sum, old.facts + 1)
             }
-            for (key, value) in next { rows[key] = value }
+            if let second {
+                let old = rows[second] ?? (0, 0)
+                let (sum, overflow) = old.amount.addingReportingOverflow(b)
+                guard !overflow else { return second }
+                rows[second] = (sum, old.facts + 1)
+            }
+            if let first, let x { rows[first] = x }
             return nil
         }
         if let k = overflowing { throw JournalError.invalidPayload(reason: "earnings of \(k.kind) \(k.owner) on \(k.day) overflow") }
@@ -130,7 +135,7 @@ public struct EarningsConsumer: JournalConsumer {
         try db.cachedStatement(sql: """
             INSERT INTO earnings_daily (owner_kind, owner_id, day, source, amount, facts) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (owner_kind, owner_id, day, source) DO UPDATE SET amount = amount + excluded.amount, facts = facts + excluded.facts
-            """).execute(arguments: [kind, owner, day, source.rawValue, amount, facts])
+            """).runRaw(.text(kind), .text(owner), .text(day), .text(source.rawValue), .int(amount), .int(facts))
     }
 }
 
@@ -206,9 +211,10 @@ public struct Earnings: Sendable {
     ) throws -> EarningsMonth {
         let days = SettlementCalendar.days(of: m)
         var revenue: [String: [String: Int64]] = [:]
+        // One seek per day: the table is keyed by day first.
         for row in try Row.fetchAll(db, sql: """
-            SELECT day, source, amount FROM earnings_daily WHERE owner_kind = 'streamer' AND owner_id = ? AND day >= ? AND day <= ?
-            """, arguments: [streamer, days[0], days[days.count - 1]]) {
+            SELECT day, source, amount FROM earnings_daily WHERE day IN (\(databaseQuestionMarks(count: days.count))) AND owner_kind = 'streamer' AND owner_id = ?
+            """, arguments: StatementArguments(days + [streamer])) {
             revenue[row[0], default: [:]][row[1]] = row[2]
         }
         let live = try LiveMinutes.of(db, streamer: streamer, days: days, calendar: calendar, now: now)
@@ -243,14 +249,19 @@ public struct Earnings: Sendable {
                 """, arguments: [SystemAccount.revenueIssuance.rawValue]) ?? 0)
             if earned != issued { problems.append("earnings total \(earned) != revenue issued \(issued)") }
             // Each guild's: its account's balance less what settlement posted to it.
+            // Every guild's earnings in one pass over the table (it is keyed by day first).
+            var earnedByGuilds: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT owner_id, SUM(amount) FROM earnings_daily WHERE owner_kind = 'guild' GROUP BY owner_id") {
+                earnedByGuilds[row[0]] = row[1]
+            }
             for row in try Row.fetchAll(db, sql: """
                 SELECT a.owner, a.balance,
                     COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE credit_account = a.id AND code = 'settlement'), 0)
-                  - COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE debit_account = a.id AND code = 'settlement'), 0),
-                    COALESCE((SELECT SUM(amount) FROM earnings_daily WHERE owner_kind = 'guild' AND owner_id = a.owner), 0)
+                  - COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE debit_account = a.id AND code = 'settlement'), 0)
                 FROM ledger_accounts a WHERE a.owner_kind = 'guild' AND a.asset = 'revenue' ORDER BY a.owner
                 """) {
-                let (guild, balance, settled, earnedByGuild): (String, Int64, Int64, Int64) = (row[0], row[1], row[2], row[3])
+                let (guild, balance, settled): (String, Int64, Int64) = (row[0], row[1], row[2])
+                let earnedByGuild = earnedByGuilds[guild] ?? 0
                 if balance - settled != earnedByGuild {
                     problems.append("guild \(guild): earnings \(earnedByGuild) != revenue balance \(balance) less settlement payouts \(settled)")
                 }

@@ -78,4 +78,24 @@ extension Migrations {
         );
         CREATE INDEX settlement_withdrawals_month ON settlement_withdrawals(month, state);
         """
+
+    /// The earnings aggregates keyed by day first: the consumer reads the journal in time order,
+    /// so a batch's rows are neighbours in one day's part of the table and a commit writes a
+    /// few pages per day, not one page per streamer. A streamer's month is read day by day
+    /// (one seek per day).
+    static let v13EarningsByDay = """
+        CREATE TABLE earnings_daily_by_day (
+            owner_kind TEXT NOT NULL CHECK (owner_kind IN ('streamer', 'guild', 'pool')),
+            owner_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            source TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            facts INTEGER NOT NULL,
+            PRIMARY KEY (day, owner_kind, owner_id, source)
+        ) WITHOUT ROWID;
+        INSERT INTO earnings_daily_by_day (owner_kind, owner_id, day, source, amount, facts)
+            SELECT owner_kind, owner_id, day, source, amount, facts FROM earnings_daily;
+        DROP TABLE earnings_daily;
+        ALTER TABLE earnings_daily_by_day RENAME TO earnings_daily;
+        """
 }

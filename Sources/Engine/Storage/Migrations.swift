@@ -27,6 +27,7 @@ public enum Migrations {
         ("v10_goods", v10Goods),
         ("v11_orders", v11Orders),
         ("v12_settlement", v12Settlement),
+        ("v13_earnings_by_day", v13EarningsByDay),
     ]
 
     /// A migrator that applies `all`.
