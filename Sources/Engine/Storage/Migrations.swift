@@ -27,6 +27,7 @@ public enum Migrations {
         ("v10_goods", v10Goods),
         ("v11_orders", v11Orders),
         ("v12_settlement", v12Settlement),
+        ("v13_settlement_withdrawal_expiry", v13SettlementWithdrawalExpiry),
     ]
 
     /// A migrator that applies `all`.
