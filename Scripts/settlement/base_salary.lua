@@ -6,7 +6,9 @@
 -- live hours and valid days (the contract's salary, or the default one without a guild); the
 -- highest bonus tier the revenue reaches; a subsidy of a rate of the guard revenue.
 -- Guild: its gift shares plus an incentive on its exclusive members' revenue, split over the
--- members by their revenue.
+-- members by their revenue. The gift shares (g.revenue) were credited in real time, each gift
+-- giving the guild its member's contract share_bp of the gift's streamer-and-guild part
+-- (rounded down); a member's revenue is what the streamer kept.
 local split = require "lib.split"
 
 return settlement_policy {

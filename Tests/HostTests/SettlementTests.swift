@@ -66,11 +66,13 @@ struct SettlementTests {
 
     /// The generated month: s1 signs with g1 (exclusive, salary 80,000) in September and
     /// switches to g2 (salary 70,000) from 16 October; s3 is in g1 (not exclusive); s2 has no guild.
-    /// Rose costs 1,000: 500 to the streamer, 100 to the guild, 400 to the platform.
+    /// Rose costs 1,000: the catalog gives 500 to the streamer, 100 to the guild, 400 to the
+    /// platform. The contracts' 1,667 bp of the streamer-and-guild part (600 a rose) round down
+    /// to the same 100 a rose for 1 to 5 roses, so the gifts split as the catalog's does.
     static func month(_ e: EngineHost, _ clock: ManualClock) async throws {
         let guilds = e.engine.guilds
-        _ = try await guilds.create(GuildEdit(id: "g1", name: "Guild One", shareBP: 1000))
-        _ = try await guilds.create(GuildEdit(id: "g2", name: "Guild Two", shareBP: 1000))
+        _ = try await guilds.create(GuildEdit(id: "g1", name: "Guild One", shareBP: 1667))
+        _ = try await guilds.create(GuildEdit(id: "g2", name: "Guild Two", shareBP: 1667))
         _ = try await guilds.sign(guild: "g1", GuildContractRequest(streamerID: "s1", startsOn: "2026-09-20", exclusive: true, baseSalary: 80_000), by: "fin")
         _ = try await guilds.sign(guild: "g1", GuildContractRequest(streamerID: "s3", startsOn: "2026-10-01"), by: "fin")
         clock.set(millis: ms("2026-10-05T12:00:00Z"))
@@ -134,18 +136,15 @@ struct SettlementTests {
         let settlement = e.engine.settlement
         let generation = try #require(e.engine.scripts.current)
         clock.advance(byMillis: 1000)
+        // A November gift the earnings have not applied yet does not hold October's run (see
+        // `earningsBehindEdge` for a fact of the month).
         _ = try await Self.gift(e, room: "r2", count: 1, key: "late")
-        do {
-            _ = try await settlement.run(month: "2026-10", generation: generation, by: "fin")
-            Issue.record("a run went through with the earnings behind")
-        } catch let error as RequestError {
-            #expect(error.code == "earnings_behind")
-        }
+        let early = try await settlement.run(month: "2026-10", generation: generation, by: "fin")
         // Refunded in November: the earnings net it out there (the gift and its refund).
         _ = try await e.engine.giftRefunds.refund(offset: try await Self.lastGiftOffset(e), reason: "late gift", by: "ops")
         _ = try await e.engine.consumers.drain()
         let first = try await settlement.run(month: "2026-10", generation: generation, by: "fin")
-        #expect(first.state == .pendingReview)
+        #expect(first.state == .pendingReview && first.statements == early.statements)
         func statement(_ kind: String, _ id: String) -> SettlementStatement? {
             first.statements.first { $0.ownerKind == kind && $0.ownerID == id }
         }

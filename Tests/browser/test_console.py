@@ -34,13 +34,14 @@ def assert_fits(browser, size):
     assert overflow <= 1, "the page is %d px wider than a %d px window" % (overflow, size[0])
 
 
-def sign_in(browser, path="/console"):
-    """Signs in on a console page the way a person does: type the token, press Enter."""
+def sign_in(browser, path="/console", who="ops"):
+    """Signs in on a console page the way a person does: type the token, press Enter (as the
+    operator ops-1, or who="admin" for admin-1)."""
     browser.open(path)
     field = wait(browser, EC.visibility_of_element_located((By.ID, "token")))
     assert browser.driver.switch_to.active_element == field, "the token field has the focus"
-    field.send_keys(token("ops"), Keys.ENTER)
-    wait_text(browser, "who", "ops-1 (operator)")
+    field.send_keys(token(who), Keys.ENTER)
+    wait_text(browser, "who", "admin-1 (admin)" if who == "admin" else "ops-1 (operator)")
     assert browser.driver.find_element(By.ID, "content").is_displayed()
 
 
@@ -311,7 +312,7 @@ def test_orders_page_lists_and_forces(browser):
     assert status == 200 and after["state"] == "cancelled" and after["settled"] == "void"
 
 
-def test_settlement_page_shows_the_month_and_guilds(browser):
+def test_settlement_page_shows_the_month_and_guilds_and_an_admin_runs_it(browser):
     status, guild = api("POST", "/v1/admin/guilds", token("admin"), {"id": "browser-guild", "name": "Browser Guild", "share_bp": 1500})
     assert status in (200, 201), guild
     status, _ = api("POST", "/v1/admin/guilds", token("ops"), {"id": "ops-guild", "name": "No", "share_bp": 100})
@@ -325,6 +326,43 @@ def test_settlement_page_shows_the_month_and_guilds(browser):
     # Confirming is for admins: the operator's console shows the API's refusal.
     browser.driver.find_element(By.ID, "month-confirm").click()
     wait_text(browser, "status", "admin")
+    # Running is for admins too: the operator's page has no Run button.
+    assert not browser.driver.find_element(By.ID, "month-run").is_displayed()
+
+    # Ava signs with the guild today: her next gift gives the guild the contract's 15% of the
+    # streamer-and-guild part (rounded down), the streamer the rest.
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    status, contract = api("POST", "/v1/admin/guilds/browser-guild/members", token("admin"), {"streamer_id": "streamer-ava", "starts_on": today})
+    assert status == 201 and contract["share_bp"] == 1500, contract
+    status, receipt = api("POST", "/v1/rooms/lobby/gifts", token("viewer2"), {"gift_id": "rose", "count": 100, "idempotency_key": "browser-settle-1"})
+    assert status in (200, 201), receipt
+    part = receipt["streamer_revenue"] + receipt["guild_share"]
+    assert receipt["guild_id"] == "browser-guild" and receipt["guild_share"] == part * 1500 // 10000, receipt
+
+    # An admin runs the month shown from the page (keyboard only): a settle-run job, polled.
+    browser.driver.find_element(By.ID, "sign-out").click()
+    sign_in(browser, "/console/settlement", who="admin")
+    wait_text(browser, "month-summary", "open")
+    month = browser.driver.find_element(By.ID, "month").get_attribute("value")
+    run = wait(browser, EC.visibility_of_element_located((By.ID, "month-run")))
+    run.send_keys(Keys.ENTER)
+    wait_text(browser, "run-status", "Ran " + month, seconds=60)
+    assert "pending_review" in text_of(browser, "run-status"), text_of(browser, "run-status")
+    wait_text(browser, "status", "Month %s is now pending_review." % month)
+    wait_text(browser, "month-summary", "pending_review")
+    assert browser.driver.find_elements(By.CSS_SELECTOR, "#run-problems li") == []
+    # The job the page ran, and the drafts it wrote, over the API.
+    status, jobs = api("GET", "/v1/admin/jobs", token("admin"))
+    job = next(j for j in jobs["jobs"] if j["kind"] == "settle-run")
+    assert status == 200 and job["state"] == "succeeded", job
+    assert job["progress"]["done"] == job["progress"]["total"] == job["result"]["streamers"] + job["result"]["guilds"]
+    status, drafted = api("GET", "/v1/admin/settlement/" + month, token("admin"))
+    assert status == 200 and drafted["state"] == "pending_review" and len(drafted["statements"]) == job["progress"]["total"]
+    assert drafted["inputs_hash"] == job["result"]["inputs_hash"]
+    ava = next(st for st in drafted["statements"] if st["owner_kind"] == "streamer" and st["owner_id"] == "streamer-ava")
+    guild = next(st for st in drafted["statements"] if st["owner_kind"] == "guild" and st["owner_id"] == "browser-guild")
+    assert ava["guild_id"] == "browser-guild" and guild["revenue"] >= receipt["guild_share"], (ava, guild)
+    wait_text(browser, "statements", "guild browser-guild")
     browser.screenshot("console-settlement")
 
 

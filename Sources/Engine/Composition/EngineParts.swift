@@ -132,6 +132,8 @@ public struct EngineParts: Sendable {
         let privileges = privileges, orders = orders
         list.append(PeriodicSweep("privilege expiry", interval: pendingExpiryInterval, logger: logger) { try await privileges.sweepExpired() })
         list.append(PeriodicSweep("order sweep", interval: pendingExpiryInterval, logger: logger) { try await orders.sweep() })
+        let settlement = settlement
+        list.append(PeriodicSweep("withdrawal import", interval: pendingExpiryInterval, logger: logger) { try await settlement.sweepWithdrawals() })
         list.append(PlayTogetherRefresh(sessions: liveSessions, recommendations: recommendations, presence: presence, logger: logger))
         if watchScripts { list.append(ScriptWatcher(runtime: scripts)) }
         return list

@@ -50,6 +50,8 @@ public struct Gift: Sendable, Codable, Equatable {
 
 /// The split of a gift's value in basis points (summing to 10,000). The streamer and guild
 /// shares are rounded down; the platform takes the remainder, so nothing is lost or created.
+/// When the streamer has a guild contract on the gift's day, the contract's rate divides the
+/// streamer and guild parts between them instead (`amounts(of:guildShareBP:)`).
 public struct GiftSplit: Sendable, Codable, Equatable {
     public var streamerBasisPoints: Int64
     public var guildBasisPoints: Int64
@@ -70,6 +72,20 @@ public struct GiftSplit: Sendable, Codable, Equatable {
         let streamer = Self.share(total, streamerBasisPoints)
         let guild = Self.share(total, guildBasisPoints)
         return (streamer, guild, total - streamer - guild)
+    }
+
+    /// The three amounts for a total when the streamer has a guild contract that day: the
+    /// platform fee is the catalog split's; the guild takes `guildShareBP` (0...10,000) of the
+    /// rest (the catalog's streamer and guild parts together), rounded down, and the streamer
+    /// keeps the remainder, so the three still sum to the total. Without a contract (`nil`), the
+    /// catalog's split as `amounts(of:)` gives it.
+    public func amounts(of total: Int64, guildShareBP: Int64?) -> (streamer: Int64, guild: Int64, platform: Int64) {
+        let split = amounts(of: total)
+        guard let guildShareBP else { return split }
+        let bp = min(max(guildShareBP, 0), 10_000)
+        let part = split.streamer + split.guild  // ≤ total
+        let guild = Self.share(part, bp)
+        return (part - guild, guild, split.platform)
     }
 
     private static func share(_ total: Int64, _ bp: Int64) -> Int64 {

@@ -9,7 +9,8 @@ struct GiftPlan: Sendable {
     let ledger: Ledger
     let calendar: OperationsCalendar
     let now: Int64
-    /// Whose guild account a guild share credits; nil: the unassigned pool.
+    /// The streamers' guild contracts: whose guild account a guild share credits, and at what
+    /// rate; nil: the catalog's split, the guild part to the unassigned pool.
     var guilds: Guilds? = nil
 
     /// What the checks found, for `write`.
@@ -56,15 +57,14 @@ struct GiftPlan: Sendable {
         let accounts = batch.overlay(AccountOverlay.self) { AccountOverlay(createdAt: now) }
         let combos = batch.overlay(GiftCombos.self) { GiftCombos() }
         let combo = try combos.peek(db, r, windowSeconds: gift.comboWindowSeconds, now: now)
-        let split = gift.split.amounts(of: checked.total)
+        // The streamer's guild contract of the day, if any, divides the streamer and guild parts.
+        let contract = try guilds?.contract(db, streamer: room.streamerID, day: calendar.key(.daily, at: now))
+        let split = gift.split.amounts(of: checked.total, guildShareBP: contract?.shareBP)
         var receipt = GiftReceipt(
             sendID: r.idempotencyKey, roomID: room.id, senderID: r.senderID, streamerID: room.streamerID,
             giftID: gift.id, giftVersion: gift.version, count: r.count, priceCoins: checked.price, totalCoins: checked.total,
             streamerRevenue: split.streamer, guildShare: split.guild, platformFee: split.platform, combo: combo,
-            balanceCoins: 0, transferIDs: [], ledgerTime: 0)
-        if split.guild > 0, let guilds {
-            receipt.guildID = try guilds.guild(db, streamer: room.streamerID, day: calendar.key(.daily, at: now))
-        }
+            balanceCoins: 0, transferIDs: [], ledgerTime: 0, guildID: contract?.guildID)
         let legs = GiftLegs.of(receipt)
         let balances = try accounts.check(db, legs)
         receipt.transferIDs = legs.map(\.id)

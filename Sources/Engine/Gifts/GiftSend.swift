@@ -47,8 +47,10 @@ public struct GiftReceipt: Sendable, Hashable, Codable {
     /// Ledger time of the send, microseconds.
     public var ledgerTime: Int64
     /// The guild the streamer belonged to on the gift's operations day, whose account the
-    /// guild share credits (`guild:<id>:revenue`); nil: the share went to the unassigned pool
-    /// (`system:guild_shares:revenue`). Absent from the JSON when nil.
+    /// guild share credits (`guild:<id>:revenue`), the share being the contract's `share_bp`
+    /// of the streamer and guild parts (it may be 0); nil: no contract, the catalog's split
+    /// applied and its guild part went to the unassigned pool (`system:guild_shares:revenue`).
+    /// Absent from the JSON when nil.
     public var guildID: String? = nil
 
     enum CodingKeys: String, CodingKey {

@@ -4,8 +4,8 @@ import Foundation
 public struct Guild: Sendable, Codable, Equatable {
     public var id: String
     public var name: String
-    /// The guild's default share rate, in basis points of a member's revenue (the contract's
-    /// rate is what the policy reads; this is the default for new contracts).
+    /// The guild's default share rate, in basis points: the default for new contracts, whose
+    /// rate divides each gift's streamer and guild parts (and which the policy reads).
     public var shareBP: Int64
     public var createdAt: Int64
     public var updatedAt: Int64
@@ -62,7 +62,9 @@ public struct GuildContract: Sendable, Codable, Equatable {
     public var exclusive: Bool
     /// Monthly base salary promised by the contract, in revenue units.
     public var baseSalary: Int64
-    /// The guild's share of the streamer's revenue, in basis points.
+    /// The guild's share, in basis points, of each gift's streamer and guild parts while the
+    /// contract covers the gift's day (rounded down; the streamer keeps the rest). The policy
+    /// reads it too.
     public var shareBP: Int64
     public var createdBy: String
     public var createdAt: Int64
@@ -174,6 +176,11 @@ public enum SettlementCalendar {
     /// The month after `m`.
     public static func next(_ m: (year: Int, month: Int)) -> String {
         m.month == 12 ? String(format: "%04d-01", m.year + 1) : String(format: "%04d-%02d", m.year, m.month + 1)
+    }
+
+    /// The month before `m`.
+    public static func previous(_ m: (year: Int, month: Int)) -> String {
+        m.month == 1 ? String(format: "%04d-12", m.year - 1) : String(format: "%04d-%02d", m.year, m.month - 1)
     }
 
     /// The `YYYY-MM` of a day.

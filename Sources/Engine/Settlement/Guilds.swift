@@ -2,9 +2,11 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Guilds and their contracts with streamers. A gift's guild share accrues to the guild the
-/// streamer belongs to on the gift's operations day (`guild(_:streamer:day:)`, read on the gift
-/// path from a cache that every contract change here clears).
+/// Guilds and their contracts with streamers. On a gift, the contract covering the gift's
+/// operations day decides the guild share: its guild's account receives it, at the contract's
+/// `share_bp` of the streamer and guild parts (`contract(_:streamer:day:)`, read on the gift path
+/// from a cache of each streamer's contracts, rates included, that every contract change here
+/// clears).
 public final class Guilds: Sendable {
     /// Journal type of a contract change (new, ended, ended by a switch).
     public static let contractType = "guild_contract"
@@ -32,13 +34,20 @@ public final class Guilds: Sendable {
     /// The guild `streamer` belongs to on `day` (`YYYY-MM-DD`), inside the caller's transaction;
     /// a cache hit costs a dictionary lookup.
     public func guild(_ db: Database, streamer: String, day: String) throws -> String? {
-        if let contracts = cache.withLock({ $0[streamer] }) { return contracts.first { $0.covers(day) }?.guildID }
+        try contract(db, streamer: streamer, day: day)?.guildID
+    }
+
+    /// `streamer`'s contract covering `day` (`YYYY-MM-DD`): its guild and its share rate, which
+    /// divides a gift's streamer and guild parts (`GiftSplit.amounts(of:guildShareBP:)`). Read
+    /// inside the caller's transaction; a cache hit costs a dictionary lookup.
+    public func contract(_ db: Database, streamer: String, day: String) throws -> GuildContract? {
+        if let contracts = cache.withLock({ $0[streamer] }) { return contracts.first { $0.covers(day) } }
         let contracts = try Self.contracts(db, streamer: streamer)
         cache.withLock { c in
             if c.count >= Self.cacheEntriesMax { c.removeAll(keepingCapacity: true) }
             c[streamer] = contracts
         }
-        return contracts.first { $0.covers(day) }?.guildID
+        return contracts.first { $0.covers(day) }
     }
 
     /// Forgets what the cache holds for `streamer` (or everyone).

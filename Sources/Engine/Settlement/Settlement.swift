@@ -136,7 +136,7 @@ public struct Settlement: Sendable {
             """, arguments: [month]) {
             adjustments[Inputs.key(row[0], row[1])] = row[2]
         }
-        let withdrawn = try Self.withdrawn(db, month)
+        let withdrawn = try withdrawnAfterImport(db, month, now: now)
         var streamerIDs = Set(streamerDays.keys).union(contracts.keys).union(live.keys).union(withdrawn.keys)
         for key in adjustments.keys where key.hasPrefix("streamer:") { streamerIDs.insert(String(key.dropFirst(9))) }
         var guildMembers: [String: [GuildMonth.Member]] = [:]
@@ -196,14 +196,28 @@ public struct Settlement: Sendable {
         return Inputs(streamers: streamers, guilds: guilds, adjustments: adjustments, guildRevenue: guildRevenue, withdrawn: withdrawn)
     }
 
-    /// Whether the earnings consumer has facts of its types still to apply.
-    static func earningsBehind(_ db: Database) throws -> Bool {
+    /// Whether the earnings consumer still has facts of its types recorded before `before` (ms)
+    /// to apply: those are the facts a month ending then depends on (facts count on the day
+    /// they were recorded). Facts recorded later, which a live server keeps adding, do not hold
+    /// the month's run. Reads only the journal past the consumer's cursor.
+    static func earningsBehind(_ db: Database, before: Int64) throws -> Bool {
         let consumer = EarningsConsumer()
         let types = (consumer.types ?? []).sorted()
         let marks = Array(repeating: "?", count: types.count).joined(separator: ", ")
-        let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(offset), 0) FROM journal WHERE type IN (\(marks))", arguments: StatementArguments(types)) ?? 0
         let cursor = try Int64.fetchOne(db, sql: "SELECT offset FROM consumer_cursors WHERE name = ?", arguments: [consumer.name]) ?? 0
-        return last > cursor
+        return try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM journal WHERE offset > ? AND created_at < ? AND type IN (\(marks)))
+            """, arguments: StatementArguments([cursor, before]) + StatementArguments(types)) ?? false
+    }
+
+    /// Whether the earnings consumer has applied every fact `month` depends on so far (those
+    /// recorded before the month's end, or before now in a month still running): a run then
+    /// does not stop on `earnings_behind`.
+    /// - Throws: `RequestError` 400 `invalid_month`.
+    public func earningsCaughtUp(month: String) async throws -> Bool {
+        let m = try Self.parse(month)
+        let before = min(bounds(m).1, clock.nowMillis())
+        return try await store.read { db in try !Self.earningsBehind(db, before: before) }
     }
 
     /// The inputs as canonical JSON, and the hash of that JSON with the adjustments and the
@@ -217,9 +231,13 @@ public struct Settlement: Sendable {
 
     /// Computes the month's draft statements with `generation`'s policy and replaces any drafts
     /// before them; the month is then `pending_review`. `progress(done, total)` is called as
-    /// owners are settled. A policy that fails stops the run and writes nothing.
+    /// owners are settled. A policy that fails stops the run and writes nothing. After the
+    /// withdrawal window, withdrawals the sweep has not imported yet are imported with the
+    /// statements (the fallback).
     /// - Throws: `RequestError` 400 `invalid_month`, 409 `month_confirmed`, 409
-    ///   `no_settlement_policy`, 409 `earnings_behind` (drain the consumers first), 422
+    ///   `no_settlement_policy`, 409 `earnings_behind` (facts recorded before the month's end
+    ///   not yet applied: drain the consumers first), 409 `withdrawals_changed` (a withdrawal
+    ///   was asked or released while the run computed: run again), 422
     ///   `too_many_statements`; `ScriptFailure` naming `path:line`.
     public func run(
         month: String, generation: ScriptGeneration, by: String, progress: @Sendable (Int, Int) -> Void = { _, _ in }
@@ -254,7 +272,7 @@ public struct Settlement: Sendable {
         // Read the inputs (and see that the month is not frozen) in one snapshot.
         let inputs: Inputs = try await store.read { db in
             if try Self.state(db, month).isFrozen { throw Self.frozen(month) }
-            if try Self.earningsBehind(db) {
+            if try Self.earningsBehind(db, before: min(self.bounds(m).1, now)) {
                 throw RequestError("earnings_behind", .conflict, "the earnings consumer has not caught up with the journal; drain the consumers first")
             }
             return try self.gather(db, m, validDayMinutes: validDayMinutes, now: now)
@@ -268,8 +286,12 @@ public struct Settlement: Sendable {
         let monthHash = SHA256.hex(Array(statements.map(\.inputsHash).joined(separator: "\n").utf8))
         try await store.write { db in
             if try Self.state(db, month).isFrozen { throw Self.frozen(month) }
-            // After the withdrawal window the month's requests are imported: their reservations post.
-            if self.windowClosed(for: month, now: now) { try self.importWithdrawals(db, month, now: now) }
+            // After the withdrawal window the month's requests are imported (the sweep's work,
+            // done here if it has not been yet): their reservations post.
+            if self.windowClosed(for: month, now: now) { _ = try self.importWithdrawals(db, month, now: now) }
+            guard try Self.withdrawn(db, month) == inputs.withdrawn else {
+                throw RequestError("withdrawals_changed", .conflict, "\(month)'s withdrawals changed while its run computed: run it again")
+            }
             try db.execute(sql: "DELETE FROM settlement_statements WHERE month = ?", arguments: [month])
             let insert = try db.makeStatement(sql: """
                 INSERT INTO settlement_statements (month, owner_kind, owner_id, guild_id, inputs, result, total, inputs_hash, policy_generation)
@@ -342,6 +364,14 @@ public struct Settlement: Sendable {
         return try await store.read { db in try Self.read(db, month) }
     }
 
+    /// A month's state alone (cheap, whatever its number of statements).
+    /// - Throws: `RequestError` 400 `invalid_month`.
+    public func state(month: String) async throws -> SettlementState {
+        let m = try Self.parse(month)
+        let month = String(format: "%04d-%02d", m.year, m.month)
+        return try await store.read { db in try Self.state(db, month) }
+    }
+
     static func read(_ db: Database, _ month: String) throws -> SettlementMonth {
         let row = try Row.fetchOne(db, sql: "SELECT state, policy_generation, inputs_hash FROM settlement_months WHERE month = ?", arguments: [month])
         var statements: [SettlementStatement] = []
@@ -362,7 +392,7 @@ public struct Settlement: Sendable {
     /// (from `system:settlement_payouts:revenue` to the owner's revenue account, or back when
     /// negative), all in one transaction.
     /// - Throws: `RequestError` 409 `month_confirmed`, 409 `month_not_reviewed` (no drafts, or
-    ///   an adjustment or a withdrawal since the run), 409 `withdrawal_window_open`, `LedgerError` (an account cannot give back what its
+    ///   an adjustment since the run, or withdrawals not imported or changed since it), 409 `withdrawal_window_open`, `LedgerError` (an account cannot give back what its
     ///   statement takes: nothing is posted).
     public func confirm(month: String, by: String) async throws -> SettlementMonth {
         let m = try Self.parse(month)
@@ -380,9 +410,16 @@ public struct Settlement: Sendable {
             }
             let unimported = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM settlement_withdrawals WHERE month = ? AND state = 'pending'", arguments: [month]) ?? 0
             guard unimported == 0 else {
-                throw RequestError("month_not_reviewed", .conflict, "\(month) has \(unimported) withdrawals asked after its run: run it again")
+                throw RequestError("month_not_reviewed", .conflict, "\(month) has \(unimported) withdrawals not imported yet: run it again")
             }
             var current = try Self.read(db, month)
+            // The statements must show the withdrawals as they stand (asked after the run, or
+            // expired since it, they differ).
+            let withdrawn = try Self.withdrawn(db, month)
+            let shown = Dictionary(current.statements.compactMap { s in s.withdrawn.map { (s.ownerID, $0) } }, uniquingKeysWith: +)
+            guard shown == withdrawn else {
+                throw RequestError("month_not_reviewed", .conflict, "\(month)'s withdrawals changed since its run: run it again")
+            }
             var chain: [TransferRequest] = []
             for s in current.statements where s.payout != 0 {
                 let owner: AccountID = s.ownerKind == "guild" ? .guild(s.ownerID, "revenue") : .user(s.ownerID, "revenue")

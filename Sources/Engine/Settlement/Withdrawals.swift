@@ -20,8 +20,9 @@ public struct WithdrawalRequest: Sendable, Codable, Equatable {
     }
 }
 
-/// A withdrawal: a pending transfer of revenue while the window is open, posted when the month
-/// it belongs to is run after the window (imported into its statements).
+/// A withdrawal: a pending transfer of revenue while the window is open, posted (imported into
+/// the statements of the month it belongs to) by the periodic sweep once the window has closed,
+/// or by that month's run when the sweep has not got to it yet.
 public struct Withdrawal: Sendable, Codable, Equatable {
     public var id: Int64
     public var streamerID: String
@@ -29,13 +30,17 @@ public struct Withdrawal: Sendable, Codable, Equatable {
     public var month: String
     public var amount: Int64
     public var transferID: String
-    /// `pending` or `imported`.
+    /// `pending` (reserved, window open), `imported` (posted to `system:settlement_payouts`), or
+    /// `expired` (the ledger released the hold before it could be imported: the revenue stayed
+    /// with the streamer; `reason` says why).
     public var state: String
     public var requestedAt: Int64
     public var importedAt: Int64?
+    /// Why an `expired` withdrawal was not imported.
+    public var reason: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, month, amount, state
+        case id, month, amount, state, reason
         case streamerID = "streamer_id"
         case transferID = "transfer_id"
         case requestedAt = "requested_at"
@@ -46,16 +51,19 @@ public struct Withdrawal: Sendable, Codable, Equatable {
 extension Withdrawal {
     init(row: Row) {
         self.init(id: row["id"], streamerID: row["streamer_id"], month: row["month"], amount: row["amount"], transferID: row["transfer_id"],
-            state: row["state"], requestedAt: row["requested_at"], importedAt: row["imported_at"])
+            state: row["state"], requestedAt: row["requested_at"], importedAt: row["imported_at"], reason: row["reason"])
     }
 }
 
 extension Settlement {
     /// Days of a month (from the 1st) in which withdrawals may be asked, by default.
     public static let withdrawalWindowDaysDefault = 2
-    /// How long a withdrawal's reservation lasts before the ledger releases it unimported: a
-    /// month not run within it has its import fail (`LedgerError`) until the request is made again.
+    /// How long a withdrawal's reservation lasts before the ledger releases it unimported. The
+    /// periodic sweep imports it on the first day after the window, long before; a hold that
+    /// lapses anyway (the server was down the whole time) marks the withdrawal `expired`.
     public static let withdrawalHoldMillis: Int64 = 30 * 86_400_000  // the ledger's longest
+    /// Most withdrawals one sweep (`sweepWithdrawals`) imports in its transaction.
+    public static let withdrawalSweepBatchMax = 500
     /// Longest idempotency key of a withdrawal, in bytes.
     public static let withdrawalKeyBytesMax = 64
 
@@ -106,7 +114,7 @@ extension Settlement {
                 INSERT INTO settlement_withdrawals (streamer_id, month, amount, transfer_id, state, requested_at) VALUES (?, ?, ?, ?, 'pending', ?)
                 """, arguments: [streamer, month, r.amount, transferID, now])
             return Withdrawal(id: db.lastInsertedRowID, streamerID: streamer, month: month, amount: r.amount, transferID: transferID,
-                state: "pending", requestedAt: now, importedAt: nil)
+                state: "pending", requestedAt: now, importedAt: nil, reason: nil)
         }
     }
 
@@ -128,23 +136,136 @@ extension Settlement {
         return current > next || (current == next && day > withdrawalWindowDays)
     }
 
-    /// The month's withdrawals per streamer (every request, pending or imported).
+    /// The latest month whose withdrawal window has closed at `now`: the month before last
+    /// while the window is open, else the month before.
+    func lastClosedWindowMonth(at now: Int64) -> String {
+        let (day, previous) = windowDay(now)
+        guard day <= withdrawalWindowDays, let m = SettlementCalendar.month(previous) else { return previous }
+        return SettlementCalendar.previous(m)
+    }
+
+    /// The periodic sweep's work: imports pending withdrawals whose window has closed (posts
+    /// their reservations to `system:settlement_payouts:revenue`, state `imported`), oldest
+    /// first, at most `limit` in one transaction, so that a month's run only reads them however
+    /// late it is made. A hold the ledger already released (lapsed while nothing ran, or voided)
+    /// is marked `expired` with the reason: the revenue stayed with the streamer.
+    /// - Returns: the withdrawals imported or marked expired (0: nothing was due). A post the
+    ///   ledger refuses leaves its withdrawal pending and writes nothing for it; it is tried
+    ///   again at the next sweep (and marked expired once its hold lapses), so it never spins.
+    /// - Throws: storage errors.
+    public func sweepWithdrawals(limit: Int = Settlement.withdrawalSweepBatchMax) async throws -> Int {
+        precondition(limit >= 1, "limit must be at least 1")
+        let now = clock.nowMillis()
+        let last = lastClosedWindowMonth(at: now)
+        // Most ticks find nothing due: a read, not a write transaction, answers them.
+        let due = try await store.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM settlement_withdrawals WHERE state = 'pending' AND month <= ?)", arguments: [last])
+        }
+        guard due == true else { return 0 }
+        return try await store.write { db in
+            let due = try Row.fetchAll(db, sql: """
+                SELECT * FROM settlement_withdrawals WHERE state = 'pending' AND month <= ? ORDER BY id LIMIT ?
+                """, arguments: [last, limit]).map(Withdrawal.init(row:))
+            return try self.importWithdrawals(db, due, now: now)
+        }
+    }
+
+    /// The month's withdrawals per streamer that count: pending or imported, not expired.
     static func withdrawn(_ db: Database, _ month: String) throws -> [String: Int64] {
         var out: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT streamer_id, SUM(amount) FROM settlement_withdrawals WHERE month = ? GROUP BY streamer_id", arguments: [month]) {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT streamer_id, SUM(amount) FROM settlement_withdrawals WHERE month = ? AND state IN ('pending', 'imported') GROUP BY streamer_id
+            """, arguments: [month]) {
             out[row[0]] = row[1]
         }
         return out
     }
 
-    /// Posts the month's pending withdrawals (the import), in the caller's transaction.
-    /// - Throws: `LedgerError` (a reservation that expired: run again after releasing it by hand).
-    func importWithdrawals(_ db: Database, _ month: String, now: Int64) throws {
-        let pending = try Row.fetchAll(db, sql: "SELECT * FROM settlement_withdrawals WHERE month = ? AND state = 'pending' ORDER BY id", arguments: [month])
+    /// The month's withdrawals per streamer as its import at `now` will leave them: as
+    /// `withdrawn`, less pending ones past the window whose hold the ledger no longer keeps
+    /// (the import marks them expired).
+    func withdrawnAfterImport(_ db: Database, _ month: String, now: Int64) throws -> [String: Int64] {
+        var out = try Self.withdrawn(db, month)
+        guard windowClosed(for: month, now: now) else { return out }
+        for w in try Self.pending(db, month: month) where try importOutcome(db, w, now: now) == .expire {
+            out[w.streamerID, default: 0] -= w.amount
+            if out[w.streamerID] == 0 { out[w.streamerID] = nil }
+        }
+        return out
+    }
+
+    static func pending(_ db: Database, month: String) throws -> [Withdrawal] {
+        try Row.fetchAll(db, sql: "SELECT * FROM settlement_withdrawals WHERE month = ? AND state = 'pending' ORDER BY id", arguments: [month])
             .map(Withdrawal.init(row:))
-        guard !pending.isEmpty else { return }
-        _ = try ledger.apply(db, operations: pending.map { .post(id: "\($0.transferID):post", pendingID: $0.transferID) }, now: now)
-        try db.execute(sql: "UPDATE settlement_withdrawals SET state = 'imported', imported_at = ? WHERE month = ? AND state = 'pending'",
-            arguments: [now, month])
+    }
+
+    /// What importing a pending withdrawal does, from its hold's state in the ledger.
+    enum ImportOutcome: Equatable {
+        /// The hold is open: post it.
+        case post
+        /// Already posted (by an earlier import): mark it imported.
+        case posted
+        /// Released without a post (lapsed, voided, or missing): mark it expired, with why.
+        case expire
+    }
+
+    func importOutcome(_ db: Database, _ w: Withdrawal, now: Int64) throws -> ImportOutcome {
+        try importOutcomeAndReason(db, w, now: now).0
+    }
+
+    func importOutcomeAndReason(_ db: Database, _ w: Withdrawal, now: Int64) throws -> (ImportOutcome, String?) {
+        let status: PendingStatus
+        do {
+            status = try ledger.pendingStatus(db, id: w.transferID, now: now)
+        } catch is LedgerError {
+            return (.expire, "the ledger has no hold \(w.transferID): nothing was reserved, the revenue stays with the streamer")
+        }
+        switch status.state {
+        case .open: return (.post, nil)
+        case .posted: return (.posted, nil)
+        case .voided: return (.expire, "the hold was voided in the ledger before the import: the revenue stays with the streamer")
+        case .expired:
+            return (.expire, "the hold lapsed before the import (nothing imported it within \(Self.withdrawalHoldMillis / 86_400_000) days): "
+                + "the ledger released it and the revenue stays with the streamer")
+        }
+    }
+
+    /// Imports `month`'s pending withdrawals in the caller's transaction (a run's fallback when
+    /// the sweep has not got to them).
+    /// - Returns: how many changed state.
+    func importWithdrawals(_ db: Database, _ month: String, now: Int64) throws -> Int {
+        try importWithdrawals(db, try Self.pending(db, month: month), now: now)
+    }
+
+    /// Imports pending withdrawals in the caller's transaction: each open hold posts (state
+    /// `imported`, `imported_at`); a released one is marked `expired` with the reason. A post
+    /// the ledger refuses is rolled back alone (no failure is recorded under its key) and the
+    /// withdrawal stays pending.
+    /// - Returns: how many changed state.
+    func importWithdrawals(_ db: Database, _ pending: [Withdrawal], now: Int64) throws -> Int {
+        var changed = 0
+        for w in pending {
+            let (outcome, reason) = try importOutcomeAndReason(db, w, now: now)
+            switch outcome {
+            case .post:
+                do {
+                    try db.inSavepoint {
+                        _ = try ledger.apply(db, operations: [.post(id: "\(w.transferID):post", pendingID: w.transferID)], now: now)
+                        try db.execute(sql: "UPDATE settlement_withdrawals SET state = 'imported', imported_at = ? WHERE id = ?", arguments: [now, w.id])
+                        return .commit
+                    }
+                    changed += 1
+                } catch is LedgerError {
+                    continue
+                }
+            case .posted:
+                try db.execute(sql: "UPDATE settlement_withdrawals SET state = 'imported', imported_at = ? WHERE id = ?", arguments: [now, w.id])
+                changed += 1
+            case .expire:
+                try db.execute(sql: "UPDATE settlement_withdrawals SET state = 'expired', reason = ? WHERE id = ?", arguments: [reason, w.id])
+                changed += 1
+            }
+        }
+        return changed
     }
 }

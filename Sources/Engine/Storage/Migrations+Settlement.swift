@@ -79,11 +79,34 @@ extension Migrations {
         CREATE INDEX settlement_withdrawals_month ON settlement_withdrawals(month, state);
         """
 
+    /// Withdrawals gain the state `expired` (the ledger released the hold before the import)
+    /// and its `reason`; the sweep finds pending ones by state and month. SQLite cannot change a
+    /// CHECK in place, so the table is copied.
+    static let v13SettlementWithdrawalExpiry = """
+        CREATE TABLE settlement_withdrawals_v13 (
+            id INTEGER PRIMARY KEY,
+            streamer_id TEXT NOT NULL,
+            month TEXT NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            transfer_id TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'imported', 'expired')),
+            requested_at INTEGER NOT NULL,
+            imported_at INTEGER,
+            reason TEXT
+        );
+        INSERT INTO settlement_withdrawals_v13 (id, streamer_id, month, amount, transfer_id, state, requested_at, imported_at)
+            SELECT id, streamer_id, month, amount, transfer_id, state, requested_at, imported_at FROM settlement_withdrawals;
+        DROP TABLE settlement_withdrawals;
+        ALTER TABLE settlement_withdrawals_v13 RENAME TO settlement_withdrawals;
+        CREATE INDEX settlement_withdrawals_month ON settlement_withdrawals(month, state);
+        CREATE INDEX settlement_withdrawals_state ON settlement_withdrawals(state, month, id);
+        """
+
     /// The earnings aggregates keyed by day first: the consumer reads the journal in time order,
     /// so a batch's rows are neighbours in one day's part of the table and a commit writes a
     /// few pages per day, not one page per streamer. A streamer's month is read day by day
     /// (one seek per day).
-    static let v13EarningsByDay = """
+    static let v14EarningsByDay = """
         CREATE TABLE earnings_daily_by_day (
             owner_kind TEXT NOT NULL CHECK (owner_kind IN ('streamer', 'guild', 'pool')),
             owner_id TEXT NOT NULL,

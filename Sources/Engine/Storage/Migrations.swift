@@ -27,7 +27,8 @@ public enum Migrations {
         ("v10_goods", v10Goods),
         ("v11_orders", v11Orders),
         ("v12_settlement", v12Settlement),
-        ("v13_earnings_by_day", v13EarningsByDay),
+        ("v13_settlement_withdrawal_expiry", v13SettlementWithdrawalExpiry),
+        ("v14_earnings_by_day", v14EarningsByDay),
     ]
 
     /// A migrator that applies `all`.

@@ -687,7 +687,7 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
   }
 
   // ---- Settlement -----------------------------------------------------------------------
-  async function settlementPage() {
+  async function settlementPage(me) {
     const now = new Date();
     $('month').value = now.getFullYear() + '-' + String(now.getMonth() + 1).padStart(2, '0');
     const base = () => '/v1/admin/settlement/' + encodeURIComponent($('month').value);
@@ -708,7 +708,8 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
     }
     async function show() {
       const m = await api('GET', base());
-      $('month-summary').textContent = m.month + ': ' + m.state + (m.statements.length ? ', ' + m.statements.length + ' statements' : ', not run yet') +
+      $('month-summary').textContent = m.month + ': ' + m.state +
+        (m.statements.length ? ', ' + m.statements.length + ' statements' : m.state === 'open' ? ', not run yet' : ', no statements') +
         (m.policy_generation ? ', policy generation ' + m.policy_generation.slice(0, 12) : '');
       const tb = rows($('statements'));
       if (!m.statements.length) tb.append(el('tr', {}, el('td', { colspan: 6, text: 'No statements.' })));
@@ -729,6 +730,31 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
     $('download-statements').addEventListener('click', action($('download-statements'), () => download('/statements.csv', 'statements.csv', 'text/csv')));
     $('download-guilds').addEventListener('click', action($('download-guilds'), () => download('/guilds.csv', 'guilds.csv', 'text/csv')));
     $('download-report').addEventListener('click', action($('download-report'), () => download('/report.html', 'report.html', 'text/html')));
+    // Running a month is for admins: a settle-run job, polled with its progress.
+    const run = $('month-run');
+    run.hidden = !(me && me.role === 'admin');
+    function showRun(job) {
+      const s = $('run-status');
+      const problems = clear($('run-problems'));
+      s.className = '';
+      if (job.state === 'running') {
+        s.textContent = 'Running ' + $('month').value + (job.progress ? ': ' + job.progress.done + '/' + job.progress.total + ' statements' : '...');
+      } else if (job.state === 'succeeded') {
+        const r = job.result;
+        s.textContent = 'Ran ' + r.month + ' (finished ' + when(job.finished_at) + '): ' + r.state + ', ' + r.streamers + ' streamers, ' + r.guilds +
+          ' guilds, total ' + r.total + ', payouts ' + r.payouts + '.';
+        s.className = 'ok';
+      } else {
+        s.textContent = jobFailure(job, problems);
+        s.className = 'fail';
+      }
+    }
+    run.addEventListener('click', action(run, async () => {
+      const job = await runJob('settle-run', { month: $('month').value }, showRun);
+      if (job.state === 'succeeded') say('Month ' + job.result.month + ' is now ' + job.result.state + '.', 'ok');
+      else say(jobFailure(job), 'error');
+      await show();
+    }));
     $('month-confirm').addEventListener('click', action($('month-confirm'), async () => {
       const m = await api('POST', base() + '/confirm');
       say('Month ' + m.month + ' is now ' + m.state + '.', 'ok');

@@ -64,7 +64,7 @@ enum ConsoleTemplates {
         <li><a href="/console/queues">Queues</a>: a room's play-together queue.</li>
         <li><a href="/console/goods">Goods review</a>: goods waiting for a decision, the review's words.</li>
         <li><a href="/console/orders">Orders</a>: help-me-play orders by state, streamer, viewer and age; forced transitions.</li>
-        <li><a href="/console/settlement">Settlement</a>: guilds, a month's statements and reports, confirmation (admins).</li>
+        <li><a href="/console/settlement">Settlement</a>: guilds, a month's statements and reports, its run and confirmation (admins).</li>
         </ul>
         <p>Viewers watch a room at <code>/rooms/{room}</code>, for example <a href="/rooms/lobby">/rooms/lobby</a>.</p>
         </section>
@@ -296,13 +296,16 @@ enum ConsoleTemplates {
         <button type="submit">Show</button>
         </form>
         <p id="month-summary"></p>
-        <p class="hint">Statements are drafted with <code>showrunner settle run YYYY-MM</code>; re-running before confirmation gives the same result for the same facts.</p>
+        <p class="hint">Statements are drafted by a run: <b>Run the month</b> (admins) or <code>showrunner settle run YYYY-MM</code>; re-running before confirmation gives the same result for the same facts.</p>
         <div class="row">
+        <button type="button" id="month-run" hidden>Run the month</button>
         <button type="button" id="download-statements" class="secondary">Statements (CSV)</button>
         <button type="button" id="download-guilds" class="secondary">Guilds (CSV)</button>
         <button type="button" id="download-report" class="secondary">Report (HTML)</button>
         <button type="button" id="month-confirm">Confirm the month</button>
         </div>
+        <p id="run-status" role="status"></p>
+        <ul id="run-problems" class="problems"></ul>
         <div class="scroll"><table id="statements"><thead><tr><th scope="col">Owner</th><th scope="col">Guild</th><th scope="col">Revenue</th><th scope="col">Parts</th><th scope="col">Total</th><th scope="col">Payout</th></tr></thead><tbody></tbody></table></div>
         </section>
         <section class="card" aria-labelledby="guilds-heading">

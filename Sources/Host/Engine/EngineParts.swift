@@ -40,7 +40,8 @@ extension EngineParts {
             PartnerRoutes(partners: partners), AdminPartnerRoutes(partners: partners.registry),
             AdminJobRoutes(jobs: AdminJobs(clock: clock), sources: .init(
                 ledger: ledger, orders: orders, consumers: consumers, scriptsPath: scripts.directory,
-                databasePath: store.configuration.path, calendar: activities.calendar, logger: logger)),
+                databasePath: store.configuration.path, calendar: activities.calendar, logger: logger,
+                settlement: settlement, scripts: scripts)),
         ]
     }
 }

@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Synchronization
 
-/// Operator jobs that take seconds (script tests, what-if replay, reconcile): started by one
+/// Operator jobs that take seconds (script tests, what-if replay, reconcile, a settlement run): started by one
 /// request, run in a task, read by later requests, so no request holds its connection while
 /// the work runs. Kept in memory only (a restart forgets them): the last `keptMax` jobs, and
 /// at most one running job of each kind.
@@ -12,6 +12,7 @@ final class AdminJobs: Sendable {
         case scriptsTest = "scripts-test"
         case replay
         case reconcile
+        case settleRun = "settle-run"
     }
 
     /// Where a job stands.
@@ -31,6 +32,7 @@ final class AdminJobs: Sendable {
         case scriptsTest(ScriptTestReport)
         case replay(WhatIfReplay.Outcome)
         case reconcile(ReconcileResult)
+        case settleRun(SettleRunResult)
 
         /// The inner value, as is.
         func encode(to encoder: any Encoder) throws {
@@ -38,11 +40,19 @@ final class AdminJobs: Sendable {
             case .scriptsTest(let r): try r.encode(to: encoder)
             case .replay(let r): try r.encode(to: encoder)
             case .reconcile(let r): try r.encode(to: encoder)
+            case .settleRun(let r): try r.encode(to: encoder)
             }
         }
     }
 
-    /// One job as the API shows it (`{id, kind, state, started_at, finished_at?, result?, error?}`).
+    /// How far a running job is, when its work tells (`done` of `total` items).
+    struct Progress: Sendable, Encodable, Equatable {
+        let done: Int
+        let total: Int
+    }
+
+    /// One job as the API shows it (`{id, kind, state, started_at, finished_at?, progress?,
+    /// result?, error?}`).
     struct Job: Sendable, Encodable {
         let id: String
         let kind: Kind
@@ -50,6 +60,8 @@ final class AdminJobs: Sendable {
         /// When it started and ended, in ms since 1970 on the server's clock.
         let startedAt: Int64
         var finishedAt: Int64?
+        /// The last progress the work reported, if it reports any.
+        var progress: Progress?
         var result: Result?
         var error: Failure?
     }
@@ -73,6 +85,17 @@ final class AdminJobs: Sendable {
     /// - Returns: the job, running.
     /// - Throws: `RequestError` 409 `job_running` while a job of that kind runs.
     func start(_ kind: Kind, work: @escaping @Sendable () async throws -> Result) throws(RequestError) -> Job {
+        try start(kind) { (_: @escaping @Sendable (Int, Int) -> Void) in try await work() }
+    }
+
+    /// Starts `work` as a job of `kind` in a new task; `work` reports its progress with the
+    /// closure it is given (`done`, `total`), shown on the job while it runs. A script failure
+    /// fails the job with its code, its `path:line` message and the problem.
+    /// - Returns: the job, running.
+    /// - Throws: `RequestError` 409 `job_running` while a job of that kind runs.
+    func start(
+        _ kind: Kind, work: @escaping @Sendable (_ progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Result
+    ) throws(RequestError) -> Job {
         let job = Job(id: "job-" + UUID().uuidString.lowercased(), kind: kind, state: .running, startedAt: clock.nowMillis())
         let accepted = jobs.withLock { list -> Bool in
             guard !list.contains(where: { $0.kind == kind && $0.state == .running }) else { return false }
@@ -85,13 +108,18 @@ final class AdminJobs: Sendable {
         guard accepted else {
             throw RequestError("job_running", .conflict, "a \(kind.rawValue) job is already running; wait for it to finish")
         }
+        let progress: @Sendable (Int, Int) -> Void = { done, total in self.report(job.id, done: done, total: total) }
         Task {
             do {
-                let result = try await work()
+                let result = try await work(progress)
                 finish(job.id, .succeeded, result: result, error: nil)
             } catch let rejected as GenerationRejected {
                 finish(job.id, .failed, result: nil, error: Failure(
                     code: "scripts_invalid", message: "the scripts do not load", problems: rejected.problems))
+            } catch let failure as ScriptFailure {
+                finish(job.id, .failed, result: nil, error: Failure(
+                    code: failure.code, message: failure.message,
+                    problems: [ScriptProblem(path: failure.path, line: failure.line, message: failure.detail)]))
             } catch let e as any ShowrunnerError {
                 finish(job.id, .failed, result: nil, error: Failure(code: e.code, message: e.message, problems: nil))
             } catch {
@@ -99,6 +127,13 @@ final class AdminJobs: Sendable {
             }
         }
         return job
+    }
+
+    private func report(_ id: String, done: Int, total: Int) {
+        jobs.withLock { list in
+            guard let i = list.firstIndex(where: { $0.id == id }), list[i].state == .running else { return }
+            list[i].progress = Progress(done: done, total: total)
+        }
     }
 
     private func finish(_ id: String, _ state: State, result: Result?, error: Failure?) {
@@ -144,5 +179,31 @@ struct ReconcileResult: Sendable, Encodable {
         self.orders = orders
         self.consumers = lag.sorted { $0.key < $1.key }.map { ConsumerLag(consumer: $0.key, behind: $0.value) }
         self.clean = ledger.isClean && gifts.isEmpty && orders.isClean && lag.values.allSatisfy { $0 == 0 }
+    }
+}
+
+/// What a `settle-run` job produced: the month's state and the totals of its draft statements
+/// (read the statements with `GET /v1/admin/settlement/{month}`).
+struct SettleRunResult: Sendable, Encodable {
+    let month: String
+    let state: SettlementState
+    /// Statements drafted: streamers and guilds.
+    let streamers: Int
+    let guilds: Int
+    /// Sums over every statement (wrapping, as `settle run` prints them).
+    let total: Int64
+    let payouts: Int64
+    let inputsHash: String?
+    let policyGeneration: String?
+
+    init(_ m: SettlementMonth) {
+        month = m.month
+        state = m.state
+        streamers = m.statements.filter { $0.ownerKind == "streamer" }.count
+        guilds = m.statements.count - streamers
+        total = m.statements.reduce(Int64(0)) { $0 &+ $1.total }
+        payouts = m.statements.reduce(Int64(0)) { $0 &+ $1.payout }
+        inputsHash = m.inputsHash
+        policyGeneration = m.policyGeneration
     }
 }

@@ -2819,7 +2819,8 @@ paths:
       summary: Ask for a withdrawal of available revenue, on days 1-2 of a month, for the month before (streamer).
       description: |
         A pending transfer from the caller's revenue to `system:settlement_payouts:revenue`; the
-        month's run after the window imports (posts) it into the statements. The same key with
+        server's sweep imports (posts) it on the first day after the window (the month's run
+        does if the sweep has not), and the month's statements show it. The same key with
         the same amount answers the first request. Errors: 400 `invalid_amount` (1-10^18),
         `invalid_idempotency_key` (1-64 printable ASCII); 403 `not_a_streamer`; 409
         `withdrawal_window_closed`, `idempotency_conflict`, `month_confirmed`; 422
@@ -2979,7 +2980,8 @@ paths:
         Each statement's payout (`total - revenue`) moves between
         `system:settlement_payouts:revenue` and the owner's revenue account, all in one
         transaction. Errors: 403 `admin_only`; 409 `month_confirmed` (already frozen),
-        `month_not_reviewed` (not run, or adjusted since), `insufficient_funds` (an account
+        `month_not_reviewed` (not run, or adjusted since, or its withdrawals not imported yet or
+        changed since the run: run it again), `insufficient_funds` (an account
         cannot give back what its statement takes: nothing is posted), `withdrawal_window_open`
         (the month's withdrawals are still being asked, days 1-2 of the next month).
       responses:
@@ -3109,6 +3111,40 @@ paths:
         content:
           application/json:
             schema: {type: object, additionalProperties: false, maxProperties: 0}
+      responses:
+        '202':
+          description: The job, running.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
+        '400': {$ref: '#/components/responses/BadRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+  /v1/admin/jobs/settle-run:
+    post:
+      operationId: startSettleRun
+      tags: [jobs, settlement]
+      summary: Compute a month's draft statements with the serving scripts' `settlement_policy`, as `showrunner settle run` does (admin).
+      description: |
+        Answers at once with the running job; read it with `GET /v1/admin/jobs/{id}`: while it
+        runs, `progress` is statements done of the total; once it succeeded, its result is a
+        `SettleRunResult` (the statements are read with `GET /v1/admin/settlement/{month}`).
+        The job first waits (up to 10 s) for the earnings consumer to apply the facts recorded
+        before the month's end (or before now, for the running month), then runs. It fails with
+        the run's error and writes nothing: `earnings_behind`, `month_confirmed` (frozen
+        meanwhile), `withdrawals_changed` (run again), `too_many_statements`, or a policy
+        failure (`script_error`, `script_instruction_budget`, `script_bad_result`...) whose
+        message and `problems` name `path:line`.
+        Errors: 400 `invalid_month` and the body errors; 403 `admin_only`; 409
+        `month_confirmed`, `no_settlement_policy`, `several_settlement_policies`,
+        `job_running` (one run at a time).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/SettleRunStart'}
       responses:
         '202':
           description: The job, running.
@@ -3385,7 +3421,7 @@ components:
         member_parts:
           type: object
           additionalProperties: {type: integer}
-        withdrawn: {type: integer, description: A streamer's withdrawals asked for this month.}
+        withdrawn: {type: integer, description: 'A streamer''s withdrawals asked for this month (pending or imported; not expired ones).'}
         inputs_hash: {type: string}
         policy_generation: {type: string}
     SettlementMonth:
@@ -3410,9 +3446,17 @@ components:
         month: {type: string}
         amount: {type: integer}
         transfer_id: {type: string}
-        state: {type: string, enum: [pending, imported]}
+        state:
+          type: string
+          enum: [pending, imported, expired]
+          description: |
+            `pending` while the window is open; `imported` (posted) by the sweep on the first
+            day after the window, or by the month's run; `expired` when the ledger released the
+            hold first (it lapsed after 30 days with nothing running, or was voided): the revenue
+            stayed with the streamer, `reason` says why.
         requested_at: {type: integer}
         imported_at: {type: integer}
+        reason: {type: string, description: Why an `expired` withdrawal was not imported.}
     SettlementAdjustment:
       type: object
       additionalProperties: false
@@ -4891,17 +4935,45 @@ components:
       required: [id, kind, state, started_at]
       properties:
         id: {type: string}
-        kind: {type: string, enum: [scripts-test, replay, reconcile]}
+        kind: {type: string, enum: [scripts-test, replay, reconcile, settle-run]}
         state: {type: string, enum: [running, succeeded, failed]}
         started_at: {$ref: '#/components/schemas/Millis'}
         finished_at: {$ref: '#/components/schemas/Millis'}
+        progress:
+          type: object
+          additionalProperties: false
+          required: [done, total]
+          description: The last progress the job reported (`settle-run`, statements).
+          properties:
+            done: {type: integer, minimum: 0}
+            total: {type: integer, minimum: 0}
         result:
           description: Once it succeeded, by kind.
           oneOf:
             - {$ref: '#/components/schemas/ScriptTestReport'}
             - {$ref: '#/components/schemas/ReplayOutcome'}
             - {$ref: '#/components/schemas/ReconcileResult'}
+            - {$ref: '#/components/schemas/SettleRunResult'}
         error: {$ref: '#/components/schemas/JobError'}
+    SettleRunStart:
+      type: object
+      additionalProperties: false
+      required: [month]
+      properties:
+        month: {type: string, pattern: '^2[0-9]{3}-(0[1-9]|1[0-2])$', description: '`YYYY-MM`.'}
+    SettleRunResult:
+      type: object
+      additionalProperties: false
+      required: [month, state, streamers, guilds, total, payouts]
+      properties:
+        month: {type: string}
+        state: {type: string, enum: [open, calculating, pending_review, confirmed, paid]}
+        streamers: {type: integer, minimum: 0, description: Streamer statements drafted.}
+        guilds: {type: integer, minimum: 0, description: Guild statements drafted.}
+        total: {type: integer, description: Sum of the statements' totals.}
+        payouts: {type: integer, description: Sum of the statements' payouts.}
+        inputs_hash: {type: string}
+        policy_generation: {type: string}
     JobError:
       type: object
       additionalProperties: false

@@ -6,7 +6,8 @@ import Hummingbird
 /// (`GET /v1/admin/settlement/{month}`, `.../statements.csv`, `.../guilds.csv`, `.../report.html`,
 /// `.../adjustments`); admins adjust and confirm (`POST .../adjustments`, `POST .../confirm`,
 /// `POST .../paid`); streamers ask for withdrawals in the window (`POST /v1/streamers/me/withdrawals`).
-/// Runs are made with `showrunner settle run`.
+/// Runs are made with `showrunner settle run`, or by admins as a `settle-run` job
+/// (`POST /v1/admin/jobs/settle-run`, `AdminJobRoutes`).
 struct SettlementRoutes: RouteArea {
     let earnings: Earnings
     let settlement: Settlement
