@@ -28,7 +28,7 @@ final class ConsumerScript: Sendable {
     func calls(at offset: Int64) -> Int { state.withLock { $0.calls[offset] ?? 0 } }
     func heal() { state.withLock { $0.poison = []; $0.crashAt = nil } }
 
-    fileprivate func check(_ entry: JournalEntry) throws {
+    func check(_ entry: JournalEntry) throws {
         let (crash, poison) = state.withLock { state in
             state.calls[entry.offset, default: 0] += 1
             return (state.crashAt == entry.offset, state.poison.contains(entry.offset))

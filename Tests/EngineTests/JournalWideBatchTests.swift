@@ -8,29 +8,33 @@ import Testing
 /// does: one `test_effects` row per entry, written by `finishBatch`, and the size of every
 /// batch it wrote.
 private struct SummingConsumer: JournalConsumer {
+    final class Memory: Sendable {
+        let pending = Mutex<[Int64]>([])
+        let batches = Mutex<[Int]>([])
+    }
     let name: String
+    let types: Set<String>? = nil
     var script = ConsumerScript()
-    let pending = Mutex<[Int64]>([])
-    let batches = Mutex<[Int]>([])
+    let memory = Memory()
 
     func apply(_ entry: JournalEntry, in db: Database) throws {
         try script.check(entry)
-        pending.withLock { $0.append(entry.offset) }
+        memory.pending.withLock { $0.append(entry.offset) }
     }
 
     func finishBatch(in db: Database) throws {
-        let offsets = pending.withLock { p in
+        let offsets = memory.pending.withLock { p in
             defer { p.removeAll() }
             return p
         }
         for offset in offsets {
             try db.execute(sql: "INSERT INTO test_effects (consumer, offset) VALUES (?, ?)", arguments: [name, offset])
         }
-        if !offsets.isEmpty { batches.withLock { $0.append(offsets.count) } }
+        if !offsets.isEmpty { memory.batches.withLock { $0.append(offsets.count) } }
     }
 
-    func batchRolledBack() { pending.withLock { $0.removeAll() } }
-    func settled(committed: Bool) { pending.withLock { $0.removeAll() } }
+    func batchRolledBack() { memory.pending.withLock { $0.removeAll() } }
+    func settled(committed: Bool) { memory.pending.withLock { $0.removeAll() } }
     var widensBatches: Bool { true }
 }
 
@@ -45,7 +49,7 @@ private struct SummingConsumer: JournalConsumer {
                 logger: .quiet())
             try await runner.drain()
             #expect(try await store.effects(of: "sums") == Array(1...1000))
-            let batches = consumer.batches.withLock { $0 }
+            let batches = consumer.memory.batches.withLock { $0 }
             // Never more than the bound; the first transaction (well inside a second) reaches it.
             #expect(batches.allSatisfy { $0 <= 100 } && batches.first == 100)
             #expect(batches.reduce(0, +) == 1000 && batches.count < 100)
@@ -60,7 +64,7 @@ private struct SummingConsumer: JournalConsumer {
             let consumer = SummingConsumer(name: "sums")
             let runner = ConsumerRunner(store: store, consumers: [consumer], batchSize: 10, checkpointInterval: .zero, logger: .quiet())
             try await runner.drain()
-            #expect(consumer.batches.withLock { $0 } == Array(repeating: 10, count: 9) + [5])
+            #expect(consumer.memory.batches.withLock { $0 } == Array(repeating: 10, count: 9) + [5])
             #expect(try await store.effects(of: "sums") == Array(1...95))
         }
     }
