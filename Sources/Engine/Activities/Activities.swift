@@ -301,4 +301,8 @@ public struct ActivityConsumer: JournalConsumer {
     public func batchRolledBack() {
         activities.rollbackBatch()
     }
+
+    /// State lives in memory and is written at the batch's end: while behind, one transaction
+    /// reads pages up to the runner's checkpoint interval.
+    public var widensBatches: Bool { true }
 }

@@ -411,4 +411,8 @@ public struct TaskConsumer: JournalConsumer {
     public func batchRolledBack() {
         tasks.discardBatch()
     }
+
+    /// State lives in memory and is written at the batch's end: while behind, one transaction
+    /// reads pages up to the runner's checkpoint interval.
+    public var widensBatches: Bool { true }
 }
