@@ -39,6 +39,9 @@ public final class HandlerEvents: Sendable {
     /// The table for `entry`: a gift's documented fields (with `value_coins`), any other
     /// fact's JSON object as is, and a payload that is not an object as `{ value = ... }`.
     static func parse(_ entry: JournalEntry) throws -> LuaValue {
+        // A gift written by a send is a whole receipt: read in one pass into its fields, with no
+        // table of every key (anything else, such as a hand-written partial gift, as before).
+        if entry.type == GiftSender.giftType, let receipt = ReceiptReader.read(entry.payload) { return receipt.luaValue }
         let v: LuaValue
         do {
             v = try LuaValue(json: entry.payload)

@@ -82,6 +82,13 @@ struct FastJSONTests {
             #expect(small.count <= 2)
         }
 
+        // A gift that is not a whole receipt (no ledger fields) still gives handlers their fields.
+        let partial = JournalEntry(offset: 13, type: "gift", payload: """
+            {"send_id":"k","room_id":"r","sender_id":"v","streamer_id":"s","gift_id":"rose","count":1,"price_coins":10,\
+            "total_coins":10,"combo":2}
+            """, createdAt: 1, idempotencyKey: nil)
+        #expect(try HandlerEvents.parse(partial)["value_coins"] == 10)
+        #expect(try HandlerEvents.parse(partial)["combo"] == 2)
         let missing = JournalEntry(offset: 10, type: "gift", payload: #"{"send_id":"s"}"#, createdAt: 1, idempotencyKey: nil)
         #expect(throws: JournalError.self) { try HandlerEvents.parse(missing) }
         let broken = JournalEntry(offset: 11, type: "tick", payload: "{", createdAt: 1, idempotencyKey: nil)
