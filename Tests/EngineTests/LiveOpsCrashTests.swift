@@ -38,6 +38,9 @@ import Testing
             options.clock = ManualClock(nowMillis: LiveOpsCrashTests.start + 2 * 86_400_000)
             options.consumers = .liveOps
             options.consumerBatchSize = 13
+            // Wide batches of up to three pages: crashes land on first and later pages alike.
+            options.consumerCheckpointInterval = .seconds(1)
+            options.consumerWideBatchEntriesMax = 39
             let plan = FaultyConsumer.Plan()
             options.wrapConsumer = { FaultyConsumer(inner: $0, plan: plan) }
             let parts = try EngineParts.open(options, logger: .quiet())

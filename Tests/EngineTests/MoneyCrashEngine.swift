@@ -102,6 +102,7 @@ struct FaultyConsumer: JournalConsumer {
     func settled(committed: Bool) { inner.settled(committed: committed) }
     func finishBatch(in db: Database) throws { try inner.finishBatch(in: db) }
     func batchRolledBack() { inner.batchRolledBack() }
+    var widensBatches: Bool { inner.widensBatches }
 
     func apply(_ entry: JournalEntry, in db: Database) throws {
         try inner.apply(entry, in: db)

@@ -112,6 +112,19 @@ struct DeclaredAssetsTests {
             #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--pending-expiry-interval-ms", bad]) }
         }
     }
+
+    @Test("--consumer-checkpoint-ms: 0...1000 (100 by default), anything else refused before the server starts")
+    func consumerCheckpointFlag() throws {
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
+        #expect(plain.consumerCheckpointMs == 100)
+        for good in ["0", "1", "1000"] {
+            let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-checkpoint-ms", good]) as? ServeCommand)
+            #expect(serve.consumerCheckpointMs == Int64(good))
+        }
+        for bad in ["-1", "1001", "9223372036854775808", "1e3", ""] {
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-checkpoint-ms", bad]) }
+        }
+    }
 }
 
 @Suite("--asset and SHOWRUNNER_ASSETS")

@@ -39,6 +39,11 @@ public struct EngineOptions: Sendable {
     public var consumerAttemptsMax: Int?
     /// Entries a consumer batch reads at most (nil: the runner's default).
     public var consumerBatchSize: Int?
+    /// How long one transaction of a consumer that widens its batches (the live-ops and
+    /// earnings consumers) goes on reading pages while it is behind (nil: the runner's 100 ms).
+    public var consumerCheckpointInterval: Duration?
+    /// Most entries in such a wide transaction (nil: the runner's 65,536).
+    public var consumerWideBatchEntriesMax: Int?
     /// How often idle consumers look for new entries.
     public var consumerPollInterval: Duration = .milliseconds(200)
 

@@ -42,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The order_machine script (its id) new help-me-play orders run on.")
     var orderMachine = "help-me-play"
 
+    @Option(help: "Milliseconds one transaction of the live-ops and earnings consumers goes on reading the journal while behind (0: one page per transaction), 0...1000.")
+    var consumerCheckpointMs: Int64 = 100
+
     @Option(help: "Milliseconds between sweeps that expire due pending transfers.")
     var pendingExpiryIntervalMs: Int64 = 1000
 
@@ -79,6 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(flag) must be 1...3600")
         }
         guard (1...1_000_000).contains(connectionsMax) else { throw ValidationError("--connections-max must be 1...1000000") }
+        guard (0...1_000).contains(consumerCheckpointMs) else { throw ValidationError("--consumer-checkpoint-ms must be 0...1000") }
         guard (1...3_600_000).contains(pendingExpiryIntervalMs) else {
             throw ValidationError("--pending-expiry-interval-ms must be 1...3600000")
         }
@@ -109,7 +113,8 @@ struct ServeCommand: AsyncParsableCommand {
         let engine = try EngineParts.open(
             databasePath: db, scriptsPath: scripts, synchronous: synchronous, paymentSecret: paymentSecret,
             ledgerConfiguration: try assetOptions.configuration(),
-            calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), orderMachineID: orderMachine, logger: logger)
+            calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), orderMachineID: orderMachine,
+            consumerCheckpointInterval: .milliseconds(consumerCheckpointMs), logger: logger)
         do {
             try await engine.loadScripts()
         } catch let rejected as GenerationRejected {

@@ -8,7 +8,8 @@ extension EngineParts {
         databasePath: String, scriptsPath: String, synchronous: StoreConfiguration.Synchronous = .full,
         limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret,
         ledgerConfiguration: LedgerConfiguration = .standard, calendar: OperationsCalendar = OperationsCalendar(),
-        clock: any WallClock = SystemWallClock(), orderMachineID: String = "help-me-play", logger: Logger
+        clock: any WallClock = SystemWallClock(), orderMachineID: String = "help-me-play", consumerCheckpointInterval: Duration? = nil,
+        logger: Logger
     ) throws -> EngineParts {
         var options = EngineOptions(databasePath: databasePath, scriptsPath: scriptsPath)
         options.synchronous = synchronous
@@ -18,6 +19,7 @@ extension EngineParts {
         options.calendar = calendar
         options.clock = clock
         options.orderMachineID = orderMachineID
+        options.consumerCheckpointInterval = consumerCheckpointInterval
         return try open(options, logger: logger)
     }
 
