@@ -61,7 +61,9 @@ struct SettleBench: AsyncParsableCommand {
             store: store, consumers: [EarningsConsumer()], batchSize: 4096, checkpointInterval: .milliseconds(checkpointMs), logger: logger)
         let settlement = Settlement(store: store, ledger: Ledger(store: store))
         var statements = 0
+        let cpuBefore = processCPUSeconds()
         let consumed = try await seconds { _ = try await runner.drain() }
+        let consumedCPU = processCPUSeconds() - cpuBefore
         let closed = try await seconds {
             statements = try await settlement.run(month: Self.month, generation: generation, by: "bench").statements.count
         }
@@ -86,7 +88,7 @@ struct SettleBench: AsyncParsableCommand {
         print("| path | seconds | peak RSS MiB | ratio to SQL |")
         print("|---|---:|---:|---:|")
         print("| sqlite3 CLI, aggregate SQL | \(String(format: "%.2f", sqlSeconds)) | \(children.ru_maxrss / 1024) | 1.00 |")
-        print("| engine: earnings consumer | \(String(format: "%.2f", consumed)) | | \(String(format: "%.2f", consumed / sqlSeconds)) |")
+        print("| engine: earnings consumer (CPU \(String(format: "%.1f", consumedCPU)) s) | \(String(format: "%.2f", consumed)) | | \(String(format: "%.2f", consumed / sqlSeconds)) |")
         print("| engine: settle run (policy, statements) | \(String(format: "%.2f", closed)) | | \(String(format: "%.2f", closed / sqlSeconds)) |")
         print("| engine: both | \(String(format: "%.2f", engine)) | \(enginePeak / 1024) (before: \(rssBefore / 1024)) | \(String(format: "%.2f", engine / sqlSeconds)) |")
     }

@@ -66,9 +66,42 @@ struct GiftReceiptJSONTests {
         do { return .success(try GiftReceipt(checking: text)) } catch { return .failure("\(error)") }
     }
 
+    /// The amounts-only reader answers exactly when the general reader succeeds on an ordinary
+    /// receipt, with the same receipt less its transfer ids; never where the general one fails.
+    static func expectAmountsAgree(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let amounts = ReceiptReader.amounts(text)
+        switch general(text) {
+        case .failure: #expect(amounts == nil, "\(text)", sourceLocation: sourceLocation)
+        case .success(var full):
+            if let amounts {
+                full.transferIDs = []
+                #expect(amounts == full, "\(text)", sourceLocation: sourceLocation)
+            }
+            #expect((amounts == nil) == (ReceiptReader.read(text) == nil), "\(text)", sourceLocation: sourceLocation)
+        }
+    }
+
     /// What `GiftReceipt(jsonText:)` (the one-pass reader, then the general one) makes of it.
     static func answer(_ text: String) -> Outcome {
         do { return .success(try GiftReceipt(jsonText: text)) } catch { return .failure("\(error)") }
+    }
+
+    @Test("every receipt key names its field, and no other key does")
+    func keysNameTheirFields() {
+        func named(_ key: String) -> ReceiptReader.Field? {
+            var k = key
+            return k.withUTF8 { ReceiptReader.Field.named($0) }
+        }
+        for field in ReceiptReader.Field.allCases {
+            let key = field.key.description
+            #expect(named(key) == field, "\(key)")
+            // The same length with its last letter changed, one letter more, one less.
+            #expect(named(String(key.dropLast()) + "X") == nil, "\(key)")
+            #expect(named(key + "s") == nil && named(String(key.dropLast())) == nil, "\(key)")
+        }
+        for other in ["a", "combs", "coxnt", "gift_ie", "total_coinz", "streamer_revenue_", "balance_coin", "guild_ix"] {
+            #expect(named(other) == nil, "\(other)")
+        }
     }
 
     @Test("the one-pass reader reads every ordinary receipt itself, with or without a guild, spaced or not")
@@ -77,8 +110,12 @@ struct GiftReceiptJSONTests {
         withGuild.guildID = "g-7"
         let pretty = JSONEncoder()
         pretty.outputFormatting = [.prettyPrinted]
-        for r in [Self.receipt(), Self.receipt(ids: []), withGuild, Self.receipt(room: "quote\"back\\slash 礼物")] {
+        for r in [Self.receipt(), Self.receipt(ids: []), withGuild, Self.receipt(room: "quote\"back\\slash 礼物"),
+                  Self.receipt(ids: ["with \\ escape", "é \u{01}"])] {
             #expect(ReceiptReader.read(r.jsonText) == r)
+            var legless = r
+            legless.transferIDs = []
+            #expect(ReceiptReader.amounts(r.jsonText) == legless)
             #expect(ReceiptReader.read(String(decoding: try pretty.encode(r), as: UTF8.self)) == r)
         }
     }
@@ -116,6 +153,7 @@ struct GiftReceiptJSONTests {
         for text in texts {
             #expect(Self.answer(text) == Self.general(text), "\(text)")
             if let fast = ReceiptReader.read(text) { #expect(Self.general(text) == .success(fast), "\(text)") }
+            Self.expectAmountsAgree(text)
         }
     }
 
@@ -137,6 +175,7 @@ struct GiftReceiptJSONTests {
                 for variant in [cut, doubled, changed] {
                     let text = String(decoding: variant, as: UTF8.self)
                     #expect(Self.answer(text) == Self.general(text), "\(text)")
+                    Self.expectAmountsAgree(text)
                 }
             }
         }

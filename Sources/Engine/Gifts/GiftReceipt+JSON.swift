@@ -130,34 +130,100 @@ enum ReceiptReader {
             }
         }
 
-        /// The field a key names (nil: a key the receipt does not have).
+        /// The field a key names (nil: a key the receipt does not have): one candidate by the
+        /// key's length and a letter, then one comparison.
         static func named(_ key: UnsafeBufferPointer<UInt8>) -> Field? {
-            for field in allCases {
-                let k = field.key
-                guard k.utf8CodeUnitCount == key.count else { continue }
-                if memcmp(k.utf8Start, key.baseAddress!, key.count) == 0 { return field }
+            let candidate: Field?
+            switch (key.count, key[0]) {
+            case (5, _): candidate = key.count > 2 && key[2] == UInt8(ascii: "m") ? .combo : .count
+            case (7, UInt8(ascii: "g")): candidate = .giftID
+            case (7, UInt8(ascii: "r")): candidate = .roomID
+            case (7, UInt8(ascii: "s")): candidate = .sendID
+            case (8, _): candidate = .guildID
+            case (9, _): candidate = .senderID
+            case (11, UInt8(ascii: "g")): candidate = .guildShare
+            case (11, UInt8(ascii: "l")): candidate = .ledgerTime
+            case (11, UInt8(ascii: "p")): candidate = .priceCoins
+            case (11, UInt8(ascii: "s")): candidate = .streamerID
+            case (11, UInt8(ascii: "t")): candidate = .totalCoins
+            case (12, UInt8(ascii: "g")): candidate = .giftVersion
+            case (12, UInt8(ascii: "p")): candidate = .platformFee
+            case (12, UInt8(ascii: "t")): candidate = .transferIDs
+            case (13, _): candidate = .balanceCoins
+            case (16, _): candidate = .streamerRevenue
+            default: candidate = nil
             }
-            return nil
+            guard let candidate, candidate.key.utf8CodeUnitCount == key.count,
+                memcmp(candidate.key.utf8Start, key.baseAddress!, key.count) == 0
+            else { return nil }
+            return candidate
         }
     }
 
     static func read(_ jsonText: String) -> GiftReceipt? {
+        read(jsonText, transferIDs: true)
+    }
+
+    /// The receipt without its transfer ids (`transferIDs` empty; they are checked, not kept):
+    /// for aggregates of amounts, which never look at the legs' ids.
+    static func amounts(_ jsonText: String) -> GiftReceipt? {
+        read(jsonText, transferIDs: false)
+    }
+
+    private static func read(_ jsonText: String, transferIDs keep: Bool) -> GiftReceipt? {
         var text = jsonText
         return text.withUTF8 { bytes in
             do throws(JSONParseError) {
-                return try read(bytes)
+                return try read(bytes, transferIDs: keep)
             } catch {
                 return nil
             }
         }
     }
 
-    private static func read(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> GiftReceipt? {
+    /// The fields read so far.
+    private struct Slots {
+        var sendID, roomID, senderID, streamerID, giftID, guildID: String?
+        var giftVersion, count, priceCoins, totalCoins, streamerRevenue, guildShare, platformFee, combo, balanceCoins, ledgerTime: Int64?
+        var transferIDs: [String]?
+
+        /// Keeps a string field's value (false: `f` is not a string field).
+        mutating func set(_ f: Field, _ s: String) -> Bool {
+            switch f {
+            case .sendID: sendID = s
+            case .roomID: roomID = s
+            case .senderID: senderID = s
+            case .streamerID: streamerID = s
+            case .giftID: giftID = s
+            case .guildID: guildID = s
+            default: return false
+            }
+            return true
+        }
+
+        /// Keeps an integer field's value (false: `f` is not an integer field).
+        mutating func set(_ f: Field, _ n: Int64) -> Bool {
+            switch f {
+            case .giftVersion: giftVersion = n
+            case .count: count = n
+            case .priceCoins: priceCoins = n
+            case .totalCoins: totalCoins = n
+            case .streamerRevenue: streamerRevenue = n
+            case .guildShare: guildShare = n
+            case .platformFee: platformFee = n
+            case .combo: combo = n
+            case .balanceCoins: balanceCoins = n
+            case .ledgerTime: ledgerTime = n
+            default: return false
+            }
+            return true
+        }
+    }
+
+    private static func read(_ bytes: UnsafeBufferPointer<UInt8>, transferIDs keep: Bool) throws(JSONParseError) -> GiftReceipt? {
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
         var r = FastJSONReader(bytes: bytes)
-        var strings = [String?](repeating: nil, count: Field.allCases.count)
-        var integers = [Int64?](repeating: nil, count: Field.allCases.count)
-        var transferIDs: [String]?
+        var slots = Slots()
         r.skipSpace()
         guard r.index < bytes.count, bytes[r.index] == UInt8(ascii: "{") else { return nil }
         r.index += 1
@@ -185,7 +251,7 @@ enum ReceiptReader {
                 guard bytes[r.index] == UInt8(ascii: "[") else { return nil }
                 r.index += 1
                 var ids: [String] = []
-                ids.reserveCapacity(4)
+                if keep { ids.reserveCapacity(4) }
                 r.skipSpace()
                 if r.index < bytes.count, bytes[r.index] == UInt8(ascii: "]") {
                     r.index += 1
@@ -193,41 +259,33 @@ enum ReceiptReader {
                     repeat {
                         r.skipSpace()
                         guard r.index < bytes.count, bytes[r.index] == quote else { return nil }
-                        ids.append(try r.string())
+                        if keep { ids.append(try r.string()) } else { try r.skipString() }
                     } while try r.more(closing: "]")
                 }
-                transferIDs = ids
+                slots.transferIDs = ids
             case let f?:
                 switch try r.value(depth: 1) {
                 case .nil: break  // a null field is an absent one
-                case .string(let s) where Self.isString(f): strings[f.rawValue] = s
-                case .integer(let n) where !Self.isString(f): integers[f.rawValue] = n
+                case .string(let s): guard slots.set(f, s) else { return nil }
+                case .integer(let n): guard slots.set(f, n) else { return nil }
                 default: return nil
                 }
             }
             if try !r.more(closing: "}") { break }
         }
         r.skipSpace()
-        guard r.index == bytes.count, let transferIDs else { return nil }
-        func s(_ f: Field) -> String? { strings[f.rawValue] }
-        func n(_ f: Field) -> Int64? { integers[f.rawValue] }
-        guard let sendID = s(.sendID), let roomID = s(.roomID), let senderID = s(.senderID), let streamerID = s(.streamerID),
-            let giftID = s(.giftID), let giftVersion = n(.giftVersion), let count = n(.count), let priceCoins = n(.priceCoins),
-            let totalCoins = n(.totalCoins), let streamerRevenue = n(.streamerRevenue), let guildShare = n(.guildShare),
-            let platformFee = n(.platformFee), let combo = n(.combo), let balanceCoins = n(.balanceCoins), let ledgerTime = n(.ledgerTime)
+        guard r.index == bytes.count, let transferIDs = slots.transferIDs, let sendID = slots.sendID, let roomID = slots.roomID,
+            let senderID = slots.senderID, let streamerID = slots.streamerID, let giftID = slots.giftID,
+            let giftVersion = slots.giftVersion, let count = slots.count, let priceCoins = slots.priceCoins,
+            let totalCoins = slots.totalCoins, let streamerRevenue = slots.streamerRevenue, let guildShare = slots.guildShare,
+            let platformFee = slots.platformFee, let combo = slots.combo, let balanceCoins = slots.balanceCoins,
+            let ledgerTime = slots.ledgerTime
         else { return nil }
         return GiftReceipt(
             sendID: sendID, roomID: roomID, senderID: senderID, streamerID: streamerID, giftID: giftID, giftVersion: giftVersion,
             count: count, priceCoins: priceCoins, totalCoins: totalCoins, streamerRevenue: streamerRevenue, guildShare: guildShare,
             platformFee: platformFee, combo: combo, balanceCoins: balanceCoins, transferIDs: transferIDs, ledgerTime: ledgerTime,
-            guildID: s(.guildID))
-    }
-
-    static func isString(_ f: Field) -> Bool {
-        switch f {
-        case .giftID, .guildID, .roomID, .sendID, .senderID, .streamerID: true
-        default: false
-        }
+            guildID: slots.guildID)
     }
 }
 

@@ -190,6 +190,22 @@ struct FastJSONReader {
         throw fail("unterminated string")
     }
 
+    /// Steps over a string (the index at its opening quote) with the checks of `string()`,
+    /// building nothing unless it holds an escape (then `string()` reads and checks it).
+    mutating func skipString() throws(JSONParseError) {
+        var i = index + 1
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                index = i + 1
+                return
+            }
+            guard b != UInt8(ascii: "\\"), b >= 0x20 else { break }
+            i += 1
+        }
+        _ = try string()
+    }
+
     mutating func hex4() throws(JSONParseError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw fail("unexpected end") }
         guard let v = Hex.value4(bytes, at: index) else { throw fail("bad \\u escape") }
