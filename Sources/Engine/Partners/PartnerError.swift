@@ -19,6 +19,8 @@ public enum PartnerError: ShowrunnerError, Equatable {
     case idempotencyConflict(String)
     /// No order with this id for this partner.
     case orderNotFound(String)
+    /// The debit names a room that does not exist.
+    case roomNotFound(String)
     /// The refund would take back more than the order debited.
     case refundExceedsDebit(remainingCoins: Int64, askedCoins: Int64)
     /// The order already has `PartnerOrders.refundsPerOrderMax` refunds.
@@ -38,6 +40,7 @@ public enum PartnerError: ShowrunnerError, Equatable {
         case .invalid(let field, _): "invalid_\(field)"
         case .idempotencyConflict: "idempotency_conflict"
         case .orderNotFound: "order_not_found"
+        case .roomNotFound: "room_not_found"
         case .refundExceedsDebit: "refund_exceeds_debit"
         case .tooManyRefunds: "too_many_refunds"
         case .partnerExists: "partner_exists"
@@ -50,7 +53,7 @@ public enum PartnerError: ShowrunnerError, Equatable {
         case .missingHeader, .staleTimestamp, .invalidNonce, .badSignature: .unauthorized
         case .nonceReused, .idempotencyConflict, .partnerExists: .conflict
         case .invalid: .badRequest
-        case .orderNotFound: .notFound
+        case .orderNotFound, .roomNotFound: .notFound
         case .refundExceedsDebit, .tooManyRefunds, .statementTooLarge: .unprocessable
         }
     }
@@ -66,6 +69,7 @@ public enum PartnerError: ShowrunnerError, Equatable {
         case .invalid(let field, let why): "\(field): \(why)"
         case .idempotencyConflict(let key): "'\(key)' was already used with another body"
         case .orderNotFound(let id): "no order '\(id)' for this partner"
+        case .roomNotFound(let id): "no room '\(id)'"
         case .refundExceedsDebit(let remaining, let asked):
             "a refund of \(asked) coins exceeds the \(remaining) coins of the order not yet refunded"
         case .tooManyRefunds(let max): "an order has at most \(max) refunds"

@@ -7,6 +7,11 @@ public struct PartnerDebit: Sendable, Codable, Equatable {
     public let memo: String
     public let transferID: String
     public let debitedAt: Int64
+    /// The room the game was played in (absent: none), its streamer, and the revenue issued to
+    /// the streamer: the partner's `streamer_share_bp` of the amount, rounded down.
+    public var roomID: String? = nil
+    public var streamerID: String? = nil
+    public var streamerShare: Int64? = nil
 }
 
 /// A refund of (part of) a partner's order: the answer of a refund request (the same for a replay).
@@ -18,6 +23,11 @@ public struct PartnerRefund: Sendable, Codable, Equatable {
     public let amountCoins: Int64
     public let transferID: String
     public let refundedAt: Int64
+    /// The order's streamer and the revenue this refund took back from them (absent: the order
+    /// had no room): the order's share times the coins refunded so far over the coins debited,
+    /// rounded down, less what earlier refunds took, so a full refund takes back the whole share.
+    public var streamerID: String? = nil
+    public var streamerShare: Int64? = nil
 }
 
 /// An order as `GET /v1/partner/orders/{partner_order_id}` shows it.
@@ -41,6 +51,10 @@ public struct PartnerOrder: Sendable, Codable, Equatable {
     public let transferID: String
     public let debitedAt: Int64
     public let refunds: [PartnerRefund]
+    /// As on the debit: the room, its streamer and the revenue issued to them.
+    public let roomID: String?
+    public let streamerID: String?
+    public let streamerShare: Int64?
 
     init(debit: PartnerDebit, refunds: [PartnerRefund]) throws(PartnerError) {
         let refunded = try PartnerOrders.total(refunds.map(\.amountCoins))
@@ -53,5 +67,8 @@ public struct PartnerOrder: Sendable, Codable, Equatable {
         transferID = debit.transferID
         debitedAt = debit.debitedAt
         self.refunds = refunds
+        roomID = debit.roomID
+        streamerID = debit.streamerID
+        streamerShare = debit.streamerShare
     }
 }

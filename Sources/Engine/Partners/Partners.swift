@@ -32,6 +32,9 @@ public struct Partners: Sendable {
         public let name: String
         public let createdBy: String
         public let createdAt: Int64
+        /// Basis points (0...10,000) of each debit made in a room that its streamer receives as
+        /// revenue.
+        public var streamerShareBP: Int64 = 0
     }
 
     /// A new registration's answer: the partner and its secret, shown this once.
@@ -42,7 +45,12 @@ public struct Partners: Sendable {
 
     /// Registers a partner; generates a secret of `generatedSecretBytes` random bytes when none is given.
     /// - Throws: `PartnerError.invalid` (id, secret, name), `.partnerExists` (409).
-    public func register(id: String, secret given: String?, name: String?, by operatorID: String) async throws -> Registration {
+    /// - Parameter streamerShareBP: of each debit made in a room, the basis points (0...10,000)
+    ///   its streamer receives as revenue (0 by default).
+    public func register(
+        id: String, secret given: String?, name: String?, streamerShareBP: Int64 = 0, by operatorID: String
+    ) async throws -> Registration {
+        guard (0...10_000).contains(streamerShareBP) else { throw PartnerError.invalid("streamer_share_bp", "0...10000") }
         guard Self.isValidPartnerID(id) else { throw PartnerError.invalid("id", "1...\(Self.idBytesMax) bytes of A-Z a-z 0-9 _ -") }
         if let given {
             guard (Self.secretBytesMin...Self.secretBytesMax).contains(given.utf8.count), given.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
@@ -60,9 +68,9 @@ public struct Partners: Sendable {
                 throw PartnerError.partnerExists(id)
             }
             try db.execute(
-                sql: "INSERT INTO partners (id, name, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, name, secret, operatorID, now])
-            let partner = Partner(id: id, name: name, createdBy: operatorID, createdAt: now)
+                sql: "INSERT INTO partners (id, name, secret, created_by, created_at, streamer_share_bp) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [id, name, secret, operatorID, now, streamerShareBP])
+            let partner = Partner(id: id, name: name, createdBy: operatorID, createdAt: now, streamerShareBP: streamerShareBP)
             _ = try Journal.append(db, type: Self.registeredType, payloadJSON: try PartnerJSON.text(partner), at: now)
             return Registration(partner: partner, secret: secret)
         }
@@ -71,8 +79,8 @@ public struct Partners: Sendable {
     /// Every registered partner, by id.
     public func list() async throws -> [Partner] {
         try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, created_by, created_at FROM partners ORDER BY id").map {
-                Partner(id: $0[0], name: $0[1], createdBy: $0[2], createdAt: $0[3])
+            try Row.fetchAll(db, sql: "SELECT id, name, created_by, created_at, streamer_share_bp FROM partners ORDER BY id").map {
+                Partner(id: $0[0], name: $0[1], createdBy: $0[2], createdAt: $0[3], streamerShareBP: $0[4])
             }
         }
     }

@@ -11,7 +11,8 @@ public enum EarningsSource: String, Sendable, CaseIterable, Codable {
     case guards
     /// Paid orders ("help me play"): the revenue of every posted `order_changed`.
     case orders
-    /// Partner games paying streamers: fed once partner orders pay revenue.
+    /// Partner games played in a streamer's room: the partner's `streamer_share_bp` of each
+    /// debit (`partner_debit`), less what refunds took back (`partner_refund`).
     case partnerGames = "partner_games"
 }
 
@@ -24,7 +25,10 @@ public enum EarningsSource: String, Sendable, CaseIterable, Codable {
 /// day and source per batch, not one per fact.
 public struct EarningsConsumer: JournalConsumer {
     public let name = "earnings"
-    public let types: Set<String>? = [GiftSender.giftType, GiftRefunds.refundedType, Privileges.boughtType, Orders.changedType]
+    public let types: Set<String>? = [
+        GiftSender.giftType, GiftRefunds.refundedType, Privileges.boughtType, Orders.changedType, PartnerOrders.debitType,
+        PartnerOrders.refundType,
+    ]
     let calendar: OperationsCalendar
     let pending = Pending()
 
@@ -41,6 +45,16 @@ public struct EarningsConsumer: JournalConsumer {
 
     struct Refunded: Decodable {
         let giftOffset: Int64
+    }
+
+    /// A partner debit or refund: the streamer's share issued or taken back (absent: no room).
+    struct PartnerShare: Decodable {
+        let streamerID: String?
+        let streamerShare: Int64?
+        enum CodingKeys: String, CodingKey {
+            case streamerID = "streamer_id"
+            case streamerShare = "streamer_share"
+        }
     }
 
     struct Bought: Decodable {
@@ -91,6 +105,14 @@ public struct EarningsConsumer: JournalConsumer {
             let changed = try entry.decodePayload(as: OrderChanged.self)
             if changed.change.settle == .post, let revenue = changed.change.revenue, revenue > 0 {
                 try add(kind: "streamer", owner: changed.order.streamerID, day: day, source: .orders, amount: revenue)
+            }
+        case PartnerOrders.debitType, PartnerOrders.refundType:
+            // A game played in a room: the partner's share to the room's streamer, taken back
+            // in part by each refund.
+            let p = try entry.decodePayload(as: PartnerShare.self)
+            if let streamer = p.streamerID, let share = p.streamerShare, share > 0 {
+                let sign: Int64 = entry.type == PartnerOrders.debitType ? 1 : -1
+                try add(kind: "streamer", owner: streamer, day: day, source: .partnerGames, amount: sign * share)
             }
         default: return
         }

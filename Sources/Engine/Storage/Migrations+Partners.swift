@@ -39,4 +39,15 @@ extension Migrations {
         CREATE INDEX partner_refunds_order ON partner_refunds(partner_id, partner_order_id);
         CREATE INDEX partner_refunds_created ON partner_refunds(partner_id, created_at);
         """
+
+    /// A partner's game may be played in a streamer's room: the partner's `streamer_share_bp` of
+    /// each debit is issued to the room's streamer as revenue (source `partner_games`), and a
+    /// refund takes back its part of it.
+    static let v15PartnerStreamerShare = """
+        ALTER TABLE partners ADD COLUMN streamer_share_bp INTEGER NOT NULL DEFAULT 0 CHECK (streamer_share_bp BETWEEN 0 AND 10000);
+        ALTER TABLE partner_orders ADD COLUMN room_id TEXT;
+        ALTER TABLE partner_orders ADD COLUMN streamer_id TEXT;
+        ALTER TABLE partner_orders ADD COLUMN streamer_share INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE partner_refunds ADD COLUMN streamer_share INTEGER NOT NULL DEFAULT 0;
+        """
 }

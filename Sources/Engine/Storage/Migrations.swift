@@ -29,6 +29,7 @@ public enum Migrations {
         ("v12_settlement", v12Settlement),
         ("v13_settlement_withdrawal_expiry", v13SettlementWithdrawalExpiry),
         ("v14_earnings_by_day", v14EarningsByDay),
+        ("v15_partner_streamer_share", v15PartnerStreamerShare),
     ]
 
     /// A migrator that applies `all`.

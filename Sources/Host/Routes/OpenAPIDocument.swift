@@ -2404,8 +2404,10 @@ paths:
       description: |
         Answers the partner with its `secret`, this once: the given one, or 32 random bytes as
         64 hex characters when none is given. Listing never shows secrets.
-        Errors: 400 `invalid_id`, `invalid_secret`, `invalid_name` and the body errors; 409
-        `partner_exists`.
+        `streamer_share_bp` (0-10000, 0 when absent) is the share of each debit made in a room
+        (`room_id` on `POST /v1/partner/orders`) that the room's streamer receives as revenue.
+        Errors: 400 `invalid_id`, `invalid_secret`, `invalid_name`, `invalid_streamer_share_bp` and
+        the body errors; 409 `partner_exists`.
       requestBody:
         required: true
         content:
@@ -2444,10 +2446,14 @@ paths:
         ledger, with the order row and a `partner_debit` journal fact in the same transaction.
         `partner_order_id` is the idempotency key per partner: the same key and body answer the
         first result exactly; another body is 409 `idempotency_conflict`. A refusal (insufficient
-        funds) records nothing. Signing: see the `PartnerSignature` parameter.
+        funds) records nothing. With `room_id` (the game was played in that room), the partner's
+        `streamer_share_bp` of the amount, rounded down, is issued to the room's streamer as
+        revenue in the same transaction (`streamer_id`, `streamer_share` in the answer; it counts
+        as `partner_games` in their earnings); refunds take it back in proportion.
+        Signing: see the `PartnerSignature` parameter.
         Errors: the signature errors (401, 409 `nonce_reused`); 400 `invalid_partner_order_id`,
-        `invalid_user_id`, `invalid_amount_coins`, `invalid_memo` and the body errors; 409
-        `idempotency_conflict`; 422 `insufficient_funds`.
+        `invalid_user_id`, `invalid_amount_coins`, `invalid_memo`, `invalid_room_id` and the body
+        errors; 404 `room_not_found`; 409 `idempotency_conflict`; 422 `insufficient_funds`.
       security: []
       parameters:
         - {$ref: '#/components/parameters/PartnerID'}
@@ -2467,6 +2473,7 @@ paths:
               schema: {$ref: '#/components/schemas/PartnerDebit'}
         '400': {$ref: '#/components/responses/BadRequest'}
         '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
         '409': {$ref: '#/components/responses/Conflict'}
         '413': {$ref: '#/components/responses/PayloadTooLarge'}
         '422': {$ref: '#/components/responses/Unprocessable'}
@@ -2508,7 +2515,9 @@ paths:
         refunds of an order never sum to more than its debit (at most 100 refunds an order).
         Errors: the signature errors (401, 409 `nonce_reused`); 400 `invalid_partner_order_id`,
         `invalid_refund_id`, `invalid_amount_coins` and the body errors; 404 `order_not_found`;
-        409 `idempotency_conflict`; 422 `refund_exceeds_debit`, `too_many_refunds`.
+        409 `idempotency_conflict`; 422 `refund_exceeds_debit`, `too_many_refunds`, and `insufficient_funds` when
+        the order's streamer no longer has the revenue its share of this refund takes back (nothing is
+        refunded then).
       security: []
       parameters:
         - {$ref: '#/components/parameters/PartnerOrderID'}
@@ -4501,26 +4510,34 @@ components:
           pattern: '^[\x21-\x7E]{32,256}$'
           description: 32-256 bytes of printable ASCII without spaces; generated when absent.
         name: {type: string, minLength: 1, maxLength: 100, description: 'One line; the id when absent.'}
+        streamer_share_bp:
+          type: integer
+          format: int64
+          minimum: 0
+          maximum: 10000
+          description: Basis points of a debit made in a room that its streamer receives as revenue; 0 when absent.
       examples:
-        - {id: minigames, name: Mini games}
+        - {id: minigames, name: Mini games, streamer_share_bp: 1000}
     Partner:
       type: object
       additionalProperties: false
-      required: [id, name, created_by, created_at]
+      required: [id, name, created_by, created_at, streamer_share_bp]
       properties:
         id: {type: string}
         name: {type: string}
         created_by: {type: string}
         created_at: {$ref: '#/components/schemas/Millis'}
+        streamer_share_bp: {type: integer, format: int64}
     RegisteredPartner:
       type: object
       additionalProperties: false
-      required: [id, name, created_by, created_at, secret]
+      required: [id, name, created_by, created_at, streamer_share_bp, secret]
       properties:
         id: {type: string}
         name: {type: string}
         created_by: {type: string}
         created_at: {$ref: '#/components/schemas/Millis'}
+        streamer_share_bp: {type: integer, format: int64}
         secret: {type: string, description: The signing secret; shown this once.}
     PartnerList:
       type: object
@@ -4542,6 +4559,7 @@ components:
         user_id: {$ref: '#/components/schemas/UserID'}
         amount_coins: {type: integer, format: int64, minimum: 1, maximum: 100000000}
         memo: {type: string, maxLength: 200, description: 'At most 200 bytes on one line.'}
+        room_id: {type: string, description: 'The room the game was played in: its streamer receives the partner''s share.'}
       examples:
         - {partner_order_id: game-order-1, user_id: viewer-1, amount_coins: 10, memo: round 1}
     PartnerDebit:
@@ -4556,6 +4574,9 @@ components:
         memo: {type: string}
         transfer_id: {type: string, description: 'The ledger transfer, `partner:<partner>:<order>`.'}
         debited_at: {$ref: '#/components/schemas/Millis'}
+        room_id: {type: string, description: The room the game was played in (absent without one).}
+        streamer_id: {type: string, description: The room's streamer.}
+        streamer_share: {type: integer, format: int64, description: 'Revenue issued to the streamer: the partner''s `streamer_share_bp` of the amount, rounded down.'}
     PartnerRefundRequest:
       type: object
       additionalProperties: false
@@ -4577,6 +4598,11 @@ components:
         amount_coins: {type: integer, format: int64}
         transfer_id: {type: string, description: 'The ledger transfer, `partner-refund:<partner>:<refund>`.'}
         refunded_at: {$ref: '#/components/schemas/Millis'}
+        streamer_id: {type: string, description: The order's streamer (absent when the order had no room).}
+        streamer_share:
+          type: integer
+          format: int64
+          description: Revenue taken back from the streamer, so that the order's refunds together take back the share of the coins refunded (rounded down).
     PartnerOrder:
       type: object
       additionalProperties: false
@@ -4593,6 +4619,9 @@ components:
         refunds:
           type: array
           items: {$ref: '#/components/schemas/PartnerRefund'}
+        room_id: {type: string}
+        streamer_id: {type: string}
+        streamer_share: {type: integer, format: int64}
     PartnerMessageRequest:
       type: object
       additionalProperties: false

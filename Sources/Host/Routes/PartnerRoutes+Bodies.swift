@@ -2,13 +2,16 @@ import Engine
 
 /// Body of `POST /v1/partner/orders`.
 struct PartnerDebitBody: StrictDecodable {
-    static let allowedKeys: Set<String> = ["partner_order_id", "user_id", "amount_coins", "memo"]
+    static let allowedKeys: Set<String> = ["partner_order_id", "user_id", "amount_coins", "memo", "room_id"]
     let partnerOrderID: String
     let userID: String
     let amountCoins: Int64
     let memo: String?
+    /// The room the game was played in: its streamer receives the partner's share.
+    let roomID: String?
     enum CodingKeys: String, CodingKey {
         case memo
+        case roomID = "room_id"
         case partnerOrderID = "partner_order_id"
         case userID = "user_id"
         case amountCoins = "amount_coins"

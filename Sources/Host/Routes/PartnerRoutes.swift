@@ -6,7 +6,8 @@ import Hummingbird
 /// The signed partner API for mini-games, public on the root router (no token): every request
 /// carries `X-Partner-Id`, `X-Timestamp`, `X-Nonce` and `X-Signature` (`PartnerSignature`), and
 /// is authenticated before its body is read as JSON.
-/// - `POST /v1/partner/orders` `{partner_order_id, user_id, amount_coins, memo?}`: debit a user's coins;
+/// - `POST /v1/partner/orders` `{partner_order_id, user_id, amount_coins, memo?, room_id?}`: debit a user's
+///   coins (with a room, its streamer receives the partner's `streamer_share_bp` as revenue);
 /// - `POST /v1/partner/orders/{partner_order_id}/refunds` `{refund_id, amount_coins}`;
 /// - `GET /v1/partner/orders/{partner_order_id}`: the order, its refunds and its state;
 /// - `POST /v1/partner/messages` `{to_user | to_room, text}`: a notice to a user's or a room's sockets;
@@ -25,7 +26,8 @@ struct PartnerRoutes: RouteArea {
             let debit = try StrictJSON.decode(PartnerDebitBody.self, from: Data(body))
             return try JSONBody.response(
                 try await partners.orders.debit(
-                    partner: partner, orderID: debit.partnerOrderID, userID: debit.userID, amountCoins: debit.amountCoins, memo: debit.memo))
+                    partner: partner, orderID: debit.partnerOrderID, userID: debit.userID, amountCoins: debit.amountCoins, memo: debit.memo,
+                    roomID: debit.roomID))
         }
         routes.root.post("v1/partner/orders/:partner_order_id/refunds") { [partners] request, context in
             let (partner, body) = try await Self.authenticate(request, context: context, partners.registry)
