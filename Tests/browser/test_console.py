@@ -3,6 +3,7 @@ that Tests/browser/run.sh starts with the demo data and a copy of Scripts/."""
 import os
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -15,7 +16,10 @@ WAIT = 15
 
 
 def wait(browser, condition, seconds=WAIT):
-    return WebDriverWait(browser.driver, seconds, poll_frequency=0.1).until(condition)
+    # A page that re-renders between finding an element and reading it makes the element stale:
+    # that is "not yet", and the condition is asked again.
+    return WebDriverWait(browser.driver, seconds, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def text_of(browser, element_id):
