@@ -86,9 +86,10 @@ struct LiveOpsBench: AsyncParsableCommand {
         let summary = try await store.read { db in
             let scores = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM leaderboard_scores") ?? 0
             let progress = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task_progress") ?? 0
-            let facts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE type != 'gift'") ?? 0
+            let facts = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(COALESCE(facts, 1)), 0) FROM journal WHERE type != 'gift'") ?? 0
+            let factRows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE type != 'gift'") ?? 0
             let transfers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_transfers") ?? 0
-            return "\(scores) board rows, \(progress) task progress rows, \(facts) derived facts, \(transfers) reward transfers"
+            return "\(scores) board rows, \(progress) task progress rows, \(facts) derived facts in \(factRows) journal rows, \(transfers) reward transfers"
         }
         let commits = store.stats.commits - commitsBefore
         try store.close()

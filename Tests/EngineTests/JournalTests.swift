@@ -19,29 +19,6 @@ import Testing
         }
     }
 
-    @Test("host facts appended in chunks keep their order and skip known keys")
-    func appendOnceInChunks() async throws {
-        try await TemporaryDatabase.with { tmp in
-            let store = try tmp.openStore()
-            // More than two statements' worth, with a key already in the journal and one repeated.
-            let n = Journal.appendRowsPerStatement * 2 + 3
-            var facts = (0..<n).map { i in (hostJSON: "{\"i\":\(i)}", idempotencyKey: "k\(i)", at: Int64(100 + i)) }
-            facts.append((hostJSON: "{\"i\":-1}", idempotencyKey: "k5", at: 1))
-            let all = facts
-            let appended = try await store.write { db in
-                _ = try Journal.append(db, type: "other", payloadJSON: "{}", idempotencyKey: "k0", at: 1)
-                return try Journal.appendOnce(db, type: "t", facts: all)
-            }
-            #expect(appended == n - 1)
-            let rows = try await store.read { db in try Journal.read(db, after: 1, limit: 1_000, types: ["t"]) }
-            #expect(rows.map(\.payload) == (1..<n).map { "{\"i\":\($0)}" })
-            #expect(rows.map(\.createdAt) == (1..<n).map { Int64(100 + $0) })
-            // Offsets only increase (a skipped row may leave a gap, as a single insert would).
-            #expect(zip(rows, rows.dropFirst()).allSatisfy { $0.offset < $1.offset })
-            #expect(try await store.write { db in try Journal.appendOnce(db, type: "t", facts: []) } == 0)
-        }
-    }
-
     @Test("a seed from an origin's parts equals the seed of the whole origin")
     func seedFromParts() {
         for offset: Int64 in [0, 1, 42, 1_234_567_890_123, -7] {

@@ -172,9 +172,9 @@ public final class Activities: Sendable {
         if handler == "on_period_end", let (board, period) = periods.first { suffix += ":\(board):\(period)" }
         let prefix = "activity:\(def.id):"
         // The origin names the call in transfer ids and logs; it is spelled out only when needed.
-        func origin() -> String { prefix + String(entry.offset) + suffix }
+        func origin() -> String { prefix + entry.name + suffix }
         let ctx = CallContext(
-            script: address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, prefix: prefix, suffix: suffix),
+            script: address, nowMillis: entry.createdAt, seed: Seeds.seed(entry, prefix: prefix, suffix: suffix),
             reads: LedgerReads(db: db, ledger: ledger, calendar: calendar), config: def.config)
         let boards = ActivityBoards(
             db: db, book: leaderboards, activity: def, calendar: calendar, now: entry.createdAt, chests: chests,
@@ -202,7 +202,7 @@ public final class Activities: Sendable {
             leaderboards.rollback(boards.undo)
             Counter(label: "showrunner.activities.handler_errors", dimensions: [("activity", def.id)]).increment()
             logger.warning("activity handler failed", metadata: [
-                "activity": "\(def.id)", "handler": "\(handler)", "offset": "\(entry.offset)", "error": "\(error)",
+                "activity": "\(def.id)", "handler": "\(handler)", "fact": "\(entry.name)", "error": "\(error)",
             ])
             throw error
         }

@@ -89,6 +89,14 @@ public enum Seeds {
         mix(fnv(suffix.utf8, from: fnv(String(offset).utf8, from: fnv(prefix.utf8))), offset: offset)
     }
 
+    /// The seed of the name `prefix + entry.name + suffix` (as `seed(offset:prefix:suffix:)`
+    /// for a fact alone in its row), so each fact of a packed row draws its own numbers.
+    public static func seed(_ entry: JournalEntry, prefix: String, suffix: String) -> UInt64 {
+        guard entry.index > 0 else { return seed(offset: entry.offset, prefix: prefix, suffix: suffix) }
+        let named = fnv(".\(entry.index)".utf8, from: fnv(String(entry.offset).utf8, from: fnv(prefix.utf8)))
+        return mix(fnv(suffix.utf8, from: named), offset: entry.offset)
+    }
+
     /// FNV-1a over `bytes`, continuing from `hash`.
     private static func fnv(_ bytes: String.UTF8View, from hash: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
         var h = hash

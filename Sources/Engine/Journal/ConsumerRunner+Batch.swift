@@ -16,12 +16,13 @@ extension ConsumerRunner {
     /// - Throws: `WideBatchFailed` when a later page of a wide batch failed (run it again
     ///   narrow); a `FatalConsumerError`; storage errors.
     func process(_ consumer: any JournalConsumer, in db: Database, wide: Bool = true) throws -> DrainReport {
-        let start = try Self.cursor(of: consumer.name, in: db)
+        let start = try Self.position(of: consumer.name, in: db)
         // The end of the journal before this batch: facts the batch itself appends (a task's own
         // `task_completed`) come after it, so the cursor never skips them.
         let latest = try Journal.latestOffset(db)
-        let failing = try Set(Int64.fetchAll(
-            db.cachedStatement(sql: "SELECT offset FROM consumer_failures WHERE consumer = ?"), arguments: [consumer.name]))
+        let failing = try Set(Row.fetchAll(
+            db.cachedStatement(sql: "SELECT offset, fact_index FROM consumer_failures WHERE consumer = ?"), arguments: [consumer.name]
+        ).map { FactKey(offset: $0[0], index: $0[1]) })
         let widens = wide && consumer.widensBatches && consumer.replaysBatchOnFailure && failing.isEmpty
         let began = ContinuousClock.now
         var report = DrainReport()
@@ -30,7 +31,8 @@ extension ConsumerRunner {
         var read = 0
         var full: Bool
         repeat {
-            let entries = try Journal.read(db, after: position, limit: batchSize, types: consumer.types)
+            // Pages end at row boundaries: a packed row comes whole (after its facts done).
+            let (entries, rows) = try Journal.read(db, after: position, limit: batchSize, types: consumer.types)
             if read > 0 {
                 // A later page of a wide batch: all of it, or the whole transaction again narrow.
                 guard let last = entries.last else {
@@ -39,23 +41,23 @@ extension ConsumerRunner {
                 }
                 guard try applyAll(consumer, entries, in: db) else { throw WideBatchFailed() }
                 report.applied += entries.count
-                position = last.offset
+                position = last.position
             } else if consumer.replaysBatchOnFailure, failing.isEmpty, let last = entries.last, try applyAll(consumer, entries, in: db) {
                 // The common case: nothing failing, so the whole batch goes under one savepoint.
                 // Only when an entry fails is the batch rolled back and applied entry by entry.
                 report.applied = entries.count
-                position = last.offset
+                position = last.position
             } else {
                 try applyEachEntry(consumer, entries, failing: failing, report: &report, position: &position, blocked: &blocked, in: db)
-                full = entries.count == batchSize
+                full = rows == batchSize
                 break
             }
             read += entries.count
-            full = entries.count == batchSize
+            full = rows == batchSize
         } while widens && full && read + batchSize <= wideBatchEntriesMax && ContinuousClock.now - began < checkpointInterval
         // A short, unblocked batch read everything there was: skip the entries of other types too.
         if !blocked && !full {
-            position = max(position, latest)
+            position = max(position, JournalPosition(offset: latest))
         } else {
             report.caughtUp = false
         }
@@ -66,10 +68,11 @@ extension ConsumerRunner {
         if position != start {
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO consumer_cursors (name, offset) VALUES (?, ?)
-                    ON CONFLICT (name) DO UPDATE SET offset = excluded.offset
+                    INSERT INTO consumer_cursors (name, offset, fact_index) VALUES (?, ?, ?)
+                    ON CONFLICT (name) DO UPDATE SET offset = excluded.offset, fact_index = excluded.fact_index
                     """
-            ).execute(arguments: [consumer.name, position])
+            ).runRaw(.text(consumer.name), .int(position.offset),
+                position.index == JournalPosition.wholeRow ? .null : .int(Int64(position.index)))
         }
         return report
     }
@@ -102,22 +105,22 @@ extension ConsumerRunner {
     /// Applies entries one by one, each in its own savepoint, until one fails: counts the
     /// failure (stopping there) or parks the entry after `maxAttempts` (going on).
     private func applyEachEntry(
-        _ consumer: any JournalConsumer, _ entries: [JournalEntry], failing: Set<Int64>, report: inout DrainReport,
-        position: inout Int64, blocked: inout Bool, in db: Database
+        _ consumer: any JournalConsumer, _ entries: [JournalEntry], failing: Set<FactKey>, report: inout DrainReport,
+        position: inout JournalPosition, blocked: inout Bool, in db: Database
     ) throws {
         for entry in entries {
             do {
                 try db.withSavepoint { try consumer.apply(entry, in: db) }
-                if failing.contains(entry.offset) { try clearFailure(consumer.name, entry.offset, in: db) }
+                if failing.contains(entry.factKey) { try clearFailure(consumer.name, entry.factKey, in: db) }
                 report.applied += 1
-                position = entry.offset
+                position = entry.position
             } catch let error where error is any FatalConsumerError {
                 throw error
             } catch {
-                let attempts = try recordFailure(consumer.name, entry.offset, error, in: db)
+                let attempts = try recordFailure(consumer.name, entry.factKey, error, in: db)
                 guard attempts >= maxAttempts else {
                     logger.warning("journal consumer failed", metadata: [
-                        "consumer": "\(consumer.name)", "offset": "\(entry.offset)",
+                        "consumer": "\(consumer.name)", "fact": "\(entry.name)",
                         "attempts": "\(attempts)", "error": "\(error)",
                     ])
                     report.failed += 1
@@ -126,46 +129,54 @@ extension ConsumerRunner {
                 }
                 try park(consumer.name, entry, error, attempts: attempts, in: db)
                 report.parked += 1
-                position = entry.offset
+                position = entry.position
             }
         }
     }
 
-    /// The consumer's cursor: the offset of the last entry it is done with (0 for none).
+    /// The consumer's cursor: the offset of the last row it has started on (0 for none).
     static func cursor(of name: String, in db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT offset FROM consumer_cursors WHERE name = ?"), arguments: [name]) ?? 0
     }
 
-    /// Counts a failed attempt and returns the attempts so far.
-    private func recordFailure(_ name: String, _ offset: Int64, _ error: any Error, in db: Database) throws -> Int {
-        try db.execute(
-            sql: """
-                INSERT INTO consumer_failures (consumer, offset, attempts, last_error) VALUES (?, ?, 1, ?)
-                ON CONFLICT (consumer, offset) DO UPDATE SET
-                    attempts = attempts + 1, last_error = excluded.last_error
-                """,
-            arguments: [name, offset, Self.text(of: error)])
-        return try Int.fetchOne(
-            db, sql: "SELECT attempts FROM consumer_failures WHERE consumer = ? AND offset = ?",
-            arguments: [name, offset]) ?? 1
+    /// Where the consumer stands: the last row it has started on, and how far into it.
+    static func position(of name: String, in db: Database) throws -> JournalPosition {
+        try db.cachedStatement(sql: "SELECT offset, fact_index FROM consumer_cursors WHERE name = ?").firstRowRaw(.text(name)) { row in
+            JournalPosition(offset: rawInt(row, 0) ?? 0, index: rawInt(row, 1).map { Int($0) } ?? JournalPosition.wholeRow)
+        } ?? .start
     }
 
-    private func clearFailure(_ name: String, _ offset: Int64, in db: Database) throws {
+    /// Counts a failed attempt and returns the attempts so far.
+    private func recordFailure(_ name: String, _ fact: FactKey, _ error: any Error, in db: Database) throws -> Int {
         try db.execute(
-            sql: "DELETE FROM consumer_failures WHERE consumer = ? AND offset = ?", arguments: [name, offset])
+            sql: """
+                INSERT INTO consumer_failures (consumer, offset, fact_index, attempts, last_error) VALUES (?, ?, ?, 1, ?)
+                ON CONFLICT (consumer, offset, fact_index) DO UPDATE SET
+                    attempts = attempts + 1, last_error = excluded.last_error
+                """,
+            arguments: [name, fact.offset, fact.index, Self.text(of: error)])
+        return try Int.fetchOne(
+            db, sql: "SELECT attempts FROM consumer_failures WHERE consumer = ? AND offset = ? AND fact_index = ?",
+            arguments: [name, fact.offset, fact.index]) ?? 1
+    }
+
+    private func clearFailure(_ name: String, _ fact: FactKey, in db: Database) throws {
+        try db.execute(
+            sql: "DELETE FROM consumer_failures WHERE consumer = ? AND offset = ? AND fact_index = ?",
+            arguments: [name, fact.offset, fact.index])
     }
 
     /// Moves a failing entry to `parked_events`.
     private func park(_ name: String, _ entry: JournalEntry, _ error: any Error, attempts: Int, in db: Database) throws {
-        try clearFailure(name, entry.offset, in: db)
+        try clearFailure(name, entry.factKey, in: db)
         try db.execute(
             sql: """
-                INSERT INTO parked_events (consumer, offset, type, error, attempts, parked_at, status)
-                VALUES (?, ?, ?, ?, ?, ?, 'parked')
+                INSERT INTO parked_events (consumer, offset, fact_index, type, error, attempts, parked_at, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'parked')
                 """,
-            arguments: [name, entry.offset, entry.type, Self.text(of: error), attempts, clock.nowMillis()])
+            arguments: [name, entry.offset, entry.index, entry.type, Self.text(of: error), attempts, clock.nowMillis()])
         logger.error("journal entry parked", metadata: [
-            "consumer": "\(name)", "offset": "\(entry.offset)", "type": "\(entry.type)",
+            "consumer": "\(name)", "fact": "\(entry.name)", "type": "\(entry.type)",
             "attempts": "\(attempts)", "error": "\(error)",
         ])
     }

@@ -51,8 +51,8 @@ extension ConsumerRunner {
             let event = ParkedEvent(row: row)
             guard event.status == .parked else { throw JournalError.parkedEventAlreadyResolved(id: parkedID) }
             guard let consumer = byName[event.consumer] else { throw JournalError.unknownConsumer(event.consumer) }
-            guard let entry = try Journal.entry(db, at: event.offset) else {
-                preconditionFailure("parked event \(parkedID) points at missing journal offset \(event.offset)")
+            guard let entry = try Journal.fact(db, at: event.offset, index: event.factIndex) else {
+                preconditionFailure("parked event \(parkedID) points at missing journal fact \(event.offset).\(event.factIndex)")
             }
             do {
                 try db.inSavepoint {

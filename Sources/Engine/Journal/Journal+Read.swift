@@ -1,21 +1,33 @@
 import GRDB
 
 extension Journal {
-    /// Entries after `offset`, oldest first.
+    /// Entries after `offset`, oldest first; a packed row's facts one by one.
     /// - Parameters:
     ///   - db: any connection.
     ///   - offset: read entries with a greater offset (0 reads from the start).
-    ///   - limit: most entries, 1...`readLimitMax`.
+    ///   - limit: most rows, 1...`readLimitMax` (a packed row counts once, with all its facts).
     ///   - types: only these types; `nil` for all.
-    /// - Throws: `JournalError.invalidLimit`; database errors.
+    /// - Throws: `JournalError.invalidLimit`, `.invalidPayload` for a malformed pack; database errors.
     public static func read(
         _ db: Database, after offset: Int64, limit: Int, types: Set<String>? = nil
     ) throws -> [JournalEntry] {
+        try read(db, after: JournalPosition(offset: offset), limit: limit, types: types).entries
+    }
+
+    /// The facts after `position`, oldest first, from at most `limit` rows: the rest of a
+    /// packed row the position stands in, then whole rows.
+    /// - Returns: the facts, and how many rows were read (`limit` when more may follow).
+    /// - Throws: as `read(_:after:limit:types:)`.
+    static func read(
+        _ db: Database, after position: JournalPosition, limit: Int, types: Set<String>?
+    ) throws -> (entries: [JournalEntry], rows: Int) {
         guard (1...readLimitMax).contains(limit) else { throw JournalError.invalidLimit(limit, max: readLimitMax) }
-        var sql = "SELECT \(JournalEntry.columns) FROM journal WHERE offset > ?"
-        var arguments: [RawValue] = [.int(offset)]
+        // Inside a packed row, that row is read again for its remaining facts.
+        let inRow = position.index != JournalPosition.wholeRow
+        var sql = "SELECT \(JournalEntry.columns), facts FROM journal WHERE offset \(inRow ? ">=" : ">") ?"
+        var arguments: [RawValue] = [.int(position.offset)]
         if let types {
-            if types.isEmpty { return [] }
+            if types.isEmpty { return ([], 0) }
             sql += " AND type IN (\(databaseQuestionMarks(count: types.count)))"
             arguments += types.sorted().map(RawValue.text)
         }
@@ -23,13 +35,26 @@ extension Journal {
         arguments.append(.int(Int64(limit)))
         // A consumer asks the same question every batch: prepare it once per connection, and
         // read columns by position, straight from SQLite.
-        return try db.cachedStatement(sql: sql).allRowsRaw(arguments, capacity: min(limit, 1024)) { row in
-            JournalEntry(offset: rawInt(row, 0) ?? 0, type: rawText(row, 1), payload: rawText(row, 2),
-                createdAt: rawInt(row, 3) ?? 0, idempotencyKey: rawOptionalText(row, 4))
+        let rows = try db.cachedStatement(sql: sql).allRowsRaw(arguments, capacity: min(limit, 1024)) { row in
+            (entry: JournalEntry(offset: rawInt(row, 0) ?? 0, type: rawText(row, 1), payload: rawText(row, 2),
+                createdAt: rawInt(row, 3) ?? 0, idempotencyKey: rawOptionalText(row, 4)), facts: rawInt(row, 5))
         }
+        var entries: [JournalEntry] = []
+        entries.reserveCapacity(rows.count)
+        for row in rows {
+            guard let facts = row.facts else {
+                if position.precedes(offset: row.entry.offset, index: 0) { entries.append(row.entry) }
+                continue
+            }
+            let e = row.entry
+            let unpacked = try Self.entries(offset: e.offset, type: e.type, payload: e.payload, createdAt: e.createdAt, key: nil, facts: facts)
+            entries += unpacked.lazy.filter { position.precedes(offset: $0.offset, index: $0.index) }
+        }
+        return (entries, rows.count)
     }
 
-    /// The entry at `offset`, if any.
+    /// The row at `offset`, if any, as it is stored (a packed row's payload holds its facts:
+    /// read those with `fact(_:at:index:)`).
     /// - Throws: database errors.
     public static func entry(_ db: Database, at offset: Int64) throws -> JournalEntry? {
         try Row.fetchOne(db, sql: "SELECT * FROM journal WHERE offset = ?", arguments: [offset])

@@ -61,34 +61,6 @@ public enum Journal {
         return try insert(db, type: type, json: payloadJSON, key: idempotencyKey, at: ms)
     }
 
-    /// Rows per statement in `appendOnce(_:type:facts:)` (4 parameters each).
-    static let appendRowsPerStatement = 64
-
-    /// Appends host-built facts of one type (`JSONText`), each once per idempotency key, in
-    /// order, up to `appendRowsPerStatement` rows per statement: what a consumer that
-    /// derives many facts writes at the end of its batch.
-    /// - Returns: how many were appended (a key already in the journal appends nothing).
-    @discardableResult
-    static func appendOnce(_ db: Database, type: String, facts: [(hostJSON: String, idempotencyKey: String, at: Int64)]) throws -> Int {
-        var appended = 0
-        var start = 0
-        while start < facts.count {
-            let chunk = facts[start..<min(start + appendRowsPerStatement, facts.count)]
-            let values = repeatElement("(?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES \(values)
-                ON CONFLICT (idempotency_key) DO NOTHING
-                """)
-            var arguments: [RawValue] = []
-            arguments.reserveCapacity(chunk.count * 4)
-            for f in chunk { arguments += [.text(type), .text(f.hostJSON), .int(f.at), .text(f.idempotencyKey)] }
-            try statement.runRaw(arguments)
-            appended += db.changesCount
-            start += chunk.count
-        }
-        return appended
-    }
-
     /// Appends a `gift` fact, which carries the gift's legs (`GiftLegs`), naming the accounts
     /// that paid and were paid for the per-account history. The JSON is the host's own
     /// (`GiftReceipt.jsonText`): no re-parse. The caller found the key unused in the same

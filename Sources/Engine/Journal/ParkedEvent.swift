@@ -17,6 +17,8 @@ public struct ParkedEvent: Sendable, Equatable, Codable {
     public var consumer: String
     /// The journal offset of the entry.
     public var offset: Int64
+    /// The fact's place in its row: 0, or its index in a packed row.
+    public var factIndex: Int
     /// The entry's type.
     public var type: String
     /// The last error, as text.
@@ -32,6 +34,7 @@ public struct ParkedEvent: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, consumer, offset, type, error, attempts, status
+        case factIndex = "fact_index"
         case parkedAt = "parked_at"
         case resolvedAt = "resolved_at"
     }
@@ -40,6 +43,7 @@ public struct ParkedEvent: Sendable, Equatable, Codable {
         id = row["id"]
         consumer = row["consumer"]
         offset = row["offset"]
+        factIndex = row["fact_index"]
         type = row["type"]
         error = row["error"]
         attempts = row["attempts"]

@@ -155,7 +155,10 @@ public enum WhatIfReplay {
         }
         for name in ["activities", "tasks"] {
             try db.execute(
-                sql: "INSERT INTO consumer_cursors (name, offset) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET offset = excluded.offset",
+                sql: """
+                    INSERT INTO consumer_cursors (name, offset, fact_index) VALUES (?, ?, NULL)
+                    ON CONFLICT (name) DO UPDATE SET offset = excluded.offset, fact_index = NULL
+                    """,
                 arguments: [name, start - 1])
         }
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE offset >= ? AND offset <= ?", arguments: [start, last]) ?? 0
@@ -196,8 +199,14 @@ public enum WhatIfReplay {
         try Row.fetchAll(
             db,
             sql: """
+                WITH facts (offset, created_at, payload) AS (
+                    SELECT offset, created_at, payload FROM journal WHERE type = ?1 AND facts IS NULL
+                    UNION ALL
+                    SELECT journal.offset, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]')
+                    FROM journal, json_each(journal.payload) AS e WHERE journal.type = ?1 AND journal.facts IS NOT NULL
+                )
                 SELECT json_extract(payload, '$.task_id') AS task, json_extract(payload, '$.stage') AS stage, COUNT(*) AS n
-                FROM journal WHERE type = ? AND \(condition) GROUP BY task, stage ORDER BY task, stage
+                FROM facts WHERE \(condition) GROUP BY task, stage ORDER BY task, stage
                 """,
             arguments: StatementArguments([Tasks.completedType as any DatabaseValueConvertible] + args.map { $0 as any DatabaseValueConvertible })
         ).map { CompletionLine(task: $0["task"], stage: $0["stage"], users: $0["n"]) }

@@ -116,11 +116,19 @@ extension ScriptTestEngine {
         ]))
     }
 
-    /// The payloads of every journal fact of `type`, oldest first (at most `journalReadMax`).
+    /// The payloads of every journal fact of `type`, oldest first, a packed row's facts one by
+    /// one (at most `journalReadMax` facts).
     func journal(type: String) async throws -> LuaValue {
         let payloads = try await store.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT payload FROM journal WHERE type = ? ORDER BY offset LIMIT ?", arguments: [type, Self.journalReadMax])
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT offset, payload, facts FROM journal WHERE type = ? ORDER BY offset LIMIT ?",
+                arguments: [type, Self.journalReadMax])
+            var payloads: [String] = []
+            for row in rows where payloads.count < Self.journalReadMax {
+                let facts = try Journal.entries(offset: row[0], type: type, payload: row[1], createdAt: 0, key: nil, facts: row[2])
+                payloads += facts.prefix(Self.journalReadMax - payloads.count).map(\.payload)
+            }
+            return payloads
         }
         let decoder = JSONDecoder()
         return .table(LuaTable(array: try payloads.map { try decoder.decode(LuaValue.self, from: Data($0.utf8)) }))

@@ -8,7 +8,7 @@ public final class HandlerEvents: Sendable {
     public static let defaultCapacity = 8_192
     /// Facts kept.
     public let capacity: Int
-    private let cache = Mutex<[Int64: LuaValue]>([:])
+    private let cache = Mutex<[FactKey: LuaValue]>([:])
 
     /// An empty cache; share one between the consumers of one store.
     /// - Parameter capacity: facts kept, at least 1.
@@ -23,11 +23,11 @@ public final class HandlerEvents: Sendable {
     /// The handler's table for `entry`.
     /// - Throws: `JournalError.invalidPayload` when the payload is not what its type promises.
     func event(_ entry: JournalEntry) throws -> LuaValue {
-        if let hit = cache.withLock({ $0[entry.offset] }) { return hit }
+        if let hit = cache.withLock({ $0[entry.factKey] }) { return hit }
         let value = try Self.parse(entry)
         cache.withLock { c in
             if c.count >= capacity { c.removeAll(keepingCapacity: true) }
-            c[entry.offset] = value
+            c[entry.factKey] = value
         }
         return value
     }

@@ -30,6 +30,7 @@ public enum Migrations {
         ("v13_settlement_withdrawal_expiry", v13SettlementWithdrawalExpiry),
         ("v14_earnings_by_day", v14EarningsByDay),
         ("v15_partner_streamer_share", v15PartnerStreamerShare),
+        ("v16_packed_facts", v16PackedFacts),
     ]
 
     /// A migrator that applies `all`.

@@ -91,8 +91,9 @@ public final class Tasks: Sendable {
     /// touches it.
     private let batch = Mutex<[ProgressKey: (value: Int64, at: Int64)]>([:])
     /// `task_completed` facts reached in the consumer's current batch, in order: appended at
-    /// its end (`flush`), many rows per statement. Only the store's writer touches it.
-    private let completions = Mutex<[(hostJSON: String, idempotencyKey: String, at: Int64)]>([])
+    /// its end (`flush`), packed many to a row, with the cursor, so a replay after a crash
+    /// derives them again exactly once. Only the store's writer touches it.
+    private let completions = Mutex<[(hostJSON: String, at: Int64)]>([])
     /// Progress as the store holds it, for keys read or written lately, so a viewer's next gift
     /// does not read their row again. Filled from reads and from `flush`; emptied when a write
     /// did not commit (`discardCommitted`) and when it grows past `progressCacheMax`.
@@ -161,9 +162,9 @@ public final class Tasks: Sendable {
             if event == nil { event = try events.event(entry) }
             let prefix = "task:\(def.id):"
             // The origin names the call in transfer ids and logs; progress never needs it.
-            func origin() -> String { prefix + String(entry.offset) }
+            func origin() -> String { prefix + entry.name }
             let ctx = CallContext(
-                script: route.address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, prefix: prefix, suffix: ""),
+                script: route.address, nowMillis: entry.createdAt, seed: Seeds.seed(entry, prefix: prefix, suffix: ""),
                 reads: LedgerReads(db: db, ledger: ledger, calendar: calendar))
             defer { if !ctx.logs.isEmpty { ctx.emitLogs(to: logger, origin: origin()) } }
             do {
@@ -174,7 +175,7 @@ public final class Tasks: Sendable {
             } catch {
                 Counter(label: "showrunner.tasks.handler_errors", dimensions: [("task", def.id)]).increment()
                 logger.warning("task handler failed", metadata: [
-                    "task": "\(def.id)", "offset": "\(entry.offset)", "error": "\(error)",
+                    "task": "\(def.id)", "fact": "\(entry.name)", "error": "\(error)",
                 ])
                 throw error
             }
@@ -215,7 +216,7 @@ public final class Tasks: Sendable {
             defer { c.removeAll(keepingCapacity: true) }
             return c
         }
-        try Journal.appendOnce(db, type: Self.completedType, facts: reached)
+        try Journal.appendPacked(db, type: Self.completedType, facts: reached)
         let rows = batch.withLock { b in
             defer { b.removeAll(keepingCapacity: true) }
             return b
@@ -257,9 +258,7 @@ public final class Tasks: Sendable {
         guard !reached.isEmpty else { return }
         completions.withLock { c in
             for stage in reached {
-                c.append((
-                    TaskCompleted(taskID: def.id, userID: user, stage: stage.stage, goal: stage.goal, period: period).json,
-                    "task_completed:\(def.id):\(user):\(period):\(stage.stage)", now))
+                c.append((TaskCompleted(taskID: def.id, userID: user, stage: stage.stage, goal: stage.goal, period: period).json, now))
             }
         }
     }

@@ -4011,11 +4011,12 @@ components:
     ParkedEvent:
       type: object
       additionalProperties: false
-      required: [id, consumer, offset, type, error, attempts, parked_at, status]
+      required: [id, consumer, offset, fact_index, type, error, attempts, parked_at, status]
       properties:
         id: {type: integer, format: int64}
         consumer: {type: string}
         offset: {type: integer, format: int64}
+        fact_index: {type: integer, minimum: 0, description: 'The fact''s place in its journal row: 0, or its index among the facts of a packed row (derived facts such as `task_completed` are packed, many to a row).'}
         type: {type: string}
         error: {type: string}
         attempts: {type: integer}
