@@ -475,7 +475,7 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
           say(r.resolved ? 'Event ' + p.id + ' went through.' : 'Event ' + p.id + ' failed again: ' + r.event.error, r.resolved ? 'ok' : 'error');
           await journal();
         }));
-        tb.append(el('tr', {}, el('td', { text: p.id }), el('td', { text: p.consumer }), el('td', { text: p.offset }), el('td', { text: p.type }),
+        tb.append(el('tr', {}, el('td', { text: p.id }), el('td', { text: p.consumer }), el('td', { text: p.fact_index ? p.offset + '.' + p.fact_index : p.offset }), el('td', { text: p.type }),
           el('td', { text: p.error }), el('td', { text: p.attempts }), el('td', {}, retry)));
       }
     }
