@@ -14,6 +14,10 @@ struct GiftBench: ParsableCommand {
     @Option(help: "Concurrent senders.") var senders = 64
     @Option(help: "Seconds per measurement.") var seconds = 10.0
     @Option(help: "Scripts folder the server loads.") var scripts = "Scripts"
+    @Option(help: "The server's durability: full (the default) or pipelined (answered after the WAL's fsync, as full, while the next batch runs).")
+    var synchronous = "full"
+    @Option(help: "The server's consumer checkpoint interval in ms (0...1000; the server's default when not given).")
+    var consumerCheckpointMs: Int?
     @Option(help: "Gifts for the SQL floor of the statements a send ran before a gift became one journal row (benchmarks/money/gift_sql_floor.py; 0, the default, skips it).") var sqlFloor = 0
 
     func run() throws {
@@ -22,9 +26,11 @@ struct GiftBench: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: work) }
         let redis = try RedisPeer.start(in: work, port: 16_379)
         defer { redis.stop() }
-        let showrunner = try ShowrunnerPeer.start(executable: server, scripts: scripts, in: work, port: 18_080, senders: senders)
+        let showrunner = try ShowrunnerPeer.start(
+            executable: server, scripts: scripts, in: work, port: 18_080, senders: senders, synchronous: synchronous,
+            consumerCheckpointMs: consumerCheckpointMs)
         defer { showrunner.stop() }
-        Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds)")
+        Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), consumer checkpoint: \(consumerCheckpointMs.map { "\($0) ms" } ?? "default")")
         Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | server CPU µs/gift | ops/commit |")
         Child.say("|---|---|---:|---:|---:|---:|---:|---:|")
         var rows: [(String, String, LoadResult)] = []
@@ -41,7 +47,7 @@ struct GiftBench: ParsableCommand {
             let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
             let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
             let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
-            for (name, result, micros, batch) in [("showrunner (HTTP, SQLite FULL)", s, sMicros, String(format: "%.1f", perCommit)), ("redis EVALSHA (AOF always)", r, rMicros, "")] {
+            for (name, result, micros, batch) in [("showrunner (HTTP, SQLite \(synchronous.uppercased()))", s, sMicros, String(format: "%.1f", perCommit)), ("redis EVALSHA (AOF always)", r, rMicros, "")] {
                 Child.say("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) | \(Int(micros)) | \(batch) |")
             }
             rows.append((pattern, "ratio", LoadResult(rate: s.rate / r.rate, p50: s.p50 / r.p50, p99: s.p99 / r.p99, errors: 0)))

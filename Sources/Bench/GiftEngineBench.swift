@@ -15,6 +15,8 @@ struct GiftEngineBench: AsyncParsableCommand {
     @Option(help: "Concurrent senders.") var senders = 64
     @Option(help: "Seconds per measurement.") var seconds = 10.0
     @Option(help: "Scripts folder the engine loads.") var scripts = "Scripts"
+    @Option(help: "Durability: full (the default) or pipelined (answered after the WAL's fsync, as full, while the next batch runs).")
+    var synchronous = "full"
     @Flag(help: "Measure the engine alone, uniform pattern only, without the Redis peer (for profiling).") var engineOnly = false
 
     func run() async throws {
@@ -23,8 +25,12 @@ struct GiftEngineBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: work) }
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let engine = try EngineParts.open(
-            EngineOptions(databasePath: work.appendingPathComponent("bench.sqlite").path, scriptsPath: scripts), logger: logger)
+        guard let sync = StoreConfiguration.Synchronous(rawValue: synchronous.uppercased()), [.full, .pipelined].contains(sync) else {
+            throw ValidationError("--synchronous is full or pipelined: both answer only durable sends")
+        }
+        var options = EngineOptions(databasePath: work.appendingPathComponent("bench.sqlite").path, scriptsPath: scripts)
+        options.synchronous = sync
+        let engine = try EngineParts.open(options, logger: logger)
         try await engine.loadScripts()
         try await seed(engine)
         if engineOnly {
@@ -37,7 +43,7 @@ struct GiftEngineBench: AsyncParsableCommand {
         }
         let redis = try RedisPeer.start(in: work, port: 16_381)
         defer { redis.stop() }
-        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds)")
+        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous)")
         print("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | CPU µs/gift | ops/commit |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         var ratios: [String] = []
@@ -56,7 +62,7 @@ struct GiftEngineBench: AsyncParsableCommand {
             let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
             let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
             let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
-            print("| showrunner engine (in-process, SQLite FULL) | \(pattern) | \(grouped(s.rate)) | \(String(format: "%.2f", s.p50)) | \(String(format: "%.2f", s.p99)) | \(s.errors) | \(Int(sMicros)) | \(String(format: "%.1f", perCommit)) |")
+            print("| showrunner engine (in-process, SQLite \(synchronous.uppercased())) | \(pattern) | \(grouped(s.rate)) | \(String(format: "%.2f", s.p50)) | \(String(format: "%.2f", s.p99)) | \(s.errors) | \(Int(sMicros)) | \(String(format: "%.1f", perCommit)) |")
             print("| redis EVALSHA (AOF always) | \(pattern) | \(grouped(r.rate)) | \(String(format: "%.2f", r.p50)) | \(String(format: "%.2f", r.p99)) | \(r.errors) | \(Int(rMicros)) | |")
             ratios.append("\(pattern): engine/redis gifts/s = \(String(format: "%.2f", s.rate / r.rate))x, p99 = \(String(format: "%.2f", s.p99 / r.p99))x redis's")
         }

@@ -5,7 +5,7 @@ import Testing
 @testable import Engine
 
 @Suite struct StorageGroupCommitTests {
-    @Test(arguments: [(StoreConfiguration.Synchronous.off, 0), (.normal, 1), (.full, 2)])
+    @Test(arguments: [(StoreConfiguration.Synchronous.off, 0), (.normal, 1), (.pipelined, 1), (.full, 2)])
     func opensInWALModeWithConfiguredSynchronous(_ level: StoreConfiguration.Synchronous, expected: Int) async throws {
         try await TemporaryDatabase.with { tmp in
             let store = try tmp.openStore(synchronous: level)

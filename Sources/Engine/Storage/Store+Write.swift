@@ -1,5 +1,6 @@
 import Dispatch
 import GRDB
+import Logging
 
 extension Store {
     /// Runs `op` in a group commit: concurrent callers' operations share one `BEGIN IMMEDIATE`
@@ -11,7 +12,8 @@ extension Store {
     /// database work is not cancellable: once queued, an operation runs.
     ///
     /// - Parameter op: the operation; it must not manage transactions (savepoints are fine).
-    /// - Returns: `op`'s result, only after COMMIT has returned (durable per `synchronous`).
+    /// - Returns: `op`'s result, only after COMMIT has returned (durable per `synchronous`;
+    ///   with `.pipelined`, after the WAL's fsync that follows it).
     /// - Throws: `op`'s own error, which rolls back `op` alone while the rest of the batch
     ///   commits; or `StorageError.commitFailed` when the transaction as a whole failed.
     public func write<T: Sendable>(_ op: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -56,7 +58,7 @@ extension Store {
     private func lead(with first: WriteBody) async throws -> any Sendable {
         let batchMax = configuration.batchMax
         let batch = [PendingWrite(body: first, continuation: nil)] + queue.withLock { $0.take(batchMax - 1) }
-        let outcomes = await commit(batch)
+        var (outcomes, committed) = await commit(batch)
         let successor = queue.withLock { state -> PendingWrite? in
             guard !state.pending.isEmpty else {
                 state.flushing = false
@@ -65,14 +67,30 @@ extension Store {
             return state.pending.removeFirst()
         }
         successor?.continuation?.resume(returning: .lead)
+        // Pipelined: the next batch runs on the writer while this one's WAL frames are synced;
+        // nobody in this batch hears of it before they are durable.
+        if committed, let walSync { outcomes = await Self.durable(outcomes, walSync, logger) }
         for (write, outcome) in zip(batch.dropFirst(), outcomes.dropFirst()) {
             write.continuation?.resume(with: outcome.map(WriteTicket.done))
         }
         return try outcomes[0].get()
     }
 
+    /// Syncs the WAL, then gives the outcomes back; if the sync fails, every operation fails:
+    /// its commit is visible but may not survive a power cut (a retry with the same idempotency
+    /// key answers from what the store holds).
+    static func durable<T>(_ outcomes: [Result<T, any Error>], _ walSync: WALSync, _ logger: Logger) async -> [Result<T, any Error>] {
+        do {
+            try await walSync.sync()
+            return outcomes
+        } catch {
+            logger.critical("the WAL could not be synced: answering the batch with an error", metadata: ["error": "\(error)"])
+            return outcomes.map { _ in .failure(error) }
+        }
+    }
+
     /// Runs a batch on the writer connection and waits for its COMMIT.
-    private func commit(_ batch: [PendingWrite]) async -> [Result<any Sendable, any Error>] {
+    private func commit(_ batch: [PendingWrite]) async -> (outcomes: [Result<any Sendable, any Error>], committed: Bool) {
         let (outcomes, committed, opsNanos, commitNanos) = await withCheckedContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in
                 continuation.resume(returning: Self.run(batch, in: db))
@@ -80,7 +98,7 @@ extension Store {
         }
         record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
             opsNanos: opsNanos, commitNanos: commitNanos)
-        return outcomes
+        return (outcomes, committed)
     }
 
     /// One `BEGIN IMMEDIATE` transaction, one savepoint per plain operation; the overlays of

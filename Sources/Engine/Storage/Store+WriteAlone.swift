@@ -34,6 +34,7 @@ extension Store {
         }
         if case .success = outcome.result {
             record(committed: true, ops: 1)
+            if let walSync { return try await Self.durable([outcome.result], walSync, logger)[0].get() }
         } else if !outcome.committed {
             record(committed: false, ops: 1)
         }

@@ -27,16 +27,26 @@ public final class Store: Sendable {
     let commitMetrics: CommitMetrics
     /// Background checkpoints, when `configuration.checkpointInterval` is set.
     private let checkpointer: WALCheckpointer?
+    /// The WAL's own fsync, for `Synchronous.pipelined`.
+    let walSync: WALSync?
 
     /// Opens (creating if needed) and migrates the database at `configuration.path`.
     /// - Parameters:
     ///   - configuration: path, durability and batching.
     ///   - logger: receives commit failures.
     /// - Throws: `StorageError.openFailed` or `StorageError.migrationFailed`.
-    public init(
+    public convenience init(
         _ configuration: StoreConfiguration,
         logger: Logger = Logger(label: "showrunner.storage"),
         metrics: any MetricsFactory = MetricsSystem.factory
+    ) throws {
+        try self.init(configuration, logger: logger, metrics: metrics, willSyncWAL: nil)
+    }
+
+    /// As `init(_:logger:metrics:)`, with a hook run before each of the WAL's own fsyncs
+    /// (`Synchronous.pipelined`), for tests.
+    init(
+        _ configuration: StoreConfiguration, logger: Logger, metrics: any MetricsFactory, willSyncWAL: (@Sendable () -> Void)?
     ) throws {
         self.configuration = configuration
         self.logger = logger
@@ -52,7 +62,7 @@ public final class Store: Sendable {
             // Only the writer's level matters, and GRDB sets NORMAL on it when it enables WAL,
             // after `prepareDatabase` has run: so set ours afterwards, on the writer itself.
             try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = \(configuration.synchronous.rawValue)")
+                try db.execute(sql: "PRAGMA synchronous = \(configuration.synchronous.pragma)")
                 // A group commit nests a savepoint per operation; their statement journals
                 // outgrow SQLite's in-memory spill size and went to temporary files.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
@@ -71,6 +81,8 @@ public final class Store: Sendable {
         } catch {
             throw StorageError.migrationFailed(reason: "\(error)")
         }
+        walSync = configuration.synchronous == .pipelined
+            ? try WALSync(databasePath: configuration.path, willSync: willSyncWAL) : nil
         checkpointer = configuration.checkpointInterval.map {
             WALCheckpointer(path: configuration.path, interval: $0, synchronous: configuration.synchronous,
                 busyTimeout: configuration.busyTimeout, logger: logger)

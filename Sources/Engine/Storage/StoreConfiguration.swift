@@ -2,12 +2,23 @@
 public struct StoreConfiguration: Sendable {
     /// SQLite's `PRAGMA synchronous` level: how hard a commit waits for the disk.
     public enum Synchronous: String, Sendable, CaseIterable {
-        /// Every commit is fsynced: durable across power loss. The default.
+        /// Every commit is fsynced before it becomes visible: durable across power loss. The default.
         case full = "FULL"
+        /// Every commit is fsynced before any caller of its batch hears of it, as with `full`,
+        /// but the writer does not wait for the disk: it commits (SQLite's NORMAL), hands the
+        /// writer to the next batch, and answers this batch's callers once an `fdatasync` of the
+        /// WAL has returned, so one batch's statements run while the one before it syncs.
+        /// Acknowledged commits survive a power cut exactly as with `full`; what differs is that
+        /// other connections (readers, the consumers) may see a commit up to one fsync before it
+        /// is durable, and a power cut in that window loses it (it was never acknowledged).
+        case pipelined = "PIPELINED"
         /// WAL is fsynced at checkpoints only: a power cut may lose the last commits.
         case normal = "NORMAL"
         /// No fsync at all: for benchmarks and throwaway data.
         case off = "OFF"
+
+        /// The level set with `PRAGMA synchronous` on the store's connections.
+        var pragma: String { self == .pipelined ? "NORMAL" : rawValue }
     }
 
     /// Path of the database file; its `-wal` and `-shm` siblings live next to it.

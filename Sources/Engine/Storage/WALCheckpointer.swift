@@ -31,7 +31,7 @@ final class WALCheckpointer: Sendable {
         config.busyMode = .timeout(Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18)
         config.prepareDatabase { db in
             // The checkpoint syncs the database file at this connection's level.
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragma)")
         }
         task = Task.detached { [shared] in
             while !Task.isCancelled {

@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Reload scripts when their files change (staging only).")
     var watch = false
 
-    @Option(help: "SQLite durability: full (default), normal or off.")
+    @Option(help: "SQLite durability: full (default), pipelined (acknowledged after an fsync of the WAL, as full, while the next batch runs), normal or off.")
     var synchronous: StoreConfiguration.Synchronous = .full
 
     @Option(help: "Operations time zone: where days, weeks and months of leaderboards and tasks begin (e.g. Asia/Shanghai).")
@@ -186,7 +186,7 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension StoreConfiguration.Synchronous: ExpressibleByArgument {
-    /// `full`, `normal` or `off`, any case.
+    /// `full`, `pipelined`, `normal` or `off`, any case.
     public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
     public var defaultValueDescription: String { rawValue.lowercased() }
     public static var allValueStrings: [String] { allCases.map { $0.rawValue.lowercased() } }

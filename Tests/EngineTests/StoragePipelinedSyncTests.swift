@@ -1,0 +1,113 @@
+import Dispatch
+import EngineTesting
+import GRDB
+import Metrics
+import Synchronization
+import Testing
+@testable import Engine
+
+/// `Synchronous.pipelined`: a commit is answered only after an fsync of the WAL begun after it,
+/// while the writer goes on with the next batch.
+@Suite struct StoragePipelinedSyncTests {
+    /// A sync hook that blocks each sync until the test lets it go.
+    final class Gate: Sendable {
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let syncs = Atomic<Int>(0)
+        /// Writes answered so far.
+        let answered = Atomic<Int>(0)
+        var answers: Int { answered.load(ordering: .relaxed) }
+        func hook() {
+            syncs.add(1, ordering: .relaxed)
+            entered.signal()
+            release.wait()
+        }
+    }
+
+    static func openStore(_ tmp: TemporaryDatabase, gate: Gate) throws -> Store {
+        try Store(tmp.configuration(synchronous: .pipelined), logger: .quiet(), metrics: MetricsSystem.factory, willSyncWAL: gate.hook)
+    }
+
+    static func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
+        for _ in 0..<2_000 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        Issue.record("condition never held")
+    }
+
+    @Test("an answer waits for the WAL's fsync, which begins after the commit; the writer commits the next batch meanwhile")
+    func answersWaitForTheSync() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let gate = Gate()
+            let store = try Self.openStore(tmp, gate: gate)
+            // The setup's own sync goes through at once.
+            gate.release.signal()
+            try await store.write { db in try db.execute(sql: "CREATE TABLE t (i INTEGER)") }
+            gate.entered.wait()
+            let first = Task {
+                try await store.write { db in try db.execute(sql: "INSERT INTO t VALUES (1)") }
+                gate.answered.add(1, ordering: .relaxed)
+            }
+            // The first write committed and its sync began (and is held): readers see the row,
+            // its writer has not been answered.
+            await Task.detached { gate.entered.wait() }.value
+            #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t WHERE i = 1") } == 1)
+            #expect(gate.answers == 0)
+            // The writer is free: a second write commits while the first's sync is held.
+            let second = Task {
+                try await store.write { db in try db.execute(sql: "INSERT INTO t VALUES (2)") }
+                gate.answered.add(1, ordering: .relaxed)
+            }
+            try await Self.waitUntil { try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t WHERE i = 2") } == 1 }
+            #expect(gate.answers == 0)
+            gate.release.signal()
+            try await first.value
+            await Task.detached { gate.entered.wait() }.value
+            gate.release.signal()
+            try await second.value
+            #expect(gate.answers == 2)
+            let syncs = gate.syncs.load(ordering: .relaxed)
+            #expect(syncs == 3)
+            #expect(store.walSync?.count == 3)
+        }
+    }
+
+    @Test("a write alone waits for the sync too")
+    func writeAloneWaits() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let gate = Gate()
+            let store = try Self.openStore(tmp, gate: gate)
+            let write = Task {
+                try await store.writeAlone { db in try db.execute(sql: "CREATE TABLE t (i INTEGER)") }
+                gate.answered.add(1, ordering: .relaxed)
+            }
+            await Task.detached { gate.entered.wait() }.value
+            #expect(gate.answers == 0)
+            gate.release.signal()
+            try await write.value
+            #expect(gate.answers == 1)
+        }
+    }
+
+    @Test("concurrent writers under pipelined syncs: every answer is in the reopened store; syncs never outnumber commits")
+    func concurrentWritersSurviveReopen() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore(synchronous: .pipelined)
+            let entries = try await withThrowingTaskGroup(of: JournalEntry.self) { group in
+                for i in 0..<200 {
+                    group.addTask { try await store.write { db in try Journal.append(db, type: "test", payload: Counter(i: i), at: 1) } }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let syncs = try #require(store.walSync?.count)
+            #expect(syncs >= 1 && syncs <= store.stats.commits)
+            try store.close()
+            let reopened = try tmp.openStore()
+            let stored = try await reopened.read { db in try Journal.read(db, after: 0, limit: 1_000) }
+            #expect(Set(stored.map(\.offset)) == Set(entries.map(\.offset)) && stored.count == 200)
+            // The other levels have no sync of their own.
+            #expect(reopened.walSync == nil)
+        }
+    }
+}
