@@ -125,6 +125,19 @@ struct DeclaredAssetsTests {
             #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-checkpoint-ms", bad]) }
         }
     }
+
+    @Test("--synchronous: full by default; full, pipelined, normal and off in any case; anything else refused")
+    func synchronousFlag() throws {
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
+        #expect(plain.synchronous == .full)
+        for (text, level) in [("full", StoreConfiguration.Synchronous.full), ("PIPELINED", .pipelined), ("Normal", .normal), ("off", .off)] {
+            let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--synchronous", text]) as? ServeCommand)
+            #expect(serve.synchronous == level)
+        }
+        for bad in ["", "extra", "2", "full "] {
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--synchronous", bad]) }
+        }
+    }
 }
 
 @Suite("--asset and SHOWRUNNER_ASSETS")

@@ -194,7 +194,7 @@ public final class Activities: Sendable {
                     memo: "\(o.activity) chest \(o.chest)", at: entry.createdAt, callerRollsBack: true)
             }
             try effects.apply(ctx, origin: origin(), in: db, at: entry.createdAt)
-            for o in boards.opened { _ = try Journal.append(db, type: Self.chestOpenedType, payload: o, at: entry.createdAt) }
+            for o in boards.opened { try Journal.appendHostJSON(db, type: Self.chestOpenedType, json: o.jsonText, at: entry.createdAt) }
             if !boards.undo.isEmpty, let room = args.first?["room_id"].string ?? args.first?["room"].string {
                 feed.mark(room: room, keys: boards.undo.changedBoards)
             }

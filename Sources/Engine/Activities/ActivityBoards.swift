@@ -110,3 +110,11 @@ public struct ChestOpening: Sendable, Hashable, Encodable {
     public let draw: Int64
     public let reward: Reward
 }
+
+extension ChestOpening {
+    /// The `chest_opened` fact's payload, as `JSONEncoder` with sorted keys writes it.
+    var jsonText: String {
+        "{\"activity\":\(JSONText.quoted(activity)),\"chest\":\(JSONText.quoted(chest)),\"draw\":\(draw),\"number\":\(number),"
+            + "\"owner\":\(JSONText.quoted(owner)),\"reward\":\(reward.jsonText)}"
+    }
+}

@@ -46,10 +46,14 @@ public struct EffectApplier: Sendable {
                     id: "\(origin()):\(i)", debit: .system(.promotions, asset), credit: .user(user, asset),
                     asset: asset, amount: amount, code: "grant", memo: String(memo.utf8.prefix(TransferRequest.memoBytesMax)) ?? "")], now: now)
             case .notify(let user, let text):
-                _ = try Journal.append(db, type: Self.noticeType, payload: ["user_id": user, "text": text, "origin": origin()], idempotencyKey: nil, at: now)
+                try Journal.appendHostJSON(db, type: Self.noticeType, json: Self.noticeJSON(user: user, text: text, origin: origin()), at: now)
             case .broadcast(let room, let event):
                 // Keys sorted, so the same effect journals the same bytes on every run.
-                _ = try Journal.append(db, type: Self.roomEventType, payload: EffectPayload(room: room, event: event), idempotencyKey: nil, at: now)
+                if let json = Self.roomEventJSON(room: room, event: event) {
+                    try Journal.appendHostJSON(db, type: Self.roomEventType, json: json, at: now)
+                } else {
+                    _ = try Journal.append(db, type: Self.roomEventType, payload: EffectPayload(room: room, event: event), idempotencyKey: nil, at: now)
+                }
             case .emit(let type, let payload):
                 _ = try Journal.append(db, type: Self.customTypePrefix + type, payload: payload, idempotencyKey: nil, at: now)
             case .fanPoints(let viewer, let streamer, let points, let rule):
@@ -67,6 +71,19 @@ public struct EffectApplier: Sendable {
                 try orderFrame(text)
             }
         }
+    }
+}
+
+extension EffectApplier {
+    /// A `notice` fact's payload, as `JSONEncoder` with sorted keys writes it.
+    static func noticeJSON(user: String, text: String, origin: String) -> String {
+        "{\"origin\":\(JSONText.quoted(origin)),\"text\":\(JSONText.quoted(text)),\"user_id\":\(JSONText.quoted(user))}"
+    }
+
+    /// A `room_event` fact's payload, as `JSONEncoder` with sorted keys writes `EffectPayload`,
+    /// when the event is one `JSONText.json` writes by hand.
+    static func roomEventJSON(room: String, event: LuaValue) -> String? {
+        JSONText.json(event).map { "{\"event\":\($0),\"room\":\(JSONText.quoted(room))}" }
     }
 }
 

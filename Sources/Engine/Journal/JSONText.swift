@@ -25,3 +25,57 @@ enum JSONText {
         return out
     }
 }
+
+extension JSONText {
+    /// A handler's table as JSON text, keys sorted: the bytes `JSONEncoder` with sorted keys
+    /// writes for the same `LuaValue`, for values built of strings, integers, booleans and
+    /// tables with ASCII keys (an empty table is `{}`); nil for anything else (a double, a
+    /// non-ASCII key, a table with both a sequence and keys), which the caller encodes with
+    /// `JSONEncoder`.
+    static func json(_ value: LuaValue) -> String? {
+        var out = ""
+        return write(value, into: &out) ? out : nil
+    }
+
+    private static func write(_ value: LuaValue, into out: inout String) -> Bool {
+        switch value {
+        case .string(let s): out += quoted(s)
+        case .integer(let n): out += String(n)
+        case .boolean(let b): out += b ? "true" : "false"
+        case .table(let t):
+            if t.fields.isEmpty && !t.array.isEmpty {
+                // A table with only a sequence is an array, as its encoding.
+                out += "["
+                for (i, item) in t.array.enumerated() {
+                    if i > 0 { out += "," }
+                    guard write(item, into: &out) else { return false }
+                }
+                out += "]"
+                return true
+            }
+            // Sequence items beside keys go under "1", "2"...: left to the encoder.
+            guard t.array.isEmpty else { return false }
+            guard t.fields.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return false }
+            out += "{"
+            for (i, key) in t.fields.keys.sorted().enumerated() {
+                if i > 0 { out += "," }
+                out += quoted(key) + ":"
+                guard write(t.fields[key]!, into: &out) else { return false }
+            }
+            out += "}"
+        default: return false
+        }
+        return true
+    }
+}
+
+extension Reward {
+    /// The reward's JSON text, as `JSONEncoder` with sorted keys writes it.
+    var jsonText: String {
+        switch self {
+        case .asset(let asset, let amount): "{\"amount\":\(amount),\"asset\":\(JSONText.quoted(asset)),\"kind\":\"asset\"}"
+        case .badge(let name): "{\"kind\":\"badge\",\"name\":\(JSONText.quoted(name))}"
+        case .item(let name, let count): "{\"count\":\(count),\"kind\":\"item\",\"name\":\(JSONText.quoted(name))}"
+        }
+    }
+}

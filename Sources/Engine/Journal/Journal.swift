@@ -61,6 +61,13 @@ public enum Journal {
         return try insert(db, type: type, json: payloadJSON, key: idempotencyKey, at: ms)
     }
 
+    /// Appends a fact whose payload is JSON text the host built itself (`JSONText`), without
+    /// parsing it again, and without an idempotency key.
+    /// - Throws: `JournalError` for a bad type or a payload over `payloadBytesMax`; database errors.
+    static func appendHostJSON(_ db: Database, type: String, json: String, at ms: Int64) throws {
+        _ = try insert(db, type: type, json: json, key: nil, at: ms)
+    }
+
     /// Appends a `gift` fact, which carries the gift's legs (`GiftLegs`), naming the accounts
     /// that paid and were paid for the per-account history. The JSON is the host's own
     /// (`GiftReceipt.jsonText`): no re-parse. The caller found the key unused in the same

@@ -110,4 +110,49 @@ struct JSONTextTests {
         #expect(fact.json == String(decoding: try encoder.encode(fact), as: UTF8.self))
         #expect(try JSONDecoder().decode(TaskCompleted.self, from: Data(fact.json.utf8)) == fact)
     }
+
+    static func encoded(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static let strings = ["plain", "quote\" back\\slash /slash", "ctl \u{01}\u{1F}\n\r\t\u{08}\u{0C}", "中文 é 😀", ""]
+
+    @Test("chest openings, notices and their rewards are byte for byte what JSONEncoder writes")
+    func factsMatchJSONEncoder() throws {
+        for s in Self.strings {
+            for reward in [Reward.asset(s, 5), .asset("coins", -1), .badge(s), .item(s, Int64.max)] {
+                #expect(reward.jsonText == (try Self.encoded(reward)))
+                let opening = ChestOpening(activity: s, chest: "golden", owner: s + "x", number: 7, draw: Int64.min, reward: reward)
+                #expect(opening.jsonText == (try Self.encoded(opening)))
+            }
+            let notice = EffectApplier.noticeJSON(user: s, text: s + "!", origin: "activity:a:1:on.gift")
+            #expect(notice == (try Self.encoded(["user_id": s, "text": s + "!", "origin": "activity:a:1:on.gift"])))
+        }
+    }
+
+    @Test("a room event's table is byte for byte what JSONEncoder writes, or left to it")
+    func roomEventsMatchJSONEncoder() throws {
+        let nested = LuaValue.table(LuaTable(fields: ["z": .integer(-3), "a": .boolean(false), "m": .string("/\"\u{7}")]))
+        let handWritten: [LuaValue] = Self.strings.map(LuaValue.string) + [
+            .integer(0), .integer(.min), .integer(.max), .boolean(true),
+            .table(LuaTable()),
+            .table(LuaTable(array: [.integer(1), .string("two"), nested])),
+            .table(LuaTable(fields: ["kind": .string("chest"), "user_id": .string("v1"), "chests": .integer(2), "Z": .integer(1), "_": nested,
+                "list": .table(LuaTable(array: [.boolean(true)]))])),
+        ]
+        for event in handWritten {
+            let json = try #require(EffectApplier.roomEventJSON(room: "room-7", event: event))
+            #expect(json == (try Self.encoded(EffectPayload(room: "room-7", event: event))))
+        }
+        // Doubles, non-ASCII keys and tables with a sequence beside keys are the encoder's.
+        let leftToTheEncoder: [LuaValue] = [
+            .number(1.5), .nil,
+            .table(LuaTable(fields: ["é": .integer(1)])),
+            .table(LuaTable(array: [.integer(1)], fields: ["k": .integer(2)])),
+            .table(LuaTable(fields: ["k": .table(LuaTable(array: [.number(0.1)]))])),
+        ]
+        for event in leftToTheEncoder { #expect(EffectApplier.roomEventJSON(room: "r", event: event) == nil) }
+    }
 }
