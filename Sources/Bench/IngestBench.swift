@@ -18,7 +18,7 @@ struct IngestBench: AsyncParsableCommand {
     @Option(help: "Distinct viewers (each may burst 5, then 1/s).") var users = 200_000
     @Option(help: "Rooms (each may take 200/s after a burst of 400).") var rooms = 2_000
     @Option(help: "Words on the keyword list.") var words = 10_000
-    @Option(help: "synchronous: full, normal or off.") var synchronous = "full"
+    @Option(help: "synchronous: full, pipelined, normal or off.") var synchronous = "full"
 
     struct Payload: Encodable, Sendable {
         let id: Int64, room: String, user_id: String, text: String, mode: String, color: String, score: Int, at: Int64
@@ -32,7 +32,7 @@ struct IngestBench: AsyncParsableCommand {
 
     func run() async throws {
         guard let sync = StoreConfiguration.Synchronous(rawValue: synchronous.uppercased()) else {
-            throw ValidationError("--synchronous is full, normal or off")
+            throw ValidationError("--synchronous is full, pipelined, normal or off")
         }
         let texts = Self.texts(words: words)
         let pipeline = try await measure(sync: sync, texts: texts, pipeline: true)

@@ -18,7 +18,7 @@ struct LiveOpsBench: AsyncParsableCommand {
     @Option(help: "Distinct streamers.") var streamers = 200
     @Option(help: "Scripts folder.") var scripts = "Scripts"
     @Option(help: "Journal entries per consumer batch (one transaction each).") var batch = 1024
-    @Option(help: "synchronous: full, normal or off.") var synchronous = "full"
+    @Option(help: "synchronous: full, pipelined, normal or off.") var synchronous = "full"
     @Option(help: "Checkpoint interval, ms: how long one transaction goes on reading pages while behind (0: one page each), 0...1000.")
     var checkpointMs = 100
     @Option(help: "Time of the gifts, inside the shipped activities' windows.") var at = "2027-01-21T12:00:00+08:00"
@@ -35,7 +35,7 @@ struct LiveOpsBench: AsyncParsableCommand {
 
     func run() async throws {
         guard let sync = StoreConfiguration.Synchronous(rawValue: synchronous.uppercased()) else {
-            throw ValidationError("--synchronous is full, normal or off")
+            throw ValidationError("--synchronous is full, pipelined, normal or off")
         }
         guard let time = Timestamps.millis(at) else { throw ValidationError("--at: not an ISO 8601 time") }
         guard (0...1000).contains(checkpointMs) else { throw ValidationError("--checkpoint-ms: 0...1000") }

@@ -99,7 +99,7 @@ struct GiftReceiptJSONTests {
             #expect(named(String(key.dropLast()) + "X") == nil, "\(key)")
             #expect(named(key + "s") == nil && named(String(key.dropLast())) == nil, "\(key)")
         }
-        for other in ["a", "combs", "coxnt", "gift_ie", "total_coinz", "streamer_revenue_", "balance_coin", "guild_ix"] {
+        for other in ["", "a", "combs", "coxnt", "gift_ie", "total_coinz", "streamer_revenue_", "balance_coin", "guild_ix"] {
             #expect(named(other) == nil, "\(other)")
         }
     }

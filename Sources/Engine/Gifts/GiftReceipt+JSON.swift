@@ -133,9 +133,10 @@ enum ReceiptReader {
         /// The field a key names (nil: a key the receipt does not have): one candidate by the
         /// key's length and a letter, then one comparison.
         static func named(_ key: UnsafeBufferPointer<UInt8>) -> Field? {
+            guard !key.isEmpty else { return nil }
             let candidate: Field?
             switch (key.count, key[0]) {
-            case (5, _): candidate = key.count > 2 && key[2] == UInt8(ascii: "m") ? .combo : .count
+            case (5, _): candidate = key[2] == UInt8(ascii: "m") ? .combo : .count
             case (7, UInt8(ascii: "g")): candidate = .giftID
             case (7, UInt8(ascii: "r")): candidate = .roomID
             case (7, UInt8(ascii: "s")): candidate = .sendID

@@ -34,22 +34,31 @@ extension Journal {
         sql += " ORDER BY offset LIMIT ?"
         arguments.append(.int(Int64(limit)))
         // A consumer asks the same question every batch: prepare it once per connection, and
-        // read columns by position, straight from SQLite.
+        // read columns by position, straight from SQLite. Packed rows are noted as they are
+        // read and unpacked afterwards, in place: a page without one is returned as read.
+        var packed: [(row: Int, facts: Int64)] = []
+        var count = 0
         let rows = try db.cachedStatement(sql: sql).allRowsRaw(arguments, capacity: min(limit, 1024)) { row in
-            (entry: JournalEntry(offset: rawInt(row, 0) ?? 0, type: rawText(row, 1), payload: rawText(row, 2),
-                createdAt: rawInt(row, 3) ?? 0, idempotencyKey: rawOptionalText(row, 4)), facts: rawInt(row, 5))
+            if let facts = rawInt(row, 5) { packed.append((count, facts)) }
+            count += 1
+            return JournalEntry(offset: rawInt(row, 0) ?? 0, type: rawText(row, 1), payload: rawText(row, 2),
+                createdAt: rawInt(row, 3) ?? 0, idempotencyKey: rawOptionalText(row, 4))
         }
+        // Only a position inside a packed row reads a row it is partly done with.
+        guard !packed.isEmpty else { return (rows, rows.count) }
+        func after(_ e: JournalEntry) -> Bool { position.precedes(offset: e.offset, index: e.index) }
         var entries: [JournalEntry] = []
-        entries.reserveCapacity(rows.count)
-        for row in rows {
-            guard let facts = row.facts else {
-                if position.precedes(offset: row.entry.offset, index: 0) { entries.append(row.entry) }
-                continue
-            }
-            let e = row.entry
-            let unpacked = try Self.entries(offset: e.offset, type: e.type, payload: e.payload, createdAt: e.createdAt, key: nil, facts: facts)
-            entries += unpacked.lazy.filter { position.precedes(offset: $0.offset, index: $0.index) }
+        entries.reserveCapacity(rows.count + packed.count * 64)
+        var next = 0
+        for p in packed {
+            entries += rows[next..<p.row].lazy.filter(after)
+            let row = rows[p.row]
+            entries += try Self.entries(
+                offset: row.offset, type: row.type, payload: row.payload, createdAt: row.createdAt, key: nil, facts: p.facts
+            ).lazy.filter(after)
+            next = p.row + 1
         }
+        entries += rows[next...].lazy.filter(after)
         return (entries, rows.count)
     }
 
