@@ -250,4 +250,65 @@ struct GiftLegsTests {
         #expect(after[0].ts == last + 1)
         try reopened.store.close()
     }
+    func journalRows(_ e: EngineHost, key: String) async throws -> Int {
+        try await e.engine.store.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE idempotency_key = ?", arguments: ["gift:v1:\(key)"]) ?? 0
+        }
+    }
+
+    func errorCode(_ body: () async throws -> GiftReceipt) async -> String? {
+        do {
+            _ = try await body()
+            return nil
+        } catch let e as any ShowrunnerError {
+            return e.code
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("a retry of a sent gift gets its first receipt even when the checks would now refuse; another body is a conflict")
+    func retryAfterSuccess() async throws {
+        let e = try await host()
+        defer { e.folder.remove() }
+        let first = try await gift(e, key: "a", count: 3)
+        // Spend every coin left: the same send now would be refused for funds.
+        _ = try await e.engine.ledger.transfer([TransferRequest(id: "spend", debit: .user("v1", "coins"),
+            credit: .system(.promotions, "coins"), asset: "coins", amount: 970, code: "seed")])
+        let again = try await gift(e, key: "a", count: 3)
+        #expect(again == first)
+        #expect(try await journalRows(e, key: "a") == 1)
+        #expect(try await e.engine.ledger.balance(.user("v1", "coins")) == 0)
+        // The same key with another body: a conflict, nothing written.
+        #expect(await errorCode { try await gift(e, key: "a", count: 2) } == "idempotency_conflict")
+        // A new key is refused for funds, and the refusal is what its retries get, even once funds are back.
+        #expect(await errorCode { try await gift(e, key: "b") } == "insufficient_funds")
+        try await topUp(e, "back", 100)
+        #expect(await errorCode { try await gift(e, key: "b") } == "insufficient_funds")
+        #expect(try await journalRows(e, key: "b") == 0)
+        // A gift that left the catalog: its earlier sends still answer with their receipts.
+        try await e.engine.store.write { db in try db.execute(sql: "DELETE FROM gifts WHERE id = 'rose'") }
+        #expect(try await gift(e, key: "a", count: 3) == first)
+        #expect(await errorCode { try await gift(e, key: "c") } == "gift_not_found")
+        #expect(try await clean(e).isEmpty)
+    }
+
+    @Test("the same send many times at once, in one group commit, is charged once and answered with one receipt")
+    func concurrentDuplicates() async throws {
+        let e = try await host()
+        defer { e.folder.remove() }
+        let receipts = try await withThrowingTaskGroup(of: GiftReceipt.self) { group in
+            for _ in 0..<32 { group.addTask { try await self.gift(e, key: "same", count: 2) } }
+            var all: [GiftReceipt] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        #expect(receipts.count == 32)
+        #expect(Set(receipts).count == 1)
+        #expect(receipts[0].balanceCoins == 980)
+        #expect(try await journalRows(e, key: "same") == 1)
+        #expect(try await e.engine.ledger.balance(.user("v1", "coins")) == 980)
+        #expect(try await clean(e).isEmpty)
+    }
 }
+

@@ -88,3 +88,20 @@ public struct GiftCatalog: Sendable {
         try JSONDecoder().decode(Gift.self, from: Data(body.utf8))
     }
 }
+
+/// The gifts one group-commit batch of sends has read, read once per batch rather than once
+/// per send. Nothing else in the batch can change them: a catalog edit is a plain write, and
+/// the store flushes (here: forgets) every overlay before a plain write runs.
+final class GiftCatalogBatch: BatchOverlay {
+    private var gifts: [String: Gift?] = [:]
+
+    /// The gift as this batch read it (nil: no such gift).
+    func gift(id: String, in db: Database) throws -> Gift? {
+        if let known = gifts[id] { return known }
+        let gift = try GiftCatalog.gift(id: id, in: db)
+        gifts[id] = .some(gift)
+        return gift
+    }
+
+    func flush(_ db: Database) throws { gifts.removeAll(keepingCapacity: true) }
+}

@@ -27,7 +27,7 @@ struct GiftPlan: Sendable {
     /// own, as in a ledger chain).
     func check(_ db: Database, _ batch: WriteBatch) throws -> Checked {
         let r = request
-        guard let gift = try GiftCatalog.gift(id: r.giftID, in: db) else { throw GiftError.notFound(id: r.giftID) }
+        guard let gift = try batch.overlay(GiftCatalogBatch.self, make: GiftCatalogBatch.init).gift(id: r.giftID, in: db) else { throw GiftError.notFound(id: r.giftID) }
         guard r.count <= gift.countMax else { throw GiftError.invalidCount(r.count, max: gift.countMax) }
         guard gift.isOffered(roomID: room.id, category: room.category, nowMillis: now) else {
             throw GiftError.notOffered(giftID: gift.id, roomID: room.id)
@@ -51,7 +51,9 @@ struct GiftPlan: Sendable {
     /// then the balances and the combo streak in the batch's overlays. Every leg is checked
     /// before the row is written, so an error here (a receiving account at its Int64 limit,
     /// which the checks could not foresee) leaves nothing behind and is not recorded.
-    func write(_ db: Database, _ batch: WriteBatch, _ checked: Checked) throws -> GiftReceipt {
+    /// - Returns: nil, with nothing written and the overlays untouched, when a `gift` fact
+    ///   already holds the send's key (a retry: the caller answers with that fact).
+    func write(_ db: Database, _ batch: WriteBatch, _ checked: Checked) throws -> GiftReceipt? {
         let r = request
         let gift = checked.gift
         let accounts = batch.overlay(AccountOverlay.self) { AccountOverlay(createdAt: now) }
@@ -70,8 +72,8 @@ struct GiftPlan: Sendable {
         receipt.transferIDs = legs.map(\.id)
         receipt.balanceCoins = balances[.user(r.senderID, "coins")] ?? 0
         receipt.ledgerTime = try ledger.store.ledgerClock.next(db, nowMillis: now)
-        // `GiftSender` found this send's key unused, so the fact's key is new too.
-        try Journal.appendGift(db, receipt, key: GiftSends.factKey(r), payer: GiftLegs.payer(receipt), payee: GiftLegs.payee(receipt), at: now)
+        guard try Journal.appendGift(db, receipt, key: GiftSends.factKey(r), payer: GiftLegs.payer(receipt), payee: GiftLegs.payee(receipt), at: now)
+        else { return nil }
         accounts.apply(balances)
         combos.count(r, combo: combo, windowSeconds: gift.comboWindowSeconds, now: now)
         return receipt

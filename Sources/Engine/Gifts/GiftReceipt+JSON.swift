@@ -8,31 +8,48 @@ import Foundation
 extension GiftReceipt {
     /// The receipt as JSON: keys sorted, no whitespace.
     public var jsonText: String {
-        var out = "{\"balance_coins\":"
-        out.reserveCapacity(320 + transferIDs.reduce(0) { $0 + $1.utf8.count + 3 })
-        out += String(balanceCoins)
-        out += ",\"combo\":" + String(combo)
-        out += ",\"count\":" + String(count)
-        out += ",\"gift_id\":" + JSONText.quoted(giftID)
-        out += ",\"gift_version\":" + String(giftVersion)
-        if let guildID { out += ",\"guild_id\":" + JSONText.quoted(guildID) }
-        out += ",\"guild_share\":" + String(guildShare)
-        out += ",\"ledger_time\":" + String(ledgerTime)
-        out += ",\"platform_fee\":" + String(platformFee)
-        out += ",\"price_coins\":" + String(priceCoins)
-        out += ",\"room_id\":" + JSONText.quoted(roomID)
-        out += ",\"send_id\":" + JSONText.quoted(sendID)
-        out += ",\"sender_id\":" + JSONText.quoted(senderID)
-        out += ",\"streamer_id\":" + JSONText.quoted(streamerID)
-        out += ",\"streamer_revenue\":" + String(streamerRevenue)
-        out += ",\"total_coins\":" + String(totalCoins)
-        out += ",\"transfer_ids\":["
-        for (i, id) in transferIDs.enumerated() {
-            if i > 0 { out += "," }
-            out += JSONText.quoted(id)
+        var out = JSONBytes(capacity: 320 + transferIDs.reduce(0) { $0 + $1.utf8.count + 3 })
+        out.raw("{\"balance_coins\":")
+        out.int(balanceCoins)
+        out.raw(",\"combo\":")
+        out.int(combo)
+        out.raw(",\"count\":")
+        out.int(count)
+        out.raw(",\"gift_id\":")
+        out.quoted(giftID)
+        out.raw(",\"gift_version\":")
+        out.int(giftVersion)
+        if let guildID {
+            out.raw(",\"guild_id\":")
+            out.quoted(guildID)
         }
-        out += "]}"
-        return out
+        out.raw(",\"guild_share\":")
+        out.int(guildShare)
+        out.raw(",\"ledger_time\":")
+        out.int(ledgerTime)
+        out.raw(",\"platform_fee\":")
+        out.int(platformFee)
+        out.raw(",\"price_coins\":")
+        out.int(priceCoins)
+        out.raw(",\"room_id\":")
+        out.quoted(roomID)
+        out.raw(",\"send_id\":")
+        out.quoted(sendID)
+        out.raw(",\"sender_id\":")
+        out.quoted(senderID)
+        out.raw(",\"streamer_id\":")
+        out.quoted(streamerID)
+        out.raw(",\"streamer_revenue\":")
+        out.int(streamerRevenue)
+        out.raw(",\"total_coins\":")
+        out.int(totalCoins)
+        out.raw(",\"transfer_ids\":[")
+        for (i, id) in transferIDs.enumerated() {
+            if i > 0 { out.raw(",") }
+            out.quoted(id)
+        }
+        out.raw("]}")
+        return out.text
     }
 
     /// Reads a receipt from its JSON (any key order and spacing; unknown keys are ignored, as

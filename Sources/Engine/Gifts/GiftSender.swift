@@ -49,18 +49,37 @@ public struct GiftSender: Sendable {
         guard room.streamerID != r.senderID else { throw GiftError.giftToSelf }
         let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, calendar: calendar, now: clock.nowMillis(), guilds: guilds)
         let outcome: Result<GiftReceipt, RecordedFailure> = try await store.writeBatched { db, batch in
-            if let prior = try GiftSends.prior(db, r) { return prior }
+            // A stored refusal answers at once. A stored success is found by the fact's insert
+            // (its unique key): the happy path looks nothing up in the journal.
+            if let refused = try GiftSends.priorRefusal(db, r) { return refused }
             let checked: GiftPlan.Checked
             do {
                 checked = try plan.check(db, batch)
             } catch let e as any ShowrunnerError where !(e is ScriptFailure) {
+                // A retry of a send that succeeded is answered with its receipt, whatever the
+                // checks say now (the coins it spent are gone).
+                if let prior = try GiftSends.priorSuccess(db, r) { return prior }
                 let failure = RecordedFailure(e)
                 try GiftSends.recordRefusal(db, r, failure, at: plan.now)
                 return .failure(failure)
+            } catch {
+                if let prior = try GiftSends.priorSuccess(db, r) { return prior }
+                throw error
             }
             // No savepoint: `write` checks every leg before its one INSERT, and changes the
             // overlays only after it, so a failing write leaves nothing behind.
-            return .success(try plan.write(db, batch, checked))
+            let written: GiftReceipt?
+            do {
+                written = try plan.write(db, batch, checked)
+            } catch {
+                if let prior = try GiftSends.priorSuccess(db, r) { return prior }
+                throw error
+            }
+            if let written { return .success(written) }
+            guard let prior = try GiftSends.priorSuccess(db, r) else {
+                preconditionFailure("gift fact \(GiftSends.factKey(r)) refused as a duplicate but not found")
+            }
+            return prior
         }
         return try outcome.get()
     }

@@ -3,37 +3,55 @@ import GRDB
 
 /// The gift chain's steps in a generation, in their declared order.
 enum GiftSteps {
+    /// Every gift step of a generation per handler, in declared order: sorted once per
+    /// generation, not once per send.
+    private static let byHandler = GenerationCache<[String: [Declaration]]> { generation in
+        let steps = generation.declarations.filter { $0.kind == .giftStep }
+            .sorted { ($0.data.fields["order"]?.integer ?? 0, $0.id) < ($1.data.fields["order"]?.integer ?? 0, $1.id) }
+        var out: [String: [Declaration]] = [:]
+        for step in steps {
+            for handler in step.handlers { out[handler, default: []].append(step) }
+        }
+        return out
+    }
+
     /// Steps with `handler` that apply to `giftID` (a step without `gifts` applies to all).
     static func ordered(_ generation: ScriptGeneration, handler: String, giftID: String) -> [Declaration] {
-        generation.declarations
-            .filter { $0.kind == .giftStep && $0.handlers.contains(handler) }
-            .filter { d in
-                guard let list = d.data.fields["gifts"]?.table?.array else { return true }
-                return list.contains(.string(giftID))
-            }
-            .sorted { ($0.data.fields["order"]?.integer ?? 0, $0.id) < ($1.data.fields["order"]?.integer ?? 0, $1.id) }
+        guard let steps = byHandler.value(for: generation)[handler] else { return [] }
+        return steps.filter { d in
+            guard let list = d.data.fields["gifts"]?.table?.array else { return true }
+            return list.contains(.string(giftID))
+        }
     }
 }
 
 /// Per-sender idempotency records of gift sends. A success is its `gift` journal fact, keyed
-/// `gift:<sender>:<key>`; a refusal is a `gift_sends` row holding the error. (Successes before
-/// the legs moved into the journal also have a `gift_sends` row, with an empty outcome.)
+/// `gift:<sender>:<key>` (the unique index on the key is the record: a send inserts without
+/// looking first); a refusal is a `gift_sends` row holding the error. (Successes before the
+/// legs moved into the journal also have a `gift_sends` row, with an empty outcome.)
 enum GiftSends {
-    /// The earlier outcome for this sender and key, if any.
+    /// The earlier success for this sender and key (its `gift` fact), if any.
     /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
-    static func prior(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
-        if let fact = try db.cachedStatement(sql: "SELECT payload FROM journal WHERE idempotency_key = ?")
-            .firstRowRaw(.text(factKey(r)), read: { rawText($0, 0) }) {
-            let receipt = try GiftReceipt(jsonText: fact)
-            guard receipt.roomID == r.roomID, receipt.giftID == r.giftID, receipt.count == r.count else { throw conflict(r) }
-            return .success(receipt)
-        }
+    static func priorSuccess(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
+        guard let fact = try db.cachedStatement(sql: "SELECT payload FROM journal WHERE idempotency_key = ?")
+            .firstRowRaw(.text(factKey(r)), read: { rawText($0, 0) })
+        else { return nil }
+        let receipt = try GiftReceipt(jsonText: fact)
+        guard receipt.roomID == r.roomID, receipt.giftID == r.giftID, receipt.count == r.count else { throw conflict(r) }
+        return .success(receipt)
+    }
+
+    /// The refusal recorded under this sender and key, if any. A success has no refusal row
+    /// (one from before the legs moved into the journal has an `ok` row, passed over here: its
+    /// fact answers, see `GiftSender.send`).
+    /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
+    static func priorRefusal(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
         guard let row = try db.cachedStatement(sql: "SELECT body_hash, status, outcome FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?")
             .firstRowRaw(.text(r.senderID), .text(r.idempotencyKey), read: { (hash: rawText($0, 0), status: rawText($0, 1), outcome: rawText($0, 2)) })
         else { return nil }
         guard row.hash == r.bodyHash else { throw conflict(r) }
         guard row.status == "ok" else { return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(row.outcome.utf8))) }
-        preconditionFailure("gift send \(r.senderID)/\(r.idempotencyKey) recorded without its gift fact")
+        return nil
     }
 
     private static func conflict(_ r: GiftSendRequest) -> LedgerError {

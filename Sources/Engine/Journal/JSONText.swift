@@ -4,6 +4,19 @@
 enum JSONText {
     /// `s` as a JSON string literal, quotes included.
     static func quoted(_ s: String) -> String {
+        // The common case, nothing to escape: the bytes between two quotes, one allocation.
+        var s = s
+        let count = s.utf8.count
+        if s.withUTF8({ JSONBytes.isPlain($0) }) {
+            return String(unsafeUninitializedCapacity: count + 2) { buffer in
+                buffer[0] = 0x22
+                s.withUTF8 { source in
+                    for i in 0..<count { buffer[i + 1] = source[i] }
+                }
+                buffer[count + 1] = 0x22
+                return count + 2
+            }
+        }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {
@@ -78,4 +91,56 @@ extension Reward {
         case .item(let name, let count): "{\"count\":\(count),\"kind\":\"item\",\"name\":\(JSONText.quoted(name))}"
         }
     }
+}
+
+/// JSON text written as bytes, for the receipts and facts the hot paths write by hand: one
+/// buffer, no intermediate strings. Strings are escaped exactly as `JSONText.quoted` does.
+struct JSONBytes {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// Whether a string's UTF-8 needs no escaping inside quotes (no quote, backslash or control byte).
+    static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in utf8 where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+        return true
+    }
+
+    /// Appends text as is (keys, punctuation).
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends an integer in decimal, as `String(n)` writes it.
+    mutating func int(_ n: Int64) {
+        if n < 0 { bytes.append(0x2D) }
+        var magnitude = n.magnitude
+        if magnitude == 0 {
+            bytes.append(0x30)
+            return
+        }
+        // Digits written backwards after the sign, then put in order.
+        let first = bytes.count
+        while magnitude > 0 {
+            bytes.append(UInt8(truncatingIfNeeded: magnitude % 10) + 0x30)
+            magnitude /= 10
+        }
+        bytes[first...].reverse()
+    }
+
+    /// Appends `s` as a JSON string literal, quotes included.
+    mutating func quoted(_ s: String) {
+        var s = s
+        let plain = s.withUTF8 { utf8 -> Bool in
+            guard Self.isPlain(utf8) else { return false }
+            bytes.append(0x22)
+            bytes.append(contentsOf: utf8)
+            bytes.append(0x22)
+            return true
+        }
+        if !plain { bytes.append(contentsOf: JSONText.quoted(s).utf8) }
+    }
+
+    /// The text written.
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -70,16 +70,21 @@ public enum Journal {
 
     /// Appends a `gift` fact, which carries the gift's legs (`GiftLegs`), naming the accounts
     /// that paid and were paid for the per-account history. The JSON is the host's own
-    /// (`GiftReceipt.jsonText`): no re-parse. The caller found the key unused in the same
-    /// transaction, so there is no lookup; should it exist after all, the unique index refuses
-    /// the insert (a database error, before any overlay changed), and nothing is journaled twice.
-    static func appendGift(_ db: Database, _ receipt: GiftReceipt, key: String, payer: String, payee: String?, at ms: Int64) throws {
+    /// (`GiftReceipt.jsonText`): no re-parse. There is no lookup first: the unique index on the
+    /// key is the idempotency record, and a retry's insert does nothing (`GiftSender` then
+    /// answers with the first receipt), so nothing is journaled twice.
+    /// - Returns: false, writing nothing, when a fact already holds `key` (the send was a retry).
+    static func appendGift(_ db: Database, _ receipt: GiftReceipt, key: String, payer: String, payee: String?, at ms: Int64) throws -> Bool {
         let json = receipt.jsonText
         guard json.utf8.count <= payloadBytesMax else {
             throw JournalError.payloadTooLarge(bytes: json.utf8.count, max: payloadBytesMax)
         }
-        try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, idempotency_key, payer, payee) VALUES ('gift', ?, ?, ?, ?, ?)")
-            .runRaw(.text(json), .int(ms), .text(key), .text(payer), .text(payee))
+        try db.cachedStatement(sql: """
+            INSERT INTO journal (type, payload, created_at, idempotency_key, payer, payee) VALUES ('gift', ?, ?, ?, ?, ?)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """
+        ).runRaw(.text(json), .int(ms), .text(key), .text(payer), .text(payee))
+        return db.changesCount == 1
     }
 
     private static func insert(

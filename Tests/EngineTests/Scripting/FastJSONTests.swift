@@ -155,4 +155,21 @@ struct JSONTextTests {
         ]
         for event in leftToTheEncoder { #expect(EffectApplier.roomEventJSON(room: "r", event: event) == nil) }
     }
+    @Test("JSONBytes writes integers as String(n) does and strings as JSONText.quoted does")
+    func bytesMatchStrings() throws {
+        for n: Int64 in [0, 1, -1, 9, 10, -10, 99, 100, 1_234_567_890, .max, .min, .max - 1, .min + 1] {
+            var out = JSONBytes(capacity: 0)
+            out.int(n)
+            #expect(out.text == String(n))
+        }
+        for s in Self.strings + ["del \u{7F}", "a\u{00}b", "\\"] {
+            var out = JSONBytes(capacity: 4)
+            out.raw("[")
+            out.quoted(s)
+            out.raw("]")
+            #expect(out.text == "[" + JSONText.quoted(s) + "]")
+            #expect(try JSONDecoder().decode([String].self, from: Data(out.text.utf8)) == [s])
+        }
+    }
 }
+
