@@ -293,7 +293,7 @@ struct GiftLegsTests {
         #expect(try await clean(e).isEmpty)
     }
 
-    @Test("the same send many times at once, in one group commit, is charged once and answered with one receipt")
+    @Test("the same send 32 times at once (most meeting the first one's fact at its insert) is charged once and answered with one receipt")
     func concurrentDuplicates() async throws {
         let e = try await host()
         defer { e.folder.remove() }
@@ -310,5 +310,21 @@ struct GiftLegsTests {
         #expect(try await e.engine.ledger.balance(.user("v1", "coins")) == 980)
         #expect(try await clean(e).isEmpty)
     }
+    @Test("a retry of a sent gift gets its receipt even when a validate step now fails; a new key fails and records nothing")
+    func retryPastABrokenStep() async throws {
+        let e = try await host()
+        defer { e.folder.remove() }
+        let first = try await gift(e, key: "a")
+        try e.folder.write(["gifts/broken.lua": "return gift_step { id = 'broken', order = 1, validate = function(ctx, g) error('boom') end }"])
+        let report = await e.engine.scripts.reload(trigger: "test")
+        #expect(report.ok, "\(report.problems)")
+        #expect(try await gift(e, key: "a") == first)
+        #expect(await errorCode { try await gift(e, key: "b") } == "script_error")
+        #expect(try await journalRows(e, key: "b") == 0)
+        let refusals = try await e.engine.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gift_sends") ?? 0 }
+        #expect(refusals == 0)
+        #expect(try await e.engine.ledger.balance(.user("v1", "coins")) == 990)
+    }
 }
+
 

@@ -63,19 +63,16 @@ public struct GiftSender: Sendable {
                 try GiftSends.recordRefusal(db, r, failure, at: plan.now)
                 return .failure(failure)
             } catch {
-                if let prior = try GiftSends.priorSuccess(db, r) { return prior }
-                throw error
+                return try GiftSends.firstReceipt(db, r, elseThrow: error)
             }
             // No savepoint: `write` checks every leg before its one INSERT, and changes the
             // overlays only after it, so a failing write leaves nothing behind.
-            let written: GiftReceipt?
             do {
-                written = try plan.write(db, batch, checked)
+                if let written = try plan.write(db, batch, checked) { return .success(written) }
             } catch {
-                if let prior = try GiftSends.priorSuccess(db, r) { return prior }
-                throw error
+                return try GiftSends.firstReceipt(db, r, elseThrow: error)
             }
-            if let written { return .success(written) }
+            // The insert met the key: a retry of a send that succeeded.
             guard let prior = try GiftSends.priorSuccess(db, r) else {
                 preconditionFailure("gift fact \(GiftSends.factKey(r)) refused as a duplicate but not found")
             }

@@ -41,9 +41,16 @@ enum GiftSends {
         return .success(receipt)
     }
 
-    /// The refusal recorded under this sender and key, if any. A success has no refusal row
-    /// (one from before the legs moved into the journal has an `ok` row, passed over here: its
-    /// fact answers, see `GiftSender.send`).
+    /// The first receipt of a retried send that succeeded; otherwise `error` is thrown (a send
+    /// that failed without a refusal to record: a broken script, a balance at its Int64 limit).
+    static func firstReceipt(_ db: Database, _ r: GiftSendRequest, elseThrow error: any Error) throws -> Result<GiftReceipt, RecordedFailure> {
+        if let prior = try priorSuccess(db, r) { return prior }
+        throw error
+    }
+
+    /// The outcome recorded in `gift_sends` under this sender and key, if any. A success has no refusal row,
+    /// except one from before the legs moved into the journal: an `ok` row, answered with its
+    /// fact (a row without its fact is a broken store, and stops the process as before).
     /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
     static func priorRefusal(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
         guard let row = try db.cachedStatement(sql: "SELECT body_hash, status, outcome FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?")
@@ -51,7 +58,10 @@ enum GiftSends {
         else { return nil }
         guard row.hash == r.bodyHash else { throw conflict(r) }
         guard row.status == "ok" else { return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(row.outcome.utf8))) }
-        return nil
+        guard let prior = try priorSuccess(db, r) else {
+            preconditionFailure("gift send \(r.senderID)/\(r.idempotencyKey) recorded without its gift fact")
+        }
+        return prior
     }
 
     private static func conflict(_ r: GiftSendRequest) -> LedgerError {
