@@ -11,9 +11,11 @@ struct Counter: Codable, Equatable, Sendable {
 
 extension Store {
     /// Blocks the writer connection until `count` writes are queued behind the current batch,
-    /// so a test controls exactly what the next batch holds. Call it from inside an op.
+    /// so a test controls exactly what the next batch holds. Call it from inside an op. The
+    /// deadline only catches a test that can never queue them: with the whole suite running on
+    /// 2 cores the queuing tasks may wait seconds for a thread (a clean CI run once hit 10 s).
     func waitForQueued(_ count: Int) {
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(120)
         while queue.withLock({ $0.pending.count }) < count {
             precondition(Date() < deadline, "writes never queued")
             usleep(500)
