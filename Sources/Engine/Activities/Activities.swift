@@ -87,9 +87,16 @@ public final class Activities: Sendable {
 
     // MARK: from the journal
 
+    /// The lane of the script generation's VMs that the consumer's handlers use off the writer.
+    static let lane = 0
+
     /// Applies one journal entry to every activity that handles it (inside the consumer's
     /// transaction), and on `tick` closes due periods and ends due activities.
-    func apply(_ entry: JournalEntry, in db: Database) throws {
+    ///
+    /// With `deferred`, runs off the writer on a read snapshot (`OffWriterConsumer.prepare`):
+    /// the writes go into `deferred`; a tick, a host read or a board's first change throws
+    /// `NeedsWriter`. Either way, a throw leaves no memory change of this entry.
+    func apply(_ entry: JournalEntry, in db: Database, deferred: inout DeferredWrites?) throws {
         try leaderboards.reloadIfDirty(db)
         guard let generation = scripts.current else { return }
         let isTick = entry.type == Self.tickType
@@ -97,6 +104,7 @@ public final class Activities: Sendable {
         guard isTick || !handlers.isEmpty else { return }
         let defs = definitions(generation)
         guard !defs.isEmpty else { return }
+        if isTick, deferred != nil { throw NeedsWriter("a tick closes periods and ends activities") }
         let now = entry.createdAt
         // Memory changes made for this entry (board scores, chest progress, closed periods): if
         // any step fails, the store rolls the whole entry back, and so must memory.
@@ -110,7 +118,8 @@ public final class Activities: Sendable {
             for route in handlers where route.definition.isLive(at: now) {
                 if event == nil { event = try events.event(entry) }
                 done.append(contentsOf: try run(
-                    route.definition, generation, "on.\(entry.type)", id: route.handler, args: [event!], entry: entry, in: db))
+                    route.definition, generation, "on.\(entry.type)", id: route.handler, args: [event!], entry: entry, in: db,
+                    deferred: &deferred))
             }
             if isTick {
                 for def in defs { try endIfDue(def, generation, entry, in: db, undo: &done) }
@@ -166,6 +175,18 @@ public final class Activities: Sendable {
         _ def: ActivityDefinition, _ generation: ScriptGeneration, _ handler: String, id: HandlerID? = nil, args: [LuaValue],
         entry: JournalEntry, in db: Database, periods: [String: String] = [:]
     ) throws -> BoardUndo {
+        var onWriter: DeferredWrites?
+        return try run(def, generation, handler, id: id, args: args, entry: entry, in: db, periods: periods, deferred: &onWriter)
+    }
+
+    /// `run`, off the writer when `deferred` is given: the handler runs in the consumer's lane
+    /// VM, reads nothing from the host, and its payments and facts go into `deferred`.
+    func run(
+        _ def: ActivityDefinition, _ generation: ScriptGeneration, _ handler: String, id: HandlerID? = nil, args: [LuaValue],
+        entry: JournalEntry, in db: Database, periods: [String: String] = [:], deferred: inout DeferredWrites?
+    ) throws -> BoardUndo {
+        let offWriter = deferred != nil
+        let writerOnly = offWriter ? WriterOnlyReads() : nil
         let address = ScriptAddress(.activity, def.id)
         var suffix = ":\(handler)"
         // One tick may close several periods: each on_period_end pays (and draws) under its own origin.
@@ -175,35 +196,59 @@ public final class Activities: Sendable {
         func origin() -> String { prefix + entry.name + suffix }
         let ctx = CallContext(
             script: address, nowMillis: entry.createdAt, seed: Seeds.seed(entry, prefix: prefix, suffix: suffix),
-            reads: LedgerReads(db: db, ledger: ledger, calendar: calendar), config: def.config)
+            reads: writerOnly ?? LedgerReads(db: db, ledger: ledger, calendar: calendar), config: def.config)
         let boards = ActivityBoards(
             db: db, book: leaderboards, activity: def, calendar: calendar, now: entry.createdAt, chests: chests,
             random: { [unowned ctx] n in ctx.draw(n) })
         boards.periodOverride = periods
+        boards.offWriter = offWriter
         ctx.boards = boards
-        defer { if !ctx.logs.isEmpty { ctx.emitLogs(to: logger, origin: origin()) } }
+        // A call declined off the writer runs again on the writer and logs there. (A call that
+        // succeeded off the writer logs again if its batch's writes then fail: at least once.)
+        var declined = offWriter
+        defer { if !ctx.logs.isEmpty, !declined { ctx.emitLogs(to: logger, origin: origin()) } }
         do {
-            _ = try generation.withTransactionVM { vm in
-                if let id { try vm.call(id, args: args, context: ctx) } else { try vm.call(address, handler, args: args, context: ctx) }
+            let call = { (vm: LuaVM) throws in
+                if let id { _ = try vm.call(id, args: args, context: ctx) } else { _ = try vm.call(address, handler, args: args, context: ctx) }
             }
-            // Chest rewards first, as when they were paid inside ctx.chest. A failure throws out of
-            // the consumer's entry, which is rolled back whole: no savepoint of their own needed.
-            for o in boards.opened {
-                try payer.pay(
-                    db, user: o.owner, rewards: [o.reward], origin: "chest:\(o.activity):\(o.chest):\(o.owner):\(o.number)",
-                    memo: "\(o.activity) chest \(o.chest)", at: entry.createdAt, callerRollsBack: true)
+            let result = Result { try offWriter ? generation.withLaneVM(Self.lane, call) : generation.withTransactionVM(call) }
+            // Whatever the script made of the refusal (a pcall may have caught it), a call that
+            // needed the writer is declined as a whole.
+            if writerOnly?.used == true || boards.neededWriter { throw NeedsWriter("activity \(def.id) \(handler)") }
+            try result.get()
+            let opened = boards.opened
+            let at = entry.createdAt
+            let payer = self.payer
+            let effects = self.effects
+            let writes = { (db: Database) throws in
+                // Chest rewards first, as when they were paid inside ctx.chest. A failure throws out
+                // of the consumer's entry (or off-writer batch), which is rolled back whole: no
+                // savepoint of their own needed.
+                for o in opened {
+                    try payer.pay(
+                        db, user: o.owner, rewards: [o.reward], origin: "chest:\(o.activity):\(o.chest):\(o.owner):\(o.number)",
+                        memo: "\(o.activity) chest \(o.chest)", at: at, callerRollsBack: true)
+                }
+                try effects.apply(ctx, origin: origin(), in: db, at: at)
+                for o in opened { try Journal.appendHostJSON(db, type: Self.chestOpenedType, json: o.jsonText, at: at) }
             }
-            try effects.apply(ctx, origin: origin(), in: db, at: entry.createdAt)
-            for o in boards.opened { try Journal.appendHostJSON(db, type: Self.chestOpenedType, json: o.jsonText, at: entry.createdAt) }
+            if offWriter {
+                if !opened.isEmpty || !ctx.effects.isEmpty { deferred!.append(writes) }
+            } else {
+                try writes(db)
+            }
             if !boards.undo.isEmpty, let room = args.first?["room_id"].string ?? args.first?["room"].string {
                 feed.mark(room: room, keys: boards.undo.changedBoards)
             }
+            declined = false
         } catch {
             leaderboards.rollback(boards.undo)
-            Counter(label: "showrunner.activities.handler_errors", dimensions: [("activity", def.id)]).increment()
-            logger.warning("activity handler failed", metadata: [
-                "activity": "\(def.id)", "handler": "\(handler)", "fact": "\(entry.name)", "error": "\(error)",
-            ])
+            if !offWriter {
+                Counter(label: "showrunner.activities.handler_errors", dimensions: [("activity", def.id)]).increment()
+                logger.warning("activity handler failed", metadata: [
+                    "activity": "\(def.id)", "handler": "\(handler)", "fact": "\(entry.name)", "error": "\(error)",
+                ])
+            }
             throw error
         }
         return boards.undo
@@ -274,7 +319,7 @@ public final class Activities: Sendable {
 
 /// Runs activity handlers from the journal with a durable cursor: every effect of one entry
 /// commits with the cursor, so a crash replays the entry and nothing applies twice.
-public struct ActivityConsumer: JournalConsumer {
+public struct ActivityConsumer: OffWriterConsumer {
     public let name = "activities"
     /// The types the running generation's activities handle, and `tick` (periods close and
     /// activities end on it): a fact nothing handles is not read at all (a reload takes effect
@@ -286,7 +331,16 @@ public struct ActivityConsumer: JournalConsumer {
     public init(activities: Activities) { self.activities = activities }
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
-        try activities.apply(entry, in: db)
+        var onWriter: DeferredWrites?
+        try activities.apply(entry, in: db, deferred: &onWriter)
+    }
+
+    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+        // Moved, not copied, so appending does not copy the batch's writes.
+        var deferred: DeferredWrites? = writes
+        writes = DeferredWrites()
+        defer { writes = deferred ?? DeferredWrites() }
+        try activities.apply(entry, in: db, deferred: &deferred)
     }
 
     public func settled(committed: Bool) {

@@ -65,16 +65,19 @@ extension ConsumerRunner {
         // Facts this batch appended may concern any consumer (activities read the tasks'
         // `task_completed`): another pass is needed, so `drain` does not stop before them.
         if try Journal.latestOffset(db) > latest { report.caughtUp = false }
-        if position != start {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO consumer_cursors (name, offset, fact_index) VALUES (?, ?, ?)
-                    ON CONFLICT (name) DO UPDATE SET offset = excluded.offset, fact_index = excluded.fact_index
-                    """
-            ).runRaw(.text(consumer.name), .int(position.offset),
-                position.index == JournalPosition.wholeRow ? .null : .int(Int64(position.index)))
-        }
+        if position != start { try Self.moveCursor(of: consumer.name, to: position, in: db) }
         return report
+    }
+
+    /// Writes the consumer's cursor.
+    static func moveCursor(of name: String, to position: JournalPosition, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO consumer_cursors (name, offset, fact_index) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET offset = excluded.offset, fact_index = excluded.fact_index
+                """
+        ).runRaw(.text(name), .int(position.offset),
+            position.index == JournalPosition.wholeRow ? .null : .int(Int64(position.index)))
     }
 
     /// Applies every entry under one savepoint.

@@ -26,6 +26,10 @@ public final class ConsumerRunner: Service, Sendable {
     public static let checkpointIntervalMax: Duration = .seconds(1)
     /// Longest sleep between passes when no commit wakes the runner.
     public let pollInterval: Duration
+    /// Whether consumers that can (`OffWriterConsumer`) run their handlers off the writer, on a
+    /// read snapshot, so that two such consumers use two cores; the writer then runs only
+    /// their writes.
+    public let offWriter: Bool
     let clock: any WallClock
     let logger: Logger
 
@@ -39,11 +43,13 @@ public final class ConsumerRunner: Service, Sendable {
     ///     (100 ms by default; 0: one page per transaction for every consumer).
     ///   - wideBatchEntriesMax: most entries in a wide batch, at least `batchSize` (65,536).
     ///   - pollInterval: fallback polling period (1 s by default).
+    ///   - offWriter: run `OffWriterConsumer`s' handlers off the writer (true by default).
     ///   - clock: timestamps of parked and resolved events.
     ///   - logger: failures, parks and retries.
     public init(
         store: Store, consumers: [any JournalConsumer], maxAttempts: Int = 5, batchSize: Int = 256,
-        checkpointInterval: Duration = .milliseconds(100), wideBatchEntriesMax: Int = 65_536, pollInterval: Duration = .seconds(1), clock: any WallClock = SystemWallClock(), logger: Logger
+        checkpointInterval: Duration = .milliseconds(100), wideBatchEntriesMax: Int = 65_536, pollInterval: Duration = .seconds(1), offWriter: Bool = true,
+        clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
         precondition((1...Journal.readLimitMax).contains(batchSize), "batchSize out of range")
@@ -59,6 +65,7 @@ public final class ConsumerRunner: Service, Sendable {
         self.checkpointInterval = checkpointInterval
         self.wideBatchEntriesMax = wideBatchEntriesMax
         self.pollInterval = pollInterval
+        self.offWriter = offWriter
         self.clock = clock
         self.logger = logger
     }
@@ -106,7 +113,8 @@ public final class ConsumerRunner: Service, Sendable {
     }
 
     /// One batch for every consumer, consumers in parallel (their transactions share a group
-    /// commit), each consumer in its own transaction.
+    /// commit), each consumer in its own transaction. An `OffWriterConsumer` first tries its
+    /// batch off the writer (`drainOffWriter`), and runs it on the writer when that declines.
     /// - Returns: what the pass did.
     /// - Throws: the first consumer's fatal or storage error, after every consumer finished.
     @discardableResult
@@ -114,6 +122,9 @@ public final class ConsumerRunner: Service, Sendable {
         try await withThrowingTaskGroup(of: DrainReport.self) { group in
             for consumer in consumers {
                 group.addTask { [self] in
+                    if offWriter, let fast = consumer as? any OffWriterConsumer, let report = await drainOffWriter(fast) {
+                        return report
+                    }
                     do {
                         let report = try await store.write { [self] db in try process(consumer, in: db) }
                         consumer.settled(committed: true)

@@ -336,6 +336,11 @@ public final class Leaderboards: Sendable {
         }
     }
 
+    /// Whether the board is in memory (a change to a board that is not writes its period row).
+    public func holds(_ key: BoardKey) -> Bool {
+        boards.withLock { $0[key] != nil }
+    }
+
     /// Members on the board.
     public func count(_ key: BoardKey) -> Int {
         boards.withLock { $0[key]?.set.count ?? 0 }

@@ -38,12 +38,12 @@ extension Ledger {
     /// when the move is allowed. When it changes nothing (no row yet, or a refusal), the row is
     /// read (created on first use) and checked in Swift, for the exact error.
     private func withdraw(_ db: Database, _ amount: Int64, from id: AccountID, _ step: Step) throws {
-        let changed = try db.cachedStatement(sql: """
+        try db.cachedStatement(sql: """
             UPDATE ledger_accounts SET balance = balance - ?1
-            WHERE id = ?2 AND balance >= ?3 AND (?4 OR balance - pending_debits >= ?1) RETURNING balance
+            WHERE id = ?2 AND balance >= ?3 AND (?4 OR balance - pending_debits >= ?1)
             """
         ).runRaw(.int(amount), .text(id.description), .int(Int64.min + amount), .int(id.mayGoNegative ? 1 : 0))
-        if changed != nil { return }
+        if db.changesCount == 1 { return }
         let from = try account(db, id, step)
         if !id.mayGoNegative, from.available < amount {
             throw LedgerError.insufficientFunds(id, available: from.available, amount: amount)
@@ -56,10 +56,10 @@ extension Ledger {
     /// Adds `amount` to an account's balance: one guarded UPDATE when the row exists and stays
     /// in range, else the row is read (created on first use) and checked, as in `withdraw`.
     private func deposit(_ db: Database, _ amount: Int64, to id: AccountID, _ step: Step) throws {
-        let changed = try db.cachedStatement(
-            sql: "UPDATE ledger_accounts SET balance = balance + ?1 WHERE id = ?2 AND balance <= ?3 RETURNING balance"
+        try db.cachedStatement(
+            sql: "UPDATE ledger_accounts SET balance = balance + ?1 WHERE id = ?2 AND balance <= ?3"
         ).runRaw(.int(amount), .text(id.description), .int(Int64.max - amount))
-        if changed != nil { return }
+        if db.changesCount == 1 { return }
         let to = try account(db, id, step)
         let (credited, overflow) = to.balance.addingReportingOverflow(amount)
         guard !overflow else { throw LedgerError.amountOverflow(id) }

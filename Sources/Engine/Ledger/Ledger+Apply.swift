@@ -72,6 +72,15 @@ extension Ledger {
         var failure: LedgerError?
         var fresh = 0
         for operation in chain {
+            // The common case is a new key: two probes by key without GRDB's row machinery
+            // first, the rows themselves only for a key already used.
+            let used = try db.cachedStatement(sql: "SELECT 1 FROM ledger_transfers WHERE id = ?")
+                .firstRowRaw(.text(operation.id)) { _ in true } ?? false
+            if !used, try db.cachedStatement(sql: "SELECT 1 FROM ledger_failures WHERE id = ?")
+                .firstRowRaw(.text(operation.id), read: { _ in true }) == nil {
+                fresh += 1
+                continue
+            }
             if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [operation.id]) {
                 let stored: String = row["body_hash"]
                 guard stored == hash else { throw LedgerError.idempotencyConflict(operation.id) }

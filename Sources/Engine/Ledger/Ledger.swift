@@ -14,7 +14,9 @@ import GRDB
 /// Its statements run through `db.cachedStatement`: compiling each anew (parser and GRDB's
 /// authorizer) was about a third of the writer's time per gift. It also keeps their number
 /// down, for the one writer connection runs them all: an account changes in one guarded
-/// `UPDATE ... RETURNING` (read and checked in Swift only when that refuses or finds no row),
+/// `UPDATE` whose changed-row count says whether it applied (read and checked in Swift only
+/// when that refuses or finds no row; not `RETURNING`, for which SQLite opens a temporary
+/// table per statement, about as costly as the update itself),
 /// the ledger clock is kept in memory (`LedgerClock`), and lazy expiry looks no further when
 /// nothing is due. Gifts write no transfer rows: a gift's legs live in its journal row
 /// (`GiftLegs`), its balances in the batch's overlay (`AccountOverlay`).

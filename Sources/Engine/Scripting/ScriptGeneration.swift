@@ -14,6 +14,14 @@ public final class ScriptGeneration: Sendable {
     /// The VM for calls made inside a store transaction (gift validation, journal consumers).
     /// Those run one at a time on the store's writer, so one VM serves them without waiting.
     private let transactionVM: Mutex<LuaVM>
+    /// VMs for journal consumers that run their handlers off the writer, one per lane (one lane
+    /// per such consumer, so two consumers run at once), made on first use.
+    private let laneVMs: [LaneVM] = (0..<ScriptGeneration.lanes).map { _ in LaneVM() }
+    private final class LaneVM: Sendable {
+        let vm = Mutex<LuaVM?>(nil)
+    }
+    /// Lanes a generation has.
+    public static let lanes = 4
     private let handlerIDs: [ScriptAddress: [String: HandlerID]]
 
     private init(
@@ -122,6 +130,25 @@ public final class ScriptGeneration: Sendable {
     }
 
     private func factoryForReplacement() throws -> LuaVM { try pool.makeVM() }
+
+    /// Runs `body` synchronously with the VM of `lane` (0..<`lanes`), made on first use: for a
+    /// journal consumer's handlers run off the writer (`OffWriterConsumer`). A lane serves one
+    /// consumer, so its lock is not contended.
+    /// - Throws: `ScriptFailure` when the VM cannot be made; what `body` throws.
+    public func withLaneVM<T>(_ lane: Int, _ body: (LuaVM) throws -> T) throws -> T {
+        precondition((0..<Self.lanes).contains(lane), "lane out of range")
+        return try laneVMs[lane].vm.withLock { slot in
+            let vm: LuaVM
+            if let made = slot {
+                vm = made
+            } else {
+                vm = try pool.makeVM()
+                slot = vm
+            }
+            defer { if vm.wasMemoryKilled { slot = nil } }
+            return try body(vm)
+        }
+    }
 
     /// Runs `body` with one VM of this generation: hand it a batch of calls, not one.
     /// - Throws: `ScriptFailure(.overloaded)` when no VM is free in time, or what `body` throws.

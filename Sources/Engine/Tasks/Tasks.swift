@@ -142,7 +142,16 @@ public final class Tasks: Sendable {
 
     // MARK: from the journal
 
-    func apply(_ entry: JournalEntry, in db: Database) throws {
+    /// The lane of the script generation's VMs that the consumer's handlers use off the writer.
+    static let lane = 1
+
+    /// Runs the tasks that handle `entry`: progress in memory (written by `flush`), other effects
+    /// through `db`.
+    ///
+    /// With `deferred`, runs off the writer on a read snapshot (`OffWriterConsumer.prepare`):
+    /// progress as always, the other effects into `deferred`; a host read throws `NeedsWriter`.
+    /// Either way, a throw leaves no memory change of this entry.
+    func apply(_ entry: JournalEntry, in db: Database, deferred: inout DeferredWrites?) throws {
         guard let generation = scripts.current else { return }
         let handlers = routes.value(for: generation).routes(entry.type)
         guard !handlers.isEmpty else { return }
@@ -163,20 +172,47 @@ public final class Tasks: Sendable {
             let prefix = "task:\(def.id):"
             // The origin names the call in transfer ids and logs; progress never needs it.
             func origin() -> String { prefix + entry.name }
+            let offWriter = deferred != nil
+            let writerOnly = offWriter ? WriterOnlyReads() : nil
             let ctx = CallContext(
                 script: route.address, nowMillis: entry.createdAt, seed: Seeds.seed(entry, prefix: prefix, suffix: ""),
-                reads: LedgerReads(db: db, ledger: ledger, calendar: calendar))
-            defer { if !ctx.logs.isEmpty { ctx.emitLogs(to: logger, origin: origin()) } }
+                reads: writerOnly ?? LedgerReads(db: db, ledger: ledger, calendar: calendar))
+            // A call declined off the writer runs again on the writer and logs there (at least once).
+            var declined = offWriter
+            defer { if !ctx.logs.isEmpty, !declined { ctx.emitLogs(to: logger, origin: origin()) } }
             do {
-                _ = try generation.withTransactionVM { vm in try vm.call(route.handler, args: [event!], context: ctx) }
-                try effects.apply(ctx, origin: origin(), in: db, at: entry.createdAt) { user, n in
-                    try self.advance(def, user: user, by: n, in: db, at: entry.createdAt, undo: &undo)
+                let call = { (vm: LuaVM) throws in _ = try vm.call(route.handler, args: [event!], context: ctx) }
+                let result = Result { try offWriter ? generation.withLaneVM(Self.lane, call) : generation.withTransactionVM(call) }
+                // A pcall may have caught the refusal: a call that needed the writer is declined whole.
+                if writerOnly?.used == true { throw NeedsWriter("task \(def.id)") }
+                try result.get()
+                if offWriter {
+                    // Progress now, in memory; the other effects on the writer, in order.
+                    var others = false
+                    for effect in ctx.effects {
+                        guard case .progress(let user, let n) = effect else {
+                            others = true
+                            continue
+                        }
+                        try advance(def, user: user, by: n, in: db, at: entry.createdAt, undo: &undo)
+                    }
+                    if others {
+                        let (effects, at) = (self.effects, entry.createdAt)
+                        deferred!.append { db in try effects.apply(ctx, origin: origin(), in: db, at: at, progress: { _, _ in }) }
+                    }
+                } else {
+                    try effects.apply(ctx, origin: origin(), in: db, at: entry.createdAt) { user, n in
+                        try self.advance(def, user: user, by: n, in: db, at: entry.createdAt, undo: &undo)
+                    }
                 }
+                declined = false
             } catch {
-                Counter(label: "showrunner.tasks.handler_errors", dimensions: [("task", def.id)]).increment()
-                logger.warning("task handler failed", metadata: [
-                    "task": "\(def.id)", "fact": "\(entry.name)", "error": "\(error)",
-                ])
+                if !offWriter {
+                    Counter(label: "showrunner.tasks.handler_errors", dimensions: [("task", def.id)]).increment()
+                    logger.warning("task handler failed", metadata: [
+                        "task": "\(def.id)", "fact": "\(entry.name)", "error": "\(error)",
+                    ])
+                }
                 throw error
             }
         }
@@ -348,7 +384,19 @@ public struct TaskCompleted: Sendable, Codable, Hashable {
 
     /// The fact's JSON, as `JSONEncoder` with sorted keys would write it.
     var json: String {
-        "{\"goal\":\(goal),\"period\":\(JSONText.quoted(period)),\"stage\":\(stage),\"task_id\":\(JSONText.quoted(taskID)),\"user_id\":\(JSONText.quoted(userID))}"
+        var out = JSONBytes(capacity: 64 + period.utf8.count + taskID.utf8.count + userID.utf8.count)
+        out.raw("{\"goal\":")
+        out.int(goal)
+        out.raw(",\"period\":")
+        out.quoted(period)
+        out.raw(",\"stage\":")
+        out.int(Int64(stage))
+        out.raw(",\"task_id\":")
+        out.quoted(taskID)
+        out.raw(",\"user_id\":")
+        out.quoted(userID)
+        out.raw("}")
+        return out.text
     }
 }
 
@@ -380,7 +428,7 @@ public struct TaskClaim: Sendable, Encodable, Equatable {
 }
 
 /// Runs task handlers from the journal with a durable cursor.
-public struct TaskConsumer: JournalConsumer {
+public struct TaskConsumer: OffWriterConsumer {
     public let name = "tasks"
     /// The types the running generation's tasks handle: a fact nothing handles (the tasks'
     /// own `task_completed`, unless a task counts them) is not read at all (a reload takes
@@ -392,7 +440,16 @@ public struct TaskConsumer: JournalConsumer {
     public init(tasks: Tasks) { self.tasks = tasks }
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
-        try tasks.apply(entry, in: db)
+        var onWriter: DeferredWrites?
+        try tasks.apply(entry, in: db, deferred: &onWriter)
+    }
+
+    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+        // Moved, not copied, so appending does not copy the batch's writes.
+        var deferred: DeferredWrites? = writes
+        writes = DeferredWrites()
+        defer { writes = deferred ?? DeferredWrites() }
+        try tasks.apply(entry, in: db, deferred: &deferred)
     }
 
     public func finishBatch(in db: Database) throws {

@@ -1,0 +1,106 @@
+import GRDB
+
+extension ConsumerRunner {
+    /// What an off-writer pass read and prepared for one consumer.
+    struct Prepared: Sendable {
+        /// The cursor the pass started from; the commit checks it has not moved.
+        let start: JournalPosition
+        /// Where the cursor goes.
+        let position: JournalPosition
+        /// The end of the journal in the snapshot.
+        let latest: Int64
+        /// Entries prepared.
+        let applied: Int
+        /// Whether the last page was full (more may follow).
+        let full: Bool
+        let writes: DeferredWrites
+    }
+
+    /// The cursor moved between the snapshot and the commit (another runner, an operator).
+    struct CursorMoved: Error {}
+
+    /// One batch of `consumer` with its handlers run off the writer: pages read and handlers run
+    /// on a read snapshot, then only the prepared writes, the consumer's batch writes and the
+    /// cursor on the writer, in one transaction.
+    /// - Returns: the pass's report, or nil when the batch must run on the writer instead
+    ///   (memory already put back: nothing of this attempt remains).
+    /// - Throws: nothing that the writer path would not throw too: every failure returns nil.
+    func drainOffWriter(_ consumer: any OffWriterConsumer) async -> DrainReport? {
+        let prepared: Prepared?
+        do {
+            prepared = try await store.read { [self] db in try prepare(consumer, in: db) }
+        } catch {
+            consumer.batchRolledBack()
+            return nil
+        }
+        guard let prepared else { return nil }
+        do {
+            let report = try await store.write { [self] db in try commit(consumer, prepared, in: db) }
+            consumer.settled(committed: true)
+            return report
+        } catch {
+            // Nothing of the batch was written; memory goes back to the store's state, and the
+            // writer path runs the batch again, entry by entry if an entry fails.
+            consumer.settled(committed: false)
+            return nil
+        }
+    }
+
+    /// Reads pages after the cursor on the snapshot `db` and prepares each entry, as `process`
+    /// does on the writer (wide batches while behind, within the checkpoint interval).
+    /// - Returns: nil when the consumer has failing entries (the writer path counts them).
+    /// - Throws: what `prepare` throws.
+    private func prepare(_ consumer: any OffWriterConsumer, in db: Database) throws -> Prepared? {
+        let start = try Self.position(of: consumer.name, in: db)
+        let latest = try Journal.latestOffset(db)
+        let failing = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM consumer_failures WHERE consumer = ?"), arguments: [consumer.name]) ?? 0
+        guard failing == 0 else { return nil }
+        let began = ContinuousClock.now
+        var writes = DeferredWrites()
+        var position = start
+        var read = 0
+        var full = false
+        var stopped = false
+        repeat {
+            let (entries, rows) = try Journal.read(db, after: position, limit: batchSize, types: consumer.types)
+            for entry in entries {
+                let mark = writes.count
+                do {
+                    try consumer.prepare(entry, in: db, writes: &writes)
+                } catch {
+                    // The first entry: the writer runs the batch. A later one: the batch ends
+                    // before it (its memory is already undone), and the next begins with it.
+                    guard read > 0 else { throw error }
+                    writes.truncate(to: mark)
+                    stopped = true
+                    break
+                }
+                position = entry.position
+                read += 1
+            }
+            full = stopped || rows == batchSize
+        } while !stopped && consumer.widensBatches && full && read + batchSize <= wideBatchEntriesMax && ContinuousClock.now - began < checkpointInterval
+        return Prepared(start: start, position: position, latest: latest, applied: read, full: full, writes: writes)
+    }
+
+    /// Runs the prepared writes, the consumer's batch writes and the cursor on the writer.
+    /// - Throws: `CursorMoved`; what a write throws.
+    private func commit(_ consumer: any OffWriterConsumer, _ p: Prepared, in db: Database) throws -> DrainReport {
+        guard try Self.position(of: consumer.name, in: db) == p.start else { throw CursorMoved() }
+        try p.writes.run(in: db)
+        var report = DrainReport()
+        report.applied = p.applied
+        var position = p.position
+        // A short batch read everything there was: skip the entries of other types too.
+        if !p.full {
+            position = max(position, JournalPosition(offset: p.latest))
+        } else {
+            report.caughtUp = false
+        }
+        try consumer.finishBatch(in: db)
+        if try Journal.latestOffset(db) > p.latest { report.caughtUp = false }
+        if position != p.start { try Self.moveCursor(of: consumer.name, to: position, in: db) }
+        return report
+    }
+}

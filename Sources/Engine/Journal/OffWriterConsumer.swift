@@ -1,0 +1,84 @@
+import GRDB
+
+/// A consumer whose handlers can run off the store's writer: on a read snapshot, on a core of
+/// their own, while the writer commits other work. Only the writes it asks for run on the
+/// writer, with its cursor (`ConsumerRunner`'s off-writer pass).
+///
+/// `prepare` does what `apply` does, with two differences:
+/// - `db` is a read-only snapshot that holds every batch this consumer committed, so state the
+///   consumer owns (progress rows, chest rows) reads the same as on the writer;
+/// - every write goes into `writes`, to run later on the writer, in order, in the transaction
+///   that moves the cursor.
+///
+/// Anything `prepare` cannot do there (a handler that reads the ledger, which must see every
+/// write before it; a tick that closes periods; a board not yet in memory; a failing handler)
+/// throws. The runner ends the batch before that entry, and the next batch, which begins with
+/// it, runs on the writer as before, where failures are counted and parked entry by entry. When
+/// the prepared writes fail on the writer, memory goes back to the store's state and the batch
+/// runs on the writer. So a batch's effects are the same on either path, and the cursor still
+/// moves only with them.
+public protocol OffWriterConsumer: JournalConsumer {
+    /// Runs `entry`'s handlers against the snapshot `db`, changing memory as `apply` does, and
+    /// appends the writes `apply` would have made to `writes`. When it throws, memory holds no
+    /// change of this entry (as when `apply` throws).
+    /// - Throws: any error, meaning "run this entry on the writer": the runner ends the batch
+    ///   before it, or, when it is the batch's first, runs the batch on the writer.
+    func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws
+}
+
+/// Writes prepared off the writer, run on it in order.
+///
+/// `@unchecked Sendable`: the closures capture the handler calls' contexts, which are not
+/// `Sendable`. They are made on one thread and run on the writer only after the preparing
+/// closure has returned (the runner awaits one, then submits the other), and nothing else
+/// holds them, so they are never touched by two threads at once.
+public struct DeferredWrites: @unchecked Sendable {
+    private(set) var writes: [(Database) throws -> Void] = []
+
+    /// None yet.
+    public init() {}
+
+    /// Appends a write.
+    public mutating func append(_ write: @escaping (Database) throws -> Void) { writes.append(write) }
+
+    /// How many writes are waiting.
+    public var count: Int { writes.count }
+
+    /// Drops the writes after the first `count`.
+    mutating func truncate(to count: Int) { writes.removeSubrange(count...) }
+
+    /// Runs every write in order on the writer's `db`.
+    func run(in db: Database) throws {
+        for write in writes { try write(db) }
+    }
+}
+
+/// Thrown by `prepare` when an entry must run on the writer (see `OffWriterConsumer`).
+public struct NeedsWriter: Error, CustomStringConvertible {
+    /// Why, for logs and tests.
+    public let reason: String
+    /// - Parameter reason: why.
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { "needs the writer: \(reason)" }
+}
+
+/// The host reads of a handler run off the writer: none. A handler that reads host state runs
+/// on the writer, where it sees every write before it. The first read marks the call as
+/// needing the writer and fails; the consumer then declines the entry whatever the script did
+/// with the error (a `pcall` cannot turn it into a result).
+final class WriterOnlyReads: ScriptReads {
+    /// Whether the handler tried to read.
+    private(set) var used = false
+
+    func balance(user: String, asset: String) throws -> Int64 { try refuse() }
+    func follows(viewer: String, streamer: String) throws -> Bool { try refuse() }
+    func fanMedal(viewer: String, streamer: String, now: Int64) throws -> LuaValue { try refuse() }
+    func guardHeld(viewer: String, streamer: String, now: Int64) throws -> LuaValue { try refuse() }
+    func vip(user: String, line: String, now: Int64) throws -> LuaValue { try refuse() }
+    func privileges(user: String, now: Int64) throws -> LuaValue { try refuse() }
+
+    private func refuse<T>() throws -> T {
+        used = true
+        throw NeedsWriter("a handler reads host state")
+    }
+}
