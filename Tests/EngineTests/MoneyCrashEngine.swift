@@ -83,9 +83,18 @@ struct MoneyEngine: Sendable {
 
 /// A consumer, told to fail fatally (as a crash would) after applying its n-th
 /// entry from now: the entry's effects are written, then the whole batch must roll back.
-struct FaultyConsumer: JournalConsumer {
+struct FaultyConsumer: OffWriterConsumer {
     final class Plan: Sendable {
         let countdown = Mutex<Int?>(nil)
+
+        /// Counts one entry down; true when the crash is due.
+        func fires() -> Bool {
+            countdown.withLock { countdown in
+                guard let n = countdown else { return false }
+                countdown = n == 1 ? nil : n - 1
+                return n == 1
+            }
+        }
     }
 
     let inner: any JournalConsumer
@@ -106,11 +115,16 @@ struct FaultyConsumer: JournalConsumer {
 
     func apply(_ entry: JournalEntry, in db: Database) throws {
         try inner.apply(entry, in: db)
-        let fire = plan.countdown.withLock { countdown -> Bool in
-            guard let n = countdown else { return false }
-            countdown = n == 1 ? nil : n - 1
-            return n == 1
-        }
-        if fire { throw SimulatedCrash() }
+        if plan.fires() { throw SimulatedCrash() }
+    }
+
+    /// Off the writer (when the inner consumer runs there), the crash comes where the writer
+    /// path's does: after the entry's effects, on the writer, so the whole batch fails there
+    /// after its handlers changed memory.
+    func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+        guard let inner = inner as? any OffWriterConsumer else { throw NeedsWriter("the inner consumer runs on the writer") }
+        try inner.prepare(entry, in: db, writes: &writes)
+        let plan = self.plan
+        writes.append { _ in if plan.fires() { throw SimulatedCrash() } }
     }
 }

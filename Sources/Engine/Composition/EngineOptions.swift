@@ -46,6 +46,9 @@ public struct EngineOptions: Sendable {
     public var consumerWideBatchEntriesMax: Int?
     /// How often idle consumers look for new entries.
     public var consumerPollInterval: Duration = .milliseconds(200)
+    /// Whether the activity and task consumers run their handlers off the writer
+    /// (`ConsumerRunner.offWriter`; true by default).
+    public var consumersOffWriter = true
 
     /// - Parameters: databasePath: the SQLite file (created and migrated if needed);
     ///   scriptsPath: the scripts folder.

@@ -19,13 +19,21 @@ extension ConsumerRunner {
     /// The cursor moved between the snapshot and the commit (another runner, an operator).
     struct CursorMoved: Error {}
 
+    /// A prepared write failed on the writer (a refused payment, say): the batch runs again on
+    /// the writer, where the entry that caused it fails alone.
+    struct PreparedWriteFailed: Error {
+        let underlying: any Error
+    }
+
     /// One batch of `consumer` with its handlers run off the writer: pages read and handlers run
     /// on a read snapshot, then only the prepared writes, the consumer's batch writes and the
     /// cursor on the writer, in one transaction.
     /// - Returns: the pass's report, or nil when the batch must run on the writer instead
     ///   (memory already put back: nothing of this attempt remains).
-    /// - Throws: nothing that the writer path would not throw too: every failure returns nil.
-    func drainOffWriter(_ consumer: any OffWriterConsumer) async -> DrainReport? {
+    /// - Throws: as the writer path would, with memory already put back: a `FatalConsumerError`
+    ///   from the writes; a storage error of the commit. A failure to prepare, a refused write
+    ///   or a moved cursor returns nil.
+    func drainOffWriter(_ consumer: any OffWriterConsumer) async throws -> DrainReport? {
         let prepared: Prepared?
         do {
             prepared = try await store.read { [self] db in try prepare(consumer, in: db) }
@@ -38,11 +46,20 @@ extension ConsumerRunner {
             let report = try await store.write { [self] db in try commit(consumer, prepared, in: db) }
             consumer.settled(committed: true)
             return report
-        } catch {
-            // Nothing of the batch was written; memory goes back to the store's state, and the
-            // writer path runs the batch again, entry by entry if an entry fails.
+        } catch let failed as PreparedWriteFailed {
+            // Nothing of the batch was written; memory goes back to the store's state. A fatal
+            // error stops the pass, as on the writer path; otherwise the writer path runs the
+            // batch again, entry by entry when an entry fails.
+            consumer.settled(committed: false)
+            if failed.underlying is any FatalConsumerError { throw failed.underlying }
+            return nil
+        } catch is CursorMoved {
             consumer.settled(committed: false)
             return nil
+        } catch {
+            // The store failed (the batch's COMMIT, a full disk): as on the writer path.
+            consumer.settled(committed: false)
+            throw error
         }
     }
 
@@ -88,7 +105,7 @@ extension ConsumerRunner {
     /// - Throws: `CursorMoved`; what a write throws.
     private func commit(_ consumer: any OffWriterConsumer, _ p: Prepared, in db: Database) throws -> DrainReport {
         guard try Self.position(of: consumer.name, in: db) == p.start else { throw CursorMoved() }
-        try p.writes.run(in: db)
+        do { try p.writes.run(in: db) } catch { throw PreparedWriteFailed(underlying: error) }
         var report = DrainReport()
         report.applied = p.applied
         var position = p.position

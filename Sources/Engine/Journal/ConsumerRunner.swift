@@ -122,7 +122,7 @@ public final class ConsumerRunner: Service, Sendable {
         try await withThrowingTaskGroup(of: DrainReport.self) { group in
             for consumer in consumers {
                 group.addTask { [self] in
-                    if offWriter, let fast = consumer as? any OffWriterConsumer, let report = await drainOffWriter(fast) {
+                    if offWriter, let fast = consumer as? any OffWriterConsumer, let report = try await drainOffWriter(fast) {
                         return report
                     }
                     do {
