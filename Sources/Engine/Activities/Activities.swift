@@ -94,8 +94,8 @@ public final class Activities: Sendable {
     /// transaction), and on `tick` closes due periods and ends due activities.
     ///
     /// With `deferred`, runs off the writer on a read snapshot (`OffWriterConsumer.prepare`):
-    /// the writes go into `deferred`; a tick, a host read or a board's first change throws
-    /// `NeedsWriter`. Either way, a throw leaves no memory change of this entry.
+    /// the writes go into `deferred` (a new board's period row among them); a tick or a host
+    /// read throws `NeedsWriter`. Either way, a throw leaves no memory change of this entry.
     func apply(_ entry: JournalEntry, in db: Database, deferred: inout DeferredWrites?) throws {
         try leaderboards.reloadIfDirty(db)
         guard let generation = scripts.current else { return }
@@ -114,11 +114,11 @@ public final class Activities: Sendable {
             if isTick {
                 for def in defs { try closePeriods(def, generation, entry, in: db, undo: &done) }
             }
-            var event: LuaValue?
+            var event: HandlerEvent?
             for route in handlers where route.definition.isLive(at: now) {
-                if event == nil { event = try events.event(entry) }
+                if event == nil { event = try events.handlerEvent(entry) }
                 done.append(contentsOf: try run(
-                    route.definition, generation, "on.\(entry.type)", id: route.handler, args: [event!], entry: entry, in: db,
+                    route.definition, generation, "on.\(entry.type)", id: route.handler, args: [], event: event, entry: entry, in: db,
                     deferred: &deferred))
             }
             if isTick {
@@ -176,14 +176,16 @@ public final class Activities: Sendable {
         entry: JournalEntry, in db: Database, periods: [String: String] = [:]
     ) throws -> BoardUndo {
         var onWriter: DeferredWrites?
-        return try run(def, generation, handler, id: id, args: args, entry: entry, in: db, periods: periods, deferred: &onWriter)
+        return try run(def, generation, handler, id: id, args: args, event: nil, entry: entry, in: db, periods: periods, deferred: &onWriter)
     }
 
     /// `run`, off the writer when `deferred` is given: the handler runs in the consumer's lane
-    /// VM, reads nothing from the host, and its payments and facts go into `deferred`.
+    /// VM, reads nothing from the host, and its payments and facts go into `deferred`. With
+    /// `event` (and `id`), the handler is called with the journal fact's table, written straight
+    /// into Lua, and `args` is ignored.
     func run(
         _ def: ActivityDefinition, _ generation: ScriptGeneration, _ handler: String, id: HandlerID? = nil, args: [LuaValue],
-        entry: JournalEntry, in db: Database, periods: [String: String] = [:], deferred: inout DeferredWrites?
+        event: HandlerEvent?, entry: JournalEntry, in db: Database, periods: [String: String] = [:], deferred: inout DeferredWrites?
     ) throws -> BoardUndo {
         let offWriter = deferred != nil
         let writerOnly = offWriter ? WriterOnlyReads() : nil
@@ -209,12 +211,18 @@ public final class Activities: Sendable {
         defer { if !ctx.logs.isEmpty, !declined { ctx.emitLogs(to: logger, origin: origin()) } }
         do {
             let call = { (vm: LuaVM) throws in
-                if let id { _ = try vm.call(id, args: args, context: ctx) } else { _ = try vm.call(address, handler, args: args, context: ctx) }
+                if let id, let event {
+                    _ = try vm.call(id, event: event, context: ctx)
+                } else if let id {
+                    _ = try vm.call(id, args: args, context: ctx)
+                } else {
+                    _ = try vm.call(address, handler, args: args, context: ctx)
+                }
             }
             let result = Result { try offWriter ? generation.withLaneVM(Self.lane, call) : generation.withTransactionVM(call) }
             // Whatever the script made of the refusal (a pcall may have caught it), a call that
             // needed the writer is declined as a whole.
-            if writerOnly?.used == true || boards.neededWriter { throw NeedsWriter("activity \(def.id) \(handler)") }
+            if writerOnly?.used == true { throw NeedsWriter("activity \(def.id) \(handler)") }
             try result.get()
             let opened = boards.opened
             let at = entry.createdAt
@@ -233,11 +241,12 @@ public final class Activities: Sendable {
                 for o in opened { try Journal.appendHostJSON(db, type: Self.chestOpenedType, json: o.jsonText, at: at) }
             }
             if offWriter {
+                for write in boards.writes { deferred!.append(write) }
                 if !opened.isEmpty || !ctx.effects.isEmpty { deferred!.append(writes) }
             } else {
                 try writes(db)
             }
-            if !boards.undo.isEmpty, let room = args.first?["room_id"].string ?? args.first?["room"].string {
+            if !boards.undo.isEmpty, let room = event?.roomID ?? args.first?["room_id"].string ?? args.first?["room"].string {
                 feed.mark(room: room, keys: boards.undo.changedBoards)
             }
             declined = false

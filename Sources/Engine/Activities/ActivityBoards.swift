@@ -15,12 +15,12 @@ final class ActivityBoards: ScriptBoards {
     var undo = BoardUndo()
     /// Chests opened in this call, paid and journaled by the caller.
     var opened: [ChestOpening] = []
-    /// Whether this call runs off the writer, on a read snapshot (`OffWriterConsumer`): then a
-    /// change that would write at once (a board's first member opens its period row) is
-    /// refused and marks the call as needing the writer.
+    /// Whether this call runs off the writer, on a read snapshot (`OffWriterConsumer`): then the
+    /// writes a change makes at once on the writer (a board's first change opens its period
+    /// row) go to `writes`, for the caller to run on the writer before the call's other effects.
     var offWriter = false
-    /// Whether the call asked for something only the writer can do (see `offWriter`).
-    private(set) var neededWriter = false
+    /// The writes deferred off the writer, in order.
+    private(set) var writes: [(Database) throws -> Void] = []
 
     init(
         db: Database, book: Leaderboards, activity: ActivityDefinition, calendar: OperationsCalendar, now: Int64,
@@ -56,11 +56,9 @@ final class ActivityBoards: ScriptBoards {
     func mutate(_ board: String, period: String?, member: String, op: String, value: Int64) throws -> RankedRow? {
         guard let op = BoardOp(rawValue: op) else { throw ScriptArgumentError(message: "unknown leaderboard operation '\(op)'") }
         let key = try key(board, period)
-        if offWriter && !book.holds(key) {
-            neededWriter = true
-            throw NeedsWriter("a board's first change writes its period")
-        }
-        let entry = try book.apply(db, key, spec: try spec(board), member: member, op: op, value: value, at: now, undo: &undo)
+        let entry = try book.apply(
+            db, key, spec: try spec(board), member: member, op: op, value: value, at: now, undo: &undo,
+            deferPeriodRow: offWriter ? { [unowned self] write in writes.append(write) } : nil)
         guard entry != nil else { return nil }
         return book.standing(key, member)
     }

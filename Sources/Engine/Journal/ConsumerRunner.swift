@@ -122,19 +122,26 @@ public final class ConsumerRunner: Service, Sendable {
         try await withThrowingTaskGroup(of: DrainReport.self) { group in
             for consumer in consumers {
                 group.addTask { [self] in
-                    if offWriter, let fast = consumer as? any OffWriterConsumer, let report = try await drainOffWriter(fast) {
-                        return report
+                    // An off-writer consumer hands the writer only what it cannot do off it (an
+                    // entry that reads host state, a tick): one page, and the next pass is off the
+                    // writer again.
+                    var handedBack = false
+                    if offWriter, let fast = consumer as? any OffWriterConsumer {
+                        if let report = try await drainOffWriter(fast) { return report }
+                        handedBack = true
                     }
-                    do {
-                        let report = try await store.write { [self] db in try process(consumer, in: db) }
-                        consumer.settled(committed: true)
-                        return report
-                    } catch is WideBatchFailed {
-                        // Nothing of the wide batch was written: run it again one page wide.
-                        consumer.settled(committed: false)
-                    } catch {
-                        consumer.settled(committed: false)
-                        throw error
+                    if !handedBack {
+                        do {
+                            let report = try await store.write { [self] db in try process(consumer, in: db) }
+                            consumer.settled(committed: true)
+                            return report
+                        } catch is WideBatchFailed {
+                            // Nothing of the wide batch was written: run it again one page wide.
+                            consumer.settled(committed: false)
+                        } catch {
+                            consumer.settled(committed: false)
+                            throw error
+                        }
                     }
                     do {
                         let report = try await store.write { [self] db in try process(consumer, in: db, wide: false) }

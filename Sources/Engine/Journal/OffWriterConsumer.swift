@@ -11,7 +11,7 @@ import GRDB
 ///   that moves the cursor.
 ///
 /// Anything `prepare` cannot do there (a handler that reads the ledger, which must see every
-/// write before it; a tick that closes periods; a board not yet in memory; a failing handler)
+/// write before it; a tick that closes periods; a failing handler)
 /// throws. The runner ends the batch before that entry, and the next batch, which begins with
 /// it, runs on the writer as before, where failures are counted and parked entry by entry. When
 /// the prepared writes fail on the writer, memory goes back to the store's state and the batch

@@ -160,12 +160,16 @@ public final class Leaderboards: Sendable {
     }
 
     /// Applies `op` to `member` on `key`, in the database and in memory.
+    ///
+    /// A board's first change opens its period row. It is written through `db` after memory is
+    /// changed and `undo` holds the change, so a failed write is undone with the rest; or, with
+    /// `deferPeriodRow`, handed to it to run later on the writer (a handler run off the writer).
     /// - Returns: the member's entry afterwards (nil when a full board did not keep them).
     /// - Throws: `LeaderboardError` for overflow or a closed period; database errors.
     @discardableResult
     public func apply(
         _ db: Database, _ key: BoardKey, spec: BoardSpec, member: String, op: BoardOp, value: Int64, at now: Int64,
-        undo: inout BoardUndo
+        undo: inout BoardUndo, deferPeriodRow: ((@escaping (Database) throws -> Void) -> Void)? = nil
     ) throws -> RankedEntry? {
         let (previous, seq, isNewBoard, evict) = try boards.withLock { all throws(LeaderboardError) -> (RankedEntry?, Int64, Bool, RankedEntry?) in
             var isNew = false
@@ -206,11 +210,6 @@ public final class Leaderboards: Sendable {
             probe.upsert(entry)
             guard probe.rank(member) == 1 else { return nil }
         }
-        if isNewBoard {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO leaderboard_periods (scope, board, period, ord, opened_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key.scope, key.board, key.period, spec.order.rawValue, now])
-        }
         boards.withLock { all in
             unflushed.withLock { _ = $0.insert(Pending(key: key, member: member)) }
             guard let b = all[key] else { return }
@@ -222,6 +221,15 @@ public final class Leaderboards: Sendable {
             }
             b.set.upsert(entry)
             undo.steps.append(.member(key, member, previous: previous))
+        }
+        if isNewBoard {
+            let order = spec.order.rawValue
+            let openRow = { (db: Database) throws in
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO leaderboard_periods (scope, board, period, ord, opened_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [key.scope, key.board, key.period, order, now])
+            }
+            if let deferPeriodRow { deferPeriodRow(openRow) } else { try openRow(db) }
         }
         return entry
     }
@@ -334,11 +342,6 @@ public final class Leaderboards: Sendable {
             guard let b = all[key], let e = b.set.entry(member), let r = b.set.rank(member) else { return nil }
             return RankedRow(rank: r, entry: e)
         }
-    }
-
-    /// Whether the board is in memory (a change to a board that is not writes its period row).
-    public func holds(_ key: BoardKey) -> Bool {
-        boards.withLock { $0[key] != nil }
     }
 
     /// Members on the board.

@@ -8,7 +8,7 @@ public final class HandlerEvents: Sendable {
     public static let defaultCapacity = 8_192
     /// Facts kept.
     public let capacity: Int
-    private let cache = Mutex<[FactKey: LuaValue]>([:])
+    private let cache = Mutex<[FactKey: HandlerEvent]>([:])
 
     /// An empty cache; share one between the consumers of one store.
     /// - Parameter capacity: facts kept, at least 1.
@@ -23,8 +23,15 @@ public final class HandlerEvents: Sendable {
     /// The handler's table for `entry`.
     /// - Throws: `JournalError.invalidPayload` when the payload is not what its type promises.
     func event(_ entry: JournalEntry) throws -> LuaValue {
+        try handlerEvent(entry).luaValue
+    }
+
+    /// The handler's event for `entry`, as handlers are called with it (a gift written straight
+    /// into its table, with no intermediate `LuaValue`).
+    /// - Throws: as `event(_:)`.
+    func handlerEvent(_ entry: JournalEntry) throws -> HandlerEvent {
         if let hit = cache.withLock({ $0[entry.factKey] }) { return hit }
-        let value = try Self.parse(entry)
+        let value = try Self.parseEvent(entry)
         cache.withLock { c in
             if c.count >= capacity { c.removeAll(keepingCapacity: true) }
             c[entry.factKey] = value
@@ -39,9 +46,18 @@ public final class HandlerEvents: Sendable {
     /// The table for `entry`: a gift's documented fields (with `value_coins`), any other
     /// fact's JSON object as is, and a payload that is not an object as `{ value = ... }`.
     static func parse(_ entry: JournalEntry) throws -> LuaValue {
+        try parseEvent(entry).luaValue
+    }
+
+    /// `parse`, keeping a gift's receipt as it is read (its legs' ids checked, not kept).
+    static func parseEvent(_ entry: JournalEntry) throws -> HandlerEvent {
         // A gift written by a send is a whole receipt: read in one pass into its fields, with no
         // table of every key (anything else, such as a hand-written partial gift, as before).
-        if entry.type == GiftSender.giftType, let receipt = ReceiptReader.read(entry.payload) { return receipt.luaValue }
+        if entry.type == GiftSender.giftType, let receipt = ReceiptReader.amounts(entry.payload) { return .gift(receipt) }
+        return .value(try parseValue(entry))
+    }
+
+    private static func parseValue(_ entry: JournalEntry) throws -> LuaValue {
         let v: LuaValue
         do {
             v = try LuaValue(json: entry.payload)
@@ -60,5 +76,55 @@ public final class HandlerEvents: Sendable {
         }
         fields["value_coins"] = fields["total_coins"]
         return .table(LuaTable(fields: fields))
+    }
+}
+
+
+/// A journal fact as handlers receive it: a gift's receipt, written straight into the handler's
+/// table (`LuaEncodable`), or any other fact's table.
+enum HandlerEvent: Sendable, LuaEncodable {
+    case gift(GiftReceipt)
+    case value(LuaValue)
+
+    /// The table as a value (`GiftReceipt.luaValue` for a gift).
+    var luaValue: LuaValue {
+        switch self {
+        case .gift(let receipt): receipt.luaValue
+        case .value(let value): value
+        }
+    }
+
+    /// The room the fact happened in (`room_id`, or `room`), if it names one.
+    var roomID: String? {
+        switch self {
+        case .gift(let receipt): receipt.roomID
+        case .value(let value): value["room_id"].string ?? value["room"].string
+        }
+    }
+
+    var luaFieldCount: Int {
+        switch self {
+        case .gift: 10
+        case .value(let value): value.luaFieldCount
+        }
+    }
+
+    func encode(to table: inout LuaTableWriter) {
+        switch self {
+        case .gift(let r):
+            // The fields of `GiftReceipt.luaValue` (a test holds the two together).
+            table.set("send_id", r.sendID)
+            table.set("room_id", r.roomID)
+            table.set("sender_id", r.senderID)
+            table.set("streamer_id", r.streamerID)
+            table.set("gift_id", r.giftID)
+            table.set("count", r.count)
+            table.set("price_coins", r.priceCoins)
+            table.set("value_coins", r.totalCoins)
+            table.set("total_coins", r.totalCoins)
+            table.set("combo", r.combo)
+        case .value(let value):
+            value.encode(to: &table)
+        }
     }
 }

@@ -155,7 +155,7 @@ public final class Tasks: Sendable {
         guard let generation = scripts.current else { return }
         let handlers = routes.value(for: generation).routes(entry.type)
         guard !handlers.isEmpty else { return }
-        var event: LuaValue?
+        var event: HandlerEvent?
         var undo: [(ProgressKey, (value: Int64, at: Int64)?)] = []
         let completionsMark = completions.withLock { $0.count }
         defer {
@@ -168,7 +168,7 @@ public final class Tasks: Sendable {
         }
         for route in handlers where route.definition.isLive(at: entry.createdAt) {
             let def = route.definition
-            if event == nil { event = try events.event(entry) }
+            if event == nil { event = try events.handlerEvent(entry) }
             let prefix = "task:\(def.id):"
             // The origin names the call in transfer ids and logs; progress never needs it.
             func origin() -> String { prefix + entry.name }
@@ -181,7 +181,7 @@ public final class Tasks: Sendable {
             var declined = offWriter
             defer { if !ctx.logs.isEmpty, !declined { ctx.emitLogs(to: logger, origin: origin()) } }
             do {
-                let call = { (vm: LuaVM) throws in _ = try vm.call(route.handler, args: [event!], context: ctx) }
+                let call = { (vm: LuaVM) throws in _ = try vm.call(route.handler, event: event!, context: ctx) }
                 let result = Result { try offWriter ? generation.withLaneVM(Self.lane, call) : generation.withTransactionVM(call) }
                 // A pcall may have caught the refusal: a call that needed the writer is declined whole.
                 if writerOnly?.used == true { throw NeedsWriter("task \(def.id)") }

@@ -1,3 +1,4 @@
+import EngineTesting
 import Foundation
 import Testing
 @testable import Engine
@@ -73,6 +74,20 @@ struct FastJSONTests {
         let cache = HandlerEvents()
         #expect(try cache.event(entry) == event)
         #expect(try cache.event(entry) == event)
+
+        // Handlers get the gift written straight into their table: the same table, field for field.
+        let files = [ScriptFile(path: "activities/probe.lua", text: ScriptSamples.activity("return gift"))]
+        let generation = try ScriptGeneration.compile(files, api: .standard, limits: ScriptLimits(), vmCount: 1).get()
+        let handler = try #require(generation.handler(ScriptAddress(.activity, "probe"), "on.gift"))
+        let written = try cache.handlerEvent(entry)
+        guard case .gift = written else {
+            Issue.record("a gift fact is read as its receipt")
+            return
+        }
+        let ctx = CallContext(script: ScriptAddress(.activity, "probe"), nowMillis: 1, seed: 1)
+        let back = try generation.withTransactionVM { vm in try vm.call(handler, event: written, context: ctx, results: 1) }
+        #expect(back == [event])
+        #expect(written.roomID == "r" && HandlerEvent.value(["room": "q"]).roomID == "q" && HandlerEvent.value(["n": 1]).roomID == nil)
 
         // At its capacity the cache starts over; every answer stays the fact's own.
         let small = HandlerEvents(capacity: 2)
