@@ -45,10 +45,11 @@ final class ChestProgress: Sendable {
     /// The row for `key` (zeros when the store has none).
     func value(_ key: Key, in db: Database) throws -> Value {
         if let hit = state.withLock({ $0.known[key] }) { return hit }
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT progress, opened FROM chest_progress WHERE activity = ? AND chest = ? AND owner = ?"),
-            arguments: [key.activity, key.chest, key.owner])
-        let value = Value(progress: row?[0] ?? 0, opened: row?[1] ?? 0)
+        // Read by position straight from SQLite: a viewer's first gift to a chest misses memory.
+        let value = try db.cachedStatement(sql: "SELECT progress, opened FROM chest_progress WHERE activity = ? AND chest = ? AND owner = ?")
+            .firstRowRaw(.text(key.activity), .text(key.chest), .text(key.owner)) { row in
+                Value(progress: rawInt(row, 0) ?? 0, opened: rawInt(row, 1) ?? 0)
+            } ?? Value(progress: 0, opened: 0)
         state.withLock { s in
             if s.known.count >= knownMax {
                 let keep = s.unflushed
