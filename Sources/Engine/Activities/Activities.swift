@@ -39,7 +39,8 @@ public final class Activities: Sendable {
     /// Handler tables of journal facts, shared with the tasks consumer.
     let events: HandlerEvents
     /// Memory changes of the consumer's current batch, so the whole batch can be undone when
-    /// the runner rolls it back. Only the store's writer touches it.
+    /// the runner rolls it back. Only the consumer touches it, one batch at a time (on the writer,
+    /// or off it while it prepares a batch).
     private let batchUndo = Mutex(BoardUndo())
 
     /// - Parameters: store, scripts, ledger: the engine; leaderboards: the book (shared with

@@ -5,7 +5,8 @@ import Synchronization
 /// memory, and written once per changed owner at the end of the consumer's batch, as board
 /// scores are (a viewer who sends ten gifts in a batch costs one row write, not ten reads and
 /// ten writes). Every change is logged so a failed entry, or a rolled-back batch, puts memory
-/// back. Only the store's writer touches it.
+/// back. Only the activities consumer touches it, one batch at a time (on the writer, or off it
+/// while it prepares a batch, then on the writer for the flush).
 final class ChestProgress: Sendable {
     struct Key: Hashable, Sendable {
         let activity: String

@@ -87,12 +87,12 @@ public final class Tasks: Sendable {
         let period: String
     }
     /// Progress changed in the consumer's current batch, written once per key at the batch's
-    /// end (`flush`), so a busy viewer costs one row write per batch. Only the store's writer
-    /// touches it.
+    /// end (`flush`), so a busy viewer costs one row write per batch. Only the consumer touches
+    /// it, one batch at a time (off the writer while it prepares a batch, on it for the flush).
     private let batch = Mutex<[ProgressKey: (value: Int64, at: Int64)]>([:])
     /// `task_completed` facts reached in the consumer's current batch, in order: appended at
     /// its end (`flush`), packed many to a row, with the cursor, so a replay after a crash
-    /// derives them again exactly once. Only the store's writer touches it.
+    /// derives them again exactly once. Only the consumer touches it, one batch at a time.
     private let completions = Mutex<[(hostJSON: String, at: Int64)]>([])
     /// Progress as the store holds it, for keys read or written lately, so a viewer's next gift
     /// does not read their row again. Filled from reads and from `flush`; emptied when a write
