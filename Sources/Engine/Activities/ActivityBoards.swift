@@ -56,11 +56,9 @@ final class ActivityBoards: ScriptBoards {
     func mutate(_ board: String, period: String?, member: String, op: String, value: Int64) throws -> RankedRow? {
         guard let op = BoardOp(rawValue: op) else { throw ScriptArgumentError(message: "unknown leaderboard operation '\(op)'") }
         let key = try key(board, period)
-        let entry = try book.apply(
+        return try book.change(
             db, key, spec: try spec(board), member: member, op: op, value: value, at: now, undo: &undo,
             deferPeriodRow: offWriter ? { [unowned self] write in writes.append(write) } : nil)
-        guard entry != nil else { return nil }
-        return book.standing(key, member)
     }
 
     func top(_ board: String, period: String?, n: Int) throws -> [LuaValue] {

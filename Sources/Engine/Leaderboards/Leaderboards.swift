@@ -187,21 +187,7 @@ public final class Leaderboards: Sendable {
             b.nextSeq += 1
             return (previous, seq, isNew, evict)
         }
-        let old = previous?.score ?? 0
-        let score: Int64
-        switch op {
-        case .add:
-            let (v, overflow) = old.addingReportingOverflow(value)
-            guard !overflow else { throw LeaderboardError.overflow(key, member) }
-            score = v
-        case .set: score = value
-        case .best:
-            guard let previous else { score = value; break }
-            let better = spec.order == .desc ? value > previous.score : value < previous.score
-            if !better { return previous }
-            score = value
-        }
-        if let previous, previous.score == score { return previous }
+        guard let score = try Self.score(after: op, value, previous: previous, order: spec.order, key, member) else { return previous }
         let entry = RankedEntry(member: member, score: score, reachedAt: now, seq: seq)
         if let evict {
             // A full board keeps a newcomer only if they would rank above the last member.
@@ -222,16 +208,94 @@ public final class Leaderboards: Sendable {
             b.set.upsert(entry)
             undo.steps.append(.member(key, member, previous: previous))
         }
-        if isNewBoard {
-            let order = spec.order.rawValue
-            let openRow = { (db: Database) throws in
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO leaderboard_periods (scope, board, period, ord, opened_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [key.scope, key.board, key.period, order, now])
-            }
-            if let deferPeriodRow { deferPeriodRow(openRow) } else { try openRow(db) }
-        }
+        if isNewBoard { try openPeriodRow(db, key, order: spec.order, at: now, deferPeriodRow: deferPeriodRow) }
         return entry
+    }
+
+    /// The member's score after `op`, or nil when it stays as it is.
+    /// - Throws: `LeaderboardError.overflow`.
+    private static func score(
+        after op: BoardOp, _ value: Int64, previous: RankedEntry?, order: RankOrder, _ key: BoardKey, _ member: String
+    ) throws(LeaderboardError) -> Int64? {
+        let score: Int64
+        switch op {
+        case .add:
+            let (v, overflow) = (previous?.score ?? 0).addingReportingOverflow(value)
+            guard !overflow else { throw .overflow(key, member) }
+            score = v
+        case .set: score = value
+        case .best:
+            guard let previous else { return value }
+            let better = order == .desc ? value > previous.score : value < previous.score
+            if !better { return nil }
+            score = value
+        }
+        if let previous, previous.score == score { return nil }
+        return score
+    }
+
+    /// `apply`, answering the member's standing afterwards, as `ctx.leaderboard(...):add` does.
+    /// A board with room for the member (the common case) is changed and ranked under one lock
+    /// with one lookup of the board; a full board takes `apply`'s way, which may evict.
+    /// - Returns: the member's row afterwards (nil when a full board did not keep them).
+    /// - Throws: as `apply`.
+    func change(
+        _ db: Database, _ key: BoardKey, spec: BoardSpec, member: String, op: BoardOp, value: Int64, at now: Int64,
+        undo: inout BoardUndo, deferPeriodRow: ((@escaping (Database) throws -> Void) -> Void)? = nil
+    ) throws -> RankedRow? {
+        enum Outcome {
+            case full
+            case done(RankedRow?, isNewBoard: Bool)
+        }
+        let outcome = try boards.withLock { all throws(LeaderboardError) -> Outcome in
+            var isNew = false
+            let b: Board
+            if let existing = all[key] { b = existing } else {
+                b = Board(order: spec.order)
+                isNew = true
+            }
+            guard !b.closed else { throw .frozen(key) }
+            let previous = b.set.entry(member)
+            if previous == nil, b.set.count >= spec.membersMax { return .full }
+            let seq = b.nextSeq
+            guard let score = try Self.score(after: op, value, previous: previous, order: spec.order, key, member) else {
+                // Unchanged: the board, if new, is not kept (nothing of it would be written).
+                if !isNew { b.nextSeq += 1 }
+                return .done(previous.flatMap { p in b.set.rank(member).map { RankedRow(rank: $0, entry: p) } }, isNewBoard: false)
+            }
+            b.nextSeq += 1
+            if isNew {
+                all[key] = b
+                undo.steps.append(.created(key))
+            }
+            let entry = RankedEntry(member: member, score: score, reachedAt: now, seq: seq)
+            unflushed.withLock { _ = $0.insert(Pending(key: key, member: member)) }
+            b.set.upsert(entry)
+            undo.steps.append(.member(key, member, previous: previous))
+            return .done(b.set.rank(member).map { RankedRow(rank: $0, entry: entry) }, isNewBoard: isNew)
+        }
+        switch outcome {
+        case .full:
+            guard try apply(db, key, spec: spec, member: member, op: op, value: value, at: now, undo: &undo, deferPeriodRow: deferPeriodRow) != nil
+            else { return nil }
+            return standing(key, member)
+        case .done(let row, let isNewBoard):
+            if isNewBoard { try openPeriodRow(db, key, order: spec.order, at: now, deferPeriodRow: deferPeriodRow) }
+            return row
+        }
+    }
+
+    /// Writes a new board's period row now, or hands the write to `deferPeriodRow`.
+    private func openPeriodRow(
+        _ db: Database, _ key: BoardKey, order: RankOrder, at now: Int64, deferPeriodRow: ((@escaping (Database) throws -> Void) -> Void)?
+    ) throws {
+        let ord = order.rawValue
+        let openRow = { (db: Database) throws in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO leaderboard_periods (scope, board, period, ord, opened_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [key.scope, key.board, key.period, ord, now])
+        }
+        if let deferPeriodRow { deferPeriodRow(openRow) } else { try openRow(db) }
     }
 
     /// Writes every member changed since the last flush: the current in-memory entry, or a
