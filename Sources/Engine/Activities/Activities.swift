@@ -346,11 +346,7 @@ public struct ActivityConsumer: OffWriterConsumer {
     }
 
     public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
-        // Moved, not copied, so appending does not copy the batch's writes.
-        var deferred: DeferredWrites? = writes
-        writes = DeferredWrites()
-        defer { writes = deferred ?? DeferredWrites() }
-        try activities.apply(entry, in: db, deferred: &deferred)
+        try DeferredWrites.lend(&writes) { deferred in try activities.apply(entry, in: db, deferred: &deferred) }
     }
 
     public func settled(committed: Bool) {

@@ -51,6 +51,16 @@ public struct DeferredWrites: @unchecked Sendable {
     func run(in db: Database) throws {
         for write in writes { try write(db) }
     }
+
+    /// Runs `body` with `writes` moved into an optional (the form a domain's `apply` takes:
+    /// nil on the writer), and moves them back: moved, not copied, so appending does not copy
+    /// the batch's writes.
+    static func lend(_ writes: inout DeferredWrites, to body: (inout DeferredWrites?) throws -> Void) rethrows {
+        var lent: DeferredWrites? = writes
+        writes = DeferredWrites()
+        defer { writes = lent ?? DeferredWrites() }
+        try body(&lent)
+    }
 }
 
 /// Thrown by `prepare` when an entry must run on the writer (see `OffWriterConsumer`).

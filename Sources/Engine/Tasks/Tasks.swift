@@ -445,11 +445,7 @@ public struct TaskConsumer: OffWriterConsumer {
     }
 
     public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
-        // Moved, not copied, so appending does not copy the batch's writes.
-        var deferred: DeferredWrites? = writes
-        writes = DeferredWrites()
-        defer { writes = deferred ?? DeferredWrites() }
-        try tasks.apply(entry, in: db, deferred: &deferred)
+        try DeferredWrites.lend(&writes) { deferred in try tasks.apply(entry, in: db, deferred: &deferred) }
     }
 
     public func finishBatch(in db: Database) throws {
