@@ -139,6 +139,32 @@ struct LiveOpsOffWriterTests {
         #expect(off.rows.contains("progress count v1=4") && off.rows.contains("progress count v2=1"))
     }
 
+    @Test("a board change answers the member's row afterwards, also when it changes nothing")
+    func changesAnswerTheirRow() async throws {
+        let files = [
+            "activities/rows.lua": """
+                return activity { id = "rows",
+                  leaderboards = { b = { order = "desc", reset = "never" }, low = { order = "asc", reset = "never" },
+                    seen = { order = "desc", reset = "never" } },
+                  on = { gift = function(ctx, g)
+                    local seen = ctx.leaderboard("seen")
+                    local row = ctx.leaderboard("b"):add(g.sender_id, g.count)
+                    seen:set(g.send_id .. ":b", row.rank * 100 + row.score)
+                    -- After a member's first gift, best(5) on an ascending board changes nothing.
+                    local low = ctx.leaderboard("low"):best(g.sender_id, 5)
+                    seen:set(g.send_id .. ":low", low.rank * 100 + low.score)
+                  end } }
+                """
+        ]
+        let gifts = [Self.gift(1, sender: "v1", count: 2), Self.gift(2, sender: "v2", count: 1), Self.gift(3, sender: "v1", count: 2)]
+        let writer = try await Self.run(files, gifts: gifts, offWriter: false)
+        let off = try await Self.run(files, gifts: gifts, offWriter: true)
+        #expect(off == writer)
+        for (member, value) in [("x1:b", 102), ("x1:low", 105), ("x2:b", 201), ("x2:low", 205), ("x3:b", 104), ("x3:low", 105)] {
+            #expect(off.rows.contains("board rows/seen \(member)=\(value)"), "\(member)")
+        }
+    }
+
     @Test("many gifts in wide batches: both paths end in the same state", arguments: [1, 7, 64])
     func sameStateAtAnyBatchSize(batchSize: Int) async throws {
         var random = Engine.SeededRandom(seed: UInt64(batchSize))

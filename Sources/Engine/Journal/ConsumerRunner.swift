@@ -125,12 +125,9 @@ public final class ConsumerRunner: Service, Sendable {
                     // An off-writer consumer hands the writer only what it cannot do off it (an
                     // entry that reads host state, a tick): one page, and the next pass is off the
                     // writer again.
-                    var handedBack = false
-                    if offWriter, let fast = consumer as? any OffWriterConsumer {
-                        if let report = try await drainOffWriter(fast) { return report }
-                        handedBack = true
-                    }
-                    if !handedBack {
+                    let offWriterConsumer = offWriter ? consumer as? any OffWriterConsumer : nil
+                    if let offWriterConsumer, let report = try await drainOffWriter(offWriterConsumer) { return report }
+                    if offWriterConsumer == nil {
                         do {
                             let report = try await store.write { [self] db in try process(consumer, in: db) }
                             consumer.settled(committed: true)

@@ -257,13 +257,14 @@ public final class Leaderboards: Sendable {
             guard !b.closed else { throw .frozen(key) }
             let previous = b.set.entry(member)
             if previous == nil, b.set.count >= spec.membersMax { return .full }
+            // A seq is used up whatever comes of it, as in `apply` (a new board that is not kept
+            // takes its counter with it).
             let seq = b.nextSeq
+            b.nextSeq += 1
             guard let score = try Self.score(after: op, value, previous: previous, order: spec.order, key, member) else {
-                // Unchanged: the board, if new, is not kept (nothing of it would be written).
-                if !isNew { b.nextSeq += 1 }
+                // Unchanged (so never a new board: a first change always sets a score).
                 return .done(previous.flatMap { p in b.set.rank(member).map { RankedRow(rank: $0, entry: p) } }, isNewBoard: false)
             }
-            b.nextSeq += 1
             if isNew {
                 all[key] = b
                 undo.steps.append(.created(key))

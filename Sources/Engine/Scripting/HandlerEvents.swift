@@ -79,7 +79,6 @@ public final class HandlerEvents: Sendable {
     }
 }
 
-
 /// A journal fact as handlers receive it: a gift's receipt, written straight into the handler's
 /// table (`LuaEncodable`), or any other fact's table.
 enum HandlerEvent: Sendable, LuaEncodable {

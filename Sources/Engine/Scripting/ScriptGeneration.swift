@@ -20,8 +20,8 @@ public final class ScriptGeneration: Sendable {
     private final class LaneVM: Sendable {
         let vm = Mutex<LuaVM?>(nil)
     }
-    /// Lanes a generation has.
-    public static let lanes = 4
+    /// Lanes a generation has: one per consumer that runs off the writer (activities 0, tasks 1).
+    public static let lanes = 2
     private let handlerIDs: [ScriptAddress: [String: HandlerID]]
 
     private init(
