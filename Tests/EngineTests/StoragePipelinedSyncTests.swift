@@ -9,9 +9,46 @@ import Testing
 /// `Synchronous.pipelined`: a commit is answered only after an fsync of the WAL begun after it,
 /// while the writer goes on with the next batch.
 @Suite struct StoragePipelinedSyncTests {
-    /// A sync hook that blocks each sync until the test lets it go.
+    /// Counts signals; `wait()` suspends until one is there and takes it. It never blocks a
+    /// thread: a test that blocked one of the cooperative pool's threads (2 on a 2-core machine)
+    /// while its own write needed one to queue could stall every test running beside it.
+    final class Signals: Sendable {
+        private struct State {
+            var count = 0
+            var waiters: [CheckedContinuation<Void, Never>] = []
+        }
+        private let state = Mutex(State())
+
+        func signal() {
+            let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                guard !s.waiters.isEmpty else {
+                    s.count += 1
+                    return nil
+                }
+                return s.waiters.removeFirst()
+            }
+            waiter?.resume()
+        }
+
+        func wait() async {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { s -> Bool in
+                    guard s.count > 0 else {
+                        s.waiters.append(continuation)
+                        return false
+                    }
+                    s.count -= 1
+                    return true
+                }
+                if ready { continuation.resume() }
+            }
+        }
+    }
+
+    /// A sync hook that blocks each sync until the test lets it go. The hook blocks the WAL sync's
+    /// own queue, never a thread of the cooperative pool; the test awaits `entered`.
     final class Gate: Sendable {
-        let entered = DispatchSemaphore(value: 0)
+        let entered = Signals()
         let release = DispatchSemaphore(value: 0)
         let syncs = Atomic<Int>(0)
         /// Writes answered so far.
@@ -44,14 +81,14 @@ import Testing
             // The setup's own sync goes through at once.
             gate.release.signal()
             try await store.write { db in try db.execute(sql: "CREATE TABLE t (i INTEGER)") }
-            gate.entered.wait()
+            await gate.entered.wait()
             let first = Task {
                 try await store.write { db in try db.execute(sql: "INSERT INTO t VALUES (1)") }
                 gate.answered.add(1, ordering: .relaxed)
             }
             // The first write committed and its sync began (and is held): readers see the row,
             // its writer has not been answered.
-            await Task.detached { gate.entered.wait() }.value
+            await gate.entered.wait()
             #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t WHERE i = 1") } == 1)
             #expect(gate.answers == 0)
             // The writer is free: a second write commits while the first's sync is held.
@@ -63,7 +100,7 @@ import Testing
             #expect(gate.answers == 0)
             gate.release.signal()
             try await first.value
-            await Task.detached { gate.entered.wait() }.value
+            await gate.entered.wait()
             gate.release.signal()
             try await second.value
             #expect(gate.answers == 2)
@@ -82,7 +119,7 @@ import Testing
                 try await store.writeAlone { db in try db.execute(sql: "CREATE TABLE t (i INTEGER)") }
                 gate.answered.add(1, ordering: .relaxed)
             }
-            await Task.detached { gate.entered.wait() }.value
+            await gate.entered.wait()
             #expect(gate.answers == 0)
             gate.release.signal()
             try await write.value
