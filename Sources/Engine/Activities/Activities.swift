@@ -164,6 +164,18 @@ public final class Activities: Sendable {
         chests.forgetUndo()
     }
 
+    /// Ends a batch prepared off the writer in memory (`OffWriterConsumer.seal`): the board rows
+    /// and chest progress it changed, as memory holds them now, and their write.
+    func seal() -> @Sendable (Database) throws -> Void {
+        batchUndo.withLock { $0.removeAll() }
+        let boardRows = leaderboards.sealFlush()
+        let chestRows = chests.seal()
+        return { db in
+            try boardRows(db)
+            try chestRows(db)
+        }
+    }
+
     /// Forgets memory that may be ahead of the store (a batch write did not commit).
     func discardUncommitted() {
         leaderboards.markDirty()
@@ -357,6 +369,8 @@ public struct ActivityConsumer: OffWriterConsumer {
     public func finishBatch(in db: Database) throws {
         try activities.finishBatch(db)
     }
+
+    public func seal() -> @Sendable (Database) throws -> Void { activities.seal() }
 
     public func batchRolledBack() {
         activities.rollbackBatch()

@@ -26,6 +26,9 @@ final class ChestProgress: Sendable {
         var unflushed: Set<Key> = []
         /// Changes since the batch began, oldest first: the key and its value before.
         var undo: [(Key, Value)] = []
+        /// Keys the last sealed batch writes (`seal`): kept in memory until the next seal, as
+        /// the next batch is prepared on a snapshot that may not hold that write yet.
+        var sealed: Set<Key> = []
     }
 
     /// Rows kept in memory by default.
@@ -53,8 +56,7 @@ final class ChestProgress: Sendable {
             } ?? Value(progress: 0, opened: 0)
         state.withLock { s in
             if s.known.count >= knownMax {
-                let keep = s.unflushed
-                s.known = s.known.filter { keep.contains($0.key) }
+                s.known = s.known.filter { s.unflushed.contains($0.key) || s.sealed.contains($0.key) }
             }
             s.known[key] = value
         }
@@ -95,7 +97,24 @@ final class ChestProgress: Sendable {
             s.known.removeAll()
             s.unflushed.removeAll()
             s.undo.removeAll()
+            s.sealed.removeAll()
         }
+    }
+
+    /// Ends a batch prepared off the writer: takes the changed rows as memory holds them now,
+    /// forgets the change log, and returns the rows' write, to run in the batch's commit. The
+    /// rows stay in memory until the next seal (`State.sealed`).
+    func seal() -> @Sendable (Database) throws -> Void {
+        let rows = state.withLock { s -> [(Key, Value)] in
+            defer {
+                s.sealed = s.unflushed
+                s.unflushed.removeAll(keepingCapacity: true)
+                s.undo.removeAll(keepingCapacity: true)
+            }
+            return s.unflushed.compactMap { k in s.known[k].map { (k, $0) } }
+        }
+        guard !rows.isEmpty else { return { _ in } }
+        return { db in try Self.write(rows, in: db) }
     }
 
     /// Writes every row changed since the last flush; call at the end of the consumer's
@@ -105,6 +124,10 @@ final class ChestProgress: Sendable {
             defer { s.unflushed.removeAll(keepingCapacity: true) }
             return s.unflushed.compactMap { k in s.known[k].map { (k, $0) } }
         }
+        try Self.write(rows, in: db)
+    }
+
+    private static func write(_ rows: [(Key, Value)], in db: Database) throws {
         guard !rows.isEmpty else { return }
         let upsert = try db.cachedStatement(
             sql: """

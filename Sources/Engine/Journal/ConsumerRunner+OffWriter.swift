@@ -26,49 +26,105 @@ extension ConsumerRunner {
     }
 
     /// One batch of `consumer` with its handlers run off the writer: pages read and handlers run
-    /// on a read snapshot, then only the prepared writes, the consumer's batch writes and the
-    /// cursor on the writer, in one transaction.
-    /// - Returns: the pass's report, or nil when the batch must run on the writer instead
+    /// on a read snapshot, then only the prepared writes, the consumer's sealed batch writes and
+    /// the cursor on the writer, in one transaction.
+    /// - Returns: the batch's report, or nil when the batch must run on the writer instead
     ///   (memory already put back: nothing of this attempt remains).
     /// - Throws: as the writer path would, with memory already put back: a `FatalConsumerError`
     ///   from the writes; a storage error of the commit. A failure to prepare, a refused write
     ///   or a moved cursor returns nil.
     func drainOffWriter(_ consumer: any OffWriterConsumer) async throws -> DrainReport? {
-        let prepared: Prepared?
+        guard let prepared = await prepareOrRollBack(consumer, from: nil) else { return nil }
+        let sealed = consumer.seal()
         do {
-            prepared = try await store.read { [self] db in try prepare(consumer, in: db) }
+            return try await store.write { [self] db in try commit(consumer, prepared, sealed, in: db) }
         } catch {
-            consumer.batchRolledBack()
+            try handBackOrRethrow(consumer, error)
             return nil
         }
-        guard let prepared else { return nil }
+    }
+
+    /// Off-writer batches of `consumer` one after another, each prepared on its own core while
+    /// the writer commits the one before, until the consumer has read to the end of the journal
+    /// or a batch must run on the writer.
+    ///
+    /// A batch is sealed (`OffWriterConsumer.seal`) before the next is prepared, and the next
+    /// starts where it ends, so the commits go in order, each checking the cursor the one before
+    /// moved. When a commit fails, memory goes back to the store's state, the later batch's
+    /// changes with it, and nothing after it commits.
+    /// - Returns: the batches' report, and whether the next batch must run on the writer (an
+    ///   entry that needs it, failing entries, a refused write or a moved cursor).
+    /// - Throws: as `drainOffWriter`.
+    func pipeline(_ consumer: any OffWriterConsumer) async throws -> (report: DrainReport, handBack: Bool) {
+        var total = DrainReport()
+        var inflight: Task<DrainReport, any Error>?
+        var from: JournalPosition?
+        while true {
+            let prepared = await prepareOrRollBack(consumer, from: from)
+            if let inflight {
+                do {
+                    total.add(try await inflight.value)
+                } catch {
+                    try handBackOrRethrow(consumer, error)
+                    total.caughtUp = false
+                    return (total, true)
+                }
+            }
+            guard let prepared else {
+                total.caughtUp = false
+                return (total, true)
+            }
+            let sealed = consumer.seal()
+            let committing = Task { [self] in try await store.write { [self] db in try commit(consumer, prepared, sealed, in: db) } }
+            guard prepared.full else {
+                // The journal's end as the snapshot saw it: this batch is the last.
+                do {
+                    total.add(try await committing.value)
+                    return (total, false)
+                } catch {
+                    try handBackOrRethrow(consumer, error)
+                    total.caughtUp = false
+                    return (total, true)
+                }
+            }
+            inflight = committing
+            from = prepared.position
+        }
+    }
+
+    /// Prepares a batch after `from` (nil: the cursor) on a read snapshot.
+    /// - Returns: nil when the batch must run on the writer, with this attempt's memory put back.
+    private func prepareOrRollBack(_ consumer: any OffWriterConsumer, from: JournalPosition?) async -> Prepared? {
         do {
-            let report = try await store.write { [self] db in try commit(consumer, prepared, in: db) }
-            consumer.settled(committed: true)
-            return report
-        } catch let failed as PreparedWriteFailed {
-            // Nothing of the batch was written; memory goes back to the store's state. A fatal
-            // error stops the pass, as on the writer path; otherwise the writer path runs the
-            // batch again, entry by entry when an entry fails.
-            consumer.settled(committed: false)
+            if let prepared = try await store.read({ [self] db in try prepare(consumer, after: from, in: db) }) { return prepared }
+        } catch {}
+        consumer.batchRolledBack()
+        return nil
+    }
+
+    /// After a sealed batch's commit failed: memory goes back to the store's state (a later
+    /// batch's changes with it). A fatal error stops the pass, as on the writer path, and so
+    /// does a storage error (the batch's COMMIT, a full disk); a refused write or a moved cursor
+    /// returns, so the writer path runs the batch again, entry by entry when an entry fails.
+    private func handBackOrRethrow(_ consumer: any OffWriterConsumer, _ error: any Error) throws {
+        consumer.settled(committed: false)
+        switch error {
+        case let failed as PreparedWriteFailed:
             if failed.underlying is any FatalConsumerError { throw failed.underlying }
-            return nil
-        } catch is CursorMoved {
-            consumer.settled(committed: false)
-            return nil
-        } catch {
-            // The store failed (the batch's COMMIT, a full disk): as on the writer path.
-            consumer.settled(committed: false)
+        case is CursorMoved:
+            return
+        default:
             throw error
         }
     }
 
-    /// Reads pages after the cursor on the snapshot `db` and prepares each entry, as `process`
-    /// does on the writer (wide batches while behind, within the checkpoint interval).
+    /// Reads pages after `from` (nil: the consumer's cursor) on the snapshot `db` and prepares
+    /// each entry, as `process` does on the writer (wide batches while behind, within the
+    /// checkpoint interval).
     /// - Returns: nil when the consumer has failing entries (the writer path counts them).
     /// - Throws: what `prepare` throws.
-    private func prepare(_ consumer: any OffWriterConsumer, in db: Database) throws -> Prepared? {
-        let start = try Self.position(of: consumer.name, in: db)
+    private func prepare(_ consumer: any OffWriterConsumer, after from: JournalPosition?, in db: Database) throws -> Prepared? {
+        let start = try from ?? Self.position(of: consumer.name, in: db)
         let latest = try Journal.latestOffset(db)
         let failing = try Int.fetchOne(
             db.cachedStatement(sql: "SELECT count(*) FROM consumer_failures WHERE consumer = ?"), arguments: [consumer.name]) ?? 0
@@ -101,9 +157,12 @@ extension ConsumerRunner {
         return Prepared(start: start, position: position, latest: latest, applied: read, full: full, writes: writes)
     }
 
-    /// Runs the prepared writes, the consumer's batch writes and the cursor on the writer.
-    /// - Throws: `CursorMoved`; what a write throws.
-    private func commit(_ consumer: any OffWriterConsumer, _ p: Prepared, in db: Database) throws -> DrainReport {
+    /// Runs the prepared writes, the consumer's sealed batch writes and the cursor on the writer.
+    /// - Throws: `CursorMoved`; `PreparedWriteFailed` with what a prepared write threw; what the
+    ///   sealed writes throw.
+    private func commit(
+        _ consumer: any OffWriterConsumer, _ p: Prepared, _ sealed: @Sendable (Database) throws -> Void, in db: Database
+    ) throws -> DrainReport {
         guard try Self.position(of: consumer.name, in: db) == p.start else { throw CursorMoved() }
         do { try p.writes.run(in: db) } catch { throw PreparedWriteFailed(underlying: error) }
         var report = DrainReport()
@@ -115,7 +174,7 @@ extension ConsumerRunner {
         } else {
             report.caughtUp = false
         }
-        try consumer.finishBatch(in: db)
+        try sealed(db)
         if try Journal.latestOffset(db) > p.latest { report.caughtUp = false }
         if position != p.start { try Self.moveCursor(of: consumer.name, to: position, in: db) }
         return report

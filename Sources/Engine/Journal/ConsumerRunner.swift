@@ -70,85 +70,93 @@ public final class ConsumerRunner: Service, Sendable {
         self.logger = logger
     }
 
-    /// Applies new entries as they are committed until graceful shutdown. A pass that is
-    /// blocked only by failing entries waits `pollInterval` before retrying them.
-    /// - Throws: nothing in practice; errors of a pass are logged and retried.
+    /// Applies new entries as they are committed until graceful shutdown, each consumer on its
+    /// own (`follow`). A consumer blocked only by failing entries waits `pollInterval` before
+    /// retrying them.
+    /// - Throws: nothing in practice; errors of a batch are logged and retried.
     public func run() async throws {
         logger.info("journal consumers running", metadata: ["consumers": "\(consumers.map(\.name))"])
         await cancelWhenGracefulShutdown { [self] in
-            while !Task.isCancelled {
-                var report = DrainReport()
-                do {
-                    report = try await drainOnce()
-                } catch {
-                    logger.error("journal consumer pass failed", metadata: ["error": "\(error)"])
-                    report.caughtUp = false
-                }
-                if report.caughtUp {
-                    // Snapshot after the pass: the pass's own commit pokes the signal, and
-                    // waiting on an older generation would spin. An entry committed between the
-                    // pass and this line is picked up within `pollInterval`.
-                    let seen = store.signal.generation
-                    _ = await store.signal.wait(after: seen, timeout: pollInterval)
-                } else if report.applied == 0 && report.parked == 0 {
-                    try? await Task.sleep(for: pollInterval)
+            await withTaskGroup(of: Void.self) { group in
+                for consumer in consumers {
+                    group.addTask { [self] in await follow(consumer) }
                 }
             }
         }
         logger.info("journal consumers stopped")
     }
 
-    /// Runs passes until every consumer has reached the end of the journal; failing entries
-    /// are retried at once, so a poison entry ends up parked within `maxAttempts` passes.
-    /// - Returns: the sum of every pass.
-    /// - Throws: a `FatalConsumerError` or a storage error; committed passes stay committed.
+    /// One consumer's batches, one after another, until the task is cancelled: it does not
+    /// wait for the other consumers' batches (a pass that did would leave a core idle while
+    /// the slower consumer finishes), and sleeps only when it is caught up or blocked.
+    private func follow(_ consumer: any JournalConsumer) async {
+        while !Task.isCancelled {
+            var report = DrainReport()
+            do {
+                report = try await stretch(consumer)
+            } catch {
+                logger.error("journal consumer batch failed", metadata: ["consumer": "\(consumer.name)", "error": "\(error)"])
+                report.caughtUp = false
+            }
+            if report.caughtUp {
+                // Snapshot after the batch: its own commit pokes the signal, and waiting on an
+                // older generation would spin. An entry committed between the batch and this
+                // line is picked up within `pollInterval`.
+                let seen = store.signal.generation
+                _ = await store.signal.wait(after: seen, timeout: pollInterval)
+            } else if report.applied == 0 && report.parked == 0 {
+                try? await Task.sleep(for: pollInterval)
+            }
+        }
+    }
+
+    /// Runs every consumer until all have reached the end of the journal: each consumer's
+    /// batches one after another, the consumers side by side (`drainEach`), then a pass over
+    /// all of them that finds each at the end (one consumer may append facts another reads).
+    /// Failing entries are retried at once, so a poison entry ends up parked within
+    /// `maxAttempts` passes.
+    /// - Returns: the sum of every batch.
+    /// - Throws: a `FatalConsumerError` or a storage error; committed batches stay committed.
     @discardableResult
     public func drain() async throws -> DrainReport {
         var total = DrainReport()
         while true {
+            total.add(try await drainEach())
             let report = try await drainOnce()
             total.add(report)
             if report.caughtUp { return total }
         }
     }
 
+    /// Each consumer's batches, one after another, until it is caught up or a batch moves
+    /// nothing (failing entries); the consumers side by side, none waiting for another's batch.
+    /// - Throws: the first consumer's fatal or storage error, after every consumer stopped.
+    func drainEach() async throws -> DrainReport {
+        try await forEachConsumer { [self] consumer in
+            var total = DrainReport()
+            while true {
+                let report = try await stretch(consumer)
+                total.add(report)
+                if report.caughtUp || (report.applied == 0 && report.parked == 0) { return total }
+            }
+        }
+    }
+
     /// One batch for every consumer, consumers in parallel (their transactions share a group
-    /// commit), each consumer in its own transaction. An `OffWriterConsumer` first tries its
-    /// batch off the writer (`drainOffWriter`), and runs it on the writer when that declines.
+    /// commit), each consumer in its own transaction.
     /// - Returns: what the pass did.
     /// - Throws: the first consumer's fatal or storage error, after every consumer finished.
     @discardableResult
     public func drainOnce() async throws -> DrainReport {
+        try await forEachConsumer { [self] consumer in try await batch(consumer) }
+    }
+
+    /// Runs `body` for every consumer in parallel and sums the reports.
+    /// - Throws: the first error, after every consumer's `body` returned.
+    private func forEachConsumer(_ body: @escaping @Sendable (any JournalConsumer) async throws -> DrainReport) async throws -> DrainReport {
         try await withThrowingTaskGroup(of: DrainReport.self) { group in
             for consumer in consumers {
-                group.addTask { [self] in
-                    // An off-writer consumer hands the writer only what it cannot do off it (an
-                    // entry that reads host state, a tick): one page, and the next pass is off the
-                    // writer again.
-                    let offWriterConsumer = offWriter ? consumer as? any OffWriterConsumer : nil
-                    if let offWriterConsumer, let report = try await drainOffWriter(offWriterConsumer) { return report }
-                    if offWriterConsumer == nil {
-                        do {
-                            let report = try await store.write { [self] db in try process(consumer, in: db) }
-                            consumer.settled(committed: true)
-                            return report
-                        } catch is WideBatchFailed {
-                            // Nothing of the wide batch was written: run it again one page wide.
-                            consumer.settled(committed: false)
-                        } catch {
-                            consumer.settled(committed: false)
-                            throw error
-                        }
-                    }
-                    do {
-                        let report = try await store.write { [self] db in try process(consumer, in: db, wide: false) }
-                        consumer.settled(committed: true)
-                        return report
-                    } catch {
-                        consumer.settled(committed: false)
-                        throw error
-                    }
-                }
+                group.addTask { try await body(consumer) }
             }
             var total = DrainReport()
             var firstError: (any Error)?
@@ -160,6 +168,53 @@ public final class ConsumerRunner: Service, Sendable {
             }
             if let firstError { throw firstError }
             return total
+        }
+    }
+
+    /// One batch of `consumer` in its own transaction. An `OffWriterConsumer` first tries it
+    /// off the writer (`drainOffWriter`), and runs it on the writer when that declines.
+    /// - Throws: a `FatalConsumerError` or a storage error.
+    func batch(_ consumer: any JournalConsumer) async throws -> DrainReport {
+        if offWriter, let offWriterConsumer = consumer as? any OffWriterConsumer,
+           let report = try await drainOffWriter(offWriterConsumer) { return report }
+        return try await onWriter(consumer)
+    }
+
+    /// Batches of `consumer` up to the end of the journal as the last one saw it: an
+    /// `OffWriterConsumer`'s pipelined off the writer (`pipeline`), then, if one was handed
+    /// back, that one on the writer; any other consumer's one batch.
+    /// - Throws: a `FatalConsumerError` or a storage error.
+    func stretch(_ consumer: any JournalConsumer) async throws -> DrainReport {
+        guard offWriter, let offWriterConsumer = consumer as? any OffWriterConsumer else { return try await batch(consumer) }
+        var (report, handBack) = try await pipeline(offWriterConsumer)
+        if handBack { report.add(try await onWriter(consumer)) }
+        return report
+    }
+
+    /// One batch of `consumer` on the writer. An off-writer consumer hands the writer only what
+    /// it cannot do off it (an entry that reads host state, a tick): one page, and its next
+    /// batch is off the writer again.
+    private func onWriter(_ consumer: any JournalConsumer) async throws -> DrainReport {
+        if !(offWriter && consumer is any OffWriterConsumer) {
+            do {
+                let report = try await store.write { [self] db in try process(consumer, in: db) }
+                consumer.settled(committed: true)
+                return report
+            } catch is WideBatchFailed {
+                // Nothing of the wide batch was written: run it again one page wide.
+                consumer.settled(committed: false)
+            } catch {
+                consumer.settled(committed: false)
+                throw error
+            }
+        }
+        do {
+            let report = try await store.write { [self] db in try process(consumer, in: db, wide: false) }
+            consumer.settled(committed: true)
+            return report
+        } catch {
+            consumer.settled(committed: false)
+            throw error
         }
     }
 

@@ -24,6 +24,17 @@ public protocol OffWriterConsumer: JournalConsumer {
     /// - Throws: any error, meaning "run this entry on the writer": the runner ends the batch
     ///   before it, or, when it is the batch's first, runs the batch on the writer.
     func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws
+
+    /// Ends a batch prepared off the writer, in memory: takes the rows `finishBatch` would write
+    /// as memory holds them now, forgets the batch's undo logs, and returns the rows' write, to
+    /// run on the writer in the batch's commit.
+    ///
+    /// The runner prepares the next batch while that commit runs, on a snapshot taken before
+    /// it: so the write must not read memory, and state it writes must stay readable from memory
+    /// until the next `seal` (by then the commit is in every later snapshot). If the commit
+    /// fails, the runner calls `settled(committed: false)`, which forgets memory ahead of the
+    /// store, the next batch's changes included; when it commits, the runner calls nothing.
+    func seal() -> @Sendable (Database) throws -> Void
 }
 
 /// Writes prepared off the writer, run on it in order.

@@ -110,7 +110,7 @@ public final class Leaderboards: Sendable {
         init(order: RankOrder) { set = RankedSet(order: order) }
     }
 
-    struct Pending: Hashable {
+    struct Pending: Hashable, Sendable {
         let key: BoardKey
         let member: String
     }
@@ -303,13 +303,24 @@ public final class Leaderboards: Sendable {
     /// delete when it is gone (undone or evicted). Call inside the transaction that made the
     /// changes, at its end: a hot member costs one row write per batch, not one per event.
     public func flush(_ db: Database) throws {
+        try sealFlush()(db)
+    }
+
+    /// Takes the rows `flush` would write, as memory holds them now, and returns their write:
+    /// for a batch prepared off the writer, whose rows are written while the next batch changes
+    /// memory. Boards are all in memory, so nothing needs pinning until the write commits.
+    func sealFlush() -> @Sendable (Database) throws -> Void {
         let rows = boards.withLock { all -> [(Pending, RankedEntry?)] in
             unflushed.withLock { set in
                 defer { set.removeAll(keepingCapacity: true) }
                 return set.map { p in (p, all[p.key]?.set.entry(p.member)) }
             }
         }
-        guard !rows.isEmpty else { return }
+        guard !rows.isEmpty else { return { _ in } }
+        return { db in try Self.write(rows, in: db) }
+    }
+
+    private static func write(_ rows: [(Pending, RankedEntry?)], in db: Database) throws {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO leaderboard_scores (scope, board, period, member, score, reached_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (scope, board, period, member) DO UPDATE SET

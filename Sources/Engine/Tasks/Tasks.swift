@@ -81,7 +81,7 @@ public final class Tasks: Sendable {
     /// Handler tables of journal facts, shared with the activities consumer.
     let events: HandlerEvents
 
-    struct ProgressKey: Hashable {
+    struct ProgressKey: Hashable, Sendable {
         let task: String
         let user: String
         let period: String
@@ -98,6 +98,9 @@ public final class Tasks: Sendable {
     /// does not read their row again. Filled from reads and from `flush`; emptied when a write
     /// did not commit (`discardCommitted`) and when it grows past `progressCacheMax`.
     private let stored = Mutex<[ProgressKey: Int64]>([:])
+    /// The progress the last sealed batch writes (`seal`), kept until the next seal whatever
+    /// `stored` forgets: the next batch is prepared on a snapshot that may not hold it yet.
+    private let sealed = Mutex<[ProgressKey: Int64]>([:])
     /// Most progress rows kept in memory by default.
     public static let defaultProgressCacheMax = 200_000
     /// Most progress rows kept in memory.
@@ -228,7 +231,7 @@ public final class Tasks: Sendable {
     /// The key's progress in the store (0 without a row), from memory when it was read or
     /// written lately.
     private func storedProgress(_ key: ProgressKey, in db: Database) throws -> Int64 {
-        if let hit = stored.withLock({ $0[key] }) { return hit }
+        if let hit = sealed.withLock({ $0[key] }) ?? stored.withLock({ $0[key] }) { return hit }
         let value = try db.cachedStatement(sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?")
             .firstRowRaw(.text(key.task), .text(key.user), .text(key.period), read: { rawInt($0, 0) ?? 0 }) ?? 0
         remember([(key, value)])
@@ -243,24 +246,45 @@ public final class Tasks: Sendable {
     }
 
     /// Forgets the remembered progress: a write that may have changed it did not commit.
-    func discardStored() { stored.withLock { $0.removeAll() } }
+    func discardStored() {
+        stored.withLock { $0.removeAll() }
+        sealed.withLock { $0.removeAll() }
+    }
 
     /// Writes the batch's completions and progress; call at the end of the consumer's batch,
     /// inside its transaction.
     func flush(_ db: Database) throws {
+        try take()(db)
+    }
+
+    /// Ends a batch prepared off the writer (`OffWriterConsumer.seal`): its completions and
+    /// progress, and their write. The progress stays readable from memory until the next seal.
+    func seal() -> @Sendable (Database) throws -> Void {
+        take(pinning: true)
+    }
+
+    /// Takes the batch's completions and progress and returns their write. Remembered now; if
+    /// the write does not commit, `settled(committed: false)` forgets everything remembered.
+    private func take(pinning: Bool = false) -> @Sendable (Database) throws -> Void {
         let reached = completions.withLock { c in
             defer { c.removeAll(keepingCapacity: true) }
             return c
         }
-        try Journal.appendPacked(db, type: Self.completedType, facts: reached)
         let rows = batch.withLock { b in
             defer { b.removeAll(keepingCapacity: true) }
             return b
         }
-        guard !rows.isEmpty else { return }
-        // Remembered now; if this transaction does not commit, `settled(committed: false)`
-        // forgets everything remembered.
         remember(rows.lazy.map { ($0.key, $0.value.value) })
+        // On the writer (no batch is in flight then) the pins go: they may be older than this.
+        sealed.withLock { $0 = pinning ? rows.mapValues(\.value) : [:] }
+        return { db in
+            try Journal.appendPacked(db, type: Self.completedType, facts: reached)
+            try Self.write(rows, in: db)
+        }
+    }
+
+    private static func write(_ rows: [ProgressKey: (value: Int64, at: Int64)], in db: Database) throws {
+        guard !rows.isEmpty else { return }
         let upsert = try db.cachedStatement(
             sql: """
                 INSERT INTO task_progress (task, user_id, period, progress, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -451,6 +475,8 @@ public struct TaskConsumer: OffWriterConsumer {
     public func finishBatch(in db: Database) throws {
         try tasks.flush(db)
     }
+
+    public func seal() -> @Sendable (Database) throws -> Void { tasks.seal() }
 
     public func settled(committed: Bool) {
         if !committed {

@@ -55,4 +55,42 @@ struct ChestProgressTests {
         #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chest_progress") } == 0)
         withExtendedLifetime(tmp) {}
     }
+
+    @Test("a sealed batch's rows stay in memory until the next seal, however small the limit, and are written as sealed")
+    func sealedRowsOutliveTheLimit() async throws {
+        let tmp = try TemporaryDatabase()
+        let store = try tmp.openStore()
+        let book = ChestProgress(knownMax: 1)
+        // Batch 1 changes u on a snapshot and is sealed; its write has not run when batch 2 is
+        // prepared (the runner commits one batch while it prepares the next).
+        let first = try await store.read { db in
+            let before = try book.value(Self.key("u"), in: db)
+            book.set(Self.key("u"), to: .init(progress: 5, opened: 0), before: before)
+            return book.seal()
+        }
+        // Batch 2 reads v, which would push u out of a full memory, then u again.
+        let second = try await store.read { db in
+            let v = try book.value(Self.key("v"), in: db)
+            book.set(Self.key("v"), to: .init(progress: 1, opened: 0), before: v)
+            let u = try book.value(Self.key("u"), in: db)
+            #expect(u == .init(progress: 5, opened: 0), "batch 1's row is read from memory, not from a snapshot without it")
+            book.set(Self.key("u"), to: .init(progress: 9, opened: 1), before: u)
+            // Changing memory after a seal does not change what that seal writes.
+            return book.seal()
+        }
+        try await store.write { db in
+            try first(db)
+            #expect(try Int64.fetchOne(db, sql: "SELECT progress FROM chest_progress WHERE owner = 'u'") == 5)
+            try second(db)
+        }
+        let rows = try await store.read { db in
+            try Row.fetchAll(db, sql: "SELECT owner, progress, opened FROM chest_progress ORDER BY owner")
+                .map { "\($0[0] as String)=\($0[1] as Int64)/\($0[2] as Int64)" }
+        }
+        #expect(rows == ["u=9/1", "v=1/0"])
+        // Nothing left to write, and a discard forgets the pins too.
+        book.discard()
+        #expect(book.count == 0)
+        withExtendedLifetime(tmp) {}
+    }
 }
