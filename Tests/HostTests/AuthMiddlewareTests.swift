@@ -114,6 +114,24 @@ import Testing
         }
     }
 
+    @Test("a bearer token is trimmed of spaces and tabs at either end, nothing else", arguments: [
+        ("tok", "tok"), ("  tok", "tok"), ("tok \t ", "tok"), ("\t t o k\t", "t o k"), ("   ", ""), ("", ""),
+        ("\u{00A0}tok", "\u{00A0}tok"), ("中文 ", "中文"),
+    ])
+    func bearerTokenTrimming(raw: String, trimmed: String) {
+        #expect(AuthMiddleware.trimmingOptionalWhitespace(Substring(raw)) == trimmed)
+    }
+
+    @Test func bearerWithSpacedTokenIsAccepted() async throws {
+        let host = try TestHost()
+        let token = try host.token(.viewer)
+        try await host.test { client in
+            try await client.execute(uri: "/v1/whoami", method: .get, headers: [.authorization: "Bearer  \t\(token) \t"]) { response throws in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
     @Test func nonBearerAuthorizationIs401() async throws {
         try await TestHost().test { client in
             try await client.execute(uri: "/v1/whoami", method: .get, headers: [.authorization: "Basic YTpi"]) { response throws in

@@ -39,8 +39,18 @@ struct AuthMiddleware: RouterMiddleware {
             guard parts.count == 2 else {
                 return ""
             }
-            return parts[1].trimmingCharacters(in: .whitespaces)
+            return trimmingOptionalWhitespace(parts[1])
         }
         return request.uri.queryParameters.get("token") ?? ""
+    }
+
+    /// `text` without HTTP's optional whitespace (spaces and tabs) at either end. Read as bytes:
+    /// Foundation's `trimmingCharacters(in:)` bridged every request's header through `NSString`
+    /// (2–3% of the server's CPU under load).
+    static func trimmingOptionalWhitespace(_ text: Substring) -> String {
+        let bytes = text.utf8
+        let isOWS = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isOWS($0) }), let last = bytes.lastIndex(where: { !isOWS($0) }) else { return "" }
+        return String(text[first...last])
     }
 }
