@@ -5,30 +5,37 @@ import Testing
 
 @Suite("task progress remembered between batches")
 struct TaskProgressCacheTests {
-    @Test("with room for one row, viewers taking turns still add up exactly", arguments: [1, 2, Tasks.defaultProgressCacheMax])
-    func evictionKeepsSums(cacheMax: Int) async throws {
+    /// A task that counts each sender's coins, its store and gifts of (sender, coins) journaled.
+    static func counting(
+        cacheMax: Int, gifts: [(String, Int)]
+    ) async throws -> (ScriptFolder, TemporaryDatabase, Store, Tasks) {
         let folder = try ScriptFolder([
             "tasks/count.lua": """
                 return task { id = "count", stages = { { goal = 1000 } }, on = { gift = function(ctx, g) ctx.progress(g.sender_id, g.value_coins) end } }
                 """,
         ])
-        defer { folder.remove() }
         let db = try TemporaryDatabase()
         let store = try db.openStore()
         let scripts = ScriptRuntime(directory: folder.path, api: .standard, limits: ScriptLimits(), logger: .quiet())
         #expect(await scripts.reload(trigger: "test").ok)
         let tasks = Tasks(store: store, scripts: scripts, ledger: Ledger(store: store), progressCacheMax: cacheMax, logger: .quiet())
-        let senders = ["a", "b", "c"]
         try await store.write { db in
-            for i in 0..<30 {
+            for (i, (sender, coins)) in gifts.enumerated() {
                 let json = """
-                    {"send_id":"x\(i)","room_id":"r","sender_id":"\(senders[i % 3])","streamer_id":"s","gift_id":"rose",\
-                    "gift_version":1,"count":1,"price_coins":\(i + 1),"total_coins":\(i + 1),"streamer_revenue":0,"guild_share":0,\
+                    {"send_id":"x\(i)","room_id":"r","sender_id":"\(sender)","streamer_id":"s","gift_id":"rose",\
+                    "gift_version":1,"count":1,"price_coins":\(coins),"total_coins":\(coins),"streamer_revenue":0,"guild_share":0,\
                     "platform_fee":0,"combo":1,"balance_coins":0,"transfer_ids":[],"ledger_time":0}
                     """
                 _ = try Journal.append(db, type: "gift", payloadJSON: json, at: 1)
             }
         }
+        return (folder, db, store, tasks)
+    }
+
+    @Test("with room for one row, viewers taking turns still add up exactly", arguments: [1, 2, Tasks.defaultProgressCacheMax])
+    func evictionKeepsSums(cacheMax: Int) async throws {
+        let (folder, db, store, tasks) = try await Self.counting(cacheMax: cacheMax, gifts: (0..<30).map { (["a", "b", "c"][$0 % 3], $0 + 1) })
+        defer { withExtendedLifetime(db) { folder.remove() } }
         // One entry per batch: every gift reads its viewer's progress from memory or the store.
         let runner = ConsumerRunner(store: store, consumers: [TaskConsumer(tasks: tasks)], batchSize: 1, logger: .quiet())
         try await runner.drain()
@@ -41,28 +48,9 @@ struct TaskProgressCacheTests {
 
     @Test("a batch prepared while the one before commits reads that one's progress from memory, with room for one row")
     func sealedProgressIsReadFromMemory() async throws {
-        let folder = try ScriptFolder([
-            "tasks/count.lua": """
-                return task { id = "count", stages = { { goal = 1000 } }, on = { gift = function(ctx, g) ctx.progress(g.sender_id, g.value_coins) end } }
-                """,
-        ])
-        defer { folder.remove() }
-        let db = try TemporaryDatabase()
-        let store = try db.openStore()
-        let scripts = ScriptRuntime(directory: folder.path, api: .standard, limits: ScriptLimits(), logger: .quiet())
-        #expect(await scripts.reload(trigger: "test").ok)
-        let tasks = Tasks(store: store, scripts: scripts, ledger: Ledger(store: store), progressCacheMax: 1, logger: .quiet())
+        let (folder, db, store, tasks) = try await Self.counting(cacheMax: 1, gifts: [("a", 5), ("b", 1), ("a", 2)])
+        defer { withExtendedLifetime(db) { folder.remove() } }
         let consumer = TaskConsumer(tasks: tasks)
-        try await store.write { db in
-            for (i, (sender, coins)) in [("a", 5), ("b", 1), ("a", 2)].enumerated() {
-                let json = """
-                    {"send_id":"x\(i)","room_id":"r","sender_id":"\(sender)","streamer_id":"s","gift_id":"rose",\
-                    "gift_version":1,"count":1,"price_coins":\(coins),"total_coins":\(coins),"streamer_revenue":0,"guild_share":0,\
-                    "platform_fee":0,"combo":1,"balance_coins":0,"transfer_ids":[],"ledger_time":0}
-                    """
-                _ = try Journal.append(db, type: "gift", payloadJSON: json, at: 1)
-            }
-        }
         let entries = try await store.read { db in try Journal.read(db, after: 0, limit: 10) }
         // Batch 1 (a +5) is prepared and sealed; batch 2 (b +1, then a +2) is prepared before
         // batch 1's write runs, on a snapshot without it. Reading b fills the one-row cache.
