@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "showrunner")
+        var logger = Logger(label: "showrunner") { ServerLogHandler(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let (signer, tokenDefault) = try secretOptions.makeSigner()
         let (paymentSecret, paymentDefault) = try paymentOptions.resolve(dev: secretOptions.dev)
