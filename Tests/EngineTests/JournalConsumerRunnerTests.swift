@@ -37,6 +37,36 @@ import Testing
         }
     }
 
+    @Test("caught-up consumers stay asleep: one's commit does not wake the others into a batch")
+    func idleConsumersDoNotWakeEachOther() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            try await store.seed(1)
+            let consumers = (1...3).map { ScriptedConsumer(name: "c\($0)") }
+            let runner = ConsumerRunner(store: store, consumers: consumers, pollInterval: .seconds(600), logger: .quiet())
+            let running = Task { try await runner.run() }
+            try await waitUntil { try await Self.effects(store) == [[1], [1], [1]] }
+            // Each caught-up batch commits; after the last, nothing is left to commit. A commit
+            // that appends nothing (any other write) wakes them all, and none runs a batch.
+            try await Task.sleep(for: .milliseconds(100))
+            let commits = store.stats.commits
+            for _ in 0..<3 {
+                try await store.write { _ in }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(store.stats.commits == commits + 3, "idle consumers committed \(store.stats.commits - commits - 3) times in 300 ms")
+            // A new row still wakes every one of them.
+            try await store.seed(2)
+            try await waitUntil { try await Self.effects(store) == [[1, 2, 3], [1, 2, 3], [1, 2, 3]] }
+            running.cancel()
+            try await running.value
+        }
+    }
+
+    private static func effects(_ store: Store) async throws -> [[Int64]] {
+        [try await store.effects(of: "c1"), try await store.effects(of: "c2"), try await store.effects(of: "c3")]
+    }
+
     private func waitUntil(_ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while try await !condition() {

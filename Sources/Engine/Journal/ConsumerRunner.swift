@@ -99,14 +99,26 @@ public final class ConsumerRunner: Service, Sendable {
                 report.caughtUp = false
             }
             if report.caughtUp {
-                // Snapshot after the batch: its own commit pokes the signal, and waiting on an
-                // older generation would spin. An entry committed between the batch and this
-                // line is picked up within `pollInterval`.
-                let seen = store.signal.generation
-                _ = await store.signal.wait(after: seen, timeout: pollInterval)
+                await sleepUntilTheJournalPasses(consumer)
             } else if report.applied == 0 && report.parked == 0 {
                 try? await Task.sleep(for: pollInterval)
             }
+        }
+    }
+
+    /// Waits until the journal holds a row after the consumer's cursor, or `pollInterval` passes.
+    ///
+    /// Every commit pokes the signal, the other consumers' batches included, and a batch commits
+    /// even when it has nothing to apply. So a consumer woken by a commit that appended nothing
+    /// goes back to sleep without running a batch: otherwise two idle consumers would wake each
+    /// other for ever. The generation is read before the journal, so a row appended in between
+    /// still wakes it.
+    private func sleepUntilTheJournalPasses(_ consumer: any JournalConsumer) async {
+        while !Task.isCancelled {
+            let seen = store.signal.generation
+            let behind = try? await store.read { db in try Journal.latestOffset(db) > Self.cursor(of: consumer.name, in: db) }
+            if behind ?? true { return }
+            guard await store.signal.wait(after: seen, timeout: pollInterval) else { return }
         }
     }
 
