@@ -25,12 +25,27 @@ import Testing
         #expect(await signal.wait(after: signal.generation, timeout: .milliseconds(20)) == false)
     }
 
-    @Test func theStorePokesAfterEveryCommit() async throws {
+    @Test("the store pokes after a commit that appended to the journal, and only then")
+    func theStorePokesAfterCommitsThatAppend() async throws {
         try await TemporaryDatabase.with { tmp in
             let store = try tmp.openStore()
             let seen = store.signal.generation
             try await store.write { db in _ = try Journal.append(db, type: "t", payloadJSON: "1", at: 1) }
-            #expect(store.signal.generation > seen)
+            let afterAppend = store.signal.generation
+            #expect(afterAppend > seen)
+            try await store.write { db in try db.execute(sql: "CREATE TABLE other (i INTEGER)") }
+            try await store.write { db in try db.execute(sql: "INSERT INTO other VALUES (1)") }
+            #expect(store.signal.generation == afterAppend)
+            // An append rolled back with its operation does not count.
+            await #expect(throws: (any Error).self) {
+                try await store.write { db in
+                    _ = try Journal.append(db, type: "t", payloadJSON: "2", at: 1)
+                    throw CancellationError()
+                }
+            }
+            #expect(store.signal.generation == afterAppend)
+            try await store.write { db in _ = try Journal.append(db, type: "t", payloadJSON: "3", at: 1) }
+            #expect(store.signal.generation > afterAppend)
         }
     }
 }

@@ -91,6 +91,10 @@ public final class ConsumerRunner: Service, Sendable {
     /// the slower consumer finishes), and sleeps only when it is caught up or blocked.
     private func follow(_ consumer: any JournalConsumer) async {
         while !Task.isCancelled {
+            // Read before the batch, so an entry committed while it runs wakes the consumer at
+            // once. The store pokes only after commits that appended to the journal, so batches
+            // that commit nothing new (this consumer's or another's) wake no one.
+            let seen = store.signal.generation
             var report = DrainReport()
             do {
                 report = try await stretch(consumer)
@@ -99,26 +103,10 @@ public final class ConsumerRunner: Service, Sendable {
                 report.caughtUp = false
             }
             if report.caughtUp {
-                await sleepUntilTheJournalPasses(consumer)
+                _ = await store.signal.wait(after: seen, timeout: pollInterval)
             } else if report.applied == 0 && report.parked == 0 {
                 try? await Task.sleep(for: pollInterval)
             }
-        }
-    }
-
-    /// Waits until the journal holds a row after the consumer's cursor, or `pollInterval` passes.
-    ///
-    /// Every commit pokes the signal, the other consumers' batches included, and a batch commits
-    /// even when it has nothing to apply. So a consumer woken by a commit that appended nothing
-    /// goes back to sleep without running a batch: otherwise two idle consumers would wake each
-    /// other for ever. The generation is read before the journal, so a row appended in between
-    /// still wakes it.
-    private func sleepUntilTheJournalPasses(_ consumer: any JournalConsumer) async {
-        while !Task.isCancelled {
-            let seen = store.signal.generation
-            let behind = try? await store.read { db in try Journal.latestOffset(db) > Self.cursor(of: consumer.name, in: db) }
-            if behind ?? true { return }
-            guard await store.signal.wait(after: seen, timeout: pollInterval) else { return }
         }
     }
 

@@ -91,29 +91,32 @@ extension Store {
 
     /// Runs a batch on the writer connection and waits for its COMMIT.
     private func commit(_ batch: [PendingWrite]) async -> (outcomes: [Result<any Sendable, any Error>], committed: Bool) {
-        let (outcomes, committed, opsNanos, commitNanos) = await withCheckedContinuation { continuation in
+        let (outcomes, committed, opsNanos, commitNanos, appended) = await withCheckedContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in
                 continuation.resume(returning: Self.run(batch, in: db))
             }
         }
         record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
-            opsNanos: opsNanos, commitNanos: commitNanos)
+            opsNanos: opsNanos, commitNanos: commitNanos, appended: appended)
         return (outcomes, committed)
     }
 
     /// One `BEGIN IMMEDIATE` transaction, one savepoint per plain operation; the overlays of
     /// batched operations are flushed before each plain operation and before COMMIT. Also
-    /// returns how long the operations (with the flushes) and the COMMIT took, in nanoseconds.
+    /// returns how long the operations (with the flushes) and the COMMIT took, in nanoseconds,
+    /// and whether the journal grew.
     private static func run(
         _ batch: [PendingWrite], in db: Database
-    ) -> (outcomes: [Result<any Sendable, any Error>], committed: Bool, opsNanos: UInt64, commitNanos: UInt64) {
+    ) -> (outcomes: [Result<any Sendable, any Error>], committed: Bool, opsNanos: UInt64, commitNanos: UInt64, appended: Bool) {
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
         let start = DispatchTime.now().uptimeNanoseconds
         var opsDone = start
+        var appended = false
         do {
             let overlays = WriteBatch()
             try db.inTransaction(.immediate) {
+                let journalEnd = try Self.journalEnd(db)
                 for write in batch {
                     switch write.body {
                     case .plain(let body):
@@ -132,19 +135,28 @@ extension Store {
                     }
                 }
                 try overlays.flush(db)
+                appended = try Self.journalEnd(db) != journalEnd
                 opsDone = DispatchTime.now().uptimeNanoseconds
                 return .commit
             }
             let end = DispatchTime.now().uptimeNanoseconds
-            return (outcomes, true, opsDone - start, end - opsDone)
+            return (outcomes, true, opsDone - start, end - opsDone, appended)
         } catch {
             let failure = StorageError.commitFailed(reason: "\(error)")
-            return (batch.map { _ in .failure(failure) }, false, 0, 0)
+            return (batch.map { _ in .failure(failure) }, false, 0, 0, false)
         }
     }
 
-    /// Updates the counters and wakes journal consumers after a commit.
-    func record(committed: Bool, ops: Int, opsNanos: UInt64 = 0, commitNanos: UInt64 = 0) {
+    /// The journal's last offset: the largest key of its table, read from the end of its b-tree.
+    private static func journalEnd(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(offset) FROM journal")) ?? 0
+    }
+
+    /// Updates the counters, and wakes journal consumers after a commit that appended to the
+    /// journal. Only then: a consumer's own batch commits whether or not it appended anything,
+    /// and a poke for each would have the consumers, each on its own loop, wake one another
+    /// for ever while idle.
+    func record(committed: Bool, ops: Int, opsNanos: UInt64 = 0, commitNanos: UInt64 = 0, appended: Bool = true) {
         queue.withLock { state in
             if committed {
                 state.stats.commits += 1
@@ -159,7 +171,7 @@ extension Store {
             commitMetrics.commits.increment()
             commitMetrics.ops.increment(by: ops)
             commitMetrics.batchOps.record(ops)
-            signal.poke()
+            if appended { signal.poke() }
         } else {
             logger.error("group commit failed", metadata: ["ops": "\(ops)"])
         }
