@@ -25,40 +25,26 @@ extension ConsumerRunner {
         let underlying: any Error
     }
 
-    /// One batch of `consumer` with its handlers run off the writer: pages read and handlers run
-    /// on a read snapshot, then only the prepared writes, the consumer's sealed batch writes and
-    /// the cursor on the writer, in one transaction.
-    /// - Returns: the batch's report, or nil when the batch must run on the writer instead
-    ///   (memory already put back: nothing of this attempt remains).
-    /// - Throws: as the writer path would, with memory already put back: a `FatalConsumerError`
-    ///   from the writes; a storage error of the commit. A failure to prepare, a refused write
-    ///   or a moved cursor returns nil.
-    func drainOffWriter(_ consumer: any OffWriterConsumer) async throws -> DrainReport? {
-        guard let prepared = await prepareOrRollBack(consumer, from: nil) else { return nil }
-        let sealed = consumer.seal()
-        do {
-            return try await store.write { [self] db in try commit(consumer, prepared, sealed, in: db) }
-        } catch {
-            try handBackOrRethrow(consumer, error)
-            return nil
-        }
-    }
-
-    /// Off-writer batches of `consumer` one after another, each prepared on its own core while
-    /// the writer commits the one before, until the consumer has read to the end of the journal
-    /// or a batch must run on the writer.
+    /// Off-writer batches of `consumer`, at most `batchesMax`, one after another, each prepared
+    /// on the consumer's own core while the writer commits the one before, until the consumer
+    /// has read to the end of the journal or a batch must run on the writer. In each batch,
+    /// pages are read and handlers run on a read snapshot; the writer runs only the prepared
+    /// writes, the consumer's sealed batch writes and the cursor, in one transaction.
     ///
     /// A batch is sealed (`OffWriterConsumer.seal`) before the next is prepared, and the next
     /// starts where it ends, so the commits go in order, each checking the cursor the one before
     /// moved. When a commit fails, memory goes back to the store's state, the later batch's
     /// changes with it, and nothing after it commits.
-    /// - Returns: the batches' report, and whether the next batch must run on the writer (an
-    ///   entry that needs it, failing entries, a refused write or a moved cursor).
-    /// - Throws: as `drainOffWriter`.
-    func pipeline(_ consumer: any OffWriterConsumer) async throws -> (report: DrainReport, handBack: Bool) {
+    /// - Returns: the committed batches' report, and whether the next batch must run on the
+    ///   writer (an entry that needs it, failing entries, a refused write or a moved cursor;
+    ///   memory already put back, so nothing of that attempt remains).
+    /// - Throws: as the writer path would, with memory already put back: a `FatalConsumerError`
+    ///   from the writes; a storage error of a commit.
+    func pipeline(_ consumer: any OffWriterConsumer, batchesMax: Int) async throws -> (report: DrainReport, handBack: Bool) {
         var total = DrainReport()
         var inflight: Task<DrainReport, any Error>?
         var from: JournalPosition?
+        var batches = 0
         while true {
             let prepared = await prepareOrRollBack(consumer, from: from)
             if let inflight {
@@ -66,24 +52,20 @@ extension ConsumerRunner {
                     total.add(try await inflight.value)
                 } catch {
                     try handBackOrRethrow(consumer, error)
-                    total.caughtUp = false
                     return (total, true)
                 }
             }
-            guard let prepared else {
-                total.caughtUp = false
-                return (total, true)
-            }
+            guard let prepared else { return (total, true) }
             let sealed = consumer.seal()
             let committing = Task { [self] in try await store.write { [self] db in try commit(consumer, prepared, sealed, in: db) } }
-            guard prepared.full else {
-                // The journal's end as the snapshot saw it: this batch is the last.
+            batches += 1
+            guard prepared.full, batches < batchesMax else {
+                // The last batch: the journal's end as the snapshot saw it, or the most asked for.
                 do {
                     total.add(try await committing.value)
                     return (total, false)
                 } catch {
                     try handBackOrRethrow(consumer, error)
-                    total.caughtUp = false
                     return (total, true)
                 }
             }

@@ -171,23 +171,25 @@ public final class ConsumerRunner: Service, Sendable {
         }
     }
 
-    /// One batch of `consumer` in its own transaction. An `OffWriterConsumer` first tries it
-    /// off the writer (`drainOffWriter`), and runs it on the writer when that declines.
+    /// One batch of `consumer` in its own transaction: `stretch` with one batch.
     /// - Throws: a `FatalConsumerError` or a storage error.
     func batch(_ consumer: any JournalConsumer) async throws -> DrainReport {
-        if offWriter, let offWriterConsumer = consumer as? any OffWriterConsumer,
-           let report = try await drainOffWriter(offWriterConsumer) { return report }
-        return try await onWriter(consumer)
+        try await stretch(consumer, batchesMax: 1)
     }
 
-    /// Batches of `consumer` up to the end of the journal as the last one saw it: an
-    /// `OffWriterConsumer`'s pipelined off the writer (`pipeline`), then, if one was handed
-    /// back, that one on the writer; any other consumer's one batch.
+    /// Batches of `consumer` up to the end of the journal as the last one saw it, at most
+    /// `batchesMax` of them: an `OffWriterConsumer`'s pipelined off the writer (`pipeline`),
+    /// then, if one was handed back, that one on the writer; any other consumer's one batch.
+    /// The report is caught up when the last batch is.
     /// - Throws: a `FatalConsumerError` or a storage error.
-    func stretch(_ consumer: any JournalConsumer) async throws -> DrainReport {
-        guard offWriter, let offWriterConsumer = consumer as? any OffWriterConsumer else { return try await batch(consumer) }
-        var (report, handBack) = try await pipeline(offWriterConsumer)
-        if handBack { report.add(try await onWriter(consumer)) }
+    func stretch(_ consumer: any JournalConsumer, batchesMax: Int = .max) async throws -> DrainReport {
+        guard offWriter, let offWriterConsumer = consumer as? any OffWriterConsumer else { return try await onWriter(consumer) }
+        var (report, handBack) = try await pipeline(offWriterConsumer, batchesMax: batchesMax)
+        if handBack {
+            let last = try await onWriter(consumer)
+            report.caughtUp = true
+            report.add(last)
+        }
         return report
     }
 

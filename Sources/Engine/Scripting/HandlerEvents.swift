@@ -20,15 +20,9 @@ public final class HandlerEvents: Sendable {
     /// Facts held now (at most `capacity`).
     var count: Int { cache.withLock { $0.count } }
 
-    /// The handler's table for `entry`.
-    /// - Throws: `JournalError.invalidPayload` when the payload is not what its type promises.
-    func event(_ entry: JournalEntry) throws -> LuaValue {
-        try handlerEvent(entry).luaValue
-    }
-
     /// The handler's event for `entry`, as handlers are called with it (a gift written straight
     /// into its table, with no intermediate `LuaValue`).
-    /// - Throws: as `event(_:)`.
+    /// - Throws: `JournalError.invalidPayload` when the payload is not what its type promises.
     func handlerEvent(_ entry: JournalEntry) throws -> HandlerEvent {
         if let hit = cache.withLock({ $0[entry.factKey] }) { return hit }
         let value = try Self.parseEvent(entry)
@@ -43,13 +37,9 @@ public final class HandlerEvents: Sendable {
     /// same table `GiftReceipt.luaValue` gives gift steps (a test holds the two together).
     static let giftFields = ["send_id", "room_id", "sender_id", "streamer_id", "gift_id", "count", "price_coins", "total_coins", "combo"]
 
-    /// The table for `entry`: a gift's documented fields (with `value_coins`), any other
-    /// fact's JSON object as is, and a payload that is not an object as `{ value = ... }`.
-    static func parse(_ entry: JournalEntry) throws -> LuaValue {
-        try parseEvent(entry).luaValue
-    }
-
-    /// `parse`, keeping a gift's receipt as it is read (its legs' ids checked, not kept).
+    /// The event for `entry`: a gift's documented fields (with `value_coins`), kept as its
+    /// receipt is read (its legs' ids checked, not kept); any other fact's JSON object as is,
+    /// and a payload that is not an object as `{ value = ... }`.
     static func parseEvent(_ entry: JournalEntry) throws -> HandlerEvent {
         // A gift written by a send is a whole receipt: read in one pass into its fields, with no
         // table of every key (anything else, such as a hand-written partial gift, as before).

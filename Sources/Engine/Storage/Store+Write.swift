@@ -147,7 +147,8 @@ extension Store {
         }
     }
 
-    /// The journal's last offset: the largest key of its table, read from the end of its b-tree.
+    /// The journal's last offset: the largest key of its table, read from the end of its b-tree
+    /// (`Journal.latestOffset`'s query, asked here because the store sits below `Journal`).
     private static func journalEnd(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(offset) FROM journal")) ?? 0
     }

@@ -188,3 +188,10 @@ struct JSONTextTests {
     }
 }
 
+extension HandlerEvents {
+    /// The handler's table for `entry`, as a value.
+    func event(_ entry: JournalEntry) throws -> LuaValue { try handlerEvent(entry).luaValue }
+
+    /// The table for `entry`, as a value, without the cache.
+    static func parse(_ entry: JournalEntry) throws -> LuaValue { try parseEvent(entry).luaValue }
+}
