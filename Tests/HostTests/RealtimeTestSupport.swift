@@ -78,18 +78,29 @@ struct Frame: Decodable, Sendable {
     let code: String?
     let reason: String?
     let data: Data?
+    /// `gift_receipt`, `gift_error`.
+    let idempotency_key: String?
+    let status: Int?
 }
 
 /// Text frames a test client received, shared with the test body.
 final class Inbox: Sendable {
     let frames = Mutex<[Frame]>([])
+    /// The frames' texts, as received.
+    let texts = Mutex<[String]>([])
 
     func append(_ text: String) {
         guard let frame = try? JSONDecoder().decode(Frame.self, from: Foundation.Data(text.utf8)) else {
             Issue.record("undecodable frame: \(text)")
             return
         }
+        texts.withLock { $0.append(text) }
         frames.withLock { $0.append(frame) }
+    }
+
+    /// The texts of the frames of `type`.
+    func texts(_ type: String) -> [String] {
+        zip(frames.withLock { $0 }, texts.withLock { $0 }).filter { $0.0.type == type }.map(\.1)
     }
 
     func types() -> [String] { frames.withLock { $0.map(\.type) } }

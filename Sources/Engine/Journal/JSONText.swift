@@ -1,9 +1,10 @@
 /// JSON text written by hand for the facts the host appends on hot paths (a `task_completed`
 /// per stage reached), where `JSONEncoder` cost more than the rest of the append. The output is
-/// what `Journal.append(payload:)` would write: keys sorted, slashes not escaped.
-enum JSONText {
+/// what `Journal.append(payload:)` would write: keys sorted, slashes not escaped. The host writes
+/// its hot frames (a gift's receipt on the room socket) with `quoted` too.
+public enum JSONText {
     /// `s` as a JSON string literal, quotes included.
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         // The common case, nothing to escape: the bytes between two quotes, one allocation.
         var s = s
         let count = s.utf8.count

@@ -133,7 +133,8 @@ struct ServeCommand: AsyncParsableCommand {
             store: engine.store, resolver: engine.resolver, signer: signer, now: services.now,
             metrics: services.metricsFactory, bus: engine.bus, limits: limits, clock: engine.clock,
             privileges: PrivilegeShowcase(privileges: engine.privileges, rooms: engine.rooms), scripts: engine.scripts,
-            connections: connections, users: engine.users, presence: engine.presence)
+            connections: connections, users: engine.users, presence: engine.presence, gifts: engine.giftSender,
+            profiles: engine.profiles)
         services.routeAreas.append(realtime.routes)
         services.lifecycleServices += realtime.services
         services.httpServer = realtime.httpServer

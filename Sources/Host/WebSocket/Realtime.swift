@@ -31,13 +31,15 @@ struct Realtime: Sendable {
 
     /// Wires the realtime parts over `store`; loads the stored word list and mutes. `resolver`
     /// turns `{room}` (an id or a vanity number) into the room, on the socket path and every route.
+    /// `gifts` sends the sockets' `gift` frames (nil: they are refused `unavailable`).
     /// - Throws: database errors.
     static func make(
         store: Store, resolver: RoomResolver, signer: TokenSigner, now: @escaping @Sendable () -> Date,
         metrics: any MetricsFactory, bus: RoomBus = RoomBus(), limits: RealtimeLimits = .init(),
         danmakuLimits: DanmakuLimits = .init(), clock: any WallClock = SystemWallClock(),
         privileges: any EntryPrivilegeProvider = NoEntryPrivileges(), scripts: ScriptRuntime? = nil,
-        connections: ConnectionLimits = .init(), users: UserBus? = nil, presence: RoomPresence? = nil
+        connections: ConnectionLimits = .init(), users: UserBus? = nil, presence: RoomPresence? = nil,
+        gifts: GiftSender? = nil, profiles: ProfileRegistrar? = nil
     ) async throws -> Realtime {
         let filter = try await KeywordFilter.load(from: store)
         let mutes = try await Mutes(store: store, now: clock.nowMillis())
@@ -48,7 +50,8 @@ struct Realtime: Sendable {
         users?.attach(hub)
         presence?.attach { [hub] room in hub.online(room: room) }
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
-        let session = RealtimeSession(hub: hub, danmaku: danmaku, privileges: privileges, store: store, clock: clock)
+        let session = RealtimeSession(
+            hub: hub, danmaku: danmaku, privileges: privileges, store: store, clock: clock, gifts: gifts, profiles: profiles, now: now)
         let refused = Counter(label: "showrunner.http.connections_refused", factory: metrics)
         let gate = ConnectionGate(connectionsMax: connections.connectionsMax, onRefuse: { refused.increment() })
         let timeouts = Dictionary(uniqueKeysWithValues: [ConnectionDeadlineHandler.Phase.header, .body, .idle].map { phase in

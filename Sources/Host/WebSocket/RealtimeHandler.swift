@@ -5,9 +5,9 @@ import NIOWebSocket
 /// The last handler of an upgraded realtime connection, on its event loop: joins the room when
 /// added, leaves when removed (the channel closed), and turns client frames into messages:
 /// control frames (close, ping) are answered here; text fragments are put together up to
-/// `frameBytesMax`, then handed to the session. While a danmaku is being sent (the only message
-/// that waits for anything), reading stops and later messages wait their turn, so a client's
-/// messages are handled one at a time and in order, as a read loop would.
+/// `frameBytesMax`, then handed to the session. While a danmaku or a gift is being sent (the only
+/// messages that wait for anything), reading stops and later messages wait their turn, so a
+/// client's messages are handled one at a time and in order, as a read loop would.
 final class RealtimeHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -90,16 +90,25 @@ final class RealtimeHandler: ChannelInboundHandler {
             case .refused(let refusal):
                 violation(refusal)
             case .danmaku(let draft):
-                busy = true
-                context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
-                let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                let (session, connection) = (self.session, self.connection)
-                Task {
-                    await session.send(draft, connection: connection)
-                    connection.eventLoop.execute { handler.value.resume(context: bound.value) }
-                }
+                wait(context: context) { session, connection in await session.send(draft, connection: connection) }
+            case .gift(let gift):
+                wait(context: context) { session, connection in await session.gift(gift, connection: connection) }
             }
+        }
+    }
+
+    /// Runs `work` off the loop with reading stopped; the next message is taken when it ends.
+    private func wait(
+        context: ChannelHandlerContext, _ work: @escaping @Sendable (RealtimeSession, RealtimeConnection) async -> Void
+    ) {
+        busy = true
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let (session, connection) = (self.session, self.connection)
+        Task {
+            await work(session, connection)
+            connection.eventLoop.execute { handler.value.resume(context: bound.value) }
         }
     }
 

@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import NIOCore
 
 /// What one realtime connection does, apart from moving bytes (`RealtimeHandler`): join
@@ -10,6 +11,12 @@ struct RealtimeSession: Sendable {
     /// Where `enter` facts are journaled for activity and task handlers.
     let store: Store
     let clock: any WallClock
+    /// Sends `gift` frames (nil: refused as `unavailable`).
+    var gifts: GiftSender? = nil
+    /// Creates a gift sender's profile on first use, as the HTTP routes do (nil: not here).
+    var profiles: ProfileRegistrar? = nil
+    /// The token clock: a gift needs the connection's token still valid.
+    var now: @Sendable () -> Date = { Date() }
 
     struct EnterFact: Encodable, Sendable {
         let user_id: String
@@ -24,6 +31,8 @@ struct RealtimeSession: Sendable {
         case refused(ClientFrame.Refusal)
         /// A danmaku to send (`send(_:connection:)`, which waits for the journal).
         case danmaku(DanmakuDraft)
+        /// A gift to send (`gift(_:connection:)`, which waits for the commit).
+        case gift(ClientFrame.GiftFrame)
     }
 
     /// Journals `enter` for a signed-in viewer, at most once per viewer, room and minute (a
@@ -84,8 +93,35 @@ struct RealtimeSession: Sendable {
             connection.send(ServerFrame.resume(hub.bus.since(room: connection.room, cursor: cursor)))
         case .danmaku(let draft):
             return .danmaku(draft)
+        case .gift(let gift):
+            return .gift(gift)
         }
         return .handled
+    }
+
+    /// Sends a gift to the connection's room and answers the sender alone: `gift_receipt` after
+    /// the commit is durable, or `gift_error` with what the HTTP route would have answered (a
+    /// refusal is not a violation). The same key answers the same receipt on either carrier.
+    func gift(_ frame: ClientFrame.GiftFrame, connection: RealtimeConnection) async {
+        let answer: ByteBuffer
+        do {
+            guard let principal = connection.principal else { throw AuthError.missingToken }
+            // The token was checked at the upgrade; money moves only while it is still valid.
+            guard Int64(now().timeIntervalSince1970.rounded(.down)) < principal.expiresAtSeconds else {
+                throw AuthError.tokenExpired
+            }
+            guard let gifts else {
+                throw RequestError("unavailable", .unavailable, "gifts cannot be sent on this connection")
+            }
+            try await profiles?.ensure(userID: principal.userID)
+            let receipt = try await gifts.send(GiftSendRequest(
+                roomID: connection.room, senderID: principal.userID, giftID: frame.giftID, count: frame.count,
+                idempotencyKey: frame.idempotencyKey))
+            answer = ServerFrame.giftReceipt(key: frame.idempotencyKey, receiptJSON: receipt.jsonText)
+        } catch {
+            answer = ServerFrame.giftError(key: frame.idempotencyKey, ErrorResponse(error))
+        }
+        connection.send([answer])
     }
 
     /// Sends a danmaku; a refusal is answered to the sender alone (not a violation).

@@ -47,6 +47,37 @@ enum ServerFrame {
         encode(Pong(online: online, epoch: position.epoch, offset: position.offset))
     }
 
+    /// The answer to a `gift` frame that was sent (or had been, under its key): the receipt, as
+    /// `POST /v1/rooms/{room}/gifts` answers it, written by hand (the hot path).
+    static func giftReceipt(key: String, receiptJSON: String) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(64 + key.utf8.count + receiptJSON.utf8.count)
+        buffer.writeString(#"{"idempotency_key":"#)
+        buffer.writeString(JSONText.quoted(key))
+        buffer.writeString(#","receipt":"#)
+        buffer.writeString(receiptJSON)
+        buffer.writeString(#","type":"gift_receipt"}"#)
+        return buffer
+    }
+
+    struct GiftFailure: Encodable {
+        let type = "gift_error"
+        let idempotency_key: String
+        let code: String
+        let message: String
+        /// The status the same refusal has over HTTP.
+        let status: Int
+        let details: [String: String]?
+    }
+
+    /// The answer to a `gift` frame that was refused: what the HTTP route's error body says, and
+    /// its status.
+    static func giftError(key: String, _ error: ErrorResponse) -> ByteBuffer {
+        encode(GiftFailure(
+            idempotency_key: key, code: error.code, message: error.message, status: Int(error.status.code),
+            details: error.details.isEmpty ? nil : error.details))
+    }
+
     /// The frames that answer a resume: the missed events, or `resume_failed`.
     static func resume(_ outcome: ResumeOutcome) -> [ByteBuffer] {
         switch outcome {
