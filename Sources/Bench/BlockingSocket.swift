@@ -88,3 +88,47 @@ func resp(_ parts: [String]) -> [UInt8] {
     for p in parts { out += "$\(p.utf8.count)\r\n\(p)\r\n" }
     return Array(out.utf8)
 }
+
+/// A client's text frame: FIN, masked (RFC 6455 requires it of clients), with a fixed mask.
+func maskedTextFrame(_ payload: [UInt8]) -> [UInt8] {
+    let mask: [UInt8] = [0x5a, 0x13, 0xc7, 0x2e]
+    var out: [UInt8] = [0x81]
+    if payload.count < 126 {
+        out.append(0x80 | UInt8(payload.count))
+    } else {
+        out += [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xff)]
+    }
+    out += mask
+    for (i, byte) in payload.enumerated() { out.append(byte ^ mask[i & 3]) }
+    return out
+}
+
+/// Header bytes of the unmasked server frame at the start of `b` (which holds at least its header).
+func webSocketHeaderLength(_ b: [UInt8]) -> Int {
+    switch b[b.startIndex + 1] & 0x7f {
+    case 126: 4
+    case 127: 10
+    default: 2
+    }
+}
+
+/// Length of one complete unmasked server frame at the start of `b`, if any.
+func webSocketFrameLength(_ b: [UInt8]) -> Int? {
+    guard b.count >= 2 else { return nil }
+    let header: Int
+    let length: Int
+    switch b[1] & 0x7f {
+    case 126:
+        guard b.count >= 4 else { return nil }
+        header = 4
+        length = Int(b[2]) << 8 | Int(b[3])
+    case 127:
+        guard b.count >= 10 else { return nil }
+        header = 10
+        length = (2..<10).reduce(0) { $0 << 8 | Int(b[$1]) }
+    default:
+        header = 2
+        length = Int(b[1] & 0x7f)
+    }
+    return b.count >= header + length ? header + length : nil
+}

@@ -4,11 +4,12 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The money benchmark: durable gifts per second over HTTP with 64 concurrent senders against
-/// a Redis peer (`appendonly yes`, `appendfsync always`) doing the same operation as one
-/// EVALSHA, driven by the same load generator in the same run.
+/// The money benchmark: durable gifts per second with 64 concurrent senders, over HTTP and as
+/// gift frames on each sender's room WebSocket, against a Redis peer (`appendonly yes`,
+/// `appendfsync always`) doing the same operation as one EVALSHA, driven by the same load
+/// generator in the same run.
 struct GiftBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "gifts", abstract: "Durable gifts/s over HTTP vs a Redis EVALSHA peer.")
+    static let configuration = CommandConfiguration(commandName: "gifts", abstract: "Durable gifts/s over HTTP and the room WebSocket vs a Redis EVALSHA peer.")
 
     @Option(help: "The showrunner executable (release build).") var server = ".build/release/showrunner"
     @Option(help: "Concurrent senders.") var senders = 64
@@ -18,6 +19,8 @@ struct GiftBench: ParsableCommand {
     var synchronous = "full"
     @Option(help: "The server's consumer checkpoint interval in ms (0...1000; the server's default when not given).")
     var consumerCheckpointMs: Int?
+    @Option(help: "How showrunner's senders send: http (POST /v1/rooms/{room}/gifts), websocket (a gift frame on the sender's room socket), comma-separated.")
+    var carriers = "http,websocket"
     @Option(help: "Gifts for the SQL floor of the statements a send ran before a gift became one journal row (benchmarks/money/gift_sql_floor.py; 0, the default, skips it).") var sqlFloor = 0
 
     func run() throws {
@@ -37,20 +40,32 @@ struct GiftBench: ParsableCommand {
         var batches: [Double] = []
         for hot in [false, true] {
             let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
-            let before = try showrunner.storeCounters()
-            let sCPU = processCPUSeconds(pid: showrunner.process.processIdentifier)
-            let s = try Load.run(workers: senders, seconds: seconds) { w in try showrunner.sender(worker: w, hot: hot) }
-            let sMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - sCPU) * 1e6 / max(1, s.rate * seconds)
-            let after = try showrunner.storeCounters()
-            let perCommit = (after.ops - before.ops) / max(1, after.commits - before.commits)
-            batches.append(perCommit)
+            var runs: [(carrier: String, result: LoadResult, micros: Double, batch: String)] = []
+            for carrier in carriers.split(separator: ",").map(String.init) {
+                guard carrier == "http" || carrier == "websocket" else { throw BenchError("unknown carrier \(carrier)") }
+                let before = try showrunner.storeCounters()
+                let sCPU = processCPUSeconds(pid: showrunner.process.processIdentifier)
+                let s = try Load.run(workers: senders, seconds: seconds) { w in
+                    carrier == "http" ? try showrunner.sender(worker: w, hot: hot) : try showrunner.socketSender(worker: w, hot: hot)
+                }
+                let sMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - sCPU) * 1e6 / max(1, s.rate * seconds)
+                let after = try showrunner.storeCounters()
+                let perCommit = (after.ops - before.ops) / max(1, after.commits - before.commits)
+                batches.append(perCommit)
+                runs.append((carrier == "http" ? "HTTP" : "WebSocket", s, sMicros, String(format: "%.1f", perCommit)))
+            }
             let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
             let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
             let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
-            for (name, result, micros, batch) in [("showrunner (HTTP, SQLite \(synchronous.uppercased()))", s, sMicros, String(format: "%.1f", perCommit)), ("redis EVALSHA (AOF always)", r, rMicros, "")] {
+            let lines = runs.map { ("showrunner (\($0.carrier), SQLite \(synchronous.uppercased()))", $0.result, $0.micros, $0.batch) }
+                + [("redis EVALSHA (AOF always)", r, rMicros, "")]
+            for (name, result, micros, batch) in lines {
                 Child.say("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) | \(Int(micros)) | \(batch) |")
             }
-            rows.append((pattern, "ratio", LoadResult(rate: s.rate / r.rate, p50: s.p50 / r.p50, p99: s.p99 / r.p99, errors: 0)))
+            for run in runs {
+                let s = run.result
+                rows.append(("\(pattern), \(run.carrier)", "ratio", LoadResult(rate: s.rate / r.rate, p50: s.p50 / r.p50, p99: s.p99 / r.p99, errors: 0)))
+            }
         }
         // The HTTP floor in the same run: a request that touches neither auth nor the store.
         let hCPU = processCPUSeconds(pid: showrunner.process.processIdentifier)

@@ -111,6 +111,13 @@ final class ShowrunnerPeer: @unchecked Sendable {
         for r in 0..<16 {
             _ = try post(s, "/v1/admin/rooms", token: op, body: #"{"id":"r\#(r)","streamer_id":"s\#(r)","title":"Bench","category":"chat"}"#)
         }
+        // A room of its own for each sender on the socket (its gifts' room events reach that
+        // sender alone): `u{w}` of streamer `s{w % 16}`, `h{w}` of the hot streamer `s0`.
+        for w in 0..<senders {
+            for (room, streamer) in [("u\(w)", "s\(w % 16)"), ("h\(w)", "s0")] {
+                _ = try post(s, "/v1/admin/rooms", token: op, body: #"{"id":"\#(room)","streamer_id":"\#(streamer)","title":"Bench","category":"chat"}"#)
+            }
+        }
         _ = try post(s, "/v1/admin/gifts/rose", token: op, body: #"{"name":"Rose","price_coins":10}"#, method: "PUT")
         for w in 0..<senders {
             let code = try post(s, "/v1/admin/wallets/v\(w)/grants", token: op,
@@ -130,6 +137,40 @@ final class ShowrunnerPeer: @unchecked Sendable {
             return try post(s, "/v1/rooms/\(room)/gifts", token: token, body: #"{"gift_id":"rose","count":1,"idempotency_key":"\#(key)"}"#) == 200
         }
     }
+
+    /// A sender on its own room's WebSocket: one `gift` frame, then frames until its
+    /// `gift_receipt` (true) or `gift_error` (false); the room's events in between are read and
+    /// skipped.
+    func socketSender(worker w: Int, hot: Bool) throws -> () throws -> Bool {
+        let s = try BlockingSocket(port: port)
+        let token = try signer.issue(userID: "v\(w)", role: .viewer, ttl: .seconds(3600))
+        try s.write(Array(("GET /v1/rooms/\(hot ? "h" : "u")\(w)/ws?token=\(token) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n").utf8))
+        let head = try s.read { b in b.firstRange(of: [13, 10, 13, 10]).map(\.upperBound) }
+        guard String(decoding: head.prefix(12), as: UTF8.self).hasSuffix("101") else {
+            throw BenchError("upgrade refused: \(String(decoding: head, as: UTF8.self))")
+        }
+        var i = 0
+        return {
+            i += 1
+            let key = "\(hot ? "wh" : "wu")-\(w)-\(i)"
+            try s.write(maskedTextFrame(Array(#"{"type":"gift","gift_id":"rose","count":1,"idempotency_key":"\#(key)"}"#.utf8)))
+            while true {
+                let frame = try s.read(until: webSocketFrameLength)
+                let payload = frame[webSocketHeaderLength(frame)...]
+                if payload.count >= Self.receiptEnd.count, payload.suffix(Self.receiptEnd.count).elementsEqual(Self.receiptEnd) {
+                    return true
+                }
+                if payload.count >= Self.errorEnd.count, payload.suffix(Self.errorEnd.count).elementsEqual(Self.errorEnd) {
+                    return false
+                }
+            }
+        }
+    }
+
+    static let receiptEnd = Array(#""type":"gift_receipt"}"#.utf8)
+    static let errorEnd = Array(#""type":"gift_error"}"#.utf8)
 
     /// The store's commit and operation counters from `/metrics`.
     func storeCounters() throws -> (commits: Double, ops: Double) {

@@ -185,12 +185,29 @@ def test_gift_lowers_balance_and_moves_leaderboard(browser):
     count = browser.driver.find_element(By.ID, "gift-count")
     count.clear()
     count.send_keys("3")
+    # The gift goes as a frame on the room's socket: record what the page sends on it.
+    browser.driver.execute_script(
+        "window.sentFrames = []; const send = WebSocket.prototype.send;"
+        "WebSocket.prototype.send = function (data) { window.sentFrames.push(String(data)); return send.call(this, data); };")
     browser.driver.find_element(By.ID, "gift-send").click()
     wait(browser, lambda d: d.find_element(By.ID, "balance").text == str(before - 3))
+    wait_text(browser, "status", "Sent.")
     wait_text(browser, "events", "viewer-1 sent 3 x rose")
+    frames = [f for f in browser.driver.execute_script("return window.sentFrames") if '"gift"' in f]
+    assert len(frames) == 1 and '"gift_id":"rose"' in frames[0] and '"count":3' in frames[0], frames
     # The board's live update arrives within a second or two.
     wait(browser, lambda d: d.execute_script(SCORE, "viewer-1") == score + 3)
     browser.screenshot("room-gift")
+    # More than the wallet holds (three 5,000-coin rockets against the demo's 10,000): refused on
+    # the socket, said on the page, nothing spent.
+    Select(browser.driver.find_element(By.ID, "gift-select")).select_by_value("rocket")
+    count.clear()
+    count.send_keys("3")
+    browser.driver.find_element(By.ID, "gift-send").click()
+    wait_text(browser, "status", "The gift was refused: insufficient_funds")
+    assert text_of(browser, "balance") == str(before - 3)
+    status, wallet = api("GET", "/v1/wallet", token("viewer1"))
+    assert status == 200 and wallet["balances"]["coins"] == before - 3
 
 
 def test_held_danmaku_is_approved_and_delivered_late_marked(browser, second_browser):

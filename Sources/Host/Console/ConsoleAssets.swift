@@ -812,6 +812,9 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
       }
       renderBoards();
     }
+    // Gifts go as frames on the room's socket (answered gift_receipt or gift_error under their
+    // key); with the socket closed, over HTTP, which takes the same key the same way.
+    const giftsWaiting = new Set();
     function connect() {
       const scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
       const t = token();
@@ -854,6 +857,15 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
             else say('The room refused: ' + code + (message ? ' (' + message + ')' : ''), 'error');
             break;
           }
+          case 'gift_receipt':
+            if (giftsWaiting.delete(f.idempotency_key)) {
+              say('Sent.', 'ok');
+              $('balance').textContent = String(f.receipt.balance_coins);
+            }
+            break;
+          case 'gift_error':
+            if (giftsWaiting.delete(f.idempotency_key)) say('The gift was refused: ' + f.code + ' (' + f.message + ')', 'error');
+            break;
           case 'resume_failed': say('Some events were missed (' + d.reason + ').', 'error'); break;
           default: break;
         }
@@ -876,8 +888,13 @@ pre.source { max-height: 420px; overflow: auto; border: 1px solid var(--line); p
       $('danmaku-text').value = '';
     });
     onSubmit('gift-form', async () => {
-      const count = Number($('gift-count').value);
-      await api('POST', '/v1/rooms/' + encodeURIComponent(room) + '/gifts', { gift_id: $('gift-select').value, count, idempotency_key: key() });
+      const gift = { gift_id: $('gift-select').value, count: Number($('gift-count').value), idempotency_key: key() };
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        giftsWaiting.add(gift.idempotency_key);
+        socket.send(JSON.stringify(Object.assign({ type: 'gift' }, gift)));
+        return;
+      }
+      await api('POST', '/v1/rooms/' + encodeURIComponent(room) + '/gifts', gift);
       say('Sent.', 'ok');
       await balance();
     });

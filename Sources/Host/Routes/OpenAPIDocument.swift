@@ -382,7 +382,9 @@ paths:
         bare 400 (no body). A plain GET runs the same checks and says why: 401 for a bad token
         (`malformed_token`, `bad_signature`, `token_expired`), 404 `room_not_found`, 400
         `invalid_cursor`, or 400 `upgrade_required` when everything is fine. No token at all is an
-        anonymous watcher, which may watch but never send.
+        anonymous watcher, which may watch but never send. A signed-in client sends danmaku and
+        gifts as frames (a `gift` frame is sent as `POST /v1/rooms/{room}/gifts` sends it, under
+        the same idempotency record, and answered `gift_receipt` or `gift_error`).
       security:
         - {}
         - bearerAuth: []
