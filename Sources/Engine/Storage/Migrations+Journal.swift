@@ -20,4 +20,31 @@ extension Migrations {
         ALTER TABLE consumer_failures_v16 RENAME TO consumer_failures;
         ALTER TABLE parked_events ADD COLUMN fact_index INTEGER NOT NULL DEFAULT 0 CHECK (fact_index >= 0);
         """
+
+    /// The journal without `AUTOINCREMENT`: a row's offset is one past the largest, as before,
+    /// because no journal row is ever deleted (only a what-if replay cuts its own copy). Each
+    /// append no longer reads and rewrites the `sqlite_sequence` row, nor dirties its page in
+    /// every commit. Rows, offsets and indexes are kept as they were.
+    static let v17JournalWithoutAutoincrement = """
+        CREATE TABLE journal_v17 (
+            offset INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            idempotency_key TEXT UNIQUE,
+            payer TEXT,
+            payee TEXT,
+            facts INTEGER CHECK (facts IS NULL OR facts >= 1)
+        );
+        INSERT INTO journal_v17 (offset, type, payload, created_at, idempotency_key, payer, payee, facts)
+            SELECT offset, type, payload, created_at, idempotency_key, payer, payee, facts FROM journal ORDER BY offset;
+        DROP TABLE journal;
+        ALTER TABLE journal_v17 RENAME TO journal;
+        DELETE FROM sqlite_sequence WHERE name IN ('journal', 'journal_v17');
+        CREATE INDEX journal_type_offset ON journal(type, offset);
+        CREATE INDEX journal_payer ON journal(payer, offset) WHERE payer IS NOT NULL;
+        CREATE INDEX journal_payee ON journal(payee, offset) WHERE payee IS NOT NULL;
+        CREATE INDEX journal_danmaku_room ON journal(json_extract(payload, '$.room'), offset)
+            WHERE type = 'danmaku';
+        """
 }

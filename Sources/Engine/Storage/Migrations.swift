@@ -31,6 +31,7 @@ public enum Migrations {
         ("v14_earnings_by_day", v14EarningsByDay),
         ("v15_partner_streamer_share", v15PartnerStreamerShare),
         ("v16_packed_facts", v16PackedFacts),
+        ("v17_journal_without_autoincrement", v17JournalWithoutAutoincrement),
     ]
 
     /// A migrator that applies `all`.

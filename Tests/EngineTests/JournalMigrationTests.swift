@@ -1,0 +1,86 @@
+import EngineTesting
+import GRDB
+import Testing
+@testable import Engine
+
+@Suite("Journal schema migrations")
+struct JournalMigrationTests {
+    /// Every journal row, column by column, by offset.
+    static func rows(_ db: Database) throws -> [[String: DatabaseValue]] {
+        try Row.fetchAll(db, sql: "SELECT * FROM journal ORDER BY offset").map { row in
+            Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0] as DatabaseValue) })
+        }
+    }
+
+    static func indexes(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' ORDER BY name")
+    }
+
+    @Test("v17 drops AUTOINCREMENT and keeps every row, offset, column and index; the next offset is one past the largest")
+    func withoutAutoincrement() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let v16 = try DatabaseQueue(path: tmp.path)
+            try Migrations.migrator().migrate(v16, upTo: "v16_packed_facts")
+            let (before, indexesBefore) = try await v16.write { db in
+                // A gap (offset 3 missing), a keyed fact, a gift's payer and payee, a packed row.
+                try db.execute(sql: "INSERT INTO journal (offset, type, payload, created_at) VALUES (1, 'enter', '{}', 10)")
+                try db.execute(sql: """
+                    INSERT INTO journal (offset, type, payload, created_at, idempotency_key, payer, payee)
+                    VALUES (2, 'gift', '{"a":1}', 11, 'gift:v1:k', 'user:v1', 'user:s1')
+                    """)
+                try db.execute(sql: """
+                    INSERT INTO journal (offset, type, payload, created_at, facts)
+                    VALUES (4, 'task_completed', '[{},{}]', 12, 2)
+                    """)
+                try db.execute(sql: """
+                    INSERT INTO journal (offset, type, payload, created_at) VALUES (5, 'danmaku', '{"room":"r1"}', 13)
+                    """)
+                return (try Self.rows(db), try Self.indexes(db))
+            }
+            try v16.close()
+
+            let store = try tmp.openStore()
+            let (after, indexesAfter, schema, sequence) = try await store.read { db in
+                (try Self.rows(db), try Self.indexes(db),
+                 try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'journal'") ?? "",
+                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_sequence WHERE name LIKE 'journal%'") ?? -1)
+            }
+            #expect(after == before && after.count == 4)
+            #expect(indexesAfter == indexesBefore)
+            #expect(indexesAfter.contains("journal_payer") && indexesAfter.contains("journal_payee")
+                && indexesAfter.contains("journal_type_offset") && indexesAfter.contains("journal_danmaku_room"))
+            #expect(!schema.uppercased().contains("AUTOINCREMENT"))
+            #expect(sequence == 0)
+
+            // Appends go on from the largest offset, and keys stay unique.
+            let next = try await store.write { db in try Journal.append(db, type: "enter", payload: ["user_id": "v2"], at: 20) }
+            #expect(next.offset == 6)
+            await #expect(throws: DatabaseError.self) {
+                try await store.write { db in
+                    try db.execute(sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES ('x', '{}', 1, 'gift:v1:k')")
+                }
+            }
+            let plan = try await store.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT offset FROM journal WHERE payer = ? ORDER BY offset DESC", arguments: ["user:v1"])
+                    .map { $0["detail"] as String }.joined()
+            }
+            #expect(plan.contains("journal_payer"))
+        }
+    }
+
+    @Test("an append rolled back leaves no gap: the next append takes its offset")
+    func rolledBackAppend() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            let first = try await store.write { db in try Journal.append(db, type: "enter", payload: ["user_id": "a"], at: 1) }
+            await #expect(throws: (any Error).self) {
+                try await store.write { db -> Void in
+                    _ = try Journal.append(db, type: "enter", payload: ["user_id": "b"], at: 2)
+                    throw DatabaseError(resultCode: .SQLITE_ABORT, message: "abandoned")
+                }
+            }
+            let second = try await store.write { db in try Journal.append(db, type: "enter", payload: ["user_id": "c"], at: 3) }
+            #expect(second.offset == first.offset + 1)
+        }
+    }
+}
