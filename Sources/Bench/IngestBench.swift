@@ -79,7 +79,7 @@ struct IngestBench: AsyncParsableCommand {
         let clock = SystemWallClock()
         let service = DanmakuService(
             store: store, bus: RoomBus(), filter: KeywordFilter(rules: texts.rules),
-            mutes: try await Mutes(store: store, now: clock.nowMillis()), clock: clock)
+            mutes: try await Mutes(store: SQLiteModerationStore(store), now: clock.nowMillis()), clock: clock)
         let next = Ticket()
         let deadline = ContinuousClock.now + .seconds(seconds)
         let start = ContinuousClock.now

@@ -16,7 +16,7 @@ struct DanmakuPipelineTests {
             clock = ManualClock()
             let bus = RoomBus(clock: clock)
             _ = bus.subscribe(room: "r1", subscriber: sink) { $0 }
-            let mutes = try await Mutes(store: store, now: clock.nowMillis())
+            let mutes = try await Mutes(store: SQLiteModerationStore(store), now: clock.nowMillis())
             service = DanmakuService(store: store, bus: bus, filter: KeywordFilter(rules: rules), mutes: mutes,
                                      limits: limits, clock: clock, rules: scripts.map { ModerationRules(scripts: $0) })
         }

@@ -24,11 +24,11 @@ struct KeywordFilterTests {
         #expect(masked.text == "oh **** it" && masked.blockedCategory == nil)
         let scored = filter.check("meh meh")
         #expect(scored.score == 8 && scored.categories == ["tone"])
-        try await filter.replace(with: [.init(word: "new", category: "c", action: .block)], store: nil)
+        try await filter.replace(with: [.init(word: "new", category: "c", action: .block)])
         #expect(filter.check("spam").blockedCategory == nil)
         #expect(filter.check("brand new").blockedCategory == "c")
         await #expect(throws: ModerationError.self) {
-            try await filter.replace(with: [.init(word: " ", category: "c", action: .block)], store: nil)
+            try await filter.replace(with: [.init(word: " ", category: "c", action: .block)])
         }
     }
 

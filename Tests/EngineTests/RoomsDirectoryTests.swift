@@ -68,7 +68,7 @@ import Testing
     @Test func ensuresAProfileOnce() async throws {
         try await TemporaryDatabase.with { tmp in
             let store = try tmp.openStore()
-            let profiles = Profiles(store: store)
+            let profiles = Profiles(store: SQLiteProfileStore(store))
             #expect(try await profiles.ensure(userID: "viewer-9"))
             #expect(try await profiles.ensure(userID: "viewer-9") == false)
             #expect(try await store.journalCount() == 1)

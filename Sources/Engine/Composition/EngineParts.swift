@@ -88,12 +88,12 @@ public struct EngineParts: Sendable {
         let guilds = Guilds(store: store, clock: clock, calendar: o.calendar)
         return EngineParts(
             store: store, scripts: scripts, rooms: rooms, numbers: numbers,
-            resolver: .idsAndNumbers(rooms, numbers), profiles: ProfileRegistrar(profiles: Profiles(store: store)),
+            resolver: .idsAndNumbers(rooms, numbers), profiles: ProfileRegistrar(profiles: Profiles(store: SQLiteProfileStore(store))),
             ledger: ledger, gifts: GiftCatalog(store: store, clock: clock, assets: Set(o.ledgerConfiguration.assets)),
             giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts, clock: clock, calendar: o.calendar, guilds: guilds),
             giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock, calendar: o.calendar),
             topUps: TopUps(store: store, ledger: ledger, secret: o.paymentSecret, clock: clock),
-            follows: Follows(store: store, clock: clock), bus: bus, users: users, presence: RoomPresence(),
+            follows: Follows(store: SQLiteFollowStore(store), clock: clock), bus: bus, users: users, presence: RoomPresence(),
             partners: PartnerAPI(store: store, ledger: ledger, rooms: rooms, bus: bus, users: users, calendar: o.calendar, clock: clock),
             consumers: runner,
             activities: activities, tasks: tasks, privileges: privileges,

@@ -119,7 +119,7 @@ struct BatchReads: StoreScriptReads {
     let accounts: AccountOverlay
     let calendar: OperationsCalendar
     func balance(user: String, asset: String) throws -> Int64 { try accounts.entry(db, .user(user, asset)).balance }
-    func follows(viewer: String, streamer: String) throws -> Bool { try Follows.isFollowing(db, viewer: viewer, streamer: streamer) }
+    func follows(viewer: String, streamer: String) throws -> Bool { try SQLiteFollowStore.isFollowing(db, viewer: viewer, streamer: streamer) }
 }
 
 /// `ctx.balance` inside a transaction, over the ledger.
@@ -128,5 +128,5 @@ struct LedgerReads: StoreScriptReads {
     let ledger: Ledger
     let calendar: OperationsCalendar
     func balance(user: String, asset: String) throws -> Int64 { try ledger.balance(db, .user(user, asset)) }
-    func follows(viewer: String, streamer: String) throws -> Bool { try Follows.isFollowing(db, viewer: viewer, streamer: streamer) }
+    func follows(viewer: String, streamer: String) throws -> Bool { try SQLiteFollowStore.isFollowing(db, viewer: viewer, streamer: streamer) }
 }

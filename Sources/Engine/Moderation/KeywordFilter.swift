@@ -1,4 +1,3 @@
-import GRDB
 import Synchronization
 
 /// What the keyword filter decided about one message.
@@ -13,48 +12,35 @@ public struct FilterVerdict: Sendable, Equatable {
     public var categories: [String]
 }
 
-/// The operator-managed word list and its automaton, replaceable at runtime and stored in the
-/// `moderation_words` table so a restart keeps it. Readers never wait for a rebuild: the new
-/// automaton is built first, then swapped in.
+/// The operator-managed word list and its automaton, replaceable at runtime and kept in the
+/// `ModerationStore` so a restart keeps it. Readers never wait for a rebuild: the new automaton
+/// is built first, then swapped in.
 public final class KeywordFilter: Sendable {
     private let automaton: Mutex<KeywordAutomaton>
+    /// Where a replaced list is stored (nil: in memory only).
+    private let store: (any ModerationStore)?
 
-    /// A filter over `rules` (not stored).
-    public init(rules: [KeywordRule] = []) {
+    /// A filter over `rules`, stored in `store` when it changes (nil: in memory only).
+    public init(rules: [KeywordRule] = [], store: (any ModerationStore)? = nil) {
         automaton = Mutex(KeywordAutomaton(rules: rules))
+        self.store = store
     }
 
-    /// Loads the stored list.
-    /// - Throws: database errors.
-    public static func load(from store: Store) async throws -> KeywordFilter {
-        let rules = try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT word, category, action, score FROM moderation_words ORDER BY id").compactMap { row in
-                KeywordAction(rawValue: row["action"]).map {
-                    KeywordRule(word: row["word"], category: row["category"], action: $0, score: row["score"])
-                }
-            }
-        }
-        return KeywordFilter(rules: rules)
+    /// Loads the stored list; later replacements are stored there.
+    /// - Throws: the store's errors.
+    public static func load(from store: any ModerationStore) async throws -> KeywordFilter {
+        KeywordFilter(rules: try await store.wordRules(), store: store)
     }
 
     /// The current list.
     public var rules: [KeywordRule] { automaton.withLock { $0.rules } }
 
     /// Checks, stores (replacing the whole list, in one transaction) and swaps in `rules`.
-    /// - Throws: `ModerationError.invalidWordList`; database errors (the old list stays).
-    public func replace(with rules: [KeywordRule], store: Store?) async throws {
+    /// - Throws: `ModerationError.invalidWordList`; the store's errors (the old list stays).
+    public func replace(with rules: [KeywordRule]) async throws {
         try KeywordRule.check(rules)
         let built = KeywordAutomaton(rules: rules)
-        if let store {
-            try await store.write { db in
-                try db.execute(sql: "DELETE FROM moderation_words")
-                for rule in rules {
-                    try db.execute(
-                        sql: "INSERT INTO moderation_words (word, category, action, score) VALUES (?, ?, ?, ?)",
-                        arguments: [rule.word, rule.category, rule.action.rawValue, rule.score])
-                }
-            }
-        }
+        try await store?.replaceWordRules(rules)
         automaton.withLock { $0 = built }
     }
 

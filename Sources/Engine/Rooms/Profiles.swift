@@ -1,16 +1,14 @@
-import GRDB
-
 /// User profiles, created on a user's first use of the platform.
 public struct Profiles: Sendable {
     /// Journal type of the fact appended when a profile is created.
     public static let profileCreatedType = "profile_created"
 
-    let store: Store
+    let store: any ProfileStore
     let clock: any WallClock
 
     /// Creates the profiles service.
-    /// - Parameters: store: the database; clock: creation timestamps.
-    public init(store: Store, clock: any WallClock = SystemWallClock()) {
+    /// - Parameters: store: where profiles are kept; clock: creation timestamps.
+    public init(store: any ProfileStore, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.clock = clock
     }
@@ -22,14 +20,16 @@ public struct Profiles: Sendable {
     /// - Throws: `RoomError.invalid(.userID, ...)`.
     public func ensure(userID: String) async throws -> Bool {
         try RoomRules.checkAccountID(userID, field: .userID)
-        let now = clock.nowMillis()
-        return try await store.write { db in
-            try db.execute(
-                sql: "INSERT INTO profiles (user_id, created_at) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING",
-                arguments: [userID, now])
-            guard db.changesCount > 0 else { return false }
-            _ = try Journal.append(db, type: Self.profileCreatedType, payload: ["user_id": userID], at: now)
-            return true
-        }
+        return try await store.create(userID: userID, at: clock.nowMillis())
     }
+}
+
+/// Where profiles are kept.
+///
+/// For implementers: `create` is one transaction: when no profile of `userID` exists, it stores
+/// one created at `now` and journals `profile_created` (`Profiles.profileCreatedType`, payload
+/// `{"user_id"}`) with it, and answers true; otherwise it changes nothing and answers false.
+/// Every backend runs `ProfileStoreConformanceTests`.
+public protocol ProfileStore: Sendable {
+    func create(userID: String, at now: Int64) async throws -> Bool
 }

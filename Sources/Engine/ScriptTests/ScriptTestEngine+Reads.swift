@@ -98,7 +98,7 @@ extension ScriptTestEngine {
     /// `viewer` follows `streamer` in a room of theirs, then the consumers catch up.
     func follow(viewer: String, streamer: String) async throws -> [ParkedEvent] {
         let room = Room(id: "room-1", streamerID: streamer, title: "Room", category: "test", createdAt: 0)
-        _ = try await Follows(store: store, clock: clock).follow(viewer: viewer, room: room)
+        _ = try await Follows(store: SQLiteFollowStore(store), clock: clock).follow(viewer: viewer, room: room)
         return try await settle()
     }
 

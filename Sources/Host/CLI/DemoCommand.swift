@@ -93,7 +93,7 @@ enum DemoData {
                 created += 1
             } catch RoomError.alreadyExists { continue }
         }
-        let profiles = Profiles(store: store)
+        let profiles = Profiles(store: SQLiteProfileStore(store))
         for (user, _) in people { _ = try await profiles.ensure(userID: user) }
         let catalog = GiftCatalog(store: store)
         for (id, edit) in gifts where (try? await catalog.gift(id: id)) == nil { _ = try await catalog.put(id: id, edit) }

@@ -12,7 +12,6 @@ struct RealtimeRoutes: RouteArea {
     let danmaku: DanmakuService
     let resolver: RoomResolver
     let upgrade: RealtimeUpgrade
-    let store: Store
 
     func addRoutes(to routes: AppRoutes) {
         routes.root.get("v1/rooms/:room/ws") { [upgrade] request, context -> Response in
@@ -44,9 +43,9 @@ struct RealtimeRoutes: RouteArea {
         routes.staff.get("moderation/words") { [danmaku] _, _ in
             WordList(words: danmaku.filter.rules)
         }
-        routes.staff.put("moderation/words") { [danmaku, store] request, context in
+        routes.staff.put("moderation/words") { [danmaku] request, context in
             let body = try await request.decodeStrict(as: WordList.self, context: context)
-            try await danmaku.filter.replace(with: body.words, store: store)
+            try await danmaku.filter.replace(with: body.words)
             return WordList(words: danmaku.filter.rules)
         }
         routes.staff.post("broadcasts") { [bus] request, context in

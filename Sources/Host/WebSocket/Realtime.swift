@@ -41,8 +41,9 @@ struct Realtime: Sendable {
         connections: ConnectionLimits = .init(), users: UserBus? = nil, presence: RoomPresence? = nil,
         gifts: GiftSender? = nil, profiles: ProfileRegistrar? = nil
     ) async throws -> Realtime {
-        let filter = try await KeywordFilter.load(from: store)
-        let mutes = try await Mutes(store: store, now: clock.nowMillis())
+        let moderation = SQLiteModerationStore(store)
+        let filter = try await KeywordFilter.load(from: moderation)
+        let mutes = try await Mutes(store: moderation, now: clock.nowMillis())
         let danmaku = DanmakuService(
             store: store, bus: bus, filter: filter, mutes: mutes, limits: danmakuLimits, clock: clock, metrics: metrics,
             rules: scripts.map { ModerationRules(scripts: $0) }, shows: privileges)
@@ -60,7 +61,7 @@ struct Realtime: Sendable {
         Gauge(label: "showrunner.http.connections_max", factory: metrics).record(connections.connectionsMax)
         return Realtime(
             bus: bus, danmaku: danmaku, hub: hub,
-            routes: RealtimeRoutes(bus: bus, danmaku: danmaku, resolver: resolver, upgrade: upgrade, store: store),
+            routes: RealtimeRoutes(bus: bus, danmaku: danmaku, resolver: resolver, upgrade: upgrade),
             httpServer: HTTPServerBuilder { responder in
                 RealtimeChannel(
                     responder: responder, limits: limits, connections: connections, gate: gate,
