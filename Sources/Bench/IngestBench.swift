@@ -78,7 +78,7 @@ struct IngestBench: AsyncParsableCommand {
         defer { try? store.close() }
         let clock = SystemWallClock()
         let service = DanmakuService(
-            store: store, bus: RoomBus(), filter: KeywordFilter(rules: texts.rules),
+            store: SQLiteModerationStore(store), bus: RoomBus(), filter: KeywordFilter(rules: texts.rules),
             mutes: try await Mutes(store: SQLiteModerationStore(store), now: clock.nowMillis()), clock: clock)
         let next = Ticket()
         let deadline = ContinuousClock.now + .seconds(seconds)

@@ -17,7 +17,7 @@ struct DanmakuPipelineTests {
             let bus = RoomBus(clock: clock)
             _ = bus.subscribe(room: "r1", subscriber: sink) { $0 }
             let mutes = try await Mutes(store: SQLiteModerationStore(store), now: clock.nowMillis())
-            service = DanmakuService(store: store, bus: bus, filter: KeywordFilter(rules: rules), mutes: mutes,
+            service = DanmakuService(store: SQLiteModerationStore(store), bus: bus, filter: KeywordFilter(rules: rules), mutes: mutes,
                                      limits: limits, clock: clock, rules: scripts.map { ModerationRules(scripts: $0) })
         }
 

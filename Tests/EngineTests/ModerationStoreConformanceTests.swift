@@ -93,4 +93,57 @@ struct ModerationStoreConformanceTests {
             #expect(try await store.wordRules().map(\.word) == ["spam"])
         }
     }
+
+    static func message(_ room: String, _ user: String, _ text: String, at: Int64) -> Danmaku {
+        Danmaku(id: 0, room: room, userID: user, text: text, mode: .scroll, color: "#ffffff", score: 0, at: at)
+    }
+
+    @Test(arguments: backends)
+    func danmakuLogIsPerRoomAndPaged(_ backend: StoreBackend<any ModerationStore>) async throws {
+        try await TemporaryDatabase.with { tmp in
+            let (store, _) = try backend.open(tmp)
+            var ids: [Int64] = []
+            for (i, room) in ["r1", "r2", "r1", "r1"].enumerated() {
+                ids.append(try await store.appendDanmaku(Self.message(room, "u\(i)", "m\(i)", at: Int64(i)), held: false, at: Int64(i)))
+            }
+            _ = try await store.appendDanmaku(Self.message("r1", "u9", "held", at: 9), held: true, at: 9)
+            #expect(ids == ids.sorted() && Set(ids).count == 4)
+            let page = try await store.danmakuLog(room: "r1", since: 0, limit: 2)
+            #expect(page.map(\.text) == ["m0", "m2"] && page.map(\.id) == [ids[0], ids[2]])
+            #expect(try await store.danmakuLog(room: "r1", since: ids[2], limit: 10).map(\.text) == ["m3"])
+            #expect(try await store.danmakuLog(room: "r2", since: 0, limit: 10).map(\.id) == [ids[1]])
+        }
+    }
+
+    @Test(arguments: backends)
+    func aHeldDanmakuIsDecidedOnce(_ backend: StoreBackend<any ModerationStore>) async throws {
+        try await TemporaryDatabase.with { tmp in
+            let (store, facts) = try backend.open(tmp)
+            let plain = try await store.appendDanmaku(Self.message("r1", "u1", "fine", at: 1), held: false, at: 1)
+            let a = try await store.appendDanmaku(Self.message("r1", "u2", "held a", at: 2), held: true, at: 2)
+            let b = try await store.appendDanmaku(Self.message("r2", "u3", "held b", at: 3), held: true, at: 3)
+            #expect(try await store.heldDanmaku(since: 0, limit: 10).map(\.id) == [a, b])
+            #expect(try await store.heldDanmaku(since: a, limit: 10).map(\.text) == ["held b"])
+            #expect(try await store.decideHeld(plain, approve: true, by: "op", reason: "r", at: 5) == .notFound)
+            #expect(try await store.decideHeld(999, approve: true, by: "op", reason: "r", at: 5) == .notFound)
+            guard case .decided(let decision, let delivered?) = try await store.decideHeld(a, approve: true, by: "op", reason: "ok", at: 6) else {
+                Issue.record("approval not decided")
+                return
+            }
+            #expect(decision.heldID == a && decision.approved && decision.decidedBy == "op" && decision.reason == "ok"
+                && decision.decidedAt == 6 && decision.deliveredID == delivered.id && delivered.reviewed == true)
+            #expect(try await store.danmakuLog(room: "r1", since: plain, limit: 10).map(\.id) == [delivered.id])
+            guard case .decided(let refusal, nil) = try await store.decideHeld(b, approve: false, by: "op2", reason: "no", at: 7) else {
+                Issue.record("rejection not decided")
+                return
+            }
+            #expect(!refusal.approved && refusal.deliveredID == nil)
+            #expect(try await store.danmakuLog(room: "r2", since: 0, limit: 10).isEmpty)
+            // Once only, whichever way it went; nothing is held any more.
+            #expect(try await store.decideHeld(a, approve: false, by: "op", reason: "again", at: 8) == .alreadyDecided)
+            #expect(try await store.decideHeld(b, approve: true, by: "op", reason: "again", at: 8) == .alreadyDecided)
+            #expect(try await store.heldDanmaku(since: 0, limit: 10).isEmpty)
+            #expect(try await facts(DanmakuService.reviewDecisionJournalType).count == 2)
+        }
+    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A danmaku held for review (journaled as `danmaku_review`) that nobody has decided on yet.
 public struct HeldDanmaku: Sendable, Codable, Equatable {
@@ -100,66 +99,33 @@ extension DanmakuService {
     /// Longest reason of a decision, in characters.
     public static let reviewReasonMax = 200
 
-    /// The journal key that makes a held message's decision unique.
-    static func decisionKey(_ heldID: Int64) -> String { "danmaku-review:\(heldID)" }
-
     /// Held danmaku nobody has decided on, oldest first, after `since` (a held id; 0 from the start).
-    /// - Throws: `DanmakuReviewError.invalidLimit`; database errors.
+    /// - Throws: `DanmakuReviewError.invalidLimit`; the store's errors.
     public func held(since: Int64 = 0, limit: Int) async throws -> [HeldDanmaku] {
         guard (1...Self.heldLimitMax).contains(limit) else { throw DanmakuReviewError.invalidLimit(limit, max: Self.heldLimitMax) }
-        let entries = try await store.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM journal AS held WHERE held.type = ? AND held.offset > ?
-                    AND NOT EXISTS (SELECT 1 FROM journal AS d WHERE d.idempotency_key = ? || held.offset)
-                    ORDER BY held.offset LIMIT ?
-                    """,
-                arguments: [Self.reviewJournalType, since, "danmaku-review:", limit]
-            ).map(JournalEntry.init(row:))
-        }
-        return try entries.map { entry in
-            let d = try entry.decodePayload(as: Danmaku.self)
-            return HeldDanmaku(id: entry.offset, room: d.room, userID: d.userID, text: d.text, score: d.score, at: d.at)
-        }
+        return try await store.heldDanmaku(since: since, limit: limit)
     }
 
     /// Decides on held danmaku `heldID`: the decision is journaled with who and why; an approval
     /// also journals the message as an ordinary `danmaku` (marked `reviewed`), in the same
     /// transaction, and then publishes it to its room. Each held message is decided once.
     /// - Returns: the decision.
-    /// - Throws: `DanmakuReviewError` (unknown id, already decided, bad reason); database errors.
+    /// - Throws: `DanmakuReviewError` (unknown id, already decided, bad reason); the store's errors.
     public func decide(heldID: Int64, approve: Bool, by operatorID: String, reason: String) async throws -> DanmakuReviewDecision {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= Self.reviewReasonMax,
             !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw DanmakuReviewError.invalidReason(max: Self.reviewReasonMax) }
-        let now = clock.nowMillis()
-        let (decision, delivered) = try await store.write { db -> (DanmakuReviewDecision, Danmaku?) in
-            guard let entry = try Journal.entry(db, at: heldID), entry.type == Self.reviewJournalType else {
-                throw DanmakuReviewError.notFound(heldID)
+        switch try await store.decideHeld(heldID, approve: approve, by: operatorID, reason: reason, at: clock.nowMillis()) {
+        case .notFound:
+            throw DanmakuReviewError.notFound(heldID)
+        case .alreadyDecided:
+            throw DanmakuReviewError.alreadyDecided(heldID)
+        case .decided(let decision, let delivered):
+            if let delivered, let event = try? RoomEvent(.danmaku, payload: delivered) {
+                bus.publish(room: delivered.room, event: event)
             }
-            let key = Self.decisionKey(heldID)
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM journal WHERE idempotency_key = ?", arguments: [key]) != nil {
-                throw DanmakuReviewError.alreadyDecided(heldID)
-            }
-            var message = try entry.decodePayload(as: Danmaku.self)
-            var delivered: Danmaku?
-            if approve {
-                message.reviewed = true
-                let pending = message
-                message.id = try Journal.append(db, type: Self.journalType, payload: pending, at: now).offset
-                delivered = message
-            }
-            let decision = DanmakuReviewDecision(
-                heldID: heldID, room: message.room, userID: message.userID, approved: approve, decidedBy: operatorID,
-                reason: reason, decidedAt: now, deliveredID: delivered?.id)
-            _ = try Journal.append(db, type: Self.reviewDecisionJournalType, payload: decision, idempotencyKey: key, at: now)
-            return (decision, delivered)
+            return decision
         }
-        if let delivered, let event = try? RoomEvent(.danmaku, payload: delivered) {
-            bus.publish(room: delivered.room, event: event)
-        }
-        return decision
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import Metrics
 
@@ -23,7 +22,7 @@ public final class DanmakuService: Sendable {
     public let filter: KeywordFilter
     /// The mutes.
     public let mutes: Mutes
-    let store: Store
+    let store: any ModerationStore
     let clock: any WallClock
     let rate: DanmakuRateLimiter
     let metrics: any MetricsFactory
@@ -35,7 +34,7 @@ public final class DanmakuService: Sendable {
     /// - Parameters: store (journal); bus; filter; mutes; limits; clock; metrics factory; rules:
     ///   the moderation scripts.
     public init(
-        store: Store, bus: RoomBus, filter: KeywordFilter, mutes: Mutes, limits: DanmakuLimits = .init(),
+        store: any ModerationStore, bus: RoomBus, filter: KeywordFilter, mutes: Mutes, limits: DanmakuLimits = .init(),
         clock: any WallClock = SystemWallClock(), metrics: any MetricsFactory = MetricsSystem.factory,
         rules: ModerationRules? = nil, shows: (any EntryPrivilegeProvider)? = nil
     ) {
@@ -87,12 +86,9 @@ public final class DanmakuService: Sendable {
             let shown = await shows.privileges(userID: userID, room: room)
             if !shown.isEmpty { danmaku.shows = shown }
         }
-        let type = held ? Self.reviewJournalType : Self.journalType
         do {
             let pending = danmaku
-            danmaku.id = try await store.write { db in
-                try Journal.append(db, type: type, payload: pending, at: now).offset
-            }
+            danmaku.id = try await store.appendDanmaku(pending, held: held, at: now)
         } catch {
             throw .unavailable
         }

@@ -53,4 +53,76 @@ public struct SQLiteModerationStore: ModerationStore {
                 payload: Fact(room: mute.room, user_id: mute.userID, until_ms: mute.untilMillis, by: mute.by), at: now)
         }
     }
+
+    public func appendDanmaku(_ danmaku: Danmaku, held: Bool, at now: Int64) async throws -> Int64 {
+        try await store.write { db in
+            try Journal.append(db, type: held ? DanmakuService.reviewJournalType : DanmakuService.journalType, payload: danmaku, at: now).offset
+        }
+    }
+
+    public func danmakuLog(room: String, since: Int64, limit: Int) async throws -> [Danmaku] {
+        let entries = try await store.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM journal WHERE type = 'danmaku' AND json_extract(payload, '$.room') = ?
+                    AND offset > ? ORDER BY offset LIMIT ?
+                    """,
+                arguments: [room, since, limit]
+            ).map(JournalEntry.init(row:))
+        }
+        return try entries.map { entry in
+            var danmaku = try entry.decodePayload(as: Danmaku.self)
+            danmaku.id = entry.offset
+            return danmaku
+        }
+    }
+
+    public func heldDanmaku(since: Int64, limit: Int) async throws -> [HeldDanmaku] {
+        let entries = try await store.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM journal AS held WHERE held.type = ? AND held.offset > ?
+                    AND NOT EXISTS (SELECT 1 FROM journal AS d WHERE d.idempotency_key = ? || held.offset)
+                    ORDER BY held.offset LIMIT ?
+                    """,
+                arguments: [DanmakuService.reviewJournalType, since, Self.decisionKeyPrefix, limit]
+            ).map(JournalEntry.init(row:))
+        }
+        return try entries.map { entry in
+            let d = try entry.decodePayload(as: Danmaku.self)
+            return HeldDanmaku(id: entry.offset, room: d.room, userID: d.userID, text: d.text, score: d.score, at: d.at)
+        }
+    }
+
+    public func decideHeld(_ heldID: Int64, approve: Bool, by decider: String, reason: String, at now: Int64) async throws
+        -> HeldDecisionOutcome
+    {
+        try await store.write { db in
+            guard let entry = try Journal.entry(db, at: heldID), entry.type == DanmakuService.reviewJournalType else {
+                return .notFound
+            }
+            let key = Self.decisionKeyPrefix + String(heldID)
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM journal WHERE idempotency_key = ?", arguments: [key]) != nil {
+                return .alreadyDecided
+            }
+            var message = try entry.decodePayload(as: Danmaku.self)
+            var delivered: Danmaku?
+            if approve {
+                message.reviewed = true
+                let pending = message
+                message.id = try Journal.append(db, type: DanmakuService.journalType, payload: pending, at: now).offset
+                delivered = message
+            }
+            let decision = DanmakuReviewDecision(
+                heldID: heldID, room: message.room, userID: message.userID, approved: approve, decidedBy: decider,
+                reason: reason, decidedAt: now, deliveredID: delivered?.id)
+            _ = try Journal.append(db, type: DanmakuService.reviewDecisionJournalType, payload: decision, idempotencyKey: key, at: now)
+            return .decided(decision, delivered: delivered)
+        }
+    }
+
+    /// A decision's journal key is this and the held id: one decision per held message.
+    static let decisionKeyPrefix = "danmaku-review:"
 }

@@ -45,7 +45,7 @@ struct Realtime: Sendable {
         let filter = try await KeywordFilter.load(from: moderation)
         let mutes = try await Mutes(store: moderation, now: clock.nowMillis())
         let danmaku = DanmakuService(
-            store: store, bus: bus, filter: filter, mutes: mutes, limits: danmakuLimits, clock: clock, metrics: metrics,
+            store: moderation, bus: bus, filter: filter, mutes: mutes, limits: danmakuLimits, clock: clock, metrics: metrics,
             rules: scripts.map { ModerationRules(scripts: $0) }, shows: privileges)
         let hub = RealtimeHub(bus: bus, limits: limits, metrics: metrics)
         users?.attach(hub)
