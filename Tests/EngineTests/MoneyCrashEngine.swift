@@ -54,7 +54,7 @@ struct MoneyEngine: Sendable {
     /// Two rooms with their streamers, two gifts, and a table whose deferred foreign key lets
     /// a test make one group commit fail at COMMIT.
     func seed() async throws {
-        let rooms = RoomDirectory(store: store)
+        let rooms = RoomDirectory(store: SQLiteRoomStore(store))
         _ = try await rooms.create(NewRoom(id: "r0", streamerID: "s0", title: "Zero", category: "chat"))
         _ = try await rooms.create(NewRoom(id: "r1", streamerID: "s1", title: "One", category: "music"))
         let catalog = GiftCatalog(store: store)

@@ -10,7 +10,7 @@ import Testing
         try await TemporaryDatabase.with { tmp in
             let store = try tmp.openStore()
             let clock = ManualClock(nowMillis: 42_000)
-            let rooms = RoomDirectory(store: store, clock: clock)
+            let rooms = RoomDirectory(store: SQLiteRoomStore(store), clock: clock)
             let room = try await rooms.create(Self.valid)
             #expect(room == Room(id: "r1", streamerID: "streamer_1", title: "Friday karaoke", category: "music", createdAt: 42_000))
             #expect(try await rooms.room(id: "r1") == room)
@@ -26,7 +26,7 @@ import Testing
     @Test func aDuplicateIdIsAConflictAndWritesNothing() async throws {
         try await TemporaryDatabase.with { tmp in
             let store = try tmp.openStore()
-            let rooms = RoomDirectory(store: store)
+            let rooms = RoomDirectory(store: SQLiteRoomStore(store))
             _ = try await rooms.create(Self.valid)
             var again = Self.valid
             again.title = "Another"
@@ -39,7 +39,7 @@ import Testing
 
     @Test func anUnknownRoomIsNotFound() async throws {
         try await TemporaryDatabase.with { tmp in
-            let rooms = RoomDirectory(store: try tmp.openStore())
+            let rooms = RoomDirectory(store: SQLiteRoomStore(try tmp.openStore()))
             await #expect(throws: RoomError.notFound(id: "nope")) { try await rooms.room(id: "nope") }
             #expect(RoomError.notFound(id: "nope").kind == .notFound)
         }
@@ -48,7 +48,7 @@ import Testing
     @Test func listsNewestFirstWithinALimit() async throws {
         try await TemporaryDatabase.with { tmp in
             let clock = ManualClock()
-            let rooms = RoomDirectory(store: try tmp.openStore(), clock: clock)
+            let rooms = RoomDirectory(store: SQLiteRoomStore(try tmp.openStore()), clock: clock)
             for id in ["a", "b", "c"] {
                 var new = Self.valid
                 new.id = id

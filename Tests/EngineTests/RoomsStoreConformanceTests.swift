@@ -3,11 +3,12 @@ import Foundation
 import Testing
 @testable import Engine
 
-/// What every `FollowStore` and `ProfileStore` backend must do (see the protocols' doc comments).
-@Suite("FollowStore and ProfileStore conformance")
+/// What every `RoomStore`, `FollowStore` and `ProfileStore` backend must do (see the protocols' doc comments).
+@Suite("RoomStore, FollowStore and ProfileStore conformance")
 struct RoomsStoreConformanceTests {
     static let follows: [StoreBackend<any FollowStore>] = [.sqlite { SQLiteFollowStore($0) }]
     static let profiles: [StoreBackend<any ProfileStore>] = [.sqlite { SQLiteProfileStore($0) }]
+    static let rooms: [StoreBackend<any RoomStore>] = [.sqlite { SQLiteRoomStore($0) }]
 
     static func room(_ id: String, streamer: String) -> Room {
         Room(id: id, streamerID: streamer, title: "T", category: "c", createdAt: 0)
@@ -71,6 +72,24 @@ struct RoomsStoreConformanceTests {
             #expect(try await store.create(userID: "u1", at: 20) == false)
             #expect(try await store.create(userID: "u2", at: 30))
             #expect(Self.decoded(try await facts(Profiles.profileCreatedType)).map { $0["user_id"] as? String } == ["u1", "u2"])
+        }
+    }
+
+    @Test(arguments: rooms)
+    func roomsAreCreatedOnceAndListedNewestFirst(_ backend: StoreBackend<any RoomStore>) async throws {
+        try await TemporaryDatabase.with { tmp in
+            let (store, facts) = try backend.open(tmp)
+            let (a, b, c) = (Room(id: "b", streamerID: "s1", title: "B", category: "c", createdAt: 10),
+                             Room(id: "a", streamerID: "s2", title: "A", category: "c", createdAt: 10),
+                             Room(id: "z", streamerID: "s1", title: "Z", category: "c", createdAt: 5))
+            for room in [a, b, c] { #expect(try await store.insert(room) == .created) }
+            #expect(try await store.insert(Room(id: "b", streamerID: "s9", title: "X", category: "c", createdAt: 20)) == .idTaken)
+            #expect(try await store.room(id: "b") == a)
+            #expect(try await store.room(id: "nope") == nil)
+            #expect(try await store.rooms(limit: 10).map(\.id) == ["a", "b", "z"])
+            #expect(try await store.rooms(limit: 2).map(\.id) == ["a", "b"])
+            let created = Self.decoded(try await facts(RoomDirectory.roomCreatedType))
+            #expect(created.map { $0["id"] as? String } == ["b", "a", "z"])
         }
     }
 }

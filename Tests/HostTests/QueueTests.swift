@@ -321,7 +321,7 @@ struct LiveViewerTests {
     func sampled() async throws {
         let rt = try await RealtimeHost()
         let sessions = LiveSessions(store: rt.store)
-        let room = try await RoomDirectory(store: rt.store).room(id: "r1")
+        let room = try await RoomDirectory(store: SQLiteRoomStore(rt.store)).room(id: "r1")
         _ = try await sessions.set(room, by: Principal(userID: "s1", role: .streamer, expiresAt: .distantFuture), on: true, game: "chess")
         let refresh = PlayTogetherRefresh(
             sessions: sessions, recommendations: Recommendations(store: rt.store, gates: QueueGates(

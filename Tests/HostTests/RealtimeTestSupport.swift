@@ -31,7 +31,7 @@ struct RealtimeHost {
         database = try TemporaryDatabase()
         let store = try database.openStore(synchronous: .off)
         self.store = store
-        let rooms = RoomDirectory(store: store)
+        let rooms = RoomDirectory(store: SQLiteRoomStore(store))
         for id in ["r1", "r2"] {
             _ = try await rooms.create(NewRoom(id: id, streamerID: "s1", title: "Room \(id)", category: "music"))
         }

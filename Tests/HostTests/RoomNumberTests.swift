@@ -285,7 +285,7 @@ struct RoomNumberTests {
     @Test("the WebSocket path takes the number; the hello frame names the room by its id")
     func webSocketPath() async throws {
         let rt = try await RealtimeHost()
-        let room = try await RoomDirectory(store: rt.store).room(id: "r1")
+        let room = try await RoomDirectory(store: SQLiteRoomStore(rt.store)).room(id: "r1")
         _ = try await rt.numbers.assign("555", to: room, by: "ops-1")
         try await rt.live { client in
             let inbox = Inbox()

@@ -58,7 +58,7 @@ public struct EngineParts: Sendable {
             directory: o.scriptsPath, api: .standard, limits: o.limits,
             archive: o.archivesGenerations ? StoreGenerationArchive(store: store) : MemoryGenerationArchive(), logger: logger,
             clock: { clock.nowMillis() })
-        let rooms = RoomDirectory(store: store, clock: clock)
+        let rooms = RoomDirectory(store: SQLiteRoomStore(store), clock: clock)
         let ledger = Ledger(store: store, configuration: o.ledgerConfiguration, clock: clock)
         let numbers = RoomNumbers(store: store, ledger: ledger, clock: clock, coolDownMillis: o.roomNumberCoolDownMillis)
         let bus = RoomBus()

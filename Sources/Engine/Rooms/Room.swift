@@ -1,5 +1,3 @@
-import GRDB
-
 /// A live room owned by one streamer.
 public struct Room: Sendable, Codable, Equatable {
     /// Stable id, `^[a-z0-9][a-z0-9_-]{0,63}$`.
@@ -26,12 +24,6 @@ public struct Room: Sendable, Codable, Equatable {
         case id, title, category
         case streamerID = "streamer_id"
         case createdAt = "created_at"
-    }
-
-    init(row: Row) {
-        self.init(
-            id: row["id"], streamerID: row["streamer_id"], title: row["title"],
-            category: row["category"], createdAt: row["created_at"])
     }
 }
 

@@ -1,7 +1,6 @@
-import GRDB
 import Synchronization
 
-/// The rooms of the platform, over the store.
+/// The rooms of the platform, kept in a `RoomStore`.
 public struct RoomDirectory: Sendable {
     /// Journal type of the fact appended when a room is created.
     public static let roomCreatedType = "room_created"
@@ -11,7 +10,7 @@ public struct RoomDirectory: Sendable {
     /// Most rooms `room(id:)` keeps in memory; past this the cache starts over.
     public static let knownMax = 100_000
 
-    let store: Store
+    let store: any RoomStore
     let clock: any WallClock
     /// Rooms read before. A room is never changed or removed once created, so a room found
     /// stays true; ids not found are not remembered (the room may be created next).
@@ -22,8 +21,8 @@ public struct RoomDirectory: Sendable {
     }
 
     /// Creates a directory.
-    /// - Parameters: store: the database; clock: creation timestamps.
-    public init(store: Store, clock: any WallClock = SystemWallClock()) {
+    /// - Parameters: store: where rooms are kept; clock: creation timestamps.
+    public init(store: any RoomStore, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.clock = clock
     }
@@ -38,20 +37,13 @@ public struct RoomDirectory: Sendable {
         let room = Room(
             id: new.id, streamerID: new.streamerID, title: new.title,
             category: new.category, createdAt: clock.nowMillis())
-        return try await store.write { db in
-            let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?)", arguments: [room.id])
-            guard taken != true else { throw RoomError.alreadyExists(id: room.id) }
-            // An all-digit id must not be a number another room holds: the resolver reads such
-            // a segment as the number first (`RoomResolver.idsAndNumbers`).
-            if RoomNumberRules.isNumber(room.id),
-                let holder = try String.fetchOne(db, sql: "SELECT room_id FROM room_numbers WHERE number = ?", arguments: [room.id]) {
-                throw RoomNumberError.taken(number: room.id, roomID: holder)
-            }
-            try db.execute(
-                sql: "INSERT INTO rooms (id, streamer_id, title, category, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [room.id, room.streamerID, room.title, room.category, room.createdAt])
-            _ = try Journal.append(db, type: Self.roomCreatedType, payload: room, at: room.createdAt)
+        switch try await store.insert(room) {
+        case .created:
             return room
+        case .idTaken:
+            throw RoomError.alreadyExists(id: room.id)
+        case .numberHeld(let holder):
+            throw RoomNumberError.taken(number: room.id, roomID: holder)
         }
     }
 
@@ -59,10 +51,7 @@ public struct RoomDirectory: Sendable {
     /// - Throws: `RoomError.notFound`.
     public func room(id: String) async throws -> Room {
         if let room = known.rooms.withLock({ $0[id] }) { return room }
-        let room = try await store.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM rooms WHERE id = ?", arguments: [id]).map(Room.init(row:))
-        }
-        guard let room else { throw RoomError.notFound(id: id) }
+        guard let room = try await store.room(id: id) else { throw RoomError.notFound(id: id) }
         known.rooms.withLock { rooms in
             if rooms.count >= Self.knownMax { rooms.removeAll(keepingCapacity: true) }
             rooms[id] = room
@@ -77,9 +66,6 @@ public struct RoomDirectory: Sendable {
         guard (1...Self.listLimitMax).contains(limit) else {
             throw RoomError.invalidLimit(limit, max: Self.listLimitMax)
         }
-        return try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM rooms ORDER BY created_at DESC, id LIMIT ?", arguments: [limit])
-                .map(Room.init(row:))
-        }
+        return try await store.rooms(limit: limit)
     }
 }

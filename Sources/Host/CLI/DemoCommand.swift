@@ -85,7 +85,7 @@ enum DemoData {
 
     /// Creates what is missing; returns how many rooms were new and every room.
     static func seed(store: Store) async throws -> (roomsCreated: Int, rooms: [Room]) {
-        let directory = RoomDirectory(store: store)
+        let directory = RoomDirectory(store: SQLiteRoomStore(store))
         var created = 0
         for room in rooms {
             do {
