@@ -2,13 +2,17 @@ import Synchronization
 
 /// Where generations are kept with their sources, so any can be rolled back to by hash.
 /// Implementations: `MemoryGenerationArchive` (tests, checks) and `StoreGenerationArchive`
-/// (the database). All methods may be called concurrently.
+/// (the database, in `Storage`). All methods may be called concurrently.
+///
+/// For implementers: `save` keeps the first record and sources of a hash (a later save of the
+/// same hash changes nothing); `recent` answers the newest first by `savedAtMillis`, ties by
+/// hash. Every backend runs `GenerationArchiveConformanceTests`.
 public protocol GenerationArchive: Sendable {
     /// Saves a generation's sources (idempotent by hash).
     func save(hash: String, files: [ScriptFile], atMillis: Int64) async throws
     /// The sources of a generation, if kept.
     func files(hash: String) async throws -> [ScriptFile]?
-    /// The most recent generations, newest first.
+    /// The most recent generations, newest first (ties by hash).
     func recent(limit: Int) async throws -> [GenerationRecord]
 }
 
@@ -49,6 +53,7 @@ public final class MemoryGenerationArchive: GenerationArchive {
     }
 
     public func recent(limit: Int) async throws -> [GenerationRecord] {
-        entries.withLock { e in Array(e.map(\.0).reversed().prefix(limit)) }
+        let records = entries.withLock { e in e.map(\.0) }
+        return Array(records.sorted { ($1.savedAtMillis, $0.hash) < ($0.savedAtMillis, $1.hash) }.prefix(limit))
     }
 }
