@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What reaches people: every `ctx.notify` (a `notice` journal fact) becomes a stored
 /// notification of its user, read with a cursor and marked read, and is pushed to the user's
@@ -11,9 +10,9 @@ public struct Notifications: Sendable {
     /// Most notifications one page answers.
     public static let pageMax = 100
 
-    let store: Store
+    let store: any NotificationStore
 
-    public init(store: Store) { self.store = store }
+    public init(store: any NotificationStore) { self.store = store }
 
     /// One notification.
     public struct Item: Sendable, Codable, Equatable {
@@ -54,97 +53,28 @@ public struct Notifications: Sendable {
             }
             before = n
         }
-        let olderThan = before
-        return try await store.read { db in
-            let items = try Row.fetchAll(
-                db, sql: """
-                    SELECT id, text, origin, created_at, read_at IS NOT NULL FROM notifications
-                    WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?
-                    """, arguments: [user, olderThan, limit + 1]
-            ).map { Item(id: $0[0], text: $0[1], origin: $0[2], createdAt: $0[3], read: $0[4]) }
-            let unread = try Int64.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", arguments: [user]) ?? 0
-            let more = items.count > limit
-            let shown = Array(items.prefix(limit))
-            return Page(notifications: shown, nextCursor: more ? shown.last.map { String($0.id) } : nil, unread: unread)
-        }
+        let (items, unread) = try await store.notifications(user: user, olderThan: before, limit: limit + 1)
+        let more = items.count > limit
+        let shown = Array(items.prefix(limit))
+        return Page(notifications: shown, nextCursor: more ? shown.last.map { String($0.id) } : nil, unread: unread)
     }
 
     /// Marks `user`'s notifications up to id `upTo` read; answers how many stay unread.
     /// - Throws: `RequestError` 400 `invalid_up_to`.
     public func markRead(user: String, upTo: Int64, now: Int64) async throws -> Int64 {
         guard upTo >= 1 else { throw RequestError("invalid_up_to", .badRequest, "up_to: a notification id, at least 1") }
-        return try await store.write { db in
-            try db.execute(
-                sql: "UPDATE notifications SET read_at = ? WHERE user_id = ? AND id <= ? AND read_at IS NULL", arguments: [now, user, upTo])
-            return try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", arguments: [user]) ?? 0
-        }
+        return try await store.markRead(user: user, upTo: upTo, at: now)
     }
 }
 
-/// Stores each `notice` fact as its user's notification and pushes it to their sockets; pushes
-/// every order change to the sockets of the order's viewer and streamer (`kind: order`, not
-/// stored: the order itself is the record), so an open order page follows it live.
-public struct NotificationsConsumer: JournalConsumer {
-    public let name = "notifications"
-    public let types: Set<String>? = [EffectApplier.noticeType, Orders.changedType]
-    let users: UserBus
-
-    public init(users: UserBus) { self.users = users }
-
-    /// A push cannot be taken back: each entry in its own savepoint.
-    public var replaysBatchOnFailure: Bool { false }
-
-    struct Notice: Decodable {
-        let userID: String
-        let text: String
-        let origin: String
-        enum CodingKeys: String, CodingKey {
-            case text, origin
-            case userID = "user_id"
-        }
-    }
-
-    struct Pushed: Encodable {
-        let kind = "notification"
-        let id: Int64
-        let text: String
-        let origin: String
-    }
-
-    struct OrderPush: Encodable {
-        let kind = "order"
-        let order_id: Int64
-        let action: String
-        let actor: OrderActor
-        let state: String
-        let external: String
-        let final: Bool
-        let version: Int64
-    }
-
-    public func apply(_ entry: JournalEntry, in db: Database) throws {
-        if entry.type == Orders.changedType {
-            let fact = try entry.decodePayload(as: OrderChanged.self)
-            let push = OrderPush(
-                order_id: fact.order.id, action: fact.change.action, actor: fact.change.actor, state: fact.order.state,
-                external: fact.order.external, final: fact.order.final, version: fact.order.version)
-            guard let event = try? RoomEvent(.notice, payload: push) else { return }
-            for user in [fact.order.viewerID, fact.order.streamerID] {
-                users.deliver(userID: user, event: event, atMillis: entry.createdAt)
-            }
-            return
-        }
-        let notice = try entry.decodePayload(as: Notice.self)
-        // A notice for a malformed user id reaches nobody; it is not retried.
-        guard Principal.isValidUserID(notice.userID) else { return }
-        try db.execute(
-            sql: """
-                INSERT INTO notifications (user_id, text, origin, journal_offset, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (journal_offset) DO NOTHING
-                """, arguments: [notice.userID, notice.text, notice.origin, entry.offset, entry.createdAt])
-        guard db.changesCount == 1 else { return }
-        let pushed = Pushed(id: db.lastInsertedRowID, text: notice.text, origin: notice.origin)
-        if let event = try? RoomEvent(.notice, payload: pushed) { users.deliver(userID: notice.userID, event: event, atMillis: entry.createdAt) }
-    }
+/// Where notifications are kept (the consumer stores them; `NotificationsConsumer`).
+///
+/// For implementers: `notifications` answers, from one snapshot, a user's notifications with an
+/// id below `olderThan`, newest first, at most `limit`, and how many of theirs are unread.
+/// `markRead` marks a user's unread ones with an id up to `upTo` read at
+/// `now` in one transaction, and answers how many stay unread. Every backend runs
+/// `NotificationStoreConformanceTests`.
+public protocol NotificationStore: Sendable {
+    func notifications(user: String, olderThan: Int64, limit: Int) async throws -> (items: [Notifications.Item], unread: Int64)
+    func markRead(user: String, upTo: Int64, at now: Int64) async throws -> Int64
 }

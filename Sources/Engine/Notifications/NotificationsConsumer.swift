@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// Stores each `notice` fact as its user's notification and pushes it to their sockets; pushes
+/// every order change to the sockets of the order's viewer and streamer (`kind: order`, not
+/// stored: the order itself is the record), so an open order page follows it live.
+public struct NotificationsConsumer: JournalConsumer {
+    public let name = "notifications"
+    public let types: Set<String>? = [EffectApplier.noticeType, Orders.changedType]
+    let users: UserBus
+
+    public init(users: UserBus) { self.users = users }
+
+    /// A push cannot be taken back: each entry in its own savepoint.
+    public var replaysBatchOnFailure: Bool { false }
+
+    struct Notice: Decodable {
+        let userID: String
+        let text: String
+        let origin: String
+        enum CodingKeys: String, CodingKey {
+            case text, origin
+            case userID = "user_id"
+        }
+    }
+
+    struct Pushed: Encodable {
+        let kind = "notification"
+        let id: Int64
+        let text: String
+        let origin: String
+    }
+
+    struct OrderPush: Encodable {
+        let kind = "order"
+        let order_id: Int64
+        let action: String
+        let actor: OrderActor
+        let state: String
+        let external: String
+        let final: Bool
+        let version: Int64
+    }
+
+    public func apply(_ entry: JournalEntry, in db: Database) throws {
+        if entry.type == Orders.changedType {
+            let fact = try entry.decodePayload(as: OrderChanged.self)
+            let push = OrderPush(
+                order_id: fact.order.id, action: fact.change.action, actor: fact.change.actor, state: fact.order.state,
+                external: fact.order.external, final: fact.order.final, version: fact.order.version)
+            guard let event = try? RoomEvent(.notice, payload: push) else { return }
+            for user in [fact.order.viewerID, fact.order.streamerID] {
+                users.deliver(userID: user, event: event, atMillis: entry.createdAt)
+            }
+            return
+        }
+        let notice = try entry.decodePayload(as: Notice.self)
+        // A notice for a malformed user id reaches nobody; it is not retried.
+        guard Principal.isValidUserID(notice.userID) else { return }
+        try db.execute(
+            sql: """
+                INSERT INTO notifications (user_id, text, origin, journal_offset, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (journal_offset) DO NOTHING
+                """, arguments: [notice.userID, notice.text, notice.origin, entry.offset, entry.createdAt])
+        guard db.changesCount == 1 else { return }
+        let pushed = Pushed(id: db.lastInsertedRowID, text: notice.text, origin: notice.origin)
+        if let event = try? RoomEvent(.notice, payload: pushed) { users.deliver(userID: notice.userID, event: event, atMillis: entry.createdAt) }
+    }
+}
