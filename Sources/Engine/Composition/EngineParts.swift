@@ -94,7 +94,8 @@ public struct EngineParts: Sendable {
             giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock, calendar: o.calendar),
             topUps: TopUps(store: store, ledger: ledger, secret: o.paymentSecret, clock: clock),
             follows: Follows(store: SQLiteFollowStore(store), clock: clock), bus: bus, users: users, presence: RoomPresence(),
-            partners: PartnerAPI(store: store, ledger: ledger, rooms: rooms, bus: bus, users: users, calendar: o.calendar, clock: clock),
+            partners: PartnerAPI(
+                store: store, partners: SQLitePartnerStore(store), journal: SQLiteJournalStore(store), ledger: ledger, rooms: rooms, bus: bus, users: users, calendar: o.calendar, clock: clock),
             consumers: runner,
             activities: activities, tasks: tasks, privileges: privileges,
             fanMedals: FanMedals(store: store, calendar: o.calendar, clock: clock, onChange: { privileges.invalidateShown(user: $0) }),

@@ -1,5 +1,3 @@
-import GRDB
-
 /// A partner's system message to one user's sockets or to a room's: journaled
 /// (`partner_message`), then delivered as a `notice` event. Delivery follows the commit and is
 /// at most once (a user not connected, or a crash right after the commit, gets nothing live);
@@ -10,15 +8,15 @@ public struct PartnerMessages: Sendable {
     /// Longest text, in characters.
     public static let textLengthMax = 500
 
-    let store: Store
+    let journal: any JournalStore
     let rooms: RoomDirectory
     let bus: RoomBus
     let users: UserBus
     let clock: any WallClock
 
     /// - Parameters: rooms: checks a room exists; bus, users: where messages are delivered.
-    public init(store: Store, rooms: RoomDirectory, bus: RoomBus, users: UserBus, clock: any WallClock = SystemWallClock()) {
-        self.store = store
+    public init(journal: any JournalStore, rooms: RoomDirectory, bus: RoomBus, users: UserBus, clock: any WallClock = SystemWallClock()) {
+        self.journal = journal
         self.rooms = rooms
         self.bus = bus
         self.users = users
@@ -61,9 +59,8 @@ public struct PartnerMessages: Sendable {
         if let toRoom { room = try await rooms.room(id: toRoom) }
         let now = clock.nowMillis()
         let fact = Fact(partnerID: partner, toUser: toUser, toRoom: room?.id, text: text)
-        let offset = try await store.write { db in
-            try Journal.append(db, type: Self.messageType, payloadJSON: try PartnerJSON.text(fact), at: now).offset
-        }
+        let offsets = try await journal.append([JournalFact(type: Self.messageType, payloadJSON: try PartnerJSON.text(fact))], at: now)
+        let offset = offsets[0]
         let event = try RoomEvent(.notice, json: Array(try PartnerJSON.text(Notice(text: text, partnerID: partner)).utf8))
         var reached: Int?
         if let room {

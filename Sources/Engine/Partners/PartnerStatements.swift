@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A partner's daily statement: one row per debit and per refund made that day (the engine's
 /// `OperationsCalendar` day: UTC unless the server runs with another time zone), then a totals
@@ -8,11 +7,11 @@ public struct PartnerStatements: Sendable {
     /// Most rows one statement carries.
     public static let rowsMax = 100_000
 
-    let store: Store
+    let store: any PartnerStore
     let calendar: OperationsCalendar
 
-    /// - Parameters: store: the database; calendar: where days begin.
-    public init(store: Store, calendar: OperationsCalendar = OperationsCalendar()) {
+    /// - Parameters: store: where the rows are read; calendar: where days begin.
+    public init(store: any PartnerStore, calendar: OperationsCalendar = OperationsCalendar()) {
         self.store = store
         self.calendar = calendar
     }
@@ -22,28 +21,7 @@ public struct PartnerStatements: Sendable {
     public func statement(partner: String, date: String) async throws -> PartnerStatement {
         let (start, end) = try day(date)
         let limit = Self.rowsMax + 1
-        let rows = try await store.read { db in
-            let debits = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT partner_order_id, user_id, amount_coins, created_at FROM partner_orders
-                    WHERE partner_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, partner_order_id LIMIT ?
-                    """,
-                arguments: [partner, start, end, limit]
-            ).map { PartnerStatementRow(kind: .debit, orderID: $0[0], refundID: "", userID: $0[1], amountCoins: $0[2], atMillis: $0[3]) }
-            let refunds = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.partner_order_id, r.refund_id, o.user_id, r.amount_coins, r.created_at FROM partner_refunds r
-                    JOIN partner_orders o ON o.partner_id = r.partner_id AND o.partner_order_id = r.partner_order_id
-                    WHERE r.partner_id = ? AND r.created_at >= ? AND r.created_at < ? ORDER BY r.created_at, r.refund_id LIMIT ?
-                    """,
-                arguments: [partner, start, end, limit]
-            ).map {
-                PartnerStatementRow(kind: .refund, orderID: $0[0], refundID: $0[1], userID: $0[2], amountCoins: $0[3], atMillis: $0[4])
-            }
-            return debits + refunds
-        }
+        let rows = try await store.statementRows(partnerID: partner, from: start, to: end, limit: limit)
         guard rows.count <= Self.rowsMax else { throw PartnerError.statementTooLarge(rowsMax: Self.rowsMax) }
         return try PartnerStatement(rows: rows.sorted { ($0.atMillis, $0.kind.rawValue, $0.key) < ($1.atMillis, $1.kind.rawValue, $1.key) })
     }

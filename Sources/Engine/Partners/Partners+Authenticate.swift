@@ -1,5 +1,3 @@
-import GRDB
-
 extension Partners {
     /// Authenticates a partner request: the timestamp is inside the window, the partner is
     /// known, the signature matches (compared in constant time), and the nonce is new for this
@@ -15,18 +13,11 @@ extension Partners {
         guard PartnerSignature.isValidNonce(request.nonce) else { throw PartnerError.invalidNonce }
         guard Self.isValidPartnerID(request.partnerID) else { throw PartnerError.badSignature }
         let partnerID = request.partnerID
-        let secret = try await store.read { db in
-            try String.fetchOne(db, sql: "SELECT secret FROM partners WHERE id = ?", arguments: [partnerID])
-        }
+        let secret = try await store.secret(partnerID: partnerID)
         guard let secret, PartnerSignature.matches(secret: secret, request: request) else { throw PartnerError.badSignature }
-        let nonce = request.nonce
         let oldest = now / 1000 - PartnerSignature.windowSeconds
-        try await store.write { db in
-            try db.execute(sql: "DELETE FROM partner_nonces WHERE signed_at < ?", arguments: [oldest])
-            try db.execute(
-                sql: "INSERT INTO partner_nonces (partner_id, nonce, signed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [partnerID, nonce, signedAt])
-            guard db.changesCount == 1 else { throw PartnerError.nonceReused }
+        guard try await store.useNonce(partnerID: partnerID, nonce: request.nonce, signedAt: signedAt, pruneBefore: oldest) else {
+            throw PartnerError.nonceReused
         }
         return partnerID
     }

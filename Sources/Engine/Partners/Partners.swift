@@ -1,5 +1,3 @@
-import GRDB
-
 /// The partners an operator registered for the signed partner API (mini-games): each has an id
 /// and a shared secret that signs its requests (`PartnerSignature`). The secret is stored as
 /// given, since verifying a MAC needs it; it is returned once, when the partner is registered,
@@ -17,11 +15,11 @@ public struct Partners: Sendable {
     /// Random bytes in a generated secret (hex encoded: twice as many characters).
     static let generatedSecretBytes = 32
 
-    let store: Store
+    let store: any PartnerStore
     let clock: any WallClock
 
-    /// - Parameters: store: the database; clock: registration times and the signature window.
-    public init(store: Store, clock: any WallClock = SystemWallClock()) {
+    /// - Parameters: store: where partners are kept; clock: registration times and the signature window.
+    public init(store: any PartnerStore, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.clock = clock
     }
@@ -63,26 +61,16 @@ public struct Partners: Sendable {
         }
         let secret = given ?? Self.generateSecret()
         let now = clock.nowMillis()
-        return try await store.write { db in
-            guard try Int64.fetchOne(db, sql: "SELECT 1 FROM partners WHERE id = ?", arguments: [id]) == nil else {
-                throw PartnerError.partnerExists(id)
-            }
-            try db.execute(
-                sql: "INSERT INTO partners (id, name, secret, created_by, created_at, streamer_share_bp) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [id, name, secret, operatorID, now, streamerShareBP])
-            let partner = Partner(id: id, name: name, createdBy: operatorID, createdAt: now, streamerShareBP: streamerShareBP)
-            _ = try Journal.append(db, type: Self.registeredType, payloadJSON: try PartnerJSON.text(partner), at: now)
-            return Registration(partner: partner, secret: secret)
+        let partner = Partner(id: id, name: name, createdBy: operatorID, createdAt: now, streamerShareBP: streamerShareBP)
+        guard try await store.register(partner, secret: secret, registrationJSON: try PartnerJSON.text(partner)) else {
+            throw PartnerError.partnerExists(id)
         }
+        return Registration(partner: partner, secret: secret)
     }
 
     /// Every registered partner, by id.
     public func list() async throws -> [Partner] {
-        try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, created_by, created_at, streamer_share_bp FROM partners ORDER BY id").map {
-                Partner(id: $0[0], name: $0[1], createdBy: $0[2], createdAt: $0[3], streamerShareBP: $0[4])
-            }
-        }
+        try await store.partners()
     }
 
     /// Whether `id` can name a partner: 1...`idBytesMax` bytes of `[A-Za-z0-9_-]`.
