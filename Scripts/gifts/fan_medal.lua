@@ -14,9 +14,7 @@ return gift_step {
   },
   after_commit = function(ctx, gift)
     if gift.sender_id == gift.streamer_id or gift.value_coins < 1 then return end
-    ctx.fan_points(gift.sender_id, gift.streamer_id, math.min(gift.value_coins, 1000000000000), {
-      daily_cap = ctx.config("daily_cap"),
-      levels = ctx.config("levels"),
-    })
+    -- The rule is this step's config (daily_cap, levels): no table to build for every gift.
+    ctx.fan_points(gift.sender_id, gift.streamer_id, math.min(gift.value_coins, 1000000000000))
   end,
 }

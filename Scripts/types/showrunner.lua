@@ -264,11 +264,11 @@ function Ctx.vip(user, line) end
 ---@return { product: string, kind: string, tier: string, rank: integer, streamer_id: string?, expires_at: integer }[]
 function Ctx.privileges(user) end
 
----Adds intimacy points to viewer's fan medal of streamer (created on the first point), at most daily_cap a day per streamer; levels[i] is the points level i needs (ascending). Applied when the handler succeeds.
+---Adds intimacy points to viewer's fan medal of streamer (created on the first point), at most daily_cap a day per streamer; levels[i] is the points level i needs (ascending). Without rule, the declaration's config gives daily_cap and levels. Applied when the handler succeeds.
 ---@param viewer string
 ---@param streamer string
 ---@param points integer
----@param rule { daily_cap: integer, levels: integer[] }
+---@param rule { daily_cap: integer, levels: integer[] }?
 function Ctx.fan_points(viewer, streamer, points, rule) end
 
 ---@class Leaderboard

@@ -54,33 +54,49 @@ extension HostAPI {
         HostFunction(
             "fan_points", scope: .ctx,
             parameters: [.init("viewer", "string"), .init("streamer", "string"), .init("points", "integer"),
-                .init("rule", "{ daily_cap: integer, levels: integer[] }")],
+                .init("rule", "{ daily_cap: integer, levels: integer[] }?")],
             summary: "Adds intimacy points to viewer's fan medal of streamer (created on the first point), at most daily_cap "
-                + "a day per streamer; levels[i] is the points level i needs (ascending). Applied when the handler succeeds."
+                + "a day per streamer; levels[i] is the points level i needs (ascending). Without rule, the declaration's "
+                + "config gives daily_cap and levels. Applied when the handler succeeds."
         ) { call in
             let viewer = try userArgument(call, 1)
             let streamer = try userArgument(call, 2)
             guard viewer != streamer else { throw call.argumentError(2, "a streamer has no medal of themselves") }
             let points = try call.integer(3)
             guard (1...FanMedals.pointsMax).contains(points) else { throw call.argumentError(3, "points must be 1...\(FanMedals.pointsMax)") }
-            let rule = try call.table(4)
-            guard let cap = rule.fields["daily_cap"]?.integer, (1...FanMedals.pointsMax).contains(cap) else {
-                throw call.argumentError(4, "rule.daily_cap must be an integer 1...\(FanMedals.pointsMax)")
+            let context = try requireContext(call)
+            // Without a rule, the declaration's config is the rule: read from the Swift value the
+            // context already holds, so no table crosses from Lua for every gift.
+            let (rule, from) = call.isAbsent(4) ? (context.config, "config") : (try call.table(4), "rule")
+            let parsed = try fanRule(rule, from: from, call: call)
+            try context.add(.fanPoints(viewer: viewer, streamer: streamer, points: points, rule: parsed))
+        },
+    ]
+
+    /// A fan-points rule (`daily_cap`, `levels`) read from a table, with errors naming `from`
+    /// (`rule`, the 4th argument, or `config`, the declaration's).
+    static func fanRule(_ rule: LuaTable, from: String, call: borrowing LuaCall) throws -> FanMedals.Rule {
+        guard let cap = rule.fields["daily_cap"]?.integer, (1...FanMedals.pointsMax).contains(cap) else {
+            throw call.argumentError(4, "\(from).daily_cap must be an integer 1...\(FanMedals.pointsMax)")
+        }
+        guard let list = rule.fields["levels"]?.table, list.fields.isEmpty, (1...FanMedals.levelsMax).contains(list.array.count) else {
+            throw call.argumentError(4, "\(from).levels must be a list of 1...\(FanMedals.levelsMax) integers")
+        }
+        var levels: [Int64] = []
+        levels.reserveCapacity(list.array.count)
+        for v in list.array {
+            guard let n = v.integer, (1...FanMedals.pointsMax).contains(n), n > (levels.last ?? 0) else {
+                throw call.argumentError(4, "\(from).levels must be ascending integers 1...\(FanMedals.pointsMax)")
             }
-            guard let list = rule.fields["levels"]?.table, list.fields.isEmpty, (1...FanMedals.levelsMax).contains(list.array.count) else {
-                throw call.argumentError(4, "rule.levels must be a list of 1...\(FanMedals.levelsMax) integers")
-            }
-            var levels: [Int64] = []
-            for v in list.array {
-                guard let n = v.integer, (1...FanMedals.pointsMax).contains(n), n > (levels.last ?? 0) else {
-                    throw call.argumentError(4, "rule.levels must be ascending integers 1...\(FanMedals.pointsMax)")
-                }
-                levels.append(n)
-            }
+            levels.append(n)
+        }
+        // A config holds other parameters too; a rule table holds only these two.
+        if from == "rule" {
             guard rule.fields.keys.allSatisfy({ $0 == "daily_cap" || $0 == "levels" }), rule.array.isEmpty else {
                 throw call.argumentError(4, "rule has only daily_cap and levels")
             }
-            try requireContext(call).add(.fanPoints(viewer: viewer, streamer: streamer, points: points, rule: FanMedals.Rule(dailyCap: cap, levels: levels)))
-        },
-    ]
+        }
+        return FanMedals.Rule(dailyCap: cap, levels: levels)
+    }
 }
+
