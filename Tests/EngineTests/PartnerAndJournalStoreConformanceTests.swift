@@ -73,4 +73,16 @@ struct PartnerAndJournalStoreConformanceTests {
             #expect(try await facts("t").count == 3)
         }
     }
+
+    @Test(arguments: journals)
+    func recordedPayloadsAreEncodedAsAppendEncodesThem(_ backend: StoreBackend<any JournalStore>) async throws {
+        try await TemporaryDatabase.with { tmp in
+            let (journal, facts) = try backend.open(tmp)
+            struct Fact: Encodable, Sendable { let room_id: String; let user_id: String }
+            let first = try await journal.record([NewFact(type: "enter", payload: Fact(room_id: "r/1", user_id: "u"), idempotencyKey: "e1")], at: 1)
+            let again = try await journal.record([NewFact(type: "enter", payload: Fact(room_id: "r/2", user_id: "u"), idempotencyKey: "e1")], at: 2)
+            #expect(again == first)
+            #expect(try await facts("enter") == [#"{"room_id":"r/1","user_id":"u"}"#])
+        }
+    }
 }

@@ -566,10 +566,10 @@ struct LiveFeedTests {
         let e = try await EngineHost(scripts: ["tasks/watch.lua": task], clock: ManualClock(nowMillis: LiveOps.day1 + LiveOps.hour))
         let store = e.engine.store
         let t0 = LiveOps.day1 + 60_000
-        #expect(try await WatchMeter.record(store: store, previous: [:], current: ["u1": "r1"], at: t0) == 0)
-        #expect(try await WatchMeter.record(store: store, previous: ["u1": "r1", "u2": "r1"], current: ["u1": "r1", "u3": "r2"], at: t0 + 60_000) == 1)
-        #expect(try await WatchMeter.record(store: store, previous: ["u1": "r1"], current: ["u1": "r1"], at: t0 + 61_000) == 1)
-        #expect(try await WatchMeter.record(store: store, previous: ["u1": "r1"], current: ["u1": "r2"], at: t0 + 120_000) == 1)
+        #expect(try await WatchMeter.record(journal: SQLiteJournalStore(store), previous: [:], current: ["u1": "r1"], at: t0) == 0)
+        #expect(try await WatchMeter.record(journal: SQLiteJournalStore(store), previous: ["u1": "r1", "u2": "r1"], current: ["u1": "r1", "u3": "r2"], at: t0 + 60_000) == 1)
+        #expect(try await WatchMeter.record(journal: SQLiteJournalStore(store), previous: ["u1": "r1"], current: ["u1": "r1"], at: t0 + 61_000) == 1)
+        #expect(try await WatchMeter.record(journal: SQLiteJournalStore(store), previous: ["u1": "r1"], current: ["u1": "r2"], at: t0 + 120_000) == 1)
         let facts = try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE type = 'watch'") }
         #expect(facts == 2)
         try await LiveOps.settle(e)

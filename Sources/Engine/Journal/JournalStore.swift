@@ -1,3 +1,5 @@
+import Foundation
+
 /// Appends facts to the journal in a transaction of their own: for a domain whose change is the
 /// fact itself (a partner's message, a viewer's entry), with nothing else to write beside it.
 ///
@@ -8,6 +10,41 @@
 /// `JournalStoreConformanceTests`.
 public protocol JournalStore: Sendable {
     func append(_ facts: [JournalFact], at now: Int64) async throws -> [Int64]
+}
+
+extension JournalStore {
+    /// Appends `facts` in one transaction, their payloads encoded as `Journal.append` encodes
+    /// them (keys sorted, slashes not escaped). For facts that go with no other change: a viewer
+    /// entering a room, a minute watched.
+    /// - Throws: `JournalError` for a payload that does not encode, and what `append` throws.
+    @discardableResult
+    public func record<Payload: Encodable & Sendable>(_ facts: [NewFact<Payload>], at now: Int64) async throws -> [Int64] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoded = try facts.map { fact in
+            let data: Data
+            do {
+                data = try encoder.encode(fact.payload)
+            } catch {
+                throw JournalError.invalidPayload(reason: "\(error)")
+            }
+            return JournalFact(type: fact.type, payloadJSON: String(decoding: data, as: UTF8.self), idempotencyKey: fact.idempotencyKey)
+        }
+        return try await append(encoded, at: now)
+    }
+}
+
+/// A fact to journal on its own, its payload a value to encode (`JournalStore.record`).
+public struct NewFact<Payload: Encodable & Sendable>: Sendable {
+    public let type: String
+    public let payload: Payload
+    public let idempotencyKey: String?
+
+    public init(type: String, payload: Payload, idempotencyKey: String? = nil) {
+        self.type = type
+        self.payload = payload
+        self.idempotencyKey = idempotencyKey
+    }
 }
 
 /// A fact to append: its type, its payload as JSON text (an object), an optional key.

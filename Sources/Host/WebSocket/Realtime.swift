@@ -51,8 +51,9 @@ struct Realtime: Sendable {
         users?.attach(hub)
         presence?.attach { [hub] room in hub.online(room: room) }
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
+        let journal = SQLiteJournalStore(store)
         let session = RealtimeSession(
-            hub: hub, danmaku: danmaku, privileges: privileges, store: store, clock: clock, gifts: gifts, profiles: profiles, now: now)
+            hub: hub, danmaku: danmaku, privileges: privileges, journal: journal, clock: clock, gifts: gifts, profiles: profiles, now: now)
         let refused = Counter(label: "showrunner.http.connections_refused", factory: metrics)
         let gate = ConnectionGate(connectionsMax: connections.connectionsMax, onRefuse: { refused.increment() })
         let timeouts = Dictionary(uniqueKeysWithValues: [ConnectionDeadlineHandler.Phase.header, .body, .idle].map { phase in
@@ -69,7 +70,7 @@ struct Realtime: Sendable {
             },
             services: [
                 RealtimeSweeper(hub: hub),
-                WatchMeter(hub: hub, store: store, clock: clock, interval: .seconds(60), logger: Logger(label: "showrunner.watch")),
+                WatchMeter(hub: hub, journal: journal, clock: clock, interval: .seconds(60), logger: Logger(label: "showrunner.watch")),
             ])
     }
 }

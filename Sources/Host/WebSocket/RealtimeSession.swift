@@ -9,7 +9,7 @@ struct RealtimeSession: Sendable {
     let danmaku: DanmakuService
     let privileges: any EntryPrivilegeProvider
     /// Where `enter` facts are journaled for activity and task handlers.
-    let store: Store
+    let journal: any JournalStore
     let clock: any WallClock
     /// Sends `gift` frames (nil: refused as `unavailable`).
     var gifts: GiftSender? = nil
@@ -38,10 +38,10 @@ struct RealtimeSession: Sendable {
     /// Journals `enter` for a signed-in viewer, at most once per viewer, room and minute (a
     /// reconnect loop does not flood the journal). Best effort: a failed write loses one fact
     /// for scripts, never the connection.
-    static func journalEnter(store: Store, user: String, room: String, at now: Int64) async throws {
-        try await Journal.record(
+    static func journalEnter(journal: any JournalStore, user: String, room: String, at now: Int64) async throws {
+        try await journal.record(
             [NewFact(type: "enter", payload: EnterFact(user_id: user, room_id: room), idempotencyKey: "enter:\(user):\(room):\(now / 60_000)")],
-            in: store, at: now)
+            at: now)
     }
 
     /// Runs an upgraded channel (on its loop): a connection object and its two handlers.
@@ -70,7 +70,7 @@ struct RealtimeSession: Sendable {
                 hub.bus.publish(room: connection.room, event: notice)
             }
             do {
-                try await Self.journalEnter(store: store, user: principal.userID, room: connection.room, at: clock.nowMillis())
+                try await Self.journalEnter(journal: journal, user: principal.userID, room: connection.room, at: clock.nowMillis())
             } catch {
                 hub.logger.warning("enter not journaled", metadata: ["error": "\(error)"])
             }

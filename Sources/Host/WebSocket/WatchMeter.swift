@@ -9,7 +9,7 @@ import ServiceLifecycle
 struct WatchMeter: Service {
     static let type = "watch"
     let hub: RealtimeHub
-    let store: Store
+    let journal: any JournalStore
     let clock: any WallClock
     let interval: Duration
     let logger: Logger
@@ -33,14 +33,14 @@ struct WatchMeter: Service {
 
     /// Appends one `watch` fact per user in both samples, in one write.
     @discardableResult
-    static func record(store: Store, previous: [String: String], current: [String: String], at now: Int64) async throws -> Int {
+    static func record(journal: any JournalStore, previous: [String: String], current: [String: String], at now: Int64) async throws -> Int {
         let minute = now / 60_000
         let users = current.keys.filter { previous[$0] != nil }.sorted()
         guard !users.isEmpty else { return 0 }
-        try await Journal.record(
+        try await journal.record(
             users.map { user in
                 NewFact(type: type, payload: Fact(user_id: user, room_id: current[user]!, minutes: 1), idempotencyKey: "watch:\(user):\(minute)")
-            }, in: store, at: now)
+            }, at: now)
         return users.count
     }
 
@@ -51,7 +51,7 @@ struct WatchMeter: Service {
                 do { try await Task.sleep(for: interval) } catch { return }
                 let current = Self.sample(hub: hub)
                 do {
-                    try await Self.record(store: store, previous: previous, current: current, at: clock.nowMillis())
+                    try await Self.record(journal: journal, previous: previous, current: current, at: clock.nowMillis())
                 } catch {
                     logger.warning("watch time not journaled", metadata: ["error": "\(error)"])
                 }
