@@ -20,15 +20,19 @@ public enum Journal {
         _ db: Database, type: String, payload: some Encodable,
         idempotencyKey: String? = nil, at ms: Int64
     ) throws -> JournalEntry {
+        try insert(db, type: type, json: try payloadJSON(payload), key: idempotencyKey, at: ms)
+    }
+
+    /// A payload as the journal stores it: JSON with sorted keys, slashes not escaped.
+    /// - Throws: `JournalError.invalidPayload` when it does not encode.
+    public static func payloadJSON(_ payload: some Encodable) throws(JournalError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data: Data
         do {
-            data = try encoder.encode(payload)
+            return String(decoding: try encoder.encode(payload), as: UTF8.self)
         } catch {
             throw JournalError.invalidPayload(reason: "\(error)")
         }
-        return try insert(db, type: type, json: String(decoding: data, as: UTF8.self), key: idempotencyKey, at: ms)
     }
 
     /// Appends a fact whose payload is already JSON text.

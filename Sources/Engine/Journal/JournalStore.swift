@@ -1,5 +1,3 @@
-import Foundation
-
 /// Appends facts to the journal in a transaction of their own: for a domain whose change is the
 /// fact itself (a partner's message, a viewer's entry), with nothing else to write beside it.
 ///
@@ -19,16 +17,8 @@ extension JournalStore {
     /// - Throws: `JournalError` for a payload that does not encode, and what `append` throws.
     @discardableResult
     public func record<Payload: Encodable & Sendable>(_ facts: [NewFact<Payload>], at now: Int64) async throws -> [Int64] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let encoded = try facts.map { fact in
-            let data: Data
-            do {
-                data = try encoder.encode(fact.payload)
-            } catch {
-                throw JournalError.invalidPayload(reason: "\(error)")
-            }
-            return JournalFact(type: fact.type, payloadJSON: String(decoding: data, as: UTF8.self), idempotencyKey: fact.idempotencyKey)
+            JournalFact(type: fact.type, payloadJSON: try Journal.payloadJSON(fact.payload), idempotencyKey: fact.idempotencyKey)
         }
         return try await append(encoded, at: now)
     }
