@@ -203,4 +203,17 @@ struct GiftSocketTests {
         #expect(try await g.coins("s1") == 1_000)
         #expect(try await g.giftFacts() == 0)
     }
+
+    @Test("a server whose rooms were wired without gifts refuses gift frames as unavailable")
+    func withoutGifts() async throws {
+        let rt = try await RealtimeHost()
+        let inbox = Inbox()
+        _ = try await rt.live { client in
+            try await client.session("/v1/rooms/r1/ws?token=\(try rt.token("v1"))", inbox: inbox) { out in
+                try await out.write(giftFrame(key: "a"))
+                try await inbox.wait("error") { !$0.all("gift_error").isEmpty }
+            }
+        }
+        #expect(inbox.all("gift_error").map { "\($0.code ?? "")/\($0.status ?? 0)" } == ["unavailable/503"])
+    }
 }
