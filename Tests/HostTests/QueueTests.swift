@@ -320,7 +320,7 @@ struct LiveViewerTests {
     @Test("each live room's concurrent viewers are sampled from the realtime connections")
     func sampled() async throws {
         let rt = try await RealtimeHost()
-        let sessions = LiveSessions(store: rt.store)
+        let sessions = LiveSessions(store: SQLiteLiveSessionStore(rt.store))
         let room = try await RoomDirectory(store: SQLiteRoomStore(rt.store)).room(id: "r1")
         _ = try await sessions.set(room, by: Principal(userID: "s1", role: .streamer, expiresAt: .distantFuture), on: true, game: "chess")
         let refresh = PlayTogetherRefresh(

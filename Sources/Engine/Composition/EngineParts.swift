@@ -100,7 +100,7 @@ public struct EngineParts: Sendable {
             activities: activities, tasks: tasks, privileges: privileges,
             fanMedals: FanMedals(store: store, calendar: o.calendar, clock: clock, onChange: { privileges.invalidateShown(user: $0) }),
             queueGates: gates, queues: Queues(store: store, gates: gates, privileges: privileges, bus: bus, clock: clock),
-            liveSessions: LiveSessions(store: store, clock: clock), recommendations: Recommendations(store: store, gates: gates, clock: clock),
+            liveSessions: LiveSessions(store: SQLiteLiveSessionStore(store), clock: clock), recommendations: Recommendations(store: store, gates: gates, clock: clock),
             notifications: Notifications(store: SQLiteNotificationStore(store)), goods: GoodsCatalog(store: store, clock: clock),
             orders: Orders(store: store, ledger: ledger, scripts: scripts, calendar: o.calendar, clock: clock, machineID: o.orderMachineID, logger: logger),
             guilds: guilds, earnings: Earnings(store: store, calendar: o.calendar, clock: clock),

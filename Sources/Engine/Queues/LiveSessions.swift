@@ -1,5 +1,3 @@
-import GRDB
-
 /// Live sessions: a room's streamer goes live (with the game played) and ends it. Each start
 /// and end is journaled (`live_started`, `live_ended`) with the change; a room has at most one
 /// open session. Sessions feed recommendations and, later, settlement.
@@ -8,10 +6,10 @@ public struct LiveSessions: Sendable {
     public static let startedType = "live_started"
     public static let endedType = "live_ended"
 
-    let store: Store
+    let store: any LiveSessionStore
     let clock: any WallClock
 
-    public init(store: Store, clock: any WallClock = SystemWallClock()) {
+    public init(store: any LiveSessionStore, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.clock = clock
     }
@@ -52,53 +50,20 @@ public struct LiveSessions: Sendable {
     public func set(_ room: Room, by actor: Principal, on: Bool, game: String?) async throws -> State {
         try Queues.requireManager(room, actor)
         if on { try Queues.checkGame(game) }
-        let now = clock.nowMillis()
-        return try await store.write { db in
-            let open = try Self.open(db, roomID: room.id)
-            if on, open == nil {
-                try db.execute(
-                    sql: "INSERT INTO live_sessions (room_id, streamer_id, game, started_at) VALUES (?, ?, ?, ?)",
-                    arguments: [room.id, room.streamerID, game, now])
-                let session = Session(
-                    id: db.lastInsertedRowID, roomID: room.id, streamerID: room.streamerID, game: game ?? "", startedAt: now, endedAt: nil)
-                _ = try Journal.append(db, type: Self.startedType, payload: session, at: now)
-            } else if !on, var session = open {
-                try db.execute(sql: "UPDATE live_sessions SET ended_at = ? WHERE id = ?", arguments: [now, session.id])
-                session.endedAt = now
-                _ = try Journal.append(db, type: Self.endedType, payload: session, at: now)
-            }
-            let session = try Self.open(db, roomID: room.id)
-            return State(roomID: room.id, live: session != nil, session: session)
-        }
+        let session = try await store.setLive(room, on: on, game: game, at: clock.nowMillis())
+        return State(roomID: room.id, live: session != nil, session: session)
     }
 
     /// The room's state now.
     public func state(_ room: Room) async throws -> State {
-        let session = try await store.read { db in try Self.open(db, roomID: room.id) }
+        let session = try await store.openSession(roomID: room.id)
         return State(roomID: room.id, live: session != nil, session: session)
     }
 
     /// Records each open session's concurrent viewers now (`viewers(room)`).
     public func sample(viewers: @Sendable (String) -> Int64) async throws {
         let now = clock.nowMillis()
-        let rooms = try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, room_id FROM live_sessions WHERE ended_at IS NULL").map { ($0[0] as Int64, $0[1] as String) }
-        }
-        guard !rooms.isEmpty else { return }
-        let counts = rooms.map { (id: $0.0, viewers: max(0, viewers($0.1))) }
-        try await store.write { db in
-            for c in counts {
-                try db.execute(
-                    sql: "INSERT INTO live_samples (session_id, at, viewers) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    arguments: [c.id, now, c.viewers])
-            }
-        }
-    }
-
-    static func open(_ db: Database, roomID: String) throws -> Session? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, room_id, streamer_id, game, started_at FROM live_sessions WHERE room_id = ? AND ended_at IS NULL"),
-            arguments: [roomID]
-        ).map { Session(id: $0[0], roomID: $0[1], streamerID: $0[2], game: $0[3], startedAt: $0[4], endedAt: nil) }
+        let open = try await store.openSessions()
+        try await store.recordSamples(open.map { (sessionID: $0.id, viewers: max(0, viewers($0.roomID))) }, at: now)
     }
 }
