@@ -57,7 +57,7 @@ struct MoneyEngine: Sendable {
         let rooms = RoomDirectory(store: SQLiteRoomStore(store))
         _ = try await rooms.create(NewRoom(id: "r0", streamerID: "s0", title: "Zero", category: "chat"))
         _ = try await rooms.create(NewRoom(id: "r1", streamerID: "s1", title: "One", category: "music"))
-        let catalog = GiftCatalog(store: store)
+        let catalog = GiftCatalog(store: SQLiteGiftCatalogStore(store))
         _ = try await catalog.put(id: "rose", GiftEdit(name: "Rose", priceCoins: 10))
         _ = try await catalog.put(id: "box", GiftEdit(name: "Box", priceCoins: 100))
         try await store.write { db in

@@ -89,7 +89,7 @@ public struct EngineParts: Sendable {
         return EngineParts(
             store: store, scripts: scripts, rooms: rooms, numbers: numbers,
             resolver: .idsAndNumbers(rooms, numbers), profiles: ProfileRegistrar(profiles: Profiles(store: SQLiteProfileStore(store))),
-            ledger: ledger, gifts: GiftCatalog(store: store, clock: clock, assets: Set(o.ledgerConfiguration.assets)),
+            ledger: ledger, gifts: GiftCatalog(store: SQLiteGiftCatalogStore(store), clock: clock, assets: Set(o.ledgerConfiguration.assets)),
             giftSender: GiftSender(store: store, ledger: ledger, rooms: rooms, scripts: scripts, clock: clock, calendar: o.calendar, guilds: guilds),
             giftRefunds: GiftRefunds(store: store, ledger: ledger, scripts: scripts, clock: clock, calendar: o.calendar),
             topUps: TopUps(store: store, ledger: ledger, secret: o.paymentSecret, clock: clock),

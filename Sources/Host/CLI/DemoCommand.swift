@@ -95,7 +95,7 @@ enum DemoData {
         }
         let profiles = Profiles(store: SQLiteProfileStore(store))
         for (user, _) in people { _ = try await profiles.ensure(userID: user) }
-        let catalog = GiftCatalog(store: store)
+        let catalog = GiftCatalog(store: SQLiteGiftCatalogStore(store))
         for (id, edit) in gifts where (try? await catalog.gift(id: id)) == nil { _ = try await catalog.put(id: id, edit) }
         let ledger = Ledger(store: store)
         let privileges = Privileges(store: store, ledger: ledger)
