@@ -103,17 +103,9 @@ func maskedTextFrame(_ payload: [UInt8]) -> [UInt8] {
     return out
 }
 
-/// Header bytes of the unmasked server frame at the start of `b` (which holds at least its header).
-func webSocketHeaderLength(_ b: [UInt8]) -> Int {
-    switch b[b.startIndex + 1] & 0x7f {
-    case 126: 4
-    case 127: 10
-    default: 2
-    }
-}
-
-/// Length of one complete unmasked server frame at the start of `b`, if any.
-func webSocketFrameLength(_ b: [UInt8]) -> Int? {
+/// The header length and whole length of one complete unmasked server frame at the start of
+/// `b`, if it is all there.
+func webSocketFrame(_ b: [UInt8]) -> (header: Int, total: Int)? {
     guard b.count >= 2 else { return nil }
     let header: Int
     let length: Int
@@ -130,5 +122,5 @@ func webSocketFrameLength(_ b: [UInt8]) -> Int? {
         header = 2
         length = Int(b[1] & 0x7f)
     }
-    return b.count >= header + length ? header + length : nil
+    return b.count >= header + length ? (header, header + length) : nil
 }

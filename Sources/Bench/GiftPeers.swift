@@ -157,8 +157,8 @@ final class ShowrunnerPeer: @unchecked Sendable {
             let key = "\(hot ? "wh" : "wu")-\(w)-\(i)"
             try s.write(maskedTextFrame(Array(#"{"type":"gift","gift_id":"rose","count":1,"idempotency_key":"\#(key)"}"#.utf8)))
             while true {
-                let frame = try s.read(until: webSocketFrameLength)
-                let payload = frame[webSocketHeaderLength(frame)...]
+                let frame = try s.read { webSocketFrame($0)?.total }
+                let payload = frame[webSocketFrame(frame)!.header...]
                 if payload.count >= Self.receiptEnd.count, payload.suffix(Self.receiptEnd.count).elementsEqual(Self.receiptEnd) {
                     return true
                 }

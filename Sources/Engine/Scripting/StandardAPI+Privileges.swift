@@ -67,15 +67,17 @@ extension HostAPI {
             let context = try requireContext(call)
             // Without a rule, the declaration's config is the rule: read from the Swift value the
             // context already holds, so no table crosses from Lua for every gift.
-            let (rule, from) = call.isAbsent(4) ? (context.config, "config") : (try call.table(4), "rule")
-            let parsed = try fanRule(rule, from: from, call: call)
+            let parsed = call.isAbsent(4)
+                ? try fanRule(context.config, from: "config", onlyRuleKeys: false, call: call)
+                : try fanRule(try call.table(4), from: "rule", onlyRuleKeys: true, call: call)
             try context.add(.fanPoints(viewer: viewer, streamer: streamer, points: points, rule: parsed))
         },
     ]
 
     /// A fan-points rule (`daily_cap`, `levels`) read from a table, with errors naming `from`
-    /// (`rule`, the 4th argument, or `config`, the declaration's).
-    static func fanRule(_ rule: LuaTable, from: String, call: borrowing LuaCall) throws -> FanMedals.Rule {
+    /// (`rule`, the 4th argument, or `config`, the declaration's). With `onlyRuleKeys` (a rule
+    /// table) any other key is an error; a config holds other parameters too.
+    static func fanRule(_ rule: LuaTable, from: String, onlyRuleKeys: Bool, call: borrowing LuaCall) throws -> FanMedals.Rule {
         guard let cap = rule.fields["daily_cap"]?.integer, (1...FanMedals.pointsMax).contains(cap) else {
             throw call.argumentError(4, "\(from).daily_cap must be an integer 1...\(FanMedals.pointsMax)")
         }
@@ -90,11 +92,8 @@ extension HostAPI {
             }
             levels.append(n)
         }
-        // A config holds other parameters too; a rule table holds only these two.
-        if from == "rule" {
-            guard rule.fields.keys.allSatisfy({ $0 == "daily_cap" || $0 == "levels" }), rule.array.isEmpty else {
-                throw call.argumentError(4, "rule has only daily_cap and levels")
-            }
+        guard !onlyRuleKeys || (rule.fields.keys.allSatisfy({ $0 == "daily_cap" || $0 == "levels" }) && rule.array.isEmpty) else {
+            throw call.argumentError(4, "rule has only daily_cap and levels")
         }
         return FanMedals.Rule(dailyCap: cap, levels: levels)
     }
