@@ -1,5 +1,6 @@
 import EngineTesting
 import GRDB
+import Synchronization
 import Testing
 @testable import Engine
 
@@ -31,6 +32,47 @@ import Testing
             #expect(parked.consumer == "board" && parked.offset == 3 && parked.type == "tick")
             #expect(parked.attempts == 3 && parked.status == .parked && parked.parkedAt == clock.nowMillis())
             #expect(parked.error == "poison at 3")
+        }
+    }
+
+    /// A consumer that only publishes (no store writes, effects that must not repeat), as the
+    /// room events are: applied entry by entry, without a savepoint each.
+    struct PublishingConsumer: JournalConsumer {
+        let name = "publisher"
+        let types: Set<String>? = nil
+        let script: ConsumerScript
+        final class Published: Sendable {
+            let offsets = Mutex<[Int64]>([])
+        }
+        let published = Published()
+        var replaysBatchOnFailure: Bool { false }
+        var writesInApply: Bool { false }
+
+        func apply(_ entry: JournalEntry, in db: Database) throws {
+            try script.check(entry)
+            published.offsets.withLock { $0.append(entry.offset) }
+        }
+    }
+
+    @Test func aConsumerThatWritesNothingPublishesEachEntryOnceAroundAPoisonEntry() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            try await store.seed(5)
+            let consumer = PublishingConsumer(script: ConsumerScript(poison: [3]))
+            let runner = ConsumerRunner(store: store, consumers: [consumer], maxAttempts: 3, clock: ManualClock(), logger: .quiet())
+
+            let first = try await runner.drainOnce()
+            #expect(first.applied == 2 && first.failed == 1 && !first.caughtUp)
+            #expect(consumer.published.offsets.withLock { $0 } == [1, 2])
+            let failures = try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consumer_failures") }
+            #expect(failures == 1, "the failure is counted without a savepoint around the entry")
+
+            let report = try await runner.drain()
+            #expect(report.parked == 1 && report.applied == 2)
+            #expect(consumer.published.offsets.withLock { $0 } == [1, 2, 4, 5], "nothing published twice")
+            #expect(consumer.script.calls(at: 1) == 1 && consumer.script.calls(at: 3) == 3)
+            #expect(try await runner.lag() == ["publisher": 0])
+            #expect(try await runner.parked().map(\.offset) == [3])
         }
     }
 

@@ -108,6 +108,7 @@ struct FaultyConsumer: OffWriterConsumer {
     // Everything else is the inner consumer's: a wrapper that took the protocol's defaults
     // would never flush a consumer's batch state (the live-ops consumers keep theirs in memory).
     var replaysBatchOnFailure: Bool { inner.replaysBatchOnFailure }
+    var writesInApply: Bool { inner.writesInApply }
     func settled(committed: Bool) { inner.settled(committed: committed) }
     func finishBatch(in db: Database) throws { try inner.finishBatch(in: db) }
     func batchRolledBack() { inner.batchRolledBack() }

@@ -70,12 +70,12 @@ public struct EngineParts: Sendable {
         switch o.consumers {
         case .all:
             consumers = [
-                GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar), RoomEventsConsumer(bus: bus),
+                GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar, events: events), RoomEventsConsumer(bus: bus, events: events),
                 ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks), NotificationsConsumer(users: users),
-                EarningsConsumer(calendar: o.calendar),
+                EarningsConsumer(calendar: o.calendar, events: events),
             ]
         case .liveOps: consumers = [ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks)]
-        case .giftSteps: consumers = [GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar)]
+        case .giftSteps: consumers = [GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar, events: events)]
         }
         if let wrap = o.wrapConsumer { consumers = consumers.map(wrap) }
         let runner = ConsumerRunner(

@@ -15,6 +15,29 @@ enum GiftSteps {
         return out
     }
 
+    /// A step's `after_commit` as the gift-steps consumer calls it, resolved once per generation.
+    struct AfterCommit: Sendable {
+        let declaration: Declaration
+        let handler: HandlerID
+        /// The step's `config` table (empty without one).
+        let config: LuaTable
+        /// The gifts it applies to; nil for all.
+        let gifts: Set<String>?
+
+        func applies(to giftID: String) -> Bool { gifts?.contains(giftID) ?? true }
+    }
+
+    private static let afterCommit = GenerationCache<[AfterCommit]> { generation in
+        (byHandler.value(for: generation)["after_commit"] ?? []).compactMap { d -> AfterCommit? in
+            guard let id = generation.handler(d.address, "after_commit") else { return nil }
+            let gifts = (d.data.fields["gifts"]?.table?.array).map { list in Set(list.compactMap(\.string)) }
+            return AfterCommit(declaration: d, handler: id, config: d.data.fields["config"]?.table ?? LuaTable(), gifts: gifts)
+        }
+    }
+
+    /// Every step's `after_commit` in declared order, each with the gifts it applies to.
+    static func afterCommitSteps(_ generation: ScriptGeneration) -> [AfterCommit] { afterCommit.value(for: generation) }
+
     /// Steps with `handler` that apply to `giftID` (a step without `gifts` applies to all).
     static func ordered(_ generation: ScriptGeneration, handler: String, giftID: String) -> [Declaration] {
         guard let steps = byHandler.value(for: generation)[handler] else { return [] }

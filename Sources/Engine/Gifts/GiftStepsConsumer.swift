@@ -19,32 +19,41 @@ public struct GiftStepsConsumer: JournalConsumer {
     public let types: Set<String>? = [GiftSender.giftType]
     let scripts: ScriptRuntime
     let effects: EffectApplier
+    let events: HandlerEvents
 
     /// - Parameters: scripts: the running generation; ledger: where grants go; calendar: the
-    ///   operations day (fan medals' daily cap).
-    public init(scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar()) {
+    ///   operations day (fan medals' daily cap); events: the parsed gifts, shared with the other
+    ///   consumers of the store (a gift is parsed once for all of them).
+    public init(scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(), events: HandlerEvents = HandlerEvents()) {
         self.scripts = scripts
         self.effects = EffectApplier(ledger: ledger, calendar: calendar)
+        self.events = events
     }
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
         guard let generation = scripts.current else { return }
-        let receipt = try entry.giftReceipt()
-        let event = receipt.luaValue
-        let steps = GiftSteps.ordered(generation, handler: "after_commit", giftID: receipt.giftID)
+        // The gift as handlers see it, written straight into each step's table (no `LuaValue`
+        // in between); the steps and their handlers are resolved once per generation.
+        let event = try events.handlerEvent(entry)
+        guard let giftID = event.giftID else { throw JournalError.invalidPayload(reason: "offset \(entry.offset): a gift without 'gift_id'") }
+        let steps = GiftSteps.afterCommitSteps(generation)
+        guard steps.contains(where: { $0.applies(to: giftID) }) else { return }
         if try GiftRefunds.isRefunded(db, offset: entry.offset) {
-            guard !steps.isEmpty else { return }
-            let skipped = GiftStepsSkipped(giftOffset: entry.offset, sendID: receipt.sendID, steps: steps.map(\.id), reason: "refunded")
+            let skipped = GiftStepsSkipped(
+                giftOffset: entry.offset, sendID: try entry.giftReceipt().sendID,
+                steps: steps.filter { $0.applies(to: giftID) }.map(\.declaration.id), reason: "refunded")
             _ = try Journal.append(db, type: Self.skippedType, payload: skipped,
                 idempotencyKey: "\(Self.skippedType):\(entry.offset)", at: entry.createdAt)
             return
         }
-        for step in steps {
+        let reads = LedgerReads(db: db, ledger: effects.ledger, calendar: effects.calendar)
+        for step in steps where step.applies(to: giftID) {
+            let id = step.declaration.id
             let ctx = CallContext(
-                script: step.address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: step.id),
-                reads: LedgerReads(db: db, ledger: effects.ledger, calendar: effects.calendar), config: step.data.fields["config"]?.table ?? LuaTable())
-            _ = try generation.withTransactionVM { vm in try vm.call(step.address, "after_commit", args: [event], context: ctx) }
-            try effects.apply(ctx, origin: "gift:\(entry.offset):\(step.id)", in: db, at: entry.createdAt)
+                script: step.declaration.address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: id),
+                reads: reads, config: step.config)
+            _ = try generation.withTransactionVM { vm in try vm.call(step.handler, event: event, context: ctx) }
+            try effects.apply(ctx, origin: "gift:\(entry.offset):\(id)", in: db, at: entry.createdAt)
         }
     }
 }

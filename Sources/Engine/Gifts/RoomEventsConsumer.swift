@@ -10,19 +10,29 @@ public struct RoomEventsConsumer: JournalConsumer {
     public let name = "room-events"
     public let types: Set<String>? = [GiftSender.giftType, EffectApplier.roomEventType, Orders.frameType]
     let bus: RoomBus
+    let events: HandlerEvents
 
-    /// - Parameter bus: where rooms' subscribers listen.
-    public init(bus: RoomBus) { self.bus = bus }
+    /// - Parameters: bus: where rooms' subscribers listen; events: the parsed gifts, shared with
+    ///   the other consumers of the store (only the room is read here).
+    public init(bus: RoomBus, events: HandlerEvents = HandlerEvents()) {
+        self.bus = bus
+        self.events = events
+    }
 
-    /// Publishing cannot be undone: each entry gets its own savepoint, so a failing entry
-    /// never makes the runner apply (publish) the entries before it again.
+    /// Publishing cannot be undone: entries are applied one by one, so a failing entry never
+    /// makes the runner apply (publish) the entries before it again.
     public var replaysBatchOnFailure: Bool { false }
+
+    /// Publishing writes nothing to the store: no savepoint per entry.
+    public var writesInApply: Bool { false }
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
         switch entry.type {
         case GiftSender.giftType:
-            let receipt = try entry.giftReceipt()
-            _ = bus.publish(room: receipt.roomID, event: try RoomEvent(.gift, json: Array(entry.payload.utf8)))
+            guard let room = try events.handlerEvent(entry).roomID else {
+                throw JournalError.invalidPayload(reason: "offset \(entry.offset): a gift without 'room_id'")
+            }
+            _ = bus.publish(room: room, event: try RoomEvent(.gift, json: Array(entry.payload.utf8)))
         case Orders.frameType:
             struct Outbox: Decodable {
                 let room: String

@@ -113,7 +113,11 @@ extension ConsumerRunner {
     ) throws {
         for entry in entries {
             do {
-                try db.withSavepoint { try consumer.apply(entry, in: db) }
+                if consumer.writesInApply {
+                    try db.withSavepoint { try consumer.apply(entry, in: db) }
+                } else {
+                    try consumer.apply(entry, in: db)
+                }
                 if failing.contains(entry.factKey) { try clearFailure(consumer.name, entry.factKey, in: db) }
                 report.applied += 1
                 position = entry.position

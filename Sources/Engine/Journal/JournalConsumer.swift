@@ -39,6 +39,12 @@ public protocol JournalConsumer: Sendable {
     /// and each of its entries always gets its own savepoint. The default is true.
     var replaysBatchOnFailure: Bool { get }
 
+    /// Whether `apply` writes through `db`. A consumer whose entries are applied one by one
+    /// (`replaysBatchOnFailure` false) and that writes nothing there (it only publishes) says
+    /// false, and its entries are applied without a savepoint each: there is nothing to roll
+    /// back. The default is true.
+    var writesInApply: Bool { get }
+
     /// Called when the runner rolled back the store's side of every `apply` since the batch
     /// began (an entry failed under the batch's single savepoint), before it applies the batch
     /// again entry by entry: memory kept beside the store must go back to the batch's start.
@@ -58,6 +64,7 @@ extension JournalConsumer {
     public func settled(committed: Bool) {}
     public func finishBatch(in db: Database) throws {}
     public var replaysBatchOnFailure: Bool { true }
+    public var writesInApply: Bool { true }
     public func batchRolledBack() {}
     public var widensBatches: Bool { false }
 }

@@ -91,6 +91,14 @@ enum HandlerEvent: Sendable, LuaEncodable {
         }
     }
 
+    /// A gift's `gift_id`; nil when the fact names none.
+    var giftID: String? {
+        switch self {
+        case .gift(let receipt): receipt.giftID
+        case .value(let value): value["gift_id"].string
+        }
+    }
+
     var luaFieldCount: Int {
         switch self {
         case .gift: 10

@@ -30,6 +30,7 @@ public struct EarningsConsumer: JournalConsumer {
         PartnerOrders.refundType,
     ]
     let calendar: OperationsCalendar
+    let events: HandlerEvents
     let pending = Pending()
 
     /// The batch's sums not yet written: (owner kind, owner, day, source) → (amount, facts).
@@ -40,8 +41,12 @@ public struct EarningsConsumer: JournalConsumer {
         let rows = Mutex<[Key: (amount: Int64, facts: Int64)]>([:])
     }
 
-    /// - Parameter calendar: where the days of the aggregates begin.
-    public init(calendar: OperationsCalendar = OperationsCalendar()) { self.calendar = calendar }
+    /// - Parameters: calendar: where the days of the aggregates begin; events: the parsed gifts,
+    ///   shared with the other consumers of the store.
+    public init(calendar: OperationsCalendar = OperationsCalendar(), events: HandlerEvents = HandlerEvents()) {
+        self.calendar = calendar
+        self.events = events
+    }
 
     struct Refunded: Decodable {
         let giftOffset: Int64
@@ -85,9 +90,13 @@ public struct EarningsConsumer: JournalConsumer {
         let day = calendar.key(.daily, at: entry.createdAt)
         switch entry.type {
         case GiftSender.giftType:
-            // The amounts only: a sent gift's receipt read without its legs' ids (anything
-            // unusual through the general reader, which reports the problem).
-            try addGift(try ReceiptReader.amounts(entry.payload) ?? entry.giftReceipt(), day: day, sign: 1)
+            // The amounts only: a sent gift's receipt as the other consumers read it, parsed once
+            // for all (anything unusual through the general reader, which reports the problem).
+            if case .gift(let receipt) = try events.handlerEvent(entry) {
+                try addGift(receipt, day: day, sign: 1)
+            } else {
+                try addGift(try entry.giftReceipt(), day: day, sign: 1)
+            }
         case GiftRefunds.refundedType:
             let refund = try entry.decodePayload(as: Refunded.self)
             guard let gift = try Journal.entry(db, at: refund.giftOffset), gift.type == GiftSender.giftType else {
