@@ -42,7 +42,7 @@ struct QueueCrashTests {
         var engine = try EngineParts.open(options, logger: .quiet())
         let faults = Faults()
         func queues(_ e: EngineParts) -> Queues {
-            Queues(store: e.store, gates: e.queueGates, privileges: e.privileges, bus: e.bus, faults: { try faults.hit($0) })
+            Queues(store: SQLiteQueueStore(e.store), gates: e.queueGates, privileges: e.privileges, bus: e.bus, faults: { try faults.hit($0) })
         }
         var q = queues(engine)
         let room = try await engine.rooms.create(NewRoom(id: "r1", streamerID: "s1", title: "Room", category: "games"))

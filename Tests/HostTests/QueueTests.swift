@@ -324,7 +324,7 @@ struct LiveViewerTests {
         let room = try await RoomDirectory(store: SQLiteRoomStore(rt.store)).room(id: "r1")
         _ = try await sessions.set(room, by: Principal(userID: "s1", role: .streamer, expiresAt: .distantFuture), on: true, game: "chess")
         let refresh = PlayTogetherRefresh(
-            sessions: sessions, recommendations: Recommendations(store: rt.store, gates: QueueGates(
+            sessions: sessions, recommendations: Recommendations(store: SQLiteQueueStore(rt.store), gates: QueueGates(
                 scripts: ScriptRuntime(directory: "/nonexistent", api: .standard, limits: ScriptLimits(), logger: .quiet()),
                 ledger: Ledger(store: rt.store), calendar: OperationsCalendar())),
             presence: rt.presence, logger: .quiet())

@@ -1,4 +1,3 @@
-import GRDB
 import Metrics
 
 /// Entry gates of streamer queues: the `queue_gate` scripts of `Scripts/queues/`, each a template
@@ -106,13 +105,14 @@ public struct QueueGates: Sendable {
         case refused(String)
     }
 
-    /// Runs template `id` for `viewer` at `streamer`'s queue, inside the caller's transaction
-    /// (`db`), on the generation's transaction VM.
-    public func check(_ db: Database, template id: String, params: LuaTable, viewer: LuaValue, streamer: String, now: Int64) -> Verdict {
+    /// Runs template `id` for `viewer` at `streamer`'s queue, reading host state through
+    /// `reads` (the caller's transaction: `QueueTransaction.gateReads`), on the generation's
+    /// transaction VM.
+    public func check(reads: any ScriptReads, template id: String, params: LuaTable, viewer: LuaValue, streamer: String, now: Int64) -> Verdict {
         guard let generation = scripts.current else { return .refused("gates are not loaded") }
         let address = ScriptAddress(.queueGate, id)
         guard generation.declaration(address) != nil else { return .refused("the gate '\(id)' no longer exists") }
-        let ctx = CallContext(script: address, nowMillis: now, seed: 0, reads: LedgerReads(db: db, ledger: ledger, calendar: calendar))
+        let ctx = CallContext(script: address, nowMillis: now, seed: 0, reads: reads)
         ctx.fields = ["streamer_id": .string(streamer)]
         do {
             let out = try generation.withTransactionVM { vm in

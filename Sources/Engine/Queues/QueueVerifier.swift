@@ -1,20 +1,52 @@
-import GRDB
-
 /// Rebuilds every queue from its facts (`queue_facts`, in sequence order) and compares the
 /// result with the live rows (`queue_members`) and each membership's lifecycle
 /// (`queue_memberships`). `showrunner queues verify` prints what it returns.
 public enum QueueVerifier {
-    /// Every difference, one sentence each; empty when the facts and the state agree.
-    public static func differences(_ db: Database) throws -> [String] {
+    /// What the verifier compares: the facts in sequence order, the live list rows, and the
+    /// memberships in id order (`QueueStore.verificationRecords`).
+    public struct Records: Sendable {
+        public struct Fact: Sendable {
+            public let seq: Int64, roomID: String, userID: String, action: String, at: Int64, membership: Int64
+            public init(seq: Int64, roomID: String, userID: String, action: String, at: Int64, membership: Int64) {
+                (self.seq, self.roomID, self.userID, self.action, self.at, self.membership) = (seq, roomID, userID, action, at, membership)
+            }
+        }
+        public struct Member: Sendable {
+            public let roomID: String, userID: String, queue: String, membership: Int64, seq: Int64, joinedAt: Int64
+            public init(roomID: String, userID: String, queue: String, membership: Int64, seq: Int64, joinedAt: Int64) {
+                (self.roomID, self.userID, self.queue, self.membership, self.seq, self.joinedAt) = (roomID, userID, queue, membership, seq, joinedAt)
+            }
+        }
+        public struct Membership: Sendable {
+            public let id: Int64, roomID: String, userID: String, state: String, endedAt: Int64?
+            public init(id: Int64, roomID: String, userID: String, state: String, endedAt: Int64?) {
+                (self.id, self.roomID, self.userID, self.state, self.endedAt) = (id, roomID, userID, state, endedAt)
+            }
+        }
+        public let facts: [Fact]
+        public let members: [Member]
+        public let memberships: [Membership]
+        public init(facts: [Fact], members: [Member], memberships: [Membership]) {
+            (self.facts, self.members, self.memberships) = (facts, members, memberships)
+        }
+    }
+
+    /// Every difference in `store`, one sentence each; empty when the facts and the state agree.
+    public static func differences(in store: any QueueStore) async throws -> [String] {
+        differences(try await store.verificationRecords())
+    }
+
+    /// Every difference between the records' facts and state, one sentence each; empty when
+    /// they agree.
+    public static func differences(_ records: Records) -> [String] {
         struct Live: Equatable { var queue: String; var membership: Int64; var seq: Int64; var at: Int64 }
-        struct Ended { var action: String; var at: Int64 }
         var live: [String: Live] = [:]
         var lastOf: [Int64: (action: String, at: Int64)] = [:]
         var out: [String] = []
         func key(_ room: String, _ user: String) -> String { room + "\u{1}" + user }
         func name(_ k: String) -> String { k.replacingOccurrences(of: "\u{1}", with: "/") }
-        for row in try Row.fetchAll(db, sql: "SELECT seq, room_id, user_id, action, at, membership FROM queue_facts ORDER BY seq") {
-            let (seq, room, user, action, at, membership): (Int64, String, String, String, Int64, Int64) = (row[0], row[1], row[2], row[3], row[4], row[5])
+        for fact in records.facts {
+            let (seq, room, user, action, at, membership) = (fact.seq, fact.roomID, fact.userID, fact.action, fact.at, fact.membership)
             let k = key(room, user)
             lastOf[membership] = (action, at)
             switch action {
@@ -32,8 +64,8 @@ public enum QueueVerifier {
             }
         }
         var rows: [String: Live] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT room_id, user_id, queue, membership, seq, joined_at FROM queue_members") {
-            rows[key(row[0], row[1])] = Live(queue: row[2], membership: row[3], seq: row[4], at: row[5])
+        for m in records.members {
+            rows[key(m.roomID, m.userID)] = Live(queue: m.queue, membership: m.membership, seq: m.seq, at: m.joinedAt)
         }
         for k in Set(live.keys).union(rows.keys).sorted() {
             switch (live[k], rows[k]) {
@@ -44,8 +76,8 @@ public enum QueueVerifier {
             default: break
             }
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, room_id, user_id, state, ended_at FROM queue_memberships ORDER BY id") {
-            let (id, room, user, state, endedAt): (Int64, String, String, String, Int64?) = (row[0], row[1], row[2], row[3], row[4])
+        for m in records.memberships {
+            let (id, room, user, state, endedAt) = (m.id, m.roomID, m.userID, m.state, m.endedAt)
             guard let last = lastOf[id] else {
                 out.append("membership \(id) (\(room)/\(user)): no fact")
                 continue

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Play together: each room's queue, a waiting list and a game list behind a scripted entry gate.
 ///
@@ -23,7 +22,7 @@ public struct Queues: Sendable {
     public static let gameBytesMax = 40
     public static let reasonBytesMax = 200
 
-    let store: Store
+    let store: any QueueStore
     let gates: QueueGates
     let privileges: Privileges
     let bus: RoomBus
@@ -32,10 +31,10 @@ public struct Queues: Sendable {
     /// half-way, as a crash would (the crash tests' hook; nil in production).
     let faults: (@Sendable (String) throws -> Void)?
 
-    /// - Parameters: gates: runs entry gates; privileges: what members show; bus: where `queue`
-    ///   frames go; faults: the crash tests' hook.
+    /// - Parameters: store: where queues are kept; gates: runs entry gates; privileges: what
+    ///   members show; bus: where `queue` frames go; faults: the crash tests' hook.
     public init(
-        store: Store, gates: QueueGates, privileges: Privileges, bus: RoomBus, clock: any WallClock = SystemWallClock(),
+        store: any QueueStore, gates: QueueGates, privileges: Privileges, bus: RoomBus, clock: any WallClock = SystemWallClock(),
         faults: (@Sendable (String) throws -> Void)? = nil
     ) {
         self.store = store
@@ -79,17 +78,10 @@ public struct Queues: Sendable {
         }
         let gateJSON = try gate.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) }
         let now = clock.nowMillis()
-        let frame = try await store.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO queues (room_id, streamer_id, open, game, waiting_capacity, game_capacity, gate, version, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
-                    ON CONFLICT (room_id) DO UPDATE SET open = excluded.open, game = excluded.game,
-                        waiting_capacity = excluded.waiting_capacity, game_capacity = excluded.game_capacity, gate = excluded.gate,
-                        version = version + 1, updated_at = excluded.updated_at
-                    """,
-                arguments: [room.id, room.streamerID, s.open, s.game, s.waitingCapacity, s.gameCapacity, gateJSON, now])
-            return try Self.frame(db, room, change: nil)
+        let frame = try await store.write { tx in
+            try tx.saveSettings(
+                room, open: s.open, game: s.game, waitingCapacity: s.waitingCapacity, gameCapacity: s.gameCapacity, gateJSON: gateJSON, at: now)
+            return try Self.frame(tx, room, change: nil)
         }
         return publish(frame)
     }
@@ -103,34 +95,34 @@ public struct Queues: Sendable {
         let now = clock.nowMillis()
         let gates = self.gates
         let faults = self.faults
-        let frame = try await store.write { db in
-            guard let q = try Self.settings(db, room) else { throw Self.noQueue(room) }
+        let frame = try await store.write { tx in
+            guard let q = try tx.settings(roomID: room.id) else { throw Self.noQueue(room) }
             guard q.open else { throw RequestError("queue_closed", .conflict, "the queue of '\(room.id)' is closed") }
             guard viewer != room.streamerID else { throw RequestError("own_queue", .conflict, "a streamer does not queue in their own room") }
-            if let at = try Self.member(db, room, viewer) {
+            if let at = try tx.member(roomID: room.id, userID: viewer) {
                 throw RequestError("already_queued", .conflict, "already in the \(at.queue) list of '\(room.id)'")
             }
-            guard try Self.count(db, room, "waiting") < q.waitingCapacity else {
+            guard try tx.count(roomID: room.id, queue: "waiting") < q.waitingCapacity else {
                 throw RequestError("queue_full", .conflict, "the waiting list of '\(room.id)' is full (\(q.waitingCapacity))")
             }
             if let gate = q.gate {
                 let who = LuaValue.table(LuaTable(fields: [
-                    "id": .string(viewer), "game_account": try Self.gameAccount(db, viewer, q.game).map(LuaValue.string) ?? .nil,
+                    "id": .string(viewer), "game_account": try tx.gameAccount(userID: viewer, game: q.game).map(LuaValue.string) ?? .nil,
                 ]))
                 let params = LuaTable(fields: gate.params.mapValues(\.value))
-                if case .refused(let reason) = gates.check(db, template: gate.template, params: params, viewer: who, streamer: room.streamerID, now: now) {
+                if case .refused(let reason) = gates.check(
+                    reads: tx.gateReads(gates), template: gate.template, params: params, viewer: who, streamer: room.streamerID, now: now)
+                {
                     throw RequestError("gate_refused", .forbidden, reason)
                 }
             }
-            let membership = try Self.record(db, room, user: viewer, action: "enter_waiting", actor: viewer, reason: nil, membership: nil, now: now)
+            let membership = try Self.record(tx, room, user: viewer, action: "enter_waiting", actor: viewer, reason: nil, membership: nil, now: now)
             try faults?("apply")
-            try db.execute(
-                sql: "INSERT INTO queue_members (room_id, user_id, queue, joined_at, seq, membership) VALUES (?, ?, 'waiting', ?, ?, ?)",
-                arguments: [room.id, viewer, now, membership.seq, membership.id])
-            _ = try Journal.append(db, type: Self.joinedType, payload: QueueChange(
+            try tx.insertMember(roomID: room.id, userID: viewer, queue: "waiting", joinedAt: now, seq: membership.seq, membership: membership.id)
+            try tx.journal(type: Self.joinedType, payload: QueueChange(
                 roomID: room.id, streamerID: room.streamerID, userID: viewer, queue: "waiting", actor: viewer, reason: nil, at: now), at: now)
-            try Self.bump(db, room, now: now)
-            return try Self.frame(db, room, change: .init(action: "joined", userID: viewer, queue: "waiting", actor: viewer))
+            try tx.bumpVersion(roomID: room.id, at: now)
+            return try Self.frame(tx, room, change: .init(action: "joined", userID: viewer, queue: "waiting", actor: viewer))
         }
         return publish(frame)
     }
@@ -143,16 +135,16 @@ public struct Queues: Sendable {
         let reason = try Self.checkReason(reason)
         let now = clock.nowMillis()
         let faults = self.faults
-        let frame = try await store.write { db in
-            guard try Self.settings(db, room) != nil else { throw Self.noQueue(room) }
-            guard let at = try Self.member(db, room, user) else {
+        let frame = try await store.write { tx in
+            guard try tx.settings(roomID: room.id) != nil else { throw Self.noQueue(room) }
+            guard let at = try tx.member(roomID: room.id, userID: user) else {
                 throw RequestError("not_queued", .notFound, "'\(user)' is in no list of '\(room.id)'")
             }
-            try Self.remove(db, room, user: user, from: at, actor: actor.userID, reason: reason,
+            try Self.remove(tx, room, user: user, from: at, actor: actor.userID, reason: reason,
                 end: actor.userID == user ? "left" : "removed", now: now)
             try faults?("leave")
-            try Self.bump(db, room, now: now)
-            return try Self.frame(db, room, change: .init(action: actor.userID == user ? "left" : "removed", userID: user, queue: at.queue, actor: actor.userID))
+            try tx.bumpVersion(roomID: room.id, at: now)
+            return try Self.frame(tx, room, change: .init(action: actor.userID == user ? "left" : "removed", userID: user, queue: at.queue, actor: actor.userID))
         }
         return publish(frame)
     }
@@ -163,23 +155,21 @@ public struct Queues: Sendable {
         try Self.requireManager(room, actor)
         let now = clock.nowMillis()
         let faults = self.faults
-        let frame = try await store.write { db in
-            guard let q = try Self.settings(db, room) else { throw Self.noQueue(room) }
-            guard let at = try Self.member(db, room, user), at.queue == "waiting" else {
+        let frame = try await store.write { tx in
+            guard let q = try tx.settings(roomID: room.id) else { throw Self.noQueue(room) }
+            guard let at = try tx.member(roomID: room.id, userID: user), at.queue == "waiting" else {
                 throw RequestError("not_waiting", .notFound, "'\(user)' is not in the waiting list of '\(room.id)'")
             }
-            guard try Self.count(db, room, "game") < q.gameCapacity else {
+            guard try tx.count(roomID: room.id, queue: "game") < q.gameCapacity else {
                 throw RequestError("game_full", .conflict, "the game list of '\(room.id)' is full (\(q.gameCapacity))")
             }
-            _ = try Self.record(db, room, user: user, action: "leave_waiting", actor: actor.userID, reason: "promoted", membership: at.membership, now: now)
+            _ = try Self.record(tx, room, user: user, action: "leave_waiting", actor: actor.userID, reason: "promoted", membership: at.membership, now: now)
             try faults?("promote")
-            let entered = try Self.record(db, room, user: user, action: "enter_game", actor: actor.userID, reason: nil, membership: at.membership, now: now)
-            try db.execute(
-                sql: "UPDATE queue_members SET queue = 'game', joined_at = ?, seq = ? WHERE room_id = ? AND user_id = ?",
-                arguments: [now, entered.seq, room.id, user])
-            try db.execute(sql: "UPDATE queue_memberships SET state = 'playing', game_at = ? WHERE id = ?", arguments: [now, at.membership])
-            try Self.bump(db, room, now: now)
-            return try Self.frame(db, room, change: .init(action: "promoted", userID: user, queue: "game", actor: actor.userID))
+            let entered = try Self.record(tx, room, user: user, action: "enter_game", actor: actor.userID, reason: nil, membership: at.membership, now: now)
+            try tx.moveToGame(roomID: room.id, userID: user, joinedAt: now, seq: entered.seq)
+            try tx.markPlaying(membership: at.membership, at: now)
+            try tx.bumpVersion(roomID: room.id, at: now)
+            return try Self.frame(tx, room, change: .init(action: "promoted", userID: user, queue: "game", actor: actor.userID))
         }
         return publish(frame)
     }
@@ -191,14 +181,14 @@ public struct Queues: Sendable {
         let reason = try Self.checkReason(reason)
         let now = clock.nowMillis()
         let faults = self.faults
-        let frame = try await store.write { db in
-            guard try Self.settings(db, room) != nil else { throw Self.noQueue(room) }
-            for at in try Self.members(db, room) {
-                try Self.remove(db, room, user: at.user, from: at, actor: actor.userID, reason: reason ?? "cleared", end: "removed", now: now)
+        let frame = try await store.write { tx in
+            guard try tx.settings(roomID: room.id) != nil else { throw Self.noQueue(room) }
+            for at in try tx.members(roomID: room.id) {
+                try Self.remove(tx, room, user: at.user, from: at, actor: actor.userID, reason: reason ?? "cleared", end: "removed", now: now)
                 try faults?("clear")
             }
-            try db.execute(sql: "UPDATE queues SET open = 0, version = version + 1, updated_at = ? WHERE room_id = ?", arguments: [now, room.id])
-            return try Self.frame(db, room, change: .init(action: "cleared", userID: nil, queue: nil, actor: actor.userID))
+            try tx.close(roomID: room.id, at: now)
+            return try Self.frame(tx, room, change: .init(action: "cleared", userID: nil, queue: nil, actor: actor.userID))
         }
         return publish(frame)
     }
@@ -206,12 +196,12 @@ public struct Queues: Sendable {
     /// The queue of `room`; game accounts only when `streamerView`.
     /// - Throws: `RequestError` 404 `queue_not_found`.
     public func view(_ room: Room, streamerView: Bool) async throws -> QueueView {
-        let (q, members, accounts) = try await store.read { db -> (Settings?, [Membership], [String: String]) in
-            guard let q = try Self.settings(db, room) else { return (nil, [], [:]) }
-            let members = try Self.members(db, room)
+        let (q, members, accounts) = try await store.read { tx -> (Settings?, [Membership], [String: String]) in
+            guard let q = try tx.settings(roomID: room.id) else { return (nil, [], [:]) }
+            let members = try tx.members(roomID: room.id)
             var accounts: [String: String] = [:]
             if streamerView {
-                for m in members { accounts[m.user] = try Self.gameAccount(db, m.user, q.game) }
+                for m in members { accounts[m.user] = try tx.gameAccount(userID: m.user, game: q.game) }
             }
             return (q, members, accounts)
         }
@@ -236,19 +226,14 @@ public struct Queues: Sendable {
 
     /// The queue as a change leaves it, bounded: counts, the first `QueueFrame.waitingShown`
     /// waiting members and the whole game list, read in the change's transaction.
-    static func frame(_ db: Database, _ room: Room, change: QueueFrame.Change?) throws -> QueueFrame {
-        guard let q = try settings(db, room) else { throw noQueue(room) }
-        func list(_ queue: String, _ limit: Int64) throws -> [QueueFrame.Member] {
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT user_id, joined_at, seq FROM queue_members WHERE room_id = ? AND queue = ? ORDER BY joined_at, seq LIMIT ?"),
-                arguments: [room.id, queue, limit]
-            ).map { QueueFrame.Member(userID: $0[0], joinedAt: $0[1], seq: $0[2]) }
-        }
+    static func frame(_ tx: any QueueTransaction, _ room: Room, change: QueueFrame.Change?) throws -> QueueFrame {
+        guard let q = try tx.settings(roomID: room.id) else { throw noQueue(room) }
         return QueueFrame(
             roomID: room.id, streamerID: room.streamerID, version: q.version, open: q.open, game: q.game,
-            waitingCapacity: q.waitingCapacity, gameCapacity: q.gameCapacity, waitingCount: try count(db, room, "waiting"),
-            gameCount: try count(db, room, "game"), waiting: try list("waiting", QueueFrame.waitingShown), playing: try list("game", gameCapacityMax),
-            change: change)
+            waitingCapacity: q.waitingCapacity, gameCapacity: q.gameCapacity, waitingCount: try tx.count(roomID: room.id, queue: "waiting"),
+            gameCount: try tx.count(roomID: room.id, queue: "game"),
+            waiting: try tx.listed(roomID: room.id, queue: "waiting", limit: QueueFrame.waitingShown),
+            playing: try tx.listed(roomID: room.id, queue: "game", limit: gameCapacityMax), change: change)
     }
 
     // MARK: Game accounts
@@ -261,69 +246,61 @@ public struct Queues: Sendable {
             throw RequestError("invalid_account", .badRequest, "account: 1-64 bytes without control characters")
         }
         let now = clock.nowMillis()
-        try await store.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO game_accounts (user_id, game, account, updated_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (user_id, game) DO UPDATE SET account = excluded.account, updated_at = excluded.updated_at
-                    """, arguments: [user, game, account, now])
-        }
+        try await store.write { tx in try tx.bindGameAccount(userID: user, game: game, account: account, at: now) }
     }
 
     // MARK: Rows
 
-    struct Settings {
-        let open: Bool
-        let game: String
-        let waitingCapacity: Int64
-        let gameCapacity: Int64
-        let gate: GateChoice?
-        let version: Int64
+    /// A room's queue settings as stored.
+    public struct Settings: Sendable {
+        public let open: Bool
+        public let game: String
+        public let waitingCapacity: Int64
+        public let gameCapacity: Int64
+        public let gate: GateChoice?
+        public let version: Int64
+
+        public init(open: Bool, game: String, waitingCapacity: Int64, gameCapacity: Int64, gate: GateChoice?, version: Int64) {
+            (self.open, self.game, self.waitingCapacity, self.gameCapacity, self.gate, self.version) =
+                (open, game, waitingCapacity, gameCapacity, gate, version)
+        }
     }
 
-    struct Membership {
-        let user: String
-        let queue: String
-        let joinedAt: Int64
-        let seq: Int64
-        let membership: Int64
+    /// An open queue of a live room, as recommendations rank it.
+    public struct LiveQueue: Sendable {
+        public let roomID: String
+        public let streamerID: String
+        public let game: String
+        public let gate: GateChoice?
+        public let waitingCapacity: Int64
+        public let gameCapacity: Int64
+        /// The session's average concurrent viewers.
+        public let averageViewers: Double
+        public let gameCount: Int64
+        public let waitingCount: Int64
+
+        public init(
+            roomID: String, streamerID: String, game: String, gate: GateChoice?, waitingCapacity: Int64, gameCapacity: Int64,
+            averageViewers: Double, gameCount: Int64, waitingCount: Int64
+        ) {
+            (self.roomID, self.streamerID, self.game, self.gate, self.waitingCapacity, self.gameCapacity) =
+                (roomID, streamerID, game, gate, waitingCapacity, gameCapacity)
+            (self.averageViewers, self.gameCount, self.waitingCount) = (averageViewers, gameCount, waitingCount)
+        }
     }
 
-    static func settings(_ db: Database, _ room: Room) throws -> Settings? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT open, game, waiting_capacity, game_capacity, gate, version FROM queues WHERE room_id = ?"),
-            arguments: [room.id])
-        else { return nil }
-        let gate = try (row[4] as String?).map { try JSONDecoder().decode(GateChoice.self, from: Data($0.utf8)) }
-        return Settings(open: row[0], game: row[1], waitingCapacity: row[2], gameCapacity: row[3], gate: gate, version: row[5])
-    }
+    /// A member's place in a list: which list, since when (and the fact that put them there),
+    /// and their membership.
+    public struct Membership: Sendable {
+        public let user: String
+        public let queue: String
+        public let joinedAt: Int64
+        public let seq: Int64
+        public let membership: Int64
 
-    static func member(_ db: Database, _ room: Room, _ user: String) throws -> Membership? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT user_id, queue, joined_at, seq, membership FROM queue_members WHERE room_id = ? AND user_id = ?"),
-            arguments: [room.id, user]
-        ).map { Membership(user: $0[0], queue: $0[1], joinedAt: $0[2], seq: $0[3], membership: $0[4]) }
-    }
-
-    static func members(_ db: Database, _ room: Room) throws -> [Membership] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT user_id, queue, joined_at, seq, membership FROM queue_members WHERE room_id = ? ORDER BY queue DESC, joined_at, seq
-                """), arguments: [room.id]
-        ).map { Membership(user: $0[0], queue: $0[1], joinedAt: $0[2], seq: $0[3], membership: $0[4]) }
-    }
-
-    static func count(_ db: Database, _ room: Room, _ queue: String) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM queue_members WHERE room_id = ? AND queue = ?"), arguments: [room.id, queue]) ?? 0
-    }
-
-    static func gameAccount(_ db: Database, _ user: String, _ game: String) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT account FROM game_accounts WHERE user_id = ? AND game = ?"), arguments: [user, game])
-    }
-
-    /// One more version: every change of a queue, its lists included.
-    static func bump(_ db: Database, _ room: Room, now: Int64) throws {
-        try db.execute(sql: "UPDATE queues SET version = version + 1, updated_at = ? WHERE room_id = ?", arguments: [now, room.id])
+        public init(user: String, queue: String, joinedAt: Int64, seq: Int64, membership: Int64) {
+            (self.user, self.queue, self.joinedAt, self.seq, self.membership) = (user, queue, joinedAt, seq, membership)
+        }
     }
 
     /// A game's name: 1-`gameBytesMax` bytes without control characters.
@@ -345,31 +322,23 @@ public struct Queues: Sendable {
     /// Appends a fact; `enter_waiting` also opens the membership. Answers the fact's sequence
     /// and the membership id.
     static func record(
-        _ db: Database, _ room: Room, user: String, action: String, actor: String, reason: String?, membership: Int64?, now: Int64
+        _ tx: any QueueTransaction, _ room: Room, user: String, action: String, actor: String, reason: String?, membership: Int64?, now: Int64
     ) throws -> (seq: Int64, id: Int64) {
-        var id = membership ?? 0
-        if membership == nil {
-            try db.execute(
-                sql: "INSERT INTO queue_memberships (room_id, user_id, state, joined_at) VALUES (?, ?, 'waiting', ?)",
-                arguments: [room.id, user, now])
-            id = db.lastInsertedRowID
-        }
-        try db.execute(
-            sql: "INSERT INTO queue_facts (room_id, user_id, action, actor, reason, at, membership) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [room.id, user, action, actor, reason, now, id])
-        return (db.lastInsertedRowID, id)
+        let id = try membership ?? tx.openMembership(roomID: room.id, userID: user, at: now)
+        let seq = try tx.appendMove(roomID: room.id, userID: user, action: action, actor: actor, reason: reason, membership: id, at: now)
+        return (seq, id)
     }
 
     /// Takes `user` out of their list, closing the membership as `end`.
-    static func remove(_ db: Database, _ room: Room, user: String, from at: Membership, actor: String, reason: String?, end: String, now: Int64) throws {
+    static func remove(
+        _ tx: any QueueTransaction, _ room: Room, user: String, from at: Membership, actor: String, reason: String?, end: String, now: Int64
+    ) throws {
         let action = at.queue == "waiting" ? "leave_waiting" : "leave_game"
         let state = at.queue == "game" && end == "left" ? "played" : end
-        _ = try record(db, room, user: user, action: action, actor: actor, reason: reason, membership: at.membership, now: now)
-        try db.execute(sql: "DELETE FROM queue_members WHERE room_id = ? AND user_id = ?", arguments: [room.id, user])
-        try db.execute(
-            sql: "UPDATE queue_memberships SET state = ?, ended_at = ?, end_reason = ? WHERE id = ?",
-            arguments: [state, now, reason, at.membership])
-        _ = try Journal.append(db, type: leftType, payload: QueueChange(
+        _ = try record(tx, room, user: user, action: action, actor: actor, reason: reason, membership: at.membership, now: now)
+        try tx.deleteMember(roomID: room.id, userID: user)
+        try tx.endMembership(at.membership, state: state, reason: reason, at: now)
+        try tx.journal(type: leftType, payload: QueueChange(
             roomID: room.id, streamerID: room.streamerID, userID: user, queue: at.queue, actor: actor, reason: reason, at: now), at: now)
     }
 }

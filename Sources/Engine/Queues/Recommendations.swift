@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -57,12 +56,12 @@ public final class Recommendations: Sendable {
         var gate: GateChoice?
     }
 
-    let store: Store
+    let store: any QueueStore
     let gates: QueueGates
     let clock: any WallClock
     let list = Mutex<(at: Int64, candidates: [Candidate])?>(nil)
 
-    public init(store: Store, gates: QueueGates, clock: any WallClock = SystemWallClock()) {
+    public init(store: any QueueStore, gates: QueueGates, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.gates = gates
         self.clock = clock
@@ -81,25 +80,15 @@ public final class Recommendations: Sendable {
     /// Rebuilds the candidate list from live sessions, their viewer samples and open queues.
     public func refresh() async throws {
         let now = clock.nowMillis()
-        let candidates = try await store.read { db in
-            try Row.fetchAll(
-                db, sql: """
-                    SELECT q.room_id, q.streamer_id, q.game, q.gate, q.waiting_capacity, q.game_capacity,
-                        (SELECT COALESCE(AVG(viewers), 0) FROM live_samples WHERE session_id = s.id),
-                        (SELECT COUNT(*) FROM queue_members m WHERE m.room_id = q.room_id AND m.queue = 'game'),
-                        (SELECT COUNT(*) FROM queue_members m WHERE m.room_id = q.room_id AND m.queue = 'waiting')
-                    FROM queues q JOIN live_sessions s ON s.room_id = q.room_id AND s.ended_at IS NULL
-                    WHERE q.open = 1
-                    """
-            ).map { row -> Candidate in
-                let average = Int64((row[6] as Double).rounded())
-                let gate = try (row[3] as String?).map { try JSONDecoder().decode(GateChoice.self, from: Data($0.utf8)) }
+        let candidates = try await store.read { tx in
+            try tx.openLiveQueues().map { q -> Candidate in
+                let average = Int64(q.averageViewers.rounded())
                 return Candidate(
                     entry: Entry(
-                        roomID: row[0], streamerID: row[1], game: row[2], averageViewers: average, tier: Self.tier(average),
-                        seatsMissing: max(0, (row[5] as Int64) - (row[7] as Int64)), waitingFree: max(0, (row[4] as Int64) - (row[8] as Int64)),
+                        roomID: q.roomID, streamerID: q.streamerID, game: q.game, averageViewers: average, tier: Self.tier(average),
+                        seatsMissing: max(0, q.gameCapacity - q.gameCount), waitingFree: max(0, q.waitingCapacity - q.waitingCount),
                         playedBefore: false),
-                    gate: gate)
+                    gate: q.gate)
             }
         }
         list.withLock { $0 = (now, candidates) }
@@ -119,11 +108,9 @@ public final class Recommendations: Sendable {
         let now = clock.nowMillis()
         let filtered = all.filter { game == nil || $0.entry.game == game }
         let gates = self.gates
-        let picked: [Entry] = try await store.read { db in
+        let picked: [Entry] = try await store.read { tx in
             var candidates = filtered
-            let played = Set(try String.fetchAll(
-                db, sql: "SELECT DISTINCT q.streamer_id FROM queue_memberships m JOIN queues q ON q.room_id = m.room_id WHERE m.user_id = ? AND m.game_at IS NOT NULL",
-                arguments: [viewer]))
+            let played = try tx.streamersPlayedWith(userID: viewer)
             for i in candidates.indices { candidates[i].entry.playedBefore = played.contains(candidates[i].entry.streamerID) }
             candidates.sort { a, b in
                 let (x, y) = (a.entry, b.entry)
@@ -139,7 +126,7 @@ public final class Recommendations: Sendable {
                 if passing, let gate = c.gate {
                     let who = LuaValue.table(LuaTable(fields: ["id": .string(viewer)]))
                     let verdict = gates.check(
-                        db, template: gate.template, params: LuaTable(fields: gate.params.mapValues(\.value)), viewer: who,
+                        reads: tx.gateReads(gates), template: gate.template, params: LuaTable(fields: gate.params.mapValues(\.value)), viewer: who,
                         streamer: c.entry.streamerID, now: now)
                     guard verdict == .admitted else { continue }
                 }

@@ -21,7 +21,7 @@ struct QueuesVerifyCommand: AsyncParsableCommand {
         var logger = Logger(label: "showrunner.queues")
         logger.logLevel = .warning
         let store = try Store(StoreConfiguration(path: db), logger: logger)
-        let differences = try await store.read { db in try QueueVerifier.differences(db) }
+        let differences = try await QueueVerifier.differences(in: SQLiteQueueStore(store))
         for d in differences { print(d) }
         if !differences.isEmpty {
             print("\(differences.count) differences")
