@@ -101,7 +101,7 @@ public struct EngineParts: Sendable {
             fanMedals: FanMedals(store: store, calendar: o.calendar, clock: clock, onChange: { privileges.invalidateShown(user: $0) }),
             queueGates: gates, queues: Queues(store: SQLiteQueueStore(store), gates: gates, privileges: privileges, bus: bus, clock: clock),
             liveSessions: LiveSessions(store: SQLiteLiveSessionStore(store), clock: clock), recommendations: Recommendations(store: SQLiteQueueStore(store), gates: gates, clock: clock),
-            notifications: Notifications(store: SQLiteNotificationStore(store)), goods: GoodsCatalog(store: store, clock: clock),
+            notifications: Notifications(store: SQLiteNotificationStore(store)), goods: GoodsCatalog(store: SQLiteGoodsStore(store), clock: clock),
             orders: Orders(store: store, ledger: ledger, scripts: scripts, calendar: o.calendar, clock: clock, machineID: o.orderMachineID, logger: logger),
             guilds: guilds, earnings: Earnings(store: store, calendar: o.calendar, clock: clock),
             settlement: Settlement(store: store, ledger: ledger, calendar: o.calendar, clock: clock), clock: clock, logger: logger)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Synchronization
 
 /// Streamers' goods for "help me play", reviewed against an operator's weighted word list.
@@ -17,11 +16,12 @@ public final class GoodsCatalog: Sendable {
     /// Most goods one streamer may have that are not delisted.
     public static let perStreamerMax = 200
 
-    let store: Store
+    let store: any GoodsStore
     let clock: any WallClock
     let review = Mutex<(settings: GoodsReviewSettings, automaton: KeywordAutomaton)?>(nil)
 
-    public init(store: Store, clock: any WallClock = SystemWallClock()) {
+    /// - Parameters: store: where goods and the review are kept.
+    public init(store: any GoodsStore, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.clock = clock
     }
@@ -30,17 +30,12 @@ public final class GoodsCatalog: Sendable {
 
     /// The current word list and thresholds.
     public func settings() async throws -> GoodsReviewSettings {
-        try await store.read { db in try self.current(db).settings }
+        try await store.read { tx in try self.current(tx).settings }
     }
 
-    func current(_ db: Database) throws -> (settings: GoodsReviewSettings, automaton: KeywordAutomaton) {
+    func current(_ tx: any GoodsTransaction) throws -> (settings: GoodsReviewSettings, automaton: KeywordAutomaton) {
         if let r = review.withLock({ $0 }) { return r }
-        var settings = GoodsReviewSettings.initial
-        if let row = try Row.fetchOne(db, sql: "SELECT words, reject_threshold, review_threshold FROM goods_review WHERE id = 1") {
-            settings = GoodsReviewSettings(
-                words: try JSONDecoder().decode([GoodsWord].self, from: Data((row[0] as String).utf8)), rejectThreshold: row[1],
-                reviewThreshold: row[2])
-        }
+        let settings = try tx.reviewSettings() ?? GoodsReviewSettings.initial
         let loaded = (settings, Self.automaton(settings.words))
         review.withLock { $0 = loaded }
         return loaded
@@ -84,29 +79,21 @@ public final class GoodsCatalog: Sendable {
         }
         let now = clock.nowMillis()
         let r = (settings: s, automaton: Self.automaton(s.words))
-        let json = String(decoding: try JSONEncoder.sorted.encode(s.words), as: UTF8.self)
-        let patrol = try await store.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO goods_review (id, words, reject_threshold, review_threshold, updated_by, updated_at) VALUES (1, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET words = excluded.words, reject_threshold = excluded.reject_threshold,
-                        review_threshold = excluded.review_threshold, updated_by = excluded.updated_by, updated_at = excluded.updated_at
-                    """, arguments: [json, s.rejectThreshold, s.reviewThreshold, operatorID, now])
+        let patrol = try await store.write { tx in
+            try tx.saveReviewSettings(s, by: operatorID, at: now)
             var rescored = 0
             var delisted: [Int64] = []
-            for g in try Self.all(db, sql: "SELECT * FROM goods WHERE state = 'listed' ORDER BY id", []) {
+            for g in try tx.goods(.listed) {
                 rescored += 1
                 let (score, matched) = Self.score(g.goods.reviewed, r)
                 guard score >= s.rejectThreshold else {
-                    try db.execute(sql: "UPDATE goods SET score = ?, matched = ? WHERE id = ?", arguments: [score, Self.list(matched), g.id])
+                    try tx.rescore(id: g.id, score: score, matched: matched)
                     continue
                 }
                 let reason = "delisted by review: " + matched.joined(separator: ", ")
-                try db.execute(
-                    sql: "UPDATE goods SET state = 'delisted', score = ?, matched = ?, reason = ?, version = version + 1, updated_at = ? WHERE id = ?",
-                    arguments: [score, Self.list(matched), reason, now, g.id])
-                _ = try Journal.append(
-                    db, type: EffectApplier.noticeType,
+                _ = try tx.changeState(id: g.id, to: .delisted, reason: reason, score: (score, matched), at: now)
+                try tx.journal(
+                    type: EffectApplier.noticeType,
                     payload: ["user_id": g.streamerID, "text": "Your goods '\(g.goods.title)' were delisted (\(reason))", "origin": Self.patrolOrigin],
                     at: now)
                 delisted.append(g.id)
@@ -125,19 +112,12 @@ public final class GoodsCatalog: Sendable {
     public func create(streamer: String, _ edit: GoodsEdit, draft: Bool = false) async throws -> Goods {
         let now = clock.nowMillis()
         try edit.validate(streamer: streamer, now: now)
-        return try await store.write { db in
-            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM goods WHERE streamer_id = ? AND state != 'delisted'", arguments: [streamer]) ?? 0
-            guard open < Self.perStreamerMax else {
+        return try await store.write { tx in
+            guard try tx.openCount(streamerID: streamer) < Self.perStreamerMax else {
                 throw RequestError("too_many_goods", .conflict, "a streamer has at most \(Self.perStreamerMax) goods that are not delisted")
             }
-            let (state, score, matched) = draft ? (.draft, 0, []) : try self.judge(db, edit)
-            try db.execute(
-                sql: """
-                    INSERT INTO goods (streamer_id, body, for_viewer, offer_expires_at, state, score, matched, version, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-                    """,
-                arguments: [streamer, try Self.body(edit), edit.forViewer, edit.offerExpiresAt, state.rawValue, score, Self.list(matched), now, now])
-            return try Self.one(db, id: db.lastInsertedRowID)!
+            let (state, score, matched) = draft ? (.draft, 0, []) : try self.judge(tx, edit)
+            return try tx.insert(streamerID: streamer, edit, state: state, score: score, matched: matched, at: now)
         }
     }
 
@@ -147,16 +127,10 @@ public final class GoodsCatalog: Sendable {
     public func update(streamer: String, id: Int64, _ edit: GoodsEdit, draft: Bool = false) async throws -> Goods {
         let now = clock.nowMillis()
         try edit.validate(streamer: streamer, now: now)
-        return try await store.write { db in
-            guard let g = try Self.one(db, id: id), g.streamerID == streamer else { throw Self.notFound(id) }
-            let (state, score, matched) = draft ? (.draft, 0, []) : try self.judge(db, edit)
-            try db.execute(
-                sql: """
-                    UPDATE goods SET body = ?, for_viewer = ?, offer_expires_at = ?, state = ?, score = ?, matched = ?, reason = NULL,
-                        version = version + 1, updated_at = ? WHERE id = ?
-                    """,
-                arguments: [try Self.body(edit), edit.forViewer, edit.offerExpiresAt, state.rawValue, score, Self.list(matched), now, g.id])
-            return try Self.one(db, id: g.id)!
+        return try await store.write { tx in
+            guard let g = try tx.goods(id: id), g.streamerID == streamer else { throw Self.notFound(id) }
+            let (state, score, matched) = draft ? (.draft, 0, []) : try self.judge(tx, edit)
+            return try tx.replace(id: g.id, edit, state: state, score: score, matched: matched, at: now)
         }
     }
 
@@ -164,19 +138,16 @@ public final class GoodsCatalog: Sendable {
     /// - Throws: `RequestError` 404 `goods_not_found`.
     public func delist(streamer: String, id: Int64) async throws -> Goods {
         let now = clock.nowMillis()
-        return try await store.write { db in
-            guard let g = try Self.one(db, id: id), g.streamerID == streamer else { throw Self.notFound(id) }
+        return try await store.write { tx in
+            guard let g = try tx.goods(id: id), g.streamerID == streamer else { throw Self.notFound(id) }
             guard g.state != .delisted else { return g }
-            try db.execute(
-                sql: "UPDATE goods SET state = 'delisted', reason = 'delisted by the streamer', version = version + 1, updated_at = ? WHERE id = ?",
-                arguments: [now, g.id])
-            return try Self.one(db, id: g.id)!
+            return try tx.changeState(id: g.id, to: .delisted, reason: "delisted by the streamer", score: nil, at: now)
         }
     }
 
     /// The state the review gives `edit`, or the refusal.
-    func judge(_ db: Database, _ edit: GoodsEdit) throws -> (Goods.State, Int64, [String]) {
-        let r = try current(db)
+    func judge(_ tx: any GoodsTransaction, _ edit: GoodsEdit) throws -> (Goods.State, Int64, [String]) {
+        let r = try current(tx)
         let (score, matched) = Self.score(edit.reviewed, r)
         if score >= r.settings.rejectThreshold {
             throw RequestError("goods_rejected", .unprocessable, "refused by review (score \(score)): " + matched.joined(separator: ", "))
@@ -188,29 +159,24 @@ public final class GoodsCatalog: Sendable {
 
     /// `streamer`'s listed public goods, newest first.
     public func listed(streamer: String) async throws -> [Goods] {
-        try await store.read { db in
-            try Self.all(db, sql: "SELECT * FROM goods WHERE streamer_id = ? AND state = 'listed' AND for_viewer IS NULL ORDER BY id DESC", [streamer])
-        }
+        try await store.read { tx in try tx.goods(.listedPublic(streamerID: streamer)) }
     }
 
     /// Private offers made to `viewer` that are listed and not yet ended.
     public func offers(viewer: String) async throws -> [Goods] {
         let now = clock.nowMillis()
-        return try await store.read { db in
-            try Self.all(
-                db, sql: "SELECT * FROM goods WHERE for_viewer = ? AND state = 'listed' AND offer_expires_at > ? ORDER BY id DESC", [viewer, now])
-        }
+        return try await store.read { tx in try tx.goods(.offers(viewerID: viewer, activeAt: now)) }
     }
 
     /// `streamer`'s goods in every state, newest first (their own tool).
     public func mine(streamer: String) async throws -> [Goods] {
-        try await store.read { db in try Self.all(db, sql: "SELECT * FROM goods WHERE streamer_id = ? ORDER BY id DESC", [streamer]) }
+        try await store.read { tx in try tx.goods(.ofStreamer(streamerID: streamer)) }
     }
 
     /// Goods waiting for an operator, oldest first.
     public func pendingReview(limit: Int) async throws -> [Goods] {
         guard (1...200).contains(limit) else { throw RequestError("invalid_query", .badRequest, "limit must be 1...200") }
-        return try await store.read { db in try Self.all(db, sql: "SELECT * FROM goods WHERE state = 'in_review' ORDER BY id LIMIT ?", [limit]) }
+        return try await store.read { tx in try tx.goods(.inReview(limit: limit)) }
     }
 
     /// An operator approves (lists) or rejects a good waiting for review.
@@ -220,35 +186,14 @@ public final class GoodsCatalog: Sendable {
             throw RequestError("invalid_reason", .badRequest, "reason: 1-200 bytes without control characters")
         }
         let now = clock.nowMillis()
-        return try await store.write { db in
-            guard let g = try Self.one(db, id: id) else { throw Self.notFound(id) }
+        return try await store.write { tx in
+            guard let g = try tx.goods(id: id) else { throw Self.notFound(id) }
             guard g.state == .inReview else { throw RequestError("not_in_review", .conflict, "goods \(id) is \(g.state.rawValue), not in review") }
-            try db.execute(
-                sql: "UPDATE goods SET state = ?, reason = ?, version = version + 1, updated_at = ? WHERE id = ?",
-                arguments: [approve ? "listed" : "rejected", "\(operatorID): \(reason)", now, id])
-            return try Self.one(db, id: id)!
+            return try tx.changeState(id: id, to: approve ? .listed : .rejected, reason: "\(operatorID): \(reason)", score: nil, at: now)
         }
     }
 
-    // MARK: Rows
+    // MARK: Errors
 
     static func notFound(_ id: Int64) -> RequestError { RequestError("goods_not_found", .notFound, "no goods \(id) of yours") }
-
-    static func body(_ edit: GoodsEdit) throws -> String { String(decoding: try JSONEncoder.sorted.encode(edit), as: UTF8.self) }
-    static func list(_ terms: [String]) -> String { String(decoding: (try? JSONEncoder.sorted.encode(terms)) ?? Data("[]".utf8), as: UTF8.self) }
-
-    static func one(_ db: Database, id: Int64) throws -> Goods? {
-        try all(db, sql: "SELECT * FROM goods WHERE id = ?", [id]).first
-    }
-
-    static func all(_ db: Database, sql: String, _ arguments: [any DatabaseValueConvertible]) throws -> [Goods] {
-        try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-            Goods(
-                id: row["id"], streamerID: row["streamer_id"],
-                goods: try JSONDecoder().decode(GoodsEdit.self, from: Data((row["body"] as String).utf8)),
-                state: Goods.State(rawValue: row["state"]) ?? .delisted, score: row["score"],
-                matched: try JSONDecoder().decode([String].self, from: Data((row["matched"] as String).utf8)), reason: row["reason"],
-                version: row["version"], createdAt: row["created_at"], updatedAt: row["updated_at"])
-        }
-    }
 }

@@ -146,7 +146,7 @@ public final class Orders: Sendable {
             }
             return try JSONDecoder().decode(OrderActionResult.self, from: Data((prior[1] as String).utf8))
         }
-        guard var goods = try GoodsCatalog.one(db, id: r.goodsID), goods.state == .listed,
+        guard var goods = try SQLiteGoodsStore.goods(db, id: r.goodsID), goods.state == .listed,
             goods.goods.forViewer == nil || (goods.goods.forViewer == viewer && (goods.goods.offerExpiresAt ?? 0) > now)
         else { throw RequestError("goods_not_found", .notFound, "no goods \(r.goodsID) on offer to you") }
         guard goods.streamerID != viewer else { throw RequestError("cannot_order_own_goods", .conflict, "a streamer cannot order their own goods") }
@@ -159,7 +159,7 @@ public final class Orders: Sendable {
             guard stock > 0 else { throw RequestError("out_of_stock", .conflict, "goods \(r.goodsID) are sold out") }
             goods.goods.stock = stock - 1
             try db.execute(
-                sql: "UPDATE goods SET body = ?, updated_at = ? WHERE id = ?", arguments: [try GoodsCatalog.body(goods.goods), now, goods.id])
+                sql: "UPDATE goods SET body = ?, updated_at = ? WHERE id = ?", arguments: [try SQLiteGoodsStore.body(goods.goods), now, goods.id])
         }
         try db.execute(
             sql: "INSERT INTO order_machines (id, generation, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -387,9 +387,9 @@ public final class Orders: Sendable {
             ops.append(.void(id: "order:\(order.id):void", pendingID: order.holdID))
         }
         if !ops.isEmpty { _ = try ledger.apply(db, operations: ops, now: now) }
-        if !post, var goods = try GoodsCatalog.one(db, id: order.goodsID), let stock = goods.goods.stock, stock < GoodsEdit.stockMax {
+        if !post, var goods = try SQLiteGoodsStore.goods(db, id: order.goodsID), let stock = goods.goods.stock, stock < GoodsEdit.stockMax {
             goods.goods.stock = stock + 1
-            try db.execute(sql: "UPDATE goods SET body = ? WHERE id = ?", arguments: [try GoodsCatalog.body(goods.goods), goods.id])
+            try db.execute(sql: "UPDATE goods SET body = ? WHERE id = ?", arguments: [try SQLiteGoodsStore.body(goods.goods), goods.id])
         }
     }
 

@@ -7,7 +7,7 @@ extension ScriptTestEngine {
             title: t.fields["title"]?.string ?? "Help me play", game: t.fields["game"]?.string ?? "game",
             region: t.fields["region"]?.string ?? "any", priceTickets: t.fields["price_tickets"]?.integer ?? 0,
             details: t.fields["details"]?.string ?? "", stock: t.fields["stock"]?.integer)
-        return try await GoodsCatalog(store: store, clock: clock).create(streamer: streamer, edit).id
+        return try await GoodsCatalog(store: SQLiteGoodsStore(store), clock: clock).create(streamer: streamer, edit).id
     }
 
     /// `viewer` orders `goods` as `POST /v1/orders` does, then the consumers catch up.

@@ -108,7 +108,7 @@ enum DemoData {
                 id: "demo-tickets:\(user)", debit: .system(.promotions, "tickets"), credit: .user(user, "tickets"),
                 asset: "tickets", amount: 1_000, code: "demo", memo: "demo tickets")])
         }
-        let goods = GoodsCatalog(store: store)
+        let goods = GoodsCatalog(store: SQLiteGoodsStore(store))
         if try await goods.mine(streamer: "streamer-ava").isEmpty {
             _ = try await goods.create(streamer: "streamer-ava", GoodsEdit(
                 title: "Ranked duo", game: "chess", region: "eu", priceTickets: 300, details: "Two ranked games together", stock: 5))
