@@ -34,13 +34,13 @@ struct GiftBench: ParsableCommand {
             consumerCheckpointMs: consumerCheckpointMs)
         defer { showrunner.stop() }
         Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), consumer checkpoint: \(consumerCheckpointMs.map { "\($0) ms" } ?? "default")")
-        Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | server CPU µs/gift | ops/commit |")
+        Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | server CPU µs/gift | ops/commit | writer busy |")
         Child.say("|---|---|---:|---:|---:|---:|---:|---:|")
         var rows: [(String, String, LoadResult)] = []
         var batches: [Double] = []
         for hot in [false, true] {
             let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
-            var runs: [(carrier: String, result: LoadResult, micros: Double, batch: String)] = []
+            var runs: [(carrier: String, result: LoadResult, micros: Double, batch: String, busy: String)] = []
             for carrier in carriers.split(separator: ",").map(String.init) {
                 guard carrier == "http" || carrier == "websocket" else { throw BenchError("unknown carrier \(carrier)") }
                 let before = try showrunner.storeCounters()
@@ -52,15 +52,17 @@ struct GiftBench: ParsableCommand {
                 let after = try showrunner.storeCounters()
                 let perCommit = (after.ops - before.ops) / max(1, after.commits - before.commits)
                 batches.append(perCommit)
-                runs.append((carrier == "http" ? "HTTP" : "WebSocket", s, sMicros, String(format: "%.1f", perCommit)))
+                // The share of the run's wall time the one writer spent in transactions.
+                let busy = String(format: "%.0f%%", (after.writerNanos - before.writerNanos) / (seconds * 1e9) * 100)
+                runs.append((carrier == "http" ? "HTTP" : "WebSocket", s, sMicros, String(format: "%.1f", perCommit), busy))
             }
             let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
             let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
             let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
-            let lines = runs.map { ("showrunner (\($0.carrier), SQLite \(synchronous.uppercased()))", $0.result, $0.micros, $0.batch) }
-                + [("redis EVALSHA (AOF always)", r, rMicros, "")]
-            for (name, result, micros, batch) in lines {
-                Child.say("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) | \(Int(micros)) | \(batch) |")
+            let lines = runs.map { ("showrunner (\($0.carrier), SQLite \(synchronous.uppercased()))", $0.result, $0.micros, $0.batch, $0.busy) }
+                + [("redis EVALSHA (AOF always)", r, rMicros, "", "")]
+            for (name, result, micros, batch, busy) in lines {
+                Child.say("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) | \(Int(micros)) | \(batch) | \(busy) |")
             }
             for run in runs {
                 let s = run.result
@@ -74,7 +76,7 @@ struct GiftBench: ParsableCommand {
             return { try showrunner.post(s, "/healthz", token: "-", body: "", method: "GET") == 200 }
         }
         let hMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - hCPU) * 1e6 / max(1, h.rate * seconds)
-        Child.say("| showrunner GET /healthz (HTTP floor) | - | \(grouped(h.rate)) | \(String(format: "%.2f", h.p50)) | \(String(format: "%.2f", h.p99)) | \(h.errors) | \(Int(hMicros)) | |")
+        Child.say("| showrunner GET /healthz (HTTP floor) | - | \(grouped(h.rate)) | \(String(format: "%.2f", h.p50)) | \(String(format: "%.2f", h.p99)) | \(h.errors) | \(Int(hMicros)) | | |")
         if sqlFloor > 0 {
             let path = work.appendingPathComponent("floor.sqlite").path
             _ = try Store(StoreConfiguration(path: path), logger: Logger(label: "bench"))

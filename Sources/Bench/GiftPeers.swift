@@ -172,8 +172,8 @@ final class ShowrunnerPeer: @unchecked Sendable {
     static let receiptEnd = Array(#""type":"gift_receipt"}"#.utf8)
     static let errorEnd = Array(#""type":"gift_error"}"#.utf8)
 
-    /// The store's commit and operation counters from `/metrics`.
-    func storeCounters() throws -> (commits: Double, ops: Double) {
+    /// The store's commit, operation and writer-time counters from `/metrics`.
+    func storeCounters() throws -> (commits: Double, ops: Double, writerNanos: Double) {
         let s = try BlockingSocket(port: port)
         try s.write(Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
         let text = String(decoding: try s.read(until: httpResponseLength), as: UTF8.self)
@@ -183,7 +183,10 @@ final class ShowrunnerPeer: @unchecked Sendable {
             }
             return 0
         }
-        return (value("showrunner_store_commits"), value("showrunner_store_ops"))
+        return (
+            value("showrunner_store_commits"), value("showrunner_store_ops"),
+            value("showrunner_store_writer_ops_nanoseconds") + value("showrunner_store_writer_commit_nanoseconds")
+        )
     }
 
     func stop() { Child.stop(process) }

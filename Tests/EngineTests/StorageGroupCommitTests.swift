@@ -68,6 +68,11 @@ import Testing
             #expect(commits == Int64(store.stats.commits) && commits >= 2 && commits <= 33)
             let batches = try metrics.expectRecorder("showrunner.store.batch_ops").values
             #expect(batches.count == Int(commits) && batches.reduce(0, +) == 32 && batches.last == 0)
+            // The writer's time, in step with the store's own figures.
+            let opsNanos = try metrics.expectCounter("showrunner.store.writer_ops_nanoseconds").totalValue
+            let commitNanos = try metrics.expectCounter("showrunner.store.writer_commit_nanoseconds").totalValue
+            #expect(opsNanos > 0 && commitNanos > 0)
+            #expect(opsNanos == Int64(store.stats.opsNanos) && commitNanos == Int64(store.stats.commitNanos))
             try store.close()
         }
     }

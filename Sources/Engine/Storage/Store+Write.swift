@@ -172,6 +172,8 @@ extension Store {
             commitMetrics.commits.increment()
             commitMetrics.ops.increment(by: ops)
             commitMetrics.batchOps.record(ops)
+            commitMetrics.opsNanos.increment(by: Int64(clamping: opsNanos))
+            commitMetrics.commitNanos.increment(by: Int64(clamping: commitNanos))
             if appended { signal.poke() }
         } else {
             logger.error("group commit failed", metadata: ["ops": "\(ops)"])

@@ -133,10 +133,16 @@ struct CommitMetrics: Sendable {
     let commits: Counter
     let ops: Counter
     let batchOps: Recorder
+    /// The writer's time in committed batches' operations and in their `COMMIT`, in
+    /// nanoseconds: their growth over a second is how busy the one writer is (1e9: saturated).
+    let opsNanos: Counter
+    let commitNanos: Counter
 
     init(factory: any MetricsFactory) {
         commits = Counter(label: "showrunner.store.commits", factory: factory)
         ops = Counter(label: "showrunner.store.ops", factory: factory)
         batchOps = Recorder(label: "showrunner.store.batch_ops", factory: factory)
+        opsNanos = Counter(label: "showrunner.store.writer_ops_nanoseconds", factory: factory)
+        commitNanos = Counter(label: "showrunner.store.writer_commit_nanoseconds", factory: factory)
     }
 }
