@@ -6,7 +6,12 @@ import GRDB
 /// order machine asked for (`ctx.show_order`). Publishing happens
 /// inside the consumer's transaction, so a crash between publish and commit republishes: the
 /// bus sees each event at least once, never zero times.
-public struct RoomEventsConsumer: JournalConsumer {
+///
+/// It writes nothing but its cursor, so it runs off the writer (`OffWriterConsumer`): pages are
+/// read and published on a read snapshot, and the writer only moves the cursor. A batch whose
+/// cursor move fails is run again (on the writer): its events are published again, as after a
+/// crash.
+public struct RoomEventsConsumer: OffWriterConsumer {
     public let name = "room-events"
     public let types: Set<String>? = [GiftSender.giftType, EffectApplier.roomEventType, Orders.frameType]
     let bus: RoomBus
@@ -25,6 +30,14 @@ public struct RoomEventsConsumer: JournalConsumer {
 
     /// Publishing writes nothing to the store: no savepoint per entry.
     public var writesInApply: Bool { false }
+
+    /// Publishes `entry` from the snapshot; there is nothing to write.
+    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+        try apply(entry, in: db)
+    }
+
+    /// Nothing is kept in memory between batches.
+    public func seal() -> @Sendable (Database) throws -> Void { { _ in } }
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
         switch entry.type {

@@ -23,7 +23,10 @@ public enum EarningsSource: String, Sendable, CaseIterable, Codable {
 /// (`Earnings.reconcile`). A batch's additions are summed in memory per row and written once
 /// per row at the batch's end (`finishBatch`), so a month of facts costs one write per owner,
 /// day and source per batch, not one per fact.
-public struct EarningsConsumer: JournalConsumer {
+///
+/// The sums are made off the writer (`OffWriterConsumer`), on a read snapshot; the writer only
+/// adds each row's sum (`seal`) and moves the cursor.
+public struct EarningsConsumer: OffWriterConsumer {
     public let name = "earnings"
     public let types: Set<String>? = [
         GiftSender.giftType, GiftRefunds.refundedType, Privileges.boughtType, Orders.changedType, PartnerOrders.debitType,
@@ -80,6 +83,24 @@ public struct EarningsConsumer: JournalConsumer {
     }
 
     public func batchRolledBack() { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
+
+    /// Sums `entry` into the batch from the snapshot (a refund reads its gift there, written
+    /// before it).
+    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+        try apply(entry, in: db)
+    }
+
+    /// Takes the batch's sums; the writer adds them to their rows. The rows' additions read no
+    /// memory, and nothing is kept for the next batch to read.
+    public func seal() -> @Sendable (Database) throws -> Void {
+        let rows = pending.rows.withLock { rows in
+            defer { rows.removeAll(keepingCapacity: true) }
+            return rows
+        }
+        return { db in
+            for (k, v) in rows { try Self.write(db, kind: k.kind, owner: k.owner, day: k.day, source: k.source, amount: v.amount, facts: v.facts) }
+        }
+    }
 
     /// Sums are folded per row in memory, so a wider batch writes fewer rows per fact.
     public var widensBatches: Bool { true }
