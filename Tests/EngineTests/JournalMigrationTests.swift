@@ -37,22 +37,25 @@ struct JournalMigrationTests {
                     """)
                 return (try Self.rows(db), try Self.indexes(db))
             }
-            try v16.close()
-
-            let store = try tmp.openStore()
-            let (after, indexesAfter, schema, sequence) = try await store.read { db in
+            try Migrations.migrator().migrate(v16, upTo: "v17_journal_without_autoincrement")
+            let (after, indexesAfter, schema, sequence, plan) = try await v16.read { db in
                 (try Self.rows(db), try Self.indexes(db),
                  try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'journal'") ?? "",
-                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_sequence WHERE name LIKE 'journal%'") ?? -1)
+                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_sequence WHERE name LIKE 'journal%'") ?? -1,
+                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT offset FROM journal WHERE payer = ? ORDER BY offset DESC", arguments: ["user:v1"])
+                    .map { $0["detail"] as String }.joined())
             }
+            try v16.close()
             #expect(after == before && after.count == 4)
             #expect(indexesAfter == indexesBefore)
             #expect(indexesAfter.contains("journal_payer") && indexesAfter.contains("journal_payee")
                 && indexesAfter.contains("journal_type_offset") && indexesAfter.contains("journal_danmaku_room"))
             #expect(!schema.uppercased().contains("AUTOINCREMENT"))
             #expect(sequence == 0)
+            #expect(plan.contains("journal_payer"))
 
             // Appends go on from the largest offset, and keys stay unique.
+            let store = try tmp.openStore()
             let next = try await store.write { db in try Journal.append(db, type: "enter", payload: ["user_id": "v2"], at: 20) }
             #expect(next.offset == 6)
             await #expect(throws: DatabaseError.self) {
@@ -60,11 +63,38 @@ struct JournalMigrationTests {
                     try db.execute(sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES ('x', '{}', 1, 'gift:v1:k')")
                 }
             }
-            let plan = try await store.read { db in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT offset FROM journal WHERE payer = ? ORDER BY offset DESC", arguments: ["user:v1"])
-                    .map { $0["detail"] as String }.joined()
+        }
+    }
+
+    @Test("v18 moves each account's gift rows from two journal indexes to account_history, and its consumer starts after them")
+    func accountHistory() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let v17 = try DatabaseQueue(path: tmp.path)
+            try Migrations.migrator().migrate(v17, upTo: "v17_journal_without_autoincrement")
+            let before = try await v17.write { db in
+                try db.execute(sql: "INSERT INTO journal (offset, type, payload, created_at) VALUES (1, 'enter', '{}', 10)")
+                try db.execute(sql: """
+                    INSERT INTO journal (offset, type, payload, created_at, idempotency_key, payer, payee) VALUES
+                        (2, 'gift', '{"a":1}', 11, 'gift:v1:k', 'user:v1:coins', 'user:s1:revenue'),
+                        (3, 'gift', '{"a":2}', 12, 'gift:v2:k', 'user:v2:coins', NULL),
+                        (5, 'gift', '{"a":3}', 13, 'gift:v1:k2', 'user:v1:coins', 'user:s1:revenue')
+                    """)
+                return try Self.rows(db)
             }
-            #expect(plan.contains("journal_payer"))
+            try v17.close()
+            let store = try tmp.openStore()
+            let (after, indexes, projected, cursor, plan) = try await store.read { db in
+                (try Self.rows(db), try Self.indexes(db),
+                 try Row.fetchAll(db, sql: "SELECT account, offset FROM account_history ORDER BY account, offset").map { "\($0[0] as String) \($0[1] as Int64)" },
+                 try SQLiteAccountHistory.cursor(db),
+                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT offset FROM account_history WHERE account = ? ORDER BY offset DESC", arguments: ["user:v1:coins"])
+                    .map { $0["detail"] as String }.joined())
+            }
+            #expect(after == before, "the journal's rows are untouched")
+            #expect(!indexes.contains("journal_payer") && !indexes.contains("journal_payee") && indexes.contains("journal_type_offset"))
+            #expect(projected == ["user:s1:revenue 2", "user:s1:revenue 5", "user:v1:coins 2", "user:v1:coins 5", "user:v2:coins 3"])
+            #expect(cursor == 5)
+            #expect(plan.contains("PRIMARY KEY") || plan.contains("USING"), "read by its key: \(plan)")
         }
     }
 

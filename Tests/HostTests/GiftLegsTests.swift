@@ -134,6 +134,63 @@ struct GiftLegsTests {
         }
     }
 
+    @Test("history is the same whether the account history projection holds none, some or all of the gifts, at every page size")
+    func historyAcrossTheProjectionsCursor() async throws {
+        let e = try await host()
+        defer { e.folder.remove() }
+        _ = try await e.engine.rooms.create(NewRoom(id: "r2", streamerID: "v1", title: "V1's room", category: "chat"))
+        _ = try await e.engine.ledger.transfer([TransferRequest(id: "seed:v2", debit: .system(.promotions, "coins"),
+            credit: .user("v2", "coins"), asset: "coins", amount: 1_000, code: "seed")])
+        let ledger = e.engine.ledger
+        let accounts: [AccountID] = [.user("v1", "coins"), .user("v1", "revenue"), .user("s1", "revenue"), .system(.guildShares, "revenue")]
+        func histories() async throws -> [[Transfer]] {
+            var out = [try await ledger.transfers(user: "v1", limit: 200).transfers]
+            for account in accounts { out.append(try await ledger.transfers(account: account, limit: 200).transfers) }
+            return out
+        }
+        func expectEveryPageSize(_ expected: [[Transfer]], _ label: String) async throws {
+            #expect(try await histories() == expected, "\(label)")
+            for limit in [1, 2, 3, 7] {
+                let user = try await pages(limit: limit) { try await ledger.transfers(user: "v1", cursor: $0, limit: limit) }
+                #expect(user == expected[0], "\(label) at \(limit)")
+                for (i, account) in accounts.enumerated() {
+                    let paged = try await pages(limit: limit) { try await ledger.transfers(account: account, cursor: $0, limit: limit) }
+                    #expect(paged == expected[i + 1], "\(label): \(account) at \(limit)")
+                }
+            }
+        }
+        func send(_ round: Int) async throws {
+            for i in 0..<3 {
+                _ = try await gift(e, key: "out\(round)-\(i)")
+                _ = try await e.engine.giftSender.send(GiftSendRequest(roomID: "r2", senderID: "v2", giftID: "rose", count: 1, idempotencyKey: "in\(round)-\(i)"))
+            }
+        }
+        func projected() async throws -> Int {
+            try await e.engine.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_history") ?? 0 }
+        }
+        try await send(0)
+        // Nothing projected yet: the whole history comes from the journal's rows after the cursor.
+        #expect(try await projected() == 0)
+        let first = try await histories()
+        let expectedCount = 10  // three gifts sent (paid, fee), three received (revenue), the seed
+        #expect(first[0].count == expectedCount)
+        _ = try await e.engine.consumers.drain()
+        #expect(try await projected() == 12, "six gifts, each its payer's and its payee's row")
+        try await expectEveryPageSize(first, "all projected")
+        // Some projected, some not.
+        try await send(1)
+        let mixed = try await histories()
+        let grown = first[0].count + 9
+        #expect(mixed[0].count == grown)
+        let oldest: [Transfer] = Array(mixed[0].suffix(first[0].count))
+        #expect(oldest == first[0])
+        try await expectEveryPageSize(mixed, "half projected")
+        _ = try await e.engine.consumers.drain()
+        #expect(try await projected() == 24)
+        try await expectEveryPageSize(mixed, "all projected again")
+        #expect(try await clean(e) == [])
+    }
+
     @Test("a cursor from before the legs moved still reads; a malformed one is invalid_cursor", arguments: [
         "ledger:1:2", "ledger:1:0:0", "ledger:1:5:5", "ledger:0:1:1", "ledger:x", "ledger:1:1:1:1", "ledger:1::1",
         "ledger:1:9223372036854775808:0", "other:1", "ledger:",

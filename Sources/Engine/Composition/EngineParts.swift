@@ -72,7 +72,7 @@ public struct EngineParts: Sendable {
             consumers = [
                 GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar, events: events), RoomEventsConsumer(bus: bus, events: events),
                 ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks), NotificationsConsumer(users: users),
-                EarningsConsumer(calendar: o.calendar, events: events),
+                EarningsConsumer(calendar: o.calendar, events: events), AccountHistoryConsumer(),
             ]
         case .liveOps: consumers = [ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks)]
         case .giftSteps: consumers = [GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar, events: events)]

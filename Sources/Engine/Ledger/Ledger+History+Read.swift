@@ -91,26 +91,20 @@ extension Ledger {
     }
 
     private static func streamLegs(
-        _ db: Database, _ stream: HistoryGifts.Stream, touches: (Transfer) -> Bool, before: HistoryPosition, atLeast: Int
+        _ db: Database, _ stream: SQLiteAccountHistory.Stream, touches: (Transfer) -> Bool, before: HistoryPosition, atLeast: Int
     ) throws -> [(index: Int, transfer: Transfer)] {
         var legs: [(index: Int, transfer: Transfer)] = []
         var upTo = before.offset
         var inclusive = true
         while legs.count < atLeast {
-            let rows = try Row.fetchAll(
-                db, sql: """
-                    SELECT offset, payload FROM journal WHERE \(stream.condition) AND payer IS NOT NULL AND offset \(inclusive ? "<=" : "<") ?
-                    ORDER BY offset DESC LIMIT ?
-                    """,
-                arguments: StatementArguments(stream.keys) + [upTo, atLeast])
+            let rows = try SQLiteAccountHistory.newest(db, stream, upTo: upTo, inclusive: inclusive, limit: atLeast)
             for row in rows {
-                let offset: Int64 = row["offset"]
-                let receipt = try GiftReceipt(jsonText: row["payload"])
-                for (index, leg) in GiftLegs.transfers(of: receipt, offset: offset).enumerated().reversed()
-                where touches(leg) && (offset < before.offset || index < before.leg) {
+                let receipt = try GiftReceipt(jsonText: row.payload)
+                for (index, leg) in GiftLegs.transfers(of: receipt, offset: row.offset).enumerated().reversed()
+                where touches(leg) && (row.offset < before.offset || index < before.leg) {
                     legs.append((index, leg))
                 }
-                upTo = offset
+                upTo = row.offset
             }
             inclusive = false
             if rows.count < atLeast { break }
@@ -129,38 +123,28 @@ struct HistoryPosition: Equatable {
     static let newest = HistoryPosition(seq: .max, offset: .max, leg: 0)
 }
 
-/// Which gift rows an account's history reads: one or more streams, each a condition served by
-/// an index in offset order.
+/// Which gift rows an account's history reads: one or more streams, each in offset order
+/// (`SQLiteAccountHistory`: the projection and the journal's newest rows).
 struct HistoryGifts: Sendable {
-    struct Stream: Sendable {
-        let condition: String
-        let keys: [String]
-    }
+    let streams: [SQLiteAccountHistory.Stream]
 
-    let streams: [Stream]
-
-    init(streams: [Stream]) {
+    init(streams: [SQLiteAccountHistory.Stream]) {
         self.streams = streams
     }
 
     /// A user's gift rows: those they paid (coins) and those that paid them (revenue).
     init(user: String) {
-        self.init(streams: [
-            Stream(condition: "payer = ?", keys: [AccountID.user(user, "coins").description]),
-            Stream(condition: "payee = ?", keys: [AccountID.user(user, "revenue").description]),
-        ])
+        self.init(streams: [.account(AccountID.user(user, "coins").description), .account(AccountID.user(user, "revenue").description)])
     }
 
     /// The gift rows whose legs may touch `account`; nil when no gift leg touches it.
     init?(account: AccountID) {
-        let key = account.description
         switch account.owner {
-        case .user where account.asset == "coins": self.init(streams: [Stream(condition: "payer = ?", keys: [key])])
-        case .user where account.asset == "revenue": self.init(streams: [Stream(condition: "payee = ?", keys: [key])])
+        case .user where account.asset == "coins" || account.asset == "revenue": self.init(streams: [.account(account.description)])
         case .system(.giftClearing), .system(.platformFees), .system(.revenueIssuance), .system(.guildShares):
-            self.init(streams: [Stream(condition: "payer IS NOT NULL", keys: [])])
+            self.init(streams: [.allGifts])
         case .guild where account.asset == "revenue":
-            self.init(streams: [Stream(condition: "payer IS NOT NULL", keys: [])])
+            self.init(streams: [.allGifts])
         default: return nil
         }
     }

@@ -50,17 +50,14 @@ extension Ledger {
             let ts = try Int64.fetchOne(db.cachedStatement(sql: "SELECT ts FROM ledger_transfers WHERE seq = ?"), arguments: [seq]) {
             // Gift rows follow ledger time in offset order: stop at the first after the transfer.
             // An account's gifts are one stream (`HistoryGifts(account:)`).
-            let stream = gifts.streams[0]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT offset, payload FROM journal WHERE \(stream.condition) AND payer IS NOT NULL ORDER BY offset",
-                arguments: StatementArguments(stream.keys))
-            while let row = try rows.next() {
-                let receipt = try GiftReceipt(jsonText: row["payload"])
-                guard receipt.ledgerTime < ts else { break }
+            try SQLiteAccountHistory.forEachOldestFirst(db, gifts.streams[0]) { _, payload in
+                let receipt = try GiftReceipt(jsonText: payload)
+                guard receipt.ledgerTime < ts else { return false }
                 for leg in GiftLegs.of(receipt) {
                     if leg.credit == account { total += Int128(leg.amount) }
                     if leg.debit == account { total -= Int128(leg.amount) }
                 }
+                return true
             }
         }
         return Int64(total)

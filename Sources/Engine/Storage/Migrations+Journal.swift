@@ -47,4 +47,27 @@ extension Migrations {
         CREATE INDEX journal_danmaku_room ON journal(json_extract(payload, '$.room'), offset)
             WHERE type = 'danmaku';
         """
+
+    /// Each account's gift rows move from two journal indexes to a projection,
+    /// `account_history`, written by the `account-history` consumer off the send path
+    /// (`AccountHistoryConsumer`). The per-payer and per-payee indexes made every gift dirty two
+    /// index pages of its own (one per payer, one per payee) in every group commit; the
+    /// projection writes them once per consumer batch. History reads take the projection up to
+    /// the consumer's cursor and the journal's rows after it. Existing rows are projected here,
+    /// and the consumer starts after them.
+    static let v18AccountHistory = """
+        CREATE TABLE account_history (
+            account TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            PRIMARY KEY (account, offset)
+        ) WITHOUT ROWID;
+        INSERT INTO account_history (account, offset)
+            SELECT payer, offset FROM journal WHERE payer IS NOT NULL
+            UNION SELECT payee, offset FROM journal WHERE payee IS NOT NULL;
+        INSERT INTO consumer_cursors (name, offset, fact_index)
+            SELECT 'account-history', COALESCE(MAX(offset), 0), NULL FROM journal WHERE true
+            ON CONFLICT (name) DO UPDATE SET offset = excluded.offset, fact_index = NULL;
+        DROP INDEX journal_payer;
+        DROP INDEX journal_payee;
+        """
 }

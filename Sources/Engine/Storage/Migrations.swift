@@ -32,6 +32,7 @@ public enum Migrations {
         ("v15_partner_streamer_share", v15PartnerStreamerShare),
         ("v16_packed_facts", v16PackedFacts),
         ("v17_journal_without_autoincrement", v17JournalWithoutAutoincrement),
+        ("v18_account_history", v18AccountHistory),
     ]
 
     /// A migrator that applies `all`.

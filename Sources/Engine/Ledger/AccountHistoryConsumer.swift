@@ -1,0 +1,56 @@
+import GRDB
+import Synchronization
+
+/// Projects each gift row into its accounts' history (`account_history`: the payer's coins
+/// account and the payee's revenue account, keyed by account and journal offset), off the send
+/// path: a gift's row no longer carries two index entries of its own into the send's commit.
+/// Rows are gathered off the writer on a read snapshot and written once per batch, with the
+/// cursor; history reads join the projection up to the cursor with the journal's rows after it
+/// (`SQLiteAccountHistory`), so a gift is in its accounts' history as soon as it is committed.
+public struct AccountHistoryConsumer: OffWriterConsumer {
+    /// The consumer's name (its cursor).
+    public static let consumerName = "account-history"
+    public let name = consumerName
+    public let types: Set<String>? = [GiftSender.giftType]
+    let pending = Pending()
+
+    /// The batch's rows not yet written.
+    final class Pending: Sendable {
+        let rows = Mutex<[(account: String, offset: Int64)]>([])
+
+        func take() -> [(account: String, offset: Int64)] {
+            rows.withLock { rows in
+                defer { rows.removeAll(keepingCapacity: true) }
+                return rows
+            }
+        }
+    }
+
+    public init() {}
+
+    public func apply(_ entry: JournalEntry, in db: Database) throws {
+        let accounts = try SQLiteAccountHistory.parties(db, offset: entry.offset)
+        guard !accounts.isEmpty else { return }
+        pending.rows.withLock { rows in for a in accounts { rows.append((a, entry.offset)) } }
+    }
+
+    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+        try apply(entry, in: db)
+    }
+
+    public func finishBatch(in db: Database) throws {
+        try SQLiteAccountHistory.insert(db, pending.take())
+    }
+
+    public func seal() -> @Sendable (Database) throws -> Void {
+        let rows = pending.take()
+        return { db in try SQLiteAccountHistory.insert(db, rows) }
+    }
+
+    public func batchRolledBack() { _ = pending.take() }
+
+    public func settled(committed: Bool) { _ = pending.take() }
+
+    /// Rows are written once per batch: the wider, the fewer pages a row costs.
+    public var widensBatches: Bool { true }
+}
