@@ -1,5 +1,6 @@
 import EngineTesting
 import GRDB
+import MetricsTestKit
 import Testing
 @testable import Engine
 
@@ -34,6 +35,22 @@ import Testing
             try await waitUntil { try await store.effects(of: "live") == [1, 2, 3] }
             running.cancel()
             try await running.value
+        }
+    }
+
+    @Test("each consumer's time on the writer is counted under its name")
+    func writerTimeIsCountedPerConsumer() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let metrics = TestMetrics()
+            let store = try Store(tmp.configuration(), metrics: metrics)
+            try await store.seed(3)
+            let runner = ConsumerRunner(store: store, consumers: [ScriptedConsumer(name: "a"), ScriptedConsumer(name: "b")], logger: .quiet())
+            try await runner.drain()
+            for name in ["a", "b"] {
+                let counter = try metrics.expectCounter("showrunner.consumer.writer_nanoseconds", [("consumer", name)])
+                #expect(counter.totalValue > 0, "\(name)")
+            }
+            try store.close()
         }
     }
 

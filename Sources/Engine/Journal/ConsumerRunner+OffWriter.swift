@@ -57,7 +57,7 @@ extension ConsumerRunner {
             }
             guard let prepared else { return (total, true) }
             let sealed = consumer.seal()
-            let committing = Task { [self] in try await store.write { [self] db in try commit(consumer, prepared, sealed, in: db) } }
+            let committing = Task { [self] in try await store.write { [self] db in try onWriterTime(consumer) { try commit(consumer, prepared, sealed, in: db) } } }
             batches += 1
             guard prepared.full, batches < batchesMax else {
                 // The last batch: the journal's end as the snapshot saw it, or the most asked for.

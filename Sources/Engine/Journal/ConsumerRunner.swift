@@ -1,5 +1,7 @@
+import Dispatch
 import GRDB
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Runs journal consumers: each reads the journal after its durable cursor and applies
@@ -199,7 +201,7 @@ public final class ConsumerRunner: Service, Sendable {
     private func onWriter(_ consumer: any JournalConsumer) async throws -> DrainReport {
         if !(offWriter && consumer is any OffWriterConsumer) {
             do {
-                let report = try await store.write { [self] db in try process(consumer, in: db) }
+                let report = try await store.write { [self] db in try onWriterTime(consumer) { try process(consumer, in: db) } }
                 consumer.settled(committed: true)
                 return report
             } catch is WideBatchFailed {
@@ -211,13 +213,25 @@ public final class ConsumerRunner: Service, Sendable {
             }
         }
         do {
-            let report = try await store.write { [self] db in try process(consumer, in: db, wide: false) }
+            let report = try await store.write { [self] db in try onWriterTime(consumer) { try process(consumer, in: db, wide: false) } }
             consumer.settled(committed: true)
             return report
         } catch {
             consumer.settled(committed: false)
             throw error
         }
+    }
+
+    /// Runs `body` (a consumer's batch on the writer) and counts its time in
+    /// `showrunner_consumer_writer_nanoseconds{consumer}`: how much of the one writer each
+    /// consumer takes.
+    func onWriterTime<T>(_ consumer: any JournalConsumer, _ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer {
+            Counter(label: "showrunner.consumer.writer_nanoseconds", dimensions: [("consumer", consumer.name)], factory: store.metricsFactory)
+                .increment(by: Int64(clamping: DispatchTime.now().uptimeNanoseconds &- start))
+        }
+        return try body()
     }
 
     /// Per consumer: the latest journal offset minus the consumer's cursor, for metrics.

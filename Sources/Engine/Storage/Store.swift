@@ -25,6 +25,8 @@ public final class Store: Sendable {
     /// `showrunner.store.batch_ops` (operations per committed transaction, a histogram): how well
     /// the group commit is batching.
     let commitMetrics: CommitMetrics
+    /// Where the store's metrics go; the consumers' runner counts its own there too.
+    let metricsFactory: any MetricsFactory
     /// Background checkpoints, when `configuration.checkpointInterval` is set.
     private let checkpointer: WALCheckpointer?
     /// The WAL's own fsync, for `Synchronous.pipelined`.
@@ -51,6 +53,7 @@ public final class Store: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.commitMetrics = CommitMetrics(factory: metrics)
+        self.metricsFactory = metrics
         self.signal = JournalSignal()
         var config = Configuration()
         config.label = "showrunner"
