@@ -101,8 +101,8 @@ extension Store {
         return (outcomes, committed)
     }
 
-    /// One `BEGIN IMMEDIATE` transaction, one savepoint per plain operation; the overlays of
-    /// batched operations are flushed before each plain operation and before COMMIT. Also
+    /// One `BEGIN IMMEDIATE` transaction: the batched operations first, over their overlays,
+    /// flushed once; then the plain operations, each in its own savepoint. Also
     /// returns how long the operations (with the flushes) and the COMMIT took, in nanoseconds,
     /// and whether the journal grew.
     private static func run(
@@ -117,24 +117,22 @@ extension Store {
             let overlays = WriteBatch()
             try db.inTransaction(.immediate) {
                 let journalEnd = try Self.journalEnd(db)
-                for write in batch {
-                    switch write.body {
-                    case .plain(let body):
-                        try overlays.flush(db)
-                        do {
-                            outcomes.append(.success(try db.withSavepoint { try body(db) }))
-                        } catch {
-                            outcomes.append(.failure(error))
-                        }
-                    case .batched(let body):
-                        do {
-                            outcomes.append(.success(try body(db, overlays)))
-                        } catch {
-                            outcomes.append(.failure(error))
-                        }
-                    }
+                // The batched operations (sends) first, over one overlay, flushed once; then the
+                // plain ones (consumer batches, top-ups), each in its savepoint. The callers of
+                // one batch are concurrent and all answered after the COMMIT, so any order of
+                // their operations is a valid one; this one writes each touched balance once,
+                // where a plain operation between two sends flushed the overlay between them.
+                var slots = [Result<any Sendable, any Error>?](repeating: nil, count: batch.count)
+                for (i, write) in batch.enumerated() {
+                    guard case .batched(let body) = write.body else { continue }
+                    slots[i] = Result { try body(db, overlays) }
                 }
                 try overlays.flush(db)
+                for (i, write) in batch.enumerated() {
+                    guard case .plain(let body) = write.body else { continue }
+                    slots[i] = Result { try db.withSavepoint { try body(db) } }
+                }
+                outcomes = slots.map { $0! }
                 appended = try Self.journalEnd(db) != journalEnd
                 opsDone = DispatchTime.now().uptimeNanoseconds
                 return .commit
