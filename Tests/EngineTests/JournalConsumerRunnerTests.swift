@@ -1,6 +1,7 @@
 import EngineTesting
 import GRDB
 import MetricsTestKit
+import Synchronization
 import Testing
 @testable import Engine
 
@@ -51,6 +52,47 @@ import Testing
                 #expect(counter.totalValue > 0, "\(name)")
             }
             try store.close()
+        }
+    }
+
+    /// `ScriptedConsumer` that lingers once woken.
+    struct Lingering: JournalConsumer {
+        final class Batches: Sendable {
+            let count = Mutex(0)
+        }
+        let inner: ScriptedConsumer
+        let batches = Batches()
+        var name: String { inner.name }
+        var types: Set<String>? { inner.types }
+        var linger: Duration { .milliseconds(200) }
+        func apply(_ entry: JournalEntry, in db: Database) throws { try inner.apply(entry, in: db) }
+        func finishBatch(in db: Database) throws { batches.count.withLock { $0 += 1 } }
+    }
+
+    @Test("a lingering consumer, once woken, lets commits gather: one batch applies them all; others do not wait")
+    func lingerGathersCommitsIntoOneBatch() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            try await store.seed(1)
+            let lingering = Lingering(inner: ScriptedConsumer(name: "projection"))
+            let eager = ScriptedConsumer(name: "eager")
+            let runner = ConsumerRunner(store: store, consumers: [lingering, eager], pollInterval: .seconds(600), logger: .quiet())
+            let running = Task { try await runner.run() }
+            try await waitUntil {
+                let (projection, eager) = (try await store.effects(of: "projection"), try await store.effects(of: "eager"))
+                return projection == [1] && eager == [1]
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            let before = lingering.batches.count.withLock { $0 }
+            for _ in 0..<3 { try await store.seed(1) }
+            // The eager consumer follows each commit at once; the lingering one is still waiting.
+            try await waitUntil { try await store.effects(of: "eager") == [1, 2, 3, 4] }
+            #expect(try await store.effects(of: "projection") == [1])
+            try await waitUntil { try await store.effects(of: "projection") == [1, 2, 3, 4] }
+            let batches = lingering.batches.count.withLock { $0 } - before
+            #expect(batches == 1, "\(batches) batches of the lingering consumer for three commits")
+            running.cancel()
+            try await running.value
         }
     }
 

@@ -113,6 +113,7 @@ struct FaultyConsumer: OffWriterConsumer {
     func finishBatch(in db: Database) throws { try inner.finishBatch(in: db) }
     func batchRolledBack() { inner.batchRolledBack() }
     var widensBatches: Bool { inner.widensBatches }
+    var linger: Duration { inner.linger }
     func seal() -> @Sendable (Database) throws -> Void {
         // Only reached after `prepare`, which hands any other consumer back to the writer.
         guard let inner = inner as? any OffWriterConsumer else { return { @Sendable _ in } }

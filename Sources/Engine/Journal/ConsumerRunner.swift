@@ -28,6 +28,8 @@ public final class ConsumerRunner: Service, Sendable {
     public static let checkpointIntervalMax: Duration = .seconds(1)
     /// Longest sleep between passes when no commit wakes the runner.
     public let pollInterval: Duration
+    /// Longest `JournalConsumer.linger` honoured.
+    public static let lingerMax: Duration = .seconds(1)
     /// Whether consumers that can (`OffWriterConsumer`) run their handlers off the writer, on a
     /// read snapshot, so that two such consumers use two cores; the writer then runs only
     /// their writes.
@@ -106,6 +108,7 @@ public final class ConsumerRunner: Service, Sendable {
             }
             if report.caughtUp {
                 _ = await store.signal.wait(after: seen, timeout: pollInterval)
+                if consumer.linger > .zero { try? await Task.sleep(for: min(consumer.linger, Self.lingerMax)) }
             } else if report.applied == 0 && report.parked == 0 {
                 try? await Task.sleep(for: pollInterval)
             }

@@ -58,6 +58,12 @@ public protocol JournalConsumer: Sendable {
     /// row and commits fewer times. Its memory is bounded by the batch, not by the journal. The
     /// default is false: one page per transaction.
     var widensBatches: Bool { get }
+
+    /// How long the consumer, once caught up and woken by a commit, lets entries gather before
+    /// its next batch: for a projection that readers complete themselves from the journal's
+    /// newest rows (account history), so that its batches are wide and write each of its pages
+    /// once for many commits. The default is zero: a batch as soon as a commit wakes it.
+    var linger: Duration { get }
 }
 
 extension JournalConsumer {
@@ -67,6 +73,7 @@ extension JournalConsumer {
     public var writesInApply: Bool { true }
     public func batchRolledBack() {}
     public var widensBatches: Bool { false }
+    public var linger: Duration { .zero }
 }
 
 /// An error that means "stop everything, this is not the entry's fault" (a broken invariant,

@@ -53,4 +53,8 @@ public struct AccountHistoryConsumer: OffWriterConsumer {
 
     /// Rows are written once per batch: the wider, the fewer pages a row costs.
     public var widensBatches: Bool { true }
+
+    /// Readers complete the projection from the journal's rows after its cursor, so it may
+    /// trail: a batch a quarter of a second, about one page per account for all the gifts in it.
+    public var linger: Duration { .milliseconds(250) }
 }
