@@ -35,7 +35,7 @@ struct GiftBench: ParsableCommand {
         defer { showrunner.stop() }
         Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), consumer checkpoint: \(consumerCheckpointMs.map { "\($0) ms" } ?? "default")")
         Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | server CPU µs/gift | ops/commit | writer busy |")
-        Child.say("|---|---|---:|---:|---:|---:|---:|---:|")
+        Child.say("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         var rows: [(String, String, LoadResult)] = []
         var batches: [Double] = []
         for hot in [false, true] {
