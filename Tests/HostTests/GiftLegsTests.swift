@@ -23,6 +23,15 @@ struct GiftLegsTests {
         try await e.engine.giftSender.send(GiftSendRequest(roomID: "r1", senderID: sender, giftID: "rose", count: count, idempotencyKey: key))
     }
 
+    /// `host()` where v1 also streams (room r2) and v2, seeded with 1,000 coins, gives there.
+    func viewerWhoStreams() async throws -> EngineHost {
+        let e = try await host()
+        _ = try await e.engine.rooms.create(NewRoom(id: "r2", streamerID: "v1", title: "V1's room", category: "chat"))
+        _ = try await e.engine.ledger.transfer([TransferRequest(id: "seed:v2", debit: .system(.promotions, "coins"),
+            credit: .user("v2", "coins"), asset: "coins", amount: 1_000, code: "seed")])
+        return e
+    }
+
     func topUp(_ e: EngineHost, _ id: String, _ amount: Int64 = 7) async throws {
         _ = try await e.engine.ledger.transfer([TransferRequest(id: id, debit: .system(.promotions, "coins"),
             credit: .user("v1", "coins"), asset: "coins", amount: amount, code: "seed")])
@@ -113,11 +122,8 @@ struct GiftLegsTests {
 
     @Test("a viewer who also streams: the gifts they sent and the gifts they received merge into one history at every page size")
     func senderAndStreamerHistory() async throws {
-        let e = try await host()
+        let e = try await viewerWhoStreams()
         defer { e.folder.remove() }
-        _ = try await e.engine.rooms.create(NewRoom(id: "r2", streamerID: "v1", title: "V1's room", category: "chat"))
-        _ = try await e.engine.ledger.transfer([TransferRequest(id: "seed:v2", debit: .system(.promotions, "coins"),
-            credit: .user("v2", "coins"), asset: "coins", amount: 1_000, code: "seed")])
         for i in 0..<5 {
             _ = try await gift(e, key: "out\(i)")
             _ = try await e.engine.giftSender.send(GiftSendRequest(roomID: "r2", senderID: "v2", giftID: "rose", count: 1, idempotencyKey: "in\(i)"))
@@ -136,11 +142,8 @@ struct GiftLegsTests {
 
     @Test("history is the same whether the account history projection holds none, some or all of the gifts, at every page size")
     func historyAcrossTheProjectionsCursor() async throws {
-        let e = try await host()
+        let e = try await viewerWhoStreams()
         defer { e.folder.remove() }
-        _ = try await e.engine.rooms.create(NewRoom(id: "r2", streamerID: "v1", title: "V1's room", category: "chat"))
-        _ = try await e.engine.ledger.transfer([TransferRequest(id: "seed:v2", debit: .system(.promotions, "coins"),
-            credit: .user("v2", "coins"), asset: "coins", amount: 1_000, code: "seed")])
         let ledger = e.engine.ledger
         let accounts: [AccountID] = [.user("v1", "coins"), .user("v1", "revenue"), .user("s1", "revenue"), .system(.guildShares, "revenue")]
         func histories() async throws -> [[Transfer]] {
