@@ -62,7 +62,8 @@ public protocol JournalConsumer: Sendable {
     /// How long the consumer, once caught up and woken by a commit, lets entries gather before
     /// its next batch: for a projection that readers complete themselves from the journal's
     /// newest rows (account history), so that its batches are wide and write each of its pages
-    /// once for many commits. The default is zero: a batch as soon as a commit wakes it.
+    /// once for many commits. At most `ConsumerRunner.lingerMax` (one second) is honoured. The
+    /// default is zero: a batch as soon as a commit wakes it.
     var linger: Duration { get }
 }
 

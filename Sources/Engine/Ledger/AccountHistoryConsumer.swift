@@ -38,9 +38,7 @@ public struct AccountHistoryConsumer: OffWriterConsumer {
         try apply(entry, in: db)
     }
 
-    public func finishBatch(in db: Database) throws {
-        try SQLiteAccountHistory.insert(db, pending.take())
-    }
+    public func finishBatch(in db: Database) throws { try seal()(db) }
 
     public func seal() -> @Sendable (Database) throws -> Void {
         let rows = pending.take()

@@ -74,13 +74,8 @@ public struct EarningsConsumer: OffWriterConsumer {
         }
     }
 
-    public func finishBatch(in db: Database) throws {
-        let rows = pending.rows.withLock { rows in
-            defer { rows.removeAll(keepingCapacity: true) }
-            return rows
-        }
-        for (k, v) in rows { try Self.write(db, kind: k.kind, owner: k.owner, day: k.day, source: k.source, amount: v.amount, facts: v.facts) }
-    }
+    /// On the writer, the batch's sums are written as an off-writer batch's are (`seal`).
+    public func finishBatch(in db: Database) throws { try seal()(db) }
 
     public func batchRolledBack() { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
 
