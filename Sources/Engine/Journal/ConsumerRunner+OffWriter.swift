@@ -118,7 +118,7 @@ extension ConsumerRunner {
         var full = false
         var stopped = false
         repeat {
-            let (entries, rows) = try Journal.read(db, after: position, limit: batchSize, types: consumer.types)
+            let (entries, rows) = try tail.read(db, after: position, limit: batchSize, types: consumer.types, latest: latest)
             for entry in entries {
                 let mark = writes.count
                 do {

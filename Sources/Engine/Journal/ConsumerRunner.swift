@@ -34,6 +34,8 @@ public final class ConsumerRunner: Service, Sendable {
     /// read snapshot, so that two such consumers use two cores; the writer then runs only
     /// their writes.
     public let offWriter: Bool
+    /// The journal's newest rows, read once for all the consumers that prepare off the writer.
+    let tail = JournalTail()
     let clock: any WallClock
     let logger: Logger
 

@@ -22,44 +22,67 @@ extension Journal {
         _ db: Database, after position: JournalPosition, limit: Int, types: Set<String>?
     ) throws -> (entries: [JournalEntry], rows: Int) {
         guard (1...readLimitMax).contains(limit) else { throw JournalError.invalidLimit(limit, max: readLimitMax) }
-        // Inside a packed row, that row is read again for its remaining facts.
-        let inRow = position.index != JournalPosition.wholeRow
-        var sql = "SELECT \(JournalEntry.columns), facts FROM journal WHERE offset \(inRow ? ">=" : ">") ?"
-        var arguments: [RawValue] = [.int(position.offset)]
+        if let types, types.isEmpty { return ([], 0) }
+        let rows = try rows(db, after: position.rowsAfter, through: nil, limit: limit, types: types)
+        return (try unpacked(rows, after: position), rows.count)
+    }
+
+    /// A journal row as stored: its entry (a packed row's payload holds its facts) and, for a
+    /// packed row, how many facts it holds.
+    struct StoredRow: Sendable {
+        let entry: JournalEntry
+        let facts: Int64?
+    }
+
+    /// Rows with an offset above `offset` (and at most `through`), oldest first, at most
+    /// `limit` of them, only of `types` when given (not empty).
+    /// - Throws: database errors.
+    static func rows(_ db: Database, after offset: Int64, through: Int64?, limit: Int, types: Set<String>?) throws -> [StoredRow] {
+        var sql = "SELECT \(JournalEntry.columns), facts FROM journal WHERE offset > ?"
+        var arguments: [RawValue] = [.int(offset)]
+        if let through {
+            sql += " AND offset <= ?"
+            arguments.append(.int(through))
+        }
         if let types {
-            if types.isEmpty { return ([], 0) }
             sql += " AND type IN (\(databaseQuestionMarks(count: types.count)))"
             arguments += types.sorted().map(RawValue.text)
         }
         sql += " ORDER BY offset LIMIT ?"
         arguments.append(.int(Int64(limit)))
         // A consumer asks the same question every batch: prepare it once per connection, and
-        // read columns by position, straight from SQLite. Packed rows are noted as they are
-        // read and unpacked afterwards, in place: a page without one is returned as read.
-        var packed: [(row: Int, facts: Int64)] = []
-        var count = 0
-        let rows = try db.cachedStatement(sql: sql).allRowsRaw(arguments, capacity: min(limit, 1024)) { row in
-            if let facts = rawInt(row, 5) { packed.append((count, facts)) }
-            count += 1
-            return JournalEntry(offset: rawInt(row, 0) ?? 0, type: rawText(row, 1), payload: rawText(row, 2),
-                createdAt: rawInt(row, 3) ?? 0, idempotencyKey: rawOptionalText(row, 4))
+        // read columns by position, straight from SQLite.
+        return try db.cachedStatement(sql: sql).allRowsRaw(arguments, capacity: min(limit, 1024)) { row in
+            StoredRow(
+                entry: JournalEntry(offset: rawInt(row, 0) ?? 0, type: rawText(row, 1), payload: rawText(row, 2),
+                    createdAt: rawInt(row, 3) ?? 0, idempotencyKey: rawOptionalText(row, 4)),
+                facts: rawInt(row, 5))
         }
-        // Only a position inside a packed row reads a row it is partly done with.
-        guard !packed.isEmpty else { return (rows, rows.count) }
+    }
+
+    /// The facts of `rows` after `position`, oldest first: packed rows unpacked, and of the
+    /// row the position stands in, only the facts it has not done. A page without a packed
+    /// row is returned as read.
+    /// - Throws: `JournalError.invalidPayload` for a malformed pack.
+    static func unpacked(_ rows: [StoredRow], after position: JournalPosition) throws -> [JournalEntry] {
+        guard rows.contains(where: { $0.facts != nil }) else {
+            // Only a position inside a packed row reads a row it is partly done with.
+            return rows.map(\.entry)
+        }
         func after(_ e: JournalEntry) -> Bool { position.precedes(offset: e.offset, index: e.index) }
         var entries: [JournalEntry] = []
-        entries.reserveCapacity(rows.count + packed.count * 64)
-        var next = 0
-        for p in packed {
-            entries += rows[next..<p.row].lazy.filter(after)
-            let row = rows[p.row]
-            entries += try Self.entries(
-                offset: row.offset, type: row.type, payload: row.payload, createdAt: row.createdAt, key: nil, facts: p.facts
-            ).lazy.filter(after)
-            next = p.row + 1
+        entries.reserveCapacity(rows.count + 64)
+        for row in rows {
+            if let facts = row.facts {
+                let e = row.entry
+                entries += try Self.entries(
+                    offset: e.offset, type: e.type, payload: e.payload, createdAt: e.createdAt, key: nil, facts: facts
+                ).lazy.filter(after)
+            } else if after(row.entry) {
+                entries.append(row.entry)
+            }
         }
-        entries += rows[next...].lazy.filter(after)
-        return (entries, rows.count)
+        return entries
     }
 
     /// The row at `offset`, if any, as it is stored (a packed row's payload holds its facts:

@@ -22,6 +22,10 @@ public struct JournalPosition: Sendable, Hashable, Comparable {
         (a.offset, a.index) < (b.offset, b.index)
     }
 
+    /// The offset after which the rows that may hold facts after this position begin: inside
+    /// a packed row, that row is read again for its remaining facts.
+    var rowsAfter: Int64 { index == Self.wholeRow ? offset : offset - 1 }
+
     /// Whether the fact at (`offset`, `index`) comes after this position.
     func precedes(offset o: Int64, index i: Int) -> Bool {
         o > offset || (o == offset && index != Self.wholeRow && i > index)
