@@ -78,13 +78,14 @@ final class ShowrunnerPeer: @unchecked Sendable {
 
     static func start(
         executable: String, scripts: String, in dir: URL, port: UInt16, senders: Int, synchronous: String = "full",
-        consumerCheckpointMs: Int? = nil
+        consumerCheckpointMs: Int? = nil, writerPriorityBoost: Int? = nil
     ) throws -> ShowrunnerPeer {
         let db = dir.appendingPathComponent("bench.sqlite").path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = ["serve", "--db", db, "--port", "\(port)", "--scripts", scripts, "--secret", secret, "--payment-secret", secret, "--log-level", "error",
                        "--synchronous", synchronous] + (consumerCheckpointMs.map { ["--consumer-checkpoint-ms", "\($0)"] } ?? [])
+            + (writerPriorityBoost.map { ["--writer-priority-boost", "\($0)"] } ?? [])
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         try Child.waitForPort(Int(port))

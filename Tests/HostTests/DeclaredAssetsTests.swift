@@ -126,6 +126,19 @@ struct DeclaredAssetsTests {
         }
     }
 
+    @Test("--writer-priority-boost: 0...19 (10 by default), anything else refused before the server starts")
+    func writerPriorityFlag() throws {
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
+        #expect(plain.writerPriorityBoost == 10)
+        for good in ["0", "1", "19"] {
+            let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--writer-priority-boost", good]) as? ServeCommand)
+            #expect(serve.writerPriorityBoost == Int(good))
+        }
+        for bad in ["-1", "20", "9223372036854775808", "5.5", ""] {
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--writer-priority-boost", bad]) }
+        }
+    }
+
     @Test("--synchronous: full by default; full, pipelined, normal and off in any case; anything else refused")
     func synchronousFlag() throws {
         let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)

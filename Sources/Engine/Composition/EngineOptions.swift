@@ -17,6 +17,8 @@ public struct EngineOptions: Sendable {
     public var databasePath: String
     public var scriptsPath: String
     public var synchronous: StoreConfiguration.Synchronous = .full
+    /// Nice levels the store's writer is raised by while it holds a batch (`StoreConfiguration`).
+    public var writerPriorityBoost = StoreConfiguration.writerPriorityBoostDefault
     public var limits = ScriptLimits()
     /// The payment callback secret (the command line checks its length).
     public var paymentSecret = TopUps.developmentSecret

@@ -91,9 +91,14 @@ extension Store {
 
     /// Runs a batch on the writer connection and waits for its COMMIT.
     private func commit(_ batch: [PendingWrite]) async -> (outcomes: [Result<any Sendable, any Error>], committed: Bool) {
+        let priority = writerPriority
         let (outcomes, committed, opsNanos, commitNanos, appended) = await withCheckedContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in
-                continuation.resume(returning: Self.run(batch, in: db))
+                // Raised while it holds the batch: callers wait on every moment it is preempted.
+                let level = priority.enter()
+                let result = Self.run(batch, in: db)
+                priority.leave(level)
+                continuation.resume(returning: result)
             }
         }
         record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },

@@ -29,6 +29,8 @@ public final class Store: Sendable {
     let metricsFactory: any MetricsFactory
     /// Background checkpoints, when `configuration.checkpointInterval` is set.
     private let checkpointer: WALCheckpointer?
+    /// The priority the writer runs its batches at.
+    let writerPriority: WriterPriority
     /// The WAL's own fsync, for `Synchronous.pipelined`.
     let walSync: WALSync?
 
@@ -83,6 +85,12 @@ public final class Store: Sendable {
             try Migrations.migrator().migrate(pool)
         } catch {
             throw StorageError.migrationFailed(reason: "\(error)")
+        }
+        writerPriority = WriterPriority(boost: configuration.writerPriorityBoost)
+        if configuration.writerPriorityBoost > 0 && !writerPriority.isRaised {
+            logger.notice("the store's writer runs at the process's priority: raising it needs CAP_SYS_NICE or RLIMIT_NICE", metadata: [
+                "writer_priority_boost": "\(configuration.writerPriorityBoost)",
+            ])
         }
         walSync = configuration.synchronous == .pipelined
             ? try WALSync(databasePath: configuration.path, willSync: willSyncWAL) : nil

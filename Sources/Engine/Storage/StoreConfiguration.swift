@@ -43,6 +43,14 @@ public struct StoreConfiguration: Sendable {
     public var checkpointInterval: Duration?
     /// WAL pages past which the writer checkpoints itself while `checkpointInterval` is set.
     public static let walPagesMax = 10_000
+    /// Nice levels above the process's own the writer runs at while it holds a batch (Linux,
+    /// when the process may raise a thread's priority: `CAP_SYS_NICE` or `RLIMIT_NICE`; without
+    /// that it runs at the process's priority). 0 leaves it alone. See `WriterPriority`.
+    public var writerPriorityBoost: Int
+    /// The default `writerPriorityBoost`.
+    public static let writerPriorityBoostDefault = 10
+    /// The largest `writerPriorityBoost`: nice levels span 40.
+    public static let writerPriorityBoostMax = 19
 
     /// Creates a configuration.
     /// - Parameters:
@@ -53,6 +61,7 @@ public struct StoreConfiguration: Sendable {
     ///   - readersMax: most reader connections, at least 1 (4 by default).
     ///   - writerCacheBytes: the writer's page cache, at least 64 KiB (64 MiB by default).
     ///   - checkpointInterval: background checkpoints, 1 ms–60 s (200 ms by default), or nil.
+    ///   - writerPriorityBoost: 0...`writerPriorityBoostMax` (`writerPriorityBoostDefault`).
     public init(
         path: String,
         synchronous: Synchronous = .full,
@@ -60,7 +69,8 @@ public struct StoreConfiguration: Sendable {
         busyTimeout: Duration = .seconds(5),
         readersMax: Int = 4,
         writerCacheBytes: Int = 64 << 20,
-        checkpointInterval: Duration? = .milliseconds(200)
+        checkpointInterval: Duration? = .milliseconds(200),
+        writerPriorityBoost: Int = StoreConfiguration.writerPriorityBoostDefault
     ) {
         precondition(batchMax >= 1, "batchMax must be at least 1")
         precondition(readersMax >= 1, "readersMax must be at least 1")
@@ -73,6 +83,8 @@ public struct StoreConfiguration: Sendable {
         self.busyTimeout = busyTimeout
         self.readersMax = readersMax
         self.writerCacheBytes = writerCacheBytes
+        precondition((0...Self.writerPriorityBoostMax).contains(writerPriorityBoost), "writerPriorityBoost must be 0...19")
         self.checkpointInterval = checkpointInterval
+        self.writerPriorityBoost = writerPriorityBoost
     }
 }

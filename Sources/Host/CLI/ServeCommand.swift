@@ -30,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "SQLite durability: full (default), pipelined (acknowledged after an fsync of the WAL, as full, while the next batch runs), normal or off.")
     var synchronous: StoreConfiguration.Synchronous = .full
 
+    @Option(help: "Nice levels above the process's own the store's one writer runs at while it holds a batch, 0...19 (0: not raised). Needs CAP_SYS_NICE or an RLIMIT_NICE that allows it; without, the writer runs at the process's priority and the server logs that once.")
+    var writerPriorityBoost = StoreConfiguration.writerPriorityBoostDefault
+
     @Option(help: "Operations time zone: where days, weeks and months of leaderboards and tasks begin (e.g. Asia/Shanghai).")
     var timeZone = "UTC"
 
@@ -82,6 +85,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(flag) must be 1...3600")
         }
         guard (1...1_000_000).contains(connectionsMax) else { throw ValidationError("--connections-max must be 1...1000000") }
+        guard (0...StoreConfiguration.writerPriorityBoostMax).contains(writerPriorityBoost) else {
+            throw ValidationError("--writer-priority-boost must be 0...\(StoreConfiguration.writerPriorityBoostMax)")
+        }
         guard (0...1_000).contains(consumerCheckpointMs) else { throw ValidationError("--consumer-checkpoint-ms must be 0...1000") }
         guard (1...3_600_000).contains(pendingExpiryIntervalMs) else {
             throw ValidationError("--pending-expiry-interval-ms must be 1...3600000")
@@ -111,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(services.metricsFactory)
 
         let engine = try EngineParts.open(
-            databasePath: db, scriptsPath: scripts, synchronous: synchronous, paymentSecret: paymentSecret,
+            databasePath: db, scriptsPath: scripts, synchronous: synchronous, writerPriorityBoost: writerPriorityBoost, paymentSecret: paymentSecret,
             ledgerConfiguration: try assetOptions.configuration(),
             calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), orderMachineID: orderMachine,
             consumerCheckpointInterval: .milliseconds(consumerCheckpointMs), logger: logger)

@@ -6,6 +6,7 @@ extension EngineParts {
     /// The engine as `serve` and the host's tests open it (see `EngineParts.open(_:logger:)`).
     static func open(
         databasePath: String, scriptsPath: String, synchronous: StoreConfiguration.Synchronous = .full,
+        writerPriorityBoost: Int = StoreConfiguration.writerPriorityBoostDefault,
         limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret,
         ledgerConfiguration: LedgerConfiguration = .standard, calendar: OperationsCalendar = OperationsCalendar(),
         clock: any WallClock = SystemWallClock(), orderMachineID: String = "help-me-play", consumerCheckpointInterval: Duration? = nil,
@@ -13,6 +14,7 @@ extension EngineParts {
     ) throws -> EngineParts {
         var options = EngineOptions(databasePath: databasePath, scriptsPath: scriptsPath)
         options.synchronous = synchronous
+        options.writerPriorityBoost = writerPriorityBoost
         options.limits = limits
         options.paymentSecret = paymentSecret
         options.ledgerConfiguration = ledgerConfiguration
