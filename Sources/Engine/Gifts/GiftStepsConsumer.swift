@@ -11,9 +11,11 @@ import GRDB
 /// list them for manual handling when a step declares no `on_refund`) would leave finance with
 /// work and a window where the viewer holds them; so the refund and the steps commute. The skip
 /// is recorded as a `gift_steps_skipped` fact naming the gift and the steps not run.
-public struct GiftStepsConsumer: JournalConsumer {
+public struct GiftStepsConsumer: OffWriterConsumer {
     /// Journal type of the record that a refunded gift's steps were not run.
     public static let skippedType = "gift_steps_skipped"
+    /// The lane of the script generation's VMs its steps use off the writer.
+    static let lane = 2
 
     public let name = "gift-steps"
     public let types: Set<String>? = [GiftSender.giftType]
@@ -31,29 +33,69 @@ public struct GiftStepsConsumer: JournalConsumer {
     }
 
     public func apply(_ entry: JournalEntry, in db: Database) throws {
+        var onWriter: DeferredWrites?
+        try run(entry, in: db, deferred: &onWriter)
+    }
+
+    /// The steps run on a read snapshot, in the consumer's own VM lane; their effects (grants,
+    /// fan points, notices, room events) and the refund check run on the writer, in the
+    /// transaction that moves the cursor. A step that reads host state (`ctx.balance` and the
+    /// like, which must see every write before it) sends its gift to the writer.
+    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+        try DeferredWrites.lend(&writes) { deferred in try run(entry, in: db, deferred: &deferred) }
+    }
+
+    /// The steps keep no state of their own between gifts: nothing to write at a batch's end.
+    public func seal() -> @Sendable (Database) throws -> Void { { _ in } }
+
+    /// Runs `entry`'s steps; with `deferred` (off the writer), appends their effects there.
+    private func run(_ entry: JournalEntry, in db: Database, deferred: inout DeferredWrites?) throws {
         guard let generation = scripts.current else { return }
         // The gift as handlers see it, written straight into each step's table (no `LuaValue`
         // in between); the steps and their handlers are resolved once per generation.
         let event = try events.handlerEvent(entry)
         guard let giftID = event.giftID else { throw JournalError.invalidPayload(reason: "offset \(entry.offset): a gift without 'gift_id'") }
-        let steps = GiftSteps.afterCommitSteps(generation)
-        guard steps.contains(where: { $0.applies(to: giftID) }) else { return }
-        if try GiftRefunds.isRefunded(db, offset: entry.offset) {
+        let steps = GiftSteps.afterCommitSteps(generation).filter { $0.applies(to: giftID) }
+        guard !steps.isEmpty else { return }
+        let skip = { (db: Database) throws in
             let skipped = GiftStepsSkipped(
-                giftOffset: entry.offset, sendID: try entry.giftReceipt().sendID,
-                steps: steps.filter { $0.applies(to: giftID) }.map(\.declaration.id), reason: "refunded")
+                giftOffset: entry.offset, sendID: try entry.giftReceipt().sendID, steps: steps.map(\.declaration.id), reason: "refunded")
             _ = try Journal.append(db, type: Self.skippedType, payload: skipped,
                 idempotencyKey: "\(Self.skippedType):\(entry.offset)", at: entry.createdAt)
+        }
+        // Refunded already (a refund is never undone): no step runs, here or on the writer.
+        if try GiftRefunds.isRefunded(db, offset: entry.offset) {
+            if deferred != nil { deferred!.append(skip) } else { try skip(db) }
             return
         }
-        let reads = LedgerReads(db: db, ledger: effects.ledger, calendar: effects.calendar)
-        for step in steps where step.applies(to: giftID) {
+        let offWriter = deferred != nil
+        let writerOnly = offWriter ? WriterOnlyReads() : nil
+        let reads: any ScriptReads = writerOnly ?? LedgerReads(db: db, ledger: effects.ledger, calendar: effects.calendar)
+        var called: [(ctx: CallContext, id: String)] = []
+        for step in steps {
             let id = step.declaration.id
             let ctx = CallContext(
                 script: step.declaration.address, nowMillis: entry.createdAt, seed: Seeds.seed(offset: entry.offset, name: id),
                 reads: reads, config: step.config)
-            _ = try generation.withTransactionVM { vm in try vm.call(step.handler, event: event, context: ctx) }
-            try effects.apply(ctx, origin: "gift:\(entry.offset):\(id)", in: db, at: entry.createdAt)
+            let call = { (vm: LuaVM) throws in _ = try vm.call(step.handler, event: event, context: ctx) }
+            let result = Result { try offWriter ? generation.withLaneVM(Self.lane, call) : generation.withTransactionVM(call) }
+            // Whatever the script made of the refusal (a pcall may have caught it), a step that
+            // needed the writer sends the gift there as a whole.
+            if writerOnly?.used == true { throw NeedsWriter("gift step \(id) reads host state") }
+            try result.get()
+            if offWriter {
+                called.append((ctx, id))
+            } else {
+                try effects.apply(ctx, origin: "gift:\(entry.offset):\(id)", in: db, at: entry.createdAt)
+            }
+        }
+        guard offWriter else { return }
+        let effects = self.effects
+        deferred!.append { db in
+            // A refund committed after the snapshot the steps ran on: as on the writer, they do
+            // not apply (the refund found none of their grants to reverse).
+            if try GiftRefunds.isRefunded(db, offset: entry.offset) { return try skip(db) }
+            for (ctx, id) in called { try effects.apply(ctx, origin: "gift:\(entry.offset):\(id)", in: db, at: entry.createdAt) }
         }
     }
 }

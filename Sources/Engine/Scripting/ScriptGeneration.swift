@@ -20,8 +20,9 @@ public final class ScriptGeneration: Sendable {
     private final class LaneVM: Sendable {
         let vm = Mutex<LuaVM?>(nil)
     }
-    /// Lanes a generation has: one per consumer that runs off the writer (activities 0, tasks 1).
-    public static let lanes = 2
+    /// Lanes a generation has: one per consumer that runs handlers off the writer (activities 0,
+    /// tasks 1, gift steps 2).
+    public static let lanes = 3
     private let handlerIDs: [ScriptAddress: [String: HandlerID]]
 
     private init(
