@@ -108,6 +108,23 @@ struct GiftSocketTests {
         #expect(try await g.giftFacts() == 8)
     }
 
+    @Test("more messages than are kept while one is sent (reading pauses, then goes on): each answered once, in order")
+    func beyondTheWaitingQueue() async throws {
+        let g = try await GiftSocketHost()
+        let inbox = Inbox()
+        let n = 3 * RealtimeLimits().waitingMessagesMax + 5
+        try await g.live { client in
+            try await client.session("/v1/rooms/r1/ws?token=\(try g.token("v1"))", inbox: inbox) { out in
+                for i in 1...n { try await out.write(giftFrame(key: "q\(i)")) }
+                try await inbox.wait("receipts") { $0.all("gift_receipt").count == n }
+            }
+        }
+        #expect(inbox.all("gift_receipt").compactMap(\.idempotency_key) == (1...n).map { "q\($0)" })
+        #expect(inbox.all("gift_error").isEmpty)
+        #expect(try await g.coins("v1") == 1_000 - 10 * Int64(n))
+        #expect(try await g.giftFacts() == n)
+    }
+
     static let refusals: [(frame: String, code: String, status: Int)] = [
         (#"{"type":"gift","gift_id":"nope","count":1,"idempotency_key":"x1"}"#, "gift_not_found", 404),
         (#"{"type":"gift","gift_id":"rose","count":0,"idempotency_key":"x2"}"#, "invalid_count", 400),

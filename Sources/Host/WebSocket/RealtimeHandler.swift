@@ -6,8 +6,10 @@ import NIOWebSocket
 /// added, leaves when removed (the channel closed), and turns client frames into messages:
 /// control frames (close, ping) are answered here; text fragments are put together up to
 /// `frameBytesMax`, then handed to the session. While a danmaku or a gift is being sent (the only
-/// messages that wait for anything), reading stops and later messages wait their turn, so a
-/// client's messages are handled one at a time and in order, as a read loop would.
+/// messages that wait for anything), later messages wait their turn, so a client's messages are
+/// handled one at a time and in order, as a read loop would: up to `waitingMessagesMax` of them
+/// are read and kept meanwhile (control frames are answered at once); beyond that, reading
+/// stops until the queue is handled.
 final class RealtimeHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -20,6 +22,8 @@ final class RealtimeHandler: ChannelInboundHandler {
     private var violations = 0
     private var busy = false
     private var waiting: [Result<[UInt8], ClientFrame.Refusal>] = []
+    /// Whether reading is stopped because `waiting` is full.
+    private var paused = false
 
     init(connection: RealtimeConnection, session: RealtimeSession, cursor: RoomPosition?) {
         self.connection = connection
@@ -70,6 +74,10 @@ final class RealtimeHandler: ChannelInboundHandler {
         refusal = nil
         if busy {
             waiting.append(item)
+            if waiting.count >= session.hub.limits.waitingMessagesMax, !paused {
+                paused = true
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+            }
         } else {
             process(item, context: context)
         }
@@ -97,12 +105,11 @@ final class RealtimeHandler: ChannelInboundHandler {
         }
     }
 
-    /// Runs `work` off the loop with reading stopped; the next message is taken when it ends.
+    /// Runs `work` off the loop; the next message is taken when it ends.
     private func wait(
         context: ChannelHandlerContext, _ work: @escaping @Sendable (RealtimeSession, RealtimeConnection) async -> Void
     ) {
         busy = true
-        context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         let (session, connection) = (self.session, self.connection)
@@ -117,7 +124,10 @@ final class RealtimeHandler: ChannelInboundHandler {
         while !busy, !waiting.isEmpty {
             process(waiting.removeFirst(), context: context)
         }
-        guard !busy, context.channel.isActive else { return }
+        // Read on once the queue has room again (it has, unless a message sent while it was
+        // full is still in flight with the rest behind it).
+        guard paused, waiting.count < session.hub.limits.waitingMessagesMax, context.channel.isActive else { return }
+        paused = false
         context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
         context.read()
     }

@@ -21,6 +21,11 @@ struct RealtimeLimits: Sendable {
     var transportFrameBytesMax = 64 * 1024
     /// Bad client frames tolerated before closing with 1008.
     var invalidFramesMax = 5
+    /// Client messages read and kept, in order, while one of the connection's messages is being
+    /// sent (a danmaku or a gift): beyond it the server stops reading the socket until they are
+    /// handled, so a client that writes faster than it is answered is held back by TCP. (Reading
+    /// on below it answers pings in the meantime, and spares two `epoll_ctl` calls a message.)
+    var waitingMessagesMax = 16
     /// Most frames one connection may lag behind its room (and most of its own frames waiting);
     /// beyond it, droppable frames are skipped oldest-first, and a connection that stays beyond
     /// it without writing anything from one sweep to the next is closed with 4001.
