@@ -40,8 +40,10 @@ struct GiftStepsOffWriterTests {
 
     /// Runs `gifts` through the gift-steps consumer; the gifts at `refunded` (journal offsets)
     /// are refunded before it runs.
-    static func run(gifts: [String], refunded: Set<Int64> = [], offWriter: Bool, batchSize: Int = 4) async throws -> State {
-        let folder = try ScriptFolder(steps)
+    static func run(
+        _ files: [String: String] = steps, gifts: [String], refunded: Set<Int64> = [], offWriter: Bool, batchSize: Int = 4
+    ) async throws -> State {
+        let folder = try ScriptFolder(files)
         defer { folder.remove() }
         let db = try TemporaryDatabase()
         let store = try db.openStore()
@@ -99,6 +101,43 @@ struct GiftStepsOffWriterTests {
             #expect(off.rows.contains { $0.hasPrefix("medal v1/s 25 L3 today 25") }, "\(off.rows)")
             #expect(off.rows.filter { $0.hasPrefix("fact gift_steps_skipped") }.count == 2)
             #expect(off.parked.count == 1 && off.parked.first?.hasPrefix("gift-steps 6 ") == true, "\(off.parked)")
+        }
+    }
+
+    @Test("each step gets a gift table of its own: what one step changes in it, the next does not see")
+    func eachStepItsOwnTable() async throws {
+        let files = [
+            "gifts/a_mutate.lua": """
+                return gift_step { id = "mutate", order = 1, after_commit = function(ctx, g)
+                  g.count = 999
+                  g.extra = "x"
+                  g.sender_id = nil
+                end }
+                """,
+            "gifts/b_see.lua": """
+                return gift_step { id = "see", order = 2, after_commit = function(ctx, g)
+                  local n = 0
+                  for _ in pairs(g) do n = n + 1 end
+                  ctx.notify("watcher", g.send_id .. " count " .. g.count .. " extra " .. tostring(g.extra)
+                    .. " sender " .. tostring(g.sender_id) .. " fields " .. n)
+                  g.count = 555
+                end }
+                """,
+            "gifts/c_again.lua": """
+                return gift_step { id = "again", order = 3, after_commit = function(ctx, g)
+                  ctx.notify("watcher", g.send_id .. " again " .. g.count)
+                end }
+                """,
+        ]
+        let gifts = [Self.gift(1, count: 2), Self.gift(2, count: 3), Self.gift(3)]
+        for offWriter in [false, true] {
+            let state = try await Self.run(files, gifts: gifts, offWriter: offWriter, batchSize: 64)
+            let notices = state.rows.filter { $0.hasPrefix("fact notice") }
+            #expect(notices.count == 6, "\(notices)")
+            for (i, count) in [(1, 2), (2, 3), (3, 1)] {
+                #expect(notices.contains { $0.contains("x\(i) count \(count) extra nil sender v1 fields 10") }, "\(notices)")
+                #expect(notices.contains { $0.contains("x\(i) again \(count)\"") }, "\(notices)")
+            }
         }
     }
 
