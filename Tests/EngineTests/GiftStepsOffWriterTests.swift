@@ -43,13 +43,9 @@ struct GiftStepsOffWriterTests {
     static func run(
         _ files: [String: String] = steps, gifts: [String], refunded: Set<Int64> = [], offWriter: Bool, batchSize: Int = 4
     ) async throws -> State {
-        let folder = try ScriptFolder(files)
-        defer { folder.remove() }
-        let db = try TemporaryDatabase()
-        let store = try db.openStore()
-        let scripts = ScriptRuntime(directory: folder.path, api: .standard, limits: ScriptLimits(), logger: .quiet())
-        #expect(await scripts.reload(trigger: "test").ok)
-        let ledger = Ledger(store: store)
+        let s = try await LiveOpsOffWriterTests.Scripted(files)
+        defer { s.remove() }
+        let (store, scripts, ledger) = (s.store, s.scripts, s.ledger)
         try await store.write { db in
             for (i, payload) in gifts.enumerated() { _ = try Journal.append(db, type: "gift", payloadJSON: payload, at: Int64(i + 1) * 1000) }
             for offset in refunded.sorted() {

@@ -26,13 +26,9 @@ struct LiveOpsOffWriterTests {
     /// One page per transaction, so the off-writer path meets entries it must hand back both
     /// first in a batch (the batch then runs on the writer) and later (the batch ends before it).
     static func run(_ files: [String: String], gifts: [String], offWriter: Bool, batchSize: Int = 4) async throws -> State {
-        let folder = try ScriptFolder(files)
-        defer { folder.remove() }
-        let db = try TemporaryDatabase()
-        let store = try db.openStore()
-        let scripts = ScriptRuntime(directory: folder.path, api: .standard, limits: ScriptLimits(), logger: .quiet())
-        #expect(await scripts.reload(trigger: "test").ok)
-        let ledger = Ledger(store: store)
+        let s = try await Scripted(files)
+        defer { s.remove() }
+        let (store, scripts, ledger) = (s.store, s.scripts, s.ledger)
         let events = HandlerEvents()
         let activities = Activities(store: store, scripts: scripts, ledger: ledger, events: events, logger: .quiet())
         let tasks = Tasks(store: store, scripts: scripts, ledger: ledger, events: events, logger: .quiet())
@@ -58,6 +54,29 @@ struct LiveOpsOffWriterTests {
         state.parked = try await runner.parked().map { "\($0.consumer) \($0.offset) \($0.error.prefix(60))" }
         try store.close()
         return state
+    }
+
+    /// A scripts folder loaded over a fresh store, with its ledger.
+    struct Scripted {
+        let folder: ScriptFolder
+        let database: TemporaryDatabase
+        let store: Store
+        let scripts: ScriptRuntime
+        let ledger: Ledger
+
+        init(_ files: [String: String]) async throws {
+            folder = try ScriptFolder(files)
+            database = try TemporaryDatabase()
+            store = try database.openStore()
+            scripts = ScriptRuntime(directory: folder.path, api: .standard, limits: ScriptLimits(), logger: .quiet())
+            #expect(await scripts.reload(trigger: "test").ok)
+            ledger = Ledger(store: store)
+        }
+
+        func remove() {
+            folder.remove()
+            database.remove()
+        }
     }
 
     static let readsAndGrants: [String: String] = [
