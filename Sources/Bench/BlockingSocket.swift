@@ -91,8 +91,13 @@ func resp(_ parts: [String]) -> [UInt8] {
 
 /// A client's text frame: FIN, masked (RFC 6455 requires it of clients), with a fixed mask.
 func maskedTextFrame(_ payload: [UInt8]) -> [UInt8] {
+    maskedFrame(opcode: 0x1, payload)
+}
+
+/// A masked client frame with `opcode` (final, one fragment).
+func maskedFrame(opcode: UInt8, _ payload: [UInt8]) -> [UInt8] {
     let mask: [UInt8] = [0x5a, 0x13, 0xc7, 0x2e]
-    var out: [UInt8] = [0x81]
+    var out: [UInt8] = [0x80 | opcode]
     if payload.count < 126 {
         out.append(0x80 | UInt8(payload.count))
     } else {

@@ -79,6 +79,13 @@ struct GiftBench: ParsableCommand {
         }
         let hMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - hCPU) * 1e6 / max(1, h.rate * seconds)
         Child.say("| showrunner GET /healthz (HTTP floor) | - | \(grouped(h.rate)) | \(String(format: "%.2f", h.p50)) | \(String(format: "%.2f", h.p99)) | \(h.errors) | \(Int(hMicros)) | | |")
+        // The socket floor in the same run: a ping answered on the event loop.
+        if carriers.split(separator: ",").contains("websocket") {
+            let pCPU = processCPUSeconds(pid: showrunner.process.processIdentifier)
+            let p = try Load.run(workers: senders, seconds: seconds) { w in try showrunner.socketPinger(worker: w) }
+            let pMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - pCPU) * 1e6 / max(1, p.rate * seconds)
+            Child.say("| showrunner WebSocket ping (socket floor) | - | \(grouped(p.rate)) | \(String(format: "%.2f", p.p50)) | \(String(format: "%.2f", p.p99)) | \(p.errors) | \(Int(pMicros)) | | |")
+        }
         if sqlFloor > 0 {
             let path = work.appendingPathComponent("floor.sqlite").path
             _ = try Store(StoreConfiguration(path: path), logger: Logger(label: "bench"))

@@ -143,15 +143,7 @@ final class ShowrunnerPeer: @unchecked Sendable {
     /// `gift_receipt` (true) or `gift_error` (false); the room's events in between are read and
     /// skipped.
     func socketSender(worker w: Int, hot: Bool) throws -> () throws -> Bool {
-        let s = try BlockingSocket(port: port)
-        let token = try signer.issue(userID: "v\(w)", role: .viewer, ttl: .seconds(3600))
-        try s.write(Array(("GET /v1/rooms/\(hot ? "h" : "u")\(w)/ws?token=\(token) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            + "Sec-WebSocket-Version: 13\r\n\r\n").utf8))
-        let head = try s.read { b in b.firstRange(of: [13, 10, 13, 10]).map(\.upperBound) }
-        guard String(decoding: head.prefix(12), as: UTF8.self).hasSuffix("101") else {
-            throw BenchError("upgrade refused: \(String(decoding: head, as: UTF8.self))")
-        }
+        let s = try roomSocket(worker: w, hot: hot)
         var i = 0
         return {
             i += 1
@@ -168,6 +160,33 @@ final class ShowrunnerPeer: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// A pinger on its own room's WebSocket: one `ping` frame, then frames until the `pong`
+    /// (the socket's floor: a frame in and a frame out on the event loop, nothing else).
+    func socketPinger(worker w: Int) throws -> () throws -> Bool {
+        let s = try roomSocket(worker: w, hot: false)
+        return {
+            try s.write(maskedFrame(opcode: 0x9, Array("p".utf8)))
+            while true {
+                let frame = try s.read { webSocketFrame($0)?.total }
+                if frame[0] & 0x0f == 0xA { return true }
+            }
+        }
+    }
+
+    /// Sender `w`'s WebSocket on its own room (`u{w}`, or `h{w}` of the hot streamer), upgraded.
+    private func roomSocket(worker w: Int, hot: Bool) throws -> BlockingSocket {
+        let s = try BlockingSocket(port: port)
+        let token = try signer.issue(userID: "v\(w)", role: .viewer, ttl: .seconds(3600))
+        try s.write(Array(("GET /v1/rooms/\(hot ? "h" : "u")\(w)/ws?token=\(token) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n").utf8))
+        let head = try s.read { b in b.firstRange(of: [13, 10, 13, 10]).map(\.upperBound) }
+        guard String(decoding: head.prefix(12), as: UTF8.self).hasSuffix("101") else {
+            throw BenchError("upgrade refused: \(String(decoding: head, as: UTF8.self))")
+        }
+        return s
     }
 
     static let receiptEnd = Array(#""type":"gift_receipt"}"#.utf8)
