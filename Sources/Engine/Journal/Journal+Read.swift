@@ -21,10 +21,16 @@ extension Journal {
     static func read(
         _ db: Database, after position: JournalPosition, limit: Int, types: Set<String>?
     ) throws -> (entries: [JournalEntry], rows: Int) {
-        guard (1...readLimitMax).contains(limit) else { throw JournalError.invalidLimit(limit, max: readLimitMax) }
-        if let types, types.isEmpty { return ([], 0) }
+        guard try mayFind(limit: limit, types: types) else { return ([], 0) }
         let rows = try rows(db, after: position.rowsAfter, through: nil, limit: limit, types: types)
         return (try unpacked(rows, after: position), rows.count)
+    }
+
+    /// Checks a read's limit; false when its type filter is empty (it reads nothing).
+    /// - Throws: `JournalError.invalidLimit` outside 1...`readLimitMax`.
+    static func mayFind(limit: Int, types: Set<String>?) throws -> Bool {
+        guard (1...readLimitMax).contains(limit) else { throw JournalError.invalidLimit(limit, max: readLimitMax) }
+        return types.map { !$0.isEmpty } ?? true
     }
 
     /// A journal row as stored: its entry (a packed row's payload holds its facts) and, for a

@@ -73,8 +73,7 @@ final class JournalTail: Sendable {
     func read(
         _ db: Database, after position: JournalPosition, limit: Int, types: Set<String>?, latest: Int64
     ) throws -> (entries: [JournalEntry], rows: Int) {
-        guard (1...Journal.readLimitMax).contains(limit) else { throw JournalError.invalidLimit(limit, max: Journal.readLimitMax) }
-        if let types, types.isEmpty { return ([], 0) }
+        guard try Journal.mayFind(limit: limit, types: types) else { return ([], 0) }
         let from = position.rowsAfter
         let rows: [Journal.StoredRow]? = try state.withLock { s in
             if !s.started || from > s.high {
