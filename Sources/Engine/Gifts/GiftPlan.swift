@@ -51,9 +51,10 @@ struct GiftPlan: Sendable {
     /// then the balances and the combo streak in the batch's overlays. Every leg is checked
     /// before the row is written, so an error here (a receiving account at its Int64 limit,
     /// which the checks could not foresee) leaves nothing behind and is not recorded.
-    /// - Returns: nil, with nothing written and the overlays untouched, when a `gift` fact
-    ///   already holds the send's key (a retry: the caller answers with that fact).
-    func write(_ db: Database, _ batch: WriteBatch, _ checked: Checked) throws -> GiftReceipt? {
+    /// - Returns: the receipt with its JSON text (the row's payload); nil, with nothing written
+    ///   and the overlays untouched, when a `gift` fact already holds the send's key (a retry:
+    ///   the caller answers with that fact).
+    func write(_ db: Database, _ batch: WriteBatch, _ checked: Checked) throws -> SentGift? {
         let r = request
         let gift = checked.gift
         let accounts = batch.overlay(AccountOverlay.self) { AccountOverlay(createdAt: now) }
@@ -72,11 +73,11 @@ struct GiftPlan: Sendable {
         receipt.transferIDs = legs.map(\.id)
         receipt.balanceCoins = balances[.user(r.senderID, "coins")] ?? 0
         receipt.ledgerTime = try ledger.store.ledgerClock.next(db, nowMillis: now)
-        guard try Journal.appendGift(db, receipt, key: GiftSends.factKey(r), payer: GiftLegs.payer(receipt), payee: GiftLegs.payee(receipt), at: now)
+        guard let json = try Journal.appendGift(db, receipt, key: GiftSends.factKey(r), payer: GiftLegs.payer(receipt), payee: GiftLegs.payee(receipt), at: now)
         else { return nil }
         accounts.apply(balances)
         combos.count(r, combo: combo, windowSeconds: gift.comboWindowSeconds, now: now)
-        return receipt
+        return SentGift(receipt: receipt, jsonText: json)
     }
 
     /// Runs the `validate` steps in their declared order; a step may refuse, or lower the price

@@ -41,43 +41,98 @@ public struct GiftSender: Sendable {
     /// - Throws: `GiftError`, `RoomError.notFound`, `LedgerError` (insufficient funds...),
     ///   `RecordedFailure` (a replayed refusal), `ScriptFailure` (a broken gift step).
     public func send(_ r: GiftSendRequest) async throws -> GiftReceipt {
+        try await sendText(r).receipt
+    }
+
+    /// Sends a gift as `send` does, and answers with the receipt's JSON text as well (the
+    /// journal row's own payload for a new send: it is not encoded twice).
+    public func sendText(_ r: GiftSendRequest) async throws -> SentGift {
+        try Self.checkRequest(r)
+        let room = try await rooms.room(id: r.roomID)
+        let op = try operation(r, room: room)
+        return try await store.writeBatched(op).get()
+    }
+
+    /// Sends a gift as `sendText` does, without waiting: `completion` is told the outcome once
+    /// the commit is durable, on the thread that led the group commit, so it must only hand the
+    /// outcome on (to an event loop). A caller on an event loop sends without a task of its own
+    /// when the room is known (else a task looks it up first).
+    public func submit(_ r: GiftSendRequest, completion: @escaping @Sendable (Result<SentGift, any Error>) -> Void) {
+        let op: @Sendable (Database, WriteBatch) throws -> Result<SentGift, RecordedFailure>
+        do {
+            try Self.checkRequest(r)
+            guard let room = rooms.knownRoom(id: r.roomID) else {
+                Task { [self] in
+                    do { completion(.success(try await sendText(r))) } catch { completion(.failure(error)) }
+                }
+                return
+            }
+            op = try operation(r, room: room)
+        } catch {
+            completion(.failure(error))
+            return
+        }
+        store.submitBatched(op) { outcome in completion(outcome.flatMap { $0.mapError { $0 } }) }
+    }
+
+    /// The request's own checks, before anything is read.
+    static func checkRequest(_ r: GiftSendRequest) throws {
         guard (1...TransferRequest.idBytesMax - 40).contains(r.idempotencyKey.utf8.count),
             r.idempotencyKey.utf8.allSatisfy({ $0 > 32 && $0 < 127 })
         else { throw GiftError.invalid(field: "idempotency_key", "1-88 printable ASCII characters without spaces") }
         guard r.count >= 1 else { throw GiftError.invalidCount(r.count, max: GiftRules.countMaxLimit) }
-        let room = try await rooms.room(id: r.roomID)
+    }
+
+    /// The send's operation in the group commit.
+    private func operation(_ r: GiftSendRequest, room: Room) throws -> @Sendable (Database, WriteBatch) throws -> Result<SentGift, RecordedFailure> {
         guard room.streamerID != r.senderID else { throw GiftError.giftToSelf }
         let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, calendar: calendar, now: clock.nowMillis(), guilds: guilds)
-        let outcome: Result<GiftReceipt, RecordedFailure> = try await store.writeBatched { db, batch in
+        return { db, batch in
             // A stored refusal answers at once. A stored success is found by the fact's insert
             // (its unique key): the happy path looks nothing up in the journal.
-            if let refused = try GiftSends.priorRefusal(db, r) { return refused }
+            if let refused = try GiftSends.priorRefusal(db, r) { return refused.map(SentGift.init) }
             let checked: GiftPlan.Checked
             do {
                 checked = try plan.check(db, batch)
             } catch let e as any ShowrunnerError where !(e is ScriptFailure) {
                 // A retry of a send that succeeded is answered with its receipt, whatever the
                 // checks say now (the coins it spent are gone).
-                if let prior = try GiftSends.priorSuccess(db, r) { return prior }
+                if let prior = try GiftSends.priorSuccess(db, r) { return prior.map(SentGift.init) }
                 let failure = RecordedFailure(e)
                 try GiftSends.recordRefusal(db, r, failure, at: plan.now)
                 return .failure(failure)
             } catch {
-                return try GiftSends.firstReceipt(db, r, elseThrow: error)
+                return try GiftSends.firstReceipt(db, r, elseThrow: error).map(SentGift.init)
             }
             // No savepoint: `write` checks every leg before its one INSERT, and changes the
             // overlays only after it, so a failing write leaves nothing behind.
             do {
                 if let written = try plan.write(db, batch, checked) { return .success(written) }
             } catch {
-                return try GiftSends.firstReceipt(db, r, elseThrow: error)
+                return try GiftSends.firstReceipt(db, r, elseThrow: error).map(SentGift.init)
             }
             // The insert met the key: a retry of a send that succeeded.
             guard let prior = try GiftSends.priorSuccess(db, r) else {
                 preconditionFailure("gift fact \(GiftSends.factKey(r)) refused as a duplicate but not found")
             }
-            return prior
+            return prior.map(SentGift.init)
         }
-        return try outcome.get()
+    }
+}
+
+/// A durable gift send's answer: its receipt, and the receipt's JSON text.
+public struct SentGift: Sendable {
+    public let receipt: GiftReceipt
+    /// What `receipt.jsonText` gives: for a new send, the text its journal row holds.
+    public let jsonText: String
+
+    init(receipt: GiftReceipt, jsonText: String) {
+        self.receipt = receipt
+        self.jsonText = jsonText
+    }
+
+    /// A receipt read back (a retry): its text encoded again, as it was first.
+    init(_ receipt: GiftReceipt) {
+        self.init(receipt: receipt, jsonText: receipt.jsonText)
     }
 }

@@ -77,8 +77,9 @@ public enum Journal {
     /// (`GiftReceipt.jsonText`): no re-parse. There is no lookup first: the unique index on the
     /// key is the idempotency record, and a retry's insert does nothing (`GiftSender` then
     /// answers with the first receipt), so nothing is journaled twice.
-    /// - Returns: false, writing nothing, when a fact already holds `key` (the send was a retry).
-    static func appendGift(_ db: Database, _ receipt: GiftReceipt, key: String, payer: String, payee: String?, at ms: Int64) throws -> Bool {
+    /// - Returns: the row's payload (the receipt's JSON text); nil, writing nothing, when a fact
+    ///   already holds `key` (the send was a retry).
+    static func appendGift(_ db: Database, _ receipt: GiftReceipt, key: String, payer: String, payee: String?, at ms: Int64) throws -> String? {
         let json = receipt.jsonText
         guard json.utf8.count <= payloadBytesMax else {
             throw JournalError.payloadTooLarge(bytes: json.utf8.count, max: payloadBytesMax)
@@ -88,7 +89,7 @@ public enum Journal {
             ON CONFLICT (idempotency_key) DO NOTHING
             """
         ).runRaw(.text(json), .int(ms), .text(key), .text(payer), .text(payee))
-        return db.changesCount == 1
+        return db.changesCount == 1 ? json : nil
     }
 
     private static func insert(

@@ -13,9 +13,14 @@ public final class ProfileRegistrar: Sendable {
     /// - Parameter profiles: the profile table.
     public init(profiles: Profiles) { self.profiles = profiles }
 
+    /// Whether `userID` is known to have a profile (seen since start), without a write.
+    public func isKnown(userID: String) -> Bool {
+        seen.withLock { $0.contains(userID) }
+    }
+
     /// Ensures `userID` has a profile.
     public func ensure(userID: String) async throws {
-        if seen.withLock({ $0.contains(userID) }) { return }
+        if isKnown(userID: userID) { return }
         _ = try await profiles.ensure(userID: userID)
         seen.withLock { s in
             if s.count >= Self.rememberedMax { s.removeAll(keepingCapacity: true) }

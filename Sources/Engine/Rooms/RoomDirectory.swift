@@ -47,10 +47,15 @@ public struct RoomDirectory: Sendable {
         }
     }
 
+    /// The room when it is already known here, without a read (nil: ask `room(id:)`).
+    public func knownRoom(id: String) -> Room? {
+        known.rooms.withLock { $0[id] }
+    }
+
     /// The room with this id.
     /// - Throws: `RoomError.notFound`.
     public func room(id: String) async throws -> Room {
-        if let room = known.rooms.withLock({ $0[id] }) { return room }
+        if let room = knownRoom(id: id) { return room }
         guard let room = try await store.room(id: id) else { throw RoomError.notFound(id: id) }
         known.rooms.withLock { rooms in
             if rooms.count >= Self.knownMax { rooms.removeAll(keepingCapacity: true) }

@@ -1,10 +1,28 @@
 import GRDB
 
-/// One operation waiting for a group commit. The leader runs `body`; a follower's
-/// `continuation` receives its outcome after COMMIT, or `.lead` when it is handed leadership.
+/// One operation waiting for a group commit, and who hears of it (nil: the leader, which runs
+/// the batch and takes its own outcome).
 struct PendingWrite: Sendable {
     let body: WriteBody
-    let continuation: CheckedContinuation<WriteTicket, any Error>?
+    let waiter: WriteWaiter?
+}
+
+/// Who waits for a queued operation.
+enum WriteWaiter: Sendable {
+    /// A suspended caller of `write`/`writeBatched`: woken with its outcome after COMMIT, or
+    /// `.lead` when it is handed leadership.
+    case task(CheckedContinuation<WriteTicket, any Error>)
+    /// A caller of `submitBatched`, which does not wait: told its outcome after COMMIT, on the
+    /// thread that led the batch. It never leads; a batch it would lead gets a task of its own.
+    case callback(@Sendable (Result<any Sendable, any Error>) -> Void)
+
+    /// Hands the outcome over.
+    func deliver(_ outcome: Result<any Sendable, any Error>) {
+        switch self {
+        case .task(let continuation): continuation.resume(with: outcome.map(WriteTicket.done))
+        case .callback(let done): done(outcome)
+        }
+    }
 }
 
 /// An operation of a group commit.

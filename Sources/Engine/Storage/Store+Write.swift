@@ -33,11 +33,38 @@ extension Store {
         try await enqueue(.batched { db, batch in try op(db, batch) })
     }
 
+    /// Queues `op` in a group commit as `writeBatched` does, without waiting for it: `completion`
+    /// gets its outcome after COMMIT, when `writeBatched` would have returned (durable per
+    /// `synchronous`). It is called on the thread that led the batch, after the batch's COMMIT,
+    /// one operation after another, so it must only hand the outcome on (to an event loop, say):
+    /// a caller on an event loop hears of its operation without a task of its own.
+    /// When no batch is in flight, a task is started to lead one.
+    ///
+    /// - Parameters: op: as for `writeBatched`; completion: told `op`'s value, or its error, or
+    ///   `StorageError.commitFailed`.
+    public func submitBatched<T: Sendable>(
+        _ op: @escaping @Sendable (Database, WriteBatch) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        let write = PendingWrite(body: .batched { db, batch in try op(db, batch) }, waiter: .callback { outcome in
+            completion(outcome.map(Self.typed))
+        })
+        let leads = queue.withLock { state -> Bool in
+            if state.flushing {
+                state.pending.append(write)
+                return false
+            }
+            state.flushing = true
+            return true
+        }
+        if leads { startLeading(write) }
+    }
+
     private func enqueue<T: Sendable>(_ body: WriteBody) async throws -> T {
         let ticket = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<WriteTicket, any Error>) in
             let leads = queue.withLock { state -> Bool in
                 if state.flushing {
-                    state.pending.append(PendingWrite(body: body, continuation: continuation))
+                    state.pending.append(PendingWrite(body: body, waiter: .task(continuation)))
                     return false
                 }
                 state.flushing = true
@@ -45,19 +72,32 @@ extension Store {
             }
             if leads { continuation.resume(returning: .lead) }
         }
-        let value: any Sendable
         switch ticket {
-        case .done(let result): value = result
-        case .lead: value = try await lead(with: body)
+        case .done(let result): return Self.typed(result)
+        case .lead: return Self.typed(try await lead(with: body).get())
         }
+    }
+
+    private static func typed<T>(_ value: any Sendable) -> T {
         guard let typed = value as? T else { preconditionFailure("group commit result has the wrong type") }
         return typed
     }
 
-    /// Commits one batch that starts with the leader's operation, then hands leadership on.
-    private func lead(with first: WriteBody) async throws -> any Sendable {
+    /// Leads a batch, in a task of its own, for an operation whose waiter does not wait (a
+    /// `submitBatched` callback), and tells the waiter its outcome.
+    private func startLeading(_ write: PendingWrite) {
+        Task { [self] in
+            let outcome = await lead(with: write.body)
+            write.waiter?.deliver(outcome)
+        }
+    }
+
+    /// Commits one batch that starts with the leader's operation, then hands leadership on: to
+    /// the oldest waiting caller (a task of its own when that one does not wait).
+    /// - Returns: the leader's own outcome.
+    private func lead(with first: WriteBody) async -> Result<any Sendable, any Error> {
         let batchMax = configuration.batchMax
-        let batch = [PendingWrite(body: first, continuation: nil)] + queue.withLock { $0.take(batchMax - 1) }
+        let batch = [PendingWrite(body: first, waiter: nil)] + queue.withLock { $0.take(batchMax - 1) }
         var (outcomes, committed) = await commit(batch)
         let successor = queue.withLock { state -> PendingWrite? in
             guard !state.pending.isEmpty else {
@@ -66,14 +106,18 @@ extension Store {
             }
             return state.pending.removeFirst()
         }
-        successor?.continuation?.resume(returning: .lead)
+        switch successor?.waiter {
+        case .task(let continuation): continuation.resume(returning: .lead)
+        case .callback: startLeading(successor!)
+        case nil: break
+        }
         // Pipelined: the next batch runs on the writer while this one's WAL frames are synced;
         // nobody in this batch hears of it before they are durable.
         if committed, let walSync { outcomes = await Self.durable(outcomes, walSync, logger) }
         for (write, outcome) in zip(batch.dropFirst(), outcomes.dropFirst()) {
-            write.continuation?.resume(with: outcome.map(WriteTicket.done))
+            write.waiter?.deliver(outcome)
         }
-        return try outcomes[0].get()
+        return outcomes[0]
     }
 
     /// Syncs the WAL, then gives the outcomes back; if the sync fails, every operation fails:

@@ -38,9 +38,9 @@ struct GiftSendRoutes: RouteArea {
             let me = try context.requirePrincipal()
             let room = try await resolver.resolve(try context.parameters.require("room"))
             let s = try await request.decodeStrict(as: Send.self, context: context)
-            let receipt = try await sender.send(GiftSendRequest(
+            let sent = try await sender.sendText(GiftSendRequest(
                 roomID: room.id, senderID: me.userID, giftID: s.giftID, count: s.count, idempotencyKey: s.idempotencyKey))
-            return JSONBody.response(jsonText: receipt.jsonText)
+            return JSONBody.response(jsonText: sent.jsonText)
         }
         routes.staff.post("gift-sends/:offset/refund") { request, context in
             let me = try context.requirePrincipal()

@@ -34,6 +34,8 @@ final class RealtimeConnection: Sendable {
     let principal: Principal?
     let channel: any Channel
     let eventLoop: any EventLoop
+    /// Work for `eventLoop` from other threads, shared by the loop's connections.
+    let mailbox: LoopMailbox
     let limits: RealtimeLimits
     /// Monotonic milliseconds of the last frame received, read by the sweep.
     let lastSeen: Atomic<Int64>
@@ -43,13 +45,15 @@ final class RealtimeConnection: Sendable {
     let onClose: @Sendable (Int) -> Void
     let state: NIOLoopBoundBox<State>
 
-    init(id: Int, room: String, principal: Principal?, channel: any Channel, limits: RealtimeLimits,
+    init(id: Int, room: String, principal: Principal?, channel: any Channel, mailbox: LoopMailbox, limits: RealtimeLimits,
          onDrop: @escaping @Sendable (Int) -> Void, onClose: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.id = id
         self.room = room
         self.principal = principal
         self.channel = channel
         self.eventLoop = channel.eventLoop
+        precondition(mailbox.eventLoop === channel.eventLoop, "a connection's mailbox is its own loop's")
+        self.mailbox = mailbox
         self.limits = limits
         self.onDrop = onDrop
         self.onClose = onClose

@@ -100,12 +100,15 @@ final class RealtimeHandler: ChannelInboundHandler {
             case .danmaku(let draft):
                 wait(context: context) { session, connection in await session.send(draft, connection: connection) }
             case .gift(let gift):
-                wait(context: context) { session, connection in await session.gift(gift, connection: connection) }
+                busy = true
+                let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                session.gift(gift, connection: connection) { handler.value.resume(context: bound.value) }
             }
         }
     }
 
-    /// Runs `work` off the loop; the next message is taken when it ends.
+    /// Runs `work` off the loop (a danmaku); the next message is taken when it ends.
     private func wait(
         context: ChannelHandlerContext, _ work: @escaping @Sendable (RealtimeSession, RealtimeConnection) async -> Void
     ) {

@@ -23,6 +23,8 @@ final class RealtimeHub: UserSubscriber {
         var rooms: [String: Room] = [:]
         var connections: [Int: RealtimeConnection] = [:]
         var nextID = 0
+        /// One per event loop, made on the loop's first connection.
+        var mailboxes: [ObjectIdentifier: LoopMailbox] = [:]
     }
 
     let bus: RoomBus
@@ -45,13 +47,16 @@ final class RealtimeHub: UserSubscriber {
 
     /// A new connection object for `channel` (not yet joined).
     func makeConnection(room: String, principal: Principal?, channel: any Channel) -> RealtimeConnection {
-        let id = state.withLock { state in
+        let (id, mailbox) = state.withLock { state in
             state.nextID += 1
-            return state.nextID
+            let loop = ObjectIdentifier(channel.eventLoop)
+            let mailbox = state.mailboxes[loop] ?? LoopMailbox(eventLoop: channel.eventLoop)
+            state.mailboxes[loop] = mailbox
+            return (state.nextID, mailbox)
         }
         let (dropped, slow) = (self.dropped, self.slow)
         return RealtimeConnection(
-            id: id, room: room, principal: principal, channel: channel, limits: limits,
+            id: id, room: room, principal: principal, channel: channel, mailbox: mailbox, limits: limits,
             onDrop: { dropped.increment(by: $0) },
             onClose: { [self] code in
                 guard code == RealtimeLimits.closeSlowConsumer else { return }

@@ -31,7 +31,7 @@ struct RealtimeSession: Sendable {
         case refused(ClientFrame.Refusal)
         /// A danmaku to send (`send(_:connection:)`, which waits for the journal).
         case danmaku(DanmakuDraft)
-        /// A gift to send (`gift(_:connection:)`, which waits for the commit).
+        /// A gift to send (`gift(_:connection:done:)`, answered after the commit).
         case gift(ClientFrame.GiftFrame)
     }
 
@@ -102,8 +102,24 @@ struct RealtimeSession: Sendable {
     /// Sends a gift to the connection's room and answers the sender alone: `gift_receipt` after
     /// the commit is durable, or `gift_error` with what the HTTP route would have answered (a
     /// refusal is not a violation). The same key answers the same receipt on either carrier.
-    func gift(_ frame: ClientFrame.GiftFrame, connection: RealtimeConnection) async {
-        let answer: ByteBuffer
+    ///
+    /// Called on the connection's loop; it does not wait. The send joins the store's group
+    /// commit from here, and the answer comes back through the loop's mailbox (one wake-up of
+    /// the loop for all its connections' receipts of one commit), where it is queued and
+    /// flushed, and then `done` runs. A sender seen for the first time, or a room not read
+    /// since start, takes a task to create the profile or read the room first.
+    func gift(_ frame: ClientFrame.GiftFrame, connection: RealtimeConnection, done: @escaping @Sendable () -> Void) {
+        let key = frame.idempotencyKey
+        let answer: @Sendable (Result<SentGift, any Error>) -> Void = { outcome in
+            connection.mailbox.post {
+                switch outcome {
+                case .success(let sent): connection.push(ServerFrame.giftReceipt(key: key, receiptJSON: sent.jsonText), droppable: false)
+                case .failure(let error): connection.push(ServerFrame.giftError(key: key, ErrorResponse(error)), droppable: false)
+                }
+                connection.flush()
+                done()
+            }
+        }
         do {
             guard let principal = connection.principal else { throw AuthError.missingToken }
             // The token was checked at the upgrade; money moves only while it is still valid.
@@ -113,15 +129,24 @@ struct RealtimeSession: Sendable {
             guard let gifts else {
                 throw RequestError("unavailable", .unavailable, "gifts cannot be sent on this connection")
             }
-            try await profiles?.ensure(userID: principal.userID)
-            let receipt = try await gifts.send(GiftSendRequest(
+            let request = GiftSendRequest(
                 roomID: connection.room, senderID: principal.userID, giftID: frame.giftID, count: frame.count,
-                idempotencyKey: frame.idempotencyKey))
-            answer = ServerFrame.giftReceipt(key: frame.idempotencyKey, receiptJSON: receipt.jsonText)
+                idempotencyKey: key)
+            if let profiles, !profiles.isKnown(userID: principal.userID) {
+                Task {
+                    do {
+                        try await profiles.ensure(userID: principal.userID)
+                        gifts.submit(request, completion: answer)
+                    } catch {
+                        answer(.failure(error))
+                    }
+                }
+                return
+            }
+            gifts.submit(request, completion: answer)
         } catch {
-            answer = ServerFrame.giftError(key: frame.idempotencyKey, ErrorResponse(error))
+            answer(.failure(error))
         }
-        connection.send([answer])
     }
 
     /// Sends a danmaku; a refusal is answered to the sender alone (not a violation).
