@@ -69,13 +69,13 @@ struct GiftPlan: Sendable {
             streamerRevenue: split.streamer, guildShare: split.guild, platformFee: split.platform, combo: combo,
             balanceCoins: 0, transferIDs: [], ledgerTime: 0, guildID: contract?.guildID)
         let legs = GiftLegs.of(receipt)
-        let balances = try accounts.check(db, legs)
+        let moves = try accounts.check(db, legs)
         receipt.transferIDs = legs.map(\.id)
-        receipt.balanceCoins = balances[.user(r.senderID, "coins")] ?? 0
+        receipt.balanceCoins = moves.balance(of: .user(r.senderID, "coins")) ?? 0
         receipt.ledgerTime = try ledger.store.ledgerClock.next(db, nowMillis: now)
         guard let json = try Journal.appendGift(db, receipt, key: GiftSends.factKey(r), payer: GiftLegs.payer(receipt), payee: GiftLegs.payee(receipt), at: now)
         else { return nil }
-        accounts.apply(balances)
+        accounts.apply(moves)
         combos.count(r, combo: combo, windowSeconds: gift.comboWindowSeconds, now: now)
         return SentGift(receipt: receipt, jsonText: json)
     }

@@ -5,7 +5,7 @@ import GRDB
 /// takes one `UPDATE` per commit, not one per gift.
 ///
 /// Operations that use it check every leg against it before they change anything, so a refusal
-/// leaves it untouched; `move` then applies a checked set of legs.
+/// leaves it untouched; `apply` then applies what `check` found.
 final class AccountOverlay: BatchOverlay {
     struct Entry {
         var balance: Int64
@@ -17,9 +17,13 @@ final class AccountOverlay: BatchOverlay {
         var available: Int64 { balance - pendingDebits }
     }
 
-    private var entries: [AccountID: Entry] = [:]
-    /// Accounts in the order first changed, so flushes write in a stable order.
-    private var changedOrder: [AccountID] = []
+    /// Each account read in this batch, by its position in `ids` and `slots`: a send hashes each
+    /// account it touches once, and its checked moves reach the entries by position.
+    private var index: [AccountID: Int] = [:]
+    private var ids: [AccountID] = []
+    private var slots: [Entry] = []
+    /// Positions in the order first changed, so flushes write in a stable order.
+    private var changedOrder: [Int] = []
     private let createdAt: Int64
 
     init(createdAt: Int64) {
@@ -28,57 +32,77 @@ final class AccountOverlay: BatchOverlay {
 
     /// The account as this batch sees it (a zero balance when it has no row).
     func entry(_ db: Database, _ id: AccountID) throws -> Entry {
-        if let known = entries[id] { return known }
+        slots[try slot(db, id)]
+    }
+
+    /// The account's position, read from the database the first time this batch asks.
+    private func slot(_ db: Database, _ id: AccountID) throws -> Int {
+        if let known = index[id] { return known }
         let row = try db.cachedStatement(sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?")
             .firstRowRaw(.text(id.description)) { (balance: rawInt($0, 0) ?? 0, pending: rawInt($0, 1) ?? 0) }
-        let entry = Entry(balance: row?.balance ?? 0, pendingDebits: row?.pending ?? 0, stored: row != nil)
-        entries[id] = entry
-        return entry
+        slots.append(Entry(balance: row?.balance ?? 0, pendingDebits: row?.pending ?? 0, stored: row != nil))
+        ids.append(id)
+        index[id] = slots.count - 1
+        return slots.count - 1
+    }
+
+    /// The balances some legs leave, checked (`check`), for `apply`.
+    struct Moves {
+        /// Each account the legs touch, once, with its position and its balance after them.
+        fileprivate var touched: [(slot: Int, id: AccountID, balance: Int64)] = []
+
+        /// The balance `id` is left with, if the legs touch it.
+        func balance(of id: AccountID) -> Int64? {
+            touched.first { $0.id == id }?.balance
+        }
     }
 
     /// Checks that every leg may move: each debit within its available balance (system accounts
     /// may go negative) and no balance past the Int64 range, taking earlier legs into account.
     /// - Returns: the new balance of every account the legs touch.
     /// - Throws: `insufficient_funds`, `amount_overflow`; database errors (loading a row).
-    func check(_ db: Database, _ legs: [TransferRequest]) throws -> [AccountID: Int64] {
-        var after: [AccountID: Int64] = [:]
+    func check(_ db: Database, _ legs: [TransferRequest]) throws -> Moves {
+        var moves = Moves()
+        moves.touched.reserveCapacity(legs.count * 2)
+        // A gift touches a handful of accounts: found again by comparison, not by hashing.
+        func position(_ id: AccountID) throws -> Int {
+            if let found = moves.touched.firstIndex(where: { $0.id == id }) { return found }
+            let slot = try slot(db, id)
+            moves.touched.append((slot: slot, id: id, balance: slots[slot].balance))
+            return moves.touched.count - 1
+        }
         for leg in legs {
-            let debit = try entry(db, leg.debit)
-            let debitBalance = after[leg.debit] ?? debit.balance
+            let debit = try position(leg.debit)
+            let debitBalance = moves.touched[debit].balance
+            let pendingDebits = slots[moves.touched[debit].slot].pendingDebits
             let (debited, underflow) = debitBalance.subtractingReportingOverflow(leg.amount)
-            if !leg.debit.mayGoNegative, debitBalance - debit.pendingDebits < leg.amount {
-                throw LedgerError.insufficientFunds(leg.debit, available: debitBalance - debit.pendingDebits, amount: leg.amount)
+            if !leg.debit.mayGoNegative, debitBalance - pendingDebits < leg.amount {
+                throw LedgerError.insufficientFunds(leg.debit, available: debitBalance - pendingDebits, amount: leg.amount)
             }
             guard !underflow else { throw LedgerError.amountOverflow(leg.debit) }
-            after[leg.debit] = debited
-            let credit = try entry(db, leg.credit)
-            let (credited, overflow) = (after[leg.credit] ?? credit.balance).addingReportingOverflow(leg.amount)
+            moves.touched[debit].balance = debited
+            let credit = try position(leg.credit)
+            let (credited, overflow) = moves.touched[credit].balance.addingReportingOverflow(leg.amount)
             guard !overflow else { throw LedgerError.amountOverflow(leg.credit) }
-            after[leg.credit] = credited
+            moves.touched[credit].balance = credited
         }
-        return after
+        return moves
     }
 
     /// Applies balances that `check` returned.
-    func apply(_ balances: [AccountID: Int64]) {
-        for (id, balance) in balances {
-            guard var entry = entries[id] else { preconditionFailure("apply without check for \(id)") }
-            if !entry.changed { changedOrder.append(id) }
-            entry.balance = balance
-            entry.changed = true
-            entries[id] = entry
+    func apply(_ moves: Moves) {
+        for move in moves.touched {
+            if !slots[move.slot].changed {
+                changedOrder.append(move.slot)
+                slots[move.slot].changed = true
+            }
+            slots[move.slot].balance = move.balance
         }
     }
 
-    /// Forgets one account (after something outside the overlay changed its row).
-    func forget(_ id: AccountID) {
-        precondition(entries[id]?.changed != true, "forgetting an account with unwritten changes")
-        entries[id] = nil
-    }
-
     func flush(_ db: Database) throws {
-        for id in changedOrder {
-            guard let entry = entries[id] else { continue }
+        for slot in changedOrder {
+            let (id, entry) = (ids[slot], slots[slot])
             precondition(id.mayGoNegative || entry.available >= 0, "account \(id) would go negative")
             if entry.stored {
                 try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE id = ?")
@@ -91,7 +115,9 @@ final class AccountOverlay: BatchOverlay {
                 ).runRaw(.text(id.description), .text(id.asset), .text(id.ownerKind), .text(id.ownerName), .int(entry.balance), .int(createdAt))
             }
         }
-        entries.removeAll(keepingCapacity: true)
+        index.removeAll(keepingCapacity: true)
+        ids.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
         changedOrder.removeAll(keepingCapacity: true)
     }
 }
