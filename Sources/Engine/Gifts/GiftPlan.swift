@@ -33,12 +33,12 @@ struct GiftPlan: Sendable {
             throw GiftError.notOffered(giftID: gift.id, roomID: room.id)
         }
         let payer = AccountID.user(r.senderID, "coins")
-        var accounts = batch.overlay(AccountOverlay.self) { AccountOverlay(createdAt: now) }
+        var accounts = batch.kept(AccountOverlay.self) { AccountOverlay() }
         if try accounts.entry(db, payer).pendingDebits > 0 {
             // Reservations may be due: expire them in SQL, over rows the overlay has written.
             try batch.flush(db)
             try ledger.expireDue(db, debiting: payer, nowMillis: now)
-            accounts = batch.overlay(AccountOverlay.self) { AccountOverlay(createdAt: now) }
+            accounts = batch.kept(AccountOverlay.self) { AccountOverlay() }
         }
         let price = try validatedPrice(db, gift, accounts)
         let total = price * r.count  // ≤ priceCoinsMax × countMaxLimit: no overflow
@@ -57,7 +57,7 @@ struct GiftPlan: Sendable {
     func write(_ db: Database, _ batch: WriteBatch, _ checked: Checked) throws -> SentGift? {
         let r = request
         let gift = checked.gift
-        let accounts = batch.overlay(AccountOverlay.self) { AccountOverlay(createdAt: now) }
+        let accounts = batch.kept(AccountOverlay.self) { AccountOverlay() }
         let combos = batch.overlay(GiftCombos.self) { GiftCombos() }
         let combo = try combos.peek(db, r, windowSeconds: gift.comboWindowSeconds, now: now)
         // The streamer's guild contract of the day, if any, divides the streamer and guild parts.
@@ -75,7 +75,7 @@ struct GiftPlan: Sendable {
         receipt.ledgerTime = try ledger.store.ledgerClock.next(db, nowMillis: now)
         guard let json = try Journal.appendGift(db, receipt, key: GiftSends.factKey(r), payer: GiftLegs.payer(receipt), payee: GiftLegs.payee(receipt), at: now)
         else { return nil }
-        accounts.apply(moves)
+        accounts.apply(moves, at: now)
         combos.count(r, combo: combo, windowSeconds: gift.comboWindowSeconds, now: now)
         return SentGift(receipt: receipt, jsonText: json)
     }

@@ -1,18 +1,29 @@
 import GRDB
 
-/// The balances a group-commit batch of gifts touches, held in memory for the batch and written
-/// once each when it flushes (`BatchOverlay`): a hot streamer's revenue or a system account
-/// takes one `UPDATE` per commit, not one per gift.
+/// The balances gift sends touch, held in memory by the one writer and written once each per
+/// group commit when it flushes: a hot streamer's revenue or a system account takes one
+/// `UPDATE` per commit, not one per gift. It is kept from one commit to the next
+/// (`KeptOverlay`): a viewer who sends again is not read again. Any other statement that
+/// changes an account row makes it forget that row (the store's trigger), a failed transaction
+/// or another connection's commit makes it forget everything, and past `keptMax` accounts it
+/// starts over.
 ///
 /// Operations that use it check every leg against it before they change anything, so a refusal
 /// leaves it untouched; `apply` then applies what `check` found.
-final class AccountOverlay: BatchOverlay {
+final class AccountOverlay: KeptOverlay {
+    /// Accounts kept before the overlay starts over (after a flush).
+    static let keptMax = 100_000
+
+    static var table: (name: String, key: String) { ("ledger_accounts", "id") }
+
     struct Entry {
         var balance: Int64
         var pendingDebits: Int64
         /// Whether the row exists in the database (else it is inserted on flush).
-        let stored: Bool
+        var stored: Bool
         var changed = false
+        /// When a row that is not stored was first changed: its `created_at`.
+        var createdAt: Int64 = 0
 
         var available: Int64 { balance - pendingDebits }
     }
@@ -24,11 +35,8 @@ final class AccountOverlay: BatchOverlay {
     private var slots: [Entry] = []
     /// Positions in the order first changed, so flushes write in a stable order.
     private var changedOrder: [Int] = []
-    private let createdAt: Int64
 
-    init(createdAt: Int64) {
-        self.createdAt = createdAt
-    }
+    init() {}
 
     /// The account as this batch sees it (a zero balance when it has no row).
     func entry(_ db: Database, _ id: AccountID) throws -> Entry {
@@ -89,17 +97,38 @@ final class AccountOverlay: BatchOverlay {
         return moves
     }
 
-    /// Applies balances that `check` returned.
-    func apply(_ moves: Moves) {
+    /// Applies balances that `check` returned; an account without a row gets one created `now`.
+    func apply(_ moves: Moves, at now: Int64) {
         for move in moves.touched {
             if !slots[move.slot].changed {
                 changedOrder.append(move.slot)
                 slots[move.slot].changed = true
+                if !slots[move.slot].stored { slots[move.slot].createdAt = now }
             }
             slots[move.slot].balance = move.balance
         }
     }
 
+    func rowChanged(_ key: String) {
+        guard let id = try? AccountID(parsing: key) else {
+            // Not a key the overlay could hold; forget everything rather than guess.
+            reset()
+            return
+        }
+        guard let slot = index.removeValue(forKey: id) else { return }
+        precondition(!slots[slot].changed, "account \(id) changed while the overlay held unwritten changes")
+    }
+
+    /// Forgets everything, unwritten changes too (their transaction failed).
+    func reset() {
+        changedOrder.removeAll(keepingCapacity: true)
+        index.removeAll(keepingCapacity: true)
+        ids.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes every changed account and keeps them all, written (past `keptMax` accounts, it
+    /// forgets everything instead).
     func flush(_ db: Database) throws {
         for slot in changedOrder {
             let (id, entry) = (ids[slot], slots[slot])
@@ -112,12 +141,12 @@ final class AccountOverlay: BatchOverlay {
                     INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
                     VALUES (?, ?, ?, ?, ?, 0, ?)
                     """
-                ).runRaw(.text(id.description), .text(id.asset), .text(id.ownerKind), .text(id.ownerName), .int(entry.balance), .int(createdAt))
+                ).runRaw(.text(id.description), .text(id.asset), .text(id.ownerKind), .text(id.ownerName), .int(entry.balance), .int(entry.createdAt))
             }
+            slots[slot].stored = true
+            slots[slot].changed = false
         }
-        index.removeAll(keepingCapacity: true)
-        ids.removeAll(keepingCapacity: true)
-        slots.removeAll(keepingCapacity: true)
         changedOrder.removeAll(keepingCapacity: true)
+        if slots.count > Self.keptMax { reset() }
     }
 }

@@ -135,12 +135,12 @@ extension Store {
 
     /// Runs a batch on the writer connection and waits for its COMMIT.
     private func commit(_ batch: [PendingWrite]) async -> (outcomes: [Result<any Sendable, any Error>], committed: Bool) {
-        let priority = writerPriority
+        let (priority, kept) = (writerPriority, self.kept)
         let (outcomes, committed, opsNanos, commitNanos, appended) = await withCheckedContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in
                 // Raised while it holds the batch: callers wait on every moment it is preempted.
                 let level = priority.enter()
-                let result = Self.run(batch, in: db)
+                let result = Self.run(batch, in: db, kept: kept)
                 priority.leave(level)
                 continuation.resume(returning: result)
             }
@@ -155,7 +155,7 @@ extension Store {
     /// returns how long the operations (with the flushes) and the COMMIT took, in nanoseconds,
     /// and whether the journal grew.
     private static func run(
-        _ batch: [PendingWrite], in db: Database
+        _ batch: [PendingWrite], in db: Database, kept: WriterKept
     ) -> (outcomes: [Result<any Sendable, any Error>], committed: Bool, opsNanos: UInt64, commitNanos: UInt64, appended: Bool) {
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
@@ -163,8 +163,9 @@ extension Store {
         var opsDone = start
         var appended = false
         do {
-            let overlays = WriteBatch()
+            let overlays = WriteBatch(kept: kept)
             try db.inTransaction(.immediate) {
+                try kept.checkOutsideWrites(db)
                 let journalEnd = try Self.journalEnd(db)
                 // The batched operations (sends) first, over one overlay, flushed once; then the
                 // plain ones (consumer batches, top-ups), each in its savepoint. The callers of
@@ -189,6 +190,8 @@ extension Store {
             let end = DispatchTime.now().uptimeNanoseconds
             return (outcomes, true, opsDone - start, end - opsDone, appended)
         } catch {
+            // The kept overlays may hold rows this transaction's rollback undid.
+            kept.reset()
             let failure = StorageError.commitFailed(reason: "\(error)")
             return (batch.map { _ in .failure(failure) }, false, 0, 0, false)
         }

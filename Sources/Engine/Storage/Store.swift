@@ -33,6 +33,8 @@ public final class Store: Sendable {
     let writerPriority: WriterPriority
     /// The WAL's own fsync, for `Synchronous.pipelined`.
     let walSync: WALSync?
+    /// What the writer keeps from one batch to the next (balances).
+    let kept = WriterKept()
 
     /// Opens (creating if needed) and migrates the database at `configuration.path`.
     /// - Parameters:
@@ -85,6 +87,11 @@ public final class Store: Sendable {
             try Migrations.migrator().migrate(pool)
         } catch {
             throw StorageError.migrationFailed(reason: "\(error)")
+        }
+        do {
+            try pool.writeWithoutTransaction { [kept] db in try kept.install(on: db) }
+        } catch {
+            throw StorageError.openFailed(path: configuration.path, reason: "\(error)")
         }
         writerPriority = WriterPriority(boost: configuration.writerPriorityBoost)
         if configuration.writerPriorityBoost > 0 && !writerPriority.isRaised {

@@ -9,7 +9,9 @@ import GRDB
 /// writes every changed row and forgets them all. The store flushes before any operation that
 /// does not use overlays runs (so that operation reads and writes the rows as they stand), and
 /// before COMMIT. When the transaction rolls back, the overlays are dropped with it: nothing
-/// they held outlives the batch, so nothing in memory can disagree with the database.
+/// they held outlives the batch, so nothing in memory can disagree with the database. A kept
+/// overlay (`KeptOverlay`, `WriteBatch.kept`) is the exception: it keeps its flushed rows for
+/// the next batches, and the store tells it when they may no longer be true.
 public protocol BatchOverlay: AnyObject {
     /// Writes every changed row and forgets what was loaded. A failure fails the whole batch:
     /// the operations that used the overlay have been told nothing yet.
@@ -21,8 +23,18 @@ public protocol BatchOverlay: AnyObject {
 public final class WriteBatch {
     private var overlays: [ObjectIdentifier: any BatchOverlay] = [:]
     private var order: [any BatchOverlay] = []
+    /// The writer's kept overlays.
+    private let keptOverlays: WriterKept
 
-    init() {}
+    init(kept: WriterKept) {
+        keptOverlays = kept
+    }
+
+    /// The writer's kept overlay of type `O` (made by `make` the first time the writer needs
+    /// it), flushed with this batch.
+    public func kept<O: KeptOverlay>(_ type: O.Type, make: () -> O) -> O {
+        overlay(type) { keptOverlays.overlay(type, make: make) }
+    }
 
     /// This batch's overlay of type `O`, made by `make` on first use.
     public func overlay<O: BatchOverlay>(_ type: O.Type, make: () -> O) -> O {
@@ -42,6 +54,8 @@ public final class WriteBatch {
         let flushing = order
         overlays.removeAll(keepingCapacity: true)
         order.removeAll(keepingCapacity: true)
-        for overlay in flushing { try overlay.flush(db) }
+        for overlay in flushing {
+            if let kept = overlay as? any KeptOverlay { try keptOverlays.flush(kept, db) } else { try overlay.flush(db) }
+        }
     }
 }

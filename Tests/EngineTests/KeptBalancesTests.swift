@@ -1,0 +1,94 @@
+import EngineTesting
+import Foundation
+import Testing
+@testable import Engine
+
+/// The writer keeps the balances gift sends touch from one group commit to the next
+/// (`AccountOverlay`, a `KeptOverlay`). Whatever else changes an account, on the writer or from
+/// another connection to the file, the next send sees it.
+@Suite struct KeptBalancesTests {
+    static func fund(_ ledger: Ledger, _ id: String, _ amount: Int64) async throws {
+        _ = try await ledger.transfer([TransferRequest(
+            id: id, debit: .system(.promotions, "coins"), credit: .user("v", "coins"), asset: "coins", amount: amount, code: "grant")])
+    }
+
+    static func spend(_ ledger: Ledger, _ id: String, _ amount: Int64) async throws {
+        _ = try await ledger.transfer([TransferRequest(
+            id: id, debit: .user("v", "coins"), credit: .system(.promotions, "coins"), asset: "coins", amount: amount, code: "grant")])
+    }
+
+    static func rose(_ engine: MoneyEngine, _ key: String) async throws -> GiftReceipt {
+        try await engine.sender.send(GiftSendRequest(roomID: "r0", senderID: "v", giftID: "rose", count: 1, idempotencyKey: key))
+    }
+
+    /// A send refused for want of coins, with the available balance it was refused at.
+    static func refusedAt(_ engine: MoneyEngine, _ key: String) async throws -> String? {
+        do {
+            _ = try await rose(engine, key)
+            return nil
+        } catch let refusal as RecordedFailure {
+            #expect(refusal.code == "insufficient_funds")
+            return refusal.message
+        }
+    }
+
+    /// Runs `body` on a fresh money engine with viewer `v` holding 100 coins.
+    static func withEngine(_ body: (MoneyEngine, TemporaryDatabase) async throws -> Void) async throws {
+        let database = try TemporaryDatabase()
+        let folder = try ScriptFolder(MoneyEngine.scripts)
+        let engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
+        try await engine.seed()
+        try await fund(engine.ledger, "fund-1", 100)
+        try await body(engine, database)
+    }
+
+    @Test("a transfer on the writer between two sends: the second send sees the balance it left")
+    func writerTransfer() async throws {
+        try await Self.withEngine { engine, _ in
+            #expect(try await Self.rose(engine, "a").balanceCoins == 90)
+            try await Self.spend(engine.ledger, "spend-1", 85)
+            let refusal = try await Self.refusedAt(engine, "b")
+            #expect(refusal?.contains("5") == true, "refused at the balance the transfer left: \(refusal ?? "sent")")
+            try await Self.fund(engine.ledger, "fund-2", 100)
+            #expect(try await Self.rose(engine, "c").balanceCoins == 95)
+            #expect(try await engine.ledger.balance(.user("v", "coins")) == 95)
+        }
+    }
+
+    @Test("a commit from another connection to the file (another process) between two sends: the second send sees it")
+    func outsideCommit() async throws {
+        try await Self.withEngine { engine, database in
+            #expect(try await Self.rose(engine, "a").balanceCoins == 90)
+            let other = try Store(StoreConfiguration(path: database.path))
+            let outside = Ledger(store: other)
+            try await Self.spend(outside, "spend-1", 85)
+            let refusal = try await Self.refusedAt(engine, "b")
+            #expect(refusal?.contains("5") == true, "refused at the balance the other connection left: \(refusal ?? "sent")")
+            try await Self.fund(outside, "fund-2", 100)
+            #expect(try await Self.rose(engine, "c").balanceCoins == 95)
+            try other.close()
+            let clean = try await engine.store.read { db in try Reconciliation().check(db).isClean && GiftReconciliation.check(db).isEmpty }
+            #expect(clean, "balances equal what the transfers and the gifts' legs sum to")
+        }
+    }
+
+    @Test("a batch that fails at COMMIT: the next send starts from the committed balance")
+    func failedBatch() async throws {
+        try await Self.withEngine { engine, _ in
+            #expect(try await Self.rose(engine, "a").balanceCoins == 90)
+            // Hold the writer until a send and a doomed write are queued behind it: they share
+            // the next batch, which fails at COMMIT after the send's balance was flushed.
+            async let blocker: Void = engine.store.write { _ in engine.store.waitForQueued(2) }
+            while engine.store.queue.withLock({ !$0.flushing }) { try? await Task.sleep(for: .milliseconds(1)) }
+            async let doomedSend = Result { () async throws in try await Self.rose(engine, "b") }
+            while engine.store.queue.withLock({ $0.pending.count }) < 1 { try? await Task.sleep(for: .milliseconds(1)) }
+            async let doomed = engine.doomBatch()
+            try await blocker
+            #expect(await doomed)
+            let sendOutcome = await doomedSend
+            #expect(throws: StorageError.self) { try sendOutcome.get() }
+            #expect(try await Self.rose(engine, "c").balanceCoins == 80)
+            #expect(try await engine.ledger.balance(.user("v", "coins")) == 80)
+        }
+    }
+}
