@@ -3,7 +3,7 @@
 /// advance takes that lock once and looks its key up with one hash.
 struct TaskProgress {
     /// One user's progress in one task's period. Its hash is taken once, from the three strings,
-    /// when it is made: an advance looks the key up in up to four tables.
+    /// when it is made: an advance looks the key up as many as four times.
     struct Key: Hashable, Sendable {
         let task: String
         let user: String
