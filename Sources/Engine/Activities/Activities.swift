@@ -206,7 +206,7 @@ public final class Activities: Sendable {
         var suffix = ":\(handler)"
         // One tick may close several periods: each on_period_end pays (and draws) under its own origin.
         if handler == "on_period_end", let (board, period) = periods.first { suffix += ":\(board):\(period)" }
-        let prefix = "activity:\(def.id):"
+        let prefix = def.originPrefix
         // The origin names the call in transfer ids and logs; it is spelled out only when needed.
         func origin() -> String { prefix + entry.name + suffix }
         let ctx = CallContext(
@@ -238,26 +238,13 @@ public final class Activities: Sendable {
             if writerOnly?.used == true { throw NeedsWriter("activity \(def.id) \(handler)") }
             try result.get()
             let opened = boards.opened
-            let at = entry.createdAt
-            let payer = self.payer
-            let effects = self.effects
-            let writes = { (db: Database) throws in
-                // Chest rewards first, as when they were paid inside ctx.chest. A failure throws out
-                // of the consumer's entry (or off-writer batch), which is rolled back whole: no
-                // savepoint of their own needed.
-                for o in opened {
-                    try payer.pay(
-                        db, user: o.owner, rewards: [o.reward], origin: "chest:\(o.activity):\(o.chest):\(o.owner):\(o.number)",
-                        memo: "\(o.activity) chest \(o.chest)", at: at, callerRollsBack: true)
-                }
-                try effects.apply(ctx, origin: origin(), in: db, at: at)
-                for o in opened { try Journal.appendHostJSON(db, type: Self.chestOpenedType, json: o.jsonText, at: at) }
-            }
             if offWriter {
                 for write in boards.writes { deferred!.append(write) }
-                if !opened.isEmpty || !ctx.effects.isEmpty { deferred!.append(writes) }
+                if !opened.isEmpty || !ctx.effects.isEmpty {
+                    deferred!.append(effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt))
+                }
             } else {
-                try writes(db)
+                try effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt)(db)
             }
             if !boards.undo.isEmpty, let room = event?.roomID ?? args.first?["room_id"].string ?? args.first?["room"].string {
                 feed.mark(room: room, keys: boards.undo.changedBoards)
@@ -274,6 +261,24 @@ public final class Activities: Sendable {
             throw error
         }
         return boards.undo
+    }
+
+    /// The writes of a handler call that returned: its chests' rewards and `chest_opened` facts,
+    /// and its other effects. Made only for a call that has some off the writer (most have none).
+    private func effectWrites(_ ctx: CallContext, opened: [ChestOpening], origin: String, at: Int64) -> (Database) throws -> Void {
+        let (payer, effects) = (self.payer, self.effects)
+        return { db in
+            // Chest rewards first, as when they were paid inside ctx.chest. A failure throws out
+            // of the consumer's entry (or off-writer batch), which is rolled back whole: no
+            // savepoint of their own needed.
+            for o in opened {
+                try payer.pay(
+                    db, user: o.owner, rewards: [o.reward], origin: "chest:\(o.activity):\(o.chest):\(o.owner):\(o.number)",
+                    memo: "\(o.activity) chest \(o.chest)", at: at, callerRollsBack: true)
+            }
+            try effects.apply(ctx, origin: origin, in: db, at: at)
+            for o in opened { try Journal.appendHostJSON(db, type: Self.chestOpenedType, json: o.jsonText, at: at) }
+        }
     }
 
     /// Closes every calendar period of `def`'s boards that is over, running `on_period_end`

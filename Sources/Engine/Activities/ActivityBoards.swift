@@ -43,22 +43,35 @@ final class ActivityBoards: ScriptBoards {
         return spec
     }
 
-    func key(_ board: String, _ period: String?) throws -> BoardKey {
+    /// The boards this call named, resolved: `ctx.leaderboard(name)` checks a board and its
+    /// methods resolve it again, a few boards a call.
+    private var resolved: [(board: String, period: String?, key: BoardKey, spec: BoardSpec)] = []
+
+    /// The board's key (in `period`, else the current or overridden one) and its spec.
+    func resolve(_ board: String, _ period: String?) throws -> (key: BoardKey, spec: BoardSpec) {
+        if let hit = resolved.first(where: { $0.board == board && $0.period == period }) { return (hit.key, hit.spec) }
         let spec = try spec(board)
-        let p = period ?? periodOverride[board] ?? calendar.key(spec.reset, at: now)
-        return BoardKey(scope: activity.id, board: board, period: p)
+        let key = BoardKey(scope: activity.id, board: board, period: period ?? periodOverride[board] ?? calendar.key(spec.reset, at: now))
+        resolved.append((board, period, key, spec))
+        return (key, spec)
+    }
+
+    func key(_ board: String, _ period: String?) throws -> BoardKey {
+        try resolve(board, period).key
     }
 
     func check(_ board: String, period: String?) throws {
-        _ = try key(board, period)
+        _ = try resolve(board, period)
     }
+
+    /// Defers a new board's period row to the writer (off the writer).
+    private lazy var deferPeriodRow: (@escaping (Database) throws -> Void) -> Void = { [unowned self] write in writes.append(write) }
 
     func mutate(_ board: String, period: String?, member: String, op: String, value: Int64) throws -> RankedRow? {
         guard let op = BoardOp(rawValue: op) else { throw ScriptArgumentError(message: "unknown leaderboard operation '\(op)'") }
-        let key = try key(board, period)
+        let (key, spec) = try resolve(board, period)
         return try book.change(
-            db, key, spec: try spec(board), member: member, op: op, value: value, at: now, undo: &undo,
-            deferPeriodRow: offWriter ? { [unowned self] write in writes.append(write) } : nil)
+            db, key, spec: spec, member: member, op: op, value: value, at: now, undo: &undo, deferPeriodRow: offWriter ? deferPeriodRow : nil)
     }
 
     func top(_ board: String, period: String?, n: Int) throws -> [LuaValue] {

@@ -29,6 +29,8 @@ public struct ActivityDefinition: Sendable, Hashable {
     public let handlers: Set<String>
     public let config: LuaTable
     public let path: String
+    /// `activity:<id>:`, how the origins of its handler calls begin (transfer ids, logs, seeds).
+    let originPrefix: String
 
     /// Whether `millis` is inside the window.
     public func isLive(at millis: Int64) -> Bool { window.contains(millis) }
@@ -39,6 +41,7 @@ public struct ActivityDefinition: Sendable, Hashable {
         id = d.id
         title = d.title
         path = d.path
+        originPrefix = "activity:\(d.id):"
         window = ScheduleWindow(d.data)
         var boards: [String: BoardSpec] = [:]
         for (name, b) in d.data.fields["leaderboards"]?.table?.fields ?? [:] {

@@ -84,9 +84,11 @@ public struct BoardUndo: Sendable {
     public mutating func append(contentsOf other: BoardUndo) { steps += other.steps }
     /// Forgets every step (the changes committed).
     public mutating func removeAll() { steps.removeAll(keepingCapacity: true) }
-    /// The boards whose scores changed.
-    public var changedBoards: Set<BoardKey> {
-        Set(steps.compactMap { if case .member(let key, _, _) = $0 { key } else { nil } })
+    /// The boards whose scores changed, each once, in the order of their first change.
+    public var changedBoards: [BoardKey] {
+        var keys: [BoardKey] = []
+        for case .member(let key, _, _) in steps where !keys.contains(key) { keys.append(key) }
+        return keys
     }
 }
 

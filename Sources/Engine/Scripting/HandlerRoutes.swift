@@ -2,11 +2,18 @@
 /// declaration order, with their handler ids: built once per generation, so a journal entry
 /// finds its handlers with one lookup instead of a set probe and a script lookup per script.
 struct HandlerRoutes<Definition: Sendable>: Sendable {
-    /// One handler of one declaration.
-    struct Route: Sendable {
+    /// One handler of one declaration: a class, so that running an entry's handlers retains
+    /// each route instead of copying its definition.
+    final class Route: Sendable {
         let definition: Definition
         let address: ScriptAddress
         let handler: HandlerID
+
+        init(definition: Definition, address: ScriptAddress, handler: HandlerID) {
+            self.definition = definition
+            self.address = address
+            self.handler = handler
+        }
     }
 
     private let byType: [String: [Route]]

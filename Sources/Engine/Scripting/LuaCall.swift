@@ -117,25 +117,37 @@ extension LuaCall {
 }
 
 extension LuaCall {
-    /// Returns a new object of a method type: a table of `fields` whose methods are the host
-    /// functions declared with scope `.method(type)`.
-    public mutating func returnObject(_ type: String, fields: [String: LuaValue]) {
+    /// Returns a new object of a method type (`metatable` is `showrunner.<type>`): a table whose
+    /// field `fields[i]` is argument `i + 1` (left out when absent), with the methods declared
+    /// with scope `.method(type)`. The arguments are set as the script passed them, with no copy
+    /// through Swift, in the order given: list the names sorted, so a table's layout (and `pairs`
+    /// order) is the same in every process.
+    public mutating func returnObject(_ metatable: StaticString, arguments fields: StaticString...) {
         _ = lua_checkstack(stack.L, 4)
-        lua_createtable(stack.L, 0, Int32(fields.count))
-        // Sorted so a table's layout (and `pairs` order) is the same in every process.
-        for (k, v) in fields.count < 2 ? Array(fields) : fields.sorted(by: { $0.key < $1.key }) {
-            stack.push(v)
-            lua_setfield(stack.L, -2, k)
+        lua_createtable(stack.L, 0, Int32(fields.indices.count { !isAbsent($0 + 1) }))
+        for (i, field) in fields.enumerated() where !isAbsent(i + 1) {
+            lua_pushvalue(stack.L, index(i + 1))
+            lua_setfield(stack.L, -2, field.cString)
         }
-        luaL_setmetatable(stack.L, "showrunner.\(type)")
+        luaL_setmetatable(stack.L, metatable.cString)
         results += 1
     }
 
     /// A string field of `self` (argument 1 of a method), or nil.
-    public func selfString(_ key: String) -> String? {
+    public func selfString(_ key: StaticString) -> String? {
         guard first == 2, lua_type(stack.L, 1) == LUA_TTABLE else { return nil }
-        lua_getfield(stack.L, 1, key)
+        _ = lua_getfield(stack.L, 1, key.cString)
         defer { sr_lua_pop(stack.L, 1) }
         return stack.string(-1)
+    }
+}
+
+extension StaticString {
+    /// The literal as a C string, for Lua's functions that take a name: the compiler stores a
+    /// literal of more than one character NUL-terminated, and Lua finds a name passed again at
+    /// the same address in its string cache without hashing it.
+    var cString: UnsafePointer<CChar> {
+        precondition(hasPointerRepresentation, "a name of one character has no C string")
+        return UnsafeRawPointer(utf8Start).assumingMemoryBound(to: CChar.self)
     }
 }

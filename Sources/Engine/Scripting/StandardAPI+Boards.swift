@@ -48,9 +48,7 @@ extension HostAPI {
             do { try b.check(name, period: period) } catch let e as ScriptArgumentError { throw e } catch let e as any ShowrunnerError {
                 throw ScriptArgumentError(message: "leaderboard: \(e.message)")
             }
-            var fields: [String: LuaValue] = ["name": .string(name)]
-            if let period { fields["period"] = .string(period) }
-            call.returnObject("Leaderboard", fields: fields)
+            call.returnObject("showrunner.Leaderboard", arguments: "name", "period")
         },
         HostFunction(
             "chest", scope: .ctx, parameters: [.init("name", "string"), .init("owner", "string"), .init("n", "integer")],

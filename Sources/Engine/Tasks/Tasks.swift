@@ -20,6 +20,8 @@ public struct TaskDefinition: Sendable, Hashable {
     public let window: ScheduleWindow
     public let handlers: Set<String>
     public let path: String
+    /// `task:<id>:`, how the origins of its handler calls begin (transfer ids, logs, seeds).
+    let originPrefix: String
 
     /// The last stage's goal: progress stops counting there.
     public var finalGoal: Int64 { stages.last?.goal ?? 0 }
@@ -41,6 +43,7 @@ public struct TaskDefinition: Sendable, Hashable {
         }
         window = ScheduleWindow(d.data)
         handlers = Set(d.handlers)
+        originPrefix = "task:\(d.id):"
     }
 }
 
@@ -81,26 +84,9 @@ public final class Tasks: Sendable {
     /// Handler tables of journal facts, shared with the activities consumer.
     let events: HandlerEvents
 
-    struct ProgressKey: Hashable, Sendable {
-        let task: String
-        let user: String
-        let period: String
-    }
-    /// Progress changed in the consumer's current batch, written once per key at the batch's
-    /// end (`flush`), so a busy viewer costs one row write per batch. Only the consumer touches
+    /// The consumer's progress, under one lock (one lock an advance). Only the consumer touches
     /// it, one batch at a time (off the writer while it prepares a batch, on it for the flush).
-    private let batch = Mutex<[ProgressKey: (value: Int64, at: Int64)]>([:])
-    /// `task_completed` facts reached in the consumer's current batch, in order: appended at
-    /// its end (`flush`), packed many to a row, with the cursor, so a replay after a crash
-    /// derives them again exactly once. Only the consumer touches it, one batch at a time.
-    private let completions = Mutex<[(hostJSON: String, at: Int64)]>([])
-    /// Progress as the store holds it, for keys read or written lately, so a viewer's next gift
-    /// does not read their row again. Filled from reads and from `flush`; emptied when a write
-    /// did not commit (`discardCommitted`) and when it grows past `progressCacheMax`.
-    private let stored = Mutex<[ProgressKey: Int64]>([:])
-    /// The progress the last sealed batch writes (`seal`), kept until the next seal whatever
-    /// `stored` forgets: the next batch is prepared on a snapshot that may not hold it yet.
-    private let sealed = Mutex<[ProgressKey: Int64]>([:])
+    private let progress = Mutex(TaskProgress())
     /// Most progress rows kept in memory by default.
     public static let defaultProgressCacheMax = 200_000
     /// Most progress rows kept in memory.
@@ -159,20 +145,16 @@ public final class Tasks: Sendable {
         let handlers = routes.value(for: generation).routes(entry.type)
         guard !handlers.isEmpty else { return }
         var event: HandlerEvent?
-        var undo: [(ProgressKey, (value: Int64, at: Int64)?)] = []
-        let completionsMark = completions.withLock { $0.count }
+        var undo = TaskProgress.Undo()
         defer {
             // Undo this entry's progress, and the completions it reached, if it failed (`undo`
             // is emptied on success; only progress reaches a stage).
-            if !undo.isEmpty {
-                batch.withLock { b in for (k, old) in undo.reversed() { b[k] = old } }
-                completions.withLock { $0.removeSubrange(completionsMark...) }
-            }
+            if !undo.steps.isEmpty { progress.withLock { $0.rollback(undo) } }
         }
         for route in handlers where route.definition.isLive(at: entry.createdAt) {
             let def = route.definition
             if event == nil { event = try events.handlerEvent(entry) }
-            let prefix = "task:\(def.id):"
+            let prefix = def.originPrefix
             // The origin names the call in transfer ids and logs; progress never needs it.
             func origin() -> String { prefix + entry.name }
             let offWriter = deferred != nil
@@ -219,7 +201,7 @@ public final class Tasks: Sendable {
                 throw error
             }
         }
-        undo.removeAll()
+        undo.steps.removeAll()
     }
 
     /// The journal types the consumer reads now: those the running generation's tasks handle.
@@ -228,27 +210,18 @@ public final class Tasks: Sendable {
         return routes.value(for: generation).types
     }
 
-    /// The key's progress in the store (0 without a row), from memory when it was read or
-    /// written lately.
-    private func storedProgress(_ key: ProgressKey, in db: Database) throws -> Int64 {
-        if let hit = sealed.withLock({ $0[key] }) ?? stored.withLock({ $0[key] }) { return hit }
-        let value = try db.cachedStatement(sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?")
+    /// The key's progress in the store (0 without a row).
+    private static func storedProgress(_ key: TaskProgress.Key, in db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?")
             .firstRowRaw(.text(key.task), .text(key.user), .text(key.period), read: { rawInt($0, 0) ?? 0 }) ?? 0
-        remember([(key, value)])
-        return value
-    }
-
-    private func remember(_ rows: some Sequence<(ProgressKey, Int64)>) {
-        stored.withLock { cache in
-            if cache.count >= progressCacheMax { cache.removeAll(keepingCapacity: true) }
-            for (k, v) in rows { cache[k] = v }
-        }
     }
 
     /// Forgets the remembered progress: a write that may have changed it did not commit.
     func discardStored() {
-        stored.withLock { $0.removeAll() }
-        sealed.withLock { $0.removeAll() }
+        progress.withLock { p in
+            p.stored.removeAll()
+            p.sealed.removeAll()
+        }
     }
 
     /// Writes the batch's completions and progress; call at the end of the consumer's batch,
@@ -266,24 +239,25 @@ public final class Tasks: Sendable {
     /// Takes the batch's completions and progress and returns their write. Remembered now; if
     /// the write does not commit, `settled(committed: false)` forgets everything remembered.
     private func take(pinning: Bool = false) -> @Sendable (Database) throws -> Void {
-        let reached = completions.withLock { c in
-            defer { c.removeAll(keepingCapacity: true) }
-            return c
+        let cacheMax = progressCacheMax
+        let (reached, rows) = progress.withLock { p in
+            defer {
+                p.completions.removeAll(keepingCapacity: true)
+                p.batch.removeAll(keepingCapacity: true)
+            }
+            let rows = p.batch
+            p.remember(rows.lazy.map { ($0.key, $0.value.value) }, max: cacheMax)
+            // On the writer (no batch is in flight then) the pins go: they may be older than this.
+            p.sealed = pinning ? rows.mapValues(\.value) : [:]
+            return (p.completions, rows)
         }
-        let rows = batch.withLock { b in
-            defer { b.removeAll(keepingCapacity: true) }
-            return b
-        }
-        remember(rows.lazy.map { ($0.key, $0.value.value) })
-        // On the writer (no batch is in flight then) the pins go: they may be older than this.
-        sealed.withLock { $0 = pinning ? rows.mapValues(\.value) : [:] }
         return { db in
             try Journal.appendPacked(db, type: Self.completedType, facts: reached)
             try Self.write(rows, in: db)
         }
     }
 
-    private static func write(_ rows: [ProgressKey: (value: Int64, at: Int64)], in db: Database) throws {
+    private static func write(_ rows: [TaskProgress.Key: (value: Int64, at: Int64)], in db: Database) throws {
         guard !rows.isEmpty else { return }
         let upsert = try db.cachedStatement(
             sql: """
@@ -295,32 +269,25 @@ public final class Tasks: Sendable {
 
     /// Forgets unwritten progress and completions (the batch that made them did not commit).
     func discardBatch() {
-        batch.withLock { $0.removeAll() }
-        completions.withLock { $0.removeAll() }
+        progress.withLock { p in
+            p.batch.removeAll()
+            p.completions.removeAll()
+        }
     }
 
     /// Adds `n` to the user's progress in the current period (capped at the final goal) and
     /// records `task_completed` for every stage it reaches (journaled by `flush`).
-    func advance(
-        _ def: TaskDefinition, user: String, by n: Int64, in db: Database, at now: Int64,
-        undo: inout [(ProgressKey, (value: Int64, at: Int64)?)]
-    ) throws {
-        let period = calendar.key(def.repeats, at: now)
-        let key = ProgressKey(task: def.id, user: user, period: period)
-        let pending = batch.withLock { $0[key] }
-        let before = try pending?.value ?? storedProgress(key, in: db)
-        guard before < def.finalGoal else { return }
-        let (sum, overflow) = before.addingReportingOverflow(n)
-        let after = overflow ? def.finalGoal : min(sum, def.finalGoal)
-        undo.append((key, pending))
-        batch.withLock { $0[key] = (after, now) }
-        let reached = def.stages.filter { before < $0.goal && $0.goal <= after }
-        guard !reached.isEmpty else { return }
-        completions.withLock { c in
-            for stage in reached {
-                c.append((TaskCompleted(taskID: def.id, userID: user, stage: stage.stage, goal: stage.goal, period: period).json, now))
-            }
+    func advance(_ def: TaskDefinition, user: String, by n: Int64, in db: Database, at now: Int64, undo: inout TaskProgress.Undo) throws {
+        let key = TaskProgress.Key(task: def.id, user: user, period: calendar.key(def.repeats, at: now))
+        if progress.withLock({ $0.advance(def, key, by: n, at: now, undo: &undo) }) { return }
+        // Not in memory: read the store outside the lock, remember it, and advance from it.
+        let value = try Self.storedProgress(key, in: db)
+        let cacheMax = progressCacheMax
+        let advanced = progress.withLock { p in
+            p.remember(CollectionOfOne((key, value)), max: cacheMax)
+            return p.advance(def, key, by: n, at: now, undo: &undo)
         }
+        precondition(advanced, "progress just remembered is in memory")
     }
 
     // MARK: users
