@@ -15,14 +15,22 @@ enum GiftSteps {
         return out
     }
 
-    /// A step's `after_commit` as the gift-steps consumer calls it, resolved once per generation.
-    struct AfterCommit: Sendable {
+    /// A step's `after_commit` as the gift-steps consumer calls it, resolved once per generation:
+    /// a class, so a gift's list of its steps retains each instead of copying its declaration.
+    final class AfterCommit: Sendable {
         let declaration: Declaration
         let handler: HandlerID
         /// The step's `config` table (empty without one).
         let config: LuaTable
         /// The gifts it applies to; nil for all.
         let gifts: Set<String>?
+
+        init(declaration: Declaration, handler: HandlerID, config: LuaTable, gifts: Set<String>?) {
+            self.declaration = declaration
+            self.handler = handler
+            self.config = config
+            self.gifts = gifts
+        }
 
         func applies(to giftID: String) -> Bool { gifts?.contains(giftID) ?? true }
     }
