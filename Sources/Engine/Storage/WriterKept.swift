@@ -31,8 +31,6 @@ final class WriterKept: @unchecked Sendable {
     private var dataVersion: Int64?
     /// Set while a kept overlay flushes: its own writes are not news to it.
     private(set) var flushing = false
-    /// Times everything was forgotten because another connection had committed.
-    private(set) var outsideResets = 0
 
     /// The kept overlay of type `O`, made by `make` on first use.
     func overlay<O: KeptOverlay>(_ type: O.Type, make: () -> O) -> O {
@@ -62,10 +60,7 @@ final class WriterKept: @unchecked Sendable {
     /// transaction ends, so what is kept stays true for all of it.
     func checkOutsideWrites(_ db: Database) throws {
         let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
-        if let dataVersion, version != dataVersion {
-            reset()
-            outsideResets += 1
-        }
+        if let dataVersion, version != dataVersion { reset() }
         dataVersion = version
     }
 
