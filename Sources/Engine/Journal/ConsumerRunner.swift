@@ -1,5 +1,4 @@
 import Dispatch
-import GRDB
 import Logging
 import Metrics
 import ServiceLifecycle

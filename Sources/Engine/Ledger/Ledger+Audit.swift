@@ -1,4 +1,3 @@
-import GRDB
 
 /// The journal payload of an operator's ledger change: who, why, and the transfer it made.
 public struct OperatorChangeFact: Codable, Sendable {

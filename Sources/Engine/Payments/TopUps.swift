@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Coins bought through a payment provider. The provider calls back with a body signed by
 /// HMAC-SHA256 over `"<timestamp>.<body>"`; the credit is idempotent by the provider's order id
