@@ -3,9 +3,9 @@ import Foundation
 import Testing
 @testable import Engine
 
-/// The writer keeps the balances gift sends touch from one group commit to the next
-/// (`AccountOverlay`, a `KeptOverlay`). Whatever else changes an account, on the writer or from
-/// another connection to the file, the next send sees it.
+/// The writer keeps the balances and combo streaks gift sends touch from one group commit to the
+/// next (`AccountOverlay` and `GiftCombos`, kept overlays). Whatever else changes them, on the
+/// writer or from another connection to the file, the next send sees it.
 @Suite struct KeptBalancesTests {
     static func fund(_ ledger: Ledger, _ id: String, _ amount: Int64) async throws {
         _ = try await ledger.transfer([TransferRequest(
@@ -89,6 +89,46 @@ import Testing
             #expect(throws: StorageError.self) { try sendOutcome.get() }
             #expect(try await Self.rose(engine, "c").balanceCoins == 80)
             #expect(try await engine.ledger.balance(.user("v", "coins")) == 80)
+        }
+    }
+
+    @Test("combo streaks kept between commits: counted on, forgotten when another statement, another connection or a failed batch changes them")
+    func combos() async throws {
+        try await Self.withEngine { engine, database in
+            _ = try await GiftCatalog(store: SQLiteGiftCatalogStore(engine.store))
+                .put(id: "kiss", GiftEdit(name: "Kiss", priceCoins: 1, comboWindowSeconds: 60))
+            var n = 0
+            func kiss() async throws -> Int64 {
+                n += 1
+                return try await engine.sender.send(GiftSendRequest(roomID: "r0", senderID: "v", giftID: "kiss", count: 1, idempotencyKey: "kiss-\(n)")).combo
+            }
+            #expect(try await kiss() == 1)
+            #expect(try await kiss() == 2)
+            #expect(try await kiss() == 3)
+            // A statement on the writer that is not the overlay's flush.
+            try await engine.store.write { db in try db.execute(sql: "UPDATE gift_combos SET combo = 10 WHERE sender_id = 'v'") }
+            #expect(try await kiss() == 11)
+            // Another connection to the file.
+            let other = try Store(StoreConfiguration(path: database.path))
+            try await other.write { db in try db.execute(sql: "DELETE FROM gift_combos") }
+            try other.close()
+            #expect(try await kiss() == 1)
+            #expect(try await kiss() == 2)
+            // A send whose batch fails at COMMIT counts nothing.
+            async let blocker: Void = engine.store.write { _ in engine.store.waitForQueued(2) }
+            while engine.store.queue.withLock({ !$0.flushing }) { try? await Task.sleep(for: .milliseconds(1)) }
+            n += 1
+            let doomedKey = "kiss-\(n)"
+            async let doomedSend = Result { () async throws in
+                try await engine.sender.send(GiftSendRequest(roomID: "r0", senderID: "v", giftID: "kiss", count: 1, idempotencyKey: doomedKey))
+            }
+            while engine.store.queue.withLock({ $0.pending.count }) < 1 { try? await Task.sleep(for: .milliseconds(1)) }
+            async let doomed = engine.doomBatch()
+            try await blocker
+            #expect(await doomed)
+            let sendOutcome = await doomedSend
+            #expect(throws: StorageError.self) { try sendOutcome.get() }
+            #expect(try await kiss() == 3)
         }
     }
 }

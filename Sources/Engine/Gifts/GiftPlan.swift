@@ -58,7 +58,7 @@ struct GiftPlan: Sendable {
         let r = request
         let gift = checked.gift
         let accounts = batch.kept(AccountOverlay.self) { AccountOverlay() }
-        let combos = batch.overlay(GiftCombos.self) { GiftCombos() }
+        let combos = batch.kept(GiftCombos.self) { GiftCombos() }
         let combo = try combos.peek(db, r, windowSeconds: gift.comboWindowSeconds, now: now)
         // The streamer's guild contract of the day, if any, divides the streamer and guild parts.
         let contract = try guilds?.contract(db, streamer: room.streamerID, day: calendar.key(.daily, at: now))

@@ -112,9 +112,17 @@ enum GiftSends {
 }
 
 /// Combo counting: consecutive sends of one gift by one viewer in one room within the window.
-/// The streaks a batch of sends touches are held in memory for the batch (`BatchOverlay`) and
-/// written once each when it flushes.
-final class GiftCombos: BatchOverlay {
+/// The streaks sends touch are held in memory by the one writer and written once each per
+/// group commit when it flushes; they are kept from one commit to the next (`KeptOverlay`), so a
+/// viewer's next send in a streak is not read again. A streak row changed by any other statement
+/// makes it forget that viewer's streaks; a failed transaction or another connection's commit,
+/// everything; past `keptMax` streaks it starts over.
+final class GiftCombos: KeptOverlay {
+    /// Streaks kept before the overlay starts over (after a flush).
+    static let keptMax = 100_000
+
+    static var table: (name: String, key: String) { ("gift_combos", "sender_id") }
+
     struct Key: Hashable {
         let sender: String
         let room: String
@@ -127,6 +135,7 @@ final class GiftCombos: BatchOverlay {
         var changed = false
     }
 
+    /// Each streak read or counted (nil: no row).
     private var streaks: [Key: Streak?] = [:]
     private var changedOrder: [Key] = []
 
@@ -155,15 +164,33 @@ final class GiftCombos: BatchOverlay {
         return row
     }
 
+    /// Writes every changed streak and keeps them all, written (past `keptMax`, it forgets
+    /// everything instead).
     func flush(_ db: Database) throws {
         for key in changedOrder {
-            guard let streak = streaks[key] ?? nil else { continue }
+            guard var streak = streaks[key] ?? nil else { continue }
             try db.cachedStatement(sql: """
                 INSERT INTO gift_combos (sender_id, room_id, gift_id, combo, last_at) VALUES (?1, ?2, ?3, ?4, ?5)
                 ON CONFLICT(sender_id, room_id, gift_id) DO UPDATE SET combo = ?4, last_at = ?5
                 """
             ).runRaw(.text(key.sender), .text(key.room), .text(key.gift), .int(streak.combo), .int(streak.lastAt))
+            streak.changed = false
+            streaks[key] = streak
         }
+        changedOrder.removeAll(keepingCapacity: true)
+        if streaks.count > Self.keptMax { reset() }
+    }
+
+    /// Forgets the streaks of `sender`, whose rows a statement other than the flush changed.
+    func rowChanged(_ sender: String) {
+        for key in streaks.keys where key.sender == sender {
+            precondition(streaks[key]??.changed != true, "a streak of \(sender) changed while the overlay held unwritten changes")
+            streaks[key] = nil
+        }
+    }
+
+    /// Forgets everything, unwritten changes too (their transaction failed).
+    func reset() {
         streaks.removeAll(keepingCapacity: true)
         changedOrder.removeAll(keepingCapacity: true)
     }

@@ -33,7 +33,7 @@ public final class Store: Sendable {
     let writerPriority: WriterPriority
     /// The WAL's own fsync, for `Synchronous.pipelined`.
     let walSync: WALSync?
-    /// What the writer keeps from one batch to the next (balances).
+    /// What the writer keeps from one batch to the next (balances, combo streaks).
     let kept = WriterKept()
 
     /// Opens (creating if needed) and migrates the database at `configuration.path`.

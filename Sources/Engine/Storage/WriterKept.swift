@@ -10,7 +10,8 @@ import GRDB
 /// connection has committed since the writer last did (`PRAGMA data_version`; another process
 /// sharing the file).
 public protocol KeptOverlay: BatchOverlay {
-    /// The table whose rows it keeps, and the text column that names a row in `rowChanged`.
+    /// The table whose rows it keeps, and the text column `rowChanged` is told of a changed row
+    /// by (its key, or a part of it: the overlay forgets every row that part names).
     static var table: (name: String, key: String) { get }
     /// Forgets the row named `key`, which a statement other than the overlay's flush changed.
     func rowChanged(_ key: String)
@@ -22,7 +23,7 @@ public protocol KeptOverlay: BatchOverlay {
 /// runs on it, inside a write (the triggers' function runs inside the statement that fired it).
 final class WriterKept: @unchecked Sendable {
     /// The types a store keeps, each with a trigger on its table.
-    static var types: [any KeptOverlay.Type] { [AccountOverlay.self] }
+    static var types: [any KeptOverlay.Type] { [AccountOverlay.self, GiftCombos.self] }
     /// The SQL function the triggers call: (table, key).
     static let changedFunction = "showrunner_kept_changed"
 
