@@ -118,4 +118,32 @@ import Testing
             #expect(try await kiss() == 3)
         }
     }
+
+    @Test("past keptMax the overlays start over at their flush; up to it they keep every row")
+    func keptMaxEdge() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            let counts = try await store.write { db -> [Int] in
+                let accounts = AccountOverlay(keptMax: 3)
+                let combos = GiftCombos(keptMax: 3)
+                var counts: [Int] = []
+                for n in 1...4 {
+                    let viewer = "v\(n)"
+                    let legs = [TransferRequest(id: "t\(n)", debit: .system(.promotions, "coins"), credit: .user(viewer, "coins"), asset: "coins", amount: 5, code: "grant")]
+                    accounts.apply(try accounts.check(db, legs), at: 0)
+                    let send = GiftSendRequest(roomID: "r", senderID: viewer, giftID: "g", count: 1, idempotencyKey: "k")
+                    combos.count(send, combo: try combos.peek(db, send, windowSeconds: 60, now: 0), windowSeconds: 60, now: 0)
+                    try accounts.flush(db)
+                    try combos.flush(db)
+                    counts += [accounts.keptCount, combos.keptCount]
+                }
+                return counts
+            }
+            // Accounts: 2, 3, then 4 (past 3: started over), then 2 again; streaks: 1, 2, 3 (at
+            // the limit: kept), then 4 (past it: started over).
+            #expect(counts == [2, 1, 3, 2, 0, 3, 2, 0])
+            let balances = try await store.read { db in try Int64.fetchAll(db, sql: "SELECT balance FROM ledger_accounts WHERE id LIKE 'user:%' ORDER BY id") }
+            #expect(balances == [5, 5, 5, 5], "what an overlay forgets at its limit was written first")
+        }
+    }
 }

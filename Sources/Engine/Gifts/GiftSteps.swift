@@ -118,8 +118,18 @@ enum GiftSends {
 /// makes it forget that viewer's streaks; a failed transaction or another connection's commit,
 /// everything; past `keptMax` streaks it starts over.
 final class GiftCombos: KeptOverlay {
+    /// Streaks kept by default before the overlay starts over (after a flush).
+    static let keptMaxDefault = 100_000
     /// Streaks kept before the overlay starts over (after a flush).
-    static let keptMax = 100_000
+    let keptMax: Int
+
+    init(keptMax: Int = GiftCombos.keptMaxDefault) {
+        precondition(keptMax > 0, "an overlay keeps at least one streak")
+        self.keptMax = keptMax
+    }
+
+    /// Streaks held now (read or counted since the overlay last started over).
+    var keptCount: Int { streaks.count }
 
     static var table: (name: String, key: String) { ("gift_combos", "sender_id") }
 
@@ -178,7 +188,7 @@ final class GiftCombos: KeptOverlay {
             streaks[key] = streak
         }
         changedOrder.removeAll(keepingCapacity: true)
-        if streaks.count > Self.keptMax { reset() }
+        if streaks.count > keptMax { reset() }
     }
 
     /// Forgets the streaks of `sender`, whose rows a statement other than the flush changed.

@@ -11,8 +11,10 @@ import GRDB
 /// Operations that use it check every leg against it before they change anything, so a refusal
 /// leaves it untouched; `apply` then applies what `check` found.
 final class AccountOverlay: KeptOverlay {
+    /// Accounts kept by default before the overlay starts over (after a flush).
+    static let keptMaxDefault = 100_000
     /// Accounts kept before the overlay starts over (after a flush).
-    static let keptMax = 100_000
+    let keptMax: Int
 
     static var table: (name: String, key: String) { ("ledger_accounts", "id") }
 
@@ -36,7 +38,13 @@ final class AccountOverlay: KeptOverlay {
     /// Positions in the order first changed, so flushes write in a stable order.
     private var changedOrder: [Int] = []
 
-    init() {}
+    init(keptMax: Int = AccountOverlay.keptMaxDefault) {
+        precondition(keptMax > 0, "an overlay keeps at least one account")
+        self.keptMax = keptMax
+    }
+
+    /// Accounts held now (read or written since the overlay last started over).
+    var keptCount: Int { index.count }
 
     /// The account as this batch sees it (a zero balance when it has no row).
     func entry(_ db: Database, _ id: AccountID) throws -> Entry {
@@ -147,6 +155,6 @@ final class AccountOverlay: KeptOverlay {
             slots[slot].changed = false
         }
         changedOrder.removeAll(keepingCapacity: true)
-        if slots.count > Self.keptMax { reset() }
+        if slots.count > keptMax { reset() }
     }
 }

@@ -31,7 +31,7 @@ final class WriterKept: @unchecked Sendable {
     /// The writer's `PRAGMA data_version` when it last looked.
     private var dataVersion: Int64?
     /// Set while a kept overlay flushes: its own writes are not news to it.
-    private(set) var flushing = false
+    private var flushing = false
 
     /// The kept overlay of type `O`, made by `make` on first use.
     func overlay<O: KeptOverlay>(_ type: O.Type, make: () -> O) -> O {

@@ -100,25 +100,28 @@ final class RealtimeHandler: ChannelInboundHandler {
             case .danmaku(let draft):
                 wait(context: context) { session, connection in await session.send(draft, connection: connection) }
             case .gift(let gift):
-                busy = true
-                let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                session.gift(gift, connection: connection) { handler.value.resume(context: bound.value) }
+                session.gift(gift, connection: connection, done: hold(context: context))
             }
         }
+    }
+
+    /// Holds later messages back until the returned function runs (on the loop).
+    private func hold(context: ChannelHandlerContext) -> @Sendable () -> Void {
+        busy = true
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        return { handler.value.resume(context: bound.value) }
     }
 
     /// Runs `work` off the loop (a danmaku); the next message is taken when it ends.
     private func wait(
         context: ChannelHandlerContext, _ work: @escaping @Sendable (RealtimeSession, RealtimeConnection) async -> Void
     ) {
-        busy = true
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let resume = hold(context: context)
         let (session, connection) = (self.session, self.connection)
         Task {
             await work(session, connection)
-            connection.eventLoop.execute { handler.value.resume(context: bound.value) }
+            connection.eventLoop.execute(resume)
         }
     }
 
