@@ -28,7 +28,7 @@ public struct EffectApplier: Sendable {
     /// `progress` receives `ctx.progress` requests (tasks) and `orderFrame` `ctx.show_order`
     /// requests (order machines); without them they are an error.
     public func apply(
-        _ ctx: CallContext, origin makeOrigin: @autoclosure () -> String, in db: Database, at now: Int64,
+        _ ctx: CallContext, origin makeOrigin: @autoclosure () -> String, in tx: any StoreTransaction, at now: Int64,
         progress: ((String, Int64) throws -> Void)? = nil, orderFrame: ((String?) throws -> Void)? = nil
     ) throws {
         guard !ctx.effects.isEmpty else { return }
@@ -42,22 +42,22 @@ public struct EffectApplier: Sendable {
         for (i, effect) in ctx.effects.enumerated() {
             switch effect {
             case .grant(let user, let asset, let amount, let memo):
-                _ = try ledger.apply(db, [TransferRequest(
+                _ = try tx.ledger.apply([TransferRequest(
                     id: "\(origin()):\(i)", debit: .system(.promotions, asset), credit: .user(user, asset),
                     asset: asset, amount: amount, code: "grant", memo: String(memo.utf8.prefix(TransferRequest.memoBytesMax)) ?? "")], now: now)
             case .notify(let user, let text):
-                try Journal.appendHostJSON(db, type: Self.noticeType, json: Self.noticeJSON(user: user, text: text, origin: origin()), at: now)
+                try tx.journal.appendHostJSON(type: Self.noticeType, json: Self.noticeJSON(user: user, text: text, origin: origin()), at: now)
             case .broadcast(let room, let event):
                 // Keys sorted, so the same effect journals the same bytes on every run.
                 if let json = Self.roomEventJSON(room: room, event: event) {
-                    try Journal.appendHostJSON(db, type: Self.roomEventType, json: json, at: now)
+                    try tx.journal.appendHostJSON(type: Self.roomEventType, json: json, at: now)
                 } else {
-                    _ = try Journal.append(db, type: Self.roomEventType, payload: EffectPayload(room: room, event: event), idempotencyKey: nil, at: now)
+                    try tx.journal.append(type: Self.roomEventType, payload: EffectPayload(room: room, event: event), at: now)
                 }
             case .emit(let type, let payload):
-                _ = try Journal.append(db, type: Self.customTypePrefix + type, payload: payload, idempotencyKey: nil, at: now)
+                try tx.journal.append(type: Self.customTypePrefix + type, payload: payload, at: now)
             case .fanPoints(let viewer, let streamer, let points, let rule):
-                _ = try FanMedals.add(db, viewer: viewer, streamer: streamer, points: points, rule: rule, day: calendar.key(.daily, at: now), now: now)
+                try tx.fanMedals.add(viewer: viewer, streamer: streamer, points: points, rule: rule, day: calendar.key(.daily, at: now), now: now)
             case .progress(let user, let amount):
                 if let progress {
                     try progress(user, amount)
@@ -75,6 +75,17 @@ public struct EffectApplier: Sendable {
 }
 
 extension EffectApplier {
+    /// `apply(_:origin:in:at:progress:orderFrame:)` on a journal consumer's connection (the
+    /// consumers still take the `Database`); builds the transaction object only when there are
+    /// effects.
+    func apply(
+        _ ctx: CallContext, origin makeOrigin: @autoclosure () -> String, in db: Database, at now: Int64,
+        progress: ((String, Int64) throws -> Void)? = nil, orderFrame: ((String?) throws -> Void)? = nil
+    ) throws {
+        guard !ctx.effects.isEmpty else { return }
+        try apply(ctx, origin: makeOrigin(), in: SQLiteTransaction(db: db, ledger: ledger), at: now, progress: progress, orderFrame: orderFrame)
+    }
+
     /// A `notice` fact's payload, as `JSONEncoder` with sorted keys writes it.
     static func noticeJSON(user: String, text: String, origin: String) -> String {
         "{\"origin\":\(JSONText.quoted(origin)),\"text\":\(JSONText.quoted(text)),\"user_id\":\(JSONText.quoted(user))}"

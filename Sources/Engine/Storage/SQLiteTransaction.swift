@@ -1,0 +1,71 @@
+import GRDB
+
+/// `StoreTransaction` on one SQLite connection inside an open transaction: the ledger, journal
+/// and fan-medal parts every domain's transaction shares. Each domain's SQLite transaction
+/// (`SQLiteSettlementTransaction`, …) subclasses it and adds its own tables' statements, so one
+/// object answers for every part and handing it out as an existential allocates nothing more.
+///
+/// The ledger's and journal's own statements still live in `Ledger` and `Journal`, which take
+/// the `Database` themselves; this class is the one place outside the storage layer's files that
+/// hands them that connection, and the seam domains already use.
+class SQLiteTransaction: StoreTransaction, LedgerTransaction, JournalTransaction, FanMedalTransaction {
+    let db: Database
+    let ledgerEngine: Ledger
+
+    init(db: Database, ledger: Ledger) {
+        self.db = db
+        self.ledgerEngine = ledger
+    }
+
+    var ledger: any LedgerTransaction { self }
+    var journal: any JournalTransaction { self }
+    var fanMedals: any FanMedalTransaction { self }
+
+    func savepoint<T>(_ body: () throws -> T) throws -> T { try db.withSavepoint(body) }
+
+    // MARK: LedgerTransaction
+
+    func apply(_ chain: [TransferRequest], now: Int64) throws -> [Transfer] { try ledgerEngine.apply(db, chain, now: now) }
+    func apply(operations: [LedgerOperation], now: Int64) throws -> [Transfer] { try ledgerEngine.apply(db, operations: operations, now: now) }
+    func balance(_ account: AccountID) throws -> Int64 { try ledgerEngine.balance(db, account) }
+    func balances(user: String) throws -> [String: Int64] { try ledgerEngine.balances(db, user: user) }
+    func available(_ account: AccountID, now: Int64) throws -> Int64 { try ledgerEngine.available(db, account, now: now) }
+    func pendingStatus(id: String, now: Int64) throws -> PendingStatus { try ledgerEngine.pendingStatus(db, id: id, now: now) }
+    func transferExists(id: String) throws -> Bool { try ledgerEngine.transferExists(db, id: id) }
+
+    // MARK: JournalTransaction
+
+    func append(type: String, payload: some Encodable, idempotencyKey: String?, at ms: Int64) throws -> JournalEntry {
+        try Journal.append(db, type: type, payload: payload, idempotencyKey: idempotencyKey, at: ms)
+    }
+
+    func append(type: String, payloadJSON: String, idempotencyKey: String?, at ms: Int64) throws -> JournalEntry {
+        try Journal.append(db, type: type, payloadJSON: payloadJSON, idempotencyKey: idempotencyKey, at: ms)
+    }
+
+    func appendHostJSON(type: String, json: String, at ms: Int64) throws { try Journal.appendHostJSON(db, type: type, json: json, at: ms) }
+    func entry(at offset: Int64) throws -> JournalEntry? { try Journal.entry(db, at: offset) }
+    func latestOffset() throws -> Int64 { try Journal.latestOffset(db) }
+
+    // MARK: FanMedalTransaction
+
+    func add(viewer: String, streamer: String, points: Int64, rule: FanMedals.Rule, day: String, now: Int64) throws -> Int64 {
+        try FanMedals.add(db, viewer: viewer, streamer: streamer, points: points, rule: rule, day: day, now: now)
+    }
+}
+
+extension Store {
+    /// Runs `body` in a write transaction (`write`), handing it `make`'s transaction object.
+    func write<Tx: SQLiteTransaction, T: Sendable>(
+        _ make: @escaping @Sendable (Database) -> Tx, _ body: @escaping @Sendable (Tx) throws -> T
+    ) async throws -> T {
+        try await write { db in try body(make(db)) }
+    }
+
+    /// Runs `body` in a read transaction (`read`), handing it `make`'s transaction object.
+    func read<Tx: SQLiteTransaction, T: Sendable>(
+        _ make: @escaping @Sendable (Database) -> Tx, _ body: @escaping @Sendable (Tx) throws -> T
+    ) async throws -> T {
+        try await read { db in try body(make(db)) }
+    }
+}
