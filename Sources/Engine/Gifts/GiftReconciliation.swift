@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Cross-checks between gifts and the ledger: every `gift` fact carries its legs (the fact names
 /// its payer and payee as its receipt does, its transfer ids are its legs' ids, and the split adds
@@ -10,25 +9,21 @@ public enum GiftReconciliation {
     static let giftCodes = ["gift", "gift_fee", "gift_revenue", "gift_guild"]
 
     /// Violations, as readable lines; empty when consistent.
-    public static func check(_ db: Database) throws -> [String] {
+    public static func check(_ rows: any LedgerRows) throws -> [String] {
         var problems: [String] = []
         var claimed = Set<String>()
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT offset, payload, payer, payee FROM journal WHERE type = ? ORDER BY offset", arguments: [GiftSender.giftType])
-        let existing = Set(try String.fetchAll(
-            db, sql: "SELECT id FROM ledger_transfers WHERE code IN (\(giftCodes.map { _ in "?" }.joined(separator: ",")))",
-            arguments: StatementArguments(giftCodes)))
-        for row in rows {
-            let offset: Int64 = row["offset"]
+        let existing = try rows.transferIDs(codes: giftCodes)
+        for row in try rows.giftFacts() {
+            let offset = row.offset
             let receipt: GiftReceipt
             do {
-                receipt = try GiftReceipt(jsonText: row["payload"])
+                receipt = try GiftReceipt(jsonText: row.payload)
             } catch {
                 problems.append("gift at offset \(offset) is not a receipt: \(error)")
                 continue
             }
-            if let payer = row["payer"] as String? {
-                let payee = row["payee"] as String?
+            if let payer = row.payer {
+                let payee = row.payee
                 if payer != GiftLegs.payer(receipt) || payee != GiftLegs.payee(receipt) {
                     problems.append("gift at offset \(offset) names payer \(payer) and payee \(payee ?? "none"), its receipt another")
                 }

@@ -1,12 +1,10 @@
-import GRDB
-
 extension Ledger {
     /// Applies plain transfers as one linked chain inside the caller's transaction.
     /// - Parameters: see `apply(_:operations:now:)`.
     /// - Returns: the transfers written (or the originals, for a retried chain).
     /// - Throws: `LedgerError`; database errors.
-    public func apply(_ db: Database, _ chain: [TransferRequest], now nowMillis: Int64) throws -> [Transfer] {
-        try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis)
+    public func apply(_ rows: any LedgerRows, _ chain: [TransferRequest], now nowMillis: Int64) throws -> [Transfer] {
+        try apply(rows, operations: chain.map(LedgerOperation.transfer), now: nowMillis)
     }
 
     /// Applies plain transfers as `apply(_:_:now:)` does, but without the chain's own
@@ -17,8 +15,8 @@ extension Ledger {
     /// caller undoes everything anyway. On a refusal the chain may be half written, with its
     /// failure recorded: both go when the caller rolls back.
     /// - Throws: `LedgerError`; database errors.
-    public func apply(_ db: Database, _ chain: [TransferRequest], now nowMillis: Int64, callerRollsBack: Bool) throws -> [Transfer] {
-        try apply(db, operations: chain.map(LedgerOperation.transfer), now: nowMillis, ownSavepoint: !callerRollsBack)
+    public func apply(_ rows: any LedgerRows, _ chain: [TransferRequest], now nowMillis: Int64, callerRollsBack: Bool) throws -> [Transfer] {
+        try apply(rows, operations: chain.map(LedgerOperation.transfer), now: nowMillis, ownSavepoint: !callerRollsBack)
     }
 
     /// Applies a linked chain inside the caller's write transaction: all operations or none.
@@ -32,34 +30,32 @@ extension Ledger {
     /// wants it kept catches the error inside its write (as `run` does).
     ///
     /// - Parameters:
-    ///   - db: the caller's database, inside a write transaction.
+    ///   - rows: the ledger's rows in the caller's write transaction.
     ///   - chain: the operations, applied in order.
     ///   - nowMillis: wall time in milliseconds; ledger time is the larger of it (in
     ///     microseconds) and the last ledger time plus one.
     /// - Returns: one transfer per operation, in order.
     /// - Throws: `LedgerError`; database errors.
-    public func apply(_ db: Database, operations chain: [LedgerOperation], now nowMillis: Int64) throws -> [Transfer] {
-        try apply(db, operations: chain, now: nowMillis, ownSavepoint: true)
+    public func apply(_ rows: any LedgerRows, operations chain: [LedgerOperation], now nowMillis: Int64) throws -> [Transfer] {
+        try apply(rows, operations: chain, now: nowMillis, ownSavepoint: true)
     }
 
     private func apply(
-        _ db: Database, operations chain: [LedgerOperation], now nowMillis: Int64, ownSavepoint: Bool
+        _ rows: any LedgerRows, operations chain: [LedgerOperation], now nowMillis: Int64, ownSavepoint: Bool
     ) throws -> [Transfer] {
         try validate(chain)
         let hash = LedgerOperation.bodyHash(chain)
-        if let replayed = try replay(db, chain, hash: hash) {
+        if let replayed = try replay(rows, chain, hash: hash) {
             return try replayed.get()
         }
-        try expireTouched(db, by: chain, nowMillis: nowMillis)
+        try expireTouched(rows, by: chain, nowMillis: nowMillis)
         do {
             let step = Step(batch: chain[0].id, hash: hash, nowMillis: nowMillis)
-            guard ownSavepoint else { return try chain.map { try execute(db, $0, step) } }
-            return try db.withSavepoint { try chain.map { try execute(db, $0, step) } }
+            guard ownSavepoint else { return try chain.map { try execute(rows, $0, step) } }
+            return try rows.savepoint { try chain.map { try execute(rows, $0, step) } }
         } catch let error as LedgerError where error.reason.isRecorded {
             for operation in chain {
-                try db.cachedStatement(
-                    sql: "INSERT INTO ledger_failures (id, code, message, body_hash, at) VALUES (?, ?, ?, ?, ?)"
-                ).execute(arguments: [operation.id, error.code, error.message, hash, nowMillis])
+                try rows.recordFailure(id: operation.id, code: error.code, message: error.message, bodyHash: hash, at: nowMillis)
             }
             throw error
         }
@@ -67,31 +63,25 @@ extension Ledger {
 
     /// The outcome of an earlier chain with the same keys, or nil when every key is new.
     /// - Throws: `idempotency_conflict` when a key was used with another body or chain.
-    private func replay(_ db: Database, _ chain: [LedgerOperation], hash: String) throws -> Result<[Transfer], LedgerError>? {
+    private func replay(_ rows: any LedgerRows, _ chain: [LedgerOperation], hash: String) throws -> Result<[Transfer], LedgerError>? {
         var transfers: [Transfer] = []
         var failure: LedgerError?
         var fresh = 0
         for operation in chain {
-            // The common case is a new key: two probes by key without GRDB's row machinery
-            // first, the rows themselves only for a key already used.
-            let used = try db.cachedStatement(sql: "SELECT 1 FROM ledger_transfers WHERE id = ?")
-                .firstRowRaw(.text(operation.id)) { _ in true } ?? false
-            if !used, try db.cachedStatement(sql: "SELECT 1 FROM ledger_failures WHERE id = ?")
-                .firstRowRaw(.text(operation.id), read: { _ in true }) == nil {
+            // The common case is a new key: two cheap probes by key first, the rows themselves
+            // only for a key already used.
+            if try !rows.transferExists(id: operation.id), try !rows.failureExists(id: operation.id) {
                 fresh += 1
                 continue
             }
-            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [operation.id]) {
-                let stored: String = row["body_hash"]
-                guard stored == hash else { throw LedgerError.idempotencyConflict(operation.id) }
-                transfers.append(Transfer(row: row))
-            } else if let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT code, message, body_hash FROM ledger_failures WHERE id = ?"), arguments: [operation.id]) {
-                let stored: String = row["body_hash"]
-                guard stored == hash, let reason = LedgerError.Reason(rawValue: row["code"]) else {
+            if let transfer = try rows.transfer(id: operation.id) {
+                guard try rows.bodyHash(transferID: operation.id) == hash else { throw LedgerError.idempotencyConflict(operation.id) }
+                transfers.append(transfer)
+            } else if let stored = try rows.failure(id: operation.id) {
+                guard stored.bodyHash == hash, let reason = LedgerError.Reason(rawValue: stored.code) else {
                     throw LedgerError.idempotencyConflict(operation.id)
                 }
-                failure = LedgerError(reason, row["message"])
+                failure = LedgerError(reason, stored.message)
             } else {
                 fresh += 1
             }

@@ -16,16 +16,15 @@ extension Ledger {
     /// - Throws: `LedgerError`, storage errors.
     public func audited(_ operation: LedgerOperation, type: String, by: String, reason: String) async throws -> Transfer {
         let now = clock.nowMillis()
-        let outcome = try await store.write { [self] db -> Result<Transfer, LedgerError> in
+        let outcome = try await store.ledgerWrite(self) { [self] rows -> Result<Transfer, LedgerError> in
             let transfer: Transfer
             do {
-                transfer = try apply(db, operations: [operation], now: now)[0]
+                transfer = try apply(rows, operations: [operation], now: now)[0]
             } catch let error as LedgerError {
                 return .failure(error)
             }
-            _ = try Journal.append(
-                db, type: type, payload: OperatorChangeFact(by: by, reason: reason, transfer: transfer),
-                idempotencyKey: operation.id, at: now)
+            try rows.journal.append(
+                type: type, payload: OperatorChangeFact(by: by, reason: reason, transfer: transfer), idempotencyKey: operation.id, at: now)
             return .success(transfer)
         }
         return try outcome.get()
@@ -34,6 +33,6 @@ extension Ledger {
     /// Checks the ledger's invariants and the gift sends against their transfers, in one read.
     /// - Throws: storage errors.
     public func reconcile() async throws -> (ledger: ReconciliationReport, gifts: [String]) {
-        try await store.read { db in (try Reconciliation().check(db), try GiftReconciliation.check(db)) }
+        try await store.ledgerRead(self) { rows in (try Reconciliation().check(rows), try GiftReconciliation.check(rows)) }
     }
 }

@@ -1,5 +1,3 @@
-import GRDB
-
 extension Ledger {
     /// Most pending transfers expired by one `expirePending` call, by default.
     public static let expireBatchMax = 1000
@@ -10,72 +8,63 @@ extension Ledger {
     /// - Returns: the `expire` transfers written, oldest due first.
     /// - Throws: storage errors.
     public func expirePending(limit: Int = Ledger.expireBatchMax) async throws -> [Transfer] {
-        try await store.write { db in try expirePending(db, now: clock.nowMillis(), limit: limit) }
+        try await store.ledgerWrite(self) { rows in try expirePending(rows, now: clock.nowMillis(), limit: limit) }
     }
 
     /// Expires due pending transfers inside the caller's transaction.
     /// - Parameters:
-    ///   - db: the caller's database, inside a write transaction.
+    ///   - rows: the ledger's rows in the caller's write transaction.
     ///   - nowMillis: wall time in milliseconds.
     ///   - limit: most transfers to expire, at least 1.
     /// - Returns: the `expire` transfers written.
     /// - Throws: database errors.
-    public func expirePending(_ db: Database, now nowMillis: Int64, limit: Int = Ledger.expireBatchMax) throws -> [Transfer] {
+    public func expirePending(_ rows: any LedgerRows, now nowMillis: Int64, limit: Int = Ledger.expireBatchMax) throws -> [Transfer] {
         precondition(limit >= 1, "limit must be at least 1")
-        let ids = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE expires_at <= ? ORDER BY expires_at, id LIMIT ?"),
-            arguments: [ledgerNow(db, nowMillis: nowMillis), limit])
-        return try expire(db, ids, nowMillis: nowMillis)
+        let ids = try rows.duePending(at: rows.ledgerNow(nowMillis), limit: limit)
+        return try expire(rows, ids, nowMillis: nowMillis)
     }
 
     /// Lazy expiry: before a chain runs, expires the due pending transfers that it touches (those
     /// it posts or voids, and those reserving on accounts it debits), so that expired
     /// reservations never block a debit and an expired pending reports `pending_expired`.
     /// This runs outside the chain's savepoint: an expiry stands even if the chain fails.
-    func expireTouched(_ db: Database, by chain: [LedgerOperation], nowMillis: Int64) throws {
-        let earliest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(expires_at) FROM ledger_pending_open"))
-        guard let earliest, earliest <= (try ledgerNow(db, nowMillis: nowMillis)) else { return }
+    func expireTouched(_ rows: any LedgerRows, by chain: [LedgerOperation], nowMillis: Int64) throws {
+        guard let earliest = try rows.earliestPendingExpiry(), earliest <= (try rows.ledgerNow(nowMillis)) else { return }
         var pendingIDs: [String] = []
-        var debits: [String] = []
+        var debits: [AccountID] = []
         for operation in chain {
             switch operation {
-            case .transfer(let request), .pending(let request, _): debits.append(request.debit.description)
+            case .transfer(let request), .pending(let request, _): debits.append(request.debit)
             case .post(_, let pendingID, _), .void(_, let pendingID): pendingIDs.append(pendingID)
             case .reverse(_, let transferID, _):
-                if let original = try movedTransfer(db, id: transferID) { debits.append(original.credit.description) }
+                if let original = try movedTransfer(rows, id: transferID) { debits.append(original.credit) }
             }
         }
-        let now = try ledgerNow(db, nowMillis: nowMillis)
+        let now = try rows.ledgerNow(nowMillis)
         var due: [String] = []
         for id in pendingIDs {
-            due += try String.fetchAll(
-                db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE id = ? AND expires_at <= ?"), arguments: [id, now])
+            due += try rows.duePending(id: id, at: now)
         }
         for account in Set(debits) {
-            due += try String.fetchAll(
-                db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ? ORDER BY expires_at, id"),
-                arguments: [account, now])
+            due += try rows.duePending(debiting: account, at: now)
         }
         var seen = Set<String>()
-        _ = try expire(db, due.filter { seen.insert($0).inserted }, nowMillis: nowMillis)
+        _ = try expire(rows, due.filter { seen.insert($0).inserted }, nowMillis: nowMillis)
     }
 
     /// Lazy expiry for one account about to be debited outside a chain (a gift, whose legs are
     /// checked against the batch's overlay): expires its due pending transfers.
-    func expireDue(_ db: Database, debiting account: AccountID, nowMillis: Int64) throws {
-        let due = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ? ORDER BY expires_at, id"),
-            arguments: [account.description, ledgerNow(db, nowMillis: nowMillis)])
-        _ = try expire(db, due, nowMillis: nowMillis)
+    func expireDue(_ rows: any LedgerRows, debiting account: AccountID, nowMillis: Int64) throws {
+        let due = try rows.duePending(debiting: account, at: rows.ledgerNow(nowMillis))
+        _ = try expire(rows, due, nowMillis: nowMillis)
     }
 
     /// Writes one `expire` row per pending id, releasing each reservation.
-    private func expire(_ db: Database, _ ids: [String], nowMillis: Int64) throws -> [Transfer] {
+    private func expire(_ rows: any LedgerRows, _ ids: [String], nowMillis: Int64) throws -> [Transfer] {
         try ids.map { id in
-            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [id])!
-            let pending = Transfer(row: row)
+            let pending = try rows.transfer(id: id)!
             let step = Step(batch: "~expire:" + id, hash: "", nowMillis: nowMillis)
-            return try close(db, pending, id: "~expire:" + id, kind: .expire, amount: pending.amount, step)
+            return try close(rows, pending, id: "~expire:" + id, kind: .expire, amount: pending.amount, step)
         }
     }
 }

@@ -1,5 +1,3 @@
-import GRDB
-
 extension Ledger {
     /// The transfers touching one account, newest first: transfer rows and the legs of gifts
     /// (which live in the gifts' journal rows, `GiftLegs`), merged in ledger-time order.
@@ -11,11 +9,9 @@ extension Ledger {
     public func transfers(account: AccountID, cursor: String? = nil, limit: Int = 50) async throws -> TransferPage {
         try check(account)
         let before = try Self.pageStart(cursor: cursor, limit: limit)
-        let key = account.description
         let gifts = HistoryGifts(account: account)
-        return try await store.read { db in
-            try Self.page(db, where: "(debit_account = ? OR credit_account = ?)", [key, key], gifts: gifts,
-                touches: { $0.debit == account || $0.credit == account }, before: before, limit: limit)
+        return try await store.ledgerRead(self) { rows in
+            try Self.page(rows, [account], gifts: gifts, touches: { $0.debit == account || $0.credit == account }, before: before, limit: limit)
         }
     }
 
@@ -24,13 +20,12 @@ extension Ledger {
     public func transfers(user: String, cursor: String? = nil, limit: Int = 50) async throws -> TransferPage {
         try AccountID.user(user, "coins").validateOwner()
         let before = try Self.pageStart(cursor: cursor, limit: limit)
-        let keys = configuration.assets.map { AccountID.user(user, $0).description }
-        let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
+        let accounts = configuration.assets.map { AccountID.user(user, $0) }
         let gifts = HistoryGifts(user: user)
-        return try await store.read { db in
+        return try await store.ledgerRead(self) { rows in
             try Self.page(
-                db, where: "(debit_account IN (\(marks)) OR credit_account IN (\(marks)))", keys + keys, gifts: gifts,
-                touches: { $0.debit.owner == .user(user) || $0.credit.owner == .user(user) }, before: before, limit: limit)
+                rows, accounts, gifts: gifts, touches: { $0.debit.owner == .user(user) || $0.credit.owner == .user(user) }, before: before,
+                limit: limit)
         }
     }
 
@@ -42,14 +37,11 @@ extension Ledger {
     /// One page: up to `limit` items of the two histories, newest first. Each history is read
     /// from where the cursor left it; the next cursor is where this page left each of them.
     private static func page(
-        _ db: Database, where condition: String, _ keys: [String], gifts: HistoryGifts?,
+        _ rows: any LedgerRows, _ accounts: [AccountID], gifts: HistoryGifts?,
         touches: (Transfer) -> Bool, before: HistoryPosition, limit: Int
     ) throws -> TransferPage {
-        let transfers = try Row.fetchAll(
-            db, sql: "SELECT * FROM ledger_transfers WHERE \(condition) AND seq < ? ORDER BY seq DESC LIMIT ?",
-            arguments: StatementArguments(keys) + [before.seq, limit + 1]
-        ).map(Transfer.init(row:))
-        let legs = try gifts.map { try giftLegs(db, $0, touches: touches, before: before, atLeast: limit + 1) } ?? []
+        let transfers = try rows.transfers(touching: accounts, beforeSeq: before.seq, limit: limit + 1)
+        let legs = try gifts.map { try giftLegs(rows, $0, touches: touches, before: before, atLeast: limit + 1) } ?? []
         var items: [Transfer] = []
         items.reserveCapacity(limit)
         var position = before
@@ -75,11 +67,11 @@ extension Ledger {
     /// their payee rows) is read in offset order through its own index and the streams are
     /// merged here, so a page reads about `atLeast` rows of each, however long the history.
     private static func giftLegs(
-        _ db: Database, _ gifts: HistoryGifts, touches: (Transfer) -> Bool, before: HistoryPosition, atLeast: Int
+        _ rows: any LedgerRows, _ gifts: HistoryGifts, touches: (Transfer) -> Bool, before: HistoryPosition, atLeast: Int
     ) throws -> [(index: Int, transfer: Transfer)] {
         var merged: [(index: Int, transfer: Transfer)] = []
         for stream in gifts.streams {
-            merged += try streamLegs(db, stream, touches: touches, before: before, atLeast: atLeast)
+            merged += try streamLegs(rows, stream, touches: touches, before: before, atLeast: atLeast)
         }
         guard gifts.streams.count > 1 else { return merged }
         // Newest first; a row found in two streams (never, as nobody gifts to themselves) once.
@@ -91,14 +83,14 @@ extension Ledger {
     }
 
     private static func streamLegs(
-        _ db: Database, _ stream: SQLiteAccountHistory.Stream, touches: (Transfer) -> Bool, before: HistoryPosition, atLeast: Int
+        _ rows: any LedgerRows, _ stream: GiftStream, touches: (Transfer) -> Bool, before: HistoryPosition, atLeast: Int
     ) throws -> [(index: Int, transfer: Transfer)] {
         var legs: [(index: Int, transfer: Transfer)] = []
         var upTo = before.offset
         var inclusive = true
         while legs.count < atLeast {
-            let rows = try SQLiteAccountHistory.newest(db, stream, upTo: upTo, inclusive: inclusive, limit: atLeast)
-            for row in rows {
+            let found = try rows.giftRows(stream, upTo: upTo, inclusive: inclusive, limit: atLeast)
+            for row in found {
                 let receipt = try GiftReceipt(jsonText: row.payload)
                 for (index, leg) in GiftLegs.transfers(of: receipt, offset: row.offset).enumerated().reversed()
                 where touches(leg) && (row.offset < before.offset || index < before.leg) {
@@ -107,7 +99,7 @@ extension Ledger {
                 upTo = row.offset
             }
             inclusive = false
-            if rows.count < atLeast { break }
+            if found.count < atLeast { break }
         }
         return legs
     }
@@ -126,9 +118,9 @@ struct HistoryPosition: Equatable {
 /// Which gift rows an account's history reads: one or more streams, each in offset order
 /// (`SQLiteAccountHistory`: the projection and the journal's newest rows).
 struct HistoryGifts: Sendable {
-    let streams: [SQLiteAccountHistory.Stream]
+    let streams: [GiftStream]
 
-    init(streams: [SQLiteAccountHistory.Stream]) {
+    init(streams: [GiftStream]) {
         self.streams = streams
     }
 

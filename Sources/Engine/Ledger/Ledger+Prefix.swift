@@ -1,14 +1,9 @@
 import Foundation
-import GRDB
 
 extension Ledger {
     /// Transfers whose idempotency key starts with `prefix`, in history order (how a domain
     /// finds what it wrote under one origin, e.g. the grants of one gift's steps).
-    public func transfers(_ db: Database, idPrefix prefix: String) throws -> [Transfer] {
-        let escaped = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
-        return try Row.fetchAll(
-            db, sql: "SELECT * FROM ledger_transfers WHERE id LIKE ? ESCAPE '\\' ORDER BY seq", arguments: [escaped + "%"]
-        ).map(Transfer.init(row:))
+    public func transfers(_ rows: any LedgerRows, idPrefix prefix: String) throws -> [Transfer] {
+        try rows.transfers(idPrefix: prefix)
     }
 }

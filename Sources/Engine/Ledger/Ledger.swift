@@ -1,5 +1,3 @@
-import GRDB
-
 /// The double-entry ledger over the store: accounts per owner and asset, an immutable history
 /// of transfers, idempotency keys, two-phase transfers and reversals.
 ///
@@ -11,7 +9,8 @@ import GRDB
 /// The ledger does not journal: callers append their own domain facts, using the returned
 /// transfers (ids, `ts`).
 ///
-/// Its statements run through `db.cachedStatement`: compiling each anew (parser and GRDB's
+/// Its rows are read and written through `LedgerRows`, which the storage layer implements
+/// (`SQLiteLedgerRows.swift`) with statements prepared once per connection: compiling each anew (parser and GRDB's
 /// authorizer) was about a third of the writer's time per gift. It also keeps their number
 /// down, for the one writer connection runs them all: an account changes in one guarded
 /// `UPDATE` whose changed-row count says whether it applied (read and checked in Swift only
@@ -59,9 +58,9 @@ public struct Ledger: Sendable {
     /// - Returns: the transfers written, after commit.
     /// - Throws: `LedgerError`; `StorageError.commitFailed`.
     public func run(_ chain: [LedgerOperation]) async throws -> [Transfer] {
-        let outcome = try await store.write { db -> Result<[Transfer], LedgerError> in
+        let outcome = try await store.ledgerWrite(self) { rows -> Result<[Transfer], LedgerError> in
             do {
-                return .success(try apply(db, operations: chain, now: clock.nowMillis()))
+                return .success(try apply(rows, operations: chain, now: clock.nowMillis()))
             } catch let error as LedgerError {
                 return .failure(error)
             }

@@ -1,5 +1,3 @@
-import GRDB
-
 /// Where a two-phase transfer stands: the `pending` row and, once closed, the row that closed it.
 public struct PendingStatus: Sendable, Hashable, Codable {
     /// The stage of a pending transfer.
@@ -30,24 +28,22 @@ extension Ledger {
     public func pendingStatus(id: String) async throws -> PendingStatus {
         try Self.validateID(id, allowReserved: true)
         let nowMillis = clock.nowMillis()
-        return try await store.read { db in try pendingStatus(db, id: id, now: nowMillis) }
+        return try await store.ledgerRead(self) { rows in try pendingStatus(rows, id: id, now: nowMillis) }
     }
 
     /// The stage of a pending transfer inside the caller's transaction (see `pendingStatus(id:)`).
-    public func pendingStatus(_ db: Database, id: String, now nowMillis: Int64) throws -> PendingStatus {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [id]) else {
+    public func pendingStatus(_ rows: any LedgerRows, id: String, now nowMillis: Int64) throws -> PendingStatus {
+        guard let pending = try rows.transfer(id: id) else {
             throw LedgerError.pendingNotFound(id)
         }
-        let pending = Transfer(row: row)
         guard pending.kind == .pending else { throw LedgerError.pendingNotFound(id) }
-        let closing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE pending_id = ?"), arguments: [id])
-            .map(Transfer.init(row:))
+        let closing = try rows.closing(pendingID: id)
         let state: PendingStatus.State
         switch closing?.kind {
         case .post?: state = .posted
         case .void?: state = .voided
         case .expire?: state = .expired
-        default: state = try ledgerNow(db, nowMillis: nowMillis) < pending.expiresAt! ? .open : .expired
+        default: state = try rows.ledgerNow(nowMillis) < pending.expiresAt! ? .open : .expired
         }
         return PendingStatus(pending: pending, state: state, closedBy: closing)
     }

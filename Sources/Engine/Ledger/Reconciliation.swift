@@ -1,5 +1,3 @@
-import GRDB
-
 /// Checks every ledger invariant against the stored history; backs `showrunner reconcile`.
 ///
 /// It replays the whole history in `seq` order, with 128-bit sums so no intermediate total can
@@ -18,13 +16,13 @@ public struct Reconciliation: Sendable {
     /// Runs every check inside the caller's (read) transaction.
     /// - Returns: the report; `isClean` when every invariant holds.
     /// - Throws: database errors.
-    public func check(_ db: Database) throws -> ReconciliationReport {
+    public func check(_ rows: any LedgerRows) throws -> ReconciliationReport {
         var replay = HistoryReplay()
         // Two histories in ledger-time order: transfer rows by `seq`, gift rows (whose legs
         // live in the journal, `GiftLegs`) by offset. One clock stamps both.
-        let transfers = try Row.fetchCursor(db, sql: "SELECT * FROM ledger_transfers ORDER BY seq")
-        let gifts = try Row.fetchCursor(db, sql: "SELECT offset, payload FROM journal WHERE payer IS NOT NULL ORDER BY offset")
-        var nextTransfer = try transfers.next().map(Transfer.init(row:))
+        let transfers = try rows.transfersInOrder()
+        let gifts = try rows.giftRowsInOrder()
+        var nextTransfer = try transfers.next()
         var nextGift = try gifts.next().map(Self.legs(of:))
         while nextTransfer != nil || nextGift != nil {
             if let gift = nextGift, nextTransfer.map({ $0.ts > gift.ts }) ?? true {
@@ -32,36 +30,31 @@ public struct Reconciliation: Sendable {
                 nextGift = try gifts.next().map(Self.legs(of:))
             } else if let transfer = nextTransfer {
                 replay.read(transfer)
-                nextTransfer = try transfers.next().map(Transfer.init(row:))
+                nextTransfer = try transfers.next()
             }
         }
         var report = replay.report
         for asset in replay.unbalancedAssets {
             report.add("unbalanced_asset", "debits of \(asset) do not equal its credits")
         }
-        try compareAccounts(db, replay, &report)
-        try compareOpenPending(db, replay, &report)
+        try compareAccounts(rows, replay, &report)
+        try compareOpenPending(rows, replay, &report)
         return report
     }
 
     /// A gift row's ledger time and legs. A payload that is not a receipt yields no legs, and is
     /// `GiftReconciliation`'s to report.
-    private static func legs(of row: Row) -> (ts: Int64, legs: [Transfer]) {
-        guard let receipt = try? GiftReceipt(jsonText: row["payload"]) else { return (Int64.min, []) }
-        return (receipt.ledgerTime, GiftLegs.transfers(of: receipt, offset: row["offset"]))
+    private static func legs(of row: (offset: Int64, payload: String)) -> (ts: Int64, legs: [Transfer]) {
+        guard let receipt = try? GiftReceipt(jsonText: row.payload) else { return (Int64.min, []) }
+        return (receipt.ledgerTime, GiftLegs.transfers(of: receipt, offset: row.offset))
     }
 
     /// Stored accounts against the replayed balances and reservations.
-    private func compareAccounts(_ db: Database, _ replay: HistoryReplay, _ report: inout ReconciliationReport) throws {
+    private func compareAccounts(_ rows: any LedgerRows, _ replay: HistoryReplay, _ report: inout ReconciliationReport) throws {
         var sums: [String: Int128] = [:]
         var seen = Set<String>()
-        let rows = try Row.fetchAll(db, sql: "SELECT id, asset, owner_kind, balance, pending_debits FROM ledger_accounts")
-        for row in rows {
-            let id: String = row["id"]
-            let balance: Int64 = row["balance"]
-            let reserved: Int64 = row["pending_debits"]
-            let asset: String = row["asset"]
-            let ownerKind: String = row["owner_kind"]
+        for account in try rows.allAccounts() {
+            let (id, asset, balance, reserved) = (account.id, account.asset, account.balance, account.pendingDebits)
             seen.insert(id)
             sums[asset, default: 0] += Int128(balance)
             report.accounts += 1
@@ -71,7 +64,7 @@ public struct Reconciliation: Sendable {
             if replay.reserved[id, default: 0] != Int128(reserved) {
                 report.add("pending_mismatch", "\(id) reserves \(reserved), its open pendings hold \(replay.reserved[id, default: 0])")
             }
-            if ownerKind != "system", balance < 0 || Int128(balance) - Int128(reserved) < 0 {
+            if !account.system, balance < 0 || Int128(balance) - Int128(reserved) < 0 {
                 report.add("negative_balance", "\(id) has balance \(balance) with \(reserved) reserved")
             }
         }
@@ -84,10 +77,10 @@ public struct Reconciliation: Sendable {
     }
 
     /// The open-pending table against the pending transfers the history leaves open.
-    private func compareOpenPending(_ db: Database, _ replay: HistoryReplay, _ report: inout ReconciliationReport) throws {
+    private func compareOpenPending(_ rows: any LedgerRows, _ replay: HistoryReplay, _ report: inout ReconciliationReport) throws {
         var stored: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, amount FROM ledger_pending_open") {
-            stored[row["id"]] = row["amount"]
+        for (id, amount) in try rows.allOpenPending() {
+            stored[id] = amount
         }
         let open = replay.openPending.mapValues(\.amount)
         for id in Set(stored.keys).union(open.keys).sorted() where stored[id] != open[id] {

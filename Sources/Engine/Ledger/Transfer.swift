@@ -1,5 +1,3 @@
-import GRDB
-
 /// A row of the ledger's immutable history, as the ledger wrote it.
 public struct Transfer: Sendable, Hashable, Codable {
     /// What the row did.
@@ -47,17 +45,4 @@ public struct Transfer: Sendable, Hashable, Codable {
     /// For a gift's leg, which lives in the gift's journal row rather than in the transfer
     /// history (`GiftLegs`): that row's offset. Such a leg has `seq` 0.
     public var journalOffset: Int64? = nil
-}
-
-extension Transfer {
-    /// Reads a `ledger_transfers` row. (In an extension, so the struct keeps its memberwise
-    /// initializer, which the ledger uses for the rows it writes.)
-    init(row: Row) {
-        // The ledger wrote the account columns from validated ids.
-        self.init(
-            seq: row["seq"], id: row["id"], debit: try! AccountID(parsing: row["debit_account"]),
-            credit: try! AccountID(parsing: row["credit_account"]), asset: row["asset"], amount: row["amount"],
-            code: row["code"], memo: row["memo"], ts: row["ts"], kind: Kind(rawValue: row["kind"])!,
-            pendingID: row["pending_id"], reverses: row["reverses"], linkedBatch: row["linked_batch"], expiresAt: row["expires_at"])
-    }
 }

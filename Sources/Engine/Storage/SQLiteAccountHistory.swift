@@ -5,12 +5,8 @@ import GRDB
 /// one transaction sees the projection and its cursor as one commit left them, so the two parts
 /// meet exactly: nothing missed, nothing twice.
 enum SQLiteAccountHistory {
-    /// Which gift rows: those one account took part in (as payer or payee), or every gift row
-    /// with legs.
-    enum Stream: Sendable, Equatable {
-        case account(String)
-        case allGifts
-    }
+    /// Which gift rows (`GiftStream`).
+    typealias Stream = GiftStream
 
     /// The account's gift rows (offset, payload) at or before `upTo` (before it, without
     /// `inclusive`), newest first, at most `limit`.

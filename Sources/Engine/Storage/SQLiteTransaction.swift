@@ -5,16 +5,29 @@ import GRDB
 /// (`SQLiteSettlementTransaction`, …) subclasses it and adds its own tables' statements, so one
 /// object answers for every part and handing it out as an existential allocates nothing more.
 ///
-/// The ledger's and journal's own statements still live in `Ledger` and `Journal`, which take
-/// the `Database` themselves; this class is the one place outside the storage layer's files that
-/// hands them that connection, and the seam domains already use.
+/// It is also the ledger's rows (`LedgerRows`, in `SQLiteLedgerRows.swift`): the ledger's logic
+/// runs over this same object. The journal's statements still live in `Journal`, which takes the
+/// `Database` itself.
 class SQLiteTransaction: StoreTransaction, LedgerTransaction, JournalTransaction, FanMedalTransaction {
     let db: Database
-    let ledgerEngine: Ledger
+    private let engine: Ledger?
 
     init(db: Database, ledger: Ledger) {
         self.db = db
-        self.ledgerEngine = ledger
+        self.engine = ledger
+    }
+
+    /// For whole-store checks that read rows only (`Reconciliation.check(_:)` on a connection):
+    /// the ledger's logic and clock are not reachable through it.
+    init(checking db: Database) {
+        self.db = db
+        self.engine = nil
+    }
+
+    /// The ledger whose logic and clock this transaction runs.
+    var ledgerEngine: Ledger {
+        guard let engine else { preconditionFailure("a transaction opened for checks has no ledger") }
+        return engine
     }
 
     var ledger: any LedgerTransaction { self }
@@ -25,13 +38,13 @@ class SQLiteTransaction: StoreTransaction, LedgerTransaction, JournalTransaction
 
     // MARK: LedgerTransaction
 
-    func apply(_ chain: [TransferRequest], now: Int64) throws -> [Transfer] { try ledgerEngine.apply(db, chain, now: now) }
-    func apply(operations: [LedgerOperation], now: Int64) throws -> [Transfer] { try ledgerEngine.apply(db, operations: operations, now: now) }
-    func balance(_ account: AccountID) throws -> Int64 { try ledgerEngine.balance(db, account) }
-    func balances(user: String) throws -> [String: Int64] { try ledgerEngine.balances(db, user: user) }
-    func available(_ account: AccountID, now: Int64) throws -> Int64 { try ledgerEngine.available(db, account, now: now) }
-    func pendingStatus(id: String, now: Int64) throws -> PendingStatus { try ledgerEngine.pendingStatus(db, id: id, now: now) }
-    func transferExists(id: String) throws -> Bool { try ledgerEngine.transferExists(db, id: id) }
+    func apply(_ chain: [TransferRequest], now: Int64) throws -> [Transfer] { try ledgerEngine.apply(self, chain, now: now) }
+    func apply(operations: [LedgerOperation], now: Int64) throws -> [Transfer] { try ledgerEngine.apply(self, operations: operations, now: now) }
+    func balance(_ account: AccountID) throws -> Int64 { try ledgerEngine.balance(self, account) }
+    func balances(user: String) throws -> [String: Int64] { try ledgerEngine.balances(self, user: user) }
+    func available(_ account: AccountID, now: Int64) throws -> Int64 { try ledgerEngine.available(self, account, now: now) }
+    func pendingStatus(id: String, now: Int64) throws -> PendingStatus { try ledgerEngine.pendingStatus(self, id: id, now: now) }
+    // `transferExists(id:)` serves both protocols (`SQLiteLedgerRows.swift`).
 
     // MARK: JournalTransaction
 
