@@ -23,9 +23,8 @@ public struct Ticker: Service {
     @discardableResult
     public static func tick(_ store: Store, at now: Int64) async throws -> JournalEntry {
         let minute = now / 60_000
-        return try await store.write { db in
-            try Journal.append(
-                db, type: Activities.tickType, payload: ["minute": minute, "at": now], idempotencyKey: "tick:\(minute)", at: now)
+        return try await store.journalWrite { journal in
+            try journal.append(type: Activities.tickType, payload: ["minute": minute, "at": now], idempotencyKey: "tick:\(minute)", at: now)
         }
     }
 

@@ -69,16 +69,16 @@ public struct TopUps: Sendable {
         let now = clock.nowMillis()
         let ledger = self.ledger
         let id = "topup:\(c.orderID)"
-        return try await store.write { db in
-            let replay = try ledger.transferExists(db, id: id)
-            let transfers = try ledger.apply(db, [TransferRequest(
+        return try await store.ledgerWrite(ledger) { rows in
+            let replay = try rows.transferExists(id: id)
+            let transfers = try ledger.apply(rows, [TransferRequest(
                 id: id, debit: .system(.paymentClearing, "coins"), credit: .user(c.userID, "coins"),
                 asset: "coins", amount: c.amountCoins, code: "topup", memo: "order \(c.orderID)")], now: now)
-            _ = try Journal.append(db, type: Self.topupType, payload: c, idempotencyKey: id, at: now)
+            try rows.journal.append(type: Self.topupType, payload: c, idempotencyKey: id, at: now)
             // A replayed chain returned the original transfer (same body hash): answer as of it.
             let balance = replay
-                ? try ledger.balance(db, .user(c.userID, "coins"), through: transfers[0].seq)
-                : try ledger.balance(db, .user(c.userID, "coins"))
+                ? try ledger.balance(rows, .user(c.userID, "coins"), through: transfers[0].seq)
+                : try ledger.balance(rows, .user(c.userID, "coins"))
             return TopUpReceipt(orderID: c.orderID, userID: c.userID, amountCoins: c.amountCoins, balanceCoins: balance,
                 transferID: transfers[0].id)
         }

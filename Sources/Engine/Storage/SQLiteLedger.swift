@@ -57,10 +57,10 @@ extension Ledger {
 
 extension Reconciliation {
     /// `check(_:)` on a connection inside a read or write transaction.
-    public func check(_ db: Database) throws -> ReconciliationReport { try check(SQLiteTransaction(checking: db)) }
+    public func check(_ db: Database) throws -> ReconciliationReport { try check(SQLiteTransaction(noLedger: db)) }
 }
 
 extension GiftReconciliation {
     /// `check(_:)` on a connection inside a read or write transaction.
-    public static func check(_ db: Database) throws -> [String] { try check(SQLiteTransaction(checking: db)) }
+    public static func check(_ db: Database) throws -> [String] { try check(SQLiteTransaction(noLedger: db)) }
 }

@@ -17,16 +17,17 @@ class SQLiteTransaction: StoreTransaction, LedgerTransaction, JournalTransaction
         self.engine = ledger
     }
 
-    /// For whole-store checks that read rows only (`Reconciliation.check(_:)` on a connection):
-    /// the ledger's logic and clock are not reachable through it.
-    init(checking db: Database) {
+    /// A transaction for work that moves no money: journal appends alone, whole-store checks
+    /// that only read rows (`Reconciliation.check(_:)` on a connection). The ledger's logic and
+    /// clock are not reachable through it.
+    init(noLedger db: Database) {
         self.db = db
         self.engine = nil
     }
 
     /// The ledger whose logic and clock this transaction runs.
     var ledgerEngine: Ledger {
-        guard let engine else { preconditionFailure("a transaction opened for checks has no ledger") }
+        guard let engine else { preconditionFailure("this transaction was opened without the ledger") }
         return engine
     }
 
@@ -68,6 +69,11 @@ class SQLiteTransaction: StoreTransaction, LedgerTransaction, JournalTransaction
 }
 
 extension Store {
+    /// Runs `body` in a write transaction (`write`) with the journal alone.
+    func journalWrite<T: Sendable>(_ body: @escaping @Sendable (any JournalTransaction) throws -> T) async throws -> T {
+        try await write { db in try body(SQLiteTransaction(noLedger: db)) }
+    }
+
     /// Runs `body` in a write transaction (`write`), handing it `make`'s transaction object.
     func write<Tx: SQLiteTransaction, T: Sendable>(
         _ make: @escaping @Sendable (Database) -> Tx, _ body: @escaping @Sendable (Tx) throws -> T
