@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A page of orders, oldest first within the filter; `next_cursor` continues it.
 public struct OrderPage: Sendable, Codable, Equatable {
@@ -36,7 +35,7 @@ extension Orders {
     /// - Throws: `RequestError` 404 `order_not_found` (also someone else's).
     public func order(id: Int64, caller: Principal) async throws -> Order {
         let now = clock.nowMillis()
-        guard let order = try await store.read({ db in try self.order(db, id: id) }),
+        guard let order = try await store.read({ tx in try self.order(tx, id: id) }),
             caller.userID == order.viewerID || caller.userID == order.streamerID || Role.staff.contains(caller.role)
         else { throw Self.notFound(id) }
         guard order.isDue(now) else { return order }
@@ -48,11 +47,11 @@ extension Orders {
     func fireDue(id: Int64) async throws -> Order? {
         let hooks = try await prepare(id)
         let now = clock.nowMillis()
-        return try await store.write { db in
-            guard let order = try self.order(db, id: id) else { return nil }
+        return try await store.write { tx in
+            guard let order = try self.order(tx, id: id) else { return nil }
             guard order.isDue(now) else { return order }
-            let machine = try self.machine(db, id: order.machine, generation: order.generation)
-            return try self.fireDue(db, order, machine: machine, hooks: hooks, now: now)
+            let machine = try self.machine(tx, id: order.machine, generation: order.generation)
+            return try self.fireDue(tx, order, machine: machine, hooks: hooks, now: now)
         }
     }
 
@@ -63,38 +62,19 @@ extension Orders {
         guard (1...OrderLimits.pageMax).contains(limit) else {
             throw RequestError("invalid_query", .badRequest, "limit must be 1...\(OrderLimits.pageMax)")
         }
-        var after: Int64 = 0
+        let after: Int64
         if let cursor {
             guard cursor.utf8.count <= 19, cursor.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let n = Int64(cursor), n >= 1 else {
                 throw RequestError("invalid_cursor", .badRequest, "cursor: the next_cursor of an earlier page")
             }
             after = n
+        } else {
+            after = 0
         }
-        var conditions = ["id > ?"]
-        var arguments: [DatabaseValue] = [after.databaseValue]
-        if let s = filter.state {
-            conditions.append("state = ?")
-            arguments.append(s.databaseValue)
-        }
-        if let v = filter.viewerID {
-            conditions.append("viewer_id = ?")
-            arguments.append(v.databaseValue)
-        }
-        if let s = filter.streamerID {
-            conditions.append("streamer_id = ?")
-            arguments.append(s.databaseValue)
-        }
-        if let t = filter.createdBefore {
-            conditions.append("created_at <= ?")
-            arguments.append(t.databaseValue)
-        }
-        arguments.append((limit + 1).databaseValue)
-        let values = arguments
-        let sql = "SELECT \(Self.columns) FROM orders WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?"
         let now = clock.nowMillis()
         let read: () async throws -> [Order] = {
-            try await self.store.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map { try self.order(db, $0, machine: nil) }
+            try await self.store.read { tx in
+                try tx.orders(filter, after: after, limit: limit + 1).map { try self.order(tx, $0, machine: nil) }
             }
         }
         var rows = try await read()
@@ -114,14 +94,8 @@ extension Orders {
     @discardableResult
     public func sweep(limit: Int = 200) async throws -> Int {
         let now = clock.nowMillis()
-        let (due, renew) = try await store.read { db in
-            (
-                try Int64.fetchAll(
-                    db, sql: "SELECT id FROM orders WHERE due_at <= ? AND final = 0 ORDER BY due_at, id LIMIT ?", arguments: [now, limit]),
-                try Int64.fetchAll(
-                    db, sql: "SELECT id FROM orders WHERE final = 0 AND hold_expires_at <= ? ORDER BY hold_expires_at, id LIMIT ?",
-                    arguments: [now + Self.holdRenewalMillis, limit])
-            )
+        let (due, renew) = try await store.read { tx in
+            (try tx.dueOrderIDs(at: now, limit: limit), try tx.holdEndingOrderIDs(by: now + Self.holdRenewalMillis, limit: limit))
         }
         for id in due {
             do { try await fireDue(id: id) } catch {
@@ -138,32 +112,30 @@ extension Orders {
     /// then pays directly or fails with `insufficient_funds`).
     func renewHolds(_ ids: [Int64]) async throws {
         let now = clock.nowMillis()
-        try await store.write { db in
+        try await store.write { tx in
             for id in ids {
-                guard let order = try self.order(db, id: id), !order.final, order.holdExpiresAt <= now + Self.holdRenewalMillis else { continue }
-                let next = (try Int64.fetchOne(db, sql: "SELECT holds FROM orders WHERE id = ?", arguments: [id]) ?? 1) + 1
+                guard let order = try self.order(tx, id: id), !order.final, order.holdExpiresAt <= now + Self.holdRenewalMillis else { continue }
+                let next = (try tx.holds(orderID: id) ?? 1) + 1
                 let holdID = "order:\(id):hold:\(next)"
-                let status = try self.ledger.pendingStatus(db, id: order.holdID, now: now)
+                let status = try tx.ledger.pendingStatus(id: order.holdID, now: now)
                 var ops: [LedgerOperation] = []
                 if status.state == .open { ops.append(.void(id: "\(order.holdID):renewed", pendingID: order.holdID)) }
                 ops.append(.pending(TransferRequest(
                     id: holdID, debit: .user(order.viewerID, "tickets"), credit: .system(.orderClearing, "tickets"), asset: "tickets",
                     amount: order.priceTickets, code: "order_hold", memo: Self.memo(id, order.title)), timeoutMillis: self.holdMillis))
                 do {
-                    try db.withSavepoint {
-                        let written = try self.ledger.apply(db, operations: ops, now: now)
+                    try tx.savepoint {
+                        let written = try tx.ledger.apply(operations: ops, now: now)
                         let expires = (written.last?.expiresAt ?? 0) / 1_000
-                        try db.execute(
-                            sql: "UPDATE orders SET hold_id = ?, hold_expires_at = ?, holds = ? WHERE id = ?",
-                            arguments: [holdID, expires, next, id])
+                        try tx.renewHold(orderID: id, holdID: holdID, expiresAt: expires, holds: next)
                         struct Renewed: Encodable {
                             let order_id: Int64
                             let hold_id: String
                             let hold_expires_at: Int64
                             let holds: Int64
                         }
-                        _ = try Journal.append(
-                            db, type: Self.holdRenewedType, payload: Renewed(order_id: id, hold_id: holdID, hold_expires_at: expires, holds: next),
+                        _ = try tx.journal.append(
+                            type: Self.holdRenewedType, payload: Renewed(order_id: id, hold_id: holdID, hold_expires_at: expires, holds: next),
                             idempotencyKey: holdID, at: now)
                     }
                 } catch {
@@ -181,39 +153,32 @@ extension Orders {
     /// order's hold was voided (or lapsed).
     public func reconcile() async throws -> OrderReconciliation {
         let now = clock.nowMillis()
-        return try await store.read { db in
+        return try await store.read { tx in
             var r = OrderReconciliation(orders: 0, held: 0, posted: 0, voided: 0, open: 0, violations: [])
-            let rows = try Row.fetchAll(db, sql: "SELECT id, price_tickets, final, settled, hold_id, holds FROM orders ORDER BY id")
-            func amount(_ id: String) throws -> (kind: String, amount: Int64)? {
-                try Row.fetchOne(db, sql: "SELECT kind, amount FROM ledger_transfers WHERE id = ?", arguments: [id]).map { ($0[0], $0[1]) }
-            }
-            for row in rows {
-                let id: Int64 = row[0]
-                let price: Int64 = row[1]
-                let final: Bool = row[2]
-                let settled: String? = row[3]
-                let holdID: String = row[4]
-                let holds: Int64 = row[5]
+            for row in try tx.holdRecords() {
+                let id = row.orderID
+                let price = row.priceTickets
+                let holdID = row.holdID
                 r.orders += 1
                 r.held += price
                 func bad(_ what: String) { r.violations.append("order \(id): \(what)") }
-                for k in stride(from: Int64(1), to: holds, by: 1) {
-                    let s = try? self.ledger.pendingStatus(db, id: "order:\(id):hold:\(k)", now: now)
+                for k in stride(from: Int64(1), to: row.holds, by: 1) {
+                    let s = try? tx.ledger.pendingStatus(id: "order:\(id):hold:\(k)", now: now)
                     if let s, s.state != .voided && s.state != .expired { bad("earlier hold \(k) is \(s.state.rawValue)") }
                 }
-                let status = try? self.ledger.pendingStatus(db, id: holdID, now: now)
+                let status = try? tx.ledger.pendingStatus(id: holdID, now: now)
                 if let p = status?.pending, p.amount != price { bad("hold \(holdID) is \(p.amount), the price is \(price)") }
-                switch (final, settled) {
+                switch (row.final, row.settled) {
                 case (false, _):
                     if status?.state == .open { r.open += price } else { bad("open, but its hold is \(status?.state.rawValue ?? "missing")") }
-                case (true, "post"?):
-                    let post = try amount("order:\(id):post")
-                    let fee = try amount("order:\(id):fee")?.amount ?? 0
-                    let revenue = try amount("order:\(id):revenue")?.amount ?? 0
-                    if post?.amount == price && fee + revenue == price { r.posted += price } else {
-                        bad("posted \(post?.amount ?? 0) with fee \(fee) and revenue \(revenue), the price is \(price)")
+                case (true, .post?):
+                    let post = try tx.transferAmount(id: "order:\(id):post")
+                    let fee = try tx.transferAmount(id: "order:\(id):fee") ?? 0
+                    let revenue = try tx.transferAmount(id: "order:\(id):revenue") ?? 0
+                    if post == price && fee + revenue == price { r.posted += price } else {
+                        bad("posted \(post ?? 0) with fee \(fee) and revenue \(revenue), the price is \(price)")
                     }
-                case (true, "void"?):
+                case (true, .void?):
                     if status?.state == .voided || status?.state == .expired { r.voided += price } else {
                         bad("voided, but its hold is \(status?.state.rawValue ?? "missing")")
                     }
@@ -235,8 +200,8 @@ extension Orders {
 
     /// Every order as the table has it, by id.
     public func table() async throws -> [Order] {
-        try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM orders ORDER BY id").map { try self.order(db, $0, machine: nil) }
+        try await store.read { tx in
+            try tx.allOrders().map { try self.order(tx, $0, machine: nil) }
         }
     }
 
@@ -249,13 +214,11 @@ extension Orders {
             let hold_id: String
             let hold_expires_at: Int64
         }
-        return try await store.read { db in
+        return try await store.read { tx in
             var orders: [Int64: Order] = [:]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT type, payload FROM journal WHERE type IN (?, ?) ORDER BY offset", arguments: [Self.changedType, Self.holdRenewedType])
-            while let row = try rows.next() {
-                let payload = Data((row[1] as String).utf8)
-                if (row[0] as String) == Self.changedType {
+            try tx.journalFacts(types: [Self.changedType, Self.holdRenewedType]) { type, json in
+                let payload = Data(json.utf8)
+                if type == Self.changedType {
                     let fact = try JSONDecoder().decode(OrderChanged.self, from: payload)
                     orders[fact.order.id] = fact.order
                 } else {

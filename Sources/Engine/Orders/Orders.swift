@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import Synchronization
 
@@ -11,9 +10,10 @@ import Synchronization
 ///   transfer (viewer's tickets → `system:order_clearing`), the order starts in the machine's
 ///   initial state, `order_changed` (action `create`) is journaled and `on_transition` runs.
 /// - **Every action goes one way** (`act`, `force`, timeouts): in one transaction, a
-///   compare-and-set on the state (`UPDATE … WHERE state IN (from)`; zero rows is a 409 with the
-///   current state), the money a final state asks for (`post`: the hold is posted, the fee moves
-///   to `platform_fees`, the rest is issued to the streamer as revenue, one ticket one unit;
+///   compare-and-set on the state (`OrderTransaction.moveState` from the transition's `from`
+///   states; no change is a 409 with the current state), the money a final state asks for
+///   (`post`: the hold is posted, the fee moves to `platform_fees`, the rest is issued to the
+///   streamer as revenue, one ticket one unit;
 ///   `void`: the hold is released and a counted good gets its unit back), the `order_changed`
 ///   fact, and the machine's `on_transition` with its effects (notifications, `ctx.show_order`).
 ///   A failing hook never blocks money: the change stands without the hook's effects, and the
@@ -45,7 +45,7 @@ public final class Orders: Sendable {
     /// Old generations kept compiled for orders started on them.
     static let compiledGenerationsMax = 4
 
-    let store: Store
+    let store: any OrderStore
     let ledger: Ledger
     let scripts: ScriptRuntime
     let calendar: OperationsCalendar
@@ -58,9 +58,11 @@ public final class Orders: Sendable {
     let machines = Mutex<[String: OrderMachine]>([:])
     let compiled = Mutex<[String: ScriptGeneration]>([:])
 
-    /// - Parameters: machineID: the `order_machine` script new orders run on.
+    /// - Parameters: store: where orders are kept; ledger: where holds are kept (its longest
+    ///   pending timeout sets when holds are renewed) and hooks' grants go; machineID: the
+    ///   `order_machine` script new orders run on.
     public init(
-        store: Store, ledger: Ledger, scripts: ScriptRuntime, calendar: OperationsCalendar, clock: any WallClock = SystemWallClock(),
+        store: any OrderStore, ledger: Ledger, scripts: ScriptRuntime, calendar: OperationsCalendar, clock: any WallClock = SystemWallClock(),
         machineID: String = "help-me-play", logger: Logger
     ) {
         self.store = store
@@ -89,13 +91,12 @@ public final class Orders: Sendable {
     }
 
     /// The machine an order runs on, from the cache or the table.
-    func machine(_ db: Database, id: String, generation: String) throws -> OrderMachine {
+    func machine(_ tx: any OrderTransaction, id: String, generation: String) throws -> OrderMachine {
         let key = "\(id)|\(generation)"
         if let m = machines.withLock({ $0[key] }) { return m }
-        guard let body = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT body FROM order_machines WHERE id = ? AND generation = ?"), arguments: [id, generation])
-        else { throw Self.broken("order machine \(id) of generation \(generation) is missing") }
-        let m = try JSONDecoder().decode(OrderMachine.self, from: Data(body.utf8))
+        guard let m = try tx.machine(id: id, generation: generation) else {
+            throw Self.broken("order machine \(id) of generation \(generation) is missing")
+        }
         machines.withLock { $0[key] = m }
         return m
     }
@@ -130,70 +131,49 @@ public final class Orders: Sendable {
         let machine = try currentMachine()
         let hooks = await hookGeneration(machine.generation)
         let now = clock.nowMillis()
-        return try await store.write { db in try self.create(db, viewer: viewer, r, machine: machine, hooks: hooks, now: now) }
+        return try await store.write { tx in try self.create(tx, viewer: viewer, r, machine: machine, hooks: hooks, now: now) }
     }
 
-    func create(_ db: Database, viewer: String, _ r: NewOrder, machine: OrderMachine, hooks: ScriptGeneration?, now: Int64) throws
+    func create(_ tx: any OrderTransaction, viewer: String, _ r: NewOrder, machine: OrderMachine, hooks: ScriptGeneration?, now: Int64) throws
         -> OrderActionResult
     {
         let request = "goods:\(r.goodsID)"
-        if let prior = try Row.fetchOne(
-            db, sql: "SELECT request, outcome FROM order_requests WHERE viewer_id = ? AND idempotency_key = ?",
-            arguments: [viewer, r.idempotencyKey])
-        {
-            guard (prior[0] as String) == request else {
+        if let prior = try tx.createRequest(viewerID: viewer, key: r.idempotencyKey) {
+            guard prior.request == request else {
                 throw RequestError("idempotency_conflict", .conflict, "idempotency_key '\(r.idempotencyKey)' was used for another order")
             }
-            return try JSONDecoder().decode(OrderActionResult.self, from: Data((prior[1] as String).utf8))
+            return prior.outcome
         }
-        guard var goods = try SQLiteGoodsStore.goods(db, id: r.goodsID), goods.state == .listed,
+        guard var goods = try tx.goods(id: r.goodsID), goods.state == .listed,
             goods.goods.forViewer == nil || (goods.goods.forViewer == viewer && (goods.goods.offerExpiresAt ?? 0) > now)
         else { throw RequestError("goods_not_found", .notFound, "no goods \(r.goodsID) on offer to you") }
         guard goods.streamerID != viewer else { throw RequestError("cannot_order_own_goods", .conflict, "a streamer cannot order their own goods") }
-        let open = try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT COUNT(*) FROM orders WHERE viewer_id = ? AND final = 0"), arguments: [viewer]) ?? 0
+        let open = try tx.openCount(viewerID: viewer)
         guard open < OrderLimits.openPerViewerMax else {
             throw RequestError("too_many_open_orders", .conflict, "at most \(OrderLimits.openPerViewerMax) orders may be open at once")
         }
         if let stock = goods.goods.stock {
             guard stock > 0 else { throw RequestError("out_of_stock", .conflict, "goods \(r.goodsID) are sold out") }
             goods.goods.stock = stock - 1
-            try db.execute(
-                sql: "UPDATE goods SET body = ?, updated_at = ? WHERE id = ?", arguments: [try SQLiteGoodsStore.body(goods.goods), now, goods.id])
+            try tx.updateGoods(id: goods.id, goods.goods, updatedAt: now)
         }
-        try db.execute(
-            sql: "INSERT INTO order_machines (id, generation, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            arguments: [machine.id, machine.generation, String(decoding: try JSONEncoder.sorted.encode(machine), as: UTF8.self), now])
+        try tx.saveMachine(machine, at: now)
         let due = machine.due(machine.initial, enteredAt: now)
-        try db.execute(
-            sql: """
-                INSERT INTO orders (goods_id, title, viewer_id, streamer_id, price_tickets, machine, generation, state, final, settled,
-                    version, hold_id, hold_expires_at, holds, due_at, due_action, created_at, updated_at, entered_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, 1, '', 0, 1, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                goods.id, goods.goods.title, viewer, goods.streamerID, goods.goods.priceTickets, machine.id, machine.generation,
-                machine.initial, due?.at, due?.action, now, now, now,
-            ])
-        let id = db.lastInsertedRowID
+        let id = try tx.insertOrder(goods: goods, viewerID: viewer, machine: machine, due: due, at: now)
         let holdID = "order:\(id):hold:1"
-        let hold = try ledger.apply(db, operations: [.pending(TransferRequest(
+        let hold = try tx.ledger.apply(operations: [.pending(TransferRequest(
             id: holdID, debit: .user(viewer, "tickets"), credit: .system(.orderClearing, "tickets"), asset: "tickets",
             amount: goods.goods.priceTickets, code: "order_hold", memo: Self.memo(id, goods.goods.title)), timeoutMillis: holdMillis)],
             now: now)
-        try db.execute(
-            sql: "UPDATE orders SET hold_id = ?, hold_expires_at = ? WHERE id = ?",
-            arguments: [holdID, (hold[0].expiresAt ?? 0) / 1_000, id])
-        let order = try self.order(db, id: id, machine: machine)!
+        try tx.setHold(orderID: id, holdID: holdID, expiresAt: (hold[0].expiresAt ?? 0) / 1_000)
+        let order = try self.order(tx, id: id, machine: machine)!
         let state = machine.states[machine.initial]!
         let change = OrderChange(
             orderID: id, action: "create", actor: .viewer, actorID: viewer, from: nil, to: machine.initial, fromCode: nil,
             toCode: state.code, toExternal: state.external, final: false, settle: nil, revenue: nil, fee: nil, forced: false,
             reason: nil, version: 1, at: now)
-        let result = try finish(db, order: order, change: change, machine: machine, hooks: hooks, now: now)
-        try db.execute(
-            sql: "INSERT INTO order_requests (viewer_id, idempotency_key, request, outcome, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [viewer, r.idempotencyKey, request, String(decoding: try JSONEncoder.sorted.encode(result), as: UTF8.self), now])
+        let result = try finish(tx, order: order, change: change, machine: machine, hooks: hooks, now: now)
+        try tx.saveCreateRequest(viewerID: viewer, key: r.idempotencyKey, request: request, outcome: result, at: now)
         return result
     }
 
@@ -213,8 +193,8 @@ public final class Orders: Sendable {
         guard r.to == nil else { throw RequestError("invalid_to", .badRequest, "to: only an operator's forced transition names a state") }
         let hooks = try await prepare(id)
         let now = clock.nowMillis()
-        return try await store.write { db in
-            try self.act(db, id: id, caller: caller, key: r.idempotencyKey, request: "action:\(action)", hooks: hooks, now: now) { order, machine, actor in
+        return try await store.write { tx in
+            try self.act(tx, id: id, caller: caller, key: r.idempotencyKey, request: "action:\(action)", hooks: hooks, now: now) { order, machine, actor in
                 guard let t = machine.transitions[action] else {
                     let known = machine.transitions.keys.sorted().joined(separator: ", ")
                     throw RequestError("unknown_action", .notFound, "the order machine has no action '\(action)' (it has: \(known))")
@@ -241,8 +221,8 @@ public final class Orders: Sendable {
         let hooks = try await prepare(id)
         let now = clock.nowMillis()
         let caller = Principal(userID: operatorID, role: .operator, expiresAtSeconds: Int64.max)
-        return try await store.write { db in
-            try self.act(db, id: id, caller: caller, key: r.idempotencyKey, request: "force:\(to):\(reason)", hooks: hooks, now: now, staffOnly: true) {
+        return try await store.write { tx in
+            try self.act(tx, id: id, caller: caller, key: r.idempotencyKey, request: "force:\(to):\(reason)", hooks: hooks, now: now, staffOnly: true) {
                 order, machine, _ in
                 guard machine.states[to] != nil else {
                     throw RequestError("unknown_state", .notFound, "the order's machine has no state '\(to)' (it has: \(machine.states.keys.sorted().joined(separator: ", ")))")
@@ -256,9 +236,7 @@ public final class Orders: Sendable {
     /// The hooks of order `id`'s generation (resolved before the write, which must not wait).
     /// - Throws: `RequestError` 404 `order_not_found`.
     func prepare(_ id: Int64) async throws -> ScriptGeneration? {
-        guard let hash = try await store.read({ db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT generation FROM orders WHERE id = ?"), arguments: [id])
-        }) else { throw Self.notFound(id) }
+        guard let hash = try await store.read({ tx in try tx.generation(orderID: id) }) else { throw Self.notFound(id) }
         return await hookGeneration(hash)
     }
 
@@ -270,11 +248,11 @@ public final class Orders: Sendable {
     /// The shared action path: idempotency, due timeouts first, who the caller is to the order,
     /// then `decide` names the change, then `transition` makes it.
     func act(
-        _ db: Database, id: Int64, caller: Principal, key: String, request: String, hooks: ScriptGeneration?, now: Int64,
+        _ tx: any OrderTransaction, id: Int64, caller: Principal, key: String, request: String, hooks: ScriptGeneration?, now: Int64,
         staffOnly: Bool = false,
         decide: (Order, OrderMachine, OrderActor) throws -> (action: String, to: String, from: [String], reason: String?, forced: Bool)
     ) throws -> OrderActionResult {
-        guard var order = try self.order(db, id: id) else { throw Self.notFound(id) }
+        guard var order = try self.order(tx, id: id) else { throw Self.notFound(id) }
         let actor: OrderActor
         if staffOnly || !(caller.userID == order.viewerID || caller.userID == order.streamerID) {
             guard Role.staff.contains(caller.role) else { throw Self.notFound(id) }
@@ -282,35 +260,30 @@ public final class Orders: Sendable {
         } else {
             actor = caller.userID == order.viewerID ? .viewer : .streamer
         }
-        if let prior = try Row.fetchOne(
-            db, sql: "SELECT request, outcome FROM order_actions WHERE order_id = ? AND actor_id = ? AND idempotency_key = ?",
-            arguments: [id, caller.userID, key])
-        {
-            guard (prior[0] as String) == request else {
+        if let prior = try tx.actionRequest(orderID: id, actorID: caller.userID, key: key) {
+            guard prior.request == request else {
                 throw RequestError("idempotency_conflict", .conflict, "idempotency_key '\(key)' was used for another action on this order")
             }
-            return try JSONDecoder().decode(OrderActionResult.self, from: Data((prior[1] as String).utf8))
+            return prior.outcome
         }
-        let machine = try self.machine(db, id: order.machine, generation: order.generation)
-        order = try fireDue(db, order, machine: machine, hooks: hooks, now: now)
+        let machine = try self.machine(tx, id: order.machine, generation: order.generation)
+        order = try fireDue(tx, order, machine: machine, hooks: hooks, now: now)
         let d = try decide(order, machine, actor)
         let result = try transition(
-            db, order, machine: machine, action: d.action, to: d.to, from: d.from, actor: actor, actorID: caller.userID, reason: d.reason,
+            tx, order, machine: machine, action: d.action, to: d.to, from: d.from, actor: actor, actorID: caller.userID, reason: d.reason,
             forced: d.forced, at: now, hooks: hooks, now: now)
-        try db.execute(
-            sql: "INSERT INTO order_actions (order_id, actor_id, idempotency_key, request, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [id, caller.userID, key, request, String(decoding: try JSONEncoder.sorted.encode(result), as: UTF8.self), now])
+        try tx.saveActionRequest(orderID: id, actorID: caller.userID, key: key, request: request, outcome: result, at: now)
         return result
     }
 
     /// Fires the order's due timeouts, oldest first, as `system` (each at the time it was due).
-    func fireDue(_ db: Database, _ start: Order, machine: OrderMachine, hooks: ScriptGeneration?, now: Int64) throws -> Order {
+    func fireDue(_ tx: any OrderTransaction, _ start: Order, machine: OrderMachine, hooks: ScriptGeneration?, now: Int64) throws -> Order {
         var order = start
         var fired = 0
         while !order.final, let dueAt = order.dueAt, let action = order.dueAction, dueAt <= now, fired < OrderLimits.chainedTimeoutsMax {
             guard let t = machine.transitions[action] else { break }
             order = try transition(
-                db, order, machine: machine, action: action, to: t.to, from: t.from, actor: .system, actorID: "system",
+                tx, order, machine: machine, action: action, to: t.to, from: t.from, actor: .system, actorID: "system",
                 reason: "timeout", forced: false, at: dueAt, hooks: hooks, now: now
             ).order
             fired += 1
@@ -320,22 +293,15 @@ public final class Orders: Sendable {
 
     /// One change: the compare-and-set, the money, the fact, the hook.
     func transition(
-        _ db: Database, _ order: Order, machine: OrderMachine, action: String, to: String, from: [String], actor: OrderActor,
+        _ tx: any OrderTransaction, _ order: Order, machine: OrderMachine, action: String, to: String, from: [String], actor: OrderActor,
         actorID: String, reason: String?, forced: Bool, at: Int64, hooks: ScriptGeneration?, now: Int64
     ) throws -> OrderActionResult {
         guard let target = machine.states[to] else { throw Self.broken("order machine \(machine.id) has no state \(to)") }
         let due = target.final ? nil : machine.due(to, enteredAt: at)
-        let marks = repeatElement("?", count: from.count).joined(separator: ", ")
-        var arguments: StatementArguments = [
-            to, target.final, target.settle?.rawValue, due?.at, due?.action, max(at, order.updatedAt), at, order.id,
-        ]
-        arguments += StatementArguments(from)
-        try db.execute(
-            sql: """
-                UPDATE orders SET state = ?, final = ?, settled = ?, version = version + 1, due_at = ?, due_action = ?, updated_at = ?,
-                    entered_at = ? WHERE id = ? AND final = 0 AND state IN (\(marks))
-                """, arguments: arguments)
-        guard db.changesCount == 1 else { throw OrderStateConflict(state: order.state, version: order.version) }
+        let moved = try tx.moveState(
+            orderID: order.id, from: from, to: to, final: target.final, settled: target.settle, due: due, updatedAt: max(at, order.updatedAt),
+            enteredAt: at)
+        guard moved else { throw OrderStateConflict(state: order.state, version: order.version) }
         var revenue: Int64?
         var fee: Int64?
         switch target.settle {
@@ -343,25 +309,25 @@ public final class Orders: Sendable {
             let f = machine.fee(order.priceTickets)
             fee = f
             revenue = order.priceTickets - f
-            try settle(db, order, post: true, fee: f, now: now)
+            try settle(tx, order, post: true, fee: f, now: now)
         case .void?:
-            try settle(db, order, post: false, fee: 0, now: now)
+            try settle(tx, order, post: false, fee: 0, now: now)
         case nil: break
         }
-        let updated = try self.order(db, id: order.id, machine: machine)!
+        let updated = try self.order(tx, id: order.id, machine: machine)!
         let change = OrderChange(
             orderID: order.id, action: action, actor: actor, actorID: actorID, from: order.state, to: to,
             fromCode: machine.states[order.state]?.code, toCode: target.code, toExternal: target.external, final: target.final,
             settle: target.settle, revenue: revenue, fee: fee, forced: forced, reason: reason, version: updated.version, at: at)
-        return try finish(db, order: updated, change: change, machine: machine, hooks: hooks, now: now)
+        return try finish(tx, order: updated, change: change, machine: machine, hooks: hooks, now: now)
     }
 
     /// Moves the held tickets as a final state says: posted (fee to the platform, the rest issued
     /// to the streamer as revenue) or voided (and a counted good gets its unit back). A hold the
     /// ledger already released (it lapsed while no sweeper ran) is paid directly for a post and
     /// needs nothing for a void.
-    func settle(_ db: Database, _ order: Order, post: Bool, fee: Int64, now: Int64) throws {
-        let status = try ledger.pendingStatus(db, id: order.holdID, now: now)
+    func settle(_ tx: any OrderTransaction, _ order: Order, post: Bool, fee: Int64, now: Int64) throws {
+        let status = try tx.ledger.pendingStatus(id: order.holdID, now: now)
         let lapsed = status.state == .expired
         let memo = Self.memo(order.id, order.title)
         var ops: [LedgerOperation] = []
@@ -386,33 +352,33 @@ public final class Orders: Sendable {
         } else if !lapsed {
             ops.append(.void(id: "order:\(order.id):void", pendingID: order.holdID))
         }
-        if !ops.isEmpty { _ = try ledger.apply(db, operations: ops, now: now) }
-        if !post, var goods = try SQLiteGoodsStore.goods(db, id: order.goodsID), let stock = goods.goods.stock, stock < GoodsEdit.stockMax {
+        if !ops.isEmpty { _ = try tx.ledger.apply(operations: ops, now: now) }
+        if !post, var goods = try tx.goods(id: order.goodsID), let stock = goods.goods.stock, stock < GoodsEdit.stockMax {
             goods.goods.stock = stock + 1
-            try db.execute(sql: "UPDATE goods SET body = ? WHERE id = ?", arguments: [try SQLiteGoodsStore.body(goods.goods), goods.id])
+            try tx.updateGoods(id: goods.id, goods.goods, updatedAt: nil)
         }
     }
 
     /// Runs the machine's `on_transition` (its effects in a savepoint: a failure drops them and
     /// is noted on the change), then journals `order_changed`.
-    func finish(_ db: Database, order: Order, change: OrderChange, machine: OrderMachine, hooks: ScriptGeneration?, now: Int64) throws
+    func finish(_ tx: any OrderTransaction, order: Order, change: OrderChange, machine: OrderMachine, hooks: ScriptGeneration?, now: Int64) throws
         -> OrderActionResult
     {
         var change = change
         let address = ScriptAddress(.orderMachine, machine.id)
         if let hooks, hooks.handler(address, "on_transition") != nil {
             do {
-                try db.withSavepoint {
+                try tx.savepoint {
                     let ctx = CallContext(script: address, nowMillis: change.at, seed: UInt64(bitPattern: order.id &* 31 &+ change.version),
-                        reads: LedgerReads(db: db, ledger: ledger, calendar: calendar))
+                        reads: tx.hookReads(calendar: calendar))
                     let (orderTable, changeTable) = try Self.tables(order, change, machine)
                     ctx.fields = ["order_id": .integer(order.id)]
                     _ = try hooks.withTransactionVM { vm in
                         try vm.call(address, "on_transition", args: [orderTable, changeTable], context: ctx, results: 0)
                     }
                     try EffectApplier(ledger: ledger, calendar: calendar).apply(
-                        ctx, origin: "order:\(order.id):\(change.version)", in: db, at: now,
-                        orderFrame: { text in try self.frame(db, order: order, text: text, at: change.at) })
+                        ctx, origin: "order:\(order.id):\(change.version)", in: tx, at: now,
+                        orderFrame: { text in try self.frame(tx, order: order, text: text, at: change.at) })
                 }
             } catch {
                 let text = (error as? ScriptFailure).map { "\($0)" } ?? "\(error)"
@@ -422,8 +388,8 @@ public final class Orders: Sendable {
         } else if hooks == nil {
             change.hookError = "the scripts of generation \(order.generation) are no longer kept; on_transition did not run"
         }
-        _ = try Journal.append(
-            db, type: Self.changedType, payload: OrderChanged(change: change, order: order),
+        _ = try tx.journal.append(
+            type: Self.changedType, payload: OrderChanged(change: change, order: order),
             idempotencyKey: "order:\(order.id):\(change.version)", at: change.at)
         return OrderActionResult(order: order, change: change)
     }
@@ -442,7 +408,7 @@ public final class Orders: Sendable {
     }
 
     /// Journals an `order` frame for each room of the order's streamer (`ctx.show_order`).
-    func frame(_ db: Database, order: Order, text: String?, at: Int64) throws {
+    func frame(_ tx: any OrderTransaction, order: Order, text: String?, at: Int64) throws {
         struct Frame: Encodable {
             let room: String
             let order_id: Int64
@@ -453,12 +419,10 @@ public final class Orders: Sendable {
             let external: String
             let text: String?
         }
-        let rooms = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT id FROM rooms WHERE streamer_id = ? ORDER BY id LIMIT ?"),
-            arguments: [order.streamerID, Self.frameRoomsMax])
+        let rooms = try tx.roomIDs(streamerID: order.streamerID, limit: Self.frameRoomsMax)
         for room in rooms {
-            _ = try Journal.append(
-                db, type: Self.frameType,
+            _ = try tx.journal.append(
+                type: Self.frameType,
                 payload: Frame(
                     room: room, order_id: order.id, title: order.title, streamer_id: order.streamerID, viewer_id: order.viewerID,
                     state: order.state, external: order.external, text: text), at: at)
@@ -467,38 +431,33 @@ public final class Orders: Sendable {
 
     // MARK: Rows
 
-    static let columns = """
-        id, goods_id, title, viewer_id, streamer_id, price_tickets, machine, generation, state, final, settled, version, hold_id,
-        hold_expires_at, due_at, due_action, created_at, updated_at, entered_at
-        """
-
     /// Order `id` with its state's codes and texts, or nil.
-    func order(_ db: Database, id: Int64, machine known: OrderMachine? = nil) throws -> Order? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.columns) FROM orders WHERE id = ?"), arguments: [id]) else {
-            return nil
-        }
-        return try order(db, row, machine: known)
+    func order(_ tx: any OrderTransaction, id: Int64, machine known: OrderMachine? = nil) throws -> Order? {
+        guard let stored = try tx.order(id: id) else { return nil }
+        return try order(tx, stored, machine: known)
     }
 
-    func order(_ db: Database, _ row: Row, machine known: OrderMachine?) throws -> Order {
+    /// A stored order with its state's codes and texts, from `known` when it is the order's
+    /// machine, else from the cache or the table.
+    func order(_ tx: any OrderTransaction, _ stored: Order, machine known: OrderMachine?) throws -> Order {
         let m: OrderMachine
-        if let known, known.id == row["machine"], known.generation == row["generation"] {
+        if let known, known.id == stored.machine, known.generation == stored.generation {
             m = known
         } else {
-            m = try machine(db, id: row["machine"], generation: row["generation"])
+            m = try machine(tx, id: stored.machine, generation: stored.generation)
         }
-        return Self.order(row, machine: m)
+        return Self.order(stored, machine: m)
     }
 
-    static func order(_ row: Row, machine: OrderMachine) -> Order {
-        let name: String = row["state"]
-        let s = machine.states[name]
-        return Order(
-            id: row["id"], goodsID: row["goods_id"], title: row["title"], viewerID: row["viewer_id"], streamerID: row["streamer_id"],
-            priceTickets: row["price_tickets"], machine: row["machine"], generation: row["generation"], state: name,
-            code: s?.code ?? -1, external: s?.external ?? "", viewerText: s?.viewer, streamerText: s?.streamer, final: row["final"],
-            settled: (row["settled"] as String?).flatMap(OrderMachine.Settle.init), version: row["version"], holdID: row["hold_id"],
-            holdExpiresAt: row["hold_expires_at"], dueAt: row["due_at"], dueAction: row["due_action"], createdAt: row["created_at"],
-            updatedAt: row["updated_at"], enteredAt: row["entered_at"])
+    /// `stored` with its state's codes and texts from `machine` (-1, "" and none for a state the
+    /// machine does not have).
+    static func order(_ stored: Order, machine: OrderMachine) -> Order {
+        var o = stored
+        let s = machine.states[o.state]
+        o.code = s?.code ?? -1
+        o.external = s?.external ?? ""
+        o.viewerText = s?.viewer
+        o.streamerText = s?.streamer
+        return o
     }
 }
