@@ -72,6 +72,23 @@ public protocol SettlementTransaction: StoreTransaction {
     /// recorded before `before` (ms).
     func journalBehind(consumer: String, types: [String], before: Int64) throws -> Bool
 
+    // MARK: The earnings page and its reconciliation
+
+    /// A streamer's revenue per day of `days` and per source (days and sources with none absent).
+    func earnings(streamer: String, days: [String]) throws -> [String: [String: Int64]]
+    /// Every live session of `streamer`, by start.
+    func liveSessions(streamer: String) throws -> [LiveSpan]
+    /// The sum of every earnings row, every owner's.
+    func earningsTotal() throws -> Int64
+    /// Every guild's earnings, summed over all days.
+    func guildEarnings() throws -> [String: Int64]
+    /// The balance of `system:revenue_issuance:revenue` (0 without the account): minus all
+    /// revenue issued.
+    func revenueIssuanceBalance() throws -> Int64
+    /// Every guild's revenue account: its balance and what settlement posted to it (net of what
+    /// it took back), by guild id.
+    func guildRevenueAccounts() throws -> [(guildID: String, balance: Int64, settled: Int64)]
+
     // MARK: Adjustments
 
     /// The month's adjustments summed per owner, in no set order.

@@ -40,6 +40,26 @@ extension Settlement {
     }
 }
 
+extension Earnings {
+    /// Earnings reads over the SQLite store.
+    /// - Parameters: calendar: where days begin; clock: how far an open live session counts.
+    public init(store: Store, calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock()) {
+        // The reads move no money: the transactions' ledger part goes unused.
+        self.init(store: SQLiteSettlementStore(store, ledger: Ledger(store: store)), calendar: calendar, clock: clock)
+    }
+}
+
+extension SQLiteSettlementStore {
+    /// Adds `amount` and `facts` to one earnings row, creating it at zero (the earnings
+    /// consumer's write, in the caller's transaction `db`, on the writer's connection).
+    static func addEarnings(_ db: Database, kind: String, owner: String, day: String, source: EarningsSource, amount: Int64, facts: Int64) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO earnings_daily (owner_kind, owner_id, day, source, amount, facts) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (owner_kind, owner_id, day, source) DO UPDATE SET amount = amount + excluded.amount, facts = facts + excluded.facts
+            """).runRaw(.text(kind), .text(owner), .text(day), .text(source.rawValue), .int(amount), .int(facts))
+    }
+}
+
 extension Withdrawal {
     init(row: Row) {
         self.init(id: row["id"], streamerID: row["streamer_id"], month: row["month"], amount: row["amount"], transferID: row["transfer_id"],
@@ -134,6 +154,50 @@ final class SQLiteSettlementTransaction: SQLiteTransaction, SettlementTransactio
         return try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM journal WHERE offset > ? AND created_at < ? AND type IN (\(marks)))
             """, arguments: StatementArguments([cursor, before]) + StatementArguments(types)) ?? false
+    }
+
+    // MARK: The earnings page and its reconciliation
+
+    func earnings(streamer: String, days: [String]) throws -> [String: [String: Int64]] {
+        var revenue: [String: [String: Int64]] = [:]
+        // One seek per day: the table is keyed by day first.
+        for row in try Row.fetchAll(db, sql: """
+            SELECT day, source, amount FROM earnings_daily WHERE day IN (\(databaseQuestionMarks(count: days.count))) AND owner_kind = 'streamer' AND owner_id = ?
+            """, arguments: StatementArguments(days + [streamer])) {
+            revenue[row[0], default: [:]][row[1]] = row[2]
+        }
+        return revenue
+    }
+
+    func liveSessions(streamer: String) throws -> [LiveSpan] {
+        try Row.fetchAll(db, sql: "SELECT started_at, ended_at FROM live_sessions WHERE streamer_id = ? ORDER BY started_at", arguments: [streamer])
+            .map { LiveSpan(streamerID: streamer, startedAt: $0[0], endedAt: $0[1]) }
+    }
+
+    func earningsTotal() throws -> Int64 { try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount), 0) FROM earnings_daily") ?? 0 }
+
+    func guildEarnings() throws -> [String: Int64] {
+        // Every guild's in one pass over the table (it is keyed by day first).
+        var out: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT owner_id, SUM(amount) FROM earnings_daily WHERE owner_kind = 'guild' GROUP BY owner_id") {
+            out[row[0]] = row[1]
+        }
+        return out
+    }
+
+    func revenueIssuanceBalance() throws -> Int64 {
+        try Int64.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE owner_kind = 'system' AND owner = ? AND asset = 'revenue'
+            """, arguments: [SystemAccount.revenueIssuance.rawValue]) ?? 0
+    }
+
+    func guildRevenueAccounts() throws -> [(guildID: String, balance: Int64, settled: Int64)] {
+        try Row.fetchAll(db, sql: """
+            SELECT a.owner, a.balance,
+                COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE credit_account = a.id AND code = 'settlement'), 0)
+              - COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE debit_account = a.id AND code = 'settlement'), 0)
+            FROM ledger_accounts a WHERE a.owner_kind = 'guild' AND a.asset = 'revenue' ORDER BY a.owner
+            """).map { (guildID: $0[0], balance: $0[1], settled: $0[2]) }
     }
 
     // MARK: Adjustments
