@@ -22,18 +22,23 @@ public protocol SettlementStore: Sendable {
 public struct EarningsRow: Sendable, Equatable {
     /// `streamer`, `guild` or `pool`.
     public var ownerKind: String
+    /// The streamer's or guild's id (the pool's system account for `pool`).
     public var ownerID: String
-    /// `YYYY-MM-DD`.
+    /// The operations day, `YYYY-MM-DD`.
     public var day: String
     /// An `EarningsSource` raw value.
     public var source: String
+    /// The day's revenue from the source, in minor units (negative after refunds).
     public var amount: Int64
 }
 
 /// A live session's span: when it started and ended (nil while it runs), in milliseconds.
 public struct LiveSpan: Sendable, Equatable {
+    /// Whose session it is.
     public var streamerID: String
+    /// When it started, in milliseconds.
     public var startedAt: Int64
+    /// When it ended, in milliseconds; nil while it runs.
     public var endedAt: Int64?
 }
 
