@@ -93,7 +93,9 @@ public struct EarningsConsumer: OffWriterConsumer {
             return rows
         }
         return { db in
-            for (k, v) in rows { try Self.write(db, kind: k.kind, owner: k.owner, day: k.day, source: k.source, amount: v.amount, facts: v.facts) }
+            for (k, v) in rows {
+                try SQLiteSettlementStore.addEarnings(db, kind: k.kind, owner: k.owner, day: k.day, source: k.source, amount: v.amount, facts: v.facts)
+            }
         }
     }
 
@@ -180,12 +182,6 @@ public struct EarningsConsumer: OffWriterConsumer {
         if let k = overflowing { throw JournalError.invalidPayload(reason: "earnings of \(k.kind) \(k.owner) on \(k.day) overflow") }
     }
 
-    static func write(_ db: Database, kind: String, owner: String, day: String, source: EarningsSource, amount: Int64, facts: Int64) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO earnings_daily (owner_kind, owner_id, day, source, amount, facts) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (owner_kind, owner_id, day, source) DO UPDATE SET amount = amount + excluded.amount, facts = facts + excluded.facts
-            """).runRaw(.text(kind), .text(owner), .text(day), .text(source.rawValue), .int(amount), .int(facts))
-    }
 }
 
 /// One day of a streamer's or a guild's earnings.
@@ -230,15 +226,16 @@ public struct EarningsMonth: Sendable, Codable, Equatable {
 
 /// Reads of the earnings aggregates and the live minutes beside them.
 public struct Earnings: Sendable {
-    let store: Store
+    let store: any SettlementStore
     let calendar: OperationsCalendar
     let clock: any WallClock
 
     /// Minutes of continuous live a day needs to be valid when no policy says otherwise.
     public static let validDayMinutesDefault: Int64 = 60
 
-    /// - Parameters: calendar: where days begin; clock: how far an open live session counts.
-    public init(store: Store, calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock()) {
+    /// - Parameters: store: where the aggregates and live sessions are read; calendar: where
+    ///   days begin; clock: how far an open live session counts.
+    public init(store: any SettlementStore, calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.calendar = calendar
         self.clock = clock
@@ -250,23 +247,18 @@ public struct Earnings: Sendable {
         guard let m = SettlementCalendar.month(month) else { throw RequestError("invalid_month", .badRequest, "month: YYYY-MM") }
         let calendar = self.calendar
         let now = clock.nowMillis()
-        return try await store.read { db in
-            try Self.month(db, streamer: streamer, m, calendar: calendar, validDayMinutes: validDayMinutes, now: now)
+        return try await store.read { tx in
+            try Self.month(tx, streamer: streamer, m, calendar: calendar, validDayMinutes: validDayMinutes, now: now)
         }
     }
 
     static func month(
-        _ db: Database, streamer: String, _ m: (year: Int, month: Int), calendar: OperationsCalendar, validDayMinutes: Int64, now: Int64
+        _ tx: any SettlementTransaction, streamer: String, _ m: (year: Int, month: Int), calendar: OperationsCalendar, validDayMinutes: Int64,
+        now: Int64
     ) throws -> EarningsMonth {
         let days = SettlementCalendar.days(of: m)
-        var revenue: [String: [String: Int64]] = [:]
-        // One seek per day: the table is keyed by day first.
-        for row in try Row.fetchAll(db, sql: """
-            SELECT day, source, amount FROM earnings_daily WHERE day IN (\(databaseQuestionMarks(count: days.count))) AND owner_kind = 'streamer' AND owner_id = ?
-            """, arguments: StatementArguments(days + [streamer])) {
-            revenue[row[0], default: [:]][row[1]] = row[2]
-        }
-        let live = try LiveMinutes.of(db, streamer: streamer, days: days, calendar: calendar, now: now)
+        let revenue = try tx.earnings(streamer: streamer, days: days)
+        let live = LiveMinutes.of(try tx.liveSessions(streamer: streamer), days: days, calendar: calendar, now: now)
         var out = EarningsMonth(streamerID: streamer, month: SettlementCalendar.monthOf(day: days[0]), days: [], revenue: Self.zero, total: 0,
             liveMinutes: 0, validDays: 0, validDayMinutes: validDayMinutes)
         for day in days {
@@ -290,26 +282,14 @@ public struct Earnings: Sendable {
     /// its `guild:<id>:revenue` balance less the settlement payouts posted to it. Meaningful once
     /// the consumer is caught up. Returns the differences found (empty: clean).
     public func reconcile() async throws -> [String] {
-        try await store.read { db in
+        try await store.read { tx in
             var problems: [String] = []
-            let earned = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount), 0) FROM earnings_daily") ?? 0
-            let issued = -(try Int64.fetchOne(db, sql: """
-                SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE owner_kind = 'system' AND owner = ? AND asset = 'revenue'
-                """, arguments: [SystemAccount.revenueIssuance.rawValue]) ?? 0)
+            let earned = try tx.earningsTotal()
+            let issued = -(try tx.revenueIssuanceBalance())
             if earned != issued { problems.append("earnings total \(earned) != revenue issued \(issued)") }
             // Each guild's: its account's balance less what settlement posted to it.
-            // Every guild's earnings in one pass over the table (it is keyed by day first).
-            var earnedByGuilds: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT owner_id, SUM(amount) FROM earnings_daily WHERE owner_kind = 'guild' GROUP BY owner_id") {
-                earnedByGuilds[row[0]] = row[1]
-            }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT a.owner, a.balance,
-                    COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE credit_account = a.id AND code = 'settlement'), 0)
-                  - COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE debit_account = a.id AND code = 'settlement'), 0)
-                FROM ledger_accounts a WHERE a.owner_kind = 'guild' AND a.asset = 'revenue' ORDER BY a.owner
-                """) {
-                let (guild, balance, settled): (String, Int64, Int64) = (row[0], row[1], row[2])
+            let earnedByGuilds = try tx.guildEarnings()
+            for (guild, balance, settled) in try tx.guildRevenueAccounts() {
                 let earnedByGuild = earnedByGuilds[guild] ?? 0
                 if balance - settled != earnedByGuild {
                     problems.append("guild \(guild): earnings \(earnedByGuild) != revenue balance \(balance) less settlement payouts \(settled)")
@@ -322,15 +302,15 @@ public struct Earnings: Sendable {
 
 /// Live minutes per operations day, from the live sessions (an open session counts up to now).
 enum LiveMinutes {
-    /// `(total, longest)` minutes per day of `days` (sorted, consecutive).
-    static func of(_ db: Database, streamer: String, days: [String], calendar: OperationsCalendar, now: Int64) throws -> [String: (total: Int64, longest: Int64)] {
+    /// `(total, longest)` minutes per day of `days` (sorted, consecutive), from a streamer's
+    /// `sessions` in start order.
+    static func of(_ sessions: [LiveSpan], days: [String], calendar: OperationsCalendar, now: Int64) -> [String: (total: Int64, longest: Int64)] {
         guard let first = days.first, let last = days.last else { return [:] }
         var out: [String: (total: Int64, longest: Int64)] = [:]
-        let rows = try Row.fetchAll(db, sql: "SELECT started_at, ended_at FROM live_sessions WHERE streamer_id = ? ORDER BY started_at", arguments: [streamer])
         let end = now
-        for row in rows {
-            var start: Int64 = row[0]
-            let stop: Int64 = row[1] ?? end
+        for session in sessions {
+            var start = session.startedAt
+            let stop = session.endedAt ?? end
             while start < stop {
                 let day = calendar.key(.daily, at: start)
                 let dayEnd = min(calendar.end(.daily, at: start) ?? stop, stop)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Synchronization
 
 /// Guilds and their contracts with streamers. On a gift, the contract covering the gift's
@@ -17,13 +16,14 @@ public final class Guilds: Sendable {
     /// Most streamers whose contracts the gift path keeps in memory; past it the cache starts over.
     public static let cacheEntriesMax = 200_000
 
-    let store: Store
+    let store: any GuildStore
     let clock: any WallClock
     let calendar: OperationsCalendar
     let cache = Mutex<[String: [GuildContract]]>([:])
 
-    /// - Parameters: calendar: where the days of contracts begin.
-    public init(store: Store, clock: any WallClock = SystemWallClock(), calendar: OperationsCalendar = OperationsCalendar()) {
+    /// - Parameters: store: where guilds and contracts are kept; clock: the time of writes;
+    ///   calendar: where the days of contracts begin.
+    public init(store: any GuildStore, clock: any WallClock = SystemWallClock(), calendar: OperationsCalendar = OperationsCalendar()) {
         self.store = store
         self.clock = clock
         self.calendar = calendar
@@ -31,18 +31,27 @@ public final class Guilds: Sendable {
 
     // MARK: The gift path
 
-    /// The guild `streamer` belongs to on `day` (`YYYY-MM-DD`), inside the caller's transaction;
-    /// a cache hit costs a dictionary lookup.
-    public func guild(_ db: Database, streamer: String, day: String) throws -> String? {
-        try contract(db, streamer: streamer, day: day)?.guildID
+    /// The guild `streamer` belongs to on `day` (`YYYY-MM-DD`), inside the caller's transaction
+    /// `tx`; a cache hit costs a dictionary lookup.
+    /// - Throws: storage errors (on a miss).
+    public func guild(_ tx: any GuildTransaction, streamer: String, day: String) throws -> String? {
+        try contract(tx, streamer: streamer, day: day)?.guildID
     }
 
     /// `streamer`'s contract covering `day` (`YYYY-MM-DD`): its guild and its share rate, which
     /// divides a gift's streamer and guild parts (`GiftSplit.amounts(of:guildShareBP:)`). Read
-    /// inside the caller's transaction; a cache hit costs a dictionary lookup.
-    public func contract(_ db: Database, streamer: String, day: String) throws -> GuildContract? {
+    /// inside the caller's transaction `tx`; a cache hit costs a dictionary lookup.
+    /// - Throws: storage errors (on a miss).
+    public func contract(_ tx: any GuildTransaction, streamer: String, day: String) throws -> GuildContract? {
+        try contract(streamer: streamer, day: day) { try tx.contracts(streamer: $0) }
+    }
+
+    /// `contract(_:streamer:day:)` with the read of a streamer's contracts on a miss given as
+    /// `load` (in the caller's transaction), so a caller holding only its connection pays for no
+    /// transaction object on the gift path.
+    func contract(streamer: String, day: String, load: (String) throws -> [GuildContract]) rethrows -> GuildContract? {
         if let contracts = cache.withLock({ $0[streamer] }) { return contracts.first { $0.covers(day) } }
-        let contracts = try Self.contracts(db, streamer: streamer)
+        let contracts = try load(streamer)
         cache.withLock { c in
             if c.count >= Self.cacheEntriesMax { c.removeAll(keepingCapacity: true) }
             c[streamer] = contracts
@@ -57,36 +66,19 @@ public final class Guilds: Sendable {
         }
     }
 
-    static func contracts(_ db: Database, streamer: String) throws -> [GuildContract] {
-        try GuildContract.fetchAll(db, sql: "SELECT * FROM guild_contracts WHERE streamer_id = ? ORDER BY starts_on", arguments: [streamer])
-    }
-
-    /// Every contract covering some day of `days` (sorted), per streamer, in start order.
-    static func contracts(_ db: Database, from first: String, through last: String) throws -> [String: [GuildContract]] {
-        var out: [String: [GuildContract]] = [:]
-        for c in try GuildContract.fetchAll(db, sql: """
-            SELECT * FROM guild_contracts WHERE starts_on <= ? AND (ends_on IS NULL OR ends_on > ?) ORDER BY streamer_id, starts_on
-            """, arguments: [last, first]) {
-            out[c.streamerID, default: []].append(c)
-        }
-        return out
-    }
-
     // MARK: Admin
 
     /// Every guild, by id.
     public func list() async throws -> [Guild] {
-        try await store.read { db in try Guild.fetchAll(db, sql: "SELECT * FROM guilds ORDER BY id") }
+        try await store.read { tx in try tx.guilds() }
     }
 
     /// A guild and its contracts (newest first).
     /// - Throws: `RequestError` 404 `guild_not_found`.
     public func detail(id: String) async throws -> GuildDetail {
-        try await store.read { db in
-            guard let guild = try Guild.fetchOne(db, sql: "SELECT * FROM guilds WHERE id = ?", arguments: [id]) else { throw Self.notFound(id) }
-            let contracts = try GuildContract.fetchAll(
-                db, sql: "SELECT * FROM guild_contracts WHERE guild_id = ? ORDER BY starts_on DESC, id DESC", arguments: [id])
-            return GuildDetail(guild: guild, contracts: contracts)
+        try await store.read { tx in
+            guard let guild = try tx.guild(id: id) else { throw Self.notFound(id) }
+            return GuildDetail(guild: guild, contracts: try tx.contracts(guild: id))
         }
     }
 
@@ -101,15 +93,14 @@ public final class Guilds: Sendable {
         }
         try edit.validate()
         let now = clock.nowMillis()
-        return try await store.write { db in
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM guilds") ?? 0 < Self.guildsMax else {
+        return try await store.write { tx in
+            guard try tx.guildCount() < Self.guildsMax else {
                 throw RequestError("too_many_guilds", .conflict, "at most \(Self.guildsMax) guilds")
             }
-            guard try Guild.fetchOne(db, sql: "SELECT * FROM guilds WHERE id = ?", arguments: [id]) == nil else {
+            guard try tx.guild(id: id) == nil else {
                 throw RequestError("guild_exists", .conflict, "guild '\(id)' exists")
             }
-            try db.execute(sql: "INSERT INTO guilds (id, name, share_bp, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, edit.name, edit.shareBP, now, now])
+            try tx.insertGuild(id: id, name: edit.name, shareBP: edit.shareBP, now: now)
             return Guild(id: id, name: edit.name, shareBP: edit.shareBP, createdAt: now, updatedAt: now)
         }
     }
@@ -120,9 +111,8 @@ public final class Guilds: Sendable {
         if let other = edit.id, other != id { throw RequestError("invalid_id", .badRequest, "id: the body's id must be the path's") }
         try edit.validate()
         let now = clock.nowMillis()
-        return try await store.write { db in
-            try db.execute(sql: "UPDATE guilds SET name = ?, share_bp = ?, updated_at = ? WHERE id = ?", arguments: [edit.name, edit.shareBP, now, id])
-            guard db.changesCount == 1, let guild = try Guild.fetchOne(db, sql: "SELECT * FROM guilds WHERE id = ?", arguments: [id]) else {
+        return try await store.write { tx in
+            guard try tx.updateGuild(id: id, name: edit.name, shareBP: edit.shareBP, now: now), let guild = try tx.guild(id: id) else {
                 throw Self.notFound(id)
             }
             return guild
@@ -142,9 +132,9 @@ public final class Guilds: Sendable {
         }
         if let bp = r.shareBP, !(0...10_000).contains(bp) { throw RequestError("invalid_share_bp", .badRequest, "share_bp: 0...10000") }
         let now = clock.nowMillis()
-        let contract = try await store.write { db in
-            guard let guild = try Guild.fetchOne(db, sql: "SELECT * FROM guilds WHERE id = ?", arguments: [id]) else { throw Self.notFound(id) }
-            let existing = try Self.contracts(db, streamer: r.streamerID)
+        let contract = try await store.write { tx in
+            guard let guild = try tx.guild(id: id) else { throw Self.notFound(id) }
+            let existing = try tx.contracts(streamer: r.streamerID)
             guard existing.count < Self.contractsPerStreamerMax else {
                 throw RequestError("too_many_contracts", .conflict, "a streamer has at most \(Self.contractsPerStreamerMax) contracts")
             }
@@ -152,16 +142,15 @@ public final class Guilds: Sendable {
                 throw RequestError("contract_overlaps", .conflict, "the streamer has a contract with '\(later.guildID)' from \(later.startsOn)")
             }
             for running in existing where running.covers(r.startsOn) {
-                try db.execute(sql: "UPDATE guild_contracts SET ends_on = ? WHERE id = ?", arguments: [r.startsOn, running.id])
-                try Self.journal(db, running, change: "switched", endsOn: r.startsOn, now: now)
+                try tx.endContract(id: running.id, on: r.startsOn)
+                try Self.journal(tx, running, change: "switched", endsOn: r.startsOn, now: now)
             }
-            try db.execute(sql: """
-                INSERT INTO guild_contracts (guild_id, streamer_id, starts_on, ends_on, exclusive, base_salary, share_bp, created_by, created_at)
-                VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)
-                """, arguments: [id, r.streamerID, r.startsOn, r.exclusive ?? false, r.baseSalary ?? 0, r.shareBP ?? guild.shareBP, admin, now])
-            let c = GuildContract(id: db.lastInsertedRowID, guildID: id, streamerID: r.streamerID, startsOn: r.startsOn, endsOn: nil,
+            let newID = try tx.insertContract(
+                guild: id, streamer: r.streamerID, startsOn: r.startsOn, exclusive: r.exclusive ?? false, baseSalary: r.baseSalary ?? 0,
+                shareBP: r.shareBP ?? guild.shareBP, by: admin, now: now)
+            let c = GuildContract(id: newID, guildID: id, streamerID: r.streamerID, startsOn: r.startsOn, endsOn: nil,
                 exclusive: r.exclusive ?? false, baseSalary: r.baseSalary ?? 0, shareBP: r.shareBP ?? guild.shareBP, createdBy: admin, createdAt: now)
-            try Self.journal(db, c, change: "signed", endsOn: nil, now: now)
+            try Self.journal(tx, c, change: "signed", endsOn: nil, now: now)
             return c
         }
         invalidate(streamer: r.streamerID)
@@ -175,15 +164,13 @@ public final class Guilds: Sendable {
     public func end(guild id: String, streamer: String, _ r: GuildContractEnd) async throws -> GuildContract {
         guard SettlementCalendar.isDay(r.endsOn) else { throw RequestError("invalid_ends_on", .badRequest, "ends_on: YYYY-MM-DD") }
         let now = clock.nowMillis()
-        let contract = try await store.write { db in
-            guard var c = try GuildContract.fetchOne(db, sql: """
-                SELECT * FROM guild_contracts WHERE guild_id = ? AND streamer_id = ? AND ends_on IS NULL
-                """, arguments: [id, streamer])
+        let contract = try await store.write { tx in
+            guard var c = try tx.runningContract(guild: id, streamer: streamer)
             else { throw RequestError("contract_not_found", .notFound, "'\(streamer)' has no running contract with '\(id)'") }
             guard r.endsOn > c.startsOn else { throw RequestError("invalid_ends_on", .badRequest, "ends_on: after starts_on \(c.startsOn)") }
-            try db.execute(sql: "UPDATE guild_contracts SET ends_on = ? WHERE id = ?", arguments: [r.endsOn, c.id])
+            try tx.endContract(id: c.id, on: r.endsOn)
             c.endsOn = r.endsOn
-            try Self.journal(db, c, change: "ended", endsOn: r.endsOn, now: now)
+            try Self.journal(tx, c, change: "ended", endsOn: r.endsOn, now: now)
             return c
         }
         invalidate(streamer: streamer)
@@ -195,23 +182,9 @@ public final class Guilds: Sendable {
         let contract: GuildContract
     }
 
-    static func journal(_ db: Database, _ c: GuildContract, change: String, endsOn: String?, now: Int64) throws {
+    static func journal(_ tx: any GuildTransaction, _ c: GuildContract, change: String, endsOn: String?, now: Int64) throws {
         var c = c
         c.endsOn = endsOn
-        _ = try Journal.append(db, type: contractType, payload: ContractFact(change: change, contract: c), idempotencyKey: nil, at: now)
-    }
-}
-
-extension Guild: FetchableRecord {
-    public init(row: Row) throws {
-        self.init(id: row["id"], name: row["name"], shareBP: row["share_bp"], createdAt: row["created_at"], updatedAt: row["updated_at"])
-    }
-}
-
-extension GuildContract: FetchableRecord {
-    public init(row: Row) throws {
-        self.init(id: row["id"], guildID: row["guild_id"], streamerID: row["streamer_id"], startsOn: row["starts_on"], endsOn: row["ends_on"],
-            exclusive: row["exclusive"], baseSalary: row["base_salary"], shareBP: row["share_bp"], createdBy: row["created_by"],
-            createdAt: row["created_at"])
+        _ = try tx.journal.append(type: contractType, payload: ContractFact(change: change, contract: c), idempotencyKey: nil, at: now)
     }
 }

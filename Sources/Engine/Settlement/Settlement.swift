@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The monthly close. `run` computes draft statements for every streamer and guild of a month
 /// from its facts (the earnings aggregates, guild contracts, live sessions, adjustments) and the
@@ -13,22 +12,21 @@ public struct Settlement: Sendable {
     /// Longest adjustment reason, in bytes.
     public static let reasonBytesMax = 200
 
-    let store: Store
-    let ledger: Ledger
+    let store: any SettlementStore
     let calendar: OperationsCalendar
     let clock: any WallClock
     /// Days of a month (from the 1st) in which streamers ask for withdrawals of the month before.
     public let withdrawalWindowDays: Int
 
-    /// - Parameters: calendar: where days and months begin; clock: the time of writes;
-    ///   withdrawalWindowDays: the withdrawal window, days 1...n of a month (1...28).
+    /// - Parameters: store: where the close is kept (its transactions carry the ledger payouts
+    ///   and withdrawals move through); calendar: where days and months begin; clock: the time
+    ///   of writes; withdrawalWindowDays: the withdrawal window, days 1...n of a month (1...28).
     public init(
-        store: Store, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock(),
+        store: any SettlementStore, calendar: OperationsCalendar = OperationsCalendar(), clock: any WallClock = SystemWallClock(),
         withdrawalWindowDays: Int = Settlement.withdrawalWindowDaysDefault
     ) {
         precondition((1...28).contains(withdrawalWindowDays), "withdrawalWindowDays must be 1...28")
         self.store = store
-        self.ledger = ledger
         self.calendar = calendar
         self.clock = clock
         self.withdrawalWindowDays = withdrawalWindowDays
@@ -37,20 +35,6 @@ public struct Settlement: Sendable {
     static func parse(_ month: String) throws -> (year: Int, month: Int) {
         guard let m = SettlementCalendar.month(month) else { throw RequestError("invalid_month", .badRequest, "month: YYYY-MM") }
         return m
-    }
-
-    static func state(_ db: Database, _ month: String) throws -> SettlementState {
-        guard let text = try String.fetchOne(db, sql: "SELECT state FROM settlement_months WHERE month = ?", arguments: [month]) else { return .open }
-        return SettlementState(rawValue: text) ?? .open
-    }
-
-    static func setState(_ db: Database, _ month: String, _ state: SettlementState, by: String?, now: Int64, generation: String? = nil, hash: String? = nil) throws {
-        try db.execute(sql: """
-            INSERT INTO settlement_months (month, state, policy_generation, inputs_hash, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (month) DO UPDATE SET state = excluded.state,
-                policy_generation = COALESCE(excluded.policy_generation, policy_generation),
-                inputs_hash = COALESCE(excluded.inputs_hash, inputs_hash), updated_by = excluded.updated_by, updated_at = excluded.updated_at
-            """, arguments: [month, state.rawValue, generation, hash, by, now])
     }
 
     static func frozen(_ month: String) -> RequestError {
@@ -80,7 +64,7 @@ public struct Settlement: Sendable {
         return (Int64((start.timeIntervalSince1970 * 1000).rounded()), Int64((end.timeIntervalSince1970 * 1000).rounded()))
     }
 
-    func gather(_ db: Database, _ m: (year: Int, month: Int), validDayMinutes: Int64, now: Int64) throws -> Inputs {
+    func gather(_ tx: any SettlementTransaction, _ m: (year: Int, month: Int), validDayMinutes: Int64, now: Int64) throws -> Inputs {
         let month = String(format: "%04d-%02d", m.year, m.month)
         let days = SettlementCalendar.days(of: m)
         let (first, last) = (days[0], days[days.count - 1])
@@ -93,32 +77,24 @@ public struct Settlement: Sendable {
         let dayIndex = Dictionary(uniqueKeysWithValues: days.enumerated().map { ($0.element, $0.offset) })
         var streamerDays: [String: Acc] = [:]
         var guildSources: [String: [String: Int64]] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT owner_kind, owner_id, day, source, amount FROM earnings_daily
-            WHERE day >= ? AND day <= ? AND owner_kind IN ('streamer', 'guild')
-            """, arguments: [first, last])
-        while let row = try rows.next() {
-            let kind: String = row[0], owner: String = row[1], day: String = row[2], source: String = row[3], amount: Int64 = row[4]
+        try tx.forEachEarning(from: first, through: last) { row in
+            let (kind, owner, day, source, amount) = (row.ownerKind, row.ownerID, row.day, row.source, row.amount)
             if kind == "streamer" {
-                guard let i = dayIndex[day] else { continue }
+                guard let i = dayIndex[day] else { return }
                 streamerDays[owner, default: Acc(byDay: Array(repeating: 0, count: days.count), bySource: [:])].byDay[i] += amount
                 streamerDays[owner]?.bySource[source, default: 0] += amount
             } else {
                 guildSources[owner, default: [:]][source, default: 0] += amount
             }
         }
-        let contracts = try Guilds.contracts(db, from: first, through: last)
+        let contracts = try tx.contracts(from: first, through: last)
         // Live minutes per streamer per day, from the sessions overlapping the month.
         let (startMs, endMs) = bounds(m)
         var live: [String: [String: (total: Int64, longest: Int64)]] = [:]
-        let sessions = try Row.fetchCursor(db, sql: """
-            SELECT streamer_id, started_at, ended_at FROM live_sessions
-            WHERE started_at < ? AND (ended_at IS NULL OR ended_at > ?) ORDER BY streamer_id, started_at
-            """, arguments: [endMs, startMs])
-        while let row = try sessions.next() {
-            let streamer: String = row[0]
-            var start: Int64 = max(row[1], startMs)
-            let stop: Int64 = min((row[2] as Int64?) ?? now, endMs)
+        try tx.forEachLiveSession(from: startMs, until: endMs) { session in
+            let streamer = session.streamerID
+            var start = max(session.startedAt, startMs)
+            let stop = min(session.endedAt ?? now, endMs)
             while start < stop {
                 let day = calendar.key(.daily, at: start)
                 let dayEnd = min(calendar.end(.daily, at: start) ?? stop, stop)
@@ -131,12 +107,10 @@ public struct Settlement: Sendable {
             }
         }
         var adjustments: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT owner_kind, owner_id, SUM(amount) FROM settlement_adjustments WHERE month = ? GROUP BY owner_kind, owner_id
-            """, arguments: [month]) {
-            adjustments[Inputs.key(row[0], row[1])] = row[2]
+        for row in try tx.adjustmentSums(month: month) {
+            adjustments[Inputs.key(row.ownerKind, row.ownerID)] = row.amount
         }
-        let withdrawn = try withdrawnAfterImport(db, month, now: now)
+        let withdrawn = try withdrawnAfterImport(tx, month, now: now)
         var streamerIDs = Set(streamerDays.keys).union(contracts.keys).union(live.keys).union(withdrawn.keys)
         for key in adjustments.keys where key.hasPrefix("streamer:") { streamerIDs.insert(String(key.dropFirst(9))) }
         var guildMembers: [String: [GuildMonth.Member]] = [:]
@@ -200,14 +174,9 @@ public struct Settlement: Sendable {
     /// to apply: those are the facts a month ending then depends on (facts count on the day
     /// they were recorded). Facts recorded later, which a live server keeps adding, do not hold
     /// the month's run. Reads only the journal past the consumer's cursor.
-    static func earningsBehind(_ db: Database, before: Int64) throws -> Bool {
+    static func earningsBehind(_ tx: any SettlementTransaction, before: Int64) throws -> Bool {
         let consumer = EarningsConsumer()
-        let types = (consumer.types ?? []).sorted()
-        let marks = Array(repeating: "?", count: types.count).joined(separator: ", ")
-        let cursor = try Int64.fetchOne(db, sql: "SELECT offset FROM consumer_cursors WHERE name = ?", arguments: [consumer.name]) ?? 0
-        return try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM journal WHERE offset > ? AND created_at < ? AND type IN (\(marks)))
-            """, arguments: StatementArguments([cursor, before]) + StatementArguments(types)) ?? false
+        return try tx.journalBehind(consumer: consumer.name, types: (consumer.types ?? []).sorted(), before: before)
     }
 
     /// Whether the earnings consumer has applied every fact `month` depends on so far (those
@@ -217,7 +186,7 @@ public struct Settlement: Sendable {
     public func earningsCaughtUp(month: String) async throws -> Bool {
         let m = try Self.parse(month)
         let before = min(bounds(m).1, clock.nowMillis())
-        return try await store.read { db in try !Self.earningsBehind(db, before: before) }
+        return try await store.read { tx in try !Self.earningsBehind(tx, before: before) }
     }
 
     /// The inputs as canonical JSON, and the hash of that JSON with the adjustments and the
@@ -248,17 +217,17 @@ public struct Settlement: Sendable {
         let now = clock.nowMillis()
         // The month shows `calculating` while the run lasts (a run that stops on a crash leaves it
         // so: run again); a run that fails puts the state back and writes nothing else.
-        let previous: SettlementState = try await store.write { db in
-            let state = try Self.state(db, month)
+        let previous: SettlementState = try await store.write { tx in
+            let state = try tx.state(month: month)
             if state.isFrozen { throw Self.frozen(month) }
-            try Self.setState(db, month, .calculating, by: by, now: now)
+            try tx.setState(month: month, .calculating, by: by, now: now, generation: nil, hash: nil)
             return state
         }
         do {
             return try await calculate(month: month, m, policy: policy, generation: generation, by: by, now: now, progress: progress)
         } catch {
-            try? await store.write { db in
-                if try Self.state(db, month) == .calculating { try Self.setState(db, month, previous, by: by, now: now) }
+            try? await store.write { tx in
+                if try tx.state(month: month) == .calculating { try tx.setState(month: month, previous, by: by, now: now, generation: nil, hash: nil) }
             }
             throw error
         }
@@ -270,12 +239,12 @@ public struct Settlement: Sendable {
     ) async throws -> SettlementMonth {
         let validDayMinutes = policy.validDayMinutes
         // Read the inputs (and see that the month is not frozen) in one snapshot.
-        let inputs: Inputs = try await store.read { db in
-            if try Self.state(db, month).isFrozen { throw Self.frozen(month) }
-            if try Self.earningsBehind(db, before: min(self.bounds(m).1, now)) {
+        let inputs: Inputs = try await store.read { tx in
+            if try tx.state(month: month).isFrozen { throw Self.frozen(month) }
+            if try Self.earningsBehind(tx, before: min(self.bounds(m).1, now)) {
                 throw RequestError("earnings_behind", .conflict, "the earnings consumer has not caught up with the journal; drain the consumers first")
             }
-            return try self.gather(db, m, validDayMinutes: validDayMinutes, now: now)
+            return try self.gather(tx, m, validDayMinutes: validDayMinutes, now: now)
         }
         let total = inputs.streamers.count + inputs.guilds.count
         guard total <= Self.statementsMax else {
@@ -284,24 +253,16 @@ public struct Settlement: Sendable {
         let settled = try settle(inputs, month: month, policy: policy, generation: generation.hash, now: now, progress: progress)
         let statements = settled.map(\.0)
         let monthHash = SHA256.hex(Array(statements.map(\.inputsHash).joined(separator: "\n").utf8))
-        try await store.write { db in
-            if try Self.state(db, month).isFrozen { throw Self.frozen(month) }
+        try await store.write { tx in
+            if try tx.state(month: month).isFrozen { throw Self.frozen(month) }
             // After the withdrawal window the month's requests are imported (the sweep's work,
             // done here if it has not been yet): their reservations post.
-            if self.windowClosed(for: month, now: now) { _ = try self.importWithdrawals(db, month, now: now) }
-            guard try Self.withdrawn(db, month) == inputs.withdrawn else {
+            if self.windowClosed(for: month, now: now) { _ = try self.importWithdrawals(tx, month, now: now) }
+            guard try tx.withdrawn(month: month) == inputs.withdrawn else {
                 throw RequestError("withdrawals_changed", .conflict, "\(month)'s withdrawals changed while its run computed: run it again")
             }
-            try db.execute(sql: "DELETE FROM settlement_statements WHERE month = ?", arguments: [month])
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO settlement_statements (month, owner_kind, owner_id, guild_id, inputs, result, total, inputs_hash, policy_generation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for (s, inputsJSON) in settled {
-                let result = String(decoding: try JSONEncoder.sorted.encode(s), as: UTF8.self)
-                try insert.execute(arguments: [month, s.ownerKind, s.ownerID, s.guildID, inputsJSON, result, s.total, s.inputsHash, s.policyGeneration])
-            }
-            try Self.setState(db, month, .pendingReview, by: by, now: now, generation: generation.hash, hash: monthHash)
+            try tx.replaceStatements(month: month, settled)
+            try tx.setState(month: month, .pendingReview, by: by, now: now, generation: generation.hash, hash: monthHash)
         }
         return SettlementMonth(month: month, state: .pendingReview, policyGeneration: generation.hash, inputsHash: monthHash, statements: statements)
     }
@@ -361,7 +322,7 @@ public struct Settlement: Sendable {
     public func month(_ month: String) async throws -> SettlementMonth {
         let m = try Self.parse(month)
         let month = String(format: "%04d-%02d", m.year, m.month)
-        return try await store.read { db in try Self.read(db, month) }
+        return try await store.read { tx in try tx.settlementMonth(month) }
     }
 
     /// A month's state alone (cheap, whatever its number of statements).
@@ -369,21 +330,7 @@ public struct Settlement: Sendable {
     public func state(month: String) async throws -> SettlementState {
         let m = try Self.parse(month)
         let month = String(format: "%04d-%02d", m.year, m.month)
-        return try await store.read { db in try Self.state(db, month) }
-    }
-
-    static func read(_ db: Database, _ month: String) throws -> SettlementMonth {
-        let row = try Row.fetchOne(db, sql: "SELECT state, policy_generation, inputs_hash FROM settlement_months WHERE month = ?", arguments: [month])
-        var statements: [SettlementStatement] = []
-        let decoder = JSONDecoder()
-        for text in try String.fetchAll(db, sql: """
-            SELECT result FROM settlement_statements WHERE month = ? ORDER BY owner_kind DESC, owner_id
-            """, arguments: [month]) {
-            statements.append(try decoder.decode(SettlementStatement.self, from: Data(text.utf8)))
-        }
-        return SettlementMonth(
-            month: month, state: row.flatMap { SettlementState(rawValue: $0[0]) } ?? .open, policyGeneration: row?[1], inputsHash: row?[2],
-            statements: statements)
+        return try await store.read { tx in try tx.state(month: month) }
     }
 
     // MARK: Confirm
@@ -398,9 +345,8 @@ public struct Settlement: Sendable {
         let m = try Self.parse(month)
         let month = String(format: "%04d-%02d", m.year, m.month)
         let now = clock.nowMillis()
-        let ledger = self.ledger
-        return try await store.write { db in
-            let state = try Self.state(db, month)
+        return try await store.write { tx in
+            let state = try tx.state(month: month)
             if state.isFrozen { throw Self.frozen(month) }
             guard state == .pendingReview else {
                 throw RequestError("month_not_reviewed", .conflict, "\(month) is \(state.rawValue): run it (showrunner settle run \(month)) first")
@@ -408,14 +354,14 @@ public struct Settlement: Sendable {
             guard self.windowClosed(for: month, now: now) else {
                 throw RequestError("withdrawal_window_open", .conflict, "\(month)'s withdrawals are asked until day \(self.withdrawalWindowDays) of the next month")
             }
-            let unimported = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM settlement_withdrawals WHERE month = ? AND state = 'pending'", arguments: [month]) ?? 0
+            let unimported = try tx.pendingWithdrawalCount(month: month)
             guard unimported == 0 else {
                 throw RequestError("month_not_reviewed", .conflict, "\(month) has \(unimported) withdrawals not imported yet: run it again")
             }
-            var current = try Self.read(db, month)
+            var current = try tx.settlementMonth(month)
             // The statements must show the withdrawals as they stand (asked after the run, or
             // expired since it, they differ).
-            let withdrawn = try Self.withdrawn(db, month)
+            let withdrawn = try tx.withdrawn(month: month)
             let shown = Dictionary(current.statements.compactMap { s in s.withdrawn.map { (s.ownerID, $0) } }, uniquingKeysWith: +)
             guard shown == withdrawn else {
                 throw RequestError("month_not_reviewed", .conflict, "\(month)'s withdrawals changed since its run: run it again")
@@ -429,8 +375,8 @@ public struct Settlement: Sendable {
                     amount: s.payout.magnitude > UInt64(Int64.max) ? Int64.max : Int64(s.payout.magnitude), code: "settlement",
                     memo: "settlement \(month)"))
             }
-            if !chain.isEmpty { _ = try ledger.apply(db, chain, now: now) }
-            try Self.setState(db, month, .confirmed, by: by, now: now)
+            if !chain.isEmpty { _ = try tx.ledger.apply(chain, now: now) }
+            try tx.setState(month: month, .confirmed, by: by, now: now, generation: nil, hash: nil)
             current.state = .confirmed
             return current
         }
@@ -442,10 +388,10 @@ public struct Settlement: Sendable {
         let m = try Self.parse(month)
         let month = String(format: "%04d-%02d", m.year, m.month)
         let now = clock.nowMillis()
-        return try await store.write { db in
-            guard try Self.state(db, month) == .confirmed else { throw RequestError("month_not_confirmed", .conflict, "\(month) is not confirmed") }
-            try Self.setState(db, month, .paid, by: by, now: now)
-            return try Self.read(db, month)
+        return try await store.write { tx in
+            guard try tx.state(month: month) == .confirmed else { throw RequestError("month_not_confirmed", .conflict, "\(month) is not confirmed") }
+            try tx.setState(month: month, .paid, by: by, now: now, generation: nil, hash: nil)
+            return try tx.settlementMonth(month)
         }
     }
 
@@ -469,24 +415,20 @@ public struct Settlement: Sendable {
             throw RequestError("invalid_reason", .badRequest, "reason: 1-\(Self.reasonBytesMax) bytes")
         }
         let now = clock.nowMillis()
-        return try await store.write { db in
+        return try await store.write { tx in
             var m = asked
             let asked = String(format: "%04d-%02d", m.year, m.month)
             var target = asked
             // Months are frozen in order, so the first one not frozen is close by; bounded anyway.
             for _ in 0..<1_200 {
-                guard try Self.state(db, target).isFrozen else { break }
+                guard try tx.state(month: target).isFrozen else { break }
                 target = SettlementCalendar.next(m)
                 guard let next = SettlementCalendar.month(target) else { throw RequestError("invalid_month", .badRequest, "no open month after \(asked)") }
                 m = next
             }
             let refers: String? = target == asked ? nil : asked
-            try db.execute(sql: """
-                INSERT INTO settlement_adjustments (month, owner_kind, owner_id, amount, reason, created_by, refers_to_month, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [target, r.ownerKind, r.ownerID, r.amount, r.reason, by, refers, now])
-            let id = db.lastInsertedRowID
-            if try Self.state(db, target) == .pendingReview { try Self.setState(db, target, .open, by: by, now: now) }
+            let id = try tx.insertAdjustment(month: target, r, by: by, refersTo: refers, now: now)
+            if try tx.state(month: target) == .pendingReview { try tx.setState(month: target, .open, by: by, now: now, generation: nil, hash: nil) }
             return SettlementAdjustment(id: id, month: target, ownerKind: r.ownerKind, ownerID: r.ownerID, amount: r.amount, reason: r.reason,
                 createdBy: by, refersToMonth: refers, createdAt: now)
         }
@@ -496,11 +438,6 @@ public struct Settlement: Sendable {
     public func adjustments(month: String) async throws -> [SettlementAdjustment] {
         let m = try Self.parse(month)
         let month = String(format: "%04d-%02d", m.year, m.month)
-        return try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM settlement_adjustments WHERE month = ? ORDER BY id", arguments: [month]).map { row in
-                SettlementAdjustment(id: row["id"], month: row["month"], ownerKind: row["owner_kind"], ownerID: row["owner_id"], amount: row["amount"],
-                    reason: row["reason"], createdBy: row["created_by"], refersToMonth: row["refers_to_month"], createdAt: row["created_at"])
-            }
-        }
+        return try await store.read { tx in try tx.adjustments(month: month) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Settlement {
     /// The month's reports: every statement as CSV, the guild summary as CSV, and an HTML page
@@ -9,14 +8,9 @@ extension Settlement {
         let m = try Self.parse(month)
         let month = String(format: "%04d-%02d", m.year, m.month)
         let days = SettlementCalendar.days(of: m)
-        let (current, daily): (SettlementMonth, [String: Int64]) = try await store.read { db in
-            var daily: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT day, SUM(amount) FROM earnings_daily WHERE day >= ? AND day <= ? AND owner_kind IN ('streamer', 'guild') GROUP BY day
-                """, arguments: [days[0], days[days.count - 1]]) {
-                daily[row[0]] = row[1]
-            }
-            return (try Self.read(db, month), daily)
+        let (current, daily): (SettlementMonth, [String: Int64]) = try await store.read { tx in
+            let daily = try tx.dailyRevenue(from: days[0], through: days[days.count - 1])
+            return (try tx.settlementMonth(month), daily)
         }
         return Self.render(current, days: days, daily: daily)
     }

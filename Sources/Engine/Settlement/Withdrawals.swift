@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A streamer's withdrawal request (`POST /v1/streamers/me/withdrawals`).
 public struct WithdrawalRequest: Sendable, Codable, Equatable {
@@ -48,13 +47,6 @@ public struct Withdrawal: Sendable, Codable, Equatable {
     }
 }
 
-extension Withdrawal {
-    init(row: Row) {
-        self.init(id: row["id"], streamerID: row["streamer_id"], month: row["month"], amount: row["amount"], transferID: row["transfer_id"],
-            state: row["state"], requestedAt: row["requested_at"], importedAt: row["imported_at"], reason: row["reason"])
-    }
-}
-
 extension Settlement {
     /// Days of a month (from the 1st) in which withdrawals may be asked, by default.
     public static let withdrawalWindowDaysDefault = 2
@@ -92,10 +84,8 @@ extension Settlement {
         let (day, month) = windowDay(now)
         let window = withdrawalWindowDays
         let transferID = "withdrawal:\(streamer):\(r.idempotencyKey)"
-        let ledger = self.ledger
-        return try await store.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM settlement_withdrawals WHERE transfer_id = ?", arguments: [transferID]) {
-                let prior = Withdrawal(row: row)
+        return try await store.write { tx in
+            if let prior = try tx.withdrawal(transferID: transferID) {
                 guard prior.amount == r.amount else {
                     throw RequestError("idempotency_conflict", .conflict, "this key asked for \(prior.amount)")
                 }
@@ -104,26 +94,21 @@ extension Settlement {
             guard day <= window else {
                 throw RequestError("withdrawal_window_closed", .conflict, "withdrawals are asked on days 1-\(window) of a month")
             }
-            if try Self.state(db, month).isFrozen {
+            if try tx.state(month: month).isFrozen {
                 throw RequestError("month_confirmed", .conflict, "\(month) is confirmed: its withdrawals were imported")
             }
-            _ = try ledger.apply(db, operations: [.pending(TransferRequest(
+            _ = try tx.ledger.apply(operations: [.pending(TransferRequest(
                 id: transferID, debit: .user(streamer, "revenue"), credit: .system(.settlementPayouts, "revenue"), asset: "revenue",
                 amount: r.amount, code: "withdrawal", memo: "withdrawal for \(month)"), timeoutMillis: Self.withdrawalHoldMillis)], now: now)
-            try db.execute(sql: """
-                INSERT INTO settlement_withdrawals (streamer_id, month, amount, transfer_id, state, requested_at) VALUES (?, ?, ?, ?, 'pending', ?)
-                """, arguments: [streamer, month, r.amount, transferID, now])
-            return Withdrawal(id: db.lastInsertedRowID, streamerID: streamer, month: month, amount: r.amount, transferID: transferID,
+            let id = try tx.insertWithdrawal(streamer: streamer, month: month, amount: r.amount, transferID: transferID, now: now)
+            return Withdrawal(id: id, streamerID: streamer, month: month, amount: r.amount, transferID: transferID,
                 state: "pending", requestedAt: now, importedAt: nil, reason: nil)
         }
     }
 
     /// A streamer's withdrawals, newest first (at most 100).
     public func withdrawals(streamer: String) async throws -> [Withdrawal] {
-        try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM settlement_withdrawals WHERE streamer_id = ? ORDER BY id DESC LIMIT 100", arguments: [streamer])
-                .map(Withdrawal.init(row:))
-        }
+        try await store.read { tx in try tx.withdrawals(streamer: streamer) }
     }
 
     /// Whether the withdrawal window for `month`'s requests has closed at `now` (it is the next
@@ -158,45 +143,25 @@ extension Settlement {
         let now = clock.nowMillis()
         let last = lastClosedWindowMonth(at: now)
         // Most ticks find nothing due: a read, not a write transaction, answers them.
-        let due = try await store.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM settlement_withdrawals WHERE state = 'pending' AND month <= ?)", arguments: [last])
+        let due = try await store.read { tx in try tx.hasPendingWithdrawals(through: last) }
+        guard due else { return 0 }
+        return try await store.write { tx in
+            let due = try tx.pendingWithdrawals(through: last, limit: limit)
+            return try self.importWithdrawals(tx, due, now: now)
         }
-        guard due == true else { return 0 }
-        return try await store.write { db in
-            let due = try Row.fetchAll(db, sql: """
-                SELECT * FROM settlement_withdrawals WHERE state = 'pending' AND month <= ? ORDER BY id LIMIT ?
-                """, arguments: [last, limit]).map(Withdrawal.init(row:))
-            return try self.importWithdrawals(db, due, now: now)
-        }
-    }
-
-    /// The month's withdrawals per streamer that count: pending or imported, not expired.
-    static func withdrawn(_ db: Database, _ month: String) throws -> [String: Int64] {
-        var out: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT streamer_id, SUM(amount) FROM settlement_withdrawals WHERE month = ? AND state IN ('pending', 'imported') GROUP BY streamer_id
-            """, arguments: [month]) {
-            out[row[0]] = row[1]
-        }
-        return out
     }
 
     /// The month's withdrawals per streamer as its import at `now` will leave them: as
     /// `withdrawn`, less pending ones past the window whose hold the ledger no longer keeps
     /// (the import marks them expired).
-    func withdrawnAfterImport(_ db: Database, _ month: String, now: Int64) throws -> [String: Int64] {
-        var out = try Self.withdrawn(db, month)
+    func withdrawnAfterImport(_ tx: any SettlementTransaction, _ month: String, now: Int64) throws -> [String: Int64] {
+        var out = try tx.withdrawn(month: month)
         guard windowClosed(for: month, now: now) else { return out }
-        for w in try Self.pending(db, month: month) where try importOutcome(db, w, now: now) == .expire {
+        for w in try tx.pendingWithdrawals(month: month) where try importOutcome(tx, w, now: now) == .expire {
             out[w.streamerID, default: 0] -= w.amount
             if out[w.streamerID] == 0 { out[w.streamerID] = nil }
         }
         return out
-    }
-
-    static func pending(_ db: Database, month: String) throws -> [Withdrawal] {
-        try Row.fetchAll(db, sql: "SELECT * FROM settlement_withdrawals WHERE month = ? AND state = 'pending' ORDER BY id", arguments: [month])
-            .map(Withdrawal.init(row:))
     }
 
     /// What importing a pending withdrawal does, from its hold's state in the ledger.
@@ -209,14 +174,14 @@ extension Settlement {
         case expire
     }
 
-    func importOutcome(_ db: Database, _ w: Withdrawal, now: Int64) throws -> ImportOutcome {
-        try importOutcomeAndReason(db, w, now: now).0
+    func importOutcome(_ tx: any SettlementTransaction, _ w: Withdrawal, now: Int64) throws -> ImportOutcome {
+        try importOutcomeAndReason(tx, w, now: now).0
     }
 
-    func importOutcomeAndReason(_ db: Database, _ w: Withdrawal, now: Int64) throws -> (ImportOutcome, String?) {
+    func importOutcomeAndReason(_ tx: any SettlementTransaction, _ w: Withdrawal, now: Int64) throws -> (ImportOutcome, String?) {
         let status: PendingStatus
         do {
-            status = try ledger.pendingStatus(db, id: w.transferID, now: now)
+            status = try tx.ledger.pendingStatus(id: w.transferID, now: now)
         } catch is LedgerError {
             return (.expire, "the ledger has no hold \(w.transferID): nothing was reserved, the revenue stays with the streamer")
         }
@@ -233,8 +198,8 @@ extension Settlement {
     /// Imports `month`'s pending withdrawals in the caller's transaction (a run's fallback when
     /// the sweep has not got to them).
     /// - Returns: how many changed state.
-    func importWithdrawals(_ db: Database, _ month: String, now: Int64) throws -> Int {
-        try importWithdrawals(db, try Self.pending(db, month: month), now: now)
+    func importWithdrawals(_ tx: any SettlementTransaction, _ month: String, now: Int64) throws -> Int {
+        try importWithdrawals(tx, try tx.pendingWithdrawals(month: month), now: now)
     }
 
     /// Imports pending withdrawals in the caller's transaction: each open hold posts (state
@@ -242,27 +207,26 @@ extension Settlement {
     /// the ledger refuses is rolled back alone (no failure is recorded under its key) and the
     /// withdrawal stays pending.
     /// - Returns: how many changed state.
-    func importWithdrawals(_ db: Database, _ pending: [Withdrawal], now: Int64) throws -> Int {
+    func importWithdrawals(_ tx: any SettlementTransaction, _ pending: [Withdrawal], now: Int64) throws -> Int {
         var changed = 0
         for w in pending {
-            let (outcome, reason) = try importOutcomeAndReason(db, w, now: now)
+            let (outcome, reason) = try importOutcomeAndReason(tx, w, now: now)
             switch outcome {
             case .post:
                 do {
-                    try db.inSavepoint {
-                        _ = try ledger.apply(db, operations: [.post(id: "\(w.transferID):post", pendingID: w.transferID)], now: now)
-                        try db.execute(sql: "UPDATE settlement_withdrawals SET state = 'imported', imported_at = ? WHERE id = ?", arguments: [now, w.id])
-                        return .commit
+                    try tx.savepoint {
+                        _ = try tx.ledger.apply(operations: [.post(id: "\(w.transferID):post", pendingID: w.transferID)], now: now)
+                        try tx.markImported(withdrawal: w.id, now: now)
                     }
                     changed += 1
                 } catch is LedgerError {
                     continue
                 }
             case .posted:
-                try db.execute(sql: "UPDATE settlement_withdrawals SET state = 'imported', imported_at = ? WHERE id = ?", arguments: [now, w.id])
+                try tx.markImported(withdrawal: w.id, now: now)
                 changed += 1
             case .expire:
-                try db.execute(sql: "UPDATE settlement_withdrawals SET state = 'expired', reason = ? WHERE id = ?", arguments: [reason, w.id])
+                try tx.markExpired(withdrawal: w.id, reason: reason)
                 changed += 1
             }
         }
