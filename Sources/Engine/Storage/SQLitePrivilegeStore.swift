@@ -181,7 +181,8 @@ final class SQLitePrivilegeTransaction: SQLiteTransaction, PrivilegeTransaction,
         -> (tier: String, rank: Int64, startedAt: Int64, expiresAt: Int64, expiryJournaled: Bool)?
     {
         try Row.fetchOne(
-            db, sql: "SELECT tier, tier_rank, started_at, expires_at, expiry_journaled FROM privileges WHERE user_id = ? AND product = ? AND scope = ?",
+            db,
+            sql: "SELECT tier, tier_rank, started_at, expires_at, expiry_journaled FROM privileges WHERE user_id = ? AND product = ? AND scope = ?",
             arguments: [user, product, scope]
         ).map { ($0[0], $0[1], $0[2], $0[3], ($0[4] as Int64) != 0) }
     }
@@ -267,7 +268,10 @@ extension FanMedals {
     /// standard ledger on the same store, never used.
     /// - Parameters: calendar: where a day starts for the daily cap; onChange: called with a
     ///   viewer whose worn medal changed.
-    public init(store: Store, calendar: OperationsCalendar, clock: any WallClock, onChange: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.init(store: SQLitePrivilegeStore(store, ledger: Ledger(store: store, clock: clock)), calendar: calendar, clock: clock, onChange: onChange)
+    public init(
+        store: Store, calendar: OperationsCalendar, clock: any WallClock, onChange: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.init(
+            store: SQLitePrivilegeStore(store, ledger: Ledger(store: store, clock: clock)), calendar: calendar, clock: clock, onChange: onChange)
     }
 }
