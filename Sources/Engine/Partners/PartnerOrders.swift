@@ -1,5 +1,3 @@
-import GRDB
-
 /// Coins a partner's game takes from a user (`debit`) and gives back (`refund`), through the
 /// ledger: user coins to `system:partner_clearing:coins` and back, each in the same transaction
 /// as its row and its journal fact (`partner_debit`, `partner_refund`).
@@ -24,14 +22,12 @@ public struct PartnerOrders: Sendable {
     public static let streamerShareCode = "partner_streamer_share"
     public static let streamerShareRefundCode = "partner_streamer_share_refund"
 
-    let store: Store
-    let ledger: Ledger
+    let store: any PartnerOrderStore
     let clock: any WallClock
 
-    /// - Parameters: store: the database; ledger: the money; clock: order times.
-    public init(store: Store, ledger: Ledger, clock: any WallClock = SystemWallClock()) {
+    /// - Parameters: store: where orders live (its transactions move the money); clock: order times.
+    public init(store: any PartnerOrderStore, clock: any WallClock = SystemWallClock()) {
         self.store = store
-        self.ledger = ledger
         self.clock = clock
     }
 
@@ -52,9 +48,8 @@ public struct PartnerOrders: Sendable {
         }
         if let roomID, (try? RoomRules.checkRoomID(roomID)) == nil { throw PartnerError.invalid("room_id", "not a room id") }
         let now = clock.nowMillis()
-        let ledger = self.ledger
-        return try await store.write { db in
-            if let prior = try Self.debit(db, partner: partner, orderID: orderID) {
+        return try await store.write { tx in
+            if let prior = try tx.debit(partner: partner, orderID: orderID) {
                 guard prior.userID == userID, prior.amountCoins == amountCoins, prior.memo == memo, prior.roomID == roomID else {
                     throw PartnerError.idempotencyConflict(orderID)
                 }
@@ -68,10 +63,8 @@ public struct PartnerOrders: Sendable {
                 partnerID: partner, partnerOrderID: orderID, userID: userID, amountCoins: amountCoins, memo: memo,
                 transferID: transferID, debitedAt: now)
             if let roomID {
-                guard let streamer = try String.fetchOne(db, sql: "SELECT streamer_id FROM rooms WHERE id = ?", arguments: [roomID]) else {
-                    throw PartnerError.roomNotFound(roomID)
-                }
-                let bp = try Int64.fetchOne(db, sql: "SELECT streamer_share_bp FROM partners WHERE id = ?", arguments: [partner]) ?? 0
+                guard let streamer = try tx.streamer(ofRoom: roomID) else { throw PartnerError.roomNotFound(roomID) }
+                let bp = try tx.streamerShareBP(partner: partner) ?? 0
                 // amount ≤ amountCoinsMax and bp ≤ 10,000: the product fits easily.
                 let share = amountCoins * bp / 10_000
                 if share > 0 {
@@ -83,15 +76,9 @@ public struct PartnerOrders: Sendable {
                 debit.streamerID = streamer
                 debit.streamerShare = share
             }
-            _ = try ledger.apply(db, transfers, now: now)
-            try db.execute(
-                sql: """
-                    INSERT INTO partner_orders (partner_id, partner_order_id, user_id, amount_coins, memo, transfer_id, created_at,
-                        room_id, streamer_id, streamer_share)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [partner, orderID, userID, amountCoins, memo, transferID, now, roomID, debit.streamerID, debit.streamerShare ?? 0])
-            _ = try Journal.append(db, type: Self.debitType, payloadJSON: try PartnerJSON.text(debit), idempotencyKey: transferID, at: now)
+            _ = try tx.ledger.apply(transfers, now: now)
+            try tx.insert(debit)
+            _ = try tx.journal.append(type: Self.debitType, payloadJSON: try PartnerJSON.text(debit), idempotencyKey: transferID, at: now)
             return debit
         }
     }
@@ -105,11 +92,10 @@ public struct PartnerOrders: Sendable {
         guard Partners.isValidKey(refundID) else { throw PartnerError.invalid("refund_id", Self.keyRule) }
         guard (1...Self.amountCoinsMax).contains(amountCoins) else { throw PartnerError.invalid("amount_coins", "1...\(Self.amountCoinsMax)") }
         let now = clock.nowMillis()
-        let ledger = self.ledger
-        return try await store.write { db in
-            guard let order = try Self.debit(db, partner: partner, orderID: orderID) else { throw PartnerError.orderNotFound(orderID) }
-            let refunds = try Self.refunds(db, partner: partner, orderID: orderID)
-            if let prior = try Self.refund(db, partner: partner, refundID: refundID) {
+        return try await store.write { tx in
+            guard let order = try tx.debit(partner: partner, orderID: orderID) else { throw PartnerError.orderNotFound(orderID) }
+            let refunds = try tx.refunds(partner: partner, orderID: orderID)
+            if let prior = try tx.refund(partner: partner, refundID: refundID) {
                 guard prior.partnerOrderID == orderID, prior.amountCoins == amountCoins else { throw PartnerError.idempotencyConflict(refundID) }
                 return prior
             }
@@ -139,14 +125,9 @@ public struct PartnerOrders: Sendable {
                 refund.streamerShare = back
             }
             // The streamer's revenue may be gone (withdrawn): then nothing is refunded (422).
-            _ = try ledger.apply(db, transfers, now: now)
-            try db.execute(
-                sql: """
-                    INSERT INTO partner_refunds (partner_id, refund_id, partner_order_id, amount_coins, transfer_id, created_at, streamer_share)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [partner, refundID, orderID, amountCoins, transferID, now, refund.streamerShare ?? 0])
-            _ = try Journal.append(db, type: Self.refundType, payloadJSON: try PartnerJSON.text(refund), idempotencyKey: transferID, at: now)
+            _ = try tx.ledger.apply(transfers, now: now)
+            try tx.insert(refund)
+            _ = try tx.journal.append(type: Self.refundType, payloadJSON: try PartnerJSON.text(refund), idempotencyKey: transferID, at: now)
             return refund
         }
     }
@@ -155,9 +136,9 @@ public struct PartnerOrders: Sendable {
     /// - Throws: `PartnerError` `.invalid` (400), `.orderNotFound` (404).
     public func order(partner: String, orderID: String) async throws -> PartnerOrder {
         guard Partners.isValidKey(orderID) else { throw PartnerError.invalid("partner_order_id", Self.keyRule) }
-        return try await store.read { db in
-            guard let debit = try Self.debit(db, partner: partner, orderID: orderID) else { throw PartnerError.orderNotFound(orderID) }
-            return try PartnerOrder(debit: debit, refunds: Self.refunds(db, partner: partner, orderID: orderID))
+        return try await store.read { tx in
+            guard let debit = try tx.debit(partner: partner, orderID: orderID) else { throw PartnerError.orderNotFound(orderID) }
+            return try PartnerOrder(debit: debit, refunds: tx.refunds(partner: partner, orderID: orderID))
         }
     }
 
@@ -178,55 +159,5 @@ public struct PartnerOrders: Sendable {
             sum = next
         }
         return sum
-    }
-
-    static func debit(_ db: Database, partner: String, orderID: String) throws -> PartnerDebit? {
-        try Row.fetchOne(
-            db,
-            sql: """
-                SELECT user_id, amount_coins, memo, transfer_id, created_at, room_id, streamer_id, streamer_share FROM partner_orders
-                WHERE partner_id = ? AND partner_order_id = ?
-                """,
-            arguments: [partner, orderID]
-        ).map {
-            let roomID: String? = $0[5]
-            return PartnerDebit(
-                partnerID: partner, partnerOrderID: orderID, userID: $0[0], amountCoins: $0[1], memo: $0[2], transferID: $0[3],
-                debitedAt: $0[4], roomID: roomID, streamerID: $0[6], streamerShare: roomID == nil ? nil : $0[7] as Int64)
-        }
-    }
-
-    static func refunds(_ db: Database, partner: String, orderID: String) throws -> [PartnerRefund] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT r.refund_id, r.amount_coins, r.transfer_id, r.created_at, o.user_id, o.streamer_id, r.streamer_share FROM partner_refunds r
-                JOIN partner_orders o ON o.partner_id = r.partner_id AND o.partner_order_id = r.partner_order_id
-                WHERE r.partner_id = ? AND r.partner_order_id = ? ORDER BY r.created_at, r.refund_id
-                """,
-            arguments: [partner, orderID]
-        ).map {
-            let streamer: String? = $0[5]
-            return PartnerRefund(
-                partnerID: partner, refundID: $0[0], partnerOrderID: orderID, userID: $0[4], amountCoins: $0[1], transferID: $0[2],
-                refundedAt: $0[3], streamerID: streamer, streamerShare: streamer == nil ? nil : $0[6] as Int64)
-        }
-    }
-
-    static func refund(_ db: Database, partner: String, refundID: String) throws -> PartnerRefund? {
-        try Row.fetchOne(
-            db,
-            sql: """
-                SELECT r.partner_order_id, r.amount_coins, r.transfer_id, r.created_at, o.user_id, o.streamer_id, r.streamer_share FROM partner_refunds r
-                JOIN partner_orders o ON o.partner_id = r.partner_id AND o.partner_order_id = r.partner_order_id
-                WHERE r.partner_id = ? AND r.refund_id = ?
-                """,
-            arguments: [partner, refundID]
-        ).map {
-            let streamer: String? = $0[5]
-            return PartnerRefund(
-                partnerID: partner, refundID: refundID, partnerOrderID: $0[0], userID: $0[4], amountCoins: $0[1], transferID: $0[2],
-                refundedAt: $0[3], streamerID: streamer, streamerShare: streamer == nil ? nil : $0[6] as Int64)
-        }
     }
 }

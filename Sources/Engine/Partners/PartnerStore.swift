@@ -1,6 +1,6 @@
 /// Where the partner API keeps its partners, the nonces it has seen and the rows of its
 /// statements (the debits and refunds themselves move money and are written by `PartnerOrders`
-/// inside the ledger's transaction).
+/// through `PartnerOrderStore`, inside the ledger's transaction).
 ///
 /// For implementers: each method is one transaction. `register` stores the partner with its
 /// secret and journals `partner_registered` (`Partners.registeredType`, the partner without

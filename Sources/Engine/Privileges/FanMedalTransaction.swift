@@ -1,7 +1,8 @@
 /// Fan medals inside a caller's transaction (a script's `ctx.fan_points` effect).
 public protocol FanMedalTransaction: AnyObject {
-    /// Adds `points` to the viewer's medal for `streamer` under `rule`'s daily cap for `day`;
-    /// returns the points actually added (`FanMedals.add`).
+    /// Adds up to `points` (less when `day`'s cap in `rule` is reached) to `viewer`'s medal for
+    /// `streamer`, creating it on the first point, its level from `rule`'s table; returns the
+    /// points actually added.
     @discardableResult
     func add(viewer: String, streamer: String, points: Int64, rule: FanMedals.Rule, day: String, now: Int64) throws -> Int64
 }

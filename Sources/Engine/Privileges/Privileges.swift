@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Synchronization
 
 /// Privileges: the products operators sell (VIP lines, guards, vehicles), purchases paid through
@@ -32,16 +31,15 @@ public final class Privileges: Sendable {
     /// Entries the shown cache holds before it starts over.
     public static let shownCacheEntriesMax = 100_000
 
-    let store: Store
-    let ledger: Ledger
+    let store: any PrivilegeStore
     let clock: any WallClock
     let products = Mutex<[String: PrivilegeProduct]?>(nil)
     let shownCache = Mutex<[String: (value: EntryPrivileges, until: Int64)]>([:])
 
-    /// - Parameters: store, ledger: where holdings and money live; clock: purchase and expiry time.
-    public init(store: Store, ledger: Ledger, clock: any WallClock = SystemWallClock()) {
+    /// - Parameters: store: where holdings live (its transactions move the money); clock:
+    ///   purchase and expiry time.
+    public init(store: any PrivilegeStore, clock: any WallClock = SystemWallClock()) {
         self.store = store
-        self.ledger = ledger
         self.clock = clock
     }
 
@@ -55,21 +53,15 @@ public final class Privileges: Sendable {
         try product.validate()
         let now = clock.nowMillis()
         let candidate = product
-        product = try await store.write { db in
+        product = try await store.write { tx in
             var p = candidate
-            if let old = try Row.fetchOne(db, sql: "SELECT kind, version FROM privilege_products WHERE id = ?", arguments: [id]) {
-                guard (old[0] as String) == p.kind.rawValue else {
-                    throw RequestError("kind_immutable", .conflict, "product '\(id)' is a \(old[0] as String); its kind cannot change")
+            if let old = try tx.productVersion(id: id) {
+                guard old.kind == p.kind.rawValue else {
+                    throw RequestError("kind_immutable", .conflict, "product '\(id)' is a \(old.kind); its kind cannot change")
                 }
-                p.version = (old[1] as Int64) + 1
+                p.version = old.version + 1
             }
-            let body = String(decoding: try JSONEncoder.sorted.encode(p), as: UTF8.self)
-            try db.execute(
-                sql: """
-                    INSERT INTO privilege_products (id, kind, version, body, updated_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET version = excluded.version, body = excluded.body, updated_at = excluded.updated_at
-                    """,
-                arguments: [id, p.kind.rawValue, p.version, body, now])
+            try tx.saveProduct(p, at: now)
             return p
         }
         let saved = product
@@ -80,13 +72,13 @@ public final class Privileges: Sendable {
 
     /// Every product, by id.
     public func all() async throws -> [PrivilegeProduct] {
-        try await store.read { db in try self.catalog(db) }.values.sorted { $0.id < $1.id }
+        try await store.read { tx in try self.catalog(tx) }.values.sorted { $0.id < $1.id }
     }
 
     /// Product `id`.
     /// - Throws: `RequestError` 404 `product_not_found`.
     public func product(id: String) async throws -> PrivilegeProduct {
-        guard let p = try await store.read({ db in try self.catalog(db)[id] }) else { throw Self.productNotFound(id) }
+        guard let p = try await store.read({ tx in try self.catalog(tx)[id] }) else { throw Self.productNotFound(id) }
         return p
     }
 
@@ -95,13 +87,10 @@ public final class Privileges: Sendable {
     }
 
     /// The catalog, read once and kept (edits go through `put`, which updates the copy).
-    func catalog(_ db: Database) throws -> [String: PrivilegeProduct] {
+    func catalog(_ tx: any PrivilegeTransaction) throws -> [String: PrivilegeProduct] {
         if let c = products.withLock({ $0 }) { return c }
         var c: [String: PrivilegeProduct] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT body FROM privilege_products") {
-            let p = try JSONDecoder().decode(PrivilegeProduct.self, from: Data((row[0] as String).utf8))
-            c[p.id] = p
-        }
+        for p in try tx.products() { c[p.id] = p }
         let loaded = c
         products.withLock { $0 = loaded }
         return c
@@ -117,22 +106,19 @@ public final class Privileges: Sendable {
     public func purchase(buyer: String, _ r: PurchaseRequest) async throws -> PrivilegePurchase {
         try r.validate()
         let now = clock.nowMillis()
-        let result = try await store.write { db in try self.purchase(db, buyer: buyer, r, now: now) }
+        let result = try await store.write { tx in try self.purchase(tx, buyer: buyer, r, now: now) }
         invalidateShown(user: buyer)
         return result
     }
 
-    func purchase(_ db: Database, buyer: String, _ r: PurchaseRequest, now: Int64) throws -> PrivilegePurchase {
-        if let prior = try Row.fetchOne(
-            db, sql: "SELECT request, outcome FROM privilege_purchases WHERE buyer_id = ? AND idempotency_key = ?",
-            arguments: [buyer, r.idempotencyKey])
-        {
-            guard (prior[0] as String) == r.canonical else {
+    func purchase(_ tx: any PrivilegeTransaction, buyer: String, _ r: PurchaseRequest, now: Int64) throws -> PrivilegePurchase {
+        if let prior = try tx.purchaseRecord(buyer: buyer, key: r.idempotencyKey) {
+            guard prior.request == r.canonical else {
                 throw RequestError("idempotency_conflict", .conflict, "idempotency_key '\(r.idempotencyKey)' was used for another purchase")
             }
-            return try JSONDecoder().decode(PrivilegePurchase.self, from: Data((prior[1] as String).utf8))
+            return try JSONDecoder().decode(PrivilegePurchase.self, from: Data(prior.outcomeJSON.utf8))
         }
-        guard let product = try catalog(db)[r.product] else { throw Self.productNotFound(r.product) }
+        guard let product = try catalog(tx)[r.product] else { throw Self.productNotFound(r.product) }
         guard let (tier, rank) = product.tier(r.tier) else {
             throw RequestError("tier_not_found", .notFound, "product '\(r.product)' has no tier '\(r.tier)'")
         }
@@ -150,21 +136,19 @@ public final class Privileges: Sendable {
         case (_, .some): throw RequestError("invalid_streamer_id", .badRequest, "streamer_id: only guards are bought for a streamer")
         }
         let span = r.days * Self.dayMillis
-        let held = try Row.fetchOne(
-            db, sql: "SELECT tier, tier_rank, started_at, expires_at, expiry_journaled FROM privileges WHERE user_id = ? AND product = ? AND scope = ?",
-            arguments: [buyer, r.product, scope])
+        let held = try tx.holding(user: buyer, product: r.product, scope: scope)
         var action = PrivilegePurchase.Action.new
         var startsAt = now
         var expiresAt = now + span
         var credit: Int64 = 0
         if let held {
-            let heldTier: String = held[0]
-            let heldRank: Int64 = held[1]
-            let heldEnd: Int64 = held[3]
+            let heldTier = held.tier
+            let heldRank = held.rank
+            let heldEnd = held.expiresAt
             if heldEnd > now {
                 if heldRank == rank, heldTier == r.tier {
                     action = .renewal
-                    startsAt = held[2]
+                    startsAt = held.startedAt
                     expiresAt = heldEnd + span
                 } else if rank > heldRank {
                     let remaining = heldEnd - now
@@ -182,8 +166,8 @@ public final class Privileges: Sendable {
                     throw RequestError("lower_tier_active", .conflict,
                         "'\(heldTier)' is active until \(heldEnd); a lower tier cannot be bought while it runs")
                 }
-            } else if (held[4] as Int64) == 0 {
-                try journalExpiry(db, user: buyer, product: product, scope: scope, tier: heldTier, at: heldEnd)
+            } else if !held.expiryJournaled {
+                try journalExpiry(tx, user: buyer, product: product, scope: scope, tier: heldTier, at: heldEnd)
             }
         }
         guard expiresAt - now <= Self.heldDaysMax * Self.dayMillis else {
@@ -204,24 +188,17 @@ public final class Privileges: Sendable {
             chain.append(TransferRequest(id: "\(purchaseID):revenue", debit: .system(.revenueIssuance, "revenue"),
                 credit: .user(scope, "revenue"), asset: "revenue", amount: share, code: "privilege_revenue", memo: memo))
         }
-        if !chain.isEmpty { _ = try ledger.apply(db, chain, now: now) }
-        try db.execute(
-            sql: """
-                INSERT INTO privileges (user_id, product, scope, tier, tier_rank, started_at, expires_at, expiry_journaled)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 0)
-                ON CONFLICT (user_id, product, scope) DO UPDATE SET tier = excluded.tier, tier_rank = excluded.tier_rank,
-                    started_at = excluded.started_at, expires_at = excluded.expires_at, expiry_journaled = 0
-                """,
-            arguments: [buyer, r.product, scope, r.tier, rank, startsAt, expiresAt])
+        if !chain.isEmpty { _ = try tx.ledger.apply(chain, now: now) }
+        try tx.saveHolding(user: buyer, product: r.product, scope: scope, tier: r.tier, rank: rank, startedAt: startsAt, expiresAt: expiresAt)
         let result = PrivilegePurchase(
             purchaseID: purchaseID, buyerID: buyer, product: r.product, kind: product.kind, tier: r.tier, tierRank: rank, days: r.days,
             streamerID: r.streamerID, action: action, priceCoins: price.coins, creditCoins: credit, chargedCoins: charge,
             streamerShareCoins: share, startsAt: startsAt, expiresAt: expiresAt,
-            balanceCoins: try ledger.balance(db, .user(buyer, "coins")), at: now)
-        _ = try Journal.append(db, type: Self.boughtType, payload: result, idempotencyKey: purchaseID, at: now)
-        try db.execute(
-            sql: "INSERT INTO privilege_purchases (buyer_id, idempotency_key, request, outcome, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [buyer, r.idempotencyKey, r.canonical, String(decoding: try JSONEncoder.sorted.encode(result), as: UTF8.self), now])
+            balanceCoins: try tx.ledger.balance(.user(buyer, "coins")), at: now)
+        _ = try tx.journal.append(type: Self.boughtType, payload: result, idempotencyKey: purchaseID, at: now)
+        try tx.recordPurchase(
+            buyer: buyer, key: r.idempotencyKey, request: r.canonical,
+            outcomeJSON: String(decoding: try JSONEncoder.sorted.encode(result), as: UTF8.self), at: now)
         return result
     }
 
@@ -243,32 +220,25 @@ public final class Privileges: Sendable {
     @discardableResult
     public func sweepExpired(limit: Int = 500) async throws -> Int {
         let now = clock.nowMillis()
-        let swept: [String] = try await store.write { db in
-            let rows = try Row.fetchAll(
-                db, sql: """
-                    SELECT user_id, product, scope, tier, expires_at FROM privileges
-                    WHERE expiry_journaled = 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?
-                    """, arguments: [now, limit])
-            let catalog = try self.catalog(db)
+        let swept: [String] = try await store.write { tx in
+            let rows = try tx.unsweptExpiries(now: now, limit: limit)
+            let catalog = try self.catalog(tx)
             for row in rows {
-                let productID: String = row[1]
-                let product = catalog[productID] ?? PrivilegeProduct(id: productID, kind: .vip, title: productID, priority: 0, tiers: [])
-                try self.journalExpiry(db, user: row[0], product: product, scope: row[2], tier: row[3], at: row[4])
+                let product = catalog[row.product] ?? PrivilegeProduct(id: row.product, kind: .vip, title: row.product, priority: 0, tiers: [])
+                try self.journalExpiry(tx, user: row.user, product: product, scope: row.scope, tier: row.tier, at: row.expiresAt)
             }
-            return rows.map { $0[0] as String }
+            return rows.map(\.user)
         }
         for user in Set(swept) { invalidateShown(user: user) }
         return swept.count
     }
 
-    func journalExpiry(_ db: Database, user: String, product: PrivilegeProduct, scope: String, tier: String, at end: Int64) throws {
+    func journalExpiry(_ tx: any PrivilegeTransaction, user: String, product: PrivilegeProduct, scope: String, tier: String, at end: Int64) throws {
         let fact = PrivilegeExpired(
             userID: user, product: product.id, kind: product.kind, tier: tier, streamerID: scope.isEmpty ? nil : scope, expiredAt: end)
-        _ = try Journal.append(
-            db, type: Self.expiredType, payload: fact, idempotencyKey: "privilege_expired:\(user):\(product.id):\(scope):\(end)", at: end)
-        try db.execute(
-            sql: "UPDATE privileges SET expiry_journaled = 1 WHERE user_id = ? AND product = ? AND scope = ? AND expires_at = ?",
-            arguments: [user, product.id, scope, end])
+        _ = try tx.journal.append(
+            type: Self.expiredType, payload: fact, idempotencyKey: "privilege_expired:\(user):\(product.id):\(scope):\(end)", at: end)
+        try tx.markExpiryJournaled(user: user, product: product.id, scope: scope, expiresAt: end)
     }
 
     // MARK: Reads
@@ -276,30 +246,27 @@ public final class Privileges: Sendable {
     /// `user`'s active holdings at `now`, highest priority first.
     public func held(user: String) async throws -> [HeldPrivilege] {
         let now = clock.nowMillis()
-        return try await store.read { db in try self.held(db, user: user, now: now) }
+        return try await store.read { tx in try self.held(tx, user: user, now: now) }
     }
 
     /// `user`'s active holdings at `now` (`expires_at > now`), highest priority first (then the
     /// higher tier, then the product id).
-    public func held(_ db: Database, user: String, now: Int64) throws -> [HeldPrivilege] {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT product, scope, tier, tier_rank, started_at, expires_at FROM privileges
-                WHERE user_id = ? AND expires_at > ?
-                """), arguments: [user, now])
+    /// - Throws: storage errors; a decoding error for a stored product that is not one.
+    public func held(_ tx: any PrivilegeTransaction, user: String, now: Int64) throws -> [HeldPrivilege] {
+        let rows = try tx.activeHoldings(user: user, now: now)
         guard !rows.isEmpty else { return [] }
-        let catalog = try catalog(db)
+        let catalog = try catalog(tx)
         return rows.map { row in
-            let productID: String = row[0]
-            let scope: String = row[1]
-            let tierID: String = row[2]
+            let productID = row.product
+            let scope = row.scope
+            let tierID = row.tier
             let product = catalog[productID]
             let tier = product?.tier(tierID)
             let shows = product.map { $0.shows(rank: tier?.rank ?? 0) }
             return HeldPrivilege(
                 product: productID, kind: product?.kind ?? .vip, line: product?.title ?? productID, priority: product?.priority ?? 0,
-                tier: tierID, tierRank: row[3], tierTitle: tier?.tier.title ?? tierID, streamerID: scope.isEmpty ? nil : scope,
-                startedAt: row[4], expiresAt: row[5], badge: shows?.badge, entryEffect: shows?.entryEffect, vehicle: shows?.vehicle)
+                tier: tierID, tierRank: row.rank, tierTitle: tier?.tier.title ?? tierID, streamerID: scope.isEmpty ? nil : scope,
+                startedAt: row.startedAt, expiresAt: row.expiresAt, badge: shows?.badge, entryEffect: shows?.entryEffect, vehicle: shows?.vehicle)
         }.sorted(by: HeldPrivilege.showsBefore)
     }
 
@@ -309,7 +276,7 @@ public final class Privileges: Sendable {
         let now = clock.nowMillis()
         let key = user + "\u{1}" + (streamer ?? "")
         if let hit = shownCache.withLock({ $0[key] }), now < hit.until { return hit.value }
-        guard let (value, until) = try? await store.read({ db in try self.shown(db, user: user, streamer: streamer, now: now) }) else {
+        guard let (value, until) = try? await store.read({ tx in try self.shown(tx, user: user, streamer: streamer, now: now) }) else {
             return EntryPrivileges()
         }
         shownCache.withLock { c in
@@ -322,8 +289,9 @@ public final class Privileges: Sendable {
     /// The one resolver: from all of `user`'s active holdings, the highest-priority badge, entry
     /// effect and vehicle; the guard tier held for `streamer`; the top VIP line's tier; the medal
     /// worn. Also answers until when this holds (the earliest expiry among what it read).
-    public func shown(_ db: Database, user: String, streamer: String?, now: Int64) throws -> (EntryPrivileges, until: Int64) {
-        let held = try held(db, user: user, now: now).filter { $0.kind != .guard || $0.streamerID == streamer }
+    /// - Throws: as `held(_:user:now:)`.
+    public func shown(_ tx: any PrivilegeTransaction, user: String, streamer: String?, now: Int64) throws -> (EntryPrivileges, until: Int64) {
+        let held = try held(tx, user: user, now: now).filter { $0.kind != .guard || $0.streamerID == streamer }
         var shown = EntryPrivileges()
         shown.badge = held.first(where: { $0.badge != nil })?.badge
         shown.entryEffect = held.first(where: { $0.entryEffect != nil })?.entryEffect
@@ -334,7 +302,7 @@ public final class Privileges: Sendable {
             shown.vipLine = v.product
             shown.vipTier = v.tier
         }
-        shown.medal = try FanMedals.worn(db, viewer: user)
+        shown.medal = try tx.wornMedal(viewer: user)
         return (shown, held.map(\.expiresAt).min() ?? Int64.max)
     }
 
@@ -344,27 +312,6 @@ public final class Privileges: Sendable {
         shownCache.withLock { c in
             for key in c.keys where key.hasPrefix(prefix) { c[key] = nil }
         }
-    }
-
-    /// The guard `viewer` holds for `streamer` now, if any.
-    public static func guardHeld(_ db: Database, viewer: String, streamer: String, now: Int64) throws -> (tier: String, rank: Int64, product: String, expiresAt: Int64)? {
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT p.tier, p.tier_rank, p.product, p.expires_at FROM privileges p JOIN privilege_products d ON d.id = p.product
-                WHERE p.user_id = ? AND p.scope = ? AND d.kind = 'guard' AND p.expires_at > ?
-                ORDER BY p.tier_rank DESC LIMIT 1
-                """), arguments: [viewer, streamer, now])
-        return row.map { ($0[0], $0[1], $0[2], $0[3]) }
-    }
-
-    /// The tier of VIP line `line` that `user` holds now, if any.
-    public static func vipHeld(_ db: Database, user: String, line: String, now: Int64) throws -> (tier: String, rank: Int64, expiresAt: Int64)? {
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT p.tier, p.tier_rank, p.expires_at FROM privileges p JOIN privilege_products d ON d.id = p.product
-                WHERE p.user_id = ? AND p.product = ? AND p.scope = '' AND d.kind = 'vip' AND p.expires_at > ?
-                """), arguments: [user, line, now])
-        return row.map { ($0[0], $0[1], $0[2]) }
     }
 }
 

@@ -1,5 +1,3 @@
-import GRDB
-
 extension RoomNumbers {
     /// The payload of `room_number_listed` and `room_number_unlisted`.
     struct ListingFact: Codable {
@@ -21,25 +19,20 @@ extension RoomNumbers {
         try RoomNumberRules.check(number)
         try RoomNumberRules.checkPrice(priceCoins)
         let now = clock.nowMillis()
-        return try await store.write { [self] db in
-            if let holder = try String.fetchOne(db, sql: "SELECT room_id FROM room_numbers WHERE number = ?", arguments: [number]) {
+        return try await store.write { [self] tx in
+            if let holder = try tx.roomID(holding: number) {
                 throw RoomNumberError.taken(number: number, roomID: holder)
             }
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?)", arguments: [number]) == true {
+            if try tx.roomExists(id: number) {
                 throw RoomNumberError.taken(number: number, roomID: number)
             }
-            let before = try Int64.fetchOne(db, sql: "SELECT price_coins FROM room_numbers WHERE number = ?", arguments: [number])
+            let before = try tx.listedPrice(of: number)
             if before != priceCoins {
-                try db.execute(
-                    sql: """
-                        INSERT INTO room_numbers (number, price_coins, listed_at) VALUES (?, ?, ?)
-                        ON CONFLICT (number) DO UPDATE SET price_coins = excluded.price_coins, listed_at = excluded.listed_at
-                        """,
-                    arguments: [number, priceCoins, now])
+                try tx.saveListing(number, priceCoins: priceCoins, at: now)
                 let fact = ListingFact(number: number, priceCoins: priceCoins, by: operatorID)
-                _ = try Journal.append(db, type: Self.listedType, payload: fact, at: now)
+                _ = try tx.journal.append(type: Self.listedType, payload: fact, at: now)
             }
-            return try Self.row(db, number, now: now, coolDown: coolDownMillis)
+            return try Self.row(tx, number, now: now, coolDown: coolDownMillis)
         }
     }
 
@@ -48,13 +41,10 @@ extension RoomNumbers {
     public func unlist(_ number: String, by operatorID: String) async throws -> RoomNumber {
         try RoomNumberRules.check(number)
         let now = clock.nowMillis()
-        return try await store.write { [self] db in
-            try db.execute(
-                sql: "UPDATE room_numbers SET price_coins = NULL, listed_at = NULL WHERE number = ? AND price_coins IS NOT NULL",
-                arguments: [number])
-            guard db.changesCount > 0 else { throw RoomNumberError.notListed(number: number) }
-            _ = try Journal.append(db, type: Self.unlistedType, payload: ListingFact(number: number, priceCoins: nil, by: operatorID), at: now)
-            return try Self.row(db, number, now: now, coolDown: coolDownMillis)
+        return try await store.write { [self] tx in
+            guard try tx.unlist(number) else { throw RoomNumberError.notListed(number: number) }
+            _ = try tx.journal.append(type: Self.unlistedType, payload: ListingFact(number: number, priceCoins: nil, by: operatorID), at: now)
+            return try Self.row(tx, number, now: now, coolDown: coolDownMillis)
         }
     }
 
@@ -66,18 +56,8 @@ extension RoomNumbers {
         if let after, !RoomNumberRules.isNumber(after) { throw RoomNumberError.invalid(.after, "must be a room number") }
         let now = clock.nowMillis()
         let coolDown = coolDownMillis
-        return try await store.read { db in
-            // Same-length digit strings without leading zeros sort as numbers do.
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM room_numbers
-                    WHERE (room_id IS NOT NULL OR price_coins IS NOT NULL OR released_at + ? > ?)
-                      AND (length(number), number) > (length(?), ?)
-                    ORDER BY length(number), number LIMIT ?
-                    """,
-                arguments: [coolDown, now, after ?? "", after ?? "", limit]
-            ).map { Self.number($0, now: now, coolDown: coolDown) }
+        return try await store.read { tx in
+            try tx.records(after: after, limit: limit, coolDownMillis: coolDown, now: now).map { Self.number($0, now: now, coolDown: coolDown) }
         }
     }
 }

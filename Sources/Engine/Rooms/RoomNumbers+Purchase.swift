@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension RoomNumbers {
     /// `room`'s streamer buys the listed `number` for the room: the price moves in coins from the
@@ -21,31 +20,31 @@ extension RoomNumbers {
         guard buyer == room.streamerID else { throw RoomNumberError.notRoomStreamer(roomID: room.id) }
         let hash = SHA256.hex(Array("\(room.id)\n\(number)".utf8))
         let now = clock.nowMillis()
-        let outcome: Result<RoomNumberPurchase, RecordedFailure> = try await store.write { [self] db in
-            if let prior = try Self.prior(db, buyer: buyer, key: key, hash: hash) { return prior }
+        let outcome: Result<RoomNumberPurchase, RecordedFailure> = try await store.write { [self] tx in
+            if let prior = try Self.prior(tx, buyer: buyer, key: key, hash: hash) { return prior }
             let transferID = "room-number:\(buyer):\(key)"
             let price: Int64
             do {
-                price = try checkSale(db, number, room, now: now)
-                _ = try ledger.apply(db, [TransferRequest(
+                price = try checkSale(tx, number, room, now: now)
+                _ = try tx.ledger.apply([TransferRequest(
                     id: transferID, debit: .user(buyer, "coins"), credit: .system(.platformFees, "coins"), asset: "coins",
                     amount: price, code: "room_number", memo: "number \(number) for room \(room.id)")], now: now)
             } catch let error as any ShowrunnerError where error is RoomNumberError || (error as? LedgerError)?.reason.isRecorded == true {
                 let failure = RecordedFailure(error)
-                try Self.record(db, buyer: buyer, key: key, hash: hash, .failure(failure), now: now)
+                try Self.record(tx, buyer: buyer, key: key, hash: hash, .failure(failure), now: now)
                 return .failure(failure)
             }
             // Past the payment nothing is recorded as a refusal: an error here rolls back the
             // operation's savepoint, payment included.
-            let replaced = try release(db, roomID: room.id, by: buyer, via: "replaced", now: now)
+            let replaced = try release(tx, roomID: room.id, by: buyer, via: "replaced", now: now)
             try Self.writeAssignment(
-                db, RoomNumberAssignment(
+                tx, RoomNumberAssignment(
                     number: number, roomID: room.id, streamerID: room.streamerID, by: buyer, via: "purchase",
                     assignedAt: now, priceCoins: price, transferID: transferID))
             let receipt = RoomNumberPurchase(
                 number: number, roomID: room.id, buyerID: buyer, priceCoins: price, transferID: transferID,
                 assignedAt: now, replaced: replaced?.number)
-            try Self.record(db, buyer: buyer, key: key, hash: hash, .success(receipt), now: now)
+            try Self.record(tx, buyer: buyer, key: key, hash: hash, .success(receipt), now: now)
             return .success(receipt)
         }
         return try outcome.get()
@@ -53,8 +52,8 @@ extension RoomNumbers {
 
     /// The listed price of `number`, checked free for `room` at `now`.
     /// - Throws: `RoomNumberError` `number_taken`, `number_cooling_down`, `number_not_for_sale`.
-    private func checkSale(_ db: Database, _ number: String, _ room: Room, now: Int64) throws -> Int64 {
-        switch try checkAssignable(db, number, to: room, now: now) {
+    private func checkSale(_ tx: any RoomNumberTransaction, _ number: String, _ room: Room, now: Int64) throws -> Int64 {
+        switch try checkAssignable(tx, number, to: room, now: now) {
         case .free(let price?): return price
         // A held number is never listed (a listing ends when the number is assigned).
         case .held, .free(nil): throw RoomNumberError.notForSale(number: number)
@@ -63,19 +62,18 @@ extension RoomNumbers {
 
     /// The recorded outcome of an earlier purchase under `key`, or nil for a new key.
     /// - Throws: `RoomNumberError.idempotencyConflict` for another body.
-    private static func prior(_ db: Database, buyer: String, key: String, hash: String) throws -> Result<RoomNumberPurchase, RecordedFailure>? {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT body_hash, status, outcome FROM room_number_purchases WHERE buyer_id = ? AND idempotency_key = ?",
-            arguments: [buyer, key])
-        else { return nil }
-        guard (row["body_hash"] as String) == hash else { throw RoomNumberError.idempotencyConflict(key: key) }
-        let outcome = Data((row["outcome"] as String).utf8)
-        if (row["status"] as String) == "ok" { return .success(try JSONDecoder().decode(RoomNumberPurchase.self, from: outcome)) }
+    private static func prior(
+        _ tx: any RoomNumberTransaction, buyer: String, key: String, hash: String
+    ) throws -> Result<RoomNumberPurchase, RecordedFailure>? {
+        guard let row = try tx.purchaseRecord(buyer: buyer, key: key) else { return nil }
+        guard row.bodyHash == hash else { throw RoomNumberError.idempotencyConflict(key: key) }
+        let outcome = Data(row.outcomeJSON.utf8)
+        if row.status == "ok" { return .success(try JSONDecoder().decode(RoomNumberPurchase.self, from: outcome)) }
         return .failure(try JSONDecoder().decode(RecordedFailure.self, from: outcome))
     }
 
     private static func record(
-        _ db: Database, buyer: String, key: String, hash: String, _ outcome: Result<RoomNumberPurchase, RecordedFailure>, now: Int64
+        _ tx: any RoomNumberTransaction, buyer: String, key: String, hash: String, _ outcome: Result<RoomNumberPurchase, RecordedFailure>, now: Int64
     ) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -83,11 +81,6 @@ extension RoomNumbers {
         case .success(let receipt): ("ok", try encoder.encode(receipt))
         case .failure(let failure): ("failed", try encoder.encode(failure))
         }
-        try db.execute(
-            sql: """
-                INSERT INTO room_number_purchases (buyer_id, idempotency_key, body_hash, status, outcome, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [buyer, key, hash, status, String(decoding: data, as: UTF8.self), now])
+        try tx.recordPurchase(buyer: buyer, key: key, bodyHash: hash, status: status, outcomeJSON: String(decoding: data, as: UTF8.self), at: now)
     }
 }

@@ -1,5 +1,3 @@
-import GRDB
-
 /// Vanity room numbers: a room may hold one number (`RoomNumberRules`), a number one room.
 /// Operators assign and release them, list free ones for sale, and a room's streamer buys a
 /// listed one (`RoomNumbers+Purchase.swift`). Every change and its journal fact
@@ -26,18 +24,16 @@ public struct RoomNumbers: Sendable {
     /// Most numbers one `numbers(limit:after:)` returns.
     public static let listLimitMax = 500
 
-    let store: Store
-    let ledger: Ledger
+    let store: any RoomNumberStore
     let clock: any WallClock
     /// How long a released number waits before any room may get it again.
     public let coolDownMillis: Int64
 
-    /// - Parameters: store: the database; ledger: pays purchases; clock: assignment times and
-    ///   cool-downs; coolDownMillis: 0...`coolDownMillisMax`.
-    public init(store: Store, ledger: Ledger, clock: any WallClock = SystemWallClock(), coolDownMillis: Int64 = coolDownMillisDefault) {
+    /// - Parameters: store: where numbers live (its transactions pay purchases); clock:
+    ///   assignment times and cool-downs; coolDownMillis: 0...`coolDownMillisMax`.
+    public init(store: any RoomNumberStore, clock: any WallClock = SystemWallClock(), coolDownMillis: Int64 = coolDownMillisDefault) {
         precondition((0...Self.coolDownMillisMax).contains(coolDownMillis), "room number cool-down out of range")
         self.store = store
-        self.ledger = ledger
         self.clock = clock
         self.coolDownMillis = coolDownMillis
     }
@@ -45,16 +41,12 @@ public struct RoomNumbers: Sendable {
     /// The id of the room holding `number`, or nil (also for text that is not a number).
     public func roomID(holding number: String) async throws -> String? {
         guard RoomNumberRules.isNumber(number) else { return nil }
-        return try await store.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT room_id FROM room_numbers WHERE number = ?"), arguments: [number])
-        }
+        return try await store.read { tx in try tx.roomID(holding: number) }
     }
 
     /// The number `roomID` holds, or nil.
     public func number(ofRoom roomID: String) async throws -> String? {
-        try await store.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT number FROM room_numbers WHERE room_id = ?"), arguments: [roomID])
-        }
+        try await store.read { tx in try tx.number(ofRoom: roomID) }
     }
 
     /// Gives `number` to `room`, releasing the number the room held before. Assigning a room
@@ -63,16 +55,16 @@ public struct RoomNumbers: Sendable {
     public func assign(_ number: String, to room: Room, by operatorID: String) async throws -> RoomNumber {
         try RoomNumberRules.check(number)
         let now = clock.nowMillis()
-        return try await store.write { [self] db in
-            if case .held = try checkAssignable(db, number, to: room, now: now) {
-                return try Self.row(db, number, now: now, coolDown: coolDownMillis)
+        return try await store.write { [self] tx in
+            if case .held = try checkAssignable(tx, number, to: room, now: now) {
+                return try Self.row(tx, number, now: now, coolDown: coolDownMillis)
             }
-            _ = try release(db, roomID: room.id, by: operatorID, via: "replaced", now: now)
+            _ = try release(tx, roomID: room.id, by: operatorID, via: "replaced", now: now)
             try Self.writeAssignment(
-                db, RoomNumberAssignment(
+                tx, RoomNumberAssignment(
                     number: number, roomID: room.id, streamerID: room.streamerID, by: operatorID, via: "operator",
                     assignedAt: now, priceCoins: nil, transferID: nil))
-            return try Self.row(db, number, now: now, coolDown: coolDownMillis)
+            return try Self.row(tx, number, now: now, coolDown: coolDownMillis)
         }
     }
 
@@ -80,8 +72,8 @@ public struct RoomNumbers: Sendable {
     /// - Throws: `RoomNumberError.roomHasNone` (404) when the room holds none.
     public func release(room: Room, by operatorID: String) async throws -> RoomNumberRelease {
         let now = clock.nowMillis()
-        return try await store.write { [self] db in
-            guard let release = try release(db, roomID: room.id, by: operatorID, via: "operator", now: now) else {
+        return try await store.write { [self] tx in
+            guard let release = try release(tx, roomID: room.id, by: operatorID, via: "operator", now: now) else {
                 throw RoomNumberError.roomHasNone(roomID: room.id)
             }
             return release
@@ -98,44 +90,36 @@ public struct RoomNumbers: Sendable {
 
     /// Checks, reading only, that `number` may go to `room` at `now`.
     /// - Throws: `RoomNumberError` `number_taken`, `number_cooling_down`.
-    func checkAssignable(_ db: Database, _ number: String, to room: Room, now: Int64) throws -> Assignable {
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT room_id, released_at, price_coins FROM room_numbers WHERE number = ?"), arguments: [number])
-        if let holder: String = row?["room_id"] {
+    func checkAssignable(_ tx: any RoomNumberTransaction, _ number: String, to room: Room, now: Int64) throws -> Assignable {
+        let row = try tx.assignability(of: number)
+        if let holder = row?.roomID {
             if holder == room.id { return .held }
             throw RoomNumberError.taken(number: number, roomID: holder)
         }
-        if number != room.id, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?)", arguments: [number]) == true {
+        if number != room.id, try tx.roomExists(id: number) {
             throw RoomNumberError.taken(number: number, roomID: number)
         }
-        if let releasedAt: Int64 = row?["released_at"] {
+        if let releasedAt = row?.releasedAt {
             let freesAt = Self.freesAt(releasedAt, coolDownMillis)
             if now < freesAt { throw RoomNumberError.coolingDown(number: number, freesAt: freesAt) }
         }
-        return .free(priceCoins: row?["price_coins"])
+        return .free(priceCoins: row?.priceCoins)
     }
 
     /// Releases the number `roomID` holds, if any, and journals it.
-    func release(_ db: Database, roomID: String, by: String, via: String, now: Int64) throws -> RoomNumberRelease? {
-        guard let number = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT number FROM room_numbers WHERE room_id = ?"), arguments: [roomID]) else { return nil }
-        try db.execute(sql: "UPDATE room_numbers SET room_id = NULL, assigned_at = NULL, released_at = ? WHERE number = ?", arguments: [now, number])
+    func release(_ tx: any RoomNumberTransaction, roomID: String, by: String, via: String, now: Int64) throws -> RoomNumberRelease? {
+        guard let number = try tx.number(ofRoom: roomID) else { return nil }
+        try tx.markReleased(number, at: now)
         let release = RoomNumberRelease(
             number: number, roomID: roomID, by: by, via: via, releasedAt: now, freesAt: Self.freesAt(now, coolDownMillis))
-        _ = try Journal.append(db, type: Self.releasedType, payload: release, at: now)
+        _ = try tx.journal.append(type: Self.releasedType, payload: release, at: now)
         return release
     }
 
     /// Writes a checked assignment (ending any listing) and journals it.
-    static func writeAssignment(_ db: Database, _ a: RoomNumberAssignment) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO room_numbers (number, room_id, assigned_at) VALUES (?, ?, ?)
-                ON CONFLICT (number) DO UPDATE SET
-                    room_id = excluded.room_id, assigned_at = excluded.assigned_at, price_coins = NULL, listed_at = NULL
-                """,
-            arguments: [a.number, a.roomID, a.assignedAt])
-        _ = try Journal.append(db, type: assignedType, payload: a, at: a.assignedAt)
+    static func writeAssignment(_ tx: any RoomNumberTransaction, _ a: RoomNumberAssignment) throws {
+        try tx.saveAssignment(a.number, roomID: a.roomID, at: a.assignedAt)
+        _ = try tx.journal.append(type: assignedType, payload: a, at: a.assignedAt)
     }
 
     /// The end of a cool-down. Both terms are bounded (the clock's milliseconds and
@@ -146,21 +130,20 @@ public struct RoomNumbers: Sendable {
     }
 
     /// The stored state of `number` as callers see it at `now`.
-    static func row(_ db: Database, _ number: String, now: Int64, coolDown: Int64) throws -> RoomNumber {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM room_numbers WHERE number = ?", arguments: [number]) else {
+    static func row(_ tx: any RoomNumberTransaction, _ number: String, now: Int64, coolDown: Int64) throws -> RoomNumber {
+        guard let record = try tx.record(of: number) else {
             return RoomNumber(number: number, roomID: nil, assignedAt: nil, freesAt: nil, priceCoins: nil)
         }
-        return Self.number(row, now: now, coolDown: coolDown)
+        return Self.number(record, now: now, coolDown: coolDown)
     }
 
-    static func number(_ row: Row, now: Int64, coolDown: Int64) -> RoomNumber {
-        let roomID: String? = row["room_id"]
-        let releasedAt: Int64? = row["released_at"]
+    static func number(_ record: Record, now: Int64, coolDown: Int64) -> RoomNumber {
         var cooling: Int64?
-        if roomID == nil, let releasedAt {
+        if record.roomID == nil, let releasedAt = record.releasedAt {
             let end = Self.freesAt(releasedAt, coolDown)
             if now < end { cooling = end }
         }
-        return RoomNumber(number: row["number"], roomID: roomID, assignedAt: row["assigned_at"], freesAt: cooling, priceCoins: row["price_coins"])
+        return RoomNumber(
+            number: record.number, roomID: record.roomID, assignedAt: record.assignedAt, freesAt: cooling, priceCoins: record.priceCoins)
     }
 }

@@ -104,7 +104,9 @@ extension ScriptTestEngine {
 
     func fanMedal(viewer: String, streamer: String) async throws -> LuaValue {
         let day = calendar.key(.daily, at: clock.nowMillis())
-        guard let m = try await store.read({ db in try FanMedals.medal(db, viewer: viewer, streamer: streamer, day: day) }) else { return .nil }
+        guard let m = try await store.read({ db in try SQLitePrivilegeStore.medal(db, viewer: viewer, streamer: streamer, day: day) }) else {
+            return .nil
+        }
         return .table(LuaTable(fields: ["level": .integer(m.level), "points": .integer(m.points), "today": .integer(m.todayPoints)]))
     }
 

@@ -64,7 +64,7 @@ class SQLiteTransaction: StoreTransaction, LedgerTransaction, JournalTransaction
     // MARK: FanMedalTransaction
 
     func add(viewer: String, streamer: String, points: Int64, rule: FanMedals.Rule, day: String, now: Int64) throws -> Int64 {
-        try FanMedals.add(db, viewer: viewer, streamer: streamer, points: points, rule: rule, day: day, now: now)
+        try SQLitePrivilegeStore.addFanPoints(db, viewer: viewer, streamer: streamer, points: points, rule: rule, day: day, now: now)
     }
 }
 
