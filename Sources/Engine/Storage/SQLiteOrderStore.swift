@@ -246,11 +246,12 @@ final class SQLiteOrderTransaction: SQLiteTransaction, OrderTransaction {
 }
 
 /// What an order machine's hook reads, in the order's transaction: balances through its ledger,
-/// follows through its `follows`, the rest (fan medals, guards, privileges) on its connection.
+/// follows through its `follows`, the rest (fan medals, guards, privileges) through the privilege
+/// reads on its connection.
 struct SQLiteOrderReads: StoreScriptReads {
     let tx: SQLiteOrderTransaction
     let calendar: OperationsCalendar
-    var db: Database { tx.db }
+    var privilegeReads: any PrivilegeReads { SQLitePrivilegeReads(db: tx.db) }
     func balance(user: String, asset: String) throws -> Int64 { try tx.ledger.balance(.user(user, asset)) }
     func follows(viewer: String, streamer: String) throws -> Bool { try tx.follows(viewer: viewer, streamer: streamer) }
 }
