@@ -28,7 +28,7 @@ struct LiveOpsBench: AsyncParsableCommand {
     struct DecodeOnly: JournalConsumer {
         let name: String
         let types: Set<String>? = ["gift"]
-        func apply(_ entry: JournalEntry, in db: GRDB.Database) throws {
+        func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
             _ = try LuaValue(json: entry.payload)
         }
     }

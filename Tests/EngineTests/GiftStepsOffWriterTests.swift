@@ -150,7 +150,7 @@ struct GiftStepsOffWriterTests {
             let prepared = try await store.read { db in
                 var writes = DeferredWrites()
                 let entry = try #require(try Journal.entry(db, at: offset))
-                try consumer.prepare(entry, in: db, writes: &writes)
+                try consumer.prepare(entry, in: SQLiteTransaction(noLedger: db), writes: &writes)
                 return writes
             }
             #expect(prepared.count == 1)
@@ -158,7 +158,7 @@ struct GiftStepsOffWriterTests {
                 try db.execute(sql: "INSERT INTO gift_refunds (gift_offset, reason, by_user, outcome, created_at) VALUES (?, 'late', 'op', '{}', 0)",
                     arguments: [offset])
             }
-            try await store.write { db in try prepared.run(in: db) }
+            try await store.write { db in try prepared.run(in: SQLiteTransaction(noLedger: db)) }
             let state = try await Self.state(store)
             #expect(!state.rows.contains { $0.hasPrefix("balance user:v1") || $0.hasPrefix("medal") || $0.hasPrefix("transfer") }, "\(state.rows)")
             #expect(state.rows.filter { $0.hasPrefix("fact gift_steps_skipped") }.count == 1, "\(state.rows)")

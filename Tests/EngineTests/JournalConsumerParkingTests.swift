@@ -48,7 +48,7 @@ import Testing
         var replaysBatchOnFailure: Bool { false }
         var writesInApply: Bool { false }
 
-        func apply(_ entry: JournalEntry, in db: Database) throws {
+        func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
             try script.check(entry)
             published.offsets.withLock { $0.append(entry.offset) }
         }

@@ -65,8 +65,8 @@ import Testing
         var name: String { inner.name }
         var types: Set<String>? { inner.types }
         var linger: Duration { ConsumerRunner.lingerMax }
-        func apply(_ entry: JournalEntry, in db: Database) throws { try inner.apply(entry, in: db) }
-        func finishBatch(in db: Database) throws { batches.count.withLock { $0 += 1 } }
+        func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws { try inner.apply(entry, in: tx) }
+        func finishBatch(in tx: any StoreTransaction) throws { batches.count.withLock { $0 += 1 } }
     }
 
     @Test("a lingering consumer, once woken, lets commits gather: one batch applies them all; others do not wait")
@@ -139,7 +139,8 @@ private struct EchoConsumer: JournalConsumer {
     let name: String
     let types: Set<String>?
 
-    func apply(_ entry: JournalEntry, in db: Database) throws {
+    func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
+        let db = tx.sqliteDatabase
         if entry.type == "a" { _ = try Journal.append(db, type: "b", payload: ["from": entry.offset], at: 1) }
         try db.execute(sql: "INSERT INTO test_effects (consumer, offset) VALUES (?, ?)", arguments: [name, entry.offset])
     }

@@ -44,7 +44,8 @@ struct ScriptedConsumer: JournalConsumer {
     var types: Set<String>? = nil
     var script = ConsumerScript()
 
-    func apply(_ entry: JournalEntry, in db: Database) throws {
+    func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
+        let db = tx.sqliteDatabase
         try script.check(entry)
         try db.execute(
             sql: "INSERT INTO test_effects (consumer, offset) VALUES (?, ?)", arguments: [name, entry.offset])

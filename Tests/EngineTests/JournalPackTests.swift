@@ -30,7 +30,8 @@ private struct FactConsumer: JournalConsumer {
         holder = Holder(State(poison: poison, crashAt: crashAt))
     }
 
-    func apply(_ entry: JournalEntry, in db: Database) throws {
+    func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
+        let db = tx.sqliteDatabase
         let i = try Self.number(entry)
         let (poisoned, crash) = holder.state.withLock { s in
             s.calls[i, default: 0] += 1

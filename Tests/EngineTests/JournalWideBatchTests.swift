@@ -17,12 +17,13 @@ private struct SummingConsumer: JournalConsumer {
     var script = ConsumerScript()
     let memory = Memory()
 
-    func apply(_ entry: JournalEntry, in db: Database) throws {
+    func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
         try script.check(entry)
         memory.pending.withLock { $0.append(entry.offset) }
     }
 
-    func finishBatch(in db: Database) throws {
+    func finishBatch(in tx: any StoreTransaction) throws {
+        let db = tx.sqliteDatabase
         let offsets = memory.pending.withLock { p in
             defer { p.removeAll() }
             return p

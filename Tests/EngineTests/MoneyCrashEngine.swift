@@ -110,28 +110,28 @@ struct FaultyConsumer: OffWriterConsumer {
     var replaysBatchOnFailure: Bool { inner.replaysBatchOnFailure }
     var writesInApply: Bool { inner.writesInApply }
     func settled(committed: Bool) { inner.settled(committed: committed) }
-    func finishBatch(in db: Database) throws { try inner.finishBatch(in: db) }
+    func finishBatch(in tx: any StoreTransaction) throws { try inner.finishBatch(in: tx) }
     func batchRolledBack() { inner.batchRolledBack() }
     var widensBatches: Bool { inner.widensBatches }
     var linger: Duration { inner.linger }
-    func seal() -> @Sendable (Database) throws -> Void {
+    func seal() -> @Sendable (any StoreTransaction) throws -> Void {
         // Only reached after `prepare`, which hands any other consumer back to the writer.
         guard let inner = inner as? any OffWriterConsumer else { return { @Sendable _ in } }
         return inner.seal()
     }
 
-    func apply(_ entry: JournalEntry, in db: Database) throws {
-        try inner.apply(entry, in: db)
+    func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
+        try inner.apply(entry, in: tx)
         if plan.fires() { throw SimulatedCrash() }
     }
 
     /// Off the writer (when the inner consumer runs there), the crash comes where the writer
     /// path's does: after the entry's effects, on the writer, so the whole batch fails there
     /// after its handlers changed memory.
-    func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+    func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
         guard let inner = inner as? any OffWriterConsumer else { throw NeedsWriter("the inner consumer runs on the writer") }
-        try inner.prepare(entry, in: db, writes: &writes)
+        try inner.prepare(entry, in: tx, writes: &writes)
         let plan = self.plan
-        writes.append { _ in if plan.fires() { throw SimulatedCrash() } }
+        writes.append({ _ in if plan.fires() { throw SimulatedCrash() } })
     }
 }

@@ -239,9 +239,9 @@ public final class Activities: Sendable {
             try result.get()
             let opened = boards.opened
             if offWriter {
-                for write in boards.writes { deferred!.append(write) }
+                for write in boards.writes { deferred!.append(onConnection: write) }
                 if !opened.isEmpty || !ctx.effects.isEmpty {
-                    deferred!.append(effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt))
+                    deferred!.append(onConnection: effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt))
                 }
             } else {
                 try effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt)(db)
@@ -357,12 +357,13 @@ public struct ActivityConsumer: OffWriterConsumer {
     /// - Parameter activities: the engine.
     public init(activities: Activities) { self.activities = activities }
 
-    public func apply(_ entry: JournalEntry, in db: Database) throws {
+    public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
         var onWriter: DeferredWrites?
-        try activities.apply(entry, in: db, deferred: &onWriter)
+        try activities.apply(entry, in: tx.sqliteDatabase, deferred: &onWriter)
     }
 
-    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+    public func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
+        let db = tx.sqliteDatabase
         try DeferredWrites.lend(&writes) { deferred in try activities.apply(entry, in: db, deferred: &deferred) }
     }
 
@@ -371,11 +372,11 @@ public struct ActivityConsumer: OffWriterConsumer {
         if !committed { activities.discardUncommitted() }
     }
 
-    public func finishBatch(in db: Database) throws {
-        try activities.finishBatch(db)
+    public func finishBatch(in tx: any StoreTransaction) throws {
+        try activities.finishBatch(tx.sqliteDatabase)
     }
 
-    public func seal() -> @Sendable (Database) throws -> Void { activities.seal() }
+    public func seal() -> @Sendable (any StoreTransaction) throws -> Void { DeferredWrites.onConnection(activities.seal()) }
 
     public func batchRolledBack() {
         activities.rollbackBatch()

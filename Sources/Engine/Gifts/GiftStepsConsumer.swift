@@ -32,21 +32,22 @@ public struct GiftStepsConsumer: OffWriterConsumer {
         self.events = events
     }
 
-    public func apply(_ entry: JournalEntry, in db: Database) throws {
+    public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
         var onWriter: DeferredWrites?
-        try run(entry, in: db, deferred: &onWriter)
+        try run(entry, in: tx.sqliteDatabase, deferred: &onWriter)
     }
 
     /// The steps run on a read snapshot, in the consumer's own VM lane; their effects (grants,
     /// fan points, notices, room events) and the refund check run on the writer, in the
     /// transaction that moves the cursor. A step that reads host state (`ctx.balance` and the
     /// like, which must see every write before it) sends its gift to the writer.
-    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+    public func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
+        let db = tx.sqliteDatabase
         try DeferredWrites.lend(&writes) { deferred in try run(entry, in: db, deferred: &deferred) }
     }
 
     /// The steps keep no state of their own between gifts: nothing to write at a batch's end.
-    public func seal() -> @Sendable (Database) throws -> Void { { _ in } }
+    public func seal() -> @Sendable (any StoreTransaction) throws -> Void { { _ in } }
 
     /// Runs `entry`'s steps; with `deferred` (off the writer), appends their effects there.
     private func run(_ entry: JournalEntry, in db: Database, deferred: inout DeferredWrites?) throws {
@@ -65,7 +66,7 @@ public struct GiftStepsConsumer: OffWriterConsumer {
         }
         // Refunded already (a refund is never undone): no step runs, here or on the writer.
         if try GiftRefunds.isRefunded(db, offset: entry.offset) {
-            if deferred != nil { deferred!.append(skip) } else { try skip(db) }
+            if deferred != nil { deferred!.append(onConnection: skip) } else { try skip(db) }
             return
         }
         let offWriter = deferred != nil
@@ -91,12 +92,12 @@ public struct GiftStepsConsumer: OffWriterConsumer {
         }
         guard offWriter else { return }
         let effects = self.effects
-        deferred!.append { db in
+        deferred!.append(onConnection: { db in
             // A refund committed after the snapshot the steps ran on: as on the writer, they do
             // not apply (the refund found none of their grants to reverse).
             if try GiftRefunds.isRefunded(db, offset: entry.offset) { return try skip(db) }
             for (ctx, id) in called { try effects.apply(ctx, origin: "gift:\(entry.offset):\(id)", in: db, at: entry.createdAt) }
-        }
+        })
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Delivers journaled room events to the room bus: every durable gift (as a `gift` event) and
 /// every `ctx.broadcast` from a script (an outbox entry, as a `notice`), and every `order` frame an
@@ -32,14 +31,14 @@ public struct RoomEventsConsumer: OffWriterConsumer {
     public var writesInApply: Bool { false }
 
     /// Publishes `entry` from the snapshot; there is nothing to write.
-    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
-        try apply(entry, in: db)
+    public func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
+        try apply(entry, in: tx)
     }
 
     /// Nothing is kept in memory between batches.
-    public func seal() -> @Sendable (Database) throws -> Void { { _ in } }
+    public func seal() -> @Sendable (any StoreTransaction) throws -> Void { { _ in } }
 
-    public func apply(_ entry: JournalEntry, in db: Database) throws {
+    public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
         switch entry.type {
         case GiftSender.giftType:
             guard let room = try events.handlerEvent(entry).roomID else {

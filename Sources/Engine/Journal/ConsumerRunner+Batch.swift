@@ -16,6 +16,7 @@ extension ConsumerRunner {
     /// - Throws: `WideBatchFailed` when a later page of a wide batch failed (run it again
     ///   narrow); a `FatalConsumerError`; storage errors.
     func process(_ consumer: any JournalConsumer, in db: Database, wide: Bool = true) throws -> DrainReport {
+        let tx = transaction(db)
         let start = try Self.position(of: consumer.name, in: db)
         // The end of the journal before this batch: facts the batch itself appends (a task's own
         // `task_completed`) come after it, so the cursor never skips them.
@@ -39,16 +40,16 @@ extension ConsumerRunner {
                     full = false
                     break
                 }
-                guard try applyAll(consumer, entries, in: db) else { throw WideBatchFailed() }
+                guard try applyAll(consumer, entries, in: tx) else { throw WideBatchFailed() }
                 report.applied += entries.count
                 position = last.position
-            } else if consumer.replaysBatchOnFailure, failing.isEmpty, let last = entries.last, try applyAll(consumer, entries, in: db) {
+            } else if consumer.replaysBatchOnFailure, failing.isEmpty, let last = entries.last, try applyAll(consumer, entries, in: tx) {
                 // The common case: nothing failing, so the whole batch goes under one savepoint.
                 // Only when an entry fails is the batch rolled back and applied entry by entry.
                 report.applied = entries.count
                 position = last.position
             } else {
-                try applyEachEntry(consumer, entries, failing: failing, report: &report, position: &position, blocked: &blocked, in: db)
+                try applyEachEntry(consumer, entries, failing: failing, report: &report, position: &position, blocked: &blocked, in: tx)
                 full = rows == batchSize
                 break
             }
@@ -61,7 +62,7 @@ extension ConsumerRunner {
         } else {
             report.caughtUp = false
         }
-        try consumer.finishBatch(in: db)
+        try consumer.finishBatch(in: tx)
         // Facts this batch appended may concern any consumer (activities read the tasks'
         // `task_completed`): another pass is needed, so `drain` does not stop before them.
         if try Journal.latestOffset(db) > latest { report.caughtUp = false }
@@ -70,6 +71,11 @@ extension ConsumerRunner {
     }
 
     /// Writes the consumer's cursor.
+    /// The transaction consumers see over `db`: the runner's ledger, when it has one.
+    func transaction(_ db: Database) -> SQLiteTransaction {
+        ledger.map { SQLiteTransaction(db: db, ledger: $0) } ?? SQLiteTransaction(noLedger: db)
+    }
+
     static func moveCursor(of name: String, to position: JournalPosition, in db: Database) throws {
         try db.cachedStatement(
             sql: """
@@ -84,13 +90,13 @@ extension ConsumerRunner {
     /// - Returns: true when all succeeded; false when one failed, after rolling the savepoint
     ///   back and telling the consumer (`batchRolledBack`).
     /// - Throws: a `FatalConsumerError` or a storage error.
-    private func applyAll(_ consumer: any JournalConsumer, _ entries: [JournalEntry], in db: Database) throws -> Bool {
+    private func applyAll(_ consumer: any JournalConsumer, _ entries: [JournalEntry], in tx: SQLiteTransaction) throws -> Bool {
         struct EntryFailed: Error {}
         do {
-            try db.withSavepoint {
+            try tx.savepoint {
                 for entry in entries {
                     do {
-                        try consumer.apply(entry, in: db)
+                        try consumer.apply(entry, in: tx)
                     } catch let error where error is any FatalConsumerError {
                         throw error
                     } catch {
@@ -109,14 +115,15 @@ extension ConsumerRunner {
     /// failure (stopping there) or parks the entry after `maxAttempts` (going on).
     private func applyEachEntry(
         _ consumer: any JournalConsumer, _ entries: [JournalEntry], failing: Set<FactKey>, report: inout DrainReport,
-        position: inout JournalPosition, blocked: inout Bool, in db: Database
+        position: inout JournalPosition, blocked: inout Bool, in tx: SQLiteTransaction
     ) throws {
+        let db = tx.db
         for entry in entries {
             do {
                 if consumer.writesInApply {
-                    try db.withSavepoint { try consumer.apply(entry, in: db) }
+                    try tx.savepoint { try consumer.apply(entry, in: tx) }
                 } else {
-                    try consumer.apply(entry, in: db)
+                    try consumer.apply(entry, in: tx)
                 }
                 if failing.contains(entry.factKey) { try clearFailure(consumer.name, entry.factKey, in: db) }
                 report.applied += 1

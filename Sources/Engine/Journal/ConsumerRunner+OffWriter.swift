@@ -111,6 +111,7 @@ extension ConsumerRunner {
         let failing = try Int.fetchOne(
             db.cachedStatement(sql: "SELECT count(*) FROM consumer_failures WHERE consumer = ?"), arguments: [consumer.name]) ?? 0
         guard failing == 0 else { return nil }
+        let snapshot = transaction(db)
         let began = ContinuousClock.now
         var writes = DeferredWrites()
         var position = start
@@ -122,7 +123,7 @@ extension ConsumerRunner {
             for entry in entries {
                 let mark = writes.count
                 do {
-                    try consumer.prepare(entry, in: db, writes: &writes)
+                    try consumer.prepare(entry, in: snapshot, writes: &writes)
                 } catch {
                     // The first entry: the writer runs the batch. A later one: the batch ends
                     // before it (its memory is already undone), and the next begins with it.
@@ -143,10 +144,11 @@ extension ConsumerRunner {
     /// - Throws: `CursorMoved`; `PreparedWriteFailed` with what a prepared write threw; what the
     ///   sealed writes throw.
     private func commit(
-        _ consumer: any OffWriterConsumer, _ p: Prepared, _ sealed: @Sendable (Database) throws -> Void, in db: Database
+        _ consumer: any OffWriterConsumer, _ p: Prepared, _ sealed: @Sendable (any StoreTransaction) throws -> Void, in db: Database
     ) throws -> DrainReport {
         guard try Self.position(of: consumer.name, in: db) == p.start else { throw CursorMoved() }
-        do { try p.writes.run(in: db) } catch { throw PreparedWriteFailed(underlying: error) }
+        let tx = transaction(db)
+        do { try p.writes.run(in: tx) } catch { throw PreparedWriteFailed(underlying: error) }
         var report = DrainReport()
         report.applied = p.applied
         var position = p.position
@@ -156,7 +158,7 @@ extension ConsumerRunner {
         } else {
             report.caughtUp = false
         }
-        try sealed(db)
+        try sealed(tx)
         if try Journal.latestOffset(db) > p.latest { report.caughtUp = false }
         if position != p.start { try Self.moveCursor(of: consumer.name, to: position, in: db) }
         return report

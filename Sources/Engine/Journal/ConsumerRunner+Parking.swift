@@ -55,9 +55,10 @@ extension ConsumerRunner {
                 preconditionFailure("parked event \(parkedID) points at missing journal fact \(event.offset).\(event.factIndex)")
             }
             do {
+                let tx = self.transaction(db)
                 try db.inSavepoint {
-                    try consumer.apply(entry, in: db)
-                    try consumer.finishBatch(in: db)
+                    try consumer.apply(entry, in: tx)
+                    try consumer.finishBatch(in: tx)
                     return .commit
                 }
             } catch let error where error is any FatalConsumerError {

@@ -37,6 +37,9 @@ public final class ConsumerRunner: Service, Sendable {
     let tail = JournalTail()
     let clock: any WallClock
     let logger: Logger
+    /// The ledger a consumer's transaction moves money through (`StoreTransaction.ledger`);
+    /// nil for runners whose consumers move none.
+    let ledger: Ledger?
 
     /// Creates a runner.
     /// - Parameters:
@@ -50,11 +53,13 @@ public final class ConsumerRunner: Service, Sendable {
     ///   - pollInterval: fallback polling period (1 s by default).
     ///   - offWriter: run `OffWriterConsumer`s' handlers off the writer (true by default).
     ///   - clock: timestamps of parked and resolved events.
+    ///   - ledger: the ledger consumers' transactions move money through (nil: they move none,
+    ///     and reaching `ledger` on their transaction is a programming error).
     ///   - logger: failures, parks and retries.
     public init(
         store: Store, consumers: [any JournalConsumer], maxAttempts: Int = 5, batchSize: Int = 256,
         checkpointInterval: Duration = .milliseconds(100), wideBatchEntriesMax: Int = 65_536, pollInterval: Duration = .seconds(1), offWriter: Bool = true,
-        clock: any WallClock = SystemWallClock(), logger: Logger
+        clock: any WallClock = SystemWallClock(), ledger: Ledger? = nil, logger: Logger
     ) {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
         precondition((1...Journal.readLimitMax).contains(batchSize), "batchSize out of range")
@@ -72,6 +77,7 @@ public final class ConsumerRunner: Service, Sendable {
         self.pollInterval = pollInterval
         self.offWriter = offWriter
         self.clock = clock
+        self.ledger = ledger
         self.logger = logger
     }
 

@@ -1,11 +1,9 @@
-import GRDB
-
 /// Something that turns journal facts into state: a leaderboard, a task tracker, a settlement
 /// accrual. A `ConsumerRunner` feeds it entries in order after its durable cursor.
 ///
 /// `apply` runs inside the runner's write transaction (under one savepoint per batch, or one
 /// per entry after a failure; see `replaysBatchOnFailure`), and the cursor advances in that
-/// same transaction: effects written through `db` happen exactly once
+/// same transaction: effects written through its transaction happen exactly once
 /// even though an entry may be delivered again after a crash. Effects outside the database
 /// (sockets, caches) are at least once and must tolerate repeats.
 public protocol JournalConsumer: Sendable {
@@ -13,13 +11,13 @@ public protocol JournalConsumer: Sendable {
     var name: String { get }
     /// The entry types it wants; `nil` for every type.
     var types: Set<String>? { get }
-    /// Applies one entry's effects through `db`.
+    /// Applies one entry's effects through `tx`, the runner's write transaction.
     ///
     /// Throwing rolls back this entry's effects and counts a failed attempt; after
     /// `maxAttempts` failures the entry is parked and the consumer moves on. Throw a
     /// `FatalConsumerError` instead to abandon the whole batch without counting an attempt.
     /// - Throws: any error, as above.
-    func apply(_ entry: JournalEntry, in db: Database) throws
+    func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws
 
     /// Called after each batch write of this consumer with whether it committed (and with
     /// `false` when a retry of a parked entry failed as a whole). Consumers that keep state in
@@ -30,7 +28,7 @@ public protocol JournalConsumer: Sendable {
     /// Called once at the end of each batch, inside its transaction, after the last `apply`:
     /// where a consumer that coalesces its writes (one row per hot key per batch rather than
     /// one per entry) flushes them. The default does nothing.
-    func finishBatch(in db: Database) throws
+    func finishBatch(in tx: any StoreTransaction) throws
 
     /// Whether the runner may apply a whole batch under one savepoint: when an entry fails,
     /// it rolls the batch back (calling `batchRolledBack`) and applies it again entry by entry,
@@ -39,7 +37,7 @@ public protocol JournalConsumer: Sendable {
     /// and each of its entries always gets its own savepoint. The default is true.
     var replaysBatchOnFailure: Bool { get }
 
-    /// Whether `apply` writes through `db`. A consumer whose entries are applied one by one
+    /// Whether `apply` writes through its transaction. A consumer whose entries are applied one by one
     /// (`replaysBatchOnFailure` false) and that writes nothing there (it only publishes) says
     /// false, and its entries are applied without a savepoint each: there is nothing to roll
     /// back. The default is true.
@@ -69,7 +67,7 @@ public protocol JournalConsumer: Sendable {
 
 extension JournalConsumer {
     public func settled(committed: Bool) {}
-    public func finishBatch(in db: Database) throws {}
+    public func finishBatch(in tx: any StoreTransaction) throws {}
     public var replaysBatchOnFailure: Bool { true }
     public var writesInApply: Bool { true }
     public func batchRolledBack() {}

@@ -1,11 +1,9 @@
-import GRDB
-
 /// A consumer whose handlers can run off the store's writer: on a read snapshot, on a core of
 /// their own, while the writer commits other work. Only the writes it asks for run on the
 /// writer, with its cursor (`ConsumerRunner`'s off-writer pass).
 ///
 /// `prepare` does what `apply` does, with two differences:
-/// - `db` is a read-only snapshot that holds every batch this consumer committed, so state the
+/// - its transaction is a read-only snapshot that holds every batch this consumer committed, so state the
 ///   consumer owns (progress rows, chest rows) reads the same as on the writer;
 /// - every write goes into `writes`, to run later on the writer, in order, in the transaction
 ///   that moves the cursor.
@@ -18,12 +16,12 @@ import GRDB
 /// runs on the writer. So a batch's effects are the same on either path, and the cursor still
 /// moves only with them.
 public protocol OffWriterConsumer: JournalConsumer {
-    /// Runs `entry`'s handlers against the snapshot `db`, changing memory as `apply` does, and
+    /// Runs `entry`'s handlers against the snapshot `tx`, changing memory as `apply` does, and
     /// appends the writes `apply` would have made to `writes`. When it throws, memory holds no
     /// change of this entry (as when `apply` throws).
     /// - Throws: any error, meaning "run this entry on the writer": the runner ends the batch
     ///   before it, or, when it is the batch's first, runs the batch on the writer.
-    func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws
+    func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws
 
     /// Ends a batch prepared off the writer, in memory: takes the rows `finishBatch` would write
     /// as memory holds them now, forgets the batch's undo logs, and returns the rows' write, to
@@ -34,7 +32,7 @@ public protocol OffWriterConsumer: JournalConsumer {
     /// until the next `seal` (by then the commit is in every later snapshot). If the commit
     /// fails, the runner calls `settled(committed: false)`, which forgets memory ahead of the
     /// store, the next batch's changes included; when it commits, the runner calls nothing.
-    func seal() -> @Sendable (Database) throws -> Void
+    func seal() -> @Sendable (any StoreTransaction) throws -> Void
 }
 
 /// Writes prepared off the writer, run on it in order.
@@ -44,13 +42,13 @@ public protocol OffWriterConsumer: JournalConsumer {
 /// closure has returned (the runner awaits one, then submits the other), and nothing else
 /// holds them, so they are never touched by two threads at once.
 public struct DeferredWrites: @unchecked Sendable {
-    private(set) var writes: [(Database) throws -> Void] = []
+    private(set) var writes: [(any StoreTransaction) throws -> Void] = []
 
     /// None yet.
     public init() {}
 
     /// Appends a write.
-    public mutating func append(_ write: @escaping (Database) throws -> Void) { writes.append(write) }
+    public mutating func append(_ write: @escaping (any StoreTransaction) throws -> Void) { writes.append(write) }
 
     /// How many writes are waiting.
     public var count: Int { writes.count }
@@ -58,9 +56,9 @@ public struct DeferredWrites: @unchecked Sendable {
     /// Drops the writes after the first `count`.
     mutating func truncate(to count: Int) { writes.removeSubrange(count...) }
 
-    /// Runs every write in order on the writer's `db`.
-    func run(in db: Database) throws {
-        for write in writes { try write(db) }
+    /// Runs every write in order in the writer's transaction `tx`.
+    func run(in tx: any StoreTransaction) throws {
+        for write in writes { try write(tx) }
     }
 
     /// Runs `body` with `writes` moved into an optional (the form a domain's `apply` takes:

@@ -1,4 +1,3 @@
-import GRDB
 import Synchronization
 
 /// Projects each gift row into its accounts' history (`account_history`: the payer's coins
@@ -13,6 +12,7 @@ public struct AccountHistoryConsumer: OffWriterConsumer {
     public let name = consumerName
     public let types: Set<String>? = [GiftSender.giftType]
     let pending = Pending()
+    let store: any AccountHistoryStore
 
     /// The batch's rows not yet written.
     final class Pending: Sendable {
@@ -26,23 +26,25 @@ public struct AccountHistoryConsumer: OffWriterConsumer {
         }
     }
 
-    public init() {}
+    /// - Parameter store: where the projection is kept.
+    public init(store: any AccountHistoryStore) { self.store = store }
 
-    public func apply(_ entry: JournalEntry, in db: Database) throws {
-        let accounts = try SQLiteAccountHistory.parties(db, offset: entry.offset)
+    public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
+        let accounts = try store.parties(in: tx, offset: entry.offset)
         guard !accounts.isEmpty else { return }
         pending.rows.withLock { rows in for a in accounts { rows.append((a, entry.offset)) } }
     }
 
-    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
-        try apply(entry, in: db)
+    public func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
+        try apply(entry, in: tx)
     }
 
-    public func finishBatch(in db: Database) throws { try seal()(db) }
+    public func finishBatch(in tx: any StoreTransaction) throws { try seal()(tx) }
 
-    public func seal() -> @Sendable (Database) throws -> Void {
+    public func seal() -> @Sendable (any StoreTransaction) throws -> Void {
         let rows = pending.take()
-        return { db in try SQLiteAccountHistory.insert(db, rows) }
+        let store = self.store
+        return { tx in try store.insert(in: tx, rows) }
     }
 
     public func batchRolledBack() { _ = pending.take() }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Stores each `notice` fact as its user's notification and pushes it to their sockets; pushes
 /// every order change to the sockets of the order's viewer and streamer (`kind: order`, not
@@ -7,9 +6,14 @@ import GRDB
 public struct NotificationsConsumer: JournalConsumer {
     public let name = "notifications"
     public let types: Set<String>? = [EffectApplier.noticeType, Orders.changedType]
+    let rows: any NotificationRowStore
     let users: UserBus
 
-    public init(users: UserBus) { self.users = users }
+    /// - Parameters: rows: where notifications are stored; users: whose sockets get pushes.
+    public init(rows: any NotificationRowStore, users: UserBus) {
+        self.rows = rows
+        self.users = users
+    }
 
     /// A push cannot be taken back: each entry in its own savepoint.
     public var replaysBatchOnFailure: Bool { false }
@@ -42,7 +46,7 @@ public struct NotificationsConsumer: JournalConsumer {
         let version: Int64
     }
 
-    public func apply(_ entry: JournalEntry, in db: Database) throws {
+    public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
         if entry.type == Orders.changedType {
             let fact = try entry.decodePayload(as: OrderChanged.self)
             let push = OrderPush(
@@ -57,13 +61,10 @@ public struct NotificationsConsumer: JournalConsumer {
         let notice = try entry.decodePayload(as: Notice.self)
         // A notice for a malformed user id reaches nobody; it is not retried.
         guard Principal.isValidUserID(notice.userID) else { return }
-        try db.execute(
-            sql: """
-                INSERT INTO notifications (user_id, text, origin, journal_offset, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (journal_offset) DO NOTHING
-                """, arguments: [notice.userID, notice.text, notice.origin, entry.offset, entry.createdAt])
-        guard db.changesCount == 1 else { return }
-        let pushed = Pushed(id: db.lastInsertedRowID, text: notice.text, origin: notice.origin)
+        guard let id = try rows.insert(
+            in: tx, userID: notice.userID, text: notice.text, origin: notice.origin, offset: entry.offset, at: entry.createdAt)
+        else { return }
+        let pushed = Pushed(id: id, text: notice.text, origin: notice.origin)
         if let event = try? RoomEvent(.notice, payload: pushed) { users.deliver(userID: notice.userID, event: event, atMillis: entry.createdAt) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Synchronization
 
 /// Where a streamer's or a guild's revenue came from. Each source is fed by journal facts; the
@@ -32,6 +31,7 @@ public struct EarningsConsumer: OffWriterConsumer {
         GiftSender.giftType, GiftRefunds.refundedType, Privileges.boughtType, Orders.changedType, PartnerOrders.debitType,
         PartnerOrders.refundType,
     ]
+    let rows: any EarningsRowStore
     let calendar: OperationsCalendar
     let events: HandlerEvents
     let pending = Pending()
@@ -46,7 +46,8 @@ public struct EarningsConsumer: OffWriterConsumer {
 
     /// - Parameters: calendar: where the days of the aggregates begin; events: the parsed gifts,
     ///   shared with the other consumers of the store.
-    public init(calendar: OperationsCalendar = OperationsCalendar(), events: HandlerEvents = HandlerEvents()) {
+    public init(rows: any EarningsRowStore, calendar: OperationsCalendar, events: HandlerEvents) {
+        self.rows = rows
         self.calendar = calendar
         self.events = events
     }
@@ -75,26 +76,27 @@ public struct EarningsConsumer: OffWriterConsumer {
     }
 
     /// On the writer, the batch's sums are written as an off-writer batch's are (`seal`).
-    public func finishBatch(in db: Database) throws { try seal()(db) }
+    public func finishBatch(in tx: any StoreTransaction) throws { try seal()(tx) }
 
     public func batchRolledBack() { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
 
     /// Sums `entry` into the batch from the snapshot (a refund reads its gift there, written
     /// before it).
-    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
-        try apply(entry, in: db)
+    public func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
+        try apply(entry, in: tx)
     }
 
     /// Takes the batch's sums; the writer adds them to their rows. The rows' additions read no
     /// memory, and nothing is kept for the next batch to read.
-    public func seal() -> @Sendable (Database) throws -> Void {
+    public func seal() -> @Sendable (any StoreTransaction) throws -> Void {
         let rows = pending.rows.withLock { rows in
             defer { rows.removeAll(keepingCapacity: true) }
             return rows
         }
-        return { db in
+        let store = self.rows
+        return { tx in
             for (k, v) in rows {
-                try SQLiteSettlementStore.addEarnings(db, kind: k.kind, owner: k.owner, day: k.day, source: k.source, amount: v.amount, facts: v.facts)
+                try store.add(in: tx, kind: k.kind, owner: k.owner, day: k.day, source: k.source, amount: v.amount, facts: v.facts)
             }
         }
     }
@@ -104,7 +106,7 @@ public struct EarningsConsumer: OffWriterConsumer {
 
     public func settled(committed: Bool) { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
 
-    public func apply(_ entry: JournalEntry, in db: Database) throws {
+    public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
         let day = calendar.key(.daily, at: entry.createdAt)
         switch entry.type {
         case GiftSender.giftType:
@@ -117,7 +119,7 @@ public struct EarningsConsumer: OffWriterConsumer {
             }
         case GiftRefunds.refundedType:
             let refund = try entry.decodePayload(as: Refunded.self)
-            guard let gift = try Journal.entry(db, at: refund.giftOffset), gift.type == GiftSender.giftType else {
+            guard let gift = try tx.journal.entry(at: refund.giftOffset), gift.type == GiftSender.giftType else {
                 throw JournalError.invalidPayload(reason: "offset \(entry.offset): the refunded offset \(refund.giftOffset) is not a gift")
             }
             try addGift(try gift.giftReceipt(), day: day, sign: -1)

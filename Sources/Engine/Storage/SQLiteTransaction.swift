@@ -68,6 +68,13 @@ class SQLiteTransaction: StoreTransaction, LedgerTransaction, JournalTransaction
     }
 }
 
+extension StoreTransaction {
+    /// The SQLite connection under this transaction, for code not yet behind a store protocol
+    /// of its own (the live-ops, gift and notification consumers, which still run their
+    /// statements on it). Every transaction the engine hands out is a `SQLiteTransaction`.
+    var sqliteDatabase: Database { unsafeDowncast(self as AnyObject, to: SQLiteTransaction.self).db }
+}
+
 extension Store {
     /// Runs `body` in a write transaction (`write`) with the journal alone.
     func journalWrite<T: Sendable>(_ body: @escaping @Sendable (any JournalTransaction) throws -> T) async throws -> T {
@@ -86,5 +93,18 @@ extension Store {
         _ make: @escaping @Sendable (Database) -> Tx, _ body: @escaping @Sendable (Tx) throws -> T
     ) async throws -> T {
         try await read { db in try body(make(db)) }
+    }
+}
+
+extension DeferredWrites {
+    /// Appends a write that runs its statements on the transaction's connection (consumers not
+    /// yet behind a store protocol of their own).
+    public mutating func append(onConnection write: @escaping (Database) throws -> Void) {
+        append { tx in try write(tx.sqliteDatabase) }
+    }
+
+    /// A sealed batch's write on the connection, as `OffWriterConsumer.seal` returns it.
+    static func onConnection(_ write: @escaping @Sendable (Database) throws -> Void) -> @Sendable (any StoreTransaction) throws -> Void {
+        { tx in try write(tx.sqliteDatabase) }
     }
 }

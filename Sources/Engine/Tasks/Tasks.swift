@@ -183,7 +183,7 @@ public final class Tasks: Sendable {
                     }
                     if others {
                         let (effects, at) = (self.effects, entry.createdAt)
-                        deferred!.append { db in try effects.apply(ctx, origin: origin(), in: db, at: at, progress: { _, _ in }) }
+                        deferred!.append { tx in try effects.apply(ctx, origin: origin(), in: tx.sqliteDatabase, at: at, progress: { _, _ in }) }
                     }
                 } else {
                     try effects.apply(ctx, origin: origin(), in: db, at: entry.createdAt) { user, n in
@@ -430,20 +430,21 @@ public struct TaskConsumer: OffWriterConsumer {
     /// - Parameter tasks: the engine.
     public init(tasks: Tasks) { self.tasks = tasks }
 
-    public func apply(_ entry: JournalEntry, in db: Database) throws {
+    public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
         var onWriter: DeferredWrites?
-        try tasks.apply(entry, in: db, deferred: &onWriter)
+        try tasks.apply(entry, in: tx.sqliteDatabase, deferred: &onWriter)
     }
 
-    public func prepare(_ entry: JournalEntry, in db: Database, writes: inout DeferredWrites) throws {
+    public func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
+        let db = tx.sqliteDatabase
         try DeferredWrites.lend(&writes) { deferred in try tasks.apply(entry, in: db, deferred: &deferred) }
     }
 
-    public func finishBatch(in db: Database) throws {
-        try tasks.flush(db)
+    public func finishBatch(in tx: any StoreTransaction) throws {
+        try tasks.flush(tx.sqliteDatabase)
     }
 
-    public func seal() -> @Sendable (Database) throws -> Void { tasks.seal() }
+    public func seal() -> @Sendable (any StoreTransaction) throws -> Void { DeferredWrites.onConnection(tasks.seal()) }
 
     public func settled(committed: Bool) {
         if !committed {

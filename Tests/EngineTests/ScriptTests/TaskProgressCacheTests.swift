@@ -54,10 +54,10 @@ struct TaskProgressCacheTests {
         let entries = try await store.read { db in try Journal.read(db, after: 0, limit: 10) }
         // Batch 1 (a +5) is prepared and sealed; batch 2 (b +1, then a +2) is prepared before
         // batch 1's write runs, on a snapshot without it. Reading b fills the one-row cache.
-        func prepare(_ batch: ArraySlice<JournalEntry>) async throws -> (DeferredWrites, @Sendable (Database) throws -> Void) {
+        func prepare(_ batch: ArraySlice<JournalEntry>) async throws -> (DeferredWrites, @Sendable (any StoreTransaction) throws -> Void) {
             let writes = try await store.read { db in
                 var writes = DeferredWrites()
-                for entry in batch { try consumer.prepare(entry, in: db, writes: &writes) }
+                for entry in batch { try consumer.prepare(entry, in: SQLiteTransaction(noLedger: db), writes: &writes) }
                 return writes
             }
             return (writes, consumer.seal())
@@ -65,10 +65,11 @@ struct TaskProgressCacheTests {
         let (w1, s1) = try await prepare(entries[0..<1])
         let (w2, s2) = try await prepare(entries[1..<3])
         try await store.write { db in
-            try w1.run(in: db)
-            try s1(db)
-            try w2.run(in: db)
-            try s2(db)
+            let tx = SQLiteTransaction(noLedger: db)
+            try w1.run(in: tx)
+            try s1(tx)
+            try w2.run(in: tx)
+            try s2(tx)
         }
         let rows = try await store.read { db in
             try Row.fetchAll(db, sql: "SELECT user_id, progress FROM task_progress ORDER BY user_id").map { "\($0[0] as String)=\($0[1] as Int64)" }
