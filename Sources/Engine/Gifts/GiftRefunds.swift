@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Operator refunds of durable gifts: the gift's whole ledger chain is reversed (all or
 /// nothing), then what its `after_commit` steps granted is reversed for steps that declare
@@ -13,19 +12,18 @@ public struct GiftRefunds: Sendable {
     /// Journal type of a refund.
     public static let refundedType = "gift_refunded"
 
-    let store: Store
-    let ledger: Ledger
+    let store: any GiftRefundStore
     let scripts: ScriptRuntime
     let clock: any WallClock
     let calendar: OperationsCalendar
 
-    /// - Parameters: calendar: the operations day the `on_refund` steps' reads use.
+    /// - Parameters: store: where refunds are kept (its transactions carry the reversals);
+    ///   calendar: the operations day the `on_refund` steps' reads use.
     public init(
-        store: Store, ledger: Ledger, scripts: ScriptRuntime, clock: any WallClock = SystemWallClock(),
+        store: any GiftRefundStore, scripts: ScriptRuntime, clock: any WallClock = SystemWallClock(),
         calendar: OperationsCalendar = OperationsCalendar()
     ) {
         self.store = store
-        self.ledger = ledger
         self.scripts = scripts
         self.clock = clock
         self.calendar = calendar
@@ -37,44 +35,39 @@ public struct GiftRefunds: Sendable {
     public func refund(offset: Int64, reason: String, by operatorID: String) async throws -> GiftRefund {
         guard !reason.isEmpty, reason.utf8.count <= 200 else { throw GiftRefundError.invalidReason }
         let now = clock.nowMillis()
-        let (ledger, generation) = (self.ledger, scripts.current)
-        return try await store.write { db in
-            guard let entry = try Journal.entry(db, at: offset), entry.type == GiftSender.giftType else {
+        let (generation, calendar) = (scripts.current, calendar)
+        return try await store.write { tx in
+            guard let entry = try tx.journal.entry(at: offset), entry.type == GiftSender.giftType else {
                 throw GiftRefundError.notAGift(offset)
             }
-            if try Self.isRefunded(db, offset: offset) { throw GiftRefundError.alreadyRefunded(offset) }
+            if try tx.isRefunded(offset: offset) { throw GiftRefundError.alreadyRefunded(offset) }
             let receipt = try entry.giftReceipt()
-            let reversals = try ledger.apply(db, operations: receipt.transferIDs.reversed().map {
+            let reversals = try tx.ledger.apply(operations: receipt.transferIDs.reversed().map {
                 .reverse(id: "refund:\(offset):\($0)", transferID: $0, reason: reason)
             }, now: now)
             var manual: [Transfer] = []
             var stepReversals: [Transfer] = []
-            for grant in try ledger.transfers(db, idPrefix: "gift:\(offset):") where grant.code == "grant" {
-                guard Self.stepAgrees(grant, receipt, generation, LedgerReads(db: db, ledger: ledger, calendar: calendar), now) else { manual.append(grant); continue }
+            let reads = tx.scriptReads(calendar: calendar)
+            for grant in try tx.ledger.transfers(idPrefix: "gift:\(offset):") where grant.code == "grant" {
+                guard Self.stepAgrees(grant, receipt, generation, reads, now) else { manual.append(grant); continue }
                 do {
-                    try db.inSavepoint {
-                        stepReversals += try ledger.apply(db, operations: [.reverse(id: "refund:\(offset):\(grant.id)", transferID: grant.id, reason: reason)], now: now)
-                        return .commit
+                    try tx.savepoint {
+                        stepReversals += try tx.ledger.apply(
+                            operations: [.reverse(id: "refund:\(offset):\(grant.id)", transferID: grant.id, reason: reason)], now: now)
                     }
                 } catch is LedgerError { manual.append(grant) }
             }
             let refund = GiftRefund(giftOffset: offset, sendID: receipt.sendID, reason: reason, by: operatorID,
                 reversed: (reversals + stepReversals).map(\.id), manual: manual.map(\.id))
             let json = String(decoding: try JSONEncoder().encode(refund), as: UTF8.self)
-            try db.execute(sql: "INSERT INTO gift_refunds (gift_offset, reason, by_user, outcome, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [offset, reason, operatorID, json, now])
-            _ = try Journal.append(db, type: Self.refundedType, payloadJSON: json, idempotencyKey: "gift_refunded:\(offset)", at: now)
+            try tx.recordRefund(offset: offset, reason: reason, by: operatorID, outcomeJSON: json, at: now)
+            try tx.journal.append(type: Self.refundedType, payloadJSON: json, idempotencyKey: "gift_refunded:\(offset)", at: now)
             return refund
         }
     }
 
-    /// Whether the gift at journal `offset` was refunded (in the caller's transaction).
-    static func isRefunded(_ db: Database, offset: Int64) throws -> Bool {
-        try db.cachedStatement(sql: "SELECT 1 FROM gift_refunds WHERE gift_offset = ?").firstRowRaw(.int(offset), read: { _ in true }) ?? false
-    }
-
     /// Whether the step that made `grant` declares `on_refund` and does not return `false`.
-    static func stepAgrees(_ grant: Transfer, _ receipt: GiftReceipt, _ generation: ScriptGeneration?, _ reads: LedgerReads, _ now: Int64) -> Bool {
+    static func stepAgrees(_ grant: Transfer, _ receipt: GiftReceipt, _ generation: ScriptGeneration?, _ reads: any ScriptReads, _ now: Int64) -> Bool {
         let parts = grant.id.split(separator: ":")
         guard parts.count >= 4, let generation else { return false }
         let address = ScriptAddress(.giftStep, String(parts[2]))
@@ -87,6 +80,25 @@ public struct GiftRefunds: Sendable {
         let out = try? generation.withTransactionVM { vm in try vm.call(address, "on_refund", args: args, context: ctx, results: 1) }
         return out != nil && out?.first != .boolean(false)
     }
+}
+
+/// Where refunds are kept. For implementers: `write` is one transaction of the store; the
+/// reversals and the `gift_refunded` fact made through its transaction commit with the refund's
+/// row or not at all.
+public protocol GiftRefundStore: Sendable {
+    /// Runs `body` in a write transaction; commits when it returns, rolls back when it throws.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any GiftRefundTransaction) throws -> T) async throws -> T
+}
+
+/// The refund records as one transaction sees them.
+public protocol GiftRefundTransaction: StoreTransaction {
+    /// Whether the gift at journal `offset` was refunded.
+    func isRefunded(offset: Int64) throws -> Bool
+    /// Records the refund of the gift at `offset`, with its outcome's JSON.
+    func recordRefund(offset: Int64, reason: String, by operatorID: String, outcomeJSON: String, at ms: Int64) throws
+    /// What an `on_refund` step reads (balances, follows, fan medals, privileges), in this
+    /// transaction.
+    func scriptReads(calendar: OperationsCalendar) -> any ScriptReads
 }
 
 /// The outcome of a refund.

@@ -65,7 +65,7 @@ public struct GiftStepsConsumer: OffWriterConsumer {
                 idempotencyKey: "\(Self.skippedType):\(entry.offset)", at: entry.createdAt)
         }
         // Refunded already (a refund is never undone): no step runs, here or on the writer.
-        if try GiftRefunds.isRefunded(db, offset: entry.offset) {
+        if try SQLiteGiftRefundStore.isRefunded(db, offset: entry.offset) {
             if deferred != nil { deferred!.append(onConnection: skip) } else { try skip(db) }
             return
         }
@@ -95,7 +95,7 @@ public struct GiftStepsConsumer: OffWriterConsumer {
         deferred!.append(onConnection: { db in
             // A refund committed after the snapshot the steps ran on: as on the writer, they do
             // not apply (the refund found none of their grants to reverse).
-            if try GiftRefunds.isRefunded(db, offset: entry.offset) { return try skip(db) }
+            if try SQLiteGiftRefundStore.isRefunded(db, offset: entry.offset) { return try skip(db) }
             for (ctx, id) in called { try effects.apply(ctx, origin: "gift:\(entry.offset):\(id)", in: db, at: entry.createdAt) }
         })
     }

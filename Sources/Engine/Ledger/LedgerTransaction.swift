@@ -16,4 +16,7 @@ public protocol LedgerTransaction: AnyObject {
     func pendingStatus(id: String, now: Int64) throws -> PendingStatus
     /// Whether a transfer with this id exists.
     func transferExists(id: String) throws -> Bool
+    /// Transfers whose id starts with `prefix`, in history order (what a domain wrote under one
+    /// origin, such as the grants of one gift's steps).
+    func transfers(idPrefix prefix: String) throws -> [Transfer]
 }

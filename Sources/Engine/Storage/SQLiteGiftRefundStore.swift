@@ -1,0 +1,46 @@
+import GRDB
+
+/// `GiftRefundStore` on SQLite: `gift_refunds`, one row per refunded gift.
+public struct SQLiteGiftRefundStore: GiftRefundStore {
+    let store: Store
+    let ledger: Ledger
+
+    public init(_ store: Store, ledger: Ledger) {
+        self.store = store
+        self.ledger = ledger
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any GiftRefundTransaction) throws -> T) async throws -> T {
+        let ledger = self.ledger
+        return try await store.write({ db in SQLiteGiftRefundTransaction(db: db, ledger: ledger) }, body)
+    }
+
+    /// Whether the gift at journal `offset` was refunded, on the caller's connection (the gift
+    /// steps check it for every gift).
+    static func isRefunded(_ db: Database, offset: Int64) throws -> Bool {
+        try db.cachedStatement(sql: "SELECT 1 FROM gift_refunds WHERE gift_offset = ?").firstRowRaw(.int(offset), read: { _ in true }) ?? false
+    }
+}
+
+/// `GiftRefundTransaction` on one SQLite connection inside an open transaction.
+final class SQLiteGiftRefundTransaction: SQLiteTransaction, GiftRefundTransaction {
+    func isRefunded(offset: Int64) throws -> Bool { try SQLiteGiftRefundStore.isRefunded(db, offset: offset) }
+
+    func recordRefund(offset: Int64, reason: String, by operatorID: String, outcomeJSON: String, at ms: Int64) throws {
+        try db.execute(
+            sql: "INSERT INTO gift_refunds (gift_offset, reason, by_user, outcome, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [offset, reason, operatorID, outcomeJSON, ms])
+    }
+
+    func scriptReads(calendar: OperationsCalendar) -> any ScriptReads { LedgerReads(db: db, ledger: ledgerEngine, calendar: calendar) }
+}
+
+extension GiftRefunds {
+    /// Refunds over the SQLite store.
+    public init(
+        store: Store, ledger: Ledger, scripts: ScriptRuntime, clock: any WallClock = SystemWallClock(),
+        calendar: OperationsCalendar = OperationsCalendar()
+    ) {
+        self.init(store: SQLiteGiftRefundStore(store, ledger: ledger), scripts: scripts, clock: clock, calendar: calendar)
+    }
+}
