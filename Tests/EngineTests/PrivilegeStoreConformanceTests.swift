@@ -56,10 +56,8 @@ struct PrivilegeStoreConformanceTests {
             try await store.write { tx in try tx.saveProduct(Self.product("ride", .vehicle, version: 2), at: 2) }
             let products = try await store.read { tx in try tx.products() }
             #expect(products == [Self.product("ride", .vehicle, version: 2)])
-            await withKnownIssue("saveProduct keeps the stored kind when it replaces a product") {
-                let stored = try await store.read { tx in try tx.productVersion(id: "ride") }.map { "\($0.kind):\($0.version)" }
-                #expect(stored == "vehicle:2")
-            }
+            let stored = try await store.read { tx in try tx.productVersion(id: "ride") }.map { "\($0.kind):\($0.version)" }
+            #expect(stored == "vehicle:2")
         }
     }
 

@@ -117,7 +117,7 @@ final class SQLiteOrderTransaction: SQLiteTransaction, OrderTransaction {
 
     func holdEndingOrderIDs(by: Int64, limit: Int) throws -> [Int64] {
         try Int64.fetchAll(
-            db, sql: "SELECT id FROM orders WHERE final = 0 AND hold_expires_at <= ? ORDER BY hold_expires_at, id LIMIT ?", arguments: [by, limit])
+            db, sql: "SELECT id FROM orders WHERE final = 0 AND hold_id != '' AND hold_expires_at <= ? ORDER BY hold_expires_at, id LIMIT ?", arguments: [by, limit])
     }
 
     func insertOrder(goods: Goods, viewerID: String, machine: OrderMachine, due: (at: Int64, action: String)?, at now: Int64) throws -> Int64 {

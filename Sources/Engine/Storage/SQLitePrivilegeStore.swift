@@ -151,7 +151,7 @@ final class SQLitePrivilegeTransaction: SQLiteTransaction, PrivilegeTransaction,
         try db.execute(
             sql: """
                 INSERT INTO privilege_products (id, kind, version, body, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET version = excluded.version, body = excluded.body, updated_at = excluded.updated_at
+                ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, version = excluded.version, body = excluded.body, updated_at = excluded.updated_at
                 """,
             arguments: [p.id, p.kind.rawValue, p.version, body, now])
     }
