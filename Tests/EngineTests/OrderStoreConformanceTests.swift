@@ -51,6 +51,16 @@ struct OrderStoreConformanceTests {
         }
     }
 
+    /// A listed good and v1's order of it, stored at 100 with a timeout (`cancel`) at 600.
+    static func firstOrder(_ store: any OrderStore) async throws -> (goods: Goods, machine: OrderMachine, id: Int64) {
+        let goods = try await Self.listedGoods(store)
+        let machine = try Self.machine()
+        let id = try await store.write { tx in
+            try tx.insertOrder(goods: goods, viewerID: "v1", machine: machine, due: (at: 600, action: "cancel"), at: 100)
+        }
+        return (goods, machine, id)
+    }
+
     static func result(_ order: Order, action: String, version: Int64) -> OrderActionResult {
         OrderActionResult(order: order, change: OrderChange(
             orderID: order.id, action: action, actor: .viewer, actorID: order.viewerID, from: nil, to: order.state, fromCode: nil, toCode: 1,
@@ -82,11 +92,7 @@ struct OrderStoreConformanceTests {
     func anOrderStartsInTheInitialStateAtVersionOneAndKeepsItsHolds(_ backend: StoreBackend<any OrderStore>) async throws {
         try await TemporaryDatabase.with { tmp in
             let (store, _) = try backend.open(tmp)
-            let goods = try await Self.listedGoods(store)
-            let machine = try Self.machine()
-            let id = try await store.write { tx in
-                try tx.insertOrder(goods: goods, viewerID: "v1", machine: machine, due: (at: 600, action: "cancel"), at: 100)
-            }
+            let (goods, machine, id) = try await Self.firstOrder(store)
             func stored(_ id: Int64) async throws -> Order? { try await store.read { tx in try tx.order(id: id) } }
             func holds(_ id: Int64) async throws -> Int64? { try await store.read { tx in try tx.holds(orderID: id) } }
             let order = try #require(try await stored(id))
@@ -124,11 +130,7 @@ struct OrderStoreConformanceTests {
     func aMoveIsACompareAndSetOfOpenOrders(_ backend: StoreBackend<any OrderStore>) async throws {
         try await TemporaryDatabase.with { tmp in
             let (store, _) = try backend.open(tmp)
-            let goods = try await Self.listedGoods(store)
-            let machine = try Self.machine()
-            let id = try await store.write { tx in
-                try tx.insertOrder(goods: goods, viewerID: "v1", machine: machine, due: (at: 600, action: "cancel"), at: 100)
-            }
+            let id = try await Self.firstOrder(store).id
             func move(
                 _ id: Int64, from: [String], to: String, final: Bool, settled: OrderMachine.Settle?, due: (at: Int64, action: String)?, at: Int64
             ) async throws -> Bool {
