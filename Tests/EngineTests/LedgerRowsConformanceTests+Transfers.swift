@@ -58,7 +58,7 @@ extension LedgerRowsConformanceTests {
                 let id = t.id
                 #expect(try await transfer(id) == Self.stored(t, seq: seq[id]!))
             }
-            let hashes = try await rows.read { r in try ["t1", "v9", "t6"].map { try r.bodyHash(transferID: $0) } }
+            let hashes = try await rows.read { r in try ["t1", "v9", "t6"].map { try r.transferWithHash(id: $0)?.bodyHash } }
             #expect(hashes == ["hash-t1", "hash-v9", nil])
             let exist = try await rows.read { r in [try r.transferExists(id: "t1"), try r.transferExists(id: "t6")] }
             #expect(exist == [true, false])

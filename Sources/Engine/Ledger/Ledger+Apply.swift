@@ -74,9 +74,9 @@ extension Ledger {
                 fresh += 1
                 continue
             }
-            if let transfer = try rows.transfer(id: operation.id) {
-                guard try rows.bodyHash(transferID: operation.id) == hash else { throw LedgerError.idempotencyConflict(operation.id) }
-                transfers.append(transfer)
+            if let stored = try rows.transferWithHash(id: operation.id) {
+                guard stored.bodyHash == hash else { throw LedgerError.idempotencyConflict(operation.id) }
+                transfers.append(stored.transfer)
             } else if let stored = try rows.failure(id: operation.id) {
                 guard stored.bodyHash == hash, let reason = LedgerError.Reason(rawValue: stored.code) else {
                     throw LedgerError.idempotencyConflict(operation.id)

@@ -45,14 +45,12 @@ extension Ledger {
         let ts = try rows.nextLedgerTime(step.nowMillis)
         // Validation bounds the timeout, so this stays far inside Int64.
         let expiresAt = row.timeoutMillis.map { ts + $0 * 1000 }
-        let written = Transfer(
+        var transfer = Transfer(
             seq: 0, id: row.id, debit: row.debit, credit: row.credit, asset: row.asset, amount: row.amount,
             code: row.code, memo: row.memo, ts: ts, kind: row.kind, pendingID: row.pendingID, reverses: row.reverses,
             linkedBatch: step.batch, expiresAt: expiresAt)
-        let seq = try rows.insertTransfer(written, bodyHash: step.hash)
-        return Transfer(
-            seq: seq, id: row.id, debit: row.debit, credit: row.credit, asset: row.asset, amount: row.amount,
-            code: row.code, memo: row.memo, ts: ts, kind: row.kind, pendingID: row.pendingID, reverses: row.reverses,
-            linkedBatch: step.batch, expiresAt: expiresAt)
+        // The history's sequence number is the row's, known once it is written.
+        transfer.seq = try rows.insertTransfer(transfer, bodyHash: step.hash)
+        return transfer
     }
 }

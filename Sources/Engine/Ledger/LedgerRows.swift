@@ -35,8 +35,9 @@ public protocol LedgerRows: StoreTransaction {
     func closing(pendingID: String) throws -> Transfer?
     /// Whether some transfer reverses `transferID`.
     func isReversed(_ transferID: String) throws -> Bool
-    /// The body hash stored with a transfer row.
-    func bodyHash(transferID: String) throws -> String?
+    /// The transfer row with this key and the chain body's hash stored with it (a retried
+    /// chain is compared by it).
+    func transferWithHash(id: String) throws -> (transfer: Transfer, bodyHash: String)?
     /// Transfers whose key starts with `prefix`, in history order.
     func transfers(idPrefix prefix: String) throws -> [Transfer]
     /// Transfers touching any of `accounts` with `seq` below `beforeSeq`, newest first, at most `limit`.

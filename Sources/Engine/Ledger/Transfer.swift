@@ -15,7 +15,7 @@ public struct Transfer: Sendable, Hashable, Codable {
     }
 
     /// Position in the history, increasing.
-    public let seq: Int64
+    public internal(set) var seq: Int64
     /// The idempotency key (`~expire:<pending id>` for expiries the ledger made).
     public let id: String
     /// The paying account.

@@ -90,8 +90,9 @@ extension SQLiteTransaction: LedgerRows {
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM ledger_transfers WHERE reverses = ?)"), arguments: [transferID]) ?? false
     }
 
-    func bodyHash(transferID: String) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT body_hash FROM ledger_transfers WHERE id = ?"), arguments: [transferID])
+    func transferWithHash(id: String) throws -> (transfer: Transfer, bodyHash: String)? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [id])
+            .map { (Transfer(row: $0), $0["body_hash"]) }
     }
 
     func transfers(idPrefix prefix: String) throws -> [Transfer] {
