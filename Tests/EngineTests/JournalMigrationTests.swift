@@ -90,7 +90,8 @@ struct JournalMigrationTests {
                  try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT offset FROM account_history WHERE account = ? ORDER BY offset DESC", arguments: ["user:v1:coins"])
                     .map { $0["detail"] as String }.joined())
             }
-            #expect(after == before, "the journal's rows are untouched")
+            // v19 adds `gift_key` (NULL for these rows); every other column is as it was.
+            #expect(after.map { $0.filter { $0.key != "gift_key" } } == before, "the journal's rows are untouched")
             #expect(!indexes.contains("journal_payer") && !indexes.contains("journal_payee") && indexes.contains("journal_type_offset"))
             #expect(projected == ["user:s1:revenue 2", "user:s1:revenue 5", "user:v1:coins 2", "user:v1:coins 5", "user:v2:coins 3"])
             #expect(cursor == 5)

@@ -40,6 +40,9 @@ struct MoneyEngine: Sendable {
         options.clock = clock
         options.consumers = .giftSteps
         options.consumerBatchSize = 2
+        // Gift keys indexed every few sends: retries meet keys in the writer's memory, in the
+        // index, and in a tail read again after a crash or a failed commit.
+        options.giftKeysFlushAt = 3
         let plan = FaultyConsumer.Plan()
         options.wrapConsumer = { FaultyConsumer(inner: $0, plan: plan) }
         let engine = try EngineParts.open(options, logger: .quiet())

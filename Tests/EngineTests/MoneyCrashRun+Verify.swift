@@ -30,7 +30,17 @@ extension MoneyCrashRun {
                     s.transfers[leg.id] = leg.amount
                 }
             }
-            for row in try Row.fetchAll(db, sql: "SELECT type, idempotency_key FROM journal WHERE type IN ('gift', 'topup')") {
+            // The gift keys' index agrees with the journal: every indexed key names the row
+            // holding it, and every gift row up to the mark is indexed.
+            s.violations += try String.fetchAll(db, sql: """
+                SELECT 'gift key ' || k.key || ' indexed at ' || k.offset || ', a row without it' FROM gift_keys AS k
+                    LEFT JOIN journal AS j ON j.offset = k.offset WHERE j.gift_key IS NOT k.key AND j.idempotency_key IS NOT k.key
+                UNION ALL
+                SELECT 'gift row ' || j.offset || ' not indexed' FROM journal AS j
+                    WHERE j.type = 'gift' AND j.gift_key IS NOT NULL AND j.offset <= (SELECT through FROM gift_keys_indexed)
+                    AND NOT EXISTS (SELECT 1 FROM gift_keys AS k WHERE k.key = j.gift_key AND k.offset = j.offset)
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT type, COALESCE(idempotency_key, gift_key) AS idempotency_key FROM journal WHERE type IN ('gift', 'topup')") {
                 let key: String = row["idempotency_key"]
                 if row["type"] as String == "gift" { s.giftFacts[key, default: 0] += 1 } else { s.topUpFacts[key, default: 0] += 1 }
             }

@@ -111,7 +111,7 @@ struct MoneyCrashRun {
     func offset(of r: GiftSendRequest) async throws -> Int64 {
         let key = "gift:\(r.senderID):\(r.idempotencyKey)"
         let offset = try await engine.store.read { db in
-            try Int64.fetchOne(db, sql: "SELECT offset FROM journal WHERE idempotency_key = ?", arguments: [key])
+            try Int64.fetchOne(db, sql: "SELECT offset FROM journal WHERE gift_key = ?", arguments: [key])
         }
         return try #require(offset, "seed \(seed): acknowledged gift \(key) has no fact")
     }

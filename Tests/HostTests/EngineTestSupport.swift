@@ -16,12 +16,13 @@ struct EngineHost {
 
     init(
         scripts: [String: String] = ["activities/probe.lua": ScriptSamples.activity("return 1")],
-        ledgerConfiguration: LedgerConfiguration = .standard, clock: any WallClock = SystemWallClock()
+        ledgerConfiguration: LedgerConfiguration = .standard, clock: any WallClock = SystemWallClock(),
+        giftKeysFlushAt: Int = StoreConfiguration.giftKeysFlushAtDefault
     ) async throws {
         database = try TemporaryDatabase()
         folder = try ScriptFolder(scripts)
         engine = try EngineParts.open(
-            databasePath: database.path, scriptsPath: folder.path, synchronous: .normal,
+            databasePath: database.path, scriptsPath: folder.path, synchronous: .normal, giftKeysFlushAt: giftKeysFlushAt,
             ledgerConfiguration: ledgerConfiguration, clock: clock, logger: .quiet())
         try await engine.loadScripts()
         var host = try TestHost(areas: engine.routeAreas)

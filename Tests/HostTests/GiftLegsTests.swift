@@ -207,7 +207,7 @@ struct GiftLegsTests {
         // The edge of a leg position: GiftLegs.countMax is the last one accepted (every leg of
         // the row at that offset comes before it).
         let offset = try #require(try await e.engine.store.read { db in
-            try Int64.fetchOne(db, sql: "SELECT offset FROM journal WHERE idempotency_key = 'gift:v1:g1'")
+            try Int64.fetchOne(db, sql: "SELECT offset FROM journal WHERE gift_key = 'gift:v1:g1'")
         })
         let edge = Base64URL.encode(Array("ledger:9:\(offset):\(GiftLegs.countMax)".utf8))
         #expect(try await e.engine.ledger.transfers(user: "v1", cursor: edge, limit: 10).transfers.map(\.id)
@@ -223,7 +223,7 @@ struct GiftLegsTests {
         defer { e.folder.remove() }
         _ = try await gift(e, key: "a", count: 2)
         let offset = try #require(try await e.engine.store.read { db in
-            try Int64.fetchOne(db, sql: "SELECT offset FROM journal WHERE idempotency_key = 'gift:v1:a'")
+            try Int64.fetchOne(db, sql: "SELECT offset FROM journal WHERE gift_key = 'gift:v1:a'")
         })
         let refund = try await e.engine.giftRefunds.refund(offset: offset, reason: "chargeback", by: "ops")
         #expect(Set(refund.reversed) == ["refund:\(offset):gift:v1:a:paid", "refund:\(offset):gift:v1:a:fee",
@@ -281,12 +281,12 @@ struct GiftLegsTests {
         _ = try await gift(e, key: "b")
         _ = try await gift(e, key: "c")
         try await e.engine.store.write { db in
-            try db.execute(sql: "UPDATE journal SET payer = 'user:v9:coins' WHERE idempotency_key = 'gift:v1:a'")
+            try db.execute(sql: "UPDATE journal SET payer = 'user:v9:coins' WHERE gift_key = 'gift:v1:a'")
             try db.execute(sql: """
                 UPDATE journal SET payload = json_set(payload, '$.platform_fee', json_extract(payload, '$.platform_fee') + 1)
-                WHERE idempotency_key = 'gift:v1:b'
+                WHERE gift_key = 'gift:v1:b'
                 """)
-            try db.execute(sql: "UPDATE journal SET payload = json_set(payload, '$.transfer_ids', json('[]')) WHERE idempotency_key = 'gift:v1:c'")
+            try db.execute(sql: "UPDATE journal SET payload = json_set(payload, '$.transfer_ids', json('[]')) WHERE gift_key = 'gift:v1:c'")
         }
         let problems = try await clean(e)
         #expect(problems.contains { $0.contains("names payer user:v9:coins") })
@@ -312,7 +312,7 @@ struct GiftLegsTests {
     }
     func journalRows(_ e: EngineHost, key: String) async throws -> Int {
         try await e.engine.store.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE idempotency_key = ?", arguments: ["gift:v1:\(key)"]) ?? 0
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE gift_key = ?", arguments: ["gift:v1:\(key)"]) ?? 0
         }
     }
 

@@ -19,6 +19,8 @@ public struct EngineOptions: Sendable {
     public var synchronous: StoreConfiguration.Synchronous = .full
     /// Nice levels the store's writer is raised by while it holds a batch (`StoreConfiguration`).
     public var writerPriorityBoost = StoreConfiguration.writerPriorityBoostDefault
+    /// Gift keys the writer holds before it indexes them (`StoreConfiguration.giftKeysFlushAt`).
+    public var giftKeysFlushAt = StoreConfiguration.giftKeysFlushAtDefault
     public var limits = ScriptLimits()
     /// The payment callback secret (the command line checks its length).
     public var paymentSecret = TopUps.developmentSecret

@@ -52,7 +52,8 @@ public struct EngineParts: Sendable {
     /// Opens the database (migrating it) and prepares every part; does not load scripts.
     /// - Throws: storage errors.
     public static func open(_ o: EngineOptions, logger: Logger) throws -> EngineParts {
-        let store = try Store(StoreConfiguration(path: o.databasePath, synchronous: o.synchronous, writerPriorityBoost: o.writerPriorityBoost), logger: logger)
+        let store = try Store(StoreConfiguration(
+            path: o.databasePath, synchronous: o.synchronous, writerPriorityBoost: o.writerPriorityBoost, giftKeysFlushAt: o.giftKeysFlushAt), logger: logger)
         let clock = o.clock
         let scripts = ScriptRuntime(
             directory: o.scriptsPath, api: .standard, limits: o.limits,

@@ -51,10 +51,10 @@ struct GiftPlan: Sendable {
     /// then the balances and the combo streak in the batch's overlays. Every leg is checked
     /// before the row is written, so an error here (a receiving account at its Int64 limit,
     /// which the checks could not foresee) leaves nothing behind and is not recorded.
-    /// - Returns: the receipt with its JSON text (the row's payload); nil, with nothing written
-    ///   and the overlays untouched, when a `gift` fact already holds the send's key (a retry:
-    ///   the caller answers with that fact).
-    func write(_ db: Database, _ batch: WriteBatch, _ checked: Checked) throws -> SentGift? {
+    /// The caller has looked the send's key up first (`GiftSends.priorSuccess`): the row's key
+    /// goes into the writer's `GiftKeyIndex` with it.
+    /// - Returns: the receipt with its JSON text (the row's payload).
+    func write(_ db: Database, _ batch: WriteBatch, _ checked: Checked) throws -> SentGift {
         let r = request
         let gift = checked.gift
         let accounts = batch.kept(AccountOverlay.self) { AccountOverlay() }
@@ -73,8 +73,9 @@ struct GiftPlan: Sendable {
         receipt.transferIDs = legs.map(\.id)
         receipt.balanceCoins = moves.balance(of: .user(r.senderID, "coins")) ?? 0
         receipt.ledgerTime = try ledger.store.ledgerClock.next(db, nowMillis: now)
-        guard let json = try Journal.appendGift(db, receipt, key: GiftSends.factKey(r), payer: GiftLegs.payer(receipt), payee: GiftLegs.payee(receipt), at: now)
-        else { return nil }
+        let key = GiftSends.factKey(r)
+        let (json, offset) = try Journal.appendGift(db, receipt, key: key, payer: GiftLegs.payer(receipt), payee: GiftLegs.payee(receipt), at: now)
+        batch.giftKeys.added(key, offset: offset)
         accounts.apply(moves, at: now)
         combos.count(r, combo: combo, windowSeconds: gift.comboWindowSeconds, now: now)
         return SentGift(receipt: receipt, jsonText: json)

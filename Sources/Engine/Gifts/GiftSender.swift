@@ -88,34 +88,21 @@ public struct GiftSender: Sendable {
         guard room.streamerID != r.senderID else { throw GiftError.giftToSelf }
         let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, calendar: calendar, now: clock.nowMillis(), guilds: guilds)
         return { db, batch in
-            // A stored refusal answers at once. A stored success is found by the fact's insert
-            // (its unique key): the happy path looks nothing up in the journal.
-            if let refused = try GiftSends.priorRefusal(db, r) { return refused.map(SentGift.init) }
+            // A stored refusal or success answers at once: the success from the writer's index
+            // of gift keys (memory for the newest rows, else one lookup in `gift_keys`).
+            if let refused = try GiftSends.priorRefusal(db, batch, r) { return refused.map(SentGift.init) }
+            if let prior = try GiftSends.priorSuccess(db, batch, r) { return prior.map(SentGift.init) }
             let checked: GiftPlan.Checked
             do {
                 checked = try plan.check(db, batch)
             } catch let e as any ShowrunnerError where !(e is ScriptFailure) {
-                // A retry of a send that succeeded is answered with its receipt, whatever the
-                // checks say now (the coins it spent are gone).
-                if let prior = try GiftSends.priorSuccess(db, r) { return prior.map(SentGift.init) }
                 let failure = RecordedFailure(e)
                 try GiftSends.recordRefusal(db, r, failure, at: plan.now)
                 return .failure(failure)
-            } catch {
-                return try GiftSends.firstReceipt(db, r, elseThrow: error).map(SentGift.init)
             }
             // No savepoint: `write` checks every leg before its one INSERT, and changes the
             // overlays only after it, so a failing write leaves nothing behind.
-            do {
-                if let written = try plan.write(db, batch, checked) { return .success(written) }
-            } catch {
-                return try GiftSends.firstReceipt(db, r, elseThrow: error).map(SentGift.init)
-            }
-            // The insert met the key: a retry of a send that succeeded.
-            guard let prior = try GiftSends.priorSuccess(db, r) else {
-                preconditionFailure("gift fact \(GiftSends.factKey(r)) refused as a duplicate but not found")
-            }
-            return prior.map(SentGift.init)
+            return .success(try plan.write(db, batch, checked))
         }
     }
 }

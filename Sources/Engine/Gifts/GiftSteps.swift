@@ -56,40 +56,34 @@ enum GiftSteps {
     }
 }
 
-/// Per-sender idempotency records of gift sends. A success is its `gift` journal fact, keyed
-/// `gift:<sender>:<key>` (the unique index on the key is the record: a send inserts without
-/// looking first); a refusal is a `gift_sends` row holding the error. (Successes before the
-/// legs moved into the journal also have a `gift_sends` row, with an empty outcome.)
+/// Per-sender idempotency records of gift sends. A success is its `gift` journal fact, whose
+/// key `gift:<sender>:<key>` the writer's `GiftKeyIndex` finds (in memory for the newest rows,
+/// else in `gift_keys`); a refusal is a `gift_sends` row holding the error. (Successes before
+/// the legs moved into the journal also have a `gift_sends` row, with an empty outcome.)
 enum GiftSends {
     /// The earlier success for this sender and key (its `gift` fact), if any.
     /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
-    static func priorSuccess(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
-        guard let fact = try db.cachedStatement(sql: "SELECT payload FROM journal WHERE idempotency_key = ?")
-            .firstRowRaw(.text(factKey(r)), read: { rawText($0, 0) })
-        else { return nil }
+    static func priorSuccess(_ db: Database, _ batch: WriteBatch, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
+        guard let offset = try batch.giftKeys.offset(of: factKey(r), db) else { return nil }
+        guard let fact = try db.cachedStatement(sql: "SELECT payload FROM journal WHERE offset = ?")
+            .firstRowRaw(.int(offset), read: { rawText($0, 0) })
+        else { preconditionFailure("gift key \(factKey(r)) indexed at offset \(offset), which holds no row") }
         let receipt = try GiftReceipt(jsonText: fact)
         guard receipt.roomID == r.roomID, receipt.giftID == r.giftID, receipt.count == r.count else { throw conflict(r) }
         return .success(receipt)
-    }
-
-    /// The first receipt of a retried send that succeeded; otherwise `error` is thrown (a send
-    /// that failed without a refusal to record: a broken script, a balance at its Int64 limit).
-    static func firstReceipt(_ db: Database, _ r: GiftSendRequest, elseThrow error: any Error) throws -> Result<GiftReceipt, RecordedFailure> {
-        if let prior = try priorSuccess(db, r) { return prior }
-        throw error
     }
 
     /// The outcome recorded in `gift_sends` under this sender and key, if any. A success has no refusal row,
     /// except one from before the legs moved into the journal: an `ok` row, answered with its
     /// fact (a row without its fact is a broken store, and stops the process as before).
     /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
-    static func priorRefusal(_ db: Database, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
+    static func priorRefusal(_ db: Database, _ batch: WriteBatch, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
         guard let row = try db.cachedStatement(sql: "SELECT body_hash, status, outcome FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?")
             .firstRowRaw(.text(r.senderID), .text(r.idempotencyKey), read: { (hash: rawText($0, 0), status: rawText($0, 1), outcome: rawText($0, 2)) })
         else { return nil }
         guard row.hash == r.bodyHash else { throw conflict(r) }
         guard row.status == "ok" else { return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(row.outcome.utf8))) }
-        guard let prior = try priorSuccess(db, r) else {
+        guard let prior = try priorSuccess(db, batch, r) else {
             preconditionFailure("gift send \(r.senderID)/\(r.idempotencyKey) recorded without its gift fact")
         }
         return prior

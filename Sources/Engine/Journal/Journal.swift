@@ -74,22 +74,18 @@ public enum Journal {
 
     /// Appends a `gift` fact, which carries the gift's legs (`GiftLegs`), naming the accounts
     /// that paid and were paid for the per-account history. The JSON is the host's own
-    /// (`GiftReceipt.jsonText`): no re-parse. There is no lookup first: the unique index on the
-    /// key is the idempotency record, and a retry's insert does nothing (`GiftSender` then
-    /// answers with the first receipt), so nothing is journaled twice.
-    /// - Returns: the row's payload (the receipt's JSON text); nil, writing nothing, when a fact
-    ///   already holds `key` (the send was a retry).
-    static func appendGift(_ db: Database, _ receipt: GiftReceipt, key: String, payer: String, payee: String?, at ms: Int64) throws -> String? {
+    /// (`GiftReceipt.jsonText`): no re-parse. The row holds its send's key in `gift_key`, which
+    /// no index covers: the caller has looked the key up in the writer's `GiftKeyIndex` first
+    /// and hands it the row's offset after, so nothing is journaled twice.
+    /// - Returns: the row's payload (the receipt's JSON text) and its offset.
+    static func appendGift(_ db: Database, _ receipt: GiftReceipt, key: String, payer: String, payee: String?, at ms: Int64) throws -> (json: String, offset: Int64) {
         let json = receipt.jsonText
         guard json.utf8.count <= payloadBytesMax else {
             throw JournalError.payloadTooLarge(bytes: json.utf8.count, max: payloadBytesMax)
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO journal (type, payload, created_at, idempotency_key, payer, payee) VALUES ('gift', ?, ?, ?, ?, ?)
-            ON CONFLICT (idempotency_key) DO NOTHING
-            """
-        ).runRaw(.text(json), .int(ms), .text(key), .text(payer), .text(payee))
-        return db.changesCount == 1 ? json : nil
+        try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, gift_key, payer, payee) VALUES ('gift', ?, ?, ?, ?, ?)")
+            .runRaw(.text(json), .int(ms), .text(key), .text(payer), .text(payee))
+        return (json, db.lastInsertedRowID)
     }
 
     private static func insert(

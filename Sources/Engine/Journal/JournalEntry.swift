@@ -63,8 +63,9 @@ public struct JournalEntry: Sendable, Codable, Equatable {
         }
     }
 
-    /// The columns `init(columns:)` reads, in its order.
-    static let columns = "offset, type, payload, created_at, idempotency_key"
+    /// The columns `init(columns:)` reads, in its order. A gift's key is in `gift_key` (off the
+    /// unique index, `GiftKeyIndex`); an entry shows it as its idempotency key.
+    static let columns = "offset, type, payload, created_at, COALESCE(idempotency_key, gift_key)"
 
     /// Reads an entry from a row of `columns`, by position.
     init(columns row: Row) {
@@ -78,7 +79,7 @@ public struct JournalEntry: Sendable, Codable, Equatable {
             type: row["type"],
             payload: row["payload"],
             createdAt: row["created_at"],
-            idempotencyKey: row["idempotency_key"]
+            idempotencyKey: (row["idempotency_key"] as String?) ?? (row["gift_key"] as String?)
         )
     }
 }

@@ -148,6 +148,7 @@ public enum WhatIfReplay {
         let start = first ?? (last + 1)
         let types = derivedTypes.map { "'\($0)'" }.joined(separator: ", ")
         try db.execute(sql: "DELETE FROM journal WHERE offset > ?", arguments: [last])
+        try SQLiteGiftKeys.cut(db, after: last)
         try db.execute(sql: "DELETE FROM journal WHERE offset >= ? AND type IN (\(types))", arguments: [start])
         try db.execute(sql: "UPDATE journal SET idempotency_key = NULL WHERE type IN (\(types))")
         for table in ["leaderboard_periods", "leaderboard_scores", "activity_runs", "task_progress", "chest_progress", "consumer_failures", "parked_events"] {

@@ -70,4 +70,24 @@ extension Migrations {
         DROP INDEX journal_payer;
         DROP INDEX journal_payee;
         """
+
+    /// A gift's idempotency key leaves the journal's unique index (`GiftKeyIndex`). A gift row
+    /// holds its key in `gift_key`, which no index covers; `gift_keys` maps a key to its row,
+    /// and holds every gift row's key up to `gift_keys_indexed.through`. The writer keeps the
+    /// keys after it in memory and writes them here many at a time, in key order. Existing gift
+    /// keys (in `idempotency_key`, where they stay) are indexed here now.
+    static let v19GiftKeys = """
+        ALTER TABLE journal ADD COLUMN gift_key TEXT;
+        CREATE TABLE gift_keys (
+            key TEXT PRIMARY KEY,
+            offset INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE gift_keys_indexed (
+            one INTEGER PRIMARY KEY CHECK (one = 1),
+            through INTEGER NOT NULL CHECK (through >= 0)
+        );
+        INSERT INTO gift_keys (key, offset)
+            SELECT idempotency_key, offset FROM journal WHERE type = 'gift' AND idempotency_key IS NOT NULL;
+        INSERT INTO gift_keys_indexed (one, through) SELECT 1, COALESCE(MAX(offset), 0) FROM journal;
+        """
 }

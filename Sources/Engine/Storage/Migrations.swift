@@ -33,6 +33,7 @@ public enum Migrations {
         ("v16_packed_facts", v16PackedFacts),
         ("v17_journal_without_autoincrement", v17JournalWithoutAutoincrement),
         ("v18_account_history", v18AccountHistory),
+        ("v19_gift_keys", v19GiftKeys),
     ]
 
     /// A migrator that applies `all`.

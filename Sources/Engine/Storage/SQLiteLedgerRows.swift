@@ -194,8 +194,9 @@ extension SQLiteTransaction: LedgerRows {
     // MARK: Gifts' legs and the clock
 
     func giftFact(key: String) throws -> (offset: Int64, payload: String)? {
-        try db.cachedStatement(sql: "SELECT offset, payload FROM journal WHERE idempotency_key = ? AND payer IS NOT NULL")
-            .firstRowRaw(.text(key), read: { (offset: rawInt($0, 0) ?? 0, payload: rawText($0, 1)) })
+        guard let offset = try SQLiteGiftKeys.offset(db, key: key) else { return nil }
+        return try db.cachedStatement(sql: "SELECT offset, payload FROM journal WHERE offset = ? AND payer IS NOT NULL")
+            .firstRowRaw(.int(offset), read: { (offset: rawInt($0, 0) ?? 0, payload: rawText($0, 1)) })
     }
 
     func giftRows(_ stream: GiftStream, upTo: Int64, inclusive: Bool, limit: Int) throws -> [(offset: Int64, payload: String)] {

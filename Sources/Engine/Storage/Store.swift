@@ -33,8 +33,8 @@ public final class Store: Sendable {
     let writerPriority: WriterPriority
     /// The WAL's own fsync, for `Synchronous.pipelined`.
     let walSync: WALSync?
-    /// What the writer keeps from one batch to the next (balances, combo streaks).
-    let kept = WriterKept()
+    /// What the writer keeps from one batch to the next (balances, combo streaks, gift keys).
+    let kept: WriterKept
 
     /// Opens (creating if needed) and migrates the database at `configuration.path`.
     /// - Parameters:
@@ -55,6 +55,7 @@ public final class Store: Sendable {
         _ configuration: StoreConfiguration, logger: Logger, metrics: any MetricsFactory, willSyncWAL: (@Sendable () -> Void)?
     ) throws {
         self.configuration = configuration
+        self.kept = WriterKept(giftKeysFlushAt: configuration.giftKeysFlushAt)
         self.logger = logger
         self.commitMetrics = CommitMetrics(factory: metrics)
         self.metricsFactory = metrics

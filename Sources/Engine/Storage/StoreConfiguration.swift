@@ -51,6 +51,15 @@ public struct StoreConfiguration: Sendable {
     public static let writerPriorityBoostDefault = 10
     /// The largest `writerPriorityBoost`: nice levels span 40.
     public static let writerPriorityBoostMax = 19
+    /// Gift keys the writer holds in memory before it writes them into the gift keys' index
+    /// in one flush (`GiftKeyIndex`): more keys a flush write fewer index pages a gift, and
+    /// make that one commit longer and the journal's unindexed tail (read again at start and
+    /// by readers looking a key up) longer.
+    public var giftKeysFlushAt: Int
+    /// The default `giftKeysFlushAt`.
+    public static let giftKeysFlushAtDefault = 1024
+    /// The largest `giftKeysFlushAt`.
+    public static let giftKeysFlushAtMax = 65_536
 
     /// Creates a configuration.
     /// - Parameters:
@@ -62,6 +71,7 @@ public struct StoreConfiguration: Sendable {
     ///   - writerCacheBytes: the writer's page cache, at least 64 KiB (64 MiB by default).
     ///   - checkpointInterval: background checkpoints, 1 ms–60 s (200 ms by default), or nil.
     ///   - writerPriorityBoost: 0...`writerPriorityBoostMax` (`writerPriorityBoostDefault`).
+    ///   - giftKeysFlushAt: 1...`giftKeysFlushAtMax` (`giftKeysFlushAtDefault`).
     public init(
         path: String,
         synchronous: Synchronous = .full,
@@ -70,7 +80,8 @@ public struct StoreConfiguration: Sendable {
         readersMax: Int = 4,
         writerCacheBytes: Int = 64 << 20,
         checkpointInterval: Duration? = .milliseconds(200),
-        writerPriorityBoost: Int = StoreConfiguration.writerPriorityBoostDefault
+        writerPriorityBoost: Int = StoreConfiguration.writerPriorityBoostDefault,
+        giftKeysFlushAt: Int = StoreConfiguration.giftKeysFlushAtDefault
     ) {
         precondition(batchMax >= 1, "batchMax must be at least 1")
         precondition(readersMax >= 1, "readersMax must be at least 1")
@@ -86,5 +97,7 @@ public struct StoreConfiguration: Sendable {
         precondition((0...Self.writerPriorityBoostMax).contains(writerPriorityBoost), "writerPriorityBoost must be 0...19")
         self.checkpointInterval = checkpointInterval
         self.writerPriorityBoost = writerPriorityBoost
+        precondition((1...Self.giftKeysFlushAtMax).contains(giftKeysFlushAt), "giftKeysFlushAt must be 1...65536")
+        self.giftKeysFlushAt = giftKeysFlushAt
     }
 }

@@ -36,6 +36,9 @@ public final class WriteBatch {
         overlay(type) { keptOverlays.overlay(type, make: make) }
     }
 
+    /// The writer's index of gift keys (`GiftKeyIndex`), flushed with this batch.
+    var giftKeys: GiftKeyIndex { kept(GiftKeyIndex.self) { keptOverlays.giftKeys } }
+
     /// This batch's overlay of type `O`, made by `make` on first use.
     public func overlay<O: BatchOverlay>(_ type: O.Type, make: () -> O) -> O {
         if let existing = overlays[ObjectIdentifier(type)] {

@@ -28,10 +28,17 @@ final class WriterKept: @unchecked Sendable {
     static let changedFunction = "showrunner_kept_changed"
 
     private var overlays: [ObjectIdentifier: any KeptOverlay] = [:]
+    /// The index of gift keys (`WriteBatch.giftKeys`).
+    let giftKeys: GiftKeyIndex
     /// The writer's `PRAGMA data_version` when it last looked.
     private var dataVersion: Int64?
     /// Set while a kept overlay flushes: its own writes are not news to it.
     private var flushing = false
+
+    init(giftKeysFlushAt: Int = StoreConfiguration.giftKeysFlushAtDefault) {
+        giftKeys = GiftKeyIndex(flushAt: giftKeysFlushAt)
+        overlays[ObjectIdentifier(GiftKeyIndex.self)] = giftKeys
+    }
 
     /// The kept overlay of type `O`, made by `make` on first use.
     func overlay<O: KeptOverlay>(_ type: O.Type, make: () -> O) -> O {

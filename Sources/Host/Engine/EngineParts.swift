@@ -7,6 +7,7 @@ extension EngineParts {
     static func open(
         databasePath: String, scriptsPath: String, synchronous: StoreConfiguration.Synchronous = .full,
         writerPriorityBoost: Int = StoreConfiguration.writerPriorityBoostDefault,
+        giftKeysFlushAt: Int = StoreConfiguration.giftKeysFlushAtDefault,
         limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret,
         ledgerConfiguration: LedgerConfiguration = .standard, calendar: OperationsCalendar = OperationsCalendar(),
         clock: any WallClock = SystemWallClock(), orderMachineID: String = "help-me-play", consumerCheckpointInterval: Duration? = nil,
@@ -15,6 +16,7 @@ extension EngineParts {
         var options = EngineOptions(databasePath: databasePath, scriptsPath: scriptsPath)
         options.synchronous = synchronous
         options.writerPriorityBoost = writerPriorityBoost
+        options.giftKeysFlushAt = giftKeysFlushAt
         options.limits = limits
         options.paymentSecret = paymentSecret
         options.ledgerConfiguration = ledgerConfiguration

@@ -1,0 +1,130 @@
+import EngineTesting
+import Foundation
+import GRDB
+import Testing
+@testable import Engine
+
+/// A gift's idempotency key is indexed off the send path (`GiftKeyIndex`): the writer holds the
+/// newest keys in memory and writes them into `gift_keys` once it holds `giftKeysFlushAt` of
+/// them (3 in the money engine). Wherever a key is (memory, the index, a tail read again after
+/// a failed batch, another connection's commit or a restart), its retry answers the first
+/// receipt, and one key never gets a second row.
+@Suite struct GiftKeyIndexTests {
+    static func send(_ engine: MoneyEngine, _ key: String, count: Int64 = 1) async throws -> GiftReceipt {
+        try await engine.sender.send(GiftSendRequest(roomID: "r0", senderID: "v", giftID: "rose", count: count, idempotencyKey: key))
+    }
+
+    /// Rows of `gift_keys`, the indexed mark, and the number of journal rows per key of `keys`.
+    static func state(_ store: Store, _ keys: [String]) async throws -> (indexed: [String], through: Int64, rows: [Int]) {
+        try await store.read { db in
+            let indexed = try String.fetchAll(db, sql: "SELECT key FROM gift_keys ORDER BY key")
+            let through = try SQLiteGiftKeys.indexedThrough(db)
+            let rows = try keys.map { key in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE gift_key = ?", arguments: ["gift:v:\(key)"]) ?? 0
+            }
+            return (indexed, through, rows)
+        }
+    }
+
+    /// The offset the readers' statement finds for `key`.
+    static func found(_ store: Store, _ key: String) async throws -> Int64? {
+        try await store.read { db in try SQLiteGiftKeys.offset(db, key: "gift:v:\(key)") }
+    }
+
+    @Test("below giftKeysFlushAt keys stay in memory; at it they are indexed together and the mark moves to the last row")
+    func flushEdge() async throws {
+        try await KeptBalancesTests.withEngine { engine, _ in
+            let a = try await Self.send(engine, "a")
+            let b = try await Self.send(engine, "b")
+            var s = try await Self.state(engine.store, ["a", "b"])
+            #expect(s.indexed.isEmpty, "two keys of three: none indexed yet")
+            #expect(s.through == 0)
+            #expect(s.rows == [1, 1])
+            // Retries answer from the writer's memory.
+            #expect(try await Self.send(engine, "a") == a)
+            #expect(try await Self.send(engine, "b") == b)
+            // Readers find the tail's keys by SQL alone.
+            let tailA = try await Self.found(engine.store, "a")
+            #expect(tailA != nil)
+            let c = try await Self.send(engine, "c")
+            s = try await Self.state(engine.store, ["a", "b", "c"])
+            #expect(s.indexed == ["gift:v:a", "gift:v:b", "gift:v:c"], "the third key flushes all three")
+            let offsetC = try await Self.found(engine.store, "c")
+            #expect(s.through == offsetC)
+            #expect(s.rows == [1, 1, 1])
+            #expect(try await Self.send(engine, "b") == b)
+            #expect(try await Self.send(engine, "c") == c)
+            let foundA = try await Self.found(engine.store, "a")
+            #expect(foundA == tailA, "indexed at the row it had in the tail")
+            let missing = try await Self.found(engine.store, "never")
+            #expect(missing == nil)
+            // The same key with another body is a conflict, wherever the key is.
+            await #expect(throws: LedgerError.self) { _ = try await Self.send(engine, "a", count: 2) }
+        }
+    }
+
+    @Test("a key in the tail survives a failed batch, another connection's commit and a restart; a failed send's key is free")
+    func tailReadAgain() async throws {
+        let database = try TemporaryDatabase()
+        let folder = try ScriptFolder(MoneyEngine.scripts)
+        defer { folder.remove() }
+        var engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
+        try await engine.seed()
+        try await KeptBalancesTests.fund(engine.ledger, "fund-1", 100)
+        let a = try await Self.send(engine, "a")
+        // A batch failing at COMMIT: the writer reads its tail again; "a" is still there and
+        // the doomed send's key was never written.
+        try await KeptBalancesTests.sendInFailedBatch(
+            engine, GiftSendRequest(roomID: "r0", senderID: "v", giftID: "rose", count: 1, idempotencyKey: "doomed"))
+        #expect(try await Self.send(engine, "a") == a)
+        var s = try await Self.state(engine.store, ["a", "doomed"])
+        #expect(s.rows == [1, 0])
+        let doomed = try await Self.send(engine, "doomed")
+        #expect(doomed.balanceCoins == 80, "charged once, when it was sent again")
+        // Another connection commits: the writer forgets and reads its tail again.
+        let other = try Store(StoreConfiguration(path: database.path))
+        try await KeptBalancesTests.spend(Ledger(store: other), "spend-1", 1)
+        try other.close()
+        #expect(try await Self.send(engine, "a") == a)
+        #expect(try await Self.send(engine, "doomed") == doomed)
+        // A restart: the tail is read from the journal.
+        try engine.store.close()
+        engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
+        #expect(try await Self.send(engine, "a") == a)
+        #expect(try await Self.send(engine, "doomed") == doomed)
+        s = try await Self.state(engine.store, ["a", "doomed"])
+        #expect(s.rows == [1, 1])
+        #expect(s.indexed.isEmpty, "two keys: still below the flush")
+        let clean = try await engine.store.read { db in try Reconciliation().check(db).isClean && GiftReconciliation.check(db).isEmpty }
+        #expect(clean)
+        try engine.store.close()
+    }
+
+    @Test("v19 indexes the gift keys already in the journal; a retry of such a send answers its first receipt")
+    func migratedKeys() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let v18 = try DatabaseQueue(path: tmp.path)
+            try Migrations.migrator().migrate(v18, upTo: "v18_account_history")
+            try await v18.write { db in
+                try db.execute(sql: """
+                    INSERT INTO journal (offset, type, payload, created_at, idempotency_key, payer, payee) VALUES
+                        (1, 'gift', '{}', 11, 'gift:v1:k', 'user:v1:coins', 'user:s1:revenue'),
+                        (2, 'enter', '{}', 12, NULL, NULL, NULL),
+                        (4, 'gift', '{}', 13, 'gift:v2:k', 'user:v2:coins', NULL),
+                        (5, 'topup', '{}', 14, 'topup:x', NULL, NULL)
+                    """)
+            }
+            try v18.close()
+            let store = try tmp.openStore()
+            let (indexed, through, k1, k2) = try await store.read { db in
+                (try Row.fetchAll(db, sql: "SELECT key, offset FROM gift_keys ORDER BY key").map { "\($0[0] as String) \($0[1] as Int64)" },
+                 try SQLiteGiftKeys.indexedThrough(db),
+                 try SQLiteGiftKeys.offset(db, key: "gift:v1:k"), try SQLiteGiftKeys.offset(db, key: "gift:v2:k"))
+            }
+            #expect(indexed == ["gift:v1:k 1", "gift:v2:k 4"])
+            #expect(through == 5)
+            #expect(k1 == 1 && k2 == 4)
+            try store.close()
+        }
+    }
+}
