@@ -21,8 +21,10 @@ final class AccountOverlay: KeptOverlay {
     struct Entry {
         var balance: Int64
         var pendingDebits: Int64
-        /// Whether the row exists in the database (else it is inserted on flush).
-        var stored: Bool
+        /// The row's rowid, by which the flush updates it; nil while it has no row (it is
+        /// inserted on flush).
+        var rowid: Int64?
+        var stored: Bool { rowid != nil }
         var changed = false
         /// When a row that is not stored was first changed: its `created_at`.
         var createdAt: Int64 = 0
@@ -54,9 +56,9 @@ final class AccountOverlay: KeptOverlay {
     /// The account's position, read from the database the first time this batch asks.
     private func slot(_ db: Database, _ id: AccountID) throws -> Int {
         if let known = index[id] { return known }
-        let row = try db.cachedStatement(sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?")
-            .firstRowRaw(.text(id.description)) { (balance: rawInt($0, 0) ?? 0, pending: rawInt($0, 1) ?? 0) }
-        slots.append(Entry(balance: row?.balance ?? 0, pendingDebits: row?.pending ?? 0, stored: row != nil))
+        let row = try db.cachedStatement(sql: "SELECT rowid, balance, pending_debits FROM ledger_accounts WHERE id = ?")
+            .firstRowRaw(.text(id.description)) { (rowid: rawInt($0, 0) ?? 0, balance: rawInt($0, 1) ?? 0, pending: rawInt($0, 2) ?? 0) }
+        slots.append(Entry(balance: row?.balance ?? 0, pendingDebits: row?.pending ?? 0, rowid: row?.rowid))
         ids.append(id)
         index[id] = slots.count - 1
         return slots.count - 1
@@ -141,17 +143,23 @@ final class AccountOverlay: KeptOverlay {
         for slot in changedOrder {
             let (id, entry) = (ids[slot], slots[slot])
             precondition(id.mayGoNegative || entry.available >= 0, "account \(id) would go negative")
-            if entry.stored {
-                try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE id = ?")
-                    .runRaw(.int(entry.balance), .text(id.description))
+            if let rowid = entry.rowid {
+                // By rowid: no search of the text key's index. A row whose rowid changed (a
+                // VACUUM on this connection, which no trigger reports) fails the batch, and the
+                // reset that follows reads every row again.
+                try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE rowid = ?")
+                    .runRaw(.int(entry.balance), .int(rowid))
+                guard db.changesCount == 1 else {
+                    throw StorageError.commitFailed(reason: "account \(id) is no longer at rowid \(rowid)")
+                }
             } else {
                 try db.cachedStatement(sql: """
                     INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
                     VALUES (?, ?, ?, ?, ?, 0, ?)
                     """
                 ).runRaw(.text(id.description), .text(id.asset), .text(id.ownerKind), .text(id.ownerName), .int(entry.balance), .int(entry.createdAt))
+                slots[slot].rowid = db.lastInsertedRowID
             }
-            slots[slot].stored = true
             slots[slot].changed = false
         }
         changedOrder.removeAll(keepingCapacity: true)
