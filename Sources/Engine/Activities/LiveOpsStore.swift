@@ -15,7 +15,9 @@
 /// run in, without copying anything (it runs once per journal entry on the consumers' hot path).
 /// Every backend runs `LiveOpsStoreConformanceTests`.
 public protocol LiveOpsStore: Sendable {
+    /// Runs `body` in one write transaction; commits when it returns, rolls back when it throws.
     func write<T: Sendable>(_ body: @escaping @Sendable (any LiveOpsTransaction) throws -> T) async throws -> T
+    /// Runs `body` on a consistent snapshot; its writing methods throw.
     func read<T: Sendable>(_ body: @escaping @Sendable (any LiveOpsTransaction) throws -> T) async throws -> T
     /// The live-ops part of `tx`, a transaction the journal consumers' runner opened on this
     /// store (the same object, not a copy: its `ledger` part is the runner's, which may have none,
@@ -80,8 +82,9 @@ public protocol LiveOpsTransaction: StoreTransaction {
     /// Records a claim of `stage` with the rewards' JSON.
     /// - Throws: a storage error when that stage is claimed already.
     func saveTaskClaim(task: String, user: String, period: String, stage: Int, rewardsJSON: String, at now: Int64) throws
-    /// Journals `facts` of one `type` (host-built JSON, each with its time) packed in one
-    /// journal row, as the journal packs them; nothing for none.
+    /// Journals `facts` of one `type` (host-built JSON objects, each with its time), in order,
+    /// packed into as few journal rows as the journal allows (`Journal.packFactsMax`); nothing
+    /// for none.
     /// - Throws: `JournalError` for a bad type; storage errors.
     func appendPacked(type: String, facts: [(hostJSON: String, at: Int64)]) throws
 
