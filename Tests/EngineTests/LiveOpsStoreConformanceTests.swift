@@ -167,7 +167,8 @@ struct LiveOpsStoreConformanceTests {
             let (live, _) = try backend.open(tmp)
             let store = live.store
             let (none, noStages, notClaimed) = try await store.read { tx in
-                (try tx.taskProgress(task: "t1", user: "v1", period: "2027-01-20"), try tx.claimedStages(task: "t1", user: "v1", period: "2027-01-20"),
+                (try tx.taskProgress(task: "t1", user: "v1", period: "2027-01-20"),
+                    try tx.claimedStages(task: "t1", user: "v1", period: "2027-01-20"),
                     try tx.stageClaimed(task: "t1", user: "v1", period: "2027-01-20", stage: 1))
             }
             #expect(none == nil && noStages == [] && !notClaimed)
@@ -186,8 +187,10 @@ struct LiveOpsStoreConformanceTests {
                 try tx.saveTaskClaim(task: "t1", user: "v1", period: "2027-01-21", stage: 3, rewardsJSON: "[]", at: 13)
             }
             let (today, tomorrow, otherUser, stages, one, four) = try await store.read { tx in
-                (try tx.taskProgress(task: "t1", user: "v1", period: "2027-01-20"), try tx.taskProgress(task: "t1", user: "v1", period: "2027-01-21"),
-                    try tx.taskProgress(task: "t1", user: "v2", period: "2027-01-20"), try tx.claimedStages(task: "t1", user: "v1", period: "2027-01-20"),
+                (try tx.taskProgress(task: "t1", user: "v1", period: "2027-01-20"),
+                    try tx.taskProgress(task: "t1", user: "v1", period: "2027-01-21"),
+                    try tx.taskProgress(task: "t1", user: "v2", period: "2027-01-20"),
+                    try tx.claimedStages(task: "t1", user: "v1", period: "2027-01-20"),
                     try tx.stageClaimed(task: "t1", user: "v1", period: "2027-01-20", stage: 1),
                     try tx.stageClaimed(task: "t1", user: "v1", period: "2027-01-20", stage: 4))
             }
@@ -195,7 +198,9 @@ struct LiveOpsStoreConformanceTests {
             #expect(stages == [1, 2] && one && !four)
 
             let claimedTwice = await thrown {
-                try await store.write { tx in try tx.saveTaskClaim(task: "t1", user: "v1", period: "2027-01-20", stage: 1, rewardsJSON: "[]", at: 14) }
+                try await store.write { tx in
+                    try tx.saveTaskClaim(task: "t1", user: "v1", period: "2027-01-20", stage: 1, rewardsJSON: "[]", at: 14)
+                }
             }
             #expect(claimedTwice != nil)
         }
@@ -270,7 +275,9 @@ struct LiveOpsStoreConformanceTests {
             #expect(viaReads == 142 && viaTx == 142 && exists)
 
             // A retried chain answers its first transfers and moves nothing more.
-            let retried = try await store.write { tx in try tx.applyTransfers([coinsTopUp("t1", "v1", 40)], ledger: ledger, now: 4, callerRollsBack: false) }
+            let retried = try await store.write { tx in
+                try tx.applyTransfers([coinsTopUp("t1", "v1", 40)], ledger: ledger, now: 4, callerRollsBack: false)
+            }
             let after = try await store.read { tx in try tx.ledger.balance(.user("v1", "coins")) }
             #expect(retried.map(\.id) == ["t1"] && after == 142)
         }

@@ -242,11 +242,11 @@ public final class Activities: Sendable {
             try result.get()
             let opened = boards.opened
             if offWriter {
-                let store = self.store
-                for write in boards.writes { deferred!.append { tx in try write(store.transaction(tx)) } }
+                // The writes take the writer's transaction's live-ops part when they run.
+                for write in boards.writes { deferred!.append { [store] tx in try write(store.transaction(tx)) } }
                 if !opened.isEmpty || !ctx.effects.isEmpty {
                     let write = effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt)
-                    deferred!.append { tx in try write(store.transaction(tx)) }
+                    deferred!.append { [store] tx in try write(store.transaction(tx)) }
                 }
             } else {
                 try effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt)(tx)

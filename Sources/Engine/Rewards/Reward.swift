@@ -143,6 +143,8 @@ public struct RewardPayer: Sendable {
 
 /// What a user holds besides ledger balances.
 public struct Inventory: Sendable, Encodable, Equatable {
+    /// The badges' names, sorted.
     public let badges: [String]
+    /// How many of each item.
     public let items: [String: Int64]
 }

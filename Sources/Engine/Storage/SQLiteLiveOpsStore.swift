@@ -293,7 +293,9 @@ extension RewardPayer {
     public func pay(
         _ db: Database, user: String, rewards: [Reward], origin: String, memo: String, at now: Int64, callerRollsBack: Bool = false
     ) throws {
-        try pay(SQLiteTransaction(db: db, ledger: ledger), user: user, rewards: rewards, origin: origin, memo: memo, at: now, callerRollsBack: callerRollsBack)
+        try pay(
+            SQLiteTransaction(db: db, ledger: ledger), user: user, rewards: rewards, origin: origin, memo: memo, at: now,
+            callerRollsBack: callerRollsBack)
     }
 
     /// The badges and items `user` holds, read from `store`.
