@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Activities {
     /// What `GET /v1/activities` shows for one activity.
@@ -159,21 +158,18 @@ extension Activities {
             throw RequestError("invalid_idempotency_key", .badRequest, "idempotency_key must be 1...64 bytes")
         }
         let bodyHash = "\(id)/\(name)"
-        let ledger = self.ledger
         let payer = self.payer
-        return try await store.write { db in
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT body_hash, outcome FROM wheel_spins WHERE user_id = ? AND idempotency_key = ?", arguments: [user, key])
-            {
-                guard row["body_hash"] as String == bodyHash else {
+        return try await store.write { tx in
+            if let stored = try tx.wheelSpin(user: user, idempotencyKey: key) {
+                guard stored.bodyHash == bodyHash else {
                     throw RequestError("idempotency_conflict", .conflict, "idempotency key '\(key)' was used for another spin")
                 }
-                return try JSONDecoder().decode(Spin.self, from: Data((row["outcome"] as String).utf8))
+                return try JSONDecoder().decode(Spin.self, from: Data(stored.outcome.utf8))
             }
             guard def.isLive(at: now) else { throw RequestError("activity_not_live", .conflict, "activity '\(id)' is not live") }
             let origin = "spin:\(user):\(key)"
             if wheel.cost > 0 {
-                _ = try ledger.apply(db, [TransferRequest(
+                _ = try tx.ledger.apply([TransferRequest(
                     id: "\(origin):cost", debit: .user(user, wheel.asset), credit: .system(.promotions, wheel.asset),
                     asset: wheel.asset, amount: wheel.cost, code: "wheel_spin", memo: "\(id) wheel \(name)")], now: now)
             }
@@ -183,16 +179,14 @@ extension Activities {
             guard let picked = WeightedReward.pick(wheel.rewards, draw: draw) else {
                 throw RequestError("wheel_empty", .conflict, "wheel '\(name)' has no rewards")
             }
-            try payer.pay(db, user: user, rewards: [picked.reward], origin: origin, memo: "\(id) wheel \(name)", at: now)
+            try payer.pay(tx, user: user, rewards: [picked.reward], origin: origin, memo: "\(id) wheel \(name)", at: now)
             let spin = Spin(
                 activity: id, wheel: name, draw: draw, reward: RewardRecord(picked.reward), cost: wheel.cost, asset: wheel.asset,
-                balances: try ledger.balances(db, user: user))
+                balances: try tx.ledger.balances(user: user))
             let json = String(decoding: try JSONEncoder().encode(spin), as: UTF8.self)
-            try db.execute(
-                sql: "INSERT INTO wheel_spins (user_id, idempotency_key, body_hash, outcome, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [user, key, bodyHash, json, now])
-            _ = try Journal.append(
-                db, type: Self.wheelSpunType,
+            try tx.saveWheelSpin(user: user, idempotencyKey: key, bodyHash: bodyHash, outcome: json, at: now)
+            try tx.journal.append(
+                type: Self.wheelSpunType,
                 payload: ["user_id": user, "activity": id, "wheel": name, "draw": String(draw), "reward": json], at: now)
             return spin
         }

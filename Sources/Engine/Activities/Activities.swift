@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import Metrics
 import Synchronization
@@ -17,7 +16,7 @@ public final class Activities: Sendable {
     /// Journal types handlers may subscribe to (`on = { gift = ... }`), by handler event name.
     public static let handledTypes: Set<String> = Set(DeclarationSchemas.events)
 
-    let store: Store
+    let store: any LiveOpsStore
     let scripts: ScriptRuntime
     let ledger: Ledger
     /// Every board of every activity.
@@ -43,10 +42,11 @@ public final class Activities: Sendable {
     /// or off it while it prepares a batch).
     private let batchUndo = Mutex(BoardUndo())
 
-    /// - Parameters: store, scripts, ledger: the engine; leaderboards: the book (shared with
-    ///   routes); calendar: the operations time zone; events: handler tables (share one with `Tasks`).
+    /// - Parameters: store: the live-ops tables (its transactions' ledger part should be
+    ///   `ledger`); scripts, ledger: the engine; leaderboards: the book (shared with routes);
+    ///   calendar: the operations time zone; events: handler tables (share one with `Tasks`).
     public init(
-        store: Store, scripts: ScriptRuntime, ledger: Ledger, leaderboards: Leaderboards = Leaderboards(),
+        store: any LiveOpsStore, scripts: ScriptRuntime, ledger: Ledger, leaderboards: Leaderboards = Leaderboards(),
         calendar: OperationsCalendar = OperationsCalendar(), feed: LeaderboardFeed = LeaderboardFeed(),
         events: HandlerEvents = HandlerEvents(), logger: Logger = Logger(label: "showrunner.activities")
     ) {
@@ -65,7 +65,7 @@ public final class Activities: Sendable {
     /// Rebuilds the leaderboards from the store; call once before the consumers start.
     public func load() async throws {
         let book = leaderboards
-        try await store.read { db in try book.load(db) }
+        try await store.read { tx in try book.load(tx) }
     }
 
     /// The activities of the running generation (parsed once per generation).
@@ -97,8 +97,8 @@ public final class Activities: Sendable {
     /// With `deferred`, runs off the writer on a read snapshot (`OffWriterConsumer.prepare`):
     /// the writes go into `deferred` (a new board's period row among them); a tick or a host
     /// read throws `NeedsWriter`. Either way, a throw leaves no memory change of this entry.
-    func apply(_ entry: JournalEntry, in db: Database, deferred: inout DeferredWrites?) throws {
-        try leaderboards.reloadIfDirty(db)
+    func apply(_ entry: JournalEntry, in tx: any LiveOpsTransaction, deferred: inout DeferredWrites?) throws {
+        try leaderboards.reloadIfDirty(tx)
         guard let generation = scripts.current else { return }
         let isTick = entry.type == Self.tickType
         let handlers = routes.value(for: generation).routes(entry.type)
@@ -113,17 +113,17 @@ public final class Activities: Sendable {
         let chestMark = chests.mark()
         do {
             if isTick {
-                for def in defs { try closePeriods(def, generation, entry, in: db, undo: &done) }
+                for def in defs { try closePeriods(def, generation, entry, in: tx, undo: &done) }
             }
             var event: HandlerEvent?
             for route in handlers where route.definition.isLive(at: now) {
                 if event == nil { event = try events.handlerEvent(entry) }
                 done.append(contentsOf: try run(
-                    route.definition, generation, "on.\(entry.type)", id: route.handler, args: [], event: event, entry: entry, in: db,
+                    route.definition, generation, "on.\(entry.type)", id: route.handler, args: [], event: event, entry: entry, in: tx,
                     deferred: &deferred))
             }
             if isTick {
-                for def in defs { try endIfDue(def, generation, entry, in: db, undo: &done) }
+                for def in defs { try endIfDue(def, generation, entry, in: tx, undo: &done) }
             }
         } catch {
             leaderboards.rollback(done)
@@ -157,22 +157,24 @@ public final class Activities: Sendable {
 
     /// Ends the consumer's batch: writes its board rows and chest progress; its memory
     /// changes are kept.
-    func finishBatch(_ db: Database) throws {
+    func finishBatch(_ tx: any LiveOpsTransaction) throws {
         batchUndo.withLock { $0.removeAll() }
-        try leaderboards.flush(db)
-        try chests.flush(db)
+        try leaderboards.flush(tx)
+        try chests.flush(tx)
         chests.forgetUndo()
     }
 
     /// Ends a batch prepared off the writer in memory (`OffWriterConsumer.seal`): the board rows
     /// and chest progress it changed, as memory holds them now, and their write.
-    func seal() -> @Sendable (Database) throws -> Void {
+    func seal() -> @Sendable (any StoreTransaction) throws -> Void {
         batchUndo.withLock { $0.removeAll() }
         let boardRows = leaderboards.sealFlush()
-        let chestRows = chests.seal()
-        return { db in
-            try boardRows(db)
-            try chestRows(db)
+        let chestRows = chests.sealRows()
+        let store = self.store
+        return { tx in
+            let liveOps = store.transaction(tx)
+            try boardRows(liveOps)
+            try chestRows(liveOps)
         }
     }
 
@@ -186,10 +188,10 @@ public final class Activities: Sendable {
     /// none of them do. `id` is the handler resolved for the generation, when the caller has it.
     func run(
         _ def: ActivityDefinition, _ generation: ScriptGeneration, _ handler: String, id: HandlerID? = nil, args: [LuaValue],
-        entry: JournalEntry, in db: Database, periods: [String: String] = [:]
+        entry: JournalEntry, in tx: any LiveOpsTransaction, periods: [String: String] = [:]
     ) throws -> BoardUndo {
         var onWriter: DeferredWrites?
-        return try run(def, generation, handler, id: id, args: args, event: nil, entry: entry, in: db, periods: periods, deferred: &onWriter)
+        return try run(def, generation, handler, id: id, args: args, event: nil, entry: entry, in: tx, periods: periods, deferred: &onWriter)
     }
 
     /// `run`, off the writer when `deferred` is given: the handler runs in the consumer's lane
@@ -198,7 +200,8 @@ public final class Activities: Sendable {
     /// into Lua, and `args` is ignored.
     func run(
         _ def: ActivityDefinition, _ generation: ScriptGeneration, _ handler: String, id: HandlerID? = nil, args: [LuaValue],
-        event: HandlerEvent?, entry: JournalEntry, in db: Database, periods: [String: String] = [:], deferred: inout DeferredWrites?
+        event: HandlerEvent?, entry: JournalEntry, in tx: any LiveOpsTransaction, periods: [String: String] = [:],
+        deferred: inout DeferredWrites?
     ) throws -> BoardUndo {
         let offWriter = deferred != nil
         let writerOnly = offWriter ? WriterOnlyReads() : nil
@@ -211,9 +214,9 @@ public final class Activities: Sendable {
         func origin() -> String { prefix + entry.name + suffix }
         let ctx = CallContext(
             script: address, nowMillis: entry.createdAt, seed: Seeds.seed(entry, prefix: prefix, suffix: suffix),
-            reads: writerOnly ?? LedgerReads(db: db, ledger: ledger, calendar: calendar), config: def.config)
+            reads: writerOnly ?? tx.handlerReads(ledger: ledger, calendar: calendar), config: def.config)
         let boards = ActivityBoards(
-            db: db, book: leaderboards, activity: def, calendar: calendar, now: entry.createdAt, chests: chests,
+            tx: tx, book: leaderboards, activity: def, calendar: calendar, now: entry.createdAt, chests: chests,
             random: { [unowned ctx] n in ctx.draw(n) })
         boards.periodOverride = periods
         boards.offWriter = offWriter
@@ -239,12 +242,14 @@ public final class Activities: Sendable {
             try result.get()
             let opened = boards.opened
             if offWriter {
-                for write in boards.writes { deferred!.append(onConnection: write) }
+                // The writes take the writer's transaction's live-ops part when they run.
+                for write in boards.writes { deferred!.append { [store] tx in try write(store.transaction(tx)) } }
                 if !opened.isEmpty || !ctx.effects.isEmpty {
-                    deferred!.append(onConnection: effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt))
+                    let write = effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt)
+                    deferred!.append { [store] tx in try write(store.transaction(tx)) }
                 }
             } else {
-                try effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt)(db)
+                try effectWrites(ctx, opened: opened, origin: origin(), at: entry.createdAt)(tx)
             }
             if !boards.undo.isEmpty, let room = event?.roomID ?? args.first?["room_id"].string ?? args.first?["room"].string {
                 feed.mark(room: room, keys: boards.undo.changedBoards)
@@ -265,49 +270,50 @@ public final class Activities: Sendable {
 
     /// The writes of a handler call that returned: its chests' rewards and `chest_opened` facts,
     /// and its other effects. Made only for a call that has some off the writer (most have none).
-    private func effectWrites(_ ctx: CallContext, opened: [ChestOpening], origin: String, at: Int64) -> (Database) throws -> Void {
+    private func effectWrites(_ ctx: CallContext, opened: [ChestOpening], origin: String, at: Int64) -> (any LiveOpsTransaction) throws -> Void {
         let (payer, effects) = (self.payer, self.effects)
-        return { db in
+        return { tx in
             // Chest rewards first, as when they were paid inside ctx.chest. A failure throws out
             // of the consumer's entry (or off-writer batch), which is rolled back whole: no
             // savepoint of their own needed.
             for o in opened {
                 try payer.pay(
-                    db, user: o.owner, rewards: [o.reward], origin: "chest:\(o.activity):\(o.chest):\(o.owner):\(o.number)",
+                    tx, user: o.owner, rewards: [o.reward], origin: "chest:\(o.activity):\(o.chest):\(o.owner):\(o.number)",
                     memo: "\(o.activity) chest \(o.chest)", at: at, callerRollsBack: true)
             }
-            try effects.apply(ctx, origin: origin, in: db, at: at)
-            for o in opened { try Journal.appendHostJSON(db, type: Self.chestOpenedType, json: o.jsonText, at: at) }
+            try effects.apply(ctx, origin: origin, ownLedgerIn: tx, at: at)
+            for o in opened { try tx.journal.appendHostJSON(type: Self.chestOpenedType, json: o.jsonText, at: at) }
         }
     }
 
     /// Closes every calendar period of `def`'s boards that is over, running `on_period_end`
     /// once for each (the close and the rewards commit together).
     func closePeriods(
-        _ def: ActivityDefinition, _ generation: ScriptGeneration, _ entry: JournalEntry, in db: Database, undo: inout BoardUndo
+        _ def: ActivityDefinition, _ generation: ScriptGeneration, _ entry: JournalEntry, in tx: any LiveOpsTransaction, undo: inout BoardUndo
     ) throws {
         for (name, spec) in def.boards.sorted(by: { $0.key < $1.key }) where [.daily, .weekly, .monthly].contains(spec.reset) {
             let current = calendar.key(spec.reset, at: entry.createdAt)
             for period in leaderboards.openPeriods(scope: def.id, board: name, except: current) where period < current {
-                undo.append(contentsOf: try closePeriod(def, generation, board: name, period: period, entry: entry, in: db))
+                undo.append(contentsOf: try closePeriod(def, generation, board: name, period: period, entry: entry, in: tx))
             }
         }
     }
 
     private func closePeriod(
-        _ def: ActivityDefinition, _ generation: ScriptGeneration, board: String, period: String, entry: JournalEntry, in db: Database
+        _ def: ActivityDefinition, _ generation: ScriptGeneration, board: String, period: String, entry: JournalEntry,
+        in tx: any LiveOpsTransaction
     ) throws -> BoardUndo {
         let key = BoardKey(scope: def.id, board: board, period: period)
         var undo = BoardUndo()
-        try leaderboards.close(db, key, at: entry.createdAt, undo: &undo)
+        try leaderboards.close(tx, key, at: entry.createdAt, undo: &undo)
         do {
             if def.handlers.contains("on_period_end") {
                 let info = LuaValue.table(LuaTable(fields: ["board": .string(board), "period": .string(period)]))
-                let changed = try run(def, generation, "on_period_end", args: [info], entry: entry, in: db, periods: [board: period])
+                let changed = try run(def, generation, "on_period_end", args: [info], entry: entry, in: tx, periods: [board: period])
                 undo.append(contentsOf: changed)
             }
-            _ = try Journal.append(
-                db, type: Self.periodClosedType, payload: ["activity": def.id, "board": board, "period": period],
+            try tx.journal.append(
+                type: Self.periodClosedType, payload: ["activity": def.id, "board": board, "period": period],
                 idempotencyKey: "period:\(def.id):\(board):\(period)", at: entry.createdAt)
         } catch {
             leaderboards.rollback(undo)
@@ -319,28 +325,26 @@ public final class Activities: Sendable {
     /// Ends `def` once its window is over: freezes every board, closes the last periods (with
     /// their `on_period_end`), runs `on_end`, records the run; all in one transaction.
     func endIfDue(
-        _ def: ActivityDefinition, _ generation: ScriptGeneration, _ entry: JournalEntry, in db: Database, undo: inout BoardUndo
+        _ def: ActivityDefinition, _ generation: ScriptGeneration, _ entry: JournalEntry, in tx: any LiveOpsTransaction, undo: inout BoardUndo
     ) throws {
         guard let end = def.endsAt, entry.createdAt >= end else { return }
-        guard try Int64.fetchOne(db, sql: "SELECT ended_at FROM activity_runs WHERE activity = ?", arguments: [def.id]) == nil else { return }
+        guard try !tx.activityEnded(def.id) else { return }
         var last: [String: String] = [:]
         for (name, spec) in def.boards { last[name] = calendar.key(spec.reset, at: end - 1) }
         for (name, spec) in def.boards.sorted(by: { $0.key < $1.key }) where spec.reset != .never {
             for period in leaderboards.openPeriods(scope: def.id, board: name, except: "") {
-                undo.append(contentsOf: try closePeriod(def, generation, board: name, period: period, entry: entry, in: db))
+                undo.append(contentsOf: try closePeriod(def, generation, board: name, period: period, entry: entry, in: tx))
             }
         }
         if def.handlers.contains("on_end") {
-            undo.append(contentsOf: try run(def, generation, "on_end", args: [], entry: entry, in: db, periods: last))
+            undo.append(contentsOf: try run(def, generation, "on_end", args: [], entry: entry, in: tx, periods: last))
         }
         for (name, spec) in def.boards where spec.reset == .never {
-            try leaderboards.close(db, BoardKey(scope: def.id, board: name, period: calendar.key(.never, at: end)), at: entry.createdAt, undo: &undo)
+            try leaderboards.close(tx, BoardKey(scope: def.id, board: name, period: calendar.key(.never, at: end)), at: entry.createdAt, undo: &undo)
         }
-        try db.execute(
-            sql: "INSERT INTO activity_runs (activity, ended_at, journal_offset) VALUES (?, ?, ?)",
-            arguments: [def.id, entry.createdAt, entry.offset])
-        _ = try Journal.append(
-            db, type: Self.activityEndedType, payload: ["activity": def.id], idempotencyKey: "activity_ended:\(def.id)", at: entry.createdAt)
+        try tx.recordActivityEnd(def.id, at: entry.createdAt, journalOffset: entry.offset)
+        try tx.journal.append(
+            type: Self.activityEndedType, payload: ["activity": def.id], idempotencyKey: "activity_ended:\(def.id)", at: entry.createdAt)
     }
 }
 
@@ -359,12 +363,12 @@ public struct ActivityConsumer: OffWriterConsumer {
 
     public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
         var onWriter: DeferredWrites?
-        try activities.apply(entry, in: tx.sqliteDatabase, deferred: &onWriter)
+        try activities.apply(entry, in: activities.store.transaction(tx), deferred: &onWriter)
     }
 
     public func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
-        let db = tx.sqliteDatabase
-        try DeferredWrites.lend(&writes) { deferred in try activities.apply(entry, in: db, deferred: &deferred) }
+        let liveOps = activities.store.transaction(tx)
+        try DeferredWrites.lend(&writes) { deferred in try activities.apply(entry, in: liveOps, deferred: &deferred) }
     }
 
     public func settled(committed: Bool) {
@@ -373,10 +377,10 @@ public struct ActivityConsumer: OffWriterConsumer {
     }
 
     public func finishBatch(in tx: any StoreTransaction) throws {
-        try activities.finishBatch(tx.sqliteDatabase)
+        try activities.finishBatch(activities.store.transaction(tx))
     }
 
-    public func seal() -> @Sendable (any StoreTransaction) throws -> Void { DeferredWrites.onConnection(activities.seal()) }
+    public func seal() -> @Sendable (any StoreTransaction) throws -> Void { activities.seal() }
 
     public func batchRolledBack() {
         activities.rollbackBatch()

@@ -1,9 +1,7 @@
-import GRDB
-
 /// `ctx.leaderboard` and `ctx.chest` for one handler call of one activity: changes go to
 /// memory at once, recorded for undo, and reach the database inside the consumer's batch.
 final class ActivityBoards: ScriptBoards {
-    let db: Database
+    let tx: any LiveOpsTransaction
     let book: Leaderboards
     let activity: ActivityDefinition
     let calendar: OperationsCalendar
@@ -20,13 +18,13 @@ final class ActivityBoards: ScriptBoards {
     /// row) go to `writes`, for the caller to run on the writer before the call's other effects.
     var offWriter = false
     /// The writes deferred off the writer, in order.
-    private(set) var writes: [(Database) throws -> Void] = []
+    private(set) var writes: [(any LiveOpsTransaction) throws -> Void] = []
 
     init(
-        db: Database, book: Leaderboards, activity: ActivityDefinition, calendar: OperationsCalendar, now: Int64,
+        tx: any LiveOpsTransaction, book: Leaderboards, activity: ActivityDefinition, calendar: OperationsCalendar, now: Int64,
         chests: ChestProgress, random: @escaping (Int64) -> Int64
     ) {
-        self.db = db
+        self.tx = tx
         self.book = book
         self.activity = activity
         self.calendar = calendar
@@ -65,13 +63,13 @@ final class ActivityBoards: ScriptBoards {
     }
 
     /// Defers a new board's period row to the writer (off the writer).
-    private lazy var deferPeriodRow: (@escaping (Database) throws -> Void) -> Void = { [unowned self] write in writes.append(write) }
+    private lazy var deferPeriodRow: (@escaping (any LiveOpsTransaction) throws -> Void) -> Void = { [unowned self] write in writes.append(write) }
 
     func mutate(_ board: String, period: String?, member: String, op: String, value: Int64) throws -> RankedRow? {
         guard let op = BoardOp(rawValue: op) else { throw ScriptArgumentError(message: "unknown leaderboard operation '\(op)'") }
         let (key, spec) = try resolve(board, period)
         return try book.change(
-            db, key, spec: spec, member: member, op: op, value: value, at: now, undo: &undo, deferPeriodRow: offWriter ? deferPeriodRow : nil)
+            tx, key, spec: spec, member: member, op: op, value: value, at: now, undo: &undo, deferPeriodRow: offWriter ? deferPeriodRow : nil)
     }
 
     func top(_ board: String, period: String?, n: Int) throws -> [LuaValue] {
@@ -96,7 +94,7 @@ final class ActivityBoards: ScriptBoards {
             throw ScriptArgumentError(message: "unknown chest '\(name)' (\(activity.id) declares: \(known.isEmpty ? "none" : known))")
         }
         let key = ChestProgress.Key(activity: activity.id, chest: name, owner: owner)
-        let before = try chests.value(key, in: db)
+        let before = try chests.value(key, in: tx)
         let (after, overflow) = before.progress.addingReportingOverflow(amount)
         guard !overflow else { throw ScriptArgumentError(message: "chest '\(name)': progress would overflow") }
         let openedBefore = before.opened

@@ -1,4 +1,3 @@
-import GRDB
 import Synchronization
 
 /// Chest progress as `ctx.chest` changes it: read from the store once per owner, changed in
@@ -7,16 +6,22 @@ import Synchronization
 /// ten writes). Every change is logged so a failed entry, or a rolled-back batch, puts memory
 /// back. Only the activities consumer touches it, one batch at a time (on the writer, or off it
 /// while it prepares a batch, then on the writer for the flush).
-final class ChestProgress: Sendable {
-    struct Key: Hashable, Sendable {
-        let activity: String
-        let chest: String
-        let owner: String
+public final class ChestProgress: Sendable {
+    /// One owner's row of one activity's chest.
+    public struct Key: Hashable, Sendable {
+        /// The activity declaring the chest.
+        public let activity: String
+        /// The chest's name.
+        public let chest: String
+        /// Who fills it.
+        public let owner: String
     }
     /// A chest's row: progress so far and chests opened so far.
-    struct Value: Hashable, Sendable {
-        var progress: Int64
-        var opened: Int64
+    public struct Value: Hashable, Sendable {
+        /// Everything counted so far.
+        public var progress: Int64
+        /// Chests opened so far.
+        public var opened: Int64
     }
 
     private struct State {
@@ -26,7 +31,7 @@ final class ChestProgress: Sendable {
         var unflushed: Set<Key> = []
         /// Changes since the batch began, oldest first: the key and its value before.
         var undo: [(Key, Value)] = []
-        /// Keys the last sealed batch writes (`seal`): kept in memory until the next seal, as
+        /// Keys the last sealed batch writes (`sealRows`): kept in memory until the next seal, as
         /// the next batch is prepared on a snapshot that may not hold that write yet.
         var sealed: Set<Key> = []
     }
@@ -47,13 +52,10 @@ final class ChestProgress: Sendable {
     var count: Int { state.withLock { $0.known.count } }
 
     /// The row for `key` (zeros when the store has none).
-    func value(_ key: Key, in db: Database) throws -> Value {
+    func value(_ key: Key, in tx: any LiveOpsTransaction) throws -> Value {
         if let hit = state.withLock({ $0.known[key] }) { return hit }
-        // Read by position straight from SQLite: a viewer's first gift to a chest misses memory.
-        let value = try db.cachedStatement(sql: "SELECT progress, opened FROM chest_progress WHERE activity = ? AND chest = ? AND owner = ?")
-            .firstRowRaw(.text(key.activity), .text(key.chest), .text(key.owner)) { row in
-                Value(progress: rawInt(row, 0) ?? 0, opened: rawInt(row, 1) ?? 0)
-            } ?? Value(progress: 0, opened: 0)
+        // A viewer's first gift to a chest misses memory.
+        let value = try tx.chestProgress(key) ?? Value(progress: 0, opened: 0)
         state.withLock { s in
             if s.known.count >= knownMax {
                 s.known = s.known.filter { s.unflushed.contains($0.key) || s.sealed.contains($0.key) }
@@ -104,7 +106,7 @@ final class ChestProgress: Sendable {
     /// Ends a batch prepared off the writer: takes the changed rows as memory holds them now,
     /// forgets the change log, and returns the rows' write, to run in the batch's commit. The
     /// rows stay in memory until the next seal (`State.sealed`).
-    func seal() -> @Sendable (Database) throws -> Void {
+    func sealRows() -> @Sendable (any LiveOpsTransaction) throws -> Void {
         let rows = state.withLock { s -> [(Key, Value)] in
             defer {
                 s.sealed = s.unflushed
@@ -114,26 +116,17 @@ final class ChestProgress: Sendable {
             return s.unflushed.compactMap { k in s.known[k].map { (k, $0) } }
         }
         guard !rows.isEmpty else { return { _ in } }
-        return { db in try Self.write(rows, in: db) }
+        return { tx in try tx.saveChestProgress(rows) }
     }
 
     /// Writes every row changed since the last flush; call at the end of the consumer's
     /// batch, inside its transaction.
-    func flush(_ db: Database) throws {
+    func flush(_ tx: any LiveOpsTransaction) throws {
         let rows = state.withLock { s -> [(Key, Value)] in
             defer { s.unflushed.removeAll(keepingCapacity: true) }
             return s.unflushed.compactMap { k in s.known[k].map { (k, $0) } }
         }
-        try Self.write(rows, in: db)
-    }
-
-    private static func write(_ rows: [(Key, Value)], in db: Database) throws {
         guard !rows.isEmpty else { return }
-        let upsert = try db.cachedStatement(
-            sql: """
-                INSERT INTO chest_progress (activity, chest, owner, progress, opened) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (activity, chest, owner) DO UPDATE SET progress = excluded.progress, opened = excluded.opened
-                """)
-        for (k, v) in rows { try upsert.runRaw(.text(k.activity), .text(k.chest), .text(k.owner), .int(v.progress), .int(v.opened)) }
+        try tx.saveChestProgress(rows)
     }
 }

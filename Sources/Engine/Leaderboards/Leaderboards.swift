@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Synchronization
 
 /// Names one ranked set: an activity's board in one period.
@@ -112,9 +111,12 @@ public final class Leaderboards: Sendable {
         init(order: RankOrder) { set = RankedSet(order: order) }
     }
 
-    struct Pending: Hashable, Sendable {
-        let key: BoardKey
-        let member: String
+    /// A member whose stored score is due to be written (or deleted) at the next flush.
+    public struct Pending: Hashable, Sendable {
+        /// The board.
+        public let key: BoardKey
+        /// The member on it.
+        public let member: String
     }
 
     private let boards = Mutex<[BoardKey: Board]>([:])
@@ -132,29 +134,25 @@ public final class Leaderboards: Sendable {
         dirty.store(true, ordering: .relaxed)
     }
 
-    /// Rebuilds from `db` if a failed write left memory ahead of it. Call on the writer, inside
+    /// Rebuilds from `tx` if a failed write left memory ahead of it. Call on the writer, inside
     /// the transaction, before changing boards.
-    public func reloadIfDirty(_ db: Database) throws {
+    public func reloadIfDirty(_ tx: any LiveOpsTransaction) throws {
         guard dirty.load(ordering: .relaxed) else { return }
-        try load(db)
+        try load(tx)
         dirty.store(false, ordering: .relaxed)
     }
 
     /// Rebuilds every board from the store (at start).
-    public func load(_ db: Database) throws {
+    /// - Throws: storage errors.
+    public func load(_ tx: any LiveOpsTransaction) throws {
         var loaded: [BoardKey: Board] = [:]
-        let orders = try Row.fetchAll(db, sql: "SELECT scope, board, period, ord, closed_at FROM leaderboard_periods")
-        for row in orders {
-            let key = BoardKey(scope: row["scope"], board: row["board"], period: row["period"])
-            let b = Board(order: RankOrder(rawValue: row["ord"]) ?? .desc)
-            b.closed = (row["closed_at"] as Int64?) != nil
-            loaded[key] = b
+        for period in try tx.leaderboardPeriods() {
+            let b = Board(order: RankOrder(rawValue: period.order) ?? .desc)
+            b.closed = period.closed
+            loaded[period.key] = b
         }
-        let rows = try Row.fetchCursor(db, sql: "SELECT scope, board, period, member, score, reached_at, seq FROM leaderboard_scores")
-        while let row = try rows.next() {
-            let key = BoardKey(scope: row["scope"], board: row["board"], period: row["period"])
-            guard let b = loaded[key] else { continue }
-            let e = RankedEntry(member: row["member"], score: row["score"], reachedAt: row["reached_at"], seq: row["seq"])
+        try tx.forEachLeaderboardScore { key, e in
+            guard let b = loaded[key] else { return }
             b.set.upsert(e)
             b.nextSeq = max(b.nextSeq, e.seq + 1)
         }
@@ -163,15 +161,15 @@ public final class Leaderboards: Sendable {
 
     /// Applies `op` to `member` on `key`, in the database and in memory.
     ///
-    /// A board's first change opens its period row. It is written through `db` after memory is
+    /// A board's first change opens its period row. It is written through `tx` after memory is
     /// changed and `undo` holds the change, so a failed write is undone with the rest; or, with
     /// `deferPeriodRow`, handed to it to run later on the writer (a handler run off the writer).
     /// - Returns: the member's entry afterwards (nil when a full board did not keep them).
     /// - Throws: `LeaderboardError` for overflow or a closed period; database errors.
     @discardableResult
     public func apply(
-        _ db: Database, _ key: BoardKey, spec: BoardSpec, member: String, op: BoardOp, value: Int64, at now: Int64,
-        undo: inout BoardUndo, deferPeriodRow: ((@escaping (Database) throws -> Void) -> Void)? = nil
+        _ tx: any LiveOpsTransaction, _ key: BoardKey, spec: BoardSpec, member: String, op: BoardOp, value: Int64, at now: Int64,
+        undo: inout BoardUndo, deferPeriodRow: ((@escaping (any LiveOpsTransaction) throws -> Void) -> Void)? = nil
     ) throws -> RankedEntry? {
         let (previous, seq, isNewBoard, evict) = try boards.withLock { all throws(LeaderboardError) -> (RankedEntry?, Int64, Bool, RankedEntry?) in
             var isNew = false
@@ -210,7 +208,7 @@ public final class Leaderboards: Sendable {
             b.set.upsert(entry)
             undo.steps.append(.member(key, member, previous: previous))
         }
-        if isNewBoard { try openPeriodRow(db, key, order: spec.order, at: now, deferPeriodRow: deferPeriodRow) }
+        if isNewBoard { try openPeriodRow(tx, key, order: spec.order, at: now, deferPeriodRow: deferPeriodRow) }
         return entry
     }
 
@@ -242,8 +240,8 @@ public final class Leaderboards: Sendable {
     /// - Returns: the member's row afterwards (nil when a full board did not keep them).
     /// - Throws: as `apply`.
     func change(
-        _ db: Database, _ key: BoardKey, spec: BoardSpec, member: String, op: BoardOp, value: Int64, at now: Int64,
-        undo: inout BoardUndo, deferPeriodRow: ((@escaping (Database) throws -> Void) -> Void)? = nil
+        _ tx: any LiveOpsTransaction, _ key: BoardKey, spec: BoardSpec, member: String, op: BoardOp, value: Int64, at now: Int64,
+        undo: inout BoardUndo, deferPeriodRow: ((@escaping (any LiveOpsTransaction) throws -> Void) -> Void)? = nil
     ) throws -> RankedRow? {
         enum Outcome {
             case full
@@ -279,39 +277,39 @@ public final class Leaderboards: Sendable {
         }
         switch outcome {
         case .full:
-            guard try apply(db, key, spec: spec, member: member, op: op, value: value, at: now, undo: &undo, deferPeriodRow: deferPeriodRow) != nil
+            guard try apply(tx, key, spec: spec, member: member, op: op, value: value, at: now, undo: &undo, deferPeriodRow: deferPeriodRow) != nil
             else { return nil }
             return standing(key, member)
         case .done(let row, let isNewBoard):
-            if isNewBoard { try openPeriodRow(db, key, order: spec.order, at: now, deferPeriodRow: deferPeriodRow) }
+            if isNewBoard { try openPeriodRow(tx, key, order: spec.order, at: now, deferPeriodRow: deferPeriodRow) }
             return row
         }
     }
 
     /// Writes a new board's period row now, or hands the write to `deferPeriodRow`.
     private func openPeriodRow(
-        _ db: Database, _ key: BoardKey, order: RankOrder, at now: Int64, deferPeriodRow: ((@escaping (Database) throws -> Void) -> Void)?
+        _ tx: any LiveOpsTransaction, _ key: BoardKey, order: RankOrder, at now: Int64,
+        deferPeriodRow: ((@escaping (any LiveOpsTransaction) throws -> Void) -> Void)?
     ) throws {
-        let ord = order.rawValue
-        let openRow = { (db: Database) throws in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO leaderboard_periods (scope, board, period, ord, opened_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key.scope, key.board, key.period, ord, now])
+        if let deferPeriodRow {
+            deferPeriodRow { tx in try tx.openLeaderboardPeriod(key, order: order, at: now) }
+        } else {
+            try tx.openLeaderboardPeriod(key, order: order, at: now)
         }
-        if let deferPeriodRow { deferPeriodRow(openRow) } else { try openRow(db) }
     }
 
     /// Writes every member changed since the last flush: the current in-memory entry, or a
     /// delete when it is gone (undone or evicted). Call inside the transaction that made the
     /// changes, at its end: a hot member costs one row write per batch, not one per event.
-    public func flush(_ db: Database) throws {
-        try sealFlush()(db)
+    /// - Throws: storage errors.
+    public func flush(_ tx: any LiveOpsTransaction) throws {
+        try sealFlush()(tx)
     }
 
     /// Takes the rows `flush` would write, as memory holds them now, and returns their write:
     /// for a batch prepared off the writer, whose rows are written while the next batch changes
     /// memory. Boards are all in memory, so nothing needs pinning until the write commits.
-    func sealFlush() -> @Sendable (Database) throws -> Void {
+    func sealFlush() -> @Sendable (any LiveOpsTransaction) throws -> Void {
         let rows = boards.withLock { all -> [(Pending, RankedEntry?)] in
             unflushed.withLock { set in
                 defer { set.removeAll(keepingCapacity: true) }
@@ -319,24 +317,7 @@ public final class Leaderboards: Sendable {
             }
         }
         guard !rows.isEmpty else { return { _ in } }
-        return { db in try Self.write(rows, in: db) }
-    }
-
-    private static func write(_ rows: [(Pending, RankedEntry?)], in db: Database) throws {
-        let upsert = try db.cachedStatement(sql: """
-            INSERT INTO leaderboard_scores (scope, board, period, member, score, reached_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (scope, board, period, member) DO UPDATE SET
-                score = excluded.score, reached_at = excluded.reached_at, seq = excluded.seq
-            """)
-        let delete = try db.cachedStatement(
-            sql: "DELETE FROM leaderboard_scores WHERE scope = ? AND board = ? AND period = ? AND member = ?")
-        for (p, entry) in rows {
-            if let e = entry {
-                try upsert.runRaw(.text(p.key.scope), .text(p.key.board), .text(p.key.period), .text(p.member), .int(e.score), .int(e.reachedAt), .int(e.seq))
-            } else {
-                try delete.runRaw(.text(p.key.scope), .text(p.key.board), .text(p.key.period), .text(p.member))
-            }
-        }
+        return { tx in try tx.saveLeaderboardScores(rows) }
     }
 
     /// Puts memory back as it was before the changes in `undo` (newest first).
@@ -362,13 +343,9 @@ public final class Leaderboards: Sendable {
     }
 
     /// Freezes a period: no more changes; stays readable.
-    public func close(_ db: Database, _ key: BoardKey, at now: Int64, undo: inout BoardUndo) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO leaderboard_periods (scope, board, period, ord, opened_at, closed_at) VALUES (?, ?, ?, 'desc', ?, ?)
-                ON CONFLICT (scope, board, period) DO UPDATE SET closed_at = excluded.closed_at
-                """,
-            arguments: [key.scope, key.board, key.period, now, now])
+    /// - Throws: storage errors.
+    public func close(_ tx: any LiveOpsTransaction, _ key: BoardKey, at now: Int64, undo: inout BoardUndo) throws {
+        try tx.closeLeaderboardPeriod(key, at: now)
         let created = boards.withLock { all in
             if let b = all[key] {
                 b.closed = true

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Something a task stage, a chest, a wheel or a prize pays: a ledger asset, a badge or an item.
 ///
@@ -121,56 +120,31 @@ public struct RewardPayer: Sendable {
     /// transfers need no savepoint of their own (see `Ledger.apply(_:_:now:callerRollsBack:)`).
     /// - Throws: `LedgerError` (unknown asset, overflow) and the transaction rolls back whole.
     public func pay(
-        _ db: Database, user: String, rewards: [Reward], origin: String, memo: String, at now: Int64, callerRollsBack: Bool = false
+        _ tx: any LiveOpsTransaction, user: String, rewards: [Reward], origin: String, memo: String, at now: Int64, callerRollsBack: Bool = false
     ) throws {
         for (i, reward) in rewards.enumerated() {
             let id = "\(origin):\(i)"
             switch reward {
             case .asset(let asset, let amount):
-                _ = try ledger.apply(db, [TransferRequest(
+                _ = try tx.applyTransfers([TransferRequest(
                     id: id, debit: .system(.promotions, asset), credit: .user(user, asset), asset: asset, amount: amount,
-                    code: "reward", memo: String(memo.utf8.prefix(TransferRequest.memoBytesMax)) ?? "")], now: now,
+                    code: "reward", memo: String(memo.utf8.prefix(TransferRequest.memoBytesMax)) ?? "")], ledger: ledger, now: now,
                     callerRollsBack: callerRollsBack)
             case .badge(let name):
-                guard try record(db, id, user, "badge", name, 1, now) else { continue }
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO inventory_badges (user_id, badge, granted_at, origin) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [user, name, now, id])
+                guard try tx.recordInventoryGrant(origin: id, user: user, kind: "badge", name: name, amount: 1, at: now) else { continue }
+                try tx.grantBadge(user: user, badge: name, origin: id, at: now)
             case .item(let name, let count):
-                guard try record(db, id, user, "item", name, count, now) else { continue }
-                try db.cachedStatement(sql: """
-                    INSERT INTO inventory_items (user_id, item, count) VALUES (?, ?, ?)
-                    ON CONFLICT (user_id, item) DO UPDATE SET count = count + excluded.count
-                    """).execute(arguments: [user, name, count])
+                guard try tx.recordInventoryGrant(origin: id, user: user, kind: "item", name: name, amount: count, at: now) else { continue }
+                try tx.addItems(user: user, item: name, count: count)
             }
         }
-    }
-
-    /// Records an inventory grant once; false when `origin` was already paid.
-    private func record(_ db: Database, _ origin: String, _ user: String, _ kind: String, _ name: String, _ n: Int64, _ now: Int64) throws -> Bool {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO inventory_grants (origin, user_id, kind, name, amount, granted_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [origin, user, kind, name, n, now])
-        return db.changesCount > 0
-    }
-
-    /// A user's badges and items.
-    /// The badges and items `user` holds, read from `store`.
-    /// - Throws: storage errors.
-    public static func inventory(in store: Store, user: String) async throws -> Inventory {
-        try await store.read { db in try inventory(db, user: user) }
-    }
-
-    public static func inventory(_ db: Database, user: String) throws -> Inventory {
-        let badges = try String.fetchAll(db, sql: "SELECT badge FROM inventory_badges WHERE user_id = ? ORDER BY badge", arguments: [user])
-        var items: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT item, count FROM inventory_items WHERE user_id = ?", arguments: [user]) {
-            items[row["item"]] = row["count"]
-        }
-        return Inventory(badges: badges, items: items)
     }
 }
 
 /// What a user holds besides ledger balances.
 public struct Inventory: Sendable, Encodable, Equatable {
+    /// The badges' names, sorted.
     public let badges: [String]
+    /// How many of each item.
     public let items: [String: Int64]
 }

@@ -36,7 +36,7 @@ extension ScriptTestEngine {
     func task(user: String, id: String) async throws -> LuaValue {
         let def = try tasks.definition(id)
         let period = calendar.key(def.repeats, at: clock.nowMillis())
-        let status = try await store.read { db in try Tasks.status(def, user: user, period: period, in: db) }
+        let status = try await tasks.store.read { tx in try Tasks.status(def, user: user, period: period, in: tx) }
         let stages = status.stages.map { s -> LuaValue in
             .table(LuaTable(fields: ["stage": .integer(Int64(s.stage)), "goal": .integer(s.goal), "state": .string(s.state)]))
         }
@@ -111,7 +111,7 @@ extension ScriptTestEngine {
     }
 
     func inventory(user: String) async throws -> LuaValue {
-        let inv = try await store.read { db in try RewardPayer.inventory(db, user: user) }
+        let inv = try await tasks.store.read { tx in try tx.inventory(user: user) }
         return .table(LuaTable(fields: [
             "badges": .table(LuaTable(array: inv.badges.map(LuaValue.string))),
             "items": .table(LuaTable(fields: inv.items.mapValues(LuaValue.integer))),

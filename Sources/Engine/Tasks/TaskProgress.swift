@@ -1,13 +1,16 @@
 /// The tasks consumer's progress in memory: what its current batch changed and reached, and the
 /// stored progress it remembers. A plain value, kept by `Tasks` under one lock, so an event's
 /// advance takes that lock once and looks its key up with one hash.
-struct TaskProgress {
+public struct TaskProgress {
     /// One user's progress in one task's period. Its hash is taken once, from the three strings,
     /// when it is made: an advance looks the key up as many as four times.
-    struct Key: Hashable, Sendable {
-        let task: String
-        let user: String
-        let period: String
+    public struct Key: Hashable, Sendable {
+        /// The task.
+        public let task: String
+        /// The user.
+        public let user: String
+        /// The task's period key.
+        public let period: String
         private let hash: Int
 
         init(task: String, user: String, period: String) {
@@ -21,11 +24,11 @@ struct TaskProgress {
             hash = hasher.finalize()
         }
 
-        static func == (a: Key, b: Key) -> Bool {
+        public static func == (a: Key, b: Key) -> Bool {
             a.hash == b.hash && a.user == b.user && a.task == b.task && a.period == b.period
         }
 
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 
     /// What one entry changed, newest last, and where its completions begin: undone together

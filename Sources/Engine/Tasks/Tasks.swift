@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import Metrics
 import Synchronization
@@ -66,7 +65,7 @@ public final class Tasks: Sendable {
     public static let completedType = "task_completed"
     public static let claimedType = "task_claimed"
 
-    let store: Store
+    let store: any LiveOpsStore
     let scripts: ScriptRuntime
     let ledger: Ledger
     /// Where days and weeks begin.
@@ -92,11 +91,12 @@ public final class Tasks: Sendable {
     /// Most progress rows kept in memory.
     let progressCacheMax: Int
 
-    /// - Parameters: the engine's parts; calendar: the operations time zone; clock: claim time;
-    ///   events: handler tables (share one with `Activities`); progressCacheMax: progress rows kept
-    ///   in memory (at least 1).
+    /// - Parameters: store: the live-ops tables (its transactions' ledger part should be
+    ///   `ledger`); scripts, ledger: the engine's parts; calendar: the operations time zone;
+    ///   clock: claim time; events: handler tables (share one with `Activities`);
+    ///   progressCacheMax: progress rows kept in memory (at least 1).
     public init(
-        store: Store, scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(),
+        store: any LiveOpsStore, scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(),
         clock: any WallClock = SystemWallClock(), events: HandlerEvents = HandlerEvents(),
         progressCacheMax: Int = Tasks.defaultProgressCacheMax, logger: Logger = Logger(label: "showrunner.tasks")
     ) {
@@ -135,12 +135,12 @@ public final class Tasks: Sendable {
     static let lane = 1
 
     /// Runs the tasks that handle `entry`: progress in memory (written by `flush`), other effects
-    /// through `db`.
+    /// through `tx`.
     ///
     /// With `deferred`, runs off the writer on a read snapshot (`OffWriterConsumer.prepare`):
     /// progress as always, the other effects into `deferred`; a host read throws `NeedsWriter`.
     /// Either way, a throw leaves no memory change of this entry.
-    func apply(_ entry: JournalEntry, in db: Database, deferred: inout DeferredWrites?) throws {
+    func apply(_ entry: JournalEntry, in tx: any LiveOpsTransaction, deferred: inout DeferredWrites?) throws {
         guard let generation = scripts.current else { return }
         let handlers = routes.value(for: generation).routes(entry.type)
         guard !handlers.isEmpty else { return }
@@ -161,7 +161,7 @@ public final class Tasks: Sendable {
             let writerOnly = offWriter ? WriterOnlyReads() : nil
             let ctx = CallContext(
                 script: route.address, nowMillis: entry.createdAt, seed: Seeds.seed(entry, prefix: prefix, suffix: ""),
-                reads: writerOnly ?? LedgerReads(db: db, ledger: ledger, calendar: calendar))
+                reads: writerOnly ?? tx.handlerReads(ledger: ledger, calendar: calendar))
             // A call declined off the writer runs again on the writer and logs there (at least once).
             var declined = offWriter
             defer { if !ctx.logs.isEmpty, !declined { ctx.emitLogs(to: logger, origin: origin()) } }
@@ -179,15 +179,17 @@ public final class Tasks: Sendable {
                             others = true
                             continue
                         }
-                        try advance(def, user: user, by: n, in: db, at: entry.createdAt, undo: &undo)
+                        try advance(def, user: user, by: n, in: tx, at: entry.createdAt, undo: &undo)
                     }
                     if others {
-                        let (effects, at) = (self.effects, entry.createdAt)
-                        deferred!.append { tx in try effects.apply(ctx, origin: origin(), in: tx.sqliteDatabase, at: at, progress: { _, _ in }) }
+                        let (effects, at, store) = (self.effects, entry.createdAt, self.store)
+                        deferred!.append { tx in
+                            try effects.apply(ctx, origin: origin(), ownLedgerIn: store.transaction(tx), at: at, progress: { _, _ in })
+                        }
                     }
                 } else {
-                    try effects.apply(ctx, origin: origin(), in: db, at: entry.createdAt) { user, n in
-                        try self.advance(def, user: user, by: n, in: db, at: entry.createdAt, undo: &undo)
+                    try effects.apply(ctx, origin: origin(), ownLedgerIn: tx, at: entry.createdAt) { user, n in
+                        try self.advance(def, user: user, by: n, in: tx, at: entry.createdAt, undo: &undo)
                     }
                 }
                 declined = false
@@ -211,9 +213,8 @@ public final class Tasks: Sendable {
     }
 
     /// The key's progress in the store (0 without a row).
-    private static func storedProgress(_ key: TaskProgress.Key, in db: Database) throws -> Int64 {
-        try db.cachedStatement(sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?")
-            .firstRowRaw(.text(key.task), .text(key.user), .text(key.period), read: { rawInt($0, 0) ?? 0 }) ?? 0
+    private static func storedProgress(_ key: TaskProgress.Key, in tx: any LiveOpsTransaction) throws -> Int64 {
+        try tx.taskProgress(task: key.task, user: key.user, period: key.period) ?? 0
     }
 
     /// Forgets the remembered progress: a write that may have changed it did not commit.
@@ -226,19 +227,21 @@ public final class Tasks: Sendable {
 
     /// Writes the batch's completions and progress; call at the end of the consumer's batch,
     /// inside its transaction.
-    func flush(_ db: Database) throws {
-        try take()(db)
+    func flush(_ tx: any LiveOpsTransaction) throws {
+        try take()(tx)
     }
 
     /// Ends a batch prepared off the writer (`OffWriterConsumer.seal`): its completions and
     /// progress, and their write. The progress stays readable from memory until the next seal.
-    func seal() -> @Sendable (Database) throws -> Void {
-        take(pinning: true)
+    func seal() -> @Sendable (any StoreTransaction) throws -> Void {
+        let write = take(pinning: true)
+        let store = self.store
+        return { tx in try write(store.transaction(tx)) }
     }
 
     /// Takes the batch's completions and progress and returns their write. Remembered now; if
     /// the write does not commit, `settled(committed: false)` forgets everything remembered.
-    private func take(pinning: Bool = false) -> @Sendable (Database) throws -> Void {
+    private func take(pinning: Bool = false) -> @Sendable (any LiveOpsTransaction) throws -> Void {
         let cacheMax = progressCacheMax
         let (reached, rows) = progress.withLock { p in
             defer {
@@ -251,20 +254,11 @@ public final class Tasks: Sendable {
             p.sealed = pinning ? rows.mapValues(\.value) : [:]
             return (p.completions, rows)
         }
-        return { db in
-            try Journal.appendPacked(db, type: Self.completedType, facts: reached)
-            try Self.write(rows, in: db)
+        return { tx in
+            try tx.appendPacked(type: Self.completedType, facts: reached)
+            guard !rows.isEmpty else { return }
+            try tx.saveTaskProgress(rows)
         }
-    }
-
-    private static func write(_ rows: [TaskProgress.Key: (value: Int64, at: Int64)], in db: Database) throws {
-        guard !rows.isEmpty else { return }
-        let upsert = try db.cachedStatement(
-            sql: """
-                INSERT INTO task_progress (task, user_id, period, progress, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (task, user_id, period) DO UPDATE SET progress = excluded.progress, updated_at = excluded.updated_at
-                """)
-        for (k, v) in rows { try upsert.runRaw(.text(k.task), .text(k.user), .text(k.period), .int(v.value), .int(v.at)) }
     }
 
     /// Forgets unwritten progress and completions (the batch that made them did not commit).
@@ -277,11 +271,13 @@ public final class Tasks: Sendable {
 
     /// Adds `n` to the user's progress in the current period (capped at the final goal) and
     /// records `task_completed` for every stage it reaches (journaled by `flush`).
-    func advance(_ def: TaskDefinition, user: String, by n: Int64, in db: Database, at now: Int64, undo: inout TaskProgress.Undo) throws {
+    func advance(
+        _ def: TaskDefinition, user: String, by n: Int64, in tx: any LiveOpsTransaction, at now: Int64, undo: inout TaskProgress.Undo
+    ) throws {
         let key = TaskProgress.Key(task: def.id, user: user, period: calendar.key(def.repeats, at: now))
         if progress.withLock({ $0.advance(def, key, by: n, at: now, undo: &undo) }) { return }
         // Not in memory: read the store outside the lock, remember it, and advance from it.
-        let value = try Self.storedProgress(key, in: db)
+        let value = try Self.storedProgress(key, in: tx)
         let cacheMax = progressCacheMax
         let advanced = progress.withLock { p in
             p.remember(CollectionOfOne((key, value)), max: cacheMax)
@@ -297,17 +293,15 @@ public final class Tasks: Sendable {
         let now = clock.nowMillis()
         let defs = definitions().filter { $0.isLive(at: now) }
         let calendar = self.calendar
-        return try await store.read { db in
-            try defs.map { def in try Self.status(def, user: user, period: calendar.key(def.repeats, at: now), in: db) }
+        return try await store.read { tx in
+            try defs.map { def in try Self.status(def, user: user, period: calendar.key(def.repeats, at: now), in: tx) }
         }
     }
 
-    static func status(_ def: TaskDefinition, user: String, period: String, in db: Database) throws -> TaskStatus {
-        let progress = try Int64.fetchOne(
-            db, sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?",
-            arguments: [def.id, user, period]) ?? 0
-        let claimed = Set(try Int.fetchAll(
-            db, sql: "SELECT stage FROM task_claims WHERE task = ? AND user_id = ? AND period = ?", arguments: [def.id, user, period]))
+    /// The user's view of `def` in `period`, read in `tx`.
+    static func status(_ def: TaskDefinition, user: String, period: String, in tx: any LiveOpsTransaction) throws -> TaskStatus {
+        let progress = try tx.taskProgress(task: def.id, user: user, period: period) ?? 0
+        let claimed = try tx.claimedStages(task: def.id, user: user, period: period)
         let stages = def.stages.map { s in
             TaskStatus.StageStatus(
                 stage: s.stage, goal: s.goal, title: s.title, rewards: s.rewards,
@@ -330,32 +324,24 @@ public final class Tasks: Sendable {
         let period = calendar.key(def.repeats, at: now)
         let s = def.stages[stage - 1]
         let payer = self.payer
-        let ledger = self.ledger
-        return try await store.write { db in
-            let progress = try Int64.fetchOne(
-                db, sql: "SELECT progress FROM task_progress WHERE task = ? AND user_id = ? AND period = ?",
-                arguments: [def.id, user, period]) ?? 0
-            if try Int64.fetchOne(
-                db, sql: "SELECT claimed_at FROM task_claims WHERE task = ? AND user_id = ? AND period = ? AND stage = ?",
-                arguments: [def.id, user, period, stage]) != nil
-            {
+        return try await store.write { tx in
+            let progress = try tx.taskProgress(task: def.id, user: user, period: period) ?? 0
+            if try tx.stageClaimed(task: def.id, user: user, period: period, stage: stage) {
                 throw TaskError("already_claimed", .conflict, "stage \(stage) of '\(def.id)' was already claimed for \(period)")
             }
             guard progress >= s.goal else {
                 throw TaskError("stage_not_reached", .conflict, "stage \(stage) of '\(def.id)' needs \(s.goal), progress is \(progress)")
             }
             let rewardsJSON = String(decoding: try JSONEncoder().encode(s.rewards), as: UTF8.self)
-            try db.execute(
-                sql: "INSERT INTO task_claims (task, user_id, period, stage, claimed_at, rewards) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [def.id, user, period, stage, now, rewardsJSON])
+            try tx.saveTaskClaim(task: def.id, user: user, period: period, stage: stage, rewardsJSON: rewardsJSON, at: now)
             try payer.pay(
-                db, user: user, rewards: s.rewards, origin: "task:\(def.id):\(user):\(period):\(stage)",
+                tx, user: user, rewards: s.rewards, origin: "task:\(def.id):\(user):\(period):\(stage)",
                 memo: "task \(def.id) stage \(stage)", at: now)
-            _ = try Journal.append(
-                db, type: Self.claimedType,
+            try tx.journal.append(
+                type: Self.claimedType,
                 payload: TaskCompleted(taskID: def.id, userID: user, stage: stage, goal: s.goal, period: period), at: now)
             return TaskClaim(
-                task: def.id, stage: stage, period: period, rewards: s.rewards, balances: try ledger.balances(db, user: user))
+                task: def.id, stage: stage, period: period, rewards: s.rewards, balances: try tx.ledger.balances(user: user))
         }
     }
 }
@@ -432,19 +418,19 @@ public struct TaskConsumer: OffWriterConsumer {
 
     public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
         var onWriter: DeferredWrites?
-        try tasks.apply(entry, in: tx.sqliteDatabase, deferred: &onWriter)
+        try tasks.apply(entry, in: tasks.store.transaction(tx), deferred: &onWriter)
     }
 
     public func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
-        let db = tx.sqliteDatabase
-        try DeferredWrites.lend(&writes) { deferred in try tasks.apply(entry, in: db, deferred: &deferred) }
+        let liveOps = tasks.store.transaction(tx)
+        try DeferredWrites.lend(&writes) { deferred in try tasks.apply(entry, in: liveOps, deferred: &deferred) }
     }
 
     public func finishBatch(in tx: any StoreTransaction) throws {
-        try tasks.flush(tx.sqliteDatabase)
+        try tasks.flush(tasks.store.transaction(tx))
     }
 
-    public func seal() -> @Sendable (any StoreTransaction) throws -> Void { DeferredWrites.onConnection(tasks.seal()) }
+    public func seal() -> @Sendable (any StoreTransaction) throws -> Void { tasks.seal() }
 
     public func settled(committed: Bool) {
         if !committed {
