@@ -18,6 +18,8 @@ struct GiftEngineBench: AsyncParsableCommand {
     @Option(help: "Durability: full (the default) or pipelined (answered after the WAL's fsync, as full, while the next batch runs).")
     var synchronous = "full"
     @Flag(help: "Measure the engine alone, uniform pattern only, without the Redis peer (for profiling).") var engineOnly = false
+    @Option(help: "Gift keys the writer holds before it indexes them (1...65536).")
+    var giftKeysFlushAt = StoreConfiguration.giftKeysFlushAtDefault
 
     func run() async throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-engine-\(UUID().uuidString)")
@@ -28,8 +30,12 @@ struct GiftEngineBench: AsyncParsableCommand {
         guard let sync = StoreConfiguration.Synchronous(rawValue: synchronous.uppercased()), [.full, .pipelined].contains(sync) else {
             throw ValidationError("--synchronous is full or pipelined: both answer only durable sends")
         }
+        guard (1...StoreConfiguration.giftKeysFlushAtMax).contains(giftKeysFlushAt) else {
+            throw ValidationError("--gift-keys-flush-at is 1...\(StoreConfiguration.giftKeysFlushAtMax)")
+        }
         var options = EngineOptions(databasePath: work.appendingPathComponent("bench.sqlite").path, scriptsPath: scripts)
         options.synchronous = sync
+        options.giftKeysFlushAt = giftKeysFlushAt
         let engine = try EngineParts.open(options, logger: logger)
         try await engine.loadScripts()
         try await seed(engine)

@@ -70,8 +70,9 @@ class SQLiteTransaction: StoreTransaction, LedgerTransaction, JournalTransaction
 
 extension StoreTransaction {
     /// The SQLite connection under this transaction, for code not yet behind a store protocol
-    /// of its own (the live-ops and gift-step consumers, which still run their statements on
-    /// it). Every transaction the engine hands out is a `SQLiteTransaction`; any other traps.
+    /// of its own (the gift-step consumer, which still runs its statements on it) and for the
+    /// stateless consumer stores. Every transaction the engine hands out is a
+    /// `SQLiteTransaction`; any other traps.
     var sqliteDatabase: Database {
         guard let sqlite = self as? SQLiteTransaction else { preconditionFailure("a \(type(of: self)) is not a SQLite transaction") }
         return sqlite.db
