@@ -17,7 +17,7 @@ import Testing
     /// Rows of `gift_keys`, the indexed mark, and the number of journal rows per key of `keys`.
     static func state(_ store: Store, _ keys: [String]) async throws -> (indexed: [String], through: Int64, rows: [Int]) {
         try await store.read { db in
-            let indexed = try String.fetchAll(db, sql: "SELECT key FROM gift_keys ORDER BY key")
+            let indexed = try String.fetchAll(db, sql: "SELECT key FROM gift_keys WHERE offset > 0 ORDER BY key")
             let through = try SQLiteGiftKeys.indexedThrough(db)
             let rows = try keys.map { key in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE gift_key = ?", arguments: ["gift:v:\(key)"]) ?? 0
@@ -100,12 +100,45 @@ import Testing
         try engine.store.close()
     }
 
-    @Test("v19 indexes the gift keys already in the journal; a retry of such a send answers its first receipt")
+    @Test("a refused send's key is indexed at once, as refused: its retries get the refusal, before and after a restart, even with funds back")
+    func refusedKeys() async throws {
+        let database = try TemporaryDatabase()
+        let folder = try ScriptFolder(MoneyEngine.scripts)
+        defer { folder.remove() }
+        var engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
+        try await engine.seed()
+        try await KeptBalancesTests.fund(engine.ledger, "fund-1", 5)
+        let refusal = try await KeptBalancesTests.refusedAt(engine, "poor")
+        #expect(refusal != nil)
+        let refused = try await engine.store.read { db in
+            try Int64.fetchOne(db, sql: "SELECT offset FROM gift_keys WHERE key = 'gift:v:poor'")
+        }
+        #expect(refused == 0, "indexed at once, as refused")
+        let readers = try await Self.found(engine.store, "poor")
+        #expect(readers == nil, "no gift row holds a refused key")
+        try await KeptBalancesTests.fund(engine.ledger, "fund-2", 100)
+        #expect(try await KeptBalancesTests.refusedAt(engine, "poor") == refusal)
+        await #expect(throws: LedgerError.self) { _ = try await Self.send(engine, "poor", count: 2) }
+        try engine.store.close()
+        engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
+        #expect(try await KeptBalancesTests.refusedAt(engine, "poor") == refusal)
+        let sent = try await Self.send(engine, "rich")
+        #expect(sent.balanceCoins == 95)
+        let rows = try await Self.state(engine.store, ["poor", "rich"]).rows
+        #expect(rows == [0, 1])
+        try engine.store.close()
+    }
+
+    @Test("v19 indexes the gift keys already in the journal and the refused sends' keys")
     func migratedKeys() async throws {
         try await TemporaryDatabase.with { tmp in
             let v18 = try DatabaseQueue(path: tmp.path)
             try Migrations.migrator().migrate(v18, upTo: "v18_account_history")
             try await v18.write { db in
+                try db.execute(sql: """
+                    INSERT INTO gift_sends (sender_id, idempotency_key, body_hash, status, outcome, created_at) VALUES
+                        ('v3', 'no', 'h', 'failed', '{}', 1), ('v1', 'k', 'h', 'ok', '', 1)
+                    """)
                 try db.execute(sql: """
                     INSERT INTO journal (offset, type, payload, created_at, idempotency_key, payer, payee) VALUES
                         (1, 'gift', '{}', 11, 'gift:v1:k', 'user:v1:coins', 'user:s1:revenue'),
@@ -121,7 +154,7 @@ import Testing
                  try SQLiteGiftKeys.indexedThrough(db),
                  try SQLiteGiftKeys.offset(db, key: "gift:v1:k"), try SQLiteGiftKeys.offset(db, key: "gift:v2:k"))
             }
-            #expect(indexed == ["gift:v1:k 1", "gift:v2:k 4"])
+            #expect(indexed == ["gift:v1:k 1", "gift:v2:k 4", "gift:v3:no 0"], "a refusal indexed as refused; an old ok row's key names its fact")
             #expect(through == 5)
             #expect(k1 == 1 && k2 == 4)
             try store.close()

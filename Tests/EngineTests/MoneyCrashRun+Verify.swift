@@ -31,10 +31,19 @@ extension MoneyCrashRun {
                 }
             }
             // The gift keys' index agrees with the journal: every indexed key names the row
-            // holding it, and every gift row up to the mark is indexed.
+            // holding it, every refused key a refusal, and every gift row up to the mark is indexed.
             s.violations += try String.fetchAll(db, sql: """
                 SELECT 'gift key ' || k.key || ' indexed at ' || k.offset || ', a row without it' FROM gift_keys AS k
-                    LEFT JOIN journal AS j ON j.offset = k.offset WHERE j.gift_key IS NOT k.key AND j.idempotency_key IS NOT k.key
+                    LEFT JOIN journal AS j ON j.offset = k.offset
+                    WHERE k.offset > 0 AND j.gift_key IS NOT k.key AND j.idempotency_key IS NOT k.key
+                UNION ALL
+                SELECT 'gift key ' || k.key || ' refused without its refusal' FROM gift_keys AS k
+                    WHERE k.offset = 0 AND NOT EXISTS (SELECT 1 FROM gift_sends AS f
+                        WHERE 'gift:' || f.sender_id || ':' || f.idempotency_key = k.key AND f.status = 'failed')
+                UNION ALL
+                SELECT 'refusal ' || f.sender_id || '/' || f.idempotency_key || ' not indexed' FROM gift_sends AS f
+                    WHERE f.status = 'failed'
+                    AND NOT EXISTS (SELECT 1 FROM gift_keys AS k WHERE k.key = 'gift:' || f.sender_id || ':' || f.idempotency_key AND k.offset = 0)
                 UNION ALL
                 SELECT 'gift row ' || j.offset || ' not indexed' FROM journal AS j
                     WHERE j.type = 'gift' AND j.gift_key IS NOT NULL AND j.offset <= (SELECT through FROM gift_keys_indexed)

@@ -51,7 +51,7 @@ struct GiftPlan: Sendable {
     /// then the balances and the combo streak in the batch's overlays. Every leg is checked
     /// before the row is written, so an error here (a receiving account at its Int64 limit,
     /// which the checks could not foresee) leaves nothing behind and is not recorded.
-    /// The caller has looked the send's key up first (`GiftSends.priorSuccess`): the row's key
+    /// The caller has looked the send's key up first (`GiftSends.prior`): the row's key
     /// goes into the writer's `GiftKeyIndex` with it.
     /// - Returns: the receipt with its JSON text (the row's payload).
     func write(_ db: Database, _ batch: WriteBatch, _ checked: Checked) throws -> SentGift {

@@ -88,16 +88,15 @@ public struct GiftSender: Sendable {
         guard room.streamerID != r.senderID else { throw GiftError.giftToSelf }
         let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, calendar: calendar, now: clock.nowMillis(), guilds: guilds)
         return { db, batch in
-            // A stored refusal or success answers at once: the success from the writer's index
-            // of gift keys (memory for the newest rows, else one lookup in `gift_keys`).
-            if let refused = try GiftSends.priorRefusal(db, batch, r) { return refused.map(SentGift.init) }
-            if let prior = try GiftSends.priorSuccess(db, batch, r) { return prior.map(SentGift.init) }
+            // A stored success or refusal answers at once, found by the writer's index of gift
+            // keys (memory for the newest rows, else one lookup in `gift_keys`).
+            if let prior = try GiftSends.prior(db, batch, r) { return prior.map(SentGift.init) }
             let checked: GiftPlan.Checked
             do {
                 checked = try plan.check(db, batch)
             } catch let e as any ShowrunnerError where !(e is ScriptFailure) {
                 let failure = RecordedFailure(e)
-                try GiftSends.recordRefusal(db, r, failure, at: plan.now)
+                try GiftSends.recordRefusal(db, batch, r, failure, at: plan.now)
                 return .failure(failure)
             }
             // No savepoint: `write` checks every leg before its one INSERT, and changes the

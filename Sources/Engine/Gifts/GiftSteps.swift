@@ -56,37 +56,34 @@ enum GiftSteps {
     }
 }
 
-/// Per-sender idempotency records of gift sends. A success is its `gift` journal fact, whose
-/// key `gift:<sender>:<key>` the writer's `GiftKeyIndex` finds (in memory for the newest rows,
-/// else in `gift_keys`); a refusal is a `gift_sends` row holding the error. (Successes before
-/// the legs moved into the journal also have a `gift_sends` row, with an empty outcome.)
+/// Per-sender idempotency records of gift sends, found by one lookup of the send's key
+/// `gift:<sender>:<key>` in the writer's `GiftKeyIndex` (in memory for the newest rows, else in
+/// `gift_keys`): a success is its `gift` journal fact; a refusal is a `gift_sends` row holding
+/// the error, whose key `gift_keys` holds as refused. (Successes before the legs moved into the
+/// journal also have a `gift_sends` row, with an empty outcome; their key names their fact.)
 enum GiftSends {
-    /// The earlier success for this sender and key (its `gift` fact), if any.
+    /// The earlier outcome for this sender and key, if any: the receipt of its `gift` fact, or
+    /// the refusal recorded under it. A new send (most of them) costs one probe.
     /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
-    static func priorSuccess(_ db: Database, _ batch: WriteBatch, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
-        guard let offset = try batch.giftKeys.offset(of: factKey(r), db) else { return nil }
-        guard let fact = try db.cachedStatement(sql: "SELECT payload FROM journal WHERE offset = ?")
-            .firstRowRaw(.int(offset), read: { rawText($0, 0) })
-        else { preconditionFailure("gift key \(factKey(r)) indexed at offset \(offset), which holds no row") }
-        let receipt = try GiftReceipt(jsonText: fact)
-        guard receipt.roomID == r.roomID, receipt.giftID == r.giftID, receipt.count == r.count else { throw conflict(r) }
-        return .success(receipt)
-    }
-
-    /// The outcome recorded in `gift_sends` under this sender and key, if any. A success has no refusal row,
-    /// except one from before the legs moved into the journal: an `ok` row, answered with its
-    /// fact (a row without its fact is a broken store, and stops the process as before).
-    /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
-    static func priorRefusal(_ db: Database, _ batch: WriteBatch, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
-        guard let row = try db.cachedStatement(sql: "SELECT body_hash, status, outcome FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?")
-            .firstRowRaw(.text(r.senderID), .text(r.idempotencyKey), read: { (hash: rawText($0, 0), status: rawText($0, 1), outcome: rawText($0, 2)) })
-        else { return nil }
-        guard row.hash == r.bodyHash else { throw conflict(r) }
-        guard row.status == "ok" else { return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(row.outcome.utf8))) }
-        guard let prior = try priorSuccess(db, batch, r) else {
-            preconditionFailure("gift send \(r.senderID)/\(r.idempotencyKey) recorded without its gift fact")
+    static func prior(_ db: Database, _ batch: WriteBatch, _ r: GiftSendRequest) throws -> Result<GiftReceipt, RecordedFailure>? {
+        switch try batch.giftKeys.record(of: factKey(r), db) {
+        case nil:
+            return nil
+        case .sent(let offset):
+            guard let fact = try db.cachedStatement(sql: "SELECT payload FROM journal WHERE offset = ?")
+                .firstRowRaw(.int(offset), read: { rawText($0, 0) })
+            else { preconditionFailure("gift key \(factKey(r)) indexed at offset \(offset), which holds no row") }
+            let receipt = try GiftReceipt(jsonText: fact)
+            guard receipt.roomID == r.roomID, receipt.giftID == r.giftID, receipt.count == r.count else { throw conflict(r) }
+            return .success(receipt)
+        case .refused:
+            guard let row = try db.cachedStatement(sql: "SELECT body_hash, status, outcome FROM gift_sends WHERE sender_id = ? AND idempotency_key = ?")
+                .firstRowRaw(.text(r.senderID), .text(r.idempotencyKey), read: { (hash: rawText($0, 0), status: rawText($0, 1), outcome: rawText($0, 2)) }),
+                row.status != "ok"
+            else { preconditionFailure("gift key \(factKey(r)) indexed as refused, without its refusal") }
+            guard row.hash == r.bodyHash else { throw conflict(r) }
+            return .failure(try JSONDecoder().decode(RecordedFailure.self, from: Data(row.outcome.utf8)))
         }
-        return prior
     }
 
     private static func conflict(_ r: GiftSendRequest) -> LedgerError {
@@ -96,12 +93,14 @@ enum GiftSends {
     /// The idempotency key of a send's `gift` fact.
     static func factKey(_ r: GiftSendRequest) -> String { "gift:\(r.senderID):\(r.idempotencyKey)" }
 
-    /// Records a refusal under the send's key, returned again for every retry.
-    static func recordRefusal(_ db: Database, _ r: GiftSendRequest, _ failure: RecordedFailure, at now: Int64) throws {
+    /// Records a refusal under the send's key, returned again for every retry: its row in
+    /// `gift_sends`, and its key in `gift_keys` as refused (refusals are few: written at once).
+    static func recordRefusal(_ db: Database, _ batch: WriteBatch, _ r: GiftSendRequest, _ failure: RecordedFailure, at now: Int64) throws {
         let json = String(decoding: try JSONEncoder().encode(failure), as: UTF8.self)
         try db.cachedStatement(
             sql: "INSERT INTO gift_sends (sender_id, idempotency_key, body_hash, status, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)"
         ).runRaw(.text(r.senderID), .text(r.idempotencyKey), .text(r.bodyHash), .text("failed"), .text(json), .int(now))
+        try batch.giftKeys.refused(factKey(r), db)
     }
 }
 

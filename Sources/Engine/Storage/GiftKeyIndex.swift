@@ -12,13 +12,25 @@ import GRDB
 /// `gift_keys` in key order, in the group commit of the sends that filled it, so that each page
 /// of the index is written once for many keys.
 ///
+/// A refused send's key is written into `gift_keys` at once, as refused (offset 0, which no
+/// journal row has; the refusal itself is its `gift_sends` row): refusals are few, and so one
+/// lookup answers a send whatever its first outcome was.
+///
 /// The tail is the writer's and is rebuilt from the journal (the rows after `through`) the
 /// first time it is needed after the store opens, after a transaction that failed (its flush
 /// may be undone) and after another connection committed (`KeptOverlay.reset`). A key is in
 /// the tail or in `gift_keys` from the statement that wrote its row, so a retried send finds
-/// its first row in the same batch, a later one, or after a crash, and one key never gets two
-/// rows. `SQLiteGiftKeys.offset` answers the same question from SQL alone, for readers.
+/// its first outcome in the same batch, a later one, or after a crash, and one key never gets
+/// two. `SQLiteGiftKeys.offset` answers for sent gifts from SQL alone, for readers.
 final class GiftKeyIndex: KeptOverlay {
+    /// What a key was first used for.
+    enum Record: Equatable {
+        /// A gift sent: its journal row.
+        case sent(offset: Int64)
+        /// A send refused: its refusal is in `gift_sends`.
+        case refused
+    }
+
     /// Tail keys that make a flush: the writer writes them into `gift_keys` in the next flush
     /// of its batch once it holds this many.
     let flushAt: Int
@@ -38,16 +50,23 @@ final class GiftKeyIndex: KeptOverlay {
     /// Keys held in memory now (loaded and added since the last flush).
     var tailCount: Int { tail.count }
 
-    /// The offset of the gift row holding `key`, if any: from the tail, else from `gift_keys`.
+    /// What `key` was first used for, if anything: from the tail, else from `gift_keys`.
     /// - Throws: database errors.
-    func offset(of key: String, _ db: Database) throws -> Int64? {
+    func record(of key: String, _ db: Database) throws -> Record? {
         try load(db)
-        if let offset = tail[key] { return offset }
+        if let offset = tail[key] { return .sent(offset: offset) }
         return try db.cachedStatement(sql: "SELECT offset FROM gift_keys WHERE key = ?")
             .firstRowRaw(.text(key), read: { rawInt($0, 0) ?? 0 })
+            .map { $0 > 0 ? .sent(offset: $0) : .refused }
     }
 
-    /// Takes the key of a gift row just written (after `offset(of:_:)` found none).
+    /// Records `key` as refused (after `record(of:_:)` found nothing), in `gift_keys` at once.
+    /// - Throws: database errors (a key recorded already is a constraint error).
+    func refused(_ key: String, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO gift_keys (key, offset) VALUES (?, 0)").runRaw(.text(key))
+    }
+
+    /// Takes the key of a gift row just written (after `record(of:_:)` found nothing).
     func added(_ key: String, offset: Int64) {
         precondition(loaded, "a gift key is looked up before its row is written")
         tail[key] = offset
@@ -88,13 +107,13 @@ final class GiftKeyIndex: KeptOverlay {
 /// The statements of the gift keys' index (`GiftKeyIndex`) that readers use: SQL alone, on any
 /// connection and snapshot.
 enum SQLiteGiftKeys {
-    /// The offset of the gift row holding `key`, if any: `gift_keys`, else the rows after
-    /// `through` (at most about `GiftKeyIndex.flushAt` of them, read by the journal's
-    /// type-and-offset index).
+    /// The offset of the gift row holding `key`, if any (nil for a refused send's key):
+    /// `gift_keys`, else the rows after `through` (at most about `GiftKeyIndex.flushAt` of them,
+    /// read by the journal's type-and-offset index).
     /// - Throws: database errors.
     static func offset(_ db: Database, key: String) throws -> Int64? {
         try db.cachedStatement(sql: """
-            SELECT offset FROM gift_keys WHERE key = ?1
+            SELECT offset FROM gift_keys WHERE key = ?1 AND offset > 0
             UNION ALL
             SELECT offset FROM journal
                 WHERE type = 'gift' AND offset > (SELECT through FROM gift_keys_indexed) AND gift_key = ?1
@@ -114,7 +133,8 @@ enum SQLiteGiftKeys {
             .allRowsRaw([.int(offset)]) { (key: rawText($0, 0), offset: rawInt($0, 1) ?? 0) }
     }
 
-    /// Forgets the keys of gift rows after `offset` (a what-if replay's copy cut at it).
+    /// Forgets the keys of gift rows after `offset` (a what-if replay's copy cut at it);
+    /// refused keys stay.
     static func cut(_ db: Database, after offset: Int64) throws {
         try db.execute(sql: "DELETE FROM gift_keys WHERE offset > ?", arguments: [offset])
         try db.execute(sql: "UPDATE gift_keys_indexed SET through = MIN(through, ?)", arguments: [offset])

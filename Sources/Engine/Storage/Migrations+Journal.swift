@@ -73,9 +73,10 @@ extension Migrations {
 
     /// A gift's idempotency key leaves the journal's unique index (`GiftKeyIndex`). A gift row
     /// holds its key in `gift_key`, which no index covers; `gift_keys` maps a key to its row,
-    /// and holds every gift row's key up to `gift_keys_indexed.through`. The writer keeps the
-    /// keys after it in memory and writes them here many at a time, in key order. Existing gift
-    /// keys (in `idempotency_key`, where they stay) are indexed here now.
+    /// and holds every gift row's key up to `gift_keys_indexed.through`, and every refused
+    /// send's key (offset 0: the refusal is its `gift_sends` row). The writer keeps the keys
+    /// after the mark in memory and writes them here many at a time, in key order. Existing gift
+    /// keys (in `idempotency_key`, where they stay) and refusals are indexed here now.
     static let v19GiftKeys = """
         ALTER TABLE journal ADD COLUMN gift_key TEXT;
         CREATE TABLE gift_keys (
@@ -88,6 +89,9 @@ extension Migrations {
         );
         INSERT INTO gift_keys (key, offset)
             SELECT idempotency_key, offset FROM journal WHERE type = 'gift' AND idempotency_key IS NOT NULL;
+        INSERT INTO gift_keys (key, offset)
+            SELECT 'gift:' || sender_id || ':' || idempotency_key, 0 FROM gift_sends WHERE status = 'failed'
+            ON CONFLICT (key) DO NOTHING;
         INSERT INTO gift_keys_indexed (one, through) SELECT 1, COALESCE(MAX(offset), 0) FROM journal;
         """
 }
