@@ -26,6 +26,14 @@ import Testing
         }
     }
 
+    /// A money engine on `database` and `folder`, seeded, viewer `v` holding `coins`.
+    static func seeded(_ database: TemporaryDatabase, _ folder: ScriptFolder, coins: Int64) async throws -> MoneyEngine {
+        let engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
+        try await engine.seed()
+        try await KeptBalancesTests.fund(engine.ledger, "fund-1", coins)
+        return engine
+    }
+
     /// The offset the readers' statement finds for `key`.
     static func found(_ store: Store, _ key: String) async throws -> Int64? {
         try await store.read { db in try SQLiteGiftKeys.offset(db, key: "gift:v:\(key)") }
@@ -65,12 +73,9 @@ import Testing
 
     @Test("a key in the tail survives a failed batch, another connection's commit and a restart; a failed send's key is free")
     func tailReadAgain() async throws {
-        let database = try TemporaryDatabase()
-        let folder = try ScriptFolder(MoneyEngine.scripts)
+        let (database, folder) = (try TemporaryDatabase(), try ScriptFolder(MoneyEngine.scripts))
         defer { folder.remove() }
-        var engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
-        try await engine.seed()
-        try await KeptBalancesTests.fund(engine.ledger, "fund-1", 100)
+        var engine = try await Self.seeded(database, folder, coins: 100)
         let a = try await Self.send(engine, "a")
         // A batch failing at COMMIT: the writer reads its tail again; "a" is still there and
         // the doomed send's key was never written.
@@ -102,12 +107,9 @@ import Testing
 
     @Test("a refused send's key is indexed at once, as refused: its retries get the refusal, before and after a restart, even with funds back")
     func refusedKeys() async throws {
-        let database = try TemporaryDatabase()
-        let folder = try ScriptFolder(MoneyEngine.scripts)
+        let (database, folder) = (try TemporaryDatabase(), try ScriptFolder(MoneyEngine.scripts))
         defer { folder.remove() }
-        var engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
-        try await engine.seed()
-        try await KeptBalancesTests.fund(engine.ledger, "fund-1", 5)
+        var engine = try await Self.seeded(database, folder, coins: 5)
         let refusal = try await KeptBalancesTests.refusedAt(engine, "poor")
         #expect(refusal != nil)
         let refused = try await engine.store.read { db in

@@ -6,11 +6,11 @@ import GRDB
 /// index. A unique index on it had every send dirty an index page of its own in every group
 /// commit (concurrent senders' keys lie far apart in it), and that page's WAL frame at COMMIT:
 /// with it the statements of a send ran at about half the rate they reach without it
-/// (`benchmarks/LOG.md`, 2026-12-05T10:00Z). Instead `gift_keys` maps a key to its row for every
-/// gift row up to `gift_keys_indexed.through`, and the rows after it (the tail) are indexed in
-/// the writer's memory. Once the tail holds `flushAt` keys, the writer writes them into
-/// `gift_keys` in key order, in the group commit of the sends that filled it, so that each page
-/// of the index is written once for many keys.
+/// (`benchmarks/money/gift_key_floor.c`; `benchmarks/LOG.md`, 2026-12-05T09:41Z). Instead
+/// `gift_keys` maps a key to its row for every gift row up to `gift_keys_indexed.through`, and
+/// the rows after it (the tail) are indexed in the writer's memory. Once the tail holds
+/// `flushAt` keys, the writer writes them into `gift_keys` in key order, in the group commit of
+/// the sends that filled it, so that each page of the index is written once for many keys.
 ///
 /// A refused send's key is written into `gift_keys` at once, as refused (offset 0, which no
 /// journal row has; the refusal itself is its `gift_sends` row): refusals are few, and so one
@@ -46,9 +46,6 @@ final class GiftKeyIndex: KeptOverlay {
 
     /// `gift_keys` is written by this index's flush alone, so no trigger tells it of changes.
     static var table: (name: String, key: String) { ("gift_keys", "key") }
-
-    /// Keys held in memory now (loaded and added since the last flush).
-    var tailCount: Int { tail.count }
 
     /// What `key` was first used for, if anything: from the tail, else from `gift_keys`.
     /// - Throws: database errors.
