@@ -122,3 +122,47 @@ func rawInt(_ handle: OpaquePointer, _ index: Int32) -> Int64? {
 
 /// SQLite copies the bound bytes (`SQLITE_TRANSIENT`).
 private let rawTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+/// The arguments of a call of a function added with `Database.addRawProcedure`, read straight
+/// from SQLite, valid only during the call.
+struct RawArguments {
+    fileprivate let argv: UnsafeMutablePointer<OpaquePointer?>?
+    let count: Int
+
+    /// Argument `index` as text, or nil for NULL (or past the last).
+    func text(_ index: Int) -> String? {
+        guard index < count, let value = argv?[index], sqlite3_value_type(value) != SQLITE_NULL,
+            let bytes = sqlite3_value_text(value)
+        else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_value_bytes(value))), as: UTF8.self)
+    }
+}
+
+/// What a raw procedure's registration keeps alive until SQLite drops it.
+private final class RawProcedure {
+    let body: (RawArguments) -> Void
+    init(_ body: @escaping (RawArguments) -> Void) { self.body = body }
+}
+
+extension Database {
+    /// Registers `body` as the SQL function `name` of `argumentCount` arguments that returns
+    /// NULL, called straight by SQLite: unlike GRDB's `DatabaseFunction`, a call copies no
+    /// argument until `body` reads it, so a trigger's call that `body` ignores costs almost
+    /// nothing (the kept overlays' triggers fire on every balance their own flush writes).
+    /// - Throws: `DatabaseError` when SQLite refuses the registration.
+    func addRawProcedure(_ name: String, argumentCount: Int32, _ body: @escaping (RawArguments) -> Void) throws {
+        let box = Unmanaged.passRetained(RawProcedure(body)).toOpaque()
+        let code = sqlite3_create_function_v2(
+            sqliteConnection, name, argumentCount, SQLITE_UTF8, box,
+            { context, argc, argv in
+                let procedure = Unmanaged<RawProcedure>.fromOpaque(sqlite3_user_data(context)!).takeUnretainedValue()
+                procedure.body(RawArguments(argv: argv, count: Int(argc)))
+                sqlite3_result_null(context)
+            },
+            nil, nil,
+            { box in if let box { Unmanaged<RawProcedure>.fromOpaque(box).release() } })
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "could not register \(name)")
+        }
+    }
+}

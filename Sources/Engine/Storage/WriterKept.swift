@@ -75,11 +75,12 @@ final class WriterKept: @unchecked Sendable {
     /// Registers the triggers' function and creates a temporary trigger per kept table, on the
     /// writer connection (temporary objects belong to the connection that made them).
     func install(on db: Database) throws {
-        db.add(function: DatabaseFunction(Self.changedFunction, argumentCount: 2, pure: false) { [self] values in
-            guard !flushing, let table = String.fromDatabaseValue(values[0]), let key = String.fromDatabaseValue(values[1]) else { return nil }
+        // Raw: a call during an overlay's own flush (every balance it writes) returns before
+        // reading its arguments.
+        try db.addRawProcedure(Self.changedFunction, argumentCount: 2) { [self] arguments in
+            guard !flushing, let table = arguments.text(0), let key = arguments.text(1) else { return }
             for overlay in overlays.values where type(of: overlay).table.name == table { overlay.rowChanged(key) }
-            return nil
-        })
+        }
         for type in Self.types {
             let (table, key) = type.table
             for (event, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
