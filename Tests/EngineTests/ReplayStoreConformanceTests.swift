@@ -126,7 +126,8 @@ struct ReplayStoreConformanceTests {
             let progress = TaskProgress.Key(task: "t1", user: "u1", period: "2027-01-20")
             try await store.write { tx in
                 for key in keys { try tx.openLeaderboardPeriod(key, order: .desc, at: 1) }
-                try tx.saveLeaderboardScores([(Leaderboards.Pending(key: keys[0], member: "u1"), RankedEntry(member: "u1", score: 5, reachedAt: 1, seq: 1))])
+                let score = RankedEntry(member: "u1", score: 5, reachedAt: 1, seq: 1)
+                try tx.saveLeaderboardScores([(Leaderboards.Pending(key: keys[0], member: "u1"), score)])
                 try tx.saveChestProgress([(chest, ChestProgress.Value(progress: 3, opened: 1))])
                 try tx.saveTaskProgress([progress: (value: 4, at: 2)])
                 try tx.recordActivityEnd("a1", at: 3, journalOffset: 1)
@@ -174,7 +175,8 @@ struct ReplayStoreConformanceTests {
             let (replay, _) = try backend.open(tmp)
             let store = replay.store
             func grant(_ id: String, _ user: String, _ amount: Int64) -> TransferRequest {
-                TransferRequest(id: id, debit: .system(.promotions, "coins"), credit: .user(user, "coins"), asset: "coins", amount: amount, code: "grant")
+                TransferRequest(
+                    id: id, debit: .system(.promotions, "coins"), credit: .user(user, "coins"), asset: "coins", amount: amount, code: "grant")
             }
             let first = try await replay.transfer([grant("activity:1", "u1", 10)])[0]
             let second = try await replay.transfer([grant("chest:1", "u1", 5)])[0]

@@ -93,7 +93,10 @@ final class SQLiteReplayTransaction: SQLiteTransaction, ReplayTransaction {
     }
 
     func clearLiveOpsState() throws {
-        for table in ["leaderboard_periods", "leaderboard_scores", "activity_runs", "task_progress", "chest_progress", "consumer_failures", "parked_events"] {
+        let tables = [
+            "leaderboard_periods", "leaderboard_scores", "activity_runs", "task_progress", "chest_progress", "consumer_failures", "parked_events",
+        ]
+        for table in tables {
             try db.execute(sql: "DELETE FROM \(table)")
         }
     }
