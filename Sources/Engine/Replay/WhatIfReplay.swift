@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 /// What-if replay: runs a candidate scripts folder over the recorded journal of a time window,
@@ -87,22 +86,25 @@ public enum WhatIfReplay {
         }
     }
 
-    /// Runs the replay.
-    /// - Throws: `GenerationRejected` when the candidate does not load; `RequestError` for a bad
-    ///   window or a missing database; storage errors.
-    public static func run(_ options: Options, logger: Logger) async throws -> Outcome {
+    /// Checks the window of `options`.
+    /// - Throws: `RequestError` `invalid_window` unless `from` is before `to`.
+    static func checkWindow(_ options: Options) throws {
         guard options.from < options.to else { throw RequestError("invalid_window", .badRequest, "--from must be before --to") }
-        guard FileManager.default.fileExists(atPath: options.databasePath) else {
-            throw RequestError("database_not_found", .notFound, "no database at \(options.databasePath)")
-        }
-        var readOnly = Configuration()
-        readOnly.readonly = true
-        let live = try DatabaseQueue(path: options.databasePath, configuration: readOnly)
+    }
+
+    /// Runs the replay over `live` (only read and copied; `options.databasePath` is not opened
+    /// here), with `scratch` the replay's store over the engine opened on the copy.
+    /// - Throws: `GenerationRejected` when the candidate does not load; `RequestError` for a bad
+    ///   window; storage errors.
+    public static func run(
+        _ options: Options, live: any ReplayStore, scratch: (Store) -> any ReplayStore, logger: Logger
+    ) async throws -> Outcome {
+        try checkWindow(options)
         let scratchDir = FileManager.default.temporaryDirectory.appendingPathComponent("showrunner-replay-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratchDir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratchDir) }
         let scratchPath = scratchDir.appendingPathComponent("scratch.sqlite").path
-        try live.backup(to: try DatabaseQueue(path: scratchPath))
+        try live.copy(to: scratchPath)
 
         // The server's wiring (`EngineParts.open`) on the scratch copy, with only the live-ops
         // consumers, one attempt per event, and the candidate scripts.
@@ -113,27 +115,27 @@ public enum WhatIfReplay {
         engineOptions.consumers = .liveOps
         engineOptions.consumerAttemptsMax = 1
         let engine = try EngineParts.open(engineOptions, logger: logger)
-        let (store, scripts, activities) = (engine.store, engine.scripts, engine.activities)
+        let (store, scripts, activities) = (scratch(engine.store), engine.scripts, engine.activities)
         let report = await scripts.reload(trigger: "replay")
         guard report.ok, let generation = scripts.current else { throw GenerationRejected(problems: report.problems) }
 
-        let (window, seqBefore) = try await store.write { db in try prepare(db, options) }
+        let (window, seqBefore) = try await store.write { tx in try prepare(tx, options) }
         try await activities.load()
         let runner = engine.consumers
         _ = try await runner.drain()
 
         let ids = Set(activities.definitions().map(\.id))
-        let candidate = try await store.read { db in
+        let candidate = try await store.read { tx in
             Side(
-                boards: try boards(db, ids: ids, calendar: options.calendar),
-                rewards: try rewards(db, sql: "seq > ?", seqBefore),
-                completions: try completions(db, sql: "offset > ?", window.last))
+                boards: try boards(tx, ids: ids),
+                rewards: rewards(try tx.rewardTotals(idPrefixes: rewardPrefixes, afterSeq: seqBefore)),
+                completions: try tx.completions(type: Tasks.completedType, afterOffset: window.last))
         }
-        let liveSide = try await live.read { db in
+        let liveSide = try await live.read { tx in
             Side(
-                boards: try boards(db, ids: ids, calendar: options.calendar),
-                rewards: try rewards(db, sql: "ts >= ? AND ts < ?", options.from * 1000, options.to * 1000),
-                completions: try completions(db, sql: "created_at >= ? AND created_at < ?", options.from, options.to))
+                boards: try boards(tx, ids: ids),
+                rewards: rewards(try tx.rewardTotals(idPrefixes: rewardPrefixes, from: options.from * 1000, to: options.to * 1000)),
+                completions: try tx.completions(type: Tasks.completedType, from: options.from, to: options.to))
         }
         let errors = try await runner.parked(limit: 20).map { "offset \($0.offset): \($0.error)" }
         return Outcome(
@@ -142,74 +144,38 @@ public enum WhatIfReplay {
     }
 
     /// Cuts the copy to the window and clears the state the candidate rebuilds.
-    private static func prepare(_ db: Database, _ o: Options) throws -> (window: (count: Int, last: Int64), seqBefore: Int64) {
-        let first = try Int64.fetchOne(db, sql: "SELECT MIN(offset) FROM journal WHERE created_at >= ?", arguments: [o.from])
-        let last = try Int64.fetchOne(db, sql: "SELECT MAX(offset) FROM journal WHERE created_at < ?", arguments: [o.to]) ?? 0
+    private static func prepare(_ tx: any ReplayTransaction, _ o: Options) throws -> (window: (count: Int, last: Int64), seqBefore: Int64) {
+        let first = try tx.firstOffset(createdFrom: o.from)
+        let last = try tx.lastOffset(createdBefore: o.to) ?? 0
         let start = first ?? (last + 1)
-        let types = derivedTypes.map { "'\($0)'" }.joined(separator: ", ")
-        try db.execute(sql: "DELETE FROM journal WHERE offset > ?", arguments: [last])
-        try SQLiteGiftKeys.cut(db, after: last)
-        try db.execute(sql: "DELETE FROM journal WHERE offset >= ? AND type IN (\(types))", arguments: [start])
-        try db.execute(sql: "UPDATE journal SET idempotency_key = NULL WHERE type IN (\(types))")
-        for table in ["leaderboard_periods", "leaderboard_scores", "activity_runs", "task_progress", "chest_progress", "consumer_failures", "parked_events"] {
-            try db.execute(sql: "DELETE FROM \(table)")
-        }
+        try tx.cutJournal(after: last)
+        try tx.deleteFacts(types: derivedTypes, from: start)
+        try tx.clearIdempotencyKeys(types: derivedTypes)
+        try tx.clearLiveOpsState()
         for name in ["activities", "tasks"] {
-            try db.execute(
-                sql: """
-                    INSERT INTO consumer_cursors (name, offset, fact_index) VALUES (?, ?, NULL)
-                    ON CONFLICT (name) DO UPDATE SET offset = excluded.offset, fact_index = NULL
-                    """,
-                arguments: [name, start - 1])
+            try tx.rewindConsumer(name, to: start - 1)
         }
-        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE offset >= ? AND offset <= ?", arguments: [start, last]) ?? 0
-        let seq = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM ledger_transfers") ?? 0
+        let count = try tx.journalRows(from: start, through: last)
+        let seq = try tx.latestTransferSeq()
         return ((count, last), seq)
     }
 
-    private static func boards(_ db: Database, ids: Set<String>, calendar: OperationsCalendar) throws -> [Board] {
+    /// The top rows of every stored board period of the activities `ids`.
+    private static func boards(_ tx: any ReplayTransaction, ids: Set<String>) throws -> [Board] {
         let book = Leaderboards()
-        try book.load(db)
-        let keys = try Row.fetchAll(db, sql: "SELECT scope, board, period FROM leaderboard_periods ORDER BY scope, board, period")
-            .map { BoardKey(scope: $0["scope"], board: $0["board"], period: $0["period"]) }
-            .filter { ids.contains($0.scope) }
+        try book.load(tx)
+        let keys = try tx.boardKeys().filter { ids.contains($0.scope) }
         return keys.map { k in
             Board(activity: k.scope, board: k.board, period: k.period, members: book.count(k), rows: book.top(k, rowsPerBoard))
         }
     }
 
-    private static func rewards(_ db: Database, sql condition: String, _ args: Int64...) throws -> [RewardLine] {
-        let prefixes = rewardPrefixes.map { "id LIKE '\($0)%'" }.joined(separator: " OR ")
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT credit_account, asset, SUM(amount) AS amount, COUNT(*) AS n FROM ledger_transfers
-                WHERE (\(prefixes)) AND kind = 'posted' AND \(condition)
-                GROUP BY credit_account, asset ORDER BY credit_account, asset
-                """,
-            arguments: StatementArguments(args))
-        return rows.map { row in
-            let account: String = row["credit_account"]
-            var user = account
-            if let id = try? AccountID(parsing: account), case .user(let u) = id.owner { user = u }
-            return RewardLine(user: user, asset: row["asset"], amount: row["amount"], transfers: row["n"])
+    /// Reward totals by user: a user's account shows as the user, any other account as stored.
+    private static func rewards(_ totals: [ReplayRewardTotal]) -> [RewardLine] {
+        totals.map { total in
+            var user = total.account
+            if let id = try? AccountID(parsing: total.account), case .user(let u) = id.owner { user = u }
+            return RewardLine(user: user, asset: total.asset, amount: total.amount, transfers: total.transfers)
         }
-    }
-
-    private static func completions(_ db: Database, sql condition: String, _ args: Int64...) throws -> [CompletionLine] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                WITH facts (offset, created_at, payload) AS (
-                    SELECT offset, created_at, payload FROM journal WHERE type = ?1 AND facts IS NULL
-                    UNION ALL
-                    SELECT journal.offset, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]')
-                    FROM journal, json_each(journal.payload) AS e WHERE journal.type = ?1 AND journal.facts IS NOT NULL
-                )
-                SELECT json_extract(payload, '$.task_id') AS task, json_extract(payload, '$.stage') AS stage, COUNT(*) AS n
-                FROM facts WHERE \(condition) GROUP BY task, stage ORDER BY task, stage
-                """,
-            arguments: StatementArguments([Tasks.completedType as any DatabaseValueConvertible] + args.map { $0 as any DatabaseValueConvertible })
-        ).map { CompletionLine(task: $0["task"], stage: $0["stage"], users: $0["n"]) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What script tests read and do besides fake events, as plain script values.
 extension ScriptTestEngine {
@@ -92,7 +91,9 @@ extension ScriptTestEngine {
         let checked = try gates.validate(template: template, params: params.fields)
         let now = clock.nowMillis()
         let who = LuaValue.table(LuaTable(fields: ["id": .string(viewer)]))
-        return try await store.read { db in gates.check(db, template: template, params: checked, viewer: who, streamer: streamer, now: now) }
+        return try await testStore.read { tx in
+            gates.check(reads: tx.gateReads(gates), template: template, params: checked, viewer: who, streamer: streamer, now: now)
+        }
     }
 
     /// `viewer` follows `streamer` in a room of theirs, then the consumers catch up.
@@ -104,7 +105,7 @@ extension ScriptTestEngine {
 
     func fanMedal(viewer: String, streamer: String) async throws -> LuaValue {
         let day = calendar.key(.daily, at: clock.nowMillis())
-        guard let m = try await store.read({ db in try SQLitePrivilegeStore.medal(db, viewer: viewer, streamer: streamer, day: day) }) else {
+        guard let m = try await testStore.read({ tx in try tx.fanMedal(viewer: viewer, streamer: streamer, day: day) }) else {
             return .nil
         }
         return .table(LuaTable(fields: ["level": .integer(m.level), "points": .integer(m.points), "today": .integer(m.todayPoints)]))
@@ -121,17 +122,7 @@ extension ScriptTestEngine {
     /// The payloads of every journal fact of `type`, oldest first, a packed row's facts one by
     /// one (at most `journalReadMax` facts).
     func journal(type: String) async throws -> LuaValue {
-        let payloads = try await store.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT offset, payload, facts FROM journal WHERE type = ? ORDER BY offset LIMIT ?",
-                arguments: [type, Self.journalReadMax])
-            var payloads: [String] = []
-            for row in rows where payloads.count < Self.journalReadMax {
-                let facts = try Journal.entries(offset: row[0], type: type, payload: row[1], createdAt: 0, key: nil, facts: row[2])
-                payloads += facts.prefix(Self.journalReadMax - payloads.count).map(\.payload)
-            }
-            return payloads
-        }
+        let payloads = try await testStore.read { tx in try tx.journalPayloads(type: type, limit: Self.journalReadMax) }
         let decoder = JSONDecoder()
         return .table(LuaTable(array: try payloads.map { try decoder.decode(LuaValue.self, from: Data($0.utf8)) }))
     }

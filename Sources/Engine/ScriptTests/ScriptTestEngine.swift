@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import Synchronization
 
@@ -11,6 +10,8 @@ import Synchronization
 final class ScriptTestEngine: Sendable {
     let folder: URL
     let store: Store
+    /// The journal, parked events and other rows the engine reads and appends itself.
+    let testStore: any ScriptTestStore
     let ledger: Ledger
     let scripts: ScriptRuntime
     let activities: Activities
@@ -23,11 +24,12 @@ final class ScriptTestEngine: Sendable {
     private let counters = Mutex((serial: Int64(0), parkedSeen: Int64(0)))
 
     private init(
-        folder: URL, store: Store, ledger: Ledger, scripts: ScriptRuntime, activities: Activities, tasks: Tasks, orders: Orders,
-        consumers: ConsumerRunner, clock: ScriptTestClock, calendar: OperationsCalendar
+        folder: URL, store: Store, testStore: any ScriptTestStore, ledger: Ledger, scripts: ScriptRuntime, activities: Activities,
+        tasks: Tasks, orders: Orders, consumers: ConsumerRunner, clock: ScriptTestClock, calendar: OperationsCalendar
     ) {
         self.folder = folder
         self.store = store
+        self.testStore = testStore
         self.ledger = ledger
         self.scripts = scripts
         self.activities = activities
@@ -64,7 +66,8 @@ final class ScriptTestEngine: Sendable {
             let engine = try EngineParts.open(options, logger: logger)
             try await engine.activate(files, trigger: "test")
             return ScriptTestEngine(
-                folder: folder, store: engine.store, ledger: engine.ledger, scripts: engine.scripts, activities: engine.activities,
+                folder: folder, store: engine.store, testStore: SQLiteScriptTestStore(engine.store, ledger: engine.ledger),
+                ledger: engine.ledger, scripts: engine.scripts, activities: engine.activities,
                 tasks: engine.tasks, orders: engine.orders, consumers: engine.consumers, clock: clock, calendar: calendar)
         } catch {
             try? FileManager.default.removeItem(at: folder)
@@ -92,7 +95,7 @@ final class ScriptTestEngine: Sendable {
     /// - Returns: the entries parked on the way (handlers that failed).
     func append(type: String, payload: some Encodable & Sendable, idempotencyKey: String? = nil) async throws -> [ParkedEvent] {
         let now = clock.nowMillis()
-        _ = try await store.write { db in try Journal.append(db, type: type, payload: payload, idempotencyKey: idempotencyKey, at: now) }
+        _ = try await testStore.write { tx in try tx.journal.append(type: type, payload: payload, idempotencyKey: idempotencyKey, at: now) }
         return try await settle()
     }
 
@@ -113,9 +116,7 @@ final class ScriptTestEngine: Sendable {
             throw RequestError("consumers_behind", .internalFailure, "journal consumers still behind after draining: \(behind)")
         }
         let seen = counters.withLock { $0.parkedSeen }
-        let parked = try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM parked_events WHERE id > ? ORDER BY id", arguments: [seen]).map(ParkedEvent.init(row:))
-        }
+        let parked = try await testStore.read { tx in try tx.parkedEvents(after: seen) }
         if let last = parked.last { counters.withLock { $0.parkedSeen = last.id } }
         return parked
     }
