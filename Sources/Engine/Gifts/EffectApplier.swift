@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Applies the effects a script asked for, inside the caller's transaction: grants through the
 /// ledger from the promotions account (idempotent by `origin`), notices, room broadcasts and
@@ -75,17 +74,6 @@ public struct EffectApplier: Sendable {
 }
 
 extension EffectApplier {
-    /// `apply(_:origin:in:at:progress:orderFrame:)` on a journal consumer's connection (the
-    /// consumers still take the `Database`); builds the transaction object only when there are
-    /// effects.
-    func apply(
-        _ ctx: CallContext, origin makeOrigin: @autoclosure () -> String, in db: Database, at now: Int64,
-        progress: ((String, Int64) throws -> Void)? = nil, orderFrame: ((String?) throws -> Void)? = nil
-    ) throws {
-        guard !ctx.effects.isEmpty else { return }
-        try apply(ctx, origin: makeOrigin(), in: SQLiteTransaction(db: db, ledger: ledger), at: now, progress: progress, orderFrame: orderFrame)
-    }
-
     /// A `notice` fact's payload, as `JSONEncoder` with sorted keys writes it.
     static func noticeJSON(user: String, text: String, origin: String) -> String {
         "{\"origin\":\(JSONText.quoted(origin)),\"text\":\(JSONText.quoted(text)),\"user_id\":\(JSONText.quoted(user))}"

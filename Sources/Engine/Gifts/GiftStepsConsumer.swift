@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Runs the `after_commit` steps of every durable gift, from the journal with a durable cursor:
 /// a crash replays from the cursor and each step's effects apply exactly once (they commit with
@@ -19,14 +18,21 @@ public struct GiftStepsConsumer: OffWriterConsumer {
 
     public let name = "gift-steps"
     public let types: Set<String>? = [GiftSender.giftType]
+    let store: any GiftStepsStore
     let scripts: ScriptRuntime
     let effects: EffectApplier
     let events: HandlerEvents
 
-    /// - Parameters: scripts: the running generation; ledger: where grants go; calendar: the
-    ///   operations day (fan medals' daily cap); events: the parsed gifts, shared with the other
-    ///   consumers of the store (a gift is parsed once for all of them).
-    public init(scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(), events: HandlerEvents = HandlerEvents()) {
+    /// - Parameters: store: the refund records and the live-ops tables the steps' effects go
+    ///   to (the consumers' runner must run on the same store); scripts: the running generation;
+    ///   ledger: where grants go; calendar: the operations day (fan medals' daily cap); events:
+    ///   the parsed gifts, shared with the other consumers of the store (a gift is parsed once for
+    ///   all of them).
+    public init(
+        store: any GiftStepsStore, scripts: ScriptRuntime, ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar(),
+        events: HandlerEvents = HandlerEvents()
+    ) {
+        self.store = store
         self.scripts = scripts
         self.effects = EffectApplier(ledger: ledger, calendar: calendar)
         self.events = events
@@ -34,7 +40,7 @@ public struct GiftStepsConsumer: OffWriterConsumer {
 
     public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {
         var onWriter: DeferredWrites?
-        try run(entry, in: tx.sqliteDatabase, deferred: &onWriter)
+        try run(entry, in: store.transaction(tx), deferred: &onWriter)
     }
 
     /// The steps run on a read snapshot, in the consumer's own VM lane; their effects (grants,
@@ -42,15 +48,15 @@ public struct GiftStepsConsumer: OffWriterConsumer {
     /// transaction that moves the cursor. A step that reads host state (`ctx.balance` and the
     /// like, which must see every write before it) sends its gift to the writer.
     public func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
-        let db = tx.sqliteDatabase
-        try DeferredWrites.lend(&writes) { deferred in try run(entry, in: db, deferred: &deferred) }
+        let snapshot = store.transaction(tx)
+        try DeferredWrites.lend(&writes) { deferred in try run(entry, in: snapshot, deferred: &deferred) }
     }
 
     /// The steps keep no state of their own between gifts: nothing to write at a batch's end.
     public func seal() -> @Sendable (any StoreTransaction) throws -> Void { { _ in } }
 
     /// Runs `entry`'s steps; with `deferred` (off the writer), appends their effects there.
-    private func run(_ entry: JournalEntry, in db: Database, deferred: inout DeferredWrites?) throws {
+    private func run(_ entry: JournalEntry, in tx: any GiftStepsTransaction, deferred: inout DeferredWrites?) throws {
         guard let generation = scripts.current else { return }
         // The gift as handlers see it, written straight into each step's table (no `LuaValue`
         // in between); the steps and their handlers are resolved once per generation.
@@ -58,20 +64,18 @@ public struct GiftStepsConsumer: OffWriterConsumer {
         guard let giftID = event.giftID else { throw JournalError.invalidPayload(reason: "offset \(entry.offset): a gift without 'gift_id'") }
         let steps = GiftSteps.afterCommitSteps(generation).filter { $0.applies(to: giftID) }
         guard !steps.isEmpty else { return }
-        let skip = { (db: Database) throws in
-            let skipped = GiftStepsSkipped(
-                giftOffset: entry.offset, sendID: try entry.giftReceipt().sendID, steps: steps.map(\.declaration.id), reason: "refunded")
-            _ = try Journal.append(db, type: Self.skippedType, payload: skipped,
-                idempotencyKey: "\(Self.skippedType):\(entry.offset)", at: entry.createdAt)
-        }
         // Refunded already (a refund is never undone): no step runs, here or on the writer.
-        if try SQLiteGiftRefundStore.isRefunded(db, offset: entry.offset) {
-            if deferred != nil { deferred!.append(onConnection: skip) } else { try skip(db) }
+        if try tx.isRefunded(offset: entry.offset) {
+            if deferred != nil {
+                deferred!.append { tx in try Self.skip(entry, steps, in: tx) }
+            } else {
+                try Self.skip(entry, steps, in: tx)
+            }
             return
         }
         let offWriter = deferred != nil
         let writerOnly = offWriter ? WriterOnlyReads() : nil
-        let reads: any ScriptReads = writerOnly ?? LedgerReads(db: db, ledger: effects.ledger, calendar: effects.calendar)
+        let reads: any ScriptReads = writerOnly ?? tx.handlerReads(ledger: effects.ledger, calendar: effects.calendar)
         var called: [(ctx: CallContext, id: String)] = []
         for step in steps {
             let id = step.declaration.id
@@ -87,17 +91,26 @@ public struct GiftStepsConsumer: OffWriterConsumer {
             if offWriter {
                 called.append((ctx, id))
             } else {
-                try effects.apply(ctx, origin: "gift:\(entry.offset):\(id)", in: db, at: entry.createdAt)
+                try effects.apply(ctx, origin: "gift:\(entry.offset):\(id)", ownLedgerIn: tx, at: entry.createdAt)
             }
         }
         guard offWriter else { return }
         let effects = self.effects
-        deferred!.append(onConnection: { db in
+        // The writes take the writer's transaction's gift-steps part when they run.
+        deferred!.append { [store] tx in
+            let tx = store.transaction(tx)
             // A refund committed after the snapshot the steps ran on: as on the writer, they do
             // not apply (the refund found none of their grants to reverse).
-            if try SQLiteGiftRefundStore.isRefunded(db, offset: entry.offset) { return try skip(db) }
-            for (ctx, id) in called { try effects.apply(ctx, origin: "gift:\(entry.offset):\(id)", in: db, at: entry.createdAt) }
-        })
+            if try tx.isRefunded(offset: entry.offset) { return try Self.skip(entry, steps, in: tx) }
+            for (ctx, id) in called { try effects.apply(ctx, origin: "gift:\(entry.offset):\(id)", ownLedgerIn: tx, at: entry.createdAt) }
+        }
+    }
+
+    /// Journals that the refunded gift at `entry` did not get `steps` (once: keyed by its offset).
+    private static func skip(_ entry: JournalEntry, _ steps: [GiftSteps.AfterCommit], in tx: any StoreTransaction) throws {
+        let skipped = GiftStepsSkipped(
+            giftOffset: entry.offset, sendID: try entry.giftReceipt().sendID, steps: steps.map(\.declaration.id), reason: "refunded")
+        _ = try tx.journal.append(type: skippedType, payload: skipped, idempotencyKey: "\(skippedType):\(entry.offset)", at: entry.createdAt)
     }
 }
 

@@ -22,10 +22,10 @@ public struct SQLiteGiftRefundStore: GiftRefundStore {
     }
 }
 
-/// `GiftRefundTransaction` on one SQLite connection inside an open transaction.
+/// `GiftRefundTransaction` on one SQLite connection inside an open transaction (its
+/// `isRefunded(offset:)` is `SQLiteTransaction`'s, which the gift steps ask too:
+/// `SQLiteGiftStepsStore.swift`).
 final class SQLiteGiftRefundTransaction: SQLiteTransaction, GiftRefundTransaction {
-    func isRefunded(offset: Int64) throws -> Bool { try SQLiteGiftRefundStore.isRefunded(db, offset: offset) }
-
     func recordRefund(offset: Int64, reason: String, by operatorID: String, outcomeJSON: String, at ms: Int64) throws {
         try db.execute(
             sql: "INSERT INTO gift_refunds (gift_offset, reason, by_user, outcome, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -69,9 +69,8 @@ class SQLiteTransaction: StoreTransaction, LedgerTransaction, JournalTransaction
 }
 
 extension StoreTransaction {
-    /// The SQLite connection under this transaction, for code not yet behind a store protocol
-    /// of its own (the gift-step consumer, which still runs its statements on it) and for the
-    /// stateless consumer stores. Every transaction the engine hands out is a
+    /// The SQLite connection under this transaction, for the stateless consumer stores
+    /// (`SQLiteConsumerStores.swift`). Every transaction the engine hands out is a
     /// `SQLiteTransaction`; any other traps.
     var sqliteDatabase: Database {
         guard let sqlite = self as? SQLiteTransaction else { preconditionFailure("a \(type(of: self)) is not a SQLite transaction") }
@@ -97,18 +96,5 @@ extension Store {
         _ make: @escaping @Sendable (Database) -> Tx, _ body: @escaping @Sendable (Tx) throws -> T
     ) async throws -> T {
         try await read { db in try body(make(db)) }
-    }
-}
-
-extension DeferredWrites {
-    /// Appends a write that runs its statements on the transaction's connection (consumers not
-    /// yet behind a store protocol of their own).
-    public mutating func append(onConnection write: @escaping (Database) throws -> Void) {
-        append { tx in try write(tx.sqliteDatabase) }
-    }
-
-    /// A sealed batch's write on the connection, as `OffWriterConsumer.seal` returns it.
-    static func onConnection(_ write: @escaping @Sendable (Database) throws -> Void) -> @Sendable (any StoreTransaction) throws -> Void {
-        { tx in try write(tx.sqliteDatabase) }
     }
 }
