@@ -76,7 +76,8 @@ extension Migrations {
     /// and holds every gift row's key up to `gift_keys_indexed.through`, and every refused
     /// send's key (offset 0: the refusal is its `gift_sends` row). The writer keeps the keys
     /// after the mark in memory and writes them here many at a time, in key order. Existing gift
-    /// keys (in `idempotency_key`, where they stay) and refusals are indexed here now.
+    /// keys (in `idempotency_key`, where they stay) and refusals are indexed here now, in key
+    /// order (read from the journal's unique index on the key, so the copy appends).
     static let v19GiftKeys = """
         ALTER TABLE journal ADD COLUMN gift_key TEXT;
         CREATE TABLE gift_keys (
@@ -88,7 +89,8 @@ extension Migrations {
             through INTEGER NOT NULL CHECK (through >= 0)
         );
         INSERT INTO gift_keys (key, offset)
-            SELECT idempotency_key, offset FROM journal WHERE type = 'gift' AND idempotency_key IS NOT NULL;
+            SELECT idempotency_key, offset FROM journal WHERE type = 'gift' AND idempotency_key IS NOT NULL
+            ORDER BY idempotency_key;
         INSERT INTO gift_keys (key, offset)
             SELECT 'gift:' || sender_id || ':' || idempotency_key, 0 FROM gift_sends WHERE status = 'failed'
             ON CONFLICT (key) DO NOTHING;
