@@ -3876,6 +3876,7 @@ components:
           description: The ids of the gift's legs (`gift:<sender>:<key>:paid|fee|revenue|guild`), which the gift's journal row carries; history pages list them and reversals take them.
           items: {type: string}
         ledger_time: {type: integer, format: int64, description: Ledger time in microseconds.}
+        guild_id: {type: string, description: "The guild whose account `guild_share` credited, under the streamer's guild contract that day; absent without one (the share then goes to the unassigned pool)."}
     RefundRequest:
       type: object
       additionalProperties: false
