@@ -97,6 +97,19 @@ struct GuildShareTests {
         }
         #expect(receipts.map(\.guildShare) == [60, 60, 300, 300, 100])
         #expect(receipts.map(\.guildID) == ["g", "g", "h", "h", nil])
+        // Every key those receipts carry (the body the gift routes answer), with a guild or
+        // without, is a property of the API's GiftReceipt schema.
+        let payloads = try await e.engine.store.read { db in
+            try String.fetchAll(db, sql: "SELECT payload FROM journal WHERE type = 'gift' ORDER BY offset")
+        }
+        var keys: Set<String> = []
+        for payload in payloads {
+            let object = try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any]
+            keys.formUnion(object?.keys.map { $0 } ?? [])
+        }
+        let documented = OpenAPISchemaProperties.read(OpenAPIDocument.text, schema: "GiftReceipt")
+        #expect(keys.contains("guild_id") && keys.contains("send_id"))
+        #expect(keys.subtracting(documented).isEmpty, "undocumented receipt keys: \(keys.subtracting(documented).sorted())")
         let ledger = e.engine.ledger
         #expect(try await ledger.balance(.guild("g", "revenue")) == 120)
         #expect(try await ledger.balance(.guild("h", "revenue")) == 600)

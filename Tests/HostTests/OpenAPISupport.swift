@@ -97,3 +97,29 @@ struct ServedRouter {
 func repositoryRoot(_ file: String = #filePath) -> URL {
     URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
+
+/// The property names of one schema of `components.schemas` in `docs/openapi.yaml`, which keeps a
+/// regular layout: the schema a key indented four spaces (`    GiftReceipt:`), its properties keys
+/// indented eight under `      properties:`.
+enum OpenAPISchemaProperties {
+    /// The properties of the schema `name` (empty when there is no such schema).
+    static func read(_ yaml: String, schema name: String) -> Set<String> {
+        var names: Set<String> = []
+        var inSchema = false
+        var inProperties = false
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            let indent = line.prefix { $0 == " " }.count
+            if indent <= 4 {
+                inSchema = indent == 4 && trimmed == "\(name):"
+                inProperties = false
+            } else if inSchema, indent == 6 {
+                inProperties = trimmed == "properties:"
+            } else if inSchema, inProperties, indent == 8, let colon = trimmed.firstIndex(of: ":") {
+                names.insert(String(trimmed[..<colon]))
+            }
+        }
+        return names
+    }
+}
