@@ -73,7 +73,7 @@ final class GiftKeyIndex: KeptOverlay {
     /// `through` to its last row. A failed transaction resets the index, which reads the tail
     /// again from what was committed.
     func flush(_ db: Database) throws {
-        guard loaded, tail.count >= flushAt else { return }
+        guard tail.count >= flushAt else { return }
         let insert = try db.cachedStatement(sql: "INSERT INTO gift_keys (key, offset) VALUES (?, ?)")
         var through: Int64 = 0
         for (key, offset) in tail.sorted(by: { $0.key < $1.key }) {
@@ -94,7 +94,7 @@ final class GiftKeyIndex: KeptOverlay {
     /// Reads the tail from the journal: the gift rows after `through`.
     private func load(_ db: Database) throws {
         guard !loaded else { return }
-        tail.removeAll()
+        // Empty here: nothing was loaded yet, or `reset` emptied it.
         let through = try SQLiteGiftKeys.indexedThrough(db)
         for (key, offset) in try SQLiteGiftKeys.tail(db, after: through) { tail[key] = offset }
         loaded = true
