@@ -12,27 +12,68 @@ public enum GiftLegs {
     /// 0...`countMax`.
     public static let countMax = 4
 
+    /// The names a gift's legs carry, which depend on the send alone and not on what the writer
+    /// finds: made before the send reaches the writer (`GiftPlan`), so the one writer does not
+    /// build them.
+    struct Names: Sendable {
+        /// The send's key, `gift:<sender>:<idempotency key>`: its `gift` fact's key in
+        /// `gift_keys`, and the prefix of its legs' ids.
+        let key: String
+        let paid: String
+        let fee: String
+        let revenue: String
+        let guild: String
+        let memo: String
+        /// The viewer's coins, which pay.
+        let payer: AccountID
+        /// `payer` as `journal.payer` holds it.
+        let payerText: String
+        /// The streamer's revenue account.
+        let streamerRevenue: AccountID
+        /// `streamerRevenue` as `journal.payee` holds it.
+        let payeeText: String
+
+        init(senderID: String, sendID: String, streamerID: String, giftID: String, count: Int64, roomID: String) {
+            key = "gift:\(senderID):\(sendID)"
+            paid = key + ":paid"
+            fee = key + ":fee"
+            revenue = key + ":revenue"
+            guild = key + ":guild"
+            memo = "\(count)x \(giftID) in \(roomID)"
+            payer = .user(senderID, "coins")
+            payerText = payer.description
+            streamerRevenue = .user(streamerID, "revenue")
+            payeeText = streamerRevenue.description
+        }
+
+        init(_ r: GiftReceipt) {
+            self.init(senderID: r.senderID, sendID: r.sendID, streamerID: r.streamerID, giftID: r.giftID, count: r.count, roomID: r.roomID)
+        }
+    }
+
     /// The legs of a gift, in order; a leg with a zero amount is left out.
-    public static func of(_ r: GiftReceipt) -> [TransferRequest] {
-        let key = "gift:\(r.senderID):\(r.sendID)"
-        let memo = "\(r.count)x \(r.giftID) in \(r.roomID)"
+    public static func of(_ r: GiftReceipt) -> [TransferRequest] { of(r, Names(r)) }
+
+    /// The legs of a gift whose names are made already.
+    static func of(_ r: GiftReceipt, _ names: Names) -> [TransferRequest] {
         var legs: [TransferRequest] = []
         legs.reserveCapacity(4)
         if r.streamerRevenue + r.guildShare > 0 {
-            legs.append(TransferRequest(id: "\(key):paid", debit: .user(r.senderID, "coins"), credit: .system(.giftClearing, "coins"),
-                asset: "coins", amount: r.streamerRevenue + r.guildShare, code: "gift", memo: memo))
+            legs.append(TransferRequest(id: names.paid, debit: names.payer, credit: .system(.giftClearing, "coins"),
+                asset: "coins", amount: r.streamerRevenue + r.guildShare, code: "gift", memo: names.memo))
         }
         if r.platformFee > 0 {
-            legs.append(TransferRequest(id: "\(key):fee", debit: .user(r.senderID, "coins"), credit: .system(.platformFees, "coins"),
-                asset: "coins", amount: r.platformFee, code: "gift_fee", memo: memo))
+            legs.append(TransferRequest(id: names.fee, debit: names.payer, credit: .system(.platformFees, "coins"),
+                asset: "coins", amount: r.platformFee, code: "gift_fee", memo: names.memo))
         }
         if r.streamerRevenue > 0 {
-            legs.append(TransferRequest(id: "\(key):revenue", debit: .system(.revenueIssuance, "revenue"),
-                credit: .user(r.streamerID, "revenue"), asset: "revenue", amount: r.streamerRevenue, code: "gift_revenue", memo: memo))
+            legs.append(TransferRequest(id: names.revenue, debit: .system(.revenueIssuance, "revenue"),
+                credit: names.streamerRevenue, asset: "revenue", amount: r.streamerRevenue, code: "gift_revenue", memo: names.memo))
         }
         if r.guildShare > 0 {
-            legs.append(TransferRequest(id: "\(key):guild", debit: .system(.revenueIssuance, "revenue"),
-                credit: r.guildID.map { .guild($0, "revenue") } ?? .system(.guildShares, "revenue"), asset: "revenue", amount: r.guildShare, code: "gift_guild", memo: memo))
+            legs.append(TransferRequest(id: names.guild, debit: .system(.revenueIssuance, "revenue"),
+                credit: r.guildID.map { .guild($0, "revenue") } ?? .system(.guildShares, "revenue"), asset: "revenue", amount: r.guildShare,
+                code: "gift_guild", memo: names.memo))
         }
         return legs
     }

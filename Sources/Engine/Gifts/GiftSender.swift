@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Sends gifts. A send is one operation of the store's group commit: the checks and the
 /// `validate` steps of `Scripts/gifts/` read the balances as the batch has them, and the send
@@ -12,24 +11,17 @@ public struct GiftSender: Sendable {
     /// Journal type of a durable gift.
     public static let giftType = "gift"
 
-    let store: Store
-    let ledger: Ledger
+    let sends: any GiftSendStore
     let rooms: RoomDirectory
     let scripts: ScriptRuntime
     let clock: any WallClock
     let calendar: OperationsCalendar
-    let guilds: Guilds?
 
-    /// - Parameters: the store, ledger, rooms and scripts of the engine; clock: send times;
-    ///   calendar: the operations day the `validate` steps' reads use and guild contracts
-    ///   cover; guilds: whose account a gift's guild share credits (nil: the unassigned pool).
-    public init(
-        store: Store, ledger: Ledger, rooms: RoomDirectory, scripts: ScriptRuntime, clock: any WallClock = SystemWallClock(),
-        calendar: OperationsCalendar = OperationsCalendar(), guilds: Guilds? = nil
-    ) {
-        self.guilds = guilds
-        self.store = store
-        self.ledger = ledger
+    /// - Parameters: sends: the store's group commit; rooms and scripts: the engine's; clock:
+    ///   send times; calendar: the operations day the `validate` steps' reads use and guild
+    ///   contracts cover (the store's own guild reads use the same calendar).
+    init(sends: any GiftSendStore, rooms: RoomDirectory, scripts: ScriptRuntime, clock: any WallClock, calendar: OperationsCalendar) {
+        self.sends = sends
         self.rooms = rooms
         self.scripts = scripts
         self.clock = clock
@@ -50,7 +42,7 @@ public struct GiftSender: Sendable {
         try Self.checkRequest(r)
         let room = try await rooms.room(id: r.roomID)
         let op = try operation(r, room: room)
-        return try await store.writeBatched(op).get()
+        return try await sends.send(op).get()
     }
 
     /// Sends a gift as `sendText` does, without waiting: `completion` is told the outcome once
@@ -58,7 +50,7 @@ public struct GiftSender: Sendable {
     /// outcome on (to an event loop). A caller on an event loop sends without a task of its own
     /// when the room is known (else a task looks it up first).
     public func submit(_ r: GiftSendRequest, completion: @escaping @Sendable (Result<SentGift, any Error>) -> Void) {
-        let op: @Sendable (Database, WriteBatch) throws -> Result<SentGift, RecordedFailure>
+        let op: @Sendable (any GiftSendTransaction) throws -> Result<SentGift, RecordedFailure>
         do {
             try Self.checkRequest(r)
             guard let room = rooms.knownRoom(id: r.roomID) else {
@@ -72,7 +64,7 @@ public struct GiftSender: Sendable {
             completion(.failure(error))
             return
         }
-        store.submitBatched(op) { outcome in completion(outcome.flatMap { $0.mapError { $0 } }) }
+        sends.submit(op) { outcome in completion(outcome.flatMap { $0.mapError { $0 } }) }
     }
 
     /// The request's own checks, before anything is read.
@@ -83,25 +75,26 @@ public struct GiftSender: Sendable {
         guard r.count >= 1 else { throw GiftError.invalidCount(r.count, max: GiftRules.countMaxLimit) }
     }
 
-    /// The send's operation in the group commit.
-    private func operation(_ r: GiftSendRequest, room: Room) throws -> @Sendable (Database, WriteBatch) throws -> Result<SentGift, RecordedFailure> {
+    /// The send's operation in the group commit. The plan (the send's key and its legs' names)
+    /// is made here, on the caller's task, not on the writer.
+    private func operation(_ r: GiftSendRequest, room: Room) throws -> @Sendable (any GiftSendTransaction) throws -> Result<SentGift, RecordedFailure> {
         guard room.streamerID != r.senderID else { throw GiftError.giftToSelf }
-        let plan = GiftPlan(request: r, room: room, generation: scripts.current, ledger: ledger, calendar: calendar, now: clock.nowMillis(), guilds: guilds)
-        return { db, batch in
+        let plan = GiftPlan(request: r, room: room, generation: scripts.current, calendar: calendar, now: clock.nowMillis())
+        return { tx in
             // A stored success or refusal answers at once, found by the writer's index of gift
             // keys (memory for the newest rows, else one lookup in `gift_keys`).
-            if let prior = try GiftSends.prior(db, batch, r) { return prior.map(SentGift.init) }
+            if let prior = try tx.prior(r, key: plan.names.key) { return prior.map(SentGift.init) }
             let checked: GiftPlan.Checked
             do {
-                checked = try plan.check(db, batch)
+                checked = try plan.check(tx)
             } catch let e as any ShowrunnerError where !(e is ScriptFailure) {
                 let failure = RecordedFailure(e)
-                try GiftSends.recordRefusal(db, batch, r, failure, at: plan.now)
+                try tx.recordRefusal(r, key: plan.names.key, failure, at: plan.now)
                 return .failure(failure)
             }
             // No savepoint: `write` checks every leg before its one INSERT, and changes the
             // overlays only after it, so a failing write leaves nothing behind.
-            return .success(try plan.write(db, batch, checked))
+            return .success(try plan.write(tx, checked))
         }
     }
 }

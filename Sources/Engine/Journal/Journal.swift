@@ -77,15 +77,14 @@ public enum Journal {
     /// (`GiftReceipt.jsonText`): no re-parse. The row holds its send's key in `gift_key`, which
     /// no index covers: the caller has looked the key up in the writer's `GiftKeyIndex` first
     /// and hands it the row's offset after, so nothing is journaled twice.
-    /// - Returns: the row's payload (the receipt's JSON text) and its offset.
-    static func appendGift(_ db: Database, _ receipt: GiftReceipt, key: String, payer: String, payee: String?, at ms: Int64) throws -> (json: String, offset: Int64) {
-        let json = receipt.jsonText
+    /// - Returns: the row's offset.
+    static func appendGift(_ db: Database, json: String, key: String, payer: String, payee: String?, at ms: Int64) throws -> Int64 {
         guard json.utf8.count <= payloadBytesMax else {
             throw JournalError.payloadTooLarge(bytes: json.utf8.count, max: payloadBytesMax)
         }
         try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, gift_key, payer, payee) VALUES ('gift', ?, ?, ?, ?, ?)")
             .runRaw(.text(json), .int(ms), .text(key), .text(payer), .text(payee))
-        return (json, db.lastInsertedRowID)
+        return db.lastInsertedRowID
     }
 
     private static func insert(
