@@ -47,6 +47,7 @@ protocol GiftSendTransaction: AnyObject {
     func nextLedgerTime(now: Int64) throws -> Int64
     /// Appends the send's `gift` fact (`json`, the receipt) under its key, naming its payer and
     /// payee for the per-account history, and indexes the key.
+    /// - Precondition: `prior` found nothing for `key` earlier in the same operation.
     /// - Throws: `JournalError.payloadTooLarge`; storage errors.
     func appendGift(json: String, key: String, payer: String, payee: String?, at now: Int64) throws
     /// What the `validate` steps' `ctx` reads (balances as the batch has them).
