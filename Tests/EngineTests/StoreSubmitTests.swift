@@ -110,11 +110,14 @@ import Testing
             let released = Flag()
             // Hold the writer until the submitted operations and the doomed one are queued:
             // they then share the next batch.
+            let holding = Flag()
             async let blocker: Void = store.write { _ in
+                holding.set()
                 store.waitForQueued(4)
                 released.set()
             }
-            while store.queue.withLock({ !$0.flushing }) { try? await Task.sleep(for: .milliseconds(1)) }
+            // Queued only once the blocker's batch runs: queued before, they could join it.
+            while !holding.isSet { try? await Task.sleep(for: .milliseconds(1)) }
             store.submitBatched(Self.mark(1)) { heard.add(1, $0) }
             store.submitBatched({ _, _ -> Int in throw Refused() }) { heard.add(2, $0) }
             store.submitBatched(Self.mark(3)) { heard.add(3, $0) }

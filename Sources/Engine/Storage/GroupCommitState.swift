@@ -1,25 +1,23 @@
 import GRDB
 
-/// One operation waiting for a group commit, and who hears of it (nil: the leader, which runs
-/// the batch and takes its own outcome).
+/// One operation waiting for a group commit, and who hears of it.
 struct PendingWrite: Sendable {
     let body: WriteBody
-    let waiter: WriteWaiter?
+    let waiter: WriteWaiter
 }
 
 /// Who waits for a queued operation.
 enum WriteWaiter: Sendable {
-    /// A suspended caller of `write`/`writeBatched`: woken with its outcome after COMMIT, or
-    /// `.lead` when it is handed leadership.
-    case task(CheckedContinuation<WriteTicket, any Error>)
+    /// A suspended caller of `write`/`writeBatched`: woken with its outcome after COMMIT.
+    case task(CheckedContinuation<any Sendable, any Error>)
     /// A caller of `submitBatched`, which does not wait: told its outcome after COMMIT, on the
-    /// thread that led the batch. It never leads; a batch it would lead gets a task of its own.
+    /// writer's thread (or the WAL sync's).
     case callback(@Sendable (Result<any Sendable, any Error>) -> Void)
 
     /// Hands the outcome over.
     func deliver(_ outcome: Result<any Sendable, any Error>) {
         switch self {
-        case .task(let continuation): continuation.resume(with: outcome.map(WriteTicket.done))
+        case .task(let continuation): continuation.resume(with: outcome)
         case .callback(let done): done(outcome)
         }
     }
@@ -33,16 +31,8 @@ enum WriteBody: Sendable {
     case batched(@Sendable (Database, WriteBatch) throws -> any Sendable)
 }
 
-/// What a suspended writer is woken with.
-enum WriteTicket: Sendable {
-    /// Become the leader: commit a batch starting with your own operation.
-    case lead
-    /// Your operation committed and returned this value.
-    case done(any Sendable)
-}
-
-/// The writers' queue, behind the store's mutex. `flushing` is true while some task leads, so
-/// exactly one batch is in flight at a time.
+/// The writers' queue, behind the store's mutex. `flushing` is true while a batch is scheduled
+/// or running on the writer, so exactly one batch is in flight at a time.
 struct GroupCommitState: Sendable {
     var pending: [PendingWrite] = []
     var flushing = false

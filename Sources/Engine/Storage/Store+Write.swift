@@ -6,10 +6,12 @@ extension Store {
     /// Runs `op` in a group commit: concurrent callers' operations share one `BEGIN IMMEDIATE`
     /// transaction (up to `batchMax`), each inside its own savepoint.
     ///
-    /// The first caller while no batch is in flight leads: it commits its own operation with
-    /// everything queued, then hands leadership to the oldest waiting caller, so batches follow
-    /// one another without a background task and no leader works for others forever. The
-    /// database work is not cancellable: once queued, an operation runs.
+    /// The writer connection runs the batches itself, one after another: a caller queues its
+    /// operation, and when no batch is in flight, a batch is scheduled on the writer. After each
+    /// COMMIT the writer hands that batch's answers to a queue of their own and, while operations
+    /// are waiting, schedules the next batch behind whatever else is queued on the connection. So no task or thread
+    /// stands between two batches, and nothing else on the writer waits for the queue to empty.
+    /// The database work is not cancellable: once queued, an operation runs.
     ///
     /// - Parameter op: the operation; it must not manage transactions (savepoints are fine).
     /// - Returns: `op`'s result, only after COMMIT has returned (durable per `synchronous`;
@@ -35,10 +37,10 @@ extension Store {
 
     /// Queues `op` in a group commit as `writeBatched` does, without waiting for it: `completion`
     /// gets its outcome after COMMIT, when `writeBatched` would have returned (durable per
-    /// `synchronous`). It is called on the thread that led the batch, after the batch's COMMIT,
-    /// one operation after another, so it must only hand the outcome on (to an event loop, say):
-    /// a caller on an event loop hears of its operation without a task of its own.
-    /// When no batch is in flight, a task is started to lead one.
+    /// `synchronous`). It is called on the store's thread that answers batches (or, with
+    /// `.pipelined`, the WAL sync's), after the batch's COMMIT, one operation after another, so it must only hand the
+    /// outcome on (to an event loop, say): a caller on an event loop hears of its operation
+    /// without a task of its own.
     ///
     /// - Parameters: op: as for `writeBatched`; completion: told `op`'s value, or its error, or
     ///   `StorageError.commitFailed`.
@@ -46,36 +48,16 @@ extension Store {
         _ op: @escaping @Sendable (Database, WriteBatch) throws -> T,
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
-        let write = PendingWrite(body: .batched { db, batch in try op(db, batch) }, waiter: .callback { outcome in
+        submit(PendingWrite(body: .batched { db, batch in try op(db, batch) }, waiter: .callback { outcome in
             completion(outcome.map(Self.typed))
-        })
-        let leads = queue.withLock { state -> Bool in
-            if state.flushing {
-                state.pending.append(write)
-                return false
-            }
-            state.flushing = true
-            return true
-        }
-        if leads { startLeading(write) }
+        }))
     }
 
     private func enqueue<T: Sendable>(_ body: WriteBody) async throws -> T {
-        let ticket = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<WriteTicket, any Error>) in
-            let leads = queue.withLock { state -> Bool in
-                if state.flushing {
-                    state.pending.append(PendingWrite(body: body, waiter: .task(continuation)))
-                    return false
-                }
-                state.flushing = true
-                return true
-            }
-            if leads { continuation.resume(returning: .lead) }
+        let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
+            submit(PendingWrite(body: body, waiter: .task(continuation)))
         }
-        switch ticket {
-        case .done(let result): return Self.typed(result)
-        case .lead: return Self.typed(try await lead(with: body).get())
-        }
+        return Self.typed(value)
     }
 
     private static func typed<T>(_ value: any Sendable) -> T {
@@ -83,41 +65,60 @@ extension Store {
         return typed
     }
 
-    /// Leads a batch, in a task of its own, for an operation whose waiter does not wait (a
-    /// `submitBatched` callback), and tells the waiter its outcome.
-    private func startLeading(_ write: PendingWrite) {
-        Task { [self] in
-            let outcome = await lead(with: write.body)
-            write.waiter?.deliver(outcome)
+    /// Queues `write`, and schedules a batch on the writer when none is in flight.
+    private func submit(_ write: PendingWrite) {
+        let schedules = queue.withLock { state -> Bool in
+            state.pending.append(write)
+            guard !state.flushing else { return false }
+            state.flushing = true
+            return true
+        }
+        if schedules { scheduleBatch() }
+    }
+
+    /// Runs the next batch on the writer connection, after what is queued on it already.
+    private func scheduleBatch() {
+        pool.asyncWriteWithoutTransaction { [self] db in runBatch(db) }
+    }
+
+    /// On the writer: commits the oldest waiting operations (up to `batchMax`) in one
+    /// transaction, schedules the next batch if more are waiting, and answers this one's callers
+    /// (with `.pipelined`, once the WAL's fsync that follows the COMMIT is done; the next batch
+    /// runs meanwhile, and nobody in this batch hears of it before it is durable).
+    private func runBatch(_ db: Database) {
+        let batch = queue.withLock { $0.take(configuration.batchMax) }
+        if !batch.isEmpty {
+            // Raised while it holds the batch: callers wait on every moment it is preempted.
+            let level = writerPriority.enter()
+            let (outcomes, committed, opsNanos, commitNanos, appended) = Self.run(batch, in: db, kept: kept)
+            writerPriority.leave(level)
+            record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
+                opsNanos: opsNanos, commitNanos: commitNanos, appended: appended)
+            scheduleNextOrIdle()
+            if committed, let walSync {
+                let logger = self.logger
+                walSync.sync { error in
+                    if let error { logger.critical("the WAL could not be synced: answering the batch with an error", metadata: ["error": "\(error)"]) }
+                    for (write, outcome) in zip(batch, outcomes) { write.waiter.deliver(error.map { .failure($0) } ?? outcome) }
+                }
+            } else {
+                answers.async { for (write, outcome) in zip(batch, outcomes) { write.waiter.deliver(outcome) } }
+            }
+        } else {
+            scheduleNextOrIdle()
         }
     }
 
-    /// Commits one batch that starts with the leader's operation, then hands leadership on: to
-    /// the oldest waiting caller (a task of its own when that one does not wait).
-    /// - Returns: the leader's own outcome.
-    private func lead(with first: WriteBody) async -> Result<any Sendable, any Error> {
-        let batchMax = configuration.batchMax
-        let batch = [PendingWrite(body: first, waiter: nil)] + queue.withLock { $0.take(batchMax - 1) }
-        var (outcomes, committed) = await commit(batch)
-        let successor = queue.withLock { state -> PendingWrite? in
+    /// Schedules another batch when operations are waiting, or marks the writer idle.
+    private func scheduleNextOrIdle() {
+        let more = queue.withLock { state -> Bool in
             guard !state.pending.isEmpty else {
                 state.flushing = false
-                return nil
+                return false
             }
-            return state.pending.removeFirst()
+            return true
         }
-        switch successor?.waiter {
-        case .task(let continuation): continuation.resume(returning: .lead)
-        case .callback: startLeading(successor!)
-        case nil: break
-        }
-        // Pipelined: the next batch runs on the writer while this one's WAL frames are synced;
-        // nobody in this batch hears of it before they are durable.
-        if committed, let walSync { outcomes = await Self.durable(outcomes, walSync, logger) }
-        for (write, outcome) in zip(batch.dropFirst(), outcomes.dropFirst()) {
-            write.waiter?.deliver(outcome)
-        }
-        return outcomes[0]
+        if more { scheduleBatch() }
     }
 
     /// Syncs the WAL, then gives the outcomes back; if the sync fails, every operation fails:
@@ -131,23 +132,6 @@ extension Store {
             logger.critical("the WAL could not be synced: answering the batch with an error", metadata: ["error": "\(error)"])
             return outcomes.map { _ in .failure(error) }
         }
-    }
-
-    /// Runs a batch on the writer connection and waits for its COMMIT.
-    private func commit(_ batch: [PendingWrite]) async -> (outcomes: [Result<any Sendable, any Error>], committed: Bool) {
-        let (priority, kept) = (writerPriority, self.kept)
-        let (outcomes, committed, opsNanos, commitNanos, appended) = await withCheckedContinuation { continuation in
-            pool.asyncWriteWithoutTransaction { db in
-                // Raised while it holds the batch: callers wait on every moment it is preempted.
-                let level = priority.enter()
-                let result = Self.run(batch, in: db, kept: kept)
-                priority.leave(level)
-                continuation.resume(returning: result)
-            }
-        }
-        record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
-            opsNanos: opsNanos, commitNanos: commitNanos, appended: appended)
-        return (outcomes, committed)
     }
 
     /// One `BEGIN IMMEDIATE` transaction: the batched operations first, over their overlays,

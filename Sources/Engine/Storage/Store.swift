@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import Logging
 import Metrics
@@ -35,6 +36,9 @@ public final class Store: Sendable {
     let walSync: WALSync?
     /// What the writer keeps from one batch to the next (balances, combo streaks, gift keys).
     let kept: WriterKept
+    /// Where a committed batch's callers are answered, in commit order: off the writer, whose
+    /// next batch does not wait for a batch's worth of wake-ups.
+    let answers = DispatchQueue(label: "showrunner.store.answers")
 
     /// Opens (creating if needed) and migrates the database at `configuration.path`.
     /// - Parameters:

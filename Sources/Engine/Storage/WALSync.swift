@@ -31,6 +31,20 @@ final class WALSync: Sendable {
     /// Syncs done so far.
     var count: Int { syncs.load(ordering: .relaxed) }
 
+    /// Makes everything written to the WAL so far durable, then calls `done` on the sync's
+    /// queue with nil, or `StorageError.commitFailed` when `fdatasync` failed (whether the last
+    /// commits survive a power cut is then unknown).
+    func sync(then done: @escaping @Sendable ((any Error)?) -> Void) {
+        queue.async { [self] in
+            willSync?()
+            var result: Int32
+            repeat { result = fdatasync(fd) } while result != 0 && errno == EINTR
+            let code = result == 0 ? 0 : errno
+            syncs.add(1, ordering: .relaxed)
+            done(code == 0 ? nil : StorageError.commitFailed(reason: "fdatasync of the WAL failed: \(String(cString: strerror(code)))"))
+        }
+    }
+
     /// Makes everything written to the WAL so far durable.
     /// - Throws: `StorageError.commitFailed` when `fdatasync` fails: whether the last commits
     ///   survive a power cut is then unknown.
