@@ -11,7 +11,7 @@ protocol GiftSendStore: Sendable {
     /// - Throws: `op`'s error, or `StorageError.commitFailed`.
     func send<T: Sendable>(_ op: @escaping @Sendable (any GiftSendTransaction) throws -> T) async throws -> T
     /// Runs `op` in a group commit without waiting: `completion` hears its outcome after COMMIT,
-    /// on the thread that led the batch, so it must only hand the outcome on.
+    /// on the store's answering queue, so it must only hand the outcome on.
     func submit<T: Sendable>(
         _ op: @escaping @Sendable (any GiftSendTransaction) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void)
 }

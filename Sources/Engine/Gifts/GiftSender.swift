@@ -46,8 +46,8 @@ public struct GiftSender: Sendable {
     }
 
     /// Sends a gift as `sendText` does, without waiting: `completion` is told the outcome once
-    /// the commit is durable, on the thread that led the group commit, so it must only hand the
-    /// outcome on (to an event loop). A caller on an event loop sends without a task of its own
+    /// the commit is durable, on the store's answering queue (`Store.submitBatched`), so it must
+    /// only hand the outcome on (to an event loop). A caller on an event loop sends without a task of its own
     /// when the room is known (else a task looks it up first).
     public func submit(_ r: GiftSendRequest, completion: @escaping @Sendable (Result<SentGift, any Error>) -> Void) {
         let op: @Sendable (any GiftSendTransaction) throws -> Result<SentGift, RecordedFailure>

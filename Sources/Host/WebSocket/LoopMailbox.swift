@@ -3,9 +3,9 @@ import Synchronization
 
 /// Work handed to one event loop from other threads, run there in one hop: the first `post`
 /// since the loop last ran its mail wakes the loop; posts before it gets there join the same
-/// run. A group commit answers its senders from the thread that led it, one after another, so
-/// the receipts of one commit for the connections of one loop cost the loop one wake-up, not
-/// one each.
+/// run. A group commit answers its senders from the store's answering queue, one after
+/// another, so the receipts of one commit for the connections of one loop cost the loop one
+/// wake-up, not one each.
 final class LoopMailbox: Sendable {
     let eventLoop: any EventLoop
     private let mail = Mutex(Mail())
