@@ -56,6 +56,16 @@ struct GiftSendStoreConformanceTests {
         }
     }
 
+    /// The ledger error's code that `prior` throws for `request` under its key, changed by
+    /// `change`; nil when it throws none.
+    static func priorError(_ store: any GiftSendStore, _ change: (inout GiftSendRequest) -> Void) async -> String? {
+        var changed = request
+        change(&changed)
+        let other = changed
+        let error = await thrown { _ = try await store.send { tx in try tx.prior(other, key: names.key) } }
+        return (error as? LedgerError)?.code
+    }
+
     @Test(arguments: backends)
     func aSentGiftIsItsKeysPriorAndMovesItsLegs(_ backend: StoreBackend<GiftSendBackend>) async throws {
         try await TemporaryDatabase.with { tmp in
@@ -74,11 +84,8 @@ struct GiftSendStoreConformanceTests {
             #expect(try await b.ledger.balance(.user("v1", "coins")) == 80)
             #expect(try await b.ledger.balance(.user("s1", "revenue")) == 10)
             // The same key with another body is a conflict.
-            var changed = Self.request
-            changed.count = 3
-            let other = changed
-            let conflict = await thrown { _ = try await b.store.send { tx in try tx.prior(other, key: Self.names.key) } }
-            #expect((conflict as? LedgerError)?.code == "idempotency_conflict")
+            let conflict = await Self.priorError(b.store) { $0.count = 3 }
+            #expect(conflict == "idempotency_conflict")
         }
     }
 
@@ -95,11 +102,8 @@ struct GiftSendStoreConformanceTests {
                 return
             }
             #expect(stored.code == "insufficient_funds" && stored.message == failure.message)
-            var changed = Self.request
-            changed.roomID = "r2"
-            let other = changed
-            let conflict = await thrown { _ = try await b.store.send { tx in try tx.prior(other, key: Self.names.key) } }
-            #expect((conflict as? LedgerError)?.code == "idempotency_conflict")
+            let conflict = await Self.priorError(b.store) { $0.roomID = "r2" }
+            #expect(conflict == "idempotency_conflict")
         }
     }
 
@@ -108,8 +112,8 @@ struct GiftSendStoreConformanceTests {
         try await TemporaryDatabase.with { tmp in
             let (b, _) = try backend.open(tmp)
             try await Self.seed(b, coins: 30)
-            #expect(try await b.store.send { tx in try tx.gift(id: "rose")?.priceCoins } == 10)
-            #expect(try await b.store.send { tx in try tx.gift(id: "none") } == nil)
+            let (rose, none) = try await b.store.send { tx in (try tx.gift(id: "rose")?.priceCoins, try tx.gift(id: "none")) }
+            #expect(rose == 10 && none == nil)
             _ = try await Self.send(b.store)
             // 10 coins left: a second 20-coin gift is refused by the check, which changes nothing.
             let refused = await thrown {
@@ -123,7 +127,8 @@ struct GiftSendStoreConformanceTests {
             let seen = try await b.store.send { tx in try tx.account(.user("v1", "coins")) }
             #expect(seen.balance == 10 && seen.pendingDebits == 0)
             #expect(try await b.ledger.balance(.user("v1", "coins")) == 10)
-            #expect(try await b.store.send { tx in try tx.account(.user("nobody", "coins")).balance } == 0)
+            let nobody = try await b.store.send { tx in try tx.account(.user("nobody", "coins")).balance }
+            #expect(nobody == 0)
         }
     }
 
