@@ -41,8 +41,10 @@ public struct AccountHistoryConsumer: OffWriterConsumer {
 
     public func finishBatch(in tx: any StoreTransaction) throws { try seal()(tx) }
 
+    /// The batch's rows in key order (sorted here, off the writer): each account's rows then go
+    /// into its pages one after another.
     public func seal() -> @Sendable (any StoreTransaction) throws -> Void {
-        let rows = pending.take()
+        let rows = pending.take().sorted { ($0.account, $0.offset) < ($1.account, $1.offset) }
         let store = self.store
         return { tx in try store.insert(in: tx, rows) }
     }
