@@ -149,4 +149,38 @@ import Testing
             #expect(error is Refused)
         }
     }
+
+    @Test(
+        "while operations keep arriving, a transaction of its own still gets the writer: the batches queue behind it, not before it",
+        .timeLimit(.minutes(1)))
+    func writeAloneIsNotStarvedByAFloodOfBatches() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try await store(tmp)
+            let flooding = Atomic<Bool>(true)
+            let sent = Atomic<Int>(0)
+            // Each callback submits again: the queue never empties while the flood lasts.
+            @Sendable func next(_ i: Int) {
+                guard flooding.load(ordering: .relaxed) else { return }
+                store.submitBatched(Self.mark(i)) { _ in
+                    sent.add(1, ordering: .relaxed)
+                    next(i + 64)
+                }
+            }
+            for i in 0..<64 { next(i) }
+            while sent.load(ordering: .relaxed) < 500 { try await Task.sleep(for: .milliseconds(1)) }
+            // The batches committed between asking and running: the one running then and the
+            // one scheduled before it arrived (a few more if this thread is preempted), never
+            // every batch the flood goes on making.
+            let before = store.stats.commits
+            let waited = try await store.writeAlone { db in
+                try db.execute(sql: "INSERT INTO marks (id) VALUES (-1)")
+                return store.stats.commits - before
+            }
+            // Only now does the flood stop: the transaction of its own committed during it.
+            flooding.store(false, ordering: .relaxed)
+            #expect(waited <= 50, "\(waited) batches went before a transaction of its own")
+            let marked = try await store.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM marks WHERE id = -1)") }
+            #expect(marked == true)
+        }
+    }
 }
