@@ -72,4 +72,34 @@ struct NotificationTests {
         let stored = try await e.engine.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notifications") }
         #expect(stored == 3)
     }
+
+    /// Counts, at each push, the notifications another connection sees committed.
+    final class CommittedAtPush: UserSubscriber {
+        let observer: DatabaseQueue
+        let seen = Mutex<[Int]>([])
+        init(path: String) throws { observer = try DatabaseQueue(path: path) }
+        func deliver(userID: String, frame: [UInt8]) -> Int {
+            let committed = (try? observer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notifications") ?? 0 }) ?? -1
+            seen.withLock { $0.append(committed) }
+            return 1
+        }
+    }
+
+    @Test("a notification is pushed only once its row is committed: the n-th push finds at least n rows from another connection")
+    func pushedAfterCommit() async throws {
+        let e = try await EngineHost(scripts: ["activities/greeter.lua": Self.script])
+        let sockets = try CommittedAtPush(path: e.database.path)
+        e.engine.users.attach(sockets)
+        for i in 1...3 { _ = try await e.engine.rooms.create(NewRoom(id: "r\(i)", streamerID: "s\(i)", title: "Room", category: "chat")) }
+        let v = try e.token(.viewer, user: "v1")
+        try await e.test { client in
+            for i in 1...3 { _ = try await client.execute(uri: "/v1/rooms/r\(i)/follow", method: .post, headers: bearer(v)) }
+            for _ in 0..<4 { _ = try await e.engine.consumers.drain() }
+        }
+        let seen = sockets.seen.withLock { $0 }
+        #expect(seen.count == 3)
+        for (n, committed) in seen.enumerated() {
+            #expect(committed >= n + 1, "push \(n + 1) went out with \(committed) notifications committed")
+        }
+    }
 }

@@ -1,13 +1,30 @@
 import Foundation
+import Synchronization
 
 /// Stores each `notice` fact as its user's notification and pushes it to their sockets; pushes
 /// every order change to the sockets of the order's viewer and streamer (`kind: order`, not
 /// stored: the order itself is the record), so an open order page follows it live.
+///
+/// A batch's pushes go out only after its COMMIT (`settled(committed: true)`): a push names a
+/// notification row that is durable, and a batch that fails (and runs again) has pushed nothing.
 public struct NotificationsConsumer: JournalConsumer {
     public let name = "notifications"
     public let types: Set<String>? = [EffectApplier.noticeType, Orders.changedType]
     let rows: any NotificationRowStore
     let users: UserBus
+    let pushes = Pushes()
+
+    /// The pushes of the batch being written, delivered once it has committed.
+    final class Pushes: Sendable {
+        let waiting = Mutex<[(userID: String, event: RoomEvent, atMillis: Int64)]>([])
+
+        func take() -> [(userID: String, event: RoomEvent, atMillis: Int64)] {
+            waiting.withLock { waiting in
+                defer { waiting.removeAll(keepingCapacity: true) }
+                return waiting
+            }
+        }
+    }
 
     /// - Parameters: rows: where notifications are stored; users: whose sockets get pushes.
     public init(rows: any NotificationRowStore, users: UserBus) {
@@ -15,8 +32,16 @@ public struct NotificationsConsumer: JournalConsumer {
         self.users = users
     }
 
-    /// A push cannot be taken back: each entry in its own savepoint.
+    /// A stored notification is not written twice: each entry in its own savepoint.
     public var replaysBatchOnFailure: Bool { false }
+
+    public func settled(committed: Bool) {
+        let ready = pushes.take()
+        guard committed else { return }
+        for push in ready { users.deliver(userID: push.userID, event: push.event, atMillis: push.atMillis) }
+    }
+
+    public func batchRolledBack() { _ = pushes.take() }
 
     struct Notice: Decodable {
         let userID: String
@@ -53,8 +78,8 @@ public struct NotificationsConsumer: JournalConsumer {
                 order_id: fact.order.id, action: fact.change.action, actor: fact.change.actor, state: fact.order.state,
                 external: fact.order.external, final: fact.order.final, version: fact.order.version)
             guard let event = try? RoomEvent(.notice, payload: push) else { return }
-            for user in [fact.order.viewerID, fact.order.streamerID] {
-                users.deliver(userID: user, event: event, atMillis: entry.createdAt)
+            pushes.waiting.withLock { waiting in
+                for user in [fact.order.viewerID, fact.order.streamerID] { waiting.append((user, event, entry.createdAt)) }
             }
             return
         }
@@ -65,6 +90,6 @@ public struct NotificationsConsumer: JournalConsumer {
             in: tx, userID: notice.userID, text: notice.text, origin: notice.origin, offset: entry.offset, at: entry.createdAt)
         else { return }
         let pushed = Pushed(id: id, text: notice.text, origin: notice.origin)
-        if let event = try? RoomEvent(.notice, payload: pushed) { users.deliver(userID: notice.userID, event: event, atMillis: entry.createdAt) }
+        if let event = try? RoomEvent(.notice, payload: pushed) { pushes.waiting.withLock { $0.append((notice.userID, event, entry.createdAt)) } }
     }
 }
