@@ -98,8 +98,7 @@ extension Store {
             if committed, let walSync {
                 let logger = self.logger
                 walSync.sync { error in
-                    if let error { logger.critical("the WAL could not be synced: answering the batch with an error", metadata: ["error": "\(error)"]) }
-                    for (write, outcome) in zip(batch, outcomes) { write.waiter.deliver(error.map { .failure($0) } ?? outcome) }
+                    for (write, outcome) in zip(batch, Self.synced(outcomes, error, logger)) { write.waiter.deliver(outcome) }
                 }
             } else {
                 answers.async { for (write, outcome) in zip(batch, outcomes) { write.waiter.deliver(outcome) } }
@@ -121,17 +120,23 @@ extension Store {
         if more { scheduleBatch() }
     }
 
-    /// Syncs the WAL, then gives the outcomes back; if the sync fails, every operation fails:
-    /// its commit is visible but may not survive a power cut (a retry with the same idempotency
-    /// key answers from what the store holds).
+    /// Syncs the WAL, then gives the outcomes back (`synced`).
     static func durable<T>(_ outcomes: [Result<T, any Error>], _ walSync: WALSync, _ logger: Logger) async -> [Result<T, any Error>] {
         do {
             try await walSync.sync()
             return outcomes
         } catch {
-            logger.critical("the WAL could not be synced: answering the batch with an error", metadata: ["error": "\(error)"])
-            return outcomes.map { _ in .failure(error) }
+            return synced(outcomes, error, logger)
         }
+    }
+
+    /// The outcomes of a committed batch after its WAL sync: as they were, or, if the sync
+    /// failed, every operation failed: its commit is visible but may not survive a power cut (a
+    /// retry with the same idempotency key answers from what the store holds).
+    static func synced<T>(_ outcomes: [Result<T, any Error>], _ failure: (any Error)?, _ logger: Logger) -> [Result<T, any Error>] {
+        guard let failure else { return outcomes }
+        logger.critical("the WAL could not be synced: answering the batch with an error", metadata: ["error": "\(failure)"])
+        return outcomes.map { _ in .failure(failure) }
     }
 
     /// One `BEGIN IMMEDIATE` transaction: the batched operations first, over their overlays,

@@ -45,21 +45,13 @@ final class WALSync: Sendable {
         }
     }
 
-    /// Makes everything written to the WAL so far durable.
+    /// Makes everything written to the WAL so far durable (`sync(then:)`, awaited).
     /// - Throws: `StorageError.commitFailed` when `fdatasync` fails: whether the last commits
     ///   survive a power cut is then unknown.
     func sync() async throws {
-        let code: Int32 = await withCheckedContinuation { continuation in
-            queue.async { [self] in
-                willSync?()
-                var result: Int32
-                repeat { result = fdatasync(fd) } while result != 0 && errno == EINTR
-                syncs.add(1, ordering: .relaxed)
-                continuation.resume(returning: result == 0 ? 0 : errno)
-            }
+        let failure: (any Error)? = await withCheckedContinuation { continuation in
+            sync { continuation.resume(returning: $0) }
         }
-        guard code == 0 else {
-            throw StorageError.commitFailed(reason: "fdatasync of the WAL failed: \(String(cString: strerror(code)))")
-        }
+        if let failure { throw failure }
     }
 }
