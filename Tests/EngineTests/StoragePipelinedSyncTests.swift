@@ -110,6 +110,44 @@ import Testing
         }
     }
 
+    @Test("a room hears of a gift only once the WAL's sync after its commit is done, off the writer and on it")
+    func consumersReadOnlyDurableRows() async throws {
+        for offWriter in [true, false] {
+            try await TemporaryDatabase.with { tmp in
+                let gate = Gate()
+                let store = try Self.openStore(tmp, gate: gate)
+                let bus = RoomBus()
+                let start = bus.position(room: "r1")
+                let runner = ConsumerRunner(
+                    store: store, consumers: [RoomEventsConsumer(bus: bus)], checkpointInterval: .zero, offWriter: offWriter, logger: .quiet())
+                func published() -> Int {
+                    guard case .events(let frames) = bus.since(room: "r1", cursor: start) else { return -1 }
+                    return frames.count
+                }
+                let write = Task {
+                    try await store.write { db in
+                        _ = try Journal.append(db, type: GiftSender.giftType, payloadJSON: OffWriterPublishAndEarningsTests.gift(1, room: "r1"), at: 1_000)
+                    }
+                }
+                // Committed and visible, its sync held: a consumer's batch now reads nothing
+                // and publishes nothing (its own commit then waits behind the held sync).
+                await gate.entered.wait()
+                #expect(try await store.read { db in try Journal.latestOffset(db) } == 1)
+                #expect(store.durableJournalEnd == 0)
+                let held = Task { try await runner.drainOnce() }
+                try await Self.waitUntil { store.stats.commits >= 2 }
+                #expect(published() == 0)
+                for _ in 0..<16 { gate.release.signal() }
+                try await write.value
+                #expect(store.durableJournalEnd == 1)
+                let report = try await held.value
+                #expect(report.applied == 0)
+                try await runner.drain()
+                #expect(published() == 1)
+            }
+        }
+    }
+
     @Test("a write alone waits for the sync too")
     func writeAloneWaits() async throws {
         try await TemporaryDatabase.with { tmp in

@@ -19,8 +19,9 @@ extension ConsumerRunner {
         let tx = transaction(db)
         let start = try Self.position(of: consumer.name, in: db)
         // The end of the journal before this batch: facts the batch itself appends (a task's own
-        // `task_completed`) come after it, so the cursor never skips them.
-        let latest = try Journal.latestOffset(db)
+        // `task_completed`) come after it, so the cursor never skips them. Only durable rows
+        // (`readableEnd`).
+        let latest = try readableEnd(db)
         let failing = try Set(Row.fetchAll(
             db.cachedStatement(sql: "SELECT offset, fact_index FROM consumer_failures WHERE consumer = ?"), arguments: [consumer.name]
         ).map { FactKey(offset: $0[0], index: $0[1]) })
@@ -33,7 +34,7 @@ extension ConsumerRunner {
         var full: Bool
         repeat {
             // Pages end at row boundaries: a packed row comes whole (after its facts done).
-            let (entries, rows) = try Journal.read(db, after: position, limit: batchSize, types: consumer.types)
+            let (entries, rows) = try Journal.read(db, after: position, limit: batchSize, types: consumer.types, through: latest)
             if read > 0 {
                 // A later page of a wide batch: all of it, or the whole transaction again narrow.
                 guard let last = entries.last else {
@@ -68,6 +69,14 @@ extension ConsumerRunner {
         if try Journal.latestOffset(db) > latest { report.caughtUp = false }
         if position != start { try Self.moveCursor(of: consumer.name, to: position, in: db) }
         return report
+    }
+
+    /// The last journal offset a batch may read: the journal's end, but no further than its
+    /// durable end (`Store.durableJournalEnd`: with a pipelined store, rows are visible before
+    /// their fsync, and a consumer that publishes a row must not publish one a power cut could
+    /// take back).
+    func readableEnd(_ db: Database) throws -> Int64 {
+        min(try Journal.latestOffset(db), store.durableJournalEnd)
     }
 
     /// Writes the consumer's cursor.

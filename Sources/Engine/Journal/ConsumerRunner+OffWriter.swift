@@ -107,7 +107,7 @@ extension ConsumerRunner {
     /// - Throws: what `prepare` throws.
     private func prepare(_ consumer: any OffWriterConsumer, after from: JournalPosition?, in db: Database) throws -> Prepared? {
         let start = try from ?? Self.position(of: consumer.name, in: db)
-        let latest = try Journal.latestOffset(db)
+        let latest = try readableEnd(db)
         let failing = try Int.fetchOne(
             db.cachedStatement(sql: "SELECT count(*) FROM consumer_failures WHERE consumer = ?"), arguments: [consumer.name]) ?? 0
         guard failing == 0 else { return nil }
@@ -159,7 +159,7 @@ extension ConsumerRunner {
             report.caughtUp = false
         }
         try sealed(tx)
-        if try Journal.latestOffset(db) > p.latest { report.caughtUp = false }
+        if try readableEnd(db) > p.latest { report.caughtUp = false }
         if position != p.start { try Self.moveCursor(of: consumer.name, to: position, in: db) }
         return report
     }

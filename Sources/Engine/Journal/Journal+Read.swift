@@ -19,10 +19,10 @@ extension Journal {
     /// - Returns: the facts, and how many rows were read (`limit` when more may follow).
     /// - Throws: as `read(_:after:limit:types:)`.
     static func read(
-        _ db: Database, after position: JournalPosition, limit: Int, types: Set<String>?
+        _ db: Database, after position: JournalPosition, limit: Int, types: Set<String>?, through: Int64? = nil
     ) throws -> (entries: [JournalEntry], rows: Int) {
         guard try mayFind(limit: limit, types: types) else { return ([], 0) }
-        let rows = try rows(db, after: position.rowsAfter, through: nil, limit: limit, types: types)
+        let rows = try rows(db, after: position.rowsAfter, through: through, limit: limit, types: types)
         return (try unpacked(rows, after: position), rows.count)
     }
 

@@ -90,14 +90,16 @@ extension Store {
         if !batch.isEmpty {
             // Raised while it holds the batch: callers wait on every moment it is preempted.
             let level = writerPriority.enter()
-            let (outcomes, committed, opsNanos, commitNanos, appended) = Self.run(batch, in: db, kept: kept)
+            let (outcomes, committed, opsNanos, commitNanos, end, appended) = Self.run(batch, in: db, kept: kept)
             writerPriority.leave(level)
+            // Pipelined, the consumers wake once the sync has made the new rows durable.
             record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
-                opsNanos: opsNanos, commitNanos: commitNanos, appended: appended)
+                opsNanos: opsNanos, commitNanos: commitNanos, appended: appended && walSync == nil)
             scheduleNextOrIdle()
             if committed, let walSync {
                 let logger = self.logger
-                walSync.sync { error in
+                walSync.sync { [self] error in
+                    if error == nil { synced(through: end, appended: appended) }
                     for (write, outcome) in zip(batch, Self.synced(outcomes, error, logger)) { write.waiter.deliver(outcome) }
                 }
             } else {
@@ -120,13 +122,15 @@ extension Store {
         if more { scheduleBatch() }
     }
 
-    /// Syncs the WAL, then gives the outcomes back (`synced`).
-    static func durable<T>(_ outcomes: [Result<T, any Error>], _ walSync: WALSync, _ logger: Logger) async -> [Result<T, any Error>] {
+    /// Syncs the WAL, moves `durableJournalEnd` to `end` (the journal's end at the commit),
+    /// then gives the outcomes back (`synced`).
+    func durable<T>(_ outcomes: [Result<T, any Error>], _ walSync: WALSync, journalEnd end: Int64) async -> [Result<T, any Error>] {
         do {
             try await walSync.sync()
+            synced(through: end, appended: true)
             return outcomes
         } catch {
-            return synced(outcomes, error, logger)
+            return Self.synced(outcomes, error, logger)
         }
     }
 
@@ -145,12 +149,13 @@ extension Store {
     /// and whether the journal grew.
     private static func run(
         _ batch: [PendingWrite], in db: Database, kept: WriterKept
-    ) -> (outcomes: [Result<any Sendable, any Error>], committed: Bool, opsNanos: UInt64, commitNanos: UInt64, appended: Bool) {
+    ) -> (outcomes: [Result<any Sendable, any Error>], committed: Bool, opsNanos: UInt64, commitNanos: UInt64, journalEnd: Int64, appended: Bool) {
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
         let start = DispatchTime.now().uptimeNanoseconds
         var opsDone = start
         var appended = false
+        var end: Int64 = 0
         do {
             let overlays = WriteBatch(kept: kept)
             try db.inTransaction(.immediate) {
@@ -172,23 +177,24 @@ extension Store {
                     slots[i] = Result { try db.withSavepoint { try body(db) } }
                 }
                 outcomes = slots.map { $0! }
-                appended = try Self.journalEnd(db) != journalEnd
+                end = try Self.journalEnd(db)
+                appended = end != journalEnd
                 opsDone = DispatchTime.now().uptimeNanoseconds
                 return .commit
             }
-            let end = DispatchTime.now().uptimeNanoseconds
-            return (outcomes, true, opsDone - start, end - opsDone, appended)
+            let committedAt = DispatchTime.now().uptimeNanoseconds
+            return (outcomes, true, opsDone - start, committedAt - opsDone, end, appended)
         } catch {
             // The kept overlays may hold rows this transaction's rollback undid.
             kept.reset()
             let failure = StorageError.commitFailed(reason: "\(error)")
-            return (batch.map { _ in .failure(failure) }, false, 0, 0, false)
+            return (batch.map { _ in .failure(failure) }, false, 0, 0, 0, false)
         }
     }
 
     /// The journal's last offset: the largest key of its table, read from the end of its b-tree
     /// (`Journal.latestOffset`'s query, asked here because the store sits below `Journal`).
-    private static func journalEnd(_ db: Database) throws -> Int64 {
+    static func journalEnd(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(offset) FROM journal")) ?? 0
     }
 

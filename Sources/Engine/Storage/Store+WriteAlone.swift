@@ -7,14 +7,16 @@ extension Store {
     /// - Returns: `op`'s result once committed.
     /// - Throws: `op`'s error (nothing is committed), or `StorageError.commitFailed`.
     public func writeAlone<T: Sendable>(_ op: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let outcome: (result: Result<T, any Error>, committed: Bool) = await withCheckedContinuation { continuation in
+        let outcome: (result: Result<T, any Error>, committed: Bool, journalEnd: Int64) = await withCheckedContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in
                 var value: T?
                 var opError: (any Error)?
+                var end: Int64 = 0
                 do {
                     try db.inTransaction(.immediate) {
                         do {
                             value = try op(db)
+                            end = try Self.journalEnd(db)
                             return .commit
                         } catch {
                             opError = error
@@ -22,19 +24,20 @@ extension Store {
                         }
                     }
                     if let opError {
-                        continuation.resume(returning: (.failure(opError), true))
+                        continuation.resume(returning: (.failure(opError), true, 0))
                     } else {
-                        continuation.resume(returning: (.success(value!), true))
+                        continuation.resume(returning: (.success(value!), true, end))
                     }
                 } catch {
                     let failure = StorageError.commitFailed(reason: "\(error)")
-                    continuation.resume(returning: (.failure(failure), false))
+                    continuation.resume(returning: (.failure(failure), false, 0))
                 }
             }
         }
         if case .success = outcome.result {
-            record(committed: true, ops: 1)
-            if let walSync { return try await Self.durable([outcome.result], walSync, logger)[0].get() }
+            // Pipelined, the consumers wake once the sync has made any new rows durable.
+            record(committed: true, ops: 1, appended: walSync == nil)
+            if let walSync { return try await durable([outcome.result], walSync, journalEnd: outcome.journalEnd)[0].get() }
         } else if !outcome.committed {
             record(committed: false, ops: 1)
         }

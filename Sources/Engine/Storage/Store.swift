@@ -34,6 +34,9 @@ public final class Store: Sendable {
     let writerPriority: WriterPriority
     /// The WAL's own fsync, for `Synchronous.pipelined`.
     let walSync: WALSync?
+    /// With `Synchronous.pipelined`: the journal's end as of the last WAL sync (a commit is
+    /// visible to readers before its sync; see `durableJournalEnd`).
+    private let syncedJournalEnd: Atomic<Int64>
     /// What the writer keeps from one batch to the next (balances, combo streaks, gift keys).
     let kept: WriterKept
     /// Where a committed batch's callers are answered, in commit order: off the writer, whose
@@ -93,8 +96,12 @@ public final class Store: Sendable {
         } catch {
             throw StorageError.migrationFailed(reason: "\(error)")
         }
+        var journalEnd: Int64 = 0
         do {
-            try pool.writeWithoutTransaction { [kept] db in try kept.install(on: db) }
+            journalEnd = try pool.writeWithoutTransaction { [kept] db in
+                try kept.install(on: db)
+                return try Self.journalEnd(db)
+            }
         } catch {
             throw StorageError.openFailed(path: configuration.path, reason: "\(error)")
         }
@@ -106,6 +113,8 @@ public final class Store: Sendable {
         }
         walSync = configuration.synchronous == .pipelined
             ? try WALSync(databasePath: configuration.path, willSync: willSyncWAL) : nil
+        // What the file holds at open is what recovery found, never answered by this process.
+        syncedJournalEnd = Atomic(journalEnd)
         checkpointer = configuration.checkpointInterval.map {
             WALCheckpointer(path: configuration.path, interval: $0, synchronous: configuration.synchronous,
                 busyTimeout: configuration.busyTimeout, logger: logger)
@@ -118,6 +127,28 @@ public final class Store: Sendable {
     /// - Throws: the error thrown by `body`, or a database error.
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         try await pool.read(body)
+    }
+
+    /// The journal's last offset that is durable. Readers see a commit as soon as it is made;
+    /// with `Synchronous.full` that is after its fsync, so every visible row is durable
+    /// (`Int64.max`: no bound). With `.pipelined` the COMMIT returns before the WAL's fsync, so
+    /// for a while rows are visible that a power cut would take back: the journal's consumers,
+    /// which tell the outside world of rows (a room's gift event), read only up to this offset,
+    /// as a sender hears of its gift only after the sync.
+    public var durableJournalEnd: Int64 {
+        walSync == nil ? .max : syncedJournalEnd.load(ordering: .acquiring)
+    }
+
+    /// After a WAL sync that covers the commits up to journal offset `end`: moves
+    /// `durableJournalEnd` there, and wakes the consumers when the journal grew.
+    func synced(through end: Int64, appended: Bool) {
+        var current = syncedJournalEnd.load(ordering: .relaxed)
+        while current < end {
+            let (exchanged, original) = syncedJournalEnd.compareExchange(expected: current, desired: end, ordering: .acquiringAndReleasing)
+            if exchanged { break }
+            current = original
+        }
+        if appended { signal.poke() }
     }
 
     /// Commits and operations counted since the store opened, for metrics.
