@@ -15,8 +15,8 @@ struct GiftBench: ParsableCommand {
     @Option(help: "Concurrent senders.") var senders = 64
     @Option(help: "Seconds per measurement.") var seconds = 10.0
     @Option(help: "Scripts folder the server loads.") var scripts = "Scripts"
-    @Option(help: "The server's durability: full (the default) or pipelined (answered after the WAL's fsync, as full, while the next batch runs).")
-    var synchronous = "full"
+    @Option(help: "The server's durability: pipelined (the default, as `showrunner serve`'s: answered after the WAL's fsync, as with full, while the next batch runs) or full (each COMMIT fsyncs before the next batch).")
+    var synchronous = "pipelined"
     @Option(help: "The server's consumer checkpoint interval in ms (0...1000; the server's default when not given).")
     var consumerCheckpointMs: Int?
     @Option(help: "The server's --writer-priority-boost (0...19; the server's default when not given).")

@@ -15,8 +15,8 @@ struct GiftEngineBench: AsyncParsableCommand {
     @Option(help: "Concurrent senders.") var senders = 64
     @Option(help: "Seconds per measurement.") var seconds = 10.0
     @Option(help: "Scripts folder the engine loads.") var scripts = "Scripts"
-    @Option(help: "Durability: full (the default) or pipelined (answered after the WAL's fsync, as full, while the next batch runs).")
-    var synchronous = "full"
+    @Option(help: "Durability: pipelined (the default, as `showrunner serve`'s: answered after the WAL's fsync, as with full, while the next batch runs) or full (each COMMIT fsyncs before the next batch).")
+    var synchronous = "pipelined"
     @Flag(help: "Measure the engine alone, uniform pattern only, without the Redis peer (for profiling).") var engineOnly = false
     @Option(help: "Gift keys the writer holds before it indexes them (1...65536).")
     var giftKeysFlushAt = StoreConfiguration.giftKeysFlushAtDefault

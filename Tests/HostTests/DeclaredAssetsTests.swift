@@ -139,10 +139,10 @@ struct DeclaredAssetsTests {
         }
     }
 
-    @Test("--synchronous: full by default; full, pipelined, normal and off in any case; anything else refused")
+    @Test("--synchronous: pipelined by default; full, pipelined, normal and off in any case; anything else refused")
     func synchronousFlag() throws {
         let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
-        #expect(plain.synchronous == .full)
+        #expect(plain.synchronous == .pipelined)
         for (text, level) in [("full", StoreConfiguration.Synchronous.full), ("PIPELINED", .pipelined), ("Normal", .normal), ("off", .off)] {
             let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--synchronous", text]) as? ServeCommand)
             #expect(serve.synchronous == level)

@@ -2,15 +2,18 @@
 public struct StoreConfiguration: Sendable {
     /// SQLite's `PRAGMA synchronous` level: how hard a commit waits for the disk.
     public enum Synchronous: String, Sendable, CaseIterable {
-        /// Every commit is fsynced before it becomes visible: durable across power loss. The default.
+        /// Every commit is fsynced before it becomes visible: durable across power loss. The
+        /// store's default (`showrunner serve` defaults to `pipelined`, as durable when answered).
         case full = "FULL"
         /// Every commit is fsynced before any caller of its batch hears of it, as with `full`,
         /// but the writer does not wait for the disk: it commits (SQLite's NORMAL), hands the
         /// writer to the next batch, and answers this batch's callers once an `fdatasync` of the
         /// WAL has returned, so one batch's statements run while the one before it syncs.
         /// Acknowledged commits survive a power cut exactly as with `full`; what differs is that
-        /// other connections (readers, the consumers) may see a commit up to one fsync before it
-        /// is durable, and a power cut in that window loses it (it was never acknowledged).
+        /// other connections (readers) may see a commit up to one fsync before it is durable, and
+        /// a power cut in that window loses it (it was never acknowledged). The journal's
+        /// consumers, which tell the outside world (a room's gift event), read only up to
+        /// `Store.durableJournalEnd`, so none of them tells of a row before its sync.
         case pipelined = "PIPELINED"
         /// WAL is fsynced at checkpoints only: a power cut may lose the last commits.
         case normal = "NORMAL"

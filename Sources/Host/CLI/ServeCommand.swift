@@ -27,8 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Reload scripts when their files change (staging only).")
     var watch = false
 
-    @Option(help: "SQLite durability: full (default), pipelined (acknowledged after an fsync of the WAL, as full, while the next batch runs), normal or off.")
-    var synchronous: StoreConfiguration.Synchronous = .full
+    @Option(help: "SQLite durability: pipelined (the default: acknowledged after an fsync of the WAL, as with full, while the next batch runs), full (each COMMIT fsyncs before the next batch), normal or off.")
+    var synchronous: StoreConfiguration.Synchronous = .pipelined
 
     @Option(help: "Nice levels above the process's own the store's one writer runs at while it holds a batch, 0...19 (0: not raised). Needs CAP_SYS_NICE or an RLIMIT_NICE that allows it; without, the writer runs at the process's priority and the server logs that once.")
     var writerPriorityBoost = StoreConfiguration.writerPriorityBoostDefault
