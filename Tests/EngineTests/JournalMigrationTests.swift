@@ -66,7 +66,7 @@ struct JournalMigrationTests {
         }
     }
 
-    @Test("v18 moves each account's gift rows from two journal indexes to account_history, and its consumer starts after them")
+    @Test("v18 moves each account's gift rows from two journal indexes to its history (paged by v20), and its consumer starts after them")
     func accountHistory() async throws {
         try await TemporaryDatabase.with { tmp in
             let v17 = try DatabaseQueue(path: tmp.path)
@@ -85,15 +85,17 @@ struct JournalMigrationTests {
             let store = try tmp.openStore()
             let (after, indexes, projected, cursor, plan) = try await store.read { db in
                 (try Self.rows(db), try Self.indexes(db),
-                 try Row.fetchAll(db, sql: "SELECT account, offset FROM account_history ORDER BY account, offset").map { "\($0[0] as String) \($0[1] as Int64)" },
+                 try Row.fetchAll(db, sql: "SELECT account, offsets FROM account_history_pages ORDER BY account, last").map { "\($0[0] as String) \($0[1] as String)" },
                  try SQLiteAccountHistory.cursor(db),
-                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT offset FROM account_history WHERE account = ? ORDER BY offset DESC", arguments: ["user:v1:coins"])
+                 try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN SELECT offsets FROM account_history_pages WHERE account = ? AND last <= ? ORDER BY last DESC",
+                    arguments: ["user:v1:coins", 5])
                     .map { $0["detail"] as String }.joined())
             }
             // v19 adds `gift_key` (NULL for these rows); every other column is as it was.
             #expect(after.map { $0.filter { $0.key != "gift_key" } } == before, "the journal's rows are untouched")
             #expect(!indexes.contains("journal_payer") && !indexes.contains("journal_payee") && indexes.contains("journal_type_offset"))
-            #expect(projected == ["user:s1:revenue 2", "user:s1:revenue 5", "user:v1:coins 2", "user:v1:coins 5", "user:v2:coins 3"])
+            #expect(projected == ["user:s1:revenue 2,5", "user:v1:coins 2,5", "user:v2:coins 3"])
             #expect(cursor == 5)
             #expect(plan.contains("USING PRIMARY KEY"), "read by its key: \(plan)")
         }

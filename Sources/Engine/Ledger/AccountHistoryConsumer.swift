@@ -1,10 +1,10 @@
 import Synchronization
 
-/// Projects each gift row into its accounts' history (`account_history`: the payer's coins
-/// account and the payee's revenue account, keyed by account and journal offset), off the send
-/// path: a gift's row no longer carries two index entries of its own into the send's commit.
-/// Rows are gathered off the writer on a read snapshot and written once per batch, with the
-/// cursor; history reads join the projection up to the cursor with the journal's rows after it
+/// Projects each gift row into its accounts' history (`account_history_pages`: the payer's coins
+/// account and the payee's revenue account, one page per account and batch holding the journal
+/// offsets of its gifts), off the send path: a gift's row no longer carries two index entries of
+/// its own into the send's commit. Offsets are gathered off the writer on a read snapshot and
+/// written once per batch, a page per account, with the cursor; history reads join the projection up to the cursor with the journal's rows after it
 /// (`SQLiteAccountHistory`), so a gift is in its accounts' history as soon as it is committed.
 public struct AccountHistoryConsumer: OffWriterConsumer {
     /// The consumer's name (its cursor).
@@ -41,22 +41,24 @@ public struct AccountHistoryConsumer: OffWriterConsumer {
 
     public func finishBatch(in tx: any StoreTransaction) throws { try seal()(tx) }
 
-    /// The batch's rows in key order (sorted here, off the writer): each account's rows then go
-    /// into its pages one after another.
+    /// The batch's rows as one page per account (made here, off the writer), in key order.
     public func seal() -> @Sendable (any StoreTransaction) throws -> Void {
-        let rows = pending.take().sorted { ($0.account, $0.offset) < ($1.account, $1.offset) }
+        let pages = AccountHistoryPage.pages(pending.take())
         let store = self.store
-        return { tx in try store.insert(in: tx, rows) }
+        return { tx in try store.insert(in: tx, pages) }
     }
 
     public func batchRolledBack() { _ = pending.take() }
 
     public func settled(committed: Bool) { _ = pending.take() }
 
-    /// Rows are written once per batch: the wider, the fewer pages a row costs.
+    /// Pages are written once per batch: the wider, the more gifts a page holds.
     public var widensBatches: Bool { true }
 
     /// Readers complete the projection from the journal's rows after its cursor, so it may
-    /// trail: a batch a quarter of a second, about one page per account for all the gifts in it.
-    public var linger: Duration { .milliseconds(250) }
+    /// trail: a batch each 50 ms, one page per account for all its gifts in it. Not longer: the
+    /// batch's inserts run on the one writer, and every send that shares its group commit waits
+    /// for them (with a row per gift, at 250 ms, about 3,000 gifts' rows a batch, the socket
+    /// run's p99 was 14.4–15.2 ms against 12.5–13.6 ms at 50 ms, with the same gifts/s).
+    public var linger: Duration { .milliseconds(50) }
 }

@@ -34,6 +34,7 @@ public enum Migrations {
         ("v17_journal_without_autoincrement", v17JournalWithoutAutoincrement),
         ("v18_account_history", v18AccountHistory),
         ("v19_gift_keys", v19GiftKeys),
+        ("v20_account_history_pages", v20AccountHistoryPages),
     ]
 
     /// A migrator that applies `all`.

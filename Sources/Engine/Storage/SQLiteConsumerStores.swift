@@ -8,8 +8,8 @@ public struct SQLiteAccountHistoryStore: AccountHistoryStore {
         try SQLiteAccountHistory.parties(tx.sqliteDatabase, offset: offset)
     }
 
-    public func insert(in tx: any StoreTransaction, _ rows: [(account: String, offset: Int64)]) throws {
-        try SQLiteAccountHistory.insert(tx.sqliteDatabase, rows)
+    public func insert(in tx: any StoreTransaction, _ pages: [AccountHistoryPage]) throws {
+        try SQLiteAccountHistory.insert(tx.sqliteDatabase, pages)
     }
 }
 
