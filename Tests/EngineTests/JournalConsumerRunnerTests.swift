@@ -121,6 +121,49 @@ import Testing
         }
     }
 
+    @Test("a consumer of rare facts does not take the writer to skip other facts: its cursor trails them up to a bound, and moves at once for its own")
+    func rareFactsConsumerStaysOffTheWriter() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            try await store.seed(0)
+            let all = ScriptedConsumer(name: "all")
+            let rare = ScriptedConsumer(name: "rare", types: ["r"])
+            let runner = ConsumerRunner(store: store, consumers: [all, rare], pollInterval: .seconds(600), logger: .quiet())
+            func cursor(_ name: String) async throws -> Int64 {
+                try await store.read { db in try ConsumerRunner.position(of: name, in: db).offset }
+            }
+            let running = Task { try await runner.run() }
+            // Commits of other facts: the busy consumer applies them, and the rare one's cursor
+            // stays where it was (no batch of its own on the writer).
+            for round in 1...5 {
+                try await store.seed(10)
+                try await waitUntil { try await store.effects(of: "all").count == round * 10 }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await cursor("all") == 50)
+            #expect(try await cursor("rare") == 0)
+            #expect(try await store.effects(of: "rare") == [])
+            // Nothing of its types is waiting: no lag to report, though its cursor trails.
+            #expect(try await runner.lag() == ["all": 0, "rare": 0])
+            // One of its facts: applied at once, and the cursor moves past everything before it.
+            try await store.seed(1, type: "r")
+            try await waitUntil { try await store.effects(of: "rare") == [51] }
+            #expect(try await cursor("rare") == 51)
+            // Past the bound, a batch moves the cursor even with nothing of its types.
+            try await store.seed(Int(ConsumerRunner.idleCursorRowsMax))
+            let end = 51 + ConsumerRunner.idleCursorRowsMax
+            try await waitUntil { try await cursor("rare") == end }
+            #expect(try await store.effects(of: "rare") == [51])
+            running.cancel()
+            try await running.value
+            // `drain` moves every cursor to the end.
+            try await store.seed(3)
+            try await runner.drain()
+            #expect(try await cursor("rare") == end + 3)
+            #expect(try await runner.lag() == ["all": 0, "rare": 0])
+        }
+    }
+
     private static func effects(_ store: Store) async throws -> [[Int64]] {
         [try await store.effects(of: "c1"), try await store.effects(of: "c2"), try await store.effects(of: "c3")]
     }

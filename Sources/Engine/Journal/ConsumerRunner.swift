@@ -29,6 +29,10 @@ public final class ConsumerRunner: Service, Sendable {
     public let pollInterval: Duration
     /// Longest `JournalConsumer.linger` honoured.
     public static let lingerMax: Duration = .seconds(1)
+    /// How far behind the journal's durable end, in rows, a consumer's cursor may stay in the
+    /// service loop (`run`) while none of those rows is of its types: until then a batch that
+    /// would only move the cursor past them is not run (`idle`). `drain` always moves it.
+    public static let idleCursorRowsMax: Int64 = 4_096
     /// Whether consumers that can (`OffWriterConsumer`) run their handlers off the writer, on a
     /// read snapshot, so that two such consumers use two cores; the writer then runs only
     /// their writes.
@@ -107,6 +111,7 @@ public final class ConsumerRunner: Service, Sendable {
     /// wait for the other consumers' batches (a pass that did would leave a core idle while
     /// the slower consumer finishes), and sleeps only when it is caught up or blocked.
     private func follow(_ consumer: any JournalConsumer) async {
+        var quiet = true
         while !Task.isCancelled {
             // Read before the batch, so an entry committed while it runs wakes the consumer at
             // once. The store pokes only after commits that appended to the journal, so batches
@@ -114,7 +119,16 @@ public final class ConsumerRunner: Service, Sendable {
             let seen = store.signal.generation
             var report = DrainReport()
             do {
-                report = try await stretch(consumer)
+                // A consumer whose last batch applied nothing first asks a snapshot whether
+                // anything of its types came (one of a busy consumer's types keeps it asking
+                // nothing): a consumer of rare facts no longer takes the writer for every commit
+                // of other facts only to move its cursor.
+                if quiet, try await idle(consumer) {
+                    report.caughtUp = true
+                } else {
+                    report = try await stretch(consumer)
+                    quiet = report.applied == 0 && report.parked == 0
+                }
             } catch {
                 logger.error("journal consumer batch failed", metadata: ["consumer": "\(consumer.name)", "error": "\(error)"])
                 report.caughtUp = false
@@ -125,6 +139,27 @@ public final class ConsumerRunner: Service, Sendable {
             } else if report.applied == 0 && report.parked == 0 {
                 try? await Task.sleep(for: pollInterval)
             }
+        }
+    }
+
+    /// Whether a batch of `consumer` now would only move its cursor past rows of other types,
+    /// fewer than `idleCursorRowsMax` of them: read on a snapshot, off the writer. False for a
+    /// consumer of every type, one inside a packed row, or one with failing entries (its batch
+    /// retries them).
+    func idle(_ consumer: any JournalConsumer) async throws -> Bool {
+        guard let types = consumer.types else { return false }
+        let name = consumer.name
+        return try await store.read { [self] db in
+            let position = try Self.position(of: name, in: db)
+            guard position.index == JournalPosition.wholeRow else { return false }
+            let end = try readableEnd(db)
+            guard end > position.offset else { return true }
+            guard end - position.offset < Self.idleCursorRowsMax else { return false }
+            let failing = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM consumer_failures WHERE consumer = ?"), arguments: [name]) ?? 0
+            guard failing == 0 else { return false }
+            guard !types.isEmpty else { return true }
+            return try !Journal.hasRows(db, after: position.offset, through: end, types: types)
         }
     }
 
@@ -249,15 +284,23 @@ public final class ConsumerRunner: Service, Sendable {
         return try body()
     }
 
-    /// Per consumer: the latest journal offset minus the consumer's cursor, for metrics.
+    /// Per consumer: the latest journal offset minus the consumer's cursor, for metrics; 0 for
+    /// a consumer of some types when none of the rows after its cursor is of them (its cursor
+    /// may trail such rows: `idleCursorRowsMax`).
     /// - Throws: database errors.
     public func lag() async throws -> [String: Int64] {
-        let names = consumers.map(\.name)
+        let named = consumers.map { ($0.name, $0.types) }
         return try await store.read { db in
             let latest = try Journal.latestOffset(db)
             var lag: [String: Int64] = [:]
-            for name in names {
-                lag[name] = latest - (try Self.cursor(of: name, in: db))
+            for (name, types) in named {
+                let position = try Self.position(of: name, in: db)
+                var behind = latest - position.offset
+                if behind > 0, let types, position.index == JournalPosition.wholeRow {
+                    let pending = try !types.isEmpty && Journal.hasRows(db, after: position.offset, through: latest, types: types)
+                    if !pending { behind = 0 }
+                }
+                lag[name] = behind
             }
             return lag
         }

@@ -99,6 +99,15 @@ extension Journal {
             .map(JournalEntry.init(row:))
     }
 
+    /// Whether any row of `types` lies in (`after`, `through`]: one seek per type in
+    /// `journal_type_offset`.
+    /// - Throws: database errors.
+    static func hasRows(_ db: Database, after: Int64, through: Int64, types: Set<String>) throws -> Bool {
+        let sql = "SELECT EXISTS (SELECT 1 FROM journal WHERE type IN (\(databaseQuestionMarks(count: types.count))) AND offset > ? AND offset <= ?)"
+        let arguments = StatementArguments(types.sorted()) + [after, through]
+        return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) ?? false
+    }
+
     /// The offset of the newest entry, or 0 when the journal is empty.
     /// - Throws: database errors.
     public static func latestOffset(_ db: Database) throws -> Int64 {
