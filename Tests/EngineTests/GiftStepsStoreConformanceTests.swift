@@ -43,6 +43,26 @@ struct GiftStepsStoreConformanceTests {
     }
 
     @Test(arguments: backends)
+    func oneTransactionAnswersForEveryGiftItAsksAbout(_ backend: StoreBackend<GiftStepsBackend>) async throws {
+        try await TemporaryDatabase.with { tmp in
+            let (steps, _) = try backend.open(tmp)
+            for offset: Int64 in [3, 9, 12] { try await Self.refund(steps.refunds, offset: offset) }
+            // Many asks in one transaction, in offset order and then below the first one.
+            let answers = try await steps.store.read { tx in
+                try [5, 9, 10, 12, 40, 3, 2, 9].map { try tx.isRefunded(offset: $0) }
+            }
+            #expect(answers == [false, true, false, true, false, true, false, true])
+            // A refund transaction that asks, records and asks again sees its own refund.
+            let (before, after, other) = try await steps.refunds.write { tx in
+                let before = try tx.isRefunded(offset: 20)
+                try tx.recordRefund(offset: 20, reason: "fraud", by: "op1", outcomeJSON: "{}", at: 6)
+                return (before, try tx.isRefunded(offset: 20), try tx.isRefunded(offset: 21))
+            }
+            #expect(!before && after && !other)
+        }
+    }
+
+    @Test(arguments: backends)
     func aReadKeepsItsSnapshotWhileARefundCommits(_ backend: StoreBackend<GiftStepsBackend>) async throws {
         try await TemporaryDatabase.with { tmp in
             let (steps, _) = try backend.open(tmp)

@@ -17,9 +17,11 @@ public struct SQLiteGiftRefundStore: GiftRefundStore {
 
     /// Whether the gift at journal `offset` was refunded, on the caller's connection (the gift
     /// steps check it for every gift).
-    static func isRefunded(_ db: Database, offset: Int64) throws -> Bool {
-        try db.cachedStatement(sql: "SELECT 1 FROM gift_refunds WHERE gift_offset = ?").firstRowRaw(.int(offset), read: { _ in true }) ?? false
+    /// The refunded gifts' offsets at or after `offset`.
+    static func refunded(_ db: Database, atOrAfter offset: Int64) throws -> Set<Int64> {
+        try Set(Int64.fetchAll(db.cachedStatement(sql: "SELECT gift_offset FROM gift_refunds WHERE gift_offset >= ?"), arguments: [offset]))
     }
+
 }
 
 /// `GiftRefundTransaction` on one SQLite connection inside an open transaction (its
@@ -27,6 +29,7 @@ public struct SQLiteGiftRefundStore: GiftRefundStore {
 /// `SQLiteGiftStepsStore.swift`).
 final class SQLiteGiftRefundTransaction: SQLiteTransaction, GiftRefundTransaction {
     func recordRefund(offset: Int64, reason: String, by operatorID: String, outcomeJSON: String, at ms: Int64) throws {
+        refundsFrom = nil
         try db.execute(
             sql: "INSERT INTO gift_refunds (gift_offset, reason, by_user, outcome, created_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [offset, reason, operatorID, outcomeJSON, ms])

@@ -35,7 +35,14 @@ public struct SQLiteGiftStepsStore: GiftStepsStore {
 
 extension SQLiteTransaction: GiftStepsTransaction {
     /// Also `GiftRefundTransaction.isRefunded(offset:)` (`SQLiteGiftRefundTransaction`).
-    func isRefunded(offset: Int64) throws -> Bool { try SQLiteGiftRefundStore.isRefunded(db, offset: offset) }
+    /// One query for a batch of gifts: the refunds at or after the first offset asked, kept
+    /// (`refundsFrom`) for the later ones.
+    func isRefunded(offset: Int64) throws -> Bool {
+        if let known = refundsFrom, offset >= known.from { return known.offsets.contains(offset) }
+        let offsets = try SQLiteGiftRefundStore.refunded(db, atOrAfter: offset)
+        refundsFrom = (offset, offsets)
+        return offsets.contains(offset)
+    }
 }
 
 extension GiftStepsConsumer {

@@ -11,6 +11,10 @@ import GRDB
 class SQLiteTransaction: StoreTransaction, LedgerTransaction, JournalTransaction, FanMedalTransaction {
     let db: Database
     private let engine: Ledger?
+    /// The refunded gifts at or after `from`, read once for the many `isRefunded` asks of one
+    /// batch (a consumer's gifts come in offset order); dropped when this transaction records
+    /// a refund. Only this object's thread touches it, inside its transaction.
+    var refundsFrom: (from: Int64, offsets: Set<Int64>)?
 
     init(db: Database, ledger: Ledger) {
         self.db = db

@@ -4048,6 +4048,9 @@ components:
       properties:
         lag:
           type: object
+          description: >-
+            Journal rows after each consumer's cursor; 0 for a consumer of some types when none of
+            those rows is of its types (its cursor may trail such rows by up to 4,096).
           additionalProperties: {type: integer, format: int64}
     ScriptProblem:
       type: object
