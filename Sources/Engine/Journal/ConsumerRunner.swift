@@ -120,9 +120,9 @@ public final class ConsumerRunner: Service, Sendable {
             var report = DrainReport()
             do {
                 // A consumer whose last batch applied nothing first asks a snapshot whether
-                // anything of its types came (one of a busy consumer's types keeps it asking
-                // nothing): a consumer of rare facts no longer takes the writer for every commit
-                // of other facts only to move its cursor.
+                // anything of its types came (one that applied something goes straight to its
+                // next batch): a consumer of rare facts no longer takes the writer for every
+                // commit of other facts only to move its cursor.
                 if quiet, try await idle(consumer) {
                     report.caughtUp = true
                 } else {
