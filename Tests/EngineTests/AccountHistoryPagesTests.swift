@@ -70,6 +70,35 @@ import Testing
         }
     }
 
+    @Test("a page with a malformed offset list, or naming a row the journal lacks, is a storage_corrupt error, not a crash")
+    func corruptPages() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            try await store.write { db in
+                try db.execute(sql: "INSERT INTO journal (offset, type, payload, created_at, payer) VALUES (1, 'gift', '{}', 1, 'user:v1:coins')")
+                try db.execute(sql: "UPDATE consumer_cursors SET offset = 9 WHERE name = 'account-history'")
+                try db.execute(sql: """
+                    INSERT INTO account_history_pages (account, last, first, offsets) VALUES
+                        ('user:v1:coins', 1, 1, '1'), ('user:bad:coins', 3, 2, '2,x3'), ('user:gone:coins', 5, 5, '5')
+                    """)
+            }
+            try await store.read { db in
+                #expect(try SQLiteAccountHistory.newest(db, .account("user:v1:coins"), upTo: .max, inclusive: true, limit: 5).map(\.offset) == [1])
+                for account in ["user:bad:coins", "user:gone:coins"] {
+                    #expect(throws: StorageError.self) {
+                        try SQLiteAccountHistory.newest(db, .account(account), upTo: .max, inclusive: true, limit: 5)
+                    }
+                    do {
+                        try SQLiteAccountHistory.forEachOldestFirst(db, .account(account)) { _, _ in true }
+                        Issue.record("\(account): read without an error")
+                    } catch let error as StorageError {
+                        #expect(error.code == "storage_corrupt", "\(account): \(error)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a batch's rows become one page per account, offsets ascending and once each")
     func pagesOfABatch() {
         let pages = AccountHistoryPage.pages([("b", 7), ("a", 9), ("b", 3), ("a", 2), ("a", 9)])

@@ -162,6 +162,11 @@ extension ConsumerRunner {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT offset FROM consumer_cursors WHERE name = ?"), arguments: [name]) ?? 0
     }
 
+    /// The consumer's entries that failed and wait for a retry.
+    static func failingCount(of name: String, in db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM consumer_failures WHERE consumer = ?"), arguments: [name]) ?? 0
+    }
+
     /// Where the consumer stands: the last row it has started on, and how far into it.
     static func position(of name: String, in db: Database) throws -> JournalPosition {
         try db.cachedStatement(sql: "SELECT offset, fact_index FROM consumer_cursors WHERE name = ?").firstRowRaw(.text(name)) { row in

@@ -108,9 +108,7 @@ extension ConsumerRunner {
     private func prepare(_ consumer: any OffWriterConsumer, after from: JournalPosition?, in db: Database) throws -> Prepared? {
         let start = try from ?? Self.position(of: consumer.name, in: db)
         let latest = try readableEnd(db)
-        let failing = try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM consumer_failures WHERE consumer = ?"), arguments: [consumer.name]) ?? 0
-        guard failing == 0 else { return nil }
+        guard try Self.failingCount(of: consumer.name, in: db) == 0 else { return nil }
         let snapshot = transaction(db)
         let began = ContinuousClock.now
         var writes = DeferredWrites()

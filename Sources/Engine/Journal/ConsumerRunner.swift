@@ -155,10 +155,7 @@ public final class ConsumerRunner: Service, Sendable {
             let end = try readableEnd(db)
             guard end > position.offset else { return true }
             guard end - position.offset < Self.idleCursorRowsMax else { return false }
-            let failing = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT count(*) FROM consumer_failures WHERE consumer = ?"), arguments: [name]) ?? 0
-            guard failing == 0 else { return false }
-            guard !types.isEmpty else { return true }
+            guard try Self.failingCount(of: name, in: db) == 0 else { return false }
             return try !Journal.hasRows(db, after: position.offset, through: end, types: types)
         }
     }
@@ -296,9 +293,10 @@ public final class ConsumerRunner: Service, Sendable {
             for (name, types) in named {
                 let position = try Self.position(of: name, in: db)
                 var behind = latest - position.offset
-                if behind > 0, let types, position.index == JournalPosition.wholeRow {
-                    let pending = try !types.isEmpty && Journal.hasRows(db, after: position.offset, through: latest, types: types)
-                    if !pending { behind = 0 }
+                if behind > 0, let types, position.index == JournalPosition.wholeRow,
+                   try !Journal.hasRows(db, after: position.offset, through: latest, types: types)
+                {
+                    behind = 0
                 }
                 lag[name] = behind
             }

@@ -100,9 +100,10 @@ extension Journal {
     }
 
     /// Whether any row of `types` lies in (`after`, `through`]: one seek per type in
-    /// `journal_type_offset`.
+    /// `journal_type_offset`; false for no types.
     /// - Throws: database errors.
     static func hasRows(_ db: Database, after: Int64, through: Int64, types: Set<String>) throws -> Bool {
+        guard !types.isEmpty else { return false }
         let sql = "SELECT EXISTS (SELECT 1 FROM journal WHERE type IN (\(databaseQuestionMarks(count: types.count))) AND offset > ? AND offset <= ?)"
         let arguments = StatementArguments(types.sorted()) + [after, through]
         return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) ?? false

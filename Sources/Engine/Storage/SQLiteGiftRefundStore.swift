@@ -15,13 +15,11 @@ public struct SQLiteGiftRefundStore: GiftRefundStore {
         return try await store.write({ db in SQLiteGiftRefundTransaction(db: db, ledger: ledger) }, body)
     }
 
-    /// Whether the gift at journal `offset` was refunded, on the caller's connection (the gift
-    /// steps check it for every gift).
-    /// The refunded gifts' offsets at or after `offset`.
+    /// The refunded gifts' offsets at or after `offset`, on the caller's connection (the gift
+    /// steps ask once a batch, `SQLiteTransaction.isRefunded(offset:)`).
     static func refunded(_ db: Database, atOrAfter offset: Int64) throws -> Set<Int64> {
         try Set(Int64.fetchAll(db.cachedStatement(sql: "SELECT gift_offset FROM gift_refunds WHERE gift_offset >= ?"), arguments: [offset]))
     }
-
 }
 
 /// `GiftRefundTransaction` on one SQLite connection inside an open transaction (its

@@ -7,6 +7,8 @@ extension Store {
     /// - Returns: `op`'s result once committed.
     /// - Throws: `op`'s error (nothing is committed), or `StorageError.commitFailed`.
     public func writeAlone<T: Sendable>(_ op: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        // Pipelined, the journal's end at the commit is where the sync makes it durable up to.
+        let tracksEnd = walSync != nil
         let outcome: (result: Result<T, any Error>, committed: Bool, journalEnd: Int64) = await withCheckedContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in
                 var value: T?
@@ -16,7 +18,7 @@ extension Store {
                     try db.inTransaction(.immediate) {
                         do {
                             value = try op(db)
-                            end = try Self.journalEnd(db)
+                            if tracksEnd { end = try Self.journalEnd(db) }
                             return .commit
                         } catch {
                             opError = error
