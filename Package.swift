@@ -38,10 +38,32 @@ let package = Package(
         // C trampolines: every function that may raise a Lua error (longjmp) lives here,
         // so no Lua error ever unwinds through a Swift frame.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // The engine's layers, each a target so the compiler keeps their direction:
+        // EngineCore (errors, JSON syntax, hashing, tokens) <- Scripting (the Lua runtime and the
+        // operator's `ctx` contract) <- Engine (domains, journal, storage, composition)
+        // <- ScriptTesting (script tests) <- Host.
+        .target(
+            name: "EngineCore",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Scripting",
+            dependencies: [
+                "CLua", "CLuaShim", "EngineCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Engine",
             dependencies: [
-                "CLua", "CLuaShim", "COpenSSL",
+                "EngineCore", "Scripting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -50,10 +72,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `showrunner scripts test`: runs operators' script tests against a throwaway engine.
+        .target(
+            name: "ScriptTesting",
+            dependencies: [
+                "EngineCore", "Scripting", "Engine",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "Host",
             dependencies: [
-                "Engine",
+                "EngineCore", "Scripting", "Engine", "ScriptTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -73,13 +104,13 @@ let package = Package(
         ),
         .target(
             name: "EngineTesting",
-            dependencies: ["Engine", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["EngineCore", "Scripting", "Engine", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "Engine",
+                "CLua", "EngineCore", "Scripting", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "EngineTesting", "CLua", "CLuaShim",
+                "EngineCore", "Scripting", "Engine", "ScriptTesting", "EngineTesting", "CLua", "CLuaShim",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -98,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "Engine", "EngineTesting",
+                "Host", "EngineCore", "Scripting", "Engine", "ScriptTesting", "EngineTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

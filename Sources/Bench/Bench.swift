@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineCore
 
 /// The benchmark harness. Each benchmark runs a peer in the same process or the same run and
 /// reports ratios; run it on a release build (`swift run -c release showrunner-bench ...`).

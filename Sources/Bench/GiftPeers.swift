@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Foundation
 
 /// redis-server in a scratch folder, with the gift operation loaded as a script.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Engine
+import EngineCore
 import Foundation
 import Logging
+import Scripting
 import Synchronization
 
 /// Issue 4, benchmark 3: danmaku accepted per second through the whole ingest pipeline (text

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Scripting
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Scripting
 
 /// Members, their starting scores, and the triples, drawn up front so neither side pays for
 /// the random numbers.

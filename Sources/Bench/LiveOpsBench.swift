@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import GRDB
 import Logging
+import Scripting
 
 /// Issue 5, benchmark 2: gift events per second through the activity and task consumers (Lua
 /// handlers, leaderboard updates, chest and task progress, durable commit of every batch), on

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Engine
+import EngineCore
 import Foundation
 import GRDB
 import Logging
+import Scripting
 
 /// Play together: the shipped fan-medal gate through the runtime against a raw `lua_pcall` of
 /// the same function, same process, same run; then applies per second through the engine

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Logging
+import Scripting
 import Synchronization
 
 /// Benchmark 2 of the foundation: reloading a generation of many files while calls run.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Scripting
 
 /// Benchmark 1 of the foundation: a handler call through the full runtime against a raw
 /// `lua_pcall` of the same Lua function, same process, same run, one core.

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import GRDB
 import Logging
+import Scripting
 
 /// The monthly close over a generated month: N gift facts for M streamers (a tenth of them in
 /// one of 100 guilds), through the earnings consumer and `Settlement.run` with the shipped

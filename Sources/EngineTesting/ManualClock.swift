@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Synchronization
 
 /// A wall clock that only moves when a test moves it.

@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// The request context of every route: Hummingbird's core storage, plus who is calling and

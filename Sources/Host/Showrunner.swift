@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import EngineCore
 
 /// The `showrunner` executable: serve the API, issue tokens; later also `scripts`, `demo`
 /// and `reconcile`, each a subcommand in `CLI/`.

@@ -1,4 +1,5 @@
 @testable import Engine
+@testable import Scripting
 
 /// A plain Swift model of the ledger's rules: what every chain should do, and the balances that
 /// should result. The property tests compare the real ledger with it after every step.

@@ -1,6 +1,7 @@
 import EngineTesting
 import Foundation
 import GRDB
+@testable import Scripting
 import Testing
 @testable import Engine
 
@@ -66,7 +67,7 @@ import Testing
     /// daily boards (their `on_period_end` pays rewards).
     static func fill(_ path: String) async throws {
         let store = try Store(StoreConfiguration(path: path, synchronous: .off), logger: .quiet())
-        var random = Engine.SeededRandom(seed: 11)
+        var random = Scripting.SeededRandom(seed: 11)
         var payloads: [(String, Int64)] = []
         for i in 0..<gifts {
             let sender = "u\(random.next(upTo: 60))", streamer = "s\(random.next(upTo: 6))"
@@ -142,7 +143,7 @@ import Testing
         #expect((expected.tables["leaderboard_scores"]?.count ?? 0) > 50 && (expected.tables["task_progress"]?.count ?? 0) > 100)
         #expect(expected.facts.count > 50 && !expected.transfers.isEmpty, "facts \(expected.facts.count), transfers \(expected.transfers.count)")
 
-        var rng = Engine.SeededRandom(seed: seed)
+        var rng = Scripting.SeededRandom(seed: seed)
         var engine = try await LiveOpsEngine.open(path: crashed.path)
         var crashes = (inside: 0, survived: 0, abandoned: 0, between: 0, pipelined: 0)
         for step in 0..<400 {

@@ -1,5 +1,6 @@
 import EngineTesting
 import GRDB
+@testable import Scripting
 import Testing
 @testable import Engine
 
@@ -186,7 +187,7 @@ struct LiveOpsOffWriterTests {
 
     @Test("many gifts in wide batches: both paths end in the same state", arguments: [1, 7, 64])
     func sameStateAtAnyBatchSize(batchSize: Int) async throws {
-        var random = Engine.SeededRandom(seed: UInt64(batchSize))
+        var random = Scripting.SeededRandom(seed: UInt64(batchSize))
         let gifts = (1...150).map { i in Self.gift(i, sender: "v\(random.next(upTo: 9))", count: Int(random.next(upTo: 3)) + 1) }
         let writer = try await Self.run(Self.readsAndGrants, gifts: gifts, offWriter: false, batchSize: batchSize)
         let off = try await Self.run(Self.readsAndGrants, gifts: gifts, offWriter: true, batchSize: batchSize)

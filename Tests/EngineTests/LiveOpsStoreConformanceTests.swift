@@ -1,5 +1,6 @@
 import EngineTesting
 import Foundation
+@testable import Scripting
 import Testing
 @testable import Engine
 

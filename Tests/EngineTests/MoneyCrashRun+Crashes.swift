@@ -1,3 +1,4 @@
+@testable import EngineCore
 import EngineTesting
 import GRDB
 import Testing

@@ -1,4 +1,5 @@
 import EngineTesting
+@testable import Scripting
 import Testing
 @testable import Engine
 

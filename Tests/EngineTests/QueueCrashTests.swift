@@ -1,7 +1,9 @@
 import Engine
+@testable import EngineCore
 import EngineTesting
 import Foundation
 import GRDB
+@testable import Scripting
 import Synchronization
 import Testing
 
@@ -49,7 +51,7 @@ struct QueueCrashTests {
         let streamer = Principal(userID: "s1", role: .streamer, expiresAt: .distantFuture)
         _ = try await q.configure(room, by: streamer, QueueSettings(
             open: true, game: "chess", waitingCapacity: Self.waitingCapacity, gameCapacity: Self.gameCapacity))
-        var rng = Engine.SeededRandom(seed: UInt64(seed) &+ 0x5eed)
+        var rng = Scripting.SeededRandom(seed: UInt64(seed) &+ 0x5eed)
         var model: [String: String] = [:]  // user -> waiting | game
         var open = true
         var crashes = 0

@@ -1,7 +1,9 @@
 import Engine
+@testable import EngineCore
 import EngineTesting
 import Foundation
 import MetricsTestKit
+@testable import Scripting
 import Testing
 
 @Suite("Queue gates")

@@ -1,4 +1,5 @@
 @testable import Engine
+@testable import Scripting
 import Testing
 
 @Suite("Leaderboards: RankedSet")

@@ -1,6 +1,7 @@
 import EngineTesting
 import Foundation
 import GRDB
+@testable import Scripting
 import Testing
 @testable import Engine
 

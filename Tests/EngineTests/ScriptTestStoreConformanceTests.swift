@@ -1,6 +1,8 @@
 import EngineTesting
 import Foundation
 import GRDB
+@testable import ScriptTesting
+@testable import Scripting
 import Testing
 @testable import Engine
 

@@ -1,3 +1,4 @@
+@testable import EngineCore
 import Testing
 @testable import Engine
 

@@ -1,9 +1,11 @@
 import Engine
+@testable import EngineCore
 import EngineTesting
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+@testable import ScriptTesting
 import Testing
 @testable import Host
 

@@ -1,4 +1,5 @@
 @testable import Engine
+@testable import EngineCore
 import Foundation
 import Hummingbird
 import HummingbirdTesting

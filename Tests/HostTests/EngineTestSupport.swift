@@ -1,4 +1,5 @@
 import Engine
+@testable import EngineCore
 import EngineTesting
 import Foundation
 import Hummingbird

@@ -1,4 +1,5 @@
 import Engine
+@testable import EngineCore
 import Hummingbird
 import HummingbirdTesting
 import Testing

@@ -1,4 +1,5 @@
 import Engine
+@testable import EngineCore
 import Foundation
 import Testing
 @testable import Host

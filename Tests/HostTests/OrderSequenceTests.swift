@@ -1,6 +1,8 @@
 import Engine
+@testable import EngineCore
 import EngineTesting
 import Foundation
+@testable import Scripting
 import Testing
 @testable import Host
 
@@ -20,7 +22,7 @@ struct OrderSequenceTests {
         let steps = ProcessInfo.processInfo.environment["SHOWRUNNER_ORDER_SEQUENCE_STEPS"].flatMap(Int.init) ?? 120
         let b = try await OrderBed(tickets: 2_000)
         let orders = b.e.engine.orders
-        var rng = Engine.SeededRandom(seed: seed)
+        var rng = Scripting.SeededRandom(seed: seed)
         let streamer = Principal(userID: "s1", role: .streamer, expiresAtSeconds: Int64.max)
         let viewers = ["v1", "v2"].map { Principal(userID: $0, role: .viewer, expiresAtSeconds: Int64.max) }
         let staff = Principal(userID: "ops", role: .operator, expiresAtSeconds: Int64.max)

@@ -1,9 +1,11 @@
 import Engine
+@testable import EngineCore
 import EngineTesting
 import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
+@testable import Scripting
 import Testing
 @testable import Host
 

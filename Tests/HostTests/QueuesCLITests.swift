@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+@testable import EngineCore
 import EngineTesting
 import Foundation
 import GRDB

@@ -2,6 +2,8 @@ import ArgumentParser
 import Engine
 import EngineTesting
 import Foundation
+@testable import ScriptTesting
+@testable import Scripting
 import Testing
 @testable import Host
 
@@ -62,7 +64,7 @@ struct ScriptsCLITests {
         let tests = try String(contentsOf: root.appendingPathComponent("Scripts/types/showrunner_test.lua"), encoding: .utf8)
         #expect(tests == StubGenerator.luaLSTests(.scriptTests))
         let rc = try String(contentsOf: root.appendingPathComponent("Scripts/.luacheckrc"), encoding: .utf8)
-        #expect(rc == StubGenerator.luacheck(.standard))
+        #expect(rc == StubGenerator.luacheck(.standard, tests: .scriptTests))
     }
 
     @Test("demo seed is repeatable")

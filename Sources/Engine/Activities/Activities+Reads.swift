@@ -1,4 +1,6 @@
+import EngineCore
 import Foundation
+import Scripting
 
 extension Activities {
     /// What `GET /v1/activities` shows for one activity.

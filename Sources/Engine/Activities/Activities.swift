@@ -1,6 +1,8 @@
+import EngineCore
 import Foundation
 import Logging
 import Metrics
+import Scripting
 import Synchronization
 
 /// Scripted activities: their handlers run from the journal (through `ActivityConsumer`),

@@ -1,3 +1,5 @@
+import Scripting
+
 /// `ctx.leaderboard` and `ctx.chest` for one handler call of one activity: changes go to
 /// memory at once, recorded for undo, and reach the database inside the consumer's batch.
 final class ActivityBoards: ScriptBoards {

@@ -1,4 +1,5 @@
 import Foundation
+import Scripting
 
 /// An activity as the host runs it: the plain data of its `activity { ... }` declaration.
 public struct ActivityDefinition: Sendable, Hashable {
@@ -71,40 +72,5 @@ public struct ActivityDefinition: Sendable, Hashable {
     /// Every activity of a generation.
     public static func all(_ generation: ScriptGeneration?) -> [ActivityDefinition] {
         (generation?.declarations ?? []).compactMap(ActivityDefinition.init)
-    }
-}
-
-extension DeclarationSchemas {
-    static let weightedReward = RecordSpec("WeightedReward", [
-        .init("weight", .integer(min: 1, max: 1_000_000_000), required: true, "relative odds"),
-        .init("reward", .list(.any, maxCount: 3), required: true, "{ \"coins\", 10 } | { \"badge\", name } | { \"item\", name, n }"),
-    ])
-
-    static let chest = RecordSpec("ChestDeclaration", [
-        .init("threshold", .integer(min: 1, max: 1_000_000_000_000), required: true, "progress that opens one chest"),
-        .init("rewards", .list(.record(weightedReward), maxCount: 100), required: true, "weighted; one is paid per chest"),
-        .init("title", .string(maxLength: 100)),
-    ])
-
-    static let wheel = RecordSpec("WheelDeclaration", [
-        .init("cost", .integer(min: 0, max: 1_000_000_000), required: true, "price of one spin"),
-        .init("asset", .identifier, "what a spin costs (default coins)"),
-        .init("rewards", .list(.record(weightedReward), maxCount: 100), required: true, "weighted; one is paid per spin"),
-        .init("title", .string(maxLength: 100)),
-    ])
-
-    /// Rewards of chests, wheels and task stages must parse.
-    static func rewardsCheck(_ d: LuaTable) -> String? {
-        for key in ["chests", "wheels"] {
-            for (name, c) in (d.fields[key]?.table?.fields ?? [:]).sorted(by: { $0.key < $1.key }) {
-                if case .failure(let e) = WeightedReward.parseList(c["rewards"]) { return "\(key).\(name).\(e.message)" }
-            }
-        }
-        for (i, stage) in (d.fields["stages"]?.table?.array ?? []).enumerated() {
-            for (j, r) in (stage["rewards"].table?.array ?? []).enumerated() {
-                if case .failure(let e) = Reward.parse(r) { return "stages[\(i + 1)].rewards[\(j + 1)]: \(e.message)" }
-            }
-        }
-        return nil
     }
 }

@@ -1,3 +1,5 @@
+import Scripting
+
 extension EffectApplier {
     /// `apply(_:origin:in:at:progress:orderFrame:)` in a live-ops transaction, through this
     /// applier's own ledger (a journal consumer's transaction may have another, or none); the

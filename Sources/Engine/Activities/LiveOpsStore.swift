@@ -1,3 +1,5 @@
+import Scripting
+
 /// Where live operations are kept: leaderboard periods and scores, activity runs, chest
 /// progress, wheel spins, task progress and claims, and the inventory (badges and items) that
 /// rewards fill.

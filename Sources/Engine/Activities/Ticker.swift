@@ -1,3 +1,4 @@
+import EngineCore
 import Logging
 import ServiceLifecycle
 

@@ -1,4 +1,6 @@
+import EngineCore
 import Foundation
+import Scripting
 
 /// What `EngineParts.open` builds an engine from. The server takes the defaults with its flags;
 /// script tests, what-if replay and crash tests change what they need (a throwaway store, a fake

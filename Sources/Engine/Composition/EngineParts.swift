@@ -1,5 +1,7 @@
+import EngineCore
 import Foundation
 import Logging
+import Scripting
 import ServiceLifecycle
 
 /// The engine: the store, the scripts, the rooms, the money, the journal consumers, wired in

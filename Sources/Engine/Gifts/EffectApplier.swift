@@ -1,4 +1,5 @@
 import Foundation
+import Scripting
 
 /// Applies the effects a script asked for, inside the caller's transaction: grants through the
 /// ledger from the promotions account (idempotent by `origin`), notices, room broadcasts and

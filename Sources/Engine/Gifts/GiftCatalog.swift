@@ -1,3 +1,5 @@
+import EngineCore
+
 /// The gift catalog, versioned: every edit writes a new version (kept in the store's history)
 /// and a `gift_updated` journal fact in the same transaction.
 public struct GiftCatalog: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Scripting
 
 /// An operator's edit of a gift (`PUT /v1/admin/gifts/{id}`). Every field left out takes its
 /// documented default, so a `PUT` always describes the whole gift:

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// Refusals of the gift catalog and of sending gifts.
 public enum GiftError: ShowrunnerError, Equatable {
     case invalid(field: String, String)

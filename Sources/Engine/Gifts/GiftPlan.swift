@@ -1,4 +1,5 @@
 import Foundation
+import Scripting
 
 /// The work of one gift send inside its group commit. It is made on the sender's task, before
 /// the send reaches the one writer, with everything that depends on the request alone (the key

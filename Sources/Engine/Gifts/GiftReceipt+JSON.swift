@@ -1,4 +1,5 @@
 import Foundation
+import Scripting
 
 /// A receipt's JSON written and read by hand: every gift send writes it once (the `gift` fact,
 /// its only row), every consumer of `gift` facts and every history page reads it, and on that path

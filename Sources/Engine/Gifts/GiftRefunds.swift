@@ -1,4 +1,6 @@
+import EngineCore
 import Foundation
+import Scripting
 
 /// Operator refunds of durable gifts: the gift's whole ledger chain is reversed (all or
 /// nothing), then what its `after_commit` steps granted is reversed for steps that declare

@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// A viewer's request to send a gift (`POST /v1/rooms/{room}/gifts`).
@@ -52,6 +53,31 @@ public struct GiftReceipt: Sendable, Hashable, Codable {
     /// applied and its guild part went to the unassigned pool (`system:guild_shares:revenue`).
     /// Absent from the JSON when nil.
     public var guildID: String? = nil
+
+    /// Memberwise. - Parameters: see the properties.
+    package init(
+        sendID: String, roomID: String, senderID: String, streamerID: String, giftID: String, giftVersion: Int64, count: Int64,
+        priceCoins: Int64, totalCoins: Int64, streamerRevenue: Int64, guildShare: Int64, platformFee: Int64, combo: Int64,
+        balanceCoins: Int64, transferIDs: [String], ledgerTime: Int64, guildID: String? = nil
+    ) {
+        self.sendID = sendID
+        self.roomID = roomID
+        self.senderID = senderID
+        self.streamerID = streamerID
+        self.giftID = giftID
+        self.giftVersion = giftVersion
+        self.count = count
+        self.priceCoins = priceCoins
+        self.totalCoins = totalCoins
+        self.streamerRevenue = streamerRevenue
+        self.guildShare = guildShare
+        self.platformFee = platformFee
+        self.combo = combo
+        self.balanceCoins = balanceCoins
+        self.transferIDs = transferIDs
+        self.ledgerTime = ledgerTime
+        self.guildID = guildID
+    }
 
     enum CodingKeys: String, CodingKey {
         case count, combo

@@ -1,4 +1,6 @@
+import EngineCore
 import Foundation
+import Scripting
 
 /// Sends gifts. A send is one operation of the store's group commit: the checks and the
 /// `validate` steps of `Scripts/gifts/` read the balances as the batch has them, and the send

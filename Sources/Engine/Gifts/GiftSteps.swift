@@ -1,4 +1,5 @@
 import Foundation
+import Scripting
 
 /// The gift chain's steps in a generation, in their declared order.
 enum GiftSteps {

@@ -1,4 +1,5 @@
 import Foundation
+import Scripting
 
 /// Runs the `after_commit` steps of every durable gift, from the journal with a durable cursor:
 /// a crash replays from the cursor and each step's effects apply exactly once (they commit with

@@ -1,4 +1,5 @@
 import Dispatch
+import EngineCore
 import Logging
 import Metrics
 import ServiceLifecycle

@@ -1,3 +1,5 @@
+import Scripting
+
 /// JSON text written by hand for the facts the host appends on hot paths (a `task_completed`
 /// per stage reached), where `JSONEncoder` cost more than the rest of the append. The output is
 /// what `Journal.append(payload:)` would write: keys sorted, slashes not escaped. The host writes

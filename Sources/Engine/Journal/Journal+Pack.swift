@@ -1,4 +1,5 @@
 import GRDB
+import Scripting
 
 /// Packed facts: many host-derived facts of one type in one journal row.
 ///

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// Failures of the journal and of its consumers' bookkeeping.
 public enum JournalError: ShowrunnerError, Equatable {
     /// The entry type is empty or longer than `Journal.typeBytesMax`.

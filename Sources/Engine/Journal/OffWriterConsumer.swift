@@ -1,3 +1,5 @@
+import Scripting
+
 /// A consumer whose handlers can run off the store's writer: on a read snapshot, on a core of
 /// their own, while the writer commits other work. Only the writes it asks for run on the
 /// writer, with its cursor (`ConsumerRunner`'s off-writer pass).

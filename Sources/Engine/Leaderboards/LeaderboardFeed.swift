@@ -1,4 +1,5 @@
 import Logging
+import Scripting
 import ServiceLifecycle
 import Synchronization
 

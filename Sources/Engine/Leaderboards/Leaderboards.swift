@@ -1,4 +1,6 @@
+import EngineCore
 import Foundation
+import Scripting
 import Synchronization
 
 /// Names one ranked set: an activity's board in one period.
@@ -411,43 +413,5 @@ public final class Leaderboards: Sendable {
 
     private func rows(_ entries: [RankedEntry], firstRank: Int) -> [RankedRow] {
         entries.enumerated().map { RankedRow(rank: firstRank + $0.offset, entry: $0.element) }
-    }
-}
-
-/// An entry with its rank, as handlers and routes see it.
-public struct RankedRow: Sendable, Hashable, Encodable, LuaEncodable {
-    /// 1-based rank (distinct: ties are broken by who reached the score first).
-    public let rank: Int
-    public let entry: RankedEntry
-    /// - Parameters: rank: position; entry: the standing.
-    public init(rank: Int, entry: RankedEntry) {
-        self.rank = rank
-        self.entry = entry
-    }
-
-    enum CodingKeys: String, CodingKey { case rank, member, score, reachedAt = "reached_at" }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rank, forKey: .rank)
-        try c.encode(entry.member, forKey: .member)
-        try c.encode(entry.score, forKey: .score)
-        try c.encode(entry.reachedAt, forKey: .reachedAt)
-    }
-
-    public var luaFieldCount: Int { 4 }
-    /// Writes `{ rank, member, score, reached_at }` straight into the table.
-    public func encode(to table: inout LuaTableWriter) {
-        table.set("rank", Int64(rank))
-        table.set("member", entry.member)
-        table.set("score", entry.score)
-        table.set("reached_at", entry.reachedAt)
-    }
-
-    /// As a Lua table: `{ rank, member, score, reached_at }`.
-    public var luaValue: LuaValue {
-        .table(LuaTable(fields: [
-            "rank": .integer(Int64(rank)), "member": .string(entry.member), "score": .integer(entry.score),
-            "reached_at": .integer(entry.reachedAt),
-        ]))
     }
 }

@@ -1,30 +1,11 @@
+import Scripting
+
 /// Ranking direction.
 public enum RankOrder: String, Sendable, Hashable {
     /// Highest score first (rank 1 is the highest).
     case desc
     /// Lowest score first (rank 1 is the lowest), for times and other "less is better" boards.
     case asc
-}
-
-/// One member's standing. Total order: score (direction per RankOrder), then reachedAt ascending
-/// (who got there first ranks higher), then seq ascending. (member, seq) are unique per set.
-public struct RankedEntry: Sendable, Hashable {
-    /// Who holds the entry; unique within a set.
-    public let member: String
-    /// The score, ranked per the set's `RankOrder`.
-    public let score: Int64
-    /// Milliseconds since the epoch when the score was reached.
-    public let reachedAt: Int64
-    /// The host-assigned tiebreak, unique within the set.
-    public let seq: Int64
-
-    /// An entry. - Parameters: see the properties.
-    public init(member: String, score: Int64, reachedAt: Int64, seq: Int64) {
-        self.member = member
-        self.score = score
-        self.reachedAt = reachedAt
-        self.seq = seq
-    }
 }
 
 /// An order-statistic set: O(log n) upsert, remove, rank; O(log n + k) ranges. Not thread-safe:

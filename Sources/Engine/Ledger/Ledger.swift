@@ -1,3 +1,5 @@
+import EngineCore
+
 /// The double-entry ledger over the store: accounts per owner and asset, an immutable history
 /// of transfers, idempotency keys, two-phase transfers and reversals.
 ///

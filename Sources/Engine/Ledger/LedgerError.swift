@@ -1,3 +1,5 @@
+import EngineCore
+
 /// A failure of a ledger operation: a stable `reason` (its raw value is the public `code`) and a
 /// message for people.
 ///

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// One step of a linked chain: a transfer, a two-phase step, or a reversal. Each carries its own
 /// idempotency key (`id`).
 public enum LedgerOperation: Sendable, Hashable {

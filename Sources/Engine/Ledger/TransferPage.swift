@@ -1,3 +1,5 @@
+import EngineCore
+
 /// One page of transfer history, newest first.
 public struct TransferPage: Sendable, Hashable, Codable {
     /// The transfers, newest first.

@@ -56,6 +56,23 @@ public struct Danmaku: Sendable, Codable, Equatable {
     /// True for a message held for review and approved later (delivered late); absent otherwise.
     public var reviewed: Bool?
 
+    /// Memberwise. - Parameters: see the properties.
+    package init(
+        id: Int64, room: String, userID: String, text: String, mode: DanmakuMode, color: String, score: Int, at: Int64,
+        shows: EntryPrivileges? = nil, reviewed: Bool? = nil
+    ) {
+        self.id = id
+        self.room = room
+        self.userID = userID
+        self.text = text
+        self.mode = mode
+        self.color = color
+        self.score = score
+        self.at = at
+        self.shows = shows
+        self.reviewed = reviewed
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, room, text, mode, color, score, at, shows, reviewed
         case userID = "user_id"

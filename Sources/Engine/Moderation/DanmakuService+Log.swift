@@ -1,3 +1,5 @@
+import EngineCore
+
 extension DanmakuService {
     /// Most danmaku returned by one `log` read.
     public static let logLimitMax = 500

@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// A danmaku held for review (journaled as `danmaku_review`) that nobody has decided on yet.

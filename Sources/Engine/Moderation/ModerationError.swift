@@ -1,3 +1,5 @@
+import EngineCore
+
 /// Failures of moderation commands (mutes, word lists).
 public enum ModerationError: ShowrunnerError, Equatable {
     /// A word list that breaks a rule.

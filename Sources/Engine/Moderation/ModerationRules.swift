@@ -1,5 +1,6 @@
 import Logging
 import Metrics
+import Scripting
 
 /// The script hook of the danmaku pipeline: `Scripts/moderation/*.lua` rules, run in their
 /// declared `order` after the keyword filter and before the journal. A rule's `check(ctx,

@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// What reaches people: every `ctx.notify` (a `notice` journal fact) becomes a stored

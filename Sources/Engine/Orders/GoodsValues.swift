@@ -1,3 +1,5 @@
+import EngineCore
+
 /// What a streamer writes for a good (`POST`/`PUT /v1/streamers/me/goods`).
 public struct GoodsEdit: Sendable, Codable, Equatable {
     public var title: String

@@ -1,4 +1,5 @@
 import Foundation
+import Scripting
 
 /// Who acts on an order.
 public enum OrderActor: String, Sendable, Codable, Hashable, CaseIterable {

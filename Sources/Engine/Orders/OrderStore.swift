@@ -1,3 +1,5 @@
+import Scripting
+
 /// Where "help me play" orders are kept: the orders, the machines they run on (one body per
 /// generation), and the answers of created orders and actions kept for their idempotency keys.
 ///

@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// An order as its parties and operators see it.

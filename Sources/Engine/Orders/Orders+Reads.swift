@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// A page of orders, oldest first within the filter; `next_cursor` continues it.

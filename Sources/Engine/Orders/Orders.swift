@@ -1,5 +1,7 @@
+import EngineCore
 import Foundation
 import Logging
+import Scripting
 import Synchronization
 
 /// "Help me play" orders: a viewer pays a streamer's good in tickets, and the order's life is the

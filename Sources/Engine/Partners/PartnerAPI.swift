@@ -1,3 +1,5 @@
+import EngineCore
+
 /// The parts of the signed partner API, built together by `EngineParts.open`.
 public struct PartnerAPI: Sendable {
     /// Registered partners and request authentication.

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// Refused partner requests and partner registrations. Every case maps to one HTTP status in
 /// the host; a signature problem is 401 whatever its cause, so a caller learns no more than
 /// "not authenticated" (the code says which check failed, for the partner's own debugging).

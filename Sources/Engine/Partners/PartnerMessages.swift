@@ -1,3 +1,5 @@
+import EngineCore
+
 /// A partner's system message to one user's sockets or to a room's: journaled
 /// (`partner_message`), then delivered as a `notice` event. Delivery follows the commit and is
 /// at most once (a user not connected, or a crash right after the commit, gets nothing live);

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// Compares a partner's copy of a statement (CSV in `PartnerStatement`'s columns) with ours.
 public enum PartnerReconciliation {
     /// Largest statement file read, in bytes.

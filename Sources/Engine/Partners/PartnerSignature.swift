@@ -1,3 +1,5 @@
+import EngineCore
+
 /// How a partner signs a request, and the checks of the signing headers that need no database.
 ///
 /// The signature is the lowercase (either case accepted) hex HMAC-SHA256, keyed with the

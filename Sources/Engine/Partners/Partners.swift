@@ -1,3 +1,5 @@
+import EngineCore
+
 /// The partners an operator registered for the signed partner API (mini-games): each has an id
 /// and a shared secret that signs its requests (`PartnerSignature`). The secret is stored as
 /// given, since verifying a MAC needs it; it is returned once, when the partner is registered,

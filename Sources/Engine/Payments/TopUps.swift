@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// Coins bought through a payment provider. The provider calls back with a body signed by

@@ -1,3 +1,6 @@
+import EngineCore
+import Scripting
+
 /// Fan medals: one per (viewer, streamer), earned with intimacy points. The rule is a script's:
 /// `Scripts/gifts/fan_medal.lua` calls `ctx.fan_points(viewer, streamer, points, rule)` after a
 /// gift is durable, with its level table and daily cap in `rule`; the host applies the cap per
@@ -5,9 +8,9 @@
 /// crash replays it exactly once). A viewer wears at most one medal at a time.
 public struct FanMedals: Sendable {
     /// Most levels a rule's table may have.
-    public static let levelsMax = 100
+    public static let levelsMax = FanMedalRule.levelsMax
     /// Largest points value anywhere (a call's points, a cap, a threshold).
-    public static let pointsMax: Int64 = 1_000_000_000_000
+    public static let pointsMax = FanMedalRule.pointsMax
     /// Most medals one listing answers.
     public static let listMax = 200
 
@@ -28,19 +31,8 @@ public struct FanMedals: Sendable {
         self.onChange = onChange
     }
 
-    /// A rule as a script passes it: points needed for each level (ascending), and the most
-    /// points one viewer earns per streamer per day.
-    public struct Rule: Sendable, Hashable {
-        public var dailyCap: Int64
-        public var levels: [Int64]
-        public init(dailyCap: Int64, levels: [Int64]) {
-            self.dailyCap = dailyCap
-            self.levels = levels
-        }
-
-        /// The level `points` reach: how many thresholds are at or below them.
-        func level(_ points: Int64) -> Int64 { Int64(levels.prefix(while: { $0 <= points }).count) }
-    }
+    /// A rule as a script passes it (`ctx.fan_points`).
+    public typealias Rule = FanMedalRule
 
     /// A medal as its holder and scripts see it.
     public struct Medal: Sendable, Codable, Equatable {

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// A privilege an operator sells: a VIP line, a guard bond with one streamer, or a vehicle (an
 /// entry animation). Its tiers are ordered: a higher tier includes what the lower ones give, so
 /// a holder shows the tier they hold and nothing below it.

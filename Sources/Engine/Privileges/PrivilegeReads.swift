@@ -1,3 +1,5 @@
+import Scripting
+
 /// The privilege and fan-medal lookups a script's `ctx` reads and the resolver uses, in the
 /// caller's transaction. Reads only; the storage layer implements it (a `PrivilegeTransaction`
 /// is one, and so is what a script handler's reads hand out).

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// `POST /v1/privileges/purchases`'s body.
 public struct PurchaseRequest: Sendable, Codable, Equatable {
     public var product: String

@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 import Synchronization
 
@@ -317,7 +318,7 @@ public final class Privileges: Sendable {
 
 extension JSONEncoder {
     /// Sorted keys: the same value always encodes to the same bytes.
-    static var sorted: JSONEncoder {
+    package static var sorted: JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return e

@@ -1,4 +1,6 @@
+import EngineCore
 import Metrics
+import Scripting
 
 /// Entry gates of streamer queues: the `queue_gate` scripts of `Scripts/queues/`, each a template
 /// with typed parameters a streamer fills in. A gate runs as `check(ctx, viewer, params)` through

@@ -1,3 +1,5 @@
+import Scripting
+
 /// Where play-together queues are kept: each room's settings, its two lists, every membership's
 /// lifecycle, the append-only facts of every move, and viewers' game accounts.
 ///

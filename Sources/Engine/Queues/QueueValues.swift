@@ -1,3 +1,5 @@
+import Scripting
+
 /// A gate parameter's value as a request carries it: an integer, a string or a boolean.
 public struct GateParamValue: Sendable, Codable, Equatable {
     public let value: LuaValue

@@ -1,5 +1,7 @@
+import EngineCore
 import Foundation
 import Logging
+import Scripting
 import ServiceLifecycle
 import Synchronization
 

@@ -1,5 +1,7 @@
+import EngineCore
 import Foundation
 import Logging
+import Scripting
 
 /// What-if replay: runs a candidate scripts folder over the recorded journal of a time window,
 /// in a scratch copy of the database, and reports the leaderboards, rewards and task

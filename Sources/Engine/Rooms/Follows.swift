@@ -1,3 +1,5 @@
+import EngineCore
+
 /// Who follows which streamer. Following journals a `follow` fact that activity and task
 /// handlers receive (`on = { follow = ... }`) and `ctx.follows(viewer, streamer)` reads.
 ///

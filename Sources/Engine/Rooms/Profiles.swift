@@ -1,3 +1,5 @@
+import EngineCore
+
 /// User profiles, created on a user's first use of the platform.
 public struct Profiles: Sendable {
     /// Journal type of the fact appended when a profile is created.

@@ -1,3 +1,4 @@
+import EngineCore
 import Synchronization
 
 /// The in-process event bus of rooms. Domains (gifts, leaderboards, queues, orders, notices)

@@ -1,3 +1,4 @@
+import EngineCore
 import Synchronization
 
 /// The rooms of the platform, kept in a `RoomStore`.

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// A field of the rooms and profiles domain that input validation can reject.
 public enum RoomField: String, Sendable, Equatable {
     /// A room id.

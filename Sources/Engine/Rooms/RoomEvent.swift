@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// The kinds of room events the bus carries. The raw value is the frame's `type` on the wire.

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// Failures of vanity room numbers (`RoomNumbers`).
 public enum RoomNumberError: ShowrunnerError, Equatable {
     /// A field from outside that `RoomNumberRules` refuses.

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// Vanity room numbers: a room may hold one number (`RoomNumberRules`), a number one room.
 /// Operators assign and release them, list free ones for sale, and a room's streamer buys a
 /// listed one (`RoomNumbers+Purchase.swift`). Every change and its journal fact

@@ -1,3 +1,4 @@
+import EngineCore
 import Synchronization
 
 /// Receives events addressed to one user rather than a room: the realtime host, which finds

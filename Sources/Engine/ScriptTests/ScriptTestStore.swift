@@ -1,3 +1,5 @@
+import Scripting
+
 /// What the script-test engine reads and writes of its throwaway database besides the domains'
 /// own stores: fake facts appended to the journal, the parked events it reports, the journal
 /// facts and fan medals scripts inspect, and the reads a queue gate runs on.
@@ -6,7 +8,7 @@
 /// every other write, and commits only when it returns; a throw rolls everything back. `read`
 /// runs `body` on a consistent snapshot (its writing methods throw). Every backend runs
 /// `ScriptTestStoreConformanceTests`.
-protocol ScriptTestStore: Sendable {
+package protocol ScriptTestStore: Sendable {
     /// Runs `body` in one write transaction; commits when it returns, rolls back when it throws.
     func write<T: Sendable>(_ body: @escaping @Sendable (any ScriptTestTransaction) throws -> T) async throws -> T
     /// Runs `body` on a consistent snapshot; its writing methods throw.
@@ -16,7 +18,7 @@ protocol ScriptTestStore: Sendable {
 /// The script-test engine's reads in one transaction; facts are appended through `journal`.
 ///
 /// For implementers: reads answer empty (or nil) for missing rows and never create them.
-protocol ScriptTestTransaction: StoreTransaction {
+package protocol ScriptTestTransaction: StoreTransaction {
     /// The parked events (resolved or not) whose id is greater than `id`, oldest first.
     func parkedEvents(after id: Int64) throws -> [ParkedEvent]
     /// The payloads of the first `limit` journal facts of `type`, oldest first, a packed row's

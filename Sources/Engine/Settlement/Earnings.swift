@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 import Synchronization
 
@@ -277,7 +278,7 @@ public struct Earnings: Sendable {
         return out
     }
 
-    static var zero: [String: Int64] { Dictionary(uniqueKeysWithValues: EarningsSource.allCases.map { ($0.rawValue, Int64(0)) }) }
+    package static var zero: [String: Int64] { Dictionary(uniqueKeysWithValues: EarningsSource.allCases.map { ($0.rawValue, Int64(0)) }) }
 
     /// Checks the aggregates against the ledger: every owner's earnings together equal all
     /// revenue issued (minus `system:revenue_issuance:revenue`'s balance), and each guild's equal

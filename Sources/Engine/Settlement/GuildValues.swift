@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// A guild: an agency that contracts streamers and takes a share of their gifts.

@@ -1,4 +1,6 @@
+import EngineCore
 import Foundation
+import Scripting
 
 /// The monthly close. `run` computes draft statements for every streamer and guild of a month
 /// from its facts (the earnings aggregates, guild contracts, live sessions, adjustments) and the

@@ -1,4 +1,6 @@
+import EngineCore
 import Foundation
+import Scripting
 
 /// What the host hands the `settlement_policy` script for one streamer's month.
 public struct StreamerMonth: Sendable, Codable, Equatable {
@@ -27,10 +29,39 @@ public struct StreamerMonth: Sendable, Codable, Equatable {
         public var guildID: String
         public var days: Int64
         public var revenue: Int64
+
+        /// Memberwise. - Parameters: see the properties.
+        package init(guildID: String, days: Int64, revenue: Int64) {
+            self.guildID = guildID
+            self.days = days
+            self.revenue = revenue
+        }
+
         enum CodingKeys: String, CodingKey {
             case days, revenue
             case guildID = "guild_id"
         }
+    }
+
+    /// Memberwise. - Parameters: see the properties.
+    package init(
+        streamerID: String, month: String, days: Int64, minutes: Int64, hours: Int64, validDays: Int64,
+        revenueBySource: [String: Int64], revenue: Int64, guildID: String? = nil, exclusive: Bool, baseSalary: Int64,
+        shareBP: Int64, guilds: [GuildPart]
+    ) {
+        self.streamerID = streamerID
+        self.month = month
+        self.days = days
+        self.minutes = minutes
+        self.hours = hours
+        self.validDays = validDays
+        self.revenueBySource = revenueBySource
+        self.revenue = revenue
+        self.guildID = guildID
+        self.exclusive = exclusive
+        self.baseSalary = baseSalary
+        self.shareBP = shareBP
+        self.guilds = guilds
     }
 
     enum CodingKeys: String, CodingKey {
@@ -101,11 +132,30 @@ public struct GuildMonth: Sendable, Codable, Equatable {
         public var revenue: Int64
         public var exclusive: Bool
         public var shareBP: Int64
+
+        /// Memberwise. - Parameters: see the properties.
+        package init(streamerID: String, days: Int64, revenue: Int64, exclusive: Bool, shareBP: Int64) {
+            self.streamerID = streamerID
+            self.days = days
+            self.revenue = revenue
+            self.exclusive = exclusive
+            self.shareBP = shareBP
+        }
+
         enum CodingKeys: String, CodingKey {
             case days, revenue, exclusive
             case streamerID = "streamer_id"
             case shareBP = "share_bp"
         }
+    }
+
+    /// Memberwise. - Parameters: see the properties.
+    package init(guildID: String, month: String, revenue: Int64, revenueBySource: [String: Int64], members: [Member]) {
+        self.guildID = guildID
+        self.month = month
+        self.revenue = revenue
+        self.revenueBySource = revenueBySource
+        self.members = members
     }
 
     enum CodingKeys: String, CodingKey {

@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// A streamer's withdrawal request (`POST /v1/streamers/me/withdrawals`).

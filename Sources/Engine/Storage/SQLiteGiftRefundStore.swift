@@ -1,4 +1,6 @@
+import EngineCore
 import GRDB
+import Scripting
 
 /// `GiftRefundStore` on SQLite: `gift_refunds`, one row per refunded gift.
 public struct SQLiteGiftRefundStore: GiftRefundStore {

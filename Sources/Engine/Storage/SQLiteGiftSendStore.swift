@@ -1,5 +1,7 @@
+import EngineCore
 import Foundation
 import GRDB
+import Scripting
 
 /// `GiftSendStore` over the SQLite store's group commit (`Store.writeBatched`): a send's
 /// transaction is the batch's connection and overlays, and the state the writer keeps between

@@ -1,3 +1,5 @@
+import Scripting
+
 /// `GiftStepsStore` on the SQLite store: the live-ops tables (`SQLiteLiveOpsStore`) and
 /// `gift_refunds`, in the store's transactions, with `ledger` for the grants the steps make.
 ///

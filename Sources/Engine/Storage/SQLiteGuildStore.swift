@@ -1,3 +1,4 @@
+import EngineCore
 import GRDB
 
 /// `GuildStore` on the SQLite store: `guilds` and `guild_contracts`, in the store's

@@ -1,6 +1,8 @@
+import EngineCore
 import Foundation
 import GRDB
 import Logging
+import Scripting
 
 /// `LiveOpsStore` on the SQLite store: `leaderboard_periods`, `leaderboard_scores`,
 /// `activity_runs`, `chest_progress`, `wheel_spins`, `task_progress`, `task_claims` and the

@@ -1,6 +1,8 @@
+import EngineCore
 import Foundation
 import GRDB
 import Logging
+import Scripting
 
 /// `OrderStore` on the SQLite store: `orders`, `order_machines`, `order_requests` and
 /// `order_actions`, in the store's transactions, with the ledger's transfers, the journal and

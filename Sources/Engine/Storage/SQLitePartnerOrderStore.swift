@@ -1,3 +1,4 @@
+import EngineCore
 import GRDB
 
 /// `PartnerOrderStore` on the SQLite store: `partner_orders` and `partner_refunds` (and a room's

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Scripting
 
 /// `QueueStore` on the SQLite store: `queues`, `queue_members`, `queue_memberships`,
 /// `queue_facts` and `game_accounts`, in the store's transactions.

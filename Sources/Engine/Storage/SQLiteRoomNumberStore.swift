@@ -1,3 +1,4 @@
+import EngineCore
 import GRDB
 
 /// `RoomNumberStore` on the SQLite store: `room_numbers` and `room_number_purchases` (and the

@@ -1,24 +1,25 @@
 import GRDB
+import Scripting
 
 /// `ScriptTestStore` on the SQLite store: the journal, `parked_events` and `fan_medals`, in the
 /// store's transactions, with `ledger` behind their `ledger` part.
-struct SQLiteScriptTestStore: ScriptTestStore {
+package struct SQLiteScriptTestStore: ScriptTestStore {
     let store: Store
     let ledger: Ledger
 
     /// - Parameters: store: the database, migrated; ledger: the ledger of the transactions'
     ///   `ledger` part.
-    init(_ store: Store, ledger: Ledger) {
+    package init(_ store: Store, ledger: Ledger) {
         self.store = store
         self.ledger = ledger
     }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (any ScriptTestTransaction) throws -> T) async throws -> T {
+    package func write<T: Sendable>(_ body: @escaping @Sendable (any ScriptTestTransaction) throws -> T) async throws -> T {
         let ledger = self.ledger
         return try await store.write({ db in SQLiteScriptTestTransaction(db: db, ledger: ledger) }, { tx in try body(tx) })
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (any ScriptTestTransaction) throws -> T) async throws -> T {
+    package func read<T: Sendable>(_ body: @escaping @Sendable (any ScriptTestTransaction) throws -> T) async throws -> T {
         let ledger = self.ledger
         return try await store.read({ db in SQLiteScriptTestTransaction(db: db, ledger: ledger) }, { tx in try body(tx) })
     }

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// Failures of the storage layer itself, as opposed to errors thrown by a caller's operation
 /// (those reach the caller unchanged).
 public enum StorageError: ShowrunnerError, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Scripting
 
 /// Generations kept in the database (`script_generations`), so a rollback by hash works after
 /// a restart and the sources of whatever ran are on record.

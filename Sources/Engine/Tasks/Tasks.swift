@@ -1,6 +1,8 @@
+import EngineCore
 import Foundation
 import Logging
 import Metrics
+import Scripting
 import Synchronization
 
 /// A task as the host runs it: the plain data of its `task { ... }` declaration.
@@ -65,7 +67,7 @@ public final class Tasks: Sendable {
     public static let completedType = "task_completed"
     public static let claimedType = "task_claimed"
 
-    let store: any LiveOpsStore
+    package let store: any LiveOpsStore
     let scripts: ScriptRuntime
     let ledger: Ledger
     /// Where days and weeks begin.
@@ -299,7 +301,7 @@ public final class Tasks: Sendable {
     }
 
     /// The user's view of `def` in `period`, read in `tx`.
-    static func status(_ def: TaskDefinition, user: String, period: String, in tx: any LiveOpsTransaction) throws -> TaskStatus {
+    package static func status(_ def: TaskDefinition, user: String, period: String, in tx: any LiveOpsTransaction) throws -> TaskStatus {
         let progress = try tx.taskProgress(task: def.id, user: user, period: period) ?? 0
         let claimed = try tx.claimedStages(task: def.id, user: user, period: period)
         let stages = def.stages.map { s in

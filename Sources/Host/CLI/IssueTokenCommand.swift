@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import EngineCore
 import Foundation
 
 /// `showrunner token issue --user ID --role ROLE [--ttl 3600] [--secret S]`: prints one token.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Engine
+import EngineCore
 import Foundation
 import Logging
+import Scripting
 
 /// `showrunner replay --scripts DIR --from T --to T [--db FILE]`: what a candidate scripts folder
 /// would have produced over a recorded window, next to what the live generation produced. Runs

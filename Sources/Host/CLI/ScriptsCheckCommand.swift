@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Scripting
 
 /// `showrunner scripts check DIR`: validates a scripts folder without a server. Exit 0 when
 /// valid; otherwise 1 and one line per problem, `path:line: message`, on standard output.

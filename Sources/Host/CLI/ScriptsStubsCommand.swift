@@ -1,6 +1,8 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ScriptTesting
+import Scripting
 
 /// `showrunner scripts stubs [--out DIR] [--check]`: writes the LuaLS annotations
 /// (`DIR/types/showrunner.lua`, and `DIR/types/showrunner_test.lua` for script tests) and the
@@ -17,7 +19,7 @@ struct ScriptsStubsCommand: AsyncParsableCommand {
         let files = [
             ("types/showrunner.lua", StubGenerator.luaLS(api)),
             ("types/showrunner_test.lua", StubGenerator.luaLSTests(.scriptTests)),
-            (".luacheckrc", StubGenerator.luacheck(api)),
+            (".luacheckrc", StubGenerator.luacheck(api, tests: .scriptTests)),
         ]
         var stale: [String] = []
         for (relative, text) in files {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ScriptTesting
+import Scripting
 
 /// `showrunner scripts test [DIR]`: runs the folder's `*_test.lua` files against its scripts,
 /// each case on a fresh engine with a fake clock. Prints one line per case and a summary; exit 0

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import EngineCore
 import Foundation
 
 /// The token secret, shared by every command that signs or verifies tokens, and the development

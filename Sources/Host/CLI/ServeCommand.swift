@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NIOPosix
+import Scripting
 
 /// `showrunner serve`: runs the HTTP API until SIGTERM or SIGINT, then shuts down gracefully.
 struct ServeCommand: AsyncParsableCommand {

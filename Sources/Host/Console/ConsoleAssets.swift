@@ -1,3 +1,5 @@
+import Scripting
+
 /// The console's stylesheet and script, served at `/console/assets/{file}`. Embedded so that
 /// the binary needs no files beside it and nothing is fetched from elsewhere.
 enum ConsoleAssets {

@@ -1,3 +1,5 @@
+import EngineCore
+
 /// The console's and the room page's Mustache templates, embedded so that the binary serves
 /// them wherever it runs. `layout` is the parent of every page (`{{<layout}}`); each page fills
 /// its `main` block with static, labelled markup that the page's script fills with data.

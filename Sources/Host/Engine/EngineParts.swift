@@ -1,6 +1,8 @@
 import Engine
+import EngineCore
 import Foundation
 import Logging
+import Scripting
 
 extension EngineParts {
     /// The engine as `serve` and the host's tests open it (see `EngineParts.open(_:logger:)`).

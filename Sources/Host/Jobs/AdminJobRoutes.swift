@@ -1,7 +1,10 @@
 import Engine
+import EngineCore
 import Foundation
 import Hummingbird
 import Logging
+import ScriptTesting
+import Scripting
 
 /// Operator jobs over HTTP (`/v1/admin/jobs`): run the script tests of the folder the server
 /// runs on, a what-if replay of that folder over a recorded window of its database,

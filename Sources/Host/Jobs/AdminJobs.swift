@@ -1,5 +1,8 @@
 import Engine
+import EngineCore
 import Foundation
+import ScriptTesting
+import Scripting
 import Synchronization
 
 /// Operator jobs that take seconds (script tests, what-if replay, reconcile, a settlement run): started by one

@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// Enforces the request body limit: a declared `Content-Length` above it is refused before

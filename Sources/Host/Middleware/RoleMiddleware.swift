@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// Lets a request through only if its authenticated caller has one of `roles`: 401 with no

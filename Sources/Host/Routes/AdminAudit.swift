@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Foundation
 
 /// The HTTP side of operator money changes: their bodies, keys and reasons. The change and its

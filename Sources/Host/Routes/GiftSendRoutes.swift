@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// Sending gifts (viewers) and refunding them (operators).

@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// Help me play, goods: streamers create, edit and delist theirs (`/v1/streamers/me/goods`,

@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// Guilds and their contracts: staff read them (`GET /v1/admin/guilds`, `.../{id}`), admins

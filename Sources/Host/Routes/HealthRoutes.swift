@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 import Prometheus
 

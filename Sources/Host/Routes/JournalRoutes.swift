@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// `/v1/admin/journal`: parked (dead-letter) events and their retry, and consumer lag.

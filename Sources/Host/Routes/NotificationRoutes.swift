@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// `GET /v1/notifications?cursor=&limit=` (the caller's, newest first, with the unread count)

@@ -1,3 +1,7 @@
+import EngineCore
+import ScriptTesting
+import Scripting
+
 // Generated from docs/openapi.yaml by `make openapi`: edit the YAML, then run it.
 // OpenAPITests fails while this copy differs from the YAML.
 

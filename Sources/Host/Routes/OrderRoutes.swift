@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// Help me play, orders: a viewer orders a good (its price held in tickets), the order's parties

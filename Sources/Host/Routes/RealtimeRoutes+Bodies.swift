@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// Body of `GET /v1/rooms/{room}/danmaku`: `next` is the `since` of the following page.

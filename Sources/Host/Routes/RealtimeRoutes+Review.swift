@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// The review queue of held danmaku (operators, admins):

@@ -1,6 +1,8 @@
 import Engine
+import EngineCore
 import Foundation
 import Hummingbird
+import Scripting
 
 /// `/v1/admin/scripts`: what runs, reload, rollback. Operators and admins only.
 struct ScriptRoutes: RouteArea {

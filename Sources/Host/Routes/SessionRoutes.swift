@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Hummingbird
 
 /// `GET /v1/whoami` (who the token speaks for) and `GET /v1/admin/ping` (proves role checks).

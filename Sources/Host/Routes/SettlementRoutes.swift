@@ -1,5 +1,7 @@
 import Engine
+import EngineCore
 import Hummingbird
+import Scripting
 
 /// Earnings and the monthly close over HTTP: a streamer's month so far
 /// (`GET /v1/streamers/me/earnings?month=YYYY-MM`); staff read a month's statements and reports

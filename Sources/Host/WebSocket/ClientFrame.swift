@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 
 /// A frame a client may send. Decoding is strict: an unknown `type`, a missing or unknown
 /// field, or a wrong type is an `invalid_frame` error, never silently ignored. Every frame is a

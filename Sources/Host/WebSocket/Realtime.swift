@@ -1,9 +1,11 @@
+import EngineCore
 import Logging
 import Engine
 import Foundation
 import Hummingbird
 import HummingbirdCore
 import Metrics
+import Scripting
 import ServiceLifecycle
 
 /// Everything `serve` adds for rooms in real time, built in one call:

@@ -1,5 +1,6 @@
 import Engine
 import EngineTesting
+@testable import ScriptTesting
 import Testing
 
 /// Engine behaviour found while writing script tests, checked through the harness.

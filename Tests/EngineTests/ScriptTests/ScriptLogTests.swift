@@ -1,6 +1,8 @@
 import Engine
 import EngineTesting
 import Logging
+@testable import ScriptTesting
+@testable import Scripting
 import Synchronization
 import Testing
 

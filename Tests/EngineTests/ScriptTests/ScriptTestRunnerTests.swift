@@ -1,6 +1,8 @@
 import Engine
 import EngineTesting
 import Foundation
+@testable import ScriptTesting
+@testable import Scripting
 import Testing
 
 /// The script test harness itself: outcomes, positions, isolation, refusals.

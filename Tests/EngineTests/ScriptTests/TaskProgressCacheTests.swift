@@ -1,6 +1,8 @@
 @testable import Engine
 import EngineTesting
 import GRDB
+@testable import ScriptTesting
+@testable import Scripting
 import Testing
 
 @Suite("task progress remembered between batches")

@@ -1,6 +1,7 @@
 @testable import Engine
 import EngineTesting
 import Foundation
+@testable import Scripting
 import Testing
 
 @Suite("Budgets")

@@ -1,5 +1,6 @@
 import Engine
 import EngineTesting
+@testable import Scripting
 import Testing
 
 /// `ctx.fan_points`: the rule from the fourth argument, or else from the declaration's config.

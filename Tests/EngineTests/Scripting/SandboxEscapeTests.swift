@@ -1,6 +1,7 @@
 @testable import Engine
 import EngineTesting
 import Foundation
+@testable import Scripting
 import Testing
 
 /// Attacks on the budgets found by trying the sandbox as an attacker would: finalizers, nested

@@ -1,5 +1,6 @@
 import Engine
 import EngineTesting
+@testable import Scripting
 
 /// Compiles one activity whose gift handler runs `body`, and calls it once.
 func runGiftHandler(

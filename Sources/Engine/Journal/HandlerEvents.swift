@@ -1,0 +1,128 @@
+import Scripting
+import Synchronization
+
+/// The tables activity and task handlers receive for journal facts, parsed once per fact for
+/// every consumer that hands it to scripts: the activities and tasks consumers read the same
+/// gifts, one batch after the other, and parsing was the largest single cost of a gift there.
+public final class HandlerEvents: Sendable {
+    /// Facts kept by default; past it the cache starts over (two consumers' batches fit many times).
+    public static let defaultCapacity = 8_192
+    /// Facts kept.
+    public let capacity: Int
+    private let cache = Mutex<[FactKey: HandlerEvent]>([:])
+
+    /// An empty cache; share one between the consumers of one store.
+    /// - Parameter capacity: facts kept, at least 1.
+    public init(capacity: Int = HandlerEvents.defaultCapacity) {
+        precondition(capacity >= 1, "capacity must be at least 1")
+        self.capacity = capacity
+    }
+
+    /// Facts held now (at most `capacity`).
+    var count: Int { cache.withLock { $0.count } }
+
+    /// The handler's event for `entry`, as handlers are called with it (a gift written straight
+    /// into its table, with no intermediate `LuaValue`).
+    /// - Throws: `JournalError.invalidPayload` when the payload is not what its type promises.
+    func handlerEvent(_ entry: JournalEntry) throws -> HandlerEvent {
+        if let hit = cache.withLock({ $0[entry.factKey] }) { return hit }
+        let value = try Self.parseEvent(entry)
+        cache.withLock { c in
+            if c.count >= capacity { c.removeAll(keepingCapacity: true) }
+            c[entry.factKey] = value
+        }
+        return value
+    }
+
+    /// Fields of a gift fact that handlers see, besides `value_coins` (the gift's total): the
+    /// same table `GiftReceipt.luaValue` gives gift steps (a test holds the two together).
+    static let giftFields = ["send_id", "room_id", "sender_id", "streamer_id", "gift_id", "count", "price_coins", "total_coins", "combo"]
+
+    /// The event for `entry`: a gift's documented fields (with `value_coins`), kept as its
+    /// receipt is read (its legs' ids checked, not kept); any other fact's JSON object as is,
+    /// and a payload that is not an object as `{ value = ... }`.
+    static func parseEvent(_ entry: JournalEntry) throws -> HandlerEvent {
+        // A gift written by a send is a whole receipt: read in one pass into its fields, with no
+        // table of every key (anything else, such as a hand-written partial gift, as before).
+        if entry.type == GiftSender.giftType, let receipt = ReceiptReader.amounts(entry.payload) { return .gift(receipt) }
+        return .value(try parseValue(entry))
+    }
+
+    private static func parseValue(_ entry: JournalEntry) throws -> LuaValue {
+        let v: LuaValue
+        do {
+            v = try LuaValue(json: entry.payload)
+        } catch {
+            throw JournalError.invalidPayload(reason: "offset \(entry.offset): \(error)")
+        }
+        guard entry.type == GiftSender.giftType else {
+            return v.table == nil ? .table(LuaTable(fields: ["value": v])) : v
+        }
+        guard let all = v.table?.fields else { throw JournalError.invalidPayload(reason: "offset \(entry.offset): a gift is an object") }
+        var fields: [String: LuaValue] = [:]
+        fields.reserveCapacity(giftFields.count + 1)
+        for name in giftFields {
+            guard let f = all[name] else { throw JournalError.invalidPayload(reason: "offset \(entry.offset): gift without '\(name)'") }
+            fields[name] = f
+        }
+        fields["value_coins"] = fields["total_coins"]
+        return .table(LuaTable(fields: fields))
+    }
+}
+
+/// A journal fact as handlers receive it: a gift's receipt, written straight into the handler's
+/// table (`LuaEncodable`), or any other fact's table.
+enum HandlerEvent: Sendable, LuaEncodable {
+    case gift(GiftReceipt)
+    case value(LuaValue)
+
+    /// The table as a value (`GiftReceipt.luaValue` for a gift).
+    var luaValue: LuaValue {
+        switch self {
+        case .gift(let receipt): receipt.luaValue
+        case .value(let value): value
+        }
+    }
+
+    /// The room the fact happened in (`room_id`, or `room`), if it names one.
+    var roomID: String? {
+        switch self {
+        case .gift(let receipt): receipt.roomID
+        case .value(let value): value["room_id"].string ?? value["room"].string
+        }
+    }
+
+    /// A gift's `gift_id`; nil when the fact names none.
+    var giftID: String? {
+        switch self {
+        case .gift(let receipt): receipt.giftID
+        case .value(let value): value["gift_id"].string
+        }
+    }
+
+    var luaFieldCount: Int {
+        switch self {
+        case .gift: 10
+        case .value(let value): value.luaFieldCount
+        }
+    }
+
+    func encode(to table: inout LuaTableWriter) {
+        switch self {
+        case .gift(let r):
+            // The fields of `GiftReceipt.luaValue` (a test holds the two together).
+            table.set("send_id", r.sendID)
+            table.set("room_id", r.roomID)
+            table.set("sender_id", r.senderID)
+            table.set("streamer_id", r.streamerID)
+            table.set("gift_id", r.giftID)
+            table.set("count", r.count)
+            table.set("price_coins", r.priceCoins)
+            table.set("value_coins", r.totalCoins)
+            table.set("total_coins", r.totalCoins)
+            table.set("combo", r.combo)
+        case .value(let value):
+            value.encode(to: &table)
+        }
+    }
+}

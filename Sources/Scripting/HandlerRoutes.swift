@@ -1,0 +1,43 @@
+/// For each journal type, the declarations of one kind that handle it (`on.<type>`), in
+/// declaration order, with their handler ids: built once per generation, so a journal entry
+/// finds its handlers with one lookup instead of a set probe and a script lookup per script.
+package struct HandlerRoutes<Definition: Sendable>: Sendable {
+    /// One handler of one declaration: a class, so that running an entry's handlers retains
+    /// each route instead of copying its definition.
+    package final class Route: Sendable {
+        package let definition: Definition
+        package let address: ScriptAddress
+        package let handler: HandlerID
+
+        init(definition: Definition, address: ScriptAddress, handler: HandlerID) {
+            self.definition = definition
+            self.address = address
+            self.handler = handler
+        }
+    }
+
+    private let byType: [String: [Route]]
+    /// The journal types some declaration handles.
+    package let types: Set<String>
+
+    /// - Parameters: generation: where the handlers live; definitions: the kind's declarations
+    ///   in the order they run; address: each one's script; handlers: each one's handler paths.
+    package init(
+        _ generation: ScriptGeneration, definitions: [Definition], address: (Definition) -> ScriptAddress,
+        handlers: (Definition) -> Set<String>
+    ) {
+        var byType: [String: [Route]] = [:]
+        for type in DeclarationSchemas.events {
+            let path = "on.\(type)"
+            for d in definitions where handlers(d).contains(path) {
+                guard let id = generation.handler(address(d), path) else { continue }
+                byType[type, default: []].append(Route(definition: d, address: address(d), handler: id))
+            }
+        }
+        self.byType = byType
+        types = Set(byType.keys)
+    }
+
+    /// The handlers of entries of `type` (none for a type no script handles).
+    package func routes(_ type: String) -> [Route] { byType[type] ?? [] }
+}
