@@ -25,3 +25,27 @@ extension Database {
         return value
     }
 }
+
+extension Database {
+    /// Runs `body` in one transaction of `kind` (`IMMEDIATE` on the writer, `DEFERRED` on a
+    /// reader): committed when `body` returns, rolled back when it throws, and the error
+    /// rethrown. GRDB's `inTransaction` and `DatabasePool.read` prepare their `BEGIN` and
+    /// `COMMIT` anew every time; the writer begins one transaction per batch and each journal
+    /// consumer reads a snapshot per batch, thousands a second, so these statements are
+    /// prepared once per connection.
+    /// - Precondition: no transaction is open.
+    func inCachedTransaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
+        precondition(!isInsideTransaction, "inCachedTransaction inside a transaction")
+        try cachedStatement(sql: kind == .immediate ? "BEGIN IMMEDIATE TRANSACTION" : "BEGIN DEFERRED TRANSACTION").execute()
+        let value: T
+        do {
+            value = try body()
+            try cachedStatement(sql: "COMMIT TRANSACTION").execute()
+        } catch {
+            // SQLite may have rolled the transaction back itself (an I/O error, a full disk).
+            if isInsideTransaction { try? cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
+            throw error
+        }
+        return value
+    }
+}

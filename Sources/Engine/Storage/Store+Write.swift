@@ -158,7 +158,7 @@ extension Store {
         var end: Int64 = 0
         do {
             let overlays = WriteBatch(kept: kept)
-            try db.inTransaction(.immediate) {
+            try db.inCachedTransaction(.immediate) {
                 try kept.checkOutsideWrites(db)
                 let journalEnd = try Self.journalEnd(db)
                 // The batched operations (sends) first, over one overlay, flushed once; then the
@@ -180,7 +180,6 @@ extension Store {
                 end = try Self.journalEnd(db)
                 appended = end != journalEnd
                 opsDone = DispatchTime.now().uptimeNanoseconds
-                return .commit
             }
             let committedAt = DispatchTime.now().uptimeNanoseconds
             return (outcomes, true, opsDone - start, committedAt - opsDone, end, appended)
