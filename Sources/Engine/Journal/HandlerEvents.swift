@@ -5,32 +5,56 @@ import Synchronization
 /// every consumer that hands it to scripts: the activities and tasks consumers read the same
 /// gifts, one batch after the other, and parsing was the largest single cost of a gift there.
 public final class HandlerEvents: Sendable {
-    /// Facts kept by default; past it the cache starts over (two consumers' batches fit many times).
+    /// Facts kept by default (two consumers' batches fit many times).
     public static let defaultCapacity = 8_192
-    /// Facts kept.
+    /// Facts kept: the slots of the cache, a power of two.
     public let capacity: Int
-    private let cache = Mutex<[FactKey: HandlerEvent]>([:])
+
+    /// One slot: the fact it holds, if any, and its event.
+    private struct Slot: Sendable {
+        var key = FactKey(offset: 0, index: 0)
+        var event: HandlerEvent?
+    }
+
+    /// The slots, dealt round-robin over `stripes.count` locks: slot `i` lives in stripe
+    /// `i % stripes.count` at `i / stripes.count`. A fact has one slot (its offset and place,
+    /// so consecutive facts take consecutive slots, and so different locks); a newer fact in
+    /// the slot replaces the older one. The consumers that share the cache read the same facts
+    /// at about the same time: with one lock and a dictionary they waited on each other and
+    /// hashed every key; now two meet only on the same few facts, and a lookup is a compare.
+    private let stripes: [Stripe]
+
+    /// A lock and its slots.
+    private final class Stripe: Sendable {
+        let slots: Mutex<[Slot]>
+        init(_ count: Int) { slots = Mutex([Slot](repeating: Slot(), count: count)) }
+    }
 
     /// An empty cache; share one between the consumers of one store.
-    /// - Parameter capacity: facts kept, at least 1.
+    /// - Parameter capacity: facts kept, at least 1 (rounded up to a power of two).
     public init(capacity: Int = HandlerEvents.defaultCapacity) {
         precondition(capacity >= 1, "capacity must be at least 1")
-        self.capacity = capacity
+        var slots = 1
+        while slots < capacity { slots *= 2 }
+        self.capacity = slots
+        let stripeCount = min(64, slots)
+        stripes = (0..<stripeCount).map { _ in Stripe(slots / stripeCount) }
     }
 
     /// Facts held now (at most `capacity`).
-    var count: Int { cache.withLock { $0.count } }
+    var count: Int { stripes.reduce(0) { n, stripe in n + stripe.slots.withLock { $0.count(where: { $0.event != nil }) } } }
 
     /// The handler's event for `entry`, as handlers are called with it (a gift written straight
     /// into its table, with no intermediate `LuaValue`).
     /// - Throws: `JournalError.invalidPayload` when the payload is not what its type promises.
     func handlerEvent(_ entry: JournalEntry) throws -> HandlerEvent {
-        if let hit = cache.withLock({ $0[entry.factKey] }) { return hit }
+        let key = entry.factKey
+        let slot = Int(truncatingIfNeeded: UInt64(bitPattern: key.offset) &+ UInt64(truncatingIfNeeded: key.index) &* 0x9E37) & (capacity - 1)
+        let stripe = stripes[slot % stripes.count]
+        let place = slot / stripes.count
+        if let hit = stripe.slots.withLock({ $0[place].key == key ? $0[place].event : nil }) { return hit }
         let value = try Self.parseEvent(entry)
-        cache.withLock { c in
-            if c.count >= capacity { c.removeAll(keepingCapacity: true) }
-            c[entry.factKey] = value
-        }
+        stripe.slots.withLock { $0[place] = Slot(key: key, event: value) }
         return value
     }
 

@@ -90,13 +90,21 @@ struct FastJSONTests {
         #expect(back == [event])
         #expect(written.roomID == "r" && HandlerEvent.value(["room": "q"]).roomID == "q" && HandlerEvent.value(["n": 1]).roomID == nil)
 
-        // At its capacity the cache starts over; every answer stays the fact's own.
+        // Past its capacity a newer fact takes an older one's slot; every answer stays the
+        // fact's own, asked again in any order, and facts of one packed row are told apart.
         let small = HandlerEvents(capacity: 2)
-        for offset in Int64(1)...5 {
-            let e = JournalEntry(offset: offset, type: "tick", payload: #"{"n":\#(offset)}"#, createdAt: 1, idempotencyKey: nil)
-            #expect(try small.event(e) == ["n": .integer(offset)])
-            #expect(small.count <= 2)
+        for offsets in [Array(Int64(1)...5), Array((Int64(1)...5).reversed())] {
+            for offset in offsets {
+                let e = JournalEntry(offset: offset, type: "tick", payload: #"{"n":\#(offset)}"#, createdAt: 1, idempotencyKey: nil)
+                #expect(try small.event(e) == ["n": .integer(offset)])
+                #expect(small.count <= 2)
+            }
         }
+        for index in 0..<4 {
+            let e = JournalEntry(offset: 7, type: "tick", payload: #"{"i":\#(index)}"#, createdAt: 1, idempotencyKey: nil, index: index, rowFacts: 4)
+            #expect(try small.event(e) == ["i": .integer(Int64(index))])
+        }
+        #expect(HandlerEvents(capacity: 3).capacity == 4)
 
         // A gift that is not a whole receipt (no ledger fields) still gives handlers their fields.
         let partial = JournalEntry(offset: 13, type: "gift", payload: """
@@ -111,6 +119,31 @@ struct FastJSONTests {
         #expect(throws: JournalError.self) { try HandlerEvents.parse(broken) }
         let scalar = JournalEntry(offset: 12, type: "tick", payload: "5", createdAt: 1, idempotencyKey: nil)
         #expect(try HandlerEvents.parse(scalar) == ["value": 5])
+    }
+
+    @Test("consumers sharing the event cache at once each get every fact's own event")
+    func sharedEventsAtOnce() async throws {
+        let cache = HandlerEvents(capacity: 64)
+        let entries = (Int64(1)...2_000).map {
+            JournalEntry(offset: $0, type: "tick", payload: #"{"n":\#($0)}"#, createdAt: 1, idempotencyKey: nil)
+        }
+        let wrong = try await withThrowingTaskGroup(of: Int.self) { group in
+            for consumer in 0..<4 {
+                group.addTask {
+                    var wrong = 0
+                    // Each consumer walks the facts from its own starting point, as consumers
+                    // at different places in the journal do.
+                    for i in 0..<entries.count {
+                        let e = entries[(i + consumer * 500) % entries.count]
+                        if try cache.event(e) != ["n": .integer(e.offset)] { wrong += 1 }
+                    }
+                    return wrong
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(wrong == 0)
+        #expect(cache.count <= 64)
     }
 }
 
