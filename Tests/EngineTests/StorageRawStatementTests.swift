@@ -1,5 +1,6 @@
 import EngineTesting
 import GRDB
+import GRDBSQLite
 import Testing
 @testable import Engine
 
@@ -33,6 +34,27 @@ struct StorageRawStatementTests {
                 #expect(try Int64.fetchOne(db, sql: "SELECT n FROM t WHERE k = 'b'") == -5)
                 #expect(try String?.fetchOne(db, sql: "SELECT note FROM t WHERE k = 'a'") == "ünï 礼物")
             }
+        }
+    }
+
+    @Test("a raw write after SQLite rolled its transaction back by itself fails, and nothing of it is kept")
+    func rawWriteAfterAbort() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            try await store.write { db in try db.execute(sql: "CREATE TABLE t (n INTEGER)") }
+            await #expect {
+                try await store.write { db in
+                    let insert = try db.cachedStatement(sql: "INSERT INTO t (n) VALUES (?)")
+                    try insert.runRaw(.int(1))
+                    // What SQLite does on its own after a full disk or an I/O error.
+                    sqlite3_exec(db.sqliteConnection, "ROLLBACK", nil, nil, nil)
+                    try insert.runRaw(.int(2))
+                }
+            } throws: { error in
+                // The write's own error, or the batch's failed COMMIT that GRDB reports for it.
+                (error as? DatabaseError)?.resultCode == .SQLITE_ABORT || error is StorageError
+            }
+            #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 0)
         }
     }
 }

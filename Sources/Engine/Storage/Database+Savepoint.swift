@@ -27,22 +27,21 @@ extension Database {
 }
 
 extension Database {
-    /// Runs `body` in one transaction of `kind` (`IMMEDIATE` on the writer, `DEFERRED` on a
-    /// reader): committed when `body` returns, rolled back when it throws, and the error
-    /// rethrown. GRDB's `inTransaction` and `DatabasePool.read` prepare their `BEGIN` and
-    /// `COMMIT` anew every time; the writer begins one transaction per batch and each journal
-    /// consumer reads a snapshot per batch, thousands a second, so these statements are
-    /// prepared once per connection.
+    /// Runs `body` in one read transaction (`BEGIN DEFERRED`, a snapshot): committed when
+    /// `body` returns, rolled back when it throws, and the error rethrown. GRDB's
+    /// `DatabasePool.read` prepares its `BEGIN` and `COMMIT` anew every time; each journal
+    /// consumer reads a snapshot per batch, thousands a second, so these statements are prepared
+    /// once per reader connection. Only for readers: a write transaction keeps GRDB's
+    /// `inTransaction`, which refuses further statements once SQLite has rolled it back by itself.
     /// - Precondition: no transaction is open.
-    func inCachedTransaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
-        precondition(!isInsideTransaction, "inCachedTransaction inside a transaction")
-        try cachedStatement(sql: kind == .immediate ? "BEGIN IMMEDIATE TRANSACTION" : "BEGIN DEFERRED TRANSACTION").execute()
+    func inCachedReadTransaction<T>(_ body: () throws -> T) throws -> T {
+        precondition(!isInsideTransaction, "inCachedReadTransaction inside a transaction")
+        try cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
         let value: T
         do {
             value = try body()
             try cachedStatement(sql: "COMMIT TRANSACTION").execute()
         } catch {
-            // SQLite may have rolled the transaction back itself (an I/O error, a full disk).
             if isInsideTransaction { try? cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
             throw error
         }

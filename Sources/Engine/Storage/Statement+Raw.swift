@@ -31,6 +31,12 @@ extension Statement {
     @discardableResult
     func runRaw(_ values: [RawValue]) throws -> Int64? {
         let handle = sqliteStatement
+        // As GRDB's own statements inside `inTransaction`: once SQLite has rolled the
+        // transaction back by itself (a full disk, an I/O error), a write must fail, not run on
+        // in autocommit and outlive the batch it belonged to.
+        if sqlite3_get_autocommit(sqlite3_db_handle(handle)) != 0 {
+            throw DatabaseError(resultCode: .SQLITE_ABORT, message: "Transaction was aborted", sql: sql)
+        }
         bindRaw(values)
         defer { sqlite3_reset(handle) }
         var first: Int64?

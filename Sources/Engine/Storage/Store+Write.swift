@@ -158,7 +158,10 @@ extension Store {
         var end: Int64 = 0
         do {
             let overlays = WriteBatch(kept: kept)
-            try db.inCachedTransaction(.immediate) {
+            // GRDB's own transaction here, not a cached BEGIN as readers have: inside its block GRDB
+            // refuses every statement once SQLite has rolled the transaction back by itself
+            // (a full disk, an I/O error), so the rest of the batch cannot autocommit.
+            try db.inTransaction(.immediate) {
                 try kept.checkOutsideWrites(db)
                 let journalEnd = try Self.journalEnd(db)
                 // The batched operations (sends) first, over one overlay, flushed once; then the
@@ -180,6 +183,7 @@ extension Store {
                 end = try Self.journalEnd(db)
                 appended = end != journalEnd
                 opsDone = DispatchTime.now().uptimeNanoseconds
+                return .commit
             }
             let committedAt = DispatchTime.now().uptimeNanoseconds
             return (outcomes, true, opsDone - start, committedAt - opsDone, end, appended)

@@ -127,8 +127,8 @@ public final class Store: Sendable {
     /// - Throws: the error thrown by `body`, or a database error.
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         // `pool.read` with the snapshot's BEGIN and COMMIT prepared once per reader
-        // (`inCachedTransaction`); reader connections are read-only, so `body` cannot write.
-        try await pool.unsafeRead { db in try db.inCachedTransaction(.deferred) { try body(db) } }
+        // (`inCachedReadTransaction`); reader connections are read-only, so `body` cannot write.
+        try await pool.unsafeRead { db in try db.inCachedReadTransaction { try body(db) } }
     }
 
     /// The journal's last offset that is durable. Readers see a commit as soon as it is made;
