@@ -110,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "CLua", "EngineCore", "Scripting", "Engine",
+                "CLua", "CLuaShim", "EngineCore", "Scripting", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

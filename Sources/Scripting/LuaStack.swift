@@ -2,8 +2,11 @@ import CLua
 
 /// Typed pushes and reads on a Lua stack. Uses only raw accesses (no metamethods), so nothing
 /// here can raise a Lua error while Swift code is on the stack.
-struct LuaStack {
+package struct LuaStack {
     let L: OpaquePointer
+
+    /// The stack of the state `L`.
+    package init(L: OpaquePointer) { self.L = L }
 
     /// Deepest table nesting read into Swift; deeper values are refused.
     static let readDepthMax = 16
@@ -48,7 +51,7 @@ struct LuaStack {
     }
 
     /// Sets `table[key] = value` for the table at `index` (raw).
-    func setField(_ index: Int32, _ key: String, _ value: LuaValue) {
+    package func setField(_ index: Int32, _ key: String, _ value: LuaValue) {
         let abs = lua_absindex(L, index)
         push(key)
         push(value)

@@ -1,16 +1,18 @@
 import CLua
 import CLuaShim
+import Scripting
 
 /// The benchmark's peer: the same Lua function called with a bare `lua_pcall` on a plain state
 /// (no sandbox, no budget hook, no pool, no typed decoding), its `ctx.grant` a minimal C
-/// function. Lives here because only the `Scripting` target touches the Lua C API.
-public final class RawLuaBaseline {
+/// function. It lives with the benchmarks, not in a production target; `sr_bench_grant`, its
+/// C `grant`, is still in `CLuaShim`.
+final class RawLuaBaseline {
     private let L: OpaquePointer
     private let fnRef: Int32
     private let ctxRef: Int32
 
     /// Compiles `chunk`, which must return the handler function `function(ctx, event)`.
-    public init?(chunk: String) {
+    init?(chunk: String) {
         guard let (L, fnRef) = Self.state(chunk) else { return nil }
         self.L = L
         self.fnRef = fnRef
@@ -35,7 +37,7 @@ public final class RawLuaBaseline {
     }
 
     /// Calls the handler `count` times with a 5-field event; returns how many calls succeeded.
-    public func run(count: Int) -> Int {
+    func run(count: Int) -> Int {
         var ok = 0
         let stack = LuaStack(L: L)
         for i in 0..<count {
@@ -53,19 +55,19 @@ public final class RawLuaBaseline {
     }
 
     /// Grants the C peer has counted, process-wide.
-    public static var grants: Int64 { Int64(sr_bench_grant_count()) }
+    static var grants: Int64 { Int64(sr_bench_grant_count()) }
 }
 
 /// The gate benchmark's peer: a queue gate's `check(ctx, viewer, params)` called with a bare
 /// `lua_pcall` on a plain state, `ctx.fan_medal` a C function answering a constant medal and
 /// `ctx.streamer_id` a plain field.
-public final class RawGateBaseline {
+final class RawGateBaseline {
     private let L: OpaquePointer
     private let fnRef: Int32
     private let ctxRef: Int32
 
     /// Compiles `chunk`, which must return `function(ctx, viewer, params)`.
-    public init?(chunk: String) {
+    init?(chunk: String) {
         guard let (L, fnRef) = RawLuaBaseline.state(chunk) else { return nil }
         self.L = L
         self.fnRef = fnRef
@@ -79,7 +81,7 @@ public final class RawGateBaseline {
     deinit { lua_close(L) }
 
     /// Calls the gate `count` times with `params.level = level`; returns how many admitted.
-    public func run(count: Int, level: Int64) -> Int {
+    func run(count: Int, level: Int64) -> Int {
         var admitted = 0
         let stack = LuaStack(L: L)
         for _ in 0..<count {
