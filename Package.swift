@@ -40,8 +40,9 @@ let package = Package(
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         // The engine's layers, each a target so the compiler keeps their direction:
         // EngineCore (errors, JSON syntax, hashing, tokens) <- Scripting (the Lua runtime and the
-        // operator's `ctx` contract) <- Engine (domains, journal, storage, composition)
-        // <- ScriptTesting (script tests) <- Host.
+        // operator's `ctx` contract) <- Rooms (rooms, their buses, moderation) <- Engine
+        // (the other domains, journal, storage, composition) <- ScriptTesting (script tests)
+        // <- Host.
         .target(
             name: "EngineCore",
             dependencies: [
@@ -61,9 +62,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "Engine",
+            name: "Rooms",
             dependencies: [
                 "EngineCore", "Scripting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "EngineCore", "Scripting", "Rooms",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,7 +86,7 @@ let package = Package(
         .target(
             name: "ScriptTesting",
             dependencies: [
-                "EngineCore", "Scripting", "Engine",
+                "EngineCore", "Scripting", "Rooms", "Engine",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -84,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "Host",
             dependencies: [
-                "EngineCore", "Scripting", "Engine", "ScriptTesting",
+                "EngineCore", "Scripting", "Rooms", "Engine", "ScriptTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -104,13 +114,13 @@ let package = Package(
         ),
         .target(
             name: "EngineTesting",
-            dependencies: ["EngineCore", "Scripting", "Engine", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["EngineCore", "Scripting", "Rooms", "Engine", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "CLua", "CLuaShim", "EngineCore", "Scripting", "Engine",
+                "CLua", "CLuaShim", "EngineCore", "Scripting", "Rooms", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "EngineCore", "Scripting", "Engine", "ScriptTesting", "EngineTesting", "CLua", "CLuaShim",
+                "EngineCore", "Scripting", "Rooms", "Engine", "ScriptTesting", "EngineTesting", "CLua", "CLuaShim",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -129,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "EngineCore", "Scripting", "Engine", "ScriptTesting", "EngineTesting",
+                "Host", "EngineCore", "Scripting", "Rooms", "Engine", "ScriptTesting", "EngineTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

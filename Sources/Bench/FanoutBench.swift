@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Rooms
 import Synchronization
 
 /// Fan-out through the engine's room bus alone (no sockets): one room with N subscribers,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Logging
+import Rooms
 import Synchronization
 
 /// The money benchmark without HTTP: durable gift sends called in-process on the engine (the

@@ -3,6 +3,7 @@ import Engine
 import EngineCore
 import Foundation
 import Logging
+import Rooms
 import Scripting
 import Synchronization
 

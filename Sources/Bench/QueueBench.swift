@@ -4,6 +4,7 @@ import EngineCore
 import Foundation
 import GRDB
 import Logging
+import Rooms
 import Scripting
 
 /// Play together: the shipped fan-medal gate through the runtime against a raw `lua_pcall` of

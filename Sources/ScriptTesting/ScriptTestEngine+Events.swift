@@ -1,4 +1,5 @@
 import Engine
+import Rooms
 
 /// The fields of a fake gift.
 struct TestGift: Sendable {

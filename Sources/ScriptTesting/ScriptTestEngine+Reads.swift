@@ -1,6 +1,7 @@
 import Engine
 import EngineCore
 import Foundation
+import Rooms
 import Scripting
 
 /// What script tests read and do besides fake events, as plain script values.

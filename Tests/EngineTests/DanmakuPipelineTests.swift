@@ -1,5 +1,6 @@
 import Engine
 import EngineTesting
+@testable import Rooms
 @testable import Scripting
 import Testing
 

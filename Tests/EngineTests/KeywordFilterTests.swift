@@ -1,4 +1,5 @@
 import Engine
+@testable import Rooms
 import Testing
 
 @Suite("Moderation keyword filter")

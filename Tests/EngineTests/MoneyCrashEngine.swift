@@ -1,5 +1,6 @@
 import EngineTesting
 import GRDB
+@testable import Rooms
 import Synchronization
 @testable import Engine
 

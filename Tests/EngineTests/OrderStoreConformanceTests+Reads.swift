@@ -1,4 +1,5 @@
 import EngineTesting
+@testable import Rooms
 @testable import Scripting
 import Testing
 @testable import Engine

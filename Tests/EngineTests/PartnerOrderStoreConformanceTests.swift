@@ -1,4 +1,5 @@
 import EngineTesting
+@testable import Rooms
 import Testing
 @testable import Engine
 

@@ -1,5 +1,6 @@
 import EngineTesting
 import Foundation
+@testable import Rooms
 import Testing
 @testable import Engine
 

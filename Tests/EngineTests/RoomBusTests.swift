@@ -1,6 +1,7 @@
 import Engine
 import EngineTesting
 import Foundation
+@testable import Rooms
 import Synchronization
 import Testing
 

@@ -1,3 +1,4 @@
+@testable import Rooms
 import Testing
 @testable import Engine
 

@@ -2,6 +2,7 @@ import Dispatch
 import EngineTesting
 import GRDB
 import Metrics
+@testable import Rooms
 import Synchronization
 import Testing
 @testable import Engine

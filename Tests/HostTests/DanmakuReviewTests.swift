@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSTesting
 import NIOCore
+@testable import Rooms
 import Testing
 @testable import Host
 

@@ -3,6 +3,7 @@ import EngineTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+@testable import Rooms
 import Testing
 @testable import Host
 

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
+@testable import Rooms
 import Synchronization
 import Testing
 @testable import Host

@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+@testable import Rooms
 import Synchronization
 import Testing
 @testable import Host

@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 @testable import Host
+@testable import Rooms
 
 /// A host with one registered partner (`games`), a room `r1`, seeded coins and a manual clock,
 /// and a client that signs partner requests as a partner would.

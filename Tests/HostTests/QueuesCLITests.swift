@@ -4,6 +4,7 @@ import Engine
 import EngineTesting
 import Foundation
 import GRDB
+@testable import Rooms
 import Testing
 @testable import Host
 

@@ -6,6 +6,7 @@ import HummingbirdWSTesting
 import NIOCore
 import NIOEmbedded
 import NIOWebSocket
+@testable import Rooms
 import Testing
 @testable import Host
 

@@ -6,6 +6,7 @@ import HummingbirdWSClient
 import HummingbirdWSTesting
 import NIOCore
 import NIOWebSocket
+@testable import Rooms
 import Testing
 @testable import Host
 

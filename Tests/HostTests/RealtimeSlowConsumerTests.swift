@@ -5,6 +5,7 @@ import HummingbirdWSClient
 import HummingbirdWSTesting
 import NIOCore
 import NIOWebSocket
+@testable import Rooms
 import Synchronization
 import Testing
 @testable import Host

@@ -8,6 +8,7 @@ import HummingbirdWSClient
 import HummingbirdWSTesting
 import Logging
 import NIOCore
+@testable import Rooms
 import Synchronization
 import Testing
 @testable import Host

@@ -5,6 +5,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
+@testable import Rooms
 @testable import Scripting
 import Testing
 @testable import Host

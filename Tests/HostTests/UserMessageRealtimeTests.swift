@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import HummingbirdTesting
+@testable import Rooms
 import Testing
 @testable import Host
 

@@ -1,4 +1,5 @@
 import EngineCore
+import Rooms
 
 /// The gift catalog, versioned: every edit writes a new version (kept in the store's history)
 /// and a `gift_updated` journal fact in the same transaction.

@@ -1,4 +1,5 @@
 import Foundation
+import Rooms
 import Scripting
 
 /// The work of one gift send inside its group commit. It is made on the sender's task, before

@@ -1,5 +1,6 @@
 import EngineCore
 import Foundation
+import Rooms
 import Scripting
 
 /// Sends gifts. A send is one operation of the store's group commit: the checks and the

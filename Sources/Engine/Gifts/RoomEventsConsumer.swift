@@ -1,4 +1,5 @@
 import Foundation
+import Rooms
 
 /// Delivers journaled room events to the room bus: every durable gift (as a `gift` event) and
 /// every `ctx.broadcast` from a script (an outbox entry, as a `notice`), and every `order` frame an

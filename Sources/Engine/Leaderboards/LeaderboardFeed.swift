@@ -1,4 +1,5 @@
 import Logging
+import Rooms
 import Scripting
 import ServiceLifecycle
 import Synchronization

@@ -1,5 +1,6 @@
 import EngineCore
 import Foundation
+import Rooms
 import Synchronization
 
 /// Stores each `notice` fact as its user's notification and pushes it to their sockets; pushes

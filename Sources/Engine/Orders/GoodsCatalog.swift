@@ -1,5 +1,6 @@
 import EngineCore
 import Foundation
+import Rooms
 import Synchronization
 
 /// Streamers' goods for "help me play", reviewed against an operator's weighted word list.

@@ -1,4 +1,5 @@
 import EngineCore
+import Rooms
 
 /// The parts of the signed partner API, built together by `EngineParts.open`.
 public struct PartnerAPI: Sendable {

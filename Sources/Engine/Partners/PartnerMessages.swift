@@ -1,4 +1,5 @@
 import EngineCore
+import Rooms
 
 /// A partner's system message to one user's sockets or to a room's: journaled
 /// (`partner_message`), then delivered as a `notice` event. Delivery follows the commit and is

@@ -1,4 +1,5 @@
 import EngineCore
+import Rooms
 
 /// Coins a partner's game takes from a user (`debit`) and gives back (`refund`), through the
 /// ledger: user coins to `system:partner_clearing:coins` and back, each in the same transaction

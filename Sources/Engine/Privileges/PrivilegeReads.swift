@@ -1,3 +1,4 @@
+import Rooms
 import Scripting
 
 /// The privilege and fan-medal lookups a script's `ctx` reads and the resolver uses, in the

@@ -1,5 +1,6 @@
 import EngineCore
 import Foundation
+import Rooms
 import Synchronization
 
 /// Privileges: the products operators sell (VIP lines, guards, vehicles), purchases paid through

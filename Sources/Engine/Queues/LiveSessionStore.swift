@@ -1,3 +1,5 @@
+import Rooms
+
 /// Where live sessions and their viewer samples are kept.
 ///
 /// For implementers: each method is one transaction. `setLive` with `on` opens a session of the

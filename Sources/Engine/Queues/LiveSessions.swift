@@ -1,4 +1,5 @@
 import EngineCore
+import Rooms
 
 /// Live sessions: a room's streamer goes live (with the game played) and ends it. Each start
 /// and end is journaled (`live_started`, `live_ended`) with the change; a room has at most one

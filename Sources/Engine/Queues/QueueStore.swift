@@ -1,3 +1,4 @@
+import Rooms
 import Scripting
 
 /// Where play-together queues are kept: each room's settings, its two lists, every membership's

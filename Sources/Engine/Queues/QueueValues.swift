@@ -1,3 +1,4 @@
+import Rooms
 import Scripting
 
 /// A gate parameter's value as a request carries it: an integer, a string or a boolean.

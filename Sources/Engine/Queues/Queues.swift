@@ -1,5 +1,6 @@
 import EngineCore
 import Foundation
+import Rooms
 import Scripting
 
 /// Play together: each room's queue, a waiting list and a game list behind a scripted entry gate.

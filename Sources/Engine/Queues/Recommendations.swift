@@ -1,6 +1,7 @@
 import EngineCore
 import Foundation
 import Logging
+import Rooms
 import Scripting
 import ServiceLifecycle
 import Synchronization

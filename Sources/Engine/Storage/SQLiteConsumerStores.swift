@@ -1,4 +1,5 @@
 import GRDB
+import Rooms
 
 /// `AccountHistoryStore` on SQLite (`SQLiteAccountHistory`).
 public struct SQLiteAccountHistoryStore: AccountHistoryStore {

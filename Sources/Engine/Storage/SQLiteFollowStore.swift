@@ -1,4 +1,5 @@
 import GRDB
+import Rooms
 
 /// `FollowStore` on the SQLite store: the `follows` table.
 public struct SQLiteFollowStore: FollowStore {

@@ -1,6 +1,7 @@
 import EngineCore
 import Foundation
 import GRDB
+import Rooms
 import Scripting
 
 /// `GiftSendStore` over the SQLite store's group commit (`Store.writeBatched`): a send's

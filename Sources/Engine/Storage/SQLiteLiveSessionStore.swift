@@ -1,4 +1,5 @@
 import GRDB
+import Rooms
 
 /// `LiveSessionStore` on the SQLite store: `live_sessions` and `live_samples`.
 public struct SQLiteLiveSessionStore: LiveSessionStore {

@@ -1,4 +1,5 @@
 import GRDB
+import Rooms
 
 /// `ModerationStore` on the SQLite store: `moderation_words` and `room_mutes`.
 public struct SQLiteModerationStore: ModerationStore {

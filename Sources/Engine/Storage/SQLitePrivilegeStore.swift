@@ -1,6 +1,7 @@
 import EngineCore
 import Foundation
 import GRDB
+import Rooms
 
 /// `PrivilegeStore` on the SQLite store: `privilege_products`, `privileges`,
 /// `privilege_purchases`, `fan_medals` and `worn_medals`, in the store's transactions, with the

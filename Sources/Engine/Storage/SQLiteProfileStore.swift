@@ -1,4 +1,5 @@
 import GRDB
+import Rooms
 
 /// `ProfileStore` on the SQLite store: the `profiles` table.
 public struct SQLiteProfileStore: ProfileStore {

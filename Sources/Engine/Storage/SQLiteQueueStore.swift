@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Rooms
 import Scripting
 
 /// `QueueStore` on the SQLite store: `queues`, `queue_members`, `queue_memberships`,

@@ -1,4 +1,5 @@
 import GRDB
+import Rooms
 
 /// `RoomStore` on the SQLite store: the `rooms` table.
 public struct SQLiteRoomStore: RoomStore {

@@ -3,6 +3,7 @@ import Engine
 import EngineCore
 import Foundation
 import Logging
+import Rooms
 
 /// `showrunner demo seed --db FILE`: fills a working demo (rooms, streamers, viewers) and prints
 /// how to connect. Safe to run again: what exists is kept.

@@ -1,3 +1,4 @@
+import Rooms
 import Scripting
 
 /// The console's stylesheet and script, served at `/console/assets/{file}`. Embedded so that

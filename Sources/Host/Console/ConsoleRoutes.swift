@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Mustache
+import Rooms
 
 /// The operator console (`GET /console`, `/console/{page}`) and the viewer's room page
 /// (`GET /rooms/{room}`): HTML shells rendered from the Mustache templates in

@@ -1,4 +1,5 @@
 import EngineCore
+import Rooms
 
 /// The console's and the room page's Mustache templates, embedded so that the binary serves
 /// them wherever it runs. `layout` is the parent of every page (`{{<layout}}`); each page fills

@@ -1,5 +1,6 @@
 import Engine
 import Hummingbird
+import Rooms
 
 /// The gift catalog over HTTP: operators edit, everyone lists what a room (id or number) offers.
 struct GiftRoutes: RouteArea {

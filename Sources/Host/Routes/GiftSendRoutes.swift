@@ -1,6 +1,7 @@
 import Engine
 import EngineCore
 import Hummingbird
+import Rooms
 
 /// Sending gifts (viewers) and refunding them (operators).
 struct GiftSendRoutes: RouteArea {

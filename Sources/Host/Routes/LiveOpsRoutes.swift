@@ -2,6 +2,7 @@ import Engine
 import EngineCore
 import Foundation
 import Hummingbird
+import Rooms
 
 /// Activities (live list, published odds, leaderboards, wheel spins), tasks (progress and
 /// claims) and the caller's inventory of badges and items.

@@ -1,4 +1,5 @@
 import EngineCore
+import Rooms
 import ScriptTesting
 import Scripting
 

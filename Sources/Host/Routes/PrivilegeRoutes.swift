@@ -1,6 +1,7 @@
 import Engine
 import EngineCore
 import Hummingbird
+import Rooms
 
 /// Privileges and fan medals over HTTP:
 /// - operators: `PUT`/`GET /v1/admin/privileges/products/{id}`, `GET /v1/admin/privileges/products`;

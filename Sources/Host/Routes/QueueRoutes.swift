@@ -2,6 +2,7 @@ import Engine
 import EngineCore
 import Foundation
 import Hummingbird
+import Rooms
 
 /// Play together over HTTP. `{room}` is a room id or a vanity number.
 /// - `GET /v1/queues/gates`: the entry-gate templates and their typed parameters;

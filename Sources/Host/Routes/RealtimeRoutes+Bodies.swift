@@ -1,6 +1,7 @@
 import Engine
 import EngineCore
 import Hummingbird
+import Rooms
 
 /// Body of `GET /v1/rooms/{room}/danmaku`: `next` is the `since` of the following page.
 struct DanmakuPage: ResponseEncodable {

@@ -1,6 +1,7 @@
 import Engine
 import EngineCore
 import Hummingbird
+import Rooms
 
 /// The review queue of held danmaku (operators, admins):
 /// - `GET /v1/admin/moderation/review?since=&limit=`: held messages nobody decided on, oldest first;

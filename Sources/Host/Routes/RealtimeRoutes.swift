@@ -1,6 +1,7 @@
 import Engine
 import EngineCore
 import Hummingbird
+import Rooms
 
 /// HTTP side of rooms in real time:
 /// - `GET /v1/rooms/{room}/ws` without an upgrade: the same checks as the upgrade, then 426;

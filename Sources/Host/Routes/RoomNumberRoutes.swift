@@ -1,5 +1,6 @@
 import Engine
 import Hummingbird
+import Rooms
 
 /// Vanity room numbers:
 /// - `PUT /v1/admin/rooms/{room}/number` `{number}`: assign (operators);

@@ -1,5 +1,6 @@
 import Engine
 import Hummingbird
+import Rooms
 
 /// `POST /v1/admin/rooms` (operators), `GET /v1/rooms/{room}` (anyone signed in; with the
 /// room's vanity number), and following the room's streamer: `GET`, `POST`, `DELETE

@@ -1,5 +1,6 @@
 import Engine
 import EngineCore
+import Rooms
 
 /// A frame a client may send. Decoding is strict: an unknown `type`, a missing or unknown
 /// field, or a wrong type is an `invalid_frame` error, never silently ignored. Every frame is a

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Metrics
+import Rooms
 import Scripting
 import ServiceLifecycle
 

@@ -1,6 +1,7 @@
 import Engine
 import NIOCore
 import NIOWebSocket
+import Rooms
 
 /// The last handler of an upgraded realtime connection, on its event loop: joins the room when
 /// added, leaves when removed (the channel closed), and turns client frames into messages:

@@ -3,6 +3,7 @@ import EngineCore
 import Logging
 import Metrics
 import NIOCore
+import Rooms
 import Synchronization
 
 /// All realtime connections of this process, by room. Owns one `RoomFanout` per room with

@@ -2,6 +2,7 @@ import Engine
 import EngineCore
 import Foundation
 import NIOCore
+import Rooms
 
 /// What one realtime connection does, apart from moving bytes (`RealtimeHandler`): join
 /// (hello, resume) and `enter`, then each client message; leaving is `RealtimeHub.leave`.

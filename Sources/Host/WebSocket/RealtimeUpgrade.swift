@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import Rooms
 
 /// Decides WebSocket upgrades of `GET /v1/rooms/{room}/ws`: the token (header or `?token=`;
 /// none means an anonymous watcher), the room (through the one `RoomResolver`) and the resume

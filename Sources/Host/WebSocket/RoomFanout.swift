@@ -1,5 +1,6 @@
 import Engine
 import NIOCore
+import Rooms
 import Synchronization
 
 /// The host's one subscriber per room: frames each event for the wire once (`WireFrame`) and

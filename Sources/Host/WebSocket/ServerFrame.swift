@@ -2,6 +2,7 @@ import Engine
 import EngineCore
 import Foundation
 import NIOCore
+import Rooms
 
 /// The frames the server writes to one connection (room events come pre-encoded from the bus).
 enum ServerFrame {
