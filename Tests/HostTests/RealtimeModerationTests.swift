@@ -31,6 +31,22 @@ struct RealtimeModerationTests {
                 #expect(String(buffer: $0.body).contains(#""error":"unknown_field""#))
                 #expect(String(buffer: $0.body).contains("words.0.weight"))
             }
+            // Lengths count Unicode scalars, as the contract's maxLength does: "q🏻" is one
+            // character to the eye and two scalars. 31 of them plus "q🏻" is 33 scalars (refused),
+            // plus "q" 32 (kept); leading blanks count too.
+            for (word, status) in [
+                (String(repeating: "x", count: 31) + "q🏻", HTTPResponse.Status.badRequest),
+                (String(repeating: " ", count: 2) + String(repeating: "x", count: 31), .badRequest),
+                (String(repeating: "x", count: 31) + "q", .ok),
+            ] {
+                let body = #"{"words":[{"word":"\#(word)","category":"ads","action":"block","score":0}]}"#
+                try await client.execute(uri: "/v1/admin/moderation/words", method: .put, headers: bearer(op), body: json(body)) {
+                    #expect($0.status == status, "\(word.unicodeScalars.count) scalars")
+                }
+            }
+            try await client.execute(uri: "/v1/admin/moderation/words", method: .put, headers: bearer(op), body: json(words)) {
+                #expect($0.status == .ok)
+            }
             let anonymous = Inbox()
             try await client.session("/v1/rooms/r1/ws", inbox: anonymous) { out in
                 try await out.write(danmakuFrame("hi"))

@@ -14,9 +14,10 @@ public enum KeywordAction: String, Sendable, Codable, CaseIterable {
 
 /// One entry of the operator-managed word list.
 public struct KeywordRule: Sendable, Codable, Equatable {
-    /// Longest word, in characters.
+    /// Longest word, in Unicode scalars (as JSON Schema's `maxLength` counts: an emoji with a skin
+    /// tone is two).
     public static let wordLengthMax = 32
-    /// Longest category name, in characters.
+    /// Longest category name, in Unicode scalars.
     public static let categoryLengthMax = 32
     /// Most rules in one list.
     public static let rulesMax = 50_000
@@ -44,10 +45,10 @@ public struct KeywordRule: Sendable, Codable, Equatable {
         guard rules.count <= rulesMax else { throw .invalidWordList("at most \(rulesMax) rules") }
         for (index, rule) in rules.enumerated() {
             let word = rule.word.trimmingCharacters(in: .whitespaces)
-            guard !word.isEmpty, word.count <= wordLengthMax else {
+            guard !word.isEmpty, rule.word.unicodeScalars.count <= wordLengthMax else {
                 throw .invalidWordList("rule \(index): word must be 1...\(wordLengthMax) non-blank characters")
             }
-            guard !rule.category.isEmpty, rule.category.count <= categoryLengthMax else {
+            guard !rule.category.isEmpty, rule.category.unicodeScalars.count <= categoryLengthMax else {
                 throw .invalidWordList("rule \(index): category must be 1...\(categoryLengthMax) characters")
             }
             guard (0...1_000).contains(rule.score) else {

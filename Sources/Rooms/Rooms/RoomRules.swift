@@ -40,7 +40,7 @@ public enum RoomRules {
     /// - Throws: `RoomError.invalid(field, ...)`.
     public static func checkText(_ text: String, field: RoomField, lengthMax: Int) throws {
         guard !text.isEmpty else { throw RoomError.invalid(field, reason: "must not be empty") }
-        guard text.count <= lengthMax else {
+        guard text.unicodeScalars.count <= lengthMax else {
             throw RoomError.invalid(field, reason: "must be at most \(lengthMax) characters")
         }
         guard text.contains(where: { !$0.isWhitespace }) else {
