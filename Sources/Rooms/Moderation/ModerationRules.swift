@@ -64,7 +64,7 @@ public struct ModerationRules: Sendable {
     }
 
     static func acceptable(_ text: String, _ limits: DanmakuLimits) -> Bool {
-        text.contains(where: { !$0.isWhitespace }) && text.count <= limits.textLengthMax
+        text.contains(where: { !$0.isWhitespace }) && text.unicodeScalars.count <= limits.textLengthMax
             && !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     }
 
