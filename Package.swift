@@ -38,6 +38,8 @@ let package = Package(
         // C trampolines: every function that may raise a Lua error (longjmp) lives here,
         // so no Lua error ever unwinds through a Swift frame.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // The benchmark harness's raw Lua peers in C, outside every production target.
+        .target(name: "CBench", dependencies: ["CLua"]),
         // The engine's layers, each a target so the compiler keeps their direction:
         // EngineCore (errors, JSON syntax, hashing, tokens) <- Scripting (the Lua runtime and the
         // operator's `ctx` contract) <- Rooms (rooms, their buses, moderation) <- Engine
@@ -120,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "CLua", "CLuaShim", "EngineCore", "Scripting", "Rooms", "Engine",
+                "CLua", "CBench", "EngineCore", "Scripting", "Rooms", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

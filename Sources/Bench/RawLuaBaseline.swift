@@ -1,11 +1,11 @@
+import CBench
 import CLua
-import CLuaShim
 import Scripting
 
 /// The benchmark's peer: the same Lua function called with a bare `lua_pcall` on a plain state
 /// (no sandbox, no budget hook, no pool, no typed decoding), its `ctx.grant` a minimal C
-/// function. It lives with the benchmarks, not in a production target; `sr_bench_grant`, its
-/// C `grant`, is still in `CLuaShim`.
+/// function (`sr_bench_grant`, in the `CBench` target). It lives with the benchmarks, not in a
+/// production target.
 final class RawLuaBaseline {
     private let L: OpaquePointer
     private let fnRef: Int32
