@@ -1,4 +1,3 @@
-import EngineCore
 
 /// A Swift function exposed to scripts. The registry of these is the single source of truth for
 /// what scripts may call: the VMs bind them and `showrunner scripts stubs` documents them.

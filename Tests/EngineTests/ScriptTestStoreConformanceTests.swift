@@ -1,7 +1,6 @@
 import EngineTesting
 import Foundation
 import GRDB
-@testable import ScriptTesting
 @testable import Scripting
 import Testing
 @testable import Engine

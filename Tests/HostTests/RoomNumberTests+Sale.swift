@@ -4,7 +4,6 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
-@testable import Rooms
 import Testing
 @testable import Host
 

@@ -2,7 +2,6 @@ import ArgumentParser
 import Engine
 import EngineTesting
 import Foundation
-@testable import ScriptTesting
 @testable import Scripting
 import Testing
 @testable import Host

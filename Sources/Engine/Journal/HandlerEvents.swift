@@ -9,6 +9,8 @@ public final class HandlerEvents: Sendable {
     public static let defaultCapacity = 8_192
     /// Facts kept: the slots of the cache, a power of two.
     public let capacity: Int
+    /// Most locks the slots are dealt over (fewer for a cache of fewer slots).
+    static let stripesMax = 64
 
     /// One slot: the fact it holds, if any, and its event.
     private struct Slot: Sendable {
@@ -16,10 +18,10 @@ public final class HandlerEvents: Sendable {
         var event: HandlerEvent?
     }
 
-    /// The slots, dealt round-robin over `stripes.count` locks: slot `i` lives in stripe
-    /// `i % stripes.count` at `i / stripes.count`. A fact has one slot (its offset and place,
-    /// so consecutive facts take consecutive slots, and so different locks); a newer fact in
-    /// the slot replaces the older one. The consumers that share the cache read the same facts
+    /// The slots, dealt round-robin over `stripes.count` locks (at most `stripesMax`): slot `i`
+    /// lives in stripe `i % stripes.count` at `i / stripes.count`. A fact has one slot (from
+    /// its offset and place, so consecutive facts take consecutive slots, and so different
+    /// locks); a newer fact in the slot replaces the older one. The consumers that share the cache read the same facts
     /// at about the same time: with one lock and a dictionary they waited on each other and
     /// hashed every key; now two meet only on the same few facts, and a lookup is a compare.
     private let stripes: [Stripe]
@@ -37,7 +39,7 @@ public final class HandlerEvents: Sendable {
         var slots = 1
         while slots < capacity { slots *= 2 }
         self.capacity = slots
-        let stripeCount = min(64, slots)
+        let stripeCount = min(Self.stripesMax, slots)
         stripes = (0..<stripeCount).map { _ in Stripe(slots / stripeCount) }
     }
 

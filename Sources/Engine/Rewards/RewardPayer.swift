@@ -1,5 +1,4 @@
 import Foundation
-import EngineCore
 import Scripting
 
 /// Pays rewards inside the caller's transaction, idempotently by `origin`: assets through the

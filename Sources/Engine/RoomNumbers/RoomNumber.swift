@@ -1,5 +1,3 @@
-import EngineCore
-import Rooms
 
 /// A vanity number as the store has it: who holds it, whether it cools down, whether it is for sale.
 public struct RoomNumber: Sendable, Codable, Equatable {

@@ -1,4 +1,3 @@
-import EngineCore
 import Rooms
 
 /// What a vanity room number is: a decimal string of `digitsMin`...`digitsMax` digits with no

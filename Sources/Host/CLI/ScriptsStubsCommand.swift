@@ -1,7 +1,6 @@
 import ArgumentParser
 import Engine
 import Foundation
-import ScriptTesting
 import Scripting
 
 /// `showrunner scripts stubs [--out DIR] [--check]`: writes the LuaLS annotations

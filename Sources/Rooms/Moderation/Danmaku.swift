@@ -1,4 +1,3 @@
-import EngineCore
 
 /// How a danmaku is displayed.
 public enum DanmakuMode: String, Sendable, Codable, CaseIterable {

@@ -1,4 +1,3 @@
-import EngineCore
 
 /// The limits of the danmaku pipeline, each named and configurable.
 ///

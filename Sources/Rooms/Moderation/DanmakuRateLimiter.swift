@@ -1,4 +1,3 @@
-import EngineCore
 import Synchronization
 
 /// Per-user and per-room token buckets. Idle (full) buckets are forgotten when the table

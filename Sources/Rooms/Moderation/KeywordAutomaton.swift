@@ -1,4 +1,3 @@
-import EngineCore
 import Foundation
 
 /// An Aho–Corasick automaton over Unicode scalars (lower-cased), built once per word list:

@@ -1,4 +1,3 @@
-import EngineCore
 import Synchronization
 
 /// What the keyword filter decided about one message.

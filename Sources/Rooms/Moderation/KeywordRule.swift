@@ -1,4 +1,3 @@
-import EngineCore
 import Foundation
 
 /// What the filter does with a danmaku that contains a word.

@@ -1,4 +1,3 @@
-import EngineCore
 import Logging
 import Metrics
 import Scripting

@@ -1,4 +1,3 @@
-import EngineCore
 
 /// Where moderation keeps what must outlive a restart: the operators' word list, the rooms'
 /// mutes, and the danmaku themselves (journal facts: `danmaku`, `danmaku_review` for a message

@@ -1,4 +1,3 @@
-import EngineCore
 import Synchronization
 
 /// Room mutes with expiry, kept in the `ModerationStore` and mirrored in memory so the danmaku

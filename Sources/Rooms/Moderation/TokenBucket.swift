@@ -1,4 +1,3 @@
-import EngineCore
 
 /// A token bucket in integer milli-tokens, driven by the caller's clock: `capacity` tokens at
 /// most, refilled at `perSecond`. Value type; the owner keeps it behind its lock.

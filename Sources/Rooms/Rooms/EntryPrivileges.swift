@@ -1,4 +1,3 @@
-import EngineCore
 
 /// What a user shows: on entering a room, next to their danmaku, on leaderboard pages and in
 /// queue lists. Decided by one resolver (`Privileges.shown`) from every privilege the user

@@ -1,4 +1,3 @@
-import EngineCore
 
 /// Where follows are kept: one row per viewer and streamer that ever followed, active or not.
 ///

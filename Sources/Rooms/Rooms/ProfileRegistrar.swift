@@ -1,4 +1,3 @@
-import EngineCore
 import Synchronization
 
 /// Creates a user's profile row on first use without a database write per request: users seen

@@ -1,4 +1,3 @@
-import EngineCore
 
 /// A live room owned by one streamer.
 public struct Room: Sendable, Codable, Equatable {

@@ -1,4 +1,3 @@
-import EngineCore
 
 /// Limits of the room bus.
 public struct RoomBusConfiguration: Sendable {

@@ -1,4 +1,3 @@
-import EngineCore
 
 /// A published event as it goes on the wire, encoded once for every member of the room:
 /// `{"type":…,"room":…,"epoch":…,"offset":…,"at":…,"data":{…}}`.

@@ -1,4 +1,3 @@
-import EngineCore
 import Synchronization
 
 /// How many people are connected to a room in this process: the realtime host attaches its

@@ -1,4 +1,3 @@
-import EngineCore
 
 /// Turns what a client wrote in a URL (`{room}`: a room id or a vanity number) into the room.
 /// The one place this resolution lives: every route that takes `{room}`, and the WebSocket

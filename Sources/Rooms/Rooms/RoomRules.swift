@@ -1,4 +1,3 @@
-import EngineCore
 
 /// The validation rules of rooms and profiles, as named limits.
 public enum RoomRules {

@@ -1,4 +1,3 @@
-import EngineCore
 
 /// Where rooms are kept. A room is never changed or removed once created.
 ///

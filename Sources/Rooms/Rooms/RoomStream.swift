@@ -1,4 +1,3 @@
-import EngineCore
 import Foundation
 
 /// One room's stream in this process: its epoch, next offset, bounded history and subscribers.

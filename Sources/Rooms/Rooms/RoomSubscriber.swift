@@ -1,4 +1,3 @@
-import EngineCore
 
 /// Receives a room's events as they are published.
 ///

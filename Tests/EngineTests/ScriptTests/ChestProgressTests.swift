@@ -1,6 +1,5 @@
 import EngineTesting
 import GRDB
-@testable import ScriptTesting
 import Testing
 @testable import Engine
 

@@ -1,7 +1,6 @@
 import Engine
 import EngineTesting
 import Logging
-@testable import ScriptTesting
 @testable import Scripting
 import Synchronization
 import Testing

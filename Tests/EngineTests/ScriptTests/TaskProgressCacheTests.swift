@@ -1,7 +1,6 @@
 @testable import Engine
 import EngineTesting
 import GRDB
-@testable import ScriptTesting
 @testable import Scripting
 import Testing
 

@@ -105,6 +105,7 @@ struct FastJSONTests {
             #expect(try small.event(e) == ["i": .integer(Int64(index))])
         }
         #expect(HandlerEvents(capacity: 3).capacity == 4)
+        #expect(HandlerEvents(capacity: HandlerEvents.stripesMax * 2).capacity == HandlerEvents.stripesMax * 2)
 
         // A gift that is not a whole receipt (no ledger fields) still gives handlers their fields.
         let partial = JournalEntry(offset: 13, type: "gift", payload: """
