@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 import Scripting
 
@@ -69,7 +70,7 @@ public enum GiftRules {
     static func gift(id: String, _ e: GiftEdit, version: Int64, nowMillis: Int64, assets: Set<String>) throws(GiftError) -> Gift {
         guard Identifiers.isValid(id) else { throw .invalid(field: "id", "'\(id)' is not an id (1-64 of a-z 0-9 _ -)") }
         let name = e.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.unicodeScalars.count <= nameMax else { throw .invalid(field: "name", "1-\(nameMax) characters") }
+        guard !name.isEmpty, name.contractLength <= nameMax else { throw .invalid(field: "name", "1-\(nameMax) characters") }
         guard e.priceCoins > 0, e.priceCoins <= priceCoinsMax else { throw .invalid(field: "price_coins", "1...\(priceCoinsMax)") }
         let split = e.split ?? .standard
         let parts = [split.streamerBasisPoints, split.guildBasisPoints, split.platformBasisPoints]

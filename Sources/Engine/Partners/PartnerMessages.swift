@@ -55,7 +55,7 @@ public struct PartnerMessages: Sendable {
     public func send(partner: String, toUser: String?, toRoom: String?, text: String) async throws -> Message {
         guard (toUser == nil) != (toRoom == nil) else { throw PartnerError.invalid("recipient", "give exactly one of to_user and to_room") }
         if let toUser, !Principal.isValidUserID(toUser) { throw PartnerError.invalid("to_user", "not a user id") }
-        guard text.contains(where: { !$0.isWhitespace }), text.unicodeScalars.count <= Self.textLengthMax else {
+        guard text.contains(where: { !$0.isWhitespace }), text.contractLength <= Self.textLengthMax else {
             throw PartnerError.invalid("text", "1...\(Self.textLengthMax) characters, not all blank")
         }
         var room: Room?

@@ -58,7 +58,7 @@ public struct Partners: Sendable {
             }
         }
         let name = name ?? id
-        guard (1...Self.nameLengthMax).contains(name.unicodeScalars.count), !name.contains(where: { $0.isNewline }) else {
+        guard (1...Self.nameLengthMax).contains(name.contractLength), !name.contains(where: { $0.isNewline }) else {
             throw PartnerError.invalid("name", "1...\(Self.nameLengthMax) characters on one line")
         }
         let secret = given ?? Self.generateSecret()

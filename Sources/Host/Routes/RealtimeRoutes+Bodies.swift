@@ -36,7 +36,7 @@ struct TextBody: StrictDecodable, Encodable {
     /// The body, once its text is checked.
     /// - Throws: `RequestError` `invalid_text`.
     func checked() throws -> TextBody {
-        guard text.contains(where: { !$0.isWhitespace }), text.unicodeScalars.count <= Self.textLengthMax else {
+        guard text.contains(where: { !$0.isWhitespace }), text.contractLength <= Self.textLengthMax else {
             throw RequestError("invalid_text", .badRequest, "text must be 1...\(Self.textLengthMax) non-blank characters")
         }
         return self

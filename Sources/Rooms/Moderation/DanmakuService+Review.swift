@@ -139,7 +139,7 @@ extension DanmakuService {
     /// - Throws: `DanmakuReviewError` (unknown id, already decided, bad reason); the store's errors.
     public func decide(heldID: Int64, approve: Bool, by operatorID: String, reason: String) async throws -> DanmakuReviewDecision {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.unicodeScalars.count <= Self.reviewReasonMax,
+        guard !reason.isEmpty, reason.contractLength <= Self.reviewReasonMax,
             !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw DanmakuReviewError.invalidReason(max: Self.reviewReasonMax) }
         switch try await store.decideHeld(heldID, approve: approve, by: operatorID, reason: reason, at: clock.nowMillis()) {

@@ -101,7 +101,7 @@ public final class DanmakuService: Sendable {
 
     private func check(_ draft: DanmakuDraft) throws(DanmakuRejection) {
         guard draft.text.contains(where: { !$0.isWhitespace }) else { throw .empty }
-        guard draft.text.unicodeScalars.count <= limits.textLengthMax else { throw .tooLong }
+        guard draft.text.contractLength <= limits.textLengthMax else { throw .tooLong }
         guard !draft.text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .invalid
         }

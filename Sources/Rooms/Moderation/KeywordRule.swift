@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// What the filter does with a danmaku that contains a word.
@@ -44,10 +45,10 @@ public struct KeywordRule: Sendable, Codable, Equatable {
         guard rules.count <= rulesMax else { throw .invalidWordList("at most \(rulesMax) rules") }
         for (index, rule) in rules.enumerated() {
             let word = rule.word.trimmingCharacters(in: .whitespaces)
-            guard !word.isEmpty, rule.word.unicodeScalars.count <= wordLengthMax else {
+            guard !word.isEmpty, rule.word.contractLength <= wordLengthMax else {
                 throw .invalidWordList("rule \(index): word must be 1...\(wordLengthMax) non-blank characters")
             }
-            guard !rule.category.isEmpty, rule.category.unicodeScalars.count <= categoryLengthMax else {
+            guard !rule.category.isEmpty, rule.category.contractLength <= categoryLengthMax else {
                 throw .invalidWordList("rule \(index): category must be 1...\(categoryLengthMax) characters")
             }
             guard (0...1_000).contains(rule.score) else {

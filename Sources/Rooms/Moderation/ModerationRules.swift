@@ -1,3 +1,4 @@
+import EngineCore
 import Logging
 import Metrics
 import Scripting
@@ -63,7 +64,7 @@ public struct ModerationRules: Sendable {
     }
 
     static func acceptable(_ text: String, _ limits: DanmakuLimits) -> Bool {
-        text.contains(where: { !$0.isWhitespace }) && text.unicodeScalars.count <= limits.textLengthMax
+        text.contains(where: { !$0.isWhitespace }) && text.contractLength <= limits.textLengthMax
             && !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     }
 

@@ -1,3 +1,5 @@
+import EngineCore
+
 
 /// The validation rules of rooms and profiles, as named limits.
 public enum RoomRules {
@@ -39,7 +41,7 @@ public enum RoomRules {
     /// - Throws: `RoomError.invalid(field, ...)`.
     public static func checkText(_ text: String, field: RoomField, lengthMax: Int) throws {
         guard !text.isEmpty else { throw RoomError.invalid(field, reason: "must not be empty") }
-        guard text.unicodeScalars.count <= lengthMax else {
+        guard text.contractLength <= lengthMax else {
             throw RoomError.invalid(field, reason: "must be at most \(lengthMax) characters")
         }
         guard text.contains(where: { !$0.isWhitespace }) else {
