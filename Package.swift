@@ -43,8 +43,8 @@ let package = Package(
         // The engine's layers, each a target so the compiler keeps their direction:
         // EngineCore (errors, JSON syntax, hashing, tokens) <- Scripting (the Lua runtime and the
         // operator's `ctx` contract) <- Rooms (rooms, their buses, moderation) <- Engine
-        // (the other domains, journal, storage, composition) <- ScriptTesting (script tests)
-        // <- Host.
+        // (the other domains and the journal's contract, over store protocols) <- Storage
+        // (SQLite) <- Showrunner (the composition root) <- ScriptTesting (script tests) <- Host.
         .target(
             name: "EngineCore",
             dependencies: [
@@ -76,6 +76,19 @@ let package = Package(
             name: "Engine",
             dependencies: [
                 "EngineCore", "Scripting", "Rooms",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The storage layer: SQLite through GRDB behind the domains' store protocols, the group
+        // commit writer, migrations, and the journal's SQL and consumer runner. The only target
+        // that imports GRDB.
+        .target(
+            name: "Storage",
+            dependencies: [
+                "EngineCore", "Scripting", "Rooms", "Engine",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,11 +97,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The composition root: `EngineParts.open` wires the domains over the storage layer;
+        // what-if replay, which opens scratch engines, sits beside it.
+        .target(
+            name: "Showrunner",
+            dependencies: [
+                "EngineCore", "Scripting", "Rooms", "Engine", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // `showrunner scripts test`: runs operators' script tests against a throwaway engine.
         .target(
             name: "ScriptTesting",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Engine",
+                "EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -96,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "Host",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Engine", "ScriptTesting",
+                "EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner", "ScriptTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,13 +140,13 @@ let package = Package(
         ),
         .target(
             name: "EngineTesting",
-            dependencies: ["EngineCore", "Scripting", "Rooms", "Engine", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "CLua", "CBench", "EngineCore", "Scripting", "Rooms", "Engine",
+                "CLua", "CBench", "EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Engine", "ScriptTesting", "EngineTesting", "CLua", "CLuaShim",
+                "EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting", "CLua", "CLuaShim",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -141,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "EngineCore", "Scripting", "Rooms", "Engine", "ScriptTesting", "EngineTesting",
+                "Host", "EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Logging
+import Storage
 import Synchronization
 
 /// The money benchmark: durable gifts per second with 64 concurrent senders, over HTTP and as

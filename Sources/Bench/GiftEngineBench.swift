@@ -3,6 +3,8 @@ import Engine
 import Foundation
 import Logging
 import Rooms
+import Showrunner
+import Storage
 import Synchronization
 
 /// The money benchmark without HTTP: durable gift sends called in-process on the engine (the

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Rooms
 import Scripting
+import Storage
 import Synchronization
 
 /// Issue 4, benchmark 3: danmaku accepted per second through the whole ingest pipeline (text

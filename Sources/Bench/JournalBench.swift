@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import GRDB
+import Storage
 
 typealias GRDBDatabase = GRDB.Database
 

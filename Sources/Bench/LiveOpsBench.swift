@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Logging
 import Scripting
+import Storage
 
 /// Issue 5, benchmark 2: gift events per second through the activity and task consumers (Lua
 /// handlers, leaderboard updates, chest and task progress, durable commit of every batch), on

@@ -6,6 +6,8 @@ import GRDB
 import Logging
 import Rooms
 import Scripting
+import Showrunner
+import Storage
 
 /// Play together: the shipped fan-medal gate through the runtime against a raw `lua_pcall` of
 /// the same function, same process, same run; then applies per second through the engine

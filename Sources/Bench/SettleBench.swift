@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Logging
 import Scripting
+import Storage
 
 /// The monthly close over a generated month: N gift facts for M streamers (a tenth of them in
 /// one of 100 guilds), through the earnings consumer and `Settlement.run` with the shipped

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Storage
 
 /// A database file in a fresh directory under the system temporary directory, removed when
 /// the value is released or `remove()` is called. Keep it alive for as long as the test uses

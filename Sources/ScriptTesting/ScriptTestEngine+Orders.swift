@@ -2,6 +2,7 @@ import Engine
 import EngineCore
 import Foundation
 import Scripting
+import Storage
 
 extension ScriptTestEngine {
     /// A listed good of `streamer`'s (reviewed as the route reviews it); answers its id.

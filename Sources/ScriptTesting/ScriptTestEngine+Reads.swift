@@ -3,6 +3,7 @@ import EngineCore
 import Foundation
 import Rooms
 import Scripting
+import Storage
 
 /// What script tests read and do besides fake events, as plain script values.
 extension ScriptTestEngine {

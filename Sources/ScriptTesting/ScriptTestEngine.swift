@@ -3,6 +3,8 @@ import EngineCore
 import Foundation
 import Logging
 import Scripting
+import Showrunner
+import Storage
 import Synchronization
 
 /// The engine one script test case runs on: the server's engine (`EngineParts.open`) on a

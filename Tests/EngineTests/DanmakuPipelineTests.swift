@@ -2,6 +2,7 @@ import Engine
 import EngineTesting
 @testable import Rooms
 @testable import Scripting
+@testable import Storage
 import Testing
 
 @Suite("Danmaku pipeline")

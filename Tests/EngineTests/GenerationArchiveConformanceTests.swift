@@ -1,5 +1,6 @@
 import EngineTesting
 @testable import Scripting
+@testable import Storage
 import Testing
 @testable import Engine
 

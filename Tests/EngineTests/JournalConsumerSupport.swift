@@ -1,4 +1,5 @@
 import GRDB
+@testable import Storage
 import Synchronization
 @testable import Engine
 

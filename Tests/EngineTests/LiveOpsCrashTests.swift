@@ -2,6 +2,8 @@ import EngineTesting
 import Foundation
 import GRDB
 @testable import Scripting
+@testable import Showrunner
+@testable import Storage
 import Testing
 @testable import Engine
 

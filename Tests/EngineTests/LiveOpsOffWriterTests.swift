@@ -1,6 +1,7 @@
 import EngineTesting
 import GRDB
 @testable import Scripting
+@testable import Storage
 import Testing
 @testable import Engine
 

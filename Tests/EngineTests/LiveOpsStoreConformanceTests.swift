@@ -1,6 +1,7 @@
 import EngineTesting
 import Foundation
 @testable import Scripting
+@testable import Storage
 import Testing
 @testable import Engine
 

@@ -2,6 +2,7 @@ import EngineTesting
 import Foundation
 import GRDB
 @testable import Rooms
+@testable import Storage
 import Testing
 @testable import Engine
 

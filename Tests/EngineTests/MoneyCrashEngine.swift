@@ -1,6 +1,8 @@
 import EngineTesting
 import GRDB
 @testable import Rooms
+@testable import Showrunner
+@testable import Storage
 import Synchronization
 @testable import Engine
 

@@ -1,6 +1,7 @@
 @testable import EngineCore
 import EngineTesting
 import GRDB
+@testable import Storage
 import Testing
 @testable import Engine
 

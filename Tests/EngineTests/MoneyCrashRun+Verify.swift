@@ -1,4 +1,5 @@
 import GRDB
+@testable import Storage
 import Testing
 @testable import Engine
 

@@ -1,6 +1,7 @@
 import EngineTesting
 import Foundation
 import GRDB
+@testable import Storage
 import Testing
 @testable import Engine
 

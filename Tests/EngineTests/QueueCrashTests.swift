@@ -5,6 +5,8 @@ import Foundation
 import GRDB
 @testable import Rooms
 @testable import Scripting
+@testable import Showrunner
+@testable import Storage
 import Synchronization
 import Testing
 

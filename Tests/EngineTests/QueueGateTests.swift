@@ -4,6 +4,7 @@ import EngineTesting
 import Foundation
 import MetricsTestKit
 @testable import Scripting
+@testable import Showrunner
 import Testing
 
 @Suite("Queue gates")

@@ -1,6 +1,7 @@
 import EngineTesting
 import GRDB
 import MetricsTestKit
+@testable import Storage
 import Testing
 @testable import Engine
 

@@ -3,6 +3,7 @@ import EngineTesting
 import GRDB
 import Metrics
 @testable import Rooms
+@testable import Storage
 import Synchronization
 import Testing
 @testable import Engine

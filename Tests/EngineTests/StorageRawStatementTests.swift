@@ -1,6 +1,7 @@
 import EngineTesting
 import GRDB
 import GRDBSQLite
+@testable import Storage
 import Testing
 @testable import Engine
 

@@ -1,4 +1,5 @@
 import Foundation
+@testable import Storage
 import Synchronization
 import GRDB
 import Testing

@@ -1,4 +1,5 @@
 import EngineTesting
+@testable import Storage
 import Testing
 @testable import Engine
 

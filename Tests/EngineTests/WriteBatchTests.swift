@@ -1,6 +1,7 @@
 import EngineTesting
 import Foundation
 import GRDB
+@testable import Storage
 import Synchronization
 import Testing
 @testable import Engine

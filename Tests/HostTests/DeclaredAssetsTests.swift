@@ -6,6 +6,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 @testable import Rooms
+@testable import Storage
 import Testing
 @testable import Host
 

@@ -5,6 +5,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+@testable import Showrunner
+@testable import Storage
 import Testing
 @testable import Host
 

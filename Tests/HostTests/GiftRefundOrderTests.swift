@@ -2,6 +2,7 @@ import Engine
 import EngineTesting
 import Foundation
 import GRDB
+@testable import Showrunner
 import Testing
 @testable import Host
 

@@ -6,6 +6,8 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 @testable import Scripting
+@testable import Showrunner
+@testable import Storage
 import Testing
 @testable import Host
 

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 @testable import Rooms
 @testable import Scripting
+@testable import Storage
 import Testing
 @testable import Host
 

@@ -5,6 +5,7 @@ import EngineTesting
 import Foundation
 import GRDB
 @testable import Rooms
+@testable import Showrunner
 import Testing
 @testable import Host
 

@@ -9,6 +9,7 @@ import HummingbirdWSTesting
 import Logging
 import NIOCore
 @testable import Rooms
+@testable import Storage
 import Synchronization
 import Testing
 @testable import Host

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import EngineTesting
 import Foundation
+@testable import Showrunner
 import Testing
 @testable import Host
 

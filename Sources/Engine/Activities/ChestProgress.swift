@@ -22,6 +22,11 @@ public final class ChestProgress: Sendable {
         public var progress: Int64
         /// Chests opened so far.
         public var opened: Int64
+        package init(progress: Int64, opened: Int64) {
+            self.progress = progress
+            self.opened = opened
+        }
+
     }
 
     private struct State {
@@ -52,7 +57,7 @@ public final class ChestProgress: Sendable {
     var count: Int { state.withLock { $0.known.count } }
 
     /// The row for `key` (zeros when the store has none).
-    func value(_ key: Key, in tx: any LiveOpsTransaction) throws -> Value {
+    package func value(_ key: Key, in tx: any LiveOpsTransaction) throws -> Value {
         if let hit = state.withLock({ $0.known[key] }) { return hit }
         // A viewer's first gift to a chest misses memory.
         let value = try tx.chestProgress(key) ?? Value(progress: 0, opened: 0)
@@ -106,7 +111,7 @@ public final class ChestProgress: Sendable {
     /// Ends a batch prepared off the writer: takes the changed rows as memory holds them now,
     /// forgets the change log, and returns the rows' write, to run in the batch's commit. The
     /// rows stay in memory until the next seal (`State.sealed`).
-    func sealRows() -> @Sendable (any LiveOpsTransaction) throws -> Void {
+    package func sealRows() -> @Sendable (any LiveOpsTransaction) throws -> Void {
         let rows = state.withLock { s -> [(Key, Value)] in
             defer {
                 s.sealed = s.unflushed
@@ -121,7 +126,7 @@ public final class ChestProgress: Sendable {
 
     /// Writes every row changed since the last flush; call at the end of the consumer's
     /// batch, inside its transaction.
-    func flush(_ tx: any LiveOpsTransaction) throws {
+    package func flush(_ tx: any LiveOpsTransaction) throws {
         let rows = state.withLock { s -> [(Key, Value)] in
             defer { s.unflushed.removeAll(keepingCapacity: true) }
             return s.unflushed.compactMap { k in s.known[k].map { (k, $0) } }

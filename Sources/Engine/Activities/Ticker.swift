@@ -6,14 +6,14 @@ import ServiceLifecycle
 /// hosts never double a tick). Ticks drive `on.tick` handlers, leaderboard period closes and
 /// activity ends from the journal, so a replay sees the same ticks at the same offsets.
 public struct Ticker: Service {
-    let store: Store
+    let store: any JournalWriter
     let clock: any WallClock
     let interval: Duration
     let logger: Logger
 
     /// - Parameters: store: where ticks go; clock: the engine clock; interval: how often to look
     ///   (a tick is appended once per new minute).
-    public init(store: Store, clock: any WallClock = SystemWallClock(), interval: Duration = .seconds(5), logger: Logger) {
+    public init(store: any JournalWriter, clock: any WallClock = SystemWallClock(), interval: Duration = .seconds(5), logger: Logger) {
         self.store = store
         self.clock = clock
         self.interval = interval
@@ -22,7 +22,7 @@ public struct Ticker: Service {
 
     /// Appends the tick of the current minute unless it is already in the journal.
     @discardableResult
-    public static func tick(_ store: Store, at now: Int64) async throws -> JournalEntry {
+    public static func tick(_ store: any JournalWriter, at now: Int64) async throws -> JournalEntry {
         let minute = now / 60_000
         return try await store.journalWrite { journal in
             try journal.append(type: Activities.tickType, payload: ["minute": minute, "at": now], idempotencyKey: "tick:\(minute)", at: now)

@@ -19,7 +19,7 @@ public struct GiftSendRequest: Sendable, Hashable, Codable {
     }
 
     /// Hash of what the key is bound to: a reuse with another body is a conflict.
-    var bodyHash: String {
+    package var bodyHash: String {
         SHA256.hex(Array("\(roomID)\u{0}\(giftID)\u{0}\(count)".utf8))
     }
 }

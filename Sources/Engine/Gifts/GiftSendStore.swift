@@ -6,7 +6,7 @@
 /// nothing when it throws (it checks everything before it writes), so its error fails it alone
 /// while the rest of the batch commits; a failed COMMIT fails every operation of the batch.
 /// `GiftSendStoreConformanceTests` runs against every backend.
-protocol GiftSendStore: Sendable {
+package protocol GiftSendStore: Sendable {
     /// Runs `op` in a group commit and returns its value after COMMIT.
     /// - Throws: `op`'s error, or `StorageError.commitFailed`.
     func send<T: Sendable>(_ op: @escaping @Sendable (any GiftSendTransaction) throws -> T) async throws -> T
@@ -19,7 +19,7 @@ protocol GiftSendStore: Sendable {
 /// What one gift send sees of its group commit: every read answers as the batch has it (the
 /// sends before it in the same batch included), and the writes stay in the writer's memory until
 /// the batch flushes, except the send's one journal row.
-protocol GiftSendTransaction: AnyObject {
+package protocol GiftSendTransaction: AnyObject {
     /// The earlier outcome stored under the send's key `key` (`gift:<sender>:<key>`), if any: the
     /// receipt of its `gift` fact, or the refusal recorded under it.
     /// - Throws: `LedgerError` `idempotency_conflict` when the key was used with another body.
@@ -34,9 +34,9 @@ protocol GiftSendTransaction: AnyObject {
     /// Expires the due reservations on the account's debits (an expiry stands on its own).
     func expireDue(debiting account: AccountID, now: Int64) throws
     /// Checks that every leg may move (`insufficient_funds`, `amount_overflow`), changing nothing.
-    func check(_ legs: [TransferRequest]) throws -> AccountOverlay.Moves
+    func check(_ legs: [TransferRequest]) throws -> AccountMoves
     /// Applies what `check` found; an account without a row gets one created `now`.
-    func apply(_ moves: AccountOverlay.Moves, at now: Int64)
+    func apply(_ moves: AccountMoves, at now: Int64)
     /// What this send's combo streak would be, without counting it.
     func comboPeek(_ r: GiftSendRequest, windowSeconds: Int64, now: Int64) throws -> Int64
     /// Counts the send into its streak as `comboPeek` found it.

@@ -24,16 +24,21 @@ public struct JournalPosition: Sendable, Hashable, Comparable {
 
     /// The offset after which the rows that may hold facts after this position begin: inside
     /// a packed row, that row is read again for its remaining facts.
-    var rowsAfter: Int64 { index == Self.wholeRow ? offset : offset - 1 }
+    package var rowsAfter: Int64 { index == Self.wholeRow ? offset : offset - 1 }
 
     /// Whether the fact at (`offset`, `index`) comes after this position.
-    func precedes(offset o: Int64, index i: Int) -> Bool {
+    package func precedes(offset o: Int64, index i: Int) -> Bool {
         o > offset || (o == offset && index != Self.wholeRow && i > index)
     }
 }
 
 /// A fact by its row and its place in the row: how failures and parked events name it.
-struct FactKey: Hashable, Sendable {
-    let offset: Int64
-    let index: Int
+package struct FactKey: Hashable, Sendable {
+    package let offset: Int64
+    package let index: Int
+    package init(offset: Int64, index: Int) {
+        self.offset = offset
+        self.index = index
+    }
+
 }

@@ -56,10 +56,10 @@ public struct DeferredWrites: @unchecked Sendable {
     public var count: Int { writes.count }
 
     /// Drops the writes after the first `count`.
-    mutating func truncate(to count: Int) { writes.removeSubrange(count...) }
+    package mutating func truncate(to count: Int) { writes.removeSubrange(count...) }
 
     /// Runs every write in order in the writer's transaction `tx`.
-    func run(in tx: any StoreTransaction) throws {
+    package func run(in tx: any StoreTransaction) throws {
         for write in writes { try write(tx) }
     }
 

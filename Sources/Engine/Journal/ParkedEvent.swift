@@ -1,4 +1,3 @@
-import GRDB
 
 /// A journal entry a consumer failed on `maxAttempts` times, set aside so the consumer moves
 /// on, kept until an operator retries it.
@@ -32,24 +31,27 @@ public struct ParkedEvent: Sendable, Equatable, Codable {
     /// When a retry applied it, in milliseconds since the Unix epoch.
     public var resolvedAt: Int64?
 
+    package init(
+        id: Int64, consumer: String, offset: Int64, factIndex: Int, type: String, error: String, attempts: Int,
+        parkedAt: Int64, status: Status, resolvedAt: Int64?
+    ) {
+        self.id = id
+        self.consumer = consumer
+        self.offset = offset
+        self.factIndex = factIndex
+        self.type = type
+        self.error = error
+        self.attempts = attempts
+        self.parkedAt = parkedAt
+        self.status = status
+        self.resolvedAt = resolvedAt
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, consumer, offset, type, error, attempts, status
         case factIndex = "fact_index"
         case parkedAt = "parked_at"
         case resolvedAt = "resolved_at"
-    }
-
-    init(row: Row) {
-        id = row["id"]
-        consumer = row["consumer"]
-        offset = row["offset"]
-        factIndex = row["fact_index"]
-        type = row["type"]
-        error = row["error"]
-        attempts = row["attempts"]
-        parkedAt = row["parked_at"]
-        status = Status(rawValue: row["status"]) ?? .parked
-        resolvedAt = row["resolved_at"]
     }
 }
 
@@ -75,7 +77,7 @@ public struct DrainReport: Sendable, Equatable {
     /// Creates an empty report.
     public init() {}
 
-    mutating func add(_ other: DrainReport) {
+    package mutating func add(_ other: DrainReport) {
         applied += other.applied
         failed += other.failed
         parked += other.parked

@@ -76,7 +76,7 @@ extension Ledger {
     }
 
     /// A transfer row, or a gift's leg (which lives in the gift's journal row, `GiftLegs`).
-    func movedTransfer(_ rows: any LedgerRows, id: String) throws -> Transfer? {
+    package func movedTransfer(_ rows: any LedgerRows, id: String) throws -> Transfer? {
         if let transfer = try rows.transfer(id: id) { return transfer }
         // A leg's id is its gift's journal key and the leg's name: `gift:<sender>:<key>:<leg>`.
         guard id.hasPrefix("gift:"), let colon = id.lastIndex(of: ":") else { return nil }

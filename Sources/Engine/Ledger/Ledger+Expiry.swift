@@ -54,7 +54,7 @@ extension Ledger {
 
     /// Lazy expiry for one account about to be debited outside a chain (a gift, whose legs are
     /// checked against the batch's overlay): expires its due pending transfers.
-    func expireDue(_ rows: any LedgerRows, debiting account: AccountID, nowMillis: Int64) throws {
+    package func expireDue(_ rows: any LedgerRows, debiting account: AccountID, nowMillis: Int64) throws {
         let due = try rows.duePending(debiting: account, at: rows.ledgerNow(nowMillis))
         _ = try expire(rows, due, nowMillis: nowMillis)
     }

@@ -25,8 +25,8 @@ public struct Ledger: Sendable {
     /// Most transfers returned by one history page.
     public static let pageLimitMax = 200
 
-    /// The database.
-    public let store: Store
+    /// The storage layer under the ledger's rows.
+    public let store: any LedgerStore
     /// Assets and limits.
     public let configuration: LedgerConfiguration
     /// The wall clock behind ledger time and expiry; callers that stamp facts next to ledger
@@ -35,10 +35,10 @@ public struct Ledger: Sendable {
 
     /// Creates a ledger.
     /// - Parameters:
-    ///   - store: the database, migrated.
+    ///   - store: the storage layer (the SQLite `Store`, migrated).
     ///   - configuration: assets and limits (the built-ins by default).
     ///   - clock: the wall clock behind ledger time and expiry.
-    public init(store: Store, configuration: LedgerConfiguration = .standard, clock: any WallClock = SystemWallClock()) {
+    public init(store: any LedgerStore, configuration: LedgerConfiguration = .standard, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.configuration = configuration
         self.clock = clock

@@ -45,4 +45,22 @@ public struct Transfer: Sendable, Hashable, Codable {
     /// For a gift's leg, which lives in the gift's journal row rather than in the transfer
     /// history (`GiftLegs`): that row's offset. Such a leg has `seq` 0.
     public var journalOffset: Int64? = nil
+
+    package init(seq: Int64, id: String, debit: AccountID, credit: AccountID, asset: String, amount: Int64, code: String, memo: String, ts: Int64, kind: Kind, pendingID: String?, reverses: String?, linkedBatch: String?, expiresAt: Int64?, journalOffset: Int64? = nil) {
+        self.seq = seq
+        self.id = id
+        self.debit = debit
+        self.credit = credit
+        self.asset = asset
+        self.amount = amount
+        self.code = code
+        self.memo = memo
+        self.ts = ts
+        self.kind = kind
+        self.pendingID = pendingID
+        self.reverses = reverses
+        self.linkedBatch = linkedBatch
+        self.expiresAt = expiresAt
+        self.journalOffset = journalOffset
+    }
 }

@@ -24,6 +24,14 @@ public struct Notifications: Sendable {
         public var createdAt: Int64
         public var read: Bool
 
+        package init(id: Int64, text: String, origin: String, createdAt: Int64, read: Bool) {
+            self.id = id
+            self.text = text
+            self.origin = origin
+            self.createdAt = createdAt
+            self.read = read
+        }
+
         enum CodingKeys: String, CodingKey {
             case id, text, origin, read
             case createdAt = "created_at"

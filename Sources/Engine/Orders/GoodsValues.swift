@@ -100,6 +100,19 @@ public struct Goods: Sendable, Codable, Equatable {
     public var createdAt: Int64
     public var updatedAt: Int64
 
+    package init(id: Int64, streamerID: String, goods: GoodsEdit, state: State, score: Int64, matched: [String], reason: String? = nil, version: Int64, createdAt: Int64, updatedAt: Int64) {
+        self.id = id
+        self.streamerID = streamerID
+        self.goods = goods
+        self.state = state
+        self.score = score
+        self.matched = matched
+        self.reason = reason
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, goods, state, score, matched, reason, version
         case streamerID = "streamer_id"

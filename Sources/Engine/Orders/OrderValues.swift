@@ -36,6 +36,32 @@ public struct Order: Sendable, Codable, Equatable {
     /// When the order entered its state.
     public var enteredAt: Int64
 
+    package init(id: Int64, goodsID: Int64, title: String, viewerID: String, streamerID: String, priceTickets: Int64, machine: String, generation: String, state: String, code: Int64, external: String, viewerText: String? = nil, streamerText: String? = nil, final: Bool, settled: OrderMachine.Settle? = nil, version: Int64, holdID: String, holdExpiresAt: Int64, dueAt: Int64? = nil, dueAction: String? = nil, createdAt: Int64, updatedAt: Int64, enteredAt: Int64) {
+        self.id = id
+        self.goodsID = goodsID
+        self.title = title
+        self.viewerID = viewerID
+        self.streamerID = streamerID
+        self.priceTickets = priceTickets
+        self.machine = machine
+        self.generation = generation
+        self.state = state
+        self.code = code
+        self.external = external
+        self.viewerText = viewerText
+        self.streamerText = streamerText
+        self.final = final
+        self.settled = settled
+        self.version = version
+        self.holdID = holdID
+        self.holdExpiresAt = holdExpiresAt
+        self.dueAt = dueAt
+        self.dueAction = dueAction
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.enteredAt = enteredAt
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, title, machine, generation, state, code, external, final, settled, version
         case goodsID = "goods_id"

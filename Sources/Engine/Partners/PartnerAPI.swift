@@ -12,14 +12,15 @@ public struct PartnerAPI: Sendable {
     /// System messages to users and rooms.
     public let messages: PartnerMessages
 
-    /// - Parameters: the engine's store (for the orders, which move money in the ledger's
-    ///   transaction), the partners' store, the journal, ledger, rooms, buses, calendar and clock.
+    /// - Parameters: the partners' store, the orders (which move money in the ledger's
+    ///   transaction, over the storage layer's `PartnerOrderStore`), the journal, rooms, buses,
+    ///   calendar and clock.
     public init(
-        store: Store, partners: any PartnerStore, journal: any JournalStore, ledger: Ledger, rooms: RoomDirectory, bus: RoomBus,
+        partners: any PartnerStore, orders: PartnerOrders, journal: any JournalStore, rooms: RoomDirectory, bus: RoomBus,
         users: UserBus, calendar: OperationsCalendar, clock: any WallClock
     ) {
         registry = Partners(store: partners, clock: clock)
-        orders = PartnerOrders(store: store, ledger: ledger, clock: clock)
+        self.orders = orders
         statements = PartnerStatements(store: partners, calendar: calendar)
         messages = PartnerMessages(journal: journal, rooms: rooms, bus: bus, users: users, clock: clock)
     }

@@ -19,15 +19,13 @@ public struct TopUps: Sendable {
     /// Largest single top-up, in coins.
     public static let amountCoinsMax: Int64 = 100_000_000
 
-    let store: Store
     let ledger: Ledger
     let secret: [UInt8]
     let clock: any WallClock
 
     /// - Parameters: secret: shared with the provider, at least `secretBytesMin` bytes (the
     ///   command line refuses shorter ones before the engine starts).
-    public init(store: Store, ledger: Ledger, secret: String, clock: any WallClock = SystemWallClock()) {
-        self.store = store
+    public init(ledger: Ledger, secret: String, clock: any WallClock = SystemWallClock()) {
         self.ledger = ledger
         self.secret = Array(secret.utf8)
         self.clock = clock
@@ -70,7 +68,7 @@ public struct TopUps: Sendable {
         let now = clock.nowMillis()
         let ledger = self.ledger
         let id = "topup:\(c.orderID)"
-        return try await store.ledgerWrite(ledger) { rows in
+        return try await ledger.store.ledgerWrite(ledger) { rows in
             let replay = try rows.transferExists(id: id)
             let transfers = try ledger.apply(rows, [TransferRequest(
                 id: id, debit: .system(.paymentClearing, "coins"), credit: .user(c.userID, "coins"),

@@ -20,31 +20,31 @@ public protocol PrivilegeReads {
 }
 
 /// The privilege and fan-medal reads of `ctx`, for any reads that see the handler's transaction.
-protocol StoreScriptReads: ScriptReads {
+package protocol StoreScriptReads: ScriptReads {
     /// The privilege tables in the handler's transaction.
     var privilegeReads: any PrivilegeReads { get }
     var calendar: OperationsCalendar { get }
 }
 
 extension StoreScriptReads {
-    func fanMedal(viewer: String, streamer: String, now: Int64) throws -> LuaValue {
+    package func fanMedal(viewer: String, streamer: String, now: Int64) throws -> LuaValue {
         guard let m = try privilegeReads.medal(viewer: viewer, streamer: streamer, day: calendar.key(.daily, at: now)) else { return .nil }
         return .table(LuaTable(fields: ["level": .integer(m.level), "points": .integer(m.points), "today": .integer(m.todayPoints)]))
     }
 
-    func guardHeld(viewer: String, streamer: String, now: Int64) throws -> LuaValue {
+    package func guardHeld(viewer: String, streamer: String, now: Int64) throws -> LuaValue {
         guard let g = try privilegeReads.guardHeld(viewer: viewer, streamer: streamer, now: now) else { return .nil }
         return .table(LuaTable(fields: [
             "tier": .string(g.tier), "rank": .integer(g.rank), "product": .string(g.product), "expires_at": .integer(g.expiresAt),
         ]))
     }
 
-    func vip(user: String, line: String, now: Int64) throws -> LuaValue {
+    package func vip(user: String, line: String, now: Int64) throws -> LuaValue {
         guard let v = try privilegeReads.vipHeld(user: user, line: line, now: now) else { return .nil }
         return .table(LuaTable(fields: ["tier": .string(v.tier), "rank": .integer(v.rank), "expires_at": .integer(v.expiresAt)]))
     }
 
-    func privileges(user: String, now: Int64) throws -> LuaValue {
+    package func privileges(user: String, now: Int64) throws -> LuaValue {
         let rows = try privilegeReads.activeHoldingKinds(user: user, now: now)
         return .table(LuaTable(array: rows.map { row in
             var fields: [String: LuaValue] = [

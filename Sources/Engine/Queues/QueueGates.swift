@@ -17,8 +17,8 @@ public struct QueueGates: Sendable {
     public static let reasonBytesMax = 200
 
     let scripts: ScriptRuntime
-    let ledger: Ledger
-    let calendar: OperationsCalendar
+    package let ledger: Ledger
+    package let calendar: OperationsCalendar
     let metrics: any MetricsFactory
 
     /// - Parameters: scripts: the running generation; ledger: `ctx.balance`; calendar: the

@@ -19,7 +19,7 @@ public enum WhatIfReplay {
         Tasks.completedType, Activities.chestOpenedType, Activities.periodClosedType, Activities.activityEndedType,
     ]
     /// Transfer id prefixes of rewards paid by activities (grants and chests).
-    static let rewardPrefixes = ["activity:", "chest:"]
+    package static let rewardPrefixes = ["activity:", "chest:"]
     /// Rows shown per board period.
     public static let rowsPerBoard = 10
 
@@ -63,6 +63,12 @@ public enum WhatIfReplay {
         public let task: String
         public let stage: Int
         public let users: Int
+        package init(task: String, stage: Int, users: Int) {
+            self.task = task
+            self.stage = stage
+            self.users = users
+        }
+
     }
 
     /// What one side (candidate or live) produced in the window.
@@ -70,6 +76,12 @@ public enum WhatIfReplay {
         public let boards: [Board]
         public let rewards: [RewardLine]
         public let completions: [CompletionLine]
+        package init(boards: [Board], rewards: [RewardLine], completions: [CompletionLine]) {
+            self.boards = boards
+            self.rewards = rewards
+            self.completions = completions
+        }
+
     }
 
     /// The report.
@@ -82,6 +94,16 @@ public enum WhatIfReplay {
         public let live: Side
         /// Handler failures of the candidate (entries it would have parked), first 20.
         public let errors: [String]
+        package init(from: Int64, to: Int64, entries: Int, candidateGeneration: String, candidate: Side, live: Side, errors: [String]) {
+            self.from = from
+            self.to = to
+            self.entries = entries
+            self.candidateGeneration = candidateGeneration
+            self.candidate = candidate
+            self.live = live
+            self.errors = errors
+        }
+
         enum CodingKeys: String, CodingKey {
             case from, to, entries, candidate, live, errors
             case candidateGeneration = "candidate_generation"
@@ -90,63 +112,12 @@ public enum WhatIfReplay {
 
     /// Checks the window of `options`.
     /// - Throws: `RequestError` `invalid_window` unless `from` is before `to`.
-    static func checkWindow(_ options: Options) throws {
+    package static func checkWindow(_ options: Options) throws {
         guard options.from < options.to else { throw RequestError("invalid_window", .badRequest, "--from must be before --to") }
     }
 
-    /// Runs the replay over `live` (only read and copied; `options.databasePath` is not opened
-    /// here), with `scratch` the replay's store over the engine opened on the copy.
-    /// - Throws: `GenerationRejected` when the candidate does not load; `RequestError` for a bad
-    ///   window; storage errors.
-    public static func run(
-        _ options: Options, live: any ReplayStore, scratch: (Store) -> any ReplayStore, logger: Logger
-    ) async throws -> Outcome {
-        try checkWindow(options)
-        let scratchDir = FileManager.default.temporaryDirectory.appendingPathComponent("showrunner-replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratchDir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratchDir) }
-        let scratchPath = scratchDir.appendingPathComponent("scratch.sqlite").path
-        try live.copy(to: scratchPath)
-
-        // The server's wiring (`EngineParts.open`) on the scratch copy, with only the live-ops
-        // consumers, one attempt per event, and the candidate scripts.
-        var engineOptions = EngineOptions(databasePath: scratchPath, scriptsPath: options.scriptsPath)
-        engineOptions.synchronous = .off
-        engineOptions.calendar = options.calendar
-        engineOptions.archivesGenerations = false
-        engineOptions.consumers = .liveOps
-        engineOptions.consumerAttemptsMax = 1
-        let engine = try EngineParts.open(engineOptions, logger: logger)
-        let (store, scripts, activities) = (scratch(engine.store), engine.scripts, engine.activities)
-        let report = await scripts.reload(trigger: "replay")
-        guard report.ok, let generation = scripts.current else { throw GenerationRejected(problems: report.problems) }
-
-        let (window, seqBefore) = try await store.write { tx in try prepare(tx, options) }
-        try await activities.load()
-        let runner = engine.consumers
-        _ = try await runner.drain()
-
-        let ids = Set(activities.definitions().map(\.id))
-        let candidate = try await store.read { tx in
-            Side(
-                boards: try boards(tx, ids: ids),
-                rewards: rewards(try tx.rewardTotals(idPrefixes: rewardPrefixes, afterSeq: seqBefore)),
-                completions: try tx.completions(type: Tasks.completedType, afterOffset: window.last))
-        }
-        let liveSide = try await live.read { tx in
-            Side(
-                boards: try boards(tx, ids: ids),
-                rewards: rewards(try tx.rewardTotals(idPrefixes: rewardPrefixes, from: options.from * 1000, to: options.to * 1000)),
-                completions: try tx.completions(type: Tasks.completedType, from: options.from, to: options.to))
-        }
-        let errors = try await runner.parked(limit: 20).map { "offset \($0.offset): \($0.error)" }
-        return Outcome(
-            from: options.from, to: options.to, entries: window.count, candidateGeneration: String(generation.hash.prefix(12)),
-            candidate: candidate, live: liveSide, errors: errors)
-    }
-
     /// Cuts the copy to the window and clears the state the candidate rebuilds.
-    private static func prepare(_ tx: any ReplayTransaction, _ o: Options) throws -> (window: (count: Int, last: Int64), seqBefore: Int64) {
+    package static func prepare(_ tx: any ReplayTransaction, _ o: Options) throws -> (window: (count: Int, last: Int64), seqBefore: Int64) {
         let first = try tx.firstOffset(createdFrom: o.from)
         let last = try tx.lastOffset(createdBefore: o.to) ?? 0
         let start = first ?? (last + 1)
@@ -163,7 +134,7 @@ public enum WhatIfReplay {
     }
 
     /// The top rows of every stored board period of the activities `ids`.
-    private static func boards(_ tx: any ReplayTransaction, ids: Set<String>) throws -> [Board] {
+    package static func boards(_ tx: any ReplayTransaction, ids: Set<String>) throws -> [Board] {
         let book = Leaderboards()
         try book.load(tx)
         let keys = try tx.boardKeys().filter { ids.contains($0.scope) }
@@ -173,7 +144,7 @@ public enum WhatIfReplay {
     }
 
     /// Reward totals by user: a user's account shows as the user, any other account as stored.
-    private static func rewards(_ totals: [ReplayRewardTotal]) -> [RewardLine] {
+    package static func rewards(_ totals: [ReplayRewardTotal]) -> [RewardLine] {
         totals.map { total in
             var user = total.account
             if let id = try? AccountID(parsing: total.account), case .user(let u) = id.owner { user = u }

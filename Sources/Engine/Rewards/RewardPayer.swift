@@ -4,7 +4,7 @@ import Scripting
 /// Pays rewards inside the caller's transaction, idempotently by `origin`: assets through the
 /// ledger from the promotions account, badges and items into the inventory.
 public struct RewardPayer: Sendable {
-    let ledger: Ledger
+    package let ledger: Ledger
 
     /// - Parameter ledger: where asset rewards go.
     public init(ledger: Ledger) { self.ledger = ledger }
@@ -41,4 +41,9 @@ public struct Inventory: Sendable, Encodable, Equatable {
     public let badges: [String]
     /// How many of each item.
     public let items: [String: Int64]
+    package init(badges: [String], items: [String: Int64]) {
+        self.badges = badges
+        self.items = items
+    }
+
 }

@@ -27,11 +27,15 @@ public enum EarningsSource: String, Sendable, CaseIterable, Codable {
 /// The sums are made off the writer (`OffWriterConsumer`), on a read snapshot; the writer only
 /// adds each row's sum (`seal`) and moves the cursor.
 public struct EarningsConsumer: OffWriterConsumer {
-    public let name = "earnings"
-    public let types: Set<String>? = [
+    /// Its name, as its cursor is stored.
+    static let consumerName = "earnings"
+    /// The fact types it reads.
+    static let factTypes: Set<String> = [
         GiftSender.giftType, GiftRefunds.refundedType, Privileges.boughtType, Orders.changedType, PartnerOrders.debitType,
         PartnerOrders.refundType,
     ]
+    public let name = Self.consumerName
+    public let types: Set<String>? = Self.factTypes
     let rows: any EarningsRowStore
     let calendar: OperationsCalendar
     let events: HandlerEvents

@@ -11,6 +11,14 @@ public struct Guild: Sendable, Codable, Equatable {
     public var createdAt: Int64
     public var updatedAt: Int64
 
+    package init(id: String, name: String, shareBP: Int64, createdAt: Int64, updatedAt: Int64) {
+        self.id = id
+        self.name = name
+        self.shareBP = shareBP
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, name
         case shareBP = "share_bp"
@@ -69,6 +77,19 @@ public struct GuildContract: Sendable, Codable, Equatable {
     public var shareBP: Int64
     public var createdBy: String
     public var createdAt: Int64
+
+    package init(id: Int64, guildID: String, streamerID: String, startsOn: String, endsOn: String? = nil, exclusive: Bool, baseSalary: Int64, shareBP: Int64, createdBy: String, createdAt: Int64) {
+        self.id = id
+        self.guildID = guildID
+        self.streamerID = streamerID
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+        self.exclusive = exclusive
+        self.baseSalary = baseSalary
+        self.shareBP = shareBP
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, exclusive

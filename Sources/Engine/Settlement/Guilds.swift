@@ -50,7 +50,7 @@ public final class Guilds: Sendable {
     /// `contract(_:streamer:day:)` with the read of a streamer's contracts on a miss given as
     /// `load` (in the caller's transaction), so a caller holding only its connection pays for no
     /// transaction object on the gift path.
-    func contract(streamer: String, day: String, load: (String) throws -> [GuildContract]) rethrows -> GuildContract? {
+    package func contract(streamer: String, day: String, load: (String) throws -> [GuildContract]) rethrows -> GuildContract? {
         if let contracts = cache.withLock({ $0[streamer] }) { return contracts.first { $0.covers(day) } }
         let contracts = try load(streamer)
         cache.withLock { c in

@@ -177,8 +177,7 @@ public struct Settlement: Sendable {
     /// they were recorded). Facts recorded later, which a live server keeps adding, do not hold
     /// the month's run. Reads only the journal past the consumer's cursor.
     static func earningsBehind(_ tx: any SettlementTransaction, before: Int64) throws -> Bool {
-        let consumer = EarningsConsumer()
-        return try tx.journalBehind(consumer: consumer.name, types: (consumer.types ?? []).sorted(), before: before)
+        try tx.journalBehind(consumer: EarningsConsumer.consumerName, types: EarningsConsumer.factTypes.sorted(), before: before)
     }
 
     /// Whether the earnings consumer has applied every fact `month` depends on so far (those

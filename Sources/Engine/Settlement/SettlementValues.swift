@@ -66,6 +66,14 @@ public struct SettlementMonth: Sendable, Codable, Equatable {
     public var inputsHash: String?
     public var statements: [SettlementStatement]
 
+    package init(month: String, state: SettlementState, policyGeneration: String? = nil, inputsHash: String? = nil, statements: [SettlementStatement]) {
+        self.month = month
+        self.state = state
+        self.policyGeneration = policyGeneration
+        self.inputsHash = inputsHash
+        self.statements = statements
+    }
+
     enum CodingKeys: String, CodingKey {
         case month, state, statements
         case policyGeneration = "policy_generation"
@@ -111,6 +119,18 @@ public struct SettlementAdjustment: Sendable, Codable, Equatable {
     /// The frozen month it corrects, when it moved to a later one.
     public var refersToMonth: String?
     public var createdAt: Int64
+
+    package init(id: Int64, month: String, ownerKind: String, ownerID: String, amount: Int64, reason: String, createdBy: String, refersToMonth: String? = nil, createdAt: Int64) {
+        self.id = id
+        self.month = month
+        self.ownerKind = ownerKind
+        self.ownerID = ownerID
+        self.amount = amount
+        self.reason = reason
+        self.createdBy = createdBy
+        self.refersToMonth = refersToMonth
+        self.createdAt = createdAt
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, month, amount, reason

@@ -39,6 +39,18 @@ public struct Withdrawal: Sendable, Codable, Equatable {
     /// Why an `expired` withdrawal was not imported.
     public var reason: String?
 
+    package init(id: Int64, streamerID: String, month: String, amount: Int64, transferID: String, state: String, requestedAt: Int64, importedAt: Int64? = nil, reason: String? = nil) {
+        self.id = id
+        self.streamerID = streamerID
+        self.month = month
+        self.amount = amount
+        self.transferID = transferID
+        self.state = state
+        self.requestedAt = requestedAt
+        self.importedAt = importedAt
+        self.reason = reason
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, month, amount, state, reason
         case streamerID = "streamer_id"

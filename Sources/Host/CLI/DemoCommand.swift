@@ -4,6 +4,7 @@ import EngineCore
 import Foundation
 import Logging
 import Rooms
+import Storage
 
 /// `showrunner demo seed --db FILE`: fills a working demo (rooms, streamers, viewers) and prints
 /// how to connect. Safe to run again: what exists is kept.

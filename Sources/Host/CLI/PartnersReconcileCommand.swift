@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Logging
+import Showrunner
 
 /// `showrunner partners reconcile --db FILE --partner P --date D --file THEIRS.csv`: compares a
 /// partner's statement file (the columns of `GET /v1/partner/statements/{date}`) with the day's

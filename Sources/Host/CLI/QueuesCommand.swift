@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Logging
+import Storage
 
 /// `showrunner queues ...`: tools for play-together queues.
 struct QueuesCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Logging
+import Showrunner
 
 /// `showrunner reconcile [--db FILE] [--repair]`: checks every money invariant, that gifts and
 /// transfers match, that every ticket an order held is posted, voided or still held, and that

@@ -5,6 +5,8 @@ import Logging
 import Metrics
 import NIOPosix
 import Scripting
+import Showrunner
+import Storage
 
 /// `showrunner serve`: runs the HTTP API until SIGTERM or SIGINT, then shuts down gracefully.
 struct ServeCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Engine
 import EngineCore
 import Foundation
 import Logging
+import Showrunner
 import Synchronization
 
 /// `showrunner settle ...`: the monthly close (run, confirm, adjust, report).

@@ -3,6 +3,8 @@ import EngineCore
 import Foundation
 import Logging
 import Scripting
+import Showrunner
+import Storage
 
 extension EngineParts {
     /// The engine as `serve` and the host's tests open it (see `EngineParts.open(_:logger:)`).

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import ScriptTesting
 import Scripting
+import Storage
 
 /// Operator jobs over HTTP (`/v1/admin/jobs`): run the script tests of the folder the server
 /// runs on, a what-if replay of that folder over a recorded window of its database,

@@ -1,6 +1,7 @@
 import Engine
 import EngineCore
 import Hummingbird
+import Storage
 
 /// `/v1/admin/journal`: parked (dead-letter) events and their retry, and consumer lag.
 struct JournalRoutes: RouteArea {

@@ -3,6 +3,7 @@ import EngineCore
 import Foundation
 import Hummingbird
 import Rooms
+import Storage
 
 /// Activities (live list, published odds, leaderboards, wheel spins), tasks (progress and
 /// claims) and the caller's inventory of badges and items.

@@ -8,6 +8,7 @@ import Metrics
 import Rooms
 import Scripting
 import ServiceLifecycle
+import Storage
 
 /// Everything `serve` adds for rooms in real time, built in one call:
 /// ```swift

@@ -2,6 +2,7 @@ import Engine
 import EngineTesting
 import Logging
 @testable import Scripting
+@testable import Storage
 import Synchronization
 import Testing
 

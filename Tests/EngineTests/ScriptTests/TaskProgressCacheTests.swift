@@ -2,6 +2,7 @@
 import EngineTesting
 import GRDB
 @testable import Scripting
+@testable import Storage
 import Testing
 
 @Suite("task progress remembered between batches")

@@ -1,0 +1,161 @@
+import Engine
+import GRDB
+
+/// The balances gift sends touch, held in memory by the one writer and written once each per
+/// group commit when it flushes: a hot streamer's revenue or a system account takes one
+/// `UPDATE` per commit, not one per gift. It is kept from one commit to the next
+/// (`KeptOverlay`): a viewer who sends again is not read again. Any other statement that
+/// changes an account row makes it forget that row (the store's trigger), a failed transaction
+/// or another connection's commit makes it forget everything, and past `keptMax` accounts it
+/// starts over.
+///
+/// Operations that use it check every leg against it before they change anything, so a refusal
+/// leaves it untouched; `apply` then applies what `check` found.
+final class AccountOverlay: KeptOverlay {
+    /// Accounts kept by default before the overlay starts over (after a flush).
+    static let keptMaxDefault = 100_000
+    /// Accounts kept before the overlay starts over (after a flush).
+    let keptMax: Int
+
+    static var table: (name: String, key: String) { ("ledger_accounts", "id") }
+
+    struct Entry {
+        var balance: Int64
+        var pendingDebits: Int64
+        /// The row's rowid, by which the flush updates it; nil while it has no row (it is
+        /// inserted on flush).
+        var rowid: Int64?
+        var stored: Bool { rowid != nil }
+        var changed = false
+        /// When a row that is not stored was first changed: its `created_at`.
+        var createdAt: Int64 = 0
+
+        var available: Int64 { balance - pendingDebits }
+    }
+
+    /// Each account read in this batch, by its position in `ids` and `slots`: a send hashes each
+    /// account it touches once, and its checked moves reach the entries by position.
+    private var index: [AccountID: Int] = [:]
+    private var ids: [AccountID] = []
+    private var slots: [Entry] = []
+    /// Positions in the order first changed, so flushes write in a stable order.
+    private var changedOrder: [Int] = []
+
+    init(keptMax: Int = AccountOverlay.keptMaxDefault) {
+        precondition(keptMax > 0, "an overlay keeps at least one account")
+        self.keptMax = keptMax
+    }
+
+    /// Accounts held now (read or written since the overlay last started over).
+    var keptCount: Int { index.count }
+
+    /// The account as this batch sees it (a zero balance when it has no row).
+    func entry(_ db: Database, _ id: AccountID) throws -> Entry {
+        slots[try slot(db, id)]
+    }
+
+    /// The account's position, read from the database the first time this batch asks.
+    private func slot(_ db: Database, _ id: AccountID) throws -> Int {
+        if let known = index[id] { return known }
+        let row = try db.cachedStatement(sql: "SELECT rowid, balance, pending_debits FROM ledger_accounts WHERE id = ?")
+            .firstRowRaw(.text(id.description)) { (rowid: rawInt($0, 0) ?? 0, balance: rawInt($0, 1) ?? 0, pending: rawInt($0, 2) ?? 0) }
+        slots.append(Entry(balance: row?.balance ?? 0, pendingDebits: row?.pending ?? 0, rowid: row?.rowid))
+        ids.append(id)
+        index[id] = slots.count - 1
+        return slots.count - 1
+    }
+
+    /// The balances some legs leave, checked (`check`), for `apply`.
+    typealias Moves = AccountMoves
+
+    /// Checks that every leg may move: each debit within its available balance (system accounts
+    /// may go negative) and no balance past the Int64 range, taking earlier legs into account.
+    /// - Returns: the new balance of every account the legs touch.
+    /// - Throws: `insufficient_funds`, `amount_overflow`; database errors (loading a row).
+    func check(_ db: Database, _ legs: [TransferRequest]) throws -> Moves {
+        var moves = Moves()
+        moves.touched.reserveCapacity(legs.count * 2)
+        // A gift touches a handful of accounts: found again by comparison, not by hashing.
+        func position(_ id: AccountID) throws -> Int {
+            if let found = moves.touched.firstIndex(where: { $0.id == id }) { return found }
+            let slot = try slot(db, id)
+            moves.touched.append((slot: slot, id: id, balance: slots[slot].balance))
+            return moves.touched.count - 1
+        }
+        for leg in legs {
+            let debit = try position(leg.debit)
+            let debitBalance = moves.touched[debit].balance
+            let pendingDebits = slots[moves.touched[debit].slot].pendingDebits
+            let (debited, underflow) = debitBalance.subtractingReportingOverflow(leg.amount)
+            if !leg.debit.mayGoNegative, debitBalance - pendingDebits < leg.amount {
+                throw LedgerError.insufficientFunds(leg.debit, available: debitBalance - pendingDebits, amount: leg.amount)
+            }
+            guard !underflow else { throw LedgerError.amountOverflow(leg.debit) }
+            moves.touched[debit].balance = debited
+            let credit = try position(leg.credit)
+            let (credited, overflow) = moves.touched[credit].balance.addingReportingOverflow(leg.amount)
+            guard !overflow else { throw LedgerError.amountOverflow(leg.credit) }
+            moves.touched[credit].balance = credited
+        }
+        return moves
+    }
+
+    /// Applies balances that `check` returned; an account without a row gets one created `now`.
+    func apply(_ moves: Moves, at now: Int64) {
+        for move in moves.touched {
+            if !slots[move.slot].changed {
+                changedOrder.append(move.slot)
+                slots[move.slot].changed = true
+                if !slots[move.slot].stored { slots[move.slot].createdAt = now }
+            }
+            slots[move.slot].balance = move.balance
+        }
+    }
+
+    func rowChanged(_ key: String) {
+        guard let id = try? AccountID(parsing: key) else {
+            // Not a key the overlay could hold; forget everything rather than guess.
+            reset()
+            return
+        }
+        guard let slot = index.removeValue(forKey: id) else { return }
+        precondition(!slots[slot].changed, "account \(id) changed while the overlay held unwritten changes")
+    }
+
+    /// Forgets everything, unwritten changes too (their transaction failed).
+    func reset() {
+        changedOrder.removeAll(keepingCapacity: true)
+        index.removeAll(keepingCapacity: true)
+        ids.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes every changed account and keeps them all, written (past `keptMax` accounts, it
+    /// forgets everything instead).
+    func flush(_ db: Database) throws {
+        for slot in changedOrder {
+            let (id, entry) = (ids[slot], slots[slot])
+            precondition(id.mayGoNegative || entry.available >= 0, "account \(id) would go negative")
+            if let rowid = entry.rowid {
+                // By rowid: no search of the text key's index. A row whose rowid changed (a
+                // VACUUM on this connection, which no trigger reports) fails the batch, and the
+                // reset that follows reads every row again.
+                try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE rowid = ?")
+                    .runRaw(.int(entry.balance), .int(rowid))
+                guard db.changesCount == 1 else {
+                    throw StorageError.commitFailed(reason: "account \(id) is no longer at rowid \(rowid)")
+                }
+            } else {
+                try db.cachedStatement(sql: """
+                    INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
+                    VALUES (?, ?, ?, ?, ?, 0, ?)
+                    """
+                ).runRaw(.text(id.description), .text(id.asset), .text(id.ownerKind), .text(id.ownerName), .int(entry.balance), .int(entry.createdAt))
+                slots[slot].rowid = db.lastInsertedRowID
+            }
+            slots[slot].changed = false
+        }
+        changedOrder.removeAll(keepingCapacity: true)
+        if slots.count > keptMax { reset() }
+    }
+}

@@ -1,0 +1,140 @@
+import Engine
+import GRDB
+
+/// The idempotency index of gift sends, written off the send path.
+///
+/// A gift's journal row holds its key (`journal.gift_key`, `gift:<sender>:<key>`) under no
+/// index. A unique index on it had every send dirty an index page of its own in every group
+/// commit (concurrent senders' keys lie far apart in it), and that page's WAL frame at COMMIT:
+/// with it the statements of a send ran at about half the rate they reach without it
+/// (`benchmarks/money/gift_key_floor.c`; `benchmarks/LOG.md`, 2026-12-05T09:41Z). Instead
+/// `gift_keys` maps a key to its row for every gift row up to `gift_keys_indexed.through`, and
+/// the rows after it (the tail) are indexed in the writer's memory. Once the tail holds
+/// `flushAt` keys, the writer writes them into `gift_keys` in key order, in the group commit of
+/// the sends that filled it, so that each page of the index is written once for many keys.
+///
+/// A refused send's key is written into `gift_keys` at once, as refused (offset 0, which no
+/// journal row has; the refusal itself is its `gift_sends` row): refusals are few, and so one
+/// lookup answers a send whatever its first outcome was.
+///
+/// The tail is the writer's and is rebuilt from the journal (the rows after `through`) the
+/// first time it is needed after the store opens, after a transaction that failed (its flush
+/// may be undone) and after another connection committed (`KeptOverlay.reset`). A key is in
+/// the tail or in `gift_keys` from the statement that wrote its row, so a retried send finds
+/// its first outcome in the same batch, a later one, or after a crash, and one key never gets
+/// two. `SQLiteGiftKeys.offset` answers for sent gifts from SQL alone, for readers.
+final class GiftKeyIndex: KeptOverlay {
+    /// What a key was first used for.
+    enum Record: Equatable {
+        /// A gift sent: its journal row.
+        case sent(offset: Int64)
+        /// A send refused: its refusal is in `gift_sends`.
+        case refused
+    }
+
+    /// Tail keys that make a flush: the writer writes them into `gift_keys` in the next flush
+    /// of its batch once it holds this many.
+    let flushAt: Int
+
+    private var loaded = false
+    /// Keys of the gift rows after `through`, each to its row's offset.
+    private var tail: [String: Int64] = [:]
+
+    init(flushAt: Int = StoreConfiguration.giftKeysFlushAtDefault) {
+        precondition(flushAt > 0, "a flush writes at least one key")
+        self.flushAt = flushAt
+    }
+
+    /// `gift_keys` is written by this index's flush alone, so no trigger tells it of changes.
+    static var table: (name: String, key: String) { ("gift_keys", "key") }
+
+    /// What `key` was first used for, if anything: from the tail, else from `gift_keys`.
+    /// - Throws: database errors.
+    func record(of key: String, _ db: Database) throws -> Record? {
+        try load(db)
+        if let offset = tail[key] { return .sent(offset: offset) }
+        return try db.cachedStatement(sql: "SELECT offset FROM gift_keys WHERE key = ?")
+            .firstRowRaw(.text(key), read: { rawInt($0, 0) ?? 0 })
+            .map { $0 > 0 ? .sent(offset: $0) : .refused }
+    }
+
+    /// Records `key` as refused (after `record(of:_:)` found nothing), in `gift_keys` at once.
+    /// - Throws: database errors (a key recorded already is a constraint error).
+    func refused(_ key: String, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO gift_keys (key, offset) VALUES (?, 0)").runRaw(.text(key))
+    }
+
+    /// Takes the key of a gift row just written (after `record(of:_:)` found nothing).
+    func added(_ key: String, offset: Int64) {
+        precondition(loaded, "a gift key is looked up before its row is written")
+        tail[key] = offset
+    }
+
+    /// Writes the tail into `gift_keys`, in key order, once it holds `flushAt` keys, and moves
+    /// `through` to its last row. A failed transaction resets the index, which reads the tail
+    /// again from what was committed.
+    func flush(_ db: Database) throws {
+        guard tail.count >= flushAt else { return }
+        let insert = try db.cachedStatement(sql: "INSERT INTO gift_keys (key, offset) VALUES (?, ?)")
+        var through: Int64 = 0
+        for (key, offset) in tail.sorted(by: { $0.key < $1.key }) {
+            try insert.runRaw(.text(key), .int(offset))
+            through = max(through, offset)
+        }
+        try db.cachedStatement(sql: "UPDATE gift_keys_indexed SET through = ? WHERE one = 1").runRaw(.int(through))
+        tail.removeAll(keepingCapacity: true)
+    }
+
+    func rowChanged(_ key: String) {}
+
+    func reset() {
+        loaded = false
+        tail.removeAll()
+    }
+
+    /// Reads the tail from the journal: the gift rows after `through`.
+    private func load(_ db: Database) throws {
+        guard !loaded else { return }
+        // Empty here: nothing was loaded yet, or `reset` emptied it.
+        let through = try SQLiteGiftKeys.indexedThrough(db)
+        for (key, offset) in try SQLiteGiftKeys.tail(db, after: through) { tail[key] = offset }
+        loaded = true
+    }
+}
+
+/// The statements of the gift keys' index (`GiftKeyIndex`) that readers use: SQL alone, on any
+/// connection and snapshot.
+enum SQLiteGiftKeys {
+    /// The offset of the gift row holding `key`, if any (nil for a refused send's key):
+    /// `gift_keys`, else the rows after `through` (at most about `GiftKeyIndex.flushAt` of them,
+    /// read by the journal's type-and-offset index).
+    /// - Throws: database errors.
+    static func offset(_ db: Database, key: String) throws -> Int64? {
+        try db.cachedStatement(sql: """
+            SELECT offset FROM gift_keys WHERE key = ?1 AND offset > 0
+            UNION ALL
+            SELECT offset FROM journal
+                WHERE type = 'gift' AND offset > (SELECT through FROM gift_keys_indexed) AND gift_key = ?1
+            LIMIT 1
+            """).firstRowRaw(.text(key), read: { rawInt($0, 0) ?? 0 })
+    }
+
+    /// The last gift row whose key is in `gift_keys`.
+    static func indexedThrough(_ db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: "SELECT through FROM gift_keys_indexed WHERE one = 1")
+            .firstRowRaw(read: { rawInt($0, 0) ?? 0 }) ?? 0
+    }
+
+    /// The keys of the gift rows after `offset`, with their offsets.
+    static func tail(_ db: Database, after offset: Int64) throws -> [(key: String, offset: Int64)] {
+        try db.cachedStatement(sql: "SELECT gift_key, offset FROM journal WHERE type = 'gift' AND offset > ? AND gift_key IS NOT NULL")
+            .allRowsRaw([.int(offset)]) { (key: rawText($0, 0), offset: rawInt($0, 1) ?? 0) }
+    }
+
+    /// Forgets the keys of gift rows after `offset` (a what-if replay's copy cut at it);
+    /// refused keys stay.
+    static func cut(_ db: Database, after offset: Int64) throws {
+        try db.execute(sql: "DELETE FROM gift_keys WHERE offset > ?", arguments: [offset])
+        try db.execute(sql: "UPDATE gift_keys_indexed SET through = MIN(through, ?)", arguments: [offset])
+    }
+}

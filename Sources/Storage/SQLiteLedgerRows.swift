@@ -1,0 +1,267 @@
+import Engine
+import GRDB
+
+/// `LedgerRows` on SQLite: the ledger's statements, on the transaction's connection. Each is
+/// prepared once per connection (`cachedStatement`), and the common ones bind and step raw
+/// (`runRaw`, `firstRowRaw`), for they run on every ledger chain.
+extension SQLiteTransaction: LedgerRows {
+    // MARK: Accounts
+
+    func account(_ id: AccountID, createdAt: Int64) throws -> AccountState {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
+                VALUES (?, ?, ?, ?, 0, 0, ?) ON CONFLICT (id) DO NOTHING
+                """
+        ).execute(arguments: [id.description, id.asset, id.ownerKind, id.ownerName, createdAt])
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?"), arguments: [id.description])!
+        return AccountState(id: id, balance: row["balance"], pendingDebits: row["pending_debits"])
+    }
+
+    func accountTotals(_ id: AccountID) throws -> (balance: Int64, pendingDebits: Int64)? {
+        try db.cachedStatement(sql: "SELECT balance, pending_debits FROM ledger_accounts WHERE id = ?")
+            .firstRowRaw(.text(id.description)) { (balance: rawInt($0, 0) ?? 0, pendingDebits: rawInt($0, 1) ?? 0) }
+    }
+
+    func withdraw(_ amount: Int64, from id: AccountID, mayGoNegative: Bool) throws -> Bool {
+        try db.cachedStatement(sql: """
+            UPDATE ledger_accounts SET balance = balance - ?1
+            WHERE id = ?2 AND balance >= ?3 AND (?4 OR balance - pending_debits >= ?1)
+            """
+        ).runRaw(.int(amount), .text(id.description), .int(Int64.min + amount), .int(mayGoNegative ? 1 : 0))
+        return db.changesCount == 1
+    }
+
+    func deposit(_ amount: Int64, to id: AccountID) throws -> Bool {
+        try db.cachedStatement(
+            sql: "UPDATE ledger_accounts SET balance = balance + ?1 WHERE id = ?2 AND balance <= ?3"
+        ).runRaw(.int(amount), .text(id.description), .int(Int64.max - amount))
+        return db.changesCount == 1
+    }
+
+    func saveAccount(_ old: AccountState, balance: Int64, pendingDebits: Int64) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                UPDATE ledger_accounts SET balance = ?, pending_debits = ?
+                WHERE id = ? AND balance = ? AND pending_debits = ?
+                """
+        ).execute(arguments: [balance, pendingDebits, old.id.description, old.balance, old.pendingDebits])
+        return db.changesCount == 1
+    }
+
+    func userBalances(_ user: String) throws -> [(asset: String, balance: Int64)] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT asset, balance FROM ledger_accounts WHERE owner_kind = 'user' AND owner = ?"), arguments: [user]
+        ).map { ($0["asset"], $0["balance"]) }
+    }
+
+    // MARK: Transfers
+
+    func insertTransfer(_ t: Transfer, bodyHash: String) throws -> Int64 {
+        // A plain INSERT: the caller built the row from what it writes (decoding it back through
+        // `RETURNING *` and named-column lookups cost more than the insert itself).
+        try db.cachedStatement(sql: """
+            INSERT INTO ledger_transfers (id, debit_account, credit_account, asset, amount, code, memo, ts, kind,
+                pending_id, reverses, linked_batch, body_hash, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).runRaw(
+            .text(t.id), .text(t.debit.description), .text(t.credit.description), .text(t.asset), .int(t.amount),
+            .text(t.code), .text(t.memo), .int(t.ts), .text(t.kind.rawValue), .text(t.pendingID), .text(t.reverses),
+            .text(t.linkedBatch), .text(bodyHash), .int(t.expiresAt))
+        return db.lastInsertedRowID
+    }
+
+    func transfer(id: String) throws -> Transfer? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [id]).map(Transfer.init(row:))
+    }
+
+    func transferExists(id: String) throws -> Bool {
+        try db.cachedStatement(sql: "SELECT 1 FROM ledger_transfers WHERE id = ?").firstRowRaw(.text(id)) { _ in true } ?? false
+    }
+
+    func closing(pendingID: String) throws -> Transfer? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE pending_id = ?"), arguments: [pendingID])
+            .map(Transfer.init(row:))
+    }
+
+    func isReversed(_ transferID: String) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM ledger_transfers WHERE reverses = ?)"), arguments: [transferID]) ?? false
+    }
+
+    func transferWithHash(id: String) throws -> (transfer: Transfer, bodyHash: String)? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [id])
+            .map { (Transfer(row: $0), $0["body_hash"]) }
+    }
+
+    func transfers(idPrefix prefix: String) throws -> [Transfer] {
+        let escaped = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM ledger_transfers WHERE id LIKE ? ESCAPE '\\' ORDER BY seq", arguments: [escaped + "%"]
+        ).map(Transfer.init(row:))
+    }
+
+    func transfers(touching accounts: [AccountID], beforeSeq: Int64, limit: Int) throws -> [Transfer] {
+        let keys = accounts.map(\.description)
+        let condition = keys.count == 1
+            ? "(debit_account = ? OR credit_account = ?)"
+            : { let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
+                return "(debit_account IN (\(marks)) OR credit_account IN (\(marks)))" }()
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM ledger_transfers WHERE \(condition) AND seq < ? ORDER BY seq DESC LIMIT ?",
+            arguments: StatementArguments(keys + keys) + [beforeSeq, limit]
+        ).map(Transfer.init(row:))
+    }
+
+    func postedNet(_ account: AccountID, throughSeq seq: Int64) throws -> Int64 {
+        let key = account.description
+        return try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT COALESCE(SUM(CASE WHEN credit_account = ? THEN amount ELSE -amount END), 0) FROM ledger_transfers
+                WHERE (credit_account = ? OR debit_account = ?) AND seq <= ? AND kind IN ('posted', 'post')
+                """),
+            arguments: [key, key, key, seq]) ?? 0
+    }
+
+    func transferTime(seq: Int64) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT ts FROM ledger_transfers WHERE seq = ?"), arguments: [seq])
+    }
+
+    func transferIDs(codes: [String]) throws -> Set<String> {
+        Set(try String.fetchAll(
+            db, sql: "SELECT id FROM ledger_transfers WHERE code IN (\(codes.map { _ in "?" }.joined(separator: ",")))",
+            arguments: StatementArguments(codes)))
+    }
+
+    // MARK: Refusals
+
+    func failureExists(id: String) throws -> Bool {
+        try db.cachedStatement(sql: "SELECT 1 FROM ledger_failures WHERE id = ?").firstRowRaw(.text(id), read: { _ in true }) ?? false
+    }
+
+    func failure(id: String) throws -> (code: String, message: String, bodyHash: String)? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT code, message, body_hash FROM ledger_failures WHERE id = ?"), arguments: [id])
+            .map { ($0["code"], $0["message"], $0["body_hash"]) }
+    }
+
+    func recordFailure(id: String, code: String, message: String, bodyHash: String, at ms: Int64) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO ledger_failures (id, code, message, body_hash, at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [id, code, message, bodyHash, ms])
+    }
+
+    // MARK: Open pending transfers
+
+    func openPending(_ transfer: Transfer) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO ledger_pending_open (id, debit_account, amount, expires_at) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [transfer.id, transfer.debit.description, transfer.amount, transfer.expiresAt])
+    }
+
+    func closePending(id: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM ledger_pending_open WHERE id = ?").execute(arguments: [id])
+    }
+
+    func earliestPendingExpiry() throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(expires_at) FROM ledger_pending_open"))
+    }
+
+    func duePending(at ledgerTime: Int64, limit: Int) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE expires_at <= ? ORDER BY expires_at, id LIMIT ?"),
+            arguments: [ledgerTime, limit])
+    }
+
+    func duePending(id: String, at ledgerTime: Int64) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE id = ? AND expires_at <= ?"), arguments: [id, ledgerTime])
+    }
+
+    func duePending(debiting account: AccountID, at ledgerTime: Int64) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ? ORDER BY expires_at, id"),
+            arguments: [account.description, ledgerTime])
+    }
+
+    func dueAmount(debiting account: AccountID, at ledgerTime: Int64) throws -> Int64 {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT COALESCE(SUM(amount), 0) FROM ledger_pending_open WHERE debit_account = ? AND expires_at <= ?"),
+            arguments: [account.description, ledgerTime]) ?? 0
+    }
+
+    // MARK: Gifts' legs and the clock
+
+    func giftFact(key: String) throws -> (offset: Int64, payload: String)? {
+        guard let offset = try SQLiteGiftKeys.offset(db, key: key) else { return nil }
+        return try db.cachedStatement(sql: "SELECT offset, payload FROM journal WHERE offset = ? AND payer IS NOT NULL")
+            .firstRowRaw(.int(offset), read: { (offset: rawInt($0, 0) ?? 0, payload: rawText($0, 1)) })
+    }
+
+    func giftRows(_ stream: GiftStream, upTo: Int64, inclusive: Bool, limit: Int) throws -> [(offset: Int64, payload: String)] {
+        try SQLiteAccountHistory.newest(db, stream, upTo: upTo, inclusive: inclusive, limit: limit)
+    }
+
+    func forEachGiftRow(_ stream: GiftStream, _ body: (Int64, String) throws -> Bool) throws {
+        try SQLiteAccountHistory.forEachOldestFirst(db, stream, body)
+    }
+
+    func giftFacts() throws -> [(offset: Int64, payload: String, payer: String?, payee: String?)] {
+        try Row.fetchAll(
+            db, sql: "SELECT offset, payload, payer, payee FROM journal WHERE type = ? ORDER BY offset", arguments: [GiftSender.giftType]
+        ).map { ($0["offset"], $0["payload"], $0["payer"], $0["payee"]) }
+    }
+
+    func ledgerNow(_ nowMillis: Int64) throws -> Int64 { try ledgerEngine.sqliteStore.ledgerClock.peek(db, nowMillis: nowMillis) }
+    func nextLedgerTime(_ nowMillis: Int64) throws -> Int64 { try ledgerEngine.sqliteStore.ledgerClock.next(db, nowMillis: nowMillis) }
+
+    // MARK: Whole-ledger reads
+
+    func transfersInOrder() throws -> any LedgerCursor<Transfer> {
+        SQLiteCursor(try Row.fetchCursor(db, sql: "SELECT * FROM ledger_transfers ORDER BY seq"), Transfer.init(row:))
+    }
+
+    func giftRowsInOrder() throws -> any LedgerCursor<(offset: Int64, payload: String)> {
+        SQLiteCursor(try Row.fetchCursor(db, sql: "SELECT offset, payload FROM journal WHERE payer IS NOT NULL ORDER BY offset")) {
+            (offset: $0["offset"], payload: $0["payload"])
+        }
+    }
+
+    func allAccounts() throws -> [(id: String, asset: String, system: Bool, balance: Int64, pendingDebits: Int64)] {
+        try Row.fetchAll(db, sql: "SELECT id, asset, owner_kind, balance, pending_debits FROM ledger_accounts").map {
+            ($0["id"], $0["asset"], ($0["owner_kind"] as String) == "system", $0["balance"], $0["pending_debits"])
+        }
+    }
+
+    func allOpenPending() throws -> [(id: String, amount: Int64)] {
+        try Row.fetchAll(db, sql: "SELECT id, amount FROM ledger_pending_open").map { ($0["id"], $0["amount"]) }
+    }
+}
+
+/// A GRDB row cursor read through a conversion, as a `LedgerCursor`.
+final class SQLiteCursor<Element>: LedgerCursor {
+    private let rows: RowCursor
+    private let convert: (Row) throws -> Element
+
+    init(_ rows: RowCursor, _ convert: @escaping (Row) throws -> Element) {
+        self.rows = rows
+        self.convert = convert
+    }
+
+    func next() throws -> Element? { try rows.next().map(convert) }
+}
+
+extension Transfer {
+    /// Reads a `ledger_transfers` row. (In an extension, so the struct keeps its memberwise
+    /// initializer, which the ledger uses for the rows it writes.)
+    init(row: Row) {
+        // The ledger wrote the account columns from validated ids.
+        self.init(
+            seq: row["seq"], id: row["id"], debit: try! AccountID(parsing: row["debit_account"]),
+            credit: try! AccountID(parsing: row["credit_account"]), asset: row["asset"], amount: row["amount"],
+            code: row["code"], memo: row["memo"], ts: row["ts"], kind: Kind(rawValue: row["kind"])!,
+            pendingID: row["pending_id"], reverses: row["reverses"], linkedBatch: row["linked_batch"], expiresAt: row["expires_at"])
+    }
+}

@@ -1,0 +1,58 @@
+import Dispatch
+import Engine
+import Foundation
+import Synchronization
+
+/// The `fdatasync` of a store's WAL file behind `StoreConfiguration.Synchronous.pipelined`:
+/// a descriptor of the `-wal` file of its own and a serial queue to sync on, off the writer
+/// and off the task executor. An `fdatasync` on any descriptor of the file makes every frame
+/// written before it durable, so a sync begun after a COMMIT returned covers that commit (and
+/// every commit before it: the WAL is written in order).
+final class WALSync: Sendable {
+    private let fd: Int32
+    private let queue = DispatchQueue(label: "showrunner.store.wal-sync")
+    private let syncs = Atomic<Int>(0)
+    /// Runs before each `fdatasync`, for tests that check the order of syncs and answers.
+    let willSync: (@Sendable () -> Void)?
+
+    /// Opens the WAL file of the database at `path` (it exists once the store's writer is in WAL mode).
+    /// - Throws: `StorageError.openFailed` when it cannot be opened.
+    init(databasePath path: String, willSync: (@Sendable () -> Void)? = nil) throws {
+        let wal = path + "-wal"
+        let fd = open(wal, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw StorageError.openFailed(path: wal, reason: "cannot open the WAL for syncing: \(String(cString: strerror(errno)))")
+        }
+        self.fd = fd
+        self.willSync = willSync
+    }
+
+    deinit { close(fd) }
+
+    /// Syncs done so far.
+    var count: Int { syncs.load(ordering: .relaxed) }
+
+    /// Makes everything written to the WAL so far durable, then calls `done` on the sync's
+    /// queue with nil, or `StorageError.commitFailed` when `fdatasync` failed (whether the last
+    /// commits survive a power cut is then unknown).
+    func sync(then done: @escaping @Sendable ((any Error)?) -> Void) {
+        queue.async { [self] in
+            willSync?()
+            var result: Int32
+            repeat { result = fdatasync(fd) } while result != 0 && errno == EINTR
+            let code = result == 0 ? 0 : errno
+            syncs.add(1, ordering: .relaxed)
+            done(code == 0 ? nil : StorageError.commitFailed(reason: "fdatasync of the WAL failed: \(String(cString: strerror(code)))"))
+        }
+    }
+
+    /// Makes everything written to the WAL so far durable (`sync(then:)`, awaited).
+    /// - Throws: `StorageError.commitFailed` when `fdatasync` fails: whether the last commits
+    ///   survive a power cut is then unknown.
+    func sync() async throws {
+        let failure: (any Error)? = await withCheckedContinuation { continuation in
+            sync { continuation.resume(returning: $0) }
+        }
+        if let failure { throw failure }
+    }
+}
