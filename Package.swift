@@ -72,10 +72,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The books of record: the journal (the log of facts, its transactions and its
+        // consumers' contract) and the double-entry ledger, with a gift's receipt and legs (a
+        // gift is one journal row that carries its legs).
+        .target(
+            name: "Books",
+            dependencies: [
+                "EngineCore", "Scripting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Engine",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms",
+                "EngineCore", "Scripting", "Rooms", "Books",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,7 +100,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Engine",
+                "EngineCore", "Scripting", "Rooms", "Books", "Engine",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,7 +114,7 @@ let package = Package(
         .target(
             name: "Showrunner",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Engine", "Storage",
+                "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -112,7 +124,7 @@ let package = Package(
         .target(
             name: "ScriptTesting",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner",
+                "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -120,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "Host",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner", "ScriptTesting",
+                "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner", "ScriptTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -140,13 +152,13 @@ let package = Package(
         ),
         .target(
             name: "EngineTesting",
-            dependencies: ["EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "CLua", "CBench", "EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner",
+                "CLua", "CBench", "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -156,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting", "CLua", "CLuaShim",
+                "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting", "CLua", "CLuaShim",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -165,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "EngineCore", "Scripting", "Rooms", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting",
+                "Host", "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -1,4 +1,5 @@
 import Engine
+import EngineCore
 import Foundation
 import Logging
 import Scripting

@@ -1,4 +1,6 @@
+import Books
 import Engine
+import EngineCore
 import GRDB
 import Rooms
 

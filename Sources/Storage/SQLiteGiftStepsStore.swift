@@ -1,4 +1,6 @@
+import Books
 import Engine
+import EngineCore
 import Scripting
 
 /// `GiftStepsStore` on the SQLite store: the live-ops tables (`SQLiteLiveOpsStore`) and

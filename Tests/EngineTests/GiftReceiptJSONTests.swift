@@ -1,3 +1,4 @@
+@testable import Books
 @testable import Engine
 import Foundation
 import Testing

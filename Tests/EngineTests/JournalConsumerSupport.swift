@@ -1,3 +1,4 @@
+@testable import Books
 import GRDB
 @testable import Storage
 import Synchronization

@@ -1,3 +1,4 @@
+@testable import Books
 import EngineTesting
 import GRDB
 import Testing

@@ -1,3 +1,4 @@
+@testable import Books
 @testable import Engine
 @testable import Scripting
 

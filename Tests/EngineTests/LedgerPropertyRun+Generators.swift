@@ -1,3 +1,4 @@
+@testable import Books
 @testable import Engine
 
 /// Random operations for the property tests, all drawn from the run's seeded generator.

@@ -1,3 +1,4 @@
+@testable import Books
 @testable import Engine
 
 /// One request of the money property run.

@@ -1,3 +1,4 @@
+@testable import Books
 @testable import EngineCore
 import EngineTesting
 import GRDB

@@ -1,3 +1,4 @@
+@testable import EngineCore
 import EngineTesting
 @testable import Rooms
 @testable import Scripting

@@ -1,3 +1,5 @@
+@testable import Books
+@testable import EngineCore
 import EngineTesting
 @testable import Storage
 import Testing

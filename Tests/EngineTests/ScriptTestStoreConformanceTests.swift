@@ -1,3 +1,5 @@
+@testable import Books
+@testable import EngineCore
 import EngineTesting
 import Foundation
 import GRDB

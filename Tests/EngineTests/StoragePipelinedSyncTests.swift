@@ -1,3 +1,4 @@
+@testable import Books
 import Dispatch
 import EngineTesting
 import GRDB

@@ -1,3 +1,4 @@
+@testable import Books
 import Foundation
 import Testing
 @testable import Engine

@@ -1,4 +1,5 @@
 import ArgumentParser
+@testable import Books
 import Engine
 import EngineTesting
 import Foundation

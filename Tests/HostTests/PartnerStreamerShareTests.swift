@@ -1,4 +1,6 @@
+@testable import Books
 import Engine
+@testable import EngineCore
 import EngineTesting
 import Foundation
 import GRDB

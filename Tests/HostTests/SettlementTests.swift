@@ -1,3 +1,4 @@
+@testable import Books
 import Engine
 @testable import EngineCore
 import EngineTesting

@@ -1,3 +1,5 @@
+import Books
+import EngineCore
 import Scripting
 
 /// `ctx.leaderboard` and `ctx.chest` for one handler call of one activity: changes go to

@@ -1,3 +1,5 @@
+import Books
+import EngineCore
 import Scripting
 
 /// Where live operations are kept: leaderboard periods and scores, activity runs, chest

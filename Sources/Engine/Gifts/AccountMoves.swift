@@ -1,3 +1,5 @@
+import Books
+
 /// The balances some legs leave, as the storage layer's writer checked them against the
 /// accounts it holds (`GiftSendTransaction.check`), for it to apply (`apply`) once the rest of
 /// the send has passed.

@@ -1,3 +1,5 @@
+import Books
+import EngineCore
 import Foundation
 import Rooms
 import Scripting

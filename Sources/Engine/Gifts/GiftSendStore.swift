@@ -1,3 +1,5 @@
+import Books
+
 /// Where gift sends run: the one writer's group commit, over the state it keeps in memory
 /// between commits (balances, combo streaks, the newest gift keys).
 ///

@@ -1,3 +1,4 @@
+import Books
 import EngineCore
 import Foundation
 import Rooms
@@ -12,7 +13,7 @@ import Scripting
 /// journal (`GiftStepsConsumer`).
 public struct GiftSender: Sendable {
     /// Journal type of a durable gift.
-    public static let giftType = "gift"
+    public static let giftType = GiftReceipt.factType
 
     let sends: any GiftSendStore
     let rooms: RoomDirectory

@@ -1,3 +1,5 @@
+import Books
+import EngineCore
 import Foundation
 import Scripting
 
@@ -172,17 +174,5 @@ public enum Seeds {
 
     private static func mix(_ hash: UInt64, offset: Int64) -> UInt64 {
         hash ^ UInt64(bitPattern: offset) &* 0x9E37_79B9_7F4A_7C15
-    }
-}
-
-extension GiftReceipt {
-    /// The event table handed to gift steps.
-    var luaValue: LuaValue {
-        .table(LuaTable(fields: [
-            "send_id": .string(sendID), "room_id": .string(roomID), "sender_id": .string(senderID),
-            "streamer_id": .string(streamerID), "gift_id": .string(giftID), "count": .integer(count),
-            "price_coins": .integer(priceCoins), "value_coins": .integer(totalCoins), "total_coins": .integer(totalCoins),
-            "combo": .integer(combo),
-        ]))
     }
 }

@@ -1,3 +1,5 @@
+import Books
+
 /// Where the `after_commit` gift steps run their writes: the live-ops store's transactions
 /// (what a step's handler reads, and the effects it asks for: grants, notices, room events,
 /// facts, fan points) and the one thing the steps ask of the gift domain itself, whether a gift

@@ -1,3 +1,5 @@
+import Books
+import EngineCore
 import Scripting
 
 /// Where "help me play" orders are kept: the orders, the machines they run on (one body per

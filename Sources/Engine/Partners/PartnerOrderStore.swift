@@ -1,3 +1,5 @@
+import Books
+
 /// Where partners' orders are kept: each debit of a user's coins and its refunds.
 ///
 /// The seam at the level of a transaction: a debit or refund moves coins through the ledger and

@@ -1,3 +1,4 @@
+import EngineCore
 import Foundation
 
 /// A partner's daily statement: one row per debit and per refund made that day (the engine's

@@ -1,3 +1,4 @@
+import EngineCore
 import Rooms
 import Scripting
 

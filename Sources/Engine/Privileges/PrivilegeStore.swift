@@ -1,3 +1,5 @@
+import Books
+
 /// Where privileges and fan medals are kept: the product catalog, who holds what until when,
 /// purchase records, every viewer's fan medals and the one each wears.
 ///

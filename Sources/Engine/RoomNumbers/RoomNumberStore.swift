@@ -1,3 +1,5 @@
+import Books
+
 /// Where vanity room numbers are kept: each number ever assigned or listed (its room, its
 /// release, its listed price) and the buyers' purchase records.
 ///

@@ -1,3 +1,4 @@
+import Books
 import Scripting
 
 /// What the script-test engine reads and writes of its throwaway database besides the domains'

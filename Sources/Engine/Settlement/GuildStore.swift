@@ -1,3 +1,5 @@
+import Books
+
 /// Where guilds and their contracts with streamers are kept.
 ///
 /// The seam at the level of a transaction: signing a streamer ends their running contract,

@@ -1,3 +1,5 @@
+import Books
+
 /// Where the monthly close is kept: each month's state, its statements, finance's adjustments
 /// and streamers' withdrawals, and the facts a run reads (the earnings aggregates, guild
 /// contracts, live sessions, the earnings consumer's place in the journal).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Books
 import Engine
 import EngineCore
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import EngineCore
 import Hummingbird
 import Logging
 import Metrics

@@ -1,3 +1,4 @@
+import Books
 import Engine
 import Foundation
 import HTTPTypes

@@ -1,3 +1,4 @@
+@testable import Books
 import Engine
 import EngineTesting
 import Logging

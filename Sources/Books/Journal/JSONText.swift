@@ -48,7 +48,7 @@ extension JSONText {
     /// tables with ASCII keys (an empty table is `{}`); nil for anything else (a double, a
     /// non-ASCII key, a table with both a sequence and keys), which the caller encodes with
     /// `JSONEncoder`.
-    static func json(_ value: LuaValue) -> String? {
+    package static func json(_ value: LuaValue) -> String? {
         var out = ""
         return write(value, into: &out) ? out : nil
     }
@@ -87,7 +87,7 @@ extension JSONText {
 
 extension Reward {
     /// The reward's JSON text, as `JSONEncoder` with sorted keys writes it.
-    var jsonText: String {
+    package var jsonText: String {
         switch self {
         case .asset(let asset, let amount): "{\"amount\":\(amount),\"asset\":\(JSONText.quoted(asset)),\"kind\":\"asset\"}"
         case .badge(let name): "{\"kind\":\"badge\",\"name\":\(JSONText.quoted(name))}"
@@ -98,10 +98,10 @@ extension Reward {
 
 /// JSON text written as bytes, for the receipts and facts the hot paths write by hand: one
 /// buffer, no intermediate strings. Strings are escaped exactly as `JSONText.quoted` does.
-struct JSONBytes {
+package struct JSONBytes {
     private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
     /// Whether a string's UTF-8 needs no escaping inside quotes (no quote, backslash or control byte).
     static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -110,12 +110,12 @@ struct JSONBytes {
     }
 
     /// Appends text as is (keys, punctuation).
-    mutating func raw(_ text: StaticString) {
+    package mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// Appends an integer in decimal, as `String(n)` writes it.
-    mutating func int(_ n: Int64) {
+    package mutating func int(_ n: Int64) {
         if n < 0 { bytes.append(0x2D) }
         var magnitude = n.magnitude
         if magnitude == 0 {
@@ -132,7 +132,7 @@ struct JSONBytes {
     }
 
     /// Appends `s` as a JSON string literal, quotes included.
-    mutating func quoted(_ s: String) {
+    package mutating func quoted(_ s: String) {
         var s = s
         let plain = s.withUTF8 { utf8 -> Bool in
             guard Self.isPlain(utf8) else { return false }
@@ -145,5 +145,5 @@ struct JSONBytes {
     }
 
     /// The text written.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 }

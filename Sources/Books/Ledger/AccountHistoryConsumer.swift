@@ -10,7 +10,7 @@ public struct AccountHistoryConsumer: OffWriterConsumer {
     /// The consumer's name (its cursor).
     public static let consumerName = "account-history"
     public let name = consumerName
-    public let types: Set<String>? = [GiftSender.giftType]
+    public let types: Set<String>? = [GiftReceipt.factType]
     let pending = Pending()
     let store: any AccountHistoryStore
 

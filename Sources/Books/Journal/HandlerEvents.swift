@@ -49,7 +49,7 @@ public final class HandlerEvents: Sendable {
     /// The handler's event for `entry`, as handlers are called with it (a gift written straight
     /// into its table, with no intermediate `LuaValue`).
     /// - Throws: `JournalError.invalidPayload` when the payload is not what its type promises.
-    func handlerEvent(_ entry: JournalEntry) throws -> HandlerEvent {
+    package func handlerEvent(_ entry: JournalEntry) throws -> HandlerEvent {
         let key = entry.factKey
         let slot = Int(truncatingIfNeeded: UInt64(bitPattern: key.offset) &+ UInt64(truncatingIfNeeded: key.index) &* 0x9E37) & (capacity - 1)
         let stripe = stripes[slot % stripes.count]
@@ -70,7 +70,7 @@ public final class HandlerEvents: Sendable {
     static func parseEvent(_ entry: JournalEntry) throws -> HandlerEvent {
         // A gift written by a send is a whole receipt: read in one pass into its fields, with no
         // table of every key (anything else, such as a hand-written partial gift, as before).
-        if entry.type == GiftSender.giftType, let receipt = ReceiptReader.amounts(entry.payload) { return .gift(receipt) }
+        if entry.type == GiftReceipt.factType, let receipt = ReceiptReader.amounts(entry.payload) { return .gift(receipt) }
         return .value(try parseValue(entry))
     }
 
@@ -81,7 +81,7 @@ public final class HandlerEvents: Sendable {
         } catch {
             throw JournalError.invalidPayload(reason: "offset \(entry.offset): \(error)")
         }
-        guard entry.type == GiftSender.giftType else {
+        guard entry.type == GiftReceipt.factType else {
             return v.table == nil ? .table(LuaTable(fields: ["value": v])) : v
         }
         guard let all = v.table?.fields else { throw JournalError.invalidPayload(reason: "offset \(entry.offset): a gift is an object") }
@@ -98,7 +98,7 @@ public final class HandlerEvents: Sendable {
 
 /// A journal fact as handlers receive it: a gift's receipt, written straight into the handler's
 /// table (`LuaEncodable`), or any other fact's table.
-enum HandlerEvent: Sendable, LuaEncodable {
+package enum HandlerEvent: Sendable, LuaEncodable {
     case gift(GiftReceipt)
     case value(LuaValue)
 
@@ -111,7 +111,7 @@ enum HandlerEvent: Sendable, LuaEncodable {
     }
 
     /// The room the fact happened in (`room_id`, or `room`), if it names one.
-    var roomID: String? {
+    package var roomID: String? {
         switch self {
         case .gift(let receipt): receipt.roomID
         case .value(let value): value["room_id"].string ?? value["room"].string
@@ -119,21 +119,21 @@ enum HandlerEvent: Sendable, LuaEncodable {
     }
 
     /// A gift's `gift_id`; nil when the fact names none.
-    var giftID: String? {
+    package var giftID: String? {
         switch self {
         case .gift(let receipt): receipt.giftID
         case .value(let value): value["gift_id"].string
         }
     }
 
-    var luaFieldCount: Int {
+    package var luaFieldCount: Int {
         switch self {
         case .gift: 10
         case .value(let value): value.luaFieldCount
         }
     }
 
-    func encode(to table: inout LuaTableWriter) {
+    package func encode(to table: inout LuaTableWriter) {
         switch self {
         case .gift(let r):
             // The fields of `GiftReceipt.luaValue` (a test holds the two together).

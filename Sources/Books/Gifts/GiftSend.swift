@@ -1,5 +1,6 @@
 import EngineCore
 import Foundation
+import Scripting
 
 /// A viewer's request to send a gift (`POST /v1/rooms/{room}/gifts`).
 public struct GiftSendRequest: Sendable, Hashable, Codable {
@@ -26,6 +27,9 @@ public struct GiftSendRequest: Sendable, Hashable, Codable {
 
 /// What a durable gift send returns, and the payload of its `gift` journal fact.
 public struct GiftReceipt: Sendable, Hashable, Codable {
+    /// Journal type of a durable gift (`GiftSender.giftType`).
+    public static let factType = "gift"
+
     public var sendID: String
     public var roomID: String
     public var senderID: String
@@ -106,9 +110,21 @@ public struct RecordedFailure: ShowrunnerError, Codable {
     public let message: String
     public var kind: ErrorKind { ErrorKind(rawValue: kindName) ?? .unprocessable }
 
-    init(_ error: any ShowrunnerError) {
+    package init(_ error: any ShowrunnerError) {
         code = error.code
         kindName = error.kind.rawValue
         message = error.message
+    }
+}
+
+extension GiftReceipt {
+    /// The event table handed to gift steps.
+    package var luaValue: LuaValue {
+        .table(LuaTable(fields: [
+            "send_id": .string(sendID), "room_id": .string(roomID), "sender_id": .string(senderID),
+            "streamer_id": .string(streamerID), "gift_id": .string(giftID), "count": .integer(count),
+            "price_coins": .integer(priceCoins), "value_coins": .integer(totalCoins), "total_coins": .integer(totalCoins),
+            "combo": .integer(combo),
+        ]))
     }
 }

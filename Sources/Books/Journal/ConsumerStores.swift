@@ -42,17 +42,3 @@ public struct AccountHistoryPage: Sendable, Equatable {
         return pages
     }
 }
-
-/// The earnings aggregates (`EarningsConsumer`): one row per owner, day and source.
-public protocol EarningsRowStore: Sendable {
-    /// Adds `amount` and `facts` to the row of (`kind`, `owner`, `day`, `source`), created at
-    /// zero when missing.
-    func add(in tx: any StoreTransaction, kind: String, owner: String, day: String, source: EarningsSource, amount: Int64, facts: Int64) throws
-}
-
-/// Users' stored notifications (`NotificationsConsumer`).
-public protocol NotificationRowStore: Sendable {
-    /// Stores the notice journaled at `offset` as `userID`'s notification; answers its id, or
-    /// nil when that journal row's notice is already stored (a replay after a crash).
-    func insert(in tx: any StoreTransaction, userID: String, text: String, origin: String, offset: Int64, at ms: Int64) throws -> Int64?
-}

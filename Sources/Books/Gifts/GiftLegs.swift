@@ -15,25 +15,25 @@ public enum GiftLegs {
     /// The names a gift's legs carry, which depend on the send alone and not on what the writer
     /// finds: made before the send reaches the writer (`GiftPlan`), so the one writer does not
     /// build them.
-    struct Names: Sendable {
+    package struct Names: Sendable {
         /// The send's key, `gift:<sender>:<idempotency key>`: its `gift` fact's key in
         /// `gift_keys`, and the prefix of its legs' ids.
-        let key: String
+        package let key: String
         let paid: String
         let fee: String
         let revenue: String
         let guild: String
         let memo: String
         /// The viewer's coins, which pay.
-        let payer: AccountID
+        package let payer: AccountID
         /// `payer` as `journal.payer` holds it.
-        let payerText: String
+        package let payerText: String
         /// The streamer's revenue account.
         let streamerRevenue: AccountID
         /// `streamerRevenue` as `journal.payee` holds it.
-        let payeeText: String
+        package let payeeText: String
 
-        init(senderID: String, sendID: String, streamerID: String, giftID: String, count: Int64, roomID: String) {
+        package init(senderID: String, sendID: String, streamerID: String, giftID: String, count: Int64, roomID: String) {
             key = "gift:\(senderID):\(sendID)"
             paid = key + ":paid"
             fee = key + ":fee"
@@ -55,7 +55,7 @@ public enum GiftLegs {
     public static func of(_ r: GiftReceipt) -> [TransferRequest] { of(r, Names(r)) }
 
     /// The legs of a gift whose names are made already.
-    static func of(_ r: GiftReceipt, _ names: Names) -> [TransferRequest] {
+    package static func of(_ r: GiftReceipt, _ names: Names) -> [TransferRequest] {
         var legs: [TransferRequest] = []
         legs.reserveCapacity(4)
         if r.streamerRevenue + r.guildShare > 0 {

@@ -66,7 +66,7 @@ public struct DeferredWrites: @unchecked Sendable {
     /// Runs `body` with `writes` moved into an optional (the form a domain's `apply` takes:
     /// nil on the writer), and moves them back: moved, not copied, so appending does not copy
     /// the batch's writes.
-    static func lend(_ writes: inout DeferredWrites, to body: (inout DeferredWrites?) throws -> Void) rethrows {
+    package static func lend(_ writes: inout DeferredWrites, to body: (inout DeferredWrites?) throws -> Void) rethrows {
         var lent: DeferredWrites? = writes
         writes = DeferredWrites()
         defer { writes = lent ?? DeferredWrites() }
@@ -87,16 +87,18 @@ public struct NeedsWriter: Error, CustomStringConvertible {
 /// on the writer, where it sees every write before it. The first read marks the call as
 /// needing the writer and fails; the consumer then declines the entry whatever the script did
 /// with the error (a `pcall` cannot turn it into a result).
-final class WriterOnlyReads: ScriptReads {
+package final class WriterOnlyReads: ScriptReads {
     /// Whether the handler tried to read.
-    private(set) var used = false
+    package private(set) var used = false
 
-    func balance(user: String, asset: String) throws -> Int64 { try refuse() }
-    func follows(viewer: String, streamer: String) throws -> Bool { try refuse() }
-    func fanMedal(viewer: String, streamer: String, now: Int64) throws -> LuaValue { try refuse() }
-    func guardHeld(viewer: String, streamer: String, now: Int64) throws -> LuaValue { try refuse() }
-    func vip(user: String, line: String, now: Int64) throws -> LuaValue { try refuse() }
-    func privileges(user: String, now: Int64) throws -> LuaValue { try refuse() }
+    package init() {}
+
+    package func balance(user: String, asset: String) throws -> Int64 { try refuse() }
+    package func follows(viewer: String, streamer: String) throws -> Bool { try refuse() }
+    package func fanMedal(viewer: String, streamer: String, now: Int64) throws -> LuaValue { try refuse() }
+    package func guardHeld(viewer: String, streamer: String, now: Int64) throws -> LuaValue { try refuse() }
+    package func vip(user: String, line: String, now: Int64) throws -> LuaValue { try refuse() }
+    package func privileges(user: String, now: Int64) throws -> LuaValue { try refuse() }
 
     private func refuse<T>() throws -> T {
         used = true

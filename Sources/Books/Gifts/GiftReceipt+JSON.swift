@@ -311,7 +311,7 @@ enum ReceiptReader {
 extension JournalEntry {
     /// The payload of a `gift` fact.
     /// - Throws: `JournalError.invalidPayload` naming this entry's offset.
-    func giftReceipt() throws -> GiftReceipt {
+    package func giftReceipt() throws -> GiftReceipt {
         do {
             return try GiftReceipt(jsonText: payload)
         } catch JournalError.invalidPayload(let reason) {

@@ -71,7 +71,7 @@ public struct LedgerError: ShowrunnerError, Equatable {
         /// Whether the failure depends on ledger state, and so is recorded against the chain's
         /// idempotency keys (a retry with the same keys fails the same way). Input errors are not
         /// recorded: the same input fails the same way anyway.
-        var isRecorded: Bool {
+        package var isRecorded: Bool {
             switch self {
             case .insufficientFunds, .amountOverflow, .pendingNotFound, .pendingAlreadyClosed,
                 .pendingExpired, .postExceedsPending, .alreadyReversed, .transferNotFound,
