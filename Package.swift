@@ -9,7 +9,8 @@ let package = Package(
     products: [
         .executable(name: "showrunner", targets: ["Host"]),
         .executable(name: "showrunner-bench", targets: ["Bench"]),
-        .library(name: "Engine", targets: ["Engine"]),
+        // The engine as a library: the composition root and every layer under it.
+        .library(name: "Showrunner", targets: ["Showrunner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -41,10 +42,12 @@ let package = Package(
         // The benchmark harness's raw Lua peers in C, outside every production target.
         .target(name: "CBench", dependencies: ["CLua"]),
         // The engine's layers, each a target so the compiler keeps their direction:
-        // EngineCore (errors, JSON syntax, hashing, tokens) <- Scripting (the Lua runtime and the
-        // operator's `ctx` contract) <- Rooms (rooms, their buses, moderation) <- Engine
-        // (the other domains and the journal's contract, over store protocols) <- Storage
-        // (SQLite) <- Showrunner (the composition root) <- ScriptTesting (script tests) <- Host.
+        // EngineCore (errors, JSON syntax, hashing, tokens, the operations calendar) <- Scripting
+        // (the Lua runtime and the operator's `ctx` contract) <- Rooms (rooms, their buses,
+        // moderation) and Books (the journal's contract and the ledger) <- LiveOps (activities,
+        // tasks, leaderboards) <- Engine (the other domains, over store protocols) <- Storage
+        // (SQLite, the only target with GRDB) <- Showrunner (the composition root) <-
+        // ScriptTesting (script tests) <- Host.
         .target(
             name: "EngineCore",
             dependencies: [
@@ -84,10 +87,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Live operations: activities (boards, chests, wheels), tasks, leaderboards and the
+        // rewards they pay, each run from the journal by its consumer.
+        .target(
+            name: "LiveOps",
+            dependencies: [
+                "EngineCore", "Scripting", "Books",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Engine",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Books",
+                "EngineCore", "Scripting", "Rooms", "Books", "LiveOps",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,7 +115,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Books", "Engine",
+                "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,7 +129,7 @@ let package = Package(
         .target(
             name: "Showrunner",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage",
+                "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -124,7 +139,7 @@ let package = Package(
         .target(
             name: "ScriptTesting",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner",
+                "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage", "Showrunner",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -132,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "Host",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner", "ScriptTesting",
+                "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage", "Showrunner", "ScriptTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -152,13 +167,13 @@ let package = Package(
         ),
         .target(
             name: "EngineTesting",
-            dependencies: ["EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage", "Showrunner", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "CLua", "CBench", "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner",
+                "CLua", "CBench", "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage", "Showrunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -168,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting", "CLua", "CLuaShim",
+                "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting", "CLua", "CLuaShim",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -177,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "EngineCore", "Scripting", "Rooms", "Books", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting",
+                "Host", "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

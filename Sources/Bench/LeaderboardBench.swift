@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import LiveOps
 import Scripting
 import Synchronization
 

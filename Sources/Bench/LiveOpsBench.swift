@@ -3,6 +3,7 @@ import Books
 import Engine
 import Foundation
 import GRDB
+import LiveOps
 import Logging
 import Scripting
 import Storage

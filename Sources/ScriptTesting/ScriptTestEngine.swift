@@ -2,6 +2,7 @@ import Books
 import Engine
 import EngineCore
 import Foundation
+import LiveOps
 import Logging
 import Scripting
 import Showrunner

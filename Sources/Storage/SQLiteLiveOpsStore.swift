@@ -3,6 +3,7 @@ import Engine
 import EngineCore
 import Foundation
 import GRDB
+import LiveOps
 import Logging
 import Scripting
 

@@ -2,6 +2,7 @@ import Engine
 import EngineCore
 import Foundation
 import GRDB
+import LiveOps
 import Logging
 
 /// `ReplayStore` on SQLite: the engine's `Store` (the scratch copy a replay cuts and reads), or

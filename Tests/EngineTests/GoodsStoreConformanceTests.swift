@@ -1,3 +1,4 @@
+@testable import Books
 import EngineTesting
 @testable import Storage
 import Testing

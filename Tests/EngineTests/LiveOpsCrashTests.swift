@@ -2,6 +2,7 @@
 import EngineTesting
 import Foundation
 import GRDB
+@testable import LiveOps
 @testable import Scripting
 @testable import Showrunner
 @testable import Storage

@@ -1,6 +1,7 @@
 @testable import Books
 import EngineTesting
 import GRDB
+@testable import LiveOps
 @testable import Scripting
 @testable import Storage
 import Testing

@@ -2,6 +2,7 @@
 @testable import EngineCore
 import EngineTesting
 import Foundation
+@testable import LiveOps
 @testable import Scripting
 @testable import Storage
 import Testing

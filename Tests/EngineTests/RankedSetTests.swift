@@ -1,4 +1,5 @@
 @testable import Engine
+@testable import LiveOps
 @testable import Scripting
 import Testing
 

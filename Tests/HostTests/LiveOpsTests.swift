@@ -6,6 +6,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
+@testable import LiveOps
 @testable import Scripting
 @testable import Showrunner
 @testable import Storage

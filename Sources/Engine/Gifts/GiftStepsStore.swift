@@ -1,4 +1,5 @@
 import Books
+import LiveOps
 
 /// Where the `after_commit` gift steps run their writes: the live-ops store's transactions
 /// (what a step's handler reads, and the effects it asks for: grants, notices, room events,

@@ -1,3 +1,4 @@
+import Books
 import EngineCore
 import Foundation
 import Rooms

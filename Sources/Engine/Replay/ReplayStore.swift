@@ -1,3 +1,5 @@
+import LiveOps
+
 /// A database a what-if replay reads or cuts: the live database (only read, and copied once) and
 /// the scratch copy the candidate runs over (cut to the window, then read).
 ///

@@ -1,6 +1,7 @@
 import Books
 import EngineCore
 import Foundation
+import LiveOps
 import Logging
 import Scripting
 

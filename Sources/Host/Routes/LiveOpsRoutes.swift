@@ -2,6 +2,7 @@ import Engine
 import EngineCore
 import Foundation
 import Hummingbird
+import LiveOps
 import Rooms
 import Storage
 

@@ -1,6 +1,7 @@
 import Engine
 import EngineCore
 import Foundation
+import LiveOps
 import Logging
 import Scripting
 import Storage

@@ -1,5 +1,6 @@
 import EngineTesting
 import GRDB
+@testable import LiveOps
 @testable import Storage
 import Testing
 @testable import Engine

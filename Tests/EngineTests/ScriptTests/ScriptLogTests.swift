@@ -1,6 +1,7 @@
 @testable import Books
 import Engine
 import EngineTesting
+@testable import LiveOps
 import Logging
 @testable import Scripting
 @testable import Storage

@@ -2,6 +2,7 @@
 @testable import Engine
 import EngineTesting
 import GRDB
+@testable import LiveOps
 @testable import Scripting
 @testable import Storage
 import Testing

@@ -1,6 +1,7 @@
 @testable import Books
 import EngineTesting
 import Foundation
+@testable import LiveOps
 @testable import Scripting
 import Testing
 @testable import Engine

@@ -1,3 +1,4 @@
+import Books
 import Scripting
 
 extension EffectApplier {
@@ -5,7 +6,7 @@ extension EffectApplier {
     /// applier's own ledger (a journal consumer's transaction may have another, or none); the
     /// transaction with that ledger is made only when there are effects.
     /// - Throws: as `apply(_:origin:in:at:progress:orderFrame:)`.
-    func apply(
+    package func apply(
         _ ctx: CallContext, origin makeOrigin: @autoclosure () -> String, ownLedgerIn tx: any LiveOpsTransaction, at now: Int64,
         progress: ((String, Int64) throws -> Void)? = nil
     ) throws {

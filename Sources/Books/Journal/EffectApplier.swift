@@ -13,9 +13,9 @@ public struct EffectApplier: Sendable {
     /// Prefix of script-emitted fact types, so a script cannot forge a `gift` or `topup`.
     public static let customTypePrefix = "script."
 
-    let ledger: Ledger
+    package let ledger: Ledger
     /// Where a day starts (fan medals' daily cap).
-    let calendar: OperationsCalendar
+    package let calendar: OperationsCalendar
 
     /// - Parameters: ledger: where grants go; calendar: the operations day.
     public init(ledger: Ledger, calendar: OperationsCalendar = OperationsCalendar()) {
