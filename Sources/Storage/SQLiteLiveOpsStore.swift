@@ -303,12 +303,6 @@ extension RewardPayer {
             callerRollsBack: callerRollsBack)
     }
 
-    /// The badges and items `user` holds, read from `store`.
-    /// - Throws: storage errors.
-    public static func inventory(in store: Store, user: String) async throws -> Inventory {
-        try await store.read { db in try SQLiteLiveOpsStore.inventory(db, user: user) }
-    }
-
     /// The badges and items `user` holds, read in the caller's transaction (`db`).
     /// - Throws: storage errors.
     public static func inventory(_ db: Database, user: String) throws -> Inventory {

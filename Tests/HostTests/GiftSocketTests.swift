@@ -23,7 +23,7 @@ struct GiftSocketHost {
         let engine = money.engine
         let clock = self.clock
         let realtime = try await Realtime.make(
-            store: engine.store, resolver: engine.resolver, signer: money.host.signer, now: { clock.now },
+            moderation: engine.moderationStore, journal: engine.journalStore, resolver: engine.resolver, signer: money.host.signer, now: { clock.now },
             metrics: money.host.services.metricsFactory, bus: engine.bus, scripts: engine.scripts,
             gifts: engine.giftSender, profiles: engine.profiles)
         var host = try TestHost(areas: engine.routeAreas + [realtime.routes], httpServer: realtime.httpServer)

@@ -78,7 +78,7 @@ struct ServedRouter {
         engineHost = try await EngineHost()
         let engine = engineHost.engine
         let realtime = try await Realtime.make(
-            store: engine.store, resolver: engine.resolver, signer: engineHost.host.signer, now: { testNow },
+            moderation: engine.moderationStore, journal: engine.journalStore, resolver: engine.resolver, signer: engineHost.host.signer, now: { testNow },
             metrics: engineHost.host.services.metricsFactory, bus: engine.bus, scripts: engine.scripts)
         var services = engineHost.host.services
         services.routeAreas.append(realtime.routes)

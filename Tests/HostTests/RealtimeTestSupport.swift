@@ -43,7 +43,7 @@ struct RealtimeHost {
         let base = try TestHost()
         let shows: any EntryPrivilegeProvider = try await privileges?(store, rooms) ?? NoEntryPrivileges()
         realtime = try await Realtime.make(
-            store: store, resolver: .idsAndNumbers(rooms, numbers), signer: base.signer, now: { testNow }, metrics: base.services.metricsFactory,
+            moderation: SQLiteModerationStore(store), journal: SQLiteJournalStore(store), resolver: .idsAndNumbers(rooms, numbers), signer: base.signer, now: { testNow }, metrics: base.services.metricsFactory,
             bus: RoomBus(configuration: history), limits: limits, danmakuLimits: danmaku, privileges: shows, connections: connections,
             users: users, presence: presence)
         host = try TestHost(areas: [realtime.routes], httpServer: realtime.httpServer)

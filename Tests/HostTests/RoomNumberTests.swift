@@ -34,7 +34,7 @@ struct NumberHost {
                 amount: amount, code: "seed")])
         }
         let realtime = try await Realtime.make(
-            store: engine.store, resolver: engine.resolver, signer: engineHost.host.signer, now: { testNow },
+            moderation: engine.moderationStore, journal: engine.journalStore, resolver: engine.resolver, signer: engineHost.host.signer, now: { testNow },
             metrics: engineHost.host.services.metricsFactory, bus: engine.bus, scripts: engine.scripts)
         var host = engineHost.host
         host.services.routeAreas.append(realtime.routes)

@@ -140,7 +140,7 @@ struct ServeCommand: AsyncParsableCommand {
         limits.coalesceInterval = .milliseconds(coalesceMs)
         let connections = try connectionLimits(logger: logger)
         let realtime = try await Realtime.make(
-            store: engine.store, resolver: engine.resolver, signer: signer, now: services.now,
+            moderation: engine.moderationStore, journal: engine.journalStore, resolver: engine.resolver, signer: signer, now: services.now,
             metrics: services.metricsFactory, bus: engine.bus, limits: limits, clock: engine.clock,
             privileges: PrivilegeShowcase(privileges: engine.privileges, rooms: engine.rooms), scripts: engine.scripts,
             connections: connections, users: engine.users, presence: engine.presence, gifts: engine.giftSender,

@@ -41,7 +41,7 @@ extension EngineParts {
             AdminWalletRoutes(ledger: ledger),
             AdminPendingRoutes(ledger: ledger),
             GiftSendRoutes(sender: giftSender, resolver: resolver, refunds: giftRefunds),
-            LiveOpsRoutes(activities: activities, tasks: tasks, store: store, clock: clock, privileges: privileges),
+            LiveOpsRoutes(activities: activities, tasks: tasks, clock: clock, privileges: privileges),
             RoomNumberRoutes(numbers: numbers, resolver: resolver),
             PrivilegeRoutes(privileges: privileges, medals: fanMedals),
             QueueRoutes(gates: queueGates, queues: queues, live: liveSessions, resolver: resolver, recommendations: recommendations),

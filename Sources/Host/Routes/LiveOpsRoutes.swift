@@ -4,14 +4,12 @@ import Foundation
 import Hummingbird
 import LiveOps
 import Rooms
-import Storage
 
 /// Activities (live list, published odds, leaderboards, wheel spins), tasks (progress and
 /// claims) and the caller's inventory of badges and items.
 struct LiveOpsRoutes: RouteArea {
     let activities: Activities
     let tasks: Tasks
-    let store: Store
     let clock: any WallClock
     /// What members show next to their rank (badges, worn medals, VIP).
     let privileges: Privileges
@@ -86,7 +84,8 @@ struct LiveOpsRoutes: RouteArea {
         }
         routes.authenticated.get("inventory") { _, context in
             let me = try context.requirePrincipal()
-            return try JSONBody.response(try await RewardPayer.inventory(in: store, user: me.userID))
+            let user = me.userID
+            return try JSONBody.response(try await tasks.store.read { tx in try tx.inventory(user: user) })
         }
     }
 }

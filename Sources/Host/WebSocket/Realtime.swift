@@ -1,3 +1,4 @@
+import Books
 import EngineCore
 import Logging
 import Engine
@@ -8,11 +9,10 @@ import Metrics
 import Rooms
 import Scripting
 import ServiceLifecycle
-import Storage
 
 /// Everything `serve` adds for rooms in real time, built in one call:
 /// ```swift
-/// let realtime = try await Realtime.make(store: store, resolver: engine.resolver,
+/// let realtime = try await Realtime.make(moderation: engine.moderationStore, journal: engine.journalStore, resolver: engine.resolver,
 ///                                        signer: signer, now: services.now, metrics: services.metricsFactory)
 /// services.routeAreas.append(realtime.routes)
 /// services.lifecycleServices += realtime.services
@@ -33,19 +33,19 @@ struct Realtime: Sendable {
     /// Long-lived parts: the heartbeat sweep (which also closes every connection on shutdown).
     let services: [any Service]
 
-    /// Wires the realtime parts over `store`; loads the stored word list and mutes. `resolver`
+    /// Wires the realtime parts over moderation's store (`moderation`) and the journal
+    /// (`journal`, for a viewer's `enter` and `watch` facts); loads the stored word list and mutes. `resolver`
     /// turns `{room}` (an id or a vanity number) into the room, on the socket path and every route.
     /// `gifts` sends the sockets' `gift` frames (nil: they are refused `unavailable`).
     /// - Throws: database errors.
     static func make(
-        store: Store, resolver: RoomResolver, signer: TokenSigner, now: @escaping @Sendable () -> Date,
+        moderation: any ModerationStore, journal: any JournalStore, resolver: RoomResolver, signer: TokenSigner, now: @escaping @Sendable () -> Date,
         metrics: any MetricsFactory, bus: RoomBus = RoomBus(), limits: RealtimeLimits = .init(),
         danmakuLimits: DanmakuLimits = .init(), clock: any WallClock = SystemWallClock(),
         privileges: any EntryPrivilegeProvider = NoEntryPrivileges(), scripts: ScriptRuntime? = nil,
         connections: ConnectionLimits = .init(), users: UserBus? = nil, presence: RoomPresence? = nil,
         gifts: GiftSender? = nil, profiles: ProfileRegistrar? = nil
     ) async throws -> Realtime {
-        let moderation = SQLiteModerationStore(store)
         let filter = try await KeywordFilter.load(from: moderation)
         let mutes = try await Mutes(store: moderation, now: clock.nowMillis())
         let danmaku = DanmakuService(
@@ -55,7 +55,6 @@ struct Realtime: Sendable {
         users?.attach(hub)
         presence?.attach { [hub] room in hub.online(room: room) }
         let upgrade = RealtimeUpgrade(signer: signer, now: now, resolver: resolver)
-        let journal = SQLiteJournalStore(store)
         let session = RealtimeSession(
             hub: hub, danmaku: danmaku, privileges: privileges, journal: journal, clock: clock, gifts: gifts, profiles: profiles, now: now)
         let refused = Counter(label: "showrunner.http.connections_refused", factory: metrics)

@@ -56,6 +56,12 @@ public struct EngineParts: Sendable {
     public let clock: any WallClock
     public let logger: Logger
 
+    /// Moderation's store (the word list, room mutes, the danmaku log, the review queue), for
+    /// the realtime host.
+    public var moderationStore: any ModerationStore { SQLiteModerationStore(store) }
+    /// Facts appended alone (a viewer's `enter` and `watch`), for the realtime host.
+    public var journalStore: any JournalStore { SQLiteJournalStore(store) }
+
     /// Opens the database (migrating it) and prepares every part; does not load scripts.
     /// - Throws: storage errors.
     public static func open(_ o: EngineOptions, logger: Logger) throws -> EngineParts {
