@@ -33,7 +33,9 @@ public enum GiftLegs {
         /// `streamerRevenue` as `journal.payee` holds it.
         package let payeeText: String
 
-        package init(senderID: String, sendID: String, streamerID: String, giftID: String, count: Int64, roomID: String) {
+        package init(
+            senderID: String, sendID: String, streamerID: String, giftID: String, count: Int64, roomID: String
+        ) {
             key = "gift:\(senderID):\(sendID)"
             paid = key + ":paid"
             fee = key + ":fee"

@@ -1,4 +1,3 @@
-import Books
 import EngineCore
 import Foundation
 import Scripting

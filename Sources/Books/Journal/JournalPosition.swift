@@ -36,9 +36,9 @@ public struct JournalPosition: Sendable, Hashable, Comparable {
 package struct FactKey: Hashable, Sendable {
     package let offset: Int64
     package let index: Int
+
     package init(offset: Int64, index: Int) {
         self.offset = offset
         self.index = index
     }
-
 }

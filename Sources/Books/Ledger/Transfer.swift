@@ -46,7 +46,11 @@ public struct Transfer: Sendable, Hashable, Codable {
     /// history (`GiftLegs`): that row's offset. Such a leg has `seq` 0.
     public var journalOffset: Int64? = nil
 
-    package init(seq: Int64, id: String, debit: AccountID, credit: AccountID, asset: String, amount: Int64, code: String, memo: String, ts: Int64, kind: Kind, pendingID: String?, reverses: String?, linkedBatch: String?, expiresAt: Int64?, journalOffset: Int64? = nil) {
+    package init(
+        seq: Int64, id: String, debit: AccountID, credit: AccountID, asset: String, amount: Int64, code: String,
+        memo: String, ts: Int64, kind: Kind, pendingID: String?, reverses: String?, linkedBatch: String?,
+        expiresAt: Int64?, journalOffset: Int64? = nil
+    ) {
         self.seq = seq
         self.id = id
         self.debit = debit

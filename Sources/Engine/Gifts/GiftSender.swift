@@ -24,7 +24,10 @@ public struct GiftSender: Sendable {
     /// - Parameters: sends: the store's group commit; rooms and scripts: the engine's; clock:
     ///   send times; calendar: the operations day the `validate` steps' reads use and guild
     ///   contracts cover (the store's own guild reads use the same calendar).
-    package init(sends: any GiftSendStore, rooms: RoomDirectory, scripts: ScriptRuntime, clock: any WallClock, calendar: OperationsCalendar) {
+    package init(
+        sends: any GiftSendStore, rooms: RoomDirectory, scripts: ScriptRuntime, clock: any WallClock,
+        calendar: OperationsCalendar
+    ) {
         self.sends = sends
         self.rooms = rooms
         self.scripts = scripts

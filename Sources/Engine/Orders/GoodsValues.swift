@@ -100,7 +100,10 @@ public struct Goods: Sendable, Codable, Equatable {
     public var createdAt: Int64
     public var updatedAt: Int64
 
-    package init(id: Int64, streamerID: String, goods: GoodsEdit, state: State, score: Int64, matched: [String], reason: String? = nil, version: Int64, createdAt: Int64, updatedAt: Int64) {
+    package init(
+        id: Int64, streamerID: String, goods: GoodsEdit, state: State, score: Int64, matched: [String],
+        reason: String? = nil, version: Int64, createdAt: Int64, updatedAt: Int64
+    ) {
         self.id = id
         self.streamerID = streamerID
         self.goods = goods

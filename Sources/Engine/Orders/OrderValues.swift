@@ -36,7 +36,13 @@ public struct Order: Sendable, Codable, Equatable {
     /// When the order entered its state.
     public var enteredAt: Int64
 
-    package init(id: Int64, goodsID: Int64, title: String, viewerID: String, streamerID: String, priceTickets: Int64, machine: String, generation: String, state: String, code: Int64, external: String, viewerText: String? = nil, streamerText: String? = nil, final: Bool, settled: OrderMachine.Settle? = nil, version: Int64, holdID: String, holdExpiresAt: Int64, dueAt: Int64? = nil, dueAction: String? = nil, createdAt: Int64, updatedAt: Int64, enteredAt: Int64) {
+    package init(
+        id: Int64, goodsID: Int64, title: String, viewerID: String, streamerID: String, priceTickets: Int64,
+        machine: String, generation: String, state: String, code: Int64, external: String, viewerText: String? = nil,
+        streamerText: String? = nil, final: Bool, settled: OrderMachine.Settle? = nil, version: Int64, holdID: String,
+        holdExpiresAt: Int64, dueAt: Int64? = nil, dueAction: String? = nil, createdAt: Int64, updatedAt: Int64,
+        enteredAt: Int64
+    ) {
         self.id = id
         self.goodsID = goodsID
         self.title = title

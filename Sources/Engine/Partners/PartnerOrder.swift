@@ -12,7 +12,11 @@ public struct PartnerDebit: Sendable, Codable, Equatable {
     public var roomID: String? = nil
     public var streamerID: String? = nil
     public var streamerShare: Int64? = nil
-    package init(partnerID: String, partnerOrderID: String, userID: String, amountCoins: Int64, memo: String, transferID: String, debitedAt: Int64, roomID: String? = nil, streamerID: String? = nil, streamerShare: Int64? = nil) {
+
+    package init(
+        partnerID: String, partnerOrderID: String, userID: String, amountCoins: Int64, memo: String, transferID: String,
+        debitedAt: Int64, roomID: String? = nil, streamerID: String? = nil, streamerShare: Int64? = nil
+    ) {
         self.partnerID = partnerID
         self.partnerOrderID = partnerOrderID
         self.userID = userID
@@ -24,7 +28,6 @@ public struct PartnerDebit: Sendable, Codable, Equatable {
         self.streamerID = streamerID
         self.streamerShare = streamerShare
     }
-
 }
 
 /// A refund of (part of) a partner's order: the answer of a refund request (the same for a replay).
@@ -41,7 +44,11 @@ public struct PartnerRefund: Sendable, Codable, Equatable {
     /// rounded down, less what earlier refunds took, so a full refund takes back the whole share.
     public var streamerID: String? = nil
     public var streamerShare: Int64? = nil
-    package init(partnerID: String, refundID: String, partnerOrderID: String, userID: String, amountCoins: Int64, transferID: String, refundedAt: Int64, streamerID: String? = nil, streamerShare: Int64? = nil) {
+
+    package init(
+        partnerID: String, refundID: String, partnerOrderID: String, userID: String, amountCoins: Int64,
+        transferID: String, refundedAt: Int64, streamerID: String? = nil, streamerShare: Int64? = nil
+    ) {
         self.partnerID = partnerID
         self.refundID = refundID
         self.partnerOrderID = partnerOrderID
@@ -52,7 +59,6 @@ public struct PartnerRefund: Sendable, Codable, Equatable {
         self.streamerID = streamerID
         self.streamerShare = streamerShare
     }
-
 }
 
 /// An order as `GET /v1/partner/orders/{partner_order_id}` shows it.

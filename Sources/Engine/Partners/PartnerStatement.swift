@@ -16,6 +16,7 @@ public struct PartnerStatementRow: Sendable, Equatable {
 
     /// What names the row across both sides: kind, order id and refund id.
     public var key: String { refundID.isEmpty ? "\(kind.rawValue) \(orderID)" : "\(kind.rawValue) \(orderID) \(refundID)" }
+
     package init(kind: Kind, orderID: String, refundID: String, userID: String, amountCoins: Int64, atMillis: Int64) {
         self.kind = kind
         self.orderID = orderID
@@ -24,7 +25,6 @@ public struct PartnerStatementRow: Sendable, Equatable {
         self.amountCoins = amountCoins
         self.atMillis = atMillis
     }
-
 }
 
 /// A day's statement: its rows and their totals.

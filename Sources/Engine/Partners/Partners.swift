@@ -35,6 +35,7 @@ public struct Partners: Sendable {
         /// Basis points (0...10,000) of each debit made in a room that its streamer receives as
         /// revenue.
         public var streamerShareBP: Int64 = 0
+
         package init(id: String, name: String, createdBy: String, createdAt: Int64, streamerShareBP: Int64 = 0) {
             self.id = id
             self.name = name
@@ -42,7 +43,6 @@ public struct Partners: Sendable {
             self.createdAt = createdAt
             self.streamerShareBP = streamerShareBP
         }
-
     }
 
     /// A new registration's answer: the partner and its secret, shown this once.

@@ -47,7 +47,10 @@ public struct FanMedals: Sendable {
         /// Whether its holder wears it now.
         public var worn: Bool
 
-        package init(viewerID: String, streamerID: String, level: Int64, points: Int64, todayPoints: Int64, firstAt: Int64, updatedAt: Int64, worn: Bool) {
+        package init(
+            viewerID: String, streamerID: String, level: Int64, points: Int64, todayPoints: Int64, firstAt: Int64,
+            updatedAt: Int64, worn: Bool
+        ) {
             self.viewerID = viewerID
             self.streamerID = streamerID
             self.level = level

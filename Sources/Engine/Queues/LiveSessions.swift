@@ -26,7 +26,9 @@ public struct LiveSessions: Sendable {
         public var startedAt: Int64
         public var endedAt: Int64?
 
-        package init(id: Int64, roomID: String, streamerID: String, game: String, startedAt: Int64, endedAt: Int64? = nil) {
+        package init(
+            id: Int64, roomID: String, streamerID: String, game: String, startedAt: Int64, endedAt: Int64? = nil
+        ) {
             self.id = id
             self.roomID = roomID
             self.streamerID = streamerID

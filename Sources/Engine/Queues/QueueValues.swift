@@ -147,6 +147,7 @@ public struct QueueFrame: Sendable, Codable, Equatable {
         public var userID: String
         public var joinedAt: Int64
         public var seq: Int64
+
         package init(userID: String, joinedAt: Int64, seq: Int64) {
             self.userID = userID
             self.joinedAt = joinedAt

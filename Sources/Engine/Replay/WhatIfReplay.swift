@@ -65,12 +65,12 @@ public enum WhatIfReplay {
         public let task: String
         public let stage: Int
         public let users: Int
+
         package init(task: String, stage: Int, users: Int) {
             self.task = task
             self.stage = stage
             self.users = users
         }
-
     }
 
     /// What one side (candidate or live) produced in the window.
@@ -78,12 +78,12 @@ public enum WhatIfReplay {
         public let boards: [Board]
         public let rewards: [RewardLine]
         public let completions: [CompletionLine]
+
         package init(boards: [Board], rewards: [RewardLine], completions: [CompletionLine]) {
             self.boards = boards
             self.rewards = rewards
             self.completions = completions
         }
-
     }
 
     /// The report.
@@ -96,7 +96,11 @@ public enum WhatIfReplay {
         public let live: Side
         /// Handler failures of the candidate (entries it would have parked), first 20.
         public let errors: [String]
-        package init(from: Int64, to: Int64, entries: Int, candidateGeneration: String, candidate: Side, live: Side, errors: [String]) {
+
+        package init(
+            from: Int64, to: Int64, entries: Int, candidateGeneration: String, candidate: Side, live: Side,
+            errors: [String]
+        ) {
             self.from = from
             self.to = to
             self.entries = entries

@@ -78,7 +78,10 @@ public struct GuildContract: Sendable, Codable, Equatable {
     public var createdBy: String
     public var createdAt: Int64
 
-    package init(id: Int64, guildID: String, streamerID: String, startsOn: String, endsOn: String? = nil, exclusive: Bool, baseSalary: Int64, shareBP: Int64, createdBy: String, createdAt: Int64) {
+    package init(
+        id: Int64, guildID: String, streamerID: String, startsOn: String, endsOn: String? = nil, exclusive: Bool,
+        baseSalary: Int64, shareBP: Int64, createdBy: String, createdAt: Int64
+    ) {
         self.id = id
         self.guildID = guildID
         self.streamerID = streamerID

@@ -32,6 +32,7 @@ public struct EarningsRow: Sendable, Equatable {
     public var source: String
     /// The day's revenue from the source, in minor units (negative after refunds).
     public var amount: Int64
+
     package init(ownerKind: String, ownerID: String, day: String, source: String, amount: Int64) {
         self.ownerKind = ownerKind
         self.ownerID = ownerID
@@ -39,7 +40,6 @@ public struct EarningsRow: Sendable, Equatable {
         self.source = source
         self.amount = amount
     }
-
 }
 
 /// A live session's span: when it started and ended (nil while it runs), in milliseconds.
@@ -50,12 +50,12 @@ public struct LiveSpan: Sendable, Equatable {
     public var startedAt: Int64
     /// When it ended, in milliseconds; nil while it runs.
     public var endedAt: Int64?
+
     package init(streamerID: String, startedAt: Int64, endedAt: Int64? = nil) {
         self.streamerID = streamerID
         self.startedAt = startedAt
         self.endedAt = endedAt
     }
-
 }
 
 /// The settlement tables (and the facts the close reads) as one transaction sees them.

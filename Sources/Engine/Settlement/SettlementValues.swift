@@ -66,7 +66,10 @@ public struct SettlementMonth: Sendable, Codable, Equatable {
     public var inputsHash: String?
     public var statements: [SettlementStatement]
 
-    package init(month: String, state: SettlementState, policyGeneration: String? = nil, inputsHash: String? = nil, statements: [SettlementStatement]) {
+    package init(
+        month: String, state: SettlementState, policyGeneration: String? = nil, inputsHash: String? = nil,
+        statements: [SettlementStatement]
+    ) {
         self.month = month
         self.state = state
         self.policyGeneration = policyGeneration
@@ -120,7 +123,10 @@ public struct SettlementAdjustment: Sendable, Codable, Equatable {
     public var refersToMonth: String?
     public var createdAt: Int64
 
-    package init(id: Int64, month: String, ownerKind: String, ownerID: String, amount: Int64, reason: String, createdBy: String, refersToMonth: String? = nil, createdAt: Int64) {
+    package init(
+        id: Int64, month: String, ownerKind: String, ownerID: String, amount: Int64, reason: String, createdBy: String,
+        refersToMonth: String? = nil, createdAt: Int64
+    ) {
         self.id = id
         self.month = month
         self.ownerKind = ownerKind

@@ -40,7 +40,10 @@ public struct Withdrawal: Sendable, Codable, Equatable {
     /// Why an `expired` withdrawal was not imported.
     public var reason: String?
 
-    package init(id: Int64, streamerID: String, month: String, amount: Int64, transferID: String, state: String, requestedAt: Int64, importedAt: Int64? = nil, reason: String? = nil) {
+    package init(
+        id: Int64, streamerID: String, month: String, amount: Int64, transferID: String, state: String,
+        requestedAt: Int64, importedAt: Int64? = nil, reason: String? = nil
+    ) {
         self.id = id
         self.streamerID = streamerID
         self.month = month

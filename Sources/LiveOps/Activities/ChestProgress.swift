@@ -22,11 +22,11 @@ public final class ChestProgress: Sendable {
         public var progress: Int64
         /// Chests opened so far.
         public var opened: Int64
+
         package init(progress: Int64, opened: Int64) {
             self.progress = progress
             self.opened = opened
         }
-
     }
 
     private struct State {

@@ -42,9 +42,9 @@ public struct Inventory: Sendable, Encodable, Equatable {
     public let badges: [String]
     /// How many of each item.
     public let items: [String: Int64]
+
     package init(badges: [String], items: [String: Int64]) {
         self.badges = badges
         self.items = items
     }
-
 }
