@@ -91,15 +91,17 @@ let package = Package(
                 "EngineCore", "Scripting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         // Live operations: activities (boards, chests, wheels), tasks, leaderboards and the
-        // rewards they pay, each run from the journal by its consumer.
+        // rewards they pay, each run from the journal by its consumer (the live leaderboard feed
+        // publishes to the rooms' bus).
         .target(
             name: "LiveOps",
             dependencies: [
-                "EngineCore", "Scripting", "Books",
+                "EngineCore", "Scripting", "Rooms", "Books",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -16,18 +16,18 @@ struct SQLiteGiftSendStore: GiftSendStore {
     let calendar: OperationsCalendar
 
     func send<T: Sendable>(_ op: @escaping @Sendable (any GiftSendTransaction) throws -> T) async throws -> T {
-        let (ledger, guilds, calendar) = (ledger, guilds, calendar)
+        let (ledger, guilds, calendar, clock) = (ledger, guilds, calendar, store.ledgerClock)
         return try await store.writeBatched { db, batch in
-            try op(SQLiteGiftSendTransaction(db: db, batch: batch, ledger: ledger, guilds: guilds, calendar: calendar))
+            try op(SQLiteGiftSendTransaction(db: db, batch: batch, ledger: ledger, ledgerClock: clock, guilds: guilds, calendar: calendar))
         }
     }
 
     func submit<T: Sendable>(
         _ op: @escaping @Sendable (any GiftSendTransaction) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
-        let (ledger, guilds, calendar) = (ledger, guilds, calendar)
+        let (ledger, guilds, calendar, clock) = (ledger, guilds, calendar, store.ledgerClock)
         store.submitBatched({ db, batch in
-            try op(SQLiteGiftSendTransaction(db: db, batch: batch, ledger: ledger, guilds: guilds, calendar: calendar))
+            try op(SQLiteGiftSendTransaction(db: db, batch: batch, ledger: ledger, ledgerClock: clock, guilds: guilds, calendar: calendar))
         }, completion: completion)
     }
 }
@@ -54,13 +54,17 @@ final class SQLiteGiftSendTransaction: GiftSendTransaction {
     let db: Database
     let batch: WriteBatch
     let ledger: Ledger
+    /// The store's ledger clock, held here so the send does not find it through the ledger's
+    /// store on every gift.
+    let ledgerClock: LedgerClock
     let guilds: Guilds?
     let calendar: OperationsCalendar
 
-    init(db: Database, batch: WriteBatch, ledger: Ledger, guilds: Guilds?, calendar: OperationsCalendar) {
+    init(db: Database, batch: WriteBatch, ledger: Ledger, ledgerClock: LedgerClock, guilds: Guilds?, calendar: OperationsCalendar) {
         self.db = db
         self.batch = batch
         self.ledger = ledger
+        self.ledgerClock = ledgerClock
         self.guilds = guilds
         self.calendar = calendar
     }
@@ -107,7 +111,7 @@ final class SQLiteGiftSendTransaction: GiftSendTransaction {
         try guilds?.contract(db, streamer: streamer, day: day)
     }
 
-    func nextLedgerTime(now: Int64) throws -> Int64 { try ledger.sqliteStore.ledgerClock.next(db, nowMillis: now) }
+    func nextLedgerTime(now: Int64) throws -> Int64 { try ledgerClock.next(db, nowMillis: now) }
 
     func appendGift(json: String, key: String, payer: String, payee: String?, at now: Int64) throws {
         let offset = try Journal.appendGift(db, json: json, key: key, payer: payer, payee: payee, at: now)

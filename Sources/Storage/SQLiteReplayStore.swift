@@ -1,5 +1,4 @@
 import Engine
-import EngineCore
 import Foundation
 import GRDB
 import LiveOps

@@ -1,4 +1,3 @@
-import Engine
 import EngineCore
 
 /// Failures of the storage layer itself, as opposed to errors thrown by a caller's operation

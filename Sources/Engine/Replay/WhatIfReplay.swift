@@ -1,8 +1,6 @@
 import Books
 import EngineCore
-import Foundation
 import LiveOps
-import Logging
 import Scripting
 
 /// What-if replay: runs a candidate scripts folder over the recorded journal of a time window,
