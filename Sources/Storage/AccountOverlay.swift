@@ -23,10 +23,10 @@ final class AccountOverlay: KeptOverlay {
     struct Entry {
         var balance: Int64
         var pendingDebits: Int64
-        /// The row's rowid, by which the flush updates it; nil while it has no row (it is
-        /// inserted on flush).
-        var rowid: Int64?
-        var stored: Bool { rowid != nil }
+        /// The row's number (`ledger_accounts.num`), by which the flush updates it; nil while
+        /// it has no row (it is inserted on flush, or when its number is first asked for).
+        var number: AccountNumber?
+        var stored: Bool { number != nil }
         var changed = false
         /// When a row that is not stored was first changed: its `created_at`.
         var createdAt: Int64 = 0
@@ -58,12 +58,34 @@ final class AccountOverlay: KeptOverlay {
     /// The account's position, read from the database the first time this batch asks.
     private func slot(_ db: Database, _ id: AccountID) throws -> Int {
         if let known = index[id] { return known }
-        let row = try db.cachedStatement(sql: "SELECT rowid, balance, pending_debits FROM ledger_accounts WHERE id = ?")
-            .firstRowRaw(.text(id.description)) { (rowid: rawInt($0, 0) ?? 0, balance: rawInt($0, 1) ?? 0, pending: rawInt($0, 2) ?? 0) }
-        slots.append(Entry(balance: row?.balance ?? 0, pendingDebits: row?.pending ?? 0, rowid: row?.rowid))
+        let row = try db.cachedStatement(sql: "SELECT num, balance, pending_debits FROM ledger_accounts WHERE id = ?")
+            .firstRowRaw(.text(id.description)) { (number: rawInt($0, 0) ?? 0, balance: rawInt($0, 1) ?? 0, pending: rawInt($0, 2) ?? 0) }
+        slots.append(Entry(balance: row?.balance ?? 0, pendingDebits: row?.pending ?? 0, number: row?.number))
         ids.append(id)
         index[id] = slots.count - 1
         return slots.count - 1
+    }
+
+    /// The account's number. An account without a row gets one now, created `now` with a zero
+    /// balance; the flush writes its balance as it writes any other. Run it as the overlay's own
+    /// write (`WriteBatch.keptOwnWrite`): the row is what the overlay holds.
+    func number(_ db: Database, _ id: AccountID, at now: Int64) throws -> AccountNumber {
+        let slot = try slot(db, id)
+        if let number = slots[slot].number { return number }
+        // Changed earlier in this batch: created when it was first changed.
+        let createdAt = slots[slot].changed ? slots[slot].createdAt : now
+        try insert(db, id, balance: 0, createdAt: createdAt)
+        slots[slot].number = db.lastInsertedRowID
+        slots[slot].createdAt = createdAt
+        return db.lastInsertedRowID
+    }
+
+    private func insert(_ db: Database, _ id: AccountID, balance: Int64, createdAt: Int64) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
+            VALUES (?, ?, ?, ?, ?, 0, ?)
+            """
+        ).runRaw(.text(id.description), .text(id.asset), .text(id.ownerKind), .text(id.ownerName), .int(balance), .int(createdAt))
     }
 
     /// The balances some legs leave, checked (`check`), for `apply`.
@@ -137,22 +159,18 @@ final class AccountOverlay: KeptOverlay {
         for slot in changedOrder {
             let (id, entry) = (ids[slot], slots[slot])
             precondition(id.mayGoNegative || entry.available >= 0, "account \(id) would go negative")
-            if let rowid = entry.rowid {
-                // By rowid: no search of the text key's index. A row whose rowid changed (a
-                // VACUUM on this connection, which no trigger reports) fails the batch, and the
-                // reset that follows reads every row again.
-                try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE rowid = ?")
-                    .runRaw(.int(entry.balance), .int(rowid))
+            if let number = entry.number {
+                // By number (the rowid): no search of the text key's index. A row gone from
+                // its number (deleted on this connection, which its trigger reports first)
+                // fails the batch, and the reset that follows reads every row again.
+                try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE num = ?")
+                    .runRaw(.int(entry.balance), .int(number))
                 guard db.changesCount == 1 else {
-                    throw StorageError.commitFailed(reason: "account \(id) is no longer at rowid \(rowid)")
+                    throw StorageError.commitFailed(reason: "account \(id) is no longer number \(number)")
                 }
             } else {
-                try db.cachedStatement(sql: """
-                    INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
-                    VALUES (?, ?, ?, ?, ?, 0, ?)
-                    """
-                ).runRaw(.text(id.description), .text(id.asset), .text(id.ownerKind), .text(id.ownerName), .int(entry.balance), .int(entry.createdAt))
-                slots[slot].rowid = db.lastInsertedRowID
+                try insert(db, id, balance: entry.balance, createdAt: entry.createdAt)
+                slots[slot].number = db.lastInsertedRowID
             }
             slots[slot].changed = false
         }

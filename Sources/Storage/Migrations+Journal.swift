@@ -120,4 +120,75 @@ extension Migrations {
             GROUP BY account, offset / 4096;
         DROP TABLE account_history;
         """
+
+    /// Integer account keys. An account's number (`ledger_accounts.num`, its rowid made an
+    /// `INTEGER PRIMARY KEY`, so no `VACUUM` renumbers it) is what the journal's `payer` and
+    /// `payee` and the history pages' `account` hold, in place of the account's text key: a
+    /// gift row and a page carry one or two bytes for each account, not its name, and the
+    /// writer updates a balance by its number. Numbers are the rows' rowids as they were, so
+    /// nothing the writer holds changes. A gift row whose payer or payee names no account would
+    /// lose that name, so the migration refuses to run (the failed check names the count).
+    static let v21IntegerAccountKeys = """
+        CREATE TEMP TABLE v21_check (journal_parties_without_account INTEGER CHECK (journal_parties_without_account = 0));
+        INSERT INTO v21_check SELECT COUNT(*) FROM journal j
+            WHERE (j.payer IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = j.payer))
+               OR (j.payee IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = j.payee));
+        INSERT INTO v21_check SELECT COUNT(*) FROM account_history_pages p
+            WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = p.account);
+        DROP TABLE v21_check;
+
+        CREATE TABLE ledger_accounts_v21 (
+            num INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            asset TEXT NOT NULL,
+            owner_kind TEXT NOT NULL CHECK (owner_kind IN ('user', 'guild', 'system')),
+            owner TEXT NOT NULL,
+            balance INTEGER NOT NULL DEFAULT 0,
+            pending_debits INTEGER NOT NULL DEFAULT 0 CHECK (pending_debits >= 0),
+            created_at INTEGER NOT NULL,
+            CHECK (owner_kind = 'system' OR balance - pending_debits >= 0)
+        );
+        INSERT INTO ledger_accounts_v21 (num, id, asset, owner_kind, owner, balance, pending_debits, created_at)
+            SELECT rowid, id, asset, owner_kind, owner, balance, pending_debits, created_at FROM ledger_accounts ORDER BY rowid;
+
+        CREATE TABLE journal_v21 (
+            offset INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            idempotency_key TEXT UNIQUE,
+            payer INTEGER,
+            payee INTEGER,
+            facts INTEGER CHECK (facts IS NULL OR facts >= 1),
+            gift_key TEXT
+        );
+        INSERT INTO journal_v21 (offset, type, payload, created_at, idempotency_key, payer, payee, facts, gift_key)
+            SELECT j.offset, j.type, j.payload, j.created_at, j.idempotency_key,
+                (SELECT a.num FROM ledger_accounts_v21 a WHERE a.id = j.payer),
+                (SELECT a.num FROM ledger_accounts_v21 a WHERE a.id = j.payee),
+                j.facts, j.gift_key
+            FROM journal j ORDER BY j.offset;
+
+        CREATE TABLE account_history_pages_v21 (
+            account INTEGER NOT NULL,
+            last INTEGER NOT NULL,
+            first INTEGER NOT NULL CHECK (first <= last),
+            offsets TEXT NOT NULL,
+            PRIMARY KEY (account, last)
+        ) WITHOUT ROWID;
+        INSERT INTO account_history_pages_v21 (account, last, first, offsets)
+            SELECT a.num, p.last, p.first, p.offsets FROM account_history_pages p JOIN ledger_accounts_v21 a ON a.id = p.account
+            ORDER BY a.num, p.last;
+
+        DROP TABLE account_history_pages;
+        ALTER TABLE account_history_pages_v21 RENAME TO account_history_pages;
+        DROP TABLE journal;
+        ALTER TABLE journal_v21 RENAME TO journal;
+        CREATE INDEX journal_type_offset ON journal(type, offset);
+        CREATE INDEX journal_danmaku_room ON journal(json_extract(payload, '$.room'), offset)
+            WHERE type = 'danmaku';
+        DROP TABLE ledger_accounts;
+        ALTER TABLE ledger_accounts_v21 RENAME TO ledger_accounts;
+        CREATE INDEX ledger_accounts_owner ON ledger_accounts(owner_kind, owner);
+        """
 }

@@ -36,6 +36,7 @@ public enum Migrations {
         ("v18_account_history", v18AccountHistory),
         ("v19_gift_keys", v19GiftKeys),
         ("v20_account_history_pages", v20AccountHistoryPages),
+        ("v21_integer_account_keys", v21IntegerAccountKeys),
     ]
 
     /// A migrator that applies `all`.

@@ -5,7 +5,8 @@ import GRDB
 /// Each account's gift rows: the `account_history_pages` projection up to the `account-history`
 /// consumer's cursor, and the journal's gift rows after it (`AccountHistoryConsumer`). A read in
 /// one transaction sees the projection and its cursor as one commit left them, so the two parts
-/// meet exactly: nothing missed, nothing twice.
+/// meet exactly: nothing missed, nothing twice. Both name an account by its number
+/// (`ledger_accounts.num`); an account without a row has taken part in no gift.
 enum SQLiteAccountHistory {
     /// Which gift rows (`GiftStream`).
     typealias Stream = GiftStream
@@ -23,18 +24,19 @@ enum SQLiteAccountHistory {
                 "SELECT offset, payload FROM journal WHERE type = 'gift' AND payer IS NOT NULL AND offset \(bound) ? ORDER BY offset DESC LIMIT ?",
                 [upTo, limit])
         case .account(let key):
+            guard let number = try number(db, key) else { return [] }
             let projected = try cursor(db)
             // The rows the consumer has not projected yet: a short range at the journal's end.
             var out = try rows(
                 """
                 SELECT offset, payload FROM journal WHERE offset > ? AND offset \(bound) ? AND (payer = ? OR payee = ?)
                 ORDER BY offset DESC LIMIT ?
-                """, [projected, upTo, key, key, limit])
+                """, [projected, upTo, number, number, limit])
             guard out.count < limit else { return out }
             // Then the projection's offsets at or below the highest one asked for, newest first.
             guard inclusive || upTo > Int64.min else { return out }
             let highest = min(inclusive ? upTo : upTo - 1, projected)
-            for offset in try newestOffsets(db, account: key, atOrBelow: highest, limit: limit - out.count) {
+            for offset in try newestOffsets(db, account: number, atOrBelow: highest, limit: limit - out.count) {
                 out.append((offset, try payload(db, offset: offset)))
             }
             return out
@@ -43,7 +45,7 @@ enum SQLiteAccountHistory {
 
     /// Up to `limit` of the account's projected offsets at or below `highest`, newest first: the
     /// page that straddles `highest` (an account's pages never overlap), then the pages below it.
-    private static func newestOffsets(_ db: Database, account: String, atOrBelow highest: Int64, limit: Int) throws -> [Int64] {
+    private static func newestOffsets(_ db: Database, account: AccountNumber, atOrBelow highest: Int64, limit: Int) throws -> [Int64] {
         var out: [Int64] = []
         if let straddling = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT first, offsets FROM account_history_pages WHERE account = ? AND last > ? ORDER BY last LIMIT 1"),
@@ -95,17 +97,18 @@ enum SQLiteAccountHistory {
         case .allGifts:
             _ = try each("SELECT offset, payload FROM journal WHERE type = 'gift' AND payer IS NOT NULL ORDER BY offset", [])
         case .account(let key):
+            guard let number = try number(db, key) else { return }
             let projected = try cursor(db)
             let pages = try Row.fetchCursor(
                 db.cachedStatement(sql: "SELECT offsets FROM account_history_pages WHERE account = ? AND last <= ? ORDER BY last"),
-                arguments: [key, projected])
+                arguments: [number, projected])
             while let page = try pages.next() {
                 for offset in try offsets(page["offsets"]) {
                     guard try body(offset, try payload(db, offset: offset)) else { return }
                 }
             }
             _ = try each(
-                "SELECT offset, payload FROM journal WHERE offset > ? AND (payer = ? OR payee = ?) ORDER BY offset", [projected, key, key])
+                "SELECT offset, payload FROM journal WHERE offset > ? AND (payer = ? OR payee = ?) ORDER BY offset", [projected, number, number])
         }
     }
 
@@ -115,11 +118,16 @@ enum SQLiteAccountHistory {
             db.cachedStatement(sql: "SELECT offset FROM consumer_cursors WHERE name = ?"), arguments: [AccountHistoryConsumer.consumerName]) ?? 0
     }
 
+    /// The number of the account whose text key is `key`, if it has a row.
+    static func number(_ db: Database, _ key: String) throws -> AccountNumber? {
+        try AccountNumber.fetchOne(db.cachedStatement(sql: "SELECT num FROM ledger_accounts WHERE id = ?"), arguments: [key])
+    }
+
     /// The accounts a journal row names as payer and payee (a gift's), if any.
-    static func parties(_ db: Database, offset: Int64) throws -> [String] {
+    static func parties(_ db: Database, offset: Int64) throws -> [AccountNumber] {
         // By position, straight from SQLite: it runs once a gift, on the consumers' hot path.
         let row = try db.cachedStatement(sql: "SELECT payer, payee FROM journal WHERE offset = ?")
-            .firstRowRaw(.int(offset)) { (rawOptionalText($0, 0), rawOptionalText($0, 1)) }
+            .firstRowRaw(.int(offset)) { (rawInt($0, 0), rawInt($0, 1)) }
         guard let row else { return [] }
         return [row.0, row.1].compactMap { $0 }
     }
@@ -135,7 +143,7 @@ enum SQLiteAccountHistory {
                 if i > 0 { text += "," }
                 text += String(offset)
             }
-            try statement.runRaw(.text(page.account), .int(page.offsets[page.offsets.count - 1]), .int(page.offsets[0]), .text(text))
+            try statement.runRaw(.int(page.account), .int(page.offsets[page.offsets.count - 1]), .int(page.offsets[0]), .text(text))
         }
     }
 }

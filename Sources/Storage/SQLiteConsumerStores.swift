@@ -8,7 +8,7 @@ import Rooms
 public struct SQLiteAccountHistoryStore: AccountHistoryStore {
     public init() {}
 
-    public func parties(in tx: any StoreTransaction, offset: Int64) throws -> [String] {
+    public func parties(in tx: any StoreTransaction, offset: Int64) throws -> [AccountNumber] {
         try SQLiteAccountHistory.parties(tx.sqliteDatabase, offset: offset)
     }
 

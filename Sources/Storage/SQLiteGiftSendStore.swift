@@ -113,8 +113,12 @@ final class SQLiteGiftSendTransaction: GiftSendTransaction {
 
     func nextLedgerTime(now: Int64) throws -> Int64 { try ledgerClock.next(db, nowMillis: now) }
 
-    func appendGift(json: String, key: String, payer: String, payee: String?, at now: Int64) throws {
-        let offset = try Journal.appendGift(db, json: json, key: key, payer: payer, payee: payee, at: now)
+    func appendGift(json: String, key: String, payer: AccountID, payee: AccountID?, at now: Int64) throws {
+        let (accounts, db) = (accounts, db)
+        let (payerNumber, payeeNumber) = try batch.keptOwnWrite {
+            (try accounts.number(db, payer, at: now), try payee.map { try accounts.number(db, $0, at: now) })
+        }
+        let offset = try Journal.appendGift(db, json: json, key: key, payer: payerNumber, payee: payeeNumber, at: now)
         batch.giftKeys.added(key, offset: offset)
     }
 

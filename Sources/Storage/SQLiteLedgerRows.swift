@@ -210,8 +210,18 @@ extension SQLiteTransaction: LedgerRows {
     }
 
     func giftFacts() throws -> [(offset: Int64, payload: String, payer: String?, payee: String?)] {
+        // The row names accounts by number: each as its account's text key, or `#<number>`
+        // when no account has that number (which reconciliation then reports).
         try Row.fetchAll(
-            db, sql: "SELECT offset, payload, payer, payee FROM journal WHERE type = ? ORDER BY offset", arguments: [GiftSender.giftType]
+            db, sql: """
+                SELECT j.offset, j.payload,
+                    CASE WHEN j.payer IS NULL THEN NULL ELSE COALESCE(pa.id, '#' || j.payer) END AS payer,
+                    CASE WHEN j.payee IS NULL THEN NULL ELSE COALESCE(pe.id, '#' || j.payee) END AS payee
+                FROM journal j
+                LEFT JOIN ledger_accounts pa ON pa.num = j.payer
+                LEFT JOIN ledger_accounts pe ON pe.num = j.payee
+                WHERE j.type = ? ORDER BY j.offset
+                """, arguments: [GiftSender.giftType]
         ).map { ($0["offset"], $0["payload"], $0["payer"], $0["payee"]) }
     }
 

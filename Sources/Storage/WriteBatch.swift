@@ -37,6 +37,12 @@ public final class WriteBatch {
         overlay(type) { keptOverlays.overlay(type, make: make) }
     }
 
+    /// Runs a kept overlay's own write outside its flush (`WriterKept.ownWrite`): the rows it
+    /// writes are already what the overlay holds, so no trigger tells it they changed.
+    func keptOwnWrite<T>(_ body: () throws -> T) rethrows -> T {
+        try keptOverlays.ownWrite(body)
+    }
+
     /// The writer's index of gift keys (`GiftKeyIndex`), flushed with this batch.
     var giftKeys: GiftKeyIndex { kept(GiftKeyIndex.self) { keptOverlays.giftKeys } }
 

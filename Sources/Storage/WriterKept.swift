@@ -54,9 +54,15 @@ final class WriterKept: @unchecked Sendable {
 
     /// Flushes `overlay`, whose own writes fire no `rowChanged`.
     func flush(_ overlay: any KeptOverlay, _ db: Database) throws {
+        try ownWrite { try overlay.flush(db) }
+    }
+
+    /// Runs a kept overlay's own write outside its flush (a row it inserts and keeps at once),
+    /// which fires no `rowChanged`.
+    func ownWrite<T>(_ body: () throws -> T) rethrows -> T {
         flushing = true
         defer { flushing = false }
-        try overlay.flush(db)
+        return try body()
     }
 
     /// Forgets everything kept.

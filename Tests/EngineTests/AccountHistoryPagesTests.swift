@@ -20,12 +20,13 @@ import Testing
         gifts.filter { $0.payer == account || $0.payee == account }.map(\.offset)
     }
 
-    @Test("v20 packs an account's rows by ranges of 4,096 offsets; every read gives the rows a row per gift gave")
+    @Test("v20 packs an account's rows by ranges of 4,096 offsets, v21 numbers them; every read gives the rows a row per gift gave")
     func migratedPagesRead() async throws {
         try await TemporaryDatabase.with { tmp in
             let v19 = try DatabaseQueue(path: tmp.path)
             try Migrations.migrator().migrate(v19, upTo: "v19_gift_keys")
             try await v19.write { db in
+                try JournalMigrationTests.seedAccounts(db, ["user:s1:revenue", "user:v1:coins", "user:v2:coins"])
                 for g in Self.gifts {
                     try db.execute(
                         sql: "INSERT INTO journal (offset, type, payload, created_at, payer, payee) VALUES (?, 'gift', ?, 1, ?, ?)",
@@ -39,7 +40,10 @@ import Testing
             try v19.close()
             let store = try tmp.openStore()
             try await store.read { db in
-                let pages = try Row.fetchAll(db, sql: "SELECT account, first, last, offsets FROM account_history_pages ORDER BY account, last")
+                let pages = try Row.fetchAll(db, sql: """
+                    SELECT a.id, p.first, p.last, p.offsets FROM account_history_pages p JOIN ledger_accounts a ON a.num = p.account
+                    ORDER BY a.id, p.last
+                    """)
                     .map { "\($0[0] as String) \($0[1] as Int64)-\($0[2] as Int64)" }
                 #expect(pages == [
                     "user:s1:revenue 2-5", "user:s1:revenue 4096-4100",
@@ -77,11 +81,15 @@ import Testing
         try await TemporaryDatabase.with { tmp in
             let store = try tmp.openStore()
             try await store.write { db in
-                try db.execute(sql: "INSERT INTO journal (offset, type, payload, created_at, payer) VALUES (1, 'gift', '{}', 1, 'user:v1:coins')")
+                try db.execute(sql: """
+                    INSERT INTO ledger_accounts (num, id, asset, owner_kind, owner, balance, created_at) VALUES
+                        (1, 'user:v1:coins', 'coins', 'user', 'v1', 0, 1), (2, 'user:bad:coins', 'coins', 'user', 'bad', 0, 1),
+                        (3, 'user:gone:coins', 'coins', 'user', 'gone', 0, 1)
+                    """)
+                try db.execute(sql: "INSERT INTO journal (offset, type, payload, created_at, payer) VALUES (1, 'gift', '{}', 1, 1)")
                 try db.execute(sql: "UPDATE consumer_cursors SET offset = 9 WHERE name = 'account-history'")
                 try db.execute(sql: """
-                    INSERT INTO account_history_pages (account, last, first, offsets) VALUES
-                        ('user:v1:coins', 1, 1, '1'), ('user:bad:coins', 3, 2, '2,x3'), ('user:gone:coins', 5, 5, '5')
+                    INSERT INTO account_history_pages (account, last, first, offsets) VALUES (1, 1, 1, '1'), (2, 3, 2, '2,x3'), (3, 5, 5, '5')
                     """)
             }
             try await store.read { db in
@@ -103,8 +111,8 @@ import Testing
 
     @Test("a batch's rows become one page per account, offsets ascending and once each")
     func pagesOfABatch() {
-        let pages = AccountHistoryPage.pages([("b", 7), ("a", 9), ("b", 3), ("a", 2), ("a", 9)])
-        #expect(pages == [AccountHistoryPage(account: "a", offsets: [2, 9]), AccountHistoryPage(account: "b", offsets: [3, 7])])
+        let pages = AccountHistoryPage.pages([(20, 7), (10, 9), (20, 3), (10, 2), (10, 9)])
+        #expect(pages == [AccountHistoryPage(account: 10, offsets: [2, 9]), AccountHistoryPage(account: 20, offsets: [3, 7])])
         #expect(AccountHistoryPage.pages([]).isEmpty)
     }
 }

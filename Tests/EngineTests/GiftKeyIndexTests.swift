@@ -139,6 +139,7 @@ import Testing
             let v18 = try DatabaseQueue(path: tmp.path)
             try Migrations.migrator().migrate(v18, upTo: "v18_account_history")
             try await v18.write { db in
+                try JournalMigrationTests.seedAccounts(db, ["user:v1:coins", "user:s1:revenue", "user:v2:coins"])
                 try db.execute(sql: """
                     INSERT INTO gift_sends (sender_id, idempotency_key, body_hash, status, outcome, created_at) VALUES
                         ('v3', 'no', 'h', 'failed', '{}', 1), ('v1', 'k', 'h', 'ok', '', 1)

@@ -14,6 +14,17 @@ struct JournalMigrationTests {
         }
     }
 
+    /// Account rows for `ids` (text keys `kind:owner:asset`), in a schema before v21, as the
+    /// ledger had made them before a gift named them.
+    static func seedAccounts(_ db: Database, _ ids: [String]) throws {
+        for id in ids {
+            let parts = id.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            try db.execute(
+                sql: "INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, created_at) VALUES (?, ?, ?, ?, 0, 1)",
+                arguments: [id, parts.count > 2 ? parts[2] : "", parts[0], parts[1]])
+        }
+    }
+
     static func indexes(_ db: Database) throws -> [String] {
         try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' ORDER BY name")
     }
@@ -25,6 +36,7 @@ struct JournalMigrationTests {
             try Migrations.migrator().migrate(v16, upTo: "v16_packed_facts")
             let (before, indexesBefore) = try await v16.write { db in
                 // A gap (offset 3 missing), a keyed fact, a gift's payer and payee, a packed row.
+                try Self.seedAccounts(db, ["user:v1", "user:s1"])
                 try db.execute(sql: "INSERT INTO journal (offset, type, payload, created_at) VALUES (1, 'enter', '{}', 10)")
                 try db.execute(sql: """
                     INSERT INTO journal (offset, type, payload, created_at, idempotency_key, payer, payee)
@@ -74,6 +86,7 @@ struct JournalMigrationTests {
             let v17 = try DatabaseQueue(path: tmp.path)
             try Migrations.migrator().migrate(v17, upTo: "v17_journal_without_autoincrement")
             let before = try await v17.write { db in
+                try Self.seedAccounts(db, ["user:s1:revenue", "user:v1:coins", "user:v2:coins"])
                 try db.execute(sql: "INSERT INTO journal (offset, type, payload, created_at) VALUES (1, 'enter', '{}', 10)")
                 try db.execute(sql: """
                     INSERT INTO journal (offset, type, payload, created_at, idempotency_key, payer, payee) VALUES
@@ -87,19 +100,113 @@ struct JournalMigrationTests {
             let store = try tmp.openStore()
             let (after, indexes, projected, cursor, plan) = try await store.read { db in
                 (try Self.rows(db), try Self.indexes(db),
-                 try Row.fetchAll(db, sql: "SELECT account, offsets FROM account_history_pages ORDER BY account, last").map { "\($0[0] as String) \($0[1] as String)" },
+                 try Row.fetchAll(db, sql: """
+                    SELECT a.id, p.offsets FROM account_history_pages p JOIN ledger_accounts a ON a.num = p.account ORDER BY a.id, p.last
+                    """).map { "\($0[0] as String) \($0[1] as String)" },
                  try SQLiteAccountHistory.cursor(db),
                  try Row.fetchAll(
                     db, sql: "EXPLAIN QUERY PLAN SELECT offsets FROM account_history_pages WHERE account = ? AND last <= ? ORDER BY last DESC",
-                    arguments: ["user:v1:coins", 5])
+                    arguments: [2, 5])
                     .map { $0["detail"] as String }.joined())
             }
-            // v19 adds `gift_key` (NULL for these rows); every other column is as it was.
-            #expect(after.map { $0.filter { $0.key != "gift_key" } } == before, "the journal's rows are untouched")
+            // v19 adds `gift_key` (NULL for these rows); v21 names the accounts by number (the
+            // order they were made in); every other column is as it was.
+            let numbers: [String: Int64] = ["user:s1:revenue": 1, "user:v1:coins": 2, "user:v2:coins": 3]
+            let numbered = before.map { row in
+                row.mapValues { value in (String.fromDatabaseValue(value).flatMap { numbers[$0] }).map { $0.databaseValue } ?? value }
+            }
+            #expect(after.map { $0.filter { $0.key != "gift_key" } } == numbered, "the journal's rows are untouched but for account numbers")
             #expect(!indexes.contains("journal_payer") && !indexes.contains("journal_payee") && indexes.contains("journal_type_offset"))
             #expect(projected == ["user:s1:revenue 2,5", "user:v1:coins 2,5", "user:v2:coins 3"])
             #expect(cursor == 5)
             #expect(plan.contains("USING PRIMARY KEY"), "read by its key: \(plan)")
+        }
+    }
+
+    @Test("v21 numbers every account as its rowid was, and the journal's payers and payees and the history pages by those numbers")
+    func integerAccountKeys() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let v20 = try DatabaseQueue(path: tmp.path)
+            try Migrations.migrator().migrate(v20, upTo: "v20_account_history_pages")
+            let rowids = try await v20.write { db in
+                // Rowids with a gap (one account deleted), so numbers are not just positions.
+                try Self.seedAccounts(db, ["user:v1:coins", "user:gone:coins", "user:s1:revenue", "system:platform_fees:coins"])
+                try db.execute(sql: "DELETE FROM ledger_accounts WHERE id = 'user:gone:coins'")
+                try db.execute(sql: "UPDATE ledger_accounts SET balance = 7 WHERE id = 'user:s1:revenue'")
+                try db.execute(sql: """
+                    INSERT INTO journal (offset, type, payload, created_at, payer, payee, gift_key) VALUES
+                        (1, 'gift', '{"a":1}', 11, 'user:v1:coins', 'user:s1:revenue', 'gift:v1:k'),
+                        (2, 'gift', '{"a":2}', 12, 'user:v1:coins', NULL, 'gift:v1:k2'),
+                        (3, 'danmaku', '{"room":"r1"}', 13, NULL, NULL, NULL)
+                    """)
+                try db.execute(sql: """
+                    INSERT INTO account_history_pages (account, last, first, offsets) VALUES
+                        ('user:v1:coins', 2, 1, '1,2'), ('user:s1:revenue', 1, 1, '1')
+                    """)
+                return Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, rowid FROM ledger_accounts").map {
+                    ($0[0] as String, $0[1] as Int64)
+                })
+            }
+            try v20.close()
+            let store = try tmp.openStore()
+            try await store.read { db in
+                let numbers = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, num FROM ledger_accounts").map {
+                    ($0[0] as String, $0[1] as Int64)
+                })
+                #expect(numbers == rowids && numbers["user:s1:revenue"] == 3, "each account keeps its rowid as its number")
+                #expect(try Int64.fetchOne(db, sql: "SELECT balance FROM ledger_accounts WHERE num = 3") == 7)
+                let journal = try Row.fetchAll(db, sql: "SELECT offset, payer, payee, typeof(payer) AS t FROM journal ORDER BY offset").map {
+                    "\($0["offset"] as Int64) \($0["payer"] as Int64?, default: "-") \($0["payee"] as Int64?, default: "-") \($0["t"] as String)"
+                }
+                #expect(journal == ["1 1 3 integer", "2 1 - integer", "3 - - null"])
+                let pages = try Row.fetchAll(db, sql: "SELECT account, offsets, typeof(account) AS t FROM account_history_pages ORDER BY account").map {
+                    "\($0[0] as Int64) \($0[1] as String) \($0[2] as String)"
+                }
+                #expect(pages == ["1 1,2 integer", "3 1 integer"])
+                #expect(Set(try Self.indexes(db)) == ["journal_danmaku_room", "journal_type_offset", "sqlite_autoindex_journal_1"])
+                #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_accounts' ORDER BY name")
+                    == ["ledger_accounts_owner", "sqlite_autoindex_ledger_accounts_1"])
+                #expect(try SQLiteAccountHistory.newest(db, .account("user:v1:coins"), upTo: .max, inclusive: true, limit: 5).map(\.offset) == [2, 1])
+                #expect(try SQLiteAccountHistory.newest(db, .account("user:nobody:coins"), upTo: .max, inclusive: true, limit: 5).isEmpty)
+            }
+            // A new account takes the next number; none is reused.
+            let next = try await store.write { db in
+                try db.execute(sql: "INSERT INTO ledger_accounts (id, asset, owner_kind, owner, created_at) VALUES ('user:v2:coins', 'coins', 'user', 'v2', 1)")
+                return db.lastInsertedRowID
+            }
+            #expect(next == 5)
+        }
+    }
+
+    @Test("v21 refuses a journal row or history page naming an account that has no row, and changes nothing")
+    func integerAccountKeysRefuseOrphans() async throws {
+        for orphan in ["journal payer", "journal payee", "page"] {
+            try await TemporaryDatabase.with { tmp in
+                let v20 = try DatabaseQueue(path: tmp.path)
+                try Migrations.migrator().migrate(v20, upTo: "v20_account_history_pages")
+                try await v20.write { db in
+                    try Self.seedAccounts(db, ["user:v1:coins"])
+                    let (payer, payee) = orphan == "journal payer" ? ("user:x:coins", "user:v1:coins") : ("user:v1:coins", orphan == "journal payee" ? "user:x:revenue" : nil)
+                    try db.execute(
+                        sql: "INSERT INTO journal (offset, type, payload, created_at, payer, payee) VALUES (1, 'gift', '{}', 1, ?, ?)",
+                        arguments: [payer, payee])
+                    try db.execute(sql: "INSERT INTO account_history_pages (account, last, first, offsets) VALUES (?, 1, 1, '1')",
+                        arguments: [orphan == "page" ? "user:y:coins" : "user:v1:coins"])
+                }
+                do {
+                    try Migrations.migrator().migrate(v20)
+                    Issue.record("\(orphan): migrated")
+                } catch let error as DatabaseError {
+                    #expect(error.resultCode == .SQLITE_CONSTRAINT, "\(orphan): \(error)")
+                    #expect(error.message?.contains("journal_parties_without_account") == true, "\(orphan): \(error)")
+                }
+                let (applied, payer) = try await v20.read { db in
+                    (try Migrations.migrator().appliedMigrations(db).last, try String.fetchOne(db, sql: "SELECT payer FROM journal"))
+                }
+                #expect(applied == "v20_account_history_pages", "\(orphan)")
+                #expect(payer == (orphan == "journal payer" ? "user:x:coins" : "user:v1:coins"), "\(orphan): the journal is as it was")
+                try v20.close()
+            }
         }
     }
 

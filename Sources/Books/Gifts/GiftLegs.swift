@@ -24,14 +24,11 @@ public enum GiftLegs {
         let revenue: String
         let guild: String
         let memo: String
-        /// The viewer's coins, which pay.
+        /// The viewer's coins, which pay (`journal.payer` names it).
         package let payer: AccountID
-        /// `payer` as `journal.payer` holds it.
-        package let payerText: String
-        /// The streamer's revenue account.
-        let streamerRevenue: AccountID
-        /// `streamerRevenue` as `journal.payee` holds it.
-        package let payeeText: String
+        /// The streamer's revenue account (`journal.payee` names it when the gift paid the
+        /// streamer anything).
+        package let streamerRevenue: AccountID
 
         package init(
             senderID: String, sendID: String, streamerID: String, giftID: String, count: Int64, roomID: String
@@ -43,9 +40,7 @@ public enum GiftLegs {
             guild = key + ":guild"
             memo = "\(count)x \(giftID) in \(roomID)"
             payer = .user(senderID, "coins")
-            payerText = payer.description
             streamerRevenue = .user(streamerID, "revenue")
-            payeeText = streamerRevenue.description
         }
 
         init(_ r: GiftReceipt) {
@@ -89,10 +84,10 @@ public enum GiftLegs {
         }
     }
 
-    /// The account indexed as the gift's payer (`journal.payer`): the viewer's coins.
+    /// The account the gift's row names as its payer (`journal.payer`, by number): the viewer's coins.
     static func payer(_ r: GiftReceipt) -> String { AccountID.user(r.senderID, "coins").description }
 
-    /// The account indexed as the gift's payee (`journal.payee`): the streamer's revenue, when
+    /// The account the gift's row names as its payee (`journal.payee`, by number): the streamer's revenue, when
     /// the gift paid the streamer anything.
     static func payee(_ r: GiftReceipt) -> String? {
         r.streamerRevenue > 0 ? AccountID.user(r.streamerID, "revenue").description : nil

@@ -5,8 +5,9 @@
 
 /// The `account_history` projection (`AccountHistoryConsumer`).
 public protocol AccountHistoryStore: Sendable {
-    /// The accounts a journal row names as payer and payee (a gift's), none for other rows.
-    func parties(in tx: any StoreTransaction, offset: Int64) throws -> [String]
+    /// The accounts a journal row names as payer and payee (a gift's), by number
+    /// (`AccountNumber`), none for other rows.
+    func parties(in tx: any StoreTransaction, offset: Int64) throws -> [AccountNumber]
     /// Projects one batch: for each account, the journal offsets of its gifts in the batch
     /// (ascending, after every offset projected before), as one page.
     func insert(in tx: any StoreTransaction, _ pages: [AccountHistoryPage]) throws
@@ -14,18 +15,18 @@ public protocol AccountHistoryStore: Sendable {
 
 /// One account's gifts in one batch of the account history projection.
 public struct AccountHistoryPage: Sendable, Equatable {
-    public let account: String
+    public let account: AccountNumber
     /// Journal offsets, ascending, at least one.
     public let offsets: [Int64]
 
-    public init(account: String, offsets: [Int64]) {
+    public init(account: AccountNumber, offsets: [Int64]) {
         precondition(!offsets.isEmpty, "a page holds at least one offset")
         self.account = account
         self.offsets = offsets
     }
 
     /// The batch's (account, offset) rows as pages: one per account, offsets ascending.
-    static func pages(_ rows: [(account: String, offset: Int64)]) -> [AccountHistoryPage] {
+    static func pages(_ rows: [(account: AccountNumber, offset: Int64)]) -> [AccountHistoryPage] {
         var pages: [AccountHistoryPage] = []
         var i = 0
         let sorted = rows.sorted { ($0.account, $0.offset) < ($1.account, $1.offset) }

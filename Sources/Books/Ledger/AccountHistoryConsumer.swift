@@ -16,9 +16,9 @@ public struct AccountHistoryConsumer: OffWriterConsumer {
 
     /// The batch's rows not yet written.
     final class Pending: Sendable {
-        let rows = Mutex<[(account: String, offset: Int64)]>([])
+        let rows = Mutex<[(account: AccountNumber, offset: Int64)]>([])
 
-        func take() -> [(account: String, offset: Int64)] {
+        func take() -> [(account: AccountNumber, offset: Int64)] {
             rows.withLock { rows in
                 defer { rows.removeAll(keepingCapacity: true) }
                 return rows

@@ -1,3 +1,8 @@
+/// An account's number: the integer key the store gives an account when its row is first
+/// written, and never changes. The journal's gift rows and the history pages name accounts by
+/// it (an `AccountID`'s text is its name everywhere else: requests, answers, transfer rows).
+public typealias AccountNumber = Int64
+
 /// A ledger account: one owner's balance of one asset.
 ///
 /// Its text form is `user:<id>:<asset>`, `guild:<id>:<asset>` or `system:<name>:<asset>`. User

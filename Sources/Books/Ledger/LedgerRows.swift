@@ -92,8 +92,8 @@ public protocol LedgerRows: StoreTransaction {
     func transfersInOrder() throws -> any LedgerCursor<Transfer>
     /// Every gift row with legs (offset, receipt JSON), by offset.
     func giftRowsInOrder() throws -> any LedgerCursor<(offset: Int64, payload: String)>
-    /// Every `gift` journal fact, by offset: its payload and the payer and payee it names
-    /// (nil for gifts from before the legs moved into the journal).
+    /// Every `gift` journal fact, by offset: its payload and the payer and payee it names, as
+    /// account text keys (nil for gifts from before the legs moved into the journal).
     func giftFacts() throws -> [(offset: Int64, payload: String, payer: String?, payee: String?)]
     /// The ids of every transfer row with one of `codes`.
     func transferIDs(codes: [String]) throws -> Set<String>

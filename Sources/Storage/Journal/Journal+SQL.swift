@@ -52,17 +52,19 @@ extension Journal {
     }
 
     /// Appends a `gift` fact, which carries the gift's legs (`GiftLegs`), naming the accounts
-    /// that paid and were paid for the per-account history. The JSON is the host's own
+    /// that paid and were paid, by number, for the per-account history. The JSON is the host's own
     /// (`GiftReceipt.jsonText`): no re-parse. The row holds its send's key in `gift_key`, which
     /// no index covers: the caller has looked the key up in the writer's `GiftKeyIndex` first
     /// and hands it the row's offset after, so nothing is journaled twice.
     /// - Returns: the row's offset.
-    static func appendGift(_ db: Database, json: String, key: String, payer: String, payee: String?, at ms: Int64) throws -> Int64 {
+    static func appendGift(
+        _ db: Database, json: String, key: String, payer: AccountNumber, payee: AccountNumber?, at ms: Int64
+    ) throws -> Int64 {
         guard json.utf8.count <= payloadBytesMax else {
             throw JournalError.payloadTooLarge(bytes: json.utf8.count, max: payloadBytesMax)
         }
         try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, gift_key, payer, payee) VALUES ('gift', ?, ?, ?, ?, ?)")
-            .runRaw(.text(json), .int(ms), .text(key), .text(payer), .text(payee))
+            .runRaw(.text(json), .int(ms), .text(key), .int(payer), .int(payee))
         return db.lastInsertedRowID
     }
 
