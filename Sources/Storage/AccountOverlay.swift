@@ -69,8 +69,11 @@ final class AccountOverlay: KeptOverlay {
     /// The account's number. An account without a row gets one now, created `now` with a zero
     /// balance; the flush writes its balance as it writes any other. Run it as the overlay's own
     /// write (`WriteBatch.keptOwnWrite`): the row is what the overlay holds.
-    func number(_ db: Database, _ id: AccountID, at now: Int64) throws -> AccountNumber {
-        let slot = try slot(db, id)
+    /// - Parameter known: the account's position, when the caller has it from `check`'s moves
+    ///   (no hashing of the id).
+    func number(_ db: Database, _ id: AccountID, slot known: Int? = nil, at now: Int64) throws -> AccountNumber {
+        let slot = try known ?? slot(db, id)
+        precondition(ids[slot] == id, "account \(id) is not at the position given")
         if let number = slots[slot].number { return number }
         // Changed earlier in this batch: created when it was first changed.
         let createdAt = slots[slot].changed ? slots[slot].createdAt : now

@@ -113,10 +113,11 @@ final class SQLiteGiftSendTransaction: GiftSendTransaction {
 
     func nextLedgerTime(now: Int64) throws -> Int64 { try ledgerClock.next(db, nowMillis: now) }
 
-    func appendGift(json: String, key: String, payer: AccountID, payee: AccountID?, at now: Int64) throws {
+    func appendGift(json: String, key: String, payer: AccountID, payee: AccountID?, moves: AccountMoves, at now: Int64) throws {
         let (accounts, db) = (accounts, db)
         let (payerNumber, payeeNumber) = try batch.keptOwnWrite {
-            (try accounts.number(db, payer, at: now), try payee.map { try accounts.number(db, $0, at: now) })
+            (try accounts.number(db, payer, slot: moves.slot(of: payer), at: now),
+             try payee.map { try accounts.number(db, $0, slot: moves.slot(of: $0), at: now) })
         }
         let offset = try Journal.appendGift(db, json: json, key: key, payer: payerNumber, payee: payeeNumber, at: now)
         batch.giftKeys.added(key, offset: offset)

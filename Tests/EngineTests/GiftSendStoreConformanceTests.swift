@@ -53,7 +53,7 @@ struct GiftSendStoreConformanceTests {
             let moves = try tx.check(legs)
             receipt.transferIDs = legs.map(\.id)
             receipt.balanceCoins = moves.balance(of: names.payer) ?? -1
-            try tx.appendGift(json: receipt.jsonText, key: names.key, payer: names.payer, payee: names.streamerRevenue, at: 1_000)
+            try tx.appendGift(json: receipt.jsonText, key: names.key, payer: names.payer, payee: names.streamerRevenue, moves: moves, at: 1_000)
             tx.apply(moves, at: 1_000)
             return receipt
         }

@@ -14,4 +14,10 @@ public struct AccountMoves: Sendable {
     public func balance(of id: AccountID) -> Int64? {
         touched.first { $0.id == id }?.balance
     }
+
+    /// `id`'s place in the writer's overlay, if the legs touch it (found by comparison: a gift
+    /// touches a handful of accounts).
+    package func slot(of id: AccountID) -> Int? {
+        touched.first { $0.id == id }?.slot
+    }
 }

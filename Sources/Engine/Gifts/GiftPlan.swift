@@ -82,7 +82,8 @@ struct GiftPlan: Sendable {
         receipt.balanceCoins = moves.balance(of: names.payer) ?? 0
         receipt.ledgerTime = try tx.nextLedgerTime(now: now)
         let json = receipt.jsonText
-        try tx.appendGift(json: json, key: names.key, payer: names.payer, payee: split.streamer > 0 ? names.streamerRevenue : nil, at: now)
+        try tx.appendGift(json: json, key: names.key, payer: names.payer, payee: split.streamer > 0 ? names.streamerRevenue : nil, moves: moves,
+            at: now)
         tx.apply(moves, at: now)
         tx.comboCount(r, combo: combo, windowSeconds: gift.comboWindowSeconds, now: now)
         return SentGift(receipt: receipt, jsonText: json)

@@ -50,10 +50,10 @@ package protocol GiftSendTransaction: AnyObject {
     /// Appends the send's `gift` fact (`json`, the receipt) under its key, naming its payer and
     /// payee by number (`AccountNumber`) for the per-account history, and indexes the key. An
     /// account that has no row yet gets one now, with its number (its balance is written with
-    /// the batch's).
+    /// the batch's). `moves` are the send's checked legs, which touch the payer and the payee.
     /// - Precondition: `prior` found nothing for `key` earlier in the same operation.
     /// - Throws: `JournalError.payloadTooLarge`; storage errors.
-    func appendGift(json: String, key: String, payer: AccountID, payee: AccountID?, at now: Int64) throws
+    func appendGift(json: String, key: String, payer: AccountID, payee: AccountID?, moves: AccountMoves, at now: Int64) throws
     /// What the `validate` steps' `ctx` reads (balances as the batch has them).
     var scriptReads: any StoreScriptReads { get }
 }
