@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
@@ -46,6 +47,8 @@ let package = Package(
         // C trampolines: every function that may raise a Lua error (longjmp) lives here,
         // so no Lua error ever unwinds through a Swift frame.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // SQLite's process-wide options (`sqlite3_config` is variadic: Swift cannot call it).
+        .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The benchmark harness's raw Lua peers in C, outside every production target.
         .target(name: "CBench", dependencies: ["CLua"]),
         // The engine's layers, each a target so the compiler keeps their direction:
@@ -70,6 +73,7 @@ let package = Package(
                 "CLua", "CLuaShim", "EngineCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -124,7 +128,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine",
+                "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "CSQLiteConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -158,7 +162,9 @@ let package = Package(
             dependencies: [
                 "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage", "Showrunner", "ScriptTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -193,6 +199,8 @@ let package = Package(
             name: "EngineTests",
             dependencies: [
                 "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting", "CLua", "CLuaShim",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -202,6 +210,8 @@ let package = Package(
             name: "HostTests",
             dependencies: [
                 "Host", "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -1,4 +1,5 @@
 import Books
+import CSQLiteConfig
 import Dispatch
 import Engine
 import GRDB
@@ -20,6 +21,13 @@ public final class Store: Sendable {
 
     /// The ledger's clock, which the one writer keeps in memory (`LedgerClock`).
     public let ledgerClock = LedgerClock()
+
+    /// SQLite's process-wide options, set once, before the first store opens its connections
+    /// (`showrunner_sqlite_configure`): multi-thread mode, which GRDB's serialized connections
+    /// allow (a connection no longer locks a mutex on every call), and no memory statistics (no
+    /// process-wide mutex on every allocation). 0 when set; SQLITE_MISUSE when something in the
+    /// process had opened a connection first (the defaults stay: correct, a little slower).
+    static let sqliteOptions: Int32 = showrunner_sqlite_configure()
 
     let pool: DatabasePool
     let logger: Logger
@@ -69,6 +77,9 @@ public final class Store: Sendable {
         self.commitMetrics = CommitMetrics(factory: metrics)
         self.metricsFactory = metrics
         self.signal = JournalSignal()
+        if Self.sqliteOptions != 0 {
+            logger.debug("SQLite was initialized before the store: its connections keep their mutexes", metadata: ["sqlite_config": "\(Self.sqliteOptions)"])
+        }
         var config = Configuration()
         config.label = "showrunner"
         config.maximumReaderCount = configuration.readersMax
