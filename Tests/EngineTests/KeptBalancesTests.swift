@@ -1,6 +1,7 @@
 @testable import Books
 import EngineTesting
 import Foundation
+import GRDB
 @testable import Storage
 import Testing
 @testable import Engine
@@ -90,6 +91,35 @@ import Testing
             try await Self.sendInFailedBatch(engine, GiftSendRequest(roomID: "r0", senderID: "v", giftID: "rose", count: 1, idempotencyKey: "b"))
             #expect(try await Self.rose(engine, "c").balanceCoins == 80)
             #expect(try await engine.ledger.balance(.user("v", "coins")) == 80)
+        }
+    }
+
+    @Test("a streamer's first gift numbers the revenue account; in a batch that fails, nothing of it stays, and the next gift numbers it again")
+    func firstGiftNumbersTheAccount() async throws {
+        try await Self.withEngine { engine, _ in
+            func revenueRow() async throws -> Int64? {
+                try await engine.store.read { db in try Int64.fetchOne(db, sql: "SELECT num FROM ledger_accounts WHERE id = 'user:s1:revenue'") }
+            }
+            #expect(try await revenueRow() == nil, "s1 has had no gift yet")
+            try await Self.sendInFailedBatch(engine, GiftSendRequest(roomID: "r1", senderID: "v", giftID: "rose", count: 1, idempotencyKey: "a"))
+            #expect(try await revenueRow() == nil, "the row made for the failed batch's gift went with it")
+            let receipt = try await engine.sender.send(GiftSendRequest(roomID: "r1", senderID: "v", giftID: "rose", count: 1, idempotencyKey: "a"))
+            let number = try #require(try await revenueRow())
+            let (payee, payer, revenue) = try await engine.store.read { db in
+                let row = try #require(try Row.fetchOne(db, sql: "SELECT payer, payee FROM journal WHERE gift_key = 'gift:v:a'"))
+                return (row["payee"] as Int64?, row["payer"] as Int64?,
+                        try Int64.fetchOne(db, sql: "SELECT balance FROM ledger_accounts WHERE num = ?", arguments: [number]))
+            }
+            #expect(payee == number && revenue == receipt.streamerRevenue && receipt.streamerRevenue > 0)
+            let payerID = try await engine.store.read { db in try String.fetchOne(db, sql: "SELECT id FROM ledger_accounts WHERE num = ?", arguments: [payer]) }
+            #expect(payerID == "user:v:coins")
+            // A ledger write to the new account in the batch after: the overlay sees it.
+            _ = try await engine.ledger.transfer([TransferRequest(
+                id: "bonus", debit: .system(.promotions, "revenue"), credit: .user("s1", "revenue"), asset: "revenue", amount: 3, code: "grant")])
+            _ = try await engine.sender.send(GiftSendRequest(roomID: "r1", senderID: "v", giftID: "rose", count: 1, idempotencyKey: "b"))
+            #expect(try await engine.ledger.balance(.user("s1", "revenue")) == receipt.streamerRevenue * 2 + 3)
+            let clean = try await engine.store.read { db in try Reconciliation().check(db).isClean && GiftReconciliation.check(db).isEmpty }
+            #expect(clean, "balances equal what the transfers and the gifts' legs sum to")
         }
     }
 
