@@ -19,6 +19,10 @@ final class AccountOverlay: KeptOverlay {
     let keptMax: Int
 
     static var table: (name: String, key: String) { ("ledger_accounts", "id") }
+    /// The flush sets only `balance`, by number: a trigger a row costs about a third of such an
+    /// `UPDATE` (0.37 µs against 0.95, in C), about 7% of the writer's time a gift send. The
+    /// ledger's own statements that change a balance set `pending_debits` too.
+    static var unwatchedColumns: Set<String> { ["balance"] }
 
     struct Entry {
         var balance: Int64

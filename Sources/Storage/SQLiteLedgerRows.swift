@@ -25,9 +25,12 @@ extension SQLiteTransaction: LedgerRows {
             .firstRowRaw(.text(id.description)) { (balance: rawInt($0, 0) ?? 0, pendingDebits: rawInt($0, 1) ?? 0) }
     }
 
+    // A statement that changes a balance sets `pending_debits` too (to itself when it does not
+    // change it): the writer's kept balances are told of an `UPDATE` only when it sets a column
+    // other than `balance` (`AccountOverlay.unwatchedColumns`).
     func withdraw(_ amount: Int64, from id: AccountID, mayGoNegative: Bool) throws -> Bool {
         try db.cachedStatement(sql: """
-            UPDATE ledger_accounts SET balance = balance - ?1
+            UPDATE ledger_accounts SET balance = balance - ?1, pending_debits = pending_debits
             WHERE id = ?2 AND balance >= ?3 AND (?4 OR balance - pending_debits >= ?1)
             """
         ).runRaw(.int(amount), .text(id.description), .int(Int64.min + amount), .int(mayGoNegative ? 1 : 0))
@@ -36,7 +39,7 @@ extension SQLiteTransaction: LedgerRows {
 
     func deposit(_ amount: Int64, to id: AccountID) throws -> Bool {
         try db.cachedStatement(
-            sql: "UPDATE ledger_accounts SET balance = balance + ?1 WHERE id = ?2 AND balance <= ?3"
+            sql: "UPDATE ledger_accounts SET balance = balance + ?1, pending_debits = pending_debits WHERE id = ?2 AND balance <= ?3"
         ).runRaw(.int(amount), .text(id.description), .int(Int64.max - amount))
         return db.changesCount == 1
     }

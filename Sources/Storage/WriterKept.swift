@@ -7,17 +7,28 @@ import GRDB
 /// What it keeps must always equal the committed rows, so the store tells it whenever that may
 /// stop being true: `rowChanged` when a statement on the writer connection that is not the
 /// overlay's own flush changes one of its table's rows (a temporary trigger, so no write path
-/// can forget to), and `reset` when a transaction fails (its flushes are undone) or another
+/// can forget to; an `UPDATE` is heard of when it sets a column the overlay watches, which is
+/// every column but its `unwatchedColumns`, and a test holds the store's statements to setting
+/// one), and `reset` when a transaction fails (its flushes are undone) or another
 /// connection has committed since the writer last did (`PRAGMA data_version`; another process
 /// sharing the file).
 public protocol KeptOverlay: BatchOverlay {
     /// The table whose rows it keeps, and the text column `rowChanged` is told of a changed row
     /// by (its key, or a part of it: the overlay forgets every row that part names).
     static var table: (name: String, key: String) { get }
+    /// Columns whose change alone the overlay is not told of: an `UPDATE` that sets only these
+    /// fires no trigger. The overlay's flush writes only these, so it pays for no trigger per
+    /// row; every other statement that sets one of them must also set a watched column (the
+    /// store's own statements do, and a test holds every one of them to it).
+    static var unwatchedColumns: Set<String> { get }
     /// Forgets the row named `key`, which a statement other than the overlay's flush changed.
     func rowChanged(_ key: String)
     /// Forgets everything.
     func reset()
+}
+
+extension KeptOverlay {
+    static var unwatchedColumns: Set<String> { [] }
 }
 
 /// The kept overlays of one store's writer. Confined to the writer connection: every method
@@ -90,9 +101,17 @@ final class WriterKept: @unchecked Sendable {
         }
         for type in Self.types {
             let (table, key) = type.table
-            for (event, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
+            // Every column the table has now but the unwatched ones: a column added later is
+            // watched without anyone remembering to list it.
+            let columns = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
+                .map { $0["name"] as String }
+            let watched = columns.filter { !type.unwatchedColumns.contains($0) }
+            precondition(watched.contains(key) && type.unwatchedColumns.isSubset(of: columns),
+                "kept table \(table) lacks its key \(key) or an unwatched column, or leaves its key unwatched")
+            let update = type.unwatchedColumns.isEmpty ? "UPDATE" : "UPDATE OF \(watched.joined(separator: ", "))"
+            for (event, name, row) in [("INSERT", "insert", "NEW"), (update, "update", "NEW"), ("DELETE", "delete", "OLD")] {
                 try db.execute(sql: """
-                    CREATE TEMP TRIGGER IF NOT EXISTS kept_\(table)_\(event.lowercased()) AFTER \(event) ON main.\(table)
+                    CREATE TEMP TRIGGER IF NOT EXISTS kept_\(table)_\(name) AFTER \(event) ON main.\(table)
                     BEGIN SELECT \(Self.changedFunction)('\(table)', \(row).\(key)); END
                     """)
             }

@@ -94,6 +94,36 @@ import Testing
         }
     }
 
+    @Test("every statement in the sources that sets a balance sets a watched column too, but the overlay's own flush")
+    func balanceWritesAreWatched() throws {
+        // The kept balances hear of an UPDATE only when it sets a column other than `balance`
+        // (`AccountOverlay.unwatchedColumns`): a statement setting the balance alone would
+        // change a row behind the overlay's back.
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        let update = try Regex(#"(?is)UPDATE\s+ledger_accounts\s+SET\s+(.*?)\s+WHERE"#)
+        let setsBalance = try Regex(#"(?i)(^|[\s,])balance\s*="#)
+        let watched = try Regex(#"(?i)(^|[\s,])(num|id|asset|owner_kind|owner|pending_debits|created_at)\s*="#)
+        var checked = 0
+        var flushes = 0
+        for case let file as URL in files where file.pathExtension == "swift" && !file.lastPathComponent.hasPrefix("Migrations") {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in text.matches(of: update) {
+                let assignments = String(match.output[1].substring ?? "")
+                guard assignments.contains(setsBalance) else { continue }
+                if file.lastPathComponent == "AccountOverlay.swift", assignments.trimmingCharacters(in: .whitespaces) == "balance = ?" {
+                    flushes += 1
+                    continue
+                }
+                checked += 1
+                #expect(assignments.contains(watched), "\(file.lastPathComponent): UPDATE ledger_accounts SET \(assignments) sets no watched column")
+            }
+        }
+        #expect(flushes == 1, "the overlay's flush statement")
+        #expect(checked >= 3, "the ledger's withdraw, deposit and save statements were found")
+    }
+
     @Test("a streamer's first gift numbers the revenue account; in a batch that fails, nothing of it stays, and the next gift numbers it again")
     func firstGiftNumbersTheAccount() async throws {
         try await Self.withEngine { engine, _ in
