@@ -102,7 +102,8 @@ import Testing
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources")
         let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
-        let update = try Regex(#"(?is)UPDATE\s+ledger_accounts\s+SET\s+(.*?)\s+WHERE"#)
+        // A plain UPDATE, or an upsert's DO UPDATE (within one string literal).
+        let update = try Regex(#"(?is)(?:UPDATE\s+ledger_accounts\s+SET\s+([^"]*?)\s+WHERE|INSERT\s+INTO\s+ledger_accounts\b[^"]*?DO\s+UPDATE\s+SET\s+([^"]*?)(?:\s+WHERE|\s*$|\s*"))"#)
         let setsBalance = try Regex(#"(?i)(^|[\s,])balance\s*="#)
         let watched = try Regex(#"(?i)(^|[\s,])(num|id|asset|owner_kind|owner|pending_debits|created_at)\s*="#)
         var checked = 0
@@ -110,7 +111,7 @@ import Testing
         for case let file as URL in files where file.pathExtension == "swift" && !file.lastPathComponent.hasPrefix("Migrations") {
             let text = try String(contentsOf: file, encoding: .utf8)
             for match in text.matches(of: update) {
-                let assignments = String(match.output[1].substring ?? "")
+                let assignments = String(match.output[1].substring ?? match.output[2].substring ?? "")
                 guard assignments.contains(setsBalance) else { continue }
                 if file.lastPathComponent == "AccountOverlay.swift", assignments.trimmingCharacters(in: .whitespaces) == "balance = ?" {
                     flushes += 1
