@@ -13,7 +13,10 @@ import Storage
 /// this one place. `serve`, `reconcile`, script tests, what-if replay and the crash tests all
 /// build it here (`open`), so they run the same parts the same way; the host adds its routes.
 public struct EngineParts: Sendable {
-    public let store: Store
+    /// The SQLite store. Only this package's own parts reach it (script tests, the benchmark
+    /// harness, the host's `demo` and `queues verify`, the tests): a user of the library works
+    /// with the domains, which hold their stores behind protocols.
+    package let store: Store
     public let scripts: ScriptRuntime
     public let rooms: RoomDirectory
     /// Vanity room numbers.
