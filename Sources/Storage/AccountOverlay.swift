@@ -20,7 +20,8 @@ final class AccountOverlay: KeptOverlay {
 
     static var table: (name: String, key: String) { ("ledger_accounts", "id") }
     /// The flush sets only `balance`, by number: a trigger a row costs about a third of such an
-    /// `UPDATE` (0.37 µs against 0.95, in C), about 7% of the writer's time a gift send. The
+    /// `UPDATE` (0.37 µs against 0.95, in C), about a tenth of the writer's time a gift send
+    /// (`benchmarks/LOG.md`, "2026-12-06T03:33Z"). The
     /// ledger's own statements that change a balance set `pending_debits` too.
     static var unwatchedColumns: Set<String> { ["balance"] }
 
@@ -168,8 +169,8 @@ final class AccountOverlay: KeptOverlay {
             precondition(id.mayGoNegative || entry.available >= 0, "account \(id) would go negative")
             if let number = entry.number {
                 // By number (the rowid): no search of the text key's index. A row gone from
-                // its number (deleted on this connection, which its trigger reports first)
-                // fails the batch, and the reset that follows reads every row again.
+                // its number (a change the overlay was never told of) fails the batch, and the
+                // reset that follows reads every row again.
                 try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE num = ?")
                     .runRaw(.int(entry.balance), .int(number))
                 guard db.changesCount == 1 else {
