@@ -37,6 +37,7 @@ public enum Migrations {
         ("v19_gift_keys", v19GiftKeys),
         ("v20_account_history_pages", v20AccountHistoryPages),
         ("v21_integer_account_keys", v21IntegerAccountKeys),
+        ("v22_journal_indexes_without_gifts", v22JournalIndexesWithoutGifts),
     ]
 
     /// A migrator that applies `all`.

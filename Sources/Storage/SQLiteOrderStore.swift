@@ -242,9 +242,9 @@ final class SQLiteOrderTransaction: SQLiteTransaction, OrderTransaction {
     }
 
     func journalFacts(types: [String], _ body: (_ type: String, _ payload: String) throws -> Void) throws {
-        let marks = repeatElement("?", count: types.count).joined(separator: ", ")
+        guard !types.isEmpty else { return }
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT type, payload FROM journal WHERE type IN (\(marks)) ORDER BY offset", arguments: StatementArguments(types))
+            db, sql: "SELECT type, payload FROM journal WHERE \(Journal.typeCondition(types)) ORDER BY offset", arguments: StatementArguments(types))
         while let row = try rows.next() { try body(row[0], row[1]) }
     }
 }

@@ -1,3 +1,4 @@
+import Books
 import Engine
 import Foundation
 import GRDB
@@ -57,10 +58,6 @@ public struct SQLiteReplayStore: ReplayStore {
 /// cursors and the live-ops tables. Opened without the ledger (a replay moves no money).
 final class SQLiteReplayTransaction: SQLiteTransaction, ReplayTransaction {
     /// `types` as a SQL list of string literals (the replay's own identifiers, never input).
-    private static func list(_ types: [String]) -> String {
-        types.map { "'\($0)'" }.joined(separator: ", ")
-    }
-
     // MARK: The window
 
     func firstOffset(createdFrom ms: Int64) throws -> Int64? {
@@ -87,11 +84,13 @@ final class SQLiteReplayTransaction: SQLiteTransaction, ReplayTransaction {
     }
 
     func deleteFacts(types: [String], from offset: Int64) throws {
-        try db.execute(sql: "DELETE FROM journal WHERE offset >= ? AND type IN (\(Self.list(types)))", arguments: [offset])
+        guard !types.isEmpty else { return }
+        try db.execute(sql: "DELETE FROM journal WHERE offset >= ? AND \(Journal.typeCondition(types))", arguments: [offset] + StatementArguments(types))
     }
 
     func clearIdempotencyKeys(types: [String]) throws {
-        try db.execute(sql: "UPDATE journal SET idempotency_key = NULL WHERE type IN (\(Self.list(types)))")
+        guard !types.isEmpty else { return }
+        try db.execute(sql: "UPDATE journal SET idempotency_key = NULL WHERE \(Journal.typeCondition(types))", arguments: StatementArguments(types))
     }
 
     func clearLiveOpsState() throws {
@@ -153,15 +152,16 @@ final class SQLiteReplayTransaction: SQLiteTransaction, ReplayTransaction {
             db,
             sql: """
                 WITH facts (offset, created_at, payload) AS (
-                    SELECT offset, created_at, payload FROM journal WHERE type = ?1 AND facts IS NULL
+                    SELECT offset, created_at, payload FROM journal WHERE \(Journal.typeCondition([type])) AND facts IS NULL
                     UNION ALL
                     SELECT journal.offset, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]')
-                    FROM journal, json_each(journal.payload) AS e WHERE journal.type = ?1 AND journal.facts IS NOT NULL
+                    FROM journal, json_each(journal.payload) AS e WHERE \(Journal.typeCondition([type], column: "journal.type")) AND journal.facts IS NOT NULL
                 )
                 SELECT json_extract(payload, '$.task_id') AS task, json_extract(payload, '$.stage') AS stage, COUNT(*) AS n
                 FROM facts WHERE \(condition) GROUP BY task, stage ORDER BY task, stage
                 """,
-            arguments: StatementArguments([type as any DatabaseValueConvertible] + args.map { $0 as any DatabaseValueConvertible })
+            // The type for each part of `facts`, then the condition's.
+            arguments: StatementArguments([type, type] as [any DatabaseValueConvertible] + args.map { $0 as any DatabaseValueConvertible })
         ).map { WhatIfReplay.CompletionLine(task: $0["task"], stage: $0["stage"], users: $0["n"]) }
     }
 }

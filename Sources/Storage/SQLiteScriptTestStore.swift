@@ -35,7 +35,8 @@ final class SQLiteScriptTestTransaction: SQLiteTransaction, ScriptTestTransactio
 
     func journalPayloads(type: String, limit: Int) throws -> [String] {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT offset, payload, facts FROM journal WHERE type = ? ORDER BY offset LIMIT ?", arguments: [type, limit])
+            db, sql: "SELECT offset, payload, facts FROM journal WHERE \(Journal.typeCondition([type])) ORDER BY offset LIMIT ?",
+            arguments: [type, limit])
         var payloads: [String] = []
         for row in rows where payloads.count < limit {
             let facts = try Journal.entries(offset: row[0], type: type, payload: row[1], createdAt: 0, key: nil, facts: row[2])

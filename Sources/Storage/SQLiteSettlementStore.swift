@@ -152,10 +152,10 @@ final class SQLiteSettlementTransaction: SQLiteTransaction, SettlementTransactio
     }
 
     func journalBehind(consumer: String, types: [String], before: Int64) throws -> Bool {
-        let marks = Array(repeating: "?", count: types.count).joined(separator: ", ")
+        guard !types.isEmpty else { return false }
         let cursor = try Int64.fetchOne(db, sql: "SELECT offset FROM consumer_cursors WHERE name = ?", arguments: [consumer]) ?? 0
         return try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM journal WHERE offset > ? AND created_at < ? AND type IN (\(marks)))
+            SELECT EXISTS (SELECT 1 FROM journal WHERE offset > ? AND created_at < ? AND \(Journal.typeCondition(types)))
             """, arguments: StatementArguments([cursor, before]) + StatementArguments(types)) ?? false
     }
 

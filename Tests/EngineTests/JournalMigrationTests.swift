@@ -163,7 +163,8 @@ struct JournalMigrationTests {
                     "\($0[0] as Int64) \($0[1] as String) \($0[2] as String)"
                 }
                 #expect(pages == ["1 1,2 integer", "3 1 integer"])
-                #expect(Set(try Self.indexes(db)) == ["journal_danmaku_room", "journal_type_offset", "sqlite_autoindex_journal_1"])
+                // The journal's indexes as v22 makes them (the store migrates to the latest).
+                #expect(Set(try Self.indexes(db)) == ["journal_danmaku_room", "journal_idempotency_key", "journal_type_offset"])
                 #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_accounts' ORDER BY name")
                     == ["ledger_accounts_owner", "sqlite_autoindex_ledger_accounts_1"])
                 #expect(try SQLiteAccountHistory.newest(db, .account("user:v1:coins"), upTo: .max, inclusive: true, limit: 5).map(\.offset) == [2, 1])
@@ -207,6 +208,78 @@ struct JournalMigrationTests {
                 #expect(payer == (orphan == "journal payer" ? "user:x:coins" : "user:v1:coins"), "\(orphan): the journal is as it was")
                 try v20.close()
             }
+        }
+    }
+
+    /// The plan SQLite picks for `sql` (its details, joined).
+    static func plan(_ db: Database, _ sql: String, _ arguments: StatementArguments = []) throws -> String {
+        try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: arguments).map { $0["detail"] as String }.joined(separator: "; ")
+    }
+
+    @Test("v22 keeps every row, offset and key; its indexes leave gift rows out, still refuse a key twice, and the readers use them")
+    func journalIndexesWithoutGifts() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let v21 = try DatabaseQueue(path: tmp.path)
+            try Migrations.migrator().migrate(v21, upTo: "v21_integer_account_keys")
+            let before = try await v21.write { db in
+                try db.execute(sql: """
+                    INSERT INTO journal (offset, type, payload, created_at, idempotency_key, payer, payee, facts, gift_key) VALUES
+                        (1, 'gift', '{"a":1}', 11, NULL, 1, 2, NULL, 'gift:v1:k1'),
+                        (2, 'topup', '{"b":2}', 12, 'topup:1', NULL, NULL, NULL, NULL),
+                        (3, 'danmaku', '{"room":"r1"}', 13, NULL, NULL, NULL, NULL, NULL),
+                        (5, 'gift', '{"a":5}', 15, NULL, 1, NULL, NULL, 'gift:v1:k5'),
+                        (7, 'activity_progress', '[[1,{"c":1}],[2,{"c":2}]]', 17, NULL, NULL, NULL, 2, NULL)
+                    """)
+                return try Self.rows(db)
+            }
+            try v21.close()
+            let store = try tmp.openStore()
+            try await store.read { db in
+                #expect(try Self.rows(db) == before, "every row, column and offset kept")
+                #expect(Set(try Self.indexes(db)) == ["journal_danmaku_room", "journal_idempotency_key", "journal_type_offset"])
+                let sql = Dictionary(uniqueKeysWithValues: try Row.fetchAll(
+                    db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal'").map { ($0[0] as String, $0[1] as String) })
+                #expect(sql["journal_type_offset"]?.hasSuffix("WHERE type != '\(Journal.unindexedType)'") == true, "\(sql)")
+                #expect(sql["journal_idempotency_key"]?.hasSuffix("WHERE idempotency_key IS NOT NULL") == true, "\(sql)")
+                // Gift rows have no entry in either index: count each index's entries.
+                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal INDEXED BY journal_type_offset WHERE type != 'gift'") == 3)
+                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal INDEXED BY journal_idempotency_key WHERE idempotency_key IS NOT NULL") == 1)
+
+                // The readers by type find what they found before, by the index when no gift is asked for.
+                #expect(try Journal.hasRows(db, after: 2, through: 7, types: ["activity_progress"]))
+                #expect(try !Journal.hasRows(db, after: 2, through: 7, types: ["topup"]))
+                #expect(try Journal.hasRows(db, after: 1, through: 5, types: ["gift"]))
+                #expect(try !Journal.hasRows(db, after: 1, through: 4, types: ["gift"]))
+                #expect(try Journal.hasRows(db, after: 3, through: 7, types: ["gift", "topup"]))
+                #expect(try Journal.read(db, after: 0, limit: 10, types: ["topup", "danmaku"]).map(\.offset) == [2, 3])
+                #expect(try Journal.read(db, after: 0, limit: 10, types: ["gift", "topup"]).map(\.offset) == [1, 2, 5])
+                #expect(try Journal.read(db, after: 0, limit: 10, types: ["activity_progress"]).map(\.index) == [0, 1])
+                let rare = Journal.typeCondition(["topup", "danmaku"])
+                #expect(try Self.plan(db, "SELECT 1 FROM journal WHERE \(rare) AND offset > ? AND offset <= ?", ["topup", "danmaku", 0, 9])
+                    .contains("INDEX journal_type_offset"))
+                #expect(try Self.plan(db, "SELECT offset FROM journal WHERE offset > ? AND \(rare) ORDER BY offset LIMIT ?", [0, "topup", "danmaku", 9])
+                    .contains("INDEX journal_type_offset"))
+                let gifts = Journal.typeCondition(["gift"])
+                #expect(try Self.plan(db, "SELECT offset FROM journal WHERE offset > ? AND \(gifts) ORDER BY offset LIMIT ?", [0, "gift", 9])
+                    .contains("INTEGER PRIMARY KEY"))
+                #expect(try Self.plan(db, "SELECT * FROM journal WHERE idempotency_key = ?", ["topup:1"]).contains("INDEX journal_idempotency_key"))
+                #expect(try Self.plan(db, "SELECT offset FROM gift_keys WHERE key = ?1 AND offset > 0 UNION ALL SELECT offset FROM journal WHERE type = 'gift' AND offset > (SELECT through FROM gift_keys_indexed) AND gift_key = ?1 LIMIT 1", ["k"])
+                    .contains("SEARCH journal USING INTEGER PRIMARY KEY"), "a key's lookup in the journal's unindexed tail reads by offset")
+            }
+            // A key is still refused twice; rows without one are not.
+            let twice = try await store.write { db -> Bool in
+                _ = try Journal.append(db, type: "enter", payload: ["user_id": "a"], at: 20)
+                _ = try Journal.append(db, type: "enter", payload: ["user_id": "b"], at: 21)
+                do {
+                    try db.execute(sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES ('topup', '{}', 22, 'topup:1')")
+                    return true
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                    return false
+                }
+            }
+            #expect(!twice, "the key's index is still unique")
+            let again = try await store.write { db in try Journal.append(db, type: "topup", payload: ["x": 1], idempotencyKey: "topup:1", at: 23) }
+            #expect(again.offset == 2, "an append with a known key answers the existing row")
         }
     }
 
