@@ -168,7 +168,10 @@ public final class Store: Sendable {
 
     /// Commits and operations counted since the store opened, for metrics.
     public var stats: StoreStats {
-        queue.withLock { $0.stats }
+        var stats = queue.withLock { $0.stats }
+        stats.walSyncs = walSync?.count ?? 0
+        stats.walSyncNanos = walSync?.nanos ?? 0
+        return stats
     }
 
     /// Closes every connection. Writes still in flight fail; the store is unusable afterwards.
@@ -192,6 +195,10 @@ public struct StoreStats: Sendable, Equatable {
     /// own cost per operation, apart from the durability wait.
     public var opsNanos: UInt64 = 0
     public var commitNanos: UInt64 = 0
+    /// With `.pipelined`: the WAL's `fdatasync`s so far (one answers every commit made before
+    /// it began), and the time spent in them, in nanoseconds. Zero at the other levels.
+    public var walSyncs: Int = 0
+    public var walSyncNanos: UInt64 = 0
 
     /// Creates zeroed counters.
     public init() {}

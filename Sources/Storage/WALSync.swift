@@ -11,7 +11,14 @@ import Synchronization
 final class WALSync: Sendable {
     private let fd: Int32
     private let queue = DispatchQueue(label: "showrunner.store.wal-sync")
+    /// Who waits for the next `fdatasync`, and whether the sync queue is running a round.
+    private struct Waiting {
+        var callers: [@Sendable ((any Error)?) -> Void] = []
+        var running = false
+    }
+    private let waiting = Mutex(Waiting())
     private let syncs = Atomic<Int>(0)
+    private let syncNanos = Atomic<UInt64>(0)
     /// Runs before each `fdatasync`, for tests that check the order of syncs and answers.
     let willSync: (@Sendable () -> Void)?
 
@@ -31,18 +38,46 @@ final class WALSync: Sendable {
 
     /// Syncs done so far.
     var count: Int { syncs.load(ordering: .relaxed) }
+    /// Time spent inside `fdatasync` so far, in nanoseconds: its growth over a second is how
+    /// busy the sync queue is (1e9: every answer waits for syncs queued before its own).
+    var nanos: UInt64 { syncNanos.load(ordering: .relaxed) }
 
     /// Makes everything written to the WAL so far durable, then calls `done` on the sync's
     /// queue with nil, or `StorageError.commitFailed` when `fdatasync` failed (whether the last
     /// commits survive a power cut is then unknown).
+    ///
+    /// Callers that arrive while an `fdatasync` runs share the next one: it begins after every
+    /// one of them called, so it covers each of their commits. So the syncs never queue up
+    /// behind the commits: however often the writer commits, a caller waits for at most the
+    /// sync running when it calls and one more. Callers are answered in the order they called.
     func sync(then done: @escaping @Sendable ((any Error)?) -> Void) {
-        queue.async { [self] in
+        let starts = waiting.withLock { w -> Bool in
+            w.callers.append(done)
+            guard !w.running else { return false }
+            w.running = true
+            return true
+        }
+        if starts { queue.async { [self] in rounds() } }
+    }
+
+    /// Syncs for everyone waiting, then again for whoever came meanwhile, until no one waits.
+    private func rounds() {
+        while true {
+            let callers = waiting.withLock { w -> [@Sendable ((any Error)?) -> Void] in
+                defer { w.callers.removeAll(keepingCapacity: true) }
+                if w.callers.isEmpty { w.running = false }
+                return w.callers
+            }
+            guard !callers.isEmpty else { return }
             willSync?()
+            let start = DispatchTime.now().uptimeNanoseconds
             var result: Int32
             repeat { result = fdatasync(fd) } while result != 0 && errno == EINTR
             let code = result == 0 ? 0 : errno
+            syncNanos.add(DispatchTime.now().uptimeNanoseconds &- start, ordering: .relaxed)
             syncs.add(1, ordering: .relaxed)
-            done(code == 0 ? nil : StorageError.commitFailed(reason: "fdatasync of the WAL failed: \(String(cString: strerror(code)))"))
+            let error: (any Error)? = code == 0 ? nil : StorageError.commitFailed(reason: "fdatasync of the WAL failed: \(String(cString: strerror(code)))")
+            for done in callers { done(error) }
         }
     }
 

@@ -151,6 +151,44 @@ import Testing
         }
     }
 
+    @Test("commits made while a sync runs share the next sync, and their callers are answered only after it")
+    func commitsDuringASyncShareTheNext() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let gate = Gate()
+            let store = try Self.openStore(tmp, gate: gate)
+            gate.release.signal()
+            try await store.write { db in try db.execute(sql: "CREATE TABLE t (i INTEGER)") }
+            await gate.entered.wait()
+            let first = Task { try await store.write { db in try db.execute(sql: "INSERT INTO t VALUES (0)") } }
+            await gate.entered.wait()
+            // The first write's sync is held. Three more writes commit, each in a commit of its
+            // own, one after another, while it is.
+            let commitsBefore = store.stats.commits
+            var later: [Task<Void, any Error>] = []
+            for i in 1...3 {
+                later.append(Task {
+                    try await store.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [i]) }
+                    gate.answered.add(1, ordering: .relaxed)
+                })
+                try await Self.waitUntil { store.stats.commits == commitsBefore + i }
+            }
+            let commits = store.stats.commits
+            #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 4)
+            #expect(gate.answers == 0)
+            gate.release.signal()
+            try await first.value
+            // One sync for the three: it began after all of them had committed.
+            await gate.entered.wait()
+            #expect(gate.answers == 0, "none is answered before the sync that covers it")
+            gate.release.signal()
+            for task in later { try await task.value }
+            #expect(gate.answers == 3)
+            #expect(gate.syncs.load(ordering: .relaxed) == 3)
+            #expect(store.stats.walSyncs == 3 && store.stats.commits == commits)
+            #expect(store.stats.walSyncNanos > 0)
+        }
+    }
+
     @Test("a write alone waits for the sync too")
     func writeAloneWaits() async throws {
         try await TemporaryDatabase.with { tmp in
