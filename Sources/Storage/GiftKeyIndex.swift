@@ -10,8 +10,13 @@ import GRDB
 /// (`benchmarks/money/gift_key_floor.c`; `benchmarks/LOG.md`, 2026-12-05T09:41Z). Instead
 /// `gift_keys` maps a key to its row for every gift row up to `gift_keys_indexed.through`, and
 /// the rows after it (the tail) are indexed in the writer's memory. Once the tail holds
-/// `flushAt` keys, the writer writes them into `gift_keys` in key order, in the group commit of
-/// the sends that filled it, so that each page of the index is written once for many keys.
+/// `flushAt` keys, the writer writes them into `gift_keys` in key order, so that each page of
+/// the index is written once for many keys: a sixteenth of them (`chunksPerFlush`) in each
+/// group commit that has sends, from the commit of the send that filled the tail on, so no one
+/// commit writes them all (a stall for every send of its batch). `through` moves to their last
+/// row with the last chunk; until then the keys stay in memory too. A chunk written before a
+/// failed transaction, another connection's commit or a restart is written again when the tail
+/// is read again: a key already in `gift_keys` at its own row is left as it is.
 ///
 /// A refused send's key is written into `gift_keys` at once, as refused (offset 0, which no
 /// journal row has; the refusal itself is its `gift_sends` row): refusals are few, and so one
@@ -32,13 +37,21 @@ final class GiftKeyIndex: KeptOverlay {
         case refused
     }
 
-    /// Tail keys that make a flush: the writer writes them into `gift_keys` in the next flush
-    /// of its batch once it holds this many.
+    /// Tail keys that make a flush: the writer starts writing them into `gift_keys` in the next
+    /// flush of its batch once it holds this many.
     let flushAt: Int
+    /// Commits a flush's keys are spread over: each writes this share of them (rounded up), so
+    /// a flush ends within this many commits however many keys it took.
+    static let chunksPerFlush = 16
 
     private var loaded = false
     /// Keys of the gift rows after `through`, each to its row's offset.
     private var tail: [String: Int64] = [:]
+    /// The flush under way: the tail's keys when it began, in key order, how many are written,
+    /// and how many a commit writes; empty when none is.
+    private var flushing: [(key: String, offset: Int64)] = []
+    private var written = 0
+    private var chunk = 0
 
     init(flushAt: Int = StoreConfiguration.giftKeysFlushAtDefault) {
         precondition(flushAt > 0, "a flush writes at least one key")
@@ -70,19 +83,39 @@ final class GiftKeyIndex: KeptOverlay {
         tail[key] = offset
     }
 
-    /// Writes the tail into `gift_keys`, in key order, once it holds `flushAt` keys, and moves
-    /// `through` to its last row. A failed transaction resets the index, which reads the tail
-    /// again from what was committed.
+    /// Writes the next chunk of keys of the flush under way into `gift_keys`, in key order,
+    /// starting one when the tail holds `flushAt` keys; with the last chunk, moves `through` to
+    /// the flush's last row and drops its keys from memory. A failed transaction resets the
+    /// index, which reads the tail again from what was committed.
+    /// - Throws: database errors; a key already in `gift_keys` at another row is a constraint
+    ///   error (one key never names two rows).
     func flush(_ db: Database) throws {
-        guard tail.count >= flushAt else { return }
-        let insert = try db.cachedStatement(sql: "INSERT INTO gift_keys (key, offset) VALUES (?, ?)")
-        var through: Int64 = 0
-        for (key, offset) in tail.sorted(by: { $0.key < $1.key }) {
-            try insert.runRaw(.text(key), .int(offset))
-            through = max(through, offset)
+        if flushing.isEmpty {
+            guard tail.count >= flushAt else { return }
+            flushing = tail.map { (key: $0.key, offset: $0.value) }.sorted { $0.key < $1.key }
+            written = 0
+            chunk = (flushing.count + Self.chunksPerFlush - 1) / Self.chunksPerFlush
         }
+        // A key written by a chunk that committed before the tail was read again is there at
+        // its own row already: the upsert leaves it, and refuses it at any other row.
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO gift_keys (key, offset) VALUES (?1, ?2)
+                ON CONFLICT (key) DO UPDATE SET offset = ?2 WHERE offset = ?2
+            """)
+        let end = min(written + chunk, flushing.count)
+        for (key, offset) in flushing[written..<end] {
+            try insert.runRaw(.text(key), .int(offset))
+            guard db.changesCount == 1 else {
+                throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "gift key \(key) is indexed at another row than \(offset)")
+            }
+        }
+        written = end
+        guard written == flushing.count else { return }
+        let through = flushing.reduce(0) { max($0, $1.offset) }
         try db.cachedStatement(sql: "UPDATE gift_keys_indexed SET through = ? WHERE one = 1").runRaw(.int(through))
-        tail.removeAll(keepingCapacity: true)
+        for (key, _) in flushing { tail[key] = nil }
+        flushing.removeAll(keepingCapacity: true)
+        written = 0
     }
 
     func rowChanged(_ key: String) {}
@@ -90,6 +123,8 @@ final class GiftKeyIndex: KeptOverlay {
     func reset() {
         loaded = false
         tail.removeAll()
+        flushing.removeAll()
+        written = 0
     }
 
     /// Reads the tail from the journal: the gift rows after `through`.
@@ -106,8 +141,9 @@ final class GiftKeyIndex: KeptOverlay {
 /// connection and snapshot.
 enum SQLiteGiftKeys {
     /// The offset of the gift row holding `key`, if any (nil for a refused send's key):
-    /// `gift_keys`, else the rows after `through` (at most about `GiftKeyIndex.flushAt` of them,
-    /// read by the journal's type-and-offset index).
+    /// `gift_keys`, else the rows after `through` (at most `GiftKeyIndex.flushAt` of them and
+    /// the sends of the commits a flush takes, read in offset order: gift rows have no entry in
+    /// the journal's type index).
     /// - Throws: database errors.
     static func offset(_ db: Database, key: String) throws -> Int64? {
         try db.cachedStatement(sql: """

@@ -57,12 +57,14 @@ public struct StoreConfiguration: Sendable {
     /// The largest `writerPriorityBoost`: nice levels span 40.
     public static let writerPriorityBoostMax = 19
     /// Gift keys the writer holds in memory before it writes them into the gift keys' index
-    /// in one flush (`GiftKeyIndex`): more keys a flush write fewer index pages a gift, and
-    /// make that one commit longer and the journal's unindexed tail (read again at start and
-    /// by readers looking a key up) longer.
+    /// in one flush (`GiftKeyIndex`), spread over the next 16 commits: more keys a flush write
+    /// fewer index pages a gift, and make the flush's commits longer and the journal's
+    /// unindexed tail (read again at start and by readers looking a key up) longer.
     public var giftKeysFlushAt: Int
-    /// The default `giftKeysFlushAt`.
-    public static let giftKeysFlushAtDefault = 1024
+    /// The default `giftKeysFlushAt`: with the flush spread over commits, 2,048 and 4,096 both
+    /// wrote about a fifth fewer WAL frames a send than 1,024 and ran about a tenth more sends a
+    /// second; 8,192 no more, with a longer tail (`benchmarks/LOG.md`, 2026-12-06T05:55Z).
+    public static let giftKeysFlushAtDefault = 2048
     /// The largest `giftKeysFlushAt`.
     public static let giftKeysFlushAtMax = 65_536
 

@@ -8,7 +8,8 @@ import Testing
 
 /// A gift's idempotency key is indexed off the send path (`GiftKeyIndex`): the writer holds the
 /// newest keys in memory and writes them into `gift_keys` once it holds `giftKeysFlushAt` of
-/// them (3 in the money engine). Wherever a key is (memory, the index, a tail read again after
+/// them (3 in the money engine), spread over the next commits, a sixteenth of them (here one
+/// key) in each. Wherever a key is (memory, the index, a tail read again after
 /// a failed batch, another connection's commit or a restart), its retry answers the first
 /// receipt, and one key never gets a second row.
 @Suite struct GiftKeyIndexTests {
@@ -41,7 +42,7 @@ import Testing
         try await store.read { db in try SQLiteGiftKeys.offset(db, key: "gift:v:\(key)") }
     }
 
-    @Test("below giftKeysFlushAt keys stay in memory; at it they are indexed together and the mark moves to the last row")
+    @Test("below giftKeysFlushAt keys stay in memory; at it they are indexed in key order, a chunk a commit, and the mark moves to the last row with the last chunk")
     func flushEdge() async throws {
         try await KeptBalancesTests.withEngine { engine, _ in
             let a = try await Self.send(engine, "a")
@@ -58,12 +59,21 @@ import Testing
             #expect(tailA != nil)
             let c = try await Self.send(engine, "c")
             s = try await Self.state(engine.store, ["a", "b", "c"])
-            #expect(s.indexed == ["gift:v:a", "gift:v:b", "gift:v:c"], "the third key flushes all three")
+            #expect(s.indexed == ["gift:v:a"], "the third key starts the flush: its commit writes the first chunk, one key")
+            #expect(s.through == 0, "the mark waits for the last chunk")
+            // Every commit that touches the keys writes the next chunk; a retry's does too.
+            #expect(try await Self.send(engine, "c") == c)
+            s = try await Self.state(engine.store, ["a", "b", "c"])
+            #expect(s.indexed == ["gift:v:a", "gift:v:b"] && s.through == 0)
+            let d = try await Self.send(engine, "d")
+            s = try await Self.state(engine.store, ["a", "b", "c", "d"])
+            #expect(s.indexed == ["gift:v:a", "gift:v:b", "gift:v:c"], "the flush took the keys it began with, not d")
             let offsetC = try await Self.found(engine.store, "c")
             #expect(s.through == offsetC)
-            #expect(s.rows == [1, 1, 1])
+            #expect(s.rows == [1, 1, 1, 1])
             #expect(try await Self.send(engine, "b") == b)
             #expect(try await Self.send(engine, "c") == c)
+            #expect(try await Self.send(engine, "d") == d)
             let foundA = try await Self.found(engine.store, "a")
             #expect(foundA == tailA, "indexed at the row it had in the tail")
             let missing = try await Self.found(engine.store, "never")
@@ -102,6 +112,48 @@ import Testing
         s = try await Self.state(engine.store, ["a", "doomed"])
         #expect(s.rows == [1, 1])
         #expect(s.indexed.isEmpty, "two keys: still below the flush")
+        let clean = try await engine.store.read { db in try Reconciliation().check(db).isClean && GiftReconciliation.check(db).isEmpty }
+        #expect(clean)
+        try engine.store.close()
+    }
+
+    @Test("a flush cut short by a restart or a failed batch is finished after it; the keys it wrote stay as they are, and every retry answers its first receipt")
+    func flushCutShort() async throws {
+        let (database, folder) = (try TemporaryDatabase(), try ScriptFolder(MoneyEngine.scripts))
+        defer { folder.remove() }
+        var engine = try await Self.seeded(database, folder, coins: 1_000)
+        var sent: [String: GiftReceipt] = [:]
+        for key in ["a", "b", "c"] { sent[key] = try await Self.send(engine, key) }
+        var s = try await Self.state(engine.store, ["a", "b", "c"])
+        #expect(s.indexed == ["gift:v:a"] && s.through == 0, "the flush began: one key of three written")
+        // A restart: the tail is read again from the journal (a, b and c: the mark did not move).
+        try engine.store.close()
+        engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
+        for key in ["a", "b", "c"] { #expect(try await Self.send(engine, key) == sent[key], "\(key) after the restart") }
+        // The three retries' commits ran a new flush of a, b and c (a written anew at its own
+        // row), one key each, and the last moved the mark. Then a batch fails.
+        s = try await Self.state(engine.store, ["a", "b", "c"])
+        let offsetC = try await Self.found(engine.store, "c")
+        #expect(s.indexed == ["gift:v:a", "gift:v:b", "gift:v:c"] && s.through == offsetC)
+        try await KeptBalancesTests.sendInFailedBatch(
+            engine, GiftSendRequest(roomID: "r0", senderID: "v", giftID: "rose", count: 1, idempotencyKey: "doomed"))
+        for key in ["d", "e", "f", "g"] { sent[key] = try await Self.send(engine, key) }
+        for key in sent.keys.sorted() { #expect(try await Self.send(engine, key) == sent[key], "\(key)") }
+        s = try await Self.state(engine.store, ["a", "b", "c", "d", "e", "f", "g", "doomed"])
+        #expect(s.rows == [1, 1, 1, 1, 1, 1, 1, 0], "one row a key; the failed batch's send wrote none")
+        #expect(s.through > 0, "a flush ended and moved the mark")
+        // Every key up to the mark is indexed at its own row.
+        let unindexed = try await engine.store.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM journal AS j WHERE j.type = 'gift' AND j.offset <= (SELECT through FROM gift_keys_indexed)
+                    AND NOT EXISTS (SELECT 1 FROM gift_keys AS k WHERE k.key = j.gift_key AND k.offset = j.offset)
+                """)
+        }
+        #expect(unindexed == 0)
+        for key in sent.keys.sorted() {
+            let found = try await Self.found(engine.store, key)
+            #expect(found != nil, "readers find \(key)")
+        }
         let clean = try await engine.store.read { db in try Reconciliation().check(db).isClean && GiftReconciliation.check(db).isEmpty }
         #expect(clean)
         try engine.store.close()
