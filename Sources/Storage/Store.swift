@@ -125,7 +125,7 @@ public final class Store: Sendable {
             ])
         }
         walSync = configuration.synchronous == .pipelined
-            ? try WALSync(databasePath: configuration.path, willSync: willSyncWAL) : nil
+            ? try WALSync(databasePath: configuration.path, metrics: metrics, willSync: willSyncWAL) : nil
         // What the file holds at open is what recovery found, never answered by this process.
         syncedJournalEnd = Atomic(journalEnd)
         checkpointer = configuration.checkpointInterval.map {

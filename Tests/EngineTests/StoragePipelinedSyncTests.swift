@@ -3,6 +3,7 @@ import Dispatch
 import EngineTesting
 import GRDB
 import Metrics
+import MetricsTestKit
 @testable import Rooms
 @testable import Storage
 import Synchronization
@@ -54,6 +55,8 @@ import Testing
         let entered = Signals()
         let release = DispatchSemaphore(value: 0)
         let syncs = Atomic<Int>(0)
+        /// The store's metrics.
+        let metrics = TestMetrics()
         /// Writes answered so far.
         let answered = Atomic<Int>(0)
         var answers: Int { answered.load(ordering: .relaxed) }
@@ -65,7 +68,7 @@ import Testing
     }
 
     static func openStore(_ tmp: TemporaryDatabase, gate: Gate) throws -> Store {
-        try Store(tmp.configuration(synchronous: .pipelined), logger: .quiet(), metrics: MetricsSystem.factory, willSyncWAL: gate.hook)
+        try Store(tmp.configuration(synchronous: .pipelined), logger: .quiet(), metrics: gate.metrics, willSyncWAL: gate.hook)
     }
 
     static func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
@@ -186,6 +189,9 @@ import Testing
             #expect(gate.syncs.load(ordering: .relaxed) == 3)
             #expect(store.stats.walSyncs == 3 && store.stats.commits == commits)
             #expect(store.stats.walSyncNanos > 0)
+            // The same figures on /metrics.
+            #expect(try gate.metrics.expectCounter("showrunner.store.wal_syncs").totalValue == 3)
+            #expect(try gate.metrics.expectCounter("showrunner.store.wal_sync_nanoseconds").totalValue == Int64(store.stats.walSyncNanos))
         }
     }
 
