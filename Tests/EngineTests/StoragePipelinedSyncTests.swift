@@ -2,7 +2,6 @@
 import Dispatch
 import EngineTesting
 import GRDB
-import Metrics
 import MetricsTestKit
 @testable import Rooms
 @testable import Storage
