@@ -70,6 +70,16 @@ import Testing
         try Store(tmp.configuration(synchronous: .pipelined), logger: .quiet(), metrics: gate.metrics, willSyncWAL: gate.hook)
     }
 
+    /// A store with a gate and a table `t`, made by a first write whose sync went through at once.
+    static func openWithTable(_ tmp: TemporaryDatabase) async throws -> (Gate, Store) {
+        let gate = Gate()
+        let store = try openStore(tmp, gate: gate)
+        gate.release.signal()
+        try await store.write { db in try db.execute(sql: "CREATE TABLE t (i INTEGER)") }
+        await gate.entered.wait()
+        return (gate, store)
+    }
+
     static func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
         for _ in 0..<2_000 {
             if try await condition() { return }
@@ -81,12 +91,8 @@ import Testing
     @Test("an answer waits for the WAL's fsync, which begins after the commit; the writer commits the next batch meanwhile")
     func answersWaitForTheSync() async throws {
         try await TemporaryDatabase.with { tmp in
-            let gate = Gate()
-            let store = try Self.openStore(tmp, gate: gate)
             // The setup's own sync goes through at once.
-            gate.release.signal()
-            try await store.write { db in try db.execute(sql: "CREATE TABLE t (i INTEGER)") }
-            await gate.entered.wait()
+            let (gate, store) = try await Self.openWithTable(tmp)
             let first = Task {
                 try await store.write { db in try db.execute(sql: "INSERT INTO t VALUES (1)") }
                 gate.answered.add(1, ordering: .relaxed)
@@ -156,11 +162,7 @@ import Testing
     @Test("commits made while a sync runs share the next sync, and their callers are answered only after it")
     func commitsDuringASyncShareTheNext() async throws {
         try await TemporaryDatabase.with { tmp in
-            let gate = Gate()
-            let store = try Self.openStore(tmp, gate: gate)
-            gate.release.signal()
-            try await store.write { db in try db.execute(sql: "CREATE TABLE t (i INTEGER)") }
-            await gate.entered.wait()
+            let (gate, store) = try await Self.openWithTable(tmp)
             let first = Task { try await store.write { db in try db.execute(sql: "INSERT INTO t VALUES (0)") } }
             await gate.entered.wait()
             // The first write's sync is held. Three more writes commit, each in a commit of its
