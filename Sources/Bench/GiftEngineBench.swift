@@ -24,6 +24,8 @@ struct GiftEngineBench: AsyncParsableCommand {
     @Flag(help: "Measure the engine alone, uniform pattern only, without the Redis peer (for profiling).") var engineOnly = false
     @Option(help: "Gift keys the writer holds before it indexes them (1...65536).")
     var giftKeysFlushAt = StoreConfiguration.giftKeysFlushAtDefault
+    @Flag(help: "Idempotency keys as random UUIDs (as many clients make them), not numbered in order for each sender.")
+    var randomKeys = false
 
     func run() async throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-engine-\(UUID().uuidString)")
@@ -117,7 +119,8 @@ struct GiftEngineBench: AsyncParsableCommand {
                         let t0 = ContinuousClock.now
                         do {
                             _ = try await sender.send(GiftSendRequest(
-                                roomID: room, senderID: "v\(w)", giftID: "rose", count: 1, idempotencyKey: "\(hot ? "h" : "u")-\(w)-\(i)"))
+                                roomID: room, senderID: "v\(w)", giftID: "rose", count: 1,
+                                idempotencyKey: randomKeys ? UUID().uuidString : "\(hot ? "h" : "u")-\(w)-\(i)"))
                         } catch {
                             errors += 1
                         }
