@@ -2,7 +2,10 @@
 #include "csqlite_config.h"
 
 int showrunner_sqlite_configure(void) {
-    int rc = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    // Memory statistics first, the threading mode last: should another thread initialize
+    // SQLite between the two calls, the answer is still the threading mode's own, which is
+    // what a caller checks connections against.
+    int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (rc != SQLITE_OK) return rc;
-    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 }

@@ -8,6 +8,9 @@
 /// - no memory statistics: no process-wide mutex around every allocation SQLite makes.
 /// Returns SQLITE_OK (0), or SQLITE_MISUSE (21) when SQLite was already initialized: the
 /// defaults (serialized, with statistics) then stay, which is as correct and a little slower.
+/// The answer is the threading mode's: it is set last, so a connection opened in another
+/// thread between the two settings (only the tests' shared process has one) may leave memory
+/// statistics off and the connections serialized, never the other way round.
 int showrunner_sqlite_configure(void);
 
 #endif
