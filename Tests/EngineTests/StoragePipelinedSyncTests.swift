@@ -49,8 +49,12 @@ import Testing
     }
 
     /// A sync hook that blocks each sync until the test lets it go. The hook blocks the WAL sync's
-    /// own queue, never a thread of the cooperative pool; the test awaits `entered`.
+    /// own queue, never a thread of the cooperative pool; the test awaits `entered`. A sync the
+    /// test never lets go goes on after `holdMax` and counts in `stuck`, so a store that syncs
+    /// more often than the test expects fails the test (`expectNoneStuck`) rather than hang it.
     final class Gate: Sendable {
+        static let holdMax: DispatchTimeInterval = .seconds(30)
+        let stuck = Atomic<Int>(0)
         let entered = Signals()
         let release = DispatchSemaphore(value: 0)
         let syncs = Atomic<Int>(0)
@@ -62,7 +66,10 @@ import Testing
         func hook() {
             syncs.add(1, ordering: .relaxed)
             entered.signal()
-            release.wait()
+            if release.wait(timeout: .now() + Self.holdMax) == .timedOut { stuck.add(1, ordering: .relaxed) }
+        }
+        func expectNoneStuck(sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(stuck.load(ordering: .relaxed) == 0, "a sync the test did not expect was held", sourceLocation: sourceLocation)
         }
     }
 
@@ -118,6 +125,7 @@ import Testing
             let syncs = gate.syncs.load(ordering: .relaxed)
             #expect(syncs == 3)
             #expect(store.walSync?.count == 3)
+            gate.expectNoneStuck()
         }
     }
 
@@ -193,6 +201,7 @@ import Testing
             // The same figures on /metrics.
             #expect(try gate.metrics.expectCounter("showrunner.store.wal_syncs").totalValue == 3)
             #expect(try gate.metrics.expectCounter("showrunner.store.wal_sync_nanoseconds").totalValue == Int64(store.stats.walSyncNanos))
+            gate.expectNoneStuck()
         }
     }
 
@@ -210,6 +219,7 @@ import Testing
             gate.release.signal()
             try await write.value
             #expect(gate.answers == 1)
+            gate.expectNoneStuck()
         }
     }
 
