@@ -49,13 +49,13 @@ struct GiftEngineBench: AsyncParsableCommand {
             let before = engine.store.stats
             let s = try await sends(engine, hot: false)
             let after = engine.store.stats
-            let sends = Double(max(1, after.ops - before.ops))
-            let writerMicros = Double(after.opsNanos - before.opsNanos) / 1e3 / sends
-            let commitMicros = Double(after.commitNanos - before.commitNanos) / 1e3 / sends
+            let ops = Double(max(1, after.ops - before.ops))
+            let writerMicros = Double(after.opsNanos - before.opsNanos) / 1e3 / ops
+            let commitMicros = Double(after.commitNanos - before.commitNanos) / 1e3 / ops
             let syncs = after.walSyncs - before.walSyncs
             let syncMicros = Double(after.walSyncNanos - before.walSyncNanos) / 1e3 / Double(max(1, syncs))
             let syncBusy = Double(after.walSyncNanos - before.walSyncNanos) / 1e9 / seconds
-            print("engine alone, uniform: \(grouped(s.rate)) gifts/s, p99 \(String(format: "%.2f", s.p99)) ms, errors \(s.errors), writer \(String(format: "%.1f", writerMicros)) µs per send + COMMIT \(String(format: "%.1f", commitMicros)) µs per send, \(String(format: "%.1f", sends / Double(max(1, after.commits - before.commits)))) per commit, \(String(format: "%.2f", Double(syncs) / Double(max(1, after.commits - before.commits)))) WAL syncs per commit at \(Int(syncMicros)) µs (sync queue \(Int(syncBusy * 100))% busy)")
+            print("engine alone, uniform: \(grouped(s.rate)) gifts/s, p99 \(String(format: "%.2f", s.p99)) ms, errors \(s.errors), writer \(String(format: "%.1f", writerMicros)) µs per send + COMMIT \(String(format: "%.1f", commitMicros)) µs per send, \(String(format: "%.1f", ops / Double(max(1, after.commits - before.commits)))) per commit, \(String(format: "%.2f", Double(syncs) / Double(max(1, after.commits - before.commits)))) WAL syncs per commit at \(Int(syncMicros)) µs (sync queue \(Int(syncBusy * 100))% busy)")
             return
         }
         let redis = try RedisPeer.start(in: work, port: 16_381)

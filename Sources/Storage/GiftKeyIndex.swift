@@ -47,11 +47,10 @@ final class GiftKeyIndex: KeptOverlay {
     private var loaded = false
     /// Keys of the gift rows after `through`, each to its row's offset.
     private var tail: [String: Int64] = [:]
-    /// The flush under way: the tail's keys when it began, in key order, how many are written,
-    /// and how many a commit writes; empty when none is.
+    /// The flush under way: the tail's keys when it began, in key order, and how many are
+    /// written; empty when none is.
     private var flushing: [(key: String, offset: Int64)] = []
     private var written = 0
-    private var chunk = 0
 
     init(flushAt: Int = StoreConfiguration.giftKeysFlushAtDefault) {
         precondition(flushAt > 0, "a flush writes at least one key")
@@ -94,7 +93,6 @@ final class GiftKeyIndex: KeptOverlay {
             guard tail.count >= flushAt else { return }
             flushing = tail.map { (key: $0.key, offset: $0.value) }.sorted { $0.key < $1.key }
             written = 0
-            chunk = (flushing.count + Self.chunksPerFlush - 1) / Self.chunksPerFlush
         }
         // A key written by a chunk that committed before the tail was read again is there at
         // its own row already: the upsert leaves it, and refuses it at any other row.
@@ -102,6 +100,7 @@ final class GiftKeyIndex: KeptOverlay {
             INSERT INTO gift_keys (key, offset) VALUES (?1, ?2)
                 ON CONFLICT (key) DO UPDATE SET offset = ?2 WHERE offset = ?2
             """)
+        let chunk = (flushing.count + Self.chunksPerFlush - 1) / Self.chunksPerFlush
         let end = min(written + chunk, flushing.count)
         for (key, offset) in flushing[written..<end] {
             try insert.runRaw(.text(key), .int(offset))

@@ -57,7 +57,6 @@ public struct SQLiteReplayStore: ReplayStore {
 /// `ReplayTransaction` on one SQLite connection: the journal, ledger transfers, consumer
 /// cursors and the live-ops tables. Opened without the ledger (a replay moves no money).
 final class SQLiteReplayTransaction: SQLiteTransaction, ReplayTransaction {
-    /// `types` as a SQL list of string literals (the replay's own identifiers, never input).
     // MARK: The window
 
     func firstOffset(createdFrom ms: Int64) throws -> Int64? {

@@ -7,12 +7,13 @@ extension Journal {
     /// and every reader of gifts reads them in offset order.
     static let unindexedType = GiftReceipt.factType
 
-    /// The condition for rows of `types` (not empty), with one `?` a type, bound in the order
-    /// given: `type IN (?, ...)`, and, when gifts are not among them, `AND type != 'gift'` as
+    /// The condition for rows of `types`, with one `?` a type, bound in the order given: `type IN (?, ...)`, and, when gifts are not among them, `AND type != 'gift'` as
     /// well, the partial index's own condition, so that SQLite reads them by
     /// `journal_type_offset`. Asked for gifts, SQLite reads in offset order.
     /// - Parameter column: the type column as the query names it.
+    /// - Precondition: `types` is not empty (`type IN ()` is no SQL); callers return early.
     static func typeCondition(_ types: some Collection<String>, column: String = "type") -> String {
+        precondition(!types.isEmpty, "a type condition names at least one type")
         let condition = "\(column) IN (\(databaseQuestionMarks(count: types.count)))"
         return types.contains(unindexedType) ? condition : condition + " AND \(column) != '\(unindexedType)'"
     }
@@ -67,8 +68,9 @@ extension Journal {
             arguments.append(.int(through))
         }
         if let types {
-            sql += " AND " + typeCondition(types.sorted())
-            arguments += types.sorted().map(RawValue.text)
+            let sorted = types.sorted()
+            sql += " AND " + typeCondition(sorted)
+            arguments += sorted.map(RawValue.text)
         }
         sql += " ORDER BY offset LIMIT ?"
         arguments.append(.int(Int64(limit)))
