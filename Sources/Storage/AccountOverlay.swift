@@ -171,9 +171,9 @@ final class AccountOverlay: KeptOverlay {
                 // By number (the rowid): no search of the text key's index. A row gone from
                 // its number (a change the overlay was never told of) fails the batch, and the
                 // reset that follows reads every row again.
-                try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE num = ?")
-                    .runRaw(.int(entry.balance), .int(number))
-                guard db.changesCount == 1 else {
+                let update = try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE num = ?")
+                try update.runRaw(.int(entry.balance), .int(number))
+                guard update.changesRaw == 1 else {
                     throw StorageError.commitFailed(reason: "account \(id) is no longer number \(number)")
                 }
             } else {

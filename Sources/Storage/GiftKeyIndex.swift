@@ -43,6 +43,18 @@ final class GiftKeyIndex: KeptOverlay {
     /// Commits a flush's keys are spread over: each writes this share of them (rounded up), so
     /// a flush ends within this many commits however many keys it took.
     static let chunksPerFlush = 16
+    /// Keys a flush's statement inserts: one statement a key spent as much time stepping in and
+    /// out of SQLite as inserting.
+    static let rowsPerInsert = 32
+    static let insertSQL = insertSQL(rows: rowsPerInsert)
+
+    /// The upsert of `rows` keys (`(?, ?)` each: key, offset).
+    static func insertSQL(rows: Int) -> String {
+        """
+        INSERT INTO gift_keys (key, offset) VALUES \(Array(repeating: "(?, ?)", count: rows).joined(separator: ", "))
+            ON CONFLICT (key) DO UPDATE SET offset = excluded.offset WHERE offset = excluded.offset
+        """
+    }
 
     private var loaded = false
     /// Keys of the gift rows after `through`, each to its row's offset.
@@ -95,18 +107,26 @@ final class GiftKeyIndex: KeptOverlay {
             written = 0
         }
         // A key written by a chunk that committed before the tail was read again is there at
-        // its own row already: the upsert leaves it, and refuses it at any other row.
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO gift_keys (key, offset) VALUES (?1, ?2)
-                ON CONFLICT (key) DO UPDATE SET offset = ?2 WHERE offset = ?2
-            """)
+        // its own row already: the upsert leaves it (and counts it as changed), and refuses it
+        // at any other row (no change: the count falls short).
         let chunk = (flushing.count + Self.chunksPerFlush - 1) / Self.chunksPerFlush
         let end = min(written + chunk, flushing.count)
-        for (key, offset) in flushing[written..<end] {
-            try insert.runRaw(.text(key), .int(offset))
-            guard db.changesCount == 1 else {
-                throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "gift key \(key) is indexed at another row than \(offset)")
+        var from = written
+        while from < end {
+            let rows = min(Self.rowsPerInsert, end - from)
+            let insert = try db.cachedStatement(sql: rows == Self.rowsPerInsert ? Self.insertSQL : Self.insertSQL(rows: rows))
+            var values: [RawValue] = []
+            values.reserveCapacity(rows * 2)
+            for (key, offset) in flushing[from..<from + rows] {
+                values.append(.text(key))
+                values.append(.int(offset))
             }
+            try insert.runRaw(values)
+            guard insert.changesRaw == rows else {
+                let at = flushing[from..<from + rows].map { "\($0.key) at \($0.offset)" }.joined(separator: ", ")
+                throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "a gift key of [\(at)] is indexed at another row")
+            }
+            from += rows
         }
         written = end
         guard written == flushing.count else { return }

@@ -13,6 +13,14 @@ enum RawValue {
 }
 
 extension Statement {
+    /// Rows the connection's last `INSERT`, `UPDATE` or `DELETE` changed (`Database.changesCount`
+    /// without GRDB's check of the calling queue, which costs as much as the answer on the
+    /// writer's hot path; only the writer runs these statements).
+    var changesRaw: Int { Int(sqlite3_changes(sqlite3_db_handle(sqliteStatement))) }
+
+    /// The rowid the connection last inserted (`Database.lastInsertedRowID`, as `changesRaw`).
+    var lastInsertedRowIDRaw: Int64 { sqlite3_last_insert_rowid(sqlite3_db_handle(sqliteStatement)) }
+
     /// Binds `values` by position straight to SQLite, steps the statement to completion and
     /// resets it, without GRDB's argument conversions and bookkeeping: on the gift path those
     /// cost about as much as SQLite's own work for a short statement.

@@ -83,6 +83,45 @@ import Testing
         }
     }
 
+    @Test("a flush writes each chunk 32 keys a statement, then the rest in one; a key found at its own row is left, at another row fails the flush")
+    func flushStatements() throws {
+        let tmp = try TemporaryDatabase()
+        defer { tmp.remove() }
+        let queue = try DatabaseQueue(path: tmp.path)
+        try Migrations.migrator().migrate(queue)
+        func key(_ i: Int) -> String { "gift:v:" + String(repeating: "0", count: 4 - String(i).count) + String(i) }
+        // 600 keys: a chunk is 38 (32 + 6), and the last of 16 is 30.
+        let index = GiftKeyIndex(flushAt: 600)
+        try queue.write { db in
+            let none = try index.record(of: key(0), db)
+            #expect(none == nil)
+            for i in 0..<600 { index.added(key(i), offset: Int64(i + 1)) }
+            // A key already at its own row (a chunk that committed before the tail was read again).
+            try db.execute(sql: "INSERT INTO gift_keys (key, offset) VALUES (?, 4)", arguments: [key(3)])
+            try index.flush(db)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gift_keys") == 38)
+            #expect(try String.fetchOne(db, sql: "SELECT MAX(key) FROM gift_keys") == key(37), "in key order")
+            #expect(try SQLiteGiftKeys.indexedThrough(db) == 0)
+            for _ in 1..<16 { try index.flush(db) }
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gift_keys WHERE offset = CAST(substr(key, 8) AS INTEGER) + 1") == 600)
+            #expect(try SQLiteGiftKeys.indexedThrough(db) == 600, "the mark moved with the last chunk")
+            let flushed = try index.record(of: key(599), db)
+            #expect(flushed == .sent(offset: 600), "from gift_keys, no longer in memory")
+        }
+        // A key at another row, in the second statement of a chunk (its 6 keys), fails the flush.
+        let other = GiftKeyIndex(flushAt: 600)
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in
+                _ = try other.record(of: "gift:w:none", db)
+                for i in 0..<600 { other.added("gift:w:" + key(i).dropFirst(7), offset: Int64(1_000 + i)) }
+                try db.execute(sql: "INSERT INTO gift_keys (key, offset) VALUES ('gift:w:0035', 7)")
+                try other.flush(db)
+            }
+        }
+        let rolledBack = try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gift_keys WHERE key LIKE 'gift:w:%'") }
+        #expect(rolledBack == 0, "the failed transaction wrote nothing")
+    }
+
     @Test("a key in the tail survives a failed batch, another connection's commit and a restart; a failed send's key is free")
     func tailReadAgain() async throws {
         let (database, folder) = (try TemporaryDatabase(), try ScriptFolder(MoneyEngine.scripts))

@@ -86,6 +86,25 @@ import Testing
         #expect((try? AccountID(parsing: "user:a")) == nil)
     }
 
+    @Test("an account id hashes once when made: ids made apart (parsed, built, kept) are equal with equal hashes; any difference in kind, owner or asset tells them apart")
+    func accountIDsHashAndCompareByOwnerAndAsset() throws {
+        let built = AccountID.user("alice", "coins")
+        let parsed = try AccountID(parsing: "user:alice:coins")
+        #expect(built == parsed && built.hashValue == parsed.hashValue)
+        #expect(try AccountID(parsing: "system:gift_clearing:coins") == .system(.giftClearing, "coins"))
+        let apart: [AccountID] = [
+            built, .guild("alice", "coins"), .user("alice", "revenue"), .user("alicf", "coins"), .user("", "coins"),
+            .system(.giftClearing, "coins"), .system(.platformFees, "coins"), .system(.giftClearing, "revenue"),
+        ]
+        #expect(Set(apart).count == apart.count)
+        var index: [AccountID: Int] = [:]
+        for (i, id) in apart.enumerated() { index[id] = i }
+        for (i, id) in apart.enumerated() {
+            guard !id.ownerName.isEmpty else { continue }  // no text parses to an empty owner
+            #expect(index[try AccountID(parsing: id.description)] == i, "\(id) found again by its text")
+        }
+    }
+
     @Test func everyReasonHasAStableCodeAndKind() {
         #expect(LedgerError.Reason.insufficientFunds.kind == .unprocessable)
         #expect(LedgerError.Reason.idempotencyConflict.kind == .conflict)

@@ -48,6 +48,12 @@ public enum GiftLegs {
         }
     }
 
+    /// The system accounts of a gift's legs, made once (an id hashes itself when made).
+    private static let clearing = AccountID.system(.giftClearing, "coins")
+    private static let fees = AccountID.system(.platformFees, "coins")
+    private static let issuance = AccountID.system(.revenueIssuance, "revenue")
+    private static let guildShares = AccountID.system(.guildShares, "revenue")
+
     /// The legs of a gift, in order; a leg with a zero amount is left out.
     public static func of(_ r: GiftReceipt) -> [TransferRequest] { of(r, Names(r)) }
 
@@ -56,20 +62,20 @@ public enum GiftLegs {
         var legs: [TransferRequest] = []
         legs.reserveCapacity(4)
         if r.streamerRevenue + r.guildShare > 0 {
-            legs.append(TransferRequest(id: names.paid, debit: names.payer, credit: .system(.giftClearing, "coins"),
+            legs.append(TransferRequest(id: names.paid, debit: names.payer, credit: clearing,
                 asset: "coins", amount: r.streamerRevenue + r.guildShare, code: "gift", memo: names.memo))
         }
         if r.platformFee > 0 {
-            legs.append(TransferRequest(id: names.fee, debit: names.payer, credit: .system(.platformFees, "coins"),
+            legs.append(TransferRequest(id: names.fee, debit: names.payer, credit: fees,
                 asset: "coins", amount: r.platformFee, code: "gift_fee", memo: names.memo))
         }
         if r.streamerRevenue > 0 {
-            legs.append(TransferRequest(id: names.revenue, debit: .system(.revenueIssuance, "revenue"),
+            legs.append(TransferRequest(id: names.revenue, debit: issuance,
                 credit: names.streamerRevenue, asset: "revenue", amount: r.streamerRevenue, code: "gift_revenue", memo: names.memo))
         }
         if r.guildShare > 0 {
-            legs.append(TransferRequest(id: names.guild, debit: .system(.revenueIssuance, "revenue"),
-                credit: r.guildID.map { .guild($0, "revenue") } ?? .system(.guildShares, "revenue"), asset: "revenue", amount: r.guildShare,
+            legs.append(TransferRequest(id: names.guild, debit: issuance,
+                credit: r.guildID.map { .guild($0, "revenue") } ?? guildShares, asset: "revenue", amount: r.guildShare,
                 code: "gift_guild", memo: names.memo))
         }
         return legs

@@ -26,12 +26,26 @@ public struct AccountID: Sendable, Hashable, CustomStringConvertible {
     public let owner: Owner
     /// The asset it holds.
     public let asset: String
+    /// The hash of `owner` and `asset`, taken once when the id is made: the one writer finds the
+    /// accounts of every gift in a dictionary, and an id made on the sender's task (a gift's
+    /// payer and payee) or kept (the system accounts) is not hashed again there.
+    private let hashBits: Int
 
     /// Creates an account id; the ledger validates it when used.
     public init(_ owner: Owner, asset: String) {
         self.owner = owner
         self.asset = asset
+        var hasher = Hasher()
+        hasher.combine(owner)
+        hasher.combine(asset)
+        hashBits = hasher.finalize()
     }
+
+    public static func == (a: AccountID, b: AccountID) -> Bool {
+        a.hashBits == b.hashBits && a.owner == b.owner && a.asset == b.asset
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(hashBits) }
 
     /// A user's account of `asset`.
     public static func user(_ id: String, _ asset: String) -> AccountID { AccountID(.user(id), asset: asset) }

@@ -15,6 +15,8 @@ struct GiftPlan: Sendable {
     let now: Int64
     /// The send's key and its legs' names.
     let names: GiftLegs.Names
+    /// The gift's `validate` steps in their declared order, found here rather than on the writer.
+    let validateSteps: [Declaration]
 
     init(request: GiftSendRequest, room: Room, generation: ScriptGeneration?, calendar: OperationsCalendar, now: Int64) {
         self.request = request
@@ -25,6 +27,7 @@ struct GiftPlan: Sendable {
         names = GiftLegs.Names(
             senderID: request.senderID, sendID: request.idempotencyKey, streamerID: room.streamerID, giftID: request.giftID,
             count: request.count, roomID: room.id)
+        validateSteps = generation.map { GiftSteps.ordered($0, handler: "validate", giftID: request.giftID) } ?? []
     }
 
     /// What the checks found, for `write`.
@@ -94,7 +97,8 @@ struct GiftPlan: Sendable {
     func validatedPrice(_ tx: any GiftSendTransaction, _ gift: Gift) throws -> Int64 {
         guard let generation else { return gift.priceCoins }
         var price = gift.priceCoins
-        for step in GiftSteps.ordered(generation, handler: "validate", giftID: gift.id) {
+        // The catalog's gift is the one the request names (`gift(id:)` found it by that id).
+        for step in validateSteps {
             let event = event(gift, price: price)
             let ctx = CallContext(script: step.address, nowMillis: now, seed: UInt64(bitPattern: now),
                 reads: tx.scriptReads, config: step.data.fields["config"]?.table ?? LuaTable())

@@ -63,9 +63,9 @@ extension Journal {
         guard json.utf8.count <= payloadBytesMax else {
             throw JournalError.payloadTooLarge(bytes: json.utf8.count, max: payloadBytesMax)
         }
-        try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, gift_key, payer, payee) VALUES ('gift', ?, ?, ?, ?, ?)")
-            .runRaw(.text(json), .int(ms), .text(key), .int(payer), .int(payee))
-        return db.lastInsertedRowID
+        let insert = try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, gift_key, payer, payee) VALUES ('gift', ?, ?, ?, ?, ?)")
+        try insert.runRaw(.text(json), .int(ms), .text(key), .int(payer), .int(payee))
+        return insert.lastInsertedRowIDRaw
     }
 
     private static func insert(
