@@ -26,6 +26,8 @@ struct GiftEngineBench: AsyncParsableCommand {
     var giftKeysFlushAt = StoreConfiguration.giftKeysFlushAtDefault
     @Flag(help: "Idempotency keys as random UUIDs (as many clients make them), not numbered in order for each sender.")
     var randomKeys = false
+    @Flag(help: "Also run a Redis peer that keeps an idempotency key per send, as the engine does (reported beside the plain peer; the goal is against the plain one).")
+    var keyedPeer = false
 
     func run() async throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-engine-\(UUID().uuidString)")
@@ -82,6 +84,13 @@ struct GiftEngineBench: AsyncParsableCommand {
             print("| showrunner engine (in-process, SQLite \(synchronous.uppercased())) | \(pattern) | \(grouped(s.rate)) | \(String(format: "%.2f", s.p50)) | \(String(format: "%.2f", s.p99)) | \(s.errors) | \(Int(sMicros)) | \(String(format: "%.1f", perCommit)) |")
             print("| redis EVALSHA (AOF always) | \(pattern) | \(grouped(r.rate)) | \(String(format: "%.2f", r.p50)) | \(String(format: "%.2f", r.p99)) | \(r.errors) | \(Int(rMicros)) | |")
             ratios.append("\(pattern): engine/redis gifts/s = \(String(format: "%.2f", s.rate / r.rate))x, p99 = \(String(format: "%.2f", s.p99 / r.p99))x redis's")
+            if keyedPeer {
+                let kCPU = processCPUSeconds(pid: redis.process.processIdentifier)
+                let k = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot, keyed: true) }
+                let kMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - kCPU) * 1e6 / max(1, k.rate * seconds)
+                print("| redis EVALSHA + idempotency keys (AOF always) | \(pattern) | \(grouped(k.rate)) | \(String(format: "%.2f", k.p50)) | \(String(format: "%.2f", k.p99)) | \(k.errors) | \(Int(kMicros)) | |")
+                ratios.append("\(pattern): engine/keyed redis gifts/s = \(String(format: "%.2f", s.rate / k.rate))x, p99 = \(String(format: "%.2f", s.p99 / k.p99))x keyed redis's")
+            }
         }
         let report = try await engine.store.read { db in try Reconciliation().check(db) }
         print("")

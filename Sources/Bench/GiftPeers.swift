@@ -7,6 +7,8 @@ final class RedisPeer: @unchecked Sendable {
     let process: Process
     let port: UInt16
     let sha: String
+    /// The keyed script's: `keyedScript`.
+    let keyedSHA: String
 
     static let script = """
         local bal = tonumber(redis.call('HGET', KEYS[1], 'coins') or '0')
@@ -21,6 +23,32 @@ final class RedisPeer: @unchecked Sendable {
         return bal - total
         """
 
+    /// `script` with the guarantee showrunner's sends keep and `script` does not: idempotency per
+    /// sender key (KEYS[7]), for successes and for refusals. A retry answers the stored outcome;
+    /// a new key stores its outcome (the balance left and the gift, or the refusal) without
+    /// expiry, as showrunner keeps its keys.
+    static let keyedScript = """
+        local prior = redis.call('GET', KEYS[7])
+        if prior then
+            if prior == 'refused' then return redis.error_reply('insufficient_funds') end
+            return tonumber(string.match(prior, '^(-?%d+)'))
+        end
+        local bal = tonumber(redis.call('HGET', KEYS[1], 'coins') or '0')
+        local total = tonumber(ARGV[1])
+        if bal < total then
+            redis.call('SET', KEYS[7], 'refused')
+            return redis.error_reply('insufficient_funds')
+        end
+        redis.call('HINCRBY', KEYS[1], 'coins', -total)
+        redis.call('HINCRBY', KEYS[2], 'revenue', ARGV[2])
+        redis.call('HINCRBY', KEYS[3], 'coins', ARGV[3])
+        redis.call('HINCRBY', KEYS[4], 'coins', ARGV[4])
+        redis.call('XADD', KEYS[5], '*', 'gift', ARGV[6])
+        redis.call('ZINCRBY', KEYS[6], total, ARGV[5])
+        redis.call('SET', KEYS[7], (bal - total) .. ' ' .. ARGV[6])
+        return bal - total
+        """
+
     static func start(in dir: URL, port: UInt16) throws -> RedisPeer {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
@@ -31,15 +59,19 @@ final class RedisPeer: @unchecked Sendable {
         do {
             try Child.waitForPort(Int(port))
             let s = try BlockingSocket(port: port)
-            try s.write(resp(["SCRIPT", "LOAD", script]))
-            let reply = String(decoding: try s.read(until: respReplyLength), as: UTF8.self)
-            let parts = reply.split(separator: "\r\n")
-            guard parts.count >= 2, reply.hasPrefix("$") else { throw BenchError("SCRIPT LOAD answered \(reply.prefix(200))") }
+            func load(_ script: String) throws -> String {
+                try s.write(resp(["SCRIPT", "LOAD", script]))
+                let reply = String(decoding: try s.read(until: respReplyLength), as: UTF8.self)
+                let parts = reply.split(separator: "\r\n")
+                guard parts.count >= 2, reply.hasPrefix("$") else { throw BenchError("SCRIPT LOAD answered \(reply.prefix(200))") }
+                return String(parts[1])
+            }
+            let (sha, keyedSHA) = (try load(script), try load(keyedScript))
             for w in 0..<1_000 {
                 try s.write(resp(["HSET", "wallet:v\(w)", "coins", "1000000000"]))
                 _ = try s.read(until: respReplyLength)
             }
-            return RedisPeer(process: p, port: port, sha: String(parts[1]))
+            return RedisPeer(process: p, port: port, sha: sha, keyedSHA: keyedSHA)
         } catch {
             // A half-started peer must not outlive the run.
             Child.stopRedis(p, port: port, grace: 1)
@@ -47,20 +79,28 @@ final class RedisPeer: @unchecked Sendable {
         }
     }
 
-    init(process: Process, port: UInt16, sha: String) {
+    init(process: Process, port: UInt16, sha: String, keyedSHA: String) {
         self.process = process
         self.port = port
         self.sha = sha
+        self.keyedSHA = keyedSHA
     }
 
-    func sender(worker w: Int, hot: Bool) throws -> () throws -> Bool {
+    /// A sender's gift: `script`, or with `keyed` `keyedScript` under a key of its own per send
+    /// (`idem:v<worker>:<pattern>-<n>`, as the engine's senders number theirs).
+    func sender(worker w: Int, hot: Bool, keyed: Bool = false) throws -> () throws -> Bool {
         let s = try BlockingSocket(port: port)
         var i = 0
-        return { [sha] in
+        return { [sha, keyedSHA] in
             i += 1
             let streamer = hot ? "s0" : "s\(i % 16)"
-            try s.write(resp(["EVALSHA", sha, "6", "wallet:v\(w)", "wallet:\(streamer)", "guild:g1", "platform:fees",
-                              "room:\(streamer):gifts", "board:\(streamer)", "10", "5", "1", "4", "v\(w)", "rose x1"]))
+            let keys = ["wallet:v\(w)", "wallet:\(streamer)", "guild:g1", "platform:fees", "room:\(streamer):gifts", "board:\(streamer)"]
+            let args = ["10", "5", "1", "4", "v\(w)", "rose x1"]
+            if keyed {
+                try s.write(resp(["EVALSHA", keyedSHA, "7"] + keys + ["idem:v\(w):\(hot ? "h" : "u")-\(i)"] + args))
+            } else {
+                try s.write(resp(["EVALSHA", sha, "6"] + keys + args))
+            }
             let reply = try s.read(until: respReplyLength)
             return reply.first == UInt8(ascii: ":")
         }
