@@ -43,6 +43,12 @@ struct GroupCommitState: Sendable {
     mutating func take(_ count: Int) -> [PendingWrite] {
         let n = min(count, pending.count)
         guard n > 0 else { return [] }
+        if n == pending.count {
+            // Most often everything waiting: the whole list is handed over, not copied.
+            var batch: [PendingWrite] = []
+            swap(&batch, &pending)
+            return batch
+        }
         let batch = Array(pending.prefix(n))
         pending.removeFirst(n)
         return batch
