@@ -94,4 +94,68 @@ extension Migrations {
         CREATE INDEX journal_payer ON journal(payer, offset) WHERE payer IS NOT NULL;
         CREATE INDEX journal_payee ON journal(payee, offset) WHERE payee IS NOT NULL;
         """
+
+    /// Transfer rows name their accounts by number (`ledger_accounts.num`), as the journal's
+    /// gift rows have since v21: the two account indexes hold integers, not the accounts' text
+    /// keys. `seq` loses `AUTOINCREMENT` (no row is ever deleted, so the largest `seq` plus one
+    /// is what the counter gave, without its table's write on every insert) and `ts` its
+    /// `UNIQUE` index (the ledger clock hands out strictly increasing times: the index checked
+    /// them again on every insert). The same rows and `seq`s. An account a transfer names
+    /// without a row (a pending transfer's credit, which only its post would have created) gets
+    /// one with a zero balance, created at its first transfer's time; an account text that is
+    /// not `kind:owner:asset` gets none, and fails the migration.
+    static let v23TransfersByAccountNumber = """
+        INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
+            SELECT x.id, x.asset, x.kind, x.owner, 0, 0, x.created
+            FROM (
+                SELECT y.id, y.kind, substr(y.rest, 1, instr(y.rest, ':') - 1) AS owner, substr(y.rest, instr(y.rest, ':') + 1) AS asset,
+                    y.created
+                FROM (
+                    SELECT n.account AS id, substr(n.account, 1, instr(n.account, ':') - 1) AS kind,
+                        substr(n.account, instr(n.account, ':') + 1) AS rest, MIN(n.ts) / 1000 AS created
+                    FROM (SELECT debit_account AS account, ts FROM ledger_transfers
+                          UNION ALL SELECT credit_account, ts FROM ledger_transfers) n
+                    WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = n.account)
+                    GROUP BY n.account
+                ) y
+            ) x
+            WHERE x.kind IN ('user', 'guild', 'system') AND x.owner != '' AND x.asset != '' AND instr(x.asset, ':') = 0;
+        CREATE TEMP TABLE v23_check (transfer_accounts_without_row INTEGER CHECK (transfer_accounts_without_row = 0));
+        INSERT INTO v23_check SELECT COUNT(*) FROM ledger_transfers t
+            WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = t.debit_account)
+               OR NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = t.credit_account);
+        DROP TABLE v23_check;
+
+        CREATE TABLE ledger_transfers_v23 (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            debit INTEGER NOT NULL,
+            credit INTEGER NOT NULL,
+            asset TEXT NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            code TEXT NOT NULL,
+            memo TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('posted', 'pending', 'post', 'void', 'expire')),
+            pending_id TEXT,
+            reverses TEXT,
+            linked_batch TEXT,
+            body_hash TEXT NOT NULL,
+            expires_at INTEGER
+        );
+        INSERT INTO ledger_transfers_v23 (seq, id, debit, credit, asset, amount, code, memo, ts, kind,
+            pending_id, reverses, linked_batch, body_hash, expires_at)
+        SELECT t.seq, t.id,
+            (SELECT a.num FROM ledger_accounts a WHERE a.id = t.debit_account),
+            (SELECT a.num FROM ledger_accounts a WHERE a.id = t.credit_account),
+            t.asset, t.amount, t.code, t.memo, t.ts, t.kind, t.pending_id, t.reverses, t.linked_batch, t.body_hash, t.expires_at
+        FROM ledger_transfers t ORDER BY t.seq;
+        DROP TABLE ledger_transfers;
+        DELETE FROM sqlite_sequence WHERE name = 'ledger_transfers';
+        ALTER TABLE ledger_transfers_v23 RENAME TO ledger_transfers;
+        CREATE UNIQUE INDEX ledger_transfers_pending ON ledger_transfers(pending_id) WHERE pending_id IS NOT NULL;
+        CREATE UNIQUE INDEX ledger_transfers_reverses ON ledger_transfers(reverses) WHERE reverses IS NOT NULL;
+        CREATE INDEX ledger_transfers_debit ON ledger_transfers(debit, seq);
+        CREATE INDEX ledger_transfers_credit ON ledger_transfers(credit, seq);
+        """
 }

@@ -38,6 +38,7 @@ public enum Migrations {
         ("v20_account_history_pages", v20AccountHistoryPages),
         ("v21_integer_account_keys", v21IntegerAccountKeys),
         ("v22_journal_indexes_without_gifts", v22JournalIndexesWithoutGifts),
+        ("v23_transfers_by_account_number", v23TransfersByAccountNumber),
     ]
 
     /// A migrator that applies `all`.

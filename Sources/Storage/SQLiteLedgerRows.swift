@@ -64,21 +64,53 @@ extension SQLiteTransaction: LedgerRows {
 
     func insertTransfer(_ t: Transfer, bodyHash: String) throws -> Int64 {
         // A plain INSERT: the caller built the row from what it writes (decoding it back through
-        // `RETURNING *` and named-column lookups cost more than the insert itself).
-        try db.cachedStatement(sql: """
-            INSERT INTO ledger_transfers (id, debit_account, credit_account, asset, amount, code, memo, ts, kind,
+        // `RETURNING *` and named-column lookups cost more than the insert itself). The row names
+        // its accounts by number; a pending transfer's credit may have no row yet (only the
+        // debit is reserved), and gets one, as any account does on first use.
+        let createdAt = t.ts / 1000
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO ledger_transfers (id, debit, credit, asset, amount, code, memo, ts, kind,
                 pending_id, reverses, linked_batch, body_hash, expires_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        ).runRaw(
-            .text(t.id), .text(t.debit.description), .text(t.credit.description), .text(t.asset), .int(t.amount),
-            .text(t.code), .text(t.memo), .int(t.ts), .text(t.kind.rawValue), .text(t.pendingID), .text(t.reverses),
-            .text(t.linkedBatch), .text(bodyHash), .int(t.expiresAt))
-        return db.lastInsertedRowID
+            """)
+        try insert.runRaw(
+            .text(t.id), .int(try accountNumber(t.debit, createdAt: createdAt)), .int(try accountNumber(t.credit, createdAt: createdAt)),
+            .text(t.asset), .int(t.amount), .text(t.code), .text(t.memo), .int(t.ts), .text(t.kind.rawValue), .text(t.pendingID),
+            .text(t.reverses), .text(t.linkedBatch), .text(bodyHash), .int(t.expiresAt))
+        return insert.lastInsertedRowIDRaw
     }
 
+    /// The account's number (`ledger_accounts.num`), its row created with a zero balance on first use.
+    private func accountNumber(_ id: AccountID, createdAt: Int64) throws -> AccountNumber {
+        let select = try db.cachedStatement(sql: "SELECT num FROM ledger_accounts WHERE id = ?")
+        if let number = try select.firstRowRaw(.text(id.description), read: { rawInt($0, 0) }), let number { return number }
+        _ = try account(id, createdAt: createdAt)
+        guard let number = try select.firstRowRaw(.text(id.description), read: { rawInt($0, 0) }), let number else {
+            preconditionFailure("account \(id) has no row after its insert")
+        }
+        return number
+    }
+
+    /// The numbers of those of `accounts` that have a row.
+    private func accountNumbers(_ accounts: [AccountID]) throws -> [AccountNumber] {
+        try accounts.compactMap { id in
+            try db.cachedStatement(sql: "SELECT num FROM ledger_accounts WHERE id = ?").firstRowRaw(.text(id.description), read: { rawInt($0, 0) }) ?? nil
+        }
+    }
+
+    /// A transfer row's columns with its accounts' text keys (`debit_account`, `credit_account`),
+    /// as `Transfer(row:)` reads them, from `ledger_transfers t`. An account number without a
+    /// row (damage: rows are never deleted) reads as `user:#<number>:<asset>`, so
+    /// reconciliation reports it as a missing account instead of losing its transfers.
+    static let transferColumns = """
+        SELECT t.seq, t.id, COALESCE(d.id, 'user:#' || t.debit || ':' || t.asset) AS debit_account,
+            COALESCE(c.id, 'user:#' || t.credit || ':' || t.asset) AS credit_account, t.asset, t.amount, t.code, t.memo, t.ts,
+            t.kind, t.pending_id, t.reverses, t.linked_batch, t.body_hash, t.expires_at
+        FROM ledger_transfers t LEFT JOIN ledger_accounts d ON d.num = t.debit LEFT JOIN ledger_accounts c ON c.num = t.credit
+        """
+
     func transfer(id: String) throws -> Transfer? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [id]).map(Transfer.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: Self.transferColumns + " WHERE t.id = ?"), arguments: [id]).map(Transfer.init(row:))
     }
 
     func transferExists(id: String) throws -> Bool {
@@ -86,7 +118,7 @@ extension SQLiteTransaction: LedgerRows {
     }
 
     func closing(pendingID: String) throws -> Transfer? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE pending_id = ?"), arguments: [pendingID])
+        try Row.fetchOne(db.cachedStatement(sql: Self.transferColumns + " WHERE t.pending_id = ?"), arguments: [pendingID])
             .map(Transfer.init(row:))
     }
 
@@ -96,7 +128,7 @@ extension SQLiteTransaction: LedgerRows {
     }
 
     func transferWithHash(id: String) throws -> (transfer: Transfer, bodyHash: String)? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_transfers WHERE id = ?"), arguments: [id])
+        try Row.fetchOne(db.cachedStatement(sql: Self.transferColumns + " WHERE t.id = ?"), arguments: [id])
             .map { (Transfer(row: $0), $0["body_hash"]) }
     }
 
@@ -104,30 +136,31 @@ extension SQLiteTransaction: LedgerRows {
         let escaped = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_")
         return try Row.fetchAll(
-            db, sql: "SELECT * FROM ledger_transfers WHERE id LIKE ? ESCAPE '\\' ORDER BY seq", arguments: [escaped + "%"]
+            db, sql: Self.transferColumns + " WHERE t.id LIKE ? ESCAPE '\\' ORDER BY t.seq", arguments: [escaped + "%"]
         ).map(Transfer.init(row:))
     }
 
     func transfers(touching accounts: [AccountID], beforeSeq: Int64, limit: Int) throws -> [Transfer] {
-        let keys = accounts.map(\.description)
-        let condition = keys.count == 1
-            ? "(debit_account = ? OR credit_account = ?)"
-            : { let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
-                return "(debit_account IN (\(marks)) OR credit_account IN (\(marks)))" }()
+        let numbers = try accountNumbers(accounts)
+        guard !numbers.isEmpty else { return [] }
+        let condition = numbers.count == 1
+            ? "(t.debit = ? OR t.credit = ?)"
+            : { let marks = Array(repeating: "?", count: numbers.count).joined(separator: ", ")
+                return "(t.debit IN (\(marks)) OR t.credit IN (\(marks)))" }()
         return try Row.fetchAll(
-            db, sql: "SELECT * FROM ledger_transfers WHERE \(condition) AND seq < ? ORDER BY seq DESC LIMIT ?",
-            arguments: StatementArguments(keys + keys) + [beforeSeq, limit]
+            db, sql: Self.transferColumns + " WHERE \(condition) AND t.seq < ? ORDER BY t.seq DESC LIMIT ?",
+            arguments: StatementArguments(numbers + numbers) + [beforeSeq, Int64(limit)]
         ).map(Transfer.init(row:))
     }
 
     func postedNet(_ account: AccountID, throughSeq seq: Int64) throws -> Int64 {
-        let key = account.description
+        guard let number = try accountNumbers([account]).first else { return 0 }
         return try Int64.fetchOne(
             db.cachedStatement(sql: """
-                SELECT COALESCE(SUM(CASE WHEN credit_account = ? THEN amount ELSE -amount END), 0) FROM ledger_transfers
-                WHERE (credit_account = ? OR debit_account = ?) AND seq <= ? AND kind IN ('posted', 'post')
+                SELECT COALESCE(SUM(CASE WHEN credit = ?1 THEN amount ELSE -amount END), 0) FROM ledger_transfers
+                WHERE (credit = ?1 OR debit = ?1) AND seq <= ?2 AND kind IN ('posted', 'post')
                 """),
-            arguments: [key, key, key, seq]) ?? 0
+            arguments: [number, seq]) ?? 0
     }
 
     func transferTime(seq: Int64) throws -> Int64? {
@@ -234,7 +267,7 @@ extension SQLiteTransaction: LedgerRows {
     // MARK: Whole-ledger reads
 
     func transfersInOrder() throws -> any LedgerCursor<Transfer> {
-        SQLiteCursor(try Row.fetchCursor(db, sql: "SELECT * FROM ledger_transfers ORDER BY seq"), Transfer.init(row:))
+        SQLiteCursor(try Row.fetchCursor(db, sql: Self.transferColumns + " ORDER BY t.seq"), Transfer.init(row:))
     }
 
     func giftRowsInOrder() throws -> any LedgerCursor<(offset: Int64, payload: String)> {
@@ -254,6 +287,23 @@ extension SQLiteTransaction: LedgerRows {
     }
 }
 
+extension AccountID {
+    /// An account's text key as the store holds it, read without checking the owner id: the
+    /// ledger checked it when it wrote the row.
+    init(storedText text: String) {
+        let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        precondition(parts.count == 3, "stored account text '\(text)' is not kind:owner:asset")
+        switch parts[0] {
+        case "user": self = .user(parts[1], parts[2])
+        case "guild": self = .guild(parts[1], parts[2])
+        case "system":
+            guard let name = SystemAccount(rawValue: parts[1]) else { preconditionFailure("stored account text '\(text)' names no system account") }
+            self = .system(name, parts[2])
+        default: preconditionFailure("stored account text '\(text)' has no kind")
+        }
+    }
+}
+
 /// A GRDB row cursor read through a conversion, as a `LedgerCursor`.
 final class SQLiteCursor<Element>: LedgerCursor {
     private let rows: RowCursor
@@ -268,13 +318,14 @@ final class SQLiteCursor<Element>: LedgerCursor {
 }
 
 extension Transfer {
-    /// Reads a `ledger_transfers` row. (In an extension, so the struct keeps its memberwise
+    /// Reads a transfer row as `SQLiteTransaction.transferColumns` selects it. (In an extension, so the struct keeps its memberwise
     /// initializer, which the ledger uses for the rows it writes.)
     init(row: Row) {
-        // The ledger wrote the account columns from validated ids.
+        // The ledger wrote the accounts from validated ids; a number without a row reads as
+        // `user:#<number>:<asset>` (`transferColumns`), which only reconciliation looks at.
         self.init(
-            seq: row["seq"], id: row["id"], debit: try! AccountID(parsing: row["debit_account"]),
-            credit: try! AccountID(parsing: row["credit_account"]), asset: row["asset"], amount: row["amount"],
+            seq: row["seq"], id: row["id"], debit: AccountID(storedText: row["debit_account"]),
+            credit: AccountID(storedText: row["credit_account"]), asset: row["asset"], amount: row["amount"],
             code: row["code"], memo: row["memo"], ts: row["ts"], kind: Kind(rawValue: row["kind"])!,
             pendingID: row["pending_id"], reverses: row["reverses"], linkedBatch: row["linked_batch"], expiresAt: row["expires_at"])
     }

@@ -118,21 +118,22 @@ final class SQLiteReplayTransaction: SQLiteTransaction, ReplayTransaction {
     }
 
     func rewardTotals(idPrefixes: [String], afterSeq seq: Int64) throws -> [ReplayRewardTotal] {
-        try rewardTotals(idPrefixes: idPrefixes, condition: "seq > ?", [seq])
+        try rewardTotals(idPrefixes: idPrefixes, condition: "t.seq > ?", [seq])
     }
 
     func rewardTotals(idPrefixes: [String], from: Int64, to: Int64) throws -> [ReplayRewardTotal] {
-        try rewardTotals(idPrefixes: idPrefixes, condition: "ts >= ? AND ts < ?", [from, to])
+        try rewardTotals(idPrefixes: idPrefixes, condition: "t.ts >= ? AND t.ts < ?", [from, to])
     }
 
     private func rewardTotals(idPrefixes: [String], condition: String, _ args: [Int64]) throws -> [ReplayRewardTotal] {
-        let prefixes = idPrefixes.map { "id LIKE '\($0)%'" }.joined(separator: " OR ")
+        let prefixes = idPrefixes.map { "t.id LIKE '\($0)%'" }.joined(separator: " OR ")
         return try Row.fetchAll(
             db,
             sql: """
-                SELECT credit_account, asset, SUM(amount) AS amount, COUNT(*) AS n FROM ledger_transfers
-                WHERE (\(prefixes)) AND kind = 'posted' AND \(condition)
-                GROUP BY credit_account, asset ORDER BY credit_account, asset
+                SELECT c.id AS credit_account, t.asset, SUM(t.amount) AS amount, COUNT(*) AS n
+                FROM ledger_transfers t JOIN ledger_accounts c ON c.num = t.credit
+                WHERE (\(prefixes)) AND t.kind = 'posted' AND \(condition)
+                GROUP BY c.id, t.asset ORDER BY c.id, t.asset
                 """,
             arguments: StatementArguments(args)
         ).map { ReplayRewardTotal(account: $0["credit_account"], asset: $0["asset"], amount: $0["amount"], transfers: $0["n"]) }

@@ -197,8 +197,8 @@ final class SQLiteSettlementTransaction: SQLiteTransaction, SettlementTransactio
     func guildRevenueAccounts() throws -> [(guildID: String, balance: Int64, settled: Int64)] {
         try Row.fetchAll(db, sql: """
             SELECT a.owner, a.balance,
-                COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE credit_account = a.id AND code = 'settlement'), 0)
-              - COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE debit_account = a.id AND code = 'settlement'), 0)
+                COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE credit = a.num AND code = 'settlement'), 0)
+              - COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE debit = a.num AND code = 'settlement'), 0)
             FROM ledger_accounts a WHERE a.owner_kind = 'guild' AND a.asset = 'revenue' ORDER BY a.owner
             """).map { (guildID: $0[0], balance: $0[1], settled: $0[2]) }
     }

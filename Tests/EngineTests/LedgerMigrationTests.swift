@@ -26,9 +26,12 @@ struct LedgerMigrationTests {
             pending_id, reverses, linked_batch, body_hash, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    /// Every history row, column by column, by `seq`.
+    /// Every history row, column by column, by `seq`, its accounts by their text keys (the
+    /// columns `debit_account` and `credit_account`, which v23 replaced by account numbers).
     static func history(_ db: Database) throws -> [[String: DatabaseValue]] {
-        try Row.fetchAll(db, sql: "SELECT * FROM ledger_transfers ORDER BY seq").map { row in
+        let byNumber = try db.columns(in: "ledger_transfers").contains { $0.name == "debit" }
+        let sql = byNumber ? SQLiteTransaction.transferColumns + " ORDER BY t.seq" : "SELECT * FROM ledger_transfers ORDER BY seq"
+        return try Row.fetchAll(db, sql: sql).map { row in
             Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0] as DatabaseValue) })
         }
     }
@@ -50,7 +53,7 @@ struct LedgerMigrationTests {
             let counter = try await store.read { db in
                 try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'ledger_transfers'")
             }
-            #expect(counter == 4)
+            #expect(counter == nil, "v23 dropped the AUTOINCREMENT counter; the next seq is still the largest plus one")
             let plans = try await store.read { db in
                 try ["SELECT kind FROM ledger_transfers WHERE pending_id = ?", "SELECT 1 FROM ledger_transfers WHERE reverses = ?"].map { sql in
                     try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: ["x"]).map { $0["detail"] as String }.joined()
@@ -72,6 +75,83 @@ struct LedgerMigrationTests {
             let next = try await Ledger(store: store).transfer([TransferRequest(
                 id: "after-v5", debit: .system(.promotions, "coins"), credit: .user("v9", "coins"), asset: "coins", amount: 1, code: "grant")])
             #expect(next[0].seq == 5)
+        }
+    }
+
+    @Test("v23 names transfers' accounts by number: every row, seq and account kept, an account without a row created, the account indexes on numbers, no AUTOINCREMENT, no unique time")
+    func transfersByAccountNumber() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let v22 = try DatabaseQueue(path: tmp.path)
+            try Migrations.migrator().migrate(v22, upTo: "v22_journal_indexes_without_gifts")
+            let before = try await v22.write { db in
+                // The credit account of every row has no account row (as a pending transfer's
+                // credit before its post); the debit has one.
+                try JournalMigrationTests.seedAccounts(db, ["system:promotions:coins", "user:v1:coins"])
+                for values in Self.rows { try db.execute(sql: Self.insert, arguments: StatementArguments(values)) }
+                return try Self.history(db)
+            }
+            try v22.close()
+
+            let store = try tmp.openStore()
+            let after = try await store.read { db in try Self.history(db) }
+            #expect(after == before && after.count == Self.rows.count)
+            let created = try await store.read { db in
+                try Row.fetchOne(db, sql: "SELECT asset, owner_kind, owner, balance, pending_debits, created_at FROM ledger_accounts WHERE id = 'user:s1:coins'")
+                    .map { "\($0["asset"] as String) \($0["owner_kind"] as String) \($0["owner"] as String) \($0["balance"] as Int64) \($0["pending_debits"] as Int64) \($0["created_at"] as Int64)" }
+            }
+            #expect(created == "coins user s1 0 0 1", "created at its first transfer's time (ts 1,001 µs), with a zero balance")
+            let numbers = try await store.read { db in
+                try Row.fetchAll(db, sql: "SELECT DISTINCT typeof(debit), typeof(credit), debit, credit FROM ledger_transfers")
+                    .map { "\($0[0] as String) \($0[1] as String) \($0[2] as Int64) \($0[3] as Int64)" }
+            }
+            let num = try await store.read { db in
+                try Int64.fetchAll(db, sql: "SELECT num FROM ledger_accounts WHERE id IN ('user:v1:coins', 'user:s1:coins') ORDER BY id DESC")
+            }
+            #expect(numbers == ["integer integer \(num[0]) \(num[1])"])
+            let schema = try await store.read { db in
+                (counter: try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'ledger_transfers'"),
+                 sql: try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'ledger_transfers'") ?? "",
+                 indexes: try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_transfers' ORDER BY name"),
+                 plans: try ["SELECT seq FROM ledger_transfers WHERE debit = 1 ORDER BY seq DESC",
+                             "SELECT seq FROM ledger_transfers WHERE credit = 1 ORDER BY seq DESC"].map { sql in
+                     try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)").map { $0["detail"] as String }.joined()
+                 })
+            }
+            #expect(schema.counter == nil && !schema.sql.contains("AUTOINCREMENT"))
+            #expect(schema.indexes.sorted() == [
+                "ledger_transfers_credit", "ledger_transfers_debit", "ledger_transfers_pending", "ledger_transfers_reverses",
+                "sqlite_autoindex_ledger_transfers_1",
+            ], "the id's unique index and no other on ts")
+            #expect(schema.plans[0].contains("ledger_transfers_debit") && schema.plans[1].contains("ledger_transfers_credit"))
+            // The ledger reads and writes through the numbers.
+            let ledger = Ledger(store: store)
+            let next = try await ledger.transfer([TransferRequest(
+                id: "after-v23", debit: .system(.promotions, "coins"), credit: .user("s1", "coins"), asset: "coins", amount: 1, code: "grant")])
+            #expect(next[0].seq == 5, "one past the largest seq")
+            let page = try await ledger.transfers(account: .user("s1", "coins"), limit: 10)
+            #expect(page.transfers.map(\.id) == ["after-v23", "r1", "s1", "p1", "t1"], "newest first, by the credit's number")
+            #expect(page.transfers.allSatisfy { $0.credit == .user("s1", "coins") })
+        }
+    }
+
+    @Test("v23 refuses a transfer whose account text is not kind:owner:asset, and leaves the database as it was")
+    func transfersWithMalformedAccounts() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let v22 = try DatabaseQueue(path: tmp.path)
+            try Migrations.migrator().migrate(v22, upTo: "v22_journal_indexes_without_gifts")
+            try await v22.write { db in
+                var values = Self.row(1, "t1", kind: "posted", pendingID: nil, reverses: nil)
+                values[3] = "user:s1".databaseValue
+                try db.execute(sql: Self.insert, arguments: StatementArguments(values))
+            }
+            try v22.close()
+            #expect(throws: StorageError.self) { _ = try tmp.openStore() }
+            let v22Again = try DatabaseQueue(path: tmp.path)
+            let state = try await v22Again.read { db in
+                (applied: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").last,
+                 accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_accounts") ?? -1)
+            }
+            #expect(state.applied == "v22_journal_indexes_without_gifts" && state.accounts == 0)
         }
     }
 }

@@ -44,9 +44,9 @@ import Testing
             // Bypass the ledger: repeat the reversal under another id and move the balances to
             // match, so only the sign of bob's balance is wrong.
             try db.execute(sql: """
-                INSERT INTO ledger_transfers (id, debit_account, credit_account, asset, amount, code, memo, ts, kind,
+                INSERT INTO ledger_transfers (id, debit, credit, asset, amount, code, memo, ts, kind,
                     reverses, linked_batch, body_hash)
-                SELECT 'back2', debit_account, credit_account, asset, amount, code, memo, ts + 1, kind, NULL, 'back2', ''
+                SELECT 'back2', debit, credit, asset, amount, code, memo, ts + 1, kind, NULL, 'back2', ''
                 FROM ledger_transfers WHERE id = 'back'
                 """)
             try db.execute(sql: "PRAGMA ignore_check_constraints = ON")

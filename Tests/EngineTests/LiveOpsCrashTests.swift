@@ -109,7 +109,10 @@ import Testing
             s.facts = try Row.fetchAll(db, sql: "SELECT type, payload, created_at, idempotency_key FROM journal WHERE type NOT IN ('gift', 'tick')")
                 .map { "\($0["type"] as String) \($0["payload"] as String) \($0["created_at"] as Int64) \($0["idempotency_key"] as String? ?? "-")" }
                 .sorted()
-            s.transfers = try Row.fetchAll(db, sql: "SELECT id, debit_account, credit_account, amount, code, memo, kind FROM ledger_transfers")
+            s.transfers = try Row.fetchAll(db, sql: """
+                SELECT t.id, d.id, c.id, t.amount, t.code, t.memo, t.kind
+                FROM ledger_transfers t JOIN ledger_accounts d ON d.num = t.debit JOIN ledger_accounts c ON c.num = t.credit
+                """)
                 .map { row in row.columnNames.map { "\(row[$0] as DatabaseValue)" }.joined(separator: " ") }.sorted()
             s.cursors = try Row.fetchAll(db, sql: "SELECT name, offset FROM consumer_cursors ORDER BY name").map { "\($0["name"] as String)=\($0["offset"] as Int64)" }
             return s
