@@ -104,42 +104,41 @@ final class AccountOverlay: KeptOverlay {
     /// - Returns: the new balance of every account the legs touch.
     /// - Throws: `insufficient_funds`, `amount_overflow`; database errors (loading a row).
     func check(_ db: Database, _ legs: [TransferRequest]) throws -> Moves {
-        var moves = Moves()
-        moves.touched.reserveCapacity(legs.count * 2)
-        // A gift touches a handful of accounts: found again by comparison, not by hashing.
+        var moves = Moves(capacity: legs.count * 2)
+        // A gift touches a handful of accounts: found again by their overlay place, an integer.
         func position(_ id: AccountID) throws -> Int {
-            if let found = moves.touched.firstIndex(where: { $0.id == id }) { return found }
             let slot = try slot(db, id)
-            moves.touched.append((slot: slot, id: id, balance: slots[slot].balance))
-            return moves.touched.count - 1
+            if let found = moves.position(ofSlot: slot) { return found }
+            return moves.add(slot: slot, id: id, balance: slots[slot].balance)
         }
-        for leg in legs {
-            let debit = try position(leg.debit)
-            let debitBalance = moves.touched[debit].balance
-            let pendingDebits = slots[moves.touched[debit].slot].pendingDebits
-            let (debited, underflow) = debitBalance.subtractingReportingOverflow(leg.amount)
-            if !leg.debit.mayGoNegative, debitBalance - pendingDebits < leg.amount {
-                throw LedgerError.insufficientFunds(leg.debit, available: debitBalance - pendingDebits, amount: leg.amount)
+        for i in legs.indices {
+            let amount = legs[i].amount
+            let debit = try position(legs[i].debit)
+            let debitBalance = moves.balances[debit]
+            let pendingDebits = slots[moves.slots[debit]].pendingDebits
+            let (debited, underflow) = debitBalance.subtractingReportingOverflow(amount)
+            if !legs[i].debit.mayGoNegative, debitBalance - pendingDebits < amount {
+                throw LedgerError.insufficientFunds(legs[i].debit, available: debitBalance - pendingDebits, amount: amount)
             }
-            guard !underflow else { throw LedgerError.amountOverflow(leg.debit) }
-            moves.touched[debit].balance = debited
-            let credit = try position(leg.credit)
-            let (credited, overflow) = moves.touched[credit].balance.addingReportingOverflow(leg.amount)
-            guard !overflow else { throw LedgerError.amountOverflow(leg.credit) }
-            moves.touched[credit].balance = credited
+            guard !underflow else { throw LedgerError.amountOverflow(legs[i].debit) }
+            moves.balances[debit] = debited
+            let credit = try position(legs[i].credit)
+            let (credited, overflow) = moves.balances[credit].addingReportingOverflow(amount)
+            guard !overflow else { throw LedgerError.amountOverflow(legs[i].credit) }
+            moves.balances[credit] = credited
         }
         return moves
     }
 
     /// Applies balances that `check` returned; an account without a row gets one created `now`.
     func apply(_ moves: Moves, at now: Int64) {
-        for move in moves.touched {
-            if !slots[move.slot].changed {
-                changedOrder.append(move.slot)
-                slots[move.slot].changed = true
-                if !slots[move.slot].stored { slots[move.slot].createdAt = now }
+        for (slot, balance) in zip(moves.slots, moves.balances) {
+            if !slots[slot].changed {
+                changedOrder.append(slot)
+                slots[slot].changed = true
+                if !slots[slot].stored { slots[slot].createdAt = now }
             }
-            slots[move.slot].balance = move.balance
+            slots[slot].balance = balance
         }
     }
 
@@ -164,23 +163,26 @@ final class AccountOverlay: KeptOverlay {
     /// Writes every changed account and keeps them all, written (past `keptMax` accounts, it
     /// forgets everything instead).
     func flush(_ db: Database) throws {
-        for slot in changedOrder {
-            let (id, entry) = (ids[slot], slots[slot])
-            precondition(id.mayGoNegative || entry.available >= 0, "account \(id) would go negative")
-            if let number = entry.number {
-                // By number (the rowid): no search of the text key's index. A row gone from
-                // its number (a change the overlay was never told of) fails the batch, and the
-                // reset that follows reads every row again.
-                let update = try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE num = ?")
-                try update.runRaw(.int(entry.balance), .int(number))
-                guard update.changesRaw == 1 else {
-                    throw StorageError.commitFailed(reason: "account \(id) is no longer number \(number)")
+        if !changedOrder.isEmpty {
+            // Found once a flush, not once an account: the statement cache hashes the SQL's text.
+            let update = try db.cachedStatement(sql: "UPDATE ledger_accounts SET balance = ? WHERE num = ?")
+            for slot in changedOrder {
+                let (id, entry) = (ids[slot], slots[slot])
+                precondition(id.mayGoNegative || entry.available >= 0, "account \(id) would go negative")
+                if let number = entry.number {
+                    // By number (the rowid): no search of the text key's index. A row gone from
+                    // its number (a change the overlay was never told of) fails the batch, and
+                    // the reset that follows reads every row again.
+                    try update.runRaw(.int(entry.balance), .int(number))
+                    guard update.changesRaw == 1 else {
+                        throw StorageError.commitFailed(reason: "account \(id) is no longer number \(number)")
+                    }
+                } else {
+                    try insert(db, id, balance: entry.balance, createdAt: entry.createdAt)
+                    slots[slot].number = db.lastInsertedRowID
                 }
-            } else {
-                try insert(db, id, balance: entry.balance, createdAt: entry.createdAt)
-                slots[slot].number = db.lastInsertedRowID
+                slots[slot].changed = false
             }
-            slots[slot].changed = false
         }
         changedOrder.removeAll(keepingCapacity: true)
         if slots.count > keptMax { reset() }
