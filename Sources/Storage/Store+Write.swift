@@ -171,13 +171,14 @@ extension Store {
                 // their operations is a valid one; this one writes each touched balance once,
                 // where a plain operation between two sends flushed the overlay between them.
                 var slots = [Result<any Sendable, any Error>?](repeating: nil, count: batch.count)
-                for (i, write) in batch.enumerated() {
-                    guard case .batched(let body) = write.body else { continue }
+                // By index: an element bound whole would be copied, its closure and waiter retained.
+                for i in batch.indices {
+                    guard case .batched(let body) = batch[i].body else { continue }
                     slots[i] = Result { try body(db, overlays) }
                 }
                 try overlays.flush(db)
-                for (i, write) in batch.enumerated() {
-                    guard case .plain(let body) = write.body else { continue }
+                for i in batch.indices {
+                    guard case .plain(let body) = batch[i].body else { continue }
                     slots[i] = Result { try db.withSavepoint { try body(db) } }
                 }
                 outcomes = slots.map { $0! }
