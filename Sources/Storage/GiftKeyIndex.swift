@@ -18,6 +18,10 @@ import GRDB
 /// failed transaction, another connection's commit or a restart is written again when the tail
 /// is read again: a key already in `gift_keys` at its own row is left as it is.
 ///
+/// A key not in the tail is searched for in `gift_keys` only when the writer's filter of that
+/// table's keys (`GiftKeyFilter`, built off the writer when the store opens and again when it
+/// fills up) does not rule it out: a new send's key, most of them, costs a hash, not a search.
+///
 /// A refused send's key is written into `gift_keys` at once, as refused (offset 0, which no
 /// journal row has; the refusal itself is its `gift_sends` row): refusals are few, and so one
 /// lookup answers a send whatever its first outcome was.
@@ -64,6 +68,24 @@ final class GiftKeyIndex: KeptOverlay {
     private var flushing: [(key: String, offset: Int64)] = []
     private var written = 0
 
+    /// The filter of the keys in `gift_keys` (`GiftKeyFilter`), once one is built; nil before,
+    /// and always when no builder is given (then every key not in the tail is searched for).
+    private var filter: GiftKeyFilter?
+    /// A build under way off the writer, and the keys written into `gift_keys` since it began,
+    /// which its snapshot may not hold: they go into the new filter when it arrives.
+    private var building: (delivery: GiftKeyFilterDelivery, since: [String])?
+    /// Starts a build off the writer (`GiftKeyFilter.build` on a reader), which delivers to the
+    /// box it is given; set by `startFilter`.
+    private var buildFilter: (@Sendable (GiftKeyFilterDelivery) -> Void)?
+    /// Lookups of keys not in the tail: answered by the filter alone, and by searching `gift_keys`.
+    private(set) var filterAnswers = 0
+    private(set) var indexSearches = 0
+    /// Whether a filter is in use (taking one that has arrived).
+    var hasFilter: Bool {
+        if building != nil { takeBuiltFilter() }
+        return filter != nil
+    }
+
     init(flushAt: Int = StoreConfiguration.giftKeysFlushAtDefault) {
         precondition(flushAt > 0, "a flush writes at least one key")
         self.flushAt = flushAt
@@ -72,11 +94,56 @@ final class GiftKeyIndex: KeptOverlay {
     /// `gift_keys` is written by this index's flush alone, so no trigger tells it of changes.
     static var table: (name: String, key: String) { ("gift_keys", "key") }
 
-    /// What `key` was first used for, if anything: from the tail, else from `gift_keys`.
+    /// Starts keeping a filter of the keys in `gift_keys`: `build` builds one off the writer
+    /// now, and again whenever the one in use holds more keys than it was sized for. Run it on
+    /// the writer before anything is written, so every key written after the build's snapshot
+    /// is one the writer saw.
+    func startFilter(build: @escaping @Sendable (GiftKeyFilterDelivery) -> Void) {
+        precondition(buildFilter == nil, "the gift keys' filter is started once")
+        buildFilter = build
+        beginBuild()
+    }
+
+    private func beginBuild() {
+        guard let buildFilter, building == nil else { return }
+        let delivery = GiftKeyFilterDelivery()
+        building = (delivery, [])
+        buildFilter(delivery)
+    }
+
+    /// Takes a filter built off the writer, if one has arrived, with the keys written since
+    /// its build began.
+    private func takeBuiltFilter() {
+        guard let pending = building, let outcome = pending.delivery.take() else { return }
+        building = nil
+        guard case .built(var built) = outcome else { return }
+        for key in pending.since { built.add(key) }
+        filter = built
+    }
+
+    /// Tells the filter (and a build under way) of a key about to be written into `gift_keys`.
+    private func writing(_ key: String) {
+        filter?.add(key)
+        building?.since.append(key)
+    }
+
+    /// Starts a bigger filter's build once the one in use holds more keys than it was sized for.
+    private func growFilterIfFull() {
+        if let filter, filter.count > filter.capacity { beginBuild() }
+    }
+
+    /// What `key` was first used for, if anything: from the tail, else from `gift_keys` (not
+    /// searched when the filter says the key was never written there).
     /// - Throws: database errors.
     func record(of key: String, _ db: Database) throws -> Record? {
         try load(db)
         if let offset = tail[key] { return .sent(offset: offset) }
+        if building != nil { takeBuiltFilter() }
+        if let filter, !filter.mayContain(key) {
+            filterAnswers += 1
+            return nil
+        }
+        indexSearches += 1
         return try db.cachedStatement(sql: "SELECT offset FROM gift_keys WHERE key = ?")
             .firstRowRaw(.text(key), read: { rawInt($0, 0) ?? 0 })
             .map { $0 > 0 ? .sent(offset: $0) : .refused }
@@ -85,7 +152,9 @@ final class GiftKeyIndex: KeptOverlay {
     /// Records `key` as refused (after `record(of:_:)` found nothing), in `gift_keys` at once.
     /// - Throws: database errors (a key recorded already is a constraint error).
     func refused(_ key: String, _ db: Database) throws {
+        writing(key)
         try db.cachedStatement(sql: "INSERT INTO gift_keys (key, offset) VALUES (?, 0)").runRaw(.text(key))
+        growFilterIfFull()
     }
 
     /// Takes the key of a gift row just written (after `record(of:_:)` found nothing).
@@ -118,6 +187,7 @@ final class GiftKeyIndex: KeptOverlay {
             var values: [RawValue] = []
             values.reserveCapacity(rows * 2)
             for (key, offset) in flushing[from..<from + rows] {
+                writing(key)
                 values.append(.text(key))
                 values.append(.int(offset))
             }
@@ -129,6 +199,7 @@ final class GiftKeyIndex: KeptOverlay {
             from += rows
         }
         written = end
+        growFilterIfFull()
         guard written == flushing.count else { return }
         let through = flushing.reduce(0) { max($0, $1.offset) }
         try db.cachedStatement(sql: "UPDATE gift_keys_indexed SET through = ? WHERE one = 1").runRaw(.int(through))
@@ -139,6 +210,8 @@ final class GiftKeyIndex: KeptOverlay {
 
     func rowChanged(_ key: String) {}
 
+    /// Forgets the tail and the flush under way. The filter and a build under way stay: a key
+    /// they hold that the failed transaction did not write only makes the filter say yes more often.
     func reset() {
         loaded = false
         tail.removeAll()

@@ -111,8 +111,11 @@ public final class Store: Sendable {
         }
         var journalEnd: Int64 = 0
         do {
-            journalEnd = try pool.writeWithoutTransaction { [kept] db in
+            journalEnd = try pool.writeWithoutTransaction { [kept, pool, logger] db in
                 try kept.install(on: db)
+                // On the writer, before anything is written: every key written after the
+                // build's snapshot goes through the writer.
+                kept.giftKeys.startFilter(build: Self.giftKeyFilterBuilder(pool, logger))
                 return try Self.journalEnd(db)
             }
         } catch {
@@ -135,6 +138,27 @@ public final class Store: Sendable {
     }
 
     deinit { checkpointer?.stop() }
+
+    /// How the writer has looked up gift keys not in its tail since the store opened: whether
+    /// the filter is in use, lookups it answered alone, and searches of `gift_keys`.
+    func giftKeyLookups() async throws -> (filter: Bool, filterAnswers: Int, indexSearches: Int) {
+        try await write { [kept] _ in (kept.giftKeys.hasFilter, kept.giftKeys.filterAnswers, kept.giftKeys.indexSearches) }
+    }
+
+    /// Builds the gift keys' filter (`GiftKeyFilter`) on a reader, off the writer, and hands it
+    /// to the writer's index through `delivery`.
+    static func giftKeyFilterBuilder(_ pool: DatabasePool, _ logger: Logger) -> @Sendable (GiftKeyFilterDelivery) -> Void {
+        { delivery in
+            pool.asyncRead { result in
+                do {
+                    delivery.deliver(.built(try GiftKeyFilter.build(try result.get())))
+                } catch {
+                    logger.warning("the gift keys' filter could not be built: keys are searched for in the index", metadata: ["error": "\(error)"])
+                    delivery.deliver(.failed)
+                }
+            }
+        }
+    }
 
     /// Runs `body` on a reader connection, against the last committed state.
     /// - Throws: the error thrown by `body`, or a database error.

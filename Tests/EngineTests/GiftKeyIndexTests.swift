@@ -3,6 +3,7 @@ import EngineTesting
 import Foundation
 import GRDB
 @testable import Storage
+import Synchronization
 import Testing
 @testable import Engine
 
@@ -35,6 +36,16 @@ import Testing
         try await engine.seed()
         try await KeptBalancesTests.fund(engine.ledger, "fund-1", coins)
         return engine
+    }
+
+    /// The refusal recorded for a send of 500 roses under `key` (more than viewer `v` holds).
+    static func refusal(_ engine: MoneyEngine, _ key: String) async throws -> String? {
+        do {
+            _ = try await send(engine, key, count: 500)
+            return nil
+        } catch let refusal as RecordedFailure {
+            return refusal.message
+        }
     }
 
     /// The offset the readers' statement finds for `key`.
@@ -120,6 +131,84 @@ import Testing
         }
         let rolledBack = try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gift_keys WHERE key LIKE 'gift:w:%'") }
         #expect(rolledBack == 0, "the failed transaction wrote nothing")
+    }
+
+    @Test("the keys' filter never forgets a key it was given, and says yes for about 1% of others at its capacity")
+    func filterHasNoFalseNo() {
+        var filter = GiftKeyFilter(capacity: 0)
+        #expect(filter.capacity == GiftKeyFilter.capacityMin)
+        let added = (0..<filter.capacity).map { "gift:v\($0 % 97):k-\($0)" }
+        for key in added { filter.add(key) }
+        #expect(filter.count == added.count)
+        #expect(added.allSatisfy(filter.mayContain), "no key given is ever ruled out")
+        let others = (0..<100_000).map { "gift:w\($0 % 89):other-\($0)" }
+        let yes = others.count(where: filter.mayContain)
+        #expect(yes < others.count * 3 / 100, "\(yes) false yeses in \(others.count)")
+    }
+
+    @Test("a filter built off the writer takes the keys written while it was built; a key it rules out is not searched for, any other is")
+    func filterBuiltWhileKeysAreWritten() throws {
+        let tmp = try TemporaryDatabase()
+        defer { tmp.remove() }
+        let queue = try DatabaseQueue(path: tmp.path)
+        try Migrations.migrator().migrate(queue)
+        final class Box: Sendable { let delivery = Mutex<GiftKeyFilterDelivery?>(nil) }
+        let box = Box()
+        let index = GiftKeyIndex(flushAt: 2)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO gift_keys (key, offset) VALUES ('gift:v:old', 1), ('gift:v:refused', 0)")
+            index.startFilter { delivery in box.delivery.withLock { $0 = delivery } }
+            // The build's snapshot: the two keys above, not the ones written next.
+            let snapshot = try GiftKeyFilter.build(db)
+            #expect(try index.record(of: "gift:v:a", db) == nil)
+            index.added("gift:v:a", offset: 2)
+            index.added("gift:v:b", offset: 3)
+            try index.flush(db)
+            try index.flush(db)
+            #expect(try SQLiteGiftKeys.indexedThrough(db) == 3, "a and b are in gift_keys, no longer in memory")
+            #expect(index.hasFilter == false && index.indexSearches == 1)
+            box.delivery.withLock { $0 }!.deliver(.built(snapshot))
+            #expect(try index.record(of: "gift:v:a", db) == .sent(offset: 2), "written during the build: given to the new filter")
+            #expect(try index.record(of: "gift:v:b", db) == .sent(offset: 3))
+            #expect(try index.record(of: "gift:v:old", db) == .sent(offset: 1))
+            #expect(try index.record(of: "gift:v:refused", db) == .refused)
+            #expect(index.hasFilter)
+            let searched = index.indexSearches
+            #expect(try index.record(of: "gift:v:never", db) == nil)
+            #expect(index.filterAnswers == 1 && index.indexSearches == searched, "ruled out by the filter, not searched for")
+            // A refusal written now goes into the filter before its row.
+            try index.refused("gift:v:poor", db)
+            #expect(try index.record(of: "gift:v:poor", db) == .refused)
+        }
+    }
+
+    @Test("a filter built on open answers for every key written before, sent or refused, and rules out a new key without a search")
+    func filterOnOpen() async throws {
+        let (database, folder) = (try TemporaryDatabase(), try ScriptFolder(MoneyEngine.scripts))
+        defer { folder.remove() }
+        var engine = try await Self.seeded(database, folder, coins: 1_000)
+        var sent: [String: GiftReceipt] = [:]
+        for key in ["a", "b", "c", "d", "e", "f", "g"] { sent[key] = try await Self.send(engine, key) }
+        let refusal = try await Self.refusal(engine, "too-many")
+        #expect(refusal != nil)
+        try engine.store.close()
+        engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
+        var lookups = try await engine.store.giftKeyLookups()
+        for _ in 0..<200 where !lookups.filter {
+            try await Task.sleep(for: .milliseconds(10))
+            lookups = try await engine.store.giftKeyLookups()
+        }
+        #expect(lookups.filter, "built on open, off the writer")
+        for key in sent.keys.sorted() { #expect(try await Self.send(engine, key) == sent[key], "\(key) after the restart") }
+        #expect(try await Self.refusal(engine, "too-many") == refusal)
+        let before = try await engine.store.giftKeyLookups()
+        let fresh = try await Self.send(engine, "fresh")
+        #expect(fresh.balanceCoins == sent["g"]!.balanceCoins - 10, "charged once")
+        let after = try await engine.store.giftKeyLookups()
+        #expect(after.filterAnswers == before.filterAnswers + 1 && after.indexSearches == before.indexSearches, "a new key is not searched for")
+        let rows = try await Self.state(engine.store, ["a", "fresh"]).rows
+        #expect(rows == [1, 1])
+        try engine.store.close()
     }
 
     @Test("a key in the tail survives a failed batch, another connection's commit and a restart; a failed send's key is free")
