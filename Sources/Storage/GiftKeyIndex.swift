@@ -13,7 +13,8 @@ import GRDB
 /// `flushAt` keys, the writer writes them into `gift_keys` in key order, so that each page of
 /// the index is written once for many keys: a sixteenth of them (`chunksPerFlush`) in each
 /// group commit that has sends, from the commit of the send that filled the tail on, so no one
-/// commit writes them all (a stall for every send of its batch). `through` moves to their last
+/// commit writes them all (a stall for every send of its batch); a sixty-fourth
+/// (`chunksPerFlushSlow`) once one of those commits was slow (random keys: a page each). `through` moves to their last
 /// row with the last chunk; until then the keys stay in memory too. A chunk written before a
 /// failed transaction, another connection's commit or a restart is written again when the tail
 /// is read again: a key already in `gift_keys` at its own row is left as it is.
@@ -47,6 +48,16 @@ final class GiftKeyIndex: KeptOverlay {
     /// Commits a flush's keys are spread over: each writes this share of them (rounded up), so
     /// a flush ends within this many commits however many keys it took.
     static let chunksPerFlush = 16
+    /// Commits a flush's keys are spread over once a commit with one of its chunks took longer
+    /// than `slowCommitNanos`: random keys (UUIDs) lie on a page each, and a commit of 128 of
+    /// them stalled every send of its batch (a hot streamer's p99 three times higher); keys in
+    /// order (each sender's numbered) share pages and keep the shorter flush.
+    static let chunksPerFlushSlow = 64
+    static let slowCommitNanos: UInt64 = 250_000
+    /// Whether the flush under way writes its smaller chunks, and whether the batch being
+    /// committed wrote a chunk.
+    private var slowFlush = false
+    private var chunkInBatch = false
     /// Keys a flush's statement inserts: one statement a key spent as much time stepping in and
     /// out of SQLite as inserting.
     static let rowsPerInsert = 32
@@ -174,11 +185,14 @@ final class GiftKeyIndex: KeptOverlay {
             guard tail.count >= flushAt else { return }
             flushing = tail.map { (key: $0.key, offset: $0.value) }.sorted { $0.key < $1.key }
             written = 0
+            slowFlush = false
         }
         // A key written by a chunk that committed before the tail was read again is there at
         // its own row already: the upsert leaves it (and counts it as changed), and refuses it
         // at any other row (no change: the count falls short).
-        let chunk = (flushing.count + Self.chunksPerFlush - 1) / Self.chunksPerFlush
+        let chunks = slowFlush ? Self.chunksPerFlushSlow : Self.chunksPerFlush
+        let chunk = (flushing.count + chunks - 1) / chunks
+        chunkInBatch = true
         let end = min(written + chunk, flushing.count)
         var from = written
         while from < end {
@@ -208,6 +222,13 @@ final class GiftKeyIndex: KeptOverlay {
         written = 0
     }
 
+    /// Told how long a batch's COMMIT took (on the writer, after it): a slow one that wrote a
+    /// chunk makes the rest of the flush write smaller ones.
+    func committed(nanos: UInt64) {
+        if chunkInBatch, nanos > Self.slowCommitNanos { slowFlush = true }
+        chunkInBatch = false
+    }
+
     func rowChanged(_ key: String) {}
 
     /// Forgets the tail and the flush under way. The filter and a build under way stay: a key
@@ -217,6 +238,7 @@ final class GiftKeyIndex: KeptOverlay {
         tail.removeAll()
         flushing.removeAll()
         written = 0
+        chunkInBatch = false
     }
 
     /// Reads the tail from the journal: the gift rows after `through`.

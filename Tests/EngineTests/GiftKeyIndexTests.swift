@@ -133,6 +133,38 @@ import Testing
         #expect(rolledBack == 0, "the failed transaction wrote nothing")
     }
 
+    @Test("a flush whose chunk's commit was slow (random keys, a page each) writes the rest a sixty-fourth a commit; a fast one keeps a sixteenth")
+    func slowCommitsShrinkTheChunks() throws {
+        let tmp = try TemporaryDatabase()
+        defer { tmp.remove() }
+        let queue = try DatabaseQueue(path: tmp.path)
+        try Migrations.migrator().migrate(queue)
+        let index = GiftKeyIndex(flushAt: 640)
+        func count(_ db: Database) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gift_keys") ?? -1 }
+        try queue.write { db in
+            _ = try index.record(of: "gift:v:none", db)
+            for i in 0..<640 { index.added("gift:v:k\(100_000 + i)", offset: Int64(i + 1)) }
+            try index.flush(db)
+            #expect(try count(db) == 40, "a sixteenth")
+            index.committed(nanos: GiftKeyIndex.slowCommitNanos)
+            try index.flush(db)
+            #expect(try count(db) == 80, "a commit at the limit is not slow")
+            index.committed(nanos: GiftKeyIndex.slowCommitNanos + 1)
+            try index.flush(db)
+            #expect(try count(db) == 90, "a sixty-fourth from the commit after a slow one on")
+            index.committed(nanos: 0)
+            try index.flush(db)
+            #expect(try count(db) == 100, "for the rest of the flush")
+            index.committed(nanos: 10_000_000)
+            for _ in 0..<54 { try index.flush(db) }
+            #expect(try count(db) == 640 && SQLiteGiftKeys.indexedThrough(db) == 640)
+            // The next flush starts at a sixteenth again.
+            for i in 640..<1_280 { index.added("gift:v:k\(100_000 + i)", offset: Int64(i + 1)) }
+            try index.flush(db)
+            #expect(try count(db) == 680)
+        }
+    }
+
     @Test("the keys' filter never forgets a key it was given, and says yes for about 1% of others at its capacity")
     func filterHasNoFalseNo() {
         var filter = GiftKeyFilter(capacity: 0)
