@@ -10,16 +10,21 @@ final class RedisPeer: @unchecked Sendable {
     /// The keyed script's: `keyedScript`.
     let keyedSHA: String
 
-    static let script = """
-        local bal = tonumber(redis.call('HGET', KEYS[1], 'coins') or '0')
-        local total = tonumber(ARGV[1])
-        if bal < total then return redis.error_reply('insufficient_funds') end
+    /// The gift's moves once funds are checked: the four balances, the room's stream, the board.
+    static let moves = """
         redis.call('HINCRBY', KEYS[1], 'coins', -total)
         redis.call('HINCRBY', KEYS[2], 'revenue', ARGV[2])
         redis.call('HINCRBY', KEYS[3], 'coins', ARGV[3])
         redis.call('HINCRBY', KEYS[4], 'coins', ARGV[4])
         redis.call('XADD', KEYS[5], '*', 'gift', ARGV[6])
         redis.call('ZINCRBY', KEYS[6], total, ARGV[5])
+        """
+
+    static let script = """
+        local bal = tonumber(redis.call('HGET', KEYS[1], 'coins') or '0')
+        local total = tonumber(ARGV[1])
+        if bal < total then return redis.error_reply('insufficient_funds') end
+        \(moves)
         return bal - total
         """
 
@@ -39,12 +44,7 @@ final class RedisPeer: @unchecked Sendable {
             redis.call('SET', KEYS[7], 'refused')
             return redis.error_reply('insufficient_funds')
         end
-        redis.call('HINCRBY', KEYS[1], 'coins', -total)
-        redis.call('HINCRBY', KEYS[2], 'revenue', ARGV[2])
-        redis.call('HINCRBY', KEYS[3], 'coins', ARGV[3])
-        redis.call('HINCRBY', KEYS[4], 'coins', ARGV[4])
-        redis.call('XADD', KEYS[5], '*', 'gift', ARGV[6])
-        redis.call('ZINCRBY', KEYS[6], total, ARGV[5])
+        \(moves)
         redis.call('SET', KEYS[7], (bal - total) .. ' ' .. ARGV[6])
         return bal - total
         """

@@ -48,6 +48,14 @@ import Testing
         }
     }
 
+    /// A scratch database at the latest schema, for the index alone (no store, no writer).
+    static func migratedQueue() throws -> (TemporaryDatabase, DatabaseQueue) {
+        let tmp = try TemporaryDatabase()
+        let queue = try DatabaseQueue(path: tmp.path)
+        try Migrations.migrator().migrate(queue)
+        return (tmp, queue)
+    }
+
     /// The offset the readers' statement finds for `key`.
     static func found(_ store: Store, _ key: String) async throws -> Int64? {
         try await store.read { db in try SQLiteGiftKeys.offset(db, key: "gift:v:\(key)") }
@@ -96,10 +104,8 @@ import Testing
 
     @Test("a flush writes each chunk 32 keys a statement, then the rest in one; a key found at its own row is left, at another row fails the flush")
     func flushStatements() throws {
-        let tmp = try TemporaryDatabase()
+        let (tmp, queue) = try Self.migratedQueue()
         defer { tmp.remove() }
-        let queue = try DatabaseQueue(path: tmp.path)
-        try Migrations.migrator().migrate(queue)
         func key(_ i: Int) -> String { "gift:v:" + String(repeating: "0", count: 4 - String(i).count) + String(i) }
         // 600 keys: a chunk is 38 (32 + 6), and the last of 16 is 30.
         let index = GiftKeyIndex(flushAt: 600)
@@ -135,10 +141,8 @@ import Testing
 
     @Test("a flush whose chunk's commit was slow (random keys, a page each) writes the rest a sixty-fourth a commit; a fast one keeps a sixteenth")
     func slowCommitsShrinkTheChunks() throws {
-        let tmp = try TemporaryDatabase()
+        let (tmp, queue) = try Self.migratedQueue()
         defer { tmp.remove() }
-        let queue = try DatabaseQueue(path: tmp.path)
-        try Migrations.migrator().migrate(queue)
         let index = GiftKeyIndex(flushAt: 640)
         func count(_ db: Database) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gift_keys") ?? -1 }
         try queue.write { db in
@@ -180,10 +184,8 @@ import Testing
 
     @Test("a filter built off the writer takes the keys written while it was built; a key it rules out is not searched for, any other is")
     func filterBuiltWhileKeysAreWritten() throws {
-        let tmp = try TemporaryDatabase()
+        let (tmp, queue) = try Self.migratedQueue()
         defer { tmp.remove() }
-        let queue = try DatabaseQueue(path: tmp.path)
-        try Migrations.migrator().migrate(queue)
         final class Box: Sendable { let delivery = Mutex<GiftKeyFilterDelivery?>(nil) }
         let box = Box()
         let index = GiftKeyIndex(flushAt: 2)
