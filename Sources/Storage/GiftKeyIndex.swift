@@ -231,14 +231,20 @@ final class GiftKeyIndex: KeptOverlay {
 
     func rowChanged(_ key: String) {}
 
-    /// Forgets the tail and the flush under way. The filter and a build under way stay: a key
-    /// they hold that the failed transaction did not write only makes the filter say yes more often.
+    /// Forgets the tail, the flush under way and the filter, and starts building a new filter.
+    /// A reset follows a failed transaction (whose keys only make a filter say yes more often)
+    /// or another connection's commit, which may have written keys this writer never saw: only
+    /// a filter built from a snapshot after it may rule keys out again (another commit after
+    /// that snapshot resets again, before the next batch's first lookup).
     func reset() {
         loaded = false
         tail.removeAll()
         flushing.removeAll()
         written = 0
         chunkInBatch = false
+        filter = nil
+        building = nil
+        beginBuild()
     }
 
     /// Reads the tail from the journal: the gift rows after `through`.

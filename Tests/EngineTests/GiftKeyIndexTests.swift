@@ -139,6 +139,33 @@ import Testing
         #expect(rolledBack == 0, "the failed transaction wrote nothing")
     }
 
+    @Test("keys another connection wrote into gift_keys are never ruled out: its commit resets the filter, which is built again from after it")
+    func filterAfterAnotherWriter() async throws {
+        let (database, folder) = (try TemporaryDatabase(), try ScriptFolder(MoneyEngine.scripts))
+        defer { folder.remove() }
+        let engine = try await Self.seeded(database, folder, coins: 1_000)
+        _ = try await Self.send(engine, "first")
+        var lookups = try await engine.store.giftKeyLookups()
+        for _ in 0..<200 where !lookups.filter {
+            try await Task.sleep(for: .milliseconds(10))
+            lookups = try await engine.store.giftKeyLookups()
+        }
+        #expect(lookups.filter)
+        // Another engine on the same file sends six gifts: its flushes write their keys into
+        // gift_keys and move the mark past them, so the first engine finds them in neither its
+        // tail nor its filter.
+        let other = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
+        var theirs: [String: GiftReceipt] = [:]
+        for key in ["o1", "o2", "o3", "o4", "o5", "o6"] { theirs[key] = try await Self.send(other, key) }
+        let indexed = try await Self.state(other.store, ["o1"]).indexed
+        #expect(indexed.contains("gift:v:o1"), "flushed into gift_keys by the other engine")
+        try other.store.close()
+        for key in theirs.keys.sorted() { #expect(try await Self.send(engine, key) == theirs[key], "\(key), sent by the other engine") }
+        let rows = try await Self.state(engine.store, ["o1", "o2", "o3", "o4", "o5", "o6"]).rows
+        #expect(rows == [1, 1, 1, 1, 1, 1], "charged once")
+        try engine.store.close()
+    }
+
     @Test("a flush whose chunk's commit was slow (random keys, a page each) writes the rest a sixty-fourth a commit; a fast one keeps a sixteenth")
     func slowCommitsShrinkTheChunks() throws {
         let (tmp, queue) = try Self.migratedQueue()
