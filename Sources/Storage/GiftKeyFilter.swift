@@ -9,8 +9,8 @@ import Synchronization
 /// new keys while it holds at most `capacity`, more past it); the writer then searches the
 /// index as before. So a key it has never been given must never be in `gift_keys`: the writer
 /// adds every key it writes there (the gift keys' flush and refusals) before the statement
-/// runs, and keys that a failed transaction or a later `cut` took away again only make it say
-/// yes more often.
+/// runs; keys a `cut` took away again only make it say yes more often; and the writer drops it
+/// when another connection commits (`GiftKeyIndex.reset`).
 ///
 /// Blocked: a key's bits lie in one 512-bit block (one cache line), chosen by the key's hash,
 /// six bits in it, at 10 bits a key.

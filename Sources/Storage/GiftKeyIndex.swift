@@ -20,8 +20,8 @@ import GRDB
 /// is read again: a key already in `gift_keys` at its own row is left as it is.
 ///
 /// A key not in the tail is searched for in `gift_keys` only when the writer's filter of that
-/// table's keys (`GiftKeyFilter`, built off the writer when the store opens and again when it
-/// fills up) does not rule it out: a new send's key, most of them, costs a hash, not a search.
+/// table's keys (`GiftKeyFilter`, built off the writer from the first lookup on, and again after
+/// a reset and when it fills up) does not rule it out: a new send's key, most of them, costs a hash, not a search.
 ///
 /// A refused send's key is written into `gift_keys` at once, as refused (offset 0, which no
 /// journal row has; the refusal itself is its `gift_sends` row): refusals are few, and so one
@@ -86,13 +86,15 @@ final class GiftKeyIndex: KeptOverlay {
     /// which its snapshot may not hold: they go into the new filter when it arrives.
     private var building: (delivery: GiftKeyFilterDelivery, since: [String])?
     /// Starts a build off the writer (`GiftKeyFilter.build` on a reader), which delivers to the
-    /// box it is given; set by `startFilter`.
+    /// box it is given; set by `keepFilter`.
     private var buildFilter: (@Sendable (GiftKeyFilterDelivery) -> Void)?
+    /// Whether the last build failed: none is begun again before the next reset.
+    private var buildFailed = false
     /// Lookups of keys not in the tail: answered by the filter alone, and by searching `gift_keys`.
     private(set) var filterAnswers = 0
     private(set) var indexSearches = 0
-    /// Whether a filter is in use (taking one that has arrived).
-    var hasFilter: Bool {
+    /// Whether a filter is in use, after taking one that has arrived.
+    func filterInUse() -> Bool {
         if building != nil { takeBuiltFilter() }
         return filter != nil
     }
@@ -105,14 +107,14 @@ final class GiftKeyIndex: KeptOverlay {
     /// `gift_keys` is written by this index's flush alone, so no trigger tells it of changes.
     static var table: (name: String, key: String) { ("gift_keys", "key") }
 
-    /// Starts keeping a filter of the keys in `gift_keys`: `build` builds one off the writer
-    /// now, and again whenever the one in use holds more keys than it was sized for. Run it on
-    /// the writer before anything is written, so every key written after the build's snapshot
-    /// is one the writer saw.
-    func startFilter(build: @escaping @Sendable (GiftKeyFilterDelivery) -> Void) {
-        precondition(buildFilter == nil, "the gift keys' filter is started once")
+    /// Keeps a filter of the keys in `gift_keys`, which `build` builds off the writer: at the
+    /// first lookup of a key (so a store that sends no gift, a command-line tool's, scans
+    /// nothing), again after a reset, and whenever the one in use holds more keys than it was
+    /// sized for. This writer looks every key up before it writes one, so a key it writes after a
+    /// build begins is in the build's snapshot or among the keys kept for it (`building.since`).
+    func keepFilter(build: @escaping @Sendable (GiftKeyFilterDelivery) -> Void) {
+        precondition(buildFilter == nil, "the gift keys' filter is kept once")
         buildFilter = build
-        beginBuild()
     }
 
     private func beginBuild() {
@@ -127,7 +129,10 @@ final class GiftKeyIndex: KeptOverlay {
     private func takeBuiltFilter() {
         guard let pending = building, let outcome = pending.delivery.take() else { return }
         building = nil
-        guard case .built(var built) = outcome else { return }
+        guard case .built(var built) = outcome else {
+            buildFailed = true
+            return
+        }
         for key in pending.since { built.add(key) }
         filter = built
     }
@@ -149,7 +154,11 @@ final class GiftKeyIndex: KeptOverlay {
     func record(of key: String, _ db: Database) throws -> Record? {
         try load(db)
         if let offset = tail[key] { return .sent(offset: offset) }
-        if building != nil { takeBuiltFilter() }
+        if building != nil {
+            takeBuiltFilter()
+        } else if filter == nil, !buildFailed {
+            beginBuild()
+        }
         if let filter, !filter.mayContain(key) {
             filterAnswers += 1
             return nil
@@ -231,11 +240,11 @@ final class GiftKeyIndex: KeptOverlay {
 
     func rowChanged(_ key: String) {}
 
-    /// Forgets the tail, the flush under way and the filter, and starts building a new filter.
-    /// A reset follows a failed transaction (whose keys only make a filter say yes more often)
-    /// or another connection's commit, which may have written keys this writer never saw: only
-    /// a filter built from a snapshot after it may rule keys out again (another commit after
-    /// that snapshot resets again, before the next batch's first lookup).
+    /// Forgets the tail, the flush under way and the filter (a new one is built from the next
+    /// lookup on). A reset follows a failed transaction (whose keys only make a filter say yes
+    /// more often) or another connection's commit, which may have written keys this writer
+    /// never saw: only a filter built from a snapshot after it may rule keys out again (another
+    /// commit after that snapshot resets again, before the next batch's first lookup).
     func reset() {
         loaded = false
         tail.removeAll()
@@ -244,7 +253,7 @@ final class GiftKeyIndex: KeptOverlay {
         chunkInBatch = false
         filter = nil
         building = nil
-        beginBuild()
+        buildFailed = false
     }
 
     /// Reads the tail from the journal: the gift rows after `through`.

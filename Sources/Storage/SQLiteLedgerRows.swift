@@ -82,20 +82,16 @@ extension SQLiteTransaction: LedgerRows {
 
     /// The account's number (`ledger_accounts.num`), its row created with a zero balance on first use.
     private func accountNumber(_ id: AccountID, createdAt: Int64) throws -> AccountNumber {
-        let select = try db.cachedStatement(sql: "SELECT num FROM ledger_accounts WHERE id = ?")
-        if let number = try select.firstRowRaw(.text(id.description), read: { rawInt($0, 0) }), let number { return number }
+        if let number = try accountNumbers([id]).first { return number }
         _ = try account(id, createdAt: createdAt)
-        guard let number = try select.firstRowRaw(.text(id.description), read: { rawInt($0, 0) }), let number else {
-            preconditionFailure("account \(id) has no row after its insert")
-        }
+        guard let number = try accountNumbers([id]).first else { preconditionFailure("account \(id) has no row after its insert") }
         return number
     }
 
     /// The numbers of those of `accounts` that have a row.
     private func accountNumbers(_ accounts: [AccountID]) throws -> [AccountNumber] {
-        try accounts.compactMap { id in
-            try db.cachedStatement(sql: "SELECT num FROM ledger_accounts WHERE id = ?").firstRowRaw(.text(id.description), read: { rawInt($0, 0) }) ?? nil
-        }
+        let select = try db.cachedStatement(sql: "SELECT num FROM ledger_accounts WHERE id = ?")
+        return try accounts.compactMap { id in try select.firstRowRaw(.text(id.description), read: { rawInt($0, 0) }) ?? nil }
     }
 
     /// A transfer row's columns with its accounts' text keys (`debit_account`, `credit_account`),

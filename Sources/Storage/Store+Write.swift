@@ -188,7 +188,7 @@ extension Store {
                 return .commit
             }
             let committedAt = DispatchTime.now().uptimeNanoseconds
-            kept.giftKeys.committed(nanos: committedAt - opsDone)
+            kept.committed(nanos: committedAt - opsDone)
             return (outcomes, true, opsDone - start, committedAt - opsDone, end, appended)
         } catch {
             // The kept overlays may hold rows this transaction's rollback undid.

@@ -113,9 +113,7 @@ public final class Store: Sendable {
         do {
             journalEnd = try pool.writeWithoutTransaction { [kept, pool, logger] db in
                 try kept.install(on: db)
-                // On the writer, before anything is written: every key written after the
-                // build's snapshot goes through the writer.
-                kept.giftKeys.startFilter(build: Self.giftKeyFilterBuilder(pool, logger))
+                kept.giftKeys.keepFilter(build: Self.giftKeyFilterBuilder(pool, logger))
                 return try Self.journalEnd(db)
             }
         } catch {
@@ -142,7 +140,7 @@ public final class Store: Sendable {
     /// How the writer has looked up gift keys not in its tail since the store opened: whether
     /// the filter is in use, lookups it answered alone, and searches of `gift_keys`.
     func giftKeyLookups() async throws -> (filter: Bool, filterAnswers: Int, indexSearches: Int) {
-        try await write { [kept] _ in (kept.giftKeys.hasFilter, kept.giftKeys.filterAnswers, kept.giftKeys.indexSearches) }
+        try await write { [kept] _ in (kept.giftKeys.filterInUse(), kept.giftKeys.filterAnswers, kept.giftKeys.indexSearches) }
     }
 
     /// Builds the gift keys' filter (`GiftKeyFilter`) on a reader, off the writer, and hands it

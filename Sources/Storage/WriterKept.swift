@@ -76,6 +76,9 @@ final class WriterKept: @unchecked Sendable {
         return try body()
     }
 
+    /// Told, after a COMMIT, how long it took (`GiftKeyIndex.committed`).
+    func committed(nanos: UInt64) { giftKeys.committed(nanos: nanos) }
+
     /// Forgets everything kept.
     func reset() {
         for overlay in overlays.values { overlay.reset() }
