@@ -23,10 +23,11 @@ public final class Store: Sendable {
     public let ledgerClock = LedgerClock()
 
     /// SQLite's process-wide options, set once, before the first store opens its connections
-    /// (`showrunner_sqlite_configure`): multi-thread mode, which GRDB's serialized connections
-    /// allow (a connection no longer locks a mutex on every call), and no memory statistics (no
-    /// process-wide mutex on every allocation). 0 when set; SQLITE_MISUSE when something in the
-    /// process had opened a connection first (the defaults stay: correct, a little slower).
+    /// (`showrunner_sqlite_configure`): no memory statistics (no process-wide mutex on every
+    /// allocation), and multi-thread mode. A connection's own mutex is off either way: GRDB opens
+    /// its serialized connections with `SQLITE_OPEN_NOMUTEX`. 0 when set; SQLITE_MISUSE when
+    /// something in the process had opened a connection first (the defaults stay: correct, a
+    /// little slower).
     static let sqliteOptions: Int32 = showrunner_sqlite_configure()
 
     let pool: DatabasePool
