@@ -82,45 +82,53 @@ extension Store {
         pool.asyncWriteWithoutTransaction { [self] db in runBatch(db) }
     }
 
+    /// Batches the writer runs back to back in one turn on its connection's queue before it
+    /// queues the next behind whatever else waits there (a write of its own, a read of the
+    /// writer's), so nothing else on the writer waits for more than this many batches.
+    static let batchesPerTurn = 8
+
     /// On the writer: commits the oldest waiting operations (up to `batchMax`) in one
-    /// transaction, schedules the next batch if more are waiting, and answers this one's callers
-    /// (with `.pipelined`, once the WAL's fsync that follows the COMMIT is done; the next batch
-    /// runs meanwhile, and nobody in this batch hears of it before it is durable).
+    /// transaction, and answers that batch's callers (with `.pipelined`, once the WAL's fsync
+    /// that follows the COMMIT is done; the next batch runs meanwhile, and nobody in this batch
+    /// hears of it before it is durable). While operations are waiting it runs the next batch at
+    /// once, up to `batchesPerTurn` in a turn, then schedules another turn; else it marks the
+    /// writer idle. Its raised priority is taken once a turn, not once a batch.
     private func runBatch(_ db: Database) {
-        let batch = queue.withLock { $0.take(configuration.batchMax) }
-        if !batch.isEmpty {
-            // Raised while it holds the batch: callers wait on every moment it is preempted.
-            let level = writerPriority.enter()
-            let (outcomes, committed, opsNanos, commitNanos, end, appended) = Self.run(batch, in: db, kept: kept)
-            writerPriority.leave(level)
-            // Pipelined, the consumers wake once the sync has made the new rows durable.
-            record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
-                opsNanos: opsNanos, commitNanos: commitNanos, appended: appended && walSync == nil)
-            scheduleNextOrIdle()
-            if committed, let walSync {
-                let logger = self.logger
-                walSync.sync { [self] error in
-                    if error == nil { synced(through: end, appended: appended) }
-                    for (write, outcome) in zip(batch, Self.synced(outcomes, error, logger)) { write.waiter.deliver(outcome) }
+        var level: Int32?? = nil
+        defer { if let level { writerPriority.leave(level) } }
+        for turn in 1...Self.batchesPerTurn {
+            let batch = queue.withLock { $0.take(configuration.batchMax) }
+            if !batch.isEmpty {
+                // Raised while it holds batches: callers wait on every moment it is preempted.
+                if level == nil { level = .some(writerPriority.enter()) }
+                let (outcomes, committed, opsNanos, commitNanos, end, appended) = Self.run(batch, in: db, kept: kept)
+                // Pipelined, the consumers wake once the sync has made the new rows durable.
+                record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
+                    opsNanos: opsNanos, commitNanos: commitNanos, appended: appended && walSync == nil)
+                if committed, let walSync {
+                    let logger = self.logger
+                    walSync.sync { [self] error in
+                        if error == nil { synced(through: end, appended: appended) }
+                        for (write, outcome) in zip(batch, Self.synced(outcomes, error, logger)) { write.waiter.deliver(outcome) }
+                    }
+                } else {
+                    answers.async { for (write, outcome) in zip(batch, outcomes) { write.waiter.deliver(outcome) } }
                 }
-            } else {
-                answers.async { for (write, outcome) in zip(batch, outcomes) { write.waiter.deliver(outcome) } }
             }
-        } else {
-            scheduleNextOrIdle()
+            guard moreWaiting() else { return }
+            if turn == Self.batchesPerTurn { scheduleBatch() }
         }
     }
 
-    /// Schedules another batch when operations are waiting, or marks the writer idle.
-    private func scheduleNextOrIdle() {
-        let more = queue.withLock { state -> Bool in
+    /// Whether operations are waiting; if not, marks the writer idle.
+    private func moreWaiting() -> Bool {
+        queue.withLock { state -> Bool in
             guard !state.pending.isEmpty else {
                 state.flushing = false
                 return false
             }
             return true
         }
-        if more { scheduleBatch() }
     }
 
     /// Syncs the WAL, moves `durableJournalEnd` to `end` (the journal's end at the commit),

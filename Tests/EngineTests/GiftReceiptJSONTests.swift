@@ -27,6 +27,27 @@ struct GiftReceiptJSONTests {
         #expect(try GiftReceipt(jsonText: r.jsonText) == r)
     }
 
+    @Test("the text written from a send's pieces is the text written whole, for every set of legs and escapes",
+          arguments: ["r1", "room/with/slashes", "quote\"back\\slash", "tab\tnew\nline\u{01}", "ünïcødé 礼物 🎁", ""])
+    func fromPieces(_ text: String) throws {
+        // Amounts that leave out each leg in turn (a zero share, a zero fee), with and without a guild.
+        let amounts: [(revenue: Int64, guild: Int64, fee: Int64)] = [(10, 2, 8), (0, 2, 8), (10, 0, 8), (10, 2, 0), (0, 0, 20), (20, 0, 0), (0, 0, 0)]
+        for (revenue, guild, fee) in amounts {
+            for guildID in [nil, "g/" + text] {
+                let names = GiftLegs.Names(senderID: text + "-v", sendID: "k" + text, streamerID: "s" + text, giftID: "g" + text, count: 3, roomID: text)
+                let parts = GiftReceiptJSONParts(
+                    roomID: text, senderID: text + "-v", sendID: "k" + text, streamerID: "s" + text, giftID: "g" + text, count: 3, names: names)
+                var r = GiftReceipt(
+                    sendID: "k" + text, roomID: text, senderID: text + "-v", streamerID: "s" + text, giftID: "g" + text, giftVersion: -7,
+                    count: 3, priceCoins: 0, totalCoins: revenue + guild + fee, streamerRevenue: revenue, guildShare: guild, platformFee: fee,
+                    combo: 1_000_000, balanceCoins: Int64.min, transferIDs: [], ledgerTime: 9, guildID: guildID)
+                r.transferIDs = GiftLegs.of(r, names).map(\.id)
+                #expect(r.jsonText(parts) == r.jsonText, "\(revenue) \(guild) \(fee) \(guildID ?? "-")")
+                #expect(try GiftReceipt(jsonText: r.jsonText(parts)) == r)
+            }
+        }
+    }
+
     @Test("no transfer ids, and facts written by JSONEncoder read back the same")
     func emptyAndOld() throws {
         let r = Self.receipt(ids: [])

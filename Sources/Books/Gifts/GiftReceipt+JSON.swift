@@ -53,6 +53,46 @@ extension GiftReceipt {
         return out.text
     }
 
+    /// The receipt as JSON, as `jsonText` writes it, with the pieces that depend on the send
+    /// alone copied from `parts` (made from this receipt's send, before the writer) rather than
+    /// written again: the writer only writes the numbers it found.
+    package func jsonText(_ parts: GiftReceiptJSONParts) -> String {
+        var out = JSONBytes(capacity: 256 + parts.bytes)
+        out.raw("{\"balance_coins\":")
+        out.int(balanceCoins)
+        out.raw(",\"combo\":")
+        out.int(combo)
+        out.raw(parts.countAndGift)
+        out.int(giftVersion)
+        if let guildID {
+            out.raw(",\"guild_id\":")
+            out.quoted(guildID)
+        }
+        out.raw(",\"guild_share\":")
+        out.int(guildShare)
+        out.raw(",\"ledger_time\":")
+        out.int(ledgerTime)
+        out.raw(",\"platform_fee\":")
+        out.int(platformFee)
+        out.raw(",\"price_coins\":")
+        out.int(priceCoins)
+        out.raw(parts.parties)
+        out.int(streamerRevenue)
+        out.raw(",\"total_coins\":")
+        out.int(totalCoins)
+        out.raw(",\"transfer_ids\":[")
+        // The legs `GiftLegs.of` makes, in its order, for these amounts.
+        var first = true
+        for (present, id) in [(streamerRevenue + guildShare > 0, parts.paid), (platformFee > 0, parts.fee),
+            (streamerRevenue > 0, parts.revenue), (guildShare > 0, parts.guild)] where present {
+            if !first { out.raw(",") }
+            first = false
+            out.raw(id)
+        }
+        out.raw("]}")
+        return out.text
+    }
+
     /// Reads a receipt from its JSON (any key order and spacing; unknown keys are ignored, as
     /// `Decodable` does).
     /// - Throws: `JournalError.invalidPayload` naming the first missing or mistyped field.
@@ -113,6 +153,48 @@ extension GiftReceipt {
             sendID: sendID, roomID: roomID, senderID: senderID, streamerID: streamerID, giftID: giftID, giftVersion: giftVersion,
             count: count, priceCoins: priceCoins, totalCoins: totalCoins, streamerRevenue: streamerRevenue, guildShare: guildShare,
             platformFee: platformFee, combo: combo, balanceCoins: balanceCoins, transferIDs: transferIDs, ledgerTime: ledgerTime, guildID: guildID)
+    }
+}
+
+/// The pieces of a gift receipt's JSON that depend on the send alone (`GiftReceipt.jsonText(_:)`).
+/// A send's plan makes them on the sender's task, before the send reaches the one writer.
+package struct GiftReceiptJSONParts: Sendable {
+    /// `,"count":<n>,"gift_id":"<gift>","gift_version":`
+    let countAndGift: [UInt8]
+    /// `,"room_id":…,"send_id":…,"sender_id":…,"streamer_id":…,"streamer_revenue":`
+    let parties: [UInt8]
+    /// The legs' ids, quoted (`GiftLegs.Names`).
+    let paid: [UInt8], fee: [UInt8], revenue: [UInt8], guild: [UInt8]
+    /// The pieces' length.
+    let bytes: Int
+
+    /// The pieces of the receipt of the send these name.
+    package init(roomID: String, senderID: String, sendID: String, streamerID: String, giftID: String, count: Int64, names: GiftLegs.Names) {
+        var piece = JSONBytes(capacity: 48 + giftID.utf8.count)
+        piece.raw(",\"count\":")
+        piece.int(count)
+        piece.raw(",\"gift_id\":")
+        piece.quoted(giftID)
+        piece.raw(",\"gift_version\":")
+        countAndGift = piece.bytes
+        piece = JSONBytes(capacity: 96 + roomID.utf8.count + names.key.utf8.count + streamerID.utf8.count)
+        piece.raw(",\"room_id\":")
+        piece.quoted(roomID)
+        piece.raw(",\"send_id\":")
+        piece.quoted(sendID)
+        piece.raw(",\"sender_id\":")
+        piece.quoted(senderID)
+        piece.raw(",\"streamer_id\":")
+        piece.quoted(streamerID)
+        piece.raw(",\"streamer_revenue\":")
+        parties = piece.bytes
+        func quoted(_ s: String) -> [UInt8] {
+            var q = JSONBytes(capacity: s.utf8.count + 2)
+            q.quoted(s)
+            return q.bytes
+        }
+        (paid, fee, revenue, guild) = (quoted(names.paid), quoted(names.fee), quoted(names.revenue), quoted(names.guild))
+        bytes = countAndGift.count + parties.count + paid.count + fee.count + revenue.count + guild.count + 3
     }
 }
 

@@ -116,19 +116,27 @@ package struct JSONBytes {
 
     /// Appends an integer in decimal, as `String(n)` writes it.
     package mutating func int(_ n: Int64) {
-        if n < 0 { bytes.append(0x2D) }
-        var magnitude = n.magnitude
-        if magnitude == 0 {
-            bytes.append(0x30)
+        if n >= 0 && n < 10 {
+            bytes.append(0x30 &+ UInt8(truncatingIfNeeded: n))
             return
         }
-        // Digits written backwards after the sign, then put in order.
-        let first = bytes.count
-        while magnitude > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: magnitude % 10) + 0x30)
-            magnitude /= 10
+        // Digits written backwards into a buffer on the stack, then appended in one copy.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var first = 20
+            var magnitude = n.magnitude
+            repeat {
+                first -= 1
+                digits[first] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 0x30
+                magnitude /= 10
+            } while magnitude > 0
+            if n < 0 { bytes.append(0x2D) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first..<20]))
         }
-        bytes[first...].reverse()
+    }
+
+    /// Appends bytes written before (a piece of JSON made by another `JSONBytes`).
+    package mutating func raw(_ piece: [UInt8]) {
+        bytes.append(contentsOf: piece)
     }
 
     /// Appends `s` as a JSON string literal, quotes included.

@@ -17,6 +17,8 @@ struct GiftPlan: Sendable {
     let names: GiftLegs.Names
     /// The gift's `validate` steps in their declared order, found here rather than on the writer.
     let validateSteps: [Declaration]
+    /// The receipt's JSON pieces that depend on the send alone.
+    let receiptParts: GiftReceiptJSONParts
 
     init(request: GiftSendRequest, room: Room, generation: ScriptGeneration?, calendar: OperationsCalendar, now: Int64) {
         self.request = request
@@ -27,6 +29,9 @@ struct GiftPlan: Sendable {
         names = GiftLegs.Names(
             senderID: request.senderID, sendID: request.idempotencyKey, streamerID: room.streamerID, giftID: request.giftID,
             count: request.count, roomID: room.id)
+        receiptParts = GiftReceiptJSONParts(
+            roomID: room.id, senderID: request.senderID, sendID: request.idempotencyKey, streamerID: room.streamerID,
+            giftID: request.giftID, count: request.count, names: names)
         validateSteps = generation.map { GiftSteps.ordered($0, handler: "validate", giftID: request.giftID) } ?? []
     }
 
@@ -84,7 +89,10 @@ struct GiftPlan: Sendable {
         receipt.transferIDs = legs.map(\.id)
         receipt.balanceCoins = moves.balance(of: names.payer) ?? 0
         receipt.ledgerTime = try tx.nextLedgerTime(now: now)
-        let json = receipt.jsonText
+        // The pieces were made from the request and the room; the catalog's gift is the one the
+        // request names (`check` found it by that id).
+        let json = gift.id == r.giftID ? receipt.jsonText(receiptParts) : receipt.jsonText
+        assert(json == receipt.jsonText, "a receipt's JSON from its pieces differs from the one written whole")
         try tx.appendGift(json: json, key: names.key, payer: names.payer, payee: split.streamer > 0 ? names.streamerRevenue : nil, moves: moves,
             at: now)
         tx.apply(moves, at: now)
