@@ -58,6 +58,7 @@ struct GiftEngineBench: AsyncParsableCommand {
             let syncMicros = Double(after.walSyncNanos - before.walSyncNanos) / 1e3 / Double(max(1, syncs))
             let syncBusy = Double(after.walSyncNanos - before.walSyncNanos) / 1e9 / seconds
             print("engine alone, uniform: \(grouped(s.rate)) gifts/s, p99 \(String(format: "%.2f", s.p99)) ms, errors \(s.errors), writer \(String(format: "%.1f", writerMicros)) µs per send + COMMIT \(String(format: "%.1f", commitMicros)) µs per send, \(String(format: "%.1f", ops / Double(max(1, after.commits - before.commits)))) per commit, \(String(format: "%.2f", Double(syncs) / Double(max(1, after.commits - before.commits)))) WAL syncs per commit at \(Int(syncMicros)) µs (sync queue \(Int(syncBusy * 100))% busy)")
+            print("a send's \(waits(before, after, rate: s.rate))")
             return
         }
         let redis = try RedisPeer.start(in: work, port: 16_381)
@@ -77,7 +78,7 @@ struct GiftEngineBench: AsyncParsableCommand {
             let perCommit = Double(after.ops - before.ops) / Double(max(1, after.commits - before.commits))
             let writerMicros = Double(after.opsNanos - before.opsNanos) / 1e3 / Double(max(1, after.ops - before.ops))
             let commitMillis = Double(after.commitNanos - before.commitNanos) / 1e6 / Double(max(1, after.commits - before.commits))
-            writer.append("\(hot ? "hot" : "uniform"): writer \(String(format: "%.1f", writerMicros)) µs per send in the transaction, COMMIT \(String(format: "%.2f", commitMillis)) ms")
+            writer.append("\(hot ? "hot" : "uniform"): writer \(String(format: "%.1f", writerMicros)) µs per send in the transaction, COMMIT \(String(format: "%.2f", commitMillis)) ms; a send's \(waits(before, after, rate: s.rate))")
             let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
             let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
             let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
@@ -98,6 +99,20 @@ struct GiftEngineBench: AsyncParsableCommand {
         writer.forEach { print($0) }
         print("reconcile after the run: \(report.isClean ? "clean" : "\(report.violations.count) violations")")
         try engine.store.close()
+    }
+
+    /// Where a send's time went between two snapshots of the store's counters: its mean wait
+    /// (each sender has one send in flight, so `senders` ÷ the rate, by Little's law) in the
+    /// group commit's parts (`StoreStats.queueWaitNanos` and the others), and the rest: the
+    /// sender's own, from its answer to its next send's queueing (waking up, the next plan).
+    private func waits(_ before: StoreStats, _ after: StoreStats, rate: Double) -> String {
+        let ops = Double(max(1, after.waitedOps - before.waitedOps))
+        let queue = Double(after.queueWaitNanos - before.queueWaitNanos) / 1e3 / ops
+        let batch = Double(after.batchWaitNanos - before.batchWaitNanos) / 1e3 / ops
+        let durable = Double(after.durableWaitNanos - before.durableWaitNanos) / 1e3 / ops
+        let cycle = Double(senders) / max(1, rate) * 1e6
+        func f(_ x: Double) -> String { String(format: "%.0f", x) }
+        return "mean wait \(f(cycle)) µs: queued \(f(queue)), its batch \(f(batch)), the WAL sync after it \(f(durable)), the sender's own \(f(cycle - queue - batch - durable))"
     }
 
     private func seed(_ engine: EngineParts) async throws {

@@ -1,3 +1,4 @@
+import Dispatch
 import Engine
 import GRDB
 
@@ -5,6 +6,8 @@ import GRDB
 struct PendingWrite: Sendable {
     let body: WriteBody
     let waiter: WriteWaiter
+    /// When it was queued (`DispatchTime`'s uptime, nanoseconds).
+    let queuedAt = DispatchTime.now().uptimeNanoseconds
 }
 
 /// Who waits for a queued operation.

@@ -101,14 +101,20 @@ extension Store {
             if !batch.isEmpty {
                 // Raised while it holds batches: callers wait on every moment it is preempted.
                 if level == nil { level = .some(writerPriority.enter()) }
+                let taken = DispatchTime.now().uptimeNanoseconds
                 let (outcomes, committed, opsNanos, commitNanos, end, appended) = Self.run(batch, in: db, kept: kept)
+                let done = DispatchTime.now().uptimeNanoseconds
                 // Pipelined, the consumers wake once the sync has made the new rows durable.
                 record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
                     opsNanos: opsNanos, commitNanos: commitNanos, appended: appended && walSync == nil)
+                if committed {
+                    waited(ops: batch.count, queue: batch.reduce(0) { $0 &+ (taken &- $1.queuedAt) }, batch: (done &- taken) &* UInt64(batch.count))
+                }
                 if committed, let walSync {
                     let logger = self.logger
                     walSync.sync { [self] error in
                         if error == nil { synced(through: end, appended: appended) }
+                        waited(durable: (DispatchTime.now().uptimeNanoseconds &- done) &* UInt64(batch.count))
                         for (write, outcome) in zip(batch, Self.synced(outcomes, error, logger)) { write.waiter.deliver(outcome) }
                     }
                 } else {
@@ -210,6 +216,20 @@ extension Store {
     /// (`Journal.latestOffset`'s query, asked here because the store sits below `Journal`).
     static func journalEnd(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(offset) FROM journal")) ?? 0
+    }
+
+    /// Adds to the group commit's waits (`StoreStats.queueWaitNanos` and the others), summed
+    /// over the operations of committed batches (`ops` of them, counted with their queue and batch).
+    func waited(ops: Int = 0, queue queueNanos: UInt64 = 0, batch batchNanos: UInt64 = 0, durable durableNanos: UInt64 = 0) {
+        queue.withLock { state in
+            state.stats.waitedOps += ops
+            state.stats.queueWaitNanos &+= queueNanos
+            state.stats.batchWaitNanos &+= batchNanos
+            state.stats.durableWaitNanos &+= durableNanos
+        }
+        if queueNanos > 0 { commitMetrics.queueWait.increment(by: Int64(clamping: queueNanos)) }
+        if batchNanos > 0 { commitMetrics.batchWait.increment(by: Int64(clamping: batchNanos)) }
+        if durableNanos > 0 { commitMetrics.durableWait.increment(by: Int64(clamping: durableNanos)) }
     }
 
     /// Updates the counters, and wakes journal consumers after a commit that appended to the

@@ -222,6 +222,16 @@ public struct StoreStats: Sendable, Equatable {
     /// it began), and the time spent in them, in nanoseconds. Zero at the other levels.
     public var walSyncs: Int = 0
     public var walSyncNanos: UInt64 = 0
+    /// Where a group-commit operation's time goes, summed over the `waitedOps` operations of
+    /// committed batches (failed operations of those batches included), in nanoseconds: queued
+    /// until the writer took its batch; the batch, taken until its COMMIT returned; then, with
+    /// `.pipelined`, until the WAL's sync after it was done (zero at the other levels). Divided
+    /// by `waitedOps`, each is its part of a caller's wait; the rest of the wait is the caller's
+    /// own (waking up after its answer, the work before its next write).
+    public var waitedOps: Int = 0
+    public var queueWaitNanos: UInt64 = 0
+    public var batchWaitNanos: UInt64 = 0
+    public var durableWaitNanos: UInt64 = 0
 
     /// Creates zeroed counters.
     public init() {}
@@ -236,6 +246,10 @@ struct CommitMetrics: Sendable {
     /// nanoseconds: their growth over a second is how busy the one writer is (1e9: saturated).
     let opsNanos: Counter
     let commitNanos: Counter
+    /// `StoreStats.queueWaitNanos`, `batchWaitNanos` and `durableWaitNanos`.
+    let queueWait: Counter
+    let batchWait: Counter
+    let durableWait: Counter
 
     init(factory: any MetricsFactory) {
         commits = Counter(label: "showrunner.store.commits", factory: factory)
@@ -243,5 +257,8 @@ struct CommitMetrics: Sendable {
         batchOps = Recorder(label: "showrunner.store.batch_ops", factory: factory)
         opsNanos = Counter(label: "showrunner.store.writer_ops_nanoseconds", factory: factory)
         commitNanos = Counter(label: "showrunner.store.writer_commit_nanoseconds", factory: factory)
+        queueWait = Counter(label: "showrunner.store.queue_wait_nanoseconds", factory: factory)
+        batchWait = Counter(label: "showrunner.store.batch_wait_nanoseconds", factory: factory)
+        durableWait = Counter(label: "showrunner.store.durable_wait_nanoseconds", factory: factory)
     }
 }

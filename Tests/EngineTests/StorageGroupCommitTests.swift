@@ -1,3 +1,4 @@
+import Foundation
 @testable import Books
 import EngineTesting
 import GRDB
@@ -75,6 +76,39 @@ import Testing
             let commitNanos = try metrics.expectCounter("showrunner.store.writer_commit_nanoseconds").totalValue
             #expect(opsNanos > 0 && commitNanos > 0)
             #expect(opsNanos == Int64(store.stats.opsNanos) && commitNanos == Int64(store.stats.commitNanos))
+            try store.close()
+        }
+    }
+
+    @Test("an operation's time is split into its queue, its batch and the sync after it, summed over the operations")
+    func waitsAreSplit() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let metrics = TestMetrics()
+            let store = try Store(tmp.configuration(), metrics: metrics)
+            // The blocker holds the writer for 30 ms after the 15 others are queued behind it; then
+            // the others commit in one batch.
+            let ops = (0..<16).map { i in
+                { @Sendable (db: Database) throws -> Int64 in
+                    if i == 0 { Thread.sleep(forTimeInterval: 0.03) }
+                    return try Journal.append(db, type: "t", payload: Counter(i: i), at: 1).offset
+                }
+            }
+            let results = await submitBehindBlocker(store, queued: 15, ops)
+            #expect(results.allSatisfy { (try? $0.get()) != nil })
+            let stats = store.stats
+            #expect(stats.commits == 2 && stats.waitedOps == 16)
+            // The blocker's batch took its 30 ms; each of the 15 waited in the queue for at least
+            // the 30 ms the blocker slept after they were all there.
+            #expect(stats.batchWaitNanos >= 30_000_000)
+            #expect(stats.queueWaitNanos >= 15 * 30_000_000)
+            // `.full` answers at COMMIT: no wait for a sync after it.
+            #expect(stats.durableWaitNanos == 0)
+            #expect(try metrics.expectCounter("showrunner.store.queue_wait_nanoseconds").totalValue == Int64(stats.queueWaitNanos))
+            #expect(try metrics.expectCounter("showrunner.store.batch_wait_nanoseconds").totalValue == Int64(stats.batchWaitNanos))
+            #expect(try metrics.expectCounter("showrunner.store.durable_wait_nanoseconds").totalValue == 0)
+            // A failed operation is timed with its batch.
+            await #expect(throws: (any Error).self) { try await store.write { _ in throw StorageError.commitFailed(reason: "op") } }
+            #expect(store.stats.waitedOps == 17 && store.stats.ops == 16)
             try store.close()
         }
     }

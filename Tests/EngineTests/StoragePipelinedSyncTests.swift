@@ -116,8 +116,11 @@ import Testing
             }
             try await Self.waitUntil { try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t WHERE i = 2") } == 1 }
             #expect(gate.answers == 0)
+            // The first write's answer waits at least as long as its sync is held.
+            try await Task.sleep(for: .milliseconds(20))
             gate.release.signal()
             try await first.value
+            #expect(store.stats.durableWaitNanos >= 20_000_000)
             await gate.entered.wait()
             gate.release.signal()
             try await second.value
