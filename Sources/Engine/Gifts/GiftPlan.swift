@@ -32,7 +32,7 @@ struct GiftPlan: Sendable {
         receiptParts = GiftReceiptJSONParts(
             roomID: room.id, senderID: request.senderID, sendID: request.idempotencyKey, streamerID: room.streamerID,
             giftID: request.giftID, count: request.count, names: names)
-        validateSteps = generation.map { GiftSteps.ordered($0, handler: "validate", giftID: request.giftID) } ?? []
+        validateSteps = generation.map { GiftSteps.validateSteps($0, giftID: request.giftID) } ?? []
     }
 
     /// What the checks found, for `write`.

@@ -46,12 +46,19 @@ enum GiftSteps {
     /// Every step's `after_commit` in declared order, each with the gifts it applies to.
     static func afterCommitSteps(_ generation: ScriptGeneration) -> [AfterCommit] { afterCommit.value(for: generation) }
 
-    /// Steps with `handler` that apply to `giftID` (a step without `gifts` applies to all).
-    static func ordered(_ generation: ScriptGeneration, handler: String, giftID: String) -> [Declaration] {
-        guard let steps = byHandler.value(for: generation)[handler] else { return [] }
-        return steps.filter { d in
-            guard let list = d.data.fields["gifts"]?.table?.array else { return true }
-            return list.contains(.string(giftID))
+    /// The `validate` steps in declared order, each with the gifts it applies to (nil: all),
+    /// resolved once per generation: every send finds its own among them (`validateSteps`).
+    private static let validate = GenerationCache<[(step: Declaration, gifts: Set<String>?)]> { generation in
+        (byHandler.value(for: generation)["validate"] ?? []).map { d in
+            (d, (d.data.fields["gifts"]?.table?.array).map { list in Set(list.compactMap(\.string)) })
         }
+    }
+
+    /// The `validate` steps that apply to `giftID` (a step without `gifts` applies to all), in
+    /// declared order, from a list resolved once per generation.
+    static func validateSteps(_ generation: ScriptGeneration, giftID: String) -> [Declaration] {
+        let steps = validate.value(for: generation)
+        if steps.isEmpty { return [] }
+        return steps.compactMap { $0.gifts?.contains(giftID) ?? true ? $0.step : nil }
     }
 }
