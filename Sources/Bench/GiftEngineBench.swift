@@ -49,8 +49,10 @@ struct GiftEngineBench: AsyncParsableCommand {
         try await seed(engine)
         if engineOnly {
             let before = engine.store.stats
+            let walBefore = Store.walWrites()
             let s = try await sends(engine, hot: false)
             let after = engine.store.stats
+            let walAfter = Store.walWrites()
             let ops = Double(max(1, after.ops - before.ops))
             let writerMicros = Double(after.opsNanos - before.opsNanos) / 1e3 / ops
             let commitMicros = Double(after.commitNanos - before.commitNanos) / 1e3 / ops
@@ -59,6 +61,8 @@ struct GiftEngineBench: AsyncParsableCommand {
             let syncBusy = Double(after.walSyncNanos - before.walSyncNanos) / 1e9 / seconds
             print("engine alone, uniform: \(grouped(s.rate)) gifts/s, p99 \(String(format: "%.2f", s.p99)) ms, errors \(s.errors), writer \(String(format: "%.1f", writerMicros)) µs per send + COMMIT \(String(format: "%.1f", commitMicros)) µs per send, \(String(format: "%.1f", ops / Double(max(1, after.commits - before.commits)))) per commit, \(String(format: "%.2f", Double(syncs) / Double(max(1, after.commits - before.commits)))) WAL syncs per commit at \(Int(syncMicros)) µs (sync queue \(Int(syncBusy * 100))% busy)")
             print("a send's \(waits(before, after, rate: s.rate))")
+            let commits = Double(max(1, after.commits - before.commits))
+            print("WAL writes a commit: \(String(format: "%.1f", Double(walAfter.asked - walBefore.asked) / commits)) asked by SQLite, \(String(format: "%.1f", Double(walAfter.written - walBefore.written) / commits)) made")
             return
         }
         let redis = try RedisPeer.start(in: work, port: 16_381)

@@ -30,6 +30,20 @@ public final class Store: Sendable {
     /// little slower).
     static let sqliteOptions: Int32 = showrunner_sqlite_configure()
 
+    /// The VFS that writes a commit's WAL frames in one write (`showrunner_wal_vfs_register`,
+    /// `Sources/CSQLiteConfig/wal_vfs.c`), made SQLite's default before the first store opens
+    /// its connections. 0 when registered; otherwise SQLite's own default stays (correct, with
+    /// two writes a frame).
+    static let walVFS: Int32 = showrunner_wal_vfs_register()
+
+    /// Writes SQLite asked of WAL files through that VFS, and writes that reached the files,
+    /// in this process so far.
+    public static func walWrites() -> (asked: Int64, written: Int64) {
+        var (asked, written): (Int64, Int64) = (0, 0)
+        showrunner_wal_vfs_counts(&asked, &written)
+        return (asked, written)
+    }
+
     let pool: DatabasePool
     let logger: Logger
     let queue = Mutex(GroupCommitState())
@@ -78,8 +92,12 @@ public final class Store: Sendable {
         self.commitMetrics = CommitMetrics(factory: metrics)
         self.metricsFactory = metrics
         self.signal = JournalSignal()
+        // The options first: registering a VFS initializes SQLite, after which they cannot be set.
         if Self.sqliteOptions != 0 {
             logger.debug("SQLite was initialized before the store: its connections keep their mutexes", metadata: ["sqlite_config": "\(Self.sqliteOptions)"])
+        }
+        if Self.walVFS != 0 {
+            logger.warning("the default VFS cannot be wrapped: WAL frames are written one write each", metadata: ["sqlite_vfs": "\(Self.walVFS)"])
         }
         var config = Configuration()
         config.label = "showrunner"

@@ -13,4 +13,27 @@
 /// statistics off and the connections serialized, never the other way round.
 int showrunner_sqlite_configure(void);
 
+#include <stdint.h>
+
+/// The name of the VFS `showrunner_wal_vfs_register` adds.
+#define SHOWRUNNER_WAL_VFS "showrunner-wal"
+
+/// Registers, as SQLite's default VFS, one over the default that writes a commit's WAL frames
+/// to the file in one write instead of two a frame (wal_vfs.c says how, and why it is safe);
+/// every other file passes through to the default untouched. Idempotent. Returns SQLITE_OK, or
+/// an error when the default VFS is not one it can wrap (older than version 3): SQLite's own
+/// default then stays.
+int showrunner_wal_vfs_register(void);
+
+/// How many writes SQLite asked of WAL files through the VFS, and how many writes reached the
+/// files, since the process began (for tests and benchmarks).
+void showrunner_wal_vfs_counts(int64_t *asked, int64_t *written);
+
+typedef struct sqlite3 sqlite3;
+
+/// The same counts for the WAL file of one connection's main database (the connection must
+/// not be in use on another thread). SQLITE_OK; SQLITE_NOTFOUND when the connection has no
+/// WAL file open through the VFS.
+int showrunner_wal_vfs_file_counts(sqlite3 *db, int64_t *asked, int64_t *written);
+
 #endif
