@@ -19,19 +19,7 @@ extension GiftReceipt {
         out.raw(",\"gift_id\":")
         out.quoted(giftID)
         out.raw(",\"gift_version\":")
-        out.int(giftVersion)
-        if let guildID {
-            out.raw(",\"guild_id\":")
-            out.quoted(guildID)
-        }
-        out.raw(",\"guild_share\":")
-        out.int(guildShare)
-        out.raw(",\"ledger_time\":")
-        out.int(ledgerTime)
-        out.raw(",\"platform_fee\":")
-        out.int(platformFee)
-        out.raw(",\"price_coins\":")
-        out.int(priceCoins)
+        writeVersionToPrice(&out)
         out.raw(",\"room_id\":")
         out.quoted(roomID)
         out.raw(",\"send_id\":")
@@ -63,19 +51,7 @@ extension GiftReceipt {
         out.raw(",\"combo\":")
         out.int(combo)
         out.raw(parts.countAndGift)
-        out.int(giftVersion)
-        if let guildID {
-            out.raw(",\"guild_id\":")
-            out.quoted(guildID)
-        }
-        out.raw(",\"guild_share\":")
-        out.int(guildShare)
-        out.raw(",\"ledger_time\":")
-        out.int(ledgerTime)
-        out.raw(",\"platform_fee\":")
-        out.int(platformFee)
-        out.raw(",\"price_coins\":")
-        out.int(priceCoins)
+        writeVersionToPrice(&out)
         out.raw(parts.parties)
         out.int(streamerRevenue)
         out.raw(",\"total_coins\":")
@@ -91,6 +67,23 @@ extension GiftReceipt {
         }
         out.raw("]}")
         return out.text
+    }
+
+    /// The fields from `gift_version`'s value to `price_coins`'s, which both writers share.
+    private func writeVersionToPrice(_ out: inout JSONBytes) {
+        out.int(giftVersion)
+        if let guildID {
+            out.raw(",\"guild_id\":")
+            out.quoted(guildID)
+        }
+        out.raw(",\"guild_share\":")
+        out.int(guildShare)
+        out.raw(",\"ledger_time\":")
+        out.int(ledgerTime)
+        out.raw(",\"platform_fee\":")
+        out.int(platformFee)
+        out.raw(",\"price_coins\":")
+        out.int(priceCoins)
     }
 
     /// Reads a receipt from its JSON (any key order and spacing; unknown keys are ignored, as
