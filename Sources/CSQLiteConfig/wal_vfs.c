@@ -39,6 +39,8 @@ typedef struct GatherFile {
     /// Writes SQLite asked of this file, and writes that reached it.
     int64_t asked;
     int64_t written;
+    /// Writes still to fail, as a full disk would (`showrunner_wal_vfs_fail_writes`, for tests).
+    int failWrites;
     /// Where the last read began: a frame header written where SQLite has just read is a
     /// checksum being rewritten, with no page to follow.
     sqlite3_int64 lastRead;
@@ -62,6 +64,17 @@ static volatile int64_t realWrites = 0;
 
 #define REAL(f) (((GatherFile *)(f))->real)
 
+/// One write to the real file, counted; failed as a full disk would while the file is told to.
+static int realWrite(GatherFile *f, const void *data, int amount, sqlite3_int64 offset) {
+    __atomic_add_fetch(&realWrites, 1, __ATOMIC_RELAXED);
+    f->written++;
+    if (f->failWrites > 0) {
+        f->failWrites--;
+        return SQLITE_FULL;
+    }
+    return f->real->pMethods->xWrite(f->real, data, amount, offset);
+}
+
 /// Writes what is gathered (nothing: SQLITE_OK).
 static int flushGathered(GatherFile *f) {
     if (f->length == 0) return SQLITE_OK;
@@ -70,9 +83,7 @@ static int flushGathered(GatherFile *f) {
     // a longer write's length modulo 0x20000 (a piece of exactly 128 KiB would write nothing).
     for (int done = 0; done < f->length && rc == SQLITE_OK; done += WRITE_MAX) {
         int piece = f->length - done < WRITE_MAX ? f->length - done : WRITE_MAX;
-        rc = f->real->pMethods->xWrite(f->real, f->buffer + done, piece, f->offset + done);
-        __atomic_add_fetch(&realWrites, 1, __ATOMIC_RELAXED);
-        f->written++;
+        rc = realWrite(f, f->buffer + done, piece, f->offset + done);
     }
     f->length = 0;
     f->headerLast = 0;
@@ -100,9 +111,7 @@ static int walRead(sqlite3_file *file, void *out, int amount, sqlite3_int64 offs
 static int writeNow(GatherFile *f, const void *data, int amount, sqlite3_int64 offset) {
     int rc = flushGathered(f);
     if (rc != SQLITE_OK) return rc;
-    __atomic_add_fetch(&realWrites, 1, __ATOMIC_RELAXED);
-    f->written++;
-    return f->real->pMethods->xWrite(f->real, data, amount, offset);
+    return realWrite(f, data, amount, offset);
 }
 
 static int walWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset) {
@@ -301,5 +310,14 @@ int showrunner_wal_vfs_file_counts(sqlite3 *db, int64_t *asked, int64_t *written
     if (wal == NULL || wal->pMethods != &walMethods) return SQLITE_NOTFOUND;
     *asked = ((GatherFile *)wal)->asked;
     *written = ((GatherFile *)wal)->written;
+    return SQLITE_OK;
+}
+
+int showrunner_wal_vfs_fail_writes(sqlite3 *db, int count) {
+    sqlite3_file *wal = NULL;
+    int rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+    if (rc != SQLITE_OK) return rc;
+    if (wal == NULL || wal->pMethods != &walMethods) return SQLITE_NOTFOUND;
+    ((GatherFile *)wal)->failWrites = count;
     return SQLITE_OK;
 }

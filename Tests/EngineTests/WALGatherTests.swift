@@ -136,4 +136,32 @@ import Testing
             try reopened.close()
         }
     }
+
+    @Test("a commit whose gathered write fails fails as SQLite's own write would: nothing of it is seen, before or after recovery, and the next commit goes through")
+    func failedWriteFailsTheCommit() throws {
+        try Self.withDirectory { directory in
+            let path = directory.appendingPathComponent("db.sqlite").path
+            let queue = try Self.connection(path)
+            try queue.write { db in
+                try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+                try db.execute(sql: "INSERT INTO t (id, v) VALUES (1, 'kept')")
+            }
+            // The commit's one write fails, as on a full disk.
+            queue.inDatabase { db in #expect(showrunner_wal_vfs_fail_writes(db.sqliteConnection, 1) == 0) }
+            #expect(throws: DatabaseError.self) {
+                try queue.write { db in
+                    for i in 2..<100 { try db.execute(sql: "INSERT INTO t (id, v) VALUES (?, 'lost')", arguments: [i]) }
+                }
+            }
+            let reader = try DatabaseQueue(path: path)
+            #expect(try reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 1)
+            #expect(try Self.recoveredRows(from: path, in: directory) == [1: "kept"])
+            // The connection goes on: the next commit is written and seen.
+            try queue.write { db in try db.execute(sql: "INSERT INTO t (id, v) VALUES (2, 'after')") }
+            #expect(try reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 2)
+            #expect(try Self.recoveredRows(from: path, in: directory) == [1: "kept", 2: "after"])
+            try reader.close()
+            try queue.close()
+        }
+    }
 }

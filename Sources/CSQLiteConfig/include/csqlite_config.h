@@ -36,4 +36,8 @@ typedef struct sqlite3 sqlite3;
 /// WAL file open through the VFS.
 int showrunner_wal_vfs_file_counts(sqlite3 *db, int64_t *asked, int64_t *written);
 
+/// Makes the next `count` writes that reach this connection's WAL file fail as on a full disk
+/// (SQLITE_FULL), for tests of what a failed commit leaves. SQLITE_OK, or SQLITE_NOTFOUND as above.
+int showrunner_wal_vfs_fail_writes(sqlite3 *db, int count);
+
 #endif
