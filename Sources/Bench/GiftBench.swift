@@ -41,6 +41,7 @@ struct GiftBench: ParsableCommand {
         Child.say("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         var rows: [(String, String, LoadResult)] = []
         var batches: [Double] = []
+        var waits: [String] = []
         for hot in [false, true] {
             let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
             var runs: [(carrier: String, result: LoadResult, micros: Double, batch: String, busy: String)] = []
@@ -58,6 +59,7 @@ struct GiftBench: ParsableCommand {
                 // The share of the run's wall time the one writer spent in transactions.
                 let busy = String(format: "%.0f%%", (after.writerNanos - before.writerNanos) / (seconds * 1e9) * 100)
                 runs.append((carrier == "http" ? "HTTP" : "WebSocket", s, sMicros, String(format: "%.1f", perCommit), busy))
+                waits.append("\(pattern), \(carrier == "http" ? "HTTP" : "WebSocket"): an operation's wait in the store (gifts and the consumers' batches alike): \(after.waits(since: before))")
             }
             let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
             let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
@@ -101,6 +103,7 @@ struct GiftBench: ParsableCommand {
         for (pattern, _, ratio) in rows {
             Child.say("\(pattern): showrunner/redis gifts/s = \(String(format: "%.2f", ratio.rate))x, p99 = \(String(format: "%.2f", ratio.p99))x redis's")
         }
+        waits.forEach { Child.say($0) }
     }
 }
 

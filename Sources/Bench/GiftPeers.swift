@@ -233,8 +233,21 @@ final class ShowrunnerPeer: @unchecked Sendable {
     static let receiptEnd = Array(#""type":"gift_receipt"}"#.utf8)
     static let errorEnd = Array(#""type":"gift_error"}"#.utf8)
 
-    /// The store's commit, operation and writer-time counters from `/metrics`.
-    func storeCounters() throws -> (commits: Double, ops: Double, writerNanos: Double) {
+    /// The store's counters from `/metrics`: commits, operations, the writer's time, and where
+    /// its operations waited (`StoreStats.waitedOps` and the three sums).
+    struct StoreCounters {
+        var commits = 0.0, ops = 0.0, writerNanos = 0.0
+        var waitedOps = 0.0, queueNanos = 0.0, batchNanos = 0.0, durableNanos = 0.0
+
+        /// An operation's mean wait in each part between two readings, in µs.
+        func waits(since before: StoreCounters) -> String {
+            let ops = max(1, waitedOps - before.waitedOps)
+            func part(_ a: Double, _ b: Double) -> String { String(format: "%.0f", (a - b) / ops / 1e3) }
+            return "queued \(part(queueNanos, before.queueNanos)) µs, its batch \(part(batchNanos, before.batchNanos)), the WAL sync after it \(part(durableNanos, before.durableNanos))"
+        }
+    }
+
+    func storeCounters() throws -> StoreCounters {
         let s = try BlockingSocket(port: port)
         try s.write(Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
         let text = String(decoding: try s.read(until: httpResponseLength), as: UTF8.self)
@@ -244,10 +257,11 @@ final class ShowrunnerPeer: @unchecked Sendable {
             }
             return 0
         }
-        return (
-            value("showrunner_store_commits"), value("showrunner_store_ops"),
-            value("showrunner_store_writer_ops_nanoseconds") + value("showrunner_store_writer_commit_nanoseconds")
-        )
+        return StoreCounters(
+            commits: value("showrunner_store_commits"), ops: value("showrunner_store_ops"),
+            writerNanos: value("showrunner_store_writer_ops_nanoseconds") + value("showrunner_store_writer_commit_nanoseconds"),
+            waitedOps: value("showrunner_store_waited_ops"), queueNanos: value("showrunner_store_queue_wait_nanoseconds"),
+            batchNanos: value("showrunner_store_batch_wait_nanoseconds"), durableNanos: value("showrunner_store_durable_wait_nanoseconds"))
     }
 
     func stop() { Child.stop(process) }

@@ -227,6 +227,7 @@ extension Store {
             state.stats.batchWaitNanos &+= batchNanos
             state.stats.durableWaitNanos &+= durableNanos
         }
+        if ops > 0 { commitMetrics.waitedOps.increment(by: ops) }
         if queueNanos > 0 { commitMetrics.queueWait.increment(by: Int64(clamping: queueNanos)) }
         if batchNanos > 0 { commitMetrics.batchWait.increment(by: Int64(clamping: batchNanos)) }
         if durableNanos > 0 { commitMetrics.durableWait.increment(by: Int64(clamping: durableNanos)) }

@@ -264,7 +264,8 @@ struct CommitMetrics: Sendable {
     /// nanoseconds: their growth over a second is how busy the one writer is (1e9: saturated).
     let opsNanos: Counter
     let commitNanos: Counter
-    /// `StoreStats.queueWaitNanos`, `batchWaitNanos` and `durableWaitNanos`.
+    /// `StoreStats.waitedOps`, `queueWaitNanos`, `batchWaitNanos` and `durableWaitNanos`.
+    let waitedOps: Counter
     let queueWait: Counter
     let batchWait: Counter
     let durableWait: Counter
@@ -275,6 +276,7 @@ struct CommitMetrics: Sendable {
         batchOps = Recorder(label: "showrunner.store.batch_ops", factory: factory)
         opsNanos = Counter(label: "showrunner.store.writer_ops_nanoseconds", factory: factory)
         commitNanos = Counter(label: "showrunner.store.writer_commit_nanoseconds", factory: factory)
+        waitedOps = Counter(label: "showrunner.store.waited_ops", factory: factory)
         queueWait = Counter(label: "showrunner.store.queue_wait_nanoseconds", factory: factory)
         batchWait = Counter(label: "showrunner.store.batch_wait_nanoseconds", factory: factory)
         durableWait = Counter(label: "showrunner.store.durable_wait_nanoseconds", factory: factory)

@@ -106,6 +106,7 @@ import Testing
             #expect(try metrics.expectCounter("showrunner.store.queue_wait_nanoseconds").totalValue == Int64(stats.queueWaitNanos))
             #expect(try metrics.expectCounter("showrunner.store.batch_wait_nanoseconds").totalValue == Int64(stats.batchWaitNanos))
             #expect(try metrics.expectCounter("showrunner.store.durable_wait_nanoseconds").totalValue == 0)
+            #expect(try metrics.expectCounter("showrunner.store.waited_ops").totalValue == 16)
             // A failed operation is timed with its batch.
             await #expect(throws: (any Error).self) { try await store.write { _ in throw StorageError.commitFailed(reason: "op") } }
             #expect(store.stats.waitedOps == 17 && store.stats.ops == 16)
