@@ -94,6 +94,8 @@ extension Store {
     /// once, up to `batchesPerTurn` in a turn, then schedules another turn; else it marks the
     /// writer idle. Its raised priority is taken once a turn, not once a batch.
     private func runBatch(_ db: Database) {
+        // nil until the turn's first batch raises the writer; then the level to go back to
+        // (itself nil when the raise was not permitted).
         var level: Int32?? = nil
         defer { if let level { writerPriority.leave(level) } }
         for turn in 1...Self.batchesPerTurn {
@@ -106,10 +108,8 @@ extension Store {
                 let done = DispatchTime.now().uptimeNanoseconds
                 // Pipelined, the consumers wake once the sync has made the new rows durable.
                 record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
-                    opsNanos: opsNanos, commitNanos: commitNanos, appended: appended && walSync == nil)
-                if committed {
-                    waited(ops: batch.count, queue: batch.reduce(0) { $0 &+ (taken &- $1.queuedAt) }, batch: (done &- taken) &* UInt64(batch.count))
-                }
+                    opsNanos: opsNanos, commitNanos: commitNanos, appended: appended && walSync == nil,
+                    waits: (batch.count, batch.reduce(0) { $0 &+ (taken &- $1.queuedAt) }, (done &- taken) &* UInt64(batch.count)))
                 if committed, let walSync {
                     let logger = self.logger
                     walSync.sync { [self] error in
@@ -218,32 +218,33 @@ extension Store {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(offset) FROM journal")) ?? 0
     }
 
-    /// Adds to the group commit's waits (`StoreStats.queueWaitNanos` and the others), summed
-    /// over the operations of committed batches (`ops` of them, counted with their queue and batch).
-    func waited(ops: Int = 0, queue queueNanos: UInt64 = 0, batch batchNanos: UInt64 = 0, durable durableNanos: UInt64 = 0) {
-        queue.withLock { state in
-            state.stats.waitedOps += ops
-            state.stats.queueWaitNanos &+= queueNanos
-            state.stats.batchWaitNanos &+= batchNanos
-            state.stats.durableWaitNanos &+= durableNanos
-        }
-        if ops > 0 { commitMetrics.waitedOps.increment(by: ops) }
-        if queueNanos > 0 { commitMetrics.queueWait.increment(by: Int64(clamping: queueNanos)) }
-        if batchNanos > 0 { commitMetrics.batchWait.increment(by: Int64(clamping: batchNanos)) }
-        if durableNanos > 0 { commitMetrics.durableWait.increment(by: Int64(clamping: durableNanos)) }
+    /// Adds a batch's sync wait to `StoreStats.durableWaitNanos` (summed over its operations).
+    func waited(durable durableNanos: UInt64) {
+        queue.withLock { $0.stats.durableWaitNanos &+= durableNanos }
+        commitMetrics.durableWait.increment(by: Int64(clamping: durableNanos))
     }
 
     /// Updates the counters, and wakes journal consumers after a commit that appended to the
     /// journal. Only then: a consumer's own batch commits whether or not it appended anything,
     /// and a poke for each would have the consumers, each on its own loop, wake one another
     /// for ever while idle.
-    func record(committed: Bool, ops: Int, opsNanos: UInt64 = 0, commitNanos: UInt64 = 0, appended: Bool = true) {
+    /// `waits`: a committed batch's operations, and their queue and batch waits summed
+    /// (`StoreStats.waitedOps`, `queueWaitNanos`, `batchWaitNanos`).
+    func record(
+        committed: Bool, ops: Int, opsNanos: UInt64 = 0, commitNanos: UInt64 = 0, appended: Bool = true,
+        waits: (ops: Int, queueNanos: UInt64, batchNanos: UInt64)? = nil
+    ) {
         queue.withLock { state in
             if committed {
                 state.stats.commits += 1
                 state.stats.ops += ops
                 state.stats.opsNanos += opsNanos
                 state.stats.commitNanos += commitNanos
+                if let waits {
+                    state.stats.waitedOps += waits.ops
+                    state.stats.queueWaitNanos &+= waits.queueNanos
+                    state.stats.batchWaitNanos &+= waits.batchNanos
+                }
             } else {
                 state.stats.failedCommits += 1
             }
@@ -254,6 +255,11 @@ extension Store {
             commitMetrics.batchOps.record(ops)
             commitMetrics.opsNanos.increment(by: Int64(clamping: opsNanos))
             commitMetrics.commitNanos.increment(by: Int64(clamping: commitNanos))
+            if let waits {
+                commitMetrics.waitedOps.increment(by: waits.ops)
+                commitMetrics.queueWait.increment(by: Int64(clamping: waits.queueNanos))
+                commitMetrics.batchWait.increment(by: Int64(clamping: waits.batchNanos))
+            }
             if appended { signal.poke() }
         } else {
             logger.error("group commit failed", metadata: ["ops": "\(ops)"])

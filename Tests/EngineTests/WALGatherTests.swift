@@ -79,6 +79,32 @@ import Testing
         }
     }
 
+    @Test("a commit past the most a WAL file gathers (4 MiB) writes as it goes, and is whole after recovery")
+    func commitPastTheGatherLimit() throws {
+        try Self.withDirectory { directory in
+            let path = directory.appendingPathComponent("db.sqlite").path
+            // A cache large enough that nothing spills: every frame is written at COMMIT.
+            let queue = try Self.connection(path, cachePages: 10_000)
+            try queue.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)") }
+            let before = try #require(try queue.read { db in Self.counts(db) })
+            var expected: [Int64: String] = [:]
+            try queue.write { db in
+                // About 6 MB of rows: some 1,500 pages, past the 4 MiB gathered at most.
+                for i in 0..<6_000 {
+                    let v = "\(i)-" + String(repeating: "z", count: 1_000)
+                    try db.execute(sql: "INSERT INTO t (id, v) VALUES (?, ?)", arguments: [i, v])
+                    expected[Int64(i)] = v
+                }
+            }
+            let after = try #require(try queue.read { db in Self.counts(db) })
+            // Written in pieces of at most 124 KiB: more than 48 of them, far fewer than asked.
+            #expect(after.written - before.written > 48)
+            #expect(after.written - before.written < (after.asked - before.asked) / 10)
+            #expect(try Self.recoveredRows(from: path, in: directory) == expected)
+            try queue.close()
+        }
+    }
+
     @Test("a transaction larger than its cache spills frames, reads them back, overwrites them in place and rewrites their checksums; a rollback leaves nothing")
     func spillsOverwritesAndRollbacks() throws {
         try Self.withDirectory { directory in

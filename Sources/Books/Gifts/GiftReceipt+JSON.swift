@@ -57,14 +57,18 @@ extension GiftReceipt {
         out.raw(",\"total_coins\":")
         out.int(totalCoins)
         out.raw(",\"transfer_ids\":[")
-        // The legs `GiftLegs.of` makes, in its order, for these amounts.
+        // The legs `GiftLegs.of` makes, in its order, for these amounts (no list made per send).
         var first = true
-        for (present, id) in [(streamerRevenue + guildShare > 0, parts.paid), (platformFee > 0, parts.fee),
-            (streamerRevenue > 0, parts.revenue), (guildShare > 0, parts.guild)] where present {
+        func leg(_ present: Bool, _ id: [UInt8]) {
+            guard present else { return }
             if !first { out.raw(",") }
             first = false
             out.raw(id)
         }
+        leg(streamerRevenue + guildShare > 0, parts.paid)
+        leg(platformFee > 0, parts.fee)
+        leg(streamerRevenue > 0, parts.revenue)
+        leg(guildShare > 0, parts.guild)
         out.raw("]}")
         return out.text
     }
