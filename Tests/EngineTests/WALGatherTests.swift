@@ -46,6 +46,26 @@ import Testing
         }
     }
 
+    /// A folder with `db.sqlite` and a connection to it that has made the table `t`; the
+    /// connection is closed after `body`.
+    static func withTable(cachePages: Int? = nil, _ body: (URL, String, DatabaseQueue) throws -> Void) throws {
+        try withDirectory { directory in
+            let path = directory.appendingPathComponent("db.sqlite").path
+            let queue = try connection(path, cachePages: cachePages)
+            try queue.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)") }
+            try body(directory, path, queue)
+        }
+    }
+
+    /// Inserts a row into `t` for each id, its value `value(id)`, and notes it in `expected`.
+    static func insert(_ db: Database, _ ids: Range<Int>, into expected: inout [Int64: String], value: (Int) -> String) throws {
+        for i in ids {
+            let v = value(i)
+            try db.execute(sql: "INSERT INTO t (id, v) VALUES (?, ?)", arguments: [i, v])
+            expected[Int64(i)] = v
+        }
+    }
+
     static func withDirectory<T>(_ body: (URL) throws -> T) throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wal-gather-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -55,11 +75,8 @@ import Testing
 
     @Test("a commit's frames reach the WAL in a write or two, and a reader and a recovered copy see every row")
     func commitsInOneWrite() throws {
-        try Self.withDirectory { directory in
-            let path = directory.appendingPathComponent("db.sqlite").path
-            let queue = try Self.connection(path)
+        try Self.withTable { directory, path, queue in
             let value = String(repeating: "x", count: 900)
-            try queue.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)") }
             let before = try queue.read { db in Self.counts(db) }
             try queue.write { db in
                 for i in 0..<200 { try db.execute(sql: "INSERT INTO t (id, v) VALUES (?, ?)", arguments: [i, "\(i)-\(value)"]) }
@@ -75,50 +92,34 @@ import Testing
             try reader.close()
             let rows = try Self.recoveredRows(from: path, in: directory)
             #expect(rows.count == 200 && rows[199] == "199-\(value)")
-            try queue.close()
         }
     }
 
     @Test("a commit past the most a WAL file gathers (4 MiB) writes as it goes, and is whole after recovery")
     func commitPastTheGatherLimit() throws {
-        try Self.withDirectory { directory in
-            let path = directory.appendingPathComponent("db.sqlite").path
+        try Self.withTable(cachePages: 10_000) { directory, path, queue in
             // A cache large enough that nothing spills: every frame is written at COMMIT.
-            let queue = try Self.connection(path, cachePages: 10_000)
-            try queue.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)") }
             let before = try #require(try queue.read { db in Self.counts(db) })
             var expected: [Int64: String] = [:]
             try queue.write { db in
                 // About 6 MB of rows: some 1,500 pages, past the 4 MiB gathered at most.
-                for i in 0..<6_000 {
-                    let v = "\(i)-" + String(repeating: "z", count: 1_000)
-                    try db.execute(sql: "INSERT INTO t (id, v) VALUES (?, ?)", arguments: [i, v])
-                    expected[Int64(i)] = v
-                }
+                try Self.insert(db, 0..<6_000, into: &expected) { "\($0)-" + String(repeating: "z", count: 1_000) }
             }
             let after = try #require(try queue.read { db in Self.counts(db) })
             // Written in pieces of at most 124 KiB: more than 48 of them, far fewer than asked.
             #expect(after.written - before.written > 48)
             #expect(after.written - before.written < (after.asked - before.asked) / 10)
             #expect(try Self.recoveredRows(from: path, in: directory) == expected)
-            try queue.close()
         }
     }
 
     @Test("a transaction larger than its cache spills frames, reads them back, overwrites them in place and rewrites their checksums; a rollback leaves nothing")
     func spillsOverwritesAndRollbacks() throws {
-        try Self.withDirectory { directory in
-            let path = directory.appendingPathComponent("db.sqlite").path
+        try Self.withTable(cachePages: 10) { directory, path, queue in
             // A cache of 10 pages: the transaction's dirty pages go to the WAL long before COMMIT.
-            let queue = try Self.connection(path, cachePages: 10)
-            try queue.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)") }
             var expected: [Int64: String] = [:]
             try queue.write { db in
-                for i in 0..<2_000 {
-                    let v = "first-\(i)-" + String(repeating: "a", count: 300)
-                    try db.execute(sql: "INSERT INTO t (id, v) VALUES (?, ?)", arguments: [i, v])
-                    expected[Int64(i)] = v
-                }
+                try Self.insert(db, 0..<2_000, into: &expected) { "first-\($0)-" + String(repeating: "a", count: 300) }
                 // Read back inside the transaction: pages come from the spilled frames.
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t WHERE v LIKE 'first-%'") == 2_000)
                 // Change spilled pages again: SQLite overwrites this transaction's frames in place
@@ -165,13 +166,8 @@ import Testing
 
     @Test("a commit whose gathered write fails fails as SQLite's own write would: nothing of it is seen, before or after recovery, and the next commit goes through")
     func failedWriteFailsTheCommit() throws {
-        try Self.withDirectory { directory in
-            let path = directory.appendingPathComponent("db.sqlite").path
-            let queue = try Self.connection(path)
-            try queue.write { db in
-                try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
-                try db.execute(sql: "INSERT INTO t (id, v) VALUES (1, 'kept')")
-            }
+        try Self.withTable { directory, path, queue in
+            try queue.write { db in try db.execute(sql: "INSERT INTO t (id, v) VALUES (1, 'kept')") }
             // The commit's one write fails, as on a full disk.
             queue.inDatabase { db in #expect(showrunner_wal_vfs_fail_writes(db.sqliteConnection, 1) == 0) }
             #expect(throws: DatabaseError.self) {
@@ -187,7 +183,6 @@ import Testing
             #expect(try reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 2)
             #expect(try Self.recoveredRows(from: path, in: directory) == [1: "kept", 2: "after"])
             try reader.close()
-            try queue.close()
         }
     }
 }
