@@ -24,6 +24,8 @@ struct GiftEngineBench: AsyncParsableCommand {
     @Flag(help: "Measure the engine alone, uniform pattern only, without the Redis peer (for profiling).") var engineOnly = false
     @Option(help: "Gift keys the writer holds before it indexes them (1...65536).")
     var giftKeysFlushAt = StoreConfiguration.giftKeysFlushAtDefault
+    @Flag(help: "Pin the store's writer and its WAL sync each to a core of its own while they work (`StoreConfiguration.pinsCores`).")
+    var pinCores = false
     @Flag(help: "Idempotency keys as random UUIDs (as many clients make them), not numbered in order for each sender.")
     var randomKeys = false
     @Flag(help: "Also run a Redis peer that keeps an idempotency key per send, as the engine does (reported beside the plain peer; the goal is against the plain one).")
@@ -44,6 +46,7 @@ struct GiftEngineBench: AsyncParsableCommand {
         var options = EngineOptions(databasePath: work.appendingPathComponent("bench.sqlite").path, scriptsPath: scripts)
         options.synchronous = sync
         options.giftKeysFlushAt = giftKeysFlushAt
+        options.pinsCores = pinCores
         let engine = try EngineParts.open(options, logger: logger)
         try await engine.loadScripts()
         try await seed(engine)
@@ -67,7 +70,7 @@ struct GiftEngineBench: AsyncParsableCommand {
         }
         let redis = try RedisPeer.start(in: work, port: 16_381)
         defer { redis.stop() }
-        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous)")
+        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), cores pinned: \(pinCores)")
         print("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | CPU µs/gift | ops/commit |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         var ratios: [String] = []

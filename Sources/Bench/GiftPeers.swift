@@ -119,7 +119,7 @@ final class ShowrunnerPeer: @unchecked Sendable {
 
     static func start(
         executable: String, scripts: String, in dir: URL, port: UInt16, senders: Int, synchronous: String = "full",
-        consumerCheckpointMs: Int? = nil, writerPriorityBoost: Int? = nil
+        consumerCheckpointMs: Int? = nil, writerPriorityBoost: Int? = nil, pinCores: Bool = false
     ) throws -> ShowrunnerPeer {
         let db = dir.appendingPathComponent("bench.sqlite").path
         let p = Process()
@@ -127,6 +127,7 @@ final class ShowrunnerPeer: @unchecked Sendable {
         p.arguments = ["serve", "--db", db, "--port", "\(port)", "--scripts", scripts, "--secret", secret, "--payment-secret", secret, "--log-level", "error",
                        "--synchronous", synchronous] + (consumerCheckpointMs.map { ["--consumer-checkpoint-ms", "\($0)"] } ?? [])
             + (writerPriorityBoost.map { ["--writer-priority-boost", "\($0)"] } ?? [])
+            + (pinCores ? ["--pin-cores"] : [])
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         try Child.waitForPort(Int(port))

@@ -97,12 +97,20 @@ extension Store {
         // nil until the turn's first batch raises the writer; then the level to go back to
         // (itself nil when the raise was not permitted).
         var level: Int32?? = nil
-        defer { if let level { writerPriority.leave(level) } }
+        var pinned = false
+        defer {
+            if let level { writerPriority.leave(level) }
+            if pinned { pinning.release() }
+        }
         for turn in 1...Self.batchesPerTurn {
             let batch = queue.withLock { $0.take(configuration.batchMax) }
             if !batch.isEmpty {
                 // Raised while it holds batches: callers wait on every moment it is preempted.
-                if level == nil { level = .some(writerPriority.enter()) }
+                // And on a core of its own, apart from the WAL's sync (`CorePinning`).
+                if level == nil {
+                    level = .some(writerPriority.enter())
+                    pinned = pinning.pin(pinning.writer)
+                }
                 let taken = DispatchTime.now().uptimeNanoseconds
                 let (outcomes, committed, opsNanos, commitNanos, end, appended) = Self.run(batch, in: db, kept: kept)
                 let done = DispatchTime.now().uptimeNanoseconds

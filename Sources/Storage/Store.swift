@@ -57,6 +57,8 @@ public final class Store: Sendable {
     private let checkpointer: WALCheckpointer?
     /// The priority the writer runs its batches at.
     let writerPriority: WriterPriority
+    /// The cores the writer and the WAL's sync work on.
+    let pinning: CorePinning
     /// The WAL's own fsync, for `Synchronous.pipelined`.
     let walSync: WALSync?
     /// With `Synchronous.pipelined`: the journal's end as of the last WAL sync (a commit is
@@ -139,13 +141,14 @@ public final class Store: Sendable {
             throw StorageError.openFailed(path: configuration.path, reason: "\(error)")
         }
         writerPriority = WriterPriority(boost: configuration.writerPriorityBoost)
+        pinning = CorePinning(enabled: configuration.pinsCores)
         if configuration.writerPriorityBoost > 0 && !writerPriority.isRaised {
             logger.notice("the store's writer runs at the process's priority: raising it needs CAP_SYS_NICE or RLIMIT_NICE", metadata: [
                 "writer_priority_boost": "\(configuration.writerPriorityBoost)",
             ])
         }
         walSync = configuration.synchronous == .pipelined
-            ? try WALSync(databasePath: configuration.path, metrics: metrics, willSync: willSyncWAL) : nil
+            ? try WALSync(databasePath: configuration.path, metrics: metrics, pinning: pinning, willSync: willSyncWAL) : nil
         // What the file holds at open is what recovery found, never answered by this process.
         syncedJournalEnd = Atomic(journalEnd)
         checkpointer = configuration.checkpointInterval.map {

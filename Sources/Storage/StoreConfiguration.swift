@@ -67,6 +67,10 @@ public struct StoreConfiguration: Sendable {
     public static let giftKeysFlushAtDefault = 2048
     /// The largest `giftKeysFlushAt`.
     public static let giftKeysFlushAtMax = 65_536
+    /// Whether the writer and the WAL's sync each work on a core of their own (the first two
+    /// the process may use) while they work: see `CorePinning`, which says why it is off by
+    /// default. Nothing is pinned on fewer than two cores.
+    public var pinsCores: Bool
 
     /// Creates a configuration.
     /// - Parameters:
@@ -79,6 +83,7 @@ public struct StoreConfiguration: Sendable {
     ///   - checkpointInterval: background checkpoints, 1 ms–60 s (200 ms by default), or nil.
     ///   - writerPriorityBoost: 0...`writerPriorityBoostMax` (`writerPriorityBoostDefault`).
     ///   - giftKeysFlushAt: 1...`giftKeysFlushAtMax` (`giftKeysFlushAtDefault`).
+    ///   - pinsCores: pin the writer and the WAL's sync to cores of their own (false by default).
     public init(
         path: String,
         synchronous: Synchronous = .full,
@@ -88,7 +93,8 @@ public struct StoreConfiguration: Sendable {
         writerCacheBytes: Int = 64 << 20,
         checkpointInterval: Duration? = .milliseconds(200),
         writerPriorityBoost: Int = StoreConfiguration.writerPriorityBoostDefault,
-        giftKeysFlushAt: Int = StoreConfiguration.giftKeysFlushAtDefault
+        giftKeysFlushAt: Int = StoreConfiguration.giftKeysFlushAtDefault,
+        pinsCores: Bool = false
     ) {
         precondition(batchMax >= 1, "batchMax must be at least 1")
         precondition(readersMax >= 1, "readersMax must be at least 1")
@@ -106,5 +112,6 @@ public struct StoreConfiguration: Sendable {
         self.writerPriorityBoost = writerPriorityBoost
         precondition((1...Self.giftKeysFlushAtMax).contains(giftKeysFlushAt), "giftKeysFlushAt must be 1...65536")
         self.giftKeysFlushAt = giftKeysFlushAt
+        self.pinsCores = pinsCores
     }
 }

@@ -26,10 +26,15 @@ final class WALSync: Sendable {
     private let syncNanosCounter: Counter
     /// Runs before each `fdatasync`, for tests that check the order of syncs and answers.
     let willSync: (@Sendable () -> Void)?
+    /// The core the syncs run on (`CorePinning.sync`), apart from the writer's.
+    let pinning: CorePinning
 
     /// Opens the WAL file of the database at `path` (it exists once the store's writer is in WAL mode).
     /// - Throws: `StorageError.openFailed` when it cannot be opened.
-    init(databasePath path: String, metrics: any MetricsFactory = MetricsSystem.factory, willSync: (@Sendable () -> Void)? = nil) throws {
+    init(
+        databasePath path: String, metrics: any MetricsFactory = MetricsSystem.factory, pinning: CorePinning = CorePinning(enabled: false),
+        willSync: (@Sendable () -> Void)? = nil
+    ) throws {
         let wal = path + "-wal"
         let fd = open(wal, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else {
@@ -37,6 +42,7 @@ final class WALSync: Sendable {
         }
         self.fd = fd
         self.willSync = willSync
+        self.pinning = pinning
         syncsCounter = Counter(label: "showrunner.store.wal_syncs", factory: metrics)
         syncNanosCounter = Counter(label: "showrunner.store.wal_sync_nanoseconds", factory: metrics)
     }
@@ -69,6 +75,9 @@ final class WALSync: Sendable {
 
     /// Syncs for everyone waiting, then again for whoever came meanwhile, until no one waits.
     private func rounds() {
+        // On its own core while it syncs, so the disk's answer never waits for the writer's.
+        let pinned = pinning.pin(pinning.sync)
+        defer { if pinned { pinning.release() } }
         while true {
             let callers = waiting.withLock { w -> [@Sendable ((any Error)?) -> Void] in
                 defer { w.callers.removeAll(keepingCapacity: true) }

@@ -40,4 +40,13 @@ int showrunner_wal_vfs_file_counts(sqlite3 *db, int64_t *asked, int64_t *written
 /// (SQLITE_FULL), for tests of what a failed commit leaves. SQLITE_OK, or SQLITE_NOTFOUND as above.
 int showrunner_wal_vfs_fail_writes(sqlite3 *db, int count);
 
+/// The CPUs the calling thread may run on (Linux `sched_getaffinity`), lowest first, at most
+/// `max` of them, into `cpus`: how many, or a negative errno. Beside SQLite's options because
+/// the store's writer and its WAL sync are what it places (`CorePinning`).
+int showrunner_thread_cpus(int *cpus, int max);
+
+/// Lets the calling thread run on the `count` CPUs of `cpus` alone (`sched_setaffinity`):
+/// 0, or an errno (EINVAL for a CPU out of range or none at all).
+int showrunner_set_thread_cpus(const int *cpus, int count);
+
 #endif

@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Nice levels above the process's own the store's one writer runs at while it holds a batch, 0...19 (0: not raised). Needs CAP_SYS_NICE or an RLIMIT_NICE that allows it; without, the writer runs at the process's priority and the server logs that once.")
     var writerPriorityBoost = StoreConfiguration.writerPriorityBoostDefault
 
+    @Flag(help: "Pin the store's writer and its WAL sync each to a core of its own (the first two the process may use) while they work. Pays on cores of one's own; on shared virtual cores it can cost more than it saves. Off by default.")
+    var pinCores = false
+
     @Option(help: "Operations time zone: where days, weeks and months of leaderboards and tasks begin (e.g. Asia/Shanghai).")
     var timeZone = "UTC"
 
@@ -121,7 +124,8 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(services.metricsFactory)
 
         let engine = try EngineParts.open(
-            databasePath: db, scriptsPath: scripts, synchronous: synchronous, writerPriorityBoost: writerPriorityBoost, paymentSecret: paymentSecret,
+            databasePath: db, scriptsPath: scripts, synchronous: synchronous, writerPriorityBoost: writerPriorityBoost, pinsCores: pinCores,
+            paymentSecret: paymentSecret,
             ledgerConfiguration: try assetOptions.configuration(),
             calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), orderMachineID: orderMachine,
             consumerCheckpointInterval: .milliseconds(consumerCheckpointMs), logger: logger)

@@ -12,7 +12,7 @@ extension EngineParts {
     static func open(
         databasePath: String, scriptsPath: String, synchronous: StoreConfiguration.Synchronous = .full,
         writerPriorityBoost: Int = StoreConfiguration.writerPriorityBoostDefault,
-        giftKeysFlushAt: Int = StoreConfiguration.giftKeysFlushAtDefault,
+        giftKeysFlushAt: Int = StoreConfiguration.giftKeysFlushAtDefault, pinsCores: Bool = false,
         limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret,
         ledgerConfiguration: LedgerConfiguration = .standard, calendar: OperationsCalendar = OperationsCalendar(),
         clock: any WallClock = SystemWallClock(), orderMachineID: String = "help-me-play", consumerCheckpointInterval: Duration? = nil,
@@ -22,6 +22,7 @@ extension EngineParts {
         options.synchronous = synchronous
         options.writerPriorityBoost = writerPriorityBoost
         options.giftKeysFlushAt = giftKeysFlushAt
+        options.pinsCores = pinsCores
         options.limits = limits
         options.paymentSecret = paymentSecret
         options.ledgerConfiguration = ledgerConfiguration

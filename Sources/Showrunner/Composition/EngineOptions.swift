@@ -26,6 +26,8 @@ public struct EngineOptions: Sendable {
     public var writerPriorityBoost = StoreConfiguration.writerPriorityBoostDefault
     /// Gift keys the writer holds before it indexes them (`StoreConfiguration.giftKeysFlushAt`).
     public var giftKeysFlushAt = StoreConfiguration.giftKeysFlushAtDefault
+    /// Whether the writer and the WAL's sync work on cores of their own (`StoreConfiguration.pinsCores`).
+    public var pinsCores = false
     public var limits = ScriptLimits()
     /// The payment callback secret (the command line checks its length).
     public var paymentSecret = TopUps.developmentSecret

@@ -69,7 +69,8 @@ public struct EngineParts: Sendable {
     /// - Throws: storage errors.
     public static func open(_ o: EngineOptions, logger: Logger) throws -> EngineParts {
         let store = try Store(StoreConfiguration(
-            path: o.databasePath, synchronous: o.synchronous, writerPriorityBoost: o.writerPriorityBoost, giftKeysFlushAt: o.giftKeysFlushAt), logger: logger)
+            path: o.databasePath, synchronous: o.synchronous, writerPriorityBoost: o.writerPriorityBoost, giftKeysFlushAt: o.giftKeysFlushAt,
+            pinsCores: o.pinsCores), logger: logger)
         let clock = o.clock
         let scripts = ScriptRuntime(
             directory: o.scriptsPath, api: .standard, limits: o.limits,
