@@ -12,7 +12,7 @@ import CSQLiteConfig
 /// nothing is pinned.
 ///
 /// It is off by default. On this project's 2-core virtual machine, in 12 pairs against the
-/// same build unpinned (`benchmarks/LOG.md`, 2026-12-06T13:58Z–14:10Z), an `fdatasync` took
+/// same build unpinned (`benchmarks/LOG.md`, 2026-12-06T13:55Z–14:10Z), an `fdatasync` took
 /// 131–158 µs against 165–189, and the engine alone sent 7–26% more gifts a second in 7
 /// pairs, about as many in 2, and 10–22% fewer in 3, with the writer's own cost up by a
 /// third: a thread pinned to a core that is busy, or taken away by the host for a while, waits
