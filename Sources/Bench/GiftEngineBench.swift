@@ -18,6 +18,8 @@ struct GiftEngineBench: AsyncParsableCommand {
 
     @Option(help: "Concurrent senders.") var senders = 64
     @Option(help: "Seconds per measurement.") var seconds = 10.0
+    @Option(help: "Seconds of uniform sends to the engine, and to the plain Redis peer, before the measurements, not measured (0: none). A store starts with an empty WAL file that grows in its first seconds (an fdatasync of a growing file also writes its size), and with cold caches; a server runs for days.")
+    var warmup = 5.0
     @Option(help: "Scripts folder the engine loads.") var scripts = "Scripts"
     @Option(help: "Durability: pipelined (the default, as `showrunner serve`'s: answered after the WAL's fsync, as with full, while the next batch runs) or full (each COMMIT fsyncs before the next batch).")
     var synchronous = "pipelined"
@@ -40,6 +42,7 @@ struct GiftEngineBench: AsyncParsableCommand {
         guard let sync = StoreConfiguration.Synchronous(rawValue: synchronous.uppercased()), [.full, .pipelined].contains(sync) else {
             throw ValidationError("--synchronous is full or pipelined: both answer only durable sends")
         }
+        guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup is 0...600 seconds") }
         guard (1...StoreConfiguration.giftKeysFlushAtMax).contains(giftKeysFlushAt) else {
             throw ValidationError("--gift-keys-flush-at is 1...\(StoreConfiguration.giftKeysFlushAtMax)")
         }
@@ -50,6 +53,7 @@ struct GiftEngineBench: AsyncParsableCommand {
         let engine = try EngineParts.open(options, logger: logger)
         try await engine.loadScripts()
         try await seed(engine)
+        if warmup > 0 { _ = try await sends(engine, hot: false, duration: warmup, keyPrefix: "w") }
         if engineOnly {
             let before = engine.store.stats
             let walBefore = Store.walWrites()
@@ -70,7 +74,8 @@ struct GiftEngineBench: AsyncParsableCommand {
         }
         let redis = try RedisPeer.start(in: work, port: 16_381)
         defer { redis.stop() }
-        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), cores pinned: \(pinCores)")
+        if warmup > 0 { _ = try Load.run(workers: senders, seconds: warmup) { w in try redis.sender(worker: w, hot: false) } }
+        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), cores pinned: \(pinCores), warm-up: \(warmup) s")
         print("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | CPU µs/gift | ops/commit |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         var ratios: [String] = []
@@ -134,8 +139,12 @@ struct GiftEngineBench: AsyncParsableCommand {
     }
 
     /// `senders` tasks sending until time runs out.
-    private func sends(_ engine: EngineParts, hot: Bool) async throws -> LoadResult {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    /// `senders` tasks sending for `duration` seconds (`seconds` by default); each idempotency
+    /// key starts with `keyPrefix` (by default `h` for the hot pattern, `u` for uniform), so the
+    /// warm-up's keys (`w`) are never the measurement's.
+    private func sends(_ engine: EngineParts, hot: Bool, duration: Double? = nil, keyPrefix: String? = nil) async throws -> LoadResult {
+        let deadline = ContinuousClock.now + .milliseconds(Int64((duration ?? seconds) * 1000))
+        let prefix = keyPrefix ?? (hot ? "h" : "u")
         let start = ContinuousClock.now
         let sender = engine.giftSender
         let results = await withTaskGroup(of: (latencies: [Double], errors: Int).self) { group in
@@ -151,7 +160,7 @@ struct GiftEngineBench: AsyncParsableCommand {
                         do {
                             _ = try await sender.send(GiftSendRequest(
                                 roomID: room, senderID: "v\(w)", giftID: "rose", count: 1,
-                                idempotencyKey: randomKeys ? UUID().uuidString : "\(hot ? "h" : "u")-\(w)-\(i)"))
+                                idempotencyKey: randomKeys ? UUID().uuidString : "\(prefix)-\(w)-\(i)"))
                         } catch {
                             errors += 1
                         }
