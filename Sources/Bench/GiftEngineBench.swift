@@ -18,8 +18,10 @@ struct GiftEngineBench: AsyncParsableCommand {
 
     @Option(help: "Concurrent senders.") var senders = 64
     @Option(help: "Seconds per measurement.") var seconds = 10.0
-    @Option(help: "Seconds of uniform sends to the engine, and to the plain Redis peer, before the measurements, not measured (0: none). A store starts with an empty WAL file that grows in its first seconds (an fdatasync of a growing file also writes its size), and with cold caches; a server runs for days.")
+    @Option(help: "Seconds of uniform sends to the engine, and to the plain Redis peer, before the measurements, not measured (0: none; at most 600). A store starts with an empty WAL file that grows in its first seconds (an fdatasync of a growing file also writes its size) and with cold caches, where a server runs for days; measured here, it changed the rate little.")
     var warmup = 5.0
+    /// The longest `--warmup`, in seconds.
+    static let warmupMax = 600.0
     @Option(help: "Scripts folder the engine loads.") var scripts = "Scripts"
     @Option(help: "Durability: pipelined (the default, as `showrunner serve`'s: answered after the WAL's fsync, as with full, while the next batch runs) or full (each COMMIT fsyncs before the next batch).")
     var synchronous = "pipelined"
@@ -42,7 +44,7 @@ struct GiftEngineBench: AsyncParsableCommand {
         guard let sync = StoreConfiguration.Synchronous(rawValue: synchronous.uppercased()), [.full, .pipelined].contains(sync) else {
             throw ValidationError("--synchronous is full or pipelined: both answer only durable sends")
         }
-        guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup is 0...600 seconds") }
+        guard (0...Self.warmupMax).contains(warmup) else { throw ValidationError("--warmup is 0...\(Int(Self.warmupMax)) seconds") }
         guard (1...StoreConfiguration.giftKeysFlushAtMax).contains(giftKeysFlushAt) else {
             throw ValidationError("--gift-keys-flush-at is 1...\(StoreConfiguration.giftKeysFlushAtMax)")
         }

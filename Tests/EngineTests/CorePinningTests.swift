@@ -53,8 +53,8 @@ import Testing
                 let syncCores = Mutex<[[Int32]]>([])
                 var config = tmp.configuration(synchronous: .pipelined)
                 config.pinsCores = pins
-                let store = try Store(config, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                    metrics: NOOPMetricsHandler.instance, willSyncWAL: { syncCores.withLock { $0.append(CorePinning.threadCores()) } })
+                let store = try Store(config, logger: .quiet(), metrics: NOOPMetricsHandler.instance,
+                    willSyncWAL: { syncCores.withLock { $0.append(CorePinning.threadCores()) } })
                 let writerCores = try await store.write { _ in CorePinning.threadCores() }
                 try store.close()
                 let synced = syncCores.withLock { $0 }
