@@ -39,37 +39,42 @@ struct GiftBench: ParsableCommand {
             consumerCheckpointMs: consumerCheckpointMs, writerPriorityBoost: writerPriorityBoost, pinCores: pinCores)
         defer { showrunner.stop() }
         Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), consumer checkpoint: \(consumerCheckpointMs.map { "\($0) ms" } ?? "default"), writer priority boost: \(writerPriorityBoost.map { "\($0)" } ?? "default"), cores pinned: \(pinCores)")
-        Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | server CPU µs/gift | ops/commit | writer busy |")
-        Child.say("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | server CPU µs/gift | load generator CPU µs/gift | ops/commit | writer busy |")
+        Child.say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         var rows: [(String, String, LoadResult)] = []
         var batches: [Double] = []
         var waits: [String] = []
         for hot in [false, true] {
             let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
-            var runs: [(carrier: String, result: LoadResult, micros: Double, batch: String, busy: String)] = []
+            var runs: [(carrier: String, result: LoadResult, micros: Double, loadMicros: Double, batch: String, busy: String)] = []
             for carrier in carriers.split(separator: ",").map(String.init) {
                 guard carrier == "http" || carrier == "websocket" else { throw BenchError("unknown carrier \(carrier)") }
                 let before = try showrunner.storeCounters()
                 let sCPU = processCPUSeconds(pid: showrunner.process.processIdentifier)
+                let lCPU = processCPUSeconds()
                 let s = try Load.run(workers: senders, seconds: seconds) { w in
                     carrier == "http" ? try showrunner.sender(worker: w, hot: hot) : try showrunner.socketSender(worker: w, hot: hot)
                 }
                 let sMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - sCPU) * 1e6 / max(1, s.rate * seconds)
+                // The load generator shares the cores: its own CPU a gift, for either peer.
+                let lMicros = (processCPUSeconds() - lCPU) * 1e6 / max(1, s.rate * seconds)
                 let after = try showrunner.storeCounters()
                 let perCommit = (after.ops - before.ops) / max(1, after.commits - before.commits)
                 batches.append(perCommit)
                 // The share of the run's wall time the one writer spent in transactions.
                 let busy = String(format: "%.0f%%", (after.writerNanos - before.writerNanos) / (seconds * 1e9) * 100)
-                runs.append((carrier == "http" ? "HTTP" : "WebSocket", s, sMicros, String(format: "%.1f", perCommit), busy))
+                runs.append((carrier == "http" ? "HTTP" : "WebSocket", s, sMicros, lMicros, String(format: "%.1f", perCommit), busy))
                 waits.append("\(pattern), \(carrier == "http" ? "HTTP" : "WebSocket"): an operation's wait in the store (gifts and the consumers' batches alike): \(after.waits(since: before))")
             }
             let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
+            let lCPU = processCPUSeconds()
             let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
             let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
-            let lines = runs.map { ("showrunner (\($0.carrier), SQLite \(synchronous.uppercased()))", $0.result, $0.micros, $0.batch, $0.busy) }
-                + [("redis EVALSHA (AOF always)", r, rMicros, "", "")]
-            for (name, result, micros, batch, busy) in lines {
-                Child.say("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) | \(Int(micros)) | \(batch) | \(busy) |")
+            let rLoadMicros = (processCPUSeconds() - lCPU) * 1e6 / max(1, r.rate * seconds)
+            let lines = runs.map { ("showrunner (\($0.carrier), SQLite \(synchronous.uppercased()))", $0.result, $0.micros, $0.loadMicros, $0.batch, $0.busy) }
+                + [("redis EVALSHA (AOF always)", r, rMicros, rLoadMicros, "", "")]
+            for (name, result, micros, loadMicros, batch, busy) in lines {
+                Child.say("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) | \(Int(micros)) | \(Int(loadMicros)) | \(batch) | \(busy) |")
             }
             for run in runs {
                 let s = run.result
@@ -83,13 +88,13 @@ struct GiftBench: ParsableCommand {
             return { try showrunner.post(s, "/healthz", token: "-", body: "", method: "GET") == 200 }
         }
         let hMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - hCPU) * 1e6 / max(1, h.rate * seconds)
-        Child.say("| showrunner GET /healthz (HTTP floor) | - | \(grouped(h.rate)) | \(String(format: "%.2f", h.p50)) | \(String(format: "%.2f", h.p99)) | \(h.errors) | \(Int(hMicros)) | | |")
+        Child.say("| showrunner GET /healthz (HTTP floor) | - | \(grouped(h.rate)) | \(String(format: "%.2f", h.p50)) | \(String(format: "%.2f", h.p99)) | \(h.errors) | \(Int(hMicros)) | | | |")
         // The socket floor in the same run: a ping answered on the event loop.
         if carriers.split(separator: ",").contains("websocket") {
             let pCPU = processCPUSeconds(pid: showrunner.process.processIdentifier)
             let p = try Load.run(workers: senders, seconds: seconds) { w in try showrunner.socketPinger(worker: w) }
             let pMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - pCPU) * 1e6 / max(1, p.rate * seconds)
-            Child.say("| showrunner WebSocket ping (socket floor) | - | \(grouped(p.rate)) | \(String(format: "%.2f", p.p50)) | \(String(format: "%.2f", p.p99)) | \(p.errors) | \(Int(pMicros)) | | |")
+            Child.say("| showrunner WebSocket ping (socket floor) | - | \(grouped(p.rate)) | \(String(format: "%.2f", p.p50)) | \(String(format: "%.2f", p.p99)) | \(p.errors) | \(Int(pMicros)) | | | |")
         }
         if sqlFloor > 0 {
             let path = work.appendingPathComponent("floor.sqlite").path
@@ -114,6 +119,11 @@ struct LoadResult {
     let p50: Double
     let p99: Double
     let errors: Int
+    /// What the rate and percentiles were computed from (empty for a ratio of two results),
+    /// so runs can be merged.
+    private(set) var ok = 0
+    private(set) var seconds = 0.0
+    private(set) var latencies: [Double] = []
 
     init(rate: Double, p50: Double, p99: Double, errors: Int) {
         (self.rate, self.p50, self.p99, self.errors) = (rate, p50, p99, errors)
@@ -123,7 +133,16 @@ struct LoadResult {
     init(ok: Int, errors: Int, latencies unsorted: [Double], seconds: Double) {
         let latencies = unsorted.sorted()
         func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        self.init(rate: Double(ok) / seconds, p50: pct(0.5), p99: pct(0.99), errors: errors)
+        self.init(rate: Double(ok) / max(seconds, 1e-9), p50: pct(0.5), p99: pct(0.99), errors: errors)
+        (self.ok, self.seconds, self.latencies) = (ok, seconds, latencies)
+    }
+
+    /// Several runs as one: their requests over their time together, percentiles over every
+    /// latency (for slices of one measurement taken in turns with a peer's).
+    static func merged(_ runs: [LoadResult]) -> LoadResult {
+        guard runs.count > 1 else { return runs.first ?? LoadResult(rate: 0, p50: 0, p99: 0, errors: 0) }
+        return LoadResult(ok: runs.reduce(0) { $0 + $1.ok }, errors: runs.reduce(0) { $0 + $1.errors },
+            latencies: runs.flatMap(\.latencies), seconds: runs.reduce(0) { $0 + $1.seconds })
     }
 }
 

@@ -34,6 +34,10 @@ struct GiftEngineBench: AsyncParsableCommand {
     var randomKeys = false
     @Flag(help: "Also run a Redis peer that keeps an idempotency key per send, as the engine does (reported beside the plain peer; the goal is against the plain one).")
     var keyedPeer = false
+    @Option(help: "Slices each pattern's measurement is cut into, taken in turns: an engine slice, then the Redis peer's (and the keyed peer's), `--seconds` ÷ slices each, so both see the machine's speed of the same minutes (1...100; 1: each side's whole measurement in one piece).")
+    var slices = 1
+    /// The most `--slices`.
+    static let slicesMax = 100
 
     func run() async throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-engine-\(UUID().uuidString)")
@@ -45,6 +49,9 @@ struct GiftEngineBench: AsyncParsableCommand {
             throw ValidationError("--synchronous is full or pipelined: both answer only durable sends")
         }
         guard (0...Self.warmupMax).contains(warmup) else { throw ValidationError("--warmup is 0...\(Int(Self.warmupMax)) seconds") }
+        guard (1...Self.slicesMax).contains(slices), seconds / Double(slices) >= 0.5 else {
+            throw ValidationError("--slices is 1...\(Self.slicesMax), each at least 0.5 s of --seconds")
+        }
         guard (1...StoreConfiguration.giftKeysFlushAtMax).contains(giftKeysFlushAt) else {
             throw ValidationError("--gift-keys-flush-at is 1...\(StoreConfiguration.giftKeysFlushAtMax)")
         }
@@ -77,32 +84,51 @@ struct GiftEngineBench: AsyncParsableCommand {
         let redis = try RedisPeer.start(in: work, port: 16_381)
         defer { redis.stop() }
         if warmup > 0 { _ = try Load.run(workers: senders, seconds: warmup) { w in try redis.sender(worker: w, hot: false) } }
-        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), cores pinned: \(pinCores), warm-up: \(warmup) s")
+        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), cores pinned: \(pinCores), warm-up: \(warmup) s, slices: \(slices)")
         print("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | CPU µs/gift | ops/commit |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         var ratios: [String] = []
         var writer: [String] = []
+        var slicesSaid: [String] = []
         for hot in [false, true] {
             let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
+            let slice = seconds / Double(slices)
+            var (engineRuns, redisRuns, keyedRuns) = ([LoadResult](), [LoadResult](), [LoadResult]())
+            var (engineCPU, redisCPU, keyedCPU) = (0.0, 0.0, 0.0)
             let before = engine.store.stats
-            let cpu = processCPUSeconds()
-            let s = try await sends(engine, hot: hot)
-            let sMicros = (processCPUSeconds() - cpu) * 1e6 / max(1, s.rate * seconds)
+            for n in 0..<slices {
+                // Keys of one slice are never another's: `u`/`h`, with the slice's number when cut.
+                let prefix = (hot ? "h" : "u") + (slices > 1 ? "\(n)" : "")
+                let cpu = processCPUSeconds()
+                engineRuns.append(try await sends(engine, hot: hot, duration: slice, keyPrefix: prefix))
+                engineCPU += processCPUSeconds() - cpu
+                let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
+                redisRuns.append(try Load.run(workers: senders, seconds: slice) { w in try redis.sender(worker: w, hot: hot) })
+                redisCPU += processCPUSeconds(pid: redis.process.processIdentifier) - rCPU
+                if keyedPeer {
+                    let kCPU = processCPUSeconds(pid: redis.process.processIdentifier)
+                    keyedRuns.append(try Load.run(workers: senders, seconds: slice) { w in try redis.sender(worker: w, hot: hot, keyed: true, keyPrefix: prefix) })
+                    keyedCPU += processCPUSeconds(pid: redis.process.processIdentifier) - kCPU
+                }
+            }
             let after = engine.store.stats
+            let (s, r) = (LoadResult.merged(engineRuns), LoadResult.merged(redisRuns))
+            let sMicros = engineCPU * 1e6 / max(1, s.rate * seconds)
+            let rMicros = redisCPU * 1e6 / max(1, r.rate * seconds)
             let perCommit = Double(after.ops - before.ops) / Double(max(1, after.commits - before.commits))
             let writerMicros = Double(after.opsNanos - before.opsNanos) / 1e3 / Double(max(1, after.ops - before.ops))
             let commitMillis = Double(after.commitNanos - before.commitNanos) / 1e6 / Double(max(1, after.commits - before.commits))
             writer.append("\(hot ? "hot" : "uniform"): writer \(String(format: "%.1f", writerMicros)) µs per send in the transaction, COMMIT \(String(format: "%.2f", commitMillis)) ms; a send's \(waits(before, after, rate: s.rate))")
-            let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
-            let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
-            let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
             print("| showrunner engine (in-process, SQLite \(synchronous.uppercased())) | \(pattern) | \(grouped(s.rate)) | \(String(format: "%.2f", s.p50)) | \(String(format: "%.2f", s.p99)) | \(s.errors) | \(Int(sMicros)) | \(String(format: "%.1f", perCommit)) |")
             print("| redis EVALSHA (AOF always) | \(pattern) | \(grouped(r.rate)) | \(String(format: "%.2f", r.p50)) | \(String(format: "%.2f", r.p99)) | \(r.errors) | \(Int(rMicros)) | |")
             ratios.append("\(pattern): engine/redis gifts/s = \(String(format: "%.2f", s.rate / r.rate))x, p99 = \(String(format: "%.2f", s.p99 / r.p99))x redis's")
+            if slices > 1 {
+                let each = zip(engineRuns, redisRuns).map { $0.rate / max(1, $1.rate) }
+                slicesSaid.append("\(pattern): engine/redis by slice (\(String(format: "%.1f", slice)) s each) \(each.map { String(format: "%.2f", $0) }.joined(separator: " ")), min \(String(format: "%.2f", each.min() ?? 0))x, max \(String(format: "%.2f", each.max() ?? 0))x")
+            }
             if keyedPeer {
-                let kCPU = processCPUSeconds(pid: redis.process.processIdentifier)
-                let k = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot, keyed: true) }
-                let kMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - kCPU) * 1e6 / max(1, k.rate * seconds)
+                let k = LoadResult.merged(keyedRuns)
+                let kMicros = keyedCPU * 1e6 / max(1, k.rate * seconds)
                 print("| redis EVALSHA + idempotency keys (AOF always) | \(pattern) | \(grouped(k.rate)) | \(String(format: "%.2f", k.p50)) | \(String(format: "%.2f", k.p99)) | \(k.errors) | \(Int(kMicros)) | |")
                 ratios.append("\(pattern): engine/keyed redis gifts/s = \(String(format: "%.2f", s.rate / k.rate))x, p99 = \(String(format: "%.2f", s.p99 / k.p99))x keyed redis's")
             }
@@ -110,6 +136,7 @@ struct GiftEngineBench: AsyncParsableCommand {
         let report = try await engine.store.read { db in try Reconciliation().check(db) }
         print("")
         ratios.forEach { print($0) }
+        slicesSaid.forEach { print($0) }
         writer.forEach { print($0) }
         print("reconcile after the run: \(report.isClean ? "clean" : "\(report.violations.count) violations")")
         try engine.store.close()

@@ -87,17 +87,19 @@ final class RedisPeer: @unchecked Sendable {
     }
 
     /// A sender's gift: `script`, or with `keyed` `keyedScript` under a key of its own per send
-    /// (`idem:v<worker>:<pattern>-<n>`, as the engine's senders number theirs).
-    func sender(worker w: Int, hot: Bool, keyed: Bool = false) throws -> () throws -> Bool {
+    /// (`idem:v<worker>:<prefix>-<n>`, as the engine's senders number theirs; the prefix is `h` or
+    /// `u` by pattern unless `keyPrefix` names one, so slices of one measurement never reuse a key).
+    func sender(worker w: Int, hot: Bool, keyed: Bool = false, keyPrefix: String? = nil) throws -> () throws -> Bool {
+        let prefix = keyPrefix ?? (hot ? "h" : "u")
         let s = try BlockingSocket(port: port)
         var i = 0
-        return { [sha, keyedSHA] in
+        return { [sha, keyedSHA, prefix] in
             i += 1
             let streamer = hot ? "s0" : "s\(i % 16)"
             let keys = ["wallet:v\(w)", "wallet:\(streamer)", "guild:g1", "platform:fees", "room:\(streamer):gifts", "board:\(streamer)"]
             let args = ["10", "5", "1", "4", "v\(w)", "rose x1"]
             if keyed {
-                try s.write(resp(["EVALSHA", keyedSHA, "7"] + keys + ["idem:v\(w):\(hot ? "h" : "u")-\(i)"] + args))
+                try s.write(resp(["EVALSHA", keyedSHA, "7"] + keys + ["idem:v\(w):\(prefix)-\(i)"] + args))
             } else {
                 try s.write(resp(["EVALSHA", sha, "6"] + keys + args))
             }

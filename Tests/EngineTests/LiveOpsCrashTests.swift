@@ -24,11 +24,8 @@ import Testing
 /// Seeds and the journal's size come from `SHOWRUNNER_LIVEOPS_CRASH_SEEDS` (comma-separated)
 /// and `SHOWRUNNER_LIVEOPS_CRASH_GIFTS`, for soak runs.
 @Suite struct LiveOpsCrashTests {
-    static let environment = ProcessInfo.processInfo.environment
-    static let seeds: [UInt64] = environment["SHOWRUNNER_LIVEOPS_CRASH_SEEDS"].map {
-        $0.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-    } ?? [5, 77]
-    static let gifts = environment["SHOWRUNNER_LIVEOPS_CRASH_GIFTS"].flatMap(Int.init) ?? 500
+    static let seeds = SoakKnobs.seeds("SHOWRUNNER_LIVEOPS_CRASH_SEEDS", default: [5, 77])
+    static let gifts = SoakKnobs.count("SHOWRUNNER_LIVEOPS_CRASH_GIFTS", default: 500)
     /// Inside the shipped activities' windows (as `showrunner-bench liveops`).
     static let start = Timestamps.millis("2027-01-21T12:00:00+08:00")!
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,15 +1,13 @@
 import Foundation
 import Testing
 @testable import Engine
+import EngineTesting
 
 /// Seeds and steps come from `SHOWRUNNER_MONEY_CRASH_SEEDS` (comma-separated) and
 /// `SHOWRUNNER_MONEY_CRASH_STEPS`, for soak runs.
 @Suite struct MoneyCrashTests {
-    static let environment = ProcessInfo.processInfo.environment
-    static let seeds: [UInt64] = environment["SHOWRUNNER_MONEY_CRASH_SEEDS"].map {
-        $0.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-    } ?? [3, 99, 2_024]
-    static let steps = environment["SHOWRUNNER_MONEY_CRASH_STEPS"].flatMap(Int.init) ?? 300
+    static let seeds = SoakKnobs.seeds("SHOWRUNNER_MONEY_CRASH_SEEDS", default: [3, 99, 2_024])
+    static let steps = SoakKnobs.count("SHOWRUNNER_MONEY_CRASH_STEPS", default: 300)
 
     /// Top-ups, gift sends (refused ones and reused keys too), refunds, group commits shared by
     /// concurrent requests and a consumer pass, and crashes: a batch that dies before COMMIT,

@@ -18,8 +18,8 @@ import Testing
 /// `SHOWRUNNER_QUEUE_CRASH_SEEDS` and `SHOWRUNNER_QUEUE_CRASH_STEPS` make a longer soak run.
 @Suite("Queue crash test")
 struct QueueCrashTests {
-    static let seeds = ProcessInfo.processInfo.environment["SHOWRUNNER_QUEUE_CRASH_SEEDS"].flatMap(Int.init) ?? 3
-    static let steps = ProcessInfo.processInfo.environment["SHOWRUNNER_QUEUE_CRASH_STEPS"].flatMap(Int.init) ?? 250
+    static let seeds = SoakKnobs.count("SHOWRUNNER_QUEUE_CRASH_SEEDS", default: 3)
+    static let steps = SoakKnobs.count("SHOWRUNNER_QUEUE_CRASH_STEPS", default: 250)
     static let waitingCapacity: Int64 = 5
     static let gameCapacity: Int64 = 2
 

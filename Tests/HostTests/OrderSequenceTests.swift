@@ -13,13 +13,13 @@ import Testing
 @Suite("Order sequences")
 struct OrderSequenceTests {
     static var seeds: [UInt64] {
-        let n = ProcessInfo.processInfo.environment["SHOWRUNNER_ORDER_SEQUENCE_SEEDS"].flatMap(Int.init) ?? 6
-        return (0..<UInt64(max(1, n))).map { 0x5EED_0000 + $0 }
+        let n = SoakKnobs.count("SHOWRUNNER_ORDER_SEQUENCE_SEEDS", default: 6)
+        return (0..<UInt64(n)).map { 0x5EED_0000 + $0 }
     }
 
     @Test("after any sequence: posted + voided + held = held, balances agree, the table is its facts", arguments: seeds)
     func sequence(seed: UInt64) async throws {
-        let steps = ProcessInfo.processInfo.environment["SHOWRUNNER_ORDER_SEQUENCE_STEPS"].flatMap(Int.init) ?? 120
+        let steps = SoakKnobs.count("SHOWRUNNER_ORDER_SEQUENCE_STEPS", default: 120)
         let b = try await OrderBed(tickets: 2_000)
         let orders = b.e.engine.orders
         var rng = Scripting.SeededRandom(seed: seed)

@@ -2,6 +2,7 @@ import CLua
 import CLuaShim
 import Foundation
 import Testing
+import EngineTesting
 
 /// A bare budgeted state (`sr_newstate`, every standard library) in which a test copies the stock
 /// library functions aside, installs the budgeted ones and runs Lua comparing the two.
@@ -71,8 +72,8 @@ struct BudgetedLibsTests {
     /// SHOWRUNNER_LIBS_FUZZ_CASES (pattern cases; half as many calls of the other replaced
     /// functions run besides), not SHOWRUNNER_FUZZ_CASES, whose scale is the sandbox fuzz's
     /// (CI sets it to 300, far fewer than this test's default).
-    static var fuzzSeed: Int64 { Int64(ProcessInfo.processInfo.environment["SHOWRUNNER_FUZZ_SEED"] ?? "") ?? 20_261_203 }
-    static var fuzzCases: Int { Int(ProcessInfo.processInfo.environment["SHOWRUNNER_LIBS_FUZZ_CASES"] ?? "") ?? 6_000 }
+    static var fuzzSeed: Int64 { Int64(bitPattern: SoakKnobs.seed("SHOWRUNNER_FUZZ_SEED", default: 20_261_203)) }
+    static var fuzzCases: Int { SoakKnobs.count("SHOWRUNNER_LIBS_FUZZ_CASES", default: 6_000) }
 
     @Test("the budgeted functions agree with stock Lua 5.4 on random and edge cases")
     func differential() throws {

@@ -27,9 +27,8 @@ struct SandboxFuzzTests {
 
     @Test("random compositions end within the deadline and leave the VM healthy")
     func compositions() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let seed = environment["SHOWRUNNER_FUZZ_SEED"].flatMap(UInt64.init) ?? 20_261_203
-        let cases = environment["SHOWRUNNER_FUZZ_CASES"].flatMap(Int.init) ?? 120
+        let seed = SoakKnobs.seed("SHOWRUNNER_FUZZ_SEED", default: 20_261_203)
+        let cases = SoakKnobs.count("SHOWRUNNER_FUZZ_CASES", default: 120)
         var fuzzer = SandboxFuzzer(seed: seed)
         let files = [ScriptFile(path: "activities/fuzz.lua", text: ScriptSamples.activity(id: "fuzz", """
             if gift.code == nil then return 42 end
