@@ -4,7 +4,8 @@ import EngineCore
 
 private func luaDispatch(_ L: OpaquePointer?, _ owner: UnsafeMutableRawPointer?, _ binding: lua_Integer) -> Int32 {
     guard let L, let owner else { return Int32(SR_DISPATCH_ERROR_RAW.rawValue) }
-    return Unmanaged<LuaVM>.fromOpaque(owner).takeUnretainedValue().dispatch(L, Int(binding))
+    // The VM owns the state that calls it, so it is alive here: no retain for the call.
+    return Unmanaged<LuaVM>.fromOpaque(owner)._withUnsafeGuaranteedRef { $0.dispatch(L, Int(binding)) }
 }
 
 /// One sandboxed Lua 5.4 state with its budgets and the scripts of one generation loaded.

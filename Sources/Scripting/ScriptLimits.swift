@@ -2,7 +2,8 @@
 public struct ScriptLimits: Sendable, Equatable {
     /// Lua VM instructions one handler call may run.
     public var callInstructionsMax: Int64 = 10_000_000
-    /// Wall-clock time one handler call may take.
+    /// Wall-clock time one handler call may take, to within the coarse monotonic clock's tick
+    /// (4 ms on Linux at 250 Hz): deadlines are read on it, a cheaper read once a call.
     public var callTimeout: Duration = .milliseconds(200)
     /// Instructions a file may run while it loads.
     public var loadInstructionsMax: Int64 = 50_000_000

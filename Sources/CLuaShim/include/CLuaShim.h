@@ -31,7 +31,7 @@ typedef struct sr_budget {
     int hook_every;          /* instructions between hook calls */
     long long instr_left;    /* instructions left in this call */
     long long instr_budget;  /* instructions a call starts with */
-    long long deadline_ns;   /* CLOCK_MONOTONIC deadline, 0 = none */
+    long long deadline_ns;   /* deadline on sr_now_ns()'s clock (monotonic, coarse where there is one), 0 = none */
     int killed;              /* enum sr_kill */
     char kill_message[384];  /* "file:line: ... budget exceeded" */
     void *owner;             /* the Swift VM object (unretained) */
