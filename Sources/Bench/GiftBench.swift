@@ -24,6 +24,8 @@ struct GiftBench: ParsableCommand {
     var writerPriorityBoost: Int?
     @Flag(help: "The server's --pin-cores.")
     var pinCores = false
+    @Option(name: .customLong("server-arg"), parsing: .unconditionalSingleValue, help: "One more argument for `showrunner serve`, for a variant no other option names (repeat it: `--server-arg --event-loops --server-arg 1`).")
+    var serverArguments: [String] = []
     @Option(help: "How showrunner's senders send: http (POST /v1/rooms/{room}/gifts), websocket (a gift frame on the sender's room socket), comma-separated.")
     var carriers = "http,websocket"
     @Option(help: "Gifts for the SQL floor of the statements a send ran before a gift became one journal row (benchmarks/money/gift_sql_floor.py; 0, the default, skips it).") var sqlFloor = 0
@@ -36,9 +38,10 @@ struct GiftBench: ParsableCommand {
         defer { redis.stop() }
         let showrunner = try ShowrunnerPeer.start(
             executable: server, scripts: scripts, in: work, port: 18_080, senders: senders, synchronous: synchronous,
-            consumerCheckpointMs: consumerCheckpointMs, writerPriorityBoost: writerPriorityBoost, pinCores: pinCores)
+            consumerCheckpointMs: consumerCheckpointMs, writerPriorityBoost: writerPriorityBoost, pinCores: pinCores,
+            extraArguments: serverArguments)
         defer { showrunner.stop() }
-        Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), consumer checkpoint: \(consumerCheckpointMs.map { "\($0) ms" } ?? "default"), writer priority boost: \(writerPriorityBoost.map { "\($0)" } ?? "default"), cores pinned: \(pinCores)")
+        Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), consumer checkpoint: \(consumerCheckpointMs.map { "\($0) ms" } ?? "default"), writer priority boost: \(writerPriorityBoost.map { "\($0)" } ?? "default"), cores pinned: \(pinCores)\(serverArguments.isEmpty ? "" : ", server arguments: \(serverArguments.joined(separator: " "))")")
         Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | server CPU µs/gift | load generator CPU µs/gift | ops/commit | writer busy |")
         Child.say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         var rows: [(String, String, LoadResult)] = []

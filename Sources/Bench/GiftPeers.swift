@@ -121,7 +121,7 @@ final class ShowrunnerPeer: @unchecked Sendable {
 
     static func start(
         executable: String, scripts: String, in dir: URL, port: UInt16, senders: Int, synchronous: String = "full",
-        consumerCheckpointMs: Int? = nil, writerPriorityBoost: Int? = nil, pinCores: Bool = false
+        consumerCheckpointMs: Int? = nil, writerPriorityBoost: Int? = nil, pinCores: Bool = false, extraArguments: [String] = []
     ) throws -> ShowrunnerPeer {
         let db = dir.appendingPathComponent("bench.sqlite").path
         let p = Process()
@@ -129,7 +129,7 @@ final class ShowrunnerPeer: @unchecked Sendable {
         p.arguments = ["serve", "--db", db, "--port", "\(port)", "--scripts", scripts, "--secret", secret, "--payment-secret", secret, "--log-level", "error",
                        "--synchronous", synchronous] + (consumerCheckpointMs.map { ["--consumer-checkpoint-ms", "\($0)"] } ?? [])
             + (writerPriorityBoost.map { ["--writer-priority-boost", "\($0)"] } ?? [])
-            + (pinCores ? ["--pin-cores"] : [])
+            + (pinCores ? ["--pin-cores"] : []) + extraArguments
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         try Child.waitForPort(Int(port))
