@@ -207,6 +207,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "BenchTests",
+            dependencies: ["Bench", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "HostTests",
             dependencies: [
                 "Host", "EngineCore", "Scripting", "Rooms", "Books", "LiveOps", "Engine", "Storage", "Showrunner", "ScriptTesting", "EngineTesting",
