@@ -21,6 +21,18 @@ import Testing
         #expect(await signal.wait(after: seen, timeout: .seconds(30)))
     }
 
+    @Test("a wait after a poke it has not seen answers at once, even in a cancelled task")
+    func aWaitAlreadyPokedAnswersAtOnce() async {
+        let signal = JournalSignal()
+        let seen = signal.generation
+        signal.poke()
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await signal.wait(after: seen, timeout: .seconds(30))
+        }
+        #expect(await task.value)
+    }
+
     @Test func waitingTimesOutWithoutAPoke() async {
         let signal = JournalSignal()
         #expect(await signal.wait(after: signal.generation, timeout: .milliseconds(20)) == false)

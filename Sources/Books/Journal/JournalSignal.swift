@@ -40,7 +40,10 @@ public final class JournalSignal: Sendable {
     ///   - timeout: the longest wait.
     /// - Returns: `true` when poked, `false` on timeout or cancellation.
     public func wait(after seen: UInt64, timeout: Duration) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
+        // Already poked (under load, most waits: commits land while a consumer's batch runs):
+        // answer at once, without the two child tasks and the timer of a real wait.
+        if generation != seen { return true }
+        return await withTaskGroup(of: Bool.self) { group in
             group.addTask { await self.waitForPoke(after: seen) }
             group.addTask {
                 try? await Task.sleep(for: timeout)
