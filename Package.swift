@@ -208,7 +208,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchTests",
-            dependencies: ["Bench", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Bench"],
             swiftSettings: strict
         ),
         .testTarget(

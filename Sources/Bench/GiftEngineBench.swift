@@ -39,24 +39,39 @@ struct GiftEngineBench: AsyncParsableCommand {
     /// The most `--slices`.
     static let slicesMax = 100
 
+    /// The most `--senders`.
+    static let sendersMax = 1_024
+    /// The shortest measurement a slice may be, in seconds.
+    static let sliceSecondsMin = 0.5
+
+    /// `--synchronous`, read: `validate` refuses anything else.
+    var durability: StoreConfiguration.Synchronous {
+        StoreConfiguration.Synchronous(rawValue: synchronous.uppercased()) ?? .full
+    }
+
+    /// Refuses options out of range while the command line is parsed, before anything starts.
+    func validate() throws {
+        guard let sync = StoreConfiguration.Synchronous(rawValue: synchronous.uppercased()), [.full, .pipelined].contains(sync) else {
+            throw ValidationError("--synchronous is full or pipelined: both answer only durable sends")
+        }
+        guard (1...Self.sendersMax).contains(senders) else { throw ValidationError("--senders is 1...\(Self.sendersMax)") }
+        guard (0...Self.warmupMax).contains(warmup) else { throw ValidationError("--warmup is 0...\(Int(Self.warmupMax)) seconds") }
+        guard (1...Self.slicesMax).contains(slices), seconds / Double(slices) >= Self.sliceSecondsMin else {
+            throw ValidationError("--slices is 1...\(Self.slicesMax), each at least \(Self.sliceSecondsMin) s of --seconds")
+        }
+        guard (1...StoreConfiguration.giftKeysFlushAtMax).contains(giftKeysFlushAt) else {
+            throw ValidationError("--gift-keys-flush-at is 1...\(StoreConfiguration.giftKeysFlushAtMax)")
+        }
+    }
+
     func run() async throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        guard let sync = StoreConfiguration.Synchronous(rawValue: synchronous.uppercased()), [.full, .pipelined].contains(sync) else {
-            throw ValidationError("--synchronous is full or pipelined: both answer only durable sends")
-        }
-        guard (0...Self.warmupMax).contains(warmup) else { throw ValidationError("--warmup is 0...\(Int(Self.warmupMax)) seconds") }
-        guard (1...Self.slicesMax).contains(slices), seconds / Double(slices) >= 0.5 else {
-            throw ValidationError("--slices is 1...\(Self.slicesMax), each at least 0.5 s of --seconds")
-        }
-        guard (1...StoreConfiguration.giftKeysFlushAtMax).contains(giftKeysFlushAt) else {
-            throw ValidationError("--gift-keys-flush-at is 1...\(StoreConfiguration.giftKeysFlushAtMax)")
-        }
         var options = EngineOptions(databasePath: work.appendingPathComponent("bench.sqlite").path, scriptsPath: scripts)
-        options.synchronous = sync
+        options.synchronous = durability
         options.giftKeysFlushAt = giftKeysFlushAt
         options.pinsCores = pinCores
         let engine = try EngineParts.open(options, logger: logger)
@@ -113,8 +128,8 @@ struct GiftEngineBench: AsyncParsableCommand {
             }
             let after = engine.store.stats
             let (s, r) = (LoadResult.merged(engineRuns), LoadResult.merged(redisRuns))
-            let sMicros = engineCPU * 1e6 / max(1, s.rate * seconds)
-            let rMicros = redisCPU * 1e6 / max(1, r.rate * seconds)
+            let sMicros = engineCPU * 1e6 / Double(max(1, s.ok))
+            let rMicros = redisCPU * 1e6 / Double(max(1, r.ok))
             let perCommit = Double(after.ops - before.ops) / Double(max(1, after.commits - before.commits))
             let writerMicros = Double(after.opsNanos - before.opsNanos) / 1e3 / Double(max(1, after.ops - before.ops))
             let commitMillis = Double(after.commitNanos - before.commitNanos) / 1e6 / Double(max(1, after.commits - before.commits))
@@ -128,7 +143,7 @@ struct GiftEngineBench: AsyncParsableCommand {
             }
             if keyedPeer {
                 let k = LoadResult.merged(keyedRuns)
-                let kMicros = keyedCPU * 1e6 / max(1, k.rate * seconds)
+                let kMicros = keyedCPU * 1e6 / Double(max(1, k.ok))
                 print("| redis EVALSHA + idempotency keys (AOF always) | \(pattern) | \(grouped(k.rate)) | \(String(format: "%.2f", k.p50)) | \(String(format: "%.2f", k.p99)) | \(k.errors) | \(Int(kMicros)) | |")
                 ratios.append("\(pattern): engine/keyed redis gifts/s = \(String(format: "%.2f", s.rate / k.rate))x, p99 = \(String(format: "%.2f", s.p99 / k.p99))x keyed redis's")
             }
