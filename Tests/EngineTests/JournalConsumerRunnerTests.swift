@@ -97,6 +97,76 @@ import Testing
         }
     }
 
+    /// `ScriptedConsumer` that counts its batches.
+    struct Counting: JournalConsumer {
+        let inner: ScriptedConsumer
+        let batches = Lingering.Batches()
+        var name: String { inner.name }
+        var types: Set<String>? { inner.types }
+        func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws { try inner.apply(entry, in: tx) }
+        func finishBatch(in tx: any StoreTransaction) throws { batches.count.withLock { $0 += 1 } }
+    }
+
+    @Test("batch spacing: a consumer woken within it of its last batch's start gathers the commits until it is over; after a quiet spell it starts at once")
+    func batchSpacingGathersCommitsAndSparesALoneEvent() async throws {
+        try await TemporaryDatabase.with { tmp in
+            // Commits without a sync, so three of them take far less than the spacing. The
+            // whole suite runs at once on few cores, so the waits are long.
+            let store = try tmp.openStore(synchronous: .off)
+            let spaced = Counting(inner: ScriptedConsumer(name: "spaced"))
+            let runner = ConsumerRunner(
+                store: store, consumers: [spaced], pollInterval: .seconds(600), batchSpacing: ConsumerRunner.batchSpacingMax, logger: .quiet())
+            #expect(runner.batchSpacing == .seconds(1))
+            let running = Task { try await runner.run() }
+            try await store.seed(1)
+            try await waitUntil(within: .seconds(60)) { try await store.effects(of: "spaced") == [1] }
+            // A quiet spell longer than the spacing since that batch began: the next fact is
+            // applied without sleeping out any spacing.
+            try await Task.sleep(for: ConsumerRunner.batchSpacingMax + .milliseconds(100))
+            let waits = runner.spacingWaits.load(ordering: .relaxed)
+            let lone = ContinuousClock.now
+            try await store.seed(1)
+            try await waitUntil(within: .seconds(60)) { try await store.effects(of: "spaced") == [1, 2] }
+            #expect(runner.spacingWaits.load(ordering: .relaxed) == waits, "a lone fact after a quiet spell waited for the spacing")
+            // Three commits right after that batch began: the consumer sleeps out the spacing,
+            // then one batch applies them all.
+            let before = spaced.batches.count.withLock { $0 }
+            for _ in 0..<3 { try await store.seed(1) }
+            let seeded = ContinuousClock.now - lone
+            try await waitUntil(within: .seconds(60)) { try await store.effects(of: "spaced") == [1, 2, 3, 4, 5] }
+            let gathered = ContinuousClock.now - lone
+            let batches = spaced.batches.count.withLock { $0 } - before
+            #expect(gathered >= .milliseconds(900), "the gathering batch began \(gathered) after the one before")
+            // Only a machine too busy to make three commits within the spacing (the whole suite
+            // at once on two cores can be) lets the spacing pass before they are in.
+            if seeded < .milliseconds(900) {
+                #expect(runner.spacingWaits.load(ordering: .relaxed) == waits + 1, "the consumer did not sleep out the spacing")
+                #expect(batches == 1, "\(batches) batches for three commits within the spacing")
+            } else {
+                #expect((1...3).contains(batches), "\(batches) batches for three commits over \(seeded)")
+            }
+            running.cancel()
+            try await running.value
+        }
+    }
+
+    @Test("no spacing: every commit is followed by a batch of its own")
+    func noSpacingFollowsEveryCommit() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            let eager = Counting(inner: ScriptedConsumer(name: "eager"))
+            let runner = ConsumerRunner(store: store, consumers: [eager], pollInterval: .seconds(600), batchSpacing: .zero, logger: .quiet())
+            let running = Task { try await runner.run() }
+            for n in 1...3 {
+                try await store.seed(1)
+                try await waitUntil { try await store.effects(of: "eager").count == n }
+            }
+            #expect(eager.batches.count.withLock { $0 } == 3)
+            running.cancel()
+            try await running.value
+        }
+    }
+
     @Test("caught-up consumers stay asleep: one's commit does not wake the others into a batch")
     func idleConsumersDoNotWakeEachOther() async throws {
         try await TemporaryDatabase.with { tmp in
@@ -170,8 +240,8 @@ import Testing
         [try await store.effects(of: "c1"), try await store.effects(of: "c2"), try await store.effects(of: "c3")]
     }
 
-    private func waitUntil(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+    private func waitUntil(within limit: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + limit
         while try await !condition() {
             try #require(ContinuousClock.now < deadline, "condition never held")
             try await Task.sleep(for: .milliseconds(5))

@@ -8,6 +8,8 @@ import Hummingbird
 import HummingbirdTesting
 @testable import Rooms
 @testable import Storage
+import Logging
+@testable import Showrunner
 import Testing
 @testable import Host
 
@@ -126,6 +128,39 @@ struct DeclaredAssetsTests {
         }
         for bad in ["-1", "1001", "9223372036854775808", "1e3", ""] {
             #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-checkpoint-ms", bad]) }
+        }
+    }
+
+    @Test("--consumer-spacing-ms: 0...1000 (20 by default), anything else refused with its range before the server starts")
+    func consumerSpacingFlag() throws {
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
+        #expect(plain.consumerSpacingMs == 20)
+        #expect(ConsumerRunner.batchSpacingDefault == .milliseconds(plain.consumerSpacingMs))
+        for good in ["0", "1", "1000"] {
+            let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-spacing-ms", good]) as? ServeCommand)
+            #expect(serve.consumerSpacingMs == Int64(good))
+        }
+        for bad in ["-1", "1001", "9223372036854775808", "1e3", "", "20ms"] {
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-spacing-ms", bad]) }
+        }
+        do {
+            _ = try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-spacing-ms", "1001"])
+            Issue.record("1001 was accepted")
+        } catch {
+            #expect(ShowrunnerCommand.message(for: error).contains("--consumer-spacing-ms must be 0...1000"), "\(ShowrunnerCommand.message(for: error))")
+        }
+    }
+
+    @Test("the engine's consumers start their batches at least the spacing it was opened with apart (20 ms by default)")
+    func consumerSpacingReachesTheRunner() async throws {
+        for spacing in [nil, Duration.zero, .milliseconds(250)] {
+            try await TemporaryDatabase.with { tmp in
+                let folder = try ScriptFolder([:])
+                defer { folder.remove() }
+                let engine = try EngineParts.open(databasePath: tmp.path, scriptsPath: folder.path, consumerBatchSpacing: spacing, logger: .quiet())
+                #expect(engine.consumers.batchSpacing == spacing ?? .milliseconds(20))
+                try engine.store.close()
+            }
         }
     }
 

@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds one transaction of the live-ops and earnings consumers goes on reading the journal while behind (0: one page per transaction), 0...1000.")
     var consumerCheckpointMs: Int64 = 100
 
+    @Option(help: "Least milliseconds between the starts of one journal consumer's batches, 0...1000: under load a batch gathers that long's gifts and facts, and pays its snapshot, transaction and wake-ups once for all of them; after a quiet spell it starts at once (0: a batch after every commit).")
+    var consumerSpacingMs: Int64 = ConsumerRunner.batchSpacingMillisDefault
+
     @Option(help: "Milliseconds between sweeps that expire due pending transfers.")
     var pendingExpiryIntervalMs: Int64 = 1000
 
@@ -96,6 +99,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--writer-priority-boost must be 0...\(StoreConfiguration.writerPriorityBoostMax)")
         }
         guard (0...1_000).contains(consumerCheckpointMs) else { throw ValidationError("--consumer-checkpoint-ms must be 0...1000") }
+        guard (0...ConsumerRunner.batchSpacingMillisMax).contains(consumerSpacingMs) else {
+            throw ValidationError("--consumer-spacing-ms must be 0...\(ConsumerRunner.batchSpacingMillisMax)")
+        }
         guard (1...3_600_000).contains(pendingExpiryIntervalMs) else {
             throw ValidationError("--pending-expiry-interval-ms must be 1...3600000")
         }
@@ -128,7 +134,8 @@ struct ServeCommand: AsyncParsableCommand {
             paymentSecret: paymentSecret,
             ledgerConfiguration: try assetOptions.configuration(),
             calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), orderMachineID: orderMachine,
-            consumerCheckpointInterval: .milliseconds(consumerCheckpointMs), logger: logger)
+            consumerCheckpointInterval: .milliseconds(consumerCheckpointMs), consumerBatchSpacing: .milliseconds(consumerSpacingMs),
+            logger: logger)
         do {
             try await engine.loadScripts()
         } catch let rejected as GenerationRejected {

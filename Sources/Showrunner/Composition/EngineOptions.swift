@@ -57,6 +57,9 @@ public struct EngineOptions: Sendable {
     public var consumerWideBatchEntriesMax: Int?
     /// How often idle consumers look for new entries.
     public var consumerPollInterval: Duration = .milliseconds(200)
+    /// The least time between the starts of one consumer's batches while it follows the
+    /// journal (`ConsumerRunner.batchSpacing`; nil: the runner's default, 20 ms).
+    public var consumerBatchSpacing: Duration?
     /// Whether the activity and task consumers run their handlers off the writer
     /// (`ConsumerRunner.offWriter`; true by default).
     public var consumersOffWriter = true

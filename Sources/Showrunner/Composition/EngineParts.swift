@@ -100,6 +100,7 @@ public struct EngineParts: Sendable {
             store: store, consumers: consumers, maxAttempts: o.consumerAttemptsMax ?? 5, batchSize: o.consumerBatchSize ?? 256,
             checkpointInterval: o.consumerCheckpointInterval ?? .milliseconds(100),
             wideBatchEntriesMax: o.consumerWideBatchEntriesMax ?? 65_536, pollInterval: o.consumerPollInterval,
+            batchSpacing: o.consumerBatchSpacing ?? ConsumerRunner.batchSpacingDefault,
             offWriter: o.consumersOffWriter, clock: clock, ledger: ledger, logger: logger)
         let privileges = Privileges(store: store, ledger: ledger, clock: clock)
         let gates = QueueGates(scripts: scripts, ledger: ledger, calendar: o.calendar)

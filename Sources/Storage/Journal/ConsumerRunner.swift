@@ -5,6 +5,7 @@ import EngineCore
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// Runs journal consumers: each reads the journal after its durable cursor and applies
 /// entries in one write transaction that also advances the cursor, so effects happen exactly
@@ -32,6 +33,26 @@ public final class ConsumerRunner: Service, Sendable {
     public let pollInterval: Duration
     /// Longest `JournalConsumer.linger` honoured.
     public static let lingerMax: Duration = .seconds(1)
+    /// Times a consumer, woken within `batchSpacing` of its last batch's start, slept out the
+    /// rest before its next batch (every consumer together).
+    let spacingWaits = Atomic<Int>(0)
+    /// The least time between the starts of two of one consumer's batches while it follows
+    /// the journal (`run`): a consumer woken sooner waits out the rest, so that under load each
+    /// batch gathers the commits of that time and its fixed costs (a snapshot, its page reads,
+    /// a transaction on the shared writer, its wake-ups) are paid once for all of them. A
+    /// consumer woken after a longer quiet starts at once, so a lone event is not delayed.
+    /// `drain` never waits.
+    public let batchSpacing: Duration
+    /// Longest `batchSpacing` accepted: effects (leaderboards pushed to rooms, a gift's steps)
+    /// trail their facts by up to this much under load.
+    public static let batchSpacingMax: Duration = .milliseconds(batchSpacingMillisMax)
+    /// `batchSpacingMax` in milliseconds, as the command line takes it.
+    public static let batchSpacingMillisMax: Int64 = 1_000
+    /// The default `batchSpacing`: well under what a viewer notices on a leaderboard, and long
+    /// enough for batches of a few hundred gifts at the rates the benchmarks drive.
+    public static let batchSpacingDefault: Duration = .milliseconds(batchSpacingMillisDefault)
+    /// `batchSpacingDefault` in milliseconds, as the command line takes it.
+    public static let batchSpacingMillisDefault: Int64 = 20
     /// How far behind the journal's durable end, in rows, a consumer's cursor may stay in the
     /// service loop (`run`) while none of those rows is of its types: until then a batch that
     /// would only move the cursor past them is not run (`idle`). `drain` always moves it.
@@ -61,6 +82,8 @@ public final class ConsumerRunner: Service, Sendable {
     ///     (100 ms by default; 0: one page per transaction for every consumer).
     ///   - wideBatchEntriesMax: most entries in a wide batch, at least `batchSize` (65,536).
     ///   - pollInterval: fallback polling period (1 s by default).
+    ///   - batchSpacing: least time between one consumer's batch starts in `run`,
+    ///     0...`batchSpacingMax` (`batchSpacingDefault`; 0: a batch after every commit).
     ///   - offWriter: run `OffWriterConsumer`s' handlers off the writer (true by default).
     ///   - clock: timestamps of parked and resolved events.
     ///   - ledger: the ledger consumers' transactions move money through (nil: they move none,
@@ -68,13 +91,15 @@ public final class ConsumerRunner: Service, Sendable {
     ///   - logger: failures, parks and retries.
     public init(
         store: Store, consumers: [any JournalConsumer], maxAttempts: Int = 5, batchSize: Int = 256,
-        checkpointInterval: Duration = .milliseconds(100), wideBatchEntriesMax: Int = 65_536, pollInterval: Duration = .seconds(1), offWriter: Bool = true,
+        checkpointInterval: Duration = .milliseconds(100), wideBatchEntriesMax: Int = 65_536, pollInterval: Duration = .seconds(1),
+        batchSpacing: Duration = ConsumerRunner.batchSpacingDefault, offWriter: Bool = true,
         clock: any WallClock = SystemWallClock(), ledger: Ledger? = nil, logger: Logger
     ) {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
         precondition((1...Journal.readLimitMax).contains(batchSize), "batchSize out of range")
         precondition(checkpointInterval >= .zero && checkpointInterval <= Self.checkpointIntervalMax, "checkpointInterval out of range")
         precondition(wideBatchEntriesMax >= batchSize, "wideBatchEntriesMax below batchSize")
+        precondition(batchSpacing >= .zero && batchSpacing <= Self.batchSpacingMax, "batchSpacing out of range")
         let names = consumers.map(\.name)
         precondition(!names.contains(""), "consumer names must not be empty")
         precondition(Set(names).count == names.count, "consumer names must be unique")
@@ -85,6 +110,7 @@ public final class ConsumerRunner: Service, Sendable {
         self.checkpointInterval = checkpointInterval
         self.wideBatchEntriesMax = wideBatchEntriesMax
         self.pollInterval = pollInterval
+        self.batchSpacing = batchSpacing
         self.offWriter = offWriter
         self.clock = clock
         self.ledger = ledger
@@ -115,11 +141,13 @@ public final class ConsumerRunner: Service, Sendable {
     /// the slower consumer finishes), and sleeps only when it is caught up or blocked.
     private func follow(_ consumer: any JournalConsumer) async {
         var quiet = true
+        let clock = ContinuousClock()
         while !Task.isCancelled {
             // Read before the batch, so an entry committed while it runs wakes the consumer at
             // once. The store pokes only after commits that appended to the journal, so batches
             // that commit nothing new (this consumer's or another's) wake no one.
             let seen = store.signal.generation
+            let began = clock.now
             var report = DrainReport()
             do {
                 // A consumer whose last batch applied nothing first asks a snapshot whether
@@ -139,6 +167,12 @@ public final class ConsumerRunner: Service, Sendable {
             if report.caughtUp {
                 _ = await store.signal.wait(after: seen, timeout: pollInterval)
                 if consumer.linger > .zero { try? await Task.sleep(for: min(consumer.linger, Self.lingerMax)) }
+                // Woken within `batchSpacing` of this batch's start: gather until it is over.
+                let next = began.advanced(by: batchSpacing)
+                if clock.now < next {
+                    spacingWaits.add(1, ordering: .relaxed)
+                    try? await Task.sleep(until: next, clock: clock)
+                }
             } else if report.applied == 0 && report.parked == 0 {
                 try? await Task.sleep(for: pollInterval)
             }
