@@ -57,16 +57,16 @@ import Testing
         }
     }
 
-    /// `ScriptedConsumer` that lingers once woken.
-    struct Lingering: JournalConsumer {
+    /// `ScriptedConsumer` that counts its batches, and lingers once woken when told to.
+    struct Counting: JournalConsumer {
         final class Batches: Sendable {
             let count = Mutex(0)
         }
         let inner: ScriptedConsumer
+        var linger: Duration = .zero
         let batches = Batches()
         var name: String { inner.name }
         var types: Set<String>? { inner.types }
-        var linger: Duration { ConsumerRunner.lingerMax }
         func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws { try inner.apply(entry, in: tx) }
         func finishBatch(in tx: any StoreTransaction) throws { batches.count.withLock { $0 += 1 } }
     }
@@ -76,7 +76,7 @@ import Testing
         try await TemporaryDatabase.with { tmp in
             let store = try tmp.openStore()
             try await store.seed(1)
-            let lingering = Lingering(inner: ScriptedConsumer(name: "projection"))
+            let lingering = Counting(inner: ScriptedConsumer(name: "projection"), linger: ConsumerRunner.lingerMax)
             let eager = ScriptedConsumer(name: "eager")
             let runner = ConsumerRunner(store: store, consumers: [lingering, eager], pollInterval: .seconds(600), logger: .quiet())
             let running = Task { try await runner.run() }
@@ -95,16 +95,6 @@ import Testing
             running.cancel()
             try await running.value
         }
-    }
-
-    /// `ScriptedConsumer` that counts its batches.
-    struct Counting: JournalConsumer {
-        let inner: ScriptedConsumer
-        let batches = Lingering.Batches()
-        var name: String { inner.name }
-        var types: Set<String>? { inner.types }
-        func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws { try inner.apply(entry, in: tx) }
-        func finishBatch(in tx: any StoreTransaction) throws { batches.count.withLock { $0 += 1 } }
     }
 
     @Test("batch spacing: a consumer woken within it of its last batch's start gathers the commits until it is over; after a quiet spell it starts at once")
@@ -150,18 +140,16 @@ import Testing
         }
     }
 
-    @Test("no spacing: every commit is followed by a batch of its own")
-    func noSpacingFollowsEveryCommit() async throws {
+    @Test("no spacing: commits back to back never put a consumer to sleep before its next batch")
+    func noSpacingNeverSleeps() async throws {
         try await TemporaryDatabase.with { tmp in
-            let store = try tmp.openStore()
+            let store = try tmp.openStore(synchronous: .off)
             let eager = Counting(inner: ScriptedConsumer(name: "eager"))
             let runner = ConsumerRunner(store: store, consumers: [eager], pollInterval: .seconds(600), batchSpacing: .zero, logger: .quiet())
             let running = Task { try await runner.run() }
-            for n in 1...3 {
-                try await store.seed(1)
-                try await waitUntil { try await store.effects(of: "eager").count == n }
-            }
-            #expect(eager.batches.count.withLock { $0 } == 3)
+            for _ in 0..<20 { try await store.seed(1) }
+            try await waitUntil(within: .seconds(60)) { try await store.effects(of: "eager").count == 20 }
+            #expect(runner.spacingWaits.load(ordering: .relaxed) == 0)
             running.cancel()
             try await running.value
         }
