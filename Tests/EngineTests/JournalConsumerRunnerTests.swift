@@ -57,13 +57,15 @@ import Testing
         }
     }
 
-    /// `ScriptedConsumer` that counts its batches, and lingers once woken when told to.
+    /// `ScriptedConsumer` that counts its batches, and lingers once woken or paces in bulk
+    /// when told to.
     struct Counting: JournalConsumer {
         final class Batches: Sendable {
             let count = Mutex(0)
         }
         let inner: ScriptedConsumer
         var linger: Duration = .zero
+        var pace: ConsumerPace = .prompt
         let batches = Batches()
         var name: String { inner.name }
         var types: Set<String>? { inner.types }
@@ -134,6 +136,68 @@ import Testing
                 #expect(batches == 1, "\(batches) batches for three commits within the spacing")
             } else {
                 #expect((1...3).contains(batches), "\(batches) batches for three commits over \(seeded)")
+            }
+            running.cancel()
+            try await running.value
+        }
+    }
+
+    @Test("a bulk consumer's spacing is the larger of the two; a prompt one's is the batch spacing", arguments: [
+        (Duration.milliseconds(20), Duration.milliseconds(100), Duration.milliseconds(100)),
+        (.milliseconds(200), .milliseconds(100), .milliseconds(200)),
+        (.zero, .milliseconds(100), .milliseconds(100)),
+        (.milliseconds(20), .zero, .milliseconds(20)),
+        (.zero, .zero, .zero),
+    ])
+    func spacingOfEachPace(spacing: Duration, bulk: Duration, bulkGets: Duration) async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            let runner = ConsumerRunner(
+                store: store, consumers: [], batchSpacing: spacing, bulkBatchSpacing: bulk, logger: .quiet())
+            #expect(runner.spacing(of: Counting(inner: ScriptedConsumer(name: "p"))) == spacing)
+            #expect(runner.spacing(of: Counting(inner: ScriptedConsumer(name: "b"), pace: .bulk)) == bulkGets)
+            #expect(ConsumerRunner.bulkBatchSpacingDefault == .milliseconds(100))
+            #expect(ScriptedConsumer(name: "default").pace == .prompt, "a consumer is prompt unless it says otherwise")
+        }
+    }
+
+    @Test("bulk spacing: a bulk consumer gathers commits over its own spacing while a prompt one follows each at once")
+    func bulkSpacingGathersWhilePromptFollows() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore(synchronous: .off)
+            let bulk = Counting(inner: ScriptedConsumer(name: "bulk"), pace: .bulk)
+            let prompt = Counting(inner: ScriptedConsumer(name: "prompt"))
+            let runner = ConsumerRunner(
+                store: store, consumers: [bulk, prompt], pollInterval: .seconds(600), batchSpacing: .zero,
+                bulkBatchSpacing: ConsumerRunner.batchSpacingMax, logger: .quiet())
+            let running = Task { try await runner.run() }
+            // The bulk consumer's first batch begins after this; its next no sooner than a
+            // second after that.
+            let first = ContinuousClock.now
+            try await store.seed(1)
+            try await waitUntil(within: .seconds(60)) {
+                (try await store.effects(of: "bulk"), try await store.effects(of: "prompt")) == ([1], [1])
+            }
+            let (bulkBefore, promptBefore) = (bulk.batches.count.withLock { $0 }, prompt.batches.count.withLock { $0 })
+            for _ in 0..<3 { try await store.seed(1) }
+            let seeded = ContinuousClock.now - first
+            // The prompt consumer has every fact while the bulk one is still sleeping out its
+            // second (on a machine that made the commits well within it).
+            try await waitUntil(within: .seconds(60)) { try await store.effects(of: "prompt") == [1, 2, 3, 4] }
+            let promptDone = ContinuousClock.now - first
+            let bulkThen = try await store.effects(of: "bulk")
+            try await waitUntil(within: .seconds(60)) { try await store.effects(of: "bulk") == [1, 2, 3, 4] }
+            let bulkDone = ContinuousClock.now - first
+            let bulkBatches = bulk.batches.count.withLock { $0 } - bulkBefore
+            #expect(prompt.batches.count.withLock { $0 } - promptBefore >= 1)
+            // Only a machine too busy to do all this within the second (the whole suite at once
+            // on two cores can be) lets the spacing pass first.
+            if seeded < .milliseconds(700), promptDone < .milliseconds(900) {
+                #expect(bulkThen == [1], "the bulk consumer applied \(bulkThen) before its spacing was over")
+                #expect(bulkBatches == 1, "\(bulkBatches) batches of the bulk consumer for three commits within its spacing")
+                #expect(bulkDone >= .seconds(1), "the bulk consumer's gathering batch ended \(bulkDone) after its first began")
+            } else {
+                #expect((1...3).contains(bulkBatches), "\(bulkBatches) batches for three commits over \(seeded)")
             }
             running.cancel()
             try await running.value

@@ -81,6 +81,9 @@ import Testing
     @Test func serveCoalesceMillisHasDefaultAndBounds() throws {
         let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
         #expect(plain.coalesceMs == RealtimeLimits.coalesceMillisDefault)
+        #expect(plain.coalesceMs == 25)
+        let limits = RealtimeLimits()
+        #expect(limits.coalesceInterval == .milliseconds(25))
         let set = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--coalesce-ms", "0", "--dev"]) as? ServeCommand)
         #expect(set.coalesceMs == 0)
         for bad in ["-1", "1001"] {

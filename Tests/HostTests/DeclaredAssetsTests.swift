@@ -151,16 +151,61 @@ struct DeclaredAssetsTests {
         }
     }
 
-    @Test("the engine's consumers start their batches at least the spacing it was opened with apart (20 ms by default)")
+    @Test("--consumer-bulk-spacing-ms: 0...1000 (100 by default), anything else refused with its range before the server starts")
+    func consumerBulkSpacingFlag() throws {
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
+        #expect(plain.consumerBulkSpacingMs == 100)
+        #expect(ConsumerRunner.bulkBatchSpacingDefault == .milliseconds(plain.consumerBulkSpacingMs))
+        for good in ["0", "1", "1000"] {
+            let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-bulk-spacing-ms", good]) as? ServeCommand)
+            #expect(serve.consumerBulkSpacingMs == Int64(good))
+            #expect(serve.consumerSpacingMs == 20, "the prompt consumers' spacing is its own flag")
+        }
+        for bad in ["-1", "1001", "9223372036854775808", "1e3", "", "100ms"] {
+            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-bulk-spacing-ms", bad]) }
+        }
+        do {
+            _ = try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-bulk-spacing-ms", "1001"])
+            Issue.record("1001 was accepted")
+        } catch {
+            #expect(ShowrunnerCommand.message(for: error).contains("--consumer-bulk-spacing-ms must be 0...1000"), "\(ShowrunnerCommand.message(for: error))")
+        }
+    }
+
+    @Test("the engine's consumers start their batches at least the spacing it was opened with apart (20 ms by default; bulk ones 100 ms)")
     func consumerSpacingReachesTheRunner() async throws {
-        for spacing in [nil, Duration.zero, .milliseconds(250)] {
+        for (spacing, bulk) in [(nil, nil), (Duration.zero, Duration.zero), (.milliseconds(250), .milliseconds(500))] {
             try await TemporaryDatabase.with { tmp in
                 let folder = try ScriptFolder([:])
                 defer { folder.remove() }
-                let engine = try EngineParts.open(databasePath: tmp.path, scriptsPath: folder.path, consumerBatchSpacing: spacing, logger: .quiet())
+                let engine = try EngineParts.open(
+                    databasePath: tmp.path, scriptsPath: folder.path, consumerBatchSpacing: spacing, consumerBulkBatchSpacing: bulk, logger: .quiet())
                 #expect(engine.consumers.batchSpacing == spacing ?? .milliseconds(20))
+                #expect(engine.consumers.bulkBatchSpacing == bulk ?? .milliseconds(100))
                 try engine.store.close()
             }
+        }
+    }
+
+    @Test("bulk consumers are the state nobody reads to the tenth of a second; what viewers watch stays prompt")
+    func consumerPaces() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let folder = try ScriptFolder([:])
+            defer { folder.remove() }
+            let engine = try EngineParts.open(databasePath: tmp.path, scriptsPath: folder.path, logger: .quiet())
+            let paces = Dictionary(uniqueKeysWithValues: engine.consumers.consumers.map { ($0.name, $0.pace) })
+            #expect(paces["tasks"] == .bulk)
+            #expect(paces["activities"] == .bulk)
+            #expect(paces["earnings"] == .bulk)
+            #expect(paces["account-history"] == .bulk)
+            #expect(paces["room-events"] == .prompt)
+            #expect(paces["gift-steps"] == .prompt)
+            #expect(paces["notifications"] == .prompt)
+            let bulk = try #require(engine.consumers.consumers.first { $0.name == "tasks" })
+            let prompt = try #require(engine.consumers.consumers.first { $0.name == "room-events" })
+            #expect(engine.consumers.spacing(of: bulk) == .milliseconds(100))
+            #expect(engine.consumers.spacing(of: prompt) == .milliseconds(20))
+            try engine.store.close()
         }
     }
 

@@ -30,8 +30,11 @@ struct RealtimeFanoutTests {
     }
 
     @Test func drainsAreSpacedByTheIntervalOrADrainAndItsRest() {
-        var limits = RealtimeLimits()  // 10 ms interval, rest at most 50 ms
+        var limits = RealtimeLimits()  // 25 ms interval, rest at most 50 ms
         let ms = { (n: Int64) in TimeAmount.milliseconds(n) }
+        #expect(LoopGroup.spacing(after: ms(0), limits: limits) == ms(25))
+        #expect(LoopGroup.spacing(after: ms(20), limits: limits) == ms(40))
+        limits.coalesceInterval = .milliseconds(10)
         #expect(LoopGroup.spacing(after: ms(0), limits: limits) == ms(10))
         #expect(LoopGroup.spacing(after: ms(5), limits: limits) == ms(10))
         #expect(LoopGroup.spacing(after: ms(20), limits: limits) == ms(40))

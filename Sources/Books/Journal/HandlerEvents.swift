@@ -98,7 +98,7 @@ public final class HandlerEvents: Sendable {
 
 /// A journal fact as handlers receive it: a gift's receipt, written straight into the handler's
 /// table (`LuaEncodable`), or any other fact's table.
-package enum HandlerEvent: Sendable, LuaEncodable {
+package indirect enum HandlerEvent: Sendable, LuaEncodable {
     case gift(GiftReceipt)
     case value(LuaValue)
 

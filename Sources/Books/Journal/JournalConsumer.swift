@@ -63,6 +63,26 @@ public protocol JournalConsumer: Sendable {
     /// once for many commits. At most `ConsumerRunner.lingerMax` (one second) is honoured. The
     /// default is zero: a batch as soon as a commit wakes it.
     var linger: Duration { get }
+
+    /// How soon its effects must follow their facts under load: `prompt` (the default) for
+    /// effects viewers watch as they happen, `bulk` for state nobody reads to the tenth of a
+    /// second, whose batches the runner spaces wider (`ConsumerRunner.bulkBatchSpacing`).
+    var pace: ConsumerPace { get }
+}
+
+/// How far a consumer's batches may be spaced while it follows the journal under load
+/// (`ConsumerRunner.batchSpacing`, `ConsumerRunner.bulkBatchSpacing`). A consumer woken after a
+/// quiet spell starts at once either way, and `drain` never waits.
+public enum ConsumerPace: Sendable, Hashable {
+    /// Effects viewers watch as they happen: a gift's animation in its room, a gift's steps
+    /// (a lucky draw's prize), notifications. Spaced by `batchSpacing` (20 ms by default).
+    case prompt
+    /// State written once for many facts, that nobody reads to the tenth of a second: task
+    /// progress, activity boards (pushed to rooms at most once a second anyway), earnings,
+    /// account history (whose readers complete it from the journal). Spaced by
+    /// `bulkBatchSpacing` (100 ms by default): each batch folds five times the facts into each
+    /// owner's row, and the shared writer commits its rows a fifth as often.
+    case bulk
 }
 
 extension JournalConsumer {
@@ -73,6 +93,7 @@ extension JournalConsumer {
     public func batchRolledBack() {}
     public var widensBatches: Bool { false }
     public var linger: Duration { .zero }
+    public var pace: ConsumerPace { .prompt }
 }
 
 /// An error that means "stop everything, this is not the entry's fault" (a broken invariant,

@@ -55,6 +55,10 @@ public struct AccountHistoryConsumer: OffWriterConsumer {
     /// Pages are written once per batch: the wider, the more gifts a page holds.
     public var widensBatches: Bool { true }
 
+    /// Readers complete the history from the journal's rows after the cursor: the batches may
+    /// be spaced wide.
+    public var pace: ConsumerPace { .bulk }
+
     /// Readers complete the projection from the journal's rows after its cursor, so it may
     /// trail: a batch each 50 ms, one page per account for all its gifts in it. Not longer: the
     /// batch's inserts run on the one writer, and every send that shares its group commit waits

@@ -110,6 +110,9 @@ public struct EarningsConsumer: OffWriterConsumer {
     /// Sums are folded per row in memory, so a wider batch writes fewer rows per fact.
     public var widensBatches: Bool { true }
 
+    /// Earnings are read by day and month: the batches may be spaced wide.
+    public var pace: ConsumerPace { .bulk }
+
     public func settled(committed: Bool) { pending.rows.withLock { $0.removeAll(keepingCapacity: true) } }
 
     public func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {

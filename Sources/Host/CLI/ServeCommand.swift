@@ -58,6 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Least milliseconds between the starts of one journal consumer's batches, 0...1000: under load a batch gathers that long's gifts and facts, and pays its snapshot, transaction and wake-ups once for all of them; after a quiet spell it starts at once (0: a batch after every commit).")
     var consumerSpacingMs: Int64 = ConsumerRunner.batchSpacingMillisDefault
 
+    @Option(help: "Least milliseconds between the starts of one bulk consumer's batches (task progress, activity boards, earnings, account history: state nobody reads to the tenth of a second), 0...1000; the larger of this and --consumer-spacing-ms applies to them.")
+    var consumerBulkSpacingMs: Int64 = ConsumerRunner.bulkBatchSpacingMillisDefault
+
     @Option(help: "Milliseconds between sweeps that expire due pending transfers.")
     var pendingExpiryIntervalMs: Int64 = 1000
 
@@ -102,6 +105,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...ConsumerRunner.batchSpacingMillisMax).contains(consumerSpacingMs) else {
             throw ValidationError("--consumer-spacing-ms must be 0...\(ConsumerRunner.batchSpacingMillisMax)")
         }
+        guard (0...ConsumerRunner.batchSpacingMillisMax).contains(consumerBulkSpacingMs) else {
+            throw ValidationError("--consumer-bulk-spacing-ms must be 0...\(ConsumerRunner.batchSpacingMillisMax)")
+        }
         guard (1...3_600_000).contains(pendingExpiryIntervalMs) else {
             throw ValidationError("--pending-expiry-interval-ms must be 1...3600000")
         }
@@ -135,7 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
             ledgerConfiguration: try assetOptions.configuration(),
             calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), orderMachineID: orderMachine,
             consumerCheckpointInterval: .milliseconds(consumerCheckpointMs), consumerBatchSpacing: .milliseconds(consumerSpacingMs),
-            logger: logger)
+            consumerBulkBatchSpacing: .milliseconds(consumerBulkSpacingMs), logger: logger)
         do {
             try await engine.loadScripts()
         } catch let rejected as GenerationRejected {

@@ -16,7 +16,7 @@ extension EngineParts {
         limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret,
         ledgerConfiguration: LedgerConfiguration = .standard, calendar: OperationsCalendar = OperationsCalendar(),
         clock: any WallClock = SystemWallClock(), orderMachineID: String = "help-me-play", consumerCheckpointInterval: Duration? = nil,
-        consumerBatchSpacing: Duration? = nil, logger: Logger
+        consumerBatchSpacing: Duration? = nil, consumerBulkBatchSpacing: Duration? = nil, logger: Logger
     ) throws -> EngineParts {
         var options = EngineOptions(databasePath: databasePath, scriptsPath: scriptsPath)
         options.synchronous = synchronous
@@ -31,6 +31,7 @@ extension EngineParts {
         options.orderMachineID = orderMachineID
         options.consumerCheckpointInterval = consumerCheckpointInterval
         options.consumerBatchSpacing = consumerBatchSpacing
+        options.consumerBulkBatchSpacing = consumerBulkBatchSpacing
         return try open(options, logger: logger)
     }
 

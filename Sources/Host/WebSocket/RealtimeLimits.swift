@@ -47,8 +47,13 @@ struct RealtimeLimits: Sendable {
     /// reading (publishers, danmaku, pings), and each write carries more frames. Only with a
     /// non-zero `coalesceInterval`.
     var drainRestMax: Duration = .milliseconds(50)
-    /// Default of `coalesceInterval`, in milliseconds.
-    static let coalesceMillisDefault: Int64 = 10
+    /// Default of `coalesceInterval`, in milliseconds: a little longer than the journal
+    /// consumers' batch spacing (20 ms), so each of their batches' room events goes out in one
+    /// write per member. At 10 ms a member got about two writes per batch; 25 ms took about a
+    /// tenth of the server's CPU off a gift on the socket gifts benchmark, and left a fan-out to
+    /// 1,000 members where 10 ms had it (p50 16 ms, p99 32–63 ms; `benchmarks/LOG.md`,
+    /// 2026-12-06T22:10Z).
+    static let coalesceMillisDefault: Int64 = 25
     /// A connection that sends nothing (not even `ping`) for this long is closed with 4002.
     var idleTimeout: Duration = .seconds(60)
     /// How often the one sweep over all connections runs.

@@ -392,4 +392,8 @@ public struct ActivityConsumer: OffWriterConsumer {
     /// State lives in memory and is written at the batch's end: while behind, one transaction
     /// reads pages up to the runner's checkpoint interval.
     public var widensBatches: Bool { true }
+
+    /// Boards are pushed to rooms at most once a second, and a board's rows are written once a
+    /// batch: the batches may be spaced wide.
+    public var pace: ConsumerPace { .bulk }
 }

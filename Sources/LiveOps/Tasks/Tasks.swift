@@ -450,4 +450,8 @@ public struct TaskConsumer: OffWriterConsumer {
     /// State lives in memory and is written at the batch's end: while behind, one transaction
     /// reads pages up to the runner's checkpoint interval.
     public var widensBatches: Bool { true }
+
+    /// Progress is one row per owner and batch, read when a viewer opens their tasks: the
+    /// batches may be spaced wide.
+    public var pace: ConsumerPace { .bulk }
 }

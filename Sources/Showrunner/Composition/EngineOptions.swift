@@ -60,6 +60,9 @@ public struct EngineOptions: Sendable {
     /// The least time between the starts of one consumer's batches while it follows the
     /// journal (`ConsumerRunner.batchSpacing`; nil: the runner's default, 20 ms).
     public var consumerBatchSpacing: Duration?
+    /// The same for `bulk` consumers (`ConsumerRunner.bulkBatchSpacing`; nil: the runner's
+    /// default, 100 ms): task progress, activity boards, earnings, account history.
+    public var consumerBulkBatchSpacing: Duration?
     /// Whether the activity and task consumers run their handlers off the writer
     /// (`ConsumerRunner.offWriter`; true by default).
     public var consumersOffWriter = true

@@ -101,6 +101,7 @@ public struct EngineParts: Sendable {
             checkpointInterval: o.consumerCheckpointInterval ?? .milliseconds(100),
             wideBatchEntriesMax: o.consumerWideBatchEntriesMax ?? 65_536, pollInterval: o.consumerPollInterval,
             batchSpacing: o.consumerBatchSpacing ?? ConsumerRunner.batchSpacingDefault,
+            bulkBatchSpacing: o.consumerBulkBatchSpacing ?? ConsumerRunner.bulkBatchSpacingDefault,
             offWriter: o.consumersOffWriter, clock: clock, ledger: ledger, logger: logger)
         let privileges = Privileges(store: store, ledger: ledger, clock: clock)
         let gates = QueueGates(scripts: scripts, ledger: ledger, calendar: o.calendar)

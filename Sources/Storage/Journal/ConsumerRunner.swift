@@ -33,10 +33,11 @@ public final class ConsumerRunner: Service, Sendable {
     public let pollInterval: Duration
     /// Longest `JournalConsumer.linger` honoured.
     public static let lingerMax: Duration = .seconds(1)
-    /// Times a consumer, woken within `batchSpacing` of its last batch's start, slept out the
-    /// rest before its next batch (every consumer together).
+    /// Times a consumer, woken within its spacing (`spacing(of:)`) of its last batch's start,
+    /// slept out the rest before its next batch (every consumer together).
     let spacingWaits = Atomic<Int>(0)
-    /// The least time between the starts of two of one consumer's batches while it follows
+    /// The least time between the starts of two of one `prompt` consumer's batches
+    /// (`JournalConsumer.pace`; a `bulk` one's: `bulkBatchSpacing`, if larger) while it follows
     /// the journal (`run`): a consumer woken sooner waits out the rest, so that under load each
     /// batch gathers the commits of that time and its fixed costs (a snapshot, its page reads,
     /// a transaction on the shared writer, its wake-ups) are paid once for all of them. A
@@ -53,6 +54,17 @@ public final class ConsumerRunner: Service, Sendable {
     public static let batchSpacingDefault: Duration = .milliseconds(batchSpacingMillisDefault)
     /// `batchSpacingDefault` in milliseconds, as the command line takes it.
     public static let batchSpacingMillisDefault: Int64 = 20
+    /// The least time between the starts of two batches of a `bulk` consumer
+    /// (`JournalConsumer.pace`) while it follows the journal: the larger of this and
+    /// `batchSpacing`. At most `batchSpacingMax`.
+    public let bulkBatchSpacing: Duration
+    /// The default `bulkBatchSpacing`: the shortest checkpoint interval live-ops state was
+    /// designed for. On the socket gifts benchmark (`benchmarks/LOG.md`, 2026-12-06T22:00Z) it
+    /// took the writer's busy share from 60–63% to 56–59% against 20 ms; the CPU a gift takes
+    /// and the rate did not move at that load.
+    public static let bulkBatchSpacingDefault: Duration = .milliseconds(bulkBatchSpacingMillisDefault)
+    /// `bulkBatchSpacingDefault` in milliseconds, as the command line takes it.
+    public static let bulkBatchSpacingMillisDefault: Int64 = 100
     /// How far behind the journal's durable end, in rows, a consumer's cursor may stay in the
     /// service loop (`run`) while none of those rows is of its types: until then a batch that
     /// would only move the cursor past them is not run (`idle`). `drain` always moves it.
@@ -84,6 +96,8 @@ public final class ConsumerRunner: Service, Sendable {
     ///   - pollInterval: fallback polling period (1 s by default).
     ///   - batchSpacing: least time between one consumer's batch starts in `run`,
     ///     0...`batchSpacingMax` (`batchSpacingDefault`; 0: a batch after every commit).
+    ///   - bulkBatchSpacing: the same for `bulk` consumers, 0...`batchSpacingMax`
+    ///     (`bulkBatchSpacingDefault`); the larger of the two applies to them.
     ///   - offWriter: run `OffWriterConsumer`s' handlers off the writer (true by default).
     ///   - clock: timestamps of parked and resolved events.
     ///   - ledger: the ledger consumers' transactions move money through (nil: they move none,
@@ -92,7 +106,8 @@ public final class ConsumerRunner: Service, Sendable {
     public init(
         store: Store, consumers: [any JournalConsumer], maxAttempts: Int = 5, batchSize: Int = 256,
         checkpointInterval: Duration = .milliseconds(100), wideBatchEntriesMax: Int = 65_536, pollInterval: Duration = .seconds(1),
-        batchSpacing: Duration = ConsumerRunner.batchSpacingDefault, offWriter: Bool = true,
+        batchSpacing: Duration = ConsumerRunner.batchSpacingDefault,
+        bulkBatchSpacing: Duration = ConsumerRunner.bulkBatchSpacingDefault, offWriter: Bool = true,
         clock: any WallClock = SystemWallClock(), ledger: Ledger? = nil, logger: Logger
     ) {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
@@ -100,6 +115,7 @@ public final class ConsumerRunner: Service, Sendable {
         precondition(checkpointInterval >= .zero && checkpointInterval <= Self.checkpointIntervalMax, "checkpointInterval out of range")
         precondition(wideBatchEntriesMax >= batchSize, "wideBatchEntriesMax below batchSize")
         precondition(batchSpacing >= .zero && batchSpacing <= Self.batchSpacingMax, "batchSpacing out of range")
+        precondition(bulkBatchSpacing >= .zero && bulkBatchSpacing <= Self.batchSpacingMax, "bulkBatchSpacing out of range")
         let names = consumers.map(\.name)
         precondition(!names.contains(""), "consumer names must not be empty")
         precondition(Set(names).count == names.count, "consumer names must be unique")
@@ -111,6 +127,7 @@ public final class ConsumerRunner: Service, Sendable {
         self.wideBatchEntriesMax = wideBatchEntriesMax
         self.pollInterval = pollInterval
         self.batchSpacing = batchSpacing
+        self.bulkBatchSpacing = bulkBatchSpacing
         self.offWriter = offWriter
         self.clock = clock
         self.ledger = ledger
@@ -167,8 +184,8 @@ public final class ConsumerRunner: Service, Sendable {
             if report.caughtUp {
                 _ = await store.signal.wait(after: seen, timeout: pollInterval)
                 if consumer.linger > .zero { try? await Task.sleep(for: min(consumer.linger, Self.lingerMax)) }
-                // Woken within `batchSpacing` of this batch's start: gather until it is over.
-                let next = began.advanced(by: batchSpacing)
+                // Woken within its spacing of this batch's start: gather until it is over.
+                let next = began.advanced(by: spacing(of: consumer))
                 if clock.now < next {
                     spacingWaits.add(1, ordering: .relaxed)
                     try? await Task.sleep(until: next, clock: clock)
@@ -176,6 +193,14 @@ public final class ConsumerRunner: Service, Sendable {
             } else if report.applied == 0 && report.parked == 0 {
                 try? await Task.sleep(for: pollInterval)
             }
+        }
+    }
+
+    /// The least time between the starts of two of `consumer`'s batches in `run`: its pace's.
+    func spacing(of consumer: any JournalConsumer) -> Duration {
+        switch consumer.pace {
+        case .prompt: batchSpacing
+        case .bulk: max(batchSpacing, bulkBatchSpacing)
         }
     }
 
