@@ -121,6 +121,7 @@ struct FaultyConsumer: OffWriterConsumer {
     func batchRolledBack() { inner.batchRolledBack() }
     var widensBatches: Bool { inner.widensBatches }
     var linger: Duration { inner.linger }
+    var pace: ConsumerPace { inner.pace }
     func seal() -> @Sendable (any StoreTransaction) throws -> Void {
         // Only reached after `prepare`, which hands any other consumer back to the writer.
         guard let inner = inner as? any OffWriterConsumer else { return { @Sendable _ in } }

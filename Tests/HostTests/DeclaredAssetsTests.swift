@@ -136,19 +136,7 @@ struct DeclaredAssetsTests {
         let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
         #expect(plain.consumerSpacingMs == 20)
         #expect(ConsumerRunner.batchSpacingDefault == .milliseconds(plain.consumerSpacingMs))
-        for good in ["0", "1", "1000"] {
-            let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-spacing-ms", good]) as? ServeCommand)
-            #expect(serve.consumerSpacingMs == Int64(good))
-        }
-        for bad in ["-1", "1001", "9223372036854775808", "1e3", "", "20ms"] {
-            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-spacing-ms", bad]) }
-        }
-        do {
-            _ = try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-spacing-ms", "1001"])
-            Issue.record("1001 was accepted")
-        } catch {
-            #expect(ShowrunnerCommand.message(for: error).contains("--consumer-spacing-ms must be 0...1000"), "\(ShowrunnerCommand.message(for: error))")
-        }
+        try Self.checkMillisFlag("--consumer-spacing-ms") { $0.consumerSpacingMs }
     }
 
     @Test("--consumer-bulk-spacing-ms: 0...1000 (100 by default), anything else refused with its range before the server starts")
@@ -156,19 +144,27 @@ struct DeclaredAssetsTests {
         let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
         #expect(plain.consumerBulkSpacingMs == 100)
         #expect(ConsumerRunner.bulkBatchSpacingDefault == .milliseconds(plain.consumerBulkSpacingMs))
+        try Self.checkMillisFlag("--consumer-bulk-spacing-ms") { $0.consumerBulkSpacingMs }
+        let bulk = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-bulk-spacing-ms", "7"]) as? ServeCommand)
+        #expect(bulk.consumerSpacingMs == 20, "the prompt consumers' spacing is its own flag")
+    }
+
+    /// A `serve` flag of milliseconds 0...1000: its edges are taken as given, and anything else
+    /// (negative, past 1000 or Int64, not a whole number, empty, with a unit) is refused before
+    /// the server starts, with the flag's range in the message.
+    private static func checkMillisFlag(_ flag: String, read: (ServeCommand) -> Int64) throws {
         for good in ["0", "1", "1000"] {
-            let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-bulk-spacing-ms", good]) as? ServeCommand)
-            #expect(serve.consumerBulkSpacingMs == Int64(good))
-            #expect(serve.consumerSpacingMs == 20, "the prompt consumers' spacing is its own flag")
+            let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", flag, good]) as? ServeCommand)
+            #expect(read(serve) == Int64(good), "\(flag) \(good)")
         }
-        for bad in ["-1", "1001", "9223372036854775808", "1e3", "", "100ms"] {
-            #expect(throws: (any Error).self) { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-bulk-spacing-ms", bad]) }
+        for bad in ["-1", "1001", "9223372036854775808", "1e3", "", "20ms"] {
+            #expect(throws: (any Error).self, "\(flag) \(bad)") { try ShowrunnerCommand.parseAsRoot(["serve", "--dev", flag, bad]) }
         }
         do {
-            _ = try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-bulk-spacing-ms", "1001"])
-            Issue.record("1001 was accepted")
+            _ = try ShowrunnerCommand.parseAsRoot(["serve", "--dev", flag, "1001"])
+            Issue.record("\(flag) 1001 was accepted")
         } catch {
-            #expect(ShowrunnerCommand.message(for: error).contains("--consumer-bulk-spacing-ms must be 0...1000"), "\(ShowrunnerCommand.message(for: error))")
+            #expect(ShowrunnerCommand.message(for: error).contains("\(flag) must be 0...1000"), "\(ShowrunnerCommand.message(for: error))")
         }
     }
 
