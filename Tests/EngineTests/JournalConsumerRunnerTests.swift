@@ -57,46 +57,18 @@ import Testing
         }
     }
 
-    /// `ScriptedConsumer` that counts its batches, and lingers once woken or paces in bulk
-    /// when told to.
+    /// `ScriptedConsumer` that counts its batches, and paces in bulk when told to.
     struct Counting: JournalConsumer {
         final class Batches: Sendable {
             let count = Mutex(0)
         }
         let inner: ScriptedConsumer
-        var linger: Duration = .zero
         var pace: ConsumerPace = .prompt
         let batches = Batches()
         var name: String { inner.name }
         var types: Set<String>? { inner.types }
         func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws { try inner.apply(entry, in: tx) }
         func finishBatch(in tx: any StoreTransaction) throws { batches.count.withLock { $0 += 1 } }
-    }
-
-    @Test("a lingering consumer, once woken, lets commits gather: one batch applies them all; others do not wait")
-    func lingerGathersCommitsIntoOneBatch() async throws {
-        try await TemporaryDatabase.with { tmp in
-            let store = try tmp.openStore()
-            try await store.seed(1)
-            let lingering = Counting(inner: ScriptedConsumer(name: "projection"), linger: ConsumerRunner.lingerMax)
-            let eager = ScriptedConsumer(name: "eager")
-            let runner = ConsumerRunner(store: store, consumers: [lingering, eager], pollInterval: .seconds(600), logger: .quiet())
-            let running = Task { try await runner.run() }
-            try await waitUntil {
-                let (projection, eager) = (try await store.effects(of: "projection"), try await store.effects(of: "eager"))
-                return projection == [1] && eager == [1]
-            }
-            try await Task.sleep(for: .milliseconds(50))
-            let before = lingering.batches.count.withLock { $0 }
-            for _ in 0..<3 { try await store.seed(1) }
-            // The eager consumer follows each commit at once; the lingering one waits a second.
-            try await waitUntil { try await store.effects(of: "eager") == [1, 2, 3, 4] }
-            try await waitUntil { try await store.effects(of: "projection") == [1, 2, 3, 4] }
-            let batches = lingering.batches.count.withLock { $0 } - before
-            #expect(batches == 1, "\(batches) batches of the lingering consumer for three commits")
-            running.cancel()
-            try await running.value
-        }
     }
 
     @Test("batch spacing: a consumer woken within it of its last batch's start gathers the commits until it is over; after a quiet spell it starts at once")

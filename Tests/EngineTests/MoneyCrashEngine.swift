@@ -120,7 +120,6 @@ struct FaultyConsumer: OffWriterConsumer {
     func finishBatch(in tx: any StoreTransaction) throws { try inner.finishBatch(in: tx) }
     func batchRolledBack() { inner.batchRolledBack() }
     var widensBatches: Bool { inner.widensBatches }
-    var linger: Duration { inner.linger }
     var pace: ConsumerPace { inner.pace }
     func seal() -> @Sendable (any StoreTransaction) throws -> Void {
         // Only reached after `prepare`, which hands any other consumer back to the writer.

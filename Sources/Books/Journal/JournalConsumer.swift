@@ -57,13 +57,6 @@ public protocol JournalConsumer: Sendable {
     /// default is false: one page per transaction.
     var widensBatches: Bool { get }
 
-    /// How long the consumer, once caught up and woken by a commit, lets entries gather before
-    /// its next batch: for a projection that readers complete themselves from the journal's
-    /// newest rows (account history), so that its batches are wide and write each of its pages
-    /// once for many commits. At most `ConsumerRunner.lingerMax` (one second) is honoured. The
-    /// default is zero: a batch as soon as a commit wakes it.
-    var linger: Duration { get }
-
     /// How soon its effects must follow their facts under load: `prompt` (the default) for
     /// effects viewers watch as they happen, `bulk` for state nobody reads to the tenth of a
     /// second, whose batches the runner spaces wider (`ConsumerRunner.bulkBatchSpacing`).
@@ -92,7 +85,6 @@ extension JournalConsumer {
     public var writesInApply: Bool { true }
     public func batchRolledBack() {}
     public var widensBatches: Bool { false }
-    public var linger: Duration { .zero }
     public var pace: ConsumerPace { .prompt }
 }
 

@@ -55,14 +55,12 @@ public struct AccountHistoryConsumer: OffWriterConsumer {
     /// Pages are written once per batch: the wider, the more gifts a page holds.
     public var widensBatches: Bool { true }
 
-    /// Readers complete the history from the journal's rows after the cursor: the batches may
-    /// be spaced wide.
+    /// Readers complete the history from the journal's rows after the cursor, so it may trail:
+    /// under load a batch each `ConsumerRunner.bulkBatchSpacing` (100 ms by default), one page
+    /// per account for all its gifts in it. Not much longer: the batch's inserts run on the one
+    /// writer, and every send that shares its group commit waits for them (when the history
+    /// wrote a row per gift, batches 250 ms apart, about 3,000 gifts' rows each, took the socket
+    /// run's p99 to 14.4–15.2 ms against 12.5–13.6 ms at 50 ms, with the same gifts/s). A gift
+    /// after a quiet spell is projected at once.
     public var pace: ConsumerPace { .bulk }
-
-    /// Readers complete the projection from the journal's rows after its cursor, so it may
-    /// trail: a batch each 50 ms, one page per account for all its gifts in it. Not longer: the
-    /// batch's inserts run on the one writer, and every send that shares its group commit waits
-    /// for them (with a row per gift, at 250 ms, about 3,000 gifts' rows a batch, the socket
-    /// run's p99 was 14.4–15.2 ms against 12.5–13.6 ms at 50 ms, with the same gifts/s).
-    public var linger: Duration { .milliseconds(50) }
 }

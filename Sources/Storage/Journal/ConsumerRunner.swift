@@ -31,8 +31,6 @@ public final class ConsumerRunner: Service, Sendable {
     public static let checkpointIntervalMax: Duration = .seconds(1)
     /// Longest sleep between passes when no commit wakes the runner.
     public let pollInterval: Duration
-    /// Longest `JournalConsumer.linger` honoured.
-    public static let lingerMax: Duration = .seconds(1)
     /// Times a consumer, woken within its spacing (`spacing(of:)`) of its last batch's start,
     /// slept out the rest before its next batch (every consumer together).
     let spacingWaits = Atomic<Int>(0)
@@ -183,7 +181,6 @@ public final class ConsumerRunner: Service, Sendable {
             }
             if report.caughtUp {
                 _ = await store.signal.wait(after: seen, timeout: pollInterval)
-                if consumer.linger > .zero { try? await Task.sleep(for: min(consumer.linger, Self.lingerMax)) }
                 // Woken within its spacing of this batch's start: gather until it is over.
                 let next = began.advanced(by: spacing(of: consumer))
                 if clock.now < next {
