@@ -60,6 +60,7 @@ struct RealtimeFanoutTests {
     @Test func aBurstGoesOutInOneBatchPerInterval() async throws {
         var limits = RealtimeLimits()
         limits.coalesceInterval = .milliseconds(500)
+        let interval = limits.coalesceInterval
         let rt = try await RealtimeHost(limits: limits)
         try await rt.live { client in
             let a = Inbox(), b = Inbox()
@@ -74,13 +75,20 @@ struct RealtimeFanoutTests {
                 try await a.wait("both joined") { _ in !a.all("hello").isEmpty && !b.all("hello").isEmpty }
                 try await Task.sleep(for: .milliseconds(600))
                 let before = try await batches(rt)
+                let clock = ContinuousClock()
+                let began = clock.now
                 for n in 1...200 {
                     rt.realtime.bus.publish(room: "r1", event: try RoomEvent(.gift, payload: ["n": n]))
                 }
+                let publishing = clock.now - began
                 try await group.waitForAll()
-                // The first event goes out at once, the rest together after one interval
-                // (a third batch only if the machine stalls mid-burst).
-                #expect(try await batches(rt) - before <= 3 * rt.realtime.hub.loopGroups().count)
+                // The first event goes out at once, the rest together after one interval: a
+                // third batch only if the burst straddles a drain, and one more for each
+                // interval the machine, stalled, took to publish it (the suite shares its
+                // cores). Without coalescing it would be a batch an event.
+                let intervals = Int((publishing / interval).rounded(.up))
+                let allowed = (2 + max(1, intervals)) * rt.realtime.hub.loopGroups().count
+                #expect(try await batches(rt) - before <= allowed, "the burst took \(publishing) to publish")
             }
             for inbox in [a, b] {
                 let offsets = inbox.all("gift").compactMap(\.offset)
