@@ -183,6 +183,43 @@ struct DeclaredAssetsTests {
         }
     }
 
+    @Test("--consumer-prepares: 1...64 (one fewer than the cores, at least 1, by default), anything else refused with its range before the server starts")
+    func consumerPreparesFlag() throws {
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
+        #expect(plain.consumerPrepares == nil)
+        #expect(ConsumerRunner.preparesMaxDefault == max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        for good in ["1", "2", "64"] {
+            let serve = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-prepares", good]) as? ServeCommand)
+            #expect(serve.consumerPrepares == Int(good), "--consumer-prepares \(good)")
+        }
+        for bad in ["0", "-1", "65", "9223372036854775808", "1.5", "", "two"] {
+            #expect(throws: (any Error).self, "--consumer-prepares \(bad)") {
+                try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-prepares", bad])
+            }
+        }
+        for outside in ["0", "65"] {
+            do {
+                _ = try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-prepares", outside])
+                Issue.record("--consumer-prepares \(outside) was accepted")
+            } catch {
+                #expect(ShowrunnerCommand.message(for: error).contains("--consumer-prepares must be 1...64"), "\(ShowrunnerCommand.message(for: error))")
+            }
+        }
+    }
+
+    @Test("the engine's runner lets as many consumers prepare at once as it was opened with (by default one fewer than the cores)")
+    func consumerPreparesReachTheRunner() async throws {
+        for prepares in [nil, 1, 3] {
+            try await TemporaryDatabase.with { tmp in
+                let folder = try ScriptFolder([:])
+                defer { folder.remove() }
+                let engine = try EngineParts.open(databasePath: tmp.path, scriptsPath: folder.path, consumerPreparesMax: prepares, logger: .quiet())
+                #expect(engine.consumers.preparesMax == prepares ?? ConsumerRunner.preparesMaxDefault)
+                try engine.store.close()
+            }
+        }
+    }
+
     @Test("bulk consumers are the state nobody reads to the tenth of a second; what viewers watch stays prompt")
     func consumerPaces() async throws {
         try await TemporaryDatabase.with { tmp in

@@ -61,6 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Least milliseconds between the starts of one bulk consumer's batches (task progress, activity boards, earnings, account history: state nobody reads to the tenth of a second), 0...1000; the larger of this and --consumer-spacing-ms applies to them.")
     var consumerBulkSpacingMs: Int64 = ConsumerRunner.bulkBatchSpacingMillisDefault
 
+    @Option(help: "Most journal consumers running their handlers at once, 1...64 (default: one fewer than the cores, at least 1): each holds a core, and the event loops and the writer need theirs.")
+    var consumerPrepares: Int?
+
     @Option(help: "Milliseconds between sweeps that expire due pending transfers.")
     var pendingExpiryIntervalMs: Int64 = 1000
 
@@ -108,6 +111,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...ConsumerRunner.batchSpacingMillisMax).contains(consumerBulkSpacingMs) else {
             throw ValidationError("--consumer-bulk-spacing-ms must be 0...\(ConsumerRunner.batchSpacingMillisMax)")
         }
+        if let consumerPrepares, !(1...ConsumerRunner.preparesMaxLimit).contains(consumerPrepares) {
+            throw ValidationError("--consumer-prepares must be 1...\(ConsumerRunner.preparesMaxLimit)")
+        }
         guard (1...3_600_000).contains(pendingExpiryIntervalMs) else {
             throw ValidationError("--pending-expiry-interval-ms must be 1...3600000")
         }
@@ -141,7 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
             ledgerConfiguration: try assetOptions.configuration(),
             calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), orderMachineID: orderMachine,
             consumerCheckpointInterval: .milliseconds(consumerCheckpointMs), consumerBatchSpacing: .milliseconds(consumerSpacingMs),
-            consumerBulkBatchSpacing: .milliseconds(consumerBulkSpacingMs), logger: logger)
+            consumerBulkBatchSpacing: .milliseconds(consumerBulkSpacingMs), consumerPreparesMax: consumerPrepares, logger: logger)
         do {
             try await engine.loadScripts()
         } catch let rejected as GenerationRejected {

@@ -16,7 +16,7 @@ extension EngineParts {
         limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret,
         ledgerConfiguration: LedgerConfiguration = .standard, calendar: OperationsCalendar = OperationsCalendar(),
         clock: any WallClock = SystemWallClock(), orderMachineID: String = "help-me-play", consumerCheckpointInterval: Duration? = nil,
-        consumerBatchSpacing: Duration? = nil, consumerBulkBatchSpacing: Duration? = nil, logger: Logger
+        consumerBatchSpacing: Duration? = nil, consumerBulkBatchSpacing: Duration? = nil, consumerPreparesMax: Int? = nil, logger: Logger
     ) throws -> EngineParts {
         var options = EngineOptions(databasePath: databasePath, scriptsPath: scriptsPath)
         options.synchronous = synchronous
@@ -32,6 +32,7 @@ extension EngineParts {
         options.consumerCheckpointInterval = consumerCheckpointInterval
         options.consumerBatchSpacing = consumerBatchSpacing
         options.consumerBulkBatchSpacing = consumerBulkBatchSpacing
+        options.consumerPreparesMax = consumerPreparesMax
         return try open(options, logger: logger)
     }
 

@@ -63,6 +63,9 @@ public struct EngineOptions: Sendable {
     /// The same for `bulk` consumers (`ConsumerRunner.bulkBatchSpacing`; nil: the runner's
     /// default, 100 ms): task progress, activity boards, earnings, account history.
     public var consumerBulkBatchSpacing: Duration?
+    /// Most consumers preparing off the writer at once while following the journal
+    /// (`ConsumerRunner.preparesMax`; nil: the runner's default, one fewer than the cores).
+    public var consumerPreparesMax: Int?
     /// Whether the activity and task consumers run their handlers off the writer
     /// (`ConsumerRunner.offWriter`; true by default).
     public var consumersOffWriter = true

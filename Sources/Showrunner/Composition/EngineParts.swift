@@ -102,7 +102,7 @@ public struct EngineParts: Sendable {
             wideBatchEntriesMax: o.consumerWideBatchEntriesMax ?? 65_536, pollInterval: o.consumerPollInterval,
             batchSpacing: o.consumerBatchSpacing ?? ConsumerRunner.batchSpacingDefault,
             bulkBatchSpacing: o.consumerBulkBatchSpacing ?? ConsumerRunner.bulkBatchSpacingDefault,
-            offWriter: o.consumersOffWriter, clock: clock, ledger: ledger, logger: logger)
+            preparesMax: o.consumerPreparesMax ?? ConsumerRunner.preparesMaxDefault, offWriter: o.consumersOffWriter, clock: clock, ledger: ledger, logger: logger)
         let privileges = Privileges(store: store, ledger: ledger, clock: clock)
         let gates = QueueGates(scripts: scripts, ledger: ledger, calendar: o.calendar)
         let guilds = Guilds(store: store, clock: clock, calendar: o.calendar)

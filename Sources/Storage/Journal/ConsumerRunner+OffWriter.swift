@@ -42,13 +42,13 @@ extension ConsumerRunner {
     ///   memory already put back, so nothing of that attempt remains).
     /// - Throws: as the writer path would, with memory already put back: a `FatalConsumerError`
     ///   from the writes; a storage error of a commit.
-    func pipeline(_ consumer: any OffWriterConsumer, batchesMax: Int) async throws -> (report: DrainReport, handBack: Bool) {
+    func pipeline(_ consumer: any OffWriterConsumer, batchesMax: Int, gated: Bool = false) async throws -> (report: DrainReport, handBack: Bool) {
         var total = DrainReport()
         var inflight: Task<DrainReport, any Error>?
         var from: JournalPosition?
         var batches = 0
         while true {
-            let prepared = await prepareOrRollBack(consumer, from: from)
+            let prepared = await prepareOrRollBack(consumer, from: from, gated: gated)
             if let inflight {
                 do {
                     total.add(try await inflight.value)
@@ -76,11 +76,13 @@ extension ConsumerRunner {
         }
     }
 
-    /// Prepares a batch after `from` (nil: the cursor) on a read snapshot.
+    /// Prepares a batch after `from` (nil: the cursor) on a read snapshot; `gated`: once a slot
+    /// of `prepareGate` is free.
     /// - Returns: nil when the batch must run on the writer, with this attempt's memory put back.
-    private func prepareOrRollBack(_ consumer: any OffWriterConsumer, from: JournalPosition?) async -> Prepared? {
+    private func prepareOrRollBack(_ consumer: any OffWriterConsumer, from: JournalPosition?, gated: Bool) async -> Prepared? {
+        let read = { [self] in try await store.read { [self] db in try prepare(consumer, after: from, in: db) } }
         do {
-            if let prepared = try await store.read({ [self] db in try prepare(consumer, after: from, in: db) }) { return prepared }
+            if let prepared = try await (gated ? prepareGate.run(consumer.pace, read) : read()) { return prepared }
         } catch {}
         consumer.batchRolledBack()
         return nil

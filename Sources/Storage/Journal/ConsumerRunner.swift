@@ -2,6 +2,7 @@ import Books
 import Dispatch
 import Engine
 import EngineCore
+import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -73,6 +74,16 @@ public final class ConsumerRunner: Service, Sendable {
     public let offWriter: Bool
     /// The journal's newest rows, read once for all the consumers that prepare off the writer.
     let tail = JournalTail()
+    /// How many consumers' off-writer passes prepare at once while the runner follows the
+    /// journal (`run`); `drain` does not wait for it.
+    let prepareGate: PrepareGate
+    /// Most passes preparing at once while following the journal: one fewer than the cores, at
+    /// least one (`PrepareGate`), so the event loops and the writer keep a core.
+    public static let preparesMaxDefault = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+    /// Largest `preparesMax` accepted.
+    public static let preparesMaxLimit = 64
+    /// Most consumers' off-writer passes preparing at once while following the journal.
+    public var preparesMax: Int { prepareGate.slots }
     let clock: any WallClock
     let logger: Logger
     /// The ledger a consumer's transaction moves money through (`StoreTransaction.ledger`);
@@ -96,6 +107,8 @@ public final class ConsumerRunner: Service, Sendable {
     ///     0...`batchSpacingMax` (`batchSpacingDefault`; 0: a batch after every commit).
     ///   - bulkBatchSpacing: the same for `bulk` consumers, 0...`batchSpacingMax`
     ///     (`bulkBatchSpacingDefault`); the larger of the two applies to them.
+    ///   - preparesMax: most consumers preparing off the writer at once in `run`,
+    ///     1...`preparesMaxLimit` (`preparesMaxDefault`: one fewer than the cores, at least 1).
     ///   - offWriter: run `OffWriterConsumer`s' handlers off the writer (true by default).
     ///   - clock: timestamps of parked and resolved events.
     ///   - ledger: the ledger consumers' transactions move money through (nil: they move none,
@@ -105,7 +118,8 @@ public final class ConsumerRunner: Service, Sendable {
         store: Store, consumers: [any JournalConsumer], maxAttempts: Int = 5, batchSize: Int = 256,
         checkpointInterval: Duration = .milliseconds(100), wideBatchEntriesMax: Int = 65_536, pollInterval: Duration = .seconds(1),
         batchSpacing: Duration = ConsumerRunner.batchSpacingDefault,
-        bulkBatchSpacing: Duration = ConsumerRunner.bulkBatchSpacingDefault, offWriter: Bool = true,
+        bulkBatchSpacing: Duration = ConsumerRunner.bulkBatchSpacingDefault,
+        preparesMax: Int = ConsumerRunner.preparesMaxDefault, offWriter: Bool = true,
         clock: any WallClock = SystemWallClock(), ledger: Ledger? = nil, logger: Logger
     ) {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
@@ -114,6 +128,7 @@ public final class ConsumerRunner: Service, Sendable {
         precondition(wideBatchEntriesMax >= batchSize, "wideBatchEntriesMax below batchSize")
         precondition(batchSpacing >= .zero && batchSpacing <= Self.batchSpacingMax, "batchSpacing out of range")
         precondition(bulkBatchSpacing >= .zero && bulkBatchSpacing <= Self.batchSpacingMax, "bulkBatchSpacing out of range")
+        precondition((1...Self.preparesMaxLimit).contains(preparesMax), "preparesMax out of range")
         let names = consumers.map(\.name)
         precondition(!names.contains(""), "consumer names must not be empty")
         precondition(Set(names).count == names.count, "consumer names must be unique")
@@ -126,6 +141,7 @@ public final class ConsumerRunner: Service, Sendable {
         self.pollInterval = pollInterval
         self.batchSpacing = batchSpacing
         self.bulkBatchSpacing = bulkBatchSpacing
+        prepareGate = PrepareGate(slots: preparesMax)
         self.offWriter = offWriter
         self.clock = clock
         self.ledger = ledger
@@ -172,7 +188,7 @@ public final class ConsumerRunner: Service, Sendable {
                 if quiet, try await idle(consumer) {
                     report.caughtUp = true
                 } else {
-                    report = try await stretch(consumer)
+                    report = try await stretch(consumer, gated: true)
                     quiet = report.applied == 0 && report.parked == 0
                 }
             } catch {
@@ -289,11 +305,12 @@ public final class ConsumerRunner: Service, Sendable {
     /// Batches of `consumer` up to the end of the journal as the last one saw it, at most
     /// `batchesMax` of them: an `OffWriterConsumer`'s pipelined off the writer (`pipeline`),
     /// then, if one was handed back, that one on the writer; any other consumer's one batch.
-    /// The report is caught up when the last batch is.
+    /// The report is caught up when the last batch is. `gated`: each off-writer batch waits
+    /// for a slot of `prepareGate` before it prepares (the service loop).
     /// - Throws: a `FatalConsumerError` or a storage error.
-    func stretch(_ consumer: any JournalConsumer, batchesMax: Int = .max) async throws -> DrainReport {
+    func stretch(_ consumer: any JournalConsumer, batchesMax: Int = .max, gated: Bool = false) async throws -> DrainReport {
         guard offWriter, let offWriterConsumer = consumer as? any OffWriterConsumer else { return try await onWriter(consumer) }
-        var (report, handBack) = try await pipeline(offWriterConsumer, batchesMax: batchesMax)
+        var (report, handBack) = try await pipeline(offWriterConsumer, batchesMax: batchesMax, gated: gated)
         if handBack {
             let last = try await onWriter(consumer)
             report.caughtUp = true

@@ -1,0 +1,132 @@
+@testable import Books
+import EngineTesting
+import Foundation
+@testable import Storage
+import Synchronization
+import Testing
+
+/// The prepare gate alone, and the runner's use of it: while following the journal no more
+/// consumers prepare at once than its slots; `drain` does not wait for it.
+@Suite struct PrepareGateTests {
+    /// How many run at once, and the most that ever did.
+    final class Overlap: Sendable {
+        private let state = Mutex((now: 0, most: 0, entered: 0))
+        func enter() { state.withLock { $0.now += 1; $0.entered += 1; $0.most = max($0.most, $0.now) } }
+        func leave() { state.withLock { $0.now -= 1 } }
+        var most: Int { state.withLock { $0.most } }
+        var entered: Int { state.withLock { $0.entered } }
+    }
+
+    /// The names of passes in the order they ran.
+    final class Order: Sendable {
+        private let state = Mutex<[String]>([])
+        func append(_ name: String) { state.withLock { $0.append(name) } }
+        var names: [String] { state.withLock { $0 } }
+    }
+
+    @Test("no more than its slots run at once, and every waiter runs", arguments: [1, 2, 3])
+    func slotsBoundTheOverlap(slots: Int) async throws {
+        let gate = PrepareGate(slots: slots)
+        let overlap = Overlap()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<24 {
+                group.addTask {
+                    try await gate.run(i.isMultiple(of: 2) ? .prompt : .bulk) {
+                        overlap.enter()
+                        defer { overlap.leave() }
+                        try await Task.sleep(for: .milliseconds(2))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(overlap.entered == 24)
+        #expect(overlap.most <= slots, "\(overlap.most) ran at once through \(slots) slots")
+        #expect(gate.waiting == 0)
+    }
+
+    @Test("a freed slot goes to a waiting prompt consumer before bulk ones that came earlier; within a pace, first come first served")
+    func promptGoesFirst() async throws {
+        let gate = PrepareGate(slots: 1)
+        let order = Order()
+        let release = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            await gate.run(.bulk) {
+                for await _ in release.stream { break }
+            }
+        }
+        // Wait until the holder has the slot: a waiter then queues.
+        try await waitFor { gate.waiting == 0 && holderHasSlot(gate) }
+        var waiters: [Task<Void, Never>] = []
+        for (name, pace) in [("bulk-1", ConsumerPace.bulk), ("bulk-2", .bulk), ("prompt-1", .prompt), ("prompt-2", .prompt)] {
+            let queued = gate.waiting
+            waiters.append(Task { await gate.run(pace) { order.append(name) } })
+            try await waitFor { gate.waiting == queued + 1 }
+        }
+        release.continuation.yield()
+        release.continuation.finish()
+        await holder.value
+        for waiter in waiters { await waiter.value }
+        #expect(order.names == ["prompt-1", "prompt-2", "bulk-1", "bulk-2"])
+        #expect(gate.waiting == 0)
+        // The slot is free again: a new pass runs at once.
+        var ran = false
+        await gate.run(.bulk) { ran = true }
+        #expect(ran)
+    }
+
+    /// Whether a pass holds the gate's only slot: a probe would wait.
+    private func holderHasSlot(_ gate: PrepareGate) -> Bool { gate.freeSlots == 0 }
+
+    /// A consumer whose handlers take a while off the writer, counting how many prepare at once.
+    struct SlowPreparer: OffWriterConsumer {
+        let name: String
+        let overlap: Overlap
+        var types: Set<String>? { nil }
+        func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {}
+        func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
+            overlap.enter()
+            defer { overlap.leave() }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        func seal() -> @Sendable (any StoreTransaction) throws -> Void { { _ in } }
+    }
+
+    @Test("following the journal, no more consumers prepare at once than the runner's slots; a drain does not wait for them", arguments: [1, 2])
+    func theRunnerHoldsItsConsumersToTheSlots(slots: Int) async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore(synchronous: .off)
+            let overlap = Overlap()
+            let consumers = (1...4).map { SlowPreparer(name: "slow\($0)", overlap: overlap) }
+            let runner = ConsumerRunner(
+                store: store, consumers: consumers, pollInterval: .seconds(600), batchSpacing: .zero, bulkBatchSpacing: .zero,
+                preparesMax: slots, logger: .quiet())
+            #expect(runner.preparesMax == slots)
+            let running = Task { try await runner.run() }
+            for _ in 0..<5 {
+                try await store.seed(1)
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try await waitFor(within: .seconds(60)) { overlap.entered == 4 * 5 }
+            #expect(overlap.most <= slots, "\(overlap.most) consumers prepared at once through \(slots) slots")
+            running.cancel()
+            try await running.value
+            // The same consumers drained side by side overlap (four of them, each 20 ms an
+            // entry, started together): the count above could have seen it.
+            let drained = Overlap()
+            let drainer = ConsumerRunner(
+                store: store, consumers: (1...4).map { SlowPreparer(name: "drain\($0)", overlap: drained) }, preparesMax: 1, logger: .quiet())
+            try await drainer.drain()
+            #expect(drained.entered == 4 * 5)
+            #expect(drained.most > 1, "a drain's consumers waited for each other")
+        }
+    }
+
+    private func waitFor(within limit: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + limit
+        while try await !condition() {
+            try #require(ContinuousClock.now < deadline, "condition never held")
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+}
