@@ -264,7 +264,10 @@ import Testing
         [try await store.effects(of: "c1"), try await store.effects(of: "c2"), try await store.effects(of: "c3")]
     }
 
-    private func waitUntil(within limit: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+    /// Waits for `condition`. The limit only bounds a failure: these runners poll every 600 s,
+    /// so a lost wake-up fails at any limit, and the whole suite beside the crash tests on two
+    /// cores once took more than ten seconds over one commit.
+    private func waitUntil(within limit: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + limit
         while try await !condition() {
             try #require(ContinuousClock.now < deadline, "condition never held")

@@ -122,7 +122,7 @@ import Testing
         }
     }
 
-    private func waitFor(within limit: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+    private func waitFor(within limit: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + limit
         while try await !condition() {
             try #require(ContinuousClock.now < deadline, "condition never held")
