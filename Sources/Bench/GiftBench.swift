@@ -62,12 +62,17 @@ struct GiftBench: ParsableCommand {
                 // The load generator shares the cores: its own CPU a gift, for either peer.
                 let lMicros = (processCPUSeconds() - lCPU) * 1e6 / max(1, s.rate * seconds)
                 let after = try showrunner.storeCounters()
+                // Whether the consumers kept up: how far behind they were as the senders stopped,
+                // how long they took to finish, and the server's CPU a gift with that work in.
+                let caught = try showrunner.catchUp()
+                let caughtMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - sCPU) * 1e6 / max(1, s.rate * seconds)
                 let perCommit = (after.ops - before.ops) / max(1, after.commits - before.commits)
                 batches.append(perCommit)
                 // The share of the run's wall time the one writer spent in transactions.
                 let busy = String(format: "%.0f%%", (after.writerNanos - before.writerNanos) / (seconds * 1e9) * 100)
                 runs.append((carrier == "http" ? "HTTP" : "WebSocket", s, sMicros, lMicros, String(format: "%.1f", perCommit), busy))
                 waits.append("\(pattern), \(carrier == "http" ? "HTTP" : "WebSocket"): an operation's wait in the store (gifts and the consumers' batches alike): \(after.waits(since: before))")
+                waits.append("\(pattern), \(carrier == "http" ? "HTTP" : "WebSocket"): as the senders stopped, the consumers were at most \(caught.behind) entries behind (\(caught.consumer), \(String(format: "%.0f", Double(caught.behind) / max(1, s.rate) * 1000)) ms of gifts); all caught up \(String(format: "%.0f", caught.seconds * 1000)) ms later; server CPU \(Int(caughtMicros)) µs a gift with that catch-up in")
             }
             let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
             let lCPU = processCPUSeconds()

@@ -267,5 +267,37 @@ final class ShowrunnerPeer: @unchecked Sendable {
             batchNanos: value("showrunner_store_batch_wait_nanoseconds"), durableNanos: value("showrunner_store_durable_wait_nanoseconds"))
     }
 
+    /// Journal entries each consumer is behind now (`GET /v1/admin/journal/lag`).
+    func consumerLag() throws -> [String: Int64] {
+        let op = try signer.issue(userID: "bench-op", role: .admin, ttl: .seconds(3600))
+        let s = try BlockingSocket(port: port)
+        try s.write(Array("GET /v1/admin/journal/lag HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(op)\r\n\r\n".utf8))
+        let reply = try s.read(until: httpResponseLength)
+        guard let end = reply.firstRange(of: [13, 10, 13, 10]), String(decoding: reply[9..<12], as: UTF8.self) == "200" else {
+            throw BenchError("the journal lag was refused: \(String(decoding: reply, as: UTF8.self))")
+        }
+        struct Lag: Decodable { let lag: [String: Int64] }
+        return try JSONDecoder().decode(Lag.self, from: Data(reply[end.upperBound...])).lag
+    }
+
+    /// The consumers right after a run stopped sending: the most entries one of them was behind,
+    /// and how long they took to reach the journal's end (every consumer at 0), polled every
+    /// 10 ms. A run whose consumers kept up ends with a few batches' worth; one whose consumers
+    /// fell further behind the longer it ran ends seconds behind.
+    func catchUp(timeout: Double = 300) throws -> (behind: Int64, consumer: String, seconds: Double) {
+        let start = Date()
+        let first = try consumerLag()
+        let worst = first.max { $0.value < $1.value } ?? ("-", 0)
+        var lag = first
+        while lag.values.contains(where: { $0 > 0 }) {
+            guard Date().timeIntervalSince(start) < timeout else {
+                throw BenchError("the consumers did not catch up within \(Int(timeout)) s: \(lag)")
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+            lag = try consumerLag()
+        }
+        return (worst.value, worst.key, Date().timeIntervalSince(start))
+    }
+
     func stop() { Child.stop(process) }
 }

@@ -1,4 +1,5 @@
 @testable import Books
+import Dispatch
 import EngineTesting
 import Foundation
 @testable import Storage
@@ -26,7 +27,7 @@ import Testing
 
     @Test("no more than its slots run at once, and every waiter runs", arguments: [1, 2, 3])
     func slotsBoundTheOverlap(slots: Int) async throws {
-        let gate = PrepareGate(slots: slots)
+        let gate = PrepareGate(slots: slots, waitMax: .seconds(600))
         let overlap = Overlap()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<24 {
@@ -47,7 +48,7 @@ import Testing
 
     @Test("a freed slot goes to a waiting prompt consumer before bulk ones that came earlier; within a pace, first come first served")
     func promptGoesFirst() async throws {
-        let gate = PrepareGate(slots: 1)
+        let gate = PrepareGate(slots: 1, waitMax: .seconds(600))
         let order = Order()
         let release = AsyncStream<Void>.makeStream()
         let holder = Task {
@@ -78,6 +79,33 @@ import Testing
     /// Whether a pass holds the gate's only slot: a probe would wait.
     private func holderHasSlot(_ gate: PrepareGate) -> Bool { gate.freeSlots == 0 }
 
+    @Test("a pass that has waited waitMax for a slot prepares without one, and gives none back; the holder keeps its slot")
+    func aPassWaitsAtMostWaitMax() async throws {
+        let gate = PrepareGate(slots: 1, waitMax: .milliseconds(50))
+        let release = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            await gate.run(.prompt) {
+                for await _ in release.stream { break }
+            }
+        }
+        try await waitFor { holderHasSlot(gate) }
+        // Both paces: each runs while the holder still has the only slot.
+        for pace in [ConsumerPace.bulk, .prompt] {
+            let start = ContinuousClock.now
+            var ran = false
+            await gate.run(pace) { ran = true }
+            let waited = start.duration(to: .now)
+            #expect(ran)
+            #expect(waited >= .milliseconds(50), "a \(pace) pass went without a slot after \(waited), before its 50 ms")
+            #expect(gate.waiting == 0, "the pass that went without a slot is no longer queued")
+            #expect(gate.freeSlots == 0, "a pass without a slot freed one as it ended")
+        }
+        release.continuation.yield()
+        release.continuation.finish()
+        await holder.value
+        #expect(gate.freeSlots == 1)
+    }
+
     /// A consumer whose handlers take a while off the writer, counting how many prepare at once.
     struct SlowPreparer: OffWriterConsumer {
         let name: String
@@ -100,8 +128,9 @@ import Testing
             let consumers = (1...4).map { SlowPreparer(name: "slow\($0)", overlap: overlap) }
             let runner = ConsumerRunner(
                 store: store, consumers: consumers, pollInterval: .seconds(600), batchSpacing: .zero, bulkBatchSpacing: .zero,
-                preparesMax: slots, logger: .quiet())
+                preparesMax: slots, prepareWaitMax: .seconds(600), logger: .quiet())
             #expect(runner.preparesMax == slots)
+            #expect(runner.prepareWaitMax == .seconds(600))
             let running = Task { try await runner.run() }
             for _ in 0..<5 {
                 try await store.seed(1)
@@ -119,6 +148,57 @@ import Testing
             try await drainer.drain()
             #expect(drained.entered == 4 * 5)
             #expect(drained.most > 1, "a drain's consumers waited for each other")
+        }
+    }
+
+    /// A consumer of `hog` entries whose prepare holds its slot until it is let go.
+    struct Hog: OffWriterConsumer {
+        let name = "hog"
+        let started: Overlap
+        let letGo: DispatchSemaphore
+        var types: Set<String>? { ["hog"] }
+        func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {}
+        func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
+            started.enter()
+            letGo.wait()
+            letGo.signal()
+        }
+        func seal() -> @Sendable (any StoreTransaction) throws -> Void { { _ in } }
+    }
+
+    /// A consumer of `tick` entries that counts those it prepared.
+    struct Counter: OffWriterConsumer {
+        let name = "counter"
+        let prepared: Overlap
+        var types: Set<String>? { ["tick"] }
+        var pace: ConsumerPace { .bulk }
+        func apply(_ entry: JournalEntry, in tx: any StoreTransaction) throws {}
+        func prepare(_ entry: JournalEntry, in tx: any StoreTransaction, writes: inout DeferredWrites) throws {
+            prepared.enter()
+            prepared.leave()
+        }
+        func seal() -> @Sendable (any StoreTransaction) throws -> Void { { _ in } }
+    }
+
+    @Test("following the journal, a consumer whose pass waited prepareWaitMax prepares while another holds the only slot")
+    func aHeldSlotDoesNotStarveTheOthers() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore(synchronous: .off)
+            let (started, prepared, letGo) = (Overlap(), Overlap(), DispatchSemaphore(value: 0))
+            let runner = ConsumerRunner(
+                store: store, consumers: [Hog(started: started, letGo: letGo), Counter(prepared: prepared)], pollInterval: .seconds(600),
+                batchSpacing: .zero, bulkBatchSpacing: .zero, preparesMax: 1, prepareWaitMax: .milliseconds(50), logger: .quiet())
+            let running = Task { try await runner.run() }
+            try await store.seed(1, type: "hog")
+            try await waitFor { started.entered == 1 }
+            // The hog holds the only slot, and keeps it: ticks are still prepared, each pass
+            // after waiting its 50 ms.
+            try await store.seed(3, type: "tick")
+            try await waitFor { prepared.entered == 3 }
+            #expect(runner.prepareGate.freeSlots == 0, "the hog let its slot go")
+            letGo.signal()
+            running.cancel()
+            try await running.value
         }
     }
 

@@ -61,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Least milliseconds between the starts of one bulk consumer's batches (task progress, activity boards, earnings, account history: state nobody reads to the tenth of a second), 0...1000; the larger of this and --consumer-spacing-ms applies to them.")
     var consumerBulkSpacingMs: Int64 = ConsumerRunner.bulkBatchSpacingMillisDefault
 
-    @Option(help: "Most journal consumers running their handlers at once, 1...64 (default: one fewer than the cores, at least 1): each holds a core, and the event loops and the writer need theirs.")
+    @Option(help: "Most journal consumers running their handlers at once, 1...64 (default: one fewer than the cores, at least 1): each holds a core, and the event loops and the writer need theirs. One that has waited 100 ms for its turn runs anyway, so none falls behind for as long as a load lasts.")
     var consumerPrepares: Int?
 
     @Option(help: "Milliseconds between sweeps that expire due pending transfers.")

@@ -84,6 +84,12 @@ public final class ConsumerRunner: Service, Sendable {
     public static let preparesMaxLimit = 64
     /// Most consumers' off-writer passes preparing at once while following the journal.
     public var preparesMax: Int { prepareGate.slots }
+    /// The longest a pass waits for a prepare slot before it prepares without one
+    /// (`PrepareGate.waitMax`): the bulk consumers' batch spacing, so under a load the slots
+    /// cannot carry a consumer falls behind by about one batch more, not for as long as the load lasts.
+    public static let prepareWaitMaxDefault: Duration = bulkBatchSpacingDefault
+    /// The longest a pass waits for a prepare slot before it prepares without one.
+    public var prepareWaitMax: Duration { prepareGate.waitMax }
     let clock: any WallClock
     let logger: Logger
     /// The ledger a consumer's transaction moves money through (`StoreTransaction.ledger`);
@@ -109,6 +115,8 @@ public final class ConsumerRunner: Service, Sendable {
     ///     (`bulkBatchSpacingDefault`); the larger of the two applies to them.
     ///   - preparesMax: most consumers preparing off the writer at once in `run`,
     ///     1...`preparesMaxLimit` (`preparesMaxDefault`: one fewer than the cores, at least 1).
+    ///   - prepareWaitMax: the longest a pass waits for one of those slots before it prepares
+    ///     without one, at least 0 (`prepareWaitMaxDefault`).
     ///   - offWriter: run `OffWriterConsumer`s' handlers off the writer (true by default).
     ///   - clock: timestamps of parked and resolved events.
     ///   - ledger: the ledger consumers' transactions move money through (nil: they move none,
@@ -119,7 +127,8 @@ public final class ConsumerRunner: Service, Sendable {
         checkpointInterval: Duration = .milliseconds(100), wideBatchEntriesMax: Int = 65_536, pollInterval: Duration = .seconds(1),
         batchSpacing: Duration = ConsumerRunner.batchSpacingDefault,
         bulkBatchSpacing: Duration = ConsumerRunner.bulkBatchSpacingDefault,
-        preparesMax: Int = ConsumerRunner.preparesMaxDefault, offWriter: Bool = true,
+        preparesMax: Int = ConsumerRunner.preparesMaxDefault, prepareWaitMax: Duration = ConsumerRunner.prepareWaitMaxDefault,
+        offWriter: Bool = true,
         clock: any WallClock = SystemWallClock(), ledger: Ledger? = nil, logger: Logger
     ) {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
@@ -129,6 +138,7 @@ public final class ConsumerRunner: Service, Sendable {
         precondition(batchSpacing >= .zero && batchSpacing <= Self.batchSpacingMax, "batchSpacing out of range")
         precondition(bulkBatchSpacing >= .zero && bulkBatchSpacing <= Self.batchSpacingMax, "bulkBatchSpacing out of range")
         precondition((1...Self.preparesMaxLimit).contains(preparesMax), "preparesMax out of range")
+        precondition(prepareWaitMax >= .zero, "prepareWaitMax out of range")
         let names = consumers.map(\.name)
         precondition(!names.contains(""), "consumer names must not be empty")
         precondition(Set(names).count == names.count, "consumer names must be unique")
@@ -141,7 +151,7 @@ public final class ConsumerRunner: Service, Sendable {
         self.pollInterval = pollInterval
         self.batchSpacing = batchSpacing
         self.bulkBatchSpacing = bulkBatchSpacing
-        prepareGate = PrepareGate(slots: preparesMax)
+        prepareGate = PrepareGate(slots: preparesMax, waitMax: prepareWaitMax)
         self.offWriter = offWriter
         self.clock = clock
         self.ledger = ledger
