@@ -60,7 +60,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
             #expect(try await stored(fx, "alice").open == ["order-1"])
             fx.clock.advance(byMillis: 501)
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(120)
             while try await stored(fx, "alice").reserved != 0, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(2))
             }

@@ -31,7 +31,7 @@ struct StorageCheckpointTests {
             try await Self.fill(store)
             let writerLimit = try await store.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
             #expect(writerLimit == StoreConfiguration.walPagesMax)
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(120)
             while Self.fileSize(tmp.path) < before + 150 * 4_096, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }

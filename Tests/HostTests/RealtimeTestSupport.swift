@@ -115,9 +115,11 @@ final class Inbox: Sendable {
     /// Texts of the danmaku received, in order.
     var danmaku: [String] { all("danmaku").compactMap { $0.data?.text } }
 
-    /// Waits until `predicate` holds (up to 5 s).
+    /// Waits until `predicate` holds, up to 120 s: frames arrive in milliseconds, but the whole
+    /// suite starts at once on two cores, where a test's first minute can be that slow.
     func wait(_ what: String = "", until predicate: @Sendable (Inbox) -> Bool) async throws {
-        for _ in 0..<500 {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
             if predicate(self) { return }
             try await Task.sleep(for: .milliseconds(10))
         }
