@@ -8,6 +8,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import Storage
 
 /// The collaborators the application is built from. `serve` makes the real ones; tests
 /// inject their own (a fresh metrics registry, a fixed clock, extra route areas).
@@ -42,10 +43,13 @@ struct AppServices: Sendable {
     /// - Parameters: signer: token verifier; logger: root logger.
     static func standard(signer: TokenSigner, logger: Logger) -> AppServices {
         let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Keyed by the metric's label as the code names it (dots become underscores on /metrics).
+        factory.durationHistogramBuckets[StoreMetrics.walSyncDurationLabel] = StoreMetrics.walSyncDurationBuckets
         return AppServices(
             signer: signer,
             metricsRegistry: registry,
-            metricsFactory: PrometheusMetricsFactory(registry: registry),
+            metricsFactory: factory,
             logger: logger
         )
     }

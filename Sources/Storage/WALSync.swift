@@ -24,6 +24,12 @@ final class WALSync: Sendable {
     /// growth over a second is how busy the sync queue is (10⁹: answers wait behind syncs).
     private let syncsCounter: Counter
     private let syncNanosCounter: Counter
+    /// `showrunner_store_wal_sync_duration`: each `fdatasync`'s time, as a histogram. A disk's
+    /// syncs have a long tail (on the benchmark machine p50 0.7 ms, p99 6 ms, the slowest 30 ms:
+    /// `benchmarks/LOG.md`, 2026-12-07T03:05Z), and every answer of the batches that wait for one
+    /// waits that long, so the mean the counters give hides what a sender's p99 follows.
+    private let syncDuration: Metrics.Timer
+    static var syncDurationLabel: String { StoreMetrics.walSyncDurationLabel }
     /// Runs before each `fdatasync`, for tests that check the order of syncs and answers.
     let willSync: (@Sendable () -> Void)?
     /// The core the syncs run on (`CorePinning.sync`), apart from the writer's.
@@ -45,6 +51,7 @@ final class WALSync: Sendable {
         self.pinning = pinning
         syncsCounter = Counter(label: "showrunner.store.wal_syncs", factory: metrics)
         syncNanosCounter = Counter(label: "showrunner.store.wal_sync_nanoseconds", factory: metrics)
+        syncDuration = Metrics.Timer(label: Self.syncDurationLabel, factory: metrics)
     }
 
     deinit { close(fd) }
@@ -95,6 +102,7 @@ final class WALSync: Sendable {
             syncs.add(1, ordering: .relaxed)
             syncsCounter.increment()
             syncNanosCounter.increment(by: Int64(clamping: nanos))
+            syncDuration.recordNanoseconds(Int64(clamping: nanos))
             let error: (any Error)? = code == 0 ? nil : StorageError.commitFailed(reason: "fdatasync of the WAL failed: \(String(cString: strerror(code)))")
             for done in callers { done(error) }
         }
@@ -109,4 +117,16 @@ final class WALSync: Sendable {
         }
         if let failure { throw failure }
     }
+}
+
+/// Names and buckets of the store's metrics that the metrics backend is told of.
+public enum StoreMetrics {
+    /// The label of the WAL's `fdatasync` durations (a timer: a histogram on `/metrics`).
+    public static let walSyncDurationLabel = "showrunner.store.wal_sync_duration"
+    /// Its histogram's bucket bounds: an SSD's sync is a fraction of a millisecond, a slow
+    /// disk's tens of them (the default buckets begin at 5 ms).
+    public static let walSyncDurationBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+    ]
 }

@@ -206,6 +206,10 @@ import Testing
             // The same figures on /metrics.
             #expect(try gate.metrics.expectCounter("showrunner.store.wal_syncs").totalValue == 3)
             #expect(try gate.metrics.expectCounter("showrunner.store.wal_sync_nanoseconds").totalValue == Int64(store.stats.walSyncNanos))
+            // And each sync's own time, for the histogram.
+            let durations = try gate.metrics.expectTimer(StoreMetrics.walSyncDurationLabel).values
+            #expect(durations.count == 3 && durations.allSatisfy { $0 > 0 })
+            #expect(durations.reduce(0, +) == Int64(store.stats.walSyncNanos))
             gate.expectNoneStuck()
         }
     }

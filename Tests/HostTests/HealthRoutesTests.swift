@@ -2,6 +2,8 @@ import Engine
 @testable import EngineCore
 import Hummingbird
 import HummingbirdTesting
+import Metrics
+import Storage
 import Testing
 @testable import Host
 
@@ -42,6 +44,24 @@ import Testing
                 #expect(text.contains(#"showrunner_http_requests{method="GET",route="/healthz",status="200"} 1"#))
                 #expect(text.contains(#"showrunner_http_requests{method="GET",route="NotFound",status="404"} 1"#))
                 #expect(text.contains("showrunner_http_request_duration_bucket"))
+            }
+        }
+    }
+
+    @Test("the WAL's sync times are a histogram from a quarter of a millisecond up, not the default buckets from 5 ms")
+    func walSyncDurationsHaveTheirOwnBuckets() async throws {
+        let host = try TestHost()
+        let timer = Metrics.Timer(label: StoreMetrics.walSyncDurationLabel, factory: host.services.metricsFactory)
+        timer.recordNanoseconds(700_000)
+        timer.recordNanoseconds(6_000_000)
+        try await host.test { client in
+            try await client.execute(uri: "/metrics", method: .get) { response throws in
+                let text = response.text
+                #expect(text.contains(#"showrunner_store_wal_sync_duration_bucket{le="0.00025"} 0"#), "\(text)")
+                #expect(text.contains(#"showrunner_store_wal_sync_duration_bucket{le="0.001"} 1"#))
+                #expect(text.contains(#"showrunner_store_wal_sync_duration_bucket{le="0.005"} 1"#))
+                #expect(text.contains(#"showrunner_store_wal_sync_duration_bucket{le="0.01"} 2"#))
+                #expect(text.contains(#"showrunner_store_wal_sync_duration_count 2"#))
             }
         }
     }
