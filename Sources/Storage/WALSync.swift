@@ -24,12 +24,12 @@ final class WALSync: Sendable {
     /// growth over a second is how busy the sync queue is (10⁹: answers wait behind syncs).
     private let syncsCounter: Counter
     private let syncNanosCounter: Counter
-    /// `showrunner_store_wal_sync_duration`: each `fdatasync`'s time, as a histogram. A disk's
-    /// syncs have a long tail (on the benchmark machine p50 0.7 ms, p99 6 ms, the slowest 30 ms:
-    /// `benchmarks/LOG.md`, 2026-12-07T03:05Z), and every answer of the batches that wait for one
-    /// waits that long, so the mean the counters give hides what a sender's p99 follows.
+    /// `showrunner_store_wal_sync_duration`: each `fdatasync`'s time, as a histogram. The syncs
+    /// have a long tail (on the benchmark machine under load p50 0.7 ms, p99 6 ms, the slowest
+    /// 30 ms, most of it this thread waiting for a core once the disk has answered:
+    /// `benchmarks/LOG.md`, 2026-12-07), and every answer of the batches behind a sync waits that
+    /// long, so the mean the counters give hides what a sender's p99 follows.
     private let syncDuration: Metrics.Timer
-    static var syncDurationLabel: String { StoreMetrics.walSyncDurationLabel }
     /// Runs before each `fdatasync`, for tests that check the order of syncs and answers.
     let willSync: (@Sendable () -> Void)?
     /// The core the syncs run on (`CorePinning.sync`), apart from the writer's.
@@ -51,7 +51,7 @@ final class WALSync: Sendable {
         self.pinning = pinning
         syncsCounter = Counter(label: "showrunner.store.wal_syncs", factory: metrics)
         syncNanosCounter = Counter(label: "showrunner.store.wal_sync_nanoseconds", factory: metrics)
-        syncDuration = Metrics.Timer(label: Self.syncDurationLabel, factory: metrics)
+        syncDuration = Metrics.Timer(label: StoreMetrics.walSyncDurationLabel, factory: metrics)
     }
 
     deinit { close(fd) }

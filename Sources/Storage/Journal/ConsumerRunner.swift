@@ -85,7 +85,7 @@ public final class ConsumerRunner: Service, Sendable {
     /// Most consumers' off-writer passes preparing at once while following the journal.
     public var preparesMax: Int { prepareGate.slots }
     /// The longest a pass waits for a prepare slot before it prepares without one
-    /// (`PrepareGate.waitMax`): the bulk consumers' batch spacing, so under a load the slots
+    /// (`PrepareGate.waitMax`): the default bulk spacing, 100 ms, so under a load the slots
     /// cannot carry a consumer falls behind by about one batch more, not for as long as the load lasts.
     public static let prepareWaitMaxDefault: Duration = bulkBatchSpacingDefault
     /// The longest a pass waits for a prepare slot before it prepares without one.
