@@ -145,9 +145,15 @@ final class ShowrunnerPeer: @unchecked Sendable {
     }
 
     func post(_ s: BlockingSocket, _ path: String, token: String, body: String, method: String = "POST") throws -> Int {
+        try request(s, path, token: token, body: body, method: method).status
+    }
+
+    /// One request on `s`: its status and body.
+    func request(_ s: BlockingSocket, _ path: String, token: String, body: String = "", method: String) throws -> (status: Int, body: [UInt8]) {
         try s.write(Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
         let reply = try s.read(until: httpResponseLength)
-        return Int(String(decoding: reply[9..<12], as: UTF8.self)) ?? 0
+        let head = reply.firstRange(of: [13, 10, 13, 10])?.upperBound ?? reply.count
+        return (Int(String(decoding: reply[9..<12], as: UTF8.self)) ?? 0, Array(reply[head...]))
     }
 
     func seed(senders: Int) throws {
@@ -270,14 +276,12 @@ final class ShowrunnerPeer: @unchecked Sendable {
     /// Journal entries each consumer is behind now (`GET /v1/admin/journal/lag`).
     func consumerLag() throws -> [String: Int64] {
         let op = try signer.issue(userID: "bench-op", role: .admin, ttl: .seconds(3600))
-        let s = try BlockingSocket(port: port)
-        try s.write(Array("GET /v1/admin/journal/lag HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(op)\r\n\r\n".utf8))
-        let reply = try s.read(until: httpResponseLength)
-        guard let end = reply.firstRange(of: [13, 10, 13, 10]), String(decoding: reply[9..<12], as: UTF8.self) == "200" else {
-            throw BenchError("the journal lag was refused: \(String(decoding: reply, as: UTF8.self))")
+        let reply = try request(BlockingSocket(port: port), "/v1/admin/journal/lag", token: op, method: "GET")
+        guard reply.status == 200 else {
+            throw BenchError("the journal lag was refused with \(reply.status): \(String(decoding: reply.body, as: UTF8.self))")
         }
         struct Lag: Decodable { let lag: [String: Int64] }
-        return try JSONDecoder().decode(Lag.self, from: Data(reply[end.upperBound...])).lag
+        return try JSONDecoder().decode(Lag.self, from: Data(reply.body)).lag
     }
 
     /// The consumers right after a run stopped sending: the most entries one of them was behind,

@@ -263,18 +263,6 @@ import Testing
     private static func effects(_ store: Store) async throws -> [[Int64]] {
         [try await store.effects(of: "c1"), try await store.effects(of: "c2"), try await store.effects(of: "c3")]
     }
-
-    /// Waits for `condition`. The limit only bounds a failure: these runners poll every 600 s,
-    /// so a lost wake-up fails at any limit below that. It is long because the whole suite
-    /// starts at once on two cores: there, tests that take five seconds alone took 70, and one
-    /// of these waited more than 60 s for a consumer to apply one commit.
-    private func waitUntil(within limit: Duration = .seconds(300), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + limit
-        while try await !condition() {
-            try #require(ContinuousClock.now < deadline, "condition never held")
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
 }
 
 /// A consumer that appends a `b` fact for every `a` it applies, and records what it applied.

@@ -87,16 +87,6 @@ import Testing
         return (gate, store)
     }
 
-    /// Waits for `condition`, up to 120 s (the whole suite starts at once on two cores).
-    static func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        Issue.record("condition never held")
-    }
-
     @Test("an answer waits for the WAL's fsync, which begins after the commit; the writer commits the next batch meanwhile")
     func answersWaitForTheSync() async throws {
         try await TemporaryDatabase.with { tmp in
@@ -116,7 +106,7 @@ import Testing
                 try await store.write { db in try db.execute(sql: "INSERT INTO t VALUES (2)") }
                 gate.answered.add(1, ordering: .relaxed)
             }
-            try await Self.waitUntil { try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t WHERE i = 2") } == 1 }
+            try await waitUntil { try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t WHERE i = 2") } == 1 }
             #expect(gate.answers == 0)
             // The first write's answer waits at least as long as its sync is held.
             try await Task.sleep(for: .milliseconds(20))
@@ -159,7 +149,7 @@ import Testing
                 #expect(try await store.read { db in try Journal.latestOffset(db) } == 1)
                 #expect(store.durableJournalEnd == 0)
                 let held = Task { try await runner.drainOnce() }
-                try await Self.waitUntil { store.stats.commits >= 2 }
+                try await waitUntil { store.stats.commits >= 2 }
                 #expect(published() == 0)
                 for _ in 0..<16 { gate.release.signal() }
                 try await write.value
@@ -187,7 +177,7 @@ import Testing
                     try await store.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [i]) }
                     gate.answered.add(1, ordering: .relaxed)
                 })
-                try await Self.waitUntil { store.stats.commits == commitsBefore + i }
+                try await waitUntil { store.stats.commits == commitsBefore + i }
             }
             let commits = store.stats.commits
             #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 4)
