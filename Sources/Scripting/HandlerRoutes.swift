@@ -1,13 +1,18 @@
 /// For each journal type, the declarations of one kind that handle it (`on.<type>`), in
 /// declaration order, with their handler ids: built once per generation, so a journal entry
 /// finds its handlers with one lookup instead of a set probe and a script lookup per script.
-package struct HandlerRoutes<Definition: Sendable>: Sendable {
+///
+/// Public, with its lookup inlinable, so that the consumers in other modules call it
+/// specialized for their definitions: a `package` generic is not specialized across modules
+/// (found with `GenerationCache`, whose lookup every consumer called through the generic entry
+/// point until it was made public, 2026-12-07).
+public struct HandlerRoutes<Definition: Sendable>: Sendable {
     /// One handler of one declaration: a class, so that running an entry's handlers retains
     /// each route instead of copying its definition.
-    package final class Route: Sendable {
-        package let definition: Definition
-        package let address: ScriptAddress
-        package let handler: HandlerID
+    public final class Route: Sendable {
+        public let definition: Definition
+        public let address: ScriptAddress
+        public let handler: HandlerID
 
         init(definition: Definition, address: ScriptAddress, handler: HandlerID) {
             self.definition = definition
@@ -16,7 +21,7 @@ package struct HandlerRoutes<Definition: Sendable>: Sendable {
         }
     }
 
-    private let byType: [String: [Route]]
+    @usableFromInline let byType: [String: [Route]]
     /// The journal types some declaration handles.
     package let types: Set<String>
 
@@ -39,5 +44,6 @@ package struct HandlerRoutes<Definition: Sendable>: Sendable {
     }
 
     /// The handlers of entries of `type` (none for a type no script handles).
-    package func routes(_ type: String) -> [Route] { byType[type] ?? [] }
+    @inlinable
+    public func routes(_ type: String) -> [Route] { byType[type] ?? [] }
 }
