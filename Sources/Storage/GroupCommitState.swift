@@ -29,7 +29,8 @@ enum WriteWaiter: Sendable {
 
 /// An operation of a group commit.
 enum WriteBody: Sendable {
-    /// Runs in a savepoint of its own, after the batch's overlays are flushed.
+    /// Runs in a savepoint of its own, after the batch's overlays are flushed; alone in its
+    /// batch, in the transaction itself, which rolls back if it throws.
     case plain(@Sendable (Database) throws -> any Sendable)
     /// Runs without a savepoint, with the batch's overlays (`Store.writeBatched`).
     case batched(@Sendable (Database, WriteBatch) throws -> any Sendable)

@@ -5,7 +5,8 @@ import Logging
 
 extension Store {
     /// Runs `op` in a group commit: concurrent callers' operations share one `BEGIN IMMEDIATE`
-    /// transaction (up to `batchMax`), each inside its own savepoint.
+    /// transaction (up to `batchMax`), each inside its own savepoint (an operation alone in its
+    /// transaction needs none: its failure rolls the transaction back).
     ///
     /// The writer connection runs the batches itself, one after another: a caller queues its
     /// operation, and when no batch is in flight, a batch is scheduled on the writer. After each
@@ -112,12 +113,18 @@ extension Store {
                     pinned = pinning.pin(pinning.writer)
                 }
                 let taken = DispatchTime.now().uptimeNanoseconds
-                let (outcomes, committed, opsNanos, commitNanos, end, appended) = Self.run(batch, in: db, kept: kept)
+                let (outcomes, committed, rolledBack, opsNanos, commitNanos, end, appended) = Self.run(batch, in: db, kept: kept)
                 let done = DispatchTime.now().uptimeNanoseconds
-                // Pipelined, the consumers wake once the sync has made the new rows durable.
-                record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
-                    opsNanos: opsNanos, commitNanos: commitNanos, appended: appended && walSync == nil,
-                    waits: (batch.count, batch.reduce(0) { $0 &+ (taken &- $1.queuedAt) }, (done &- taken) &* UInt64(batch.count)))
+                // Pipelined, the consumers wake once the sync has made the new rows durable. A
+                // lone operation's own failure rolled its transaction back: nothing committed,
+                // and no commit failed either (as `writeAlone` counts it).
+                let waits = (batch.count, batch.reduce(0) { $0 &+ (taken &- $1.queuedAt) }, (done &- taken) &* UInt64(batch.count))
+                if rolledBack {
+                    recordWaits(waits)
+                } else {
+                    record(committed: committed, ops: outcomes.count { if case .success = $0 { true } else { false } },
+                        opsNanos: opsNanos, commitNanos: commitNanos, appended: appended && walSync == nil, waits: waits)
+                }
                 if committed, let walSync {
                     let logger = self.logger
                     walSync.sync { [self] error in
@@ -170,15 +177,30 @@ extension Store {
     /// flushed once; then the plain operations, each in its own savepoint. Also
     /// returns how long the operations (with the flushes) and the COMMIT took, in nanoseconds,
     /// and whether the journal grew.
+    ///
+    /// A plain operation alone in its batch (a consumer's batch, most of the time) runs
+    /// without a savepoint: when it throws, the transaction rolls back (`rolledBack`), which
+    /// undoes exactly what its savepoint would have, and the operation gets its own error. Inside
+    /// a savepoint, every statement that opens a statement journal of its own (one on a table
+    /// the writer's kept overlays watch by trigger, such as a ledger account's update) truncates
+    /// SQLite's in-memory sub-journal on release by walking its chunks past every page the
+    /// operation had journaled: a consumer batch of thousands of rows paid about 11 µs a
+    /// statement for it (`benchmarks/LOG.md`, 2026-12-07T05:25Z).
     private static func run(
         _ batch: [PendingWrite], in db: Database, kept: WriterKept
-    ) -> (outcomes: [Result<any Sendable, any Error>], committed: Bool, opsNanos: UInt64, commitNanos: UInt64, journalEnd: Int64, appended: Bool) {
+    ) -> (
+        outcomes: [Result<any Sendable, any Error>], committed: Bool, rolledBack: Bool, opsNanos: UInt64, commitNanos: UInt64,
+        journalEnd: Int64, appended: Bool
+    ) {
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
         let start = DispatchTime.now().uptimeNanoseconds
         var opsDone = start
         var appended = false
         var end: Int64 = 0
+        var rolledBack = false
+        var lone: (@Sendable (Database) throws -> any Sendable)?
+        if batch.count == 1, case .plain(let body) = batch[0].body { lone = body }
         do {
             let overlays = WriteBatch(kept: kept)
             // GRDB's own transaction here, not a cached BEGIN as readers have: inside its block GRDB
@@ -187,6 +209,19 @@ extension Store {
             try db.inTransaction(.immediate) {
                 try kept.checkOutsideWrites(db)
                 let journalEnd = try Self.journalEnd(db)
+                if let lone {
+                    do {
+                        outcomes = [.success(try lone(db))]
+                    } catch {
+                        outcomes = [.failure(error)]
+                        rolledBack = true
+                        return .rollback
+                    }
+                    end = try Self.journalEnd(db)
+                    appended = end != journalEnd
+                    opsDone = DispatchTime.now().uptimeNanoseconds
+                    return .commit
+                }
                 // The batched operations (sends) first, over one overlay, flushed once; then the
                 // plain ones (consumer batches, top-ups), each in its savepoint. The callers of
                 // one batch are concurrent and all answered after the COMMIT, so any order of
@@ -209,14 +244,19 @@ extension Store {
                 opsDone = DispatchTime.now().uptimeNanoseconds
                 return .commit
             }
+            if rolledBack {
+                // As after a failed savepoint: the kept overlays were told of every row the
+                // operation changed (their triggers), and nothing else changed.
+                return (outcomes, false, true, 0, 0, 0, false)
+            }
             let committedAt = DispatchTime.now().uptimeNanoseconds
             kept.committed(nanos: committedAt - opsDone)
-            return (outcomes, true, opsDone - start, committedAt - opsDone, end, appended)
+            return (outcomes, true, false, opsDone - start, committedAt - opsDone, end, appended)
         } catch {
             // The kept overlays may hold rows this transaction's rollback undid.
             kept.reset()
             let failure = StorageError.commitFailed(reason: "\(error)")
-            return (batch.map { _ in .failure(failure) }, false, 0, 0, 0, false)
+            return (batch.map { _ in .failure(failure) }, false, false, 0, 0, 0, false)
         }
     }
 
@@ -233,6 +273,19 @@ extension Store {
     func waited(durable durableNanos: UInt64) {
         queue.withLock { $0.stats.durableWaitNanos &+= durableNanos }
         commitMetrics.durableWait.increment(by: Int64(clamping: durableNanos))
+    }
+
+    /// Counts the waits of a batch that neither committed nor failed to (a lone operation's own
+    /// failure rolled it back): its operation waited as any other does.
+    func recordWaits(_ waits: (ops: Int, queueNanos: UInt64, batchNanos: UInt64)) {
+        queue.withLock { state in
+            state.stats.waitedOps += waits.ops
+            state.stats.queueWaitNanos &+= waits.queueNanos
+            state.stats.batchWaitNanos &+= waits.batchNanos
+        }
+        commitMetrics.waitedOps.increment(by: waits.ops)
+        commitMetrics.queueWait.increment(by: Int64(clamping: waits.queueNanos))
+        commitMetrics.batchWait.increment(by: Int64(clamping: waits.batchNanos))
     }
 
     /// Updates the counters, and wakes journal consumers after a commit that appended to the

@@ -65,6 +65,21 @@ import Testing
         }
     }
 
+    @Test("a write alone on the writer that changes a balance and then fails: the next send sees the balance from before it")
+    func loneFailedWrite() async throws {
+        try await Self.withEngine { (engine: MoneyEngine, _: TemporaryDatabase) async throws in
+            #expect(try await Self.rose(engine, "a").balanceCoins == 90)
+            await #expect(throws: Boom.self) {
+                try await engine.store.write { db -> Int in
+                    try db.execute(sql: "UPDATE ledger_accounts SET balance = 0, pending_debits = pending_debits WHERE id = 'user:v:coins'")
+                    throw Boom()
+                }
+            }
+            #expect(try await Self.rose(engine, "b").balanceCoins == 80)
+            #expect(try await engine.ledger.balance(.user("v", "coins")) == 80)
+        }
+    }
+
     @Test("a commit from another connection to the file (another process) between two sends: the second send sees it")
     func outsideCommit() async throws {
         try await Self.withEngine { engine, database in

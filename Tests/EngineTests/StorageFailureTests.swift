@@ -30,6 +30,29 @@ struct Boom: Error, Equatable {}
         }
     }
 
+    @Test("an operation alone in its batch runs without a savepoint: its failure rolls the transaction back with its own error, and counts no commit")
+    func aLoneFailingOpRollsBackItsTransaction() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            let first = try await store.write { db in try Journal.append(db, type: "first", payloadJSON: "{}", at: 1).offset }
+            await #expect(throws: Boom.self) {
+                try await store.write { db -> Int64 in
+                    // A savepoint of the operation's own still works without one around it.
+                    try db.withSavepoint { _ = try Journal.append(db, type: "inner", payloadJSON: "{}", at: 2) }
+                    _ = try Journal.append(db, type: "doomed", payloadJSON: "{}", at: 2)
+                    throw Boom()
+                }
+            }
+            let next = try await store.write { db in try Journal.append(db, type: "next", payloadJSON: "{}", at: 3).offset }
+            #expect(next == first + 1)
+            let types = try await store.read { db in try String.fetchAll(db, sql: "SELECT type FROM journal ORDER BY offset") }
+            #expect(types == ["first", "next"])
+            #expect(store.stats.commits == 2)
+            #expect(store.stats.ops == 2)
+            #expect(store.stats.failedCommits == 0)
+        }
+    }
+
     @Test func aFailedCommitFailsEveryOpOfTheBatch() async throws {
         try await TemporaryDatabase.with { tmp in
             let store = try tmp.openStore()
