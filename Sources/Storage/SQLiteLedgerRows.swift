@@ -10,19 +10,17 @@ extension SQLiteTransaction: LedgerRows {
 
     func account(_ id: AccountID, createdAt: Int64) throws -> AccountState {
         // One statement in either case: the row is read by position when it exists (most
-        // calls), inserted with its zero totals when it does not. (An insert that did nothing
-        // followed by a read cost two statements a call, and a chest's or task's reward to a
-        // viewer reads both its accounts.)
+        // calls), inserted with its zero totals when it does not (only this transaction writes,
+        // so nothing inserts it in between). An insert that did nothing followed by a read cost
+        // two statements a call, and a chest's or task's reward to a viewer reads its accounts.
         if let totals = try accountTotals(id) { return AccountState(id: id, balance: totals.balance, pendingDebits: totals.pendingDebits) }
         try db.cachedStatement(
             sql: """
                 INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
-                VALUES (?, ?, ?, ?, 0, 0, ?) ON CONFLICT (id) DO NOTHING
+                VALUES (?, ?, ?, ?, 0, 0, ?)
                 """
         ).runRaw(.text(id.description), .text(id.asset), .text(id.ownerKind), .text(id.ownerName), .int(createdAt))
-        if db.changesCount == 1 { return AccountState(id: id, balance: 0, pendingDebits: 0) }
-        guard let totals = try accountTotals(id) else { preconditionFailure("account \(id) has no row after its insert") }
-        return AccountState(id: id, balance: totals.balance, pendingDebits: totals.pendingDebits)
+        return AccountState(id: id, balance: 0, pendingDebits: 0)
     }
 
     func accountTotals(_ id: AccountID) throws -> (balance: Int64, pendingDebits: Int64)? {

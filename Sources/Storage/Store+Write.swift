@@ -217,28 +217,26 @@ extension Store {
                         rolledBack = true
                         return .rollback
                     }
-                    end = try Self.journalEnd(db)
-                    appended = end != journalEnd
-                    opsDone = DispatchTime.now().uptimeNanoseconds
-                    return .commit
+                } else {
+                    // The batched operations (sends) first, over one overlay, flushed once; then
+                    // the plain ones (consumer batches, top-ups), each in its savepoint. The
+                    // callers of one batch are concurrent and all answered after the COMMIT, so
+                    // any order of their operations is a valid one; this one writes each touched
+                    // balance once, where a plain operation between two sends flushed the overlay
+                    // between them.
+                    var slots = [Result<any Sendable, any Error>?](repeating: nil, count: batch.count)
+                    // By index: an element bound whole would be copied, its closure and waiter retained.
+                    for i in batch.indices {
+                        guard case .batched(let body) = batch[i].body else { continue }
+                        slots[i] = Result { try body(db, overlays) }
+                    }
+                    try overlays.flush(db)
+                    for i in batch.indices {
+                        guard case .plain(let body) = batch[i].body else { continue }
+                        slots[i] = Result { try db.withSavepoint { try body(db) } }
+                    }
+                    outcomes = slots.map { $0! }
                 }
-                // The batched operations (sends) first, over one overlay, flushed once; then the
-                // plain ones (consumer batches, top-ups), each in its savepoint. The callers of
-                // one batch are concurrent and all answered after the COMMIT, so any order of
-                // their operations is a valid one; this one writes each touched balance once,
-                // where a plain operation between two sends flushed the overlay between them.
-                var slots = [Result<any Sendable, any Error>?](repeating: nil, count: batch.count)
-                // By index: an element bound whole would be copied, its closure and waiter retained.
-                for i in batch.indices {
-                    guard case .batched(let body) = batch[i].body else { continue }
-                    slots[i] = Result { try body(db, overlays) }
-                }
-                try overlays.flush(db)
-                for i in batch.indices {
-                    guard case .plain(let body) = batch[i].body else { continue }
-                    slots[i] = Result { try db.withSavepoint { try body(db) } }
-                }
-                outcomes = slots.map { $0! }
                 end = try Self.journalEnd(db)
                 appended = end != journalEnd
                 opsDone = DispatchTime.now().uptimeNanoseconds
@@ -275,8 +273,10 @@ extension Store {
         commitMetrics.durableWait.increment(by: Int64(clamping: durableNanos))
     }
 
-    /// Counts the waits of a batch that neither committed nor failed to (a lone operation's own
-    /// failure rolled it back): its operation waited as any other does.
+    /// Counts a batch's operations and their queue and batch waits (`StoreStats.waitedOps`,
+    /// `queueWaitNanos`, `batchWaitNanos`): of a committed batch (`record`), and of one that
+    /// neither committed nor failed to (a lone operation's own failure rolled it back), whose
+    /// operation waited as any other does.
     func recordWaits(_ waits: (ops: Int, queueNanos: UInt64, batchNanos: UInt64)) {
         queue.withLock { state in
             state.stats.waitedOps += waits.ops
@@ -304,11 +304,6 @@ extension Store {
                 state.stats.ops += ops
                 state.stats.opsNanos += opsNanos
                 state.stats.commitNanos += commitNanos
-                if let waits {
-                    state.stats.waitedOps += waits.ops
-                    state.stats.queueWaitNanos &+= waits.queueNanos
-                    state.stats.batchWaitNanos &+= waits.batchNanos
-                }
             } else {
                 state.stats.failedCommits += 1
             }
@@ -319,11 +314,7 @@ extension Store {
             commitMetrics.batchOps.record(ops)
             commitMetrics.opsNanos.increment(by: Int64(clamping: opsNanos))
             commitMetrics.commitNanos.increment(by: Int64(clamping: commitNanos))
-            if let waits {
-                commitMetrics.waitedOps.increment(by: waits.ops)
-                commitMetrics.queueWait.increment(by: Int64(clamping: waits.queueNanos))
-                commitMetrics.batchWait.increment(by: Int64(clamping: waits.batchNanos))
-            }
+            if let waits { recordWaits(waits) }
             if appended { signal.poke() }
         } else {
             logger.error("group commit failed", metadata: ["ops": "\(ops)"])
