@@ -44,19 +44,22 @@ struct LedgerRowsConformanceTests {
             let (rows, _) = try backend.open(tmp)
             func totals() async throws -> String { try await rows.read { r in Self.totals(try r.accountTotals(Self.a)) } }
             #expect(try await totals() == "none")
-            // No row, nothing to change.
-            let changed = try await rows.write { r in [try r.deposit(5, to: Self.a), try r.withdraw(5, from: Self.clearing, mayGoNegative: true)] }
-            #expect(changed == [false, false])
+            // No row: a withdrawal changes nothing and creates none.
+            let withdrew = try await rows.write { r in try r.withdraw(5, from: Self.clearing, mayGoNegative: true) }
+            #expect(withdrew == false)
+            #expect(try await rows.read { r in Self.totals(try r.accountTotals(Self.clearing)) } == "none")
             let created = try await rows.write { r in try r.account(Self.a, createdAt: 5) }
             #expect(created.id == Self.a && created.balance == 0 && created.pendingDebits == 0)
             #expect(try await totals() == "0/0")
-            let deposited = try await rows.write { r in try r.deposit(100, to: Self.a) }
+            let deposited = try await rows.write { r in try r.deposit(100, to: Self.a, createdAt: 9) }
             #expect(deposited)
             let again = try await rows.write { r in try r.account(Self.a, createdAt: 9) }
             #expect(again.balance == 100 && again.pendingDebits == 0, "an existing row is read, not reset")
             try await rows.write { r in
-                _ = try r.account(.user("u1", "tickets"), createdAt: 1)
-                _ = try r.deposit(3, to: .user("u1", "tickets"))
+                // A first deposit creates its row, holding the amount.
+                #expect(try r.accountTotals(.user("u1", "tickets")) == nil)
+                #expect(try r.deposit(3, to: .user("u1", "tickets"), createdAt: 1))
+                #expect(Self.totals(try r.accountTotals(.user("u1", "tickets"))) == "3/0")
                 _ = try r.account(.guild("u1", "coins"), createdAt: 1)
                 _ = try r.account(Self.clearing, createdAt: 1)
             }
@@ -80,7 +83,7 @@ struct LedgerRowsConformanceTests {
             let promotions = AccountID.system(.promotions, "coins")
             try await rows.write { r in
                 for id in [Self.a, Self.b, Self.clearing, promotions] { _ = try r.account(id, createdAt: 1) }
-                _ = try r.deposit(100, to: Self.a)
+                _ = try r.deposit(100, to: Self.a, createdAt: 1)
             }
             func totals(_ id: AccountID) async throws -> String { try await rows.read { r in Self.totals(try r.accountTotals(id)) } }
             func save(over old: AccountState, _ balance: Int64, _ pending: Int64) async throws -> Bool {
@@ -89,7 +92,9 @@ struct LedgerRowsConformanceTests {
             func withdraw(_ amount: Int64, from id: AccountID, mayGoNegative: Bool = false) async throws -> Bool {
                 try await rows.write { r in try r.withdraw(amount, from: id, mayGoNegative: mayGoNegative) }
             }
-            func deposit(_ amount: Int64, to id: AccountID) async throws -> Bool { try await rows.write { r in try r.deposit(amount, to: id) } }
+            func deposit(_ amount: Int64, to id: AccountID) async throws -> Bool {
+                try await rows.write { r in try r.deposit(amount, to: id, createdAt: 1) }
+            }
 
             // saveAccount writes over the exact old totals only.
             #expect(try await save(over: AccountState(id: Self.a, balance: 90, pendingDebits: 0), 90, 40) == false)
@@ -122,6 +127,11 @@ struct LedgerRowsConformanceTests {
             #expect(try await deposit(1, to: Self.b) == false)
             #expect(try await deposit(Int64.max, to: promotions))
             #expect(try await totals(promotions) == "\(Int64.max)/0")
+            // A first deposit may be the whole range; the row it creates holds it.
+            let fresh = AccountID.user("u7", "coins")
+            #expect(try await deposit(Int64.max, to: fresh))
+            #expect(try await totals(fresh) == "\(Int64.max)/0")
+            #expect(try await deposit(1, to: fresh) == false)
         }
     }
 
@@ -210,7 +220,7 @@ struct LedgerRowsConformanceTests {
             let error = await thrown {
                 try await rows.write { r in
                     _ = try r.account(Self.a, createdAt: 1)
-                    _ = try r.deposit(10, to: Self.a)
+                    _ = try r.deposit(10, to: Self.a, createdAt: 1)
                     _ = try r.insertTransfer(Self.row("t1", Self.clearing, Self.a, 10, ts: 1_000), bodyHash: "h")
                     try r.openPending(Self.pending("p1", Self.a, 5, expiresAt: 100))
                     try r.recordFailure(id: "f1", code: "c", message: "m", bodyHash: "h", at: 1)
@@ -235,11 +245,11 @@ struct LedgerRowsConformanceTests {
             let (rows, _) = try backend.open(tmp)
             try await rows.write { r in
                 _ = try r.account(Self.a, createdAt: 1)
-                _ = try r.deposit(10, to: Self.a)
+                _ = try r.deposit(10, to: Self.a, createdAt: 1)
             }
             let seen = try await snapshotReads(
                 { body in try await rows.read(body) }, value: { (r: any LedgerRows) in try r.accountTotals(Self.a)?.balance ?? -1 },
-                during: { _ = try await rows.write { r in try r.deposit(5, to: Self.a) } })
+                during: { _ = try await rows.write { r in try r.deposit(5, to: Self.a, createdAt: 1) } })
             #expect(seen.first == 10 && seen.second == 10 && seen.after == 15)
             let refused = await thrown { try await rows.read { r in try r.recordFailure(id: "f1", code: "c", message: "m", bodyHash: "h", at: 1) } }
             #expect(refused != nil)

@@ -44,10 +44,11 @@ extension Ledger {
         try save(rows, from, balance: debited, pendingDebits: from.pendingDebits)
     }
 
-    /// Adds `amount` to an account's balance: one guarded write when the row exists and stays
-    /// in range, else the row is read (created on first use) and checked, as in `withdraw`.
+    /// Adds `amount` to an account's balance: one guarded write, which also creates a missing
+    /// row (a reward's first credit to a viewer); only when the sum would leave the range is
+    /// the row read and checked, for the exact error.
     private func deposit(_ rows: any LedgerRows, _ amount: Int64, to id: AccountID, _ step: Step) throws {
-        if try rows.deposit(amount, to: id) { return }
+        if try rows.deposit(amount, to: id, createdAt: step.nowMillis) { return }
         let to = try account(rows, id, step)
         let (credited, overflow) = to.balance.addingReportingOverflow(amount)
         guard !overflow else { throw LedgerError.amountOverflow(id) }

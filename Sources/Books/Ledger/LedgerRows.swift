@@ -16,8 +16,9 @@ public protocol LedgerRows: StoreTransaction {
     /// Takes `amount` off the balance if the row exists, stays at or above `Int64.min`, and
     /// (unless `mayGoNegative`) keeps the available balance at or above zero.
     func withdraw(_ amount: Int64, from id: AccountID, mayGoNegative: Bool) throws -> Bool
-    /// Adds `amount` to the balance if the row exists and the sum stays in range.
-    func deposit(_ amount: Int64, to id: AccountID) throws -> Bool
+    /// Adds `amount` to the balance if the sum stays in range; an account without a row gets
+    /// one (stamped `createdAt`) holding `amount`, in the same statement.
+    func deposit(_ amount: Int64, to id: AccountID, createdAt: Int64) throws -> Bool
     /// Writes new totals over the row only if it still holds `old`'s totals.
     func saveAccount(_ old: AccountState, balance: Int64, pendingDebits: Int64) throws -> Bool
     /// Every asset's balance of a user's accounts that have rows.
