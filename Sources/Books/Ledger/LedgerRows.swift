@@ -4,7 +4,8 @@
 ///
 /// Accounts are keyed by `AccountID.description`. Transfer rows are immutable once written.
 /// For implementers: `withdraw`, `deposit` and `saveAccount` change a row only when their guard
-/// holds and answer whether they did; nothing here checks funds beyond those guards.
+/// holds and answer whether they did (`deposit` also creates a missing row); nothing here checks
+/// funds beyond those guards.
 public protocol LedgerRows: StoreTransaction {
     // MARK: Accounts
 
