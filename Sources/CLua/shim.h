@@ -26,4 +26,5 @@ static inline lua_Integer sr_lua_maxinteger(void) { return LUA_MAXINTEGER; }
 static inline int sr_lua_gc_collect(lua_State *L) { return lua_gc(L, LUA_GCCOLLECT); }
 static inline int sr_lua_gc_countbytes(lua_State *L) { return lua_gc(L, LUA_GCCOUNT) * 1024 + lua_gc(L, LUA_GCCOUNTB); }
 static inline int sr_lua_ok(void) { return LUA_OK; }
+static inline int sr_lua_gc_generational(lua_State *L) { return lua_gc(L, LUA_GCGEN, 0, 0); }
 #endif

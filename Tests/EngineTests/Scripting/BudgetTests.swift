@@ -108,6 +108,42 @@ struct BudgetTests {
         }
     }
 
+    @Test("garbage is not held against the memory cap, before or after a memory kill and the full collection after it")
+    func garbageIsCollected() async throws {
+        // Each call makes about 64 MiB of short-lived tables and strings, eight times the cap,
+        // while holding almost nothing: the collector must keep up, whatever its mode, and must
+        // still keep up after a kill at the cap (which is followed by a full collection).
+        let files = [ScriptFile(path: "activities/probe.lua", text: ScriptSamples.activity("""
+            if gift.mode == "memory" then local s = string.rep('x', 1 << 30) end
+            local kept = 0
+            for i = 1, 400000 do
+              local t = { i, tostring(i), { i } }
+              kept = kept + #t
+            end
+            return kept
+            """))]
+        var limits = Self.tight
+        limits.callInstructionsMax = 0
+        limits.callTimeout = .seconds(60)
+        let g = try ScriptGeneration.compile(files, api: .standard, limits: limits, vmCount: 1).get()
+        let address = ScriptAddress(.activity, "probe")
+        for mode in ["garbage", "garbage", "memory", "garbage", "garbage", "garbage"] {
+            let out: Result<[LuaValue], ScriptFailure> = await { () async -> Result<[LuaValue], ScriptFailure> in
+                do {
+                    return .success(try await g.withVM { vm in
+                        try vm.call(address, "on.gift", args: [["mode": .string(mode)]],
+                            context: CallContext(script: address, nowMillis: 0, seed: 1), results: 1)
+                    })
+                } catch let f as ScriptFailure { return .failure(f) } catch { return .failure(ScriptFailure(.runtime, path: "", detail: "\(error)")) }
+            }()
+            if mode == "memory" {
+                #expect(out.failure?.reason == .memory)
+            } else {
+                #expect(try out.get() == [.integer(1_200_000)], "a call that only makes garbage is not killed")
+            }
+        }
+    }
+
     @Test("loading a file runs under the load budget")
     func loadBudget() throws {
         var limits = Self.tight
