@@ -13,6 +13,17 @@ struct BudgetTests {
         return l
     }
 
+    /// Calls the probe activity's gift handler with `{ mode = mode }`, for one result.
+    static func callProbe(_ g: ScriptGeneration, mode: String) async -> Result<[LuaValue], ScriptFailure> {
+        let address = ScriptAddress(.activity, "probe")
+        do {
+            return .success(try await g.withVM { vm in
+                try vm.call(address, "on.gift", args: [["mode": .string(mode)]],
+                    context: CallContext(script: address, nowMillis: 0, seed: 1), results: 1)
+            })
+        } catch let f as ScriptFailure { return .failure(f) } catch { return .failure(ScriptFailure(.runtime, path: "", detail: "\(error)")) }
+    }
+
     @Test("an infinite loop is stopped by the instruction budget at its line")
     func infiniteLoop() async throws {
         let (_, result) = try await runGiftHandler("while true do end", limits: Self.tight)
@@ -94,16 +105,8 @@ struct BudgetTests {
             return "fine"
             """))]
         let g = try ScriptGeneration.compile(files, api: .standard, limits: Self.tight, vmCount: 1).get()
-        let address = ScriptAddress(.activity, "probe")
         for mode in ["loop", "memory", "ok"] {
-            let out: Result<[LuaValue], ScriptFailure> = await { () async -> Result<[LuaValue], ScriptFailure> in
-                do {
-                    return .success(try await g.withVM { vm in
-                        try vm.call(address, "on.gift", args: [["mode": .string(mode)]],
-                            context: CallContext(script: address, nowMillis: 0, seed: 1), results: 1)
-                    })
-                } catch let f as ScriptFailure { return .failure(f) } catch { return .failure(ScriptFailure(.runtime, path: "", detail: "\(error)")) }
-            }()
+            let out = await Self.callProbe(g, mode: mode)
             if mode == "ok" { #expect(try out.get() == ["fine"]) } else { #expect(out.failure != nil) }
         }
     }
@@ -126,16 +129,8 @@ struct BudgetTests {
         limits.callInstructionsMax = 0
         limits.callTimeout = .seconds(60)
         let g = try ScriptGeneration.compile(files, api: .standard, limits: limits, vmCount: 1).get()
-        let address = ScriptAddress(.activity, "probe")
         for mode in ["garbage", "garbage", "memory", "garbage", "garbage", "garbage"] {
-            let out: Result<[LuaValue], ScriptFailure> = await { () async -> Result<[LuaValue], ScriptFailure> in
-                do {
-                    return .success(try await g.withVM { vm in
-                        try vm.call(address, "on.gift", args: [["mode": .string(mode)]],
-                            context: CallContext(script: address, nowMillis: 0, seed: 1), results: 1)
-                    })
-                } catch let f as ScriptFailure { return .failure(f) } catch { return .failure(ScriptFailure(.runtime, path: "", detail: "\(error)")) }
-            }()
+            let out = await Self.callProbe(g, mode: mode)
             if mode == "memory" {
                 #expect(out.failure?.reason == .memory)
             } else {
