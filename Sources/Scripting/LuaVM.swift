@@ -61,7 +61,7 @@ public final class LuaVM: @unchecked Sendable {
         L = state
         // Generational collection: most of what a handler makes (its event table, board rows,
         // strings) dies in the call, and a minor collection frees it without traversing the
-        // script's long-lived state (2-3% less CPU an event in `liveops`, benchmarks/LOG.md).
+        // script's long-lived state (2-8% less CPU an event in `liveops`, benchmarks/LOG.md).
         // Garbage still counts against the memory cap, and the collector keeps up with it
         // before and after a kill at the cap (BudgetTests).
         _ = sr_lua_gc_generational(state)
