@@ -39,6 +39,7 @@ public enum Migrations {
         ("v21_integer_account_keys", v21IntegerAccountKeys),
         ("v22_journal_indexes_without_gifts", v22JournalIndexesWithoutGifts),
         ("v23_transfers_by_account_number", v23TransfersByAccountNumber),
+        ("v24_checks_without_in_lists", v24ChecksWithoutInLists),
     ]
 
     /// A migrator that applies `all`.

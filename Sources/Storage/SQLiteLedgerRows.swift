@@ -211,7 +211,8 @@ extension SQLiteTransaction: LedgerRows {
     }
 
     func earliestPendingExpiry() throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(expires_at) FROM ledger_pending_open"))
+        // Asked before every ledger chain: read raw (a row with NULL when nothing is pending).
+        try db.cachedStatement(sql: "SELECT MIN(expires_at) FROM ledger_pending_open").firstRowRaw(read: { rawInt($0, 0) }) ?? nil
     }
 
     func duePending(at ledgerTime: Int64, limit: Int) throws -> [String] {

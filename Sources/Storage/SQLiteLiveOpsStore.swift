@@ -76,11 +76,14 @@ extension SQLiteTransaction: LiveOpsTransaction {
             arguments: [key.scope, key.board, key.period, now, now])
     }
 
+    // The checkpoint's rows are written `INSERT OR REPLACE`, not as upserts: on a WITHOUT ROWID
+    // table with its key as its only index, a replace writes the row where `ON CONFLICT DO
+    // UPDATE` finds the old one and then rewrites it (the three writes below took about a
+    // seventh less CPU in `liveops`). A replace deletes the old row, so it fires no update
+    // trigger and would cascade a foreign key's `ON DELETE`; none of these tables has either.
     func saveLeaderboardScores(_ rows: [(Leaderboards.Pending, RankedEntry?)]) throws {
         let upsert = try db.cachedStatement(sql: """
-            INSERT INTO leaderboard_scores (scope, board, period, member, score, reached_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (scope, board, period, member) DO UPDATE SET
-                score = excluded.score, reached_at = excluded.reached_at, seq = excluded.seq
+            INSERT OR REPLACE INTO leaderboard_scores (scope, board, period, member, score, reached_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let delete = try db.cachedStatement(
             sql: "DELETE FROM leaderboard_scores WHERE scope = ? AND board = ? AND period = ? AND member = ?")
@@ -107,8 +110,7 @@ extension SQLiteTransaction: LiveOpsTransaction {
         guard !rows.isEmpty else { return }
         let upsert = try db.cachedStatement(
             sql: """
-                INSERT INTO chest_progress (activity, chest, owner, progress, opened) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (activity, chest, owner) DO UPDATE SET progress = excluded.progress, opened = excluded.opened
+                INSERT OR REPLACE INTO chest_progress (activity, chest, owner, progress, opened) VALUES (?, ?, ?, ?, ?)
                 """)
         for (k, v) in rows { try upsert.runRaw(.text(k.activity), .text(k.chest), .text(k.owner), .int(v.progress), .int(v.opened)) }
     }
@@ -145,8 +147,7 @@ extension SQLiteTransaction: LiveOpsTransaction {
         guard !rows.isEmpty else { return }
         let upsert = try db.cachedStatement(
             sql: """
-                INSERT INTO task_progress (task, user_id, period, progress, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (task, user_id, period) DO UPDATE SET progress = excluded.progress, updated_at = excluded.updated_at
+                INSERT OR REPLACE INTO task_progress (task, user_id, period, progress, updated_at) VALUES (?, ?, ?, ?, ?)
                 """)
         for (k, v) in rows { try upsert.runRaw(.text(k.task), .text(k.user), .text(k.period), .int(v.value), .int(v.at)) }
     }

@@ -154,4 +154,89 @@ struct LedgerMigrationTests {
             #expect(state.applied == "v22_journal_indexes_without_gifts" && state.accounts == 0)
         }
     }
+
+    /// Every row of `table`, column by column, in its key order.
+    static func table(_ db: Database, _ table: String, orderBy: String) throws -> [[String: DatabaseValue]] {
+        try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(orderBy)").map { row in
+            Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0] as DatabaseValue) })
+        }
+    }
+
+    static let v24Tables = [("ledger_accounts", "num"), ("ledger_transfers", "seq"), ("earnings_daily", "day, owner_kind, owner_id, source")]
+
+    @Test("v24 checks allowed values without IN lists: every account, transfer and earnings row kept with its number and seq, the same indexes, no temporary index built on an insert, and a value outside the list still refused")
+    func checksWithoutInLists() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let v23 = try DatabaseQueue(path: tmp.path)
+            try Migrations.migrator().migrate(v23, upTo: "v23_transfers_by_account_number")
+            let (before, indexesBefore) = try await v23.write { db in
+                // Account numbers with a gap (7, 9), transfers by those numbers with a gap in seq.
+                for (num, id, kind, owner, balance) in [(7, "system:promotions:coins", "system", "promotions", -15), (9, "user:v1:coins", "user", "v1", 15)] {
+                    try db.execute(
+                        sql: "INSERT INTO ledger_accounts (num, id, asset, owner_kind, owner, balance, created_at) VALUES (?, ?, 'coins', ?, ?, ?, 1)",
+                        arguments: [num, id, kind, owner, balance])
+                }
+                for (seq, id, kind) in [(3, "t1", "posted"), (5, "t2", "posted")] {
+                    try db.execute(sql: """
+                        INSERT INTO ledger_transfers (seq, id, debit, credit, asset, amount, code, memo, ts, kind, linked_batch, body_hash)
+                        VALUES (?, ?, 7, 9, 'coins', ?, 'grant', '', ?, ?, ?, 'h')
+                        """, arguments: [seq, id, seq * 2 - 1, 1_000 + seq, kind, id])
+                }
+                for (kind, owner, source) in [("streamer", "s1", "gift"), ("guild", "g1", "gift"), ("pool", "platform", "fee")] {
+                    try db.execute(
+                        sql: "INSERT INTO earnings_daily (owner_kind, owner_id, day, source, amount, facts) VALUES (?, ?, '2027-01-21', ?, 40, 2)",
+                        arguments: [kind, owner, source])
+                }
+                return (try Self.v24Tables.map { try Self.table(db, $0.0, orderBy: $0.1) },
+                        try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"))
+            }
+            try v23.close()
+
+            let store = try tmp.openStore()
+            let (after, indexesAfter, sql) = try await store.read { db in
+                (try Self.v24Tables.map { try Self.table(db, $0.0, orderBy: $0.1) },
+                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"),
+                 try Self.v24Tables.map { try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [$0.0]) ?? "" })
+            }
+            #expect(after == before && after.map(\.count) == [2, 2, 3])
+            #expect(indexesAfter == indexesBefore)
+            #expect(sql.allSatisfy { !$0.uppercased().contains(" IN (") }, "\(sql)")
+
+            // An insert into each table checks its values with comparisons, not a temporary index
+            // (compiled on the writer's connection: a reader's compiles no checks).
+            let plans = try await store.write { db in
+                try [
+                    "INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                    "INSERT INTO ledger_transfers (id, debit, credit, asset, amount, code, memo, ts, kind, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO earnings_daily (owner_kind, owner_id, day, source, amount, facts) VALUES (?, ?, ?, ?, ?, ?)",
+                ].map { sql in
+                    let placeholders = [DatabaseValue](repeating: .null, count: sql.count(where: { $0 == "?" }))
+                    return try Row.fetchAll(db, sql: "EXPLAIN \(sql)", arguments: StatementArguments(placeholders)).map { $0["opcode"] as String }
+                }
+            }
+            for (table, opcodes) in zip(Self.v24Tables.map(\.0), plans) {
+                #expect(opcodes.contains("Insert") || opcodes.contains("IdxInsert"), "\(table)")
+                #expect(!opcodes.contains("OpenEphemeral"), "\(table) builds a temporary index on an insert")
+            }
+
+            // The constraints still hold.
+            for bad in [
+                "INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, created_at) VALUES ('bank:x:coins', 'coins', 'bank', 'x', 0, 1)",
+                "INSERT INTO ledger_transfers (id, debit, credit, asset, amount, code, memo, ts, kind, body_hash) VALUES ('t9', 7, 9, 'coins', 1, 'grant', '', 2000, 'posted ', 'h')",
+                "INSERT INTO earnings_daily (owner_kind, owner_id, day, source, amount, facts) VALUES ('Streamer', 's1', '2027-01-22', 'gift', 1, 1)",
+            ] {
+                await #expect(throws: DatabaseError.self) { try await store.write { db in try db.execute(sql: bad) } }
+            }
+            let unchanged = try await store.read { db in try Self.v24Tables.map { try Self.table(db, $0.0, orderBy: $0.1) } }
+            #expect(unchanged == before)
+
+            // The ledger moves money through the rebuilt tables: the next seq is one past the largest.
+            let ledger = Ledger(store: store)
+            let next = try await ledger.transfer([TransferRequest(
+                id: "after-v24", debit: .user("v1", "coins"), credit: .user("s1", "coins"), asset: "coins", amount: 4, code: "gift")])
+            #expect(next[0].seq == 6)
+            #expect(try await ledger.balance(.user("v1", "coins")) == 11)
+            #expect(try await ledger.balance(.user("s1", "coins")) == 4)
+        }
+    }
 }
