@@ -2,6 +2,7 @@
 @testable import EngineCore
 import EngineTesting
 import Foundation
+import GRDB
 @testable import LiveOps
 @testable import Scripting
 @testable import Storage
@@ -366,6 +367,36 @@ struct LiveOpsStoreConformanceTests {
             #expect(refused != nil)
             let inventory = try await store.read { tx in try tx.inventory(user: "v1") }
             #expect(inventory.badges == [])
+        }
+    }
+
+    /// The SQLite backend writes the checkpoint's rows `INSERT OR REPLACE` (a replace deletes the
+    /// old row): that stays right only while no trigger watches these tables, no second index
+    /// holds their rows and no foreign key points at them.
+    @Test("the SQLite checkpoint tables have no trigger, no second index and no foreign key pointing at them")
+    func checkpointTablesMayBeReplaced() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            let tables = ["task_progress", "leaderboard_scores", "chest_progress"]
+            // On the writer's connection, where the writer's own temporary triggers live.
+            let found = try await store.write { db in
+                let marks = tables.map { "'\($0)'" }.joined(separator: ", ")
+                let triggers = try String.fetchAll(db, sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (\(marks))
+                    UNION ALL SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name IN (\(marks))
+                    """)
+                let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN (\(marks))")
+                let references = try String.fetchAll(db, sql: """
+                    SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+                    WHERE m.type = 'table' AND f."table" IN (\(marks))
+                    """)
+                let withoutRowID = try tables.map { table in
+                    try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table])?.contains("WITHOUT ROWID") ?? false
+                }
+                return (triggers, indexes, references, withoutRowID)
+            }
+            #expect(found.0 == [] && found.1 == [] && found.2 == [])
+            #expect(found.3 == [true, true, true])
         }
     }
 }
