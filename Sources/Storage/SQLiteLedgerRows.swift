@@ -32,28 +32,30 @@ extension SQLiteTransaction: LedgerRows {
     // change it): the writer's kept balances are told of an `UPDATE` only when it sets a column
     // other than `balance` (`AccountOverlay.unwatchedColumns`).
     func withdraw(_ amount: Int64, from id: AccountID, mayGoNegative: Bool) throws -> Bool {
-        try db.cachedStatement(sql: """
+        let update = try db.cachedStatement(sql: """
             UPDATE ledger_accounts SET balance = balance - ?1, pending_debits = pending_debits
             WHERE id = ?2 AND balance >= ?3 AND (?4 OR balance - pending_debits >= ?1)
             """
-        ).runRaw(.int(amount), .text(id.description), .int(Int64.min + amount), .int(mayGoNegative ? 1 : 0))
-        return db.changesCount == 1
+        )
+        try update.runRaw(.int(amount), .text(id.description), .int(Int64.min + amount), .int(mayGoNegative ? 1 : 0))
+        return update.changesRaw == 1
     }
 
     func deposit(_ amount: Int64, to id: AccountID, createdAt: Int64) throws -> Bool {
         // An upsert: a missing row (a first credit) costs one statement, not a failed update, a
         // read, an insert and a save. The update sets `pending_debits` (to itself) so that the
         // writer's kept balances hear of it; a sum past Int64.max changes nothing.
-        try db.cachedStatement(
+        let upsert = try db.cachedStatement(
             sql: """
                 INSERT INTO ledger_accounts (id, asset, owner_kind, owner, balance, pending_debits, created_at)
                 VALUES (?2, ?4, ?5, ?6, ?1, 0, ?7)
                 ON CONFLICT (id) DO UPDATE SET balance = balance + ?1, pending_debits = pending_debits WHERE balance <= ?3
                 """
-        ).runRaw(
+        )
+        try upsert.runRaw(
             .int(amount), .text(id.description), .int(Int64.max - amount), .text(id.asset), .text(id.ownerKind), .text(id.ownerName),
             .int(createdAt))
-        return db.changesCount == 1
+        return upsert.changesRaw == 1
     }
 
     func saveAccount(_ old: AccountState, balance: Int64, pendingDebits: Int64) throws -> Bool {

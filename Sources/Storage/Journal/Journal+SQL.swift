@@ -85,8 +85,10 @@ extension Journal {
                 return JournalEntry(row: existing)
             }
         }
-        try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [type, json, ms, key])
-        return JournalEntry(offset: db.lastInsertedRowID, type: type, payload: json, createdAt: ms, idempotencyKey: key)
+        // Bound by position (`runRaw`): the consumers append a fact this way for every chest
+        // opening and broadcast, where GRDB's arguments cost more than the insert's own binding.
+        let insert = try db.cachedStatement(sql: "INSERT INTO journal (type, payload, created_at, idempotency_key) VALUES (?, ?, ?, ?)")
+        try insert.runRaw(.text(type), .text(json), .int(ms), .text(key))
+        return JournalEntry(offset: insert.lastInsertedRowIDRaw, type: type, payload: json, createdAt: ms, idempotencyKey: key)
     }
 }
