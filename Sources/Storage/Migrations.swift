@@ -40,6 +40,7 @@ public enum Migrations {
         ("v22_journal_indexes_without_gifts", v22JournalIndexesWithoutGifts),
         ("v23_transfers_by_account_number", v23TransfersByAccountNumber),
         ("v24_checks_without_in_lists", v24ChecksWithoutInLists),
+        ("v25_checks_without_in_lists", v25ChecksWithoutInLists),
     ]
 
     /// A migrator that applies `all`.
