@@ -163,7 +163,7 @@ extension Migrations {
     /// batch name their allowed values as comparisons joined by OR, not as an IN list: SQLite
     /// evaluates an IN list of three or more constants by building a temporary index of them,
     /// on every row inserted, before it even looks for a conflict. That doubled the cost of a
-    /// deposit (an upsert) and was a fifth of a transfer row's insert. The tables are rebuilt
+    /// deposit (an upsert) and was about two fifths of a transfer row's insert. The tables are rebuilt
     /// (a constraint cannot be altered in place), every row, number, `seq` and index kept.
     static let v24ChecksWithoutInLists = """
         CREATE TABLE ledger_accounts_v24 (

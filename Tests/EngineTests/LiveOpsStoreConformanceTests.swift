@@ -393,10 +393,10 @@ struct LiveOpsStoreConformanceTests {
                 let withoutRowID = try tables.map { table in
                     try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table])?.contains("WITHOUT ROWID") ?? false
                 }
-                return (triggers, indexes, references, withoutRowID)
+                return (triggers: triggers, indexes: indexes, references: references, withoutRowID: withoutRowID)
             }
-            #expect(found.0 == [] && found.1 == [] && found.2 == [])
-            #expect(found.3 == [true, true, true])
+            #expect(found.triggers == [] && found.indexes == [] && found.references == [])
+            #expect(found.withoutRowID == [true, true, true])
         }
     }
 }
