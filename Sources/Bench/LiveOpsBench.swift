@@ -25,6 +25,8 @@ struct LiveOpsBench: AsyncParsableCommand {
     @Option(help: "synchronous: full, pipelined, normal or off.") var synchronous = "full"
     @Option(help: "Checkpoint interval, ms: how long one transaction goes on reading pages while behind (0: one page each), 0...1000.")
     var checkpointMs = 100
+    @Option(help: "Catch-up checkpoint interval, ms: the same for a consumer whose last batch ended behind (off the writer), checkpoint-ms...1000, as `serve` by default.")
+    var catchUpCheckpointMs = Int(ConsumerRunner.catchUpCheckpointMillisDefault)
     @Option(help: "Time of the gifts, inside the shipped activities' windows.") var at = "2027-01-21T12:00:00+08:00"
 
     /// Parses the gift (as handlers get it) and does nothing else: the ceiling of reading and
@@ -43,11 +45,12 @@ struct LiveOpsBench: AsyncParsableCommand {
         }
         guard let time = Timestamps.millis(at) else { throw ValidationError("--at: not an ISO 8601 time") }
         guard (0...1000).contains(checkpointMs) else { throw ValidationError("--checkpoint-ms: 0...1000") }
+        guard (checkpointMs...1000).contains(catchUpCheckpointMs) else { throw ValidationError("--catch-up-checkpoint-ms: checkpoint-ms...1000") }
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let baseline = try await measure(sync: sync, time: time, logger: logger, scripted: false)
         let scripted = try await measure(sync: sync, time: time, logger: logger, scripted: true)
-        print("| consumers (\(events) gifts, \(senders) senders, \(streamers) streamers, batch \(batch), checkpoint \(checkpointMs) ms, synchronous=\(synchronous)) | events/s | CPU µs per event | commits |")
+        print("| consumers (\(events) gifts, \(senders) senders, \(streamers) streamers, batch \(batch), checkpoint \(checkpointMs) ms, catching up \(catchUpCheckpointMs) ms, synchronous=\(synchronous)) | events/s | CPU µs per event | commits |")
         print("|---|---:|---:|---:|")
         print("| decode only (ceiling) | \(Int(baseline.rate)) | \(String(format: "%.1f", baseline.cpuMicros)) | \(baseline.commits) |")
         print("| activities + tasks on \(scripts) | \(Int(scripted.rate)) | \(String(format: "%.1f", scripted.cpuMicros)) | \(scripted.commits) |")
@@ -75,7 +78,8 @@ struct LiveOpsBench: AsyncParsableCommand {
             ? [ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks)]
             : [DecodeOnly(name: "a"), DecodeOnly(name: "b")]
         let runner = ConsumerRunner(
-            store: store, consumers: consumers, batchSize: batch, checkpointInterval: .milliseconds(checkpointMs), logger: logger)
+            store: store, consumers: consumers, batchSize: batch, checkpointInterval: .milliseconds(checkpointMs),
+            catchUpCheckpointInterval: .milliseconds(catchUpCheckpointMs), logger: logger)
         let commitsBefore = store.stats.commits
         let start = ContinuousClock.now
         let cpuStart = processCPUSeconds()

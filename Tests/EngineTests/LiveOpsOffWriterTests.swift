@@ -16,6 +16,12 @@ struct LiveOpsOffWriterTests {
     struct State: Equatable {
         var rows: [String] = []
         var parked: [String] = []
+        /// The store's commits during the drain, and the consumers still catching up after it
+        /// (not part of the state compared).
+        var commits = 0
+        var catchingUp: [String] = []
+
+        static func == (a: State, b: State) -> Bool { a.rows == b.rows && a.parked == b.parked }
     }
 
     static func gift(_ i: Int, sender: String = "v1", count: Int = 1) -> String {
@@ -29,7 +35,9 @@ struct LiveOpsOffWriterTests {
     /// Runs `gifts` (payloads) through the activity and task consumers over `files`.
     /// One page per transaction, so the off-writer path meets entries it must hand back both
     /// first in a batch (the batch then runs on the writer) and later (the batch ends before it).
-    static func run(_ files: [String: String], gifts: [String], offWriter: Bool, batchSize: Int = 4) async throws -> State {
+    static func run(
+        _ files: [String: String], gifts: [String], offWriter: Bool, batchSize: Int = 4, catchUp: Duration? = nil
+    ) async throws -> State {
         let s = try await Scripted(files)
         defer { s.remove() }
         let (store, scripts, ledger) = (s.store, s.scripts, s.ledger)
@@ -41,8 +49,10 @@ struct LiveOpsOffWriterTests {
         }
         let runner = ConsumerRunner(
             store: store, consumers: [ActivityConsumer(activities: activities), TaskConsumer(tasks: tasks)], maxAttempts: 1,
-            batchSize: batchSize, checkpointInterval: .zero, offWriter: offWriter, logger: .quiet())
+            batchSize: batchSize, checkpointInterval: .zero, catchUpCheckpointInterval: catchUp, offWriter: offWriter, logger: .quiet())
+        let commitsBefore = store.stats.commits
         try await runner.drain()
+        let commits = store.stats.commits - commitsBefore
         var state = try await store.read { db in
             var s = State()
             s.rows += try Row.fetchAll(db, sql: "SELECT scope, board, member, score FROM leaderboard_scores ORDER BY scope, board, member")
@@ -55,6 +65,8 @@ struct LiveOpsOffWriterTests {
                 .map { "fact \($0.type) \($0.payload)" }.sorted()
             return s
         }
+        state.commits = commits
+        state.catchingUp = runner.consumers.map(\.name).filter { runner.isCatchingUp($0) }
         state.parked = try await runner.parked().map { "\($0.consumer) \($0.offset) \($0.error.prefix(60))" }
         try store.close()
         return state
@@ -81,6 +93,22 @@ struct LiveOpsOffWriterTests {
             folder.remove()
             database.remove()
         }
+    }
+
+    @Test("a consumer whose batch ended behind reads the next for the catch-up interval, and the state is the same")
+    func catchingUpReadsLonger() async throws {
+        // Gifts of one, so no call needs the writer: every batch is prepared off it.
+        let gifts = (0..<120).map { Self.gift($0, sender: "v\($0 % 7)") }
+        let paced = try await Self.run(Self.readsAndGrants, gifts: gifts, offWriter: true)
+        let catchingUp = try await Self.run(Self.readsAndGrants, gifts: gifts, offWriter: true, catchUp: .seconds(1))
+        #expect(catchingUp == paced)
+        #expect(paced.rows.contains("progress t-plain v0=4") && paced.parked.isEmpty)
+        // One page per transaction (a zero checkpoint interval) at first; the rest of the
+        // journal in a wide batch once the first ended behind.
+        #expect(paced.commits >= 120 / 4, "\(paced.commits) commits")
+        #expect(catchingUp.commits <= 8, "\(catchingUp.commits) commits")
+        // Both consumers reached the journal's end: back on the checkpoint interval.
+        #expect(catchingUp.catchingUp.isEmpty && paced.catchingUp.isEmpty)
     }
 
     static let readsAndGrants: [String: String] = [

@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds one transaction of the live-ops and earnings consumers goes on reading the journal while behind (0: one page per transaction), 0...1000.")
     var consumerCheckpointMs: Int64 = 100
 
+    @Option(help: "Milliseconds one such transaction goes on reading while its consumer catches up (its last one ended behind), --consumer-checkpoint-ms...1000: its handlers run off the writer and its commit writes each owner's state once, so a consumer behind commits less often and catches up sooner; one that reaches the journal's end goes back to --consumer-checkpoint-ms.")
+    var consumerCatchUpCheckpointMs: Int64 = ConsumerRunner.catchUpCheckpointMillisDefault
+
     @Option(help: "Least milliseconds between the starts of one journal consumer's batches, 0...1000: under load a batch gathers that long's gifts and facts, and pays its snapshot, transaction and wake-ups once for all of them; after a quiet spell it starts at once (0: a batch after every commit).")
     var consumerSpacingMs: Int64 = ConsumerRunner.batchSpacingMillisDefault
 
@@ -105,6 +108,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--writer-priority-boost must be 0...\(StoreConfiguration.writerPriorityBoostMax)")
         }
         guard (0...1_000).contains(consumerCheckpointMs) else { throw ValidationError("--consumer-checkpoint-ms must be 0...1000") }
+        guard (consumerCheckpointMs...1_000).contains(consumerCatchUpCheckpointMs) else {
+            throw ValidationError("--consumer-catch-up-checkpoint-ms must be --consumer-checkpoint-ms (\(consumerCheckpointMs))...1000")
+        }
         guard (0...ConsumerRunner.batchSpacingMillisMax).contains(consumerSpacingMs) else {
             throw ValidationError("--consumer-spacing-ms must be 0...\(ConsumerRunner.batchSpacingMillisMax)")
         }
@@ -146,7 +152,8 @@ struct ServeCommand: AsyncParsableCommand {
             paymentSecret: paymentSecret,
             ledgerConfiguration: try assetOptions.configuration(),
             calendar: OperationsCalendar(identifier: timeZone) ?? OperationsCalendar(), orderMachineID: orderMachine,
-            consumerCheckpointInterval: .milliseconds(consumerCheckpointMs), consumerBatchSpacing: .milliseconds(consumerSpacingMs),
+            consumerCheckpointInterval: .milliseconds(consumerCheckpointMs),
+            consumerCatchUpCheckpointInterval: .milliseconds(consumerCatchUpCheckpointMs), consumerBatchSpacing: .milliseconds(consumerSpacingMs),
             consumerBulkBatchSpacing: .milliseconds(consumerBulkSpacingMs), consumerPreparesMax: consumerPrepares, logger: logger)
         do {
             try await engine.loadScripts()

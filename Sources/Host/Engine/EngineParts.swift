@@ -16,7 +16,7 @@ extension EngineParts {
         limits: ScriptLimits = ScriptLimits(), paymentSecret: String = PaymentOptions.developmentSecret,
         ledgerConfiguration: LedgerConfiguration = .standard, calendar: OperationsCalendar = OperationsCalendar(),
         clock: any WallClock = SystemWallClock(), orderMachineID: String = "help-me-play", consumerCheckpointInterval: Duration? = nil,
-        consumerBatchSpacing: Duration? = nil, consumerBulkBatchSpacing: Duration? = nil, consumerPreparesMax: Int? = nil, logger: Logger
+        consumerCatchUpCheckpointInterval: Duration? = nil, consumerBatchSpacing: Duration? = nil, consumerBulkBatchSpacing: Duration? = nil, consumerPreparesMax: Int? = nil, logger: Logger
     ) throws -> EngineParts {
         var options = EngineOptions(databasePath: databasePath, scriptsPath: scriptsPath)
         options.synchronous = synchronous
@@ -30,6 +30,7 @@ extension EngineParts {
         options.clock = clock
         options.orderMachineID = orderMachineID
         options.consumerCheckpointInterval = consumerCheckpointInterval
+        options.consumerCatchUpCheckpointInterval = consumerCatchUpCheckpointInterval
         options.consumerBatchSpacing = consumerBatchSpacing
         options.consumerBulkBatchSpacing = consumerBulkBatchSpacing
         options.consumerPreparesMax = consumerPreparesMax

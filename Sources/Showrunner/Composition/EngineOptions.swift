@@ -53,6 +53,10 @@ public struct EngineOptions: Sendable {
     /// How long one transaction of a consumer that widens its batches (the live-ops and
     /// earnings consumers) goes on reading pages while it is behind (nil: the runner's 100 ms).
     public var consumerCheckpointInterval: Duration?
+    /// The same for a consumer catching up, whose last such transaction ended behind: off the
+    /// writer only (`ConsumerRunner.catchUpCheckpointInterval`; nil: the larger of 1 s and
+    /// `consumerCheckpointInterval`).
+    public var consumerCatchUpCheckpointInterval: Duration?
     /// Most entries in such a wide transaction (nil: the runner's 65,536).
     public var consumerWideBatchEntriesMax: Int?
     /// How often idle consumers look for new entries.

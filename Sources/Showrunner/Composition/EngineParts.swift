@@ -99,6 +99,8 @@ public struct EngineParts: Sendable {
         let runner = ConsumerRunner(
             store: store, consumers: consumers, maxAttempts: o.consumerAttemptsMax ?? 5, batchSize: o.consumerBatchSize ?? 256,
             checkpointInterval: o.consumerCheckpointInterval ?? .milliseconds(100),
+            catchUpCheckpointInterval: o.consumerCatchUpCheckpointInterval
+                ?? max(o.consumerCheckpointInterval ?? .milliseconds(100), .milliseconds(ConsumerRunner.catchUpCheckpointMillisDefault)),
             wideBatchEntriesMax: o.consumerWideBatchEntriesMax ?? 65_536, pollInterval: o.consumerPollInterval,
             batchSpacing: o.consumerBatchSpacing ?? ConsumerRunner.batchSpacingDefault,
             bulkBatchSpacing: o.consumerBulkBatchSpacing ?? ConsumerRunner.bulkBatchSpacingDefault,

@@ -106,7 +106,8 @@ extension ConsumerRunner {
 
     /// Reads pages after `from` (nil: the consumer's cursor) on the snapshot `db` and prepares
     /// each entry, as `process` does on the writer (wide batches while behind, within the
-    /// checkpoint interval).
+    /// checkpoint interval, or the catch-up interval when the consumer's last batch ended
+    /// behind).
     /// - Returns: nil when the consumer has failing entries (the writer path counts them).
     /// - Throws: what `prepare` throws.
     private func prepare(_ consumer: any OffWriterConsumer, after from: JournalPosition?, in db: Database) throws -> Prepared? {
@@ -115,6 +116,7 @@ extension ConsumerRunner {
         guard try Self.failingCount(of: consumer.name, in: db) == 0 else { return nil }
         let snapshot = transaction(db)
         let began = ContinuousClock.now
+        let interval = offWriterCheckpointInterval(consumer.name)
         var writes = DeferredWrites()
         var position = start
         var read = 0
@@ -138,7 +140,9 @@ extension ConsumerRunner {
                 read += 1
             }
             full = stopped || rows == batchSize
-        } while !stopped && consumer.widensBatches && full && read + batchSize <= wideBatchEntriesMax && ContinuousClock.now - began < checkpointInterval
+        } while !stopped && consumer.widensBatches && full && read + batchSize <= wideBatchEntriesMax && ContinuousClock.now - began < interval
+        // A batch handed back before its bound says nothing of the backlog: the bound stays.
+        if consumer.widensBatches && !stopped { noteOffWriterBatch(consumer.name, endedBehind: full) }
         return Prepared(start: start, position: position, latest: latest, applied: read, full: full, writes: writes)
     }
 

@@ -25,11 +25,22 @@ public final class ConsumerRunner: Service, Sendable {
     public let batchSize: Int
     /// How long a wide batch goes on reading pages before it commits (`widensBatches`).
     public let checkpointInterval: Duration
+    /// How long a wide batch prepared off the writer goes on reading when the consumer's last
+    /// one ended still behind (catching up), at least `checkpointInterval`: the reading holds
+    /// no writer, the commit writes each owner's state once, so a consumer behind commits less
+    /// often and catches up sooner. A batch that reads to the journal's end puts the consumer
+    /// back on `checkpointInterval`. Batches run on the writer keep `checkpointInterval`.
+    public let catchUpCheckpointInterval: Duration
+    /// The consumers whose last off-writer batch ended behind (`catchUpCheckpointInterval`).
+    private let catchingUp = Mutex<Set<String>>([])
     /// Most entries in a wide batch: a bound on the memory a consumer sums them in.
     public let wideBatchEntriesMax: Int
     /// Longest checkpoint interval accepted: the writer is shared, and a transaction that
     /// holds it longer stalls every send behind it.
     public static let checkpointIntervalMax: Duration = .seconds(1)
+    /// The engine's default `catchUpCheckpointInterval`, in milliseconds, as the command line
+    /// takes it: the longest accepted.
+    public static let catchUpCheckpointMillisDefault: Int64 = 1_000
     /// Longest sleep between passes when no commit wakes the runner.
     public let pollInterval: Duration
     /// Times a consumer, woken within its spacing (`spacing(of:)`) of its last batch's start,
@@ -107,6 +118,9 @@ public final class ConsumerRunner: Service, Sendable {
     ///   - batchSize: entries per transaction, 1...`Journal.readLimitMax` (256 by default).
     ///   - checkpointInterval: how long a wide batch reads on, 0...`checkpointIntervalMax`
     ///     (100 ms by default; 0: one page per transaction for every consumer).
+    ///   - catchUpCheckpointInterval: how long an off-writer wide batch reads on while the
+    ///     consumer is catching up, `checkpointInterval`...`checkpointIntervalMax` (nil:
+    ///     `checkpointInterval`, so every batch has the same bound).
     ///   - wideBatchEntriesMax: most entries in a wide batch, at least `batchSize` (65,536).
     ///   - pollInterval: fallback polling period (1 s by default).
     ///   - batchSpacing: least time between one consumer's batch starts in `run`,
@@ -124,7 +138,8 @@ public final class ConsumerRunner: Service, Sendable {
     ///   - logger: failures, parks and retries.
     public init(
         store: Store, consumers: [any JournalConsumer], maxAttempts: Int = 5, batchSize: Int = 256,
-        checkpointInterval: Duration = .milliseconds(100), wideBatchEntriesMax: Int = 65_536, pollInterval: Duration = .seconds(1),
+        checkpointInterval: Duration = .milliseconds(100), catchUpCheckpointInterval: Duration? = nil, wideBatchEntriesMax: Int = 65_536,
+        pollInterval: Duration = .seconds(1),
         batchSpacing: Duration = ConsumerRunner.batchSpacingDefault,
         bulkBatchSpacing: Duration = ConsumerRunner.bulkBatchSpacingDefault,
         preparesMax: Int = ConsumerRunner.preparesMaxDefault, prepareWaitMax: Duration = ConsumerRunner.prepareWaitMaxDefault,
@@ -134,6 +149,8 @@ public final class ConsumerRunner: Service, Sendable {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
         precondition((1...Journal.readLimitMax).contains(batchSize), "batchSize out of range")
         precondition(checkpointInterval >= .zero && checkpointInterval <= Self.checkpointIntervalMax, "checkpointInterval out of range")
+        let catchUp = catchUpCheckpointInterval ?? checkpointInterval
+        precondition(catchUp >= checkpointInterval && catchUp <= Self.checkpointIntervalMax, "catchUpCheckpointInterval out of range")
         precondition(wideBatchEntriesMax >= batchSize, "wideBatchEntriesMax below batchSize")
         precondition(batchSpacing >= .zero && batchSpacing <= Self.batchSpacingMax, "batchSpacing out of range")
         precondition(bulkBatchSpacing >= .zero && bulkBatchSpacing <= Self.batchSpacingMax, "bulkBatchSpacing out of range")
@@ -147,6 +164,7 @@ public final class ConsumerRunner: Service, Sendable {
         self.maxAttempts = maxAttempts
         self.batchSize = batchSize
         self.checkpointInterval = checkpointInterval
+        self.catchUpCheckpointInterval = catchUp
         self.wideBatchEntriesMax = wideBatchEntriesMax
         self.pollInterval = pollInterval
         self.batchSpacing = batchSpacing
@@ -389,4 +407,24 @@ public final class ConsumerRunner: Service, Sendable {
             return lag
         }
     }
+}
+
+extension ConsumerRunner {
+    /// How long `consumer`'s next off-writer wide batch may read: `catchUpCheckpointInterval`
+    /// when its last one ended behind, `checkpointInterval` otherwise.
+    func offWriterCheckpointInterval(_ consumer: String) -> Duration {
+        catchingUp.withLock { $0.contains(consumer) } ? catchUpCheckpointInterval : checkpointInterval
+    }
+
+    /// Records whether `consumer`'s off-writer batch ended behind (it read full pages up to its
+    /// bound) or at the journal's end.
+    func noteOffWriterBatch(_ consumer: String, endedBehind: Bool) {
+        guard catchUpCheckpointInterval > checkpointInterval else { return }
+        catchingUp.withLock { set in
+            if endedBehind { set.insert(consumer) } else { set.remove(consumer) }
+        }
+    }
+
+    /// Whether `consumer`'s last off-writer batch ended behind (tests).
+    func isCatchingUp(_ consumer: String) -> Bool { catchingUp.withLock { $0.contains(consumer) } }
 }
