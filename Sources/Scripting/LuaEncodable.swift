@@ -1,4 +1,5 @@
 import CLua
+import Foundation
 
 /// A value that writes itself into a fresh Lua table field by field, with no intermediate
 /// `LuaValue`: the marshalling path for hot events (a gift, a danmaku).
@@ -42,6 +43,13 @@ public struct LuaTableWriter: ~Copyable {
     }
 
     private func pushKey(_ key: StaticString) {
+        // A literal's C string, passed again at the same address, is found in Lua's string
+        // cache by its address (`StaticString.cString`): no hashing, no lookup in the table of
+        // every string, as `lua_pushlstring` must.
+        if key.hasPointerRepresentation, key.utf8CodeUnitCount > 1, strlen(key.cString) == key.utf8CodeUnitCount {
+            _ = lua_pushstring(stack.L, key.cString)
+            return
+        }
         key.withUTF8Buffer { buf in
             buf.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(stack.L, $0.baseAddress, $0.count) }
         }
