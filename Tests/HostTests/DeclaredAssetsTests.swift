@@ -131,6 +131,53 @@ struct DeclaredAssetsTests {
         }
     }
 
+    @Test("--consumer-catch-up-checkpoint-ms: --consumer-checkpoint-ms...1000 (1000 by default), anything else refused with its range before the server starts")
+    func consumerCatchUpCheckpointFlag() throws {
+        let flag = "--consumer-catch-up-checkpoint-ms"
+        let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
+        #expect(plain.consumerCatchUpCheckpointMs == 1000 && ConsumerRunner.catchUpCheckpointMillisDefault == 1000)
+        for (checkpoint, good) in [("100", "100"), ("100", "101"), ("100", "1000"), ("0", "0"), ("1000", "1000")] {
+            let serve = try #require(
+                try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-checkpoint-ms", checkpoint, flag, good]) as? ServeCommand)
+            #expect(serve.consumerCatchUpCheckpointMs == Int64(good), "\(checkpoint) \(good)")
+        }
+        // Below the checkpoint interval (the default's 100 or the one given), past 1000, or not a number.
+        for (checkpoint, bad) in [("100", "99"), ("100", "0"), ("500", "499"), ("100", "1001"), ("100", "-1"), ("100", "9223372036854775808"),
+                                  ("100", "1e3"), ("100", ""), ("100", "20ms")] {
+            #expect(throws: (any Error).self, "\(checkpoint) \(bad)") {
+                try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-checkpoint-ms", checkpoint, flag, bad])
+            }
+        }
+        do {
+            _ = try ShowrunnerCommand.parseAsRoot(["serve", "--dev", "--consumer-checkpoint-ms", "500", flag, "499"])
+            Issue.record("\(flag) 499 was accepted under a checkpoint of 500")
+        } catch {
+            #expect(ShowrunnerCommand.message(for: error).contains("\(flag) must be --consumer-checkpoint-ms (500)...1000"),
+                "\(ShowrunnerCommand.message(for: error))")
+        }
+    }
+
+    @Test("the engine's runner reads a behind consumer's batches for the catch-up interval it was opened with (1 s by default, never below the checkpoint interval)")
+    func consumerCatchUpReachesTheRunner() async throws {
+        let cases: [(Duration?, Duration?, Duration, Duration)] = [
+            (nil, nil, .milliseconds(100), .seconds(1)), (.zero, nil, .zero, .seconds(1)),
+            (.milliseconds(100), .milliseconds(100), .milliseconds(100), .milliseconds(100)),
+            (.milliseconds(200), .milliseconds(600), .milliseconds(200), .milliseconds(600)),
+        ]
+        for (checkpoint, catchUp, expected, expectedCatchUp) in cases {
+            try await TemporaryDatabase.with { tmp in
+                let folder = try ScriptFolder([:])
+                defer { folder.remove() }
+                let engine = try EngineParts.open(
+                    databasePath: tmp.path, scriptsPath: folder.path, consumerCheckpointInterval: checkpoint,
+                    consumerCatchUpCheckpointInterval: catchUp, logger: .quiet())
+                #expect(engine.consumers.checkpointInterval == expected)
+                #expect(engine.consumers.catchUpCheckpointInterval == expectedCatchUp)
+                try engine.store.close()
+            }
+        }
+    }
+
     @Test("--consumer-spacing-ms: 0...1000 (20 by default), anything else refused with its range before the server starts")
     func consumerSpacingFlag() throws {
         let plain = try #require(try ShowrunnerCommand.parseAsRoot(["serve", "--dev"]) as? ServeCommand)
