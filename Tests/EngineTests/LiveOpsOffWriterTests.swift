@@ -1,6 +1,7 @@
 @testable import Books
 import EngineTesting
 import GRDB
+import MetricsTestKit
 @testable import LiveOps
 @testable import Scripting
 @testable import Storage
@@ -36,9 +37,10 @@ struct LiveOpsOffWriterTests {
     /// One page per transaction, so the off-writer path meets entries it must hand back both
     /// first in a batch (the batch then runs on the writer) and later (the batch ends before it).
     static func run(
-        _ files: [String: String], gifts: [String], offWriter: Bool, batchSize: Int = 4, catchUp: Duration? = nil
+        _ files: [String: String], gifts: [String], offWriter: Bool, batchSize: Int = 4, catchUp: Duration? = nil,
+        metrics: TestMetrics? = nil
     ) async throws -> State {
-        let s = try await Scripted(files)
+        let s = try await Scripted(files, metrics: metrics)
         defer { s.remove() }
         let (store, scripts, ledger) = (s.store, s.scripts, s.ledger)
         let events = HandlerEvents()
@@ -80,10 +82,14 @@ struct LiveOpsOffWriterTests {
         let scripts: ScriptRuntime
         let ledger: Ledger
 
-        init(_ files: [String: String]) async throws {
+        init(_ files: [String: String], metrics: TestMetrics? = nil) async throws {
             folder = try ScriptFolder(files)
             database = try TemporaryDatabase()
-            store = try database.openStore()
+            if let metrics {
+                store = try Store(database.configuration(), metrics: metrics)
+            } else {
+                store = try database.openStore()
+            }
             scripts = ScriptRuntime(directory: folder.path, api: .standard, limits: ScriptLimits(), logger: .quiet())
             #expect(await scripts.reload(trigger: "test").ok)
             ledger = Ledger(store: store)
@@ -99,8 +105,9 @@ struct LiveOpsOffWriterTests {
     func catchingUpReadsLonger() async throws {
         // Gifts of one, so no call needs the writer: every batch is prepared off it.
         let gifts = (0..<120).map { Self.gift($0, sender: "v\($0 % 7)") }
-        let paced = try await Self.run(Self.readsAndGrants, gifts: gifts, offWriter: true)
-        let catchingUp = try await Self.run(Self.readsAndGrants, gifts: gifts, offWriter: true, catchUp: .seconds(1))
+        let (pacedMetrics, catchingUpMetrics) = (TestMetrics(), TestMetrics())
+        let paced = try await Self.run(Self.readsAndGrants, gifts: gifts, offWriter: true, metrics: pacedMetrics)
+        let catchingUp = try await Self.run(Self.readsAndGrants, gifts: gifts, offWriter: true, catchUp: .seconds(1), metrics: catchingUpMetrics)
         #expect(catchingUp == paced)
         #expect(paced.rows.contains("progress t-plain v0=4") && paced.parked.isEmpty)
         // One page per transaction (a zero checkpoint interval) at first; the rest of the
@@ -109,6 +116,12 @@ struct LiveOpsOffWriterTests {
         #expect(catchingUp.commits <= 8, "\(catchingUp.commits) commits")
         // Both consumers reached the journal's end: back on the checkpoint interval.
         #expect(catchingUp.catchingUp.isEmpty && paced.catchingUp.isEmpty)
+        // Each consumer counts its catch-up batches (`showrunner_consumer_catch_up_batches`).
+        for name in ["activities", "tasks"] {
+            let counted = try catchingUpMetrics.expectCounter("showrunner.consumer.catch_up_batches", [("consumer", name)])
+            #expect(counted.totalValue >= 1, "\(name)")
+            #expect(try pacedMetrics.expectCounter("showrunner.consumer.catch_up_batches", [("consumer", name)]).totalValue == 0)
+        }
     }
 
     static let readsAndGrants: [String: String] = [

@@ -109,6 +109,9 @@ public final class ConsumerRunner: Service, Sendable {
     /// Each consumer's `showrunner_consumer_writer_nanoseconds` counter, made once: making one
     /// looks it up in the metrics factory, under its lock, and a batch ends many times a second.
     let writerNanos: [String: Counter]
+    /// Each consumer's `showrunner_consumer_catch_up_batches` counter: off-writer batches read
+    /// for the catch-up interval (`catchUpCheckpointInterval`), made once as `writerNanos`.
+    let catchUpBatches: [String: Counter]
 
     /// Creates a runner.
     /// - Parameters:
@@ -176,6 +179,9 @@ public final class ConsumerRunner: Service, Sendable {
         self.logger = logger
         writerNanos = Dictionary(uniqueKeysWithValues: names.map { name in
             (name, Counter(label: "showrunner.consumer.writer_nanoseconds", dimensions: [("consumer", name)], factory: store.metricsFactory))
+        })
+        catchUpBatches = Dictionary(uniqueKeysWithValues: names.map { name in
+            (name, Counter(label: "showrunner.consumer.catch_up_batches", dimensions: [("consumer", name)], factory: store.metricsFactory))
         })
     }
 
@@ -413,7 +419,9 @@ extension ConsumerRunner {
     /// How long `consumer`'s next off-writer wide batch may read: `catchUpCheckpointInterval`
     /// when its last one ended behind, `checkpointInterval` otherwise.
     func offWriterCheckpointInterval(_ consumer: String) -> Duration {
-        catchingUp.withLock { $0.contains(consumer) } ? catchUpCheckpointInterval : checkpointInterval
+        guard catchingUp.withLock({ $0.contains(consumer) }) else { return checkpointInterval }
+        catchUpBatches[consumer]?.increment()
+        return catchUpCheckpointInterval
     }
 
     /// Records whether `consumer`'s off-writer batch ended behind (it read full pages up to its
