@@ -96,11 +96,12 @@ public struct EngineParts: Sendable {
         case .giftSteps: consumers = [GiftStepsConsumer(scripts: scripts, ledger: ledger, calendar: o.calendar, events: events)]
         }
         if let wrap = o.wrapConsumer { consumers = consumers.map(wrap) }
+        let checkpoint = o.consumerCheckpointInterval ?? .milliseconds(100)
         let runner = ConsumerRunner(
             store: store, consumers: consumers, maxAttempts: o.consumerAttemptsMax ?? 5, batchSize: o.consumerBatchSize ?? 256,
-            checkpointInterval: o.consumerCheckpointInterval ?? .milliseconds(100),
+            checkpointInterval: checkpoint,
             catchUpCheckpointInterval: o.consumerCatchUpCheckpointInterval
-                ?? max(o.consumerCheckpointInterval ?? .milliseconds(100), .milliseconds(ConsumerRunner.catchUpCheckpointMillisDefault)),
+                ?? max(checkpoint, .milliseconds(ConsumerRunner.catchUpCheckpointMillisDefault)),
             wideBatchEntriesMax: o.consumerWideBatchEntriesMax ?? 65_536, pollInterval: o.consumerPollInterval,
             batchSpacing: o.consumerBatchSpacing ?? ConsumerRunner.batchSpacingDefault,
             bulkBatchSpacing: o.consumerBulkBatchSpacing ?? ConsumerRunner.bulkBatchSpacingDefault,
