@@ -9,31 +9,62 @@ struct Aborted: Error {}
 /// Runs a store's `read` whose body reads `value`, waits while `change` commits a write, and
 /// reads `value` again in the same body: a read on a consistent snapshot answers the first value
 /// twice. Answers both reads, and the value a fresh read sees afterwards.
+///
+/// The change waits for the read to have begun, however long the loaded suite keeps it from a
+/// thread: going on after a deadline would make the change first and fail the test for the wrong
+/// reason. If either side waits past `patience`, this throws `SnapshotReadsStalled` naming it
+/// (never a crash, which would take the whole suite with it).
 func snapshotReads<Tx, V: Sendable>(
     _ read: @escaping @Sendable (@escaping @Sendable (Tx) throws -> [V]) async throws -> [V],
     value: @escaping @Sendable (Tx) throws -> V,
+    patience: Duration = .seconds(600),
     during change: @escaping @Sendable () async throws -> Void
 ) async throws -> (first: V, second: V, after: V) {
     let entered = Flag()
     let changed = Flag()
+    let seconds = Double(patience.components.seconds) + Double(patience.components.attoseconds) / 1e18
     async let reads = read { tx in
         let first = try value(tx)
         entered.set()
-        // With the whole suite running, the write may wait seconds for a thread.
-        let deadline = Date().addingTimeInterval(120)
+        let deadline = Date().addingTimeInterval(seconds)
         while !changed.isSet {
-            precondition(Date() < deadline, "the write never committed")
+            guard Date() < deadline else { throw SnapshotReadsStalled.writeNeverCommitted }
             usleep(500)
         }
         return [first, try value(tx)]
     }
-    let deadline = Date().addingTimeInterval(120)
-    while !entered.isSet && Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
-    try await change()
+    let deadline = Date().addingTimeInterval(seconds)
+    while !entered.isSet {
+        guard Date() < deadline else {
+            changed.set()  // lets the read end if it starts after all
+            _ = try? await reads
+            throw SnapshotReadsStalled.readNeverStarted
+        }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+    do {
+        try await change()
+    } catch {
+        changed.set()
+        _ = try? await reads
+        throw error
+    }
     changed.set()
     let both = try await reads
     let after = try await read { tx in [try value(tx)] }
     return (both[0], both[1], after[0])
+}
+
+/// Why `snapshotReads` gave up: one side waited past its patience for the other.
+enum SnapshotReadsStalled: Error, CustomStringConvertible {
+    case readNeverStarted, writeNeverCommitted
+
+    var description: String {
+        switch self {
+        case .readNeverStarted: "the read never began, so the change was not made"
+        case .writeNeverCommitted: "the change never committed while the read held its snapshot"
+        }
+    }
 }
 
 /// A coins top-up of `user` from payment clearing: a ledger transfer a store's `write` body makes
