@@ -229,8 +229,24 @@ import Testing
             try index.flush(db)
             try index.flush(db)
             #expect(try SQLiteGiftKeys.indexedThrough(db) == 3, "a and b are in gift_keys, no longer in memory")
+            // c's row is written during the build too, but stays in the tail until after it.
+            index.added("gift:v:c", offset: 4)
             #expect(index.filterInUse() == false && index.indexSearches == 1)
             box.delivery.withLock { $0 }!.deliver(.built(snapshot))
+            #expect(index.filterInUse())
+            // d is given to the filter in use as its row is written; e's row comes while the
+            // flush of c and d is under way (a key a commit), and stays in the tail after it.
+            index.added("gift:v:d", offset: 5)
+            try index.flush(db)
+            index.added("gift:v:e", offset: 6)
+            try index.flush(db)
+            #expect(try SQLiteGiftKeys.indexedThrough(db) == 5, "c and d are in gift_keys, no longer in memory")
+            let before = index.indexSearches
+            #expect(try index.record(of: "gift:v:e", db) == .sent(offset: 6), "from the tail")
+            #expect(index.indexSearches == before, "the tail answers without a search")
+            #expect(try index.record(of: "gift:v:c", db) == .sent(offset: 4), "in the tail when the filter arrived: given to it")
+            #expect(try index.record(of: "gift:v:d", db) == .sent(offset: 5), "given to the filter as its row was written")
+            #expect(index.indexSearches == before + 2, "c and d searched for: the filter did not rule them out")
             #expect(try index.record(of: "gift:v:a", db) == .sent(offset: 2), "written during the build: given to the new filter")
             #expect(try index.record(of: "gift:v:b", db) == .sent(offset: 3))
             #expect(try index.record(of: "gift:v:old", db) == .sent(offset: 1))
