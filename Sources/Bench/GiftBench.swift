@@ -29,6 +29,14 @@ struct GiftBench: ParsableCommand {
     @Option(help: "How showrunner's senders send: http (POST /v1/rooms/{room}/gifts), websocket (a gift frame on the sender's room socket), comma-separated.")
     var carriers = "http,websocket"
     @Option(help: "Gifts for the SQL floor of the statements a send ran before a gift became one journal row (benchmarks/money/gift_sql_floor.py; 0, the default, skips it).") var sqlFloor = 0
+    @Option(help: "Slices each pattern's measurement is cut into, taken in turns: a slice of each carrier, then the Redis peer's, `--seconds` ÷ slices each, so both see the machine's speed of the same minutes (1...\(GiftEngineBench.slicesMax); 1: each side's whole measurement in one piece).")
+    var slices = 1
+
+    func validate() throws {
+        guard (1...GiftEngineBench.slicesMax).contains(slices), seconds / Double(slices) >= GiftEngineBench.sliceSecondsMin else {
+            throw ValidationError("--slices is 1...\(GiftEngineBench.slicesMax), each at least \(GiftEngineBench.sliceSecondsMin) s of --seconds")
+        }
+    }
 
     func run() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gifts-\(UUID().uuidString)")
@@ -41,46 +49,93 @@ struct GiftBench: ParsableCommand {
             consumerCheckpointMs: consumerCheckpointMs, writerPriorityBoost: writerPriorityBoost, pinCores: pinCores,
             extraArguments: serverArguments)
         defer { showrunner.stop() }
-        Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), consumer checkpoint: \(consumerCheckpointMs.map { "\($0) ms" } ?? "default"), writer priority boost: \(writerPriorityBoost.map { "\($0)" } ?? "default"), cores pinned: \(pinCores)\(serverArguments.isEmpty ? "" : ", server arguments: \(serverArguments.joined(separator: " "))")")
+        Child.say("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), consumer checkpoint: \(consumerCheckpointMs.map { "\($0) ms" } ?? "default"), writer priority boost: \(writerPriorityBoost.map { "\($0)" } ?? "default"), cores pinned: \(pinCores), slices: \(slices)\(serverArguments.isEmpty ? "" : ", server arguments: \(serverArguments.joined(separator: " "))")")
         Child.say("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | server CPU µs/gift | load generator CPU µs/gift | ops/commit | writer busy |")
         Child.say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         var rows: [(String, String, LoadResult)] = []
         var batches: [Double] = []
         var waits: [String] = []
+        var slicesSaid: [String] = []
+        let names = try carriers.split(separator: ",").map { carrier -> String in
+            guard carrier == "http" || carrier == "websocket" else { throw BenchError("unknown carrier \(carrier)") }
+            return String(carrier)
+        }
+        let slice = seconds / Double(slices)
+        let serverPID = showrunner.process.processIdentifier
         for hot in [false, true] {
             let pattern = hot ? "one hot streamer" : "uniform (16 streamers)"
-            var runs: [(carrier: String, result: LoadResult, micros: Double, loadMicros: Double, batch: String, busy: String)] = []
-            for carrier in carriers.split(separator: ",").map(String.init) {
-                guard carrier == "http" || carrier == "websocket" else { throw BenchError("unknown carrier \(carrier)") }
-                let before = try showrunner.storeCounters()
-                let sCPU = processCPUSeconds(pid: showrunner.process.processIdentifier)
-                let lCPU = processCPUSeconds()
-                let s = try Load.run(workers: senders, seconds: seconds) { w in
-                    carrier == "http" ? try showrunner.sender(worker: w, hot: hot) : try showrunner.socketSender(worker: w, hot: hot)
+            // Each carrier's slices, and what its slices cost together.
+            struct Carrier {
+                var results: [LoadResult] = []
+                var serverCPU = 0.0, caughtCPU = 0.0, loadCPU = 0.0
+                var behind: Int64 = 0, consumer = "", caughtSeconds = 0.0
+                /// The store's counters moved by this carrier's slices alone.
+                var store = ShowrunnerPeer.StoreCounters()
+            }
+            var measured = [Carrier](repeating: Carrier(), count: names.count)
+            var redisResults: [LoadResult] = []
+            var (redisCPU, redisLoadCPU) = (0.0, 0.0)
+            // The server's CPU while the peer's slices ran: work it put off past its own slices
+            // (which then slows the peer and is missing from the server's CPU a gift).
+            var serverCPUInPeerSlices = 0.0
+            for n in 0..<slices {
+                // Keys of their own in each slice (the default ones when there is one).
+                let prefix = slices > 1 ? (hot ? "h" : "u") + "\(n)" : nil
+                for (i, carrier) in names.enumerated() {
+                    let before = try showrunner.storeCounters()
+                    let sCPU = processCPUSeconds(pid: serverPID)
+                    let lCPU = processCPUSeconds()
+                    let s = try Load.run(workers: senders, seconds: slice) { w in
+                        carrier == "http"
+                            ? try showrunner.sender(worker: w, hot: hot, keyPrefix: prefix) : try showrunner.socketSender(worker: w, hot: hot, keyPrefix: prefix)
+                    }
+                    let sDone = processCPUSeconds(pid: serverPID)
+                    // The load generator shares the cores: its own CPU a gift, for either peer.
+                    measured[i].loadCPU += processCPUSeconds() - lCPU
+                    measured[i].store.add(try showrunner.storeCounters(), since: before)
+                    // Whether the consumers kept up: how far behind they were as the senders
+                    // stopped, how long they took to finish, and the server's CPU a gift with
+                    // that work in (each slice's, before the next side's slice begins).
+                    let caught = try showrunner.catchUp()
+                    measured[i].serverCPU += sDone - sCPU
+                    measured[i].caughtCPU += processCPUSeconds(pid: serverPID) - sCPU
+                    if caught.behind >= measured[i].behind {
+                        (measured[i].behind, measured[i].consumer) = (caught.behind, caught.consumer)
+                    }
+                    measured[i].caughtSeconds = max(measured[i].caughtSeconds, caught.seconds)
+                    measured[i].results.append(s)
                 }
-                let sMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - sCPU) * 1e6 / max(1, s.rate * seconds)
-                // The load generator shares the cores: its own CPU a gift, for either peer.
-                let lMicros = (processCPUSeconds() - lCPU) * 1e6 / max(1, s.rate * seconds)
-                let after = try showrunner.storeCounters()
-                // Whether the consumers kept up: how far behind they were as the senders stopped,
-                // how long they took to finish, and the server's CPU a gift with that work in.
-                let caught = try showrunner.catchUp()
-                let caughtMicros = (processCPUSeconds(pid: showrunner.process.processIdentifier) - sCPU) * 1e6 / max(1, s.rate * seconds)
+                let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
+                let lCPU = processCPUSeconds()
+                let idle = processCPUSeconds(pid: serverPID)
+                redisResults.append(try Load.run(workers: senders, seconds: slice) { w in try redis.sender(worker: w, hot: hot) })
+                serverCPUInPeerSlices += processCPUSeconds(pid: serverPID) - idle
+                redisCPU += processCPUSeconds(pid: redis.process.processIdentifier) - rCPU
+                redisLoadCPU += processCPUSeconds() - lCPU
+            }
+            let r = LoadResult.merged(redisResults)
+            slicesSaid.append("\(pattern): the server's CPU while Redis's \(slices == 1 ? "measurement" : "slices") ran: \(String(format: "%.3f", serverCPUInPeerSlices)) s (\(String(format: "%.0f", serverCPUInPeerSlices / seconds * 100))% of a core)")
+            let gifts = { (result: LoadResult) in max(1, result.rate * seconds) }
+            var runs: [(carrier: String, result: LoadResult, micros: Double, loadMicros: Double, batch: String, busy: String)] = []
+            for (i, carrier) in names.enumerated() {
+                let m = measured[i]
+                let s = LoadResult.merged(m.results)
+                let label = carrier == "http" ? "HTTP" : "WebSocket"
+                let (before, after) = (ShowrunnerPeer.StoreCounters(), m.store)
                 let perCommit = (after.ops - before.ops) / max(1, after.commits - before.commits)
                 batches.append(perCommit)
-                // The share of the run's wall time the one writer spent in transactions.
+                // The share of the measurement's wall time the one writer spent in transactions.
                 let busy = String(format: "%.0f%%", (after.writerNanos - before.writerNanos) / (seconds * 1e9) * 100)
-                runs.append((carrier == "http" ? "HTTP" : "WebSocket", s, sMicros, lMicros, String(format: "%.1f", perCommit), busy))
-                waits.append("\(pattern), \(carrier == "http" ? "HTTP" : "WebSocket"): an operation's wait in the store (gifts and the consumers' batches alike): \(after.waits(since: before))")
-                waits.append("\(pattern), \(carrier == "http" ? "HTTP" : "WebSocket"): as the senders stopped, the consumers were at most \(caught.behind) entries behind (\(caught.consumer), \(String(format: "%.0f", Double(caught.behind) / max(1, s.rate) * 1000)) ms of gifts); all caught up \(String(format: "%.0f", caught.seconds * 1000)) ms later; server CPU \(Int(caughtMicros)) µs a gift with that catch-up in")
+                runs.append((label, s, m.serverCPU * 1e6 / gifts(s), m.loadCPU * 1e6 / gifts(s), String(format: "%.1f", perCommit), busy))
+                waits.append("\(pattern), \(label): an operation's wait in the store (gifts and the consumers' batches alike): \(after.waits(since: before))")
+                waits.append("\(pattern), \(label): as the senders stopped\(slices > 1 ? " (the worst of \(slices) slices)" : ""), the consumers were at most \(m.behind) entries behind (\(m.consumer), \(String(format: "%.0f", Double(m.behind) / max(1, s.rate) * 1000)) ms of gifts); all caught up \(String(format: "%.0f", m.caughtSeconds * 1000)) ms later; server CPU \(Int(m.caughtCPU * 1e6 / gifts(s))) µs a gift with that catch-up in")
+                if slices > 1 {
+                    let each = zip(m.results, redisResults).map { $0.rate / max($1.rate, 1e-9) }
+                    slicesSaid.append("\(pattern), \(label): showrunner/redis by slice (\(String(format: "%.1f", slice)) s each) \(each.map { String(format: "%.2f", $0) }.joined(separator: " ")), min \(String(format: "%.2f", each.min() ?? 0))x, max \(String(format: "%.2f", each.max() ?? 0))x")
+                }
             }
-            let rCPU = processCPUSeconds(pid: redis.process.processIdentifier)
-            let lCPU = processCPUSeconds()
-            let r = try Load.run(workers: senders, seconds: seconds) { w in try redis.sender(worker: w, hot: hot) }
-            let rMicros = (processCPUSeconds(pid: redis.process.processIdentifier) - rCPU) * 1e6 / max(1, r.rate * seconds)
-            let rLoadMicros = (processCPUSeconds() - lCPU) * 1e6 / max(1, r.rate * seconds)
             let lines = runs.map { ("showrunner (\($0.carrier), SQLite \(synchronous.uppercased()))", $0.result, $0.micros, $0.loadMicros, $0.batch, $0.busy) }
-                + [("redis EVALSHA (AOF always)", r, rMicros, rLoadMicros, "", "")]
+                + [("redis EVALSHA (AOF always)", r, redisCPU * 1e6 / gifts(r), redisLoadCPU * 1e6 / gifts(r), "", "")]
             for (name, result, micros, loadMicros, batch, busy) in lines {
                 Child.say("| \(name) | \(pattern) | \(grouped(result.rate)) | \(String(format: "%.2f", result.p50)) | \(String(format: "%.2f", result.p99)) | \(result.errors) | \(Int(micros)) | \(Int(loadMicros)) | \(batch) | \(busy) |")
             }
@@ -118,6 +173,7 @@ struct GiftBench: ParsableCommand {
         for (pattern, _, ratio) in rows {
             Child.say("\(pattern): showrunner/redis gifts/s = \(String(format: "%.2f", ratio.rate))x, p99 = \(String(format: "%.2f", ratio.p99))x redis's")
         }
+        slicesSaid.forEach { Child.say($0) }
         waits.forEach { Child.say($0) }
     }
 }

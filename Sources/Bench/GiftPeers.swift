@@ -177,27 +177,33 @@ final class ShowrunnerPeer: @unchecked Sendable {
         }
     }
 
-    func sender(worker w: Int, hot: Bool) throws -> () throws -> Bool {
+    /// A sender over HTTP: one `POST /v1/rooms/{room}/gifts` at a time on its keep-alive
+    /// connection. Its idempotency keys start with `keyPrefix` (`h` or `u` by pattern unless
+    /// given): each slice of a measurement names its own, or its sends would be retries of the
+    /// slice before's, answered from their first outcome.
+    func sender(worker w: Int, hot: Bool, keyPrefix: String? = nil) throws -> () throws -> Bool {
         let s = try BlockingSocket(port: port)
         let token = try signer.issue(userID: "v\(w)", role: .viewer, ttl: .seconds(3600))
+        let prefix = keyPrefix ?? (hot ? "h" : "u")
         var i = 0
         return { [self] in
             i += 1
             let room = hot ? "r0" : "r\(i % 16)"
-            let key = "\(hot ? "h" : "u")-\(w)-\(i)"
+            let key = "\(prefix)-\(w)-\(i)"
             return try post(s, "/v1/rooms/\(room)/gifts", token: token, body: #"{"gift_id":"rose","count":1,"idempotency_key":"\#(key)"}"#) == 200
         }
     }
 
     /// A sender on its own room's WebSocket: one `gift` frame, then frames until its
     /// `gift_receipt` (true) or `gift_error` (false); the room's events in between are read and
-    /// skipped.
-    func socketSender(worker w: Int, hot: Bool) throws -> () throws -> Bool {
+    /// skipped. Its keys start with `w` and `keyPrefix` (as `sender`'s).
+    func socketSender(worker w: Int, hot: Bool, keyPrefix: String? = nil) throws -> () throws -> Bool {
         let s = try roomSocket(worker: w, hot: hot)
+        let prefix = "w" + (keyPrefix ?? (hot ? "h" : "u"))
         var i = 0
         return {
             i += 1
-            let key = "\(hot ? "wh" : "wu")-\(w)-\(i)"
+            let key = "\(prefix)-\(w)-\(i)"
             try s.write(maskedTextFrame(Array(#"{"type":"gift","gift_id":"rose","count":1,"idempotency_key":"\#(key)"}"#.utf8)))
             while true {
                 let frame = try s.read { webSocketFrame($0)?.total }
@@ -253,6 +259,17 @@ final class ShowrunnerPeer: @unchecked Sendable {
             let ops = max(1, waitedOps - before.waitedOps)
             func part(_ a: Double, _ b: Double) -> String { String(format: "%.0f", (a - b) / ops / 1e3) }
             return "queued \(part(queueNanos, before.queueNanos)) µs, its batch \(part(batchNanos, before.batchNanos)), the WAL sync after it \(part(durableNanos, before.durableNanos))"
+        }
+
+        /// Adds what the counters moved from `before` to `after` (one slice of a measurement).
+        mutating func add(_ after: StoreCounters, since before: StoreCounters) {
+            commits += after.commits - before.commits
+            ops += after.ops - before.ops
+            writerNanos += after.writerNanos - before.writerNanos
+            waitedOps += after.waitedOps - before.waitedOps
+            queueNanos += after.queueNanos - before.queueNanos
+            batchNanos += after.batchNanos - before.batchNanos
+            durableNanos += after.durableNanos - before.durableNanos
         }
     }
 
