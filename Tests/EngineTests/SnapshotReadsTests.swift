@@ -14,12 +14,15 @@ struct SnapshotReadsTests {
         }
     }
 
+    /// A stand-in store whose read never gets a thread: it waits until it is cancelled.
+    static let starvedRead: @Sendable (@escaping @Sendable (Int) throws -> [Int]) async throws -> [Int] = { body in
+        while true { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
     @Test func aReadThatNeverBeginsIsReportedAndTheChangeIsNotMade() async throws {
         let changes = ChangeCount()
         let error = await thrown {
-            _ = try await snapshotReads(Self.read(delay: .milliseconds(400)), value: { $0 }, patience: .milliseconds(100)) {
-                changes.increment()
-            }
+            _ = try await snapshotReads(Self.starvedRead, value: { $0 }, beginPatience: .milliseconds(100)) { changes.increment() }
         }
         #expect((error as? SnapshotReadsStalled) == .readNeverStarted)
         #expect(changes.value == 0, "the change waits for the read, and is not made when it never begins")
@@ -27,8 +30,8 @@ struct SnapshotReadsTests {
 
     @Test func aChangeThatNeverCommitsIsReported() async throws {
         let error = await thrown {
-            _ = try await snapshotReads(Self.read(delay: .zero), value: { $0 }, patience: .milliseconds(100)) {
-                try await Task.sleep(for: .milliseconds(400))
+            _ = try await snapshotReads(Self.read(delay: .zero), value: { $0 }, commitPatience: .milliseconds(100)) {
+                try await Task.sleep(for: .seconds(1))
             }
         }
         #expect((error as? SnapshotReadsStalled) == .writeNeverCommitted)

@@ -12,32 +12,37 @@ struct Aborted: Error {}
 ///
 /// The change waits for the read to have begun, however long the loaded suite keeps it from a
 /// thread: going on after a deadline would make the change first and fail the test for the wrong
-/// reason. If either side waits past `patience`, this throws `SnapshotReadsStalled` naming it
-/// (never a crash, which would take the whole suite with it).
+/// reason. If the read has not begun within `beginPatience`, or the change has not committed
+/// within `commitPatience` of the read's first value, this throws `SnapshotReadsStalled` naming
+/// the side (never a crash, which would take the whole suite with it).
 func snapshotReads<Tx, V: Sendable>(
     _ read: @escaping @Sendable (@escaping @Sendable (Tx) throws -> [V]) async throws -> [V],
     value: @escaping @Sendable (Tx) throws -> V,
-    patience: Duration = .seconds(600),
+    beginPatience: Duration = .seconds(600),
+    commitPatience: Duration = .seconds(600),
     during change: @escaping @Sendable () async throws -> Void
 ) async throws -> (first: V, second: V, after: V) {
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
     let entered = Flag()
     let changed = Flag()
-    let seconds = Double(patience.components.seconds) + Double(patience.components.attoseconds) / 1e18
+    let commitSeconds = seconds(commitPatience)
     async let reads = read { tx in
         let first = try value(tx)
         entered.set()
-        let deadline = Date().addingTimeInterval(seconds)
-        while !changed.isSet {
+        let deadline = Date().addingTimeInterval(commitSeconds)
+        while true {
+            // The deadline first: a body that wakes past it has waited too long, whatever it finds.
             guard Date() < deadline else { throw SnapshotReadsStalled.writeNeverCommitted }
+            if changed.isSet { break }
             usleep(500)
         }
         return [first, try value(tx)]
     }
-    let deadline = Date().addingTimeInterval(seconds)
+    let deadline = Date().addingTimeInterval(seconds(beginPatience))
     while !entered.isSet {
         guard Date() < deadline else {
-            changed.set()  // lets the read end if it starts after all
-            _ = try? await reads
+            // Leaving the scope cancels the read; one that begins after all ends at once.
+            changed.set()
             throw SnapshotReadsStalled.readNeverStarted
         }
         try await Task.sleep(for: .milliseconds(1))
