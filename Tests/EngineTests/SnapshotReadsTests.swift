@@ -6,11 +6,15 @@ import Testing
 /// and never makes the change before the read has begun.
 @Suite("snapshotReads")
 struct SnapshotReadsTests {
-    /// A stand-in store: its read waits `delay` before running the body on a fixed "snapshot".
+    /// A stand-in store: its read waits `delay`, then runs the body on a fixed "snapshot" on a
+    /// queue of its own, as GRDB runs a read on its connection's queue: the body's wait for the
+    /// change must not hold one of the few threads of Swift's pool, which the change needs.
     static func read(delay: Duration) -> @Sendable (@escaping @Sendable (Int) throws -> [Int]) async throws -> [Int] {
         { body in
             try await Task.sleep(for: delay)
-            return try body(7)
+            return try await withCheckedThrowingContinuation { done in
+                DispatchQueue(label: "snapshotReads-test-read").async { done.resume(with: Result { try body(7) }) }
+            }
         }
     }
 
