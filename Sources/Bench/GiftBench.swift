@@ -121,13 +121,12 @@ struct GiftBench: ParsableCommand {
                 let m = measured[i]
                 let s = LoadResult.merged(m.results)
                 let label = carrier == "http" ? "HTTP" : "WebSocket"
-                let (before, after) = (ShowrunnerPeer.StoreCounters(), m.store)
-                let perCommit = (after.ops - before.ops) / max(1, after.commits - before.commits)
+                let perCommit = m.store.ops / max(1, m.store.commits)
                 batches.append(perCommit)
                 // The share of the measurement's wall time the one writer spent in transactions.
-                let busy = String(format: "%.0f%%", (after.writerNanos - before.writerNanos) / (seconds * 1e9) * 100)
+                let busy = String(format: "%.0f%%", m.store.writerNanos / (seconds * 1e9) * 100)
                 runs.append((label, s, m.serverCPU * 1e6 / gifts(s), m.loadCPU * 1e6 / gifts(s), String(format: "%.1f", perCommit), busy))
-                waits.append("\(pattern), \(label): an operation's wait in the store (gifts and the consumers' batches alike): \(after.waits(since: before))")
+                waits.append("\(pattern), \(label): an operation's wait in the store (gifts and the consumers' batches alike): \(m.store.waits(since: ShowrunnerPeer.StoreCounters()))")
                 waits.append("\(pattern), \(label): as the senders stopped\(slices > 1 ? " (the worst of \(slices) slices)" : ""), the consumers were at most \(m.behind) entries behind (\(m.consumer), \(String(format: "%.0f", Double(m.behind) / max(1, s.rate) * 1000)) ms of gifts); all caught up \(String(format: "%.0f", m.caughtSeconds * 1000)) ms later; server CPU \(Int(m.caughtCPU * 1e6 / gifts(s))) µs a gift with that catch-up in")
                 if slices > 1 {
                     let each = zip(m.results, redisResults).map { $0.rate / max($1.rate, 1e-9) }

@@ -67,6 +67,24 @@ import Testing
         _ = try GiftEngineBench.parse(arguments)
     }
 
+    @Test(arguments: [
+        (["--slices", "0"], "--slices is 1...100"), (["--slices", "101"], "--slices is 1...100"),
+        (["--slices", "21"], "each at least 0.5 s"), (["--seconds", "1", "--slices", "3"], "each at least 0.5 s"),
+    ])
+    func theSocketBenchRefusesSlicesOutOfRange(arguments: [String], says: String) {
+        do {
+            _ = try GiftBench.parse(arguments)
+            Issue.record("\(arguments) was accepted")
+        } catch {
+            #expect(GiftBench.message(for: error).contains(says))
+        }
+    }
+
+    @Test(arguments: [["--seconds", "20", "--slices", "40"], ["--slices", "100", "--seconds", "50"], ["--slices", "1"]])
+    func theSocketBenchTakesSlicesAtTheEdgeOfTheirRange(arguments: [String]) throws {
+        _ = try GiftBench.parse(arguments)
+    }
+
     @Test func theServerArgumentsPassThroughEvenWhenTheyLookLikeFlags() throws {
         let command = try GiftBench.parse(["--server-arg", "--event-loops", "--server-arg", "1"])
         #expect(command.serverArguments == ["--event-loops", "1"])
