@@ -77,7 +77,7 @@ final class JournalTail: Sendable {
     ) throws -> (entries: [JournalEntry], rows: Int) {
         guard try Journal.mayFind(limit: limit, types: types) else { return ([], 0) }
         let from = position.rowsAfter
-        let rows: [Journal.StoredRow]? = try state.withLock { s in
+        let kept: Kept? = try state.withLock { s in
             if !s.started || from > s.high {
                 s = State(rows: [], first: 0, low: from, high: from, started: true, hits: s.hits, misses: s.misses)
             }
@@ -86,7 +86,8 @@ final class JournalTail: Sendable {
                 return nil
             }
             s.hits += 1
-            var out: [Journal.StoredRow] = []
+            // Offsets are dense: the snapshot holds at most `latest - from` rows after `from`.
+            var out = Kept(capacity: min(limit, Self.readCapacityMax, Int(clamping: max(0, latest - from))))
             var cursor = from
             while true {
                 var i = s.index(after: cursor)
@@ -106,7 +107,41 @@ final class JournalTail: Sendable {
                 s.trim(to: rowsMax, keepAbove: cursor)
             }
         }
-        let read = try rows ?? Journal.rows(db, after: from, through: latest, limit: limit, types: types)
-        return (try Journal.unpacked(read, after: position), read.count)
+        guard let kept else {
+            let read = try Journal.rows(db, after: from, through: latest, limit: limit, types: types)
+            return (try Journal.unpacked(read, after: position), read.count)
+        }
+        if let rows = kept.rows { return (try Journal.unpacked(rows, after: position), rows.count) }
+        return (kept.entries, kept.count)
+    }
+
+    /// Most entries a read reserves room for before it takes any.
+    static let readCapacityMax = 1_024
+
+    /// The rows a read takes from the tail. Rows without packed facts (nearly all) are taken
+    /// as their entries, which is what `Journal.unpacked` makes of them: one copy a row, not a
+    /// row copied and then its entry. From the first packed row on, rows are kept whole for
+    /// `Journal.unpacked`, which reads only the facts after the read's position.
+    private struct Kept {
+        /// The entries of the rows taken, while none was packed.
+        private(set) var entries: [JournalEntry] = []
+        /// The rows taken, once one was packed.
+        private(set) var rows: [Journal.StoredRow]?
+        private(set) var count = 0
+
+        init(capacity: Int) { entries.reserveCapacity(capacity) }
+
+        mutating func append(_ row: Journal.StoredRow) {
+            count += 1
+            if rows == nil, row.facts == nil {
+                entries.append(row.entry)
+                return
+            }
+            if rows == nil {
+                rows = entries.map { Journal.StoredRow(entry: $0, facts: nil) }
+                entries = []
+            }
+            rows?.append(row)
+        }
     }
 }
