@@ -115,8 +115,9 @@ final class JournalTail: Sendable {
         return (kept.entries, kept.count)
     }
 
-    /// Most entries a read reserves room for before it takes any.
-    static let readCapacityMax = 1_024
+    /// Most entries a read reserves room for before it takes any (a larger page grows as
+    /// arrays do; a consumer of a few types reads many rows to keep a few).
+    static let readCapacityMax = 256
 
     /// The rows a read takes from the tail. Rows without packed facts (nearly all) are taken
     /// as their entries, which is what `Journal.unpacked` makes of them: one copy a row, not a
