@@ -79,14 +79,14 @@ enum ClientFrame: Equatable {
     }
 
     /// A gift frame as clients send it, read in one pass with no dictionary, no set of keys and
-    /// no copy of the text: an object of exactly `type` (`"gift"`), `gift_id`, `count` and
+    /// no string of the whole frame: an object of exactly `type` (`"gift"`), `gift_id`, `count` and
     /// `idempotency_key`, once each in any order, its strings printable ASCII without escapes,
     /// its count a plain positive integer within `Int64`, between only JSON whitespace. Such a
     /// frame is one the strict reader (`parseGeneral`) takes, and it reads the same; for anything
     /// else (an escape, a byte past ASCII, another key, a key twice, a zero, a sign, a fraction,
     /// text after the object) this answers nil and the strict reader reads the frame, refusing
     /// what it refuses. On the socket benchmark the strict reader was about 3% of the server's
-    /// CPU, for the frame every gift arrives in (`benchmarks/LOG.md`, 2026-12-07T19:30Z).
+    /// CPU, for the frame every gift arrives in (`benchmarks/LOG.md`, 2026-12-07T19:29Z).
     static func plainGift(_ bytes: [UInt8]) -> GiftFrame? {
         bytes.withUnsafeBufferPointer { b -> GiftFrame? in
             var reader = PlainGiftReader(b: b)
