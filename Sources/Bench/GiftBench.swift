@@ -126,7 +126,7 @@ struct GiftBench: ParsableCommand {
                 // The share of the measurement's wall time the one writer spent in transactions.
                 let busy = String(format: "%.0f%%", m.store.writerNanos / (seconds * 1e9) * 100)
                 runs.append((label, s, m.serverCPU * 1e6 / gifts(s), m.loadCPU * 1e6 / gifts(s), String(format: "%.1f", perCommit), busy))
-                waits.append("\(pattern), \(label): an operation's wait in the store (gifts and the consumers' batches alike): \(m.store.waits(since: ShowrunnerPeer.StoreCounters()))")
+                waits.append("\(pattern), \(label): an operation's wait in the store (gifts and the consumers' batches alike): \(m.store.waits)")
                 waits.append("\(pattern), \(label): as the senders stopped\(slices > 1 ? " (the worst of \(slices) slices)" : ""), the consumers were at most \(m.behind) entries behind (\(m.consumer), \(String(format: "%.0f", Double(m.behind) / max(1, s.rate) * 1000)) ms of gifts); all caught up \(String(format: "%.0f", m.caughtSeconds * 1000)) ms later; server CPU \(Int(m.caughtCPU * 1e6 / gifts(s))) µs a gift with that catch-up in")
                 if slices > 1 {
                     let each = zip(m.results, redisResults).map { $0.rate / max($1.rate, 1e-9) }

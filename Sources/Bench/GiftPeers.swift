@@ -254,11 +254,12 @@ final class ShowrunnerPeer: @unchecked Sendable {
         var commits = 0.0, ops = 0.0, writerNanos = 0.0
         var waitedOps = 0.0, queueNanos = 0.0, batchNanos = 0.0, durableNanos = 0.0
 
-        /// An operation's mean wait in each part between two readings, in µs.
-        func waits(since before: StoreCounters) -> String {
-            let ops = max(1, waitedOps - before.waitedOps)
-            func part(_ a: Double, _ b: Double) -> String { String(format: "%.0f", (a - b) / ops / 1e3) }
-            return "queued \(part(queueNanos, before.queueNanos)) µs, its batch \(part(batchNanos, before.batchNanos)), the WAL sync after it \(part(durableNanos, before.durableNanos))"
+        /// An operation's mean wait in each part, in µs, over what these counters summed (the
+        /// slices of a measurement, `add(_:since:)`).
+        var waits: String {
+            let ops = max(1, waitedOps)
+            func part(_ nanos: Double) -> String { String(format: "%.0f", nanos / ops / 1e3) }
+            return "queued \(part(queueNanos)) µs, its batch \(part(batchNanos)), the WAL sync after it \(part(durableNanos))"
         }
 
         /// Adds what the counters moved from `before` to `after` (one slice of a measurement).

@@ -51,12 +51,7 @@ import Testing
         (["--gift-keys-flush-at", "0"], "--gift-keys-flush-at is 1..."), (["--gift-keys-flush-at", "65537"], "--gift-keys-flush-at is 1..."),
     ])
     func theEngineBenchRefusesOptionsOutOfRangeAsItParses(arguments: [String], says: String) {
-        do {
-            _ = try GiftEngineBench.parse(arguments)
-            Issue.record("\(arguments) was accepted")
-        } catch {
-            #expect(GiftEngineBench.message(for: error).contains(says))
-        }
+        Self.expectRefused(arguments, says: says, parse: { _ = try GiftEngineBench.parse($0) }, message: GiftEngineBench.message(for:))
     }
 
     @Test(arguments: [
@@ -72,11 +67,18 @@ import Testing
         (["--slices", "21"], "each at least 0.5 s"), (["--seconds", "1", "--slices", "3"], "each at least 0.5 s"),
     ])
     func theSocketBenchRefusesSlicesOutOfRange(arguments: [String], says: String) {
+        Self.expectRefused(arguments, says: says, parse: { _ = try GiftBench.parse($0) }, message: GiftBench.message(for:))
+    }
+
+    /// A command's `parse` refuses `arguments`, with a `message` that says `says`.
+    static func expectRefused(
+        _ arguments: [String], says: String, parse: ([String]) throws -> Void, message: (any Error) -> String
+    ) {
         do {
-            _ = try GiftBench.parse(arguments)
+            try parse(arguments)
             Issue.record("\(arguments) was accepted")
         } catch {
-            #expect(GiftBench.message(for: error).contains(says))
+            #expect(message(error).contains(says))
         }
     }
 
