@@ -208,7 +208,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchTests",
-            dependencies: ["Bench"],
+            dependencies: ["Bench", "Books", "Engine", "Rooms", "Showrunner", "EngineTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -36,6 +36,12 @@ struct GiftEngineBench: AsyncParsableCommand {
     var keyedPeer = false
     @Option(help: "Slices each pattern's measurement is cut into, taken in turns: an engine slice, then the Redis peer's (and the keyed peer's), `--seconds` ÷ slices each, so both see the machine's speed of the same minutes (1...100; 1: each side's whole measurement in one piece).")
     var slices = 1
+    @Option(help: "How the senders wait for their answers: loops (the default) or tasks. loops: as the server's event loops do, a sender hands its gift over with `GiftSender.submit`, and its answer is handed to one of as many serial loops as there are cores, where all answers posted before the loop wakes run in one turn and each sends its next gift; tasks: each sender is a Swift task awaiting `GiftSender.send`, woken on the concurrency pool for each answer.")
+    var callers = Callers.loops
+    /// How the in-process senders wait for their answers (`--callers`).
+    enum Callers: String, ExpressibleByArgument, CaseIterable {
+        case loops, tasks
+    }
     /// The most `--slices`.
     static let slicesMax = 100
 
@@ -90,7 +96,7 @@ struct GiftEngineBench: AsyncParsableCommand {
             let syncs = after.walSyncs - before.walSyncs
             let syncMicros = Double(after.walSyncNanos - before.walSyncNanos) / 1e3 / Double(max(1, syncs))
             let syncBusy = Double(after.walSyncNanos - before.walSyncNanos) / 1e9 / seconds
-            print("engine alone, uniform: \(grouped(s.rate)) gifts/s, p99 \(String(format: "%.2f", s.p99)) ms, errors \(s.errors), writer \(String(format: "%.1f", writerMicros)) µs per send + COMMIT \(String(format: "%.1f", commitMicros)) µs per send, \(String(format: "%.1f", ops / Double(max(1, after.commits - before.commits)))) per commit, \(String(format: "%.2f", Double(syncs) / Double(max(1, after.commits - before.commits)))) WAL syncs per commit at \(Int(syncMicros)) µs (sync queue \(Int(syncBusy * 100))% busy)")
+            print("engine alone (callers: \(callers.rawValue)), uniform: \(grouped(s.rate)) gifts/s, p99 \(String(format: "%.2f", s.p99)) ms, errors \(s.errors), writer \(String(format: "%.1f", writerMicros)) µs per send + COMMIT \(String(format: "%.1f", commitMicros)) µs per send, \(String(format: "%.1f", ops / Double(max(1, after.commits - before.commits)))) per commit, \(String(format: "%.2f", Double(syncs) / Double(max(1, after.commits - before.commits)))) WAL syncs per commit at \(Int(syncMicros)) µs (sync queue \(Int(syncBusy * 100))% busy)")
             print("a send's \(waits(before, after, rate: s.rate))")
             let commits = Double(max(1, after.commits - before.commits))
             print("WAL writes a commit: \(String(format: "%.1f", Double(walAfter.asked - walBefore.asked) / commits)) asked by SQLite, \(String(format: "%.1f", Double(walAfter.written - walBefore.written) / commits)) made")
@@ -99,7 +105,7 @@ struct GiftEngineBench: AsyncParsableCommand {
         let redis = try RedisPeer.start(in: work, port: 16_381)
         defer { redis.stop() }
         if warmup > 0 { _ = try Load.run(workers: senders, seconds: warmup) { w in try redis.sender(worker: w, hot: false) } }
-        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), seconds: \(seconds), synchronous: \(synchronous), cores pinned: \(pinCores), warm-up: \(warmup) s, slices: \(slices)")
+        print("date: \(ISO8601DateFormatter().string(from: Date())), cores: \(ProcessInfo.processInfo.activeProcessorCount), senders: \(senders), callers: \(callers.rawValue), seconds: \(seconds), synchronous: \(synchronous), cores pinned: \(pinCores), warm-up: \(warmup) s, slices: \(slices)")
         print("| peer | pattern | gifts/s | p50 ms | p99 ms | errors | CPU µs/gift | ops/commit |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         var ratios: [String] = []
@@ -182,8 +188,7 @@ struct GiftEngineBench: AsyncParsableCommand {
         }
     }
 
-    /// `senders` tasks sending until time runs out.
-    /// `senders` tasks sending for `duration` seconds (`seconds` by default); each idempotency
+    /// `senders` senders sending for `duration` seconds (`seconds` by default); each idempotency
     /// key starts with `keyPrefix` (by default `h` for the hot pattern, `u` for uniform), so the
     /// warm-up's keys (`w`) are never the measurement's.
     private func sends(_ engine: EngineParts, hot: Bool, duration: Double? = nil, keyPrefix: String? = nil) async throws -> LoadResult {
@@ -191,6 +196,9 @@ struct GiftEngineBench: AsyncParsableCommand {
         let prefix = keyPrefix ?? (hot ? "h" : "u")
         let start = ContinuousClock.now
         let sender = engine.giftSender
+        if callers == .loops {
+            return await LoopSenders(sender: sender, senders: senders, hot: hot, randomKeys: randomKeys, prefix: prefix).run(until: deadline)
+        }
         let results = await withTaskGroup(of: (latencies: [Double], errors: Int).self) { group in
             for w in 0..<senders {
                 group.addTask {
@@ -221,5 +229,71 @@ struct GiftEngineBench: AsyncParsableCommand {
         let elapsed = (ContinuousClock.now - start).components
         let secondsTaken = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         return LoadResult(ok: results.latencies.count - results.errors, errors: results.errors, latencies: results.latencies, seconds: secondsTaken)
+    }
+}
+
+/// In-process senders as the server's event loops run them (`--callers loops`): each sender
+/// hands its gift to the engine with `GiftSender.submit`, and its answer, told on the store's
+/// answering queue, is handed to the sender's loop (one of as many serial queues as there are
+/// cores, a sender to each in turn). A loop woken by one answer runs every answer posted before it
+/// got there in the same turn, as `LoopMailbox` does for the server's receipts, and each sender
+/// sends its next gift from there; none has a task of its own to wake.
+struct LoopSenders: Sendable {
+    let sender: GiftSender
+    let senders: Int
+    let hot: Bool
+    let randomKeys: Bool
+    let prefix: String
+
+    /// What the senders have seen, and how many have stopped.
+    private final class Tally: Sendable {
+        struct Counts {
+            var latencies: [Double] = []
+            var errors = 0
+            var stopped = 0
+        }
+        let counts = Mutex(Counts())
+    }
+
+    /// Sends until `deadline`; a sender whose answer comes after it stops.
+    func run(until deadline: ContinuousClock.Instant) async -> LoadResult {
+        let start = ContinuousClock.now
+        let loops = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { DispatchQueue(label: "bench.sender-loop-\($0)") }
+        let tally = Tally()
+        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+            for w in 0..<senders {
+                loops[w % loops.count].async { send(w, 1, on: loops[w % loops.count], tally, deadline, finished) }
+            }
+        }
+        let counts = tally.counts.withLock { $0 }
+        let elapsed = (ContinuousClock.now - start).components
+        return LoadResult(ok: counts.latencies.count - counts.errors, errors: counts.errors, latencies: counts.latencies,
+            seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+    }
+
+    /// Sender `w`'s gift `i`, on its loop; its answer sends the next, on the same loop.
+    private func send(
+        _ w: Int, _ i: Int, on loop: DispatchQueue, _ tally: Tally, _ deadline: ContinuousClock.Instant,
+        _ finished: CheckedContinuation<Void, Never>
+    ) {
+        guard ContinuousClock.now < deadline else {
+            if tally.counts.withLock({ $0.stopped += 1; return $0.stopped == senders }) { finished.resume() }
+            return
+        }
+        let t0 = ContinuousClock.now
+        let request = GiftSendRequest(
+            roomID: hot ? "r0" : "r\(i % 16)", senderID: "v\(w)", giftID: "rose", count: 1,
+            idempotencyKey: randomKeys ? UUID().uuidString : "\(prefix)-\(w)-\(i)")
+        sender.submit(request) { outcome in
+            loop.async {
+                let d = (ContinuousClock.now - t0).components
+                let millis = Double(d.seconds) * 1e3 + Double(d.attoseconds) / 1e15
+                tally.counts.withLock { c in
+                    c.latencies.append(millis)
+                    if case .failure = outcome { c.errors += 1 }
+                }
+                send(w, i + 1, on: loop, tally, deadline, finished)
+            }
+        }
     }
 }

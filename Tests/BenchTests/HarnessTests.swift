@@ -49,6 +49,7 @@ import Testing
         (["--senders", "1025"], "--senders is 1...1024"), (["--warmup", "601"], "--warmup is 0...600"),
         (["--warmup=-1"], "--warmup is 0...600"), (["--synchronous", "normal"], "--synchronous is full or pipelined"),
         (["--gift-keys-flush-at", "0"], "--gift-keys-flush-at is 1..."), (["--gift-keys-flush-at", "65537"], "--gift-keys-flush-at is 1..."),
+        (["--callers", "threads"], "--callers"), (["--callers", ""], "--callers"),
     ])
     func theEngineBenchRefusesOptionsOutOfRangeAsItParses(arguments: [String], says: String) {
         Self.expectRefused(arguments, says: says, parse: { _ = try GiftEngineBench.parse($0) }, message: GiftEngineBench.message(for:))
@@ -57,6 +58,7 @@ import Testing
     @Test(arguments: [
         ["--seconds", "20", "--slices", "40"], ["--slices", "100", "--seconds", "50"], ["--senders", "1"], ["--senders", "1024"],
         ["--warmup", "0"], ["--warmup", "600"], ["--synchronous", "full"], ["--gift-keys-flush-at", "65536"],
+        ["--callers", "loops"], ["--callers", "tasks"],
     ])
     func theEngineBenchTakesEveryOptionAtTheEdgeOfItsRange(arguments: [String]) throws {
         _ = try GiftEngineBench.parse(arguments)
