@@ -2,6 +2,7 @@ import EngineTesting
 import GRDB
 import GRDBSQLite
 @testable import Storage
+import Synchronization
 import Testing
 @testable import Engine
 
@@ -56,6 +57,40 @@ struct StorageRawStatementTests {
                 (error as? DatabaseError)?.resultCode == .SQLITE_ABORT || error is StorageError
             }
             #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 0)
+        }
+    }
+
+    /// The guarantee that keeps the writer's `BEGIN` and COMMIT GRDB's (`inTransaction`, prepared
+    /// from their text every batch): inside its block GRDB refuses every statement once SQLite
+    /// has rolled the transaction back by itself. The writer cannot put a commit hook of its own
+    /// in its place: GRDB holds the connection's commit hook (`benchmarks/LOG.md`, 2026-12-07T22:55Z).
+    @Test("a statement through GRDB after SQLite rolled the group commit's transaction back by itself fails, even when the operation goes on past it, and nothing of it is kept; the next writes commit")
+    func grdbWriteAfterAbort() async throws {
+        try await TemporaryDatabase.with { tmp in
+            let store = try tmp.openStore()
+            try await store.write { db in try db.execute(sql: "CREATE TABLE t (n INTEGER)") }
+            let failed = Mutex<[Bool]>([])
+            await #expect(throws: StorageError.self) {
+                try await store.write { db in
+                    try db.execute(sql: "INSERT INTO t (n) VALUES (1)")
+                    // What SQLite does on its own after a full disk or an I/O error.
+                    sqlite3_exec(db.sqliteConnection, "ROLLBACK", nil, nil, nil)
+                    for n in 2...3 {
+                        // An operation that goes on past a failure, as a batch does past one operation's.
+                        do {
+                            try db.execute(sql: "INSERT INTO t (n) VALUES (?)", arguments: [n])
+                            failed.withLock { $0.append(false) }
+                        } catch {
+                            failed.withLock { $0.append(true) }
+                        }
+                    }
+                }
+            }
+            #expect(failed.withLock { $0 } == [true, true], "each statement after the rollback failed")
+            #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 0)
+            try await store.write { db in try db.execute(sql: "INSERT INTO t (n) VALUES (4)") }
+            try await store.writeAlone { db in try db.execute(sql: "INSERT INTO t (n) VALUES (5)") }
+            #expect(try await store.read { db in try Int.fetchAll(db, sql: "SELECT n FROM t ORDER BY n") } == [4, 5])
         }
     }
 }
