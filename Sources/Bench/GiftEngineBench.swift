@@ -234,7 +234,7 @@ struct GiftEngineBench: AsyncParsableCommand {
 
 /// In-process senders as the server's event loops run them (`--callers loops`): each sender
 /// hands its gift to the engine with `GiftSender.submit`, and its answer, told on the store's
-/// answering queue, is handed to the sender's loop (one of as many serial queues as there are
+/// thread that answers a batch once it is durable, is handed to the sender's loop (one of as many serial queues as there are
 /// cores, a sender to each in turn). A loop woken by one answer runs every answer posted before it
 /// got there in the same turn, as `LoopMailbox` does for the server's receipts, and each sender
 /// sends its next gift from there; none has a task of its own to wake.
@@ -258,6 +258,7 @@ struct LoopSenders: Sendable {
     /// Sends until `deadline`; a sender whose answer comes after it stops.
     func run(until deadline: ContinuousClock.Instant) async -> LoadResult {
         let start = ContinuousClock.now
+        guard senders > 0 else { return LoadResult(ok: 0, errors: 0, latencies: [], seconds: 0) }
         let loops = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { DispatchQueue(label: "bench.sender-loop-\($0)") }
         let tally = Tally()
         await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
