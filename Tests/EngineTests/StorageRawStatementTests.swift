@@ -63,7 +63,7 @@ struct StorageRawStatementTests {
     /// The guarantee that keeps the writer's `BEGIN` and COMMIT GRDB's (`inTransaction`, prepared
     /// from their text every batch): inside its block GRDB refuses every statement once SQLite
     /// has rolled the transaction back by itself. The writer cannot put a commit hook of its own
-    /// in its place: GRDB holds the connection's commit hook (`benchmarks/LOG.md`, 2026-12-07T22:18Z–23:03Z).
+    /// in its place: GRDB holds the connection's commit hook (`benchmarks/LOG.md`, 2026-12-07T22:18Z–23:33Z).
     @Test("a statement through GRDB after SQLite rolled the group commit's transaction back by itself fails, even when the operation goes on past it, and nothing of it is kept; the next writes commit")
     func grdbWriteAfterAbort() async throws {
         try await TemporaryDatabase.with { tmp in
