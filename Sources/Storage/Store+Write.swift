@@ -165,8 +165,9 @@ extension Store {
     }
 
     /// The outcomes of a committed batch after its WAL sync: as they were, or, if the sync
-    /// failed, every operation failed: its commit is visible but may not survive a power cut (a
-    /// retry with the same idempotency key answers from what the store holds).
+    /// failed (this time or any time before: `WALSync` keeps the first failure), every operation
+    /// failed: its commit is visible but may not survive a power cut. Once the server restarts,
+    /// a retry with the same idempotency key answers from what recovery kept.
     static func synced<T>(_ outcomes: [Result<T, any Error>], _ failure: (any Error)?, _ logger: Logger) -> [Result<T, any Error>] {
         guard let failure else { return outcomes }
         logger.critical("the WAL could not be synced: answering the batch with an error", metadata: ["error": "\(failure)"])

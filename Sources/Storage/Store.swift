@@ -84,9 +84,10 @@ public final class Store: Sendable {
     }
 
     /// As `init(_:logger:metrics:)`, with a hook run before each of the WAL's own fsyncs
-    /// (`Synchronous.pipelined`), for tests.
+    /// (`Synchronous.pipelined`) and a stand-in for that `fdatasync`, for tests.
     init(
-        _ configuration: StoreConfiguration, logger: Logger, metrics: any MetricsFactory, willSyncWAL: (@Sendable () -> Void)?
+        _ configuration: StoreConfiguration, logger: Logger, metrics: any MetricsFactory, willSyncWAL: (@Sendable () -> Void)?,
+        syncWALFile: (@Sendable (Int32) -> Int32)? = nil
     ) throws {
         self.configuration = configuration
         self.kept = WriterKept(giftKeysFlushAt: configuration.giftKeysFlushAt)
@@ -148,7 +149,9 @@ public final class Store: Sendable {
             ])
         }
         walSync = configuration.synchronous == .pipelined
-            ? try WALSync(databasePath: configuration.path, metrics: metrics, pinning: pinning, willSync: willSyncWAL) : nil
+            ? try WALSync(
+                databasePath: configuration.path, metrics: metrics, pinning: pinning, willSync: willSyncWAL,
+                syncFile: syncWALFile ?? WALSync.fdatasyncFile) : nil
         // What the file holds at open is what recovery found, never answered by this process.
         syncedJournalEnd = Atomic(journalEnd)
         checkpointer = configuration.checkpointInterval.map {

@@ -32,6 +32,18 @@ final class WALSync: Sendable {
     private let syncDuration: Metrics.Timer
     /// Runs before each `fdatasync`, for tests that check the order of syncs and answers.
     let willSync: (@Sendable () -> Void)?
+    /// Makes the file durable: `fdatasync`, or a stand-in that fails, for tests. Returns 0, or
+    /// -1 with `errno` set.
+    private let syncFile: @Sendable (Int32) -> Int32
+    /// The first failed sync's error, kept for every later caller. Once the kernel has reported
+    /// a write-back error on the WAL, a later `fdatasync` that returns 0 proves nothing about the
+    /// frames the failed one covered: Linux reports such an error once and may drop the pages.
+    /// SQLite's recovery stops at the first frame it cannot read back, and takes every later
+    /// commit with it. So from the first failure on, no commit is answered as durable until the
+    /// process restarts and recovery has read the WAL (as PostgreSQL stops on a failed fsync).
+    private let failure = Mutex<(any Error)?>(nil)
+    /// `fdatasync` itself, the sync a store uses outside tests.
+    static let fdatasyncFile: @Sendable (Int32) -> Int32 = { fdatasync($0) }
     /// The core the syncs run on (`CorePinning.sync`), apart from the writer's.
     let pinning: CorePinning
 
@@ -39,7 +51,7 @@ final class WALSync: Sendable {
     /// - Throws: `StorageError.openFailed` when it cannot be opened.
     init(
         databasePath path: String, metrics: any MetricsFactory = MetricsSystem.factory, pinning: CorePinning = CorePinning(enabled: false),
-        willSync: (@Sendable () -> Void)? = nil
+        willSync: (@Sendable () -> Void)? = nil, syncFile: @escaping @Sendable (Int32) -> Int32 = WALSync.fdatasyncFile
     ) throws {
         let wal = path + "-wal"
         let fd = open(wal, O_RDWR | O_CLOEXEC)
@@ -48,6 +60,7 @@ final class WALSync: Sendable {
         }
         self.fd = fd
         self.willSync = willSync
+        self.syncFile = syncFile
         self.pinning = pinning
         syncsCounter = Counter(label: "showrunner.store.wal_syncs", factory: metrics)
         syncNanosCounter = Counter(label: "showrunner.store.wal_sync_nanoseconds", factory: metrics)
@@ -63,8 +76,8 @@ final class WALSync: Sendable {
     var nanos: UInt64 { syncNanos.load(ordering: .relaxed) }
 
     /// Makes everything written to the WAL so far durable, then calls `done` on the sync's
-    /// queue with nil, or `StorageError.commitFailed` when `fdatasync` failed (whether the last
-    /// commits survive a power cut is then unknown).
+    /// queue with nil, or `StorageError.commitFailed` when `fdatasync` failed, this time or any
+    /// time before (whether the commits since survive a power cut is then unknown).
     ///
     /// Callers that arrive while an `fdatasync` runs share the next one: it begins after every
     /// one of them called, so it covers each of their commits. So the syncs never queue up
@@ -95,7 +108,7 @@ final class WALSync: Sendable {
             willSync?()
             let start = DispatchTime.now().uptimeNanoseconds
             var result: Int32
-            repeat { result = fdatasync(fd) } while result != 0 && errno == EINTR
+            repeat { result = syncFile(fd) } while result != 0 && errno == EINTR
             let code = result == 0 ? 0 : errno
             let nanos = DispatchTime.now().uptimeNanoseconds &- start
             syncNanos.add(nanos, ordering: .relaxed)
@@ -103,7 +116,13 @@ final class WALSync: Sendable {
             syncsCounter.increment()
             syncNanosCounter.increment(by: Int64(clamping: nanos))
             syncDuration.recordNanoseconds(Int64(clamping: nanos))
-            let error: (any Error)? = code == 0 ? nil : StorageError.commitFailed(reason: "fdatasync of the WAL failed: \(String(cString: strerror(code)))")
+            let error = failure.withLock { first -> (any Error)? in
+                if first == nil, code != 0 {
+                    first = StorageError.commitFailed(
+                        reason: "fdatasync of the WAL failed: \(String(cString: strerror(code))); no commit is answered as durable until the server restarts")
+                }
+                return first
+            }
             for done in callers { done(error) }
         }
     }

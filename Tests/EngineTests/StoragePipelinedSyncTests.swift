@@ -1,5 +1,6 @@
 @testable import Books
 import Dispatch
+import Foundation
 import EngineTesting
 import GRDB
 import MetricsTestKit
@@ -240,6 +241,38 @@ import Testing
             #expect(Set(stored.map(\.offset)) == Set(entries.map(\.offset)) && stored.count == 200)
             // The other levels have no sync of their own.
             #expect(reopened.walSync == nil)
+        }
+    }
+
+    @Test("once the WAL's fsync has failed, no later write is answered as durable, though later fsyncs succeed; the rows are not given to consumers as durable")
+    func aFailedSyncFailsEveryLaterAnswer() async throws {
+        try await TemporaryDatabase.with { tmp in
+            // The third sync fails with EIO; every other succeeds.
+            let calls = Atomic<Int>(0)
+            let store = try Store(
+                tmp.configuration(synchronous: .pipelined), logger: .quiet(), metrics: TestMetrics(), willSyncWAL: nil,
+                syncWALFile: { fd in
+                    guard calls.add(1, ordering: .relaxed).newValue == 3 else { return WALSync.fdatasyncFile(fd) }
+                    errno = EIO
+                    return -1
+                })
+            _ = try await store.write { db in try Journal.append(db, type: "test", payload: Counter(i: 1), at: 1) }
+            _ = try await store.write { db in try Journal.append(db, type: "test", payload: Counter(i: 2), at: 1) }
+            let durableBefore = store.durableJournalEnd
+            #expect(durableBefore == 2)
+            for i in 3...5 {
+                await #expect(throws: StorageError.self, "write \(i), at or after the failed sync") {
+                    try await store.write { db in try Journal.append(db, type: "test", payload: Counter(i: i), at: 1) }
+                }
+                await #expect(throws: StorageError.self) {
+                    try await store.writeAlone { db in try Journal.append(db, type: "test", payload: Counter(i: i + 10), at: 1) }
+                }
+            }
+            #expect(calls.load(ordering: .relaxed) >= 6, "the later fsyncs ran and succeeded")
+            // The rows are committed (readers see them) but never given to consumers as durable.
+            #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal") } == 8)
+            #expect(store.durableJournalEnd == durableBefore)
+            try store.close()
         }
     }
 }
