@@ -32,7 +32,7 @@ func buildRouter(_ config: AppConfig, services: AppServices) -> Router<AppReques
 
     let routes = AppRoutes(router: router, signer: services.signer, now: services.now, onPrincipal: services.onPrincipal)
     let builtIn: [any RouteArea] = [
-        HealthRoutes(registry: services.metricsRegistry, developmentMode: services.developmentMode),
+        HealthRoutes(registry: services.metricsRegistry, developmentMode: services.developmentMode, durabilityFailure: services.durabilityFailure),
         SessionRoutes(),
         OpenAPIRoutes(),
         ConsoleRoutes(),

@@ -36,6 +36,9 @@ struct AppServices: Sendable {
     var httpServer: HTTPServerBuilder = .http1()
     /// Whether `serve --dev` started the server (public secrets allowed); `/healthz` says so.
     var developmentMode = false
+    /// Why the store no longer answers writes as durable (`Store.durabilityFailure`), or nil:
+    /// `GET /healthz` answers 503 with it. `serve` sets it to its store's.
+    var durabilityFailure: @Sendable () -> String? = { nil }
     /// The event loops the HTTP and WebSocket connections run on (NIO's shared group when nil).
     var eventLoopGroup: (any EventLoopGroup)?
 

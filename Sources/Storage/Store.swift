@@ -191,6 +191,11 @@ public final class Store: Sendable {
         try await pool.unsafeRead { db in try db.inCachedReadTransaction { try body(db) } }
     }
 
+    /// Why the store no longer answers writes as durable, or nil while it does: once an
+    /// `fdatasync` of the WAL has failed, every later write is answered with an error until the
+    /// server restarts (`WALSync`), and `GET /healthz` answers 503 so that a supervisor restarts it.
+    public var durabilityFailure: String? { walSync?.failureReason }
+
     /// The journal's last offset that is durable. Readers see a commit as soon as it is made;
     /// with `Synchronous.full` that is after its fsync, so every visible row is durable
     /// (`Int64.max`: no bound). With `.pipelined` the COMMIT returns before the WAL's fsync, so

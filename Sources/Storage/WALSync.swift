@@ -42,6 +42,14 @@ final class WALSync: Sendable {
     /// commit with it. So from the first failure on, no commit is answered as durable until the
     /// process restarts and recovery has read the WAL (as PostgreSQL stops on a failed fsync).
     private let failure = Mutex<(any Error)?>(nil)
+    /// Why the first failed sync failed (`StorageError.commitFailed`'s reason), or nil while none has.
+    var failureReason: String? {
+        failure.withLock { first in
+            guard let first else { return nil }
+            if case .commitFailed(let reason) = first as? StorageError { return reason }
+            return "\(first)"
+        }
+    }
     /// `fdatasync` itself, the sync a store uses outside tests.
     static let fdatasyncFile: @Sendable (Int32) -> Int32 = { fdatasync($0) }
     /// The core the syncs run on (`CorePinning.sync`), apart from the writer's.

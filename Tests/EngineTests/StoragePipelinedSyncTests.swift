@@ -260,6 +260,7 @@ import Testing
             _ = try await store.write { db in try Journal.append(db, type: "test", payload: Counter(i: 2), at: 1) }
             let durableBefore = store.durableJournalEnd
             #expect(durableBefore == 2)
+            #expect(store.durabilityFailure == nil)
             for i in 3...5 {
                 await #expect(throws: StorageError.self, "write \(i), at or after the failed sync") {
                     try await store.write { db in try Journal.append(db, type: "test", payload: Counter(i: i), at: 1) }
@@ -272,6 +273,7 @@ import Testing
             // The rows are committed (readers see them) but never given to consumers as durable.
             #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal") } == 8)
             #expect(store.durableJournalEnd == durableBefore)
+            #expect(store.durabilityFailure?.contains(String(cString: strerror(EIO))) == true, "the reason `/healthz` gives")
             try store.close()
         }
     }

@@ -33,6 +33,29 @@ import Testing
         }
     }
 
+    struct Refusal: Decodable, Equatable {
+        let error: String
+        let message: String
+    }
+
+    @Test("/healthz answers 503 store_failed, with the reason, once the store no longer answers writes as durable; 200 again after a restart")
+    func healthzFailsOnceTheStoreStoppedAnsweringDurably() async throws {
+        var failing = try TestHost()
+        failing.services.durabilityFailure = { "fdatasync of the WAL failed: Input/output error" }
+        try await failing.test { client in
+            try await client.execute(uri: "/healthz", method: .get) { response throws in
+                #expect(response.status == .serviceUnavailable)
+                let refusal = try response.json(Refusal.self)
+                #expect(refusal.error == "store_failed")
+                #expect(refusal.message.contains("until the server restarts"))
+                #expect(refusal.message.contains("Input/output error"))
+            }
+        }
+        try await TestHost().test { client in
+            try await client.execute(uri: "/healthz", method: .get) { response throws in #expect(response.status == .ok) }
+        }
+    }
+
     @Test func metricsCountRequestsByRouteAndStatus() async throws {
         try await TestHost().test { client in
             try await client.execute(uri: "/healthz", method: .get)

@@ -164,6 +164,7 @@ struct ServeCommand: AsyncParsableCommand {
         let profiles = engine.profiles
         services.onPrincipal = { principal in try await profiles.ensure(userID: principal.userID) }
         services.routeAreas += engine.routeAreas
+        services.durabilityFailure = { [store = engine.store] in store.durabilityFailure }
         services.lifecycleServices += engine.services(
             watchScripts: watch, pendingExpiryInterval: .milliseconds(pendingExpiryIntervalMs))
         var limits = RealtimeLimits()

@@ -1,8 +1,3 @@
-import EngineCore
-import Rooms
-import ScriptTesting
-import Scripting
-
 // Generated from docs/openapi.yaml by `make openapi`: edit the YAML, then run it.
 // OpenAPITests fails while this copy differs from the YAML.
 
@@ -76,6 +71,10 @@ paths:
       operationId: health
       tags: [service]
       summary: Liveness and version.
+      description: >-
+        503 `store_failed` once the store no longer answers writes as durable (an `fdatasync` of
+        its write-ahead log failed): every write is refused until the server restarts and its
+        recovery has read the log, so a supervisor's probe should restart it.
       security: []
       responses:
         '200':
@@ -83,6 +82,7 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Health'}
+        '503': {$ref: '#/components/responses/Unavailable'}
   /metrics:
     get:
       operationId: metrics
