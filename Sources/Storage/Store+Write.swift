@@ -126,11 +126,10 @@ extension Store {
                         opsNanos: opsNanos, commitNanos: commitNanos, appended: appended && walSync == nil, waits: waits)
                 }
                 if committed, let walSync {
-                    let logger = self.logger
                     walSync.sync { [self] error in
                         if error == nil { synced(through: end, appended: appended) }
                         waited(durable: (DispatchTime.now().uptimeNanoseconds &- done) &* UInt64(batch.count))
-                        for (write, outcome) in zip(batch, Self.synced(outcomes, error, logger)) { write.waiter.deliver(outcome) }
+                        for (write, outcome) in zip(batch, synced(outcomes, error)) { write.waiter.deliver(outcome) }
                     }
                 } else {
                     answers.async { for (write, outcome) in zip(batch, outcomes) { write.waiter.deliver(outcome) } }
@@ -160,7 +159,7 @@ extension Store {
             synced(through: end, appended: true)
             return outcomes
         } catch {
-            return Self.synced(outcomes, error, logger)
+            return synced(outcomes, error)
         }
     }
 
@@ -168,9 +167,17 @@ extension Store {
     /// failed (this time or any time before: `WALSync` keeps the first failure), every operation
     /// failed: its commit is visible but may not survive a power cut. Once the server restarts,
     /// a retry with the same idempotency key answers from what recovery kept.
-    static func synced<T>(_ outcomes: [Result<T, any Error>], _ failure: (any Error)?, _ logger: Logger) -> [Result<T, any Error>] {
+    /// The first failure is logged at `critical`, once; the batches after it, which fail too,
+    /// at `debug` (one line a batch would flood the log until the restart).
+    func synced<T>(_ outcomes: [Result<T, any Error>], _ failure: (any Error)?) -> [Result<T, any Error>] {
         guard let failure else { return outcomes }
-        logger.critical("the WAL could not be synced: answering the batch with an error", metadata: ["error": "\(failure)"])
+        if durabilityFailureLogged.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
+            logger.critical(
+                "the WAL could not be synced: this batch and every later write are answered with an error, and /healthz with 503, until the server restarts",
+                metadata: ["error": "\(failure)"])
+        } else {
+            logger.debug("a batch answered with an error: the WAL's sync failed before", metadata: ["error": "\(failure)"])
+        }
         return outcomes.map { _ in .failure(failure) }
     }
 

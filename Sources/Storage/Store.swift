@@ -64,6 +64,9 @@ public final class Store: Sendable {
     /// With `Synchronous.pipelined`: the journal's end as of the last WAL sync (a commit is
     /// visible to readers before its sync; see `durableJournalEnd`).
     private let syncedJournalEnd: Atomic<Int64>
+    /// Whether the WAL sync's failure has been logged: at `critical` once, not for every batch
+    /// after it (each of which fails too, `WALSync`).
+    let durabilityFailureLogged = Atomic<Bool>(false)
     /// What the writer keeps from one batch to the next (balances, combo streaks, gift keys).
     let kept: WriterKept
     /// Where a committed batch's callers are answered, in commit order: off the writer, whose

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import EngineTesting
 import GRDB
+import Logging
 import MetricsTestKit
 @testable import Rooms
 @testable import Storage
@@ -249,8 +250,11 @@ import Testing
         try await TemporaryDatabase.with { tmp in
             // The third sync fails with EIO; every other succeeds.
             let calls = Atomic<Int>(0)
+            let log = CapturedLog()
+            log.logLevel = .critical
             let store = try Store(
-                tmp.configuration(synchronous: .pipelined), logger: .quiet(), metrics: TestMetrics(), willSyncWAL: nil,
+                tmp.configuration(synchronous: .pipelined), logger: Logger(label: "store") { _ in log }, metrics: TestMetrics(),
+                willSyncWAL: nil,
                 syncWALFile: { fd in
                     guard calls.add(1, ordering: .relaxed).newValue == 3 else { return WALSync.fdatasyncFile(fd) }
                     errno = EIO
@@ -274,6 +278,8 @@ import Testing
             #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal") } == 8)
             #expect(store.durableJournalEnd == durableBefore)
             #expect(store.durabilityFailure?.contains(String(cString: strerror(EIO))) == true, "the reason `/healthz` gives")
+            // One critical line for the failure, not one for each of the six batches that failed.
+            #expect(log.lines.withLock { $0.count { $0.contains("the WAL could not be synced") } } == 1)
             try store.close()
         }
     }
