@@ -41,15 +41,9 @@ final class WALSync: Sendable {
     /// SQLite's recovery stops at the first frame it cannot read back, and takes every later
     /// commit with it. So from the first failure on, no commit is answered as durable until the
     /// process restarts and recovery has read the WAL (as PostgreSQL stops on a failed fsync).
-    private let failure = Mutex<(any Error)?>(nil)
-    /// Why the first failed sync failed (`StorageError.commitFailed`'s reason), or nil while none has.
-    var failureReason: String? {
-        failure.withLock { first in
-            guard let first else { return nil }
-            if case .commitFailed(let reason) = first as? StorageError { return reason }
-            return "\(first)"
-        }
-    }
+    private let failure = Mutex<String?>(nil)
+    /// Why the first failed sync failed (`fdatasync`'s error), or nil while none has.
+    var failureReason: String? { failure.withLock { $0 } }
     /// `fdatasync` itself, the sync a store uses outside tests.
     static let fdatasyncFile: @Sendable (Int32) -> Int32 = { fdatasync($0) }
     /// The core the syncs run on (`CorePinning.sync`), apart from the writer's.
@@ -125,11 +119,8 @@ final class WALSync: Sendable {
             syncNanosCounter.increment(by: Int64(clamping: nanos))
             syncDuration.recordNanoseconds(Int64(clamping: nanos))
             let error = failure.withLock { first -> (any Error)? in
-                if first == nil, code != 0 {
-                    first = StorageError.commitFailed(
-                        reason: "fdatasync of the WAL failed: \(String(cString: strerror(code))); no commit is answered as durable until the server restarts")
-                }
-                return first
+                if first == nil, code != 0 { first = "fdatasync of the WAL failed: \(String(cString: strerror(code)))" }
+                return first.map { StorageError.commitFailed(reason: "\($0); no commit is answered as durable until the server restarts") }
             }
             for done in callers { done(error) }
         }
