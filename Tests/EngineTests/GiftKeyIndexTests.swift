@@ -396,6 +396,75 @@ import Testing
         try engine.store.close()
     }
 
+    /// Sends queued behind a blocked write, so that the next batch holds them all.
+    static func sendInOneBatch(_ engine: MoneyEngine, _ keys: [String]) async -> [Result<GiftReceipt, any Error>] {
+        let started = Flag()
+        return await withTaskGroup(of: (Int, Result<GiftReceipt, any Error>).self) { group in
+            group.addTask { [store = engine.store] in
+                _ = try? await store.write { _ in
+                    started.set()
+                    store.waitForQueued(keys.count)
+                }
+                return (-1, .failure(Boom()))
+            }
+            while !started.isSet { try? await Task.sleep(for: .milliseconds(1)) }
+            for (i, key) in keys.enumerated() {
+                group.addTask { (i, await Result { try await Self.send(engine, key) }) }
+            }
+            var results = [Result<GiftReceipt, any Error>?](repeating: nil, count: keys.count)
+            for await (i, r) in group where i >= 0 { results[i] = r }
+            return results.map { $0! }
+        }
+    }
+
+    @Test("a key sent twice in one batch gets one row and one charge, the retry the first receipt; every key is found at its own row, before and after a restart")
+    func keysWithinOneBatch() async throws {
+        let (database, folder) = (try TemporaryDatabase(), try ScriptFolder(MoneyEngine.scripts))
+        defer { folder.remove() }
+        var engine = try await Self.seeded(database, folder, coins: 100)
+        let first = try await Self.send(engine, "before")
+        let keys = ["x", "y", "x", "z", "x", "y"]
+        let results = await Self.sendInOneBatch(engine, keys)
+        let receipts = try results.map { try $0.get() }
+        var byKey: [String: GiftReceipt] = [:]
+        for (key, receipt) in zip(keys, receipts) {
+            if let earlier = byKey[key] { #expect(receipt == earlier, "a retry in the same batch answers the first receipt of \(key)") }
+            byKey[key] = receipt
+        }
+        #expect(Set(byKey.values.map(\.balanceCoins)) == [70, 80, 60], "three gifts of 10 after the first: charged once a key")
+        #expect(try await engine.ledger.balance(.user("v", "coins")) == 60)
+        let s = try await Self.state(engine.store, ["before", "x", "y", "z"])
+        #expect(s.rows == [1, 1, 1, 1])
+        // Each key is found at its own row, whose payload is the receipt it answered.
+        let expected = byKey.merging(["before": first]) { a, _ in a }
+        func rowsMatch(_ engine: MoneyEngine) async throws -> Bool {
+            try await engine.store.read { db in
+                try ["before", "x", "y", "z"].allSatisfy { key in
+                    guard let offset = try SQLiteGiftKeys.offset(db, key: "gift:v:\(key)"),
+                          let row = try Row.fetchOne(db, sql: "SELECT gift_key, payload FROM journal WHERE offset = ?", arguments: [offset])
+                    else { return false }
+                    let receipt = try GiftReceipt(jsonText: row["payload"])
+                    return row["gift_key"] == "gift:v:\(key)" && receipt == expected[key]
+                }
+            }
+        }
+        #expect(try await rowsMatch(engine))
+        let offsets = try await engine.store.read { db in
+            try Int64.fetchAll(db, sql: "SELECT offset FROM journal WHERE type = 'gift' ORDER BY offset")
+        }
+        #expect(offsets.count == 4 && zip(offsets, offsets.dropFirst()).allSatisfy { $1 == $0 + 1 }, "\(offsets)")
+        // The retries after the batch, in memory and after a restart, answer the same receipts.
+        for key in ["x", "y", "z"] { #expect(try await Self.send(engine, key) == byKey[key]) }
+        try engine.store.close()
+        engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock())
+        for key in ["x", "y", "z"] { #expect(try await Self.send(engine, key) == byKey[key]) }
+        #expect(try await rowsMatch(engine))
+        #expect(try await engine.ledger.balance(.user("v", "coins")) == 60)
+        let clean = try await engine.store.read { db in try Reconciliation().check(db).isClean && GiftReconciliation.check(db).isEmpty }
+        #expect(clean)
+        try engine.store.close()
+    }
+
     @Test("v19 indexes the gift keys already in the journal and the refused sends' keys")
     func migratedKeys() async throws {
         try await TemporaryDatabase.with { tmp in
