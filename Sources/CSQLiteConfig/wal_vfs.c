@@ -41,6 +41,9 @@ typedef struct GatherFile {
     int64_t written;
     /// Writes still to fail, as a full disk would (`showrunner_wal_vfs_fail_writes`, for tests).
     int failWrites;
+    /// Syncs still to fail once what is gathered is written, as a failed `fdatasync` would
+    /// (`showrunner_wal_vfs_fail_syncs`, for tests).
+    int failSyncs;
     /// Where the last read began: a frame header written where SQLite has just read is a
     /// checksum being rewritten, with no page to follow.
     sqlite3_int64 lastRead;
@@ -167,8 +170,13 @@ static int walTruncate(sqlite3_file *file, sqlite3_int64 size) {
 }
 
 static int walSync(sqlite3_file *file, int flags) {
-    int rc = flushGathered((GatherFile *)file);
+    GatherFile *f = (GatherFile *)file;
+    int rc = flushGathered(f);
     if (rc != SQLITE_OK) return rc;
+    if (f->failSyncs > 0) {
+        f->failSyncs--;
+        return SQLITE_IOERR_FSYNC;
+    }
     return REAL(file)->pMethods->xSync(REAL(file), flags);
 }
 
@@ -310,6 +318,15 @@ int showrunner_wal_vfs_file_counts(sqlite3 *db, int64_t *asked, int64_t *written
     if (wal == NULL || wal->pMethods != &walMethods) return SQLITE_NOTFOUND;
     *asked = ((GatherFile *)wal)->asked;
     *written = ((GatherFile *)wal)->written;
+    return SQLITE_OK;
+}
+
+int showrunner_wal_vfs_fail_syncs(sqlite3 *db, int count) {
+    sqlite3_file *wal = NULL;
+    int rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+    if (rc != SQLITE_OK) return rc;
+    if (wal == NULL || wal->pMethods != &walMethods) return SQLITE_NOTFOUND;
+    ((GatherFile *)wal)->failSyncs = count;
     return SQLITE_OK;
 }
 

@@ -36,10 +36,12 @@ struct MoneyEngine: Sendable {
     let runner: ConsumerRunner
 
     /// Opens the database at `path` and loads `scriptsPath`.
-    static func open(path: String, scriptsPath: String, clock: ManualClock) async throws -> MoneyEngine {
+    static func open(
+        path: String, scriptsPath: String, clock: ManualClock, synchronous: StoreConfiguration.Synchronous = .off
+    ) async throws -> MoneyEngine {
         // The server's wiring, with the gift-steps consumer only, behind a fault injector.
         var options = EngineOptions(databasePath: path, scriptsPath: scriptsPath)
-        options.synchronous = .off
+        options.synchronous = synchronous
         options.paymentSecret = paymentSecret
         options.clock = clock
         options.consumers = .giftSteps

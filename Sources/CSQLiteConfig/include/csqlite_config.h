@@ -40,6 +40,11 @@ int showrunner_wal_vfs_file_counts(sqlite3 *db, int64_t *asked, int64_t *written
 /// (SQLITE_FULL), for tests of what a failed commit leaves. SQLITE_OK, or SQLITE_NOTFOUND as above.
 int showrunner_wal_vfs_fail_writes(sqlite3 *db, int count);
 
+/// Makes the next `count` syncs of this connection's WAL file fail as a failed `fdatasync` would
+/// (SQLITE_IOERR_FSYNC, with the frames written but not made durable), for tests of what a
+/// commit whose sync fails leaves. SQLITE_OK, or SQLITE_NOTFOUND as above.
+int showrunner_wal_vfs_fail_syncs(sqlite3 *db, int count);
+
 /// The CPUs the calling thread may run on (Linux `sched_getaffinity`), lowest first, at most
 /// `max` of them, into `cpus`: how many, or a negative errno. Beside SQLite's options because
 /// the store's writer and its WAL sync are what it places (`CorePinning`).
