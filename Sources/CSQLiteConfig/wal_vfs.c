@@ -311,30 +311,35 @@ void showrunner_wal_vfs_counts(int64_t *writes, int64_t *written) {
     *written = __atomic_load_n(&realWrites, __ATOMIC_RELAXED);
 }
 
-int showrunner_wal_vfs_file_counts(sqlite3 *db, int64_t *asked, int64_t *written) {
+/// The connection's WAL file, when it is open through this VFS (SQLITE_NOTFOUND otherwise).
+static int walFileOf(sqlite3 *db, GatherFile **out) {
     sqlite3_file *wal = NULL;
     int rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
     if (rc != SQLITE_OK) return rc;
     if (wal == NULL || wal->pMethods != &walMethods) return SQLITE_NOTFOUND;
-    *asked = ((GatherFile *)wal)->asked;
-    *written = ((GatherFile *)wal)->written;
+    *out = (GatherFile *)wal;
+    return SQLITE_OK;
+}
+
+int showrunner_wal_vfs_file_counts(sqlite3 *db, int64_t *asked, int64_t *written) {
+    GatherFile *wal = NULL;
+    int rc = walFileOf(db, &wal);
+    if (rc != SQLITE_OK) return rc;
+    *asked = wal->asked;
+    *written = wal->written;
     return SQLITE_OK;
 }
 
 int showrunner_wal_vfs_fail_syncs(sqlite3 *db, int count) {
-    sqlite3_file *wal = NULL;
-    int rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
-    if (rc != SQLITE_OK) return rc;
-    if (wal == NULL || wal->pMethods != &walMethods) return SQLITE_NOTFOUND;
-    ((GatherFile *)wal)->failSyncs = count;
-    return SQLITE_OK;
+    GatherFile *wal = NULL;
+    int rc = walFileOf(db, &wal);
+    if (rc == SQLITE_OK) wal->failSyncs = count;
+    return rc;
 }
 
 int showrunner_wal_vfs_fail_writes(sqlite3 *db, int count) {
-    sqlite3_file *wal = NULL;
-    int rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
-    if (rc != SQLITE_OK) return rc;
-    if (wal == NULL || wal->pMethods != &walMethods) return SQLITE_NOTFOUND;
-    ((GatherFile *)wal)->failWrites = count;
-    return SQLITE_OK;
+    GatherFile *wal = NULL;
+    int rc = walFileOf(db, &wal);
+    if (rc == SQLITE_OK) wal->failWrites = count;
+    return rc;
 }
