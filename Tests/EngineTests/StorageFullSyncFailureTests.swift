@@ -13,10 +13,6 @@ import Testing
 /// one's. Unlike `.pipelined` (`StoragePipelinedSyncTests`), where a commit is seen before its
 /// sync, nothing later is built on frames that may not be on the disk, and the store goes on.
 @Suite struct StorageFullSyncFailureTests {
-    static func send(_ engine: MoneyEngine, _ key: String) async throws -> GiftReceipt {
-        try await GiftKeyIndexTests.send(engine, key)
-    }
-
     /// The engine of a copy of the database and its WAL made while the store is open: SQLite
     /// recovers the copy from the files' bytes alone, as after `kill -9`.
     static func recovered(_ database: TemporaryDatabase, _ folder: ScriptFolder) async throws -> (MoneyEngine, TemporaryDatabase) {
@@ -35,7 +31,7 @@ import Testing
         let engine = try await MoneyEngine.open(path: database.path, scriptsPath: folder.path, clock: ManualClock(), synchronous: .full)
         try await engine.seed()
         try await KeptBalancesTests.fund(engine.ledger, "fund-1", 100)
-        let a = try await Self.send(engine, "a")
+        let a = try await GiftKeyIndexTests.send(engine, "a")
         #expect(a.balanceCoins == 90)
         let journalBefore = try await engine.store.journalCount()
 
@@ -43,7 +39,7 @@ import Testing
         try await engine.store.pool.writeWithoutTransaction { db in
             #expect(showrunner_wal_vfs_fail_syncs(db.sqliteConnection, 1) == 0)
         }
-        await #expect(throws: StorageError.self) { _ = try await Self.send(engine, "b") }
+        await #expect(throws: StorageError.self) { _ = try await GiftKeyIndexTests.send(engine, "b") }
         // Nothing of it: no row, no charge, as readers and the writer's own memory see it.
         #expect(try await engine.store.journalCount() == journalBefore)
         #expect(try await engine.ledger.balance(.user("v", "coins")) == 90)
@@ -51,16 +47,16 @@ import Testing
 
         // The store goes on: the next sends commit, charged from the balance before the failure,
         // and the failed send's key is free for its retry.
-        let c = try await Self.send(engine, "c")
+        let c = try await GiftKeyIndexTests.send(engine, "c")
         #expect(c.balanceCoins == 80)
-        let b = try await Self.send(engine, "b")
+        let b = try await GiftKeyIndexTests.send(engine, "b")
         #expect(b.balanceCoins == 70, "the retry is a new send: the failed one was never charged")
         #expect(engine.store.durabilityFailure == nil, "full: the failed sync's commit was never seen, so later ones stand")
 
         // Recovery from the files as they are: exactly the answered sends, each once.
         let (copy, copyDatabase) = try await Self.recovered(database, folder)
         for (key, receipt) in [("a", a), ("b", b), ("c", c)] {
-            #expect(try await Self.send(copy, key) == receipt, "\(key) answers its first receipt after recovery")
+            #expect(try await GiftKeyIndexTests.send(copy, key) == receipt, "\(key) answers its first receipt after recovery")
         }
         #expect(try await copy.ledger.balance(.user("v", "coins")) == 70)
         #expect(try await copy.store.journalCount() == journalBefore + 2)
